@@ -1,0 +1,59 @@
+package dev.vegateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The type of a catalog field. Written in the catalog as {@code String(100)}, {@code Int32},
+ * {@code Int64}, {@code Decimal(18,2)}, {@code Double}, {@code Boolean}, {@code Date},
+ * {@code DateTimeOffset}, {@code Guid} or {@code Enum(optionSetName)}.
+ */
+public record FieldType(Kind kind, OptionalInt maxLength, OptionalInt precision, OptionalInt scale, Optional<String> optionSet) {
+    public enum Kind { STRING, INT32, INT64, DECIMAL, DOUBLE, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM }
+
+    public FieldType {
+        requireNonNull(kind, "kind is null");
+        requireNonNull(maxLength, "maxLength is null");
+        requireNonNull(precision, "precision is null");
+        requireNonNull(scale, "scale is null");
+        requireNonNull(optionSet, "optionSet is null");
+        if (kind == Kind.ENUM && optionSet.isEmpty()) {
+            throw new IllegalArgumentException("an Enum type names its option set");
+        }
+    }
+
+    public static FieldType of(Kind kind) {
+        return new FieldType(kind, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
+    }
+
+    public static FieldType string(int maxLength) {
+        return new FieldType(Kind.STRING, OptionalInt.of(maxLength), OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
+    }
+
+    public static FieldType decimal(int precision, int scale) {
+        return new FieldType(Kind.DECIMAL, OptionalInt.empty(), OptionalInt.of(precision), OptionalInt.of(scale), Optional.empty());
+    }
+
+    public static FieldType enumeration(String optionSet) {
+        return new FieldType(Kind.ENUM, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of(optionSet));
+    }
+
+    /** The catalog spelling, e.g. {@code Decimal(18,2)}. */
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case STRING -> maxLength.isPresent() ? "String(" + maxLength.getAsInt() + ")" : "String";
+            case INT32 -> "Int32";
+            case INT64 -> "Int64";
+            case DECIMAL -> "Decimal(" + precision.orElse(38) + "," + scale.orElse(0) + ")";
+            case DOUBLE -> "Double";
+            case BOOLEAN -> "Boolean";
+            case DATE -> "Date";
+            case DATE_TIME_OFFSET -> "DateTimeOffset";
+            case GUID -> "Guid";
+            case ENUM -> "Enum(" + optionSet.orElseThrow() + ")";
+        };
+    }
+}

@@ -1,0 +1,127 @@
+package dev.vegateway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole gateway configuration, as read from one YAML file plus environment overrides.
+ * Relative paths in the file are resolved against the file's directory.
+ */
+public record GatewayConfig(
+        Path source,
+        Server server,
+        Tls tls,
+        Admin admin,
+        Auth auth,
+        Backend backend,
+        CatalogSource catalog,
+        SecurityBootstrap security,
+        Limits limits) {
+
+    public GatewayConfig {
+        requireNonNull(source, "source is null");
+        requireNonNull(server, "server is null");
+        requireNonNull(tls, "tls is null");
+        requireNonNull(admin, "admin is null");
+        requireNonNull(auth, "auth is null");
+        requireNonNull(backend, "backend is null");
+        requireNonNull(catalog, "catalog is null");
+        requireNonNull(security, "security is null");
+        requireNonNull(limits, "limits is null");
+    }
+
+    /** The public HTTPS listener. Plain HTTP is allowed only when enabled, and then only on loopback. */
+    public record Server(String host, int port, String servicePath, String namespace, boolean plainHttpEnabled, int plainHttpPort) {
+        public Server {
+            requireNonNull(host, "host is null");
+            requireNonNull(servicePath, "servicePath is null");
+            requireNonNull(namespace, "namespace is null");
+        }
+    }
+
+    /** PKCS#12 keystore holding the server certificate and key. */
+    public record Tls(Path keystore, Secret keystorePassword, List<String> protocols) {
+        public Tls {
+            requireNonNull(keystore, "keystore is null");
+            requireNonNull(keystorePassword, "keystorePassword is null");
+            protocols = List.copyOf(protocols);
+        }
+    }
+
+    /** The admin listener (health, metrics); loopback by default. */
+    public record Admin(String host, int port) {
+        public Admin {
+            requireNonNull(host, "host is null");
+        }
+    }
+
+    /** S2S token validation (SPEC 4). Exactly one of jwksFile / jwksUrl, or the dev issuer's key. */
+    public record Auth(
+            Optional<Path> jwksFile,
+            Optional<URI> jwksUrl,
+            Duration jwksRefreshInterval,
+            Duration unknownKidMinInterval,
+            List<String> issuers,
+            List<String> audiences,
+            List<String> algorithms,
+            Duration clockSkew,
+            DevIssuer devIssuer) {
+        public Auth {
+            requireNonNull(jwksFile, "jwksFile is null");
+            requireNonNull(jwksUrl, "jwksUrl is null");
+            requireNonNull(jwksRefreshInterval, "jwksRefreshInterval is null");
+            requireNonNull(unknownKidMinInterval, "unknownKidMinInterval is null");
+            issuers = List.copyOf(issuers);
+            audiences = List.copyOf(audiences);
+            algorithms = List.copyOf(algorithms);
+            requireNonNull(clockSkew, "clockSkew is null");
+            requireNonNull(devIssuer, "devIssuer is null");
+        }
+    }
+
+    /** Embedded development issuer: a private key kept in keyFile (created when missing). Demo/dev only. */
+    public record DevIssuer(boolean enabled, Path keyFile, String issuer, String audience) {
+        public DevIssuer {
+            requireNonNull(keyFile, "keyFile is null");
+            requireNonNull(issuer, "issuer is null");
+            requireNonNull(audience, "audience is null");
+        }
+    }
+
+    public enum BackendKind { H2, POSTGRESQL }
+
+    public record Backend(BackendKind kind, String url, String username, Secret password, int poolSize, String securitySchema, Duration queryTimeout) {
+        public Backend {
+            requireNonNull(kind, "kind is null");
+            requireNonNull(url, "url is null");
+            requireNonNull(username, "username is null");
+            requireNonNull(password, "password is null");
+            requireNonNull(securitySchema, "securitySchema is null");
+            requireNonNull(queryTimeout, "queryTimeout is null");
+        }
+    }
+
+    public record CatalogSource(Path file) {
+        public CatalogSource {
+            requireNonNull(file, "file is null");
+        }
+    }
+
+    /** Security data to import at start-up (optional). */
+    public record SecurityBootstrap(Optional<Path> file, boolean importOnStart) {
+        public SecurityBootstrap {
+            requireNonNull(file, "file is null");
+        }
+    }
+
+    public record Limits(int maxPageSize, int maxTokenBytes, long maxRequestBodyBytes, Secret skipTokenSecret) {
+        public Limits {
+            requireNonNull(skipTokenSecret, "skipTokenSecret is null");
+        }
+    }
+}
