@@ -2,6 +2,7 @@ package dev.vegateway.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,35 @@ public final class Catalog {
     private final Map<String, OptionSet> optionSets;
     private final Map<String, EntityDefinition> byLogicalName = new LinkedHashMap<>();
     private final Map<String, EntityDefinition> byEntitySet = new LinkedHashMap<>();
+    private final Map<Element, SourceLocation> locations;
+
+    /** Names an entity, or one field of it, for {@link #sourceLocation}. */
+    public record Element(String entityLogicalName, Optional<String> fieldLogicalName) {
+        public Element {
+            requireNonNull(entityLogicalName, "entityLogicalName is null");
+            requireNonNull(fieldLogicalName, "fieldLogicalName is null");
+        }
+
+        public static Element entity(String entityLogicalName) {
+            return new Element(entityLogicalName, Optional.empty());
+        }
+
+        public static Element field(String entityLogicalName, String fieldLogicalName) {
+            return new Element(entityLogicalName, Optional.of(fieldLogicalName));
+        }
+    }
 
     public Catalog(List<EntityDefinition> entities, List<OptionSet> optionSets) {
+        this(entities, optionSets, Map.of());
+    }
+
+    /** A catalog that remembers where its entities and fields were declared (for messages such as the schema check's). */
+    public Catalog(List<EntityDefinition> entities, List<OptionSet> optionSets, Map<Element, SourceLocation> locations) {
+        this.locations = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(locations, "locations is null")));
         this.entities = List.copyOf(requireNonNull(entities, "entities is null"));
         Map<String, OptionSet> sets = new LinkedHashMap<>();
         optionSets.forEach(set -> sets.put(set.name(), set));
-        this.optionSets = java.util.Collections.unmodifiableMap(sets);
+        this.optionSets = Collections.unmodifiableMap(sets);
         for (EntityDefinition entity : this.entities) {
             byLogicalName.put(entity.logicalName(), entity);
             byEntitySet.put(entity.entitySetName(), entity);
@@ -43,5 +67,15 @@ public final class Catalog {
 
     public Optional<OptionSet> optionSet(String name) {
         return Optional.ofNullable(optionSets.get(name));
+    }
+
+    /** Where an entity (no field) or one of its fields was declared, when the catalog was loaded from a file. */
+    public Optional<SourceLocation> sourceLocation(String entityLogicalName, Optional<String> fieldLogicalName) {
+        return Optional.ofNullable(locations.get(new Element(entityLogicalName, fieldLogicalName)));
+    }
+
+    /** {@code file:line} of an entity (no field) or one of its fields, when known. */
+    public Optional<String> location(String entityLogicalName, Optional<String> fieldLogicalName) {
+        return sourceLocation(entityLogicalName, fieldLogicalName).map(SourceLocation::toString);
     }
 }

@@ -110,6 +110,16 @@ public final class YamlNode {
         return new YamlNode(source, 0, path, Kind.SCALAR, requireNonNull(value, "value is null"), null, null);
     }
 
+    /** A sequence of scalars that did not come from a file (a comma-separated environment override, say). */
+    public static YamlNode sequence(String source, String path, List<String> values) {
+        List<YamlNode> children = new ArrayList<>();
+        int index = 0;
+        for (String value : values) {
+            children.add(scalar(source, path + "[" + index++ + "]", value));
+        }
+        return new YamlNode(source, 0, path, Kind.SEQUENCE, null, null, List.copyOf(children));
+    }
+
     public String source() {
         return source;
     }

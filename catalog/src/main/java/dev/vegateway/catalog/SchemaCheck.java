@@ -1,0 +1,227 @@
+package dev.vegateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.config.yaml.Problem;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks a catalog against a live database through JDBC {@link DatabaseMetaData}: every
+ * entity's table or view exists, and every field's column exists with a compatible type. Works
+ * for H2 and PostgreSQL. Identifiers are looked up as written, then in upper case, then in lower
+ * case, because the backends fold unquoted identifiers differently (H2 up, PostgreSQL down).
+ * Each problem names the catalog file and line of the entity or field.
+ */
+public final class SchemaCheck {
+    /** Schemas never searched for an unqualified table: a catalog entity is never a system table. */
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "pg_catalog", "pg_toast");
+
+    private final Catalog catalog;
+    private final DatabaseMetaData metaData;
+    private final String searchStringEscape;
+    private final List<Problem> problems = new ArrayList<>();
+
+    private SchemaCheck(Catalog catalog, DatabaseMetaData metaData, String searchStringEscape) {
+        this.catalog = catalog;
+        this.metaData = metaData;
+        this.searchStringEscape = searchStringEscape;
+    }
+
+    /** Every mismatch between {@code catalog} and the database behind {@code connection}; empty when they fit. */
+    public static List<Problem> check(Catalog catalog, Connection connection) {
+        requireNonNull(catalog, "catalog is null");
+        requireNonNull(connection, "connection is null");
+        DatabaseMetaData metaData;
+        Optional<String> currentSchema;
+        String searchStringEscape;
+        try {
+            metaData = connection.getMetaData();
+            currentSchema = Optional.ofNullable(connection.getSchema());
+            searchStringEscape = Optional.ofNullable(metaData.getSearchStringEscape()).orElse("");
+        } catch (SQLException e) {
+            return List.of(new Problem("database", 0, "", "cannot read the database metadata: " + e.getMessage()));
+        }
+        SchemaCheck check = new SchemaCheck(catalog, metaData, searchStringEscape);
+        for (EntityDefinition entity : catalog.entities()) {
+            try {
+                check.checkEntity(entity, currentSchema);
+            } catch (SQLException e) {
+                check.report(entity, Optional.empty(), "cannot read the metadata of " + entity.table() + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(check.problems);
+    }
+
+    private void checkEntity(EntityDefinition entity, Optional<String> currentSchema) throws SQLException {
+        Optional<ResolvedTable> table = findTable(entity.table(), currentSchema);
+        if (table.isEmpty()) {
+            report(entity, Optional.empty(), "table or view " + entity.table() + " not found (looked up as written, in upper and in lower case)");
+            return;
+        }
+        Map<String, Column> columns = columns(table.get());
+        for (FieldDefinition field : entity.fields()) {
+            String columnName = entity.table() + "." + field.column();
+            Optional<Column> column = caseVariants(field.column()).stream().map(columns::get).filter(Objects::nonNull).findFirst();
+            if (column.isEmpty()) {
+                report(entity, Optional.of(field.logicalName()), "column " + columnName + " not found");
+                continue;
+            }
+            if (!compatible(field.type(), column.get())) {
+                report(entity, Optional.of(field.logicalName()), "column " + columnName + " has type " + column.get().describe()
+                        + ", which does not fit " + field.type() + " (expected " + expected(field.type().kind()) + ")");
+                continue;
+            }
+            if (field.type().kind() == FieldType.Kind.STRING && field.type().maxLength().isPresent()
+                    && column.get().size() > 0 && field.type().maxLength().getAsInt() > column.get().size()) {
+                report(entity, Optional.of(field.logicalName()), "column " + columnName + " holds at most " + column.get().size()
+                        + " characters, but the field is declared " + field.type());
+            }
+        }
+    }
+
+    // ---- type compatibility ----
+
+    private static boolean compatible(FieldType type, Column column) {
+        int jdbcType = column.jdbcType();
+        return switch (type.kind()) {
+            case STRING -> jdbcType == Types.CHAR || jdbcType == Types.VARCHAR || jdbcType == Types.LONGVARCHAR || jdbcType == Types.CLOB
+                    || jdbcType == Types.NCHAR || jdbcType == Types.NVARCHAR || jdbcType == Types.LONGNVARCHAR || jdbcType == Types.NCLOB;
+            case INT32 -> jdbcType == Types.INTEGER || jdbcType == Types.SMALLINT || jdbcType == Types.TINYINT;
+            case INT64 -> jdbcType == Types.BIGINT || jdbcType == Types.INTEGER;
+            case DECIMAL -> jdbcType == Types.NUMERIC || jdbcType == Types.DECIMAL;
+            case DOUBLE -> jdbcType == Types.DOUBLE || jdbcType == Types.FLOAT || jdbcType == Types.REAL;
+            case BOOLEAN -> jdbcType == Types.BOOLEAN || jdbcType == Types.BIT;
+            case DATE -> jdbcType == Types.DATE;
+            // PostgreSQL reports timestamptz as TIMESTAMP with type name "timestamptz".
+            case DATE_TIME_OFFSET -> jdbcType == Types.TIMESTAMP_WITH_TIMEZONE || jdbcType == Types.TIMESTAMP;
+            // PostgreSQL: OTHER "uuid"; H2: BINARY "UUID".
+            case GUID -> column.typeName().equalsIgnoreCase("uuid") && (jdbcType == Types.OTHER || jdbcType == Types.BINARY);
+            case ENUM -> jdbcType == Types.INTEGER || jdbcType == Types.SMALLINT;
+        };
+    }
+
+    private static String expected(FieldType.Kind kind) {
+        return switch (kind) {
+            case STRING -> "CHAR, VARCHAR, LONGVARCHAR or CLOB";
+            case INT32 -> "INTEGER, SMALLINT or TINYINT";
+            case INT64 -> "BIGINT or INTEGER";
+            case DECIMAL -> "NUMERIC or DECIMAL";
+            case DOUBLE -> "DOUBLE, FLOAT or REAL";
+            case BOOLEAN -> "BOOLEAN or BIT";
+            case DATE -> "DATE";
+            case DATE_TIME_OFFSET -> "TIMESTAMP WITH TIME ZONE or TIMESTAMP";
+            case GUID -> "UUID";
+            case ENUM -> "INTEGER or SMALLINT";
+        };
+    }
+
+    // ---- metadata lookups ----
+
+    private record ResolvedTable(String catalog, String schema, String name) {
+    }
+
+    private record Column(String name, int jdbcType, String typeName, int size) {
+        String describe() {
+            return typeName.isEmpty() ? "JDBC type " + jdbcType : typeName;
+        }
+    }
+
+    private Optional<ResolvedTable> findTable(TableName table, Optional<String> currentSchema) throws SQLException {
+        for (String name : caseVariants(table.name())) {
+            if (table.schema().isPresent()) {
+                for (String schema : caseVariants(table.schema().get())) {
+                    Optional<ResolvedTable> found = lookupTable(Optional.of(schema), name);
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+            } else if (currentSchema.isPresent()) {
+                Optional<ResolvedTable> found = lookupTable(currentSchema, name);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        if (table.schema().isPresent()) {
+            return Optional.empty();
+        }
+        // Unqualified and not in the current schema: it may still be on the search path.
+        for (String name : caseVariants(table.name())) {
+            Optional<ResolvedTable> found = lookupTable(Optional.empty(), name);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The table with exactly this name (and schema, when given); metadata patterns are escaped, so '_' is no wildcard. */
+    private Optional<ResolvedTable> lookupTable(Optional<String> schema, String name) throws SQLException {
+        try (ResultSet tables = metaData.getTables(null, schema.map(this::escape).orElse(null), escape(name), null)) {
+            while (tables.next()) {
+                String foundSchema = tables.getString("TABLE_SCHEM");
+                String foundName = tables.getString("TABLE_NAME");
+                if (!name.equals(foundName)) {
+                    continue;
+                }
+                if (schema.isPresent() ? schema.get().equals(foundSchema)
+                        : foundSchema == null || !SYSTEM_SCHEMAS.contains(foundSchema.toLowerCase(Locale.ROOT))) {
+                    return Optional.of(new ResolvedTable(tables.getString("TABLE_CAT"), foundSchema, foundName));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Map<String, Column> columns(ResolvedTable table) throws SQLException {
+        Map<String, Column> columns = new LinkedHashMap<>();
+        try (ResultSet result = metaData.getColumns(table.catalog(), table.schema() == null ? null : escape(table.schema()), escape(table.name()), "%")) {
+            while (result.next()) {
+                if (table.schema() != null && !table.schema().equals(result.getString("TABLE_SCHEM")) || !table.name().equals(result.getString("TABLE_NAME"))) {
+                    continue;
+                }
+                String name = result.getString("COLUMN_NAME");
+                String typeName = result.getString("TYPE_NAME");
+                columns.put(name, new Column(name, result.getInt("DATA_TYPE"), typeName == null ? "" : typeName, result.getInt("COLUMN_SIZE")));
+            }
+        }
+        return columns;
+    }
+
+    private String escape(String identifier) {
+        if (searchStringEscape.isEmpty()) {
+            return identifier;
+        }
+        String escape = searchStringEscape;
+        return identifier.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    /** As written, upper case, lower case; without repeats. */
+    private static List<String> caseVariants(String identifier) {
+        Set<String> variants = new LinkedHashSet<>();
+        variants.add(identifier);
+        variants.add(identifier.toUpperCase(Locale.ROOT));
+        variants.add(identifier.toLowerCase(Locale.ROOT));
+        return List.copyOf(variants);
+    }
+
+    private void report(EntityDefinition entity, Optional<String> field, String message) {
+        Optional<SourceLocation> location = catalog.sourceLocation(entity.logicalName(), field);
+        problems.add(location
+                .map(where -> new Problem(where.source(), where.line(), where.path(), message))
+                .orElseGet(() -> new Problem("catalog", 0, entity.logicalName() + field.map(name -> "." + name).orElse(""), message)));
+    }
+}

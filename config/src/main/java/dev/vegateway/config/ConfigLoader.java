@@ -1,0 +1,576 @@
+package dev.vegateway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.config.GatewayConfig.Admin;
+import dev.vegateway.config.GatewayConfig.Auth;
+import dev.vegateway.config.GatewayConfig.Backend;
+import dev.vegateway.config.GatewayConfig.BackendKind;
+import dev.vegateway.config.GatewayConfig.CatalogSource;
+import dev.vegateway.config.GatewayConfig.DevIssuer;
+import dev.vegateway.config.GatewayConfig.Limits;
+import dev.vegateway.config.GatewayConfig.SecurityBootstrap;
+import dev.vegateway.config.GatewayConfig.Server;
+import dev.vegateway.config.GatewayConfig.Tls;
+import dev.vegateway.config.yaml.Problem;
+import dev.vegateway.config.yaml.Problems;
+import dev.vegateway.config.yaml.ProblemsException;
+import dev.vegateway.config.yaml.YamlNode;
+import dev.vegateway.config.yaml.YamlReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the gateway configuration: one YAML file, then environment overrides
+ * ({@code VEGATEWAY_SERVER_PORT=9443} replaces {@code server.port}), then validation. Every
+ * problem is collected and reported at once with its file (or variable), line and key. Relative
+ * paths are resolved against the configuration file's directory.
+ */
+public final class ConfigLoader {
+    /** Variables of the launcher scripts, not configuration keys. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("VEGATEWAY_HOME", "VEGATEWAY_JAVA_OPTS", "VEGATEWAY_CONFIG");
+    private static final List<String> ALLOWED_ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+    private static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+    private static final Pattern SERVICE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern JDBC_PASSWORD = Pattern.compile("(?i)(password=)[^;&]*");
+    private static final Duration MAXIMUM_CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final int MINIMUM_SKIP_TOKEN_SECRET_LENGTH = 32;
+    private static final String MASK = "******";
+
+    private final Problems problems = new Problems();
+    private final YamlReader reader = new YamlReader(problems);
+    private final Path directory;
+    private YamlNode root;
+
+    private ConfigLoader(Path directory, YamlNode root) {
+        this.directory = directory;
+        this.root = root;
+    }
+
+    /**
+     * Loads and validates {@code file} with the {@code VEGATEWAY_*} overrides of {@code environment}.
+     *
+     * @throws ProblemsException listing every problem found
+     */
+    public static GatewayConfig load(Path file, Map<String, String> environment) {
+        requireNonNull(file, "file is null");
+        requireNonNull(environment, "environment is null");
+        Path source = file.toAbsolutePath().normalize();
+        Problems problems = new Problems();
+        YamlNode parsed = null;
+        try {
+            parsed = YamlNode.parse(file);
+        } catch (ProblemsException e) {
+            problems.addAll(e.problems());
+        }
+        Map<ConfigKey, YamlNode> overrides = environmentOverrides(environment, problems);
+        if (parsed == null) {
+            problems.throwIfAny();
+        }
+        ConfigLoader loader = new ConfigLoader(source.getParent(), parsed);
+        overrides.forEach(loader::override);
+        return loader.read(source, problems.list());
+    }
+
+    /** The effective configuration, one key per line, every secret shown as {@code ******}. */
+    public static String describe(GatewayConfig config) {
+        requireNonNull(config, "config is null");
+        int width = 0;
+        for (ConfigKey key : ConfigKey.values()) {
+            width = Math.max(width, key.path().length());
+        }
+        StringBuilder text = new StringBuilder("configuration ").append(config.source()).append('\n');
+        for (ConfigKey key : ConfigKey.values()) {
+            text.append("  ").append(key.path()).append(": ")
+                    .append(" ".repeat(width - key.path().length()))
+                    .append(value(config, key))
+                    .append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String value(GatewayConfig config, ConfigKey key) {
+        return switch (key) {
+            case SERVER_HOST -> config.server().host();
+            case SERVER_PORT -> String.valueOf(config.server().port());
+            case SERVER_SERVICE_PATH -> config.server().servicePath();
+            case SERVER_NAMESPACE -> config.server().namespace();
+            case SERVER_PLAIN_HTTP_ENABLED -> String.valueOf(config.server().plainHttpEnabled());
+            case SERVER_PLAIN_HTTP_PORT -> String.valueOf(config.server().plainHttpPort());
+            case TLS_KEYSTORE -> config.tls().keystore().toString();
+            case TLS_KEYSTORE_PASSWORD -> MASK;
+            case TLS_PROTOCOLS -> String.join(", ", config.tls().protocols());
+            case ADMIN_HOST -> config.admin().host();
+            case ADMIN_PORT -> String.valueOf(config.admin().port());
+            case AUTH_JWKS_FILE -> config.auth().jwksFile().map(Path::toString).orElse("(none)");
+            case AUTH_JWKS_URL -> config.auth().jwksUrl().map(URI::toString).orElse("(none)");
+            case AUTH_JWKS_REFRESH_INTERVAL -> format(config.auth().jwksRefreshInterval());
+            case AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL -> format(config.auth().unknownKidMinInterval());
+            case AUTH_ISSUERS -> String.join(", ", config.auth().issuers());
+            case AUTH_AUDIENCES -> String.join(", ", config.auth().audiences());
+            case AUTH_ALGORITHMS -> String.join(", ", config.auth().algorithms());
+            case AUTH_CLOCK_SKEW -> format(config.auth().clockSkew());
+            case AUTH_DEV_ISSUER_ENABLED -> String.valueOf(config.auth().devIssuer().enabled());
+            case AUTH_DEV_ISSUER_KEY_FILE -> config.auth().devIssuer().keyFile().toString();
+            case AUTH_DEV_ISSUER_ISSUER -> config.auth().devIssuer().issuer();
+            case AUTH_DEV_ISSUER_AUDIENCE -> config.auth().devIssuer().audience();
+            case BACKEND_KIND -> config.backend().kind().name().toLowerCase(Locale.ROOT);
+            // A JDBC URL may carry a password parameter; it is a secret too.
+            case BACKEND_URL -> JDBC_PASSWORD.matcher(config.backend().url()).replaceAll("$1" + MASK);
+            case BACKEND_USERNAME -> config.backend().username();
+            case BACKEND_PASSWORD -> MASK;
+            case BACKEND_POOL_SIZE -> String.valueOf(config.backend().poolSize());
+            case BACKEND_SECURITY_SCHEMA -> config.backend().securitySchema();
+            case BACKEND_QUERY_TIMEOUT -> format(config.backend().queryTimeout());
+            case CATALOG_FILE -> config.catalog().file().toString();
+            case SECURITY_FILE -> config.security().file().map(Path::toString).orElse("(none)");
+            case SECURITY_IMPORT_ON_START -> String.valueOf(config.security().importOnStart());
+            case LIMITS_MAX_PAGE_SIZE -> String.valueOf(config.limits().maxPageSize());
+            case LIMITS_MAX_TOKEN_BYTES -> String.valueOf(config.limits().maxTokenBytes());
+            case LIMITS_MAX_REQUEST_BODY_BYTES -> String.valueOf(config.limits().maxRequestBodyBytes());
+            case LIMITS_SKIP_TOKEN_SECRET -> MASK;
+        };
+    }
+
+    /** A duration in the configuration's own spelling: {@code 5m}, {@code 30s}, {@code 250ms}. */
+    private static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis != 0 && millis % Duration.ofDays(1).toMillis() == 0) {
+            return duration.toDays() + "d";
+        }
+        if (millis != 0 && millis % Duration.ofHours(1).toMillis() == 0) {
+            return duration.toHours() + "h";
+        }
+        if (millis != 0 && millis % Duration.ofMinutes(1).toMillis() == 0) {
+            return duration.toMinutes() + "m";
+        }
+        return millis % 1000 == 0 ? duration.toSeconds() + "s" : millis + "ms";
+    }
+
+    // ---- environment overrides ----
+
+    private static Map<ConfigKey, YamlNode> environmentOverrides(Map<String, String> environment, Problems problems) {
+        Map<ConfigKey, YamlNode> overrides = new EnumMap<>(ConfigKey.class);
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+            String name = variable.getKey();
+            if (!name.startsWith(ConfigKey.ENVIRONMENT_PREFIX) || LAUNCHER_VARIABLES.contains(name)) {
+                continue;
+            }
+            String source = "env " + name;
+            Optional<ConfigKey> key = ConfigKey.byEnvironmentVariable(name);
+            if (key.isEmpty()) {
+                problems.add(new Problem(source, 0, "", "unknown setting: no configuration key maps to this variable" + suggestion(name)));
+                continue;
+            }
+            String value = variable.getValue();
+            YamlNode node = switch (key.get().shape()) {
+                case SCALAR -> YamlNode.scalar(source, key.get().path(), value);
+                case LIST -> YamlNode.sequence(source, key.get().path(), splitList(value));
+            };
+            overrides.put(key.get(), node);
+        }
+        return overrides;
+    }
+
+    private static List<String> splitList(String value) {
+        List<String> values = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                values.add(part.trim());
+            }
+        }
+        return values;
+    }
+
+    private static String suggestion(String name) {
+        ConfigKey closest = null;
+        int closestDistance = Integer.MAX_VALUE;
+        for (ConfigKey key : ConfigKey.values()) {
+            int distance = editDistance(name, key.environmentVariable());
+            if (distance < closestDistance) {
+                closest = key;
+                closestDistance = distance;
+            }
+        }
+        return closest != null && closestDistance <= 3 ? " (did you mean " + closest.environmentVariable() + "?)" : "";
+    }
+
+    private static int editDistance(String left, String right) {
+        int[] previous = new int[right.length() + 1];
+        int[] current = new int[right.length() + 1];
+        for (int j = 0; j <= right.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= left.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= right.length(); j++) {
+                int substitution = previous[j - 1] + (left.charAt(i - 1) == right.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[right.length()];
+    }
+
+    private void override(ConfigKey key, YamlNode value) {
+        root = replace(root, key.segments(), value);
+    }
+
+    private static YamlNode replace(YamlNode node, List<String> segments, YamlNode value) {
+        String head = segments.get(0);
+        if (segments.size() == 1) {
+            return node.with(head, value);
+        }
+        return node.with(head, replace(node.get(head), segments.subList(1, segments.size()), value));
+    }
+
+    // ---- reading ----
+
+    private GatewayConfig read(Path source, List<Problem> environmentProblems) {
+        for (List<String> mapping : ConfigKey.mappingPaths()) {
+            reader.allowOnly(node(mapping), ConfigKey.childrenOf(mapping).toArray(String[]::new));
+        }
+        Server server = server();
+        Tls tls = tls();
+        Admin admin = new Admin(host(ConfigKey.ADMIN_HOST), port(ConfigKey.ADMIN_PORT, 8444));
+        Auth auth = auth();
+        Backend backend = backend();
+        CatalogSource catalog = new CatalogSource(requiredPath(node(ConfigKey.CATALOG_FILE)));
+        SecurityBootstrap security = security();
+        Limits limits = limits();
+        problems.addAll(environmentProblems);
+        problems.throwIfAny();
+        return new GatewayConfig(source, server, tls, admin, auth, backend, catalog, security, limits);
+    }
+
+    private Server server() {
+        String host = host(ConfigKey.SERVER_HOST);
+        int port = port(ConfigKey.SERVER_PORT, 8443);
+        YamlNode servicePathNode = node(ConfigKey.SERVER_SERVICE_PATH);
+        String servicePath = reader.string(servicePathNode, "/api/data/v9.2");
+        if (!SERVICE_PATH.matcher(servicePath).matches()) {
+            problems.add(servicePathNode, "must start with '/', must not end with '/' and may contain only letters, digits, '.', '_', '~', '-' "
+                    + "between the slashes, was '" + servicePath + "'");
+        }
+        YamlNode namespaceNode = node(ConfigKey.SERVER_NAMESPACE);
+        String namespace = reader.string(namespaceNode, "Microsoft.Dynamics.CRM");
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            problems.add(namespaceNode, "must be a dotted name such as Microsoft.Dynamics.CRM, was '" + namespace + "'");
+        }
+        YamlNode plainHttpNode = node(ConfigKey.SERVER_PLAIN_HTTP_ENABLED);
+        boolean plainHttp = reader.bool(plainHttpNode, false);
+        if (plainHttp && !isLoopback(host)) {
+            problems.add(plainHttpNode, "plain HTTP may be enabled only when server.host is a loopback address (127.x.x.x, ::1 or localhost), "
+                    + "but server.host is '" + host + "'; tokens must not travel unencrypted over the network");
+        }
+        int plainHttpPort = port(ConfigKey.SERVER_PLAIN_HTTP_PORT, 8080);
+        return new Server(host, port, servicePath, namespace, plainHttp, plainHttpPort);
+    }
+
+    private Tls tls() {
+        Path keystore = requiredPath(node(ConfigKey.TLS_KEYSTORE));
+        Secret password = Secret.of(reader.requiredString(node(ConfigKey.TLS_KEYSTORE_PASSWORD)));
+        YamlNode protocolsNode = node(ConfigKey.TLS_PROTOCOLS);
+        List<String> protocols = new ArrayList<>();
+        for (YamlNode element : listElements(protocolsNode)) {
+            String protocol = element.text().orElse("").trim();
+            if (ALLOWED_PROTOCOLS.contains(protocol)) {
+                protocols.add(protocol);
+            } else {
+                problems.add(element, "unsupported protocol '" + protocol + "' (allowed: " + String.join(", ", ALLOWED_PROTOCOLS)
+                        + "; older versions are insecure)");
+            }
+        }
+        if (protocolsNode.isAbsent()) {
+            protocols.addAll(ALLOWED_PROTOCOLS);
+        } else if (protocolsNode.isSequence() && protocolsNode.elements().isEmpty()) {
+            problems.add(protocolsNode, "must name at least one protocol");
+        }
+        return new Tls(keystore, password, distinct(protocols));
+    }
+
+    private Auth auth() {
+        YamlNode devEnabledNode = node(ConfigKey.AUTH_DEV_ISSUER_ENABLED);
+        boolean devEnabled = reader.bool(devEnabledNode, false);
+        Path devKeyFile = path(node(ConfigKey.AUTH_DEV_ISSUER_KEY_FILE), false).orElse(directory.resolve("dev-issuer-key.json"));
+        String devIssuer = nonEmptyString(ConfigKey.AUTH_DEV_ISSUER_ISSUER, "urn:vegateway:dev-issuer");
+        String devAudience = nonEmptyString(ConfigKey.AUTH_DEV_ISSUER_AUDIENCE, "urn:vegateway:api");
+
+        YamlNode jwksFileNode = node(ConfigKey.AUTH_JWKS_FILE);
+        YamlNode jwksUrlNode = node(ConfigKey.AUTH_JWKS_URL);
+        Optional<Path> jwksFile = path(jwksFileNode, true);
+        Optional<URI> jwksUrl = httpsUrl(jwksUrlNode);
+        if (!jwksFileNode.isAbsent() && !jwksUrlNode.isAbsent()) {
+            problems.add(jwksUrlNode, "set either auth.jwks.file or auth.jwks.url, not both");
+        } else if (jwksFileNode.isAbsent() && jwksUrlNode.isAbsent() && !devEnabled) {
+            problems.add(node(List.of("auth", "jwks")), "one of file or url is required (unless auth.devIssuer.enabled is true)");
+        }
+        Duration refreshInterval = positiveDuration(ConfigKey.AUTH_JWKS_REFRESH_INTERVAL, Duration.ofMinutes(5));
+        Duration unknownKidMinInterval = reader.duration(node(ConfigKey.AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL), Duration.ofSeconds(30));
+
+        List<String> issuers = requiredList(ConfigKey.AUTH_ISSUERS, devEnabled ? Optional.of(devIssuer) : Optional.empty(),
+                "list at least one accepted token issuer (iss)");
+        List<String> audiences = requiredList(ConfigKey.AUTH_AUDIENCES, devEnabled ? Optional.of(devAudience) : Optional.empty(),
+                "list at least one accepted token audience (aud)");
+        List<String> algorithms = algorithms();
+
+        YamlNode clockSkewNode = node(ConfigKey.AUTH_CLOCK_SKEW);
+        Duration clockSkew = reader.duration(clockSkewNode, Duration.ofSeconds(60));
+        if (clockSkew.compareTo(MAXIMUM_CLOCK_SKEW) > 0) {
+            problems.add(clockSkewNode, "must be between 0s and 5m, was " + clockSkewNode.text().orElse("").trim());
+            clockSkew = Duration.ofSeconds(60);
+        }
+        return new Auth(jwksFile, jwksUrl, refreshInterval, unknownKidMinInterval, issuers, audiences, algorithms, clockSkew,
+                new DevIssuer(devEnabled, devKeyFile, devIssuer, devAudience));
+    }
+
+    private List<String> algorithms() {
+        YamlNode algorithmsNode = node(ConfigKey.AUTH_ALGORITHMS);
+        if (algorithmsNode.isAbsent()) {
+            return List.of("RS256", "PS256", "ES256");
+        }
+        List<String> algorithms = new ArrayList<>();
+        for (YamlNode element : listElements(algorithmsNode)) {
+            String algorithm = element.text().orElse("").trim();
+            String upper = algorithm.toUpperCase(Locale.ROOT);
+            if (upper.equals("NONE")) {
+                problems.add(element, "'" + algorithm + "' is refused: it accepts unsigned tokens, so anyone could forge one");
+            } else if (upper.startsWith("HS")) {
+                problems.add(element, "'" + algorithm + "' is refused: HMAC algorithms verify with a shared secret, and accepting them "
+                        + "next to public JWKS keys allows forging tokens signed with a public key (algorithm confusion)");
+            } else if (!ALLOWED_ALGORITHMS.contains(upper)) {
+                problems.add(element, "unknown algorithm '" + algorithm + "' (allowed: " + String.join(", ", ALLOWED_ALGORITHMS) + ")");
+            } else {
+                algorithms.add(upper);
+            }
+        }
+        if (algorithmsNode.isSequence() && algorithmsNode.elements().isEmpty()) {
+            problems.add(algorithmsNode, "must name at least one algorithm");
+        }
+        return distinct(algorithms);
+    }
+
+    private Backend backend() {
+        YamlNode kindNode = node(ConfigKey.BACKEND_KIND);
+        BackendKind kind = null;
+        if (kindNode.isAbsent()) {
+            problems.add(kindNode, "is required (h2 or postgresql)");
+        } else {
+            kind = reader.enumValue(kindNode, BackendKind.class, null);
+        }
+        YamlNode urlNode = node(ConfigKey.BACKEND_URL);
+        String url = reader.requiredString(urlNode);
+        if (kind != null && !url.isEmpty()) {
+            String prefix = switch (kind) {
+                case H2 -> "jdbc:h2:";
+                case POSTGRESQL -> "jdbc:postgresql:";
+            };
+            if (!url.startsWith(prefix)) {
+                // The URL is not echoed: it may carry a password.
+                problems.add(urlNode, "must be a JDBC URL starting with " + prefix + " for backend kind " + kind.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        String username = reader.string(node(ConfigKey.BACKEND_USERNAME), "");
+        Secret password = Secret.of(reader.string(node(ConfigKey.BACKEND_PASSWORD), ""));
+        int poolSize = reader.integer(node(ConfigKey.BACKEND_POOL_SIZE), 10, 1, 200);
+        YamlNode schemaNode = node(ConfigKey.BACKEND_SECURITY_SCHEMA);
+        String securitySchema = reader.string(schemaNode, "vegateway_security");
+        if (!IDENTIFIER.matcher(securitySchema).matches()) {
+            problems.add(schemaNode, "must be an identifier matching [A-Za-z_][A-Za-z0-9_]*, was '" + securitySchema + "'");
+        }
+        Duration queryTimeout = positiveDuration(ConfigKey.BACKEND_QUERY_TIMEOUT, Duration.ofSeconds(30));
+        return new Backend(kind == null ? BackendKind.H2 : kind, url, username, password, poolSize, securitySchema, queryTimeout);
+    }
+
+    private SecurityBootstrap security() {
+        YamlNode fileNode = node(ConfigKey.SECURITY_FILE);
+        Optional<Path> file = path(fileNode, true);
+        YamlNode importNode = node(ConfigKey.SECURITY_IMPORT_ON_START);
+        boolean importOnStart = reader.bool(importNode, false);
+        if (importOnStart && fileNode.isAbsent()) {
+            problems.add(importNode, "true requires security.file (the file to import)");
+        }
+        return new SecurityBootstrap(file, importOnStart);
+    }
+
+    private Limits limits() {
+        int maxPageSize = reader.integer(node(ConfigKey.LIMITS_MAX_PAGE_SIZE), 5000, 1, 5000);
+        int maxTokenBytes = reader.integer(node(ConfigKey.LIMITS_MAX_TOKEN_BYTES), 16384, 1024, 1024 * 1024);
+        long maxRequestBodyBytes = reader.longValue(node(ConfigKey.LIMITS_MAX_REQUEST_BODY_BYTES), 10L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
+        YamlNode secretNode = node(ConfigKey.LIMITS_SKIP_TOKEN_SECRET);
+        String secret = reader.requiredString(secretNode);
+        if (!secret.isBlank() && secret.length() < MINIMUM_SKIP_TOKEN_SECRET_LENGTH) {
+            // Never echo the value: it is a secret.
+            problems.add(secretNode, "must be at least " + MINIMUM_SKIP_TOKEN_SECRET_LENGTH + " characters long (it signs paging tokens), was "
+                    + secret.length() + " characters");
+        }
+        return new Limits(maxPageSize, maxTokenBytes, maxRequestBodyBytes, Secret.of(secret));
+    }
+
+    // ---- typed helpers ----
+
+    private YamlNode node(ConfigKey key) {
+        return node(key.segments());
+    }
+
+    private YamlNode node(List<String> segments) {
+        YamlNode node = root;
+        for (String segment : segments) {
+            node = node.get(segment);
+        }
+        return node;
+    }
+
+    private String host(ConfigKey key) {
+        return nonEmptyString(key, "127.0.0.1").trim();
+    }
+
+    private String nonEmptyString(ConfigKey key, String fallback) {
+        YamlNode node = node(key);
+        String value = reader.string(node, fallback);
+        if (value.isBlank()) {
+            problems.add(node, "must not be empty");
+            return fallback;
+        }
+        return value;
+    }
+
+    private int port(ConfigKey key, int fallback) {
+        return reader.integer(node(key), fallback, 0, 65535);
+    }
+
+    private Duration positiveDuration(ConfigKey key, Duration fallback) {
+        YamlNode node = node(key);
+        Duration duration = reader.duration(node, fallback);
+        if (duration.isZero()) {
+            problems.add(node, "must be greater than 0");
+            return fallback;
+        }
+        return duration;
+    }
+
+    /** The elements of a list node; a single scalar counts as a one-element list. */
+    private List<YamlNode> listElements(YamlNode node) {
+        if (node.isAbsent()) {
+            return List.of();
+        }
+        if (node.isScalar()) {
+            return List.of(node);
+        }
+        if (!node.isSequence()) {
+            problems.add(node, "must be a list");
+            return List.of();
+        }
+        List<YamlNode> elements = new ArrayList<>();
+        for (YamlNode element : node.elements()) {
+            if (element.text().isEmpty()) {
+                problems.add(element, "must be a text value");
+            } else if (element.text().get().isBlank()) {
+                problems.add(element, "must not be empty");
+            } else {
+                elements.add(element);
+            }
+        }
+        return elements;
+    }
+
+    private List<String> requiredList(ConfigKey key, Optional<String> implied, String hint) {
+        YamlNode node = node(key);
+        List<String> values = new ArrayList<>();
+        listElements(node).forEach(element -> values.add(element.text().orElseThrow().trim()));
+        implied.ifPresent(values::add);
+        if (values.isEmpty() && (node.isAbsent() || node.isSequence() && node.elements().isEmpty())) {
+            problems.add(node, "is required: " + hint);
+        }
+        return distinct(values);
+    }
+
+    private static List<String> distinct(List<String> values) {
+        return List.copyOf(new LinkedHashSet<>(values));
+    }
+
+    private Path requiredPath(YamlNode node) {
+        if (node.isAbsent()) {
+            problems.add(node, "is required");
+            return directory;
+        }
+        return path(node, true).orElse(directory);
+    }
+
+    private Optional<Path> path(YamlNode node, boolean mustExist) {
+        Optional<String> text = reader.optionalString(node);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (text.get().isBlank()) {
+            problems.add(node, "must not be empty");
+            return Optional.empty();
+        }
+        Path resolved;
+        try {
+            resolved = directory.resolve(text.get().trim()).normalize();
+        } catch (InvalidPathException e) {
+            problems.add(node, "is not a valid path: " + e.getReason());
+            return Optional.empty();
+        }
+        if (mustExist && !Files.isRegularFile(resolved)) {
+            problems.add(node, Files.isDirectory(resolved) ? "must name a file, but " + resolved + " is a directory" : "file not found: " + resolved);
+        }
+        return Optional.of(resolved);
+    }
+
+    private Optional<URI> httpsUrl(YamlNode node) {
+        Optional<String> text = reader.optionalString(node);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(text.get().trim());
+            if ("https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add(node, "must be an https URL such as https://login.example.com/discovery/keys, was '" + text.get() + "'");
+        return Optional.empty();
+    }
+
+    /** 127.x.x.x, ::1 or localhost; decided from the text alone, without a DNS lookup. */
+    static boolean isLoopback(String host) {
+        String text = host.trim().toLowerCase(Locale.ROOT);
+        if (text.equals("localhost") || text.equals("::1") || text.equals("[::1]") || text.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        Matcher matcher = IPV4_LOOPBACK.matcher(text);
+        if (!matcher.matches()) {
+            return false;
+        }
+        for (int group = 1; group <= 3; group++) {
+            if (Integer.parseInt(matcher.group(group)) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

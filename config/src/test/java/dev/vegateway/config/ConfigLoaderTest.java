@@ -1,0 +1,379 @@
+package dev.vegateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.vegateway.config.GatewayConfig.BackendKind;
+import dev.vegateway.config.yaml.Problem;
+import dev.vegateway.config.yaml.ProblemsException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final String SKIP_TOKEN_SECRET = "0123456789abcdef0123456789abcdef-skip";
+    private static final String VALID = """
+            tls:
+              keystore: keystore.p12
+              keystorePassword: keystore-secret-value
+            auth:
+              jwks:
+                file: jwks.json
+              issuers: [https://login.example.com/tenant/]
+              audiences: [api://vegateway]
+            backend:
+              kind: h2
+              url: jdbc:h2:mem:config-test
+            catalog:
+              file: catalog.yaml
+            limits:
+              skipTokenSecret: %s
+            """.formatted(SKIP_TOKEN_SECRET);
+
+    @TempDir
+    Path directory;
+
+    @BeforeEach
+    void createReferencedFiles() throws IOException {
+        Files.writeString(directory.resolve("keystore.p12"), "not really a keystore");
+        Files.writeString(directory.resolve("jwks.json"), "{\"keys\":[]}");
+        Files.writeString(directory.resolve("catalog.yaml"), "entities: []");
+        Files.writeString(directory.resolve("security.yaml"), "{}");
+    }
+
+    @Test
+    void validFileLoadsWithDefaults() throws IOException {
+        GatewayConfig config = ConfigLoader.load(write(VALID), Map.of());
+
+        assertThat(config.source()).isEqualTo(directory.resolve("gateway.yaml").toAbsolutePath().normalize());
+        assertThat(config.server()).isEqualTo(new GatewayConfig.Server("127.0.0.1", 8443, "/api/data/v9.2", "Microsoft.Dynamics.CRM", false, 8080));
+        assertThat(config.tls().keystore()).isEqualTo(directory.resolve("keystore.p12").toAbsolutePath().normalize());
+        assertThat(config.tls().keystorePassword().reveal()).isEqualTo("keystore-secret-value");
+        assertThat(config.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(config.admin()).isEqualTo(new GatewayConfig.Admin("127.0.0.1", 8444));
+        assertThat(config.auth().jwksFile()).contains(directory.resolve("jwks.json").toAbsolutePath().normalize());
+        assertThat(config.auth().jwksUrl()).isEmpty();
+        assertThat(config.auth().jwksRefreshInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.auth().unknownKidMinInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.auth().issuers()).containsExactly("https://login.example.com/tenant/");
+        assertThat(config.auth().audiences()).containsExactly("api://vegateway");
+        assertThat(config.auth().algorithms()).containsExactly("RS256", "PS256", "ES256");
+        assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.auth().devIssuer().enabled()).isFalse();
+        assertThat(config.auth().devIssuer().keyFile()).isEqualTo(directory.resolve("dev-issuer-key.json").toAbsolutePath().normalize());
+        assertThat(config.auth().devIssuer().issuer()).isEqualTo("urn:vegateway:dev-issuer");
+        assertThat(config.auth().devIssuer().audience()).isEqualTo("urn:vegateway:api");
+        assertThat(config.backend().kind()).isEqualTo(BackendKind.H2);
+        assertThat(config.backend().url()).isEqualTo("jdbc:h2:mem:config-test");
+        assertThat(config.backend().username()).isEmpty();
+        assertThat(config.backend().password().isEmpty()).isTrue();
+        assertThat(config.backend().poolSize()).isEqualTo(10);
+        assertThat(config.backend().securitySchema()).isEqualTo("vegateway_security");
+        assertThat(config.backend().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.catalog().file()).isEqualTo(directory.resolve("catalog.yaml").toAbsolutePath().normalize());
+        assertThat(config.security().file()).isEmpty();
+        assertThat(config.security().importOnStart()).isFalse();
+        assertThat(config.limits().maxPageSize()).isEqualTo(5000);
+        assertThat(config.limits().maxTokenBytes()).isEqualTo(16384);
+        assertThat(config.limits().maxRequestBodyBytes()).isEqualTo(10_485_760L);
+        assertThat(config.limits().skipTokenSecret().reveal()).isEqualTo(SKIP_TOKEN_SECRET);
+    }
+
+    @Test
+    void everySettingCanBeWrittenExplicitly() throws IOException {
+        String yaml = """
+                server: { host: localhost, port: 0, servicePath: /odata, namespace: Contoso.Erp, plainHttp: { enabled: true, port: 0 } }
+                tls: { keystore: keystore.p12, keystorePassword: pw, protocols: [TLSv1.3] }
+                admin: { host: 0.0.0.0, port: 9000 }
+                auth:
+                  jwks: { url: "https://login.example.com/keys", refreshInterval: 10m, unknownKidMinInterval: 0s }
+                  issuers: [a, b, a]
+                  audiences: aud
+                  algorithms: [rs512, ES384]
+                  clockSkew: 5m
+                  devIssuer: { enabled: false, keyFile: keys/dev.json, issuer: "urn:i", audience: "urn:a" }
+                backend: { kind: PostgreSQL, url: "jdbc:postgresql://db/erp", username: gw, password: db-secret, poolSize: 200, securitySchema: sec, queryTimeout: 2500ms }
+                catalog: { file: ./catalog.yaml }
+                security: { file: security.yaml, importOnStart: true }
+                limits: { maxPageSize: 1, maxTokenBytes: 2048, maxRequestBodyBytes: 4096, skipTokenSecret: %s }
+                """.formatted(SKIP_TOKEN_SECRET);
+
+        GatewayConfig config = ConfigLoader.load(write(yaml), Map.of());
+
+        assertThat(config.server()).isEqualTo(new GatewayConfig.Server("localhost", 0, "/odata", "Contoso.Erp", true, 0));
+        assertThat(config.tls().protocols()).containsExactly("TLSv1.3");
+        assertThat(config.admin()).isEqualTo(new GatewayConfig.Admin("0.0.0.0", 9000));
+        assertThat(config.auth().jwksFile()).isEmpty();
+        assertThat(config.auth().jwksUrl()).contains(URI.create("https://login.example.com/keys"));
+        assertThat(config.auth().jwksRefreshInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.auth().unknownKidMinInterval()).isZero();
+        assertThat(config.auth().issuers()).containsExactly("a", "b");
+        assertThat(config.auth().audiences()).containsExactly("aud");
+        assertThat(config.auth().algorithms()).containsExactly("RS512", "ES384");
+        assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.auth().devIssuer().keyFile()).isEqualTo(directory.resolve("keys/dev.json").toAbsolutePath().normalize());
+        assertThat(config.backend().kind()).isEqualTo(BackendKind.POSTGRESQL);
+        assertThat(config.backend().password().reveal()).isEqualTo("db-secret");
+        assertThat(config.backend().queryTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(config.security().file()).contains(directory.resolve("security.yaml").toAbsolutePath().normalize());
+        assertThat(config.security().importOnStart()).isTrue();
+        assertThat(config.limits()).extracting(GatewayConfig.Limits::maxPageSize, GatewayConfig.Limits::maxTokenBytes,
+                GatewayConfig.Limits::maxRequestBodyBytes).containsExactly(1, 2048, 4096L);
+    }
+
+    @Test
+    void reportsEveryProblemWithLineAndKey() throws IOException {
+        String yaml = """
+                server:
+                  port: 70000
+                  prot: 1
+                  servicePath: api/
+                tls:
+                  keystore: missing.p12
+                  keystorePassword: pw
+                auth:
+                  jwks:
+                    url: http://insecure.example/keys
+                  issuers: []
+                  audiences: [api]
+                  algorithms: [RS256, none, HS256, XY1]
+                  clockSkew: 10m
+                backend:
+                  kind: postgresql
+                  url: jdbc:h2:mem:x
+                  poolSize: 0
+                  securitySchema: "bad-schema"
+                limits:
+                  skipTokenSecret: too-short-secret
+                extra: 1
+                """;
+
+        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(yaml), Map.of()));
+
+        assertThat(thrown.problems()).extracting(Problem::line, Problem::key).containsExactlyInAnyOrder(
+                tuple(3, "server.prot"),
+                tuple(22, "extra"),
+                tuple(2, "server.port"),
+                tuple(4, "server.servicePath"),
+                tuple(6, "tls.keystore"),
+                tuple(10, "auth.jwks.url"),
+                tuple(11, "auth.issuers"),
+                tuple(13, "auth.algorithms[1]"),
+                tuple(13, "auth.algorithms[2]"),
+                tuple(13, "auth.algorithms[3]"),
+                tuple(14, "auth.clockSkew"),
+                tuple(17, "backend.url"),
+                tuple(18, "backend.poolSize"),
+                tuple(19, "backend.securitySchema"),
+                tuple(1, "catalog.file"),
+                tuple(21, "limits.skipTokenSecret"));
+        assertThat(thrown.problems()).allSatisfy(problem -> assertThat(problem.source()).endsWith("gateway.yaml"));
+        assertThat(message(thrown, "server.prot")).startsWith("unknown key (allowed: host, port, servicePath, namespace, plainHttp)");
+        assertThat(message(thrown, "server.port")).isEqualTo("must be between 0 and 65535, was 70000");
+        assertThat(message(thrown, "tls.keystore")).startsWith("file not found: ").endsWith("missing.p12");
+        assertThat(message(thrown, "auth.algorithms[1]")).contains("unsigned tokens");
+        assertThat(message(thrown, "auth.algorithms[2]")).contains("HMAC").contains("shared secret");
+        assertThat(message(thrown, "auth.algorithms[3]")).contains("unknown algorithm 'XY1'");
+        assertThat(message(thrown, "backend.url")).contains("jdbc:postgresql:").doesNotContain("jdbc:h2:mem:x");
+        assertThat(message(thrown, "catalog.file")).isEqualTo("is required");
+        assertThat(thrown.getMessage()).doesNotContain("too-short-secret").contains("gateway.yaml:21: limits.skipTokenSecret: must be at least 32 characters");
+    }
+
+    @Test
+    void jwksNeedsExactlyOneSourceUnlessTheDevIssuerIsEnabled() throws IOException {
+        String neither = VALID.replace("  jwks:\n    file: jwks.json\n", "");
+        assertThatThrownBy(() -> ConfigLoader.load(write(neither), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::key, Problem::message)
+                        .containsExactly(tuple("auth.jwks", "one of file or url is required (unless auth.devIssuer.enabled is true)")));
+
+        String both = VALID.replace("    file: jwks.json\n", "    file: jwks.json\n    url: https://login.example.com/keys\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(both), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::line, Problem::key).containsExactly(tuple(7, "auth.jwks.url")));
+
+        String devOnly = neither.replace("  issuers: [https://login.example.com/tenant/]\n  audiences: [api://vegateway]\n", "  devIssuer: { enabled: true }\n");
+        GatewayConfig config = ConfigLoader.load(write(devOnly), Map.of());
+        assertThat(config.auth().jwksFile()).isEmpty();
+        assertThat(config.auth().jwksUrl()).isEmpty();
+        assertThat(config.auth().issuers()).containsExactly("urn:vegateway:dev-issuer");
+        assertThat(config.auth().audiences()).containsExactly("urn:vegateway:api");
+    }
+
+    @Test
+    void importOnStartRequiresASecurityFile() throws IOException {
+        String yaml = VALID + "security:\n  importOnStart: true\n";
+
+        assertThatThrownBy(() -> ConfigLoader.load(write(yaml), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::line, Problem::key).containsExactly(tuple(17, "security.importOnStart")));
+    }
+
+    @Test
+    void invalidYamlIsReportedWithItsLine() throws IOException {
+        Path file = write("server:\n  port: [1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("VEGATEWAY_NO_SUCH_KEY", "1")))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::source, Problem::line)
+                        .containsExactly(tuple(file.toString(), 3), tuple("env VEGATEWAY_NO_SUCH_KEY", 0)));
+    }
+
+    // ---- environment overrides ----
+
+    @Test
+    void environmentOverridesReplaceFileValues() throws IOException {
+        Map<String, String> environment = Map.of(
+                "VEGATEWAY_SERVER_PORT", "9443",
+                "VEGATEWAY_SERVER_PLAIN_HTTP_ENABLED", "true",
+                "VEGATEWAY_SERVER_PLAIN_HTTP_PORT", "0",
+                "VEGATEWAY_TLS_KEYSTORE_PASSWORD", "from-environment",
+                "VEGATEWAY_AUTH_ISSUERS", "https://a.example/, https://b.example/",
+                "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", "abcdefghijklmnopqrstuvwxyz0123456789",
+                "VEGATEWAY_HOME", "/opt/vegateway",
+                "VEGATEWAY_JAVA_OPTS", "-Xmx1g",
+                "VEGATEWAY_CONFIG", "/etc/vegateway.yaml",
+                "PATH", "/usr/bin");
+
+        GatewayConfig config = ConfigLoader.load(write(VALID), environment);
+
+        assertThat(config.server().port()).isEqualTo(9443);
+        assertThat(config.server().plainHttpEnabled()).isTrue();
+        assertThat(config.server().plainHttpPort()).isZero();
+        assertThat(config.tls().keystorePassword().reveal()).isEqualTo("from-environment");
+        assertThat(config.auth().issuers()).containsExactly("https://a.example/", "https://b.example/");
+        assertThat(config.limits().skipTokenSecret().reveal()).isEqualTo("abcdefghijklmnopqrstuvwxyz0123456789");
+    }
+
+    @Test
+    void environmentCanSupplyRequiredValuesAndNestedSections() throws IOException {
+        String withoutJwksAndSecret = VALID.replace("  jwks:\n    file: jwks.json\n", "").replace("limits:\n  skipTokenSecret: " + SKIP_TOKEN_SECRET + "\n", "");
+
+        GatewayConfig config = ConfigLoader.load(write(withoutJwksAndSecret), Map.of(
+                "VEGATEWAY_AUTH_JWKS_URL", "https://login.example.com/keys",
+                "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", SKIP_TOKEN_SECRET,
+                "VEGATEWAY_AUTH_DEV_ISSUER_ENABLED", "true"));
+
+        assertThat(config.auth().jwksUrl()).contains(URI.create("https://login.example.com/keys"));
+        assertThat(config.auth().devIssuer().enabled()).isTrue();
+        assertThat(config.auth().issuers()).containsExactly("https://login.example.com/tenant/", "urn:vegateway:dev-issuer");
+    }
+
+    @Test
+    void invalidOverrideNamesTheVariable() throws IOException {
+        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(VALID), Map.of(
+                "VEGATEWAY_SERVER_PORT", "https",
+                "VEGATEWAY_AUTH_ALGORITHMS", "RS256,HS512",
+                "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", "short-secret")));
+
+        assertThat(thrown.problems()).extracting(Problem::source, Problem::line, Problem::key).containsExactlyInAnyOrder(
+                tuple("env VEGATEWAY_SERVER_PORT", 0, "server.port"),
+                tuple("env VEGATEWAY_AUTH_ALGORITHMS", 0, "auth.algorithms[1]"),
+                tuple("env VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", 0, "limits.skipTokenSecret"));
+        assertThat(thrown.getMessage())
+                .contains("env VEGATEWAY_SERVER_PORT: server.port: must be a whole number, was 'https'")
+                .doesNotContain("short-secret");
+    }
+
+    @Test
+    void unknownVegatewayVariableIsAProblem() throws IOException {
+        ProblemsException thrown = catchThrowableOfType(ProblemsException.class,
+                () -> ConfigLoader.load(write(VALID), Map.of("VEGATEWAY_SERVER_PROT", "1", "VEGATEWAY_FOO", "x", "OTHER_SERVER_PORT", "1")));
+
+        assertThat(thrown.problems()).extracting(Problem::source).containsExactly("env VEGATEWAY_FOO", "env VEGATEWAY_SERVER_PROT");
+        assertThat(thrown.problems().get(1).message()).contains("did you mean VEGATEWAY_SERVER_PORT?");
+    }
+
+    @Test
+    void environmentVariableNamesFollowTheRule() {
+        assertThat(ConfigKey.TLS_KEYSTORE_PASSWORD.environmentVariable()).isEqualTo("VEGATEWAY_TLS_KEYSTORE_PASSWORD");
+        assertThat(ConfigKey.AUTH_JWKS_URL.environmentVariable()).isEqualTo("VEGATEWAY_AUTH_JWKS_URL");
+        assertThat(ConfigKey.AUTH_DEV_ISSUER_ENABLED.environmentVariable()).isEqualTo("VEGATEWAY_AUTH_DEV_ISSUER_ENABLED");
+        assertThat(ConfigKey.SERVER_PLAIN_HTTP_PORT.environmentVariable()).isEqualTo("VEGATEWAY_SERVER_PLAIN_HTTP_PORT");
+        assertThat(ConfigKey.LIMITS_SKIP_TOKEN_SECRET.environmentVariable()).isEqualTo("VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET");
+        // The table's constant names are the variables without the prefix, so the two cannot drift apart unnoticed.
+        assertThat(Arrays.stream(ConfigKey.values()))
+                .allSatisfy(key -> assertThat(key.environmentVariable()).isEqualTo("VEGATEWAY_" + key.name()));
+    }
+
+    // ---- plain HTTP ----
+
+    @Test
+    void plainHttpIsRefusedOnANonLoopbackHost() throws IOException {
+        String yaml = "server:\n  host: 0.0.0.0\n  plainHttp:\n    enabled: true\n" + VALID;
+
+        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(yaml), Map.of()));
+
+        assertThat(thrown.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(4);
+            assertThat(problem.key()).isEqualTo("server.plainHttp.enabled");
+            assertThat(problem.message()).contains("loopback").contains("'0.0.0.0'");
+        });
+    }
+
+    @Test
+    void plainHttpIsAllowedOnLoopbackHosts() throws IOException {
+        for (String host : List.of("127.0.0.1", "127.1.2.3", "::1", "localhost")) {
+            String yaml = "server:\n  host: \"" + host + "\"\n  plainHttp:\n    enabled: true\n" + VALID;
+            assertThat(ConfigLoader.load(write(yaml), Map.of()).server().plainHttpEnabled()).isTrue();
+        }
+        assertThat(ConfigLoader.isLoopback("127.0.0.256")).isFalse();
+        assertThat(ConfigLoader.isLoopback("128.0.0.1")).isFalse();
+        assertThat(ConfigLoader.isLoopback("localhost.example.com")).isFalse();
+        assertThat(ConfigLoader.isLoopback("[::1]")).isTrue();
+    }
+
+    @Test
+    void plainHttpOverriddenByEnvironmentIsCheckedToo() throws IOException {
+        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(VALID),
+                Map.of("VEGATEWAY_SERVER_HOST", "10.0.0.5", "VEGATEWAY_SERVER_PLAIN_HTTP_ENABLED", "true")));
+
+        assertThat(thrown.problems()).extracting(Problem::source, Problem::key)
+                .containsExactly(tuple("env VEGATEWAY_SERVER_PLAIN_HTTP_ENABLED", "server.plainHttp.enabled"));
+    }
+
+    // ---- secrets ----
+
+    @Test
+    void secretsNeverAppearInDescribeOrToString() throws IOException {
+        String yaml = VALID.replace("url: jdbc:h2:mem:config-test", "url: \"jdbc:h2:mem:config-test;USER=sa;PASSWORD=url-secret-value\"\n  password: db-secret-value");
+
+        GatewayConfig config = ConfigLoader.load(write(yaml), Map.of());
+        String described = ConfigLoader.describe(config);
+
+        for (String text : List.of(described, config.toString())) {
+            assertThat(text).doesNotContain("keystore-secret-value", "db-secret-value", SKIP_TOKEN_SECRET).contains("******");
+        }
+        assertThat(described).doesNotContain("url-secret-value")
+                .contains("tls.keystorePassword: ")
+                .contains("server.port: ")
+                .containsPattern("auth.jwks.refreshInterval: +5m\n")
+                .containsPattern("backend.queryTimeout: +30s\n")
+                .contains("jdbc:h2:mem:config-test;USER=sa;PASSWORD=******");
+        assertThat(described.lines()).hasSize(ConfigKey.values().length + 1);
+        assertThat(described.lines().filter(line -> line.endsWith("******"))).hasSize(4);
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = directory.resolve("gateway.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static String message(ProblemsException thrown, String key) {
+        Optional<Problem> problem = thrown.problems().stream().filter(candidate -> candidate.key().equals(key)).findFirst();
+        assertThat(problem).as("problem for %s in %s", key, thrown.problems()).isPresent();
+        return problem.get().message();
+    }
+}
