@@ -1,0 +1,34 @@
+package dev.vegateway.adapter.jdbc;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Classifies a {@link SQLException} by SQLSTATE class into the error the client sees. The
+ * backend's own message is logged, never returned: it can contain SQL text and data.
+ */
+public final class SqlErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlErrors.class);
+
+    private SqlErrors() {}
+
+    public static GatewayException classify(SQLException exception, String operation) {
+        String state = exception.getSQLState() == null ? "" : exception.getSQLState();
+        if (exception instanceof SQLTimeoutException || state.equals("57014")) {
+            LOG.warn("backend timeout during {}: {}", operation, exception.getMessage());
+            return new GatewayException(ErrorCode.BACKEND_TIMEOUT, "The backend did not answer " + operation + " in time.", exception);
+        }
+        if (exception instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("53")
+                || state.startsWith("57P") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00")) {
+            LOG.warn("backend unavailable during {}: {} (SQLSTATE {})", operation, exception.getMessage(), state);
+            return new GatewayException(ErrorCode.BACKEND_UNAVAILABLE, "The backend is unavailable; retry later.", exception);
+        }
+        LOG.error("backend error during {} (SQLSTATE {})", operation, state, exception);
+        return new GatewayException(ErrorCode.INTERNAL, "The backend failed while running " + operation + ".", exception);
+    }
+}

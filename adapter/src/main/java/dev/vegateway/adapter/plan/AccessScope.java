@@ -1,0 +1,47 @@
+package dev.vegateway.adapter.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What the caller may read of one entity, as the planner needs it: the caller's identity for
+ * Basic/Local/Deep depth, one {@link Grant} per role assignment that grants Read, and the
+ * fields no granting role lets them read. Built from the security model; the planner never
+ * looks at the store.
+ *
+ * @param unrestricted System administrator: every row and field
+ */
+public record AccessScope(
+        UUID userId,
+        String userName,
+        boolean unrestricted,
+        List<Grant> grants,
+        Set<String> unreadableFields,
+        Optional<UUID> businessUnit,
+        Set<UUID> businessUnitAndDescendants) {
+
+    public AccessScope {
+        requireNonNull(userId, "userId is null");
+        requireNonNull(userName, "userName is null");
+        grants = List.copyOf(grants);
+        unreadableFields = Set.copyOf(unreadableFields);
+        requireNonNull(businessUnit, "businessUnit is null");
+        businessUnitAndDescendants = Set.copyOf(businessUnitAndDescendants);
+    }
+
+    public enum Depth { NONE, BASIC, LOCAL, DEEP, GLOBAL }
+
+    /** One granting role assignment: its depth, the companies it is restricted to (empty = all) and its row filter. */
+    public record Grant(String role, Depth depth, Optional<Set<String>> companies, Optional<String> rowFilter) {
+        public Grant {
+            requireNonNull(role, "role is null");
+            requireNonNull(depth, "depth is null");
+            companies = companies.map(Set::copyOf);
+            requireNonNull(rowFilter, "rowFilter is null");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.vegateway.adapter.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.query.ColumnRef;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.catalog.EntityDefinition;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A planned single-entity read: every name resolved against the catalog, every literal typed,
+ * row security attached to the relation. The renderer sees only this.
+ *
+ * @param selected the SELECT list
+ * @param output the response fields, pointing into {@code selected}
+ * @param keyIndex SELECT position of the key (absent for DISTINCT queries)
+ * @param etagIndex SELECT position of the row version, if the entity has one
+ * @param rowScope the row-security conjunct of this relation ({@link Condition#TRUE} when unrestricted)
+ * @param filter the caller's filter, resolved
+ * @param seek keyset position after the previous page, if continuing
+ * @param sortKeys the full ORDER BY, tie-breakers included
+ * @param sortKeyIndexes SELECT position of each sort key (for continuation tokens)
+ * @param limit rows to fetch (a page plus one, to know whether more exist)
+ * @param offset rows to skip ($skip, first page only)
+ * @param paging page size and remaining $top, when the result is paged
+ * @param fingerprint identifies the query (and caller) that a continuation token belongs to
+ */
+public record QueryPlan(
+        EntityDefinition entity,
+        String alias,
+        List<ColumnRef> selected,
+        List<OutputField> output,
+        OptionalInt keyIndex,
+        OptionalInt etagIndex,
+        Condition rowScope,
+        Condition filter,
+        Optional<Condition> seek,
+        List<SortKey> sortKeys,
+        List<Integer> sortKeyIndexes,
+        boolean distinct,
+        OptionalInt limit,
+        OptionalInt offset,
+        Optional<Paging> paging,
+        boolean includeCount,
+        String fingerprint) {
+
+    public QueryPlan {
+        requireNonNull(entity, "entity is null");
+        requireNonNull(alias, "alias is null");
+        selected = List.copyOf(selected);
+        output = List.copyOf(output);
+        requireNonNull(keyIndex, "keyIndex is null");
+        requireNonNull(etagIndex, "etagIndex is null");
+        requireNonNull(rowScope, "rowScope is null");
+        requireNonNull(filter, "filter is null");
+        requireNonNull(seek, "seek is null");
+        sortKeys = List.copyOf(sortKeys);
+        sortKeyIndexes = List.copyOf(sortKeyIndexes);
+        requireNonNull(limit, "limit is null");
+        requireNonNull(offset, "offset is null");
+        requireNonNull(paging, "paging is null");
+        requireNonNull(fingerprint, "fingerprint is null");
+    }
+
+    /**
+     * Server-driven paging: return at most {@code pageSize} rows; {@code remaining} is what is
+     * left of $top (absent when unbounded). The plan fetches one more row than it returns.
+     */
+    public record Paging(int pageSize, OptionalInt remaining) {
+        public Paging {
+            requireNonNull(remaining, "remaining is null");
+        }
+
+        public int rowsToReturn() {
+            return remaining.isPresent() ? Math.min(pageSize, remaining.getAsInt()) : pageSize;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.vegateway.adapter.query;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The neutral condition model every front end ($filter, QueryExpression, FetchXML, row
+ * filters) produces. {@code And}/{@code Or} hold lists, so nesting is natural.
+ */
+public sealed interface Condition {
+
+    enum Operator { EQUAL, NOT_EQUAL, GREATER_THAN, GREATER_EQUAL, LESS_THAN, LESS_EQUAL }
+
+    enum LikeKind { CONTAINS, STARTS_WITH, ENDS_WITH, PATTERN }
+
+    record Comparison(Operand left, Operator operator, Operand right) implements Condition {
+        public Comparison {
+            requireNonNull(left, "left is null");
+            requireNonNull(operator, "operator is null");
+            requireNonNull(right, "right is null");
+        }
+    }
+
+    record IsNull(Operand operand, boolean negated) implements Condition {
+        public IsNull {
+            requireNonNull(operand, "operand is null");
+        }
+    }
+
+    /**
+     * Case-insensitive text match (as Dataverse). For CONTAINS/STARTS_WITH/ENDS_WITH {@code text}
+     * is plain text (wildcards in it match themselves); for PATTERN it is a SQL LIKE pattern
+     * with {@code %} and {@code _} (QueryExpression Like).
+     */
+    record Like(Operand operand, LikeKind kind, String text, boolean negated) implements Condition {
+        public Like {
+            requireNonNull(operand, "operand is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(text, "text is null");
+        }
+    }
+
+    record In(Operand operand, List<Literal> values, boolean negated) implements Condition {
+        public In {
+            requireNonNull(operand, "operand is null");
+            values = List.copyOf(values);
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("In needs at least one value");
+            }
+        }
+    }
+
+    record Between(Operand operand, Literal low, Literal high, boolean negated) implements Condition {
+        public Between {
+            requireNonNull(operand, "operand is null");
+            requireNonNull(low, "low is null");
+            requireNonNull(high, "high is null");
+        }
+    }
+
+    record And(List<Condition> conditions) implements Condition {
+        public And {
+            conditions = List.copyOf(conditions);
+        }
+    }
+
+    record Or(List<Condition> conditions) implements Condition {
+        public Or {
+            conditions = List.copyOf(conditions);
+        }
+    }
+
+    record Not(Condition condition) implements Condition {
+        public Not {
+            requireNonNull(condition, "condition is null");
+        }
+    }
+
+    /** {@code true} or {@code false}: the empty And / Or, or a boolean literal in a filter. */
+    record Constant(boolean value) implements Condition {}
+
+    Constant TRUE = new Constant(true);
+    Constant FALSE = new Constant(false);
+
+    static Condition and(List<Condition> conditions) {
+        List<Condition> kept = conditions.stream().filter(condition -> !TRUE.equals(condition)).toList();
+        return kept.isEmpty() ? TRUE : kept.size() == 1 ? kept.get(0) : new And(kept);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.vegateway.adapter.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.ColumnReader;
+import dev.vegateway.adapter.jdbc.SqlErrors;
+import dev.vegateway.adapter.plan.AccessScope;
+import dev.vegateway.adapter.plan.ContinuationTokens;
+import dev.vegateway.adapter.plan.QueryPlan;
+import dev.vegateway.adapter.plan.QueryPlanner;
+import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.sql.PreparedSql;
+import dev.vegateway.adapter.sql.SqlRenderer;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.FieldType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Runs reads: plan (security attached) → render → execute → stream to a {@link RowSink}.
+ * The only place that turns a plan into rows.
+ */
+public final class QueryService {
+    private final QueryPlanner planner;
+    private final SqlRenderer renderer;
+    private final DataSource dataSource;
+    private final ContinuationTokens tokens;
+    private final int queryTimeoutSeconds;
+
+    public QueryService(QueryPlanner planner, SqlRenderer renderer, DataSource dataSource, ContinuationTokens tokens, Duration queryTimeout) {
+        this.planner = requireNonNull(planner, "planner is null");
+        this.renderer = requireNonNull(renderer, "renderer is null");
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.tokens = requireNonNull(tokens, "tokens is null");
+        this.queryTimeoutSeconds = (int) Math.max(1, queryTimeout.toSeconds());
+    }
+
+    public QueryPlanner planner() {
+        return planner;
+    }
+
+    /** RetrieveMultiple. */
+    public ReadResult retrieveMultiple(Query query, AccessScope scope, RowSink sink) throws IOException {
+        long started = System.nanoTime();
+        QueryPlan plan = planner.plan(query, scope);
+        long planned = System.nanoTime();
+        return execute(plan, sink, planned - started);
+    }
+
+    /** Retrieve one row by key; a row that does not exist or that the caller may not see is 404 alike. */
+    public ReadResult retrieve(EntityDefinition entity, UUID key, List<String> columns, AccessScope scope, RowSink sink) throws IOException {
+        Query query = new Query(entity.logicalName(), columns,
+                new Condition.Comparison(new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
+                List.of(), OptionalInt.of(1), OptionalInt.empty(), false, Optional.empty(), false);
+        long started = System.nanoTime();
+        QueryPlan plan = planner.plan(query, scope);
+        long planned = System.nanoTime();
+        FirstRowGuard guard = new FirstRowGuard(sink, entity, key);
+        return execute(plan, guard, planned - started);
+    }
+
+    /** {@code /$count}: the number of rows the caller may see that match. */
+    public long count(Query query, AccessScope scope) {
+        QueryPlan plan = planner.plan(query, scope);
+        try (Connection connection = dataSource.getConnection()) {
+            try {
+                return count(connection, plan);
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e, "the count");
+        }
+    }
+
+    private ReadResult execute(QueryPlan plan, RowSink sink, long planNanos) throws IOException {
+        long sinkNanos = 0;
+        long started = System.nanoTime();
+        long rows = 0;
+        boolean more = false;
+        try (Connection connection = dataSource.getConnection()) {
+            try {
+                OptionalLong count = plan.includeCount() ? OptionalLong.of(count(connection, plan)) : OptionalLong.empty();
+                long before = System.nanoTime();
+                sink.start(plan, count);
+                sinkNanos += System.nanoTime() - before;
+                PreparedSql sql = renderer.select(plan);
+                int rowsToReturn = plan.paging().map(QueryPlan.Paging::rowsToReturn).orElse(Integer.MAX_VALUE);
+                List<FieldType> types = plan.selected().stream().map(column -> column.field().type()).toList();
+                Object[] values = new Object[types.size()];
+                Object[] lastSortValues = null;
+                try (PreparedStatement statement = prepare(connection, sql)) {
+                    statement.setFetchSize(renderer.dialect().fetchSize());
+                    try (ResultSet resultSet = statement.executeQuery()) {
+                        while (resultSet.next()) {
+                            if (rows == rowsToReturn) {
+                                more = true;
+                                break;
+                            }
+                            for (int i = 0; i < values.length; i++) {
+                                values[i] = ColumnReader.read(resultSet, i + 1, types.get(i));
+                            }
+                            rows++;
+                            if (plan.paging().isPresent()) {
+                                lastSortValues = sortValues(plan, values);
+                            }
+                            long beforeRow = System.nanoTime();
+                            sink.row(plan, values);
+                            sinkNanos += System.nanoTime() - beforeRow;
+                        }
+                    }
+                }
+                Optional<String> continuation = Optional.empty();
+                if (more && lastSortValues != null) {
+                    QueryPlan.Paging paging = plan.paging().orElseThrow();
+                    OptionalInt remaining = paging.remaining().isPresent() ? OptionalInt.of(paging.remaining().getAsInt() - (int) rows) : OptionalInt.empty();
+                    continuation = Optional.of(tokens.encode(plan.fingerprint(), java.util.Arrays.asList(lastSortValues), remaining));
+                }
+                long beforeFinish = System.nanoTime();
+                sink.finish(plan, continuation);
+                sinkNanos += System.nanoTime() - beforeFinish;
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e, "the query");
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        long total = System.nanoTime() - started;
+        return new ReadResult(rows, more, planNanos, total - sinkNanos, sinkNanos);
+    }
+
+    private long count(Connection connection, QueryPlan plan) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, renderer.count(plan)); ResultSet resultSet = statement.executeQuery()) {
+            resultSet.next();
+            return resultSet.getLong(1);
+        }
+    }
+
+    private PreparedStatement prepare(Connection connection, PreparedSql sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.sql());
+        statement.setQueryTimeout(queryTimeoutSeconds);
+        List<Object> parameters = sql.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
+        }
+        return statement;
+    }
+
+    private static Object[] sortValues(QueryPlan plan, Object[] values) {
+        List<Integer> indexes = plan.sortKeyIndexes();
+        Object[] sortValues = new Object[indexes.size()];
+        for (int i = 0; i < sortValues.length; i++) {
+            sortValues[i] = values[indexes.get(i)];
+        }
+        return sortValues;
+    }
+
+    /** Passes rows through and turns "no row" into 404 before anything is written. */
+    private static final class FirstRowGuard implements RowSink {
+        private final RowSink delegate;
+        private final EntityDefinition entity;
+        private final UUID key;
+        private QueryPlan startedPlan;
+        private boolean started;
+        private boolean seen;
+
+        FirstRowGuard(RowSink delegate, EntityDefinition entity, UUID key) {
+            this.delegate = delegate;
+            this.entity = entity;
+            this.key = key;
+        }
+
+        @Override
+        public void start(QueryPlan plan, OptionalLong count) {
+            startedPlan = plan;
+        }
+
+        @Override
+        public void row(QueryPlan plan, Object[] values) throws IOException {
+            if (!started) {
+                delegate.start(startedPlan, OptionalLong.empty());
+                started = true;
+            }
+            seen = true;
+            delegate.row(plan, values);
+        }
+
+        @Override
+        public void finish(QueryPlan plan, Optional<String> continuation) throws IOException {
+            if (!seen) {
+                throw GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
+            }
+            delegate.finish(plan, continuation);
+        }
+    }
+}

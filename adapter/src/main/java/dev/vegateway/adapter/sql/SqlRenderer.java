@@ -1,0 +1,214 @@
+package dev.vegateway.adapter.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.plan.QueryPlan;
+import dev.vegateway.adapter.plan.SortKey;
+import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.ColumnRef;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Condition.And;
+import dev.vegateway.adapter.query.Condition.Between;
+import dev.vegateway.adapter.query.Condition.Comparison;
+import dev.vegateway.adapter.query.Condition.Constant;
+import dev.vegateway.adapter.query.Condition.In;
+import dev.vegateway.adapter.query.Condition.IsNull;
+import dev.vegateway.adapter.query.Condition.Like;
+import dev.vegateway.adapter.query.Condition.Not;
+import dev.vegateway.adapter.query.Condition.Or;
+import dev.vegateway.adapter.query.FunctionCall;
+import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.query.Operand;
+import java.util.List;
+
+/**
+ * Renders a {@link QueryPlan} to SQL for one dialect. Pure: it sees only the plan. Every group
+ * is parenthesised, the empty AND is {@code 1=1} and the empty OR {@code 1=0}, null is syntax,
+ * values are parameters, identifiers come from the catalog through {@link ColumnRef}.
+ */
+public final class SqlRenderer {
+    private final Dialect dialect;
+
+    public SqlRenderer(Dialect dialect) {
+        this.dialect = requireNonNull(dialect, "dialect is null");
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The page query: SELECT … WHERE (row security) AND (filter) [AND (seek)] ORDER BY … LIMIT … OFFSET …. */
+    public PreparedSql select(QueryPlan plan) {
+        SqlBuilder sql = new SqlBuilder(dialect);
+        sql.keyword(plan.distinct() ? "SELECT DISTINCT " : "SELECT ");
+        List<ColumnRef> selected = plan.selected();
+        for (int i = 0; i < selected.size(); i++) {
+            if (i > 0) {
+                sql.keyword(", ");
+            }
+            sql.identifier(selected.get(i));
+        }
+        sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
+        where(sql, plan, true);
+        sql.keyword(" ORDER BY ");
+        List<SortKey> keys = plan.sortKeys();
+        for (int i = 0; i < keys.size(); i++) {
+            if (i > 0) {
+                sql.keyword(", ");
+            }
+            sql.identifier(keys.get(i).column()).keyword(keys.get(i).descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+        }
+        if (plan.limit().isPresent()) {
+            sql.keyword(" LIMIT ").parameter(plan.limit().getAsInt());
+        }
+        if (plan.offset().isPresent()) {
+            sql.keyword(" OFFSET ").parameter(plan.offset().getAsInt());
+        }
+        return sql.build();
+    }
+
+    /** The count of every row the caller may see that matches the filter ($count ignores $top, $skip and paging). */
+    public PreparedSql count(QueryPlan plan) {
+        SqlBuilder sql = new SqlBuilder(dialect);
+        if (plan.distinct()) {
+            sql.keyword("SELECT COUNT(*) FROM (SELECT DISTINCT ");
+            boolean first = true;
+            for (var output : plan.output()) {
+                if (!output.masked()) {
+                    if (!first) {
+                        sql.keyword(", ");
+                    }
+                    sql.identifier(plan.selected().get(output.selectIndex()));
+                    first = false;
+                }
+            }
+            sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
+            where(sql, plan, false);
+            return sql.keyword(") d").build();
+        }
+        sql.keyword("SELECT COUNT(*) FROM ").table(plan.entity().table(), plan.alias());
+        where(sql, plan, false);
+        return sql.build();
+    }
+
+    private void where(SqlBuilder sql, QueryPlan plan, boolean withSeek) {
+        sql.keyword(" WHERE (");
+        condition(sql, plan.rowScope());
+        sql.keyword(") AND (");
+        condition(sql, plan.filter());
+        sql.keyword(")");
+        if (withSeek && plan.seek().isPresent()) {
+            sql.keyword(" AND (");
+            condition(sql, plan.seek().get());
+            sql.keyword(")");
+        }
+    }
+
+    void condition(SqlBuilder sql, Condition condition) {
+        if (condition instanceof Constant constant) {
+            sql.keyword(constant.value() ? "1=1" : "1=0");
+        } else if (condition instanceof And and) {
+            junction(sql, and.conditions(), " AND ", "1=1");
+        } else if (condition instanceof Or or) {
+            junction(sql, or.conditions(), " OR ", "1=0");
+        } else if (condition instanceof Not not) {
+            sql.keyword("NOT (");
+            condition(sql, not.condition());
+            sql.keyword(")");
+        } else if (condition instanceof Comparison comparison) {
+            operand(sql, comparison.left());
+            sql.keyword(switch (comparison.operator()) {
+                case EQUAL -> " = ";
+                case NOT_EQUAL -> " <> ";
+                case GREATER_THAN -> " > ";
+                case GREATER_EQUAL -> " >= ";
+                case LESS_THAN -> " < ";
+                case LESS_EQUAL -> " <= ";
+            });
+            operand(sql, comparison.right());
+        } else if (condition instanceof IsNull isNull) {
+            operand(sql, isNull.operand());
+            sql.keyword(isNull.negated() ? " IS NOT NULL" : " IS NULL");
+        } else if (condition instanceof Like like) {
+            operand(sql, like.operand());
+            sql.keyword(like.negated() ? " NOT " : " ").keyword(dialect.caseInsensitiveLike()).keyword(" ");
+            sql.parameter(pattern(like)).keyword(" ESCAPE '\\'");
+        } else if (condition instanceof In in) {
+            operand(sql, in.operand());
+            sql.keyword(in.negated() ? " NOT IN (" : " IN (");
+            for (int i = 0; i < in.values().size(); i++) {
+                if (i > 0) {
+                    sql.keyword(", ");
+                }
+                sql.parameter(in.values().get(i).value());
+            }
+            sql.keyword(")");
+        } else if (condition instanceof Between between) {
+            operand(sql, between.operand());
+            sql.keyword(between.negated() ? " NOT BETWEEN " : " BETWEEN ");
+            sql.parameter(between.low().value()).keyword(" AND ").parameter(between.high().value());
+        } else {
+            throw new IllegalStateException("unknown condition " + condition.getClass());
+        }
+    }
+
+    private void junction(SqlBuilder sql, List<Condition> conditions, String separator, String empty) {
+        if (conditions.isEmpty()) {
+            sql.keyword(empty);
+            return;
+        }
+        for (int i = 0; i < conditions.size(); i++) {
+            if (i > 0) {
+                sql.keyword(separator);
+            }
+            sql.keyword("(");
+            condition(sql, conditions.get(i));
+            sql.keyword(")");
+        }
+    }
+
+    private void operand(SqlBuilder sql, Operand operand) {
+        if (operand instanceof ColumnRef column) {
+            sql.identifier(column);
+        } else if (operand instanceof Literal literal) {
+            sql.parameter(literal.value());
+        } else if (operand instanceof FunctionCall call) {
+            String open = switch (call.function()) {
+                case TO_LOWER -> "LOWER(";
+                case TO_UPPER -> "UPPER(";
+                case TRIM -> "TRIM(";
+                case LENGTH -> "CHAR_LENGTH(";
+                case YEAR -> "EXTRACT(YEAR FROM ";
+                case MONTH -> "EXTRACT(MONTH FROM ";
+                case DAY -> "EXTRACT(DAY FROM ";
+            };
+            sql.keyword(open);
+            operand(sql, call.arguments().get(0));
+            sql.keyword(")");
+        } else if (operand instanceof AttributeRef attribute) {
+            throw new IllegalStateException("attribute '" + attribute.name() + "' reached the renderer unresolved");
+        }
+    }
+
+    /** The LIKE pattern: plain text has {@code \ % _} escaped; a QueryExpression pattern keeps its wildcards. */
+    static String pattern(Like like) {
+        return switch (like.kind()) {
+            case CONTAINS -> "%" + escape(like.text()) + "%";
+            case STARTS_WITH -> escape(like.text()) + "%";
+            case ENDS_WITH -> "%" + escape(like.text());
+            case PATTERN -> like.text();
+        };
+    }
+
+    static String escape(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' || c == '%' || c == '_') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+}
