@@ -1,0 +1,424 @@
+package dev.vegateway.adapter.queryexpression;
+
+import static dev.vegateway.adapter.queryexpression.JsonFields.child;
+import static dev.vegateway.adapter.queryexpression.JsonFields.describe;
+import static dev.vegateway.adapter.queryexpression.JsonFields.element;
+import static dev.vegateway.adapter.queryexpression.JsonFields.enumMember;
+import static dev.vegateway.adapter.queryexpression.JsonFields.logicalName;
+import static dev.vegateway.adapter.queryexpression.JsonFields.malformed;
+import static dev.vegateway.adapter.queryexpression.JsonFields.object;
+import static dev.vegateway.adapter.queryexpression.JsonFields.optionalArray;
+import static dev.vegateway.adapter.queryexpression.JsonFields.optionalBoolean;
+import static dev.vegateway.adapter.queryexpression.JsonFields.optionalInteger;
+import static dev.vegateway.adapter.queryexpression.JsonFields.optionalString;
+import static dev.vegateway.adapter.queryexpression.JsonFields.present;
+import static dev.vegateway.adapter.queryexpression.JsonFields.quote;
+import static dev.vegateway.adapter.queryexpression.JsonFields.rejectUnknownProperties;
+import static dev.vegateway.adapter.queryexpression.JsonFields.syntax;
+import static dev.vegateway.adapter.queryexpression.JsonFields.unsupported;
+
+import com.fasterxml.jackson.core.ErrorReportConfiguration;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.query.Order;
+import dev.vegateway.adapter.query.Query;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Parses the Dataverse Web API QueryExpression JSON (the {@code "Query"} of a
+ * {@code POST /api/data/v9.2/RetrieveMultiple} body, SPEC 6) into the neutral {@link Query}.
+ *
+ * <p>The parser is strict, so that a query either means what Dataverse would make of it or is
+ * refused: every error is a {@link GatewayException} whose message names the JSON path of the
+ * offending part ({@code Criteria.Filters[0].Conditions[2].Operator}). Unknown properties are
+ * refused (a typo such as {@code "Filter"} would otherwise silently drop a filter), except the
+ * SDK's harmless ones ({@code NoLock}, {@code QueryHints}, {@code SubQueryExpression},
+ * {@code ExtensionData}, a null {@code DataSource}). Enum members are written as their names
+ * (case-sensitive, as the SDK) or their integer values. Attribute names are passed on as written
+ * for the planner to resolve against the catalog, but names that could never be logical names
+ * are refused here.
+ *
+ * <p>Choices where the Web API differs from the SDK's defaults:
+ * <ul>
+ *   <li>A missing {@code ColumnSet}, or one with {@code AllColumns: false} and no columns, asks
+ *       for all columns: the SDK's default is no columns (only the key), but Web API clients
+ *       expect data, and field security still applies in the planner.</li>
+ *   <li>{@code PageInfo.Count} 0 or absent means no paging, as in the SDK's default
+ *       {@code PagingInfo}; {@code PageNumber} 0 or absent is the first page.</li>
+ *   <li>An empty FilterExpression adds no condition, wherever it is nested (as Dataverse):
+ *       an empty {@code Or} inside an {@code And} does not make the query match everything.</li>
+ * </ul>
+ */
+public final class QueryExpressionParser {
+    private static final String QUERY_EXPRESSION_TYPE = "Microsoft.Dynamics.CRM.QueryExpression";
+    private static final Set<String> BODY_PROPERTIES = Set.of("Query");
+    private static final Set<String> QUERY_PROPERTIES = Set.of("@odata.type", "EntityName", "ColumnSet", "Criteria",
+            "LinkEntities", "Orders", "PageInfo", "TopCount", "Distinct", "NoLock", "QueryHints", "SubQueryExpression",
+            "DataSource", "ExtensionData");
+    private static final Set<String> COLUMN_SET_PROPERTIES = Set.of("AllColumns", "Columns", "AttributeExpressions", "ExtensionData");
+    private static final Set<String> FILTER_PROPERTIES = Set.of("FilterOperator", "Conditions", "Filters", "IsQuickFindFilter",
+            "FilterHint", "ExtensionData");
+    private static final Set<String> CONDITION_PROPERTIES = Set.of("AttributeName", "Operator", "Values", "EntityName",
+            "CompareColumns", "ExtensionData");
+    private static final Set<String> ORDER_PROPERTIES = Set.of("AttributeName", "OrderType", "Alias", "EntityName", "ExtensionData");
+    private static final Set<String> PAGE_INFO_PROPERTIES = Set.of("Count", "PageNumber", "PagingCookie", "ReturnTotalRecordCount",
+            "ExtensionData");
+    private static final List<String> FILTER_OPERATORS = List.of("And", "Or");
+    private static final List<String> ORDER_TYPES = List.of("Ascending", "Descending");
+    /** Deeper than a JSON body can nest (Jackson allows 1000 levels); only guards hand-built trees against stack overflow. */
+    private static final int MAX_FILTER_DEPTH = 500;
+    private static final int MAX_PARSE_ERROR_LENGTH = 200;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .errorReportConfiguration(ErrorReportConfiguration.builder().maxErrorTokenLength(32).maxRawContentLength(0).build())
+                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private QueryExpressionParser() {}
+
+    /**
+     * Parses a {@code RetrieveMultiple} body, {@code {"Query": {…}}}. Error paths start with
+     * {@code Query.}; a body that is not JSON, or has no {@code Query} object, is
+     * {@link dev.vegateway.adapter.error.ErrorCode#MALFORMED_PAYLOAD}. Duplicate property names
+     * are refused rather than resolved silently.
+     */
+    public static Query parseRequestBody(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw malformed("", "The request body is empty; expected {\"Query\": {…}}");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw malformed("", "The request body is not valid JSON: %s", parseError(e));
+        } catch (IOException e) {
+            throw malformed("", "The request body could not be read as JSON");
+        }
+        if (root == null || root.isMissingNode()) {
+            throw malformed("", "The request body is empty; expected {\"Query\": {…}}");
+        }
+        if (!root.isObject()) {
+            throw malformed("", "Expected a JSON object {\"Query\": {…}}, found %s", describe(root));
+        }
+        for (Map.Entry<String, JsonNode> property : root.properties()) {
+            if (!BODY_PROPERTIES.contains(property.getKey())) {
+                throw malformed(property.getKey(), "Unknown property %s; the body has only Query", quote(property.getKey()));
+            }
+        }
+        JsonNode query = root.get("Query");
+        if (query == null || query.isNull()) {
+            throw malformed("Query", "The required property Query is missing");
+        }
+        if (!query.isObject()) {
+            throw malformed("Query", "Expected a QueryExpression JSON object, found %s", describe(query));
+        }
+        return parse(query, "Query");
+    }
+
+    /** Parses a QueryExpression JSON object; error paths are relative to it ({@code Criteria.Conditions[0]}). */
+    public static Query parse(JsonNode query) {
+        return parse(query, "");
+    }
+
+    private static Query parse(JsonNode node, String path) {
+        ObjectNode query = object(node, path);
+        rejectUnknownProperties(query, path, QUERY_PROPERTIES);
+        checkODataType(query, path);
+        optionalString(query, path, "DataSource").ifPresent(dataSource -> {
+            throw unsupported(child(path, "DataSource"), "DataSource %s is not supported; only live data can be queried", quote(dataSource));
+        });
+        String entityLogicalName = logicalName(query, path, "EntityName");
+        if (!optionalArray(query, path, "LinkEntities").isEmpty()) {
+            throw unsupported(child(path, "LinkEntities"), "LinkEntities are not supported yet");
+        }
+        List<String> columns = columns(query, path);
+        Condition criteria = present(query, "Criteria")
+                .flatMap(filter -> filter(filter, child(path, "Criteria"), 1))
+                .orElse(Condition.TRUE);
+        List<Order> orders = orders(query, path);
+        OptionalInt top = topCount(query, path);
+        boolean distinct = optionalBoolean(query, path, "Distinct", false);
+
+        Optional<JsonNode> pageInfoNode = present(query, "PageInfo");
+        if (pageInfoNode.isEmpty()) {
+            return new Query(entityLogicalName, columns, criteria, orders, top, OptionalInt.empty(), distinct, Optional.empty(), false);
+        }
+        String pageInfoPath = child(path, "PageInfo");
+        ObjectNode pageInfo = object(pageInfoNode.get(), pageInfoPath);
+        rejectUnknownProperties(pageInfo, pageInfoPath, PAGE_INFO_PROPERTIES);
+        int count = nonNegativeInt(pageInfo, pageInfoPath, "Count");
+        int pageNumber = nonNegativeInt(pageInfo, pageInfoPath, "PageNumber");
+        Optional<String> cookie = optionalString(pageInfo, pageInfoPath, "PagingCookie").filter(text -> !text.isBlank());
+        boolean includeCount = optionalBoolean(pageInfo, pageInfoPath, "ReturnTotalRecordCount", false);
+        if (count == 0) {
+            if (cookie.isPresent()) {
+                throw syntax(child(pageInfoPath, "PagingCookie"), "A PagingCookie needs PageInfo.Count, the page size");
+            }
+            if (pageNumber > 1) {
+                throw syntax(child(pageInfoPath, "PageNumber"), "PageNumber %d needs PageInfo.Count, the page size", pageNumber);
+            }
+            return new Query(entityLogicalName, columns, criteria, orders, top, OptionalInt.empty(), distinct, Optional.empty(), includeCount);
+        }
+        if (top.isPresent()) {
+            throw syntax(child(path, "TopCount"), "TopCount cannot be combined with PageInfo.Count (Dataverse refuses it too); use one or the other");
+        }
+        OptionalInt skip = OptionalInt.empty();
+        if (cookie.isEmpty() && pageNumber > 1) {
+            long rows = (pageNumber - 1L) * count;
+            if (rows > Integer.MAX_VALUE) {
+                throw syntax(child(pageInfoPath, "PageNumber"), "Page %d of %d rows is beyond the last row the gateway can skip to", pageNumber, count);
+            }
+            skip = OptionalInt.of((int) rows);
+        }
+        return new Query(entityLogicalName, columns, criteria, orders, top, skip, distinct,
+                Optional.of(new Query.Page(count, cookie)), includeCount);
+    }
+
+    private static void checkODataType(ObjectNode query, String path) {
+        Optional<String> type = optionalString(query, path, "@odata.type");
+        if (type.isPresent() && !type.get().equals(QUERY_EXPRESSION_TYPE) && !type.get().equals("#" + QUERY_EXPRESSION_TYPE)) {
+            throw unsupported(child(path, "@odata.type"), "Query type %s is not supported; send a %s", quote(type.get()), QUERY_EXPRESSION_TYPE);
+        }
+    }
+
+    private static List<String> columns(ObjectNode query, String path) {
+        Optional<JsonNode> columnSetNode = present(query, "ColumnSet");
+        if (columnSetNode.isEmpty()) {
+            return List.of();
+        }
+        String columnSetPath = child(path, "ColumnSet");
+        ObjectNode columnSet = object(columnSetNode.get(), columnSetPath);
+        rejectUnknownProperties(columnSet, columnSetPath, COLUMN_SET_PROPERTIES);
+        if (!optionalArray(columnSet, columnSetPath, "AttributeExpressions").isEmpty()) {
+            throw unsupported(child(columnSetPath, "AttributeExpressions"), "Aggregate columns (AttributeExpressions) are not supported yet");
+        }
+        boolean allColumns = optionalBoolean(columnSet, columnSetPath, "AllColumns", false);
+        String columnsPath = child(columnSetPath, "Columns");
+        List<JsonNode> names = optionalArray(columnSet, columnSetPath, "Columns");
+        LinkedHashSet<String> columns = new LinkedHashSet<>();
+        for (int index = 0; index < names.size(); index++) {
+            JsonNode name = names.get(index);
+            if (!name.isTextual()) {
+                throw syntax(element(columnsPath, index), "Expected a column name, found %s", describe(name));
+            }
+            columns.add(JsonFields.checkLogicalName(name.textValue(), element(columnsPath, index)));
+        }
+        return allColumns ? List.of() : List.copyOf(columns);
+    }
+
+    /** A FilterExpression; empty when it holds no condition at all, so that its parent ignores it. */
+    private static Optional<Condition> filter(JsonNode node, String path, int depth) {
+        if (depth > MAX_FILTER_DEPTH) {
+            throw syntax(path, "Filters are nested more than %d levels deep", MAX_FILTER_DEPTH);
+        }
+        ObjectNode filter = object(node, path);
+        rejectUnknownProperties(filter, path, FILTER_PROPERTIES);
+        boolean or = enumMember(filter, path, "FilterOperator", FILTER_OPERATORS, 0) == 1;
+        if (optionalBoolean(filter, path, "IsQuickFindFilter", false)) {
+            throw unsupported(child(path, "IsQuickFindFilter"), "Quick find filters (IsQuickFindFilter) are not supported yet");
+        }
+        optionalString(filter, path, "FilterHint"); // a SQL hint such as "union": checked for type, otherwise ignored
+
+        List<Condition> parts = new ArrayList<>();
+        String conditionsPath = child(path, "Conditions");
+        List<JsonNode> conditions = optionalArray(filter, path, "Conditions");
+        for (int index = 0; index < conditions.size(); index++) {
+            parts.add(condition(conditions.get(index), element(conditionsPath, index)));
+        }
+        String filtersPath = child(path, "Filters");
+        List<JsonNode> filters = optionalArray(filter, path, "Filters");
+        for (int index = 0; index < filters.size(); index++) {
+            filter(filters.get(index), element(filtersPath, index), depth + 1).ifPresent(parts::add);
+        }
+        if (parts.size() <= 1) {
+            return parts.stream().findFirst();
+        }
+        return Optional.of(or ? new Condition.Or(parts) : new Condition.And(parts));
+    }
+
+    private static Condition condition(JsonNode node, String path) {
+        ObjectNode condition = object(node, path);
+        rejectUnknownProperties(condition, path, CONDITION_PROPERTIES);
+        String attribute = logicalName(condition, path, "AttributeName");
+        optionalString(condition, path, "EntityName").ifPresent(entityName -> {
+            throw unsupported(child(path, "EntityName"), "Conditions on link-entity attributes (EntityName %s) are not supported yet", quote(entityName));
+        });
+        if (optionalBoolean(condition, path, "CompareColumns", false)) {
+            throw unsupported(child(path, "CompareColumns"), "Column comparisons (CompareColumns) are not supported yet");
+        }
+        ConditionOperator operator = operator(condition, path);
+        ConditionShape shape = new ConditionShape(condition, path, new AttributeRef(attribute), operator);
+        return switch (operator) {
+            case EQUAL -> shape.comparison(Condition.Operator.EQUAL);
+            case NOT_EQUAL -> shape.comparison(Condition.Operator.NOT_EQUAL);
+            case GREATER_THAN -> shape.comparison(Condition.Operator.GREATER_THAN);
+            case GREATER_EQUAL -> shape.comparison(Condition.Operator.GREATER_EQUAL);
+            case LESS_THAN -> shape.comparison(Condition.Operator.LESS_THAN);
+            case LESS_EQUAL -> shape.comparison(Condition.Operator.LESS_EQUAL);
+            case LIKE -> shape.like(Condition.LikeKind.PATTERN, false);
+            case NOT_LIKE -> shape.like(Condition.LikeKind.PATTERN, true);
+            case BEGINS_WITH -> shape.like(Condition.LikeKind.STARTS_WITH, false);
+            case DOES_NOT_BEGIN_WITH -> shape.like(Condition.LikeKind.STARTS_WITH, true);
+            case ENDS_WITH -> shape.like(Condition.LikeKind.ENDS_WITH, false);
+            case DOES_NOT_END_WITH -> shape.like(Condition.LikeKind.ENDS_WITH, true);
+            case IN -> shape.in(false);
+            case NOT_IN -> shape.in(true);
+            case BETWEEN -> shape.between(false);
+            case NOT_BETWEEN -> shape.between(true);
+            case NULL -> shape.isNull(false);
+            case NOT_NULL -> shape.isNull(true);
+            case YESTERDAY, TODAY, TOMORROW, LAST_7_DAYS, NEXT_7_DAYS, LAST_WEEK, THIS_WEEK, NEXT_WEEK, LAST_MONTH, THIS_MONTH,
+                    NEXT_MONTH, ON, ON_OR_BEFORE, ON_OR_AFTER, LAST_YEAR, THIS_YEAR, NEXT_YEAR, LAST_X_HOURS, NEXT_X_HOURS,
+                    LAST_X_DAYS, NEXT_X_DAYS, LAST_X_WEEKS, NEXT_X_WEEKS, LAST_X_MONTHS, NEXT_X_MONTHS, LAST_X_YEARS,
+                    NEXT_X_YEARS, EQUAL_USER_ID, NOT_EQUAL_USER_ID, EQUAL_BUSINESS_ID, NOT_EQUAL_BUSINESS_ID, CHILD_OF, MASK,
+                    NOT_MASK, MASKS_SELECT, CONTAINS, DOES_NOT_CONTAIN, EQUAL_USER_LANGUAGE, NOT_ON, OLDER_THAN_X_MONTHS,
+                    THIS_FISCAL_YEAR, THIS_FISCAL_PERIOD, NEXT_FISCAL_YEAR, NEXT_FISCAL_PERIOD, LAST_FISCAL_YEAR,
+                    LAST_FISCAL_PERIOD, LAST_X_FISCAL_YEARS, LAST_X_FISCAL_PERIODS, NEXT_X_FISCAL_YEARS, NEXT_X_FISCAL_PERIODS,
+                    IN_FISCAL_YEAR, IN_FISCAL_PERIOD, IN_FISCAL_PERIOD_AND_YEAR, IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR,
+                    IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR, EQUAL_USER_TEAMS, EQUAL_USER_OR_USER_TEAMS, UNDER, NOT_UNDER,
+                    UNDER_OR_EQUAL, ABOVE, ABOVE_OR_EQUAL, EQUAL_USER_OR_USER_HIERARCHY, EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS,
+                    OLDER_THAN_X_YEARS, OLDER_THAN_X_WEEKS, OLDER_THAN_X_DAYS, OLDER_THAN_X_HOURS, OLDER_THAN_X_MINUTES,
+                    CONTAIN_VALUES, DOES_NOT_CONTAIN_VALUES -> throw unsupported(child(path, "Operator"),
+                    "Condition operator %s on attribute %s is not supported yet", operator.describe(), quote(attribute));
+        };
+    }
+
+    private static ConditionOperator operator(ObjectNode condition, String path) {
+        String operatorPath = child(path, "Operator");
+        JsonNode operator = present(condition, "Operator")
+                .orElseThrow(() -> syntax(operatorPath, "The required property Operator is missing"));
+        if (operator.isTextual()) {
+            String name = operator.textValue();
+            return ConditionOperator.byName(name).orElseThrow(() -> ConditionOperator.byNameIgnoringCase(name)
+                    .map(match -> syntax(operatorPath, "Unknown condition operator %s; did you mean '%s'? (names are case-sensitive)",
+                            quote(name), match.dataverseName()))
+                    .orElseGet(() -> syntax(operatorPath, "Unknown condition operator %s", quote(name))));
+        }
+        if (operator.isIntegralNumber()) {
+            OptionalLong value = operator.canConvertToLong() ? OptionalLong.of(operator.longValue()) : OptionalLong.empty();
+            return (value.isPresent() ? ConditionOperator.byValue(value.getAsLong()) : Optional.<ConditionOperator>empty())
+                    .orElseThrow(() -> syntax(operatorPath, "Unknown condition operator %s; the values go from 0 to %d",
+                            operator.asText(), ConditionOperator.values().length - 1));
+        }
+        throw syntax(operatorPath, "Expected a condition operator name or its integer value, found %s", describe(operator));
+    }
+
+    private static List<Order> orders(ObjectNode query, String path) {
+        String ordersPath = child(path, "Orders");
+        List<JsonNode> elements = optionalArray(query, path, "Orders");
+        List<Order> orders = new ArrayList<>(elements.size());
+        for (int index = 0; index < elements.size(); index++) {
+            String orderPath = element(ordersPath, index);
+            ObjectNode order = object(elements.get(index), orderPath);
+            rejectUnknownProperties(order, orderPath, ORDER_PROPERTIES);
+            String attribute = logicalName(order, orderPath, "AttributeName");
+            boolean descending = enumMember(order, orderPath, "OrderType", ORDER_TYPES, 0) == 1;
+            optionalString(order, orderPath, "Alias").ifPresent(alias -> {
+                throw unsupported(child(orderPath, "Alias"), "Ordering by an aggregate alias (%s) is not supported yet", quote(alias));
+            });
+            optionalString(order, orderPath, "EntityName").ifPresent(entityName -> {
+                throw unsupported(child(orderPath, "EntityName"), "Ordering by link-entity attributes (EntityName %s) is not supported yet",
+                        quote(entityName));
+            });
+            orders.add(new Order(attribute, descending));
+        }
+        return orders;
+    }
+
+    private static OptionalInt topCount(ObjectNode query, String path) {
+        OptionalLong top = optionalInteger(query, path, "TopCount");
+        if (top.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        if (top.getAsLong() < 0 || top.getAsLong() > Integer.MAX_VALUE) {
+            throw syntax(child(path, "TopCount"), "TopCount must be from 0 to %d, was %d", Integer.MAX_VALUE, top.getAsLong());
+        }
+        return OptionalInt.of((int) top.getAsLong());
+    }
+
+    private static int nonNegativeInt(ObjectNode node, String path, String name) {
+        long value = optionalInteger(node, path, name).orElse(0);
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw syntax(child(path, name), "%s must be from 0 to %d, was %d", name, Integer.MAX_VALUE, value);
+        }
+        return (int) value;
+    }
+
+    private static String parseError(JsonProcessingException e) {
+        String reason = e.getOriginalMessage() == null ? "unreadable input" : e.getOriginalMessage();
+        if (reason.length() > MAX_PARSE_ERROR_LENGTH) {
+            reason = reason.substring(0, MAX_PARSE_ERROR_LENGTH) + "…";
+        }
+        reason = reason.replaceAll("\\p{Cntrl}", " ");
+        JsonLocation location = e.getLocation();
+        return location == null || location.getLineNr() < 1
+                ? reason
+                : reason + " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** One ConditionExpression being turned into a neutral condition; knows how to name itself in errors. */
+    private record ConditionShape(ObjectNode condition, String path, AttributeRef attribute, ConditionOperator operator) {
+
+        Condition comparison(Condition.Operator comparison) {
+            return new Condition.Comparison(attribute, comparison, values(1, 1).get(0));
+        }
+
+        Condition like(Condition.LikeKind kind, boolean negated) {
+            Literal value = values(1, 1).get(0);
+            if (!(value.value() instanceof String text)) {
+                throw syntax(element(child(path, "Values"), 0), "Condition operator %s on attribute %s needs a string value",
+                        operator.describe(), quote(attribute.name()));
+            }
+            return new Condition.Like(attribute, kind, text, negated);
+        }
+
+        Condition in(boolean negated) {
+            return new Condition.In(attribute, values(1, Integer.MAX_VALUE), negated);
+        }
+
+        Condition between(boolean negated) {
+            List<Literal> values = values(2, 2);
+            return new Condition.Between(attribute, values.get(0), values.get(1), negated);
+        }
+
+        Condition isNull(boolean negated) {
+            values(0, 0);
+            return new Condition.IsNull(attribute, negated);
+        }
+
+        private List<Literal> values(int minimum, int maximum) {
+            List<Literal> values = ConditionValues.read(condition, path, operator == ConditionOperator.IN || operator == ConditionOperator.NOT_IN);
+            if (values.size() < minimum || values.size() > maximum) {
+                String expected = minimum == maximum
+                        ? (minimum == 0 ? "no values" : "exactly " + minimum + (minimum == 1 ? " value" : " values"))
+                        : "at least " + minimum + (minimum == 1 ? " value" : " values");
+                throw syntax(child(path, "Values"), "Condition operator %s on attribute %s expects %s, got %d",
+                        operator.describe(), quote(attribute.name()), expected, values.size());
+            }
+            return values;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.vegateway.adapter.service;
+
+import dev.vegateway.adapter.plan.AccessScope;
+import dev.vegateway.adapter.security.EffectivePermissions;
+import dev.vegateway.adapter.security.Privilege;
+import dev.vegateway.adapter.security.RoleGrant;
+import dev.vegateway.catalog.EntityDefinition;
+import java.util.List;
+import java.util.Optional;
+
+/** Derives the planner's {@link AccessScope} for reading an entity from a caller's effective permissions. */
+public final class AccessScopes {
+    private AccessScopes() {}
+
+    public static AccessScope read(EffectivePermissions permissions, EntityDefinition entity) {
+        List<AccessScope.Grant> grants = permissions.grants(entity.logicalName(), Privilege.READ).stream().map(AccessScopes::grant).toList();
+        return new AccessScope(
+                permissions.user().id(),
+                permissions.user().name(),
+                permissions.isSystemAdministrator(),
+                grants,
+                permissions.unreadableFields(entity.logicalName()),
+                Optional.ofNullable(permissions.businessUnit()),
+                permissions.businessUnitAndDescendants());
+    }
+
+    private static AccessScope.Grant grant(RoleGrant grant) {
+        AccessScope.Depth depth = switch (grant.depth()) {
+            case NONE -> AccessScope.Depth.NONE;
+            case BASIC -> AccessScope.Depth.BASIC;
+            case LOCAL -> AccessScope.Depth.LOCAL;
+            case DEEP -> AccessScope.Depth.DEEP;
+            case GLOBAL -> AccessScope.Depth.GLOBAL;
+        };
+        return new AccessScope.Grant(grant.role(), depth, grant.companies(), grant.rowFilter());
+    }
+}
