@@ -1,0 +1,196 @@
+package dev.vegateway.gateway.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.vegateway.config.ConfigLoader;
+import dev.vegateway.config.GatewayConfig;
+import dev.vegateway.gateway.auth.DevIssuer;
+import dev.vegateway.gateway.demo.DemoCertificate;
+import dev.vegateway.gateway.demo.DemoData;
+import dev.vegateway.gateway.demo.DemoIdentities;
+import dev.vegateway.gateway.server.Gateway;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vegateway demo}: a self-contained gateway over a seeded H2 database, a self-signed
+ * certificate and the embedded dev issuer, printing a ready-to-run curl command per identity.
+ * A second start reuses the data folder.
+ */
+@Command(name = "demo", description = "Start a demo gateway on 127.0.0.1 over a seeded H2 database, with ready-to-run curl commands.")
+final class DemoCommand implements Callable<Integer> {
+    static final String DEFAULT_DATA_DIR = ".vegateway-demo";
+    static final String DEV_ISSUER_KEY_FILE = "dev-issuer-key.json";
+    static final String DEV_ISSUER = "urn:vegateway:dev-issuer";
+    static final String DEV_AUDIENCE = "urn:vegateway:api";
+    private static final String KEYSTORE_PASSWORD = "vegateway-demo";
+
+    @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--admin-port", defaultValue = "8444", description = "Admin (health) port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--data-dir", defaultValue = DEFAULT_DATA_DIR, description = "Data folder (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Gateway gateway = start(dataDir, port, adminPort, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                System.err.println("error while stopping: " + e.getMessage());
+            }
+        }, "vegateway-shutdown"));
+        gateway.join();
+        return 0;
+    }
+
+    /** Prepares the data folder (first start only), starts the gateway and prints the curl commands. */
+    static Gateway start(Path dataDir, int port, int adminPort, PrintStream out) throws Exception {
+        Path folder = dataDir.toAbsolutePath().normalize();
+        Files.createDirectories(folder);
+        DemoCertificate.ensure(folder, KEYSTORE_PASSWORD);
+        copyIfMissing("demo/catalog.yaml", folder.resolve("catalog.yaml"));
+        copyIfMissing("demo/security.yaml", folder.resolve("security.yaml"));
+        String url = "jdbc:h2:file:" + folder.resolve("demo") + ";DATABASE_TO_LOWER=TRUE";
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            if (!DemoData.exists(connection)) {
+                out.println("Seeding the demo database in " + folder + " (first start only)...");
+                DemoData.Counts counts = DemoData.create(connection, DemoData.Scale.DEMO);
+                out.println("Seeded " + counts.total() + " rows.");
+            }
+        }
+        Path configFile = folder.resolve("vegateway.yaml");
+        Files.writeString(configFile, config(folder, url, port, adminPort), UTF_8);
+        GatewayConfig config = ConfigLoader.load(configFile, Map.of());
+        Gateway gateway = Gateway.start(config);
+        printCommands(gateway, folder, out);
+        return gateway;
+    }
+
+    private static String config(Path folder, String url, int port, int adminPort) throws IOException {
+        Path secretFile = folder.resolve("skip-token-secret");
+        if (!Files.exists(secretFile)) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            Files.writeString(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), UTF_8);
+        }
+        String secret = Files.readString(secretFile, UTF_8).trim();
+        return """
+                # Written by 'vegateway demo' at every start; edit catalog.yaml and security.yaml instead.
+                server:
+                  host: 127.0.0.1
+                  port: %d
+                tls:
+                  keystore: %s
+                  keystorePassword: %s
+                admin:
+                  host: 127.0.0.1
+                  port: %d
+                auth:
+                  issuers: [%s]
+                  audiences: [%s]
+                  devIssuer:
+                    enabled: true
+                    keyFile: %s
+                    issuer: %s
+                    audience: %s
+                backend:
+                  kind: h2
+                  url: "%s"
+                  username: sa
+                catalog:
+                  file: catalog.yaml
+                security:
+                  file: security.yaml
+                  importOnStart: true
+                limits:
+                  skipTokenSecret: "%s"
+                """.formatted(port, DemoCertificate.KEYSTORE_FILE, KEYSTORE_PASSWORD, adminPort, DEV_ISSUER, DEV_AUDIENCE,
+                DEV_ISSUER_KEY_FILE, DEV_ISSUER, DEV_AUDIENCE, url.replace("\"", ""), secret);
+    }
+
+    private static void copyIfMissing(String resource, Path target) throws IOException {
+        if (Files.exists(target)) {
+            return;
+        }
+        try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the demo resource " + resource + " is missing from the jar");
+            }
+            Files.copy(in, target);
+        }
+    }
+
+    private static void printCommands(Gateway gateway, Path folder, PrintStream out) {
+        DevIssuer issuer = gateway.devIssuer().orElseThrow();
+        String dataverse = DemoIdentities.DATAVERSE_APPLICATION.appId().toString();
+        String portal = DemoIdentities.PORTAL_APPLICATION.appId().toString();
+        String dataverseToken = issuer.mint(dataverse, Duration.ofHours(8), Map.of());
+        String portalToken = issuer.mint(portal, Duration.ofHours(8), Map.of());
+        String root = "https://127.0.0.1:" + gateway.port() + gateway.config().server().servicePath() + "/";
+        String base = "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE);
+        List<String[]> lines = new ArrayList<>();
+        String customers = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name,mserp_dataareaid&$top=3";
+        lines.add(new String[] {"Alice Sales (sales manager, reads everything sales): 3 customers",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'CallerObjectId: " + DemoIdentities.ALICE_SALES_MANAGER.entraObjectId() + "' '" + root + customers + "'"});
+        lines.add(new String[] {"Bob Clerk (sales clerk): vendors are not his → 403 0x80040220",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.BOB_SALES_CLERK.id() + "' '" + root + "mserp_vendvendorv2entities?$top=3'"});
+        lines.add(new String[] {"Carol Payables (AP clerk): vendors of DEMF, first 3",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.CAROL_AP_CLERK.id() + "' '" + root + "mserp_vendvendorv2entities?$filter=mserp_dataareaid%20eq%20%27demf%27&$top=3&$count=true'"});
+        lines.add(new String[] {"Dave Teamwork (role only through the AP team): vendors",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.DAVE_TEAM_MEMBER.id() + "' '" + root + "mserp_vendvendorv2entities?$select=mserp_vendoraccountnumber&$top=2'"});
+        lines.add(new String[] {"Sam Admin (System administrator): number of sales orders",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id() + "' '" + root + "mserp_salesorderheaderv2entities/$count'"});
+        lines.add(new String[] {"Alice again, QueryExpression: USMF customers whose name begins with 'C'",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'CallerObjectId: " + DemoIdentities.ALICE_SALES_MANAGER.entraObjectId()
+                        + "' -H 'Content-Type: application/json' -d '{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_name\"]},"
+                        + "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
+                        + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}' '" + root + "RetrieveMultiple'"});
+        lines.add(new String[] {"Dora Disabled (disabled user) → 403",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.DORA_DISABLED.id() + "' '" + root + "mserp_custcustomerv3entities?$top=1'"});
+        lines.add(new String[] {"Adam Administrative (access mode Administrative) → 403",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.ADAM_ADMINISTRATIVE.id() + "' '" + root + "mserp_custcustomerv3entities?$top=1'"});
+        lines.add(new String[] {"Nora Norole (no security role) → 403",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.NORA_NO_ROLE.id() + "' '" + root + "mserp_custcustomerv3entities?$top=1'"});
+        lines.add(new String[] {"The Dataverse application without a caller: the catalog only",
+                base + " -H 'Authorization: Bearer " + dataverseToken + "' '" + root + "mserp_financeandoperationsentities?$select=mserp_entitysetname,mserp_physicalname'"});
+        lines.add(new String[] {"Paula Portal (portal contact mapped to a customer user): customers",
+                base + " -H 'Authorization: Bearer " + portalToken + "' -H 'X-Portal-Contact-Id: " + DemoIdentities.PAULA_CONTACT.id() + "' '" + root + customers + "'"});
+        lines.add(new String[] {"Anonymous portal visitor: released products only",
+                base + " -H 'Authorization: Bearer " + portalToken + "' '" + root + "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname&$top=3'"});
+        lines.add(new String[] {"Mallory (portal contact whose user would hold System administrator; not mapped) → 403",
+                base + " -H 'Authorization: Bearer " + portalToken + "' -H 'X-Portal-Contact-Id: " + DemoIdentities.MALLORY_CONTACT.id() + "' '" + root + customers + "'"});
+        out.println();
+        out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort() + "/health/ready)");
+        out.println("Data folder: " + folder + " (catalog.yaml, security.yaml, demo database, certificate, dev issuer key)");
+        out.println("Try these (tokens valid for 8 hours):");
+        for (String[] line : lines) {
+            out.println();
+            out.println("# " + line[0]);
+            out.println(line[1]);
+        }
+        out.println();
+        out.println("# Mint more tokens: ./vegateway token --app " + dataverse + "   (Dataverse application)");
+        out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
+        out.println("# Stop with Ctrl+C.");
+        out.flush();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.vegateway.gateway.cli;
+
+import dev.vegateway.config.GatewayConfig;
+import dev.vegateway.gateway.server.Gateway;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Start the gateway with a configuration file.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "The configuration YAML file (default: $VEGATEWAY_CONFIG).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig loaded = Configs.load(Optional.ofNullable(config));
+        Gateway gateway = Gateway.start(loaded);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                System.err.println("error while stopping: " + e.getMessage());
+            }
+        }, "vegateway-shutdown"));
+        gateway.join();
+        return 0;
+    }
+}

@@ -1,0 +1,380 @@
+package dev.vegateway.gateway.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vegateway.adapter.error.AccessDenied;
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.plan.AccessScope;
+import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.queryexpression.QueryExpressionParser;
+import dev.vegateway.adapter.security.Caller;
+import dev.vegateway.adapter.security.CallerRequest;
+import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.service.AccessScopes;
+import dev.vegateway.adapter.service.QueryService;
+import dev.vegateway.adapter.service.ReadResult;
+import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.gateway.auth.TokenValidator;
+import dev.vegateway.gateway.auth.VerifiedToken;
+import dev.vegateway.gateway.odata.CatalogEntitySet;
+import dev.vegateway.gateway.odata.ODataFrontEnd;
+import dev.vegateway.gateway.odata.ODataRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline (STYLE 1): authenticate (JWT) → resolve caller → parse (OData or
+ * QueryExpression → neutral query) → authorize and plan → render → execute → serialize, each
+ * stage timed into {@code Server-Timing}, every error turned into the JSON error body here.
+ */
+public final class GatewayHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int BUFFERED_BYTES = 256 * 1024;
+
+    private final String servicePath;
+    private final Catalog catalog;
+    private final ODataFrontEnd odata;
+    private final TokenValidator tokens;
+    private final CallerResolver callers;
+    private final QueryService queries;
+    private final CatalogReader catalogReader;
+    private final int maxPageSize;
+    private final long maxRequestBodyBytes;
+    private final Metrics metrics;
+
+    public GatewayHandler(String servicePath, Catalog catalog, ODataFrontEnd odata, TokenValidator tokens, CallerResolver callers,
+            QueryService queries, int maxPageSize, long maxRequestBodyBytes, Metrics metrics) {
+        this.servicePath = requireNonNull(servicePath, "servicePath is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.odata = requireNonNull(odata, "odata is null");
+        this.tokens = requireNonNull(tokens, "tokens is null");
+        this.callers = requireNonNull(callers, "callers is null");
+        this.queries = requireNonNull(queries, "queries is null");
+        this.catalogReader = new CatalogReader(catalog);
+        this.maxPageSize = maxPageSize;
+        this.maxRequestBodyBytes = maxRequestBodyBytes;
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Timings timings = new Timings();
+        RequestLog log = new RequestLog();
+        log.requestId = UUID.randomUUID().toString();
+        Exchange exchange = new Exchange(request, response, timings, log);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put("OData-Version", "4.0");
+        headers.put("x-ms-service-request-id", log.requestId);
+        String clientRequestId = request.getHeaders().get("x-ms-client-request-id");
+        if (clientRequestId != null) {
+            log.clientRequestId = sanitize(clientRequestId);
+            headers.put("x-ms-client-request-id", log.clientRequestId);
+        }
+        try {
+            route(exchange);
+            callback.succeeded();
+        } catch (GatewayException e) {
+            fail(exchange, e, callback);
+        } catch (Throwable e) {
+            LOG.error("request {} failed", log.requestId, e);
+            fail(exchange, new GatewayException(ErrorCode.INTERNAL, "internal error", e), callback);
+        } finally {
+            log.write(timings);
+            metrics.record(log.operation, log.status, timings.elapsedNanos(), timings.databaseNanos, log.rows);
+        }
+        return true;
+    }
+
+    private void fail(Exchange exchange, GatewayException exception, Callback callback) {
+        RequestLog log = exchange.log;
+        log.status = exception.errorCode().httpStatus();
+        log.errorCode = exception.errorCode().code();
+        if (exchange.output != null && exchange.output.committed()) {
+            LOG.warn("request {} failed after the response was committed: {}", log.requestId, exception.getMessage());
+            callback.failed(exception);
+            return;
+        }
+        Response response = exchange.response;
+        response.setStatus(exception.errorCode().httpStatus());
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.remove(HttpHeader.CONTENT_LENGTH);
+        headers.remove("Preference-Applied");
+        headers.put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        String message = ErrorResponses.clientMessage(exception, log.requestId);
+        if (exception.errorCode().httpStatus() == 401) {
+            headers.put(HttpHeader.WWW_AUTHENTICATE, ErrorResponses.wwwAuthenticate(message));
+        }
+        if (exception.errorCode().httpStatus() == 503 || exception.errorCode().httpStatus() == 429) {
+            headers.put(HttpHeader.RETRY_AFTER, "5");
+        }
+        headers.put("Server-Timing", exchange.timings.serverTiming());
+        byte[] body = ErrorResponses.body(exception.errorCode(), message);
+        headers.put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
+        response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    }
+
+    private void route(Exchange exchange) throws IOException {
+        Request request = exchange.request;
+        String path = request.getHttpURI().getPath();
+        if (path == null || !(path.equals(servicePath) || path.startsWith(servicePath + "/"))) {
+            throw GatewayException.of(ErrorCode.RESOURCE_NOT_FOUND, "No resource at this path; the service root is %s/.", servicePath);
+        }
+        String rest = path.substring(servicePath.length());
+        String method = request.getMethod();
+
+        long started = System.nanoTime();
+        VerifiedToken token = tokens.validate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        exchange.log.application = token.applicationId();
+        long authenticated = System.nanoTime();
+        exchange.timings.authNanos = authenticated - started;
+        Caller caller = callers.resolve(new CallerRequest(token.applicationId(),
+                header(request, "CallerObjectId"), header(request, "MSCRMCallerID"), header(request, "X-Portal-Contact-Id")));
+        if (caller instanceof Caller.User user) {
+            exchange.log.user = user.permissions().user().id().toString();
+        }
+        exchange.timings.authzNanos = System.nanoTime() - authenticated;
+
+        switch (method) {
+            case "GET" -> get(exchange, caller, rest);
+            case "POST" -> {
+                if (rest.equals("/RetrieveMultiple")) {
+                    retrieveMultipleQueryExpression(exchange, caller);
+                } else if (rest.equals("/$batch")) {
+                    throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$batch is not supported yet.");
+                } else {
+                    throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Create and actions are not supported yet (read-only gateway).");
+                }
+            }
+            case "PATCH", "PUT" -> throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Update is not supported yet (read-only gateway).");
+            case "DELETE" -> throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Delete is not supported yet (read-only gateway).");
+            default -> throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed here.", sanitize(method));
+        }
+    }
+
+    private void get(Exchange exchange, Caller caller, String rest) throws IOException {
+        Prefer prefer = Prefer.parse(exchange.request.getHeaders(), maxPageSize);
+        ODataRequest parsed = odata.parse(rest, exchange.request.getHttpURI().getQuery(), prefer.pageSize());
+        String serviceRoot = serviceRoot(exchange.request);
+        if (parsed instanceof ODataRequest.ServiceDocument) {
+            exchange.log.operation = "ServiceDocument";
+            sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", odata.serviceDocument(serviceRoot));
+        } else if (parsed instanceof ODataRequest.Metadata) {
+            exchange.log.operation = "Metadata";
+            sendBytes(exchange, "application/xml; charset=utf-8", odata.metadataXml());
+        } else if (parsed instanceof ODataRequest.ReadCollection read) {
+            exchange.log.operation = "RetrieveMultiple";
+            exchange.log.entitySet = read.entity().entitySetName();
+            String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select());
+            if (read.entity() == CatalogEntitySet.DEFINITION) {
+                catalogReader.readCollection(exchange, caller, read, context, this);
+                return;
+            }
+            AccessScope scope = scope(caller, read.entity());
+            if (prefer.requestedPageSize().isPresent()) {
+                exchange.response.getHeaders().put("Preference-Applied", "odata.maxpagesize=" + prefer.pageSize());
+            }
+            String requestUrl = serviceRoot + rest.substring(1);
+            String rawQuery = exchange.request.getHttpURI().getQuery();
+            stream(exchange, json -> new ODataJsonSink(json, catalog, context, false, token -> nextLink(requestUrl, rawQuery, token)),
+                    sink -> queries.retrieveMultiple(read.query(), scope, sink));
+        } else if (parsed instanceof ODataRequest.ReadEntity read) {
+            exchange.log.operation = "Retrieve";
+            exchange.log.entitySet = read.entity().entitySetName();
+            String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select()) + "/$entity";
+            if (read.entity() == CatalogEntitySet.DEFINITION) {
+                catalogReader.readEntity(exchange, caller, read, context, this);
+                return;
+            }
+            AccessScope scope = scope(caller, read.entity());
+            stream(exchange, json -> new ODataJsonSink(json, catalog, context, true, token -> ""),
+                    sink -> queries.retrieve(read.entity(), read.key(), read.select(), scope, sink));
+        } else if (parsed instanceof ODataRequest.CountCollection count) {
+            exchange.log.operation = "Count";
+            exchange.log.entitySet = count.entity().entitySetName();
+            long total;
+            long started = System.nanoTime();
+            if (count.entity() == CatalogEntitySet.DEFINITION) {
+                total = catalogReader.count(caller, count.query());
+            } else {
+                total = queries.count(count.query(), scope(caller, count.entity()));
+            }
+            exchange.timings.databaseNanos = System.nanoTime() - started;
+            exchange.log.rows = 1;
+            sendBytes(exchange, "text/plain; charset=utf-8", Long.toString(total).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void retrieveMultipleQueryExpression(Exchange exchange, Caller caller) throws IOException {
+        exchange.log.operation = "RetrieveMultiple(QueryExpression)";
+        byte[] body = readBody(exchange.request);
+        Query parsed = QueryExpressionParser.parseRequestBody(body);
+        Query query = parsed.page().isPresent() ? parsed : new Query(parsed.entityLogicalName(), parsed.columns(), parsed.criteria(), parsed.orders(),
+                parsed.top(), parsed.skip(), parsed.distinct(),
+                parsed.top().isPresent() ? Optional.empty() : Optional.of(new Query.Page(maxPageSize, Optional.empty())), parsed.includeCount());
+        EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
+                .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
+        exchange.log.entitySet = entity.entitySetName();
+        AccessScope scope = scope(caller, entity);
+        stream(exchange, json -> new QueryExpressionJsonSink(json, catalog), sink -> queries.retrieveMultiple(query, scope, sink));
+    }
+
+    private AccessScope scope(Caller caller, EntityDefinition entity) {
+        if (!(caller instanceof Caller.User user)) {
+            throw AccessDenied.noCaller();
+        }
+        return AccessScopes.read(user.permissions(), entity);
+    }
+
+    interface SinkFactory {
+        dev.vegateway.adapter.service.RowSink create(JsonGenerator json);
+    }
+
+    interface Reader {
+        ReadResult read(dev.vegateway.adapter.service.RowSink sink) throws IOException;
+    }
+
+    void stream(Exchange exchange, SinkFactory sinks, Reader reader) throws IOException {
+        Response response = exchange.response;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
+        exchange.log.status = 200;
+        exchange.output = new ResponseOutput(response, BUFFERED_BYTES, () -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
+        try (JsonGenerator json = JSON.createGenerator(exchange.output, JsonEncoding.UTF8)) {
+            json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            ReadResult result = reader.read(sinks.create(json));
+            exchange.log.rows = result.rows();
+            exchange.timings.authzNanos += result.planNanos();
+            exchange.timings.databaseNanos = result.databaseNanos();
+            exchange.timings.serializeNanos = result.sinkNanos();
+        }
+        exchange.output.close();
+    }
+
+    void sendBytes(Exchange exchange, String contentType, byte[] body) throws IOException {
+        Response response = exchange.response;
+        response.setStatus(200);
+        exchange.log.status = 200;
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, () -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
+        exchange.output.write(body, 0, body.length);
+        exchange.output.close();
+    }
+
+    private byte[] readBody(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxRequestBodyBytes) {
+            throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than %d bytes.", maxRequestBodyBytes);
+        }
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw GatewayException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxRequestBodyBytes + 1));
+            if (body.length > maxRequestBodyBytes) {
+                throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than %d bytes.", maxRequestBodyBytes);
+            }
+            return body;
+        }
+    }
+
+    private static Optional<String> header(Request request, String name) {
+        HttpField field = request.getHeaders().getField(name);
+        if (field == null || field.getValue() == null || field.getValue().isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(field.getValue().trim());
+    }
+
+    private String serviceRoot(Request request) {
+        String host = request.getHttpURI().getHost();
+        int port = request.getHttpURI().getPort();
+        String scheme = request.getHttpURI().getScheme() == null ? "https" : request.getHttpURI().getScheme();
+        String safeHost = host == null || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+") ? "localhost" : host;
+        return scheme + "://" + safeHost + (port > 0 ? ":" + port : "") + servicePath + "/";
+    }
+
+    private static String selectSuffix(java.util.List<String> select) {
+        return select.isEmpty() ? "" : "(" + String.join(",", select) + ")";
+    }
+
+    /** The request URL with its $skiptoken replaced by {@code token}. */
+    static String nextLink(String requestUrl, String rawQuery, String token) {
+        StringBuilder link = new StringBuilder(requestUrl).append('?');
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String parameter : rawQuery.split("&")) {
+                String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
+                if (!name.equalsIgnoreCase("$skiptoken") && !name.equalsIgnoreCase("%24skiptoken") && !parameter.isEmpty()) {
+                    link.append(parameter).append('&');
+                }
+            }
+        }
+        return link.append("$skiptoken=").append(token).toString();
+    }
+
+    static String sanitize(String value) {
+        String clean = value.replaceAll("[^\\x20-\\x7e]", "");
+        return clean.length() > 128 ? clean.substring(0, 128) : clean;
+    }
+
+    /** One request as it goes through the pipeline. */
+    static final class Exchange {
+        final Request request;
+        final Response response;
+        final Timings timings;
+        final RequestLog log;
+        ResponseOutput output;
+
+        Exchange(Request request, Response response, Timings timings, RequestLog log) {
+            this.request = request;
+            this.response = response;
+            this.timings = timings;
+            this.log = log;
+        }
+    }
+
+    /** Parsed {@code Prefer} header: the page size asked for, capped by the configured maximum. */
+    record Prefer(OptionalInt requestedPageSize, int pageSize) {
+        static Prefer parse(HttpFields headers, int maxPageSize) {
+            OptionalInt requested = OptionalInt.empty();
+            for (String value : headers.getValuesList("Prefer")) {
+                for (String preference : value.split(",")) {
+                    String trimmed = preference.trim().toLowerCase(Locale.ROOT);
+                    if (trimmed.startsWith("odata.maxpagesize=")) {
+                        try {
+                            int size = Integer.parseInt(trimmed.substring("odata.maxpagesize=".length()).replace("\"", "").trim());
+                            if (size > 0) {
+                                requested = OptionalInt.of(size);
+                            }
+                        } catch (NumberFormatException e) {
+                            // An unusable preference is ignored, as RFC 7240 asks.
+                        }
+                    }
+                }
+            }
+            int size = requested.isPresent() ? Math.min(requested.getAsInt(), maxPageSize) : maxPageSize;
+            return new Prefer(requested, size);
+        }
+    }
+}

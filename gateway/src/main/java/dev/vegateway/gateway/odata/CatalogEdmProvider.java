@@ -1,0 +1,152 @@
+package dev.vegateway.gateway.odata;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.FieldDefinition;
+import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.OptionSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
+import org.apache.olingo.commons.api.edm.FullQualifiedName;
+import org.apache.olingo.commons.api.edm.provider.CsdlAbstractEdmProvider;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainerInfo;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
+import org.apache.olingo.commons.api.edm.provider.CsdlEnumMember;
+import org.apache.olingo.commons.api.edm.provider.CsdlEnumType;
+import org.apache.olingo.commons.api.edm.provider.CsdlProperty;
+import org.apache.olingo.commons.api.edm.provider.CsdlPropertyRef;
+import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
+
+/**
+ * The EDM generated from the catalog: one entity type and set per visible entity, one enum type
+ * per option set, plus the built-in catalog entity set. Names are the catalog's logical names
+ * in the configured namespace (Microsoft.Dynamics.CRM by default, as Dataverse clients expect).
+ */
+final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
+    static final String CONTAINER = "System";
+
+    private final Catalog catalog;
+    private final String namespace;
+    private final FullQualifiedName containerName;
+
+    CatalogEdmProvider(Catalog catalog, String namespace) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.namespace = requireNonNull(namespace, "namespace is null");
+        this.containerName = new FullQualifiedName(namespace, CONTAINER);
+    }
+
+    private List<EntityDefinition> visibleEntities() {
+        List<EntityDefinition> entities = new ArrayList<>();
+        for (EntityDefinition entity : catalog.entities()) {
+            if (entity.visible()) {
+                entities.add(entity);
+            }
+        }
+        entities.add(CatalogEntitySet.DEFINITION);
+        return entities;
+    }
+
+    private Optional<EntityDefinition> entityByType(FullQualifiedName name) {
+        if (!namespace.equals(name.getNamespace())) {
+            return Optional.empty();
+        }
+        return visibleEntities().stream().filter(entity -> entity.logicalName().equals(name.getName())).findFirst();
+    }
+
+    @Override
+    public CsdlEntityType getEntityType(FullQualifiedName name) {
+        return entityByType(name).map(this::entityType).orElse(null);
+    }
+
+    @Override
+    public CsdlEnumType getEnumType(FullQualifiedName name) {
+        if (!namespace.equals(name.getNamespace())) {
+            return null;
+        }
+        return catalog.optionSet(name.getName()).map(this::enumType).orElse(null);
+    }
+
+    @Override
+    public CsdlEntitySet getEntitySet(FullQualifiedName container, String entitySetName) {
+        if (!containerName.equals(container)) {
+            return null;
+        }
+        return visibleEntities().stream().filter(entity -> entity.entitySetName().equals(entitySetName)).findFirst().map(this::entitySet).orElse(null);
+    }
+
+    @Override
+    public CsdlEntityContainer getEntityContainer() {
+        return new CsdlEntityContainer()
+                .setName(CONTAINER)
+                .setEntitySets(visibleEntities().stream().map(this::entitySet).toList());
+    }
+
+    @Override
+    public CsdlEntityContainerInfo getEntityContainerInfo(FullQualifiedName name) {
+        if (name == null || containerName.equals(name)) {
+            return new CsdlEntityContainerInfo().setContainerName(containerName);
+        }
+        return null;
+    }
+
+    @Override
+    public List<CsdlSchema> getSchemas() {
+        CsdlSchema schema = new CsdlSchema()
+                .setNamespace(namespace)
+                .setAlias("mscrm")
+                .setEnumTypes(catalog.optionSets().values().stream().map(this::enumType).toList())
+                .setEntityTypes(visibleEntities().stream().map(this::entityType).toList())
+                .setEntityContainer(getEntityContainer());
+        return List.of(schema);
+    }
+
+    private CsdlEntitySet entitySet(EntityDefinition entity) {
+        return new CsdlEntitySet().setName(entity.entitySetName()).setType(new FullQualifiedName(namespace, entity.logicalName()));
+    }
+
+    private CsdlEntityType entityType(EntityDefinition entity) {
+        List<CsdlProperty> properties = entity.fields().stream().map(this::property).toList();
+        return new CsdlEntityType()
+                .setName(entity.logicalName())
+                .setProperties(properties)
+                .setKey(List.of(new CsdlPropertyRef().setName(entity.keyField())));
+    }
+
+    private CsdlProperty property(FieldDefinition field) {
+        CsdlProperty property = new CsdlProperty().setName(field.logicalName()).setNullable(!field.required());
+        FieldType type = field.type();
+        switch (type.kind()) {
+            case STRING -> {
+                property.setType(EdmPrimitiveTypeKind.String.getFullQualifiedName());
+                type.maxLength().ifPresent(property::setMaxLength);
+            }
+            case INT32 -> property.setType(EdmPrimitiveTypeKind.Int32.getFullQualifiedName());
+            case INT64 -> property.setType(EdmPrimitiveTypeKind.Int64.getFullQualifiedName());
+            case DECIMAL -> {
+                property.setType(EdmPrimitiveTypeKind.Decimal.getFullQualifiedName());
+                type.precision().ifPresent(property::setPrecision);
+                type.scale().ifPresent(property::setScale);
+            }
+            case DOUBLE -> property.setType(EdmPrimitiveTypeKind.Double.getFullQualifiedName());
+            case BOOLEAN -> property.setType(EdmPrimitiveTypeKind.Boolean.getFullQualifiedName());
+            case DATE -> property.setType(EdmPrimitiveTypeKind.Date.getFullQualifiedName());
+            case DATE_TIME_OFFSET -> property.setType(EdmPrimitiveTypeKind.DateTimeOffset.getFullQualifiedName());
+            case GUID -> property.setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName());
+            case ENUM -> property.setType(new FullQualifiedName(namespace, type.optionSet().orElseThrow()));
+        }
+        return property;
+    }
+
+    private CsdlEnumType enumType(OptionSet optionSet) {
+        return new CsdlEnumType()
+                .setName(optionSet.name())
+                .setUnderlyingType(EdmPrimitiveTypeKind.Int32.getFullQualifiedName())
+                .setMembers(optionSet.members().stream().map(member -> new CsdlEnumMember().setName(member.name()).setValue(Integer.toString(member.value()))).toList());
+    }
+}

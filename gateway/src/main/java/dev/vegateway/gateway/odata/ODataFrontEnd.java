@@ -1,0 +1,232 @@
+package dev.vegateway.gateway.odata;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Order;
+import dev.vegateway.adapter.query.Query;
+import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.EntityDefinition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataLibraryException;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.serializer.SerializerException;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.UriInfoKind;
+import org.apache.olingo.server.api.uri.UriParameter;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceCount;
+import org.apache.olingo.server.api.uri.UriResourceEntitySet;
+import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
+import org.apache.olingo.server.api.uri.queryoption.CustomQueryOption;
+import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
+import org.apache.olingo.server.api.uri.queryoption.SelectItem;
+import org.apache.olingo.server.api.uri.queryoption.expression.Member;
+import org.apache.olingo.server.core.uri.parser.Parser;
+import org.apache.olingo.server.core.uri.parser.UriParserException;
+import org.apache.olingo.server.core.uri.parser.UriParserSemanticException;
+import org.apache.olingo.server.core.uri.validator.UriValidationException;
+
+/**
+ * The OData front end: the EDM generated from the catalog, the cached $metadata and service
+ * documents, and the translation of an OData GET (Olingo's URI parser) into the neutral query.
+ */
+public final class ODataFrontEnd {
+    private final OData odata = OData.newInstance();
+    private final Catalog catalog;
+    private final ServiceMetadata serviceMetadata;
+    private final byte[] metadataXml;
+    private final Map<String, byte[]> serviceDocuments = new ConcurrentHashMap<>();
+
+    public ODataFrontEnd(Catalog catalog, String namespace) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.serviceMetadata = odata.createServiceMetadata(new CatalogEdmProvider(catalog, namespace), List.of());
+        try (InputStream content = odata.createSerializer(ContentType.APPLICATION_XML).metadataDocument(serviceMetadata).getContent()) {
+            this.metadataXml = content.readAllBytes();
+        } catch (SerializerException | IOException e) {
+            throw new IllegalStateException("cannot build $metadata from the catalog", e);
+        }
+    }
+
+    /** The CSDL XML document; built once (which also warms Olingo's EDM caches before requests run concurrently). */
+    public byte[] metadataXml() {
+        return metadataXml;
+    }
+
+    public byte[] serviceDocument(String serviceRoot) {
+        return serviceDocuments.computeIfAbsent(serviceRoot, root -> {
+            try (InputStream content = odata.createSerializer(ContentType.JSON_NO_METADATA).serviceDocument(serviceMetadata, root).getContent()) {
+                return content.readAllBytes();
+            } catch (SerializerException | IOException e) {
+                throw new IllegalStateException("cannot build the service document", e);
+            }
+        });
+    }
+
+    /**
+     * Parses a GET below the service root.
+     *
+     * @param path the raw (still percent-encoded) path below the service root, starting with '/'
+     * @param rawQuery the raw query string, or null
+     * @param pageSize the page size to use (from Prefer: odata.maxpagesize, or the default)
+     */
+    public ODataRequest parse(String path, String rawQuery, int pageSize) {
+        if (path.isEmpty() || path.equals("/")) {
+            return new ODataRequest.ServiceDocument();
+        }
+        if (path.equals("/$metadata")) {
+            return new ODataRequest.Metadata();
+        }
+        UriInfo uriInfo;
+        try {
+            uriInfo = new Parser(serviceMetadata.getEdm(), odata).parseUri(path, rawQuery, null, "");
+        } catch (UriParserException | UriValidationException e) {
+            throw translate(e, path);
+        } catch (RuntimeException e) {
+            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The request URL could not be parsed.");
+        }
+        if (uriInfo.getKind() != UriInfoKind.resource) {
+            throw GatewayException.of(ErrorCode.RESOURCE_NOT_FOUND, "No resource at '%s'.", shorten(path));
+        }
+        rejectUnsupportedOptions(uriInfo);
+        List<UriResource> parts = uriInfo.getUriResourceParts();
+        if (!(parts.get(0) instanceof UriResourceEntitySet entitySet)) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Only entity sets can be read; '%s' is not supported yet.", shorten(path));
+        }
+        String setName = entitySet.getEntitySet().getName();
+        EntityDefinition entity = setName.equals(CatalogEntitySet.ENTITY_SET_NAME)
+                ? CatalogEntitySet.DEFINITION
+                : catalog.byEntitySet(setName).orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
+        List<String> select = select(uriInfo);
+        if (parts.size() == 1 && entitySet.getKeyPredicates().isEmpty()) {
+            return new ODataRequest.ReadCollection(entity, collectionQuery(entity, uriInfo, select, pageSize), select);
+        }
+        if (parts.size() == 2 && parts.get(1) instanceof UriResourceCount && entitySet.getKeyPredicates().isEmpty()) {
+            Query query = collectionQuery(entity, uriInfo, List.of(), pageSize);
+            return new ODataRequest.CountCollection(entity, new Query(query.entityLogicalName(), List.of(), query.criteria(), List.of(),
+                    OptionalInt.empty(), OptionalInt.empty(), false, Optional.empty(), false));
+        }
+        if (parts.size() == 1) {
+            List<UriParameter> keys = entitySet.getKeyPredicates();
+            if (keys.size() != 1 || uriInfo.getFilterOption() != null || uriInfo.getOrderByOption() != null || uriInfo.getTopOption() != null
+                    || uriInfo.getSkipOption() != null || uriInfo.getCountOption() != null || uriInfo.getSkipTokenOption() != null) {
+                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "A single entity takes only $select (and $expand later); remove the other query options.");
+            }
+            return new ODataRequest.ReadEntity(entity, key(keys.get(0)), select);
+        }
+        if (parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Reading a single property is not supported yet; use $select.");
+        }
+        throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "The path '%s' is not supported yet.", shorten(path));
+    }
+
+    private static UUID key(UriParameter key) {
+        String text = key.getText();
+        if (text == null) {
+            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The key must be a GUID literal.");
+        }
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The key '%s' is not a GUID.", shorten(text));
+        }
+    }
+
+    private Query collectionQuery(EntityDefinition entity, UriInfo uriInfo, List<String> select, int pageSize) {
+        Condition criteria = uriInfo.getFilterOption() == null ? Condition.TRUE : FilterTranslator.condition(uriInfo.getFilterOption().getExpression());
+        List<Order> orders = new ArrayList<>();
+        if (uriInfo.getOrderByOption() != null) {
+            for (OrderByItem item : uriInfo.getOrderByOption().getOrders()) {
+                if (!(item.getExpression() instanceof Member)) {
+                    throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "$orderby supports properties only, not expressions.");
+                }
+                String name = ((dev.vegateway.adapter.query.AttributeRef) FilterTranslator.operand(item.getExpression())).name();
+                orders.add(new Order(name, item.isDescending()));
+            }
+        }
+        OptionalInt top = uriInfo.getTopOption() == null ? OptionalInt.empty() : OptionalInt.of(uriInfo.getTopOption().getValue());
+        OptionalInt skip = uriInfo.getSkipOption() == null ? OptionalInt.empty() : OptionalInt.of(uriInfo.getSkipOption().getValue());
+        boolean count = uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
+        Optional<String> continuation = uriInfo.getSkipTokenOption() == null ? Optional.empty() : Optional.of(uriInfo.getSkipTokenOption().getValue());
+        return new Query(entity.logicalName(), select, criteria, orders, top, skip, false, Optional.of(new Query.Page(pageSize, continuation)), count);
+    }
+
+    private static List<String> select(UriInfo uriInfo) {
+        if (uriInfo.getSelectOption() == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (SelectItem item : uriInfo.getSelectOption().getSelectItems()) {
+            if (item.isStar()) {
+                return List.of();
+            }
+            List<UriResource> path = item.getResourcePath() == null ? List.of() : item.getResourcePath().getUriResourceParts();
+            if (path.size() != 1 || !(path.get(0) instanceof UriResourcePrimitiveProperty property)) {
+                throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "$select supports plain properties only.");
+            }
+            names.add(property.getProperty().getName());
+        }
+        return names;
+    }
+
+    private static void rejectUnsupportedOptions(UriInfo uriInfo) {
+        if (uriInfo.getExpandOption() != null) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$expand is not supported yet.");
+        }
+        if (uriInfo.getApplyOption() != null) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$apply is not supported yet.");
+        }
+        if (uriInfo.getSearchOption() != null) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$search is not supported.");
+        }
+        if (uriInfo.getDeltaTokenOption() != null) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$deltatoken is not supported.");
+        }
+        if (uriInfo.getFormatOption() != null && !uriInfo.getFormatOption().getFormat().toLowerCase(Locale.ROOT).startsWith("json")
+                && !uriInfo.getFormatOption().getFormat().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw GatewayException.of(ErrorCode.NOT_ACCEPTABLE, "Only $format=json is supported.");
+        }
+        for (CustomQueryOption option : uriInfo.getCustomQueryOptions()) {
+            if (option.getName().equalsIgnoreCase("fetchXml")) {
+                throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "fetchXml queries are not supported yet.");
+            }
+        }
+    }
+
+    private static GatewayException translate(ODataLibraryException exception, String path) {
+        String message = exception.getTranslatedMessage(Locale.ENGLISH) == null ? exception.getMessage() : exception.getTranslatedMessage(Locale.ENGLISH).getMessage();
+        if (exception instanceof UriParserSemanticException semantic) {
+            String key = semantic.getMessageKey().getKey();
+            if (key.equals("RESOURCE_NOT_FOUND")) {
+                return GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", shorten(path.substring(1).split("[/(]")[0]));
+            }
+            if (key.contains("PROPERTY_NOT_IN_TYPE") || key.equals("EXPRESSION_PROPERTY_NOT_IN_TYPE") || key.equals("UNKNOWN_PART")) {
+                return new GatewayException(ErrorCode.UNKNOWN_PROPERTY, shorten(message));
+            }
+        }
+        return new GatewayException(ErrorCode.QUERY_SYNTAX, "The query is not valid: " + shorten(message));
+    }
+
+    static String shorten(String text) {
+        String clean = text.replaceAll("[\\p{Cntrl}]", "?");
+        return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(UTF_8);
+    }
+}

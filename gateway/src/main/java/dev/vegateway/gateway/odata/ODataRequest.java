@@ -1,0 +1,22 @@
+package dev.vegateway.gateway.odata;
+
+import dev.vegateway.adapter.query.Query;
+import dev.vegateway.catalog.EntityDefinition;
+import java.util.List;
+import java.util.UUID;
+
+/** What an OData GET asks for, after parsing: one of a few shapes the gateway knows how to serve. */
+public sealed interface ODataRequest {
+    record ServiceDocument() implements ODataRequest {}
+
+    record Metadata() implements ODataRequest {}
+
+    /** {@code GET {set}}: the neutral query plus the $select list as written (for the context URL). */
+    record ReadCollection(EntityDefinition entity, Query query, List<String> select) implements ODataRequest {}
+
+    /** {@code GET {set}({key})}. */
+    record ReadEntity(EntityDefinition entity, UUID key, List<String> select) implements ODataRequest {}
+
+    /** {@code GET {set}/$count}. */
+    record CountCollection(EntityDefinition entity, Query query) implements ODataRequest {}
+}

@@ -1,0 +1,63 @@
+package dev.vegateway.gateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import dev.vegateway.gateway.http.Metrics;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** The admin listener: {@code /health/live}, {@code /health/ready} (backend reachable and signing keys loaded) and {@code /metrics}. */
+final class AdminHandler extends Handler.Abstract {
+    private final DataSource dataSource;
+    private final BooleanSupplier keysLoaded;
+    private final Metrics metrics;
+
+    AdminHandler(DataSource dataSource, BooleanSupplier keysLoaded, Metrics metrics) {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.keysLoaded = requireNonNull(keysLoaded, "keysLoaded is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        switch (path == null ? "" : path) {
+            case "/health/live" -> send(response, callback, 200, "application/json", "{\"status\":\"live\"}");
+            case "/health/ready" -> {
+                boolean backend = backendReachable();
+                boolean keys = keysLoaded.getAsBoolean();
+                boolean ready = backend && keys;
+                send(response, callback, ready ? 200 : 503, "application/json",
+                        "{\"status\":\"" + (ready ? "ready" : "not ready") + "\",\"backend\":" + backend + ",\"signingKeys\":" + keys + "}");
+            }
+            case "/metrics" -> send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText());
+            default -> send(response, callback, 404, "application/json", "{\"status\":\"not found\"}");
+        }
+        return true;
+    }
+
+    private boolean backendReachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void send(Response response, Callback callback, int status, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(bytes.length));
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.vegateway.gateway.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.vegateway.adapter.jdbc.Backends;
+import dev.vegateway.adapter.plan.ContinuationTokens;
+import dev.vegateway.adapter.plan.QueryPlanner;
+import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.security.SecurityDocument;
+import dev.vegateway.adapter.security.SecuritySchema;
+import dev.vegateway.adapter.security.SecurityStore;
+import dev.vegateway.adapter.service.QueryService;
+import dev.vegateway.adapter.sql.Dialect;
+import dev.vegateway.adapter.sql.SqlRenderer;
+import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.CatalogLoader;
+import dev.vegateway.config.GatewayConfig;
+import dev.vegateway.gateway.auth.DevIssuer;
+import dev.vegateway.gateway.auth.TokenValidator;
+import dev.vegateway.gateway.http.GatewayHandler;
+import dev.vegateway.gateway.http.Metrics;
+import dev.vegateway.gateway.odata.ODataFrontEnd;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds every stage of the pipeline from the configuration and starts the server. */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final HikariDataSource dataSource;
+    private final SecurityStore securityStore;
+    private final Optional<DevIssuer> devIssuer;
+    private final GatewayServer server;
+
+    private Gateway(GatewayConfig config, HikariDataSource dataSource, SecurityStore securityStore, Optional<DevIssuer> devIssuer, GatewayServer server) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.securityStore = securityStore;
+        this.devIssuer = devIssuer;
+        this.server = server;
+    }
+
+    public static Gateway start(GatewayConfig config) throws Exception {
+        requireNonNull(config, "config is null");
+        Catalog catalog = CatalogLoader.load(config.catalog().file());
+        HikariDataSource dataSource = Backends.dataSource(config.backend());
+        try {
+            SecuritySchema schema = new SecuritySchema(config.backend().securitySchema());
+            schema.createIfMissing(dataSource);
+            SecurityStore securityStore = new SecurityStore(dataSource, schema.name());
+            if (config.security().importOnStart() && config.security().file().isPresent()) {
+                securityStore.replaceAll(SecurityDocument.parse(config.security().file().get(), Optional.of(catalog)));
+                LOG.info("imported security data from {}", config.security().file().get());
+            }
+            Optional<DevIssuer> devIssuer = Optional.empty();
+            TokenValidator tokenValidator;
+            GatewayConfig.DevIssuer dev = config.auth().devIssuer();
+            if (dev.enabled()) {
+                DevIssuer issuer = DevIssuer.loadOrCreate(dev.keyFile(), dev.issuer(), dev.audience());
+                devIssuer = Optional.of(issuer);
+                tokenValidator = new TokenValidator(config.auth(), config.limits().maxTokenBytes(), Clock.systemUTC(), issuer.publicKeys());
+                LOG.warn("the embedded development issuer is enabled: tokens it mints are trusted. Never enable it in production.");
+            } else {
+                tokenValidator = new TokenValidator(config.auth(), config.limits().maxTokenBytes(), Clock.systemUTC());
+            }
+            ContinuationTokens tokens = new ContinuationTokens(config.limits().skipTokenSecret().reveal().getBytes(UTF_8));
+            QueryPlanner planner = new QueryPlanner(catalog, tokens, config.limits().maxPageSize());
+            QueryService queries = new QueryService(planner, new SqlRenderer(Dialect.of(config.backend().kind())), dataSource, tokens,
+                    config.backend().queryTimeout());
+            ODataFrontEnd odata = new ODataFrontEnd(catalog, config.server().namespace());
+            Metrics metrics = new Metrics();
+            GatewayHandler handler = new GatewayHandler(config.server().servicePath(), catalog, odata, tokenValidator,
+                    new CallerResolver(securityStore), queries, config.limits().maxPageSize(), config.limits().maxRequestBodyBytes(), metrics);
+            GatewayServer server = GatewayServer.start(config, handler, new AdminHandler(dataSource, tokenValidator::keysLoaded, metrics));
+            LOG.info("VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})", config.server().host(), server.port(),
+                    config.server().servicePath(), config.admin().host(), server.adminPort());
+            return new Gateway(config, dataSource, securityStore, devIssuer, server);
+        } catch (Exception | Error e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int adminPort() {
+        return server.adminPort();
+    }
+
+    public Optional<Integer> plainPort() {
+        return server.plainPort();
+    }
+
+    public SecurityStore securityStore() {
+        return securityStore;
+    }
+
+    public Optional<DevIssuer> devIssuer() {
+        return devIssuer;
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.close();
+        } finally {
+            dataSource.close();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.vegateway.gateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.config.GatewayConfig;
+import java.util.Optional;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The Jetty server: the HTTPS API listener (TLS 1.2/1.3 only, PKCS#12 keystore), an optional
+ * plain-HTTP listener (loopback only, enforced by configuration validation) and the admin
+ * listener for health and metrics.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector https;
+    private final ServerConnector admin;
+    private final Optional<ServerConnector> plain;
+
+    private GatewayServer(Server server, ServerConnector https, ServerConnector admin, Optional<ServerConnector> plain) {
+        this.server = server;
+        this.https = https;
+        this.admin = admin;
+        this.plain = plain;
+    }
+
+    public static GatewayServer start(GatewayConfig config, Handler api, Handler adminHandler) throws Exception {
+        requireNonNull(api, "api is null");
+        requireNonNull(adminHandler, "adminHandler is null");
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("vegateway");
+        Server server = new Server(threads);
+        server.setStopAtShutdown(false);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        http.setSecureScheme("https");
+        HttpConfiguration secure = new HttpConfiguration(http);
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        customizer.setSniHostCheck(false);
+        secure.addCustomizer(customizer);
+
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(config.tls().keystore().toAbsolutePath().toString());
+        tls.setKeyStorePassword(config.tls().keystorePassword().reveal());
+        tls.setKeyStoreType("PKCS12");
+        tls.setIncludeProtocols(config.tls().protocols().toArray(String[]::new));
+        tls.setSniRequired(false);
+
+        ServerConnector https = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secure));
+        https.setName("api");
+        https.setHost(config.server().host());
+        https.setPort(config.server().port());
+        server.addConnector(https);
+
+        Optional<ServerConnector> plain = Optional.empty();
+        if (config.server().plainHttpEnabled()) {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setName("plain");
+            connector.setHost(config.server().host());
+            connector.setPort(config.server().plainHttpPort());
+            server.addConnector(connector);
+            plain = Optional.of(connector);
+        }
+
+        ServerConnector admin = new ServerConnector(server, new HttpConnectionFactory(http));
+        admin.setName("admin");
+        admin.setHost(config.admin().host());
+        admin.setPort(config.admin().port());
+        server.addConnector(admin);
+
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Connector connector = request.getConnectionMetaData().getConnector();
+                return connector == admin ? adminHandler.handle(request, response, callback) : api.handle(request, response, callback);
+            }
+        });
+        server.start();
+        return new GatewayServer(server, https, admin, plain);
+    }
+
+    public int port() {
+        return https.getLocalPort();
+    }
+
+    public int adminPort() {
+        return admin.getLocalPort();
+    }
+
+    public Optional<Integer> plainPort() {
+        return plain.map(ServerConnector::getLocalPort);
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}
