@@ -324,9 +324,12 @@ public final class ConfigLoader {
             problems.add(jwksUrlNode, "set either auth.jwks.file or auth.jwks.url, not both");
         } else if (jwksFileNode.isAbsent() && jwksUrlNode.isAbsent() && !devEnabled) {
             problems.add(node(List.of("auth", "jwks")), "one of file or url is required (unless auth.devIssuer.enabled is true)");
+        } else if (devEnabled && (!jwksFileNode.isAbsent() || !jwksUrlNode.isAbsent())) {
+            problems.add(jwksFileNode.isAbsent() ? jwksUrlNode : jwksFileNode,
+                    "the dev issuer replaces the JWKS: with auth.devIssuer.enabled true, leave auth.jwks.file and auth.jwks.url unset");
         }
         Duration refreshInterval = positiveDuration(ConfigKey.AUTH_JWKS_REFRESH_INTERVAL, Duration.ofMinutes(5));
-        Duration unknownKidMinInterval = reader.duration(node(ConfigKey.AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL), Duration.ofSeconds(30));
+        Duration unknownKidMinInterval = positiveDuration(ConfigKey.AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL, Duration.ofSeconds(30));
 
         List<String> issuers = requiredList(ConfigKey.AUTH_ISSUERS, devEnabled ? Optional.of(devIssuer) : Optional.empty(),
                 "list at least one accepted token issuer (iss)");
