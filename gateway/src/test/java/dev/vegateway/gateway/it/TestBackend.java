@@ -1,0 +1,80 @@
+package dev.vegateway.gateway.it;
+
+import dev.vegateway.config.GatewayConfig.BackendKind;
+import dev.vegateway.gateway.demo.DemoData;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real backend database for integration tests, seeded with the demo data set at TEST scale:
+ * an in-memory H2 database, or a database in one embedded PostgreSQL server shared by every
+ * test class of the JVM (started once, stopped at JVM exit).
+ */
+public record TestBackend(BackendKind kind, String url, String username, String password) {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Map<String, TestBackend> SEEDED = new ConcurrentHashMap<>();
+    private static volatile EmbeddedPostgres postgres;
+
+    /** A seeded backend shared by the tests that only read; {@code name} separates independent data sets. */
+    public static TestBackend shared(BackendKind kind, String name) {
+        return SEEDED.computeIfAbsent(kind + ":" + name, key -> fresh(kind));
+    }
+
+    /** A new, freshly seeded database. */
+    public static TestBackend fresh(BackendKind kind) {
+        String name = "vg" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        TestBackend backend = switch (kind) {
+            case H2 -> new TestBackend(kind, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "sa", "");
+            case POSTGRESQL -> {
+                EmbeddedPostgres server = postgres();
+                try (Connection connection = server.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+                    statement.execute("CREATE DATABASE " + name);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot create test database", e);
+                }
+                yield new TestBackend(kind, server.getJdbcUrl("postgres", name), "postgres", "postgres");
+            }
+        };
+        try (Connection connection = backend.connect()) {
+            DemoData.create(connection, DemoData.Scale.TEST);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot seed test database", e);
+        }
+        return backend;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, username, password);
+    }
+
+    private static EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            synchronized (TestBackend.class) {
+                if (postgres == null) {
+                    try {
+                        EmbeddedPostgres started = EmbeddedPostgres.builder().setServerConfig("timezone", "UTC").start();
+                        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                            try {
+                                started.close();
+                            } catch (IOException e) {
+                                // the JVM is exiting; nothing else to do
+                            }
+                        }));
+                        postgres = started;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+                    }
+                }
+            }
+        }
+        return postgres;
+    }
+}
