@@ -1,0 +1,703 @@
+package dev.vegateway.adapter.security;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.security.EffectivePermissions.Assignment;
+import dev.vegateway.adapter.security.SecurityDocument.Application;
+import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
+import dev.vegateway.adapter.security.SecurityDocument.EntityPrivileges;
+import dev.vegateway.adapter.security.SecurityDocument.FieldSecurity;
+import dev.vegateway.adapter.security.SecurityDocument.Portal;
+import dev.vegateway.adapter.security.SecurityDocument.PortalMapping;
+import dev.vegateway.adapter.security.SecurityDocument.Role;
+import dev.vegateway.adapter.security.SecurityDocument.RoleAssignment;
+import dev.vegateway.adapter.security.SecurityDocument.RowFilter;
+import dev.vegateway.adapter.security.SecurityDocument.Team;
+import dev.vegateway.adapter.security.SecurityDocument.User;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The JDBC side of {@link SecurityStore}: writes a whole {@link SecurityDocument} in one
+ * transaction and reads it back, whole or per user. Every read runs in one repeatable-read
+ * transaction, so it never mixes data from before and after a concurrent import. SQL text is
+ * built from constants and the validated schema name only; values are bind parameters.
+ */
+final class SecurityDatabase {
+    /** A step run on the import's connection before it commits (a test hook to force a failure). */
+    @FunctionalInterface
+    interface SqlStep {
+        void run(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Assignments held directly or through a team by the user bound twice as parameters. */
+    private static final String HELD_BY_USER = "(a.user_id = ? OR a.team_id IN (SELECT m.team_id FROM %s m WHERE m.user_id = ?))";
+
+    private final DataSource dataSource;
+    private final SecuritySchema schema;
+
+    SecurityDatabase(DataSource dataSource, SecuritySchema schema) {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.schema = requireNonNull(schema, "schema is null");
+    }
+
+    // ---- replace
+
+    void replaceAll(SecurityDocument document, SqlStep beforeCommit) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                deleteAll(connection);
+                insertAll(connection, document);
+                beforeCommit.run(connection);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw SecurityStoreFailures.failure("replace the security data; nothing was changed", e);
+        }
+    }
+
+    private void deleteAll(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE " + table("business_units") + " SET parent_id = NULL");
+            List<String> childrenFirst = new ArrayList<>(SecuritySchema.TABLES);
+            Collections.reverse(childrenFirst);
+            for (String table : childrenFirst) {
+                statement.executeUpdate("DELETE FROM " + table(table));
+            }
+        }
+    }
+
+    private void insertAll(Connection connection, SecurityDocument document) throws SQLException {
+        Map<String, UUID> unitIds = new HashMap<>();
+        document.businessUnits().forEach(unit -> unitIds.put(unit.name(), unit.id()));
+        insertBusinessUnits(connection, document.businessUnits(), unitIds);
+        insertCompanies(connection, document.companies());
+        insertRoles(connection, document.roles());
+        List<PendingAssignment> assignments = new ArrayList<>();
+        insertUsers(connection, document, unitIds, assignments);
+        insertTeams(connection, document.teams(), unitIds, assignments);
+        insertAssignments(connection, assignments);
+        insertPortal(connection, document.portal());
+    }
+
+    /** Parents before children, so that every parent_id refers to a row already there. */
+    private void insertBusinessUnits(Connection connection, List<BusinessUnit> units, Map<String, UUID> unitIds) throws SQLException {
+        List<BusinessUnit> ordered = new ArrayList<>();
+        Deque<BusinessUnit> pending = new ArrayDeque<>();
+        units.stream().filter(unit -> unit.parent().isEmpty()).forEach(pending::add);
+        while (!pending.isEmpty()) {
+            BusinessUnit unit = pending.remove();
+            ordered.add(unit);
+            units.stream().filter(child -> child.parent().equals(Optional.of(unit.name())) && !ordered.contains(child))
+                    .forEach(pending::add);
+        }
+        units.stream().filter(unit -> !ordered.contains(unit)).forEach(ordered::add);
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + table("business_units") + " (id, name, parent_id, sort_order) VALUES (?, ?, ?, ?)")) {
+            for (BusinessUnit unit : ordered) {
+                insert.setObject(1, unit.id());
+                insert.setString(2, unit.name());
+                setUuid(insert, 3, unit.parent().map(unitIds::get));
+                insert.setInt(4, units.indexOf(unit));
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private void insertCompanies(Connection connection, List<String> companies) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + table("companies") + " (code, sort_order) VALUES (?, ?)")) {
+            for (int index = 0; index < companies.size(); index++) {
+                insert.setString(1, companies.get(index));
+                insert.setInt(2, index);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private void insertRoles(Connection connection, List<Role> roles) throws SQLException {
+        try (PreparedStatement role = connection.prepareStatement(
+                        "INSERT INTO " + table("roles") + " (name, sort_order) VALUES (?, ?)");
+                PreparedStatement privilege = connection.prepareStatement("INSERT INTO " + table("role_privileges")
+                        + " (role_name, entity_name, create_depth, read_depth, write_depth, delete_depth, append_depth,"
+                        + " append_to_depth, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement action = connection.prepareStatement(
+                        "INSERT INTO " + table("role_actions") + " (role_name, action_name, sort_order) VALUES (?, ?, ?)");
+                PreparedStatement rowFilter = connection.prepareStatement("INSERT INTO " + table("role_row_filters")
+                        + " (role_name, entity_name, filter_text, sort_order) VALUES (?, ?, ?, ?)");
+                PreparedStatement field = connection.prepareStatement("INSERT INTO " + table("role_field_security")
+                        + " (role_name, entity_name, field_name, can_read, can_update, sort_order) VALUES (?, ?, ?, ?, ?, ?)")) {
+            int order = 0;
+            for (Role each : roles) {
+                role.setString(1, each.name());
+                role.setInt(2, order++);
+                role.addBatch();
+                for (EntityPrivileges entry : each.privileges()) {
+                    privilege.setString(1, each.name());
+                    privilege.setString(2, entry.entity());
+                    int column = 3;
+                    for (Privilege name : Privilege.values()) {
+                        privilege.setString(column++, entry.depth(name).name());
+                    }
+                    privilege.setInt(column, order++);
+                    privilege.addBatch();
+                }
+                for (String name : each.actions()) {
+                    action.setString(1, each.name());
+                    action.setString(2, name);
+                    action.setInt(3, order++);
+                    action.addBatch();
+                }
+                for (RowFilter filter : each.rowFilters()) {
+                    rowFilter.setString(1, each.name());
+                    rowFilter.setString(2, filter.entity());
+                    rowFilter.setString(3, filter.filter());
+                    rowFilter.setInt(4, order++);
+                    rowFilter.addBatch();
+                }
+                for (FieldSecurity security : each.fieldSecurity()) {
+                    field.setString(1, each.name());
+                    field.setString(2, security.entity());
+                    field.setString(3, security.field());
+                    field.setBoolean(4, security.read());
+                    field.setBoolean(5, security.update());
+                    field.setInt(6, order++);
+                    field.addBatch();
+                }
+            }
+            role.executeBatch();
+            privilege.executeBatch();
+            action.executeBatch();
+            rowFilter.executeBatch();
+            field.executeBatch();
+        }
+    }
+
+    private void insertUsers(Connection connection, SecurityDocument document, Map<String, UUID> unitIds,
+            List<PendingAssignment> assignments) throws SQLException {
+        try (PreparedStatement user = connection.prepareStatement("INSERT INTO " + table("users")
+                        + " (id, name, entra_object_id, enabled, access_mode, kind, business_unit_id, sort_order)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement attribute = connection.prepareStatement("INSERT INTO " + table("user_attributes")
+                        + " (user_id, attribute_name, attribute_value, sort_order) VALUES (?, ?, ?, ?)");
+                PreparedStatement application = connection.prepareStatement(
+                        "INSERT INTO " + table("applications") + " (app_id, user_id, kind, sort_order) VALUES (?, ?, ?, ?)")) {
+            int order = 0;
+            for (User each : document.users()) {
+                user.setObject(1, each.id());
+                user.setString(2, each.name());
+                setUuid(user, 3, each.entraObjectId());
+                user.setBoolean(4, each.enabled());
+                user.setString(5, each.accessMode().name());
+                user.setString(6, each.kind().name());
+                setUuid(user, 7, each.businessUnit().map(unitIds::get));
+                user.setInt(8, order++);
+                user.addBatch();
+                for (Map.Entry<String, String> entry : each.attributes().entrySet()) {
+                    attribute.setObject(1, each.id());
+                    attribute.setString(2, entry.getKey());
+                    attribute.setString(3, entry.getValue());
+                    attribute.setInt(4, order++);
+                    attribute.addBatch();
+                }
+                each.roles().forEach(role -> assignments.add(new PendingAssignment(role, Optional.of(each.id()), Optional.empty())));
+            }
+            for (Application each : document.applications()) {
+                user.setObject(1, each.userId());
+                user.setString(2, each.name());
+                setUuid(user, 3, Optional.empty());
+                user.setBoolean(4, each.enabled());
+                user.setString(5, AccessMode.NON_INTERACTIVE.name());
+                user.setString(6, UserKind.APPLICATION.name());
+                setUuid(user, 7, Optional.empty());
+                user.setInt(8, order++);
+                user.addBatch();
+                application.setString(1, each.appId());
+                application.setObject(2, each.userId());
+                application.setString(3, each.kind().name());
+                application.setInt(4, order++);
+                application.addBatch();
+                each.roles().forEach(role -> assignments.add(new PendingAssignment(role, Optional.of(each.userId()), Optional.empty())));
+            }
+            user.executeBatch();
+            attribute.executeBatch();
+            application.executeBatch();
+        }
+    }
+
+    private void insertTeams(Connection connection, List<Team> teams, Map<String, UUID> unitIds,
+            List<PendingAssignment> assignments) throws SQLException {
+        try (PreparedStatement team = connection.prepareStatement(
+                        "INSERT INTO " + table("teams") + " (id, name, business_unit_id, sort_order) VALUES (?, ?, ?, ?)");
+                PreparedStatement member = connection.prepareStatement(
+                        "INSERT INTO " + table("team_members") + " (team_id, user_id, sort_order) VALUES (?, ?, ?)")) {
+            int order = 0;
+            for (Team each : teams) {
+                team.setObject(1, each.id());
+                team.setString(2, each.name());
+                setUuid(team, 3, Optional.ofNullable(unitIds.get(each.businessUnit())));
+                team.setInt(4, order++);
+                team.addBatch();
+                for (UUID user : each.members()) {
+                    member.setObject(1, each.id());
+                    member.setObject(2, user);
+                    member.setInt(3, order++);
+                    member.addBatch();
+                }
+                each.roles().forEach(role -> assignments.add(new PendingAssignment(role, Optional.empty(), Optional.of(each.id()))));
+            }
+            team.executeBatch();
+            member.executeBatch();
+        }
+    }
+
+    private record PendingAssignment(RoleAssignment assignment, Optional<UUID> user, Optional<UUID> team) {}
+
+    private void insertAssignments(Connection connection, List<PendingAssignment> assignments) throws SQLException {
+        try (PreparedStatement assignment = connection.prepareStatement("INSERT INTO " + table("role_assignments")
+                        + " (id, role_name, user_id, team_id, sort_order) VALUES (?, ?, ?, ?, ?)");
+                PreparedStatement company = connection.prepareStatement("INSERT INTO " + table("role_assignment_companies")
+                        + " (assignment_id, company_code, sort_order) VALUES (?, ?, ?)")) {
+            int order = 0;
+            for (PendingAssignment pending : assignments) {
+                UUID id = UUID.randomUUID();
+                assignment.setObject(1, id);
+                assignment.setString(2, pending.assignment().role());
+                setUuid(assignment, 3, pending.user());
+                setUuid(assignment, 4, pending.team());
+                assignment.setInt(5, order++);
+                assignment.addBatch();
+                for (String code : pending.assignment().companies().orElse(Set.of())) {
+                    company.setObject(1, id);
+                    company.setString(2, code);
+                    company.setInt(3, order++);
+                    company.addBatch();
+                }
+            }
+            assignment.executeBatch();
+            company.executeBatch();
+        }
+    }
+
+    private void insertPortal(Connection connection, Portal portal) throws SQLException {
+        try (PreparedStatement mapping = connection.prepareStatement("INSERT INTO " + table("portal_mappings")
+                        + " (contact_id, user_id, company_code, sort_order) VALUES (?, ?, ?, ?)");
+                PreparedStatement anonymous = connection.prepareStatement(
+                        "INSERT INTO " + table("portal_anonymous_user") + " (singleton, user_id) VALUES (1, ?)")) {
+            int order = 0;
+            for (PortalMapping each : portal.mappings()) {
+                mapping.setObject(1, each.contactId());
+                mapping.setObject(2, each.user());
+                if (each.company().isPresent()) {
+                    mapping.setString(3, each.company().get());
+                } else {
+                    mapping.setNull(3, Types.VARCHAR);
+                }
+                mapping.setInt(4, order++);
+                mapping.addBatch();
+            }
+            mapping.executeBatch();
+            if (portal.anonymousUser().isPresent()) {
+                anonymous.setObject(1, portal.anonymousUser().get());
+                anonymous.executeUpdate();
+            }
+        }
+    }
+
+    // ---- export
+
+    SecurityDocument exportAll() {
+        return read("export the security data", connection -> {
+            Map<UUID, String> unitNames = new LinkedHashMap<>();
+            List<BusinessUnit> units = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT b.id, b.name, p.name FROM "
+                    + table("business_units") + " b LEFT JOIN " + table("business_units")
+                    + " p ON p.id = b.parent_id ORDER BY b.sort_order"); ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    UUID id = rows.getObject(1, UUID.class);
+                    unitNames.put(id, rows.getString(2));
+                    units.add(new BusinessUnit(id, rows.getString(2), Optional.ofNullable(rows.getString(3))));
+                }
+            }
+            List<String> companies = companies(connection);
+            List<Role> roles = List.copyOf(roles(connection, "", List.of()).values());
+            Map<UUID, List<RoleAssignment>> userRoles = new HashMap<>();
+            Map<UUID, List<RoleAssignment>> teamRoles = new HashMap<>();
+            for (StoredAssignment stored : assignments(connection, "", List.of())) {
+                RoleAssignment assignment = new RoleAssignment(stored.role(), stored.companies());
+                stored.user().ifPresent(user -> userRoles.computeIfAbsent(user, key -> new ArrayList<>()).add(assignment));
+                stored.team().ifPresent(team -> teamRoles.computeIfAbsent(team, key -> new ArrayList<>()).add(assignment));
+            }
+            List<User> users = new ArrayList<>();
+            for (BackendUser user : users(connection, " WHERE u.kind <> 'APPLICATION'", List.of())) {
+                users.add(new User(user.id(), user.name(), user.entraObjectId(), user.enabled(), user.accessMode(), user.kind(),
+                        user.businessUnitId().map(unitNames::get), user.attributes(), userRoles.getOrDefault(user.id(), List.of())));
+            }
+            Map<UUID, List<UUID>> members = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT team_id, user_id FROM " + table("team_members") + " ORDER BY sort_order");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    members.computeIfAbsent(rows.getObject(1, UUID.class), key -> new ArrayList<>()).add(rows.getObject(2, UUID.class));
+                }
+            }
+            List<Team> teams = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, name, business_unit_id FROM " + table("teams") + " ORDER BY sort_order");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    UUID id = rows.getObject(1, UUID.class);
+                    teams.add(new Team(id, rows.getString(2), unitNames.get(rows.getObject(3, UUID.class)),
+                            teamRoles.getOrDefault(id, List.of()), members.getOrDefault(id, List.of())));
+                }
+            }
+            List<Application> applications = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(applicationQuery() + " ORDER BY a.sort_order");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    UUID userId = rows.getObject(5, UUID.class);
+                    applications.add(new Application(rows.getString(1), rows.getString(3), ApplicationKind.valueOf(rows.getString(2)),
+                            rows.getBoolean(4), userRoles.getOrDefault(userId, List.of())));
+                }
+            }
+            List<PortalMapping> mappings = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT contact_id, user_id, company_code FROM " + table("portal_mappings") + " ORDER BY sort_order");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    mappings.add(mapping(rows));
+                }
+            }
+            Portal portal = new Portal(anonymousPortalUser(connection), mappings);
+            return new SecurityDocument(units, companies, roles, users, teams, applications, portal);
+        });
+    }
+
+    // ---- lookups on the request path
+
+    Optional<ApplicationUser> application(String appId) {
+        return read("look up application " + appId, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(applicationQuery() + " WHERE a.app_id = ?")) {
+                select.setString(1, appId);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    UUID userId = rows.getObject(5, UUID.class);
+                    Set<String> roles = new LinkedHashSet<>();
+                    assignments(connection, " WHERE a.user_id = ?", List.of(userId)).forEach(assignment -> roles.add(assignment.role()));
+                    return Optional.of(new ApplicationUser(rows.getString(1), rows.getString(3),
+                            ApplicationKind.valueOf(rows.getString(2)), rows.getBoolean(4), roles));
+                }
+            }
+        });
+    }
+
+    Optional<BackendUser> userById(UUID id) {
+        return read("look up user " + id, connection -> users(connection, " WHERE u.id = ?", List.of(id)).stream().findFirst());
+    }
+
+    Optional<BackendUser> userByEntraObjectId(UUID entraObjectId) {
+        return read("look up the user with Entra object id " + entraObjectId,
+                connection -> users(connection, " WHERE u.entra_object_id = ?", List.of(entraObjectId)).stream().findFirst());
+    }
+
+    Optional<PortalMapping> portalMapping(UUID contactId) {
+        return read("look up portal contact " + contactId, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT contact_id, user_id, company_code FROM " + table("portal_mappings") + " WHERE contact_id = ?")) {
+                select.setObject(1, contactId);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(mapping(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    Optional<UUID> anonymousPortalUser() {
+        return read("look up the anonymous portal user", this::anonymousPortalUser);
+    }
+
+    /** The user's permissions from its own and its teams' role assignments; empty if there is no such user. */
+    Optional<EffectivePermissions> permissionsOf(UUID userId) {
+        return read("load the permissions of user " + userId, connection -> {
+            Optional<BackendUser> user = users(connection, " WHERE u.id = ?", List.of(userId)).stream().findFirst();
+            if (user.isEmpty()) {
+                return Optional.empty();
+            }
+            String heldByUser = String.format(HELD_BY_USER, table("team_members"));
+            List<Assignment> assignments = new ArrayList<>();
+            for (StoredAssignment stored : assignments(connection, " WHERE " + heldByUser, List.of(userId, userId))) {
+                assignments.add(new Assignment(stored.role(), stored.companies(), stored.teamName()));
+            }
+            Map<String, Role> roles = roles(connection,
+                    " WHERE r.name IN (SELECT a.role_name FROM " + table("role_assignments") + " a WHERE " + heldByUser + ")",
+                    List.of(userId, userId));
+            Set<UUID> units = user.get().businessUnitId().isPresent()
+                    ? unitAndDescendants(connection, user.get().businessUnitId().get())
+                    : Set.of();
+            return Optional.of(new EffectivePermissions(user.get(), assignments, roles, Ordered.set(companies(connection)), units));
+        });
+    }
+
+    // ---- shared reads
+
+    private String applicationQuery() {
+        return "SELECT a.app_id, a.kind, u.name, u.enabled, u.id FROM " + table("applications") + " a JOIN "
+                + table("users") + " u ON u.id = a.user_id";
+    }
+
+    private Optional<UUID> anonymousPortalUser(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT user_id FROM " + table("portal_anonymous_user"));
+                ResultSet rows = select.executeQuery()) {
+            return rows.next() ? Optional.of(rows.getObject(1, UUID.class)) : Optional.empty();
+        }
+    }
+
+    private static PortalMapping mapping(ResultSet rows) throws SQLException {
+        return new PortalMapping(rows.getObject(1, UUID.class), rows.getObject(2, UUID.class), Optional.ofNullable(rows.getString(3)));
+    }
+
+    private List<String> companies(Connection connection) throws SQLException {
+        List<String> companies = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT code FROM " + table("companies") + " ORDER BY sort_order");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                companies.add(rows.getString(1));
+            }
+        }
+        return companies;
+    }
+
+    /** Users matching {@code condition} (over alias {@code u}), with their attributes, in import order. */
+    private List<BackendUser> users(Connection connection, String condition, List<Object> parameters) throws SQLException {
+        Map<UUID, Map<String, String>> attributes = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT ua.user_id, ua.attribute_name, ua.attribute_value FROM "
+                + table("user_attributes") + " ua WHERE ua.user_id IN (SELECT u.id FROM " + table("users") + " u" + condition
+                + ") ORDER BY ua.sort_order")) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    attributes.computeIfAbsent(rows.getObject(1, UUID.class), key -> new LinkedHashMap<>())
+                            .put(rows.getString(2), rows.getString(3));
+                }
+            }
+        }
+        List<BackendUser> users = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT u.id, u.name, u.entra_object_id, u.enabled, u.access_mode,"
+                + " u.kind, u.business_unit_id FROM " + table("users") + " u" + condition + " ORDER BY u.sort_order")) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    UUID id = rows.getObject(1, UUID.class);
+                    users.add(new BackendUser(id, rows.getString(2), Optional.ofNullable(rows.getObject(3, UUID.class)),
+                            rows.getBoolean(4), AccessMode.valueOf(rows.getString(5)), UserKind.valueOf(rows.getString(6)),
+                            Optional.ofNullable(rows.getObject(7, UUID.class)), attributes.getOrDefault(id, Map.of())));
+                }
+            }
+        }
+        return users;
+    }
+
+    private record StoredAssignment(String role, Optional<Set<String>> companies, Optional<UUID> user, Optional<UUID> team,
+            Optional<String> teamName) {}
+
+    /** Role assignments matching {@code condition} (over alias {@code a}): direct ones first, then by team, in import order. */
+    private List<StoredAssignment> assignments(Connection connection, String condition, List<Object> parameters) throws SQLException {
+        Map<UUID, Set<String>> companies = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT c.assignment_id, c.company_code FROM "
+                + table("role_assignment_companies") + " c WHERE c.assignment_id IN (SELECT a.id FROM " + table("role_assignments")
+                + " a" + condition + ") ORDER BY c.sort_order")) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    companies.computeIfAbsent(rows.getObject(1, UUID.class), key -> new LinkedHashSet<>()).add(rows.getString(2));
+                }
+            }
+        }
+        List<StoredAssignment> assignments = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT a.id, a.role_name, a.user_id, a.team_id, t.name FROM "
+                + table("role_assignments") + " a LEFT JOIN " + table("teams") + " t ON t.id = a.team_id" + condition
+                + " ORDER BY CASE WHEN a.team_id IS NULL THEN 0 ELSE 1 END, t.sort_order, a.sort_order")) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    assignments.add(new StoredAssignment(rows.getString(2), Optional.ofNullable(companies.get(rows.getObject(1, UUID.class))),
+                            Optional.ofNullable(rows.getObject(3, UUID.class)), Optional.ofNullable(rows.getObject(4, UUID.class)),
+                            Optional.ofNullable(rows.getString(5))));
+                }
+            }
+        }
+        return assignments;
+    }
+
+    /** Role definitions matching {@code condition} (over alias {@code r}), by name, in import order. */
+    private Map<String, Role> roles(Connection connection, String condition, List<Object> parameters) throws SQLException {
+        String matching = " WHERE role_name IN (SELECT r.name FROM " + table("roles") + " r" + condition + ") ORDER BY sort_order";
+        Map<String, List<EntityPrivileges>> privileges = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT role_name, entity_name, create_depth, read_depth,"
+                + " write_depth, delete_depth, append_depth, append_to_depth FROM " + table("role_privileges") + matching)) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Map<Privilege, Depth> depths = new EnumMap<>(Privilege.class);
+                    int column = 3;
+                    for (Privilege privilege : Privilege.values()) {
+                        depths.put(privilege, Depth.valueOf(rows.getString(column++)));
+                    }
+                    privileges.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
+                            .add(new EntityPrivileges(rows.getString(2), depths));
+                }
+            }
+        }
+        Map<String, List<String>> actions = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT role_name, action_name FROM " + table("role_actions") + matching)) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    actions.computeIfAbsent(rows.getString(1), key -> new ArrayList<>()).add(rows.getString(2));
+                }
+            }
+        }
+        Map<String, List<RowFilter>> rowFilters = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT role_name, entity_name, filter_text FROM " + table("role_row_filters") + matching)) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    rowFilters.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
+                            .add(new RowFilter(rows.getString(2), rows.getString(3)));
+                }
+            }
+        }
+        Map<String, List<FieldSecurity>> fields = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT role_name, entity_name, field_name, can_read, can_update FROM "
+                + table("role_field_security") + matching)) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    fields.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
+                            .add(new FieldSecurity(rows.getString(2), rows.getString(3), rows.getBoolean(4), rows.getBoolean(5)));
+                }
+            }
+        }
+        Map<String, Role> roles = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT r.name FROM " + table("roles") + " r" + condition + " ORDER BY r.sort_order")) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String name = rows.getString(1);
+                    roles.put(name, new Role(name, privileges.getOrDefault(name, List.of()), actions.getOrDefault(name, List.of()),
+                            rowFilters.getOrDefault(name, List.of()), fields.getOrDefault(name, List.of())));
+                }
+            }
+        }
+        return roles;
+    }
+
+    /** The unit and every unit below it. */
+    private Set<UUID> unitAndDescendants(Connection connection, UUID unit) throws SQLException {
+        Map<UUID, List<UUID>> children = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, parent_id FROM " + table("business_units"));
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                UUID parent = rows.getObject(2, UUID.class);
+                if (parent != null) {
+                    children.computeIfAbsent(parent, key -> new ArrayList<>()).add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
+        Set<UUID> result = new LinkedHashSet<>();
+        Deque<UUID> pending = new ArrayDeque<>(List.of(unit));
+        while (!pending.isEmpty()) {
+            UUID next = pending.remove();
+            if (result.add(next)) {
+                pending.addAll(children.getOrDefault(next, List.of()));
+            }
+        }
+        return result;
+    }
+
+    // ---- plumbing
+
+    private <T> T read(String doing, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            int isolation = connection.getTransactionIsolation();
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, e);
+                throw e;
+            } finally {
+                connection.setTransactionIsolation(isolation);
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw SecurityStoreFailures.failure(doing, e);
+        }
+    }
+
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int index = 0; index < parameters.size(); index++) {
+            statement.setObject(index + 1, parameters.get(index));
+        }
+    }
+
+    private static void setUuid(PreparedStatement statement, int index, Optional<UUID> value) throws SQLException {
+        if (value.isPresent()) {
+            statement.setObject(index, value.get());
+        } else {
+            statement.setNull(index, Types.OTHER);
+        }
+    }
+
+    private String table(String name) {
+        return schema.table(name);
+    }
+}

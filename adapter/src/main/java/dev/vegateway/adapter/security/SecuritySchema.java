@@ -1,0 +1,185 @@
+package dev.vegateway.adapter.security;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * The database schema that holds the security data (SPEC 5), shared by all gateway nodes. The
+ * DDL is portable SQL that H2 2.3 and PostgreSQL 17 both run unchanged: {@code UUID},
+ * {@code VARCHAR}, {@code BOOLEAN} and {@code INTEGER} columns, primary, unique, foreign-key and
+ * {@code CHECK} constraints, {@code IF NOT EXISTS} everywhere, no sequences or identity columns.
+ * The schema name comes from configuration; it is validated and always double-quoted, table
+ * names are constants of this class.
+ *
+ * <p>Every table has a {@code sort_order} column so that an export lists everything in the order
+ * it was imported. Enum values are stored as their Java names ({@code READ_WRITE}, {@code GLOBAL}).
+ */
+public final class SecuritySchema {
+    public static final String DEFAULT_NAME = "vegateway_security";
+
+    /** The tables, parents before children. */
+    public static final List<String> TABLES = List.of(
+            "business_units", "companies", "roles", "role_privileges", "role_actions", "role_row_filters",
+            "role_field_security", "users", "user_attributes", "teams", "team_members", "applications",
+            "role_assignments", "role_assignment_companies", "portal_mappings", "portal_anonymous_user");
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final String DEPTHS = "('NONE', 'BASIC', 'LOCAL', 'DEEP', 'GLOBAL')";
+
+    private final String name;
+
+    /**
+     * @param name a letter or underscore followed by letters, digits or underscores, at most 63
+     *     characters (PostgreSQL's limit); case is kept, since the name is always quoted
+     */
+    public SecuritySchema(String name) {
+        requireNonNull(name, "name is null");
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw new IllegalArgumentException("security schema name must be a letter or underscore followed by letters, "
+                    + "digits or underscores, at most 63 characters, was '" + name + "'");
+        }
+        this.name = name;
+    }
+
+    public static SecuritySchema defaultSchema() {
+        return new SecuritySchema(DEFAULT_NAME);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A table of this schema, qualified: {@code "vegateway_security".users}. */
+    String table(String table) {
+        if (!TABLES.contains(table)) {
+            throw new IllegalArgumentException("not a security table: " + table);
+        }
+        return quotedName() + "." + table;
+    }
+
+    private String quotedName() {
+        return "\"" + name + "\"";
+    }
+
+    /** The statements {@link #createIfMissing} runs, in order. */
+    public List<String> statements() {
+        return List.of(
+                "CREATE SCHEMA IF NOT EXISTS " + quotedName(),
+                "CREATE TABLE IF NOT EXISTS " + table("business_units") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "name VARCHAR(255) NOT NULL UNIQUE, "
+                        + "parent_id UUID REFERENCES " + table("business_units") + " (id), "
+                        + "sort_order INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("companies") + " ("
+                        + "code VARCHAR(255) NOT NULL PRIMARY KEY, "
+                        + "sort_order INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("roles") + " ("
+                        + "name VARCHAR(255) NOT NULL PRIMARY KEY, "
+                        + "sort_order INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("role_privileges") + " ("
+                        + "role_name VARCHAR(255) NOT NULL REFERENCES " + table("roles") + " (name), "
+                        + "entity_name VARCHAR(255) NOT NULL, "
+                        + "create_depth VARCHAR(10) NOT NULL CHECK (create_depth IN " + DEPTHS + "), "
+                        + "read_depth VARCHAR(10) NOT NULL CHECK (read_depth IN " + DEPTHS + "), "
+                        + "write_depth VARCHAR(10) NOT NULL CHECK (write_depth IN " + DEPTHS + "), "
+                        + "delete_depth VARCHAR(10) NOT NULL CHECK (delete_depth IN " + DEPTHS + "), "
+                        + "append_depth VARCHAR(10) NOT NULL CHECK (append_depth IN " + DEPTHS + "), "
+                        + "append_to_depth VARCHAR(10) NOT NULL CHECK (append_to_depth IN " + DEPTHS + "), "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "PRIMARY KEY (role_name, entity_name))",
+                "CREATE TABLE IF NOT EXISTS " + table("role_actions") + " ("
+                        + "role_name VARCHAR(255) NOT NULL REFERENCES " + table("roles") + " (name), "
+                        + "action_name VARCHAR(255) NOT NULL, "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "PRIMARY KEY (role_name, action_name))",
+                "CREATE TABLE IF NOT EXISTS " + table("role_row_filters") + " ("
+                        + "role_name VARCHAR(255) NOT NULL REFERENCES " + table("roles") + " (name), "
+                        + "entity_name VARCHAR(255) NOT NULL, "
+                        + "filter_text VARCHAR NOT NULL, "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "PRIMARY KEY (role_name, entity_name))",
+                "CREATE TABLE IF NOT EXISTS " + table("role_field_security") + " ("
+                        + "role_name VARCHAR(255) NOT NULL REFERENCES " + table("roles") + " (name), "
+                        + "entity_name VARCHAR(255) NOT NULL, "
+                        + "field_name VARCHAR(255) NOT NULL, "
+                        + "can_read BOOLEAN NOT NULL, "
+                        + "can_update BOOLEAN NOT NULL, "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "PRIMARY KEY (role_name, entity_name, field_name))",
+                "CREATE TABLE IF NOT EXISTS " + table("users") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "name VARCHAR(255) NOT NULL, "
+                        + "entra_object_id UUID UNIQUE, "
+                        + "enabled BOOLEAN NOT NULL, "
+                        + "access_mode VARCHAR(20) NOT NULL CHECK (access_mode IN ('READ_WRITE', 'ADMINISTRATIVE', 'NON_INTERACTIVE')), "
+                        + "kind VARCHAR(20) NOT NULL CHECK (kind IN ('PERSON', 'STUB', 'APPLICATION')), "
+                        + "business_unit_id UUID REFERENCES " + table("business_units") + " (id), "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "CHECK (kind <> 'PERSON' OR business_unit_id IS NOT NULL))",
+                "CREATE TABLE IF NOT EXISTS " + table("user_attributes") + " ("
+                        + "user_id UUID NOT NULL REFERENCES " + table("users") + " (id), "
+                        + "attribute_name VARCHAR(255) NOT NULL, "
+                        + "attribute_value VARCHAR NOT NULL, "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "PRIMARY KEY (user_id, attribute_name))",
+                "CREATE TABLE IF NOT EXISTS " + table("teams") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "name VARCHAR(255) NOT NULL UNIQUE, "
+                        + "business_unit_id UUID NOT NULL REFERENCES " + table("business_units") + " (id), "
+                        + "sort_order INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("team_members") + " ("
+                        + "team_id UUID NOT NULL REFERENCES " + table("teams") + " (id), "
+                        + "user_id UUID NOT NULL REFERENCES " + table("users") + " (id), "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "PRIMARY KEY (team_id, user_id))",
+                "CREATE TABLE IF NOT EXISTS " + table("applications") + " ("
+                        + "app_id VARCHAR(255) NOT NULL PRIMARY KEY, "
+                        + "user_id UUID NOT NULL UNIQUE REFERENCES " + table("users") + " (id), "
+                        + "kind VARCHAR(20) NOT NULL CHECK (kind IN ('DATAVERSE', 'PORTAL')), "
+                        + "sort_order INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("role_assignments") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "role_name VARCHAR(255) NOT NULL REFERENCES " + table("roles") + " (name), "
+                        + "user_id UUID REFERENCES " + table("users") + " (id), "
+                        + "team_id UUID REFERENCES " + table("teams") + " (id), "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "CHECK ((user_id IS NOT NULL AND team_id IS NULL) OR (user_id IS NULL AND team_id IS NOT NULL)))",
+                "CREATE TABLE IF NOT EXISTS " + table("role_assignment_companies") + " ("
+                        + "assignment_id UUID NOT NULL REFERENCES " + table("role_assignments") + " (id), "
+                        + "company_code VARCHAR(255) NOT NULL REFERENCES " + table("companies") + " (code), "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "PRIMARY KEY (assignment_id, company_code))",
+                "CREATE TABLE IF NOT EXISTS " + table("portal_mappings") + " ("
+                        + "contact_id UUID NOT NULL PRIMARY KEY, "
+                        + "user_id UUID NOT NULL REFERENCES " + table("users") + " (id), "
+                        + "company_code VARCHAR(255) REFERENCES " + table("companies") + " (code), "
+                        + "sort_order INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("portal_anonymous_user") + " ("
+                        + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
+                        + "user_id UUID NOT NULL REFERENCES " + table("users") + " (id))",
+                "CREATE INDEX IF NOT EXISTS role_assignments_user_idx ON " + table("role_assignments") + " (user_id)",
+                "CREATE INDEX IF NOT EXISTS role_assignments_team_idx ON " + table("role_assignments") + " (team_id)",
+                "CREATE INDEX IF NOT EXISTS team_members_user_idx ON " + table("team_members") + " (user_id)");
+    }
+
+    /** Creates the schema, tables and indexes that do not exist yet; existing ones are left as they are. */
+    public void createIfMissing(DataSource dataSource) {
+        requireNonNull(dataSource, "dataSource is null");
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : statements()) {
+                statement.execute(sql);
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        } catch (SQLException e) {
+            throw SecurityStoreFailures.failure("create the security schema " + quotedName(), e);
+        }
+    }
+}

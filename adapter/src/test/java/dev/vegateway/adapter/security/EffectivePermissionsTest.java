@@ -1,0 +1,158 @@
+package dev.vegateway.adapter.security;
+
+import static dev.vegateway.adapter.security.SecurityFixtures.ALICE;
+import static dev.vegateway.adapter.security.SecurityFixtures.CUSTOMERS;
+import static dev.vegateway.adapter.security.SecurityFixtures.DAVE;
+import static dev.vegateway.adapter.security.SecurityFixtures.DORA;
+import static dev.vegateway.adapter.security.SecurityFixtures.PAULA;
+import static dev.vegateway.adapter.security.SecurityFixtures.PRODUCTS;
+import static dev.vegateway.adapter.security.SecurityFixtures.SAM;
+import static dev.vegateway.adapter.security.SecurityFixtures.VENDORS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
+import dev.vegateway.adapter.security.SecurityDocument.RoleAssignment;
+import dev.vegateway.adapter.security.SecurityDocument.User;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class EffectivePermissionsTest {
+    private static final String LOCAL_VENDORS = "mserp_vendorgroupid eq 'LOCAL'";
+    private static final UUID RESTRICTED = SecurityFixtures.user(50);
+    private static final UUID RESTRICTED_ADMINISTRATOR = SecurityFixtures.user(51);
+
+    private final SecurityStore store = storeWithRestrictedUsers();
+
+    @Test
+    void rolesAreCumulativeAndTheGreatestDepthPrevails() {
+        EffectivePermissions alice = store.permissionsOf(ALICE);
+        assertThat(alice.user().name()).isEqualTo("Alice Sales");
+        // Sales manager directly, Sales clerk directly (usmf) and through the Sales team (all companies)
+        assertThat(alice.roles()).containsExactly("Sales manager", "Sales clerk");
+        assertThat(alice.hasRole("Sales clerk")).isTrue();
+        assertThat(alice.hasRole("AP clerk")).isFalse();
+        assertThat(alice.depth(CUSTOMERS, Privilege.READ)).isEqualTo(Depth.GLOBAL);   // Global beats Deep
+        assertThat(alice.depth(CUSTOMERS, Privilege.WRITE)).isEqualTo(Depth.LOCAL);   // Local beats Basic
+        assertThat(alice.depth(CUSTOMERS, Privilege.CREATE)).isEqualTo(Depth.BASIC);  // only Sales clerk grants it
+        assertThat(alice.depth(CUSTOMERS, Privilege.DELETE)).isEqualTo(Depth.NONE);
+        assertThat(alice.depth(VENDORS, Privilege.READ)).isEqualTo(Depth.NONE);
+        assertThat(alice.depth("mserp_unknownentity", Privilege.READ)).isEqualTo(Depth.NONE);
+        assertThat(alice.isSystemAdministrator()).isFalse();
+        assertThat(alice.isSecurityAdministrator()).isFalse();
+    }
+
+    @Test
+    void grantsListEveryGrantingAssignmentWithItsCompaniesAndRowFilter() {
+        EffectivePermissions alice = store.permissionsOf(ALICE);
+        assertThat(alice.grants(CUSTOMERS, Privilege.READ)).containsExactly(
+                new RoleGrant("Sales manager", Depth.GLOBAL, Optional.empty(), Optional.empty()),
+                new RoleGrant("Sales clerk", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()),
+                new RoleGrant("Sales clerk", Depth.DEEP, Optional.empty(), Optional.empty()));
+        assertThat(alice.grants(CUSTOMERS, Privilege.DELETE)).isEmpty();
+        // Sales manager has a row filter on vendors but grants no privilege there
+        assertThat(alice.grants(VENDORS, Privilege.READ)).isEmpty();
+    }
+
+    @Test
+    void teamMembersHoldTheTeamsRoles() {
+        EffectivePermissions dave = store.permissionsOf(DAVE);
+        assertThat(dave.roles()).containsExactly("AP clerk", "Sales clerk");
+        assertThat(dave.grants(VENDORS, Privilege.READ)).containsExactly(
+                new RoleGrant("AP clerk", Depth.GLOBAL, Optional.of(Set.of("demf")), Optional.of(LOCAL_VENDORS)));
+        assertThat(dave.depth(VENDORS, Privilege.WRITE)).isEqualTo(Depth.DEEP);
+        assertThat(dave.actionAllowed("mserp_approve")).isTrue();
+        assertThat(dave.actionAllowed("mserp_placeonhold")).isFalse();
+    }
+
+    @Test
+    void companiesAreTheUnionOfTheAssignmentsOrAllOnceOneIsUnrestricted() {
+        assertThat(store.permissionsOf(ALICE).companies()).containsExactly("usmf", "demf", "gbsi");
+        EffectivePermissions restricted = store.permissionsOf(RESTRICTED);
+        assertThat(restricted.companies()).containsExactly("usmf", "demf");
+        assertThat(restricted.grants(CUSTOMERS, Privilege.READ)).containsExactly(
+                new RoleGrant("Sales clerk", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()));
+        assertThat(restricted.grants(VENDORS, Privilege.READ)).containsExactly(
+                new RoleGrant("AP clerk", Depth.GLOBAL, Optional.of(Set.of("demf")), Optional.of(LOCAL_VENDORS)));
+    }
+
+    @Test
+    void restrictingToACompanyNarrowsEveryAssignment() {
+        EffectivePermissions paula = store.permissionsOf(PAULA);
+        assertThat(paula.companies()).containsExactly("usmf", "demf", "gbsi");
+        EffectivePermissions inUsmf = paula.restrictedToCompany("usmf");
+        assertThat(inUsmf.companies()).containsExactly("usmf");
+        assertThat(inUsmf.grants(CUSTOMERS, Privilege.READ)).containsExactly(
+                new RoleGrant("Portal customer", Depth.BASIC, Optional.of(Set.of("usmf")), Optional.empty()));
+        EffectivePermissions inGbsi = paula.restrictedToCompany("gbsi");
+        assertThat(inGbsi.roles()).containsExactly(BuiltInRoles.AUTHORIZED_PORTAL_USER);
+        assertThat(inGbsi.depth(CUSTOMERS, Privilege.READ)).isEqualTo(Depth.NONE);
+    }
+
+    @Test
+    void aFieldIsUnreadableOnlyIfEveryRoleGrantingReadDeniesIt() {
+        // Dora holds only Sales manager, which denies reading and updating the credit limit
+        EffectivePermissions dora = store.permissionsOf(DORA);
+        assertThat(dora.unreadableFields(CUSTOMERS)).containsExactly("mserp_creditlimit");
+        assertThat(dora.unupdatableFields(CUSTOMERS)).containsExactly("mserp_creditlimit");
+        // Alice also holds Sales clerk, which lets her read the credit limit but not update it
+        EffectivePermissions alice = store.permissionsOf(ALICE);
+        assertThat(alice.unreadableFields(CUSTOMERS)).isEmpty();
+        assertThat(alice.unupdatableFields(CUSTOMERS)).containsExactly("mserp_creditlimit");
+        assertThat(alice.unreadableFields(VENDORS)).isEmpty();
+    }
+
+    @Test
+    void aSystemAdministratorMayDoEverything() {
+        EffectivePermissions sam = store.permissionsOf(SAM);
+        assertThat(sam.isSystemAdministrator()).isTrue();
+        assertThat(sam.isSecurityAdministrator()).isTrue();
+        for (Privilege privilege : Privilege.values()) {
+            assertThat(sam.depth(PRODUCTS, privilege)).isEqualTo(Depth.GLOBAL);
+            assertThat(sam.depth("mserp_anyentity", privilege)).isEqualTo(Depth.GLOBAL);
+        }
+        assertThat(sam.grants(CUSTOMERS, Privilege.DELETE))
+                .containsExactly(new RoleGrant(BuiltInRoles.SYSTEM_ADMINISTRATOR, Depth.GLOBAL, Optional.empty(), Optional.empty()));
+        assertThat(sam.actionAllowed("any_action")).isTrue();
+        assertThat(sam.unreadableFields(CUSTOMERS)).isEmpty();
+        assertThat(sam.companies()).containsExactly("usmf", "demf", "gbsi");
+
+        EffectivePermissions restrictedAdministrator = store.permissionsOf(RESTRICTED_ADMINISTRATOR);
+        assertThat(restrictedAdministrator.depth(CUSTOMERS, Privilege.READ)).isEqualTo(Depth.GLOBAL);
+        assertThat(restrictedAdministrator.grants(CUSTOMERS, Privilege.READ)).containsExactly(
+                new RoleGrant(BuiltInRoles.SYSTEM_ADMINISTRATOR, Depth.GLOBAL, Optional.of(Set.of("gbsi")), Optional.empty()));
+        assertThat(restrictedAdministrator.companies()).containsExactly("gbsi");
+    }
+
+    @Test
+    void knowsTheBusinessUnitAndItsDescendants() {
+        assertThat(store.permissionsOf(ALICE).businessUnit()).isEqualTo(BusinessUnit.idFor("Contoso US"));
+        assertThat(store.permissionsOf(ALICE).businessUnitAndDescendants()).containsExactly(BusinessUnit.idFor("Contoso US"));
+        assertThat(store.permissionsOf(DORA).businessUnitAndDescendants())
+                .containsExactlyInAnyOrder(BusinessUnit.idFor("Contoso Europe"), BusinessUnit.idFor("Contoso UK"));
+        assertThat(store.permissionsOf(SAM).businessUnitAndDescendants()).hasSize(4);
+        UUID applicationUser = SecurityFixtures.validDocument().applications().get(0).userId();
+        assertThatThrownBy(() -> store.permissionsOf(applicationUser).businessUnit())
+                .isInstanceOf(IllegalStateException.class).hasMessage("user Dataverse virtual entities has no business unit");
+        assertThat(store.permissionsOf(applicationUser).businessUnitAndDescendants()).isEmpty();
+    }
+
+    /** The valid data plus a user restricted to two companies and a System administrator restricted to gbsi. */
+    private static SecurityStore storeWithRestrictedUsers() {
+        SecurityStore store = SecurityFixtures.storeWithValidData();
+        SecurityDocument valid = SecurityFixtures.validDocument();
+        List<User> users = new ArrayList<>(valid.users());
+        users.add(new User(RESTRICTED, "Rita Restricted", Optional.empty(), true, AccessMode.READ_WRITE, UserKind.PERSON,
+                Optional.of("Contoso"), Map.of(), List.of(new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf"))),
+                        new RoleAssignment("AP clerk", Optional.of(Set.of("demf"))))));
+        users.add(new User(RESTRICTED_ADMINISTRATOR, "Gus Gbsi", Optional.empty(), true, AccessMode.READ_WRITE, UserKind.PERSON,
+                Optional.of("Contoso"), Map.of(), List.of(new RoleAssignment(BuiltInRoles.SYSTEM_ADMINISTRATOR, Optional.of(Set.of("gbsi"))))));
+        store.replaceAll(SecurityStoreTest.withUsers(valid, users));
+        return store;
+    }
+}
