@@ -97,7 +97,7 @@ class ConfigLoaderTest {
                 tls: { keystore: keystore.p12, keystorePassword: pw, protocols: [TLSv1.3] }
                 admin: { host: 0.0.0.0, port: 9000 }
                 auth:
-                  jwks: { url: "https://login.example.com/keys", refreshInterval: 10m, unknownKidMinInterval: 0s }
+                  jwks: { url: "https://login.example.com/keys", refreshInterval: 10m, unknownKidMinInterval: 1s }
                   issuers: [a, b, a]
                   audiences: aud
                   algorithms: [rs512, ES384]
@@ -117,7 +117,7 @@ class ConfigLoaderTest {
         assertThat(config.auth().jwksFile()).isEmpty();
         assertThat(config.auth().jwksUrl()).contains(URI.create("https://login.example.com/keys"));
         assertThat(config.auth().jwksRefreshInterval()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(config.auth().unknownKidMinInterval()).isZero();
+        assertThat(config.auth().unknownKidMinInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.auth().issuers()).containsExactly("a", "b");
         assertThat(config.auth().audiences()).containsExactly("aud");
         assertThat(config.auth().algorithms()).containsExactly("RS512", "ES384");
@@ -212,6 +212,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDevIssuerReplacesTheJwksAndCannotBeCombinedWithIt() throws IOException {
+        String devAndFile = VALID.replace("    file: jwks.json\n", "    file: jwks.json\n  devIssuer: { enabled: true }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(devAndFile), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::key, Problem::message)
+                        .containsExactly(tuple("auth.jwks.file",
+                                "the dev issuer replaces the JWKS: with auth.devIssuer.enabled true, leave auth.jwks.file and auth.jwks.url unset")));
+    }
+
+    @Test
+    void unknownKidIntervalMustBePositive() throws IOException {
+        String zero = VALID.replace("    file: jwks.json\n", "    file: jwks.json\n    unknownKidMinInterval: 0s\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(zero), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::key, Problem::message)
+                        .containsExactly(tuple("auth.jwks.unknownKidMinInterval", "must be greater than 0")));
+    }
+
+    @Test
     void importOnStartRequiresASecurityFile() throws IOException {
         String yaml = VALID + "security:\n  importOnStart: true\n";
 
@@ -263,11 +282,12 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.load(write(withoutJwksAndSecret), Map.of(
                 "VEGATEWAY_AUTH_JWKS_URL", "https://login.example.com/keys",
                 "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", SKIP_TOKEN_SECRET,
-                "VEGATEWAY_AUTH_DEV_ISSUER_ENABLED", "true"));
+                "VEGATEWAY_AUTH_DEV_ISSUER_KEY_FILE", "dev.json"));
 
         assertThat(config.auth().jwksUrl()).contains(URI.create("https://login.example.com/keys"));
-        assertThat(config.auth().devIssuer().enabled()).isTrue();
-        assertThat(config.auth().issuers()).containsExactly("https://login.example.com/tenant/", "urn:vegateway:dev-issuer");
+        assertThat(config.auth().devIssuer().enabled()).isFalse();
+        assertThat(config.auth().devIssuer().keyFile()).isEqualTo(directory.resolve("dev.json").toAbsolutePath().normalize());
+        assertThat(config.limits().skipTokenSecret().reveal()).isEqualTo(SKIP_TOKEN_SECRET);
     }
 
     @Test
