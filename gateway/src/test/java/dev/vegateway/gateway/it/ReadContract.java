@@ -86,7 +86,10 @@ abstract class ReadContract {
     }
 
     Stream<Arguments> filters() {
-        BigDecimal medianLimit = rows.stream().map(CustomerRows.Row::creditLimit).filter(Objects::nonNull).sorted().toList().get(rows.size() / 2);
+        List<BigDecimal> limits = rows.stream().map(CustomerRows.Row::creditLimit).filter(Objects::nonNull).sorted().toList();
+        BigDecimal medianLimit = limits.get(limits.size() / 2);
+        List<Long> sales = rows.stream().map(CustomerRows.Row::salesYtd).filter(Objects::nonNull).sorted().toList();
+        long medianSales = sales.get(sales.size() / 2);
         CustomerRows.Row someone = sample(row -> row.city() != null && row.established() != null && row.createdOn() != null);
         int year = someone.established().getYear();
         OffsetDateTime created = someone.createdOn();
@@ -99,7 +102,7 @@ abstract class ReadContract {
                 Arguments.of("mserp_creditlimit lt " + medianLimit, (Predicate<CustomerRows.Row>) row -> row.creditLimit() != null && row.creditLimit().compareTo(medianLimit) < 0),
                 Arguments.of("mserp_creditlimit le " + medianLimit, (Predicate<CustomerRows.Row>) row -> row.creditLimit() != null && row.creditLimit().compareTo(medianLimit) <= 0),
                 Arguments.of("mserp_numberofemployees ge 100 and mserp_numberofemployees lt 1000", (Predicate<CustomerRows.Row>) row -> row.employees() != null && row.employees() >= 100 && row.employees() < 1000),
-                Arguments.of("mserp_salesytd gt 500000", (Predicate<CustomerRows.Row>) row -> row.salesYtd() != null && row.salesYtd() > 500000),
+                Arguments.of("mserp_salesytd gt " + medianSales, (Predicate<CustomerRows.Row>) row -> row.salesYtd() != null && row.salesYtd() > medianSales),
                 Arguments.of("mserp_discountpercentage le 2.5", (Predicate<CustomerRows.Row>) row -> row.discount() != null && row.discount() <= 2.5),
                 Arguments.of("(mserp_dataareaid eq 'usmf' or mserp_dataareaid eq 'gbsi') and not (mserp_creditstatus eq " + NS + "mserp_custcreditstatus'Blocked')",
                         (Predicate<CustomerRows.Row>) row -> (row.dataArea().equals("usmf") || row.dataArea().equals("gbsi")) && !(row.creditStatus() != null && row.creditStatus() == 2)),

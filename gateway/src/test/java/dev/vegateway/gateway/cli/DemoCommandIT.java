@@ -1,0 +1,164 @@
+package dev.vegateway.gateway.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vegateway.gateway.demo.DemoData;
+import dev.vegateway.gateway.server.Gateway;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vegateway demo} end to end: the first start seeds the DEMO data set, prints one curl
+ * command per identity, and every command does what its comment announces when run by bash and
+ * curl; a second start over the same folder reuses the data.
+ */
+class DemoCommandIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TOP = Pattern.compile("[?&]\\$top=(\\d+)");
+    private static final Pattern PAGE_COUNT = Pattern.compile("\"Count\":(\\d+)");
+    private static final Pattern ERROR_CODE = Pattern.compile("0x[0-9a-fA-F]{8}");
+
+    @TempDir
+    Path dataDir;
+
+    /** One identity block of the output: the comment (without "# ") and its curl command. */
+    record Block(String comment, String command) {}
+
+    @Test
+    void printedCommandsWorkAsAnnouncedAndASecondStartReusesTheData() throws Exception {
+        assumeTrue(onPath("curl"), "curl is not on the PATH");
+        assumeTrue(onPath("bash"), "bash is not on the PATH");
+
+        String first;
+        String salesOrders;
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(output, true, UTF_8); Gateway gateway = DemoCommand.start(dataDir, 0, 0, out)) {
+            first = output.toString(UTF_8);
+            assertThat(gateway.port()).isPositive();
+            assertThat(first).contains("Seeding the demo database in " + dataDir.toAbsolutePath().normalize())
+                    .contains("Seeded " + DemoData.Scale.DEMO.counts().total() + " rows.")
+                    .contains("VE Gateway demo is running at https://127.0.0.1:" + gateway.port() + "/api/data/v9.2/");
+            List<Block> blocks = blocks(first);
+            assertThat(blocks).extracting(Block::comment).anySatisfy(comment -> assertThat(comment).startsWith("Alice"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Bob"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Carol"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Dave"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Sam"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Dora"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Adam"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Nora"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Paula"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Anonymous"))
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Mallory"));
+            int forbidden = 0;
+            String count = null;
+            for (Block block : blocks) {
+                String body = runAndCheck(block);
+                if (block.comment().contains("→ 403")) {
+                    forbidden++;
+                } else if (block.command().contains("/$count'")) {
+                    count = body;
+                }
+            }
+            assertThat(forbidden).as("blocks announcing 403").isGreaterThanOrEqualTo(5);
+            assertThat(count).as("the $count command").isEqualTo(Integer.toString(DemoData.Scale.DEMO.counts().salesOrders()));
+            salesOrders = count;
+        }
+
+        ByteArrayOutputStream secondOutput = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(secondOutput, true, UTF_8); Gateway gateway = DemoCommand.start(dataDir, 0, 0, out)) {
+            String second = secondOutput.toString(UTF_8);
+            assertThat(second).doesNotContain("Seeding").doesNotContain("Seeded")
+                    .contains("VE Gateway demo is running at https://127.0.0.1:" + gateway.port() + "/api/data/v9.2/");
+            List<Block> blocks = blocks(second);
+            assertThat(blocks).hasSameSizeAs(blocks(first));
+            Block count = blocks.stream().filter(block -> block.command().contains("/$count'")).findFirst().orElseThrow();
+            assertThat(runAndCheck(count)).as("the same data after a restart").isEqualTo(salesOrders);
+        }
+    }
+
+    /** The identity blocks after "Try these": a comment line followed by exactly one curl line. */
+    private static List<Block> blocks(String output) {
+        int start = output.indexOf("Try these");
+        assertThat(start).as("output:%n%s", output).isNotNegative();
+        List<Block> blocks = new ArrayList<>();
+        for (String paragraph : output.substring(start).split("\\R\\s*\\R")) {
+            List<String> lines = paragraph.lines().filter(line -> !line.isBlank()).toList();
+            if (lines.isEmpty() || lines.get(0).startsWith("Try these") || lines.get(0).startsWith("# Mint more tokens")) {
+                continue;
+            }
+            assertThat(lines).as("identity block%n%s", paragraph).hasSize(2);
+            assertThat(lines.get(0)).startsWith("# ");
+            assertThat(lines.stream().filter(line -> line.startsWith("curl")).count()).as("curl lines in%n%s", paragraph).isEqualTo(1);
+            assertThat(lines.get(1)).startsWith("curl ");
+            blocks.add(new Block(lines.get(0).substring(2), lines.get(1)));
+        }
+        assertThat(blocks).hasSizeGreaterThanOrEqualTo(11);
+        return blocks;
+    }
+
+    /** Runs the block's command with bash, checks the status its comment announces and the body's shape; returns the body. */
+    private static String runAndCheck(Block block) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", block.command() + " --max-time 60 -w '\\n%{http_code}'")
+                .redirectErrorStream(false)
+                .start();
+        byte[] stdout = process.getInputStream().readAllBytes();
+        String stderr = new String(process.getErrorStream().readAllBytes(), UTF_8);
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("curl exit for '%s': %s", block.comment(), stderr).isZero();
+        String text = new String(stdout, UTF_8);
+        int newline = text.lastIndexOf('\n');
+        String body = text.substring(0, newline);
+        int status = Integer.parseInt(text.substring(newline + 1).trim());
+        String description = "'" + block.comment() + "' answered " + status + ": " + body;
+
+        if (block.comment().contains("→ 403")) {
+            assertThat(status).as(description).isEqualTo(403);
+            JsonNode error = JSON.readTree(body).path("error");
+            assertThat(error.path("code").asText()).as(description).matches("0x[0-9a-f]{8}");
+            Matcher announced = ERROR_CODE.matcher(block.comment());
+            if (announced.find()) {
+                assertThat(error.path("code").asText()).as(description).isEqualToIgnoringCase(announced.group());
+            }
+            return body;
+        }
+        assertThat(status).as(description).isEqualTo(200);
+        if (block.command().contains("/$count'")) {
+            assertThat(body.trim()).as(description).matches("\\d+");
+            assertThat(Long.parseLong(body.trim())).as(description).isPositive();
+            return body.trim();
+        }
+        JsonNode value = JSON.readTree(body).path("value");
+        assertThat(value.isArray()).as(description).isTrue();
+        assertThat(value.size()).as(description).isPositive();
+        Matcher top = TOP.matcher(block.command());
+        if (top.find()) {
+            assertThat(value.size()).as(description).isLessThanOrEqualTo(Integer.parseInt(top.group(1)));
+        }
+        Matcher pageCount = PAGE_COUNT.matcher(block.command());
+        if (pageCount.find()) {
+            assertThat(value.size()).as(description).isLessThanOrEqualTo(Integer.parseInt(pageCount.group(1)));
+        }
+        return body;
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(File.pathSeparator)).anyMatch(folder -> Files.isExecutable(Path.of(folder, program)));
+    }
+}
