@@ -281,6 +281,23 @@ abstract class ReadContract {
     }
 
     @Test
+    void aLargePageIsStreamedRatherThanBuffered() throws Exception {
+        long lines;
+        try (var connection = backend.connect(); var statement = connection.createStatement();
+                var result = statement.executeQuery("SELECT COUNT(*) FROM erp.sales_order_line")) {
+            result.next();
+            lines = result.getLong(1);
+        }
+        Response response = get("mserp_salesorderlinev2entities");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.header("Content-Length")).as("streamed responses have no length").isNull();
+        assertThat(response.header("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(response.header("Server-Timing")).contains("total;dur=");
+        assertThat(response.jsonPath().getList("value")).hasSize((int) lines);
+        assertThat(response.jsonPath().getString("'@odata.nextLink'")).isNull();
+    }
+
+    @Test
     void everyResponseSaysItsTimings() {
         Response response = get(SET + "?$top=1");
         assertThat(response.header("OData-Version")).isEqualTo("4.0");

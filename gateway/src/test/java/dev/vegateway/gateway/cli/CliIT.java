@@ -1,0 +1,128 @@
+package dev.vegateway.gateway.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vegateway.config.GatewayConfig.BackendKind;
+import dev.vegateway.gateway.it.TestBackend;
+import dev.vegateway.gateway.it.TestGateway;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The command line: check, security import/export and token, with their exit codes and messages. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliIT {
+    private TestGateway gateway;
+    private Path config;
+
+    @BeforeAll
+    void start() throws Exception {
+        gateway = TestGateway.start(TestBackend.shared(BackendKind.H2, "cli"), null);
+        config = gateway.folder().resolve("vegateway.yaml");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        gateway.close();
+    }
+
+    record Run(int exitCode, String out, String err) {}
+
+    private static synchronized Run run(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, UTF_8));
+            System.setErr(new PrintStream(err, true, UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void checkPassesOnAConsistentSetupAndNeverPrintsSecrets() {
+        Run run = run("check", "--config", config.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Catalog, security data and backend schema: OK").contains("******")
+                .doesNotContain("test-keystore").doesNotContain("integration-test-secret");
+    }
+
+    @Test
+    void checkReportsEveryCatalogProblemAgainstTheBackendWithFileAndLine() throws Exception {
+        Path folder = Files.createTempDirectory("vegateway-cli");
+        String catalog = Files.readString(gateway.folder().resolve("catalog.yaml"), UTF_8)
+                .replace("column: account_num", "column: account_number")
+                .replace("table: erp.vendor", "table: erp.supplier");
+        Files.writeString(folder.resolve("catalog.yaml"), catalog, UTF_8);
+        Files.copy(gateway.folder().resolve("security.yaml"), folder.resolve("security.yaml"));
+        String yaml = Files.readString(config, UTF_8)
+                .replace("keystore: demo-tls.p12", "keystore: " + gateway.folder().resolve("demo-tls.p12"))
+                .replace("keyFile: dev-issuer-key.json", "keyFile: " + gateway.folder().resolve("dev-issuer-key.json"));
+        Files.writeString(folder.resolve("vegateway.yaml"), yaml, UTF_8);
+
+        Run run = run("check", "--config", folder.resolve("vegateway.yaml").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).containsPattern("catalog\\.yaml:\\d+: .*account_number")
+                .containsPattern("catalog\\.yaml:\\d+: .*supplier");
+    }
+
+    @Test
+    void invalidConfigurationListsEveryProblemAndExitsWith2() throws Exception {
+        Path folder = Files.createTempDirectory("vegateway-cli");
+        Files.writeString(folder.resolve("bad.yaml"), """
+                server: { port: https }
+                tls: { keystore: missing.p12, keystorePassword: x }
+                backend: { kind: oracle, url: "jdbc:h2:mem:x" }
+                """, UTF_8);
+        Run run = run("check", "--config", folder.resolve("bad.yaml").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("bad.yaml:1: server.port").contains("bad.yaml:2: tls.keystore")
+                .contains("bad.yaml:3: backend.kind").contains("catalog");
+    }
+
+    @Test
+    void securityExportAndImportRoundTrip() throws Exception {
+        Path exported = Files.createTempFile("security", ".yaml");
+        Run export = run("security", "export", exported.toString(), "--config", config.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        String yaml = Files.readString(exported, UTF_8);
+        assertThat(yaml).contains("Alice Sales").contains("CDSVirtualEntityApplication");
+
+        Run imported = run("security", "import", exported.toString(), "--config", config.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("Imported").contains("13 users");
+    }
+
+    @Test
+    void securityImportRefusesAnInvalidFileAndKeepsTheData() throws Exception {
+        Path broken = Files.createTempFile("security", ".yaml");
+        Files.writeString(broken, Files.readString(gateway.folder().resolve("security.yaml"), UTF_8)
+                .replace("roles: [Sales manager]", "roles: [No such role]"), UTF_8);
+        Run run = run("security", "import", broken.toString(), "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("No such role");
+        Run export = run("security", "export", "--config", config.toString());
+        assertThat(export.out()).contains("Sales manager").doesNotContain("No such role");
+    }
+
+    @Test
+    void tokenCommandMintsATokenTheGatewayAccepts() {
+        Run run = run("token", "--app", TestGateway.DATAVERSE_APP, "--config", config.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String token = run.out().trim();
+        assertThat(token.split("\\.")).hasSize(3);
+        gateway.anonymous().header("Authorization", "Bearer " + token).get("$metadata").then().statusCode(200);
+    }
+}
