@@ -93,6 +93,10 @@ public final class QueryPlanner {
                     output.add(new OutputField(field, select(field, resolver, selected, selectIndex)));
                 }
             }
+            if (selected.isEmpty()) {
+                throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
+                        "The caller may read none of the selected fields of entity '%s', so a Distinct query over them has no answer.", entity.logicalName());
+            }
             for (SortKey key : sortKeys) {
                 if (!selectIndex.containsKey(key.column().field().logicalName())) {
                     throw GatewayException.of(ErrorCode.QUERY_SYNTAX,
@@ -278,6 +282,9 @@ public final class QueryPlanner {
 
         private Condition between(Between between) {
             Typed subject = operand(between.operand());
+            if (subject.type() == ValueType.BOOLEAN || subject.type() == ValueType.GUID) {
+                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "'%s' supports only equality comparisons, not Between.", subject.description());
+            }
             Literal low = (Literal) coerce(new Typed(between.low(), subject.type(), "literal", Optional.empty()), subject).operand();
             Literal high = (Literal) coerce(new Typed(between.high(), subject.type(), "literal", Optional.empty()), subject).operand();
             return new Between(subject.operand(), low, high, between.negated());

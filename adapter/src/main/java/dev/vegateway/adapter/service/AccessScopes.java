@@ -6,7 +6,6 @@ import dev.vegateway.adapter.security.Privilege;
 import dev.vegateway.adapter.security.RoleGrant;
 import dev.vegateway.catalog.EntityDefinition;
 import java.util.List;
-import java.util.Optional;
 
 /** Derives the planner's {@link AccessScope} for reading an entity from a caller's effective permissions. */
 public final class AccessScopes {
@@ -20,7 +19,7 @@ public final class AccessScopes {
                 permissions.isSystemAdministrator(),
                 grants,
                 permissions.unreadableFields(entity.logicalName()),
-                Optional.ofNullable(permissions.businessUnit()),
+                permissions.user().businessUnitId(),
                 permissions.businessUnitAndDescendants());
     }
 

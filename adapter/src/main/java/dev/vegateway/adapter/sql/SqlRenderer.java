@@ -190,13 +190,16 @@ public final class SqlRenderer {
         }
     }
 
-    /** The LIKE pattern: plain text has {@code \ % _} escaped; a QueryExpression pattern keeps its wildcards. */
+    /**
+     * The LIKE pattern: plain text has {@code \ % _} escaped; a QueryExpression pattern keeps its
+     * wildcards {@code %} and {@code _}, and a backslash in it is an ordinary character.
+     */
     static String pattern(Like like) {
         return switch (like.kind()) {
             case CONTAINS -> "%" + escape(like.text()) + "%";
             case STARTS_WITH -> escape(like.text()) + "%";
             case ENDS_WITH -> "%" + escape(like.text());
-            case PATTERN -> like.text();
+            case PATTERN -> like.text().replace("\\", "\\\\");
         };
     }
 

@@ -1,0 +1,250 @@
+package dev.vegateway.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vegateway-bench}: a closed-loop load generator for a gateway running on this machine.
+ * It talks HTTP only (no server internals), mints its own dev-issuer token, and reports client
+ * latency next to the gateway's own {@code Server-Timing} account.
+ *
+ * <pre>
+ * java -jar bench/target/vegateway-bench.jar --url https://127.0.0.1:8443/api/data/v9.2/ \
+ *     --cacert .vegateway-demo/demo-ca.pem --issuer-key .vegateway-demo/dev-issuer-key.json \
+ *     --app 11111111-1111-4111-8111-111111111111 --caller-header MSCRMCallerID=00000000-0000-4000-8000-000000000005 \
+ *     --scenario retrieve --connections 1 --warmup 5s --duration 20s
+ * </pre>
+ */
+@Command(name = "vegateway-bench", mixinStandardHelpOptions = true, version = "vegateway-bench 0.1.0",
+        sortOptions = false, usageHelpWidth = 110,
+        description = {"Closed-loop load generator for a VE Gateway on this machine (loopback targets only).",
+                "Prints client latency, the gateway's Server-Timing breakdown, throughput and errors."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the run completed (error responses are reported, not fatal)",
+                "1:the run could not start (e.g. fetching the retrieve keys failed)",
+                "2:invalid arguments, or a --url that is not a loopback address"})
+public final class Bench implements Callable<Integer> {
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", required = true, paramLabel = "URL",
+            description = "Service root, e.g. https://127.0.0.1:8443/api/data/v9.2/ (http:// allowed without --cacert)")
+    String url;
+
+    @Option(names = "--cacert", paramLabel = "PEM", description = "The only certificate(s) to trust for https (the demo's demo-ca.pem)")
+    Path caCertificate;
+
+    @Option(names = "--issuer-key", paramLabel = "JWK", description = "RSA private JWK of the dev issuer; a token is minted with it")
+    Path issuerKey;
+
+    @Option(names = "--app", paramLabel = "APPID", description = "Application id (appid claim) of the minted token")
+    String application;
+
+    @Option(names = "--issuer", paramLabel = "ISS", defaultValue = TokenMinter.DEFAULT_ISSUER, description = "iss claim (default: ${DEFAULT-VALUE})")
+    String issuer;
+
+    @Option(names = "--audience", paramLabel = "AUD", defaultValue = TokenMinter.DEFAULT_AUDIENCE, description = "aud claim (default: ${DEFAULT-VALUE})")
+    String audience;
+
+    @Option(names = "--token", paramLabel = "JWT", description = "Use this bearer token instead of minting one")
+    String token;
+
+    @Option(names = "--caller-header", paramLabel = "NAME=VALUE", mapFallbackValue = "",
+            description = "Caller header sent with every request, e.g. MSCRMCallerID=<guid>; repeatable")
+    Map<String, String> callerHeaders = new LinkedHashMap<>();
+
+    @Option(names = "--scenario", required = true, paramLabel = "NAME",
+            description = "retrieve | page50 | page5000 | queryexpression | mixed")
+    Scenario scenario;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "1", description = "Closed-loop workers, one connection each (default: ${DEFAULT-VALUE})")
+    int connections;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Warm-up, not recorded: 500ms, 5s, 1m or ISO-8601 (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Measured time (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--max-requests", paramLabel = "N", description = "Stop after N measured requests if that comes before --duration")
+    Long maxRequests;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Append one line per run (header written to a new file)")
+    Path csv;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Write a latency-by-percentile chart")
+    Path plot;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Bench()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        LoopbackTarget target;
+        RunSettings settings;
+        Supplier<HttpClient> clients;
+        Map<String, String> headers;
+        try {
+            target = LoopbackTarget.parse(url);
+            settings = new RunSettings(connections, warmup, duration,
+                    maxRequests == null ? OptionalLong.empty() : OptionalLong.of(maxRequests), REQUEST_TIMEOUT);
+            clients = clients(target);
+            headers = headers();
+        }
+        catch (IllegalArgumentException e) {
+            err.println("vegateway-bench: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+
+        List<String> keys = List.of();
+        if (scenario.needsCustomerKeys()) {
+            try {
+                keys = Workload.fetchCustomerKeys(clients.get(), target, headers, REQUEST_TIMEOUT);
+            }
+            catch (IOException e) {
+                err.println("vegateway-bench: cannot prepare the " + scenario.displayName() + " scenario: " + e.getMessage());
+                err.flush();
+                return CommandLine.ExitCode.SOFTWARE;
+            }
+        }
+        Workload workload = Workload.of(scenario, target, headers, REQUEST_TIMEOUT, keys);
+        err.printf(Locale.ROOT, "vegateway-bench: %s against %s, %d connection(s), warm-up %s, duration %s%s%n",
+                scenario.displayName(), target.serviceRoot(), connections, DurationConverter.format(warmup), DurationConverter.format(duration),
+                maxRequests == null ? "" : ", at most " + maxRequests + " requests");
+        err.flush();
+
+        RunResult result = new LoadGenerator(settings, clients).run(workload);
+
+        Report.printHeader(out);
+        Report.printRow(out, result);
+        Report.printDetails(out, result);
+        out.flush();
+        if (csv != null) {
+            Report.appendCsv(csv, result, Instant.now());
+        }
+        if (plot != null) {
+            PercentilePlot.write(plot, result);
+        }
+        return CommandLine.ExitCode.OK;
+    }
+
+    /** One client per worker: HTTP/1.1, keep-alive, trusting only --cacert with hostname verification on. */
+    private Supplier<HttpClient> clients(LoopbackTarget target) {
+        Optional<SSLContext> sslContext;
+        if (target.secure()) {
+            if (caCertificate == null) {
+                throw new IllegalArgumentException("an https --url needs --cacert (the certificate to trust)");
+            }
+            sslContext = Optional.of(TrustedCertificate.sslContext(caCertificate));
+        }
+        else {
+            if (caCertificate != null) {
+                throw new IllegalArgumentException("--cacert was given but --url is plain http");
+            }
+            sslContext = Optional.empty();
+        }
+        return () -> {
+            HttpClient.Builder builder = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(10));
+            sslContext.ifPresent(builder::sslContext);
+            return builder.build();
+        };
+    }
+
+    private Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + bearerToken());
+        callerHeaders.forEach((name, value) -> {
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("--caller-header needs NAME=VALUE");
+            }
+            headers.put(name.strip(), value.strip());
+        });
+        return headers;
+    }
+
+    private String bearerToken() {
+        if (token != null && issuerKey != null) {
+            throw new IllegalArgumentException("give either --token or --issuer-key, not both");
+        }
+        if (token != null) {
+            if (token.isBlank()) {
+                throw new IllegalArgumentException("--token is blank");
+            }
+            return token.strip();
+        }
+        if (issuerKey == null) {
+            throw new IllegalArgumentException("give --issuer-key (with --app) to mint a token, or --token");
+        }
+        if (application == null) {
+            throw new IllegalArgumentException("--issuer-key needs --app (the application id to put in the token)");
+        }
+        return new TokenMinter(TokenMinter.readKey(issuerKey), issuer, audience).mint(application, Instant.now(), TOKEN_LIFETIME);
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+        @Override
+        public Duration convert(String value) {
+            String text = value.strip().toLowerCase(Locale.ROOT);
+            Matcher matcher = SIMPLE.matcher(text);
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                return switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> throw new CommandLine.TypeConversionException("unknown unit in '" + value + "'");
+                };
+            }
+            try {
+                return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+            }
+            catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (use 500ms, 5s, 2m, 1h or PT5S)");
+            }
+        }
+
+        static String format(Duration duration) {
+            return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        }
+    }
+}

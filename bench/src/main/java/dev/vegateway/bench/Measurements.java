@@ -1,0 +1,121 @@
+package dev.vegateway.bench;
+
+import dev.vegateway.bench.ServerTiming.Stage;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What the measured requests of one worker (or, merged, of a run) produced. Not thread-safe:
+ * each worker records into its own instance; the run merges them at the end.
+ * Histograms hold microseconds.
+ */
+final class Measurements {
+    private static final int SIGNIFICANT_DIGITS = 3;
+
+    private final Histogram clientMicros = new Histogram(SIGNIFICANT_DIGITS);
+    private final Map<Stage, Histogram> serverMicros = new EnumMap<>(Stage.class);
+    /** Per request: server total minus database time, i.e. what the gateway itself added. */
+    private final Histogram gatewayMicros = new Histogram(SIGNIFICANT_DIGITS);
+    private final Map<Integer, Long> statusCounts = new TreeMap<>();
+    private final Map<Integer, String> firstErrorBodies = new TreeMap<>();
+    private long requests;
+    private long failures;
+    private String firstFailure = "";
+    private long bytes;
+
+    Measurements() {
+        for (Stage stage : Stage.values()) {
+            serverMicros.put(stage, new Histogram(SIGNIFICANT_DIGITS));
+        }
+    }
+
+    void recordResponse(long clientNanos, int status, ServerTiming timing, CountedBody body) {
+        requests++;
+        clientMicros.recordValue(Math.max(0, clientNanos / 1_000));
+        statusCounts.merge(status, 1L, Long::sum);
+        if (status / 100 != 2) {
+            firstErrorBodies.putIfAbsent(status, Workload.abbreviate(body.prefix()));
+        }
+        bytes += body.bytes();
+        timing.millisByStage().forEach((stage, millis) -> serverMicros.get(stage).recordValue(micros(millis)));
+        OptionalDouble total = timing.millis(Stage.TOTAL);
+        OptionalDouble database = timing.millis(Stage.DATABASE);
+        if (total.isPresent() && database.isPresent()) {
+            gatewayMicros.recordValue(micros(Math.max(0, total.getAsDouble() - database.getAsDouble())));
+        }
+    }
+
+    /** A request that got no response at all (connection refused, timeout, reset). */
+    void recordFailure(long clientNanos, Exception failure) {
+        requests++;
+        failures++;
+        clientMicros.recordValue(Math.max(0, clientNanos / 1_000));
+        if (firstFailure.isEmpty()) {
+            firstFailure = failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        }
+    }
+
+    void add(Measurements other) {
+        requests += other.requests;
+        failures += other.failures;
+        bytes += other.bytes;
+        if (firstFailure.isEmpty()) {
+            firstFailure = other.firstFailure;
+        }
+        clientMicros.add(other.clientMicros);
+        gatewayMicros.add(other.gatewayMicros);
+        other.serverMicros.forEach((stage, histogram) -> serverMicros.get(stage).add(histogram));
+        other.statusCounts.forEach((status, count) -> statusCounts.merge(status, count, Long::sum));
+        other.firstErrorBodies.forEach(firstErrorBodies::putIfAbsent);
+    }
+
+    long requests() {
+        return requests;
+    }
+
+    /** Non-2xx responses plus requests that got no response. */
+    long errors() {
+        long non2xx = statusCounts.entrySet().stream().filter(entry -> entry.getKey() / 100 != 2).mapToLong(Map.Entry::getValue).sum();
+        return non2xx + failures;
+    }
+
+    long failures() {
+        return failures;
+    }
+
+    String firstFailure() {
+        return firstFailure;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    Histogram clientMicros() {
+        return clientMicros;
+    }
+
+    Histogram serverMicros(Stage stage) {
+        return serverMicros.get(stage);
+    }
+
+    Histogram gatewayMicros() {
+        return gatewayMicros;
+    }
+
+    Map<Integer, Long> statusCounts() {
+        return Collections.unmodifiableMap(statusCounts);
+    }
+
+    Map<Integer, String> firstErrorBodies() {
+        return Collections.unmodifiableMap(firstErrorBodies);
+    }
+
+    private static long micros(double millis) {
+        return Math.round(millis * 1_000);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vegateway.bench;
+
+import dev.vegateway.bench.ServerTiming.Stage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+
+/** The run as a table on stdout and, optionally, one appended CSV line. Latencies in milliseconds. */
+final class Report {
+    private static final String TABLE_FORMAT =
+            "%-15s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %7s%n";
+    private static final List<String> CSV_COLUMNS = List.of(
+            "finished", "scenario", "connections", "requests", "seconds", "requests_per_second",
+            "client_p50_ms", "client_p90_ms", "client_p99_ms", "client_max_ms",
+            "server_total_p50_ms", "server_total_p99_ms",
+            "auth_p50_ms", "authz_p50_ms", "db_p50_ms", "ser_p50_ms", "gateway_p50_ms",
+            "errors", "bytes", "megabytes_per_second");
+
+    private Report() {}
+
+    static void printHeader(PrintWriter out) {
+        out.printf(Locale.ROOT, TABLE_FORMAT, "", "", "", "", "client", "", "", "", "server", "", "server p50", "", "", "", "", "", "");
+        out.printf(Locale.ROOT, TABLE_FORMAT, "scenario", "conn", "requests", "req/s",
+                "p50", "p90", "p99", "max", "p50", "p99", "auth", "authz", "db", "ser", "gateway", "errors", "MB/s");
+    }
+
+    static void printRow(PrintWriter out, RunResult result) {
+        Measurements measurements = result.measurements();
+        out.printf(Locale.ROOT, TABLE_FORMAT,
+                result.scenario().displayName(),
+                result.connections(),
+                measurements.requests(),
+                String.format(Locale.ROOT, "%.1f", result.requestsPerSecond()),
+                millis(measurements.clientMicros(), 50), millis(measurements.clientMicros(), 90), millis(measurements.clientMicros(), 99), maxMillis(measurements.clientMicros()),
+                millis(measurements.serverMicros(Stage.TOTAL), 50), millis(measurements.serverMicros(Stage.TOTAL), 99),
+                millis(measurements.serverMicros(Stage.AUTHENTICATE), 50), millis(measurements.serverMicros(Stage.AUTHORIZE), 50),
+                millis(measurements.serverMicros(Stage.DATABASE), 50), millis(measurements.serverMicros(Stage.SERIALIZE), 50),
+                millis(measurements.gatewayMicros(), 50),
+                measurements.errors(),
+                String.format(Locale.ROOT, "%.2f", result.megabytesPerSecond()));
+    }
+
+    /** Statuses, error samples and transport failures, below the table. */
+    static void printDetails(PrintWriter out, RunResult result) {
+        Measurements measurements = result.measurements();
+        String statuses = measurements.statusCounts().entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue())
+                .collect(Collectors.joining(" "));
+        out.printf(Locale.ROOT, "%s: statuses %s; %d warm-up requests not recorded; measured %.1f s%n",
+                result.scenario().displayName(), statuses.isEmpty() ? "(none)" : statuses, result.warmupRequests(), result.seconds());
+        for (Map.Entry<Integer, String> error : measurements.firstErrorBodies().entrySet()) {
+            out.printf(Locale.ROOT, "  %d, first body: %s%n", error.getKey(), error.getValue());
+        }
+        if (measurements.failures() > 0) {
+            out.printf(Locale.ROOT, "  %d requests got no response, first: %s%n", measurements.failures(), measurements.firstFailure());
+        }
+        if (measurements.serverMicros(Stage.TOTAL).getTotalCount() == 0 && measurements.requests() > 0) {
+            out.println("  no Server-Timing header in the responses: server columns are empty");
+        }
+    }
+
+    static void appendCsv(Path file, RunResult result, Instant finished) throws IOException {
+        Measurements measurements = result.measurements();
+        List<Object> values = List.of(
+                finished.truncatedTo(ChronoUnit.SECONDS), result.scenario().displayName(), result.connections(), measurements.requests(),
+                String.format(Locale.ROOT, "%.3f", result.seconds()), String.format(Locale.ROOT, "%.1f", result.requestsPerSecond()),
+                millis(measurements.clientMicros(), 50), millis(measurements.clientMicros(), 90), millis(measurements.clientMicros(), 99), maxMillis(measurements.clientMicros()),
+                millis(measurements.serverMicros(Stage.TOTAL), 50), millis(measurements.serverMicros(Stage.TOTAL), 99),
+                millis(measurements.serverMicros(Stage.AUTHENTICATE), 50), millis(measurements.serverMicros(Stage.AUTHORIZE), 50),
+                millis(measurements.serverMicros(Stage.DATABASE), 50), millis(measurements.serverMicros(Stage.SERIALIZE), 50),
+                millis(measurements.gatewayMicros(), 50),
+                measurements.errors(), measurements.bytes(), String.format(Locale.ROOT, "%.3f", result.megabytesPerSecond()));
+        StringBuilder text = new StringBuilder();
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            text.append(String.join(",", CSV_COLUMNS)).append('\n');
+        }
+        text.append(values.stream().map(String::valueOf).collect(Collectors.joining(","))).append('\n');
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** The percentile in milliseconds with three decimals, or {@code -} when nothing was recorded. */
+    static String millis(Histogram histogram, double percentile) {
+        if (histogram.getTotalCount() == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.3f", histogram.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    static String maxMillis(Histogram histogram) {
+        if (histogram.getTotalCount() == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.3f", histogram.getMaxValue() / 1000.0);
+    }
+}

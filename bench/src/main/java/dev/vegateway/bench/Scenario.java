@@ -1,0 +1,40 @@
+package dev.vegateway.bench;
+
+import java.util.Locale;
+
+/** What one run asks for; each request path is relative to the service root. */
+enum Scenario {
+    /** GET one customer by key, cycling through 200 keys fetched once before the run. */
+    RETRIEVE,
+    /** GET a 50-row page of customers filtered by company. */
+    PAGE50,
+    /** GET a 5000-row page of sales order lines: measures serialization and streaming. */
+    PAGE5000,
+    /** POST {@code RetrieveMultiple} with a QueryExpression for 50 customers of one company. */
+    QUERYEXPRESSION,
+    /** Round robin of retrieve, page50 and queryexpression. */
+    MIXED;
+
+    static final String CUSTOMER_SET = "mserp_custcustomerv3entities";
+    static final String CUSTOMER_KEY = "mserp_custcustomerv3entityid";
+    static final String KEYS_PATH = CUSTOMER_SET + "?$select=" + CUSTOMER_KEY + "&$top=200";
+    static final String PAGE50_PATH = CUSTOMER_SET + "?$top=50&$filter=mserp_dataareaid%20eq%20%27usmf%27";
+    static final String PAGE5000_PATH = "mserp_salesorderlinev2entities";
+    static final String PAGE5000_PREFER = "odata.maxpagesize=5000";
+    static final String QUERYEXPRESSION_PATH = "RetrieveMultiple";
+    static final String QUERYEXPRESSION_BODY = "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\","
+            + "\"ColumnSet\":{\"AllColumns\":true},"
+            + "\"Criteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]}]},"
+            + "\"PageInfo\":{\"Count\":50,\"PageNumber\":1}}}";
+
+    boolean needsCustomerKeys() {
+        return switch (this) {
+            case RETRIEVE, MIXED -> true;
+            case PAGE50, PAGE5000, QUERYEXPRESSION -> false;
+        };
+    }
+
+    String displayName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.vegateway.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The requests of one scenario, built once and reused (an {@link HttpRequest} is immutable).
+ * A worker asks for request number {@code n} and gets them in a fixed cycle.
+ */
+record Workload(Scenario scenario, List<HttpRequest> requests) {
+
+    Workload {
+        requireNonNull(scenario, "scenario is null");
+        requests = List.copyOf(requireNonNull(requests, "requests is null"));
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("a workload needs at least one request");
+        }
+    }
+
+    HttpRequest request(long sequence) {
+        return requests.get((int) Math.floorMod(sequence, (long) requests.size()));
+    }
+
+    /** Where worker {@code worker} of {@code workers} starts in the cycle, so that workers spread over the keys. */
+    long startOf(int worker, int workers) {
+        return (long) worker * requests.size() / workers;
+    }
+
+    /** Builds the workload; {@code customerKeys} must be non-empty when {@link Scenario#needsCustomerKeys()}. */
+    static Workload of(Scenario scenario, LoopbackTarget target, Map<String, String> headers, Duration timeout, List<String> customerKeys) {
+        requireNonNull(customerKeys, "customerKeys is null");
+        if (scenario.needsCustomerKeys() && customerKeys.isEmpty()) {
+            throw new IllegalArgumentException("the " + scenario.displayName() + " scenario needs at least one customer key");
+        }
+        RequestFactory factory = new RequestFactory(target, headers, timeout);
+        List<HttpRequest> requests = new ArrayList<>();
+        switch (scenario) {
+            case RETRIEVE -> customerKeys.forEach(key -> requests.add(factory.retrieve(key)));
+            case PAGE50 -> requests.add(factory.page50());
+            case PAGE5000 -> requests.add(factory.page5000());
+            case QUERYEXPRESSION -> requests.add(factory.queryExpression());
+            case MIXED -> customerKeys.forEach(key -> {
+                requests.add(factory.retrieve(key));
+                requests.add(factory.page50());
+                requests.add(factory.queryExpression());
+            });
+        }
+        return new Workload(scenario, requests);
+    }
+
+    /** Fetches the customer keys the retrieve scenario cycles through (one GET before the run). */
+    static List<String> fetchCustomerKeys(HttpClient client, LoopbackTarget target, Map<String, String> headers, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest request = new RequestFactory(target, headers, timeout).get(Scenario.KEYS_PATH, Map.of());
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("GET " + request.uri() + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
+        }
+        JsonNode rows = new ObjectMapper().readTree(response.body()).path("value");
+        List<String> keys = new ArrayList<>();
+        for (JsonNode row : rows) {
+            JsonNode key = row.get(Scenario.CUSTOMER_KEY);
+            if (key != null && key.isTextual()) {
+                keys.add(key.asText());
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IOException("GET " + request.uri() + " returned no " + Scenario.CUSTOMER_KEY + " values");
+        }
+        return List.copyOf(keys);
+    }
+
+    static String abbreviate(String text) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() <= 300 ? flat : flat.substring(0, 300) + "…";
+    }
+
+    private record RequestFactory(LoopbackTarget target, Map<String, String> headers, Duration timeout) {
+        RequestFactory {
+            requireNonNull(target, "target is null");
+            headers = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(headers, "headers is null")));
+            requireNonNull(timeout, "timeout is null");
+        }
+
+        HttpRequest retrieve(String key) {
+            return get(Scenario.CUSTOMER_SET + "(" + key + ")", Map.of());
+        }
+
+        HttpRequest page50() {
+            return get(Scenario.PAGE50_PATH, Map.of());
+        }
+
+        HttpRequest page5000() {
+            return get(Scenario.PAGE5000_PATH, Map.of("Prefer", Scenario.PAGE5000_PREFER));
+        }
+
+        HttpRequest queryExpression() {
+            return builder(Scenario.QUERYEXPRESSION_PATH, Map.of("Content-Type", "application/json"))
+                    .POST(HttpRequest.BodyPublishers.ofString(Scenario.QUERYEXPRESSION_BODY))
+                    .build();
+        }
+
+        HttpRequest get(String path, Map<String, String> extra) {
+            return builder(path, extra).GET().build();
+        }
+
+        private HttpRequest.Builder builder(String path, Map<String, String> extra) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(target.resolve(path)).timeout(timeout);
+            Map<String, String> all = new LinkedHashMap<>();
+            all.put("Accept", "application/json");
+            all.put("OData-MaxVersion", "4.0");
+            all.put("OData-Version", "4.0");
+            all.putAll(headers);
+            all.putAll(extra);
+            all.forEach(builder::header);
+            return builder;
+        }
+    }
+}
