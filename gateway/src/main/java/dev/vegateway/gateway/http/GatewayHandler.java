@@ -96,6 +96,8 @@ public final class GatewayHandler extends Handler.Abstract {
             callback.succeeded();
         } catch (GatewayException e) {
             fail(exchange, e, callback);
+        } catch (StackOverflowError e) {
+            fail(exchange, GatewayException.of(ErrorCode.QUERY_SYNTAX, "The query is nested too deeply; simplify it."), callback);
         } catch (Throwable e) {
             LOG.error("request {} failed", log.requestId, e);
             fail(exchange, new GatewayException(ErrorCode.INTERNAL, "internal error", e), callback);
@@ -259,16 +261,63 @@ public final class GatewayHandler extends Handler.Abstract {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
         exchange.log.status = 200;
-        exchange.output = new ResponseOutput(response, BUFFERED_BYTES, () -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
+        Timings timings = exchange.timings;
+        long readStarted = System.nanoTime();
+        exchange.output = new ResponseOutput(response, BUFFERED_BYTES, committing -> {
+            if (committing) {
+                // Committed mid-stream: the header says what was measured so far, the trailer the final figures.
+                TimedSink.measured(timings, readStarted);
+                response.getHeaders().put(HttpHeader.TRAILER, "Server-Timing");
+                response.setTrailersSupplier(() -> HttpFields.build().put("Server-Timing", timings.serverTiming()));
+            }
+            response.getHeaders().put("Server-Timing", timings.serverTiming());
+        });
         try (JsonGenerator json = JSON.createGenerator(exchange.output, JsonEncoding.UTF8)) {
             json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            ReadResult result = reader.read(sinks.create(json));
+            ReadResult result = reader.read(new TimedSink(sinks.create(json), timings));
             exchange.log.rows = result.rows();
-            exchange.timings.authzNanos += result.planNanos();
-            exchange.timings.databaseNanos = result.databaseNanos();
-            exchange.timings.serializeNanos = result.sinkNanos();
+            timings.authzNanos += result.planNanos();
+            timings.databaseNanos = result.databaseNanos();
+            timings.serializeNanos = result.sinkNanos();
         }
         exchange.output.close();
+    }
+
+    /** Counts the time spent serializing as it happens, so that headers committed mid-stream carry real figures. */
+    private static final class TimedSink implements dev.vegateway.adapter.service.RowSink {
+        private final dev.vegateway.adapter.service.RowSink delegate;
+        private final Timings timings;
+
+        TimedSink(dev.vegateway.adapter.service.RowSink delegate, Timings timings) {
+            this.delegate = delegate;
+            this.timings = timings;
+            timings.serializeNanos = 0;
+        }
+
+        static void measured(Timings timings, long readStarted) {
+            timings.databaseNanos = Math.max(0, System.nanoTime() - readStarted - timings.serializeNanos);
+        }
+
+        @Override
+        public void start(dev.vegateway.adapter.plan.QueryPlan plan, java.util.OptionalLong count) throws IOException {
+            long started = System.nanoTime();
+            delegate.start(plan, count);
+            timings.serializeNanos += System.nanoTime() - started;
+        }
+
+        @Override
+        public void row(dev.vegateway.adapter.plan.QueryPlan plan, Object[] values) throws IOException {
+            long started = System.nanoTime();
+            delegate.row(plan, values);
+            timings.serializeNanos += System.nanoTime() - started;
+        }
+
+        @Override
+        public void finish(dev.vegateway.adapter.plan.QueryPlan plan, Optional<String> continuation) throws IOException {
+            long started = System.nanoTime();
+            delegate.finish(plan, continuation);
+            timings.serializeNanos += System.nanoTime() - started;
+        }
     }
 
     void sendBytes(Exchange exchange, String contentType, byte[] body) throws IOException {
@@ -276,7 +325,7 @@ public final class GatewayHandler extends Handler.Abstract {
         response.setStatus(200);
         exchange.log.status = 200;
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, () -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
+        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
         exchange.output.write(body, 0, body.length);
         exchange.output.close();
     }

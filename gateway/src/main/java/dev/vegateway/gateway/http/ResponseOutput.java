@@ -17,14 +17,15 @@ import org.eclipse.jetty.server.Response;
  */
 final class ResponseOutput extends OutputStream {
     private final Response response;
-    private final Runnable beforeCommit;
+    private final java.util.function.Consumer<Boolean> beforeCommit;
     private final int threshold;
     private byte[] buffer = new byte[8192];
     private int size;
     private OutputStream direct;
     private boolean closed;
 
-    ResponseOutput(Response response, int threshold, Runnable beforeCommit) {
+    /** {@code beforeCommit} sets the last headers; it is told whether the body will be streamed (true) or sent whole (false). */
+    ResponseOutput(Response response, int threshold, java.util.function.Consumer<Boolean> beforeCommit) {
         this.response = requireNonNull(response, "response is null");
         this.threshold = threshold;
         this.beforeCommit = requireNonNull(beforeCommit, "beforeCommit is null");
@@ -46,7 +47,7 @@ final class ResponseOutput extends OutputStream {
             return;
         }
         if (size + length > threshold) {
-            beforeCommit.run();
+            beforeCommit.accept(true);
             direct = Content.Sink.asOutputStream(response);
             direct.write(buffer, 0, size);
             direct.write(bytes, offset, length);
@@ -73,7 +74,7 @@ final class ResponseOutput extends OutputStream {
         }
         closed = true;
         if (direct == null) {
-            beforeCommit.run();
+            beforeCommit.accept(false);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(size));
             direct = Content.Sink.asOutputStream(response);
             direct.write(buffer, 0, size);

@@ -96,6 +96,8 @@ public final class ODataFrontEnd {
             uriInfo = new Parser(serviceMetadata.getEdm(), odata).parseUri(path, rawQuery, null, "");
         } catch (UriParserException | UriValidationException e) {
             throw translate(e, path);
+        } catch (StackOverflowError e) {
+            throw tooDeep();
         } catch (RuntimeException e) {
             throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The request URL could not be parsed.");
         }
@@ -112,6 +114,19 @@ public final class ODataFrontEnd {
                 ? CatalogEntitySet.DEFINITION
                 : catalog.byEntitySet(setName).orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
         List<String> select = select(uriInfo);
+        try {
+            return request(uriInfo, parts, entitySet, entity, select, pageSize, path);
+        } catch (StackOverflowError e) {
+            throw tooDeep();
+        }
+    }
+
+    private static GatewayException tooDeep() {
+        return GatewayException.of(ErrorCode.QUERY_SYNTAX, "The $filter expression is nested too deeply; simplify it.");
+    }
+
+    private ODataRequest request(UriInfo uriInfo, List<UriResource> parts, UriResourceEntitySet entitySet, EntityDefinition entity,
+            List<String> select, int pageSize, String path) {
         if (parts.size() == 1 && entitySet.getKeyPredicates().isEmpty()) {
             return new ODataRequest.ReadCollection(entity, collectionQuery(entity, uriInfo, select, pageSize), select);
         }

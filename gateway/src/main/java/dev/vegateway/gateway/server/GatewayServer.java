@@ -3,6 +3,7 @@ package dev.vegateway.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.config.GatewayConfig;
+import dev.vegateway.gateway.http.JsonErrorHandler;
 import java.util.Optional;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
@@ -47,6 +48,8 @@ public final class GatewayServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // The token alone may be limits.maxTokenBytes; leave room for the request line and other headers.
+        http.setRequestHeaderSize(config.limits().maxTokenBytes() + 16 * 1024);
         http.setSecureScheme("https");
         HttpConfiguration secure = new HttpConfiguration(http);
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
@@ -82,6 +85,7 @@ public final class GatewayServer implements AutoCloseable {
         admin.setPort(config.admin().port());
         server.addConnector(admin);
 
+        server.setErrorHandler(new JsonErrorHandler());
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {

@@ -293,6 +293,7 @@ abstract class ReadContract {
         assertThat(response.header("Content-Length")).as("streamed responses have no length").isNull();
         assertThat(response.header("Transfer-Encoding")).isEqualTo("chunked");
         assertThat(response.header("Server-Timing")).contains("total;dur=");
+        assertThat(response.header("Trailer")).as("the final timings follow as a trailer").isEqualTo("Server-Timing");
         assertThat(response.jsonPath().getList("value")).hasSize((int) lines);
         assertThat(response.jsonPath().getString("'@odata.nextLink'")).isNull();
     }

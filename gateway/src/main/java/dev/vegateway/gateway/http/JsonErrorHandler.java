@@ -1,0 +1,46 @@
+package dev.vegateway.gateway.http;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import java.nio.ByteBuffer;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers before the gateway sees the request (URI or headers too long, a
+ * malformed request line) in the same JSON form and with the same identifying headers as
+ * every other error, instead of Jetty's HTML page.
+ */
+public final class JsonErrorHandler extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        ErrorCode code = switch (status) {
+            case 404 -> ErrorCode.RESOURCE_NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 414 -> ErrorCode.URI_TOO_LONG;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+            case 503 -> ErrorCode.BACKEND_UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
+        };
+        String message = switch (code) {
+            case URI_TOO_LONG -> "The request URI is too long; send long queries as QueryExpression (POST RetrieveMultiple).";
+            case HEADERS_TOO_LARGE -> "The request headers are too large (a token may be at most limits.maxTokenBytes).";
+            case PAYLOAD_TOO_LARGE -> "The request body is too large.";
+            case INTERNAL -> "An unexpected error occurred.";
+            default -> "The request is malformed (HTTP " + status + ").";
+        };
+        byte[] body = ErrorResponses.body(code, message);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.getHeaders().put("OData-Version", "4.0");
+        response.getHeaders().put("x-ms-service-request-id", UUID.randomUUID().toString());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+}
