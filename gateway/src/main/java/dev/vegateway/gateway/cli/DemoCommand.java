@@ -18,7 +18,6 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -143,41 +142,40 @@ final class DemoCommand implements Callable<Integer> {
         DevIssuer issuer = gateway.devIssuer().orElseThrow();
         String dataverse = DemoIdentities.DATAVERSE_APPLICATION.appId().toString();
         String portal = DemoIdentities.PORTAL_APPLICATION.appId().toString();
-        String dataverseToken = issuer.mint(dataverse, Duration.ofHours(8), Map.of());
-        String portalToken = issuer.mint(portal, Duration.ofHours(8), Map.of());
         String root = "https://127.0.0.1:" + gateway.port() + gateway.config().server().servicePath() + "/";
-        String base = "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE);
-        List<String[]> lines = new ArrayList<>();
+        Curl asDataverse = new Curl(folder, root, issuer.mint(dataverse, Duration.ofHours(8), Map.of()));
+        Curl asPortal = new Curl(folder, root, issuer.mint(portal, Duration.ofHours(8), Map.of()));
         String customers = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name,mserp_dataareaid&$top=3";
-        lines.add(new String[] {"Alice Sales (sales manager, reads everything sales): 3 customers",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'CallerObjectId: " + DemoIdentities.ALICE_SALES_MANAGER.entraObjectId() + "' '" + root + customers + "'"});
-        lines.add(new String[] {"Bob Clerk (sales clerk): vendors are not his → 403 0x80040220",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.BOB_SALES_CLERK.id() + "' '" + root + "mserp_vendvendorv2entities?$top=3'"});
-        lines.add(new String[] {"Carol Payables (AP clerk): vendors of DEMF, first 3",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.CAROL_AP_CLERK.id() + "' '" + root + "mserp_vendvendorv2entities?$filter=mserp_dataareaid%20eq%20%27demf%27&$top=3&$count=true'"});
-        lines.add(new String[] {"Dave Teamwork (role only through the AP team): vendors",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.DAVE_TEAM_MEMBER.id() + "' '" + root + "mserp_vendvendorv2entities?$select=mserp_vendoraccountnumber&$top=2'"});
-        lines.add(new String[] {"Sam Admin (System administrator): number of sales orders",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id() + "' '" + root + "mserp_salesorderheaderv2entities/$count'"});
-        lines.add(new String[] {"Alice again, QueryExpression: USMF customers whose name begins with 'C'",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'CallerObjectId: " + DemoIdentities.ALICE_SALES_MANAGER.entraObjectId()
-                        + "' -H 'Content-Type: application/json' -d '{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_name\"]},"
-                        + "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
-                        + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}' '" + root + "RetrieveMultiple'"});
-        lines.add(new String[] {"Dora Disabled (disabled user) → 403",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.DORA_DISABLED.id() + "' '" + root + "mserp_custcustomerv3entities?$top=1'"});
-        lines.add(new String[] {"Adam Administrative (access mode Administrative) → 403",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.ADAM_ADMINISTRATIVE.id() + "' '" + root + "mserp_custcustomerv3entities?$top=1'"});
-        lines.add(new String[] {"Nora Norole (no security role) → 403",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' -H 'MSCRMCallerID: " + DemoIdentities.NORA_NO_ROLE.id() + "' '" + root + "mserp_custcustomerv3entities?$top=1'"});
-        lines.add(new String[] {"The Dataverse application without a caller: the catalog only",
-                base + " -H 'Authorization: Bearer " + dataverseToken + "' '" + root + "mserp_financeandoperationsentities?$select=mserp_entitysetname,mserp_physicalname'"});
-        lines.add(new String[] {"Paula Portal (portal contact mapped to a customer user): customers",
-                base + " -H 'Authorization: Bearer " + portalToken + "' -H 'X-Portal-Contact-Id: " + DemoIdentities.PAULA_CONTACT.id() + "' '" + root + customers + "'"});
-        lines.add(new String[] {"Anonymous portal visitor: released products only",
-                base + " -H 'Authorization: Bearer " + portalToken + "' '" + root + "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname&$top=3'"});
-        lines.add(new String[] {"Mallory (portal contact whose user would hold System administrator; not mapped) → 403",
-                base + " -H 'Authorization: Bearer " + portalToken + "' -H 'X-Portal-Contact-Id: " + DemoIdentities.MALLORY_CONTACT.id() + "' '" + root + customers + "'"});
+        String oneCustomer = "mserp_custcustomerv3entities?$top=1";
+        String queryExpression = "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_name\"]},"
+                + "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
+                + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
+        List<String[]> lines = List.of(
+                example("Alice Sales (sales manager, reads everything sales): 3 customers",
+                        asDataverse.get("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), customers)),
+                example("Bob Clerk (sales clerk): vendors are not his → 403 0x80040220",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.BOB_SALES_CLERK.id(), "mserp_vendvendorv2entities?$top=3")),
+                example("Carol Payables (AP clerk): vendors of DEMF, first 3",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.CAROL_AP_CLERK.id(),
+                                "mserp_vendvendorv2entities?$filter=mserp_dataareaid%20eq%20%27demf%27&$top=3&$count=true")),
+                example("Dave Teamwork (role only through the AP team): vendors",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.DAVE_TEAM_MEMBER.id(), "mserp_vendvendorv2entities?$select=mserp_vendoraccountnumber&$top=2")),
+                example("Sam Admin (System administrator): number of sales orders",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), "mserp_salesorderheaderv2entities/$count")),
+                example("Alice again, QueryExpression: USMF customers whose name begins with 'C'",
+                        asDataverse.post("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), "RetrieveMultiple", queryExpression)),
+                example("Dora Disabled (disabled user) → 403", asDataverse.get("MSCRMCallerID", DemoIdentities.DORA_DISABLED.id(), oneCustomer)),
+                example("Adam Administrative (access mode Administrative) → 403",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.ADAM_ADMINISTRATIVE.id(), oneCustomer)),
+                example("Nora Norole (no security role) → 403", asDataverse.get("MSCRMCallerID", DemoIdentities.NORA_NO_ROLE.id(), oneCustomer)),
+                example("The Dataverse application without a caller: the catalog only",
+                        asDataverse.get(null, null, "mserp_financeandoperationsentities?$select=mserp_entitysetname,mserp_physicalname")),
+                example("Paula Portal (portal contact mapped to a customer user): customers",
+                        asPortal.get("X-Portal-Contact-Id", DemoIdentities.PAULA_CONTACT.id(), customers)),
+                example("Anonymous portal visitor: released products only",
+                        asPortal.get(null, null, "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname&$top=3")),
+                example("Mallory (portal contact whose user would hold System administrator; not mapped) → 403",
+                        asPortal.get("X-Portal-Contact-Id", DemoIdentities.MALLORY_CONTACT.id(), customers)));
         out.println();
         out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort() + "/health/ready)");
         out.println("Data folder: " + folder + " (catalog.yaml, security.yaml, demo database, certificate, dev issuer key)");
@@ -192,5 +190,25 @@ final class DemoCommand implements Callable<Integer> {
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
         out.println("# Stop with Ctrl+C.");
         out.flush();
+    }
+
+    private static String[] example(String description, String command) {
+        return new String[] {description, command};
+    }
+
+    /** Builds the printed curl commands of one application: its token, the demo CA, one optional caller header. */
+    private record Curl(Path folder, String root, String token) {
+        String get(String header, Object value, String path) {
+            return prefix(header, value) + " '" + root + path + "'";
+        }
+
+        String post(String header, Object value, String path, String json) {
+            return prefix(header, value) + " -H 'Content-Type: application/json' -d '" + json + "' '" + root + path + "'";
+        }
+
+        private String prefix(String header, Object value) {
+            String command = "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE) + " -H 'Authorization: Bearer " + token + "'";
+            return header == null ? command : command + " -H '" + header + ": " + value + "'";
+        }
     }
 }

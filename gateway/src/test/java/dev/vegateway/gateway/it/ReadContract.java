@@ -299,6 +299,24 @@ abstract class ReadContract {
     }
 
     @Test
+    void adminListenerReportsHealthAndMetrics() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String admin = "http://127.0.0.1:" + gateway.adminPort();
+        java.net.http.HttpResponse<String> live = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/health/live")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).isEqualTo(200);
+        java.net.http.HttpResponse<String> ready = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/health/ready")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"backend\":true").contains("\"signingKeys\":true");
+        get(SET + "?$top=1");
+        java.net.http.HttpResponse<String> metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("vegateway_requests_total{operation=\"RetrieveMultiple\",status=\"200\"}");
+        assertThat(gateway.anonymous().basePath("").get("/health/ready").statusCode()).as("health is not served on the API listener").isEqualTo(404);
+    }
+
+    @Test
     void everyResponseSaysItsTimings() {
         Response response = get(SET + "?$top=1");
         assertThat(response.header("OData-Version")).isEqualTo("4.0");
