@@ -31,9 +31,18 @@ final class SqlBuilder {
         return this;
     }
 
+    /** A column of the statement's one table, unqualified (UPDATE ... SET, INSERT column lists). */
+    SqlBuilder column(dev.vegateway.catalog.FieldDefinition field) {
+        sql.append(dialect.quoteIdentifier(field.column()));
+        return this;
+    }
+
     SqlBuilder table(TableName table, String alias) {
         table.schema().ifPresent(schema -> sql.append(dialect.quoteIdentifier(schema)).append('.'));
-        sql.append(dialect.quoteIdentifier(table.name())).append(' ').append(alias);
+        sql.append(dialect.quoteIdentifier(table.name()));
+        if (!alias.isEmpty()) {
+            sql.append(' ').append(alias);
+        }
         return this;
     }
 

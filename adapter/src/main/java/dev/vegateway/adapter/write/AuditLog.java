@@ -1,0 +1,86 @@
+package dev.vegateway.adapter.write;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vegateway.catalog.FieldDefinition;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * The audit trail of data writes, in the security schema of the backend database: one row per
+ * write, inserted in the write's own transaction (so there is never a write without its
+ * record, nor a record of a write that rolled back). Never writable through the API.
+ */
+public final class AuditLog {
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String table;
+
+    public AuditLog(String schema) {
+        if (!IDENTIFIER.matcher(schema).matches()) {
+            throw new IllegalArgumentException("invalid schema name " + schema);
+        }
+        this.table = '"' + schema + "\".\"data_audit\"";
+    }
+
+    public void createIfMissing(DataSource dataSource, String schema) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id UUID PRIMARY KEY, changed_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                    + " user_id UUID NOT NULL, application_id VARCHAR(100) NOT NULL, operation VARCHAR(20) NOT NULL, entity VARCHAR(128) NOT NULL,"
+                    + " record_key UUID NOT NULL, changes VARCHAR(1000000) NOT NULL)");
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        }
+    }
+
+    /** Records a write; {@code before}/{@code after} hold the changed fields' old and new values (absent side = null). */
+    void record(Connection connection, OffsetDateTime at, WriteContext context, String operation, String entity, UUID key,
+            Map<FieldDefinition, Object> before, Map<FieldDefinition, Object> after) throws SQLException {
+        ObjectNode changes = JSON.createObjectNode();
+        java.util.Set<FieldDefinition> fields = new java.util.LinkedHashSet<>(before.keySet());
+        fields.addAll(after.keySet());
+        for (FieldDefinition field : fields) {
+            Object old = before.get(field);
+            Object now = after.get(field);
+            if (before.containsKey(field) && after.containsKey(field) && Objects.equals(normal(old), normal(now))) {
+                continue;
+            }
+            ObjectNode change = changes.putObject(field.logicalName());
+            change.put("old", old == null ? null : old.toString());
+            change.put("new", now == null ? null : now.toString());
+        }
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
+                + " (id, changed_at, user_id, application_id, operation, entity, record_key, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setObject(1, UUID.randomUUID());
+            statement.setObject(2, at);
+            statement.setObject(3, context.userId());
+            statement.setString(4, context.applicationId());
+            statement.setString(5, operation);
+            statement.setString(6, entity);
+            statement.setObject(7, key);
+            statement.setString(8, changes.toString());
+            statement.executeUpdate();
+        }
+    }
+
+    private static Object normal(Object value) {
+        return value instanceof BigDecimal decimal ? decimal.stripTrailingZeros() : value;
+    }
+
+    String table() {
+        return table;
+    }
+}

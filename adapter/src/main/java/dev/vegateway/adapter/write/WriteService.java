@@ -1,0 +1,271 @@
+package dev.vegateway.adapter.write;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.ColumnReader;
+import dev.vegateway.adapter.jdbc.SqlErrors;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.sql.PreparedSql;
+import dev.vegateway.adapter.sql.WriteSqlRenderer;
+import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.FieldDefinition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Create, Update and Delete of one row, each in one transaction with its audit record: payload
+ * checked against the catalog, owner and business unit stamped, the row version bumped by the
+ * write itself, {@code If-Match}/{@code If-None-Match} honoured, and the caller's scope enforced
+ * before (the row must be visible, else 404) and after the change (it must stay inside the
+ * scope, else 403 and nothing is written).
+ */
+public final class WriteService {
+    static final String ALIAS = "t0";
+
+    private final Catalog catalog;
+    private final DataSource dataSource;
+    private final WriteSqlRenderer renderer;
+    private final PayloadBinder binder;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final int timeoutSeconds;
+
+    public WriteService(Catalog catalog, DataSource dataSource, WriteSqlRenderer renderer, AuditLog audit, Clock clock, Duration timeout) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.renderer = requireNonNull(renderer, "renderer is null");
+        this.binder = new PayloadBinder(catalog);
+        this.audit = requireNonNull(audit, "audit is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
+    }
+
+    /** The outcome of a write: the key, and whether it created the row (an upsert may). */
+    public record Result(UUID key, boolean created) {}
+
+    /** {@code POST {set}}. The key comes from the payload when given, else it is generated. */
+    public Result create(EntityDefinition entity, Map<String, Object> payload, WriteContext context) {
+        Condition scope = context.scopes().of(WriteContext.Operation.CREATE);
+        Map<FieldDefinition, Object> values = binder.bind(entity, payload, field -> clientWritable(entity, field, true));
+        UUID key = (UUID) values.getOrDefault(entity.key(), null);
+        return insert(entity, key == null ? UUID.randomUUID() : key, values, scope, context);
+    }
+
+    /** {@code PATCH {set}({key})}: the sent fields only; an upsert when the row is missing and no {@code If-Match} was sent. */
+    public Result update(EntityDefinition entity, UUID key, Map<String, Object> payload, Preconditions preconditions, WriteContext context) {
+        Condition scope = context.scopes().of(WriteContext.Operation.WRITE);
+        Map<FieldDefinition, Object> values = binder.bind(entity, payload, field -> clientWritable(entity, field, false));
+        Optional<Long> expected = preconditions.expectedVersion();
+        try (Connection connection = transaction()) {
+            try {
+                Optional<Map<FieldDefinition, Object>> before = lockedRow(connection, entity, key, scope, values.keySet());
+                if (before.isEmpty()) {
+                    connection.rollback();
+                    if (preconditions.ifMatch().isPresent()) {
+                        throw notFound(entity, key);
+                    }
+                    if (exists(connection, entity, key)) {
+                        throw notFound(entity, key);
+                    }
+                    Condition createScope = context.scopes().of(WriteContext.Operation.CREATE);
+                    Map<FieldDefinition, Object> created = binder.bind(entity, payload, field -> clientWritable(entity, field, true));
+                    return insertIn(connection, entity, key, created, createScope, context);
+                }
+                if (preconditions.ifNoneMatchAny()) {
+                    throw GatewayException.of(ErrorCode.RECORD_EXISTS, "A record with id %s already exists (If-None-Match: *).", key);
+                }
+                checkVersion(entity, before.get(), expected);
+                Map<FieldDefinition, Object> changes = new LinkedHashMap<>(values);
+                stampModification(entity, changes, context);
+                if (!changes.isEmpty() || entity.rowVersionField().isPresent()) {
+                    int updated = execute(connection, renderer.update(entity, ALIAS, changes, key, expected));
+                    if (updated == 0) {
+                        throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The record was changed by someone else; read it again and retry.");
+                    }
+                }
+                if (!inScope(connection, entity, key, scope)) {
+                    throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
+                            "The change would move the record out of what %s may write in entity '%s'; nothing was changed.", context.userName(), entity.logicalName());
+                }
+                audit.record(connection, now(), context, "update", entity.logicalName(), key, before.get(), changes);
+                connection.commit();
+                return new Result(key, false);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw WriteErrors.classify(e, entity, catalog);
+        }
+    }
+
+    /** {@code DELETE {set}({key})}. */
+    public void delete(EntityDefinition entity, UUID key, Preconditions preconditions, WriteContext context) {
+        Condition scope = context.scopes().of(WriteContext.Operation.DELETE);
+        Optional<Long> expected = preconditions.expectedVersion();
+        try (Connection connection = transaction()) {
+            try {
+                Optional<Map<FieldDefinition, Object>> before = lockedRow(connection, entity, key, scope, Set.copyOf(entity.fields()));
+                if (before.isEmpty()) {
+                    throw notFound(entity, key);
+                }
+                checkVersion(entity, before.get(), expected);
+                if (execute(connection, renderer.delete(entity, ALIAS, key, expected)) == 0) {
+                    throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The record was changed by someone else; read it again and retry.");
+                }
+                audit.record(connection, now(), context, "delete", entity.logicalName(), key, before.get(), Map.of());
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw WriteErrors.classify(e, entity, catalog);
+        }
+    }
+
+    private Result insert(EntityDefinition entity, UUID key, Map<FieldDefinition, Object> values, Condition scope, WriteContext context) {
+        try (Connection connection = transaction()) {
+            return insertIn(connection, entity, key, values, scope, context);
+        } catch (SQLException e) {
+            throw WriteErrors.classify(e, entity, catalog);
+        }
+    }
+
+    /** A connection in a fresh transaction (whatever the pool's auto-commit setting). */
+    private Connection transaction() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    private Result insertIn(Connection connection, EntityDefinition entity, UUID key, Map<FieldDefinition, Object> sent, Condition scope,
+            WriteContext context) throws SQLException {
+        try {
+            Map<FieldDefinition, Object> values = new LinkedHashMap<>();
+            values.put(entity.key(), key);
+            sent.forEach((field, value) -> {
+                if (!field.equals(entity.key())) {
+                    values.put(field, value);
+                }
+            });
+            entity.ownerField().flatMap(entity::field).ifPresent(owner -> values.put(owner, context.userId()));
+            entity.businessUnitField().flatMap(entity::field).ifPresent(unit -> values.put(unit, context.businessUnit().orElse(null)));
+            entity.rowVersionField().flatMap(entity::field).ifPresent(version -> values.put(version, version.type().kind() == dev.vegateway.catalog.FieldType.Kind.INT32 ? (Object) 1 : (Object) 1L));
+            for (FieldDefinition field : entity.fields()) {
+                if (field.required() && values.get(field) == null) {
+                    throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is required.", field.logicalName());
+                }
+            }
+            execute(connection, renderer.insert(entity, values));
+            if (!inScope(connection, entity, key, scope)) {
+                throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
+                        "%s may not create this record in entity '%s' (outside the companies or units the Create privilege covers); nothing was created.",
+                        context.userName(), entity.logicalName());
+            }
+            audit.record(connection, now(), context, "create", entity.logicalName(), key, Map.of(), values);
+            connection.commit();
+            return new Result(key, true);
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /** Fields a client may send: not read-only, not the row version, owner or unit (stamped); the key only on create. */
+    private static boolean clientWritable(EntityDefinition entity, FieldDefinition field, boolean creating) {
+        String name = field.logicalName();
+        if (name.equals(entity.keyField())) {
+            return creating;
+        }
+        if (field.readOnly() || entity.rowVersionField().filter(name::equals).isPresent() || entity.ownerField().filter(name::equals).isPresent()
+                || entity.businessUnitField().filter(name::equals).isPresent()) {
+            return false;
+        }
+        return true;
+    }
+
+    private void stampModification(EntityDefinition entity, Map<FieldDefinition, Object> changes, WriteContext context) {
+        // Entities that declare modified-by/on fields get them stamped here (catalog support follows).
+    }
+
+    private Optional<Map<FieldDefinition, Object>> lockedRow(Connection connection, EntityDefinition entity, UUID key, Condition scope,
+            Set<FieldDefinition> wanted) throws SQLException {
+        List<FieldDefinition> columns = new java.util.ArrayList<>(wanted);
+        entity.rowVersionField().flatMap(entity::field).filter(version -> !columns.contains(version)).ifPresent(columns::add);
+        PreparedSql sql = renderer.selectForUpdate(entity, ALIAS, columns, key, scope);
+        try (PreparedStatement statement = prepare(connection, sql); ResultSet result = statement.executeQuery()) {
+            if (!result.next()) {
+                return Optional.empty();
+            }
+            Map<FieldDefinition, Object> row = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                row.put(columns.get(i), ColumnReader.read(result, i + 1, columns.get(i).type()));
+            }
+            return Optional.of(row);
+        }
+    }
+
+    private boolean exists(Connection connection, EntityDefinition entity, UUID key) throws SQLException {
+        return inScope(connection, entity, key, Condition.TRUE);
+    }
+
+    private boolean inScope(Connection connection, EntityDefinition entity, UUID key, Condition scope) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, renderer.inScope(entity, ALIAS, key, scope)); ResultSet result = statement.executeQuery()) {
+            return result.next();
+        }
+    }
+
+    private static void checkVersion(EntityDefinition entity, Map<FieldDefinition, Object> row, Optional<Long> expected) {
+        if (expected.isEmpty()) {
+            return;
+        }
+        Optional<FieldDefinition> version = entity.rowVersionField().flatMap(entity::field);
+        if (version.isPresent() && !String.valueOf(expected.get()).equals(String.valueOf(row.get(version.get())))) {
+            throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The ETag does not match the record's current version; read it again and retry.");
+        }
+    }
+
+    private int execute(Connection connection, PreparedSql sql) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    private PreparedStatement prepare(Connection connection, PreparedSql sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.sql());
+        statement.setQueryTimeout(timeoutSeconds);
+        for (int i = 0; i < sql.parameters().size(); i++) {
+            statement.setObject(i + 1, sql.parameters().get(i));
+        }
+        return statement;
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static GatewayException notFound(EntityDefinition entity, UUID key) {
+        return GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
+    }
+
+    static GatewayException sqlFailure(SQLException e) {
+        return SqlErrors.classify(e, "the write");
+    }
+}

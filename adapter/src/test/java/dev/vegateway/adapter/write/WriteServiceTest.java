@@ -1,0 +1,270 @@
+package dev.vegateway.adapter.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.ColumnRef;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.sql.H2Dialect;
+import dev.vegateway.adapter.sql.WriteSqlRenderer;
+import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.FieldDefinition;
+import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.OptionSet;
+import dev.vegateway.catalog.TableName;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The write path on a real H2 database: validation, scope, ETags, upsert, audit, concurrency. */
+class WriteServiceTest {
+    private static final UUID USER = UUID.fromString("00000000-0000-4000-8000-000000000001");
+    private static final UUID UNIT = UUID.fromString("00000000-0000-4000-8000-0000000000aa");
+
+    private JdbcDataSource dataSource;
+    private EntityDefinition entity;
+    private WriteService service;
+    private Condition createScope = Condition.TRUE;
+    private Condition writeScope = Condition.TRUE;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:write" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA erp");
+            statement.execute("CREATE TABLE erp.account (id UUID PRIMARY KEY, company VARCHAR(4) NOT NULL, name VARCHAR(10) NOT NULL, credit NUMERIC(8,2),"
+                    + " status INTEGER, owner_id UUID, unit_id UUID, version BIGINT NOT NULL)");
+        }
+        List<FieldDefinition> fields = List.of(
+                field("accountid", FieldType.of(FieldType.Kind.GUID), false, false),
+                field("company", FieldType.string(4), true, false),
+                field("name", FieldType.string(10), true, false),
+                field("credit", FieldType.decimal(8, 2), false, false),
+                field("status", FieldType.enumeration("accountstatus"), false, false),
+                field("ownerid", FieldType.of(FieldType.Kind.GUID), false, false),
+                field("unitid", FieldType.of(FieldType.Kind.GUID), false, false),
+                field("version", FieldType.of(FieldType.Kind.INT64), false, true));
+        Map<String, String> columns = Map.of("accountid", "id", "ownerid", "owner_id", "unitid", "unit_id");
+        List<FieldDefinition> mapped = fields.stream().map(f -> new FieldDefinition(f.logicalName(), columns.getOrDefault(f.logicalName(), f.logicalName()),
+                f.type(), f.required(), f.readOnly(), Map.of())).toList();
+        entity = new EntityDefinition("account", "accounts", new TableName(Optional.of("erp"), "account"), Map.of(), true, mapped, "accountid",
+                Optional.of("company"), Optional.of("ownerid"), Optional.of("unitid"), Optional.of("version"));
+        Catalog catalog = new Catalog(List.of(entity), List.of(new OptionSet("accountstatus",
+                List.of(new OptionSet.Member("Active", 0, Map.of()), new OptionSet.Member("OnHold", 1, Map.of())))));
+        AuditLog audit = new AuditLog("vegateway_security");
+        audit.createIfMissing(dataSource, "vegateway_security");
+        service = new WriteService(catalog, dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), audit, Clock.systemUTC(), Duration.ofSeconds(10));
+    }
+
+    private static FieldDefinition field(String name, FieldType type, boolean required, boolean readOnly) {
+        return new FieldDefinition(name, name, type, required, readOnly, Map.of());
+    }
+
+    private WriteContext context() {
+        return new WriteContext(USER, "Test User", Optional.of(UNIT), "app-1", operation -> switch (operation) {
+            case CREATE -> createScope;
+            case WRITE, DELETE -> writeScope;
+        });
+    }
+
+    private Condition companyIs(String company) {
+        return new Condition.Comparison(new ColumnRef(WriteService.ALIAS, entity.field("company").orElseThrow()), Condition.Operator.EQUAL, new Literal(company));
+    }
+
+    private Map<String, Object> payload(Object... pairs) {
+        Map<String, Object> payload = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            payload.put((String) pairs[i], pairs[i + 1]);
+        }
+        return payload;
+    }
+
+    private Map<String, Object> row(UUID key) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT company, name, credit, status, owner_id, unit_id, version FROM erp.account WHERE id = '" + key + "'")) {
+            if (!result.next()) {
+                return null;
+            }
+            Map<String, Object> row = new HashMap<>();
+            row.put("company", result.getString(1));
+            row.put("name", result.getString(2));
+            row.put("credit", result.getBigDecimal(3));
+            row.put("status", result.getObject(4));
+            row.put("owner", result.getObject(5, UUID.class));
+            row.put("unit", result.getObject(6, UUID.class));
+            row.put("version", result.getLong(7));
+            return row;
+        }
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @Test
+    void createStampsOwnerUnitAndVersionAndWritesAnAuditRecord() throws SQLException {
+        WriteService.Result result = service.create(entity, payload("company", "usmf", "name", "Contoso", "credit", new BigDecimal("12.5"), "status", "OnHold"), context());
+        assertThat(result.created()).isTrue();
+        Map<String, Object> row = row(result.key());
+        assertThat(row).containsEntry("company", "usmf").containsEntry("name", "Contoso").containsEntry("status", 1)
+                .containsEntry("owner", USER).containsEntry("unit", UNIT).containsEntry("version", 1L);
+        assertThat((BigDecimal) row.get("credit")).isEqualByComparingTo("12.50");
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'create' AND record_key = '" + result.key() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void everyValidationFailureNamesThePropertyAndWritesNothing() throws SQLException {
+        assertRefused(payload("company", "usmf", "name", "x", "nosuch", 1), ErrorCode.MALFORMED_PAYLOAD, "nosuch");
+        assertRefused(payload("company", "usmf", "name", 5), ErrorCode.MALFORMED_PAYLOAD, "name");
+        assertRefused(payload("company", "usmf", "name", "much too long"), ErrorCode.VALIDATION, "name");
+        assertRefused(payload("company", "usmf"), ErrorCode.VALIDATION, "name");
+        assertRefused(payload("company", "usmf", "name", "x", "status", "Closed"), ErrorCode.VALIDATION, "status");
+        assertRefused(payload("company", "usmf", "name", "x", "version", 7L), ErrorCode.VALIDATION, "version");
+        assertRefused(payload("company", "usmf", "name", "x", "ownerid", UUID.randomUUID().toString()), ErrorCode.VALIDATION, "ownerid");
+        assertRefused(payload("company", "usmf", "name", "x", "credit", new BigDecimal("1.234")), ErrorCode.VALIDATION, "credit");
+        assertRefused(payload("company", "usmf", "name", "x", "credit", new BigDecimal("1234567.1")), ErrorCode.VALIDATION, "credit");
+        assertRefused(payload("company", "usmf", "name", null), ErrorCode.VALIDATION, "name");
+        assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit")).isZero();
+    }
+
+    private void assertRefused(Map<String, Object> payload, ErrorCode code, String property) {
+        assertThatThrownBy(() -> service.create(entity, payload, context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.errorCode()).as(e.getMessage()).isEqualTo(code);
+                    assertThat(e.getMessage()).contains("'" + property + "'");
+                });
+    }
+
+    @Test
+    void createOutsideTheCreateScopeIsRefusedAndLeavesNoRow() throws SQLException {
+        createScope = companyIs("usmf");
+        assertThatThrownBy(() -> service.create(entity, payload("company", "demf", "name", "x"), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+        assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
+        service.create(entity, payload("company", "usmf", "name", "x"), context());
+        assertThat(count("SELECT COUNT(*) FROM erp.account")).isEqualTo(1);
+    }
+
+    @Test
+    void duplicateKeyIs409() {
+        UUID key = UUID.randomUUID();
+        service.create(entity, payload("accountid", key.toString(), "company", "usmf", "name", "x"), context());
+        assertThatThrownBy(() -> service.create(entity, payload("accountid", key.toString(), "company", "usmf", "name", "y"), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_RECORD));
+    }
+
+    @Test
+    void updateChangesOnlyTheSentFieldsBumpsTheVersionAndHonoursIfMatch() throws SQLException {
+        UUID key = service.create(entity, payload("company", "usmf", "name", "before", "credit", 5), context()).key();
+        service.update(entity, key, payload("name", "after"), new Preconditions(Optional.of("W/\"1\""), Optional.empty()), context());
+        Map<String, Object> row = row(key);
+        assertThat(row).containsEntry("name", "after").containsEntry("version", 2L);
+        assertThat((BigDecimal) row.get("credit")).isEqualByComparingTo("5");
+        assertThatThrownBy(() -> service.update(entity, key, payload("name", "stale"), new Preconditions(Optional.of("W/\"1\""), Optional.empty()), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ETAG_MISMATCH));
+        assertThat(row(key)).containsEntry("name", "after");
+        assertThatThrownBy(() -> service.update(entity, key, payload("name", "again"), new Preconditions(Optional.empty(), Optional.of("*")), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_EXISTS));
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'update'")).isEqualTo(1);
+    }
+
+    @Test
+    void ifMatchAnyNeverCreatesAndPlainPatchUpserts() throws SQLException {
+        UUID missing = UUID.randomUUID();
+        assertThatThrownBy(() -> service.update(entity, missing, payload("company", "usmf", "name", "x"), new Preconditions(Optional.of("*"), Optional.empty()), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThat(row(missing)).isNull();
+        WriteService.Result upserted = service.update(entity, missing, payload("company", "usmf", "name", "x"), Preconditions.none(), context());
+        assertThat(upserted.created()).isTrue();
+        assertThat(row(missing)).containsEntry("name", "x");
+    }
+
+    @Test
+    void aRowOutsideTheWriteScopeIs404AndAMoveOutOfScopeIs403WithTheRowUnchanged() throws SQLException {
+        UUID demf = service.create(entity, payload("company", "demf", "name", "d"), context()).key();
+        UUID usmf = service.create(entity, payload("company", "usmf", "name", "u"), context()).key();
+        writeScope = companyIs("usmf");
+        assertThatThrownBy(() -> service.update(entity, demf, payload("name", "hacked"), new Preconditions(Optional.of("*"), Optional.empty()), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThatThrownBy(() -> service.update(entity, demf, payload("name", "hacked"), Preconditions.none(), context()))
+                .as("an existing but invisible row is never upserted over").isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThatThrownBy(() -> service.update(entity, usmf, payload("company", "demf"), Preconditions.none(), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+        assertThat(row(usmf)).containsEntry("company", "usmf").containsEntry("version", 1L);
+        assertThat(row(demf)).containsEntry("name", "d");
+        assertThatThrownBy(() -> service.delete(entity, demf, Preconditions.none(), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThat(row(demf)).isNotNull();
+    }
+
+    @Test
+    void deleteHonoursIfMatchAndIsAudited() throws SQLException {
+        UUID key = service.create(entity, payload("company", "usmf", "name", "x"), context()).key();
+        assertThatThrownBy(() -> service.delete(entity, key, new Preconditions(Optional.of("W/\"9\""), Optional.empty()), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ETAG_MISMATCH));
+        service.delete(entity, key, new Preconditions(Optional.of("W/\"1\""), Optional.empty()), context());
+        assertThat(row(key)).isNull();
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'delete' AND record_key = '" + key + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void twoConcurrentUpdatesWithTheSameEtagExactlyOneWins() throws Exception {
+        UUID key = service.create(entity, payload("company", "usmf", "name", "start"), context()).key();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                long version = (Long) row(key).get("version");
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<String>> outcomes = new ArrayList<>();
+                for (String name : List.of("a" + round, "b" + round)) {
+                    outcomes.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            service.update(entity, key, payload("name", name), new Preconditions(Optional.of("W/\"" + version + "\""), Optional.empty()), context());
+                            return name;
+                        } catch (GatewayException e) {
+                            return e.errorCode().name();
+                        }
+                    }));
+                }
+                start.countDown();
+                List<String> results = new ArrayList<>();
+                for (Future<String> outcome : outcomes) {
+                    results.add(outcome.get());
+                }
+                assertThat(results).filteredOn(result -> result.equals("ETAG_MISMATCH")).hasSize(1);
+                String winner = results.stream().filter(result -> !result.equals("ETAG_MISMATCH")).findFirst().orElseThrow();
+                assertThat(row(key)).containsEntry("name", winner).containsEntry("version", version + 1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
