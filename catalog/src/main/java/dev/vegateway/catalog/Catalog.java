@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The validated catalog: entities and option sets. Immutable; lookups are by exact name. */
+/** The validated catalog: entities, option sets and actions. Immutable; lookups are by exact name. */
 public final class Catalog {
     private final List<EntityDefinition> entities;
     private final Map<String, OptionSet> optionSets;
+    private final Map<String, ActionDefinition> actions;
+    private final Map<String, SourceLocation> actionLocations;
     private final Map<String, EntityDefinition> byLogicalName = new LinkedHashMap<>();
     private final Map<String, EntityDefinition> byEntitySet = new LinkedHashMap<>();
     private final Map<Element, SourceLocation> locations;
 
-    /** Names an entity, or one field of it, for {@link #sourceLocation}. */
+    /** Names an entity, or one field or relation of it, for {@link #sourceLocation}. */
     public record Element(String entityLogicalName, Optional<String> fieldLogicalName) {
         public Element {
             requireNonNull(entityLogicalName, "entityLogicalName is null");
@@ -33,16 +35,29 @@ public final class Catalog {
     }
 
     public Catalog(List<EntityDefinition> entities, List<OptionSet> optionSets) {
-        this(entities, optionSets, Map.of());
+        this(entities, optionSets, List.of(), Map.of(), Map.of());
     }
 
     /** A catalog that remembers where its entities and fields were declared (for messages such as the schema check's). */
     public Catalog(List<EntityDefinition> entities, List<OptionSet> optionSets, Map<Element, SourceLocation> locations) {
+        this(entities, optionSets, List.of(), locations, Map.of());
+    }
+
+    /**
+     * A catalog with actions that remembers where its entities, fields, relations ({@link Element#field}
+     * with the relation's name) and actions (by name) were declared.
+     */
+    public Catalog(List<EntityDefinition> entities, List<OptionSet> optionSets, List<ActionDefinition> actions,
+            Map<Element, SourceLocation> locations, Map<String, SourceLocation> actionLocations) {
         this.locations = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(locations, "locations is null")));
+        this.actionLocations = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(actionLocations, "actionLocations is null")));
         this.entities = List.copyOf(requireNonNull(entities, "entities is null"));
         Map<String, OptionSet> sets = new LinkedHashMap<>();
         optionSets.forEach(set -> sets.put(set.name(), set));
         this.optionSets = Collections.unmodifiableMap(sets);
+        Map<String, ActionDefinition> actionsByName = new LinkedHashMap<>();
+        requireNonNull(actions, "actions is null").forEach(action -> actionsByName.put(action.name(), action));
+        this.actions = Collections.unmodifiableMap(actionsByName);
         for (EntityDefinition entity : this.entities) {
             byLogicalName.put(entity.logicalName(), entity);
             byEntitySet.put(entity.entitySetName(), entity);
@@ -69,7 +84,27 @@ public final class Catalog {
         return Optional.ofNullable(optionSets.get(name));
     }
 
-    /** Where an entity (no field) or one of its fields was declared, when the catalog was loaded from a file. */
+    /** Actions in declaration order. */
+    public List<ActionDefinition> actions() {
+        return List.copyOf(actions.values());
+    }
+
+    /** The action with this name (exact, case-sensitive like OData). */
+    public Optional<ActionDefinition> action(String name) {
+        return Optional.ofNullable(actions.get(name));
+    }
+
+    /** The actions bound to the entity with this logical name, in declaration order. */
+    public List<ActionDefinition> actionsBoundTo(String entityLogicalName) {
+        return actions.values().stream().filter(action -> action.boundEntity().filter(entityLogicalName::equals).isPresent()).toList();
+    }
+
+    /** Where an action was declared, when the catalog was loaded from a file. */
+    public Optional<SourceLocation> actionLocation(String actionName) {
+        return Optional.ofNullable(actionLocations.get(actionName));
+    }
+
+    /** Where an entity (no field) or one of its fields or relations was declared, when the catalog was loaded from a file. */
     public Optional<SourceLocation> sourceLocation(String entityLogicalName, Optional<String> fieldLogicalName) {
         return Optional.ofNullable(locations.get(new Element(entityLogicalName, fieldLogicalName)));
     }

@@ -20,11 +20,12 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads and validates a catalog YAML file (option sets and entities). Every problem is reported
- * at once with its file, line and key path; the loaded {@link Catalog} remembers where each
- * entity and field was declared.
+ * Reads and validates a catalog YAML file (option sets, entities with their fields and relations,
+ * and actions). Every problem is reported at once with its file, line and key path; the loaded
+ * {@link Catalog} remembers where each entity, field, relation and action was declared.
  */
 public final class CatalogLoader {
     /**
@@ -47,12 +48,23 @@ public final class CatalogLoader {
     private static final Pattern ENUM_TYPE = Pattern.compile("Enum\\(\\s*(.*?)\\s*\\)");
     private static final String ALLOWED_TYPES =
             "String, String(n), Int32, Int64, Decimal(p,s), Double, Boolean, Date, DateTimeOffset, Guid, Enum(optionSetName)";
+    private static final String ACTION_TYPES = "String, String(n), Int32, Int64, Decimal(p,s), Boolean, Guid, Date or DateTimeOffset";
+    private static final Set<String> PLAIN_ACTION_TYPES = Set.of("String", "Int32", "Int64", "Boolean", "Guid", "Date", "DateTimeOffset");
+    private static final Set<String> RESERVED_PARAMETER_NAMES = Set.of(ActionDefinition.KEY_PARAMETER,
+            ActionDefinition.USER_ID_PARAMETER, ActionDefinition.USER_BUSINESS_UNIT_PARAMETER);
+    /** A Java binary class name, such as {@code com.example.Actions$PlaceOnHold}. */
+    private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final String NAME_RULE =
             "must match [A-Za-z_][A-Za-z0-9_]{0,127} (letters, digits and '_', not starting with a digit, at most 128 characters)";
 
     private final Problems problems = new Problems();
     private final YamlReader reader = new YamlReader(problems);
     private final Map<Element, SourceLocation> locations = new LinkedHashMap<>();
+    private final Map<String, SourceLocation> actionLocations = new LinkedHashMap<>();
+    /** The fields as read of every entity whose logical name is valid, for the relation and action cross-checks. */
+    private final Map<String, Fields> fieldsByEntity = new LinkedHashMap<>();
+    private final Map<String, String> entityByEntitySetName = new HashMap<>();
+    private final List<PendingRelation> pendingRelations = new ArrayList<>();
 
     private CatalogLoader() {
     }
@@ -79,10 +91,10 @@ public final class CatalogLoader {
     }
 
     private Catalog read(YamlNode root) {
-        reader.allowOnly(root, "optionSets", "entities");
+        reader.allowOnly(root, "optionSets", "entities", "actions");
         List<OptionSet> optionSets = optionSets(root.get("optionSets"));
-        Set<String> optionSetNames = new LinkedHashSet<>();
-        optionSets.forEach(set -> optionSetNames.add(set.name()));
+        Map<String, OptionSet> optionSetsByName = new LinkedHashMap<>();
+        optionSets.forEach(set -> optionSetsByName.put(set.name(), set));
 
         YamlNode entitiesNode = root.get("entities");
         List<YamlNode> entityNodes = sequence(entitiesNode);
@@ -93,10 +105,15 @@ public final class CatalogLoader {
         UniqueNames entitySetNames = new UniqueNames("entity set name");
         List<EntityDefinition> entities = new ArrayList<>();
         for (YamlNode entityNode : entityNodes) {
-            entity(entityNode, optionSetNames, logicalNames, entitySetNames).ifPresent(entities::add);
+            entity(entityNode, optionSetsByName, logicalNames, entitySetNames).ifPresent(entities::add);
         }
+        Map<String, List<RelationDefinition>> relations = relations();
+        List<ActionDefinition> actions = actions(root.get("actions"));
         problems.throwIfAny();
-        return new Catalog(entities, optionSets, locations);
+        List<EntityDefinition> withRelations = entities.stream()
+                .map(entity -> withRelations(entity, relations.getOrDefault(entity.logicalName(), List.of())))
+                .toList();
+        return new Catalog(withRelations, optionSets, actions, locations, actionLocations);
     }
 
     // ---- option sets ----
@@ -146,9 +163,11 @@ public final class CatalogLoader {
 
     // ---- entities ----
 
-    private Optional<EntityDefinition> entity(YamlNode node, Set<String> optionSetNames, UniqueNames logicalNames, UniqueNames entitySetNames) {
-        reader.allowOnly(node, "logicalName", "entitySetName", "table", "labels", "visible", "key",
-                "companyField", "ownerField", "businessUnitField", "rowVersionField", "fields");
+    private Optional<EntityDefinition> entity(YamlNode node, Map<String, OptionSet> optionSets, UniqueNames logicalNames,
+            UniqueNames entitySetNames) {
+        reader.allowOnly(node, "logicalName", "entitySetName", "table", "labels", "visible", "key", "keyStrategy",
+                "companyField", "ownerField", "businessUnitField", "rowVersionField",
+                "createdByField", "modifiedByField", "createdOnField", "modifiedOnField", "fields", "relations");
         YamlNode logicalNameNode = node.get("logicalName");
         Optional<String> logicalName = name(logicalNameNode);
         logicalName.ifPresent(name -> {
@@ -164,6 +183,7 @@ public final class CatalogLoader {
                 problems.add(entitySetNode, "'" + name + "' is reserved: it is the built-in catalog entity set");
             }
             entitySetNames.check(entitySetNode, name);
+            logicalName.ifPresent(entityName -> entityByEntitySetName.putIfAbsent(name.toLowerCase(Locale.ROOT), entityName));
         });
         Optional<TableName> table = table(node.get("table"));
         Map<String, String> labels = labels(node.get("labels"));
@@ -176,10 +196,12 @@ public final class CatalogLoader {
             problems.add(keyNode, "must be '" + expectedKey.get() + "': Dataverse names the primary key <logicalName>id");
         }
 
-        Fields fields = fields(node.get("fields"), key, optionSetNames);
+        KeyStrategy keyStrategy = keyStrategy(node.get("keyStrategy"));
+        Fields fields = fields(node.get("fields"), key, optionSets);
         logicalName.ifPresent(entityName -> {
             locations.put(Element.entity(entityName), location(node));
             fields.nodes.forEach((fieldName, fieldNode) -> locations.put(Element.field(entityName, fieldName), location(fieldNode)));
+            fieldsByEntity.putIfAbsent(entityName, fields);
         });
         if (key.isPresent() && fields.allNamesValid) {
             YamlNode keyField = fields.nodes.get(key.get());
@@ -198,11 +220,64 @@ public final class CatalogLoader {
         Optional<String> rowVersionField = roleField(node.get("rowVersionField"), fields, "an Int64 or Int32",
                 type -> type.kind() == FieldType.Kind.INT64 || type.kind() == FieldType.Kind.INT32);
 
+        // Stamped fields: set by the gateway on every write, so each has one role, no default, and is read-only for clients.
+        Map<String, String> roles = new HashMap<>();
+        key.ifPresent(name -> roles.put(name, "the key"));
+        ownerField.ifPresent(name -> roles.putIfAbsent(name, "the ownerField"));
+        businessUnitField.ifPresent(name -> roles.putIfAbsent(name, "the businessUnitField"));
+        Optional<String> createdByField = stampedField(node, "createdByField", fields, roles, "a Guid", FieldType.Kind.GUID);
+        Optional<String> modifiedByField = stampedField(node, "modifiedByField", fields, roles, "a Guid", FieldType.Kind.GUID);
+        Optional<String> createdOnField = stampedField(node, "createdOnField", fields, roles, "a DateTimeOffset", FieldType.Kind.DATE_TIME_OFFSET);
+        Optional<String> modifiedOnField = stampedField(node, "modifiedOnField", fields, roles, "a DateTimeOffset", FieldType.Kind.DATE_TIME_OFFSET);
+        Set<String> stamped = new LinkedHashSet<>();
+        for (Optional<String> field : List.of(createdByField, modifiedByField, createdOnField, modifiedOnField)) {
+            field.ifPresent(stamped::add);
+        }
+        fields.definitions.replaceAll(field -> stamped.contains(field.logicalName()) ? field.asReadOnly() : field);
+
+        readRelations(logicalName, node.get("relations"), fields);
+
         if (logicalName.isEmpty() || entitySetName.isEmpty() || table.isEmpty() || key.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new EntityDefinition(logicalName.get(), entitySetName.get(), table.get(), labels, visible, fields.definitions,
-                key.get(), companyField, ownerField, businessUnitField, rowVersionField));
+                key.get(), companyField, ownerField, businessUnitField, rowVersionField,
+                keyStrategy, createdByField, modifiedByField, createdOnField, modifiedOnField, List.of()));
+    }
+
+    private KeyStrategy keyStrategy(YamlNode node) {
+        if (node.isAbsent()) {
+            return KeyStrategy.GENERATED;
+        }
+        String text = node.text().orElse("");
+        for (KeyStrategy strategy : KeyStrategy.values()) {
+            if (strategy.catalogName().equals(text)) {
+                return strategy;
+            }
+        }
+        problems.add(node, "must be one of generated, client, generatedOrClient, was '" + text + "'");
+        return KeyStrategy.GENERATED;
+    }
+
+    /** createdByField, modifiedByField, createdOnField, modifiedOnField: like a role field, and not sharing a field with another role. */
+    private Optional<String> stampedField(YamlNode entityNode, String key, Fields fields, Map<String, String> roles, String expected,
+            FieldType.Kind kind) {
+        YamlNode node = entityNode.get(key);
+        Optional<String> name = roleField(node, fields, expected, type -> type.kind() == kind);
+        FieldType type = name.map(fields.types::get).orElse(null);
+        if (type == null || type.kind() != kind) {
+            return name; // absent, or already reported by roleField
+        }
+        String otherRole = roles.putIfAbsent(name.get(), "the " + key);
+        if (otherRole != null) {
+            problems.add(node, "field '" + name.get() + "' is already " + otherRole + "; the gateway sets a stamped field itself, so it has no other role");
+            return name;
+        }
+        YamlNode fieldNode = fields.nodes.get(name.get());
+        if (fieldNode != null && !fieldNode.get("default").isAbsent()) {
+            problems.add(fieldNode.get("default"), "field '" + name.get() + "' is the " + key + ", which the gateway sets on every write: it has no default");
+        }
+        return name;
     }
 
     /** The fields of one entity as read: definitions of the valid ones, and node and type by name for the cross-checks. */
@@ -210,11 +285,13 @@ public final class CatalogLoader {
         final List<FieldDefinition> definitions = new ArrayList<>();
         final Map<String, YamlNode> nodes = new LinkedHashMap<>();
         final Map<String, FieldType> types = new HashMap<>();
+        Optional<String> key = Optional.empty();
         boolean allNamesValid = true;
     }
 
-    private Fields fields(YamlNode node, Optional<String> key, Set<String> optionSetNames) {
+    private Fields fields(YamlNode node, Optional<String> key, Map<String, OptionSet> optionSets) {
         Fields fields = new Fields();
+        fields.key = key;
         List<YamlNode> fieldNodes = sequence(node);
         if (fieldNodes.isEmpty() && (node.isAbsent() || node.isSequence())) {
             problems.add(node, "at least one field (the key) is required");
@@ -222,17 +299,21 @@ public final class CatalogLoader {
         UniqueNames names = new UniqueNames("field name");
         UniqueNames columns = new UniqueNames("column");
         for (YamlNode fieldNode : fieldNodes) {
-            reader.allowOnly(fieldNode, "name", "column", "type", "required", "readOnly", "labels");
+            reader.allowOnly(fieldNode, "name", "column", "type", "required", "readOnly", "labels", "default", "validation");
             YamlNode nameNode = fieldNode.get("name");
             Optional<String> name = name(nameNode);
             name.ifPresentOrElse(value -> names.check(nameNode, value), () -> fields.allNamesValid = false);
             YamlNode columnNode = fieldNode.get("column");
             Optional<String> column = name(columnNode);
             column.ifPresent(value -> columns.check(columnNode, value));
-            Optional<FieldType> type = type(fieldNode.get("type"), optionSetNames);
+            Optional<FieldType> type = type(fieldNode.get("type"), optionSets.keySet());
             boolean required = reader.bool(fieldNode.get("required"), false);
             boolean readOnly = reader.bool(fieldNode.get("readOnly"), false);
             Map<String, String> labels = labels(fieldNode.get("labels"));
+            boolean isKey = key.isPresent() && name.isPresent() && key.get().equals(name.get());
+            Optional<OptionSet> optionSet = type.flatMap(FieldType::optionSet).map(optionSets::get);
+            FieldValidation validation = type.map(value -> validation(fieldNode.get("validation"), value, optionSet)).orElse(FieldValidation.NONE);
+            Optional<Object> defaultValue = type.flatMap(value -> defaultValue(fieldNode.get("default"), value, optionSet, validation, isKey));
             if (name.isEmpty()) {
                 continue;
             }
@@ -240,11 +321,96 @@ public final class CatalogLoader {
             type.ifPresent(value -> fields.types.putIfAbsent(name.get(), value));
             if (column.isPresent() && type.isPresent()) {
                 // The key is implicitly required and read-only: Dataverse clients never change a record's id.
-                boolean isKey = key.isPresent() && key.get().equals(name.get());
-                fields.definitions.add(new FieldDefinition(name.get(), column.get(), type.get(), required || isKey, readOnly || isKey, labels));
+                fields.definitions.add(new FieldDefinition(name.get(), column.get(), type.get(), required || isKey, readOnly || isKey, labels,
+                        defaultValue, validation));
             }
         }
         return fields;
+    }
+
+    /** {@code validation: { min, max, pattern }}: bounds for numeric and date fields, a regular expression for String fields. */
+    private FieldValidation validation(YamlNode node, FieldType type, Optional<OptionSet> optionSet) {
+        if (node.isAbsent()) {
+            return FieldValidation.NONE;
+        }
+        reader.allowOnly(node, "min", "max", "pattern");
+        if (!node.isMapping()) {
+            return FieldValidation.NONE;
+        }
+        Optional<Comparable<?>> minimum = bound(node.get("min"), type, optionSet);
+        Optional<Comparable<?>> maximum = bound(node.get("max"), type, optionSet);
+        if (minimum.isPresent() && maximum.isPresent() && FieldValidation.range(minimum, Optional.empty()).violation(maximum.get()).isPresent()) {
+            problems.add(node.get("max"), "must not be less than min (" + minimum.get() + ")");
+            maximum = Optional.empty();
+        }
+        Optional<Pattern> pattern = Optional.empty();
+        YamlNode patternNode = node.get("pattern");
+        if (!patternNode.isAbsent()) {
+            String text = reader.requiredString(patternNode);
+            if (type.kind() != FieldType.Kind.STRING) {
+                problems.add(patternNode, "pattern applies to String fields, not to " + type);
+            } else if (!text.isEmpty()) {
+                try {
+                    pattern = Optional.of(Pattern.compile(text));
+                } catch (PatternSyntaxException e) {
+                    problems.add(patternNode, "is not a valid regular expression: " + e.getDescription()
+                            + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + ", was '" + text + "'");
+                }
+            }
+        }
+        return new FieldValidation(minimum, maximum, pattern);
+    }
+
+    /** min or max: a literal of the field's numeric or date type; numbers become BigDecimal. */
+    private Optional<Comparable<?>> bound(YamlNode node, FieldType type, Optional<OptionSet> optionSet) {
+        if (node.isAbsent()) {
+            return Optional.empty();
+        }
+        boolean numeric = switch (type.kind()) {
+            case INT32, INT64, DECIMAL, DOUBLE -> true;
+            case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM -> false;
+        };
+        boolean temporal = type.kind() == FieldType.Kind.DATE || type.kind() == FieldType.Kind.DATE_TIME_OFFSET;
+        if (!numeric && !temporal) {
+            problems.add(node, "min and max apply to Int32, Int64, Decimal, Double, Date and DateTimeOffset fields, not to " + type);
+            return Optional.empty();
+        }
+        return literal(node, type, optionSet).map(value -> numeric ? FieldLiterals.toBigDecimal(value) : (Comparable<?>) value);
+    }
+
+    private Optional<Object> defaultValue(YamlNode node, FieldType type, Optional<OptionSet> optionSet, FieldValidation validation, boolean isKey) {
+        if (node.isAbsent()) {
+            return Optional.empty();
+        }
+        if (isKey) {
+            problems.add(node, "the key field has no default: the entity's keyStrategy says who chooses a new row's key");
+            return Optional.empty();
+        }
+        Optional<Object> value = literal(node, type, optionSet);
+        Optional<String> violation = value.flatMap(validation::violation);
+        if (violation.isPresent()) {
+            problems.add(node, "the default " + node.text().orElse("") + " fails the field's validation: it " + violation.get());
+            return Optional.empty();
+        }
+        return value;
+    }
+
+    /** A scalar read as a value of {@code type}. */
+    private Optional<Object> literal(YamlNode node, FieldType type, Optional<OptionSet> optionSet) {
+        Optional<String> text = node.text();
+        if (text.isEmpty()) {
+            problems.add(node, "must be a single value of type " + type + " (a text, number, true/false, date or member name)");
+            return Optional.empty();
+        }
+        if (optionSet.isEmpty() && type.kind() == FieldType.Kind.ENUM) {
+            return Optional.empty(); // the option set itself has problems
+        }
+        try {
+            return Optional.of(FieldLiterals.parse(type, text.get(), optionSet));
+        } catch (IllegalArgumentException e) {
+            problems.add(node, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** companyField, ownerField, businessUnitField, rowVersionField: optional, naming an existing field of the right type. */
@@ -341,6 +507,237 @@ public final class CatalogLoader {
         }
         problems.add(node, "unknown type '" + text + "' (allowed: " + ALLOWED_TYPES + ")");
         return Optional.empty();
+    }
+
+    // ---- relations ----
+
+    /** A relation as read, checked against its target once every entity is known. */
+    private record PendingRelation(String entity, YamlNode node, String name, String field, Optional<String> target,
+            Optional<String> targetField) {
+    }
+
+    private void readRelations(Optional<String> entityName, YamlNode node, Fields fields) {
+        UniqueNames names = new UniqueNames("relation name");
+        Map<String, String> fieldNames = new HashMap<>();
+        fields.nodes.keySet().forEach(fieldName -> fieldNames.put(fieldName.toLowerCase(Locale.ROOT), fieldName));
+        for (YamlNode relationNode : sequence(node)) {
+            reader.allowOnly(relationNode, "name", "field", "target", "targetField");
+            YamlNode nameNode = relationNode.get("name");
+            Optional<String> name = name(nameNode);
+            name.ifPresent(value -> {
+                names.check(nameNode, value);
+                String field = fieldNames.get(value.toLowerCase(Locale.ROOT));
+                if (field != null) {
+                    problems.add(nameNode, "'" + value + "' is already the name of field '" + field + "' (declared at line "
+                            + fields.nodes.get(field).line() + "): fields and relations share one namespace, compared ignoring case");
+                }
+            });
+            YamlNode fieldNode = relationNode.get("field");
+            Optional<String> field = name(fieldNode);
+            if (field.isPresent() && fields.allNamesValid && !fields.nodes.containsKey(field.get())) {
+                problems.add(fieldNode, "field '" + field.get() + "' is not one of the entity's fields");
+                field = Optional.empty();
+            }
+            Optional<String> target = name(relationNode.get("target"));
+            YamlNode targetFieldNode = relationNode.get("targetField");
+            Optional<String> targetField = targetFieldNode.isAbsent() ? Optional.empty() : name(targetFieldNode);
+            if (entityName.isPresent() && name.isPresent()) {
+                locations.putIfAbsent(Element.field(entityName.get(), name.get()), location(relationNode));
+                if (field.isPresent()) {
+                    pendingRelations.add(new PendingRelation(entityName.get(), relationNode, name.get(), field.get(), target, targetField));
+                }
+            }
+        }
+    }
+
+    /** Checks each relation's target and target field, by entity logical name. */
+    private Map<String, List<RelationDefinition>> relations() {
+        Map<String, List<RelationDefinition>> relations = new HashMap<>();
+        for (PendingRelation relation : pendingRelations) {
+            if (relation.target().isEmpty()) {
+                continue;
+            }
+            String targetName = relation.target().get();
+            YamlNode targetNode = relation.node().get("target");
+            Fields target = fieldsByEntity.get(targetName);
+            if (target == null) {
+                problems.add(targetNode, "entity '" + targetName + "' is not declared under entities" + entitySetHint(targetName));
+                continue;
+            }
+            YamlNode targetFieldNode = relation.node().get("targetField");
+            Optional<String> targetField = relation.targetField().or(() -> target.key);
+            if (targetField.isEmpty()) {
+                continue;
+            }
+            if (!target.nodes.containsKey(targetField.get())) {
+                if (target.allNamesValid) {
+                    problems.add(targetFieldNode.isAbsent() ? targetNode : targetFieldNode,
+                            "field '" + targetField.get() + "' is not one of the fields of '" + targetName + "'");
+                }
+                continue;
+            }
+            FieldType sourceType = fieldsByEntity.get(relation.entity()).types.get(relation.field());
+            FieldType targetType = target.types.get(targetField.get());
+            if (sourceType != null && targetType != null && !sameKind(sourceType, targetType)) {
+                problems.add(relation.node().get("field"), "field '" + relation.field() + "' is " + sourceType + ", but it refers to '"
+                        + targetName + "." + targetField.get() + "', which is " + targetType);
+                continue;
+            }
+            relations.computeIfAbsent(relation.entity(), entity -> new ArrayList<>())
+                    .add(new RelationDefinition(relation.name(), relation.field(), targetName, targetField.get()));
+        }
+        return relations;
+    }
+
+    /** Types a lookup may join on: the same kind, and for Enum the same option set (lengths and precisions may differ). */
+    private static boolean sameKind(FieldType source, FieldType target) {
+        return source.kind() == target.kind() && source.optionSet().equals(target.optionSet());
+    }
+
+    private String entitySetHint(String name) {
+        String entity = entityByEntitySetName.get(name.toLowerCase(Locale.ROOT));
+        return entity == null ? "" : " ('" + name + "' is an entity set name; give the entity's logical name '" + entity + "')";
+    }
+
+    private static EntityDefinition withRelations(EntityDefinition entity, List<RelationDefinition> relations) {
+        if (relations.isEmpty()) {
+            return entity;
+        }
+        return new EntityDefinition(entity.logicalName(), entity.entitySetName(), entity.table(), entity.labels(), entity.visible(),
+                entity.fields(), entity.keyField(), entity.companyField(), entity.ownerField(), entity.businessUnitField(),
+                entity.rowVersionField(), entity.keyStrategy(), entity.createdByField(), entity.modifiedByField(),
+                entity.createdOnField(), entity.modifiedOnField(), relations);
+    }
+
+    // ---- actions ----
+
+    private List<ActionDefinition> actions(YamlNode node) {
+        UniqueNames names = new UniqueNames("action name");
+        List<ActionDefinition> actions = new ArrayList<>();
+        for (YamlNode actionNode : sequence(node)) {
+            int problemsBefore = problems.list().size();
+            reader.allowOnly(actionNode, "name", "boundTo", "parameters", "returns", "sql", "handler");
+            YamlNode nameNode = actionNode.get("name");
+            Optional<String> name = name(nameNode);
+            name.ifPresent(value -> names.check(nameNode, value));
+
+            YamlNode boundToNode = actionNode.get("boundTo");
+            Optional<String> boundEntity = boundToNode.isAbsent() ? Optional.empty() : name(boundToNode);
+            boundEntity.ifPresent(entity -> {
+                if (!fieldsByEntity.containsKey(entity)) {
+                    problems.add(boundToNode, "entity '" + entity + "' is not declared under entities" + entitySetHint(entity));
+                }
+            });
+            if (boundToNode.isAbsent()) {
+                // An unbound action becomes an action import, which shares the entity container's names with the entity sets.
+                name.ifPresent(value -> {
+                    if (entityByEntitySetName.containsKey(value.toLowerCase(Locale.ROOT)) || value.equalsIgnoreCase(RESERVED_ENTITY_SET_NAME)) {
+                        problems.add(nameNode, "'" + value + "' is an entity set name; an unbound action needs a name of its own");
+                    }
+                });
+            }
+
+            List<ActionParameter> parameters = actionParameters(actionNode.get("parameters"));
+            YamlNode returnsNode = actionNode.get("returns");
+            Optional<FieldType> returns = returnsNode.isAbsent() ? Optional.empty() : actionType(returnsNode);
+
+            YamlNode sqlNode = actionNode.get("sql");
+            YamlNode handlerNode = actionNode.get("handler");
+            Optional<String> sql = Optional.empty();
+            Optional<String> handler = Optional.empty();
+            if (sqlNode.isAbsent() && handlerNode.isAbsent()) {
+                problems.add(actionNode, "an action needs sql (one statement) or handler (a Java class)");
+            } else if (!sqlNode.isAbsent() && !handlerNode.isAbsent()) {
+                problems.add(handlerNode, "give either sql or handler, not both");
+            } else if (!sqlNode.isAbsent()) {
+                sql = actionSql(sqlNode, parameters, boundToNode.isAbsent());
+            } else {
+                String text = reader.requiredString(handlerNode).trim();
+                if (!text.isEmpty() && !CLASS_NAME.matcher(text).matches()) {
+                    problems.add(handlerNode, "must be a Java class name such as com.example.PlaceOnHold, was '" + text + "'");
+                } else if (!text.isEmpty()) {
+                    handler = Optional.of(text);
+                }
+            }
+            if (name.isPresent()) {
+                actionLocations.putIfAbsent(name.get(), location(actionNode));
+            }
+            if (name.isPresent() && problems.list().size() == problemsBefore) {
+                actions.add(new ActionDefinition(name.get(), boundEntity, parameters, returns, sql, handler));
+            }
+        }
+        return actions;
+    }
+
+    private List<ActionParameter> actionParameters(YamlNode node) {
+        UniqueNames names = new UniqueNames("parameter name");
+        List<ActionParameter> parameters = new ArrayList<>();
+        for (YamlNode parameterNode : sequence(node)) {
+            reader.allowOnly(parameterNode, "name", "type", "required");
+            YamlNode nameNode = parameterNode.get("name");
+            Optional<String> name = name(nameNode);
+            name.ifPresent(value -> {
+                names.check(nameNode, value);
+                if (RESERVED_PARAMETER_NAMES.contains(value.toLowerCase(Locale.ROOT))) {
+                    problems.add(nameNode, "'" + value + "' is reserved: :key, :user_id and :user_businessunit are set by the gateway");
+                }
+            });
+            Optional<FieldType> type = actionType(parameterNode.get("type"));
+            boolean required = reader.bool(parameterNode.get("required"), false);
+            if (name.isPresent() && type.isPresent()) {
+                parameters.add(new ActionParameter(name.get(), type.get(), required));
+            }
+        }
+        return parameters;
+    }
+
+    /** String, String(n), Int32, Int64, Decimal(p,s), Boolean, Guid, Date, DateTimeOffset. */
+    private Optional<FieldType> actionType(YamlNode node) {
+        Optional<String> text = node.text().map(String::trim);
+        if (text.isPresent() && !text.get().isEmpty() && !PLAIN_ACTION_TYPES.contains(text.get())
+                && !STRING_TYPE.matcher(text.get()).matches() && !DECIMAL_TYPE.matcher(text.get()).matches()) {
+            problems.add(node, "action parameters and results are " + ACTION_TYPES + ", was '" + text.get() + "'");
+            return Optional.empty();
+        }
+        return type(node, Set.of());
+    }
+
+    /** The statement, when it parses and every :name in it is a declared parameter or one the gateway sets. */
+    private Optional<String> actionSql(YamlNode node, List<ActionParameter> parameters, boolean unbound) {
+        String text = reader.requiredString(node);
+        if (text.isBlank()) {
+            return Optional.empty();
+        }
+        NamedParameterSql statement;
+        try {
+            statement = NamedParameterSql.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(node, e.getMessage());
+            return Optional.empty();
+        }
+        Map<String, String> declared = new LinkedHashMap<>();
+        parameters.forEach(parameter -> declared.put(parameter.name(), parameter.name()));
+        boolean valid = true;
+        for (String name : new LinkedHashSet<>(statement.parameterNames())) {
+            if (declared.containsKey(name) || name.equals(ActionDefinition.USER_ID_PARAMETER) || name.equals(ActionDefinition.USER_BUSINESS_UNIT_PARAMETER)) {
+                continue;
+            }
+            valid = false;
+            if (name.equals(ActionDefinition.KEY_PARAMETER)) {
+                if (unbound) {
+                    problems.add(node, ":key is the bound row's key, so only a bound action (with boundTo) may use it");
+                } else {
+                    valid = true;
+                }
+                continue;
+            }
+            Optional<String> sameIgnoringCase = declared.keySet().stream().filter(declaredName -> declaredName.equalsIgnoreCase(name)).findFirst();
+            problems.add(node, ":" + name + " is neither a declared parameter"
+                    + (declared.isEmpty() ? "" : " (" + String.join(", ", declared.keySet()) + ")")
+                    + " nor one the gateway sets (:key for bound actions, :user_id, :user_businessunit)"
+                    + sameIgnoringCase.map(other -> "; parameter names are case-sensitive, did you mean :" + other + "?").orElse(""));
+        }
+        return valid ? Optional.of(text) : Optional.empty();
     }
 
     // ---- small readers ----

@@ -2,15 +2,21 @@ package dev.vegateway.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An entity of the catalog: a backend table or view exposed as an OData entity set.
- * {@code keyField} names the {@code Edm.Guid} key field (by convention {@code <logicalName>id}).
- * The optional company, owner, business-unit and row-version fields name fields of this entity.
+ * {@code keyField} names the {@code Edm.Guid} key field (by convention {@code <logicalName>id});
+ * {@code keyStrategy} says who chooses the key of a new row. The optional company, owner,
+ * business-unit and row-version fields, and the created-by/modified-by (Guid, stamped with the
+ * caller's user id) and created-on/modified-on (DateTimeOffset, stamped with the time of the
+ * write) fields, name fields of this entity. {@code relations} are its lookups.
  */
 public record EntityDefinition(
         String logicalName,
@@ -23,7 +29,13 @@ public record EntityDefinition(
         Optional<String> companyField,
         Optional<String> ownerField,
         Optional<String> businessUnitField,
-        Optional<String> rowVersionField) {
+        Optional<String> rowVersionField,
+        KeyStrategy keyStrategy,
+        Optional<String> createdByField,
+        Optional<String> modifiedByField,
+        Optional<String> createdOnField,
+        Optional<String> modifiedOnField,
+        List<RelationDefinition> relations) {
 
     public EntityDefinition {
         requireNonNull(logicalName, "logicalName is null");
@@ -36,6 +48,29 @@ public record EntityDefinition(
         requireNonNull(ownerField, "ownerField is null");
         requireNonNull(businessUnitField, "businessUnitField is null");
         requireNonNull(rowVersionField, "rowVersionField is null");
+        requireNonNull(keyStrategy, "keyStrategy is null");
+        requireNonNull(createdByField, "createdByField is null");
+        requireNonNull(modifiedByField, "modifiedByField is null");
+        requireNonNull(createdOnField, "createdOnField is null");
+        requireNonNull(modifiedOnField, "modifiedOnField is null");
+        relations = List.copyOf(relations);
+    }
+
+    /** An entity whose key the gateway generates, without stamped fields or relations. */
+    public EntityDefinition(
+            String logicalName,
+            String entitySetName,
+            TableName table,
+            Map<String, String> labels,
+            boolean visible,
+            List<FieldDefinition> fields,
+            String keyField,
+            Optional<String> companyField,
+            Optional<String> ownerField,
+            Optional<String> businessUnitField,
+            Optional<String> rowVersionField) {
+        this(logicalName, entitySetName, table, labels, visible, fields, keyField, companyField, ownerField, businessUnitField,
+                rowVersionField, KeyStrategy.GENERATED, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
     /** The field with this logical name (exact, case-sensitive like OData). */
@@ -62,5 +97,25 @@ public record EntityDefinition(
     /** The label for a locale, else en-US, else the logical name. */
     public String label(String locale) {
         return labels.getOrDefault(locale, labels.getOrDefault("en-US", logicalName));
+    }
+
+    /** The relation (navigation property) with this name (exact, case-sensitive like OData). */
+    public Optional<RelationDefinition> relation(String name) {
+        return relations.stream().filter(relation -> relation.name().equals(name)).findFirst();
+    }
+
+    /** Whether a PATCH of a missing row may create it with the key from the URL: only when the client may choose keys. */
+    public boolean allowsUpsert() {
+        return keyStrategy.clientMayChooseKey();
+    }
+
+    /** The created-by, modified-by, created-on and modified-on fields that are declared: the gateway sets them, clients never do. */
+    public Set<String> stampedFields() {
+        Set<String> stamped = new LinkedHashSet<>();
+        createdByField.ifPresent(stamped::add);
+        modifiedByField.ifPresent(stamped::add);
+        createdOnField.ifPresent(stamped::add);
+        modifiedOnField.ifPresent(stamped::add);
+        return Collections.unmodifiableSet(stamped);
     }
 }

@@ -3,13 +3,42 @@ package dev.vegateway.catalog;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
+import java.util.Optional;
 
-/** A field of an entity: its logical (OData) name, its backend column and its type. */
-public record FieldDefinition(String logicalName, String column, FieldType type, boolean required, boolean readOnly, Map<String, String> labels) {
+/**
+ * A field of an entity: its logical (OData) name, its backend column and its type, and for the
+ * write path an optional default and validation. {@code defaultValue} is the typed value a create
+ * uses when the payload leaves the field out: {@code String}, {@code Integer} (Int32),
+ * {@code Long} (Int64), {@code BigDecimal} (Decimal, at the type's scale), {@code Double},
+ * {@code Boolean}, {@code LocalDate}, {@code OffsetDateTime} (UTC), {@code UUID}, or the member's
+ * {@code Integer} value for an Enum.
+ */
+public record FieldDefinition(
+        String logicalName,
+        String column,
+        FieldType type,
+        boolean required,
+        boolean readOnly,
+        Map<String, String> labels,
+        Optional<Object> defaultValue,
+        FieldValidation validation) {
+
     public FieldDefinition {
         requireNonNull(logicalName, "logicalName is null");
         requireNonNull(column, "column is null");
         requireNonNull(type, "type is null");
         labels = Map.copyOf(labels);
+        requireNonNull(defaultValue, "defaultValue is null");
+        requireNonNull(validation, "validation is null");
+    }
+
+    /** A field without default or validation. */
+    public FieldDefinition(String logicalName, String column, FieldType type, boolean required, boolean readOnly, Map<String, String> labels) {
+        this(logicalName, column, type, required, readOnly, labels, Optional.empty(), FieldValidation.NONE);
+    }
+
+    /** This field, read-only for clients. */
+    FieldDefinition asReadOnly() {
+        return readOnly ? this : new FieldDefinition(logicalName, column, type, required, true, labels, defaultValue, validation);
     }
 }
