@@ -3,6 +3,7 @@ package dev.vegateway.adapter.plan;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -14,6 +15,8 @@ import java.util.UUID;
  * looks at the store.
  *
  * @param unrestricted System administrator: every row and field
+ * @param userAttributes the caller's custom attributes, for {@code @user.attributes.<name>} in row filters
+ * @param companies the companies the caller holds a role in, for {@code @user.companies} in row filters
  */
 public record AccessScope(
         UUID userId,
@@ -22,7 +25,9 @@ public record AccessScope(
         List<Grant> grants,
         Set<String> unreadableFields,
         Optional<UUID> businessUnit,
-        Set<UUID> businessUnitAndDescendants) {
+        Set<UUID> businessUnitAndDescendants,
+        Map<String, String> userAttributes,
+        Set<String> companies) {
 
     public AccessScope {
         requireNonNull(userId, "userId is null");
@@ -31,11 +36,22 @@ public record AccessScope(
         unreadableFields = Set.copyOf(unreadableFields);
         requireNonNull(businessUnit, "businessUnit is null");
         businessUnitAndDescendants = Set.copyOf(businessUnitAndDescendants);
+        userAttributes = Map.copyOf(userAttributes);
+        companies = Set.copyOf(companies);
+    }
+
+    /** A caller without custom attributes or companies (row-filter placeholders for them have no value). */
+    public AccessScope(UUID userId, String userName, boolean unrestricted, List<Grant> grants, Set<String> unreadableFields,
+            Optional<UUID> businessUnit, Set<UUID> businessUnitAndDescendants) {
+        this(userId, userName, unrestricted, grants, unreadableFields, businessUnit, businessUnitAndDescendants, Map.of(), Set.of());
     }
 
     public enum Depth { NONE, BASIC, LOCAL, DEEP, GLOBAL }
 
-    /** One granting role assignment: its depth, the companies it is restricted to (empty = all) and its row filter. */
+    /**
+     * One granting role assignment: its depth, the companies it is restricted to (empty = all)
+     * and its row filter (OData {@code $filter} text with {@code @user.*} placeholders).
+     */
     public record Grant(String role, Depth depth, Optional<Set<String>> companies, Optional<String> rowFilter) {
         public Grant {
             requireNonNull(role, "role is null");

@@ -21,7 +21,9 @@ import dev.vegateway.adapter.query.FunctionCall;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Order;
+import dev.vegateway.adapter.query.Placeholder;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.rowfilter.RowFilterCache;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
@@ -47,6 +49,7 @@ public final class QueryPlanner {
     private final Catalog catalog;
     private final ContinuationTokens tokens;
     private final int maxPageSize;
+    private final RowFilterCache rowFilters = new RowFilterCache(1_000);
 
     public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -64,7 +67,7 @@ public final class QueryPlanner {
     public QueryPlan plan(Query query, AccessScope scope) {
         EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
                 .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
-        Condition rowScope = RowScope.of(entity, scope, ROOT_ALIAS);
+        Condition rowScope = RowScope.of(entity, scope, ROOT_ALIAS, rowFilters, rowFilter -> new Resolver(entity, Set.of()).condition(rowFilter));
         Set<String> unreadable = scope.unrestricted() ? Set.of() : scope.unreadableFields();
         Resolver resolver = new Resolver(entity, unreadable);
 
@@ -310,6 +313,9 @@ public final class QueryPlanner {
             }
             if (operand instanceof Literal literal) {
                 return new Typed(literal, literalType(literal), "literal", Optional.empty());
+            }
+            if (operand instanceof Placeholder placeholder) {
+                throw new IllegalStateException("placeholder " + placeholder + " reached the planner unbound");
             }
             return function((FunctionCall) operand);
         }

@@ -6,35 +6,45 @@ import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.rowfilter.CallerValues;
+import dev.vegateway.adapter.rowfilter.PlaceholderBinder;
+import dev.vegateway.adapter.rowfilter.RowFilterCache;
+import dev.vegateway.adapter.rowfilter.RowFilterSyntaxException;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * The row-security conjunct of one relation: the OR over the caller's granting role
- * assignments of (depth condition AND company restriction). It is attached to the relation in
- * the plan, so a caller's own filter is ANDed with it and can never widen it.
+ * assignments of (depth condition AND company restriction AND the role's row filter). It is
+ * attached to the relation in the plan, so a caller's own filter is ANDed with it and can never
+ * widen it.
  */
 final class RowScope {
     private RowScope() {}
 
-    static Condition of(EntityDefinition entity, AccessScope scope, String alias) {
+    /**
+     * @param rowFilters parsed row filters by text
+     * @param resolver resolves a row filter whose placeholders are bound against the entity, as
+     *     a caller's filter is resolved but without the field-security check: row filters are
+     *     the server's and may use fields the caller cannot read
+     */
+    static Condition of(EntityDefinition entity, AccessScope scope, String alias, RowFilterCache rowFilters, UnaryOperator<Condition> resolver) {
         if (scope.unrestricted()) {
             return Condition.TRUE;
         }
+        CallerValues caller = new CallerValues(scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes());
+        boolean granted = false;
         List<Condition> alternatives = new ArrayList<>();
         for (AccessScope.Grant grant : scope.grants()) {
             if (grant.depth() == AccessScope.Depth.NONE) {
                 continue;
             }
-            if (grant.rowFilter().isPresent()) {
-                throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED,
-                        "Role '%s' restricts entity '%s' with a row filter, and row filters are not enforced by this version; the request is refused rather than answered without the filter.",
-                        grant.role(), entity.logicalName());
-            }
+            granted = true;
             List<Condition> parts = new ArrayList<>();
             parts.add(depth(entity, scope, grant.depth(), alias));
             if (grant.companies().isPresent() && entity.companyField().isPresent()) {
@@ -42,16 +52,55 @@ final class RowScope {
                 List<Literal> companies = grant.companies().get().stream().sorted().map(Literal::new).toList();
                 parts.add(companies.isEmpty() ? Condition.FALSE : new Condition.In(company, companies, false));
             }
+            if (grant.rowFilter().isPresent() && !parts.contains(Condition.FALSE)) {
+                parts.add(rowFilter(entity, grant, grant.rowFilter().get(), caller, rowFilters, resolver));
+            }
+            if (parts.contains(Condition.FALSE)) {
+                continue; // this assignment opens no row
+            }
             Condition alternative = Condition.and(parts);
             if (Condition.TRUE.equals(alternative)) {
                 return Condition.TRUE;
             }
             alternatives.add(alternative);
         }
-        if (alternatives.isEmpty()) {
+        if (!granted) {
             throw AccessDenied.privilege(scope.userName(), "Read", entity.logicalName());
         }
+        if (alternatives.isEmpty()) {
+            return Condition.FALSE;
+        }
         return alternatives.size() == 1 ? alternatives.get(0) : new Condition.Or(alternatives);
+    }
+
+    /**
+     * The grant's row filter, parsed (once per text), its placeholders bound to the caller's
+     * values and resolved. A placeholder without a value for this caller makes it FALSE. A
+     * filter that does not parse or resolve is a configuration error: the request fails (500)
+     * rather than being answered without the filter.
+     */
+    private static Condition rowFilter(EntityDefinition entity, AccessScope.Grant grant, String text, CallerValues caller,
+            RowFilterCache rowFilters, UnaryOperator<Condition> resolver) {
+        Condition parsed;
+        try {
+            parsed = rowFilters.parse(text).condition();
+        } catch (RowFilterSyntaxException e) {
+            throw misconfigured(entity, grant, "it does not parse: " + e.getMessage(), e);
+        }
+        Optional<Condition> bound = PlaceholderBinder.bind(parsed, caller);
+        if (bound.isEmpty()) {
+            return Condition.FALSE;
+        }
+        try {
+            return resolver.apply(bound.get());
+        } catch (GatewayException e) {
+            throw misconfigured(entity, grant, e.getMessage(), e);
+        }
+    }
+
+    private static GatewayException misconfigured(EntityDefinition entity, AccessScope.Grant grant, String problem, RuntimeException cause) {
+        return new GatewayException(ErrorCode.INTERNAL, String.format("The row filter of role '%s' on entity '%s' cannot be applied: %s",
+                grant.role(), entity.logicalName(), problem), cause);
     }
 
     private static Condition depth(EntityDefinition entity, AccessScope scope, AccessScope.Depth depth, String alias) {

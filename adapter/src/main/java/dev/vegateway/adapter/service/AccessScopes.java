@@ -20,7 +20,9 @@ public final class AccessScopes {
                 grants,
                 permissions.unreadableFields(entity.logicalName()),
                 permissions.user().businessUnitId(),
-                permissions.businessUnitAndDescendants());
+                permissions.businessUnitAndDescendants(),
+                permissions.user().attributes(),
+                permissions.companies());
     }
 
     private static AccessScope.Grant grant(RoleGrant grant) {

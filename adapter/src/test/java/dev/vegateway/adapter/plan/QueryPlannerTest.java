@@ -426,9 +426,10 @@ class QueryPlannerTest {
         }
 
         @Test
-        void refusesAGrantWithARowFilterUntilRowFiltersAreEnforced() {
+        void enforcesAGrantsRowFilter() {
             AccessScope.Grant filtered = new AccessScope.Grant("AP clerk", Depth.GLOBAL, Optional.empty(), Optional.of("name eq 'LOCAL'"));
-            assertRefused(() -> rowScope(scope(grant(Depth.BASIC), filtered)), ErrorCode.NOT_IMPLEMENTED).hasMessageContaining("'AP clerk'");
+            assertThat(rowScope(scope(grant(Depth.BASIC), filtered)))
+                    .isEqualTo(new Or(List.of(ownedByUser, new Comparison(column("name"), Operator.EQUAL, new Literal("LOCAL")))));
         }
 
         @Test

@@ -124,7 +124,7 @@ class SecurityDocumentTest {
                 List.of(new BusinessUnit(unitId, "Root: the top", Optional.empty()), new BusinessUnit(" padded ", Optional.of("Root: the top"))),
                 List.of("null", "true", "0123"),
                 List.of(new Role("- dash role", List.of(new EntityPrivileges("e1", Map.of(Privilege.APPEND_TO, Depth.DEEP))),
-                        List.of("yes", "1.5e3", "2024-01-01"), List.of(new RowFilter("e1", "a eq 'x'\nand b eq \"y\"\ttab")),
+                        List.of("yes", "1.5e3", "2024-01-01"), List.of(new RowFilter("e1", "a eq 'x \"y\" # [z] {w} \\'\nand b eq 'tab\there'")),
                         List.of(new FieldSecurity("e1", "f1", false, true)))),
                 List.of(new User(ALICE, "Ünïcödé 名前 \u0001 control", Optional.empty(), false, AccessMode.ADMINISTRATIVE, UserKind.STUB,
                         Optional.empty(), Map.of("key: with colon", awkward, "~", ""), List.of())),

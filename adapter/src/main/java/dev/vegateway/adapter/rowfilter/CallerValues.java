@@ -1,0 +1,27 @@
+package dev.vegateway.adapter.rowfilter;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The caller's values that row-filter placeholders stand for.
+ *
+ * @param userId {@code @user.id}
+ * @param businessUnit {@code @user.businessUnit}; empty for a user without a unit
+ * @param companies {@code @user.companies}, kept sorted so that plans are deterministic
+ * @param attributes {@code @user.attributes.<name>}
+ */
+public record CallerValues(UUID userId, Optional<UUID> businessUnit, Set<String> companies, Map<String, String> attributes) {
+    public CallerValues {
+        requireNonNull(userId, "userId is null");
+        requireNonNull(businessUnit, "businessUnit is null");
+        companies = Collections.unmodifiableSet(new TreeSet<>(requireNonNull(companies, "companies is null")));
+        attributes = Map.copyOf(requireNonNull(attributes, "attributes is null"));
+    }
+}
