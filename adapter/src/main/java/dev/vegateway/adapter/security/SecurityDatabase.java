@@ -2,7 +2,12 @@ package dev.vegateway.adapter.security;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.security.EffectivePermissions.Assignment;
+import dev.vegateway.adapter.security.PortalMappingAuditEntry.Operation;
 import dev.vegateway.adapter.security.SecurityDocument.Application;
 import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
 import dev.vegateway.adapter.security.SecurityDocument.EntityPrivileges;
@@ -14,12 +19,16 @@ import dev.vegateway.adapter.security.SecurityDocument.RoleAssignment;
 import dev.vegateway.adapter.security.SecurityDocument.RowFilter;
 import dev.vegateway.adapter.security.SecurityDocument.Team;
 import dev.vegateway.adapter.security.SecurityDocument.User;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,15 +38,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
  * The JDBC side of {@link SecurityStore}: writes a whole {@link SecurityDocument} in one
- * transaction and reads it back, whole or per user. Every read runs in one repeatable-read
+ * transaction and reads it back, whole or per user; changes one portal mapping at a time, each
+ * with its audit row in one transaction. Every change bumps the version of the security data. Every read runs in one repeatable-read
  * transaction, so it never mixes data from before and after a concurrent import. SQL text is
  * built from constants and the validated schema name only; values are bind parameters.
  */
@@ -53,6 +65,8 @@ final class SecurityDatabase {
         T run(Connection connection) throws SQLException;
     }
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     /** Assignments held directly or through a team by the user bound twice as parameters. */
     private static final String HELD_BY_USER = "(a.user_id = ? OR a.team_id IN (SELECT m.team_id FROM %s m WHERE m.user_id = ?))";
 
@@ -64,26 +78,20 @@ final class SecurityDatabase {
         this.schema = requireNonNull(schema, "schema is null");
     }
 
+    /** What a change returns: its result, and the version of the security data it committed. */
+    record Written<T>(T value, long version) {}
+
     // ---- replace
 
-    void replaceAll(SecurityDocument document, SqlStep beforeCommit) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                deleteAll(connection);
-                insertAll(connection, document);
-                beforeCommit.run(connection);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw SecurityStoreFailures.failure("replace the security data; nothing was changed", e);
-        }
+    /** Replaces everything but the {@link SecuritySchema#KEPT_TABLES kept tables}; returns the new version. */
+    long replaceAll(SecurityDocument document, SqlStep beforeCommit) {
+        return write("replace the security data; nothing was changed", connection -> {
+            long version = bumpVersion(connection);
+            deleteAll(connection);
+            insertAll(connection, document);
+            beforeCommit.run(connection);
+            return version;
+        });
     }
 
     private void deleteAll(Connection connection) throws SQLException {
@@ -471,6 +479,249 @@ final class SecurityDatabase {
         });
     }
 
+    // ---- the version of the security data
+
+    /** The version of the security data, which every change bumps in its own transaction; 0 before the first change. */
+    long version() {
+        try (Connection connection = dataSource.getConnection()) {
+            long version;
+            try (PreparedStatement select = connection.prepareStatement("SELECT version FROM " + table("security_version"));
+                    ResultSet rows = select.executeQuery()) {
+                version = rows.next() ? rows.getLong(1) : 0;
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+            return version;
+        } catch (SQLException e) {
+            throw SecurityStoreFailures.failure("read the version of the security data", e);
+        }
+    }
+
+    /**
+     * Bumps the version and returns the new one. It is the first statement of every change: the
+     * row lock it takes makes changes from every node and process run one after the other, and
+     * each then reads what the one before committed.
+     */
+    private long bumpVersion(Connection connection) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + table("security_version") + " SET version = version + 1 WHERE singleton = 1")) {
+            if (update.executeUpdate() == 0) {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO " + table("security_version") + " (singleton, version) VALUES (1, 1)")) {
+                    insert.executeUpdate();
+                }
+                return 1;
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT version FROM " + table("security_version") + " WHERE singleton = 1");
+                ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    // ---- portal mappings through the API: each change and its audit row in one transaction
+
+    List<StoredPortalMapping> storedPortalMappings() {
+        return read("list the portal mappings", connection -> storedPortalMappings(connection, "", List.of()));
+    }
+
+    Optional<StoredPortalMapping> storedPortalMapping(UUID contactId) {
+        return read("look up the mapping of portal contact " + contactId, connection -> storedPortalMapping(connection, contactId));
+    }
+
+    Written<StoredPortalMapping> createPortalMapping(PortalMapping requested, ChangeAuthor author, OffsetDateTime now) {
+        PortalMapping mapping = normalized(requested);
+        return write("create the mapping of portal contact " + mapping.contactId(), connection -> {
+            long version = bumpVersion(connection);
+            if (storedPortalMapping(connection, mapping.contactId()).isPresent()) {
+                throw GatewayException.of(ErrorCode.DUPLICATE_RECORD, "A record with the same key already exists: portal contact %s is already"
+                        + " mapped (%s %s).", mapping.contactId(), PortalMappingNames.CONTACT_ID, mapping.contactId());
+            }
+            checkPortalMapping(connection, mapping);
+            int order;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM " + table("portal_mappings"));
+                    ResultSet rows = select.executeQuery()) {
+                rows.next();
+                order = rows.getInt(1);
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table("portal_mappings")
+                    + " (contact_id, user_id, company_code, sort_order, modified_at, modified_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setObject(1, mapping.contactId());
+                insert.setObject(2, mapping.user());
+                setString(insert, 3, mapping.company());
+                insert.setInt(4, order);
+                insert.setObject(5, now);
+                insert.setString(6, author.userName());
+                insert.executeUpdate();
+            }
+            audit(connection, author, now, Operation.CREATE, mapping.contactId(), Optional.empty(), Optional.of(mapping));
+            return new Written<>(new StoredPortalMapping(mapping, Optional.of(now), Optional.of(author.userName())), version);
+        });
+    }
+
+    /** Applies {@code change} to the stored mapping, inside the transaction, so that concurrent updates of different properties both hold. */
+    Written<StoredPortalMapping> updatePortalMapping(UUID contactId, UnaryOperator<PortalMapping> change, ChangeAuthor author,
+            OffsetDateTime now) {
+        return write("update the mapping of portal contact " + contactId, connection -> {
+            long version = bumpVersion(connection);
+            PortalMapping before = storedPortalMapping(connection, contactId).orElseThrow(() -> mappingNotFound(contactId)).mapping();
+            PortalMapping after = normalized(change.apply(before));
+            if (!after.contactId().equals(contactId)) {
+                throw new IllegalArgumentException("the contact of mapping " + contactId + " cannot change to " + after.contactId());
+            }
+            checkPortalMapping(connection, after);
+            try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("portal_mappings")
+                    + " SET user_id = ?, company_code = ?, modified_at = ?, modified_by = ? WHERE contact_id = ?")) {
+                update.setObject(1, after.user());
+                setString(update, 2, after.company());
+                update.setObject(3, now);
+                update.setString(4, author.userName());
+                update.setObject(5, contactId);
+                update.executeUpdate();
+            }
+            audit(connection, author, now, Operation.UPDATE, contactId, Optional.of(before), Optional.of(after));
+            return new Written<>(new StoredPortalMapping(after, Optional.of(now), Optional.of(author.userName())), version);
+        });
+    }
+
+    Written<PortalMapping> deletePortalMapping(UUID contactId, ChangeAuthor author, OffsetDateTime now) {
+        return write("delete the mapping of portal contact " + contactId, connection -> {
+            long version = bumpVersion(connection);
+            PortalMapping before = storedPortalMapping(connection, contactId).orElseThrow(() -> mappingNotFound(contactId)).mapping();
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table("portal_mappings") + " WHERE contact_id = ?")) {
+                delete.setObject(1, contactId);
+                delete.executeUpdate();
+            }
+            audit(connection, author, now, Operation.DELETE, contactId, Optional.of(before), Optional.empty());
+            return new Written<>(before, version);
+        });
+    }
+
+    /** Every audited change, oldest first. */
+    List<PortalMappingAuditEntry> portalMappingAudit() {
+        return read("read the audit of the portal mappings", connection -> {
+            List<PortalMappingAuditEntry> entries = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, changed_at, changed_by, application_id, operation,"
+                    + " contact_id, before_value, after_value FROM " + table("portal_mapping_audit") + " ORDER BY changed_at, id");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new PortalMappingAuditEntry(rows.getObject(1, UUID.class), rows.getObject(2, OffsetDateTime.class),
+                            rows.getObject(3, UUID.class), rows.getString(4), Operation.valueOf(rows.getString(5)),
+                            rows.getObject(6, UUID.class), Optional.ofNullable(rows.getString(7)), Optional.ofNullable(rows.getString(8))));
+                }
+            }
+            return entries;
+        });
+    }
+
+    private Optional<StoredPortalMapping> storedPortalMapping(Connection connection, UUID contactId) throws SQLException {
+        return storedPortalMappings(connection, " WHERE contact_id = ?", List.of(contactId)).stream().findFirst();
+    }
+
+    private List<StoredPortalMapping> storedPortalMappings(Connection connection, String condition, List<Object> parameters)
+            throws SQLException {
+        List<StoredPortalMapping> mappings = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT contact_id, user_id, company_code, modified_at, modified_by FROM "
+                + table("portal_mappings") + condition + " ORDER BY sort_order")) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    mappings.add(new StoredPortalMapping(mapping(rows), Optional.ofNullable(rows.getObject(4, OffsetDateTime.class)),
+                            Optional.ofNullable(rows.getString(5))));
+                }
+            }
+        }
+        return mappings;
+    }
+
+    /**
+     * The rules of SPEC 5 for the user a portal contact maps to, read in the change's own
+     * transaction: an existing person user holding CDSVirtualEntityAuthorizedPortalUser and
+     * neither administrator role; and a known company, if any.
+     */
+    private void checkPortalMapping(Connection connection, PortalMapping mapping) throws SQLException {
+        BackendUser user = users(connection, " WHERE u.id = ?", List.of(mapping.user())).stream().findFirst()
+                .orElseThrow(() -> invalid(PortalMappingNames.USER_ID, "there is no backend user with id %s.", mapping.user()));
+        String described = user.name() + " (" + user.id() + ")";
+        switch (user.kind()) {
+            case PERSON -> { }
+            case STUB -> throw invalid(PortalMappingNames.USER_ID,
+                    "user %s is a stub user, which only owns rows; portal users must be person users.", described);
+            case APPLICATION -> throw invalid(PortalMappingNames.USER_ID,
+                    "user %s is the user of an application; portal users must be person users.", described);
+        }
+        Map<String, String> held = new LinkedHashMap<>();
+        for (StoredAssignment assignment : assignments(connection, " WHERE " + String.format(HELD_BY_USER, table("team_members")),
+                List.of(user.id(), user.id()))) {
+            held.putIfAbsent(assignment.role(), assignment.teamName().map(team -> " through team " + team).orElse(""));
+        }
+        for (String forbidden : List.of(BuiltInRoles.SYSTEM_ADMINISTRATOR, BuiltInRoles.SECURITY_ADMINISTRATOR)) {
+            if (held.containsKey(forbidden)) {
+                throw invalid(PortalMappingNames.USER_ID, "user %s holds the %s role%s, which a portal user may not hold.",
+                        described, forbidden, held.get(forbidden));
+            }
+        }
+        if (!held.containsKey(BuiltInRoles.AUTHORIZED_PORTAL_USER)) {
+            throw invalid(PortalMappingNames.USER_ID, "user %s lacks the %s role, which every portal user needs.",
+                    described, BuiltInRoles.AUTHORIZED_PORTAL_USER);
+        }
+        if (mapping.company().isPresent()) {
+            List<String> companies = companies(connection);
+            if (!companies.contains(mapping.company().get())) {
+                throw invalid(PortalMappingNames.COMPANY, "unknown company '%s'; the companies are %s.",
+                        mapping.company().get(), String.join(", ", companies));
+            }
+        }
+    }
+
+    private static GatewayException invalid(String property, String format, Object... arguments) {
+        return GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
+    }
+
+    private static GatewayException mappingNotFound(UUID contactId) {
+        return GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", PortalMappingNames.LOGICAL_NAME, contactId);
+    }
+
+    /** Company codes are stored in lower case, as an import stores them. */
+    private static PortalMapping normalized(PortalMapping mapping) {
+        return new PortalMapping(mapping.contactId(), mapping.user(), mapping.company().map(company -> company.toLowerCase(Locale.ROOT)));
+    }
+
+    private void audit(Connection connection, ChangeAuthor author, OffsetDateTime now, Operation operation, UUID contactId,
+            Optional<PortalMapping> before, Optional<PortalMapping> after) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table("portal_mapping_audit")
+                + " (id, changed_at, changed_by, application_id, operation, contact_id, before_value, after_value)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setObject(2, now);
+            insert.setObject(3, author.userId());
+            insert.setString(4, author.applicationId());
+            insert.setString(5, operation.name());
+            insert.setObject(6, contactId);
+            setString(insert, 7, before.map(SecurityDatabase::json));
+            setString(insert, 8, after.map(SecurityDatabase::json));
+            insert.executeUpdate();
+        }
+    }
+
+    /** The mapping as a JSON object with the API's property names, as the audit keeps it. */
+    static String json(PortalMapping mapping) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.writeStartObject();
+            json.writeStringField(PortalMappingNames.CONTACT_ID, mapping.contactId().toString());
+            json.writeStringField(PortalMappingNames.USER_ID, mapping.user().toString());
+            json.writeStringField(PortalMappingNames.COMPANY, mapping.company().orElse(null));
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
     // ---- shared reads
 
     private String applicationQuery() {
@@ -653,6 +904,29 @@ final class SecurityDatabase {
 
     // ---- plumbing
 
+    /**
+     * Runs {@code work} in one transaction at the connection's isolation (read committed, the
+     * default of both backends): all of it commits, or on any failure none of it.
+     */
+    private <T> T write(String doing, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw SecurityStoreFailures.failure(doing, e);
+        }
+    }
+
     private <T> T read(String doing, SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
@@ -686,6 +960,14 @@ final class SecurityDatabase {
     private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
         for (int index = 0; index < parameters.size(); index++) {
             statement.setObject(index + 1, parameters.get(index));
+        }
+    }
+
+    private static void setString(PreparedStatement statement, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            statement.setString(index, value.get());
+        } else {
+            statement.setNull(index, Types.VARCHAR);
         }
     }
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.catalog.Catalog;
+import dev.vegateway.config.yaml.Problem;
 import dev.vegateway.config.yaml.ProblemsException;
 import dev.vegateway.config.yaml.YamlNode;
 import java.nio.file.Path;
@@ -56,12 +57,41 @@ public record SecurityDocument(
      * @throws ProblemsException with every problem found
      */
     public static SecurityDocument parse(Path file, Optional<Catalog> catalog) {
-        return new SecurityDocumentParser(catalog).parse(YamlNode.parse(file));
+        return parseWithWarnings(file, catalog).document();
     }
 
     /** As {@link #parse(Path, Optional)}, for text; {@code source} names it in problems. */
     public static SecurityDocument parse(String source, String text, Optional<Catalog> catalog) {
-        return new SecurityDocumentParser(catalog).parse(YamlNode.parse(source, text));
+        return parseWithWarnings(source, text, catalog).document();
+    }
+
+    /**
+     * As {@link #parse(Path, Optional)}, and also returns the warnings (file, line, key): data
+     * that is valid but that the gateway refuses at run time, such as a portal mapping to a
+     * user holding System administrator. Importers print or log them.
+     *
+     * @throws ProblemsException with every problem found
+     */
+    public static Parsed parseWithWarnings(Path file, Optional<Catalog> catalog) {
+        return read(new SecurityDocumentParser(catalog), YamlNode.parse(file));
+    }
+
+    /** As {@link #parseWithWarnings(Path, Optional)}, for text; {@code source} names it in problems and warnings. */
+    public static Parsed parseWithWarnings(String source, String text, Optional<Catalog> catalog) {
+        return read(new SecurityDocumentParser(catalog), YamlNode.parse(source, text));
+    }
+
+    private static Parsed read(SecurityDocumentParser parser, YamlNode root) {
+        SecurityDocument document = parser.parse(root);
+        return new Parsed(document, parser.warnings());
+    }
+
+    /** A valid document and the warnings found while reading it (empty when there are none). */
+    public record Parsed(SecurityDocument document, List<Problem> warnings) {
+        public Parsed {
+            requireNonNull(document, "document is null");
+            warnings = List.copyOf(requireNonNull(warnings, "warnings is null"));
+        }
     }
 
     /** This document in the security file format. */

@@ -2,6 +2,9 @@ package dev.vegateway.adapter.security;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.adapter.rowfilter.ParsedRowFilter;
+import dev.vegateway.adapter.rowfilter.RowFilterParser;
+import dev.vegateway.adapter.rowfilter.RowFilterSyntaxException;
 import dev.vegateway.adapter.security.SecurityDocument.Application;
 import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
 import dev.vegateway.adapter.security.SecurityDocument.EntityPrivileges;
@@ -15,6 +18,7 @@ import dev.vegateway.adapter.security.SecurityDocument.Team;
 import dev.vegateway.adapter.security.SecurityDocument.User;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.config.yaml.Problem;
 import dev.vegateway.config.yaml.Problems;
 import dev.vegateway.config.yaml.YamlNode;
 import dev.vegateway.config.yaml.YamlReader;
@@ -33,7 +37,9 @@ import java.util.UUID;
 
 /**
  * Reads a security YAML tree into a {@link SecurityDocument}, recording every problem (file,
- * line, key) before throwing them all at once. Sections are read in dependency order
+ * line, key) before throwing them all at once. Findings that the gateway also enforces at run
+ * time (a portal user holding an administrator role) are {@link #warnings()} instead: they do
+ * not stop the document from being imported. Sections are read in dependency order
  * (companies, business units, roles, users, teams, applications, portal) so that each reference
  * is checked where it is written. One parser reads one document.
  */
@@ -53,6 +59,7 @@ final class SecurityDocumentParser {
 
     private final Optional<Catalog> catalog;
     private final Problems problems = new Problems();
+    private final Problems warnings = new Problems();
     private final YamlReader reader = new YamlReader(problems);
 
     private final Map<String, YamlNode> companies = new LinkedHashMap<>();
@@ -80,6 +87,11 @@ final class SecurityDocumentParser {
         Portal portal = portal(root.get("portal"));
         problems.throwIfAny();
         return new SecurityDocument(unitList, companyList, roleList, userList, teamList, applicationList, portal);
+    }
+
+    /** The warnings of the last {@link #parse}: valid data that will be refused at run time. */
+    List<Problem> warnings() {
+        return warnings.list();
     }
 
     // ---- companies and business units
@@ -228,13 +240,33 @@ final class SecurityDocumentParser {
         for (YamlNode element : list(node)) {
             reader.allowOnly(element, "entity", "filter");
             String entityName = name(element.get("entity"));
-            entity(element.get("entity"), entityName);
+            Optional<EntityDefinition> entity = entity(element.get("entity"), entityName);
             String filter = reader.requiredString(element.get("filter"));
+            checkRowFilter(element.get("filter"), filter, entity);
             if (!entityName.isEmpty() && firstOccurrence(entities, entityName, element.get("entity"), "row filter for entity")) {
                 result.add(new RowFilter(entityName, filter));
             }
         }
         return result;
+    }
+
+    /**
+     * A row filter must parse, use only the known placeholders and, with a catalog, only fields
+     * of its entity (placeholders compared with fields of their kind). The column in a message
+     * counts characters of the filter text.
+     */
+    private void checkRowFilter(YamlNode node, String filter, Optional<EntityDefinition> entity) {
+        if (filter.isBlank()) {
+            return; // already reported as required
+        }
+        ParsedRowFilter parsed;
+        try {
+            parsed = RowFilterParser.parse(filter);
+        } catch (RowFilterSyntaxException e) {
+            problems.add(node, "row filter does not parse: " + e.getMessage());
+            return;
+        }
+        entity.ifPresent(definition -> parsed.problemsOn(definition).forEach(problem -> problems.add(node, "row filter: " + problem)));
     }
 
     private List<FieldSecurity> fieldSecurity(YamlNode node) {
@@ -466,7 +498,12 @@ final class SecurityDocumentParser {
         return new Portal(anonymousUser, mappings);
     }
 
-    /** A portal user is a person holding CDSVirtualEntityAuthorizedPortalUser and neither administrator role. */
+    /**
+     * A portal user is a person holding CDSVirtualEntityAuthorizedPortalUser and neither
+     * administrator role. An administrator role is only a warning: the mapping is kept, and
+     * {@link CallerResolver} refuses the user with 403 at run time, which is what the demo data
+     * shows.
+     */
     private void checkPortalUser(YamlNode node, UUID id, String subject) {
         User user = users.get(id);
         if (user == null) {
@@ -480,8 +517,8 @@ final class SecurityDocumentParser {
         Map<String, String> held = rolesHeldBy(user);
         for (String forbidden : List.of(BuiltInRoles.SYSTEM_ADMINISTRATOR, BuiltInRoles.SECURITY_ADMINISTRATOR)) {
             if (held.containsKey(forbidden)) {
-                problems.add(node, subject + " " + describe(user) + ", who holds " + forbidden + held.get(forbidden)
-                        + ", which a portal user may not hold");
+                warnings.add(node, subject + " " + describe(user) + ", who holds " + forbidden + held.get(forbidden)
+                        + ", which a portal user may not hold: the gateway refuses this portal user with 403");
             }
         }
         if (!held.containsKey(BuiltInRoles.AUTHORIZED_PORTAL_USER)) {

@@ -12,8 +12,9 @@ import javax.sql.DataSource;
 /**
  * The database schema that holds the security data (SPEC 5), shared by all gateway nodes. The
  * DDL is portable SQL that H2 2.3 and PostgreSQL 17 both run unchanged: {@code UUID},
- * {@code VARCHAR}, {@code BOOLEAN} and {@code INTEGER} columns, primary, unique, foreign-key and
- * {@code CHECK} constraints, {@code IF NOT EXISTS} everywhere, no sequences or identity columns.
+ * {@code VARCHAR}, {@code BOOLEAN}, {@code INTEGER}, {@code BIGINT} and
+ * {@code TIMESTAMP WITH TIME ZONE} columns, primary, unique, foreign-key and {@code CHECK}
+ * constraints, {@code IF NOT EXISTS} everywhere, no sequences or identity columns.
  * The schema name comes from configuration; it is validated and always double-quoted, table
  * names are constants of this class.
  *
@@ -28,6 +29,13 @@ public final class SecuritySchema {
             "business_units", "companies", "roles", "role_privileges", "role_actions", "role_row_filters",
             "role_field_security", "users", "user_attributes", "teams", "team_members", "applications",
             "role_assignments", "role_assignment_companies", "portal_mappings", "portal_anonymous_user");
+
+    /**
+     * The tables an import leaves as they are: the audit of the portal mapping changes made
+     * through the API, and the single-row counter that every change of the security data bumps in
+     * its own transaction, so that every node can tell cheaply that its caches are out of date.
+     */
+    public static final List<String> KEPT_TABLES = List.of("portal_mapping_audit", "security_version");
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String DEPTHS = "('NONE', 'BASIC', 'LOCAL', 'DEEP', 'GLOBAL')";
@@ -57,7 +65,7 @@ public final class SecuritySchema {
 
     /** A table of this schema, qualified: {@code "vegateway_security".users}. */
     String table(String table) {
-        if (!TABLES.contains(table)) {
+        if (!TABLES.contains(table) && !KEPT_TABLES.contains(table)) {
             throw new IllegalArgumentException("not a security table: " + table);
         }
         return quotedName() + "." + table;
@@ -159,16 +167,42 @@ public final class SecuritySchema {
                         + "contact_id UUID NOT NULL PRIMARY KEY, "
                         + "user_id UUID NOT NULL REFERENCES " + table("users") + " (id), "
                         + "company_code VARCHAR(255) REFERENCES " + table("companies") + " (code), "
-                        + "sort_order INTEGER NOT NULL)",
+                        + "sort_order INTEGER NOT NULL, "
+                        + "modified_at TIMESTAMP WITH TIME ZONE, "
+                        + "modified_by VARCHAR(255))",
+                // Schemas created before the mappings were editable through the API lack these two columns.
+                "ALTER TABLE " + table("portal_mappings") + " ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP WITH TIME ZONE",
+                "ALTER TABLE " + table("portal_mappings") + " ADD COLUMN IF NOT EXISTS modified_by VARCHAR(255)",
                 "CREATE TABLE IF NOT EXISTS " + table("portal_anonymous_user") + " ("
                         + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
                         + "user_id UUID NOT NULL REFERENCES " + table("users") + " (id))",
+                // No foreign keys: the audit outlives the users, contacts and imports it mentions.
+                "CREATE TABLE IF NOT EXISTS " + table("portal_mapping_audit") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "changed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "changed_by UUID NOT NULL, "
+                        + "application_id VARCHAR(255) NOT NULL, "
+                        + "operation VARCHAR(10) NOT NULL CHECK (operation IN ('CREATE', 'UPDATE', 'DELETE')), "
+                        + "contact_id UUID NOT NULL, "
+                        + "before_value VARCHAR, "
+                        + "after_value VARCHAR, "
+                        + "CHECK (operation = 'CREATE' OR before_value IS NOT NULL), "
+                        + "CHECK (operation = 'DELETE' OR after_value IS NOT NULL))",
+                "CREATE TABLE IF NOT EXISTS " + table("security_version") + " ("
+                        + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
+                        + "version BIGINT NOT NULL)",
+                "INSERT INTO " + table("security_version") + " (singleton, version) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM "
+                        + table("security_version") + ")",
                 "CREATE INDEX IF NOT EXISTS role_assignments_user_idx ON " + table("role_assignments") + " (user_id)",
                 "CREATE INDEX IF NOT EXISTS role_assignments_team_idx ON " + table("role_assignments") + " (team_id)",
-                "CREATE INDEX IF NOT EXISTS team_members_user_idx ON " + table("team_members") + " (user_id)");
+                "CREATE INDEX IF NOT EXISTS team_members_user_idx ON " + table("team_members") + " (user_id)",
+                "CREATE INDEX IF NOT EXISTS portal_mapping_audit_contact_idx ON " + table("portal_mapping_audit") + " (contact_id)");
     }
 
-    /** Creates the schema, tables and indexes that do not exist yet; existing ones are left as they are. */
+    /**
+     * Creates the schema, tables, columns and indexes that do not exist yet, and the version
+     * counter's row; existing ones are left as they are.
+     */
     public void createIfMissing(DataSource dataSource) {
         requireNonNull(dataSource, "dataSource is null");
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {

@@ -8,46 +8,71 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.security.SecurityDocument.PortalMapping;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The security data in the backend database (SPEC 5), shared by all gateway nodes: imported
- * and exported whole, read per user on the request path.
+ * and exported whole, read per user on the request path; the portal mappings are also changed one
+ * at a time through the API, each change audited.
  *
- * <p>Request-path reads are cached (bounded, and expiring after {@link #EXPIRY} as a safety net
- * for changes made by another node or process). {@link #replaceAll} drops every cache of this
- * node as soon as it commits; a change announced by another node is applied with
- * {@link #invalidateAll}.
+ * <p>Request-path reads are cached (bounded, and expiring after {@link #EXPIRY} as a last safety
+ * net). Every change, from any node or process, bumps a version counter in the database in its
+ * own transaction. A change made through this store drops every cache of this node as soon as it
+ * commits; a change made elsewhere (another node, {@code vegateway security import}) is noticed
+ * on the request path, which reads the counter at most once per {@link #VERSION_CHECK_INTERVAL}
+ * and drops every cache when it moved. {@link #invalidateAll} drops them on demand.
  */
 public final class SecurityStore {
     /** How long a cached lookup may be served without asking the database again. */
     public static final Duration EXPIRY = Duration.ofMinutes(5);
+    /** How often, at most, the request path reads the version of the security data. */
+    public static final Duration VERSION_CHECK_INTERVAL = Duration.ofSeconds(1);
     static final long MAXIMUM_ENTRIES = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityStore.class);
 
     private final SecurityDatabase database;
     private final Ticker ticker;
+    private final Clock clock;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     /** Replaced as a whole on invalidation, so that a load still running against old data can only fill a discarded cache. */
     private volatile Caches caches;
+
+    /** Guards the version check, so that one thread reads the counter while the others wait for its outcome. */
+    private final Object versionLock = new Object();
+    /** Whether {@link #knownVersion} was read yet; until then, the next lookup reads it. */
+    private volatile boolean versionKnown;
+    /** The ticker's reading at the last version check. */
+    private volatile long lastVersionCheck;
+    /** The version the caches are at least as new as. Guarded by {@link #versionLock}. */
+    private long knownVersion;
 
     public SecurityStore(DataSource dataSource, String schemaName) {
         this(dataSource, schemaName, Ticker.systemTicker());
     }
 
-    /** With an injected clock, so that tests can let cache entries expire without sleeping. */
+    /** With an injected ticker, so that tests can let cache entries expire and version checks fall due without sleeping. */
     SecurityStore(DataSource dataSource, String schemaName, Ticker ticker) {
+        this(dataSource, schemaName, ticker, Clock.systemUTC());
+    }
+
+    /** With an injected ticker, and the clock that dates audited changes. */
+    SecurityStore(DataSource dataSource, String schemaName, Ticker ticker, Clock clock) {
         this.database = new SecurityDatabase(dataSource, new SecuritySchema(schemaName));
         this.ticker = requireNonNull(ticker, "ticker is null");
+        this.clock = requireNonNull(clock, "clock is null");
         this.caches = new Caches();
     }
 
@@ -62,11 +87,85 @@ public final class SecurityStore {
     /** As {@link #replaceAll(SecurityDocument)}, running {@code beforeCommit} inside the transaction (tests force failures with it). */
     void replaceAll(SecurityDocument document, SecurityDatabase.SqlStep beforeCommit) {
         requireNonNull(document, "document is null");
-        database.replaceAll(document, beforeCommit);
+        long version = database.replaceAll(document, beforeCommit);
         LOG.info("Security data replaced: {} business units, {} roles, {} users, {} teams, {} applications, {} portal mappings",
                 document.businessUnits().size(), document.roles().size(), document.users().size(), document.teams().size(),
                 document.applications().size(), document.portal().mappings().size());
-        invalidateAll();
+        changed(version);
+    }
+
+    // ---- the portal mapping table through the API (read from the database, never from the caches)
+
+    /** Every portal mapping, in the order of the import and then of creation. */
+    public List<StoredPortalMapping> storedPortalMappings() {
+        return database.storedPortalMappings();
+    }
+
+    public Optional<StoredPortalMapping> storedPortalMapping(UUID contactId) {
+        return database.storedPortalMapping(requireNonNull(contactId, "contactId is null"));
+    }
+
+    /**
+     * Maps a new portal contact, in one transaction with its audit row, and drops the caches of
+     * this node. The company is stored in lower case.
+     *
+     * @throws GatewayException {@link ErrorCode#DUPLICATE_RECORD} if the contact is mapped already;
+     *     {@link ErrorCode#VALIDATION} naming the property if the user is not a person holding
+     *     CDSVirtualEntityAuthorizedPortalUser and neither administrator role, or the company is unknown
+     */
+    public StoredPortalMapping createPortalMapping(PortalMapping mapping, ChangeAuthor author) {
+        requireNonNull(mapping, "mapping is null");
+        requireNonNull(author, "author is null");
+        SecurityDatabase.Written<StoredPortalMapping> written = database.createPortalMapping(mapping, author, now());
+        LOG.info("Portal contact {} mapped to user {} (company {}) by {} ({}) through application {}", mapping.contactId(),
+                mapping.user(), mapping.company().orElse("any"), author.userName(), author.userId(), author.applicationId());
+        changed(written.version());
+        return written.value();
+    }
+
+    /**
+     * Changes the mapping of a portal contact to what {@code change} makes of the stored one (it
+     * runs inside the transaction, so concurrent changes of different properties both hold), in
+     * one transaction with its audit row, and drops the caches of this node.
+     *
+     * @throws GatewayException {@link ErrorCode#RECORD_NOT_FOUND} if the contact is not mapped;
+     *     {@link ErrorCode#VALIDATION} as for {@link #createPortalMapping}
+     */
+    public StoredPortalMapping updatePortalMapping(UUID contactId, UnaryOperator<PortalMapping> change, ChangeAuthor author) {
+        requireNonNull(contactId, "contactId is null");
+        requireNonNull(change, "change is null");
+        requireNonNull(author, "author is null");
+        SecurityDatabase.Written<StoredPortalMapping> written = database.updatePortalMapping(contactId, change, author, now());
+        PortalMapping mapping = written.value().mapping();
+        LOG.info("Portal contact {} mapping changed to user {} (company {}) by {} ({}) through application {}", contactId,
+                mapping.user(), mapping.company().orElse("any"), author.userName(), author.userId(), author.applicationId());
+        changed(written.version());
+        return written.value();
+    }
+
+    /**
+     * Removes the mapping of a portal contact, in one transaction with its audit row, and drops the
+     * caches of this node: the contact's next request is refused.
+     *
+     * @throws GatewayException {@link ErrorCode#RECORD_NOT_FOUND} if the contact is not mapped
+     */
+    public void deletePortalMapping(UUID contactId, ChangeAuthor author) {
+        requireNonNull(contactId, "contactId is null");
+        requireNonNull(author, "author is null");
+        SecurityDatabase.Written<PortalMapping> written = database.deletePortalMapping(contactId, author, now());
+        LOG.info("Portal contact {} unmapped by {} ({}) through application {}", contactId, author.userName(), author.userId(),
+                author.applicationId());
+        changed(written.version());
+    }
+
+    /** Every change made to the portal mappings through the API, oldest first. */
+    public List<PortalMappingAuditEntry> portalMappingAudit() {
+        return database.portalMappingAudit();
+    }
+
+    private OffsetDateTime now() {
+        // PostgreSQL keeps microseconds; so does the audit, on every backend alike.
+        return OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** All security data, in the order it was imported. */
@@ -75,21 +174,25 @@ public final class SecurityStore {
     }
 
     public Optional<ApplicationUser> application(String appId) {
+        checkVersion();
         return caches.applications.get(requireNonNull(appId, "appId is null"));
     }
 
     /** The user whose id ({@code MSCRMCallerID}) this is: person, stub or application user. */
     public Optional<BackendUser> userById(UUID id) {
+        checkVersion();
         return caches.usersById.get(requireNonNull(id, "id is null"));
     }
 
     /** The user whose Entra object id ({@code CallerObjectId}) this is. */
     public Optional<BackendUser> userByEntraObjectId(UUID entraObjectId) {
+        checkVersion();
         return caches.usersByEntraObjectId.get(requireNonNull(entraObjectId, "entraObjectId is null"));
     }
 
     /** The mapping of a portal contact: the user it runs as and the company it is restricted to, if any. */
     public Optional<PortalMapping> portalMapping(UUID contactId) {
+        checkVersion();
         return caches.portalMappings.get(requireNonNull(contactId, "contactId is null"));
     }
 
@@ -98,6 +201,7 @@ public final class SecurityStore {
     }
 
     public Optional<UUID> anonymousPortalUser() {
+        checkVersion();
         return caches.anonymousPortalUser.get(Boolean.TRUE);
     }
 
@@ -107,8 +211,51 @@ public final class SecurityStore {
      * @throws GatewayException {@link ErrorCode#CALLER_NOT_ALLOWED} if there is no such user
      */
     public EffectivePermissions permissionsOf(UUID userId) {
+        checkVersion();
         return caches.permissions.get(requireNonNull(userId, "userId is null"))
                 .orElseThrow(() -> GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "no backend user with id %s", userId));
+    }
+
+    /**
+     * Reads the version of the security data if it was not read for
+     * {@link #VERSION_CHECK_INTERVAL}, and drops every cache when another node or process changed
+     * the data since. One thread reads; the others wait for its outcome, so no lookup after the
+     * check fell due is served from caches the check would drop.
+     *
+     * @throws GatewayException if the version cannot be read; the next lookup after the interval tries again
+     */
+    private void checkVersion() {
+        if (versionKnown && ticker.read() - lastVersionCheck < VERSION_CHECK_INTERVAL.toNanos()) {
+            return;
+        }
+        synchronized (versionLock) {
+            long now = ticker.read();
+            if (versionKnown && now - lastVersionCheck < VERSION_CHECK_INTERVAL.toNanos()) {
+                return;
+            }
+            lastVersionCheck = now;
+            long version = database.version();
+            boolean changedElsewhere = versionKnown && version != knownVersion;
+            knownVersion = version;
+            versionKnown = true;
+            if (changedElsewhere) {
+                LOG.info("The security data changed elsewhere (version {}); dropping the security caches of this node", version);
+                invalidateAll();
+            }
+        }
+    }
+
+    /** After this store committed {@code version}: that version is known, and every cache is dropped. */
+    private void changed(long version) {
+        synchronized (versionLock) {
+            // Versions only grow, and every cache is dropped below, after the commit of this version and of any before it.
+            if (!versionKnown || version > knownVersion) {
+                knownVersion = version;
+            }
+            versionKnown = true;
+            lastVersionCheck = ticker.read();
+        }
+        invalidateAll();
     }
 
     /**
@@ -128,7 +275,10 @@ public final class SecurityStore {
         }
     }
 
-    /** {@code listener} runs after every {@link #replaceAll} and {@link #invalidateAll} of this store. */
+    /**
+     * {@code listener} runs after every change made through this store, every {@link #invalidateAll},
+     * and every change made elsewhere that a version check noticed.
+     */
     public void addChangeListener(Runnable listener) {
         listeners.add(requireNonNull(listener, "listener is null"));
     }

@@ -27,7 +27,7 @@ class SecurityDocumentValidationTest {
                     privileges:
                       - { entity: mserp_custcustomerv3entity, reed: Global }
                     rowFilters:
-                      - { entity: mserp_custcustomerv3entity, filter: "x eq 1", where: y }
+                      - { entity: mserp_custcustomerv3entity, filter: "mserp_name eq 'x'", where: y }
                     fieldSecurity:
                       - { entity: mserp_custcustomerv3entity, field: mserp_name, write: false }
                 users:
@@ -224,8 +224,7 @@ class SecurityDocumentValidationTest {
                   - { id: 6f1c2c4e-0000-4000-8000-000000000003, name: Tess, businessUnit: Root, roles: [CDSVirtualEntityAuthorizedPortalUser] }
                   - { id: 6f1c2c4e-0000-4000-8000-000000000004, name: Lacky, businessUnit: Root }
                   - { id: 6f1c2c4e-0000-4000-8000-000000000005, name: Polly, businessUnit: Root, roles: [CDSVirtualEntityAuthorizedPortalUser] }
-                teams:
-                  - { name: Security team, businessUnit: Root, roles: [Security administrator], members: [6f1c2c4e-0000-4000-8000-000000000003] }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000006, name: Adele, businessUnit: Root, roles: [System administrator] }
                 portal:
                   anonymousUser: 6f1c2c4e-0000-4000-8000-000000000002
                   mappings:
@@ -234,20 +233,50 @@ class SecurityDocumentValidationTest {
                     - { contactId: 7c000000-0000-4000-8000-000000000003, user: 6f1c2c4e-0000-4000-8000-000000000004 }
                     - { contactId: 7c000000-0000-4000-8000-000000000004, user: 6f1c2c4e-0000-4000-8000-000000000005 }
                     - { contactId: 7c000000-0000-4000-8000-000000000004, user: 6f1c2c4e-0000-4000-8000-000000000005 }
+                    - { contactId: 7c000000-0000-4000-8000-000000000005, user: 6f1c2c4e-0000-4000-8000-000000000006 }
                 """);
+        // An administrator role is a warning only (see portalUserHoldingAnAdministratorRoleIsAWarning);
+        // lacking the portal role is still an error, also for an administrator.
         assertThat(problems).containsExactly(
-                problem(11, "portal.anonymousUser", "the anonymous portal user is Sam (6f1c2c4e-0000-4000-8000-000000000002), "
-                        + "who holds System administrator, which a portal user may not hold"),
-                problem(13, "portal.mappings[0].user", "portal contact 7c000000-0000-4000-8000-000000000001 maps to Stubby "
+                problem(12, "portal.mappings[0].user", "portal contact 7c000000-0000-4000-8000-000000000001 maps to Stubby "
                         + "(6f1c2c4e-0000-4000-8000-000000000001), a stub user; portal users must be person users"),
-                problem(14, "portal.mappings[1].user", "portal contact 7c000000-0000-4000-8000-000000000002 maps to Tess "
-                        + "(6f1c2c4e-0000-4000-8000-000000000003), who holds Security administrator through team Security team, "
-                        + "which a portal user may not hold"),
-                problem(15, "portal.mappings[2].user", "portal contact 7c000000-0000-4000-8000-000000000003 maps to Lacky "
+                problem(14, "portal.mappings[2].user", "portal contact 7c000000-0000-4000-8000-000000000003 maps to Lacky "
                         + "(6f1c2c4e-0000-4000-8000-000000000004), who lacks the CDSVirtualEntityAuthorizedPortalUser role, "
                         + "which every portal user needs"),
-                problem(17, "portal.mappings[4].contactId",
-                        "duplicate portal contact '7c000000-0000-4000-8000-000000000004' (first on line 16)"));
+                problem(16, "portal.mappings[4].contactId",
+                        "duplicate portal contact '7c000000-0000-4000-8000-000000000004' (first on line 15)"),
+                problem(17, "portal.mappings[5].user", "portal contact 7c000000-0000-4000-8000-000000000005 maps to Adele "
+                        + "(6f1c2c4e-0000-4000-8000-000000000006), who lacks the CDSVirtualEntityAuthorizedPortalUser role, "
+                        + "which every portal user needs"));
+    }
+
+    @Test
+    void portalUserHoldingAnAdministratorRoleIsAWarning() {
+        SecurityDocument.Parsed parsed = SecurityDocument.parseWithWarnings(SOURCE, """
+                businessUnits: [{ name: Root }]
+                users:
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000002, name: Sam, businessUnit: Root, roles: [System administrator, CDSVirtualEntityAuthorizedPortalUser] }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000003, name: Tess, businessUnit: Root, roles: [CDSVirtualEntityAuthorizedPortalUser] }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000005, name: Polly, businessUnit: Root, roles: [CDSVirtualEntityAuthorizedPortalUser] }
+                teams:
+                  - { name: Security team, businessUnit: Root, roles: [Security administrator], members: [6f1c2c4e-0000-4000-8000-000000000003] }
+                portal:
+                  anonymousUser: 6f1c2c4e-0000-4000-8000-000000000002
+                  mappings:
+                    - { contactId: 7c000000-0000-4000-8000-000000000002, user: 6f1c2c4e-0000-4000-8000-000000000003 }
+                    - { contactId: 7c000000-0000-4000-8000-000000000004, user: 6f1c2c4e-0000-4000-8000-000000000005 }
+                """, Optional.of(SecurityFixtures.catalog()));
+        assertThat(parsed.warnings()).containsExactly(
+                problem(9, "portal.anonymousUser", "the anonymous portal user is Sam (6f1c2c4e-0000-4000-8000-000000000002), "
+                        + "who holds System administrator, which a portal user may not hold: the gateway refuses this portal user with 403"),
+                problem(11, "portal.mappings[0].user", "portal contact 7c000000-0000-4000-8000-000000000002 maps to Tess "
+                        + "(6f1c2c4e-0000-4000-8000-000000000003), who holds Security administrator through team Security team, "
+                        + "which a portal user may not hold: the gateway refuses this portal user with 403"));
+        // The mappings are kept: the run-time check (CallerResolver) refuses them.
+        assertThat(parsed.document().portal().anonymousUser()).hasValueSatisfying(id -> assertThat(id.toString()).endsWith("000000000002"));
+        assertThat(parsed.document().portal().mappings()).hasSize(2);
+        assertThat(SecurityDocument.parse(SOURCE, parsed.document().toYaml(), Optional.of(SecurityFixtures.catalog()))).isEqualTo(parsed.document());
+        assertThat(SecurityDocument.parseWithWarnings(SecurityFixtures.validFile(), Optional.of(SecurityFixtures.catalog())).warnings()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,25 @@ class SecuritySchemaTest {
         SecuritySchema schema = SecuritySchema.defaultSchema();
         schema.createIfMissing(dataSource);
         schema.createIfMissing(dataSource);
-        assertThat(tables(dataSource, "vegateway_security")).containsExactlyInAnyOrderElementsOf(SecuritySchema.TABLES);
+        assertThat(tables(dataSource, "vegateway_security")).containsExactlyInAnyOrderElementsOf(allTables());
+        assertThat(versionRows(dataSource, "vegateway_security")).containsExactly(0L);
+    }
+
+    @Test
+    void addsTheModificationColumnsToAPortalMappingTableFromBeforeTheyExisted() throws SQLException {
+        DataSource dataSource = SecurityFixtures.newDatabase();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA \"vegateway_security\"");
+            statement.execute("CREATE TABLE \"vegateway_security\".portal_mappings (contact_id UUID NOT NULL PRIMARY KEY,"
+                    + " user_id UUID NOT NULL, company_code VARCHAR(255), sort_order INTEGER NOT NULL)");
+        }
+        SecuritySchema.defaultSchema().createIfMissing(dataSource);
+        SecurityStore store = new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME);
+        store.replaceAll(SecurityFixtures.validDocument());
+        assertThat(store.storedPortalMappings()).hasSize(2).allSatisfy(stored -> {
+            assertThat(stored.modifiedOn()).isEmpty();
+            assertThat(stored.modifiedBy()).isEmpty();
+        });
     }
 
     @Test
@@ -33,7 +52,7 @@ class SecuritySchemaTest {
         DataSource dataSource = SecurityFixtures.newDatabase();
         SecuritySchema.defaultSchema().createIfMissing(dataSource);
         new SecuritySchema("Tenant_B").createIfMissing(dataSource);
-        assertThat(tables(dataSource, "Tenant_B")).containsExactlyInAnyOrderElementsOf(SecuritySchema.TABLES);
+        assertThat(tables(dataSource, "Tenant_B")).containsExactlyInAnyOrderElementsOf(allTables());
         assertThat(indexes(dataSource, "Tenant_B")).contains("role_assignments_user_idx", "team_members_user_idx");
         assertThat(indexes(dataSource, "vegateway_security")).contains("role_assignments_user_idx", "team_members_user_idx");
 
@@ -61,7 +80,11 @@ class SecuritySchemaTest {
                     "AUTO_INCREMENT|IDENTITY|SERIAL|\\bTEXT\\b|CLOB|BLOB|TINYINT|DATETIME|JSON|ENGINE|ON CONFLICT|MERGE|CASCADE|DEFERRABLE|`");
             List<String> columnTypes = columnTypes(statement);
             assertThat(columnTypes.isEmpty()).as(statement).isEqualTo(!statement.startsWith("CREATE TABLE"));
-            assertThat(columnTypes).as(statement).allMatch(type -> List.of("UUID", "VARCHAR", "BOOLEAN", "INTEGER").contains(type));
+            assertThat(columnTypes).as(statement)
+                    .allMatch(type -> List.of("UUID", "VARCHAR", "BOOLEAN", "INTEGER", "BIGINT", "TIMESTAMP").contains(type));
+            if (upper.contains("TIMESTAMP")) {
+                assertThat(upper).as(statement).doesNotContainPattern("TIMESTAMP(?! WITH TIME ZONE)");
+            }
         }
     }
 
@@ -73,6 +96,23 @@ class SecuritySchemaTest {
                     .hasMessageStartingWith("security schema name must be a letter or underscore");
         }
         assertThat(new SecuritySchema("_" + "a".repeat(62)).name()).hasSize(63);
+    }
+
+    private static List<String> allTables() {
+        List<String> all = new ArrayList<>(SecuritySchema.TABLES);
+        all.addAll(SecuritySchema.KEPT_TABLES);
+        return all;
+    }
+
+    private static List<Long> versionRows(DataSource dataSource, String schema) throws SQLException {
+        List<Long> versions = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT version FROM \"" + schema + "\".security_version")) {
+            while (rows.next()) {
+                versions.add(rows.getLong(1));
+            }
+        }
+        return versions;
     }
 
     /** The type of every column a CREATE TABLE statement defines (constraints skipped). */

@@ -39,7 +39,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (loaded.security().file().isPresent()) {
             try {
-                SecurityDocument.parse(loaded.security().file().get(), catalog);
+                SecurityDocument.parseWithWarnings(loaded.security().file().get(), catalog).warnings()
+                        .forEach(warning -> System.err.println("warning: " + warning));
             } catch (ProblemsException e) {
                 problems.addAll(e.problems());
             }

@@ -147,34 +147,61 @@ final class DemoCommand implements Callable<Integer> {
         Curl asPortal = new Curl(folder, root, issuer.mint(portal, Duration.ofHours(8), Map.of()));
         String customers = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name,mserp_dataareaid&$top=3";
         String oneCustomer = "mserp_custcustomerv3entities?$top=1";
+        String countedCustomers = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_dataareaid,mserp_owningbusinessunit&$count=true&$top=3";
+        String customersOutsideUsmf = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_dataareaid,mserp_ownerid"
+                + "&$filter=mserp_dataareaid%20ne%20%27usmf%27&$count=true&$top=3";
+        String vendors = "mserp_vendvendorv2entities?$select=mserp_vendoraccountnumber,mserp_dataareaid,mserp_vendorgroupid&$count=true&$top=5";
         String queryExpression = "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_name\"]},"
                 + "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
                 + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
         List<String[]> lines = List.of(
-                example("Alice Sales (sales manager, reads everything sales): 3 customers",
-                        asDataverse.get("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), customers)),
-                example("Bob Clerk (sales clerk): vendors are not his → 403 0x80040220",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.BOB_SALES_CLERK.id(), "mserp_vendvendorv2entities?$top=3")),
-                example("Carol Payables (AP clerk): vendors of DEMF, first 3",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.CAROL_AP_CLERK.id(),
-                                "mserp_vendvendorv2entities?$filter=mserp_dataareaid%20eq%20%27demf%27&$top=3&$count=true")),
-                example("Dave Teamwork (role only through the AP team): vendors",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.DAVE_TEAM_MEMBER.id(), "mserp_vendvendorv2entities?$select=mserp_vendoraccountnumber&$top=2")),
-                example("Sam Admin (System administrator): number of sales orders",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), "mserp_salesorderheaderv2entities/$count")),
+                example("Alice Sales (organisation-wide sales manager, Global): customers of every company; compare @odata.count below",
+                        asDataverse.get("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), countedCustomers)),
                 example("Alice again, QueryExpression: USMF customers whose name begins with 'C'",
                         asDataverse.post("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), "RetrieveMultiple", queryExpression)),
+                example("Bob Clerk (sales clerk for usmf only, Local depth): usmf customers of his unit Contoso US",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.BOB_SALES_CLERK.id(), countedCustomers)),
+                example("Bob Clerk: vendors are not his → 403 0x80040220",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.BOB_SALES_CLERK.id(), "mserp_vendvendorv2entities?$top=3")),
+                example("Carol Payables (AP clerk for demf, row filter: vendor groups 10 and 40): her vendors",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.CAROL_AP_CLERK.id(), vendors)),
+                example("Vince Vendors (two row-filtered roles, OR): demf vendors of groups 10 and 40, or any vendor of his group 30",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.VINCE_VENDORS.id(), vendors)),
+                example("Dave Teamwork (role only through the Purchasing team): every vendor",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.DAVE_TEAM_MEMBER.id(), vendors)),
+                example("Bea Basic (Contoso Europe, depth Basic): only the customers she owns",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.BEA_BASIC.id(), countedCustomers)),
+                example("Leo Local (Contoso Europe, depth Local): customers of Contoso Europe",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.LEO_LOCAL.id(), countedCustomers)),
+                example("Dee Deep (Contoso Europe, depth Deep): customers of Contoso Europe, Germany and UK",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.DEE_DEEP.id(), countedCustomers)),
+                example("Gil Global (Contoso Europe, depth Global): every customer",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.GIL_GLOBAL.id(), countedCustomers)),
+                example("Fiona Fieldsec (field security): customers, but every credit limit is null",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.FIONA_FIELD_SECURITY.id(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditlimit&$top=3")),
+                example("Fiona Fieldsec: sorting by the hidden credit limit → 403 0x80040220",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.FIONA_FIELD_SECURITY.id(),
+                                "mserp_custcustomerv3entities?$orderby=mserp_creditlimit%20desc&$top=3")),
+                example("Mia Mixed (Sales manager for usmf + unrestricted Basic): outside usmf, only the customers she owns",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.MIA_MIXED.id(), customersOutsideUsmf)),
+                example("Cora Companies (Sales manager for usmf + Basic for demf): outside usmf, only her own demf customers, no gbsi",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.CORA_COMPANIES.id(), customersOutsideUsmf)),
+                example("Sam Admin (System administrator): number of sales orders",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), "mserp_salesorderheaderv2entities/$count")),
+                example("Sid Secadmin (Security administrator only: manages security data, reads no business data) → 403 0x80040220",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.SID_SECURITY_ADMINISTRATOR.id(), oneCustomer)),
                 example("Dora Disabled (disabled user) → 403", asDataverse.get("MSCRMCallerID", DemoIdentities.DORA_DISABLED.id(), oneCustomer)),
                 example("Adam Administrative (access mode Administrative) → 403",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.ADAM_ADMINISTRATIVE.id(), oneCustomer)),
                 example("Nora Norole (no security role) → 403", asDataverse.get("MSCRMCallerID", DemoIdentities.NORA_NO_ROLE.id(), oneCustomer)),
                 example("The Dataverse application without a caller: the catalog only",
                         asDataverse.get(null, null, "mserp_financeandoperationsentities?$select=mserp_entitysetname,mserp_physicalname")),
-                example("Paula Portal (portal contact mapped to a customer user): customers",
+                example("Paula Portal (portal contact mapped to a customer user, in usmf): usmf customers only",
                         asPortal.get("X-Portal-Contact-Id", DemoIdentities.PAULA_CONTACT.id(), customers)),
-                example("Anonymous portal visitor: released products only",
-                        asPortal.get(null, null, "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname&$top=3")),
-                example("Mallory (portal contact whose user would hold System administrator; not mapped) → 403",
+                example("Anonymous portal visitor: released products only (row filter mserp_isreleased eq true)",
+                        asPortal.get(null, null, "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname,mserp_isreleased&$top=3")),
+                example("Mallory (portal contact mapped to a user who wrongly holds System administrator) → 403 0x8ff00032",
                         asPortal.get("X-Portal-Contact-Id", DemoIdentities.MALLORY_CONTACT.id(), customers)));
         out.println();
         out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort() + "/health/ready)");

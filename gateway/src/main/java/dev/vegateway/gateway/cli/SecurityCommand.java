@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {SecurityCommand.Import.class, SecurityCommand.Export.class})
 final class SecurityCommand {
 
-    @Command(name = "import", description = "Validate FILE against the catalog and replace all security data with it, in one transaction.")
+    @Command(name = "import", description = "Validate FILE against the catalog and replace all security data with it, in one transaction; warnings (data the gateway refuses at run time) are printed, not fatal.")
     static final class Import implements Callable<Integer> {
         @Parameters(index = "0", description = "The security YAML file.")
         Path file;
@@ -31,7 +31,9 @@ final class SecurityCommand {
         @Override
         public Integer call() {
             GatewayConfig loaded = Configs.load(Optional.ofNullable(config));
-            SecurityDocument document = SecurityDocument.parse(file, Optional.of(CatalogLoader.load(loaded.catalog().file())));
+            SecurityDocument.Parsed parsed = SecurityDocument.parseWithWarnings(file, Optional.of(CatalogLoader.load(loaded.catalog().file())));
+            parsed.warnings().forEach(warning -> System.err.println("warning: " + warning));
+            SecurityDocument document = parsed.document();
             try (HikariDataSource dataSource = Backends.dataSource(loaded.backend())) {
                 SecuritySchema schema = new SecuritySchema(loaded.backend().securitySchema());
                 schema.createIfMissing(dataSource);

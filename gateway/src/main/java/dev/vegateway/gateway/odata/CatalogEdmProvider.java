@@ -25,8 +25,9 @@ import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
 
 /**
  * The EDM generated from the catalog: one entity type and set per visible entity, one enum type
- * per option set, plus the built-in catalog entity set. Names are the catalog's logical names
- * in the configured namespace (Microsoft.Dynamics.CRM by default, as Dataverse clients expect).
+ * per option set, plus the built-in catalog entity set and the portal mapping sets. Names are the
+ * catalog's logical names in the configured namespace (Microsoft.Dynamics.CRM by default, as
+ * Dataverse clients expect).
  */
 final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     static final String CONTAINER = "System";
@@ -49,6 +50,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
             }
         }
         entities.add(CatalogEntitySet.DEFINITION);
+        entities.addAll(PortalMappingEntitySets.ALL);
         return entities;
     }
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vegateway.config.GatewayConfig.BackendKind;
+import dev.vegateway.gateway.demo.DemoIdentities;
 import dev.vegateway.gateway.it.TestBackend;
 import dev.vegateway.gateway.it.TestGateway;
 import java.io.ByteArrayOutputStream;
@@ -102,7 +103,10 @@ class CliIT {
 
         Run imported = run("security", "import", exported.toString(), "--config", config.toString());
         assertThat(imported.exitCode()).as(imported.err()).isZero();
-        assertThat(imported.out()).contains("Imported").contains("13 users");
+        assertThat(imported.out()).contains("Imported").contains(DemoIdentities.USERS.size() + " users");
+        // The demo maps a portal contact to a System administrator on purpose: a warning, not an error.
+        assertThat(imported.err()).contains("warning: ").contains("portal.mappings[").contains("Mallory Portaladmin")
+                .contains("System administrator");
     }
 
     @Test

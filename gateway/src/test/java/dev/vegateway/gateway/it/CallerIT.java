@@ -125,7 +125,9 @@ abstract class CallerIT {
         Response response = assertOk(gateway.as(DemoIdentities.BOB_SALES_CLERK.id()).get(CUSTOMERS + "?$select=mserp_dataareaid"));
         List<String> companies = response.jsonPath().getList("value.mserp_dataareaid");
         assertThat(companies).isNotEmpty().containsOnly("usmf");
-        assertThat(companies).hasSize(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = ?", "usmf"));
+        // His role reads customers at depth Local: those of his business unit only.
+        assertThat(companies).hasSize(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = ? AND business_unit_id = ?",
+                "usmf", DemoIdentities.BOB_SALES_CLERK.businessUnit().id()));
     }
 
     @Test
@@ -190,14 +192,16 @@ abstract class CallerIT {
     void unmappedPortalContact() {
         UUID contact = UUID.randomUUID();
         assertThat(assertError(gateway.portal(contact).get(PRODUCTS), 403, CALLER_NOT_ALLOWED)).contains(contact.toString()).contains("not mapped");
-        // Mallory's mapping to a System administrator is rejected by validation, so her contact is unmapped too.
-        assertError(gateway.portal(DemoIdentities.MALLORY_CONTACT.id()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED);
+        // Mallory's contact is mapped, but to a user holding System administrator: refused at run time.
+        assertThat(assertError(gateway.portal(DemoIdentities.MALLORY_CONTACT.id()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+                .contains("System administrator").doesNotContain("not mapped");
     }
 
     @Test
     void anonymousPortalVisitor() throws Exception {
         Response products = assertOk(gateway.portal(null).get(PRODUCTS));
-        assertThat(products.jsonPath().getList("value")).hasSize(count("SELECT COUNT(*) FROM erp.released_product"));
+        // Role "Anonymous visitor" filters products to released ones.
+        assertThat(products.jsonPath().getList("value")).hasSize(count("SELECT COUNT(*) FROM erp.released_product WHERE is_released = ?", true));
         String message = assertError(gateway.portal(null).get(CUSTOMERS), 403, MISSING_PRIVILEGE);
         assertThat(message).contains(DemoIdentities.ANONYMOUS_PORTAL.name()).contains("mserp_custcustomerv3entity");
     }

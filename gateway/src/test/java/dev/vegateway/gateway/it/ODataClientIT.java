@@ -125,7 +125,8 @@ class ODataClientIT {
             assertThat(visible).hasSize(7);
             assertThat(container.getEntitySets()).extracting(EdmEntitySet::getName)
                     .containsExactlyInAnyOrderElementsOf(Stream.concat(visible.stream().map(EntityDefinition::entitySetName),
-                            Stream.of("mserp_financeandoperationsentities")).toList());
+                            Stream.of("mserp_financeandoperationsentities", "msdyn_externalportalusermappings",
+                                    "msdyn_externalportalusermappingaudits")).toList());
 
             for (EntityDefinition entity : visible) {
                 EdmEntitySet set = container.getEntitySet(entity.entitySetName());

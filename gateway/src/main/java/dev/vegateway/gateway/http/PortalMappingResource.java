@@ -1,0 +1,449 @@
+package dev.vegateway.gateway.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vegateway.adapter.error.AccessDenied;
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.security.Caller;
+import dev.vegateway.adapter.security.ChangeAuthor;
+import dev.vegateway.adapter.security.EffectivePermissions;
+import dev.vegateway.adapter.security.PortalMappingNames;
+import dev.vegateway.adapter.security.SecurityDocument.PortalMapping;
+import dev.vegateway.adapter.security.SecurityStore;
+import dev.vegateway.adapter.security.StoredPortalMapping;
+import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.FieldDefinition;
+import dev.vegateway.gateway.odata.ODataFrontEnd;
+import dev.vegateway.gateway.odata.ODataRequest;
+import dev.vegateway.gateway.odata.PortalMappingEntitySets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+/**
+ * Serves the portal mapping table and its audit (SPEC 5, {@link PortalMappingEntitySets}) from
+ * the {@link SecurityStore}, never through the SQL planner. Only callers holding System
+ * administrator or Security administrator may read or change them; anybody else is refused with
+ * 403 naming the entity. Mappings support GET (collection with $select, $filter, $orderby, $top,
+ * $skip, $count; by key; /$count), POST, PATCH and DELETE; every change is validated and written
+ * by the store in one transaction with its audit row, and drops the security caches of this node
+ * at once. The audit is read-only (405 for any change).
+ */
+final class PortalMappingResource {
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final ObjectMapper JSON_READER = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String JSON_CONTENT_TYPE = "application/json; odata.metadata=minimal; charset=utf-8";
+    private static final EntityDefinition MAPPINGS = PortalMappingEntitySets.MAPPINGS;
+    private static final Set<String> WRITABLE = Set.of(PortalMappingNames.ID, PortalMappingNames.CONTACT_ID, PortalMappingNames.USER_ID,
+            PortalMappingNames.COMPANY);
+
+    /** Reads the request body when a write needs it (after the caller was authorized). */
+    @FunctionalInterface
+    interface Body {
+        byte[] read() throws IOException;
+    }
+
+    private final SecurityStore store;
+    private final Catalog catalog;
+    private final ODataFrontEnd odata;
+
+    PortalMappingResource(SecurityStore store, Catalog catalog, ODataFrontEnd odata) {
+        this.store = requireNonNull(store, "store is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.odata = requireNonNull(odata, "odata is null");
+    }
+
+    // ---- reads
+
+    void readCollection(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.ReadCollection read, String context,
+            GatewayHandler handler) throws IOException {
+        administrator(caller, read.entity(), "Read");
+        Query query = read.query();
+        if (query.page().flatMap(Query.Page::continuation).isPresent()) {
+            throw GatewayException.of(ErrorCode.INVALID_SKIP_TOKEN, "Entity set '%s' is never paged; it has no $skiptoken.",
+                    read.entity().entitySetName());
+        }
+        List<Map<String, Object>> matching = InMemoryRows.matching(read.entity(), query, rows(exchange, read.entity()));
+        List<Map<String, Object>> page = matching.stream().skip(query.skip().orElse(0)).limit(query.top().orElse(Integer.MAX_VALUE)).toList();
+        List<FieldDefinition> fields = InMemoryRows.fields(read.entity(), query.columns());
+        byte[] body = write(json -> {
+            json.writeStartObject();
+            json.writeStringField("@odata.context", context);
+            if (query.includeCount()) {
+                json.writeNumberField("@odata.count", matching.size());
+            }
+            json.writeArrayFieldStart("value");
+            for (Map<String, Object> row : page) {
+                json.writeStartObject();
+                writeFields(json, row, fields);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+        exchange.log.rows = page.size();
+        handler.sendBytes(exchange, JSON_CONTENT_TYPE, body);
+    }
+
+    void readEntity(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.ReadEntity read, String context, GatewayHandler handler)
+            throws IOException {
+        administrator(caller, read.entity(), "Read");
+        EntityDefinition entity = read.entity();
+        Map<String, Object> row = rows(exchange, entity).stream().filter(candidate -> read.key().equals(candidate.get(entity.keyField())))
+                .findFirst().orElseThrow(() -> notFound(entity, read.key()));
+        List<FieldDefinition> fields = InMemoryRows.fields(entity, read.select());
+        byte[] body = write(json -> {
+            json.writeStartObject();
+            json.writeStringField("@odata.context", context);
+            writeFields(json, row, fields);
+            json.writeEndObject();
+        });
+        exchange.log.rows = 1;
+        handler.sendBytes(exchange, JSON_CONTENT_TYPE, body);
+    }
+
+    long count(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.CountCollection count) {
+        administrator(caller, count.entity(), "Read");
+        return InMemoryRows.matching(count.entity(), count.query(), rows(exchange, count.entity())).size();
+    }
+
+    private List<Map<String, Object>> rows(GatewayHandler.Exchange exchange, EntityDefinition entity) {
+        long started = System.nanoTime();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (entity == MAPPINGS) {
+            store.storedPortalMappings().forEach(stored -> rows.add(PortalMappingEntitySets.row(stored)));
+        } else {
+            store.portalMappingAudit().forEach(entry -> rows.add(PortalMappingEntitySets.row(entry)));
+        }
+        exchange.timings.databaseNanos += System.nanoTime() - started;
+        return rows;
+    }
+
+    // ---- writes
+
+    /**
+     * Serves a POST, PATCH, PUT or DELETE if {@code path} addresses one of these sets.
+     *
+     * @return false if it addresses anything else, which this resource leaves alone
+     */
+    boolean write(GatewayHandler.Exchange exchange, Caller caller, String method, String path, String serviceRoot, Body body)
+            throws IOException {
+        Optional<ODataRequest> target = target(path);
+        if (target.isEmpty()) {
+            return false;
+        }
+        EntityDefinition entity = entity(target.get());
+        exchange.log.entitySet = entity.entitySetName();
+        if (entity != MAPPINGS) {
+            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Entity set '%s' is read-only: the audit of the portal mappings"
+                    + " cannot be changed.", entity.entitySetName());
+        }
+        if (method.equals("POST") && target.get() instanceof ODataRequest.ReadCollection) {
+            create(exchange, caller, serviceRoot, body);
+        } else if (method.equals("PATCH") && target.get() instanceof ODataRequest.ReadEntity read) {
+            update(exchange, caller, read.key(), serviceRoot, body);
+        } else if (method.equals("DELETE") && target.get() instanceof ODataRequest.ReadEntity read) {
+            delete(exchange, caller, read.key());
+        } else {
+            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed on this path of entity set '%s': create"
+                    + " with POST %s, change with PATCH %s(<contact id>), remove with DELETE %s(<contact id>).",
+                    GatewayHandler.sanitize(method), entity.entitySetName(), entity.entitySetName(), entity.entitySetName(), entity.entitySetName());
+        }
+        return true;
+    }
+
+    /** The parsed path, if it addresses one of these sets. */
+    private Optional<ODataRequest> target(String path) {
+        if (path.equals("/RetrieveMultiple") || path.equals("/$batch")) {
+            return Optional.empty();
+        }
+        ODataRequest parsed;
+        try {
+            parsed = odata.parse(path, null, 1);
+        } catch (GatewayException e) {
+            return Optional.empty();
+        }
+        if (parsed instanceof ODataRequest.ReadCollection || parsed instanceof ODataRequest.ReadEntity
+                || parsed instanceof ODataRequest.CountCollection) {
+            return PortalMappingEntitySets.isPortalMappingSet(entity(parsed)) ? Optional.of(parsed) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static EntityDefinition entity(ODataRequest request) {
+        if (request instanceof ODataRequest.ReadCollection read) {
+            return read.entity();
+        }
+        if (request instanceof ODataRequest.ReadEntity read) {
+            return read.entity();
+        }
+        if (request instanceof ODataRequest.CountCollection count) {
+            return count.entity();
+        }
+        throw new IllegalArgumentException("not an entity set request: " + request);
+    }
+
+    private void create(GatewayHandler.Exchange exchange, Caller caller, String serviceRoot, Body body) throws IOException {
+        exchange.log.operation = "Create";
+        Caller.User user = administrator(caller, MAPPINGS, "Create");
+        Map<String, JsonNode> properties = properties(body.read());
+        Optional<UUID> id = optionalGuid(properties, PortalMappingNames.ID);
+        Optional<UUID> contact = optionalGuid(properties, PortalMappingNames.CONTACT_ID);
+        if (id.isPresent() && contact.isPresent() && !id.equals(contact)) {
+            throw invalid(PortalMappingNames.ID, "the key of a mapping is its contact id, so it must equal '%s' (%s).",
+                    PortalMappingNames.CONTACT_ID, contact.get());
+        }
+        UUID contactId = contact.or(() -> id).orElseThrow(() -> GatewayException.of(ErrorCode.VALIDATION,
+                "'%s' is required: the portal contact to map.", PortalMappingNames.CONTACT_ID));
+        UUID userId = optionalGuid(properties, PortalMappingNames.USER_ID).orElseThrow(() -> GatewayException.of(ErrorCode.VALIDATION,
+                "'%s' is required: the backend user the contact runs as.", PortalMappingNames.USER_ID));
+        Optional<String> company = properties.containsKey(PortalMappingNames.COMPANY) ? company(properties) : Optional.empty();
+
+        long started = System.nanoTime();
+        StoredPortalMapping stored = store.createPortalMapping(new PortalMapping(contactId, userId, company), author(user));
+        exchange.timings.databaseNanos = System.nanoTime() - started;
+        exchange.log.rows = 1;
+        exchange.response.getHeaders().put("OData-EntityId", entityUrl(serviceRoot, contactId));
+        if (prefersRepresentation(exchange.request)) {
+            sendRepresentation(exchange, 201, serviceRoot, stored);
+        } else {
+            noContent(exchange);
+        }
+    }
+
+    private void update(GatewayHandler.Exchange exchange, Caller caller, UUID contactId, String serviceRoot, Body body) throws IOException {
+        exchange.log.operation = "Update";
+        Caller.User user = administrator(caller, MAPPINGS, "Write");
+        refuseConditions(exchange.request);
+        Map<String, JsonNode> properties = properties(body.read());
+        for (String key : List.of(PortalMappingNames.ID, PortalMappingNames.CONTACT_ID)) {
+            Optional<UUID> value = optionalGuid(properties, key);
+            if (value.isPresent() && !value.get().equals(contactId)) {
+                throw invalid(key, "the contact of a mapping cannot change; delete the mapping of %s and create one for %s.",
+                        contactId, value.get());
+            }
+        }
+        Optional<UUID> newUser = optionalGuid(properties, PortalMappingNames.USER_ID);
+        boolean companyGiven = properties.containsKey(PortalMappingNames.COMPANY);
+        Optional<String> newCompany = companyGiven ? company(properties) : Optional.empty();
+        UnaryOperator<PortalMapping> change = current -> new PortalMapping(current.contactId(), newUser.orElse(current.user()),
+                companyGiven ? newCompany : current.company());
+
+        long started = System.nanoTime();
+        StoredPortalMapping stored = store.updatePortalMapping(contactId, change, author(user));
+        exchange.timings.databaseNanos = System.nanoTime() - started;
+        exchange.log.rows = 1;
+        exchange.response.getHeaders().put("OData-EntityId", entityUrl(serviceRoot, contactId));
+        if (prefersRepresentation(exchange.request)) {
+            sendRepresentation(exchange, 200, serviceRoot, stored);
+        } else {
+            noContent(exchange);
+        }
+    }
+
+    private void delete(GatewayHandler.Exchange exchange, Caller caller, UUID contactId) {
+        exchange.log.operation = "Delete";
+        Caller.User user = administrator(caller, MAPPINGS, "Delete");
+        refuseConditions(exchange.request);
+        long started = System.nanoTime();
+        store.deletePortalMapping(contactId, author(user));
+        exchange.timings.databaseNanos = System.nanoTime() - started;
+        exchange.log.rows = 1;
+        noContent(exchange);
+    }
+
+    // ---- authorization
+
+    /** The caller, if it holds System administrator or Security administrator; 403 naming the entity otherwise. */
+    private static Caller.User administrator(Caller caller, EntityDefinition entity, String privilege) {
+        if (!(caller instanceof Caller.User user)) {
+            throw AccessDenied.noCaller();
+        }
+        EffectivePermissions permissions = user.permissions();
+        if (!permissions.isSystemAdministrator() && !permissions.isSecurityAdministrator()) {
+            throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "Principal user '%s' is missing the %s privilege on entity '%s': only"
+                    + " a System administrator or a Security administrator may read or change the portal mappings and their audit.",
+                    permissions.user().name(), privilege, entity.logicalName());
+        }
+        return user;
+    }
+
+    private static ChangeAuthor author(Caller.User user) {
+        return new ChangeAuthor(user.permissions().user().id(), user.permissions().user().name(), user.application().appId());
+    }
+
+    /** Mappings carry no ETag: {@code If-Match: *} (the row must exist) is all a client may ask for. */
+    private static void refuseConditions(Request request) {
+        for (String value : request.getHeaders().getValuesList(HttpHeader.IF_MATCH.asString())) {
+            if (!value.trim().equals("*")) {
+                throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Entity set '%s' has no ETags; send If-Match: * or no If-Match.",
+                        MAPPINGS.entitySetName());
+            }
+        }
+        if (request.getHeaders().get(HttpHeader.IF_NONE_MATCH) != null) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Entity set '%s' does not upsert; create a mapping with POST instead of"
+                    + " If-None-Match.", MAPPINGS.entitySetName());
+        }
+    }
+
+    // ---- the request body
+
+    /** The body's properties: a JSON object of known, writable properties; instance annotations ({@code @odata.type}) are ignored. */
+    private static Map<String, JsonNode> properties(byte[] body) {
+        JsonNode node;
+        try {
+            node = JSON_READER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body is not valid JSON (line %d, column %d).",
+                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(), e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body is not valid JSON.");
+        }
+        if (node == null || !node.isObject()) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body must be a JSON object of %s properties.",
+                    MAPPINGS.logicalName());
+        }
+        Map<String, JsonNode> properties = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (name.startsWith("@")) {
+                continue;
+            }
+            if (!WRITABLE.contains(name)) {
+                if (MAPPINGS.field(name).isPresent()) {
+                    throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is read-only; the gateway sets it.", name);
+                }
+                throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' does not exist on type '%s'; its writable properties are"
+                        + " %s, %s and %s.", GatewayHandler.sanitize(name), MAPPINGS.logicalName(), PortalMappingNames.CONTACT_ID,
+                        PortalMappingNames.USER_ID, PortalMappingNames.COMPANY);
+            }
+            properties.put(name, field.getValue());
+        }
+        return properties;
+    }
+
+    private static Optional<UUID> optionalGuid(Map<String, JsonNode> properties, String name) {
+        JsonNode value = properties.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.isNull()) {
+            throw invalid(name, "it cannot be null.");
+        }
+        if (!value.isTextual() || !GUID.matcher(value.textValue()).matches()) {
+            throw invalid(name, "it must be a GUID such as 00000000-0000-0000-0000-000000000000.");
+        }
+        return Optional.of(UUID.fromString(value.textValue()));
+    }
+
+    /** The company: null for none (the user's roles in every company), or a code of at most four characters. */
+    private static Optional<String> company(Map<String, JsonNode> properties) {
+        JsonNode value = properties.get(PortalMappingNames.COMPANY);
+        if (value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.textValue().isBlank() || value.textValue().length() > PortalMappingNames.COMPANY_MAX_LENGTH
+                || !value.textValue().equals(value.textValue().trim())) {
+            throw invalid(PortalMappingNames.COMPANY, "it must be a company code of 1 to %d characters, or null for every company.",
+                    PortalMappingNames.COMPANY_MAX_LENGTH);
+        }
+        return Optional.of(value.textValue());
+    }
+
+    private static GatewayException invalid(String property, String format, Object... arguments) {
+        return GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
+    }
+
+    // ---- responses
+
+    private static boolean prefersRepresentation(Request request) {
+        for (String value : request.getHeaders().getValuesList("Prefer")) {
+            for (String preference : value.split(",")) {
+                if (preference.trim().toLowerCase(Locale.ROOT).replace(" ", "").equals("return=representation")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void sendRepresentation(GatewayHandler.Exchange exchange, int status, String serviceRoot, StoredPortalMapping stored)
+            throws IOException {
+        Map<String, Object> row = PortalMappingEntitySets.row(stored);
+        byte[] body = write(json -> {
+            json.writeStartObject();
+            json.writeStringField("@odata.context", serviceRoot + "$metadata#" + MAPPINGS.entitySetName() + "/$entity");
+            writeFields(json, row, MAPPINGS.fields());
+            json.writeEndObject();
+        });
+        Response response = exchange.response;
+        response.setStatus(status);
+        exchange.log.status = status;
+        response.getHeaders().put("Preference-Applied", "return=representation");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_CONTENT_TYPE);
+        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16,
+                committing -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
+        exchange.output.write(body, 0, body.length);
+        exchange.output.close();
+    }
+
+    private static void noContent(GatewayHandler.Exchange exchange) {
+        exchange.response.setStatus(204);
+        exchange.log.status = 204;
+        exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
+    }
+
+    private static String entityUrl(String serviceRoot, UUID contactId) {
+        return serviceRoot + MAPPINGS.entitySetName() + "(" + contactId + ")";
+    }
+
+    private static GatewayException notFound(EntityDefinition entity, UUID key) {
+        return GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
+    }
+
+    private interface JsonWriting {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static byte[] write(JsonWriting writing) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            writing.write(json);
+        }
+        return out.toByteArray();
+    }
+
+    private void writeFields(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields) throws IOException {
+        for (FieldDefinition field : fields) {
+            json.writeFieldName(field.logicalName());
+            JsonValues.write(json, catalog, field.type(), row.get(field.logicalName()));
+        }
+    }
+}

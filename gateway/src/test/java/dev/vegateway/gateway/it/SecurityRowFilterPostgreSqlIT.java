@@ -1,0 +1,11 @@
+package dev.vegateway.gateway.it;
+
+import dev.vegateway.config.GatewayConfig.BackendKind;
+
+/** {@link SecurityRowFilterIT} against embedded PostgreSQL. */
+class SecurityRowFilterPostgreSqlIT extends SecurityRowFilterIT {
+    @Override
+    BackendKind kind() {
+        return BackendKind.POSTGRESQL;
+    }
+}
