@@ -64,6 +64,15 @@ public final class QueryPlanner {
         return catalog;
     }
 
+    /**
+     * The row-security condition (relation alias {@code t0}) that {@code scope} grants on the
+     * entity, for the write path: the same per-relation conjunct reads get. 403 naming
+     * {@code privilege} when no role grants it.
+     */
+    public Condition rowScope(EntityDefinition entity, AccessScope scope, String privilege) {
+        return RowScope.of(entity, scope, ROOT_ALIAS, rowFilters, rowFilter -> new Resolver(entity, Set.of()).condition(rowFilter), privilege);
+    }
+
     public QueryPlan plan(Query query, AccessScope scope) {
         EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
                 .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));

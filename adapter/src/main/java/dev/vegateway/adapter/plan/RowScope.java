@@ -34,6 +34,12 @@ final class RowScope {
      *     the server's and may use fields the caller cannot read
      */
     static Condition of(EntityDefinition entity, AccessScope scope, String alias, RowFilterCache rowFilters, UnaryOperator<Condition> resolver) {
+        return of(entity, scope, alias, rowFilters, resolver, "Read");
+    }
+
+    /** @param privilege the privilege the scope grants, named in the 403 when no role grants it */
+    static Condition of(EntityDefinition entity, AccessScope scope, String alias, RowFilterCache rowFilters, UnaryOperator<Condition> resolver,
+            String privilege) {
         if (scope.unrestricted()) {
             return Condition.TRUE;
         }
@@ -65,7 +71,7 @@ final class RowScope {
             alternatives.add(alternative);
         }
         if (!granted) {
-            throw AccessDenied.privilege(scope.userName(), "Read", entity.logicalName());
+            throw AccessDenied.privilege(scope.userName(), privilege, entity.logicalName());
         }
         if (alternatives.isEmpty()) {
             return Condition.FALSE;

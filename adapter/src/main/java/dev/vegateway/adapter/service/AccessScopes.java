@@ -7,12 +7,17 @@ import dev.vegateway.adapter.security.RoleGrant;
 import dev.vegateway.catalog.EntityDefinition;
 import java.util.List;
 
-/** Derives the planner's {@link AccessScope} for reading an entity from a caller's effective permissions. */
+/** Derives the planner's {@link AccessScope} of one privilege on an entity from a caller's effective permissions. */
 public final class AccessScopes {
     private AccessScopes() {}
 
     public static AccessScope read(EffectivePermissions permissions, EntityDefinition entity) {
-        List<AccessScope.Grant> grants = permissions.grants(entity.logicalName(), Privilege.READ).stream().map(AccessScopes::grant).toList();
+        return of(permissions, entity, Privilege.READ);
+    }
+
+    /** The scope of {@code privilege}; field security (unreadable fields) is that of Read whatever the privilege. */
+    public static AccessScope of(EffectivePermissions permissions, EntityDefinition entity, Privilege privilege) {
+        List<AccessScope.Grant> grants = permissions.grants(entity.logicalName(), privilege).stream().map(AccessScopes::grant).toList();
         return new AccessScope(
                 permissions.user().id(),
                 permissions.user().name(),

@@ -52,7 +52,12 @@ public final class PayloadBinder {
                 }
                 values.put(field, null);
             } else {
-                values.put(field, convert(field, value));
+                Object converted = convert(field, value);
+                Optional<String> violation = field.validation().violation(converted);
+                if (violation.isPresent()) {
+                    throw GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' %s.", name, violation.get());
+                }
+                values.put(field, converted);
             }
         }
         return values;

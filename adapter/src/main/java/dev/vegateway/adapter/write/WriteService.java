@@ -64,6 +64,10 @@ public final class WriteService {
         Condition scope = context.scopes().of(WriteContext.Operation.CREATE);
         Map<FieldDefinition, Object> values = binder.bind(entity, payload, field -> clientWritable(entity, field, true));
         UUID key = (UUID) values.getOrDefault(entity.key(), null);
+        if (key == null && entity.keyStrategy().clientMustChooseKey()) {
+            throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is required: entity '%s' takes its key from the client.",
+                    entity.keyField(), entity.logicalName());
+        }
         return insert(entity, key == null ? UUID.randomUUID() : key, values, scope, context);
     }
 
@@ -80,7 +84,7 @@ public final class WriteService {
                     if (preconditions.ifMatch().isPresent()) {
                         throw notFound(entity, key);
                     }
-                    if (exists(connection, entity, key)) {
+                    if (!entity.allowsUpsert() || exists(connection, entity, key)) {
                         throw notFound(entity, key);
                     }
                     Condition createScope = context.scopes().of(WriteContext.Operation.CREATE);
@@ -165,6 +169,12 @@ public final class WriteService {
                     values.put(field, value);
                 }
             });
+            for (FieldDefinition field : entity.fields()) {
+                if (!values.containsKey(field) && field.defaultValue().isPresent()) {
+                    values.put(field, field.defaultValue().get());
+                }
+            }
+            stampCreation(entity, values, context);
             entity.ownerField().flatMap(entity::field).ifPresent(owner -> values.put(owner, context.userId()));
             entity.businessUnitField().flatMap(entity::field).ifPresent(unit -> values.put(unit, context.businessUnit().orElse(null)));
             entity.rowVersionField().flatMap(entity::field).ifPresent(version -> values.put(version, version.type().kind() == dev.vegateway.catalog.FieldType.Kind.INT32 ? (Object) 1 : (Object) 1L));
@@ -192,7 +202,10 @@ public final class WriteService {
     private static boolean clientWritable(EntityDefinition entity, FieldDefinition field, boolean creating) {
         String name = field.logicalName();
         if (name.equals(entity.keyField())) {
-            return creating;
+            return creating && entity.keyStrategy().clientMayChooseKey();
+        }
+        if (entity.stampedFields().contains(name)) {
+            return false;
         }
         if (field.readOnly() || entity.rowVersionField().filter(name::equals).isPresent() || entity.ownerField().filter(name::equals).isPresent()
                 || entity.businessUnitField().filter(name::equals).isPresent()) {
@@ -202,7 +215,14 @@ public final class WriteService {
     }
 
     private void stampModification(EntityDefinition entity, Map<FieldDefinition, Object> changes, WriteContext context) {
-        // Entities that declare modified-by/on fields get them stamped here (catalog support follows).
+        entity.modifiedByField().flatMap(entity::field).ifPresent(field -> changes.put(field, context.userId()));
+        entity.modifiedOnField().flatMap(entity::field).ifPresent(field -> changes.put(field, now()));
+    }
+
+    private void stampCreation(EntityDefinition entity, Map<FieldDefinition, Object> values, WriteContext context) {
+        entity.createdByField().flatMap(entity::field).ifPresent(field -> values.put(field, context.userId()));
+        entity.createdOnField().flatMap(entity::field).ifPresent(field -> values.put(field, now()));
+        stampModification(entity, values, context);
     }
 
     private Optional<Map<FieldDefinition, Object>> lockedRow(Connection connection, EntityDefinition entity, UUID key, Condition scope,

@@ -14,6 +14,8 @@ import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.FieldValidation;
+import dev.vegateway.catalog.KeyStrategy;
 import dev.vegateway.catalog.OptionSet;
 import dev.vegateway.catalog.TableName;
 import java.math.BigDecimal;
@@ -70,7 +72,8 @@ class WriteServiceTest {
         List<FieldDefinition> mapped = fields.stream().map(f -> new FieldDefinition(f.logicalName(), columns.getOrDefault(f.logicalName(), f.logicalName()),
                 f.type(), f.required(), f.readOnly(), Map.of())).toList();
         entity = new EntityDefinition("account", "accounts", new TableName(Optional.of("erp"), "account"), Map.of(), true, mapped, "accountid",
-                Optional.of("company"), Optional.of("ownerid"), Optional.of("unitid"), Optional.of("version"));
+                Optional.of("company"), Optional.of("ownerid"), Optional.of("unitid"), Optional.of("version"), KeyStrategy.GENERATED_OR_CLIENT,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         Catalog catalog = new Catalog(List.of(entity), List.of(new OptionSet("accountstatus",
                 List.of(new OptionSet.Member("Active", 0, Map.of()), new OptionSet.Member("OnHold", 1, Map.of())))));
         AuditLog audit = new AuditLog("vegateway_security");
@@ -169,6 +172,27 @@ class WriteServiceTest {
         assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
         service.create(entity, payload("company", "usmf", "name", "x"), context());
         assertThat(count("SELECT COUNT(*) FROM erp.account")).isEqualTo(1);
+    }
+
+    @Test
+    void defaultsAndValidationRulesOfTheCatalogApply() throws SQLException {
+        FieldDefinition credit = entity.field("credit").orElseThrow();
+        FieldDefinition ruled = new FieldDefinition(credit.logicalName(), credit.column(), credit.type(), false, false, Map.of(),
+                Optional.of(new BigDecimal("100.00")), FieldValidation.range(Optional.of(BigDecimal.ZERO), Optional.of(new BigDecimal("1000"))));
+        List<FieldDefinition> fields = entity.fields().stream().map(field -> field.logicalName().equals("credit") ? ruled : field).toList();
+        EntityDefinition withRules = new EntityDefinition("account", "accounts", entity.table(), Map.of(), true, fields, "accountid",
+                Optional.of("company"), Optional.of("ownerid"), Optional.of("unitid"), Optional.of("version"), KeyStrategy.GENERATED,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+        UUID key = service.create(withRules, payload("company", "usmf", "name", "x"), context()).key();
+        assertThat((BigDecimal) row(key).get("credit")).isEqualByComparingTo("100");
+        assertThatThrownBy(() -> service.create(withRules, payload("company", "usmf", "name", "x", "credit", -1), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage()).contains("'credit'").contains("at least 0"));
+        assertThatThrownBy(() -> service.create(withRules, payload("accountid", UUID.randomUUID().toString(), "company", "usmf", "name", "x"), context()))
+                .as("the key is generated for this entity").isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.getMessage()).contains("'accountid'").contains("read-only"));
+        assertThatThrownBy(() -> service.update(withRules, UUID.randomUUID(), payload("company", "usmf", "name", "x"), Preconditions.none(), context()))
+                .as("no upsert where the gateway generates keys").isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
     }
 
     @Test

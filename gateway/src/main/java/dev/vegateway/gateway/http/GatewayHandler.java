@@ -14,9 +14,11 @@ import dev.vegateway.adapter.queryexpression.QueryExpressionParser;
 import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.adapter.security.CallerRequest;
 import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.AccessScopes;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.service.ReadResult;
+import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.gateway.auth.TokenValidator;
@@ -24,6 +26,7 @@ import dev.vegateway.gateway.auth.VerifiedToken;
 import dev.vegateway.gateway.odata.CatalogEntitySet;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import dev.vegateway.gateway.odata.ODataRequest;
+import dev.vegateway.gateway.odata.PortalMappingEntitySets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,12 +62,14 @@ public final class GatewayHandler extends Handler.Abstract {
     private final CallerResolver callers;
     private final QueryService queries;
     private final CatalogReader catalogReader;
+    private final WriteEndpoint writes;
+    private final PortalMappingResource portalMappings;
     private final int maxPageSize;
     private final long maxRequestBodyBytes;
     private final Metrics metrics;
 
     public GatewayHandler(String servicePath, Catalog catalog, ODataFrontEnd odata, TokenValidator tokens, CallerResolver callers,
-            QueryService queries, int maxPageSize, long maxRequestBodyBytes, Metrics metrics) {
+            QueryService queries, WriteService writeService, int maxPageSize, long maxRequestBodyBytes, Metrics metrics, SecurityStore securityStore) {
         this.servicePath = requireNonNull(servicePath, "servicePath is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.odata = requireNonNull(odata, "odata is null");
@@ -72,6 +77,8 @@ public final class GatewayHandler extends Handler.Abstract {
         this.callers = requireNonNull(callers, "callers is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.catalogReader = new CatalogReader(catalog);
+        this.writes = new WriteEndpoint(writeService, queries);
+        this.portalMappings = new PortalMappingResource(securityStore, catalog, odata);
         this.maxPageSize = maxPageSize;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -157,6 +164,10 @@ public final class GatewayHandler extends Handler.Abstract {
         }
         exchange.timings.authzNanos = System.nanoTime() - authenticated;
 
+        // The portal mapping sets are served from the security store, never by the generic write path.
+        if (!method.equals("GET") && portalMappings.write(exchange, caller, method, rest, serviceRoot(request), () -> readBody(request))) {
+            return;
+        }
         switch (method) {
             case "GET" -> get(exchange, caller, rest);
             case "POST" -> {
@@ -164,12 +175,15 @@ public final class GatewayHandler extends Handler.Abstract {
                     retrieveMultipleQueryExpression(exchange, caller);
                 } else if (rest.equals("/$batch")) {
                     throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$batch is not supported yet.");
+                } else if (rest.contains("/Microsoft.Dynamics.CRM.") || catalog.action(rest.substring(1)).isPresent()) {
+                    throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Actions are not supported yet.");
                 } else {
-                    throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Create and actions are not supported yet (read-only gateway).");
+                    writes.create(exchange, caller, odata.writeTarget(rest), readBody(request), serviceRoot(request), this);
                 }
             }
-            case "PATCH", "PUT" -> throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Update is not supported yet (read-only gateway).");
-            case "DELETE" -> throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Delete is not supported yet (read-only gateway).");
+            case "PATCH" -> writes.update(exchange, caller, odata.writeTarget(rest), readBody(request), serviceRoot(request), this);
+            case "PUT" -> throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Update records with PATCH; PUT of single properties is not supported.");
+            case "DELETE" -> writes.delete(exchange, caller, odata.writeTarget(rest));
             default -> throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed here.", sanitize(method));
         }
     }
@@ -192,6 +206,10 @@ public final class GatewayHandler extends Handler.Abstract {
                 catalogReader.readCollection(exchange, caller, read, context, this);
                 return;
             }
+            if (PortalMappingEntitySets.isPortalMappingSet(read.entity())) {
+                portalMappings.readCollection(exchange, caller, read, context, this);
+                return;
+            }
             AccessScope scope = scope(caller, read.entity());
             if (prefer.requestedPageSize().isPresent()) {
                 exchange.response.getHeaders().put("Preference-Applied", "odata.maxpagesize=" + prefer.pageSize());
@@ -208,6 +226,10 @@ public final class GatewayHandler extends Handler.Abstract {
                 catalogReader.readEntity(exchange, caller, read, context, this);
                 return;
             }
+            if (PortalMappingEntitySets.isPortalMappingSet(read.entity())) {
+                portalMappings.readEntity(exchange, caller, read, context, this);
+                return;
+            }
             AccessScope scope = scope(caller, read.entity());
             stream(exchange, json -> new ODataJsonSink(json, catalog, context, true, token -> ""),
                     sink -> queries.retrieve(read.entity(), read.key(), read.select(), scope, sink));
@@ -218,6 +240,8 @@ public final class GatewayHandler extends Handler.Abstract {
             long started = System.nanoTime();
             if (count.entity() == CatalogEntitySet.DEFINITION) {
                 total = catalogReader.count(caller, count.query());
+            } else if (PortalMappingEntitySets.isPortalMappingSet(count.entity())) {
+                total = portalMappings.count(exchange, caller, count);
             } else {
                 total = queries.count(count.query(), scope(caller, count.entity()));
             }
@@ -257,10 +281,14 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     void stream(Exchange exchange, SinkFactory sinks, Reader reader) throws IOException {
+        stream(exchange, 200, sinks, reader);
+    }
+
+    void stream(Exchange exchange, int status, SinkFactory sinks, Reader reader) throws IOException {
         Response response = exchange.response;
-        response.setStatus(200);
+        response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
-        exchange.log.status = 200;
+        exchange.log.status = status;
         Timings timings = exchange.timings;
         long readStarted = System.nanoTime();
         exchange.output = new ResponseOutput(response, BUFFERED_BYTES, committing -> {

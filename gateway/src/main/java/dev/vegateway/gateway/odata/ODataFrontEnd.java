@@ -84,6 +84,35 @@ public final class ODataFrontEnd {
      * @param rawQuery the raw query string, or null
      * @param pageSize the page size to use (from Prefer: odata.maxpagesize, or the default)
      */
+    /** The entity (and key, when the path names one) a write addresses: {@code /set} or {@code /set(guid)}. */
+    public record WriteTarget(EntityDefinition entity, Optional<UUID> key) {}
+
+    public WriteTarget writeTarget(String path) {
+        UriInfo uriInfo;
+        try {
+            uriInfo = new Parser(serviceMetadata.getEdm(), odata).parseUri(path, null, null, "");
+        } catch (UriParserException | UriValidationException e) {
+            throw translate(e, path);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The request URL could not be parsed.");
+        }
+        List<UriResource> parts = uriInfo.getKind() == UriInfoKind.resource ? uriInfo.getUriResourceParts() : List.of();
+        if (parts.size() != 1 || !(parts.get(0) instanceof UriResourceEntitySet entitySet)) {
+            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Writes address an entity set or one record; '%s' is not supported yet.", shorten(path));
+        }
+        String setName = entitySet.getEntitySet().getName();
+        if (setName.equals(CatalogEntitySet.ENTITY_SET_NAME)) {
+            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The catalog entity set %s is read-only.", setName);
+        }
+        EntityDefinition entity = catalog.byEntitySet(setName)
+                .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
+        List<UriParameter> keys = entitySet.getKeyPredicates();
+        if (keys.size() > 1) {
+            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The key must be one GUID.");
+        }
+        return new WriteTarget(entity, keys.isEmpty() ? Optional.empty() : Optional.of(key(keys.get(0))));
+    }
+
     public ODataRequest parse(String path, String rawQuery, int pageSize) {
         if (path.isEmpty() || path.equals("/")) {
             return new ODataRequest.ServiceDocument();
@@ -112,7 +141,7 @@ public final class ODataFrontEnd {
         String setName = entitySet.getEntitySet().getName();
         EntityDefinition entity = setName.equals(CatalogEntitySet.ENTITY_SET_NAME)
                 ? CatalogEntitySet.DEFINITION
-                : catalog.byEntitySet(setName).orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
+                : PortalMappingEntitySets.byEntitySet(setName).or(() -> catalog.byEntitySet(setName)).orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
         List<String> select = select(uriInfo);
         try {
             return request(uriInfo, parts, entitySet, entity, select, pageSize, path);

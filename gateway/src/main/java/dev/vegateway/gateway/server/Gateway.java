@@ -14,6 +14,9 @@ import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.sql.Dialect;
 import dev.vegateway.adapter.sql.SqlRenderer;
+import dev.vegateway.adapter.sql.WriteSqlRenderer;
+import dev.vegateway.adapter.write.AuditLog;
+import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.CatalogLoader;
 import dev.vegateway.config.GatewayConfig;
@@ -54,7 +57,9 @@ public final class Gateway implements AutoCloseable {
             schema.createIfMissing(dataSource);
             SecurityStore securityStore = new SecurityStore(dataSource, schema.name());
             if (config.security().importOnStart() && config.security().file().isPresent()) {
-                securityStore.replaceAll(SecurityDocument.parse(config.security().file().get(), Optional.of(catalog)));
+                SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(config.security().file().get(), Optional.of(catalog));
+                security.warnings().forEach(warning -> LOG.warn("security data: {}", warning));
+                securityStore.replaceAll(security.document());
                 LOG.info("imported security data from {}", config.security().file().get());
             }
             Optional<DevIssuer> devIssuer = Optional.empty();
@@ -74,8 +79,13 @@ public final class Gateway implements AutoCloseable {
                     config.backend().queryTimeout());
             ODataFrontEnd odata = new ODataFrontEnd(catalog, config.server().namespace());
             Metrics metrics = new Metrics();
+            AuditLog audit = new AuditLog(schema.name());
+            audit.createIfMissing(dataSource, schema.name());
+            WriteService writes = new WriteService(catalog, dataSource, new WriteSqlRenderer(Dialect.of(config.backend().kind())), audit,
+                    Clock.systemUTC(), config.backend().queryTimeout());
             GatewayHandler handler = new GatewayHandler(config.server().servicePath(), catalog, odata, tokenValidator,
-                    new CallerResolver(securityStore), queries, config.limits().maxPageSize(), config.limits().maxRequestBodyBytes(), metrics);
+                    new CallerResolver(securityStore), queries, writes, config.limits().maxPageSize(), config.limits().maxRequestBodyBytes(), metrics,
+                    securityStore);
             GatewayServer server = GatewayServer.start(config, handler, new AdminHandler(dataSource, tokenValidator::keysLoaded, metrics));
             LOG.info("VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})", config.server().host(), server.port(),
                     config.server().servicePath(), config.admin().host(), server.adminPort());

@@ -1,0 +1,176 @@
+package dev.vegateway.gateway.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vegateway.adapter.error.AccessDenied;
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.plan.QueryPlanner;
+import dev.vegateway.adapter.security.Caller;
+import dev.vegateway.adapter.security.EffectivePermissions;
+import dev.vegateway.adapter.security.Privilege;
+import dev.vegateway.adapter.service.AccessScopes;
+import dev.vegateway.adapter.service.QueryService;
+import dev.vegateway.adapter.write.Preconditions;
+import dev.vegateway.adapter.write.WriteContext;
+import dev.vegateway.adapter.write.WriteService;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.gateway.odata.ODataFrontEnd.WriteTarget;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Create ({@code POST {set}}), Update ({@code PATCH {set}(key)}) and Delete
+ * ({@code DELETE {set}(key)}): the JSON body read into plain values, the caller's write scopes
+ * derived from their roles, the write done by the adapter's {@link WriteService}, and the
+ * Dataverse answers: 204 with {@code OData-EntityId}, or the stored record under
+ * {@code Prefer: return=representation} (read back through the read path, so defaults and
+ * triggers show and read security applies).
+ */
+final class WriteEndpoint {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final WriteService writes;
+    private final QueryService queries;
+    private final QueryPlanner planner;
+
+    WriteEndpoint(WriteService writes, QueryService queries) {
+        this.writes = requireNonNull(writes, "writes is null");
+        this.queries = requireNonNull(queries, "queries is null");
+        this.planner = queries.planner();
+    }
+
+    void create(GatewayHandler.Exchange exchange, Caller caller, WriteTarget target, byte[] body, String serviceRoot, GatewayHandler handler) throws IOException {
+        if (target.key().isPresent()) {
+            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Create with POST on the entity set %s, not on one record.", target.entity().entitySetName());
+        }
+        exchange.log.operation = "Create";
+        EntityDefinition entity = target.entity();
+        WriteContext context = context(caller, entity, exchange);
+        WriteService.Result result = writes.create(entity, payload(body), context);
+        respond(exchange, caller, entity, result, serviceRoot, handler);
+    }
+
+    void update(GatewayHandler.Exchange exchange, Caller caller, WriteTarget target, byte[] body, String serviceRoot, GatewayHandler handler) throws IOException {
+        UUID key = target.key().orElseThrow(() -> GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Update needs a record: PATCH %s(<id>).",
+                target.entity().entitySetName()));
+        exchange.log.operation = "Update";
+        EntityDefinition entity = target.entity();
+        WriteContext context = context(caller, entity, exchange);
+        WriteService.Result result = writes.update(entity, key, payload(body), preconditions(exchange), context);
+        respond(exchange, caller, entity, result, serviceRoot, handler);
+    }
+
+    void delete(GatewayHandler.Exchange exchange, Caller caller, WriteTarget target) {
+        UUID key = target.key().orElseThrow(() -> GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Delete needs a record: DELETE %s(<id>).",
+                target.entity().entitySetName()));
+        exchange.log.operation = "Delete";
+        writes.delete(target.entity(), key, preconditions(exchange), context(caller, target.entity(), exchange));
+        exchange.response.setStatus(204);
+        exchange.log.status = 204;
+        exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
+    }
+
+    private void respond(GatewayHandler.Exchange exchange, Caller caller, EntityDefinition entity, WriteService.Result result, String serviceRoot,
+            GatewayHandler handler) throws IOException {
+        String entityId = serviceRoot + entity.entitySetName() + "(" + result.key() + ")";
+        exchange.response.getHeaders().put("OData-EntityId", entityId);
+        boolean representation = exchange.request.getHeaders().getValuesList("Prefer").stream()
+                .anyMatch(value -> value.toLowerCase(Locale.ROOT).contains("return=representation"));
+        if (!representation) {
+            exchange.response.setStatus(204);
+            exchange.log.status = 204;
+            exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
+            return;
+        }
+        exchange.response.getHeaders().put("Preference-Applied", "return=representation");
+        String context = serviceRoot + "$metadata#" + entity.entitySetName() + "/$entity";
+        EffectivePermissions permissions = ((Caller.User) caller).permissions();
+        handler.stream(exchange, result.created() ? 201 : 200, json -> new ODataJsonSink(json, queries.planner().catalog(), context, true, token -> ""),
+                sink -> queries.retrieve(entity, result.key(), List.of(), AccessScopes.read(permissions, entity), sink));
+    }
+
+    private WriteContext context(Caller caller, EntityDefinition entity, GatewayHandler.Exchange exchange) {
+        if (!(caller instanceof Caller.User user)) {
+            throw AccessDenied.noCaller();
+        }
+        EffectivePermissions permissions = user.permissions();
+        exchange.log.entitySet = entity.entitySetName();
+        return new WriteContext(permissions.user().id(), permissions.user().name(), permissions.user().businessUnitId(), user.application().appId(),
+                operation -> switch (operation) {
+                    case CREATE -> planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.CREATE), "Create");
+                    case WRITE -> planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.WRITE), "Write");
+                    case DELETE -> planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.DELETE), "Delete");
+                });
+    }
+
+    private static Preconditions preconditions(GatewayHandler.Exchange exchange) {
+        return new Preconditions(Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_MATCH)),
+                Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_NONE_MATCH)));
+    }
+
+    /** The body as field name → plain JSON value; OData annotations are ignored, lookups (@odata.bind) are not supported yet. */
+    static Map<String, Object> payload(byte[] body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body is not valid JSON (line %d, column %d).",
+                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(), e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body could not be read.");
+        }
+        if (root == null || !root.isObject()) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body must be a JSON object of field values.");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        var fields = root.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String name = field.getKey();
+            if (name.endsWith("@odata.bind")) {
+                throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Setting lookups with '%s' is not supported yet; set the lookup's field value instead.",
+                        name.length() > 80 ? name.substring(0, 80) + "…" : name);
+            }
+            if (name.contains("@")) {
+                continue; // an instance or property annotation (@odata.type, @odata.etag, …), not a field
+            }
+            values.put(name, plain(field.getValue(), name));
+        }
+        return values;
+    }
+
+    private static Object plain(JsonNode value, String name) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isIntegralNumber()) {
+            return value.canConvertToLong() ? (Object) value.longValue() : value.bigIntegerValue();
+        }
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The value of '%s' must be a single value, not %s.", name.length() > 80 ? name.substring(0, 80) : name,
+                value.isArray() ? "an array" : "an object");
+    }
+}
