@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,16 @@ public final class WriteService {
     private final AuditLog audit;
     private final Clock clock;
     private final int timeoutSeconds;
+    private final List<WriteHook> hooks;
 
+    /** With the write hooks the {@link java.util.ServiceLoader} finds on the class path. */
     public WriteService(Catalog catalog, DataSource dataSource, WriteSqlRenderer renderer, AuditLog audit, Clock clock, Duration timeout) {
+        this(catalog, dataSource, renderer, audit, clock, timeout,
+                java.util.ServiceLoader.load(WriteHook.class).stream().map(java.util.ServiceLoader.Provider::get).toList());
+    }
+
+    public WriteService(Catalog catalog, DataSource dataSource, WriteSqlRenderer renderer, AuditLog audit, Clock clock, Duration timeout,
+            List<WriteHook> hooks) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.renderer = requireNonNull(renderer, "renderer is null");
@@ -54,6 +63,26 @@ public final class WriteService {
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
+        this.hooks = List.copyOf(hooks);
+    }
+
+    public List<WriteHook> hooks() {
+        return hooks;
+    }
+
+    private interface HookCall {
+        void call(WriteHook hook, WriteEvent event);
+    }
+
+    /** Runs every hook; a {@link WriteRejected} becomes the client's 400 with the hook's message. */
+    private void runHooks(HookCall call, WriteEvent event) {
+        for (WriteHook hook : hooks) {
+            try {
+                call.call(hook, event);
+            } catch (WriteRejected rejected) {
+                throw new GatewayException(ErrorCode.BUSINESS_RULE, rejected.getMessage());
+            }
+        }
     }
 
     /** The outcome of a write: the key, and whether it created the row (an upsert may). */
@@ -96,6 +125,7 @@ public final class WriteService {
                 }
                 checkVersion(entity, before.get(), expected);
                 Map<FieldDefinition, Object> changes = new LinkedHashMap<>(values);
+                runHooks(WriteHook::beforeUpdate, new WriteEvent(entity, key, context, changes, before.get(), connection, binder, true));
                 stampModification(entity, changes, context);
                 if (!changes.isEmpty() || entity.rowVersionField().isPresent()) {
                     int updated = execute(connection, renderer.update(entity, ALIAS, changes, key, expected));
@@ -107,6 +137,7 @@ public final class WriteService {
                     throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
                             "The change would move the record out of what %s may write in entity '%s'; nothing was changed.", context.userName(), entity.logicalName());
                 }
+                runHooks(WriteHook::afterUpdate, new WriteEvent(entity, key, context, Collections.unmodifiableMap(changes), before.get(), connection, binder, false));
                 audit.record(connection, now(), context, "update", entity.logicalName(), key, before.get(), changes);
                 connection.commit();
                 return new Result(key, false);
@@ -130,9 +161,11 @@ public final class WriteService {
                     throw notFound(entity, key);
                 }
                 checkVersion(entity, before.get(), expected);
+                runHooks(WriteHook::beforeDelete, new WriteEvent(entity, key, context, new LinkedHashMap<>(), before.get(), connection, binder, false));
                 if (execute(connection, renderer.delete(entity, ALIAS, key, expected)) == 0) {
                     throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The record was changed by someone else; read it again and retry.");
                 }
+                runHooks(WriteHook::afterDelete, new WriteEvent(entity, key, context, Map.of(), before.get(), connection, binder, false));
                 audit.record(connection, now(), context, "delete", entity.logicalName(), key, before.get(), Map.of());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -178,6 +211,8 @@ public final class WriteService {
             entity.ownerField().flatMap(entity::field).ifPresent(owner -> values.put(owner, context.userId()));
             entity.businessUnitField().flatMap(entity::field).ifPresent(unit -> values.put(unit, context.businessUnit().orElse(null)));
             entity.rowVersionField().flatMap(entity::field).ifPresent(version -> values.put(version, version.type().kind() == dev.vegateway.catalog.FieldType.Kind.INT32 ? (Object) 1 : (Object) 1L));
+            runHooks(WriteHook::beforeCreate, new WriteEvent(entity, key, context, values, Map.of(), connection, binder, true));
+            values.put(entity.key(), key);
             for (FieldDefinition field : entity.fields()) {
                 if (field.required() && values.get(field) == null) {
                     throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is required.", field.logicalName());
@@ -189,6 +224,7 @@ public final class WriteService {
                         "%s may not create this record in entity '%s' (outside the companies or units the Create privilege covers); nothing was created.",
                         context.userName(), entity.logicalName());
             }
+            runHooks(WriteHook::afterCreate, new WriteEvent(entity, key, context, Collections.unmodifiableMap(values), Map.of(), connection, binder, false));
             audit.record(connection, now(), context, "create", entity.logicalName(), key, Map.of(), values);
             connection.commit();
             return new Result(key, true);

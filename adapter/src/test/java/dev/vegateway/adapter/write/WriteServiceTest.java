@@ -196,6 +196,49 @@ class WriteServiceTest {
     }
 
     @Test
+    void hooksRunInsideTheTransactionCanSetFieldsAndRejectWithTheirMessage() throws SQLException {
+        List<String> seen = new ArrayList<>();
+        WriteHook hook = new WriteHook() {
+            @Override
+            public void beforeCreate(WriteEvent event) {
+                String name = (String) event.value("name").orElse("");
+                if (name.startsWith("REJECT")) {
+                    throw new WriteRejected("Names may not start with REJECT.");
+                }
+                event.set("name", name.toUpperCase(java.util.Locale.ROOT));
+            }
+
+            @Override
+            public void afterUpdate(WriteEvent event) {
+                seen.add(event.before().get("name") + "->" + event.value("name").orElse(null));
+            }
+
+            @Override
+            public void beforeDelete(WriteEvent event) {
+                throw new WriteRejected("Accounts are never deleted.");
+            }
+        };
+        WriteService hooked = new WriteService(new Catalog(List.of(entity), List.of(new OptionSet("accountstatus",
+                List.of(new OptionSet.Member("Active", 0, Map.of()))))), dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE),
+                new AuditLog("vegateway_security"), Clock.systemUTC(), Duration.ofSeconds(10), List.of(hook));
+        assertThatThrownBy(() -> hooked.create(entity, payload("company", "usmf", "name", "REJECT me"), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.BUSINESS_RULE);
+                    assertThat(e.errorCode().code()).isEqualTo("0x80040265");
+                    assertThat(e.getMessage()).isEqualTo("Names may not start with REJECT.");
+                });
+        assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
+        UUID key = hooked.create(entity, payload("company", "usmf", "name", "quiet"), context()).key();
+        assertThat(row(key)).containsEntry("name", "QUIET");
+        hooked.update(entity, key, payload("name", "louder"), Preconditions.none(), context());
+        assertThat(seen).containsExactly("QUIET->louder");
+        assertThatThrownBy(() -> hooked.delete(entity, key, Preconditions.none(), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage()).isEqualTo("Accounts are never deleted."));
+        assertThat(row(key)).isNotNull();
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'delete'")).isZero();
+    }
+
+    @Test
     void duplicateKeyIs409() {
         UUID key = UUID.randomUUID();
         service.create(entity, payload("accountid", key.toString(), "company", "usmf", "name", "x"), context());

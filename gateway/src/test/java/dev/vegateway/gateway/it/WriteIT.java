@@ -254,6 +254,19 @@ abstract class WriteIT {
     }
 
     @Test
+    void aWriteHookFromTheClassPathRunsAndItsRejectionReachesTheClient() throws SQLException {
+        long before = count("SELECT COUNT(*) FROM erp.customer");
+        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0012\",\"mserp_name\":\"HOOK-REJECT me\"}"),
+                400, "0x80040265", "refused by the test hook");
+        assertThat(count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
+        UUID key = create(ADMIN, "usmf", "W-0013");
+        assertThat(patch(ADMIN, key, "{\"mserp_name\":\"hook-unchanged on update\"}").statusCode()).isEqualTo(204);
+        assertThat(value("name", key)).isEqualTo("hook-unchanged on update");
+        Response created = post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0014\",\"mserp_name\":\"hook-shout\"}");
+        assertThat(value("name", keyOf(created))).isEqualTo("HOOK-SHOUT");
+    }
+
+    @Test
     void theCatalogSetIsReadOnlyAndActionsAreNotThereYet() {
         assertThat(gateway.as(ADMIN).contentType("application/json").body("{}").post("mserp_financeandoperationsentities").statusCode()).isEqualTo(405);
         assertThat(gateway.as(ADMIN).put(SET + "(" + UUID.randomUUID() + ")").statusCode()).isEqualTo(405);
