@@ -113,4 +113,14 @@ public final class Catalog {
     public Optional<String> location(String entityLogicalName, Optional<String> fieldLogicalName) {
         return sourceLocation(entityLogicalName, fieldLogicalName).map(SourceLocation::toString);
     }
+
+    /** This catalog with one more entity (a built-in set the gateway adds, such as the data audit). */
+    public Catalog withEntity(EntityDefinition entity) {
+        if (byLogicalName(entity.logicalName()).isPresent() || byEntitySet(entity.entitySetName()).isPresent()) {
+            throw new IllegalArgumentException("the catalog already has an entity named " + entity.logicalName() + " or " + entity.entitySetName());
+        }
+        List<EntityDefinition> more = new java.util.ArrayList<>(entities);
+        more.add(entity);
+        return new Catalog(more, List.copyOf(optionSets.values()), List.copyOf(actions.values()), locations, actionLocations);
+    }
 }

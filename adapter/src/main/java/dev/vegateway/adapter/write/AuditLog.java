@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
+import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.TableName;
+import java.util.List;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,13 +29,38 @@ import javax.sql.DataSource;
 public final class AuditLog {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The entity set that exposes the audit, read-only, to System and Security administrators. */
+    public static final String ENTITY = "vegateway_dataaudit";
+
     private final String table;
+    private final String schema;
 
     public AuditLog(String schema) {
         if (!IDENTIFIER.matcher(schema).matches()) {
             throw new IllegalArgumentException("invalid schema name " + schema);
         }
+        this.schema = schema;
         this.table = '"' + schema + "\".\"data_audit\"";
+    }
+
+    /** The audit table as a catalog entity (served by the ordinary read path; never writable). */
+    public EntityDefinition entity() {
+        List<FieldDefinition> fields = List.of(
+                field("vegateway_dataauditid", "id", FieldType.of(FieldType.Kind.GUID), true),
+                field("vegateway_changedon", "changed_at", FieldType.of(FieldType.Kind.DATE_TIME_OFFSET), true),
+                field("vegateway_userid", "user_id", FieldType.of(FieldType.Kind.GUID), true),
+                field("vegateway_applicationid", "application_id", FieldType.string(100), true),
+                field("vegateway_operation", "operation", FieldType.string(20), true),
+                field("vegateway_entity", "entity", FieldType.string(128), true),
+                field("vegateway_recordid", "record_key", FieldType.of(FieldType.Kind.GUID), true),
+                field("vegateway_changes", "changes", FieldType.string(1_000_000), true));
+        return new EntityDefinition(ENTITY, ENTITY + "s", new TableName(java.util.Optional.of(schema), "data_audit"),
+                Map.of("en-US", "Data audit"), true, fields, "vegateway_dataauditid", java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    private static FieldDefinition field(String name, String column, FieldType type, boolean required) {
+        return new FieldDefinition(name, column, type, required, true, Map.of());
     }
 
     public void createIfMissing(DataSource dataSource, String schema) throws SQLException {

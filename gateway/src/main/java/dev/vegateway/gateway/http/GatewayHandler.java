@@ -18,6 +18,7 @@ import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.AccessScopes;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.service.ReadResult;
+import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
@@ -268,6 +269,15 @@ public final class GatewayHandler extends Handler.Abstract {
     private AccessScope scope(Caller caller, EntityDefinition entity) {
         if (!(caller instanceof Caller.User user)) {
             throw AccessDenied.noCaller();
+        }
+        if (entity.logicalName().equals(AuditLog.ENTITY)) {
+            // The data audit is for System and Security administrators only, whatever their other roles grant.
+            var permissions = user.permissions();
+            if (!permissions.isSystemAdministrator() && !permissions.isSecurityAdministrator()) {
+                throw AccessDenied.privilege(permissions.user().name(), "Read", entity.logicalName());
+            }
+            return new AccessScope(permissions.user().id(), permissions.user().name(), true, java.util.List.of(), java.util.Set.of(),
+                    permissions.user().businessUnitId(), java.util.Set.of());
         }
         return AccessScopes.read(user.permissions(), entity);
     }

@@ -101,8 +101,8 @@ public final class ODataFrontEnd {
             throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Writes address an entity set or one record; '%s' is not supported yet.", shorten(path));
         }
         String setName = entitySet.getEntitySet().getName();
-        if (setName.equals(CatalogEntitySet.ENTITY_SET_NAME)) {
-            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The catalog entity set %s is read-only.", setName);
+        if (setName.equals(CatalogEntitySet.ENTITY_SET_NAME) || setName.equals("vegateway_dataaudits")) {
+            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The entity set %s is read-only.", setName);
         }
         EntityDefinition entity = catalog.byEntitySet(setName)
                 .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));

@@ -50,11 +50,14 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(GatewayConfig config) throws Exception {
         requireNonNull(config, "config is null");
-        Catalog catalog = CatalogLoader.load(config.catalog().file());
+        Catalog loaded = CatalogLoader.load(config.catalog().file());
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         try {
             SecuritySchema schema = new SecuritySchema(config.backend().securitySchema());
             schema.createIfMissing(dataSource);
+            AuditLog audit = new AuditLog(schema.name());
+            audit.createIfMissing(dataSource, schema.name());
+            Catalog catalog = loaded.withEntity(audit.entity());
             SecurityStore securityStore = new SecurityStore(dataSource, schema.name());
             if (config.security().importOnStart() && config.security().file().isPresent()) {
                 SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(config.security().file().get(), Optional.of(catalog));
@@ -79,8 +82,6 @@ public final class Gateway implements AutoCloseable {
                     config.backend().queryTimeout());
             ODataFrontEnd odata = new ODataFrontEnd(catalog, config.server().namespace());
             Metrics metrics = new Metrics();
-            AuditLog audit = new AuditLog(schema.name());
-            audit.createIfMissing(dataSource, schema.name());
             WriteService writes = new WriteService(catalog, dataSource, new WriteSqlRenderer(Dialect.of(config.backend().kind())), audit,
                     Clock.systemUTC(), config.backend().queryTimeout());
             GatewayHandler handler = new GatewayHandler(config.server().servicePath(), catalog, odata, tokenValidator,

@@ -103,10 +103,10 @@ class MetadataSchemaIT {
         assertThat(visible).isNotEmpty();
         assertThat(names(document, "EntityType"))
                 .containsExactlyInAnyOrderElementsOf(Stream.concat(visible.stream().map(EntityDefinition::logicalName),
-                        Stream.of("mserp_financeandoperationsentity", "msdyn_externalportalusermapping", "msdyn_externalportalusermappingaudit")).toList());
+                        Stream.of("mserp_financeandoperationsentity", "msdyn_externalportalusermapping", "msdyn_externalportalusermappingaudit", "vegateway_dataaudit")).toList());
         assertThat(names(document, "EntitySet"))
                 .containsExactlyInAnyOrderElementsOf(Stream.concat(visible.stream().map(EntityDefinition::entitySetName),
-                        Stream.of(CATALOG_SET, "msdyn_externalportalusermappings", "msdyn_externalportalusermappingaudits")).toList());
+                        Stream.of(CATALOG_SET, "msdyn_externalportalusermappings", "msdyn_externalportalusermappingaudits", "vegateway_dataaudits")).toList());
         assertThat(names(document, "EnumType")).containsExactlyInAnyOrderElementsOf(catalog.optionSets().keySet());
     }
 
@@ -126,9 +126,9 @@ class MetadataSchemaIT {
             assertThat(metadata.statusCode()).isEqualTo(200);
             validate(metadata.body());
             Document document = parse(metadata.body());
-            // the visible catalog entities, the catalog entity set and the two portal mapping sets
-            assertThat(names(document, "EntityType")).hasSize(9).doesNotContain(HIDDEN_ENTITY).contains("mserp_custcustomerv3entity");
-            assertThat(names(document, "EntitySet")).hasSize(9).doesNotContain(HIDDEN_SET).contains(CATALOG_SET);
+            // the visible catalog entities, the catalog entity set, the two portal mapping sets and the data audit
+            assertThat(names(document, "EntityType")).hasSize(10).doesNotContain(HIDDEN_ENTITY).contains("mserp_custcustomerv3entity");
+            assertThat(names(document, "EntitySet")).hasSize(10).doesNotContain(HIDDEN_SET).contains(CATALOG_SET);
 
             HttpResponse<String> data = http.send(HttpRequest.newBuilder(URI.create(root + HIDDEN_SET + "?$top=1"))
                     .header("Authorization", "Bearer " + token)

@@ -126,7 +126,7 @@ class ODataClientIT {
             assertThat(container.getEntitySets()).extracting(EdmEntitySet::getName)
                     .containsExactlyInAnyOrderElementsOf(Stream.concat(visible.stream().map(EntityDefinition::entitySetName),
                             Stream.of("mserp_financeandoperationsentities", "msdyn_externalportalusermappings",
-                                    "msdyn_externalportalusermappingaudits")).toList());
+                                    "msdyn_externalportalusermappingaudits", "vegateway_dataaudits")).toList());
 
             for (EntityDefinition entity : visible) {
                 EdmEntitySet set = container.getEntitySet(entity.entitySetName());

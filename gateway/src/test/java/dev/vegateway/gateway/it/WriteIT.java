@@ -267,6 +267,20 @@ abstract class WriteIT {
     }
 
     @Test
+    void theDataAuditIsReadableByAdministratorsOnlyAndNeverWritable() {
+        UUID key = create(ADMIN, "usmf", "W-0015");
+        assertThat(patch(ADMIN, key, "{\"mserp_name\":\"Audited\"}").statusCode()).isEqualTo(204);
+        Response audit = gateway.as(ADMIN).get("vegateway_dataaudits?$filter=vegateway_recordid%20eq%20" + key + "&$orderby=vegateway_changedon");
+        assertThat(audit.statusCode()).as(audit.asString()).isEqualTo(200);
+        assertThat(audit.jsonPath().getList("value.vegateway_operation")).containsExactly("create", "update");
+        assertThat(audit.jsonPath().getString("value[1].vegateway_changes")).contains("\"mserp_name\"").contains("Created W-0015").contains("Audited");
+        assertThat(audit.jsonPath().getString("value[1].vegateway_userid")).isEqualTo(ADMIN.toString());
+        assertRefused(gateway.as(USMF_WRITER).get("vegateway_dataaudits"), 403, "0x80040220", "vegateway_dataaudit");
+        assertThat(gateway.as(ADMIN).contentType("application/json").body("{}").post("vegateway_dataaudits").statusCode()).isEqualTo(405);
+        assertThat(gateway.as(ADMIN).delete("vegateway_dataaudits(" + key + ")").statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void theCatalogSetIsReadOnlyAndActionsAreNotThereYet() {
         assertThat(gateway.as(ADMIN).contentType("application/json").body("{}").post("mserp_financeandoperationsentities").statusCode()).isEqualTo(405);
         assertThat(gateway.as(ADMIN).put(SET + "(" + UUID.randomUUID() + ")").statusCode()).isEqualTo(405);
