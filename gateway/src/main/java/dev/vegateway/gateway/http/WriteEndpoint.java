@@ -89,15 +89,20 @@ final class WriteEndpoint {
             GatewayHandler handler) throws IOException {
         String entityId = serviceRoot + entity.entitySetName() + "(" + result.key() + ")";
         exchange.response.getHeaders().put("OData-EntityId", entityId);
-        boolean representation = exchange.request.getHeaders().getValuesList("Prefer").stream()
-                .anyMatch(value -> value.toLowerCase(Locale.ROOT).contains("return=representation"));
+        // return=representation (OData 4), or return-content as OData 3 clients write it.
+        Optional<String> asked = exchange.request.getHeaders().getValuesList("Prefer").stream()
+                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+                .map(value -> value.trim().toLowerCase(Locale.ROOT))
+                .filter(value -> value.equals("return=representation") || value.equals("return-content"))
+                .findFirst();
+        boolean representation = asked.isPresent();
         if (!representation) {
             exchange.response.setStatus(204);
             exchange.log.status = 204;
             exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
             return;
         }
-        exchange.response.getHeaders().put("Preference-Applied", "return=representation");
+        exchange.response.getHeaders().put("Preference-Applied", asked.get());
         String context = serviceRoot + "$metadata#" + entity.entitySetName() + "/$entity";
         EffectivePermissions permissions = ((Caller.User) caller).permissions();
         handler.stream(exchange, result.created() ? 201 : 200, json -> new ODataJsonSink(json, queries.planner().catalog(), context, true, token -> ""),

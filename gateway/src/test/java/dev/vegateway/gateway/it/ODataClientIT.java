@@ -246,6 +246,55 @@ class ODataClientIT {
         }
 
         @Test
+        void createsUpdatesAndDeletesARecord() throws SQLException {
+            FullQualifiedName type = new FullQualifiedName("Microsoft.Dynamics.CRM", "mserp_custcustomerv3entity");
+            var factory = client.getObjectFactory();
+            ClientEntity entity = factory.newEntity(type);
+            String account = "OC-" + kind.name().substring(0, 2);
+            entity.getProperties().add(factory.newPrimitiveProperty("mserp_dataareaid", factory.newPrimitiveValueBuilder().buildString("usmf")));
+            entity.getProperties().add(factory.newPrimitiveProperty("mserp_customeraccount", factory.newPrimitiveValueBuilder().buildString(account)));
+            entity.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo client")));
+            URI set = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment("mserp_custcustomerv3entities").build();
+            var create = client.getCUDRequestFactory().getEntityCreateRequest(set, entity);
+            create.setPrefer(client.newPreferences().returnRepresentation());
+            var created = create.execute();
+            UUID key;
+            try {
+                assertThat(created.getStatusCode()).isEqualTo(201);
+                key = UUID.fromString(created.getBody().getProperty("mserp_custcustomerv3entityid").getPrimitiveValue().toString());
+                assertThat(created.getBody().getProperty("mserp_name").getPrimitiveValue().toString()).isEqualTo("Olingo client");
+            } finally {
+                created.close();
+            }
+            assertThat(storedName(key)).isEqualTo("Olingo client");
+
+            ClientEntity change = factory.newEntity(type);
+            change.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo renamed")));
+            URI one = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment("mserp_custcustomerv3entities").appendKeySegment(key).build();
+            var update = client.getCUDRequestFactory().getEntityUpdateRequest(one,
+                    org.apache.olingo.client.api.communication.request.cud.UpdateType.PATCH, change);
+            update.setIfMatch("W/\"1\"");
+            var updated = update.execute();
+            assertThat(updated.getStatusCode()).isEqualTo(204);
+            updated.close();
+            assertThat(storedName(key)).isEqualTo("Olingo renamed");
+
+            var deleted = client.getCUDRequestFactory().getDeleteRequest(one).execute();
+            assertThat(deleted.getStatusCode()).isEqualTo(204);
+            deleted.close();
+            assertThat(storedName(key)).isNull();
+        }
+
+        private String storedName(UUID key) throws SQLException {
+            try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement("SELECT name FROM erp.customer WHERE id = ?")) {
+                statement.setObject(1, key);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        }
+
+        @Test
         void followsServerDrivenPagingAndSeesEveryRowOnce() throws SQLException {
             URI first = client.newURIBuilder(gateway.serviceRoot())
                     .appendEntitySetSegment(SALES_ORDERS)
