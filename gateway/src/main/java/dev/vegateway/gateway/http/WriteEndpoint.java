@@ -20,6 +20,7 @@ import dev.vegateway.adapter.write.Preconditions;
 import dev.vegateway.adapter.write.WriteContext;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.RelationDefinition;
 import dev.vegateway.gateway.odata.ODataFrontEnd.WriteTarget;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ final class WriteEndpoint {
         exchange.log.operation = "Create";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
-        WriteService.Result result = writes.create(entity, payload(body), context);
+        WriteService.Result result = writes.create(entity, values(entity, caller, body), context);
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
@@ -71,7 +72,7 @@ final class WriteEndpoint {
         exchange.log.operation = "Update";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
-        WriteService.Result result = writes.update(entity, key, payload(body), preconditions(exchange), context);
+        WriteService.Result result = writes.update(entity, key, values(entity, caller, body), preconditions(exchange), context);
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
@@ -128,8 +129,77 @@ final class WriteEndpoint {
                 Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_NONE_MATCH)));
     }
 
-    /** The body as field name → plain JSON value; OData annotations are ignored, lookups (@odata.bind) are not supported yet. */
-    static Map<String, Object> payload(byte[] body) {
+    /** The body's field values, with each {@code relation@odata.bind} resolved to the lookup field's value. */
+    private Map<String, Object> values(EntityDefinition entity, Caller caller, byte[] body) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, String> binds = new LinkedHashMap<>();
+        payload(body, values, binds);
+        if (binds.isEmpty()) {
+            return values;
+        }
+        EffectivePermissions permissions = ((Caller.User) caller).permissions();
+        planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.APPEND), "Append");
+        for (Map.Entry<String, String> bind : binds.entrySet()) {
+            RelationDefinition relation = entity.relation(bind.getKey()).orElseThrow(() -> GatewayException.of(ErrorCode.MALFORMED_PAYLOAD,
+                    "Entity '%s' has no navigation property '%s' to bind.", entity.logicalName(), shorten(bind.getKey())));
+            EntityDefinition target = planner.catalog().byLogicalName(relation.targetEntity()).orElseThrow();
+            UUID targetKey = reference(bind.getValue(), target, bind.getKey());
+            planner.rowScope(target, AccessScopes.of(permissions, target, Privilege.APPEND_TO), "AppendTo");
+            Object value = targetValue(target, targetKey, relation.targetField(), permissions);
+            values.put(relation.field(), value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value);
+        }
+        return values;
+    }
+
+    /** {@code /set(guid)}, {@code set(guid)} or an absolute URL ending so, naming a record of {@code target}. */
+    private static UUID reference(String reference, EntityDefinition target, String property) {
+        String path = reference.trim();
+        int root = path.lastIndexOf('/');
+        path = root >= 0 ? path.substring(root + 1) : path;
+        String prefix = target.entitySetName() + "(";
+        if (!path.startsWith(prefix) || !path.endsWith(")")) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The value of '%s@odata.bind' must reference a record of %s, like /%s(<guid>).",
+                    shorten(property), target.entitySetName(), target.entitySetName());
+        }
+        try {
+            return UUID.fromString(path.substring(prefix.length(), path.length() - 1));
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The key in '%s@odata.bind' is not a GUID.", shorten(property));
+        }
+    }
+
+    /** The referenced record's field value, read through the read path: a record the caller cannot see is 404, as if missing. */
+    private Object targetValue(EntityDefinition target, UUID key, String field, EffectivePermissions permissions) {
+        Object[] captured = new Object[1];
+        try {
+            queries.retrieve(target, key, List.of(field), AccessScopes.read(permissions, target), new dev.vegateway.adapter.service.RowSink() {
+                @Override
+                public void start(dev.vegateway.adapter.plan.QueryPlan plan, java.util.OptionalLong count) {}
+
+                @Override
+                public void row(dev.vegateway.adapter.plan.QueryPlan plan, Object[] values) {
+                    var output = plan.output().get(0);
+                    captured[0] = output.masked() ? null : values[output.selectIndex()];
+                }
+
+                @Override
+                public void finish(dev.vegateway.adapter.plan.QueryPlan plan, Optional<String> continuation) {}
+            });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (captured[0] == null) {
+            throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "The caller may not read field '%s' of the referenced record.", field);
+        }
+        return captured[0];
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    }
+
+    /** The body as field name → plain JSON value (annotations ignored) and navigation property → bound reference. */
+    private static void payload(byte[] body, Map<String, Object> values, Map<String, String> binds) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -142,21 +212,22 @@ final class WriteEndpoint {
         if (root == null || !root.isObject()) {
             throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body must be a JSON object of field values.");
         }
-        Map<String, Object> values = new LinkedHashMap<>();
         var fields = root.fields();
         while (fields.hasNext()) {
             var field = fields.next();
             String name = field.getKey();
             if (name.endsWith("@odata.bind")) {
-                throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Setting lookups with '%s' is not supported yet; set the lookup's field value instead.",
-                        name.length() > 80 ? name.substring(0, 80) + "…" : name);
+                if (!field.getValue().isTextual()) {
+                    throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The value of '%s' must be a record reference such as /set(<guid>).", shorten(name));
+                }
+                binds.put(name.substring(0, name.length() - "@odata.bind".length()), field.getValue().textValue());
+                continue;
             }
             if (name.contains("@")) {
                 continue; // an instance or property annotation (@odata.type, @odata.etag, …), not a field
             }
             values.put(name, plain(field.getValue(), name));
         }
-        return values;
     }
 
     private static Object plain(JsonNode value, String name) {

@@ -281,6 +281,28 @@ abstract class WriteIT {
     }
 
     @Test
+    void aLookupSetWithOdataBindStoresTheTargetsKeyAndAMissingTargetIs404() throws SQLException {
+        UUID customer = create(ADMIN, "usmf", "W-0016");
+        String order = "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"SO-W-1\",\"mserp_orderingcustomeraccountnumber\":\"W-0016\","
+                + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+        Response created = gateway.as(ADMIN).contentType("application/json").body(order.formatted(customer)).post("mserp_salesorderheaderv2entities");
+        assertThat(created.statusCode()).as(created.asString()).isEqualTo(204);
+        UUID key = keyOf(created);
+        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", key, customer)).isEqualTo(1);
+
+        long before = count("SELECT COUNT(*) FROM erp.sales_order_header");
+        assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.formatted(UUID.randomUUID()).replace("SO-W-1", "SO-W-2"))
+                .post("mserp_salesorderheaderv2entities"), 404, "0x80040217", "mserp_custcustomerv3entity");
+        assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.replace("/mserp_custcustomerv3entities(%s)", "/mserp_vendvendorv2entities(" + customer + ")")
+                .replace("SO-W-1", "SO-W-3")).post("mserp_salesorderheaderv2entities"), 400, "0x80048d19", "mserp_custcustomerv3entities");
+        assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.formatted(customer).replace("mserp_Customer@", "mserp_Nothing@")
+                .replace("SO-W-1", "SO-W-4")).post("mserp_salesorderheaderv2entities"), 400, "0x80048d19", "mserp_Nothing");
+        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header")).isEqualTo(before);
+        assertRefused(gateway.as(USMF_WRITER).contentType("application/json").body(order.formatted(customer).replace("SO-W-1", "SO-W-5"))
+                .post("mserp_salesorderheaderv2entities"), 403, "0x80040220", "Append");
+    }
+
+    @Test
     void theCatalogSetIsReadOnlyAndActionsAreNotThereYet() {
         assertThat(gateway.as(ADMIN).contentType("application/json").body("{}").post("mserp_financeandoperationsentities").statusCode()).isEqualTo(405);
         assertThat(gateway.as(ADMIN).put(SET + "(" + UUID.randomUUID() + ")").statusCode()).isEqualTo(405);
