@@ -50,15 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Gateway gateway = start(dataDir, port, adminPort, System.out);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                gateway.close();
-            } catch (Exception e) {
-                System.err.println("error while stopping: " + e.getMessage());
-            }
-        }, "vegateway-shutdown"));
-        gateway.join();
-        return 0;
+        return Configs.serveUntilShutdown(gateway);
     }
 
     /** Prepares the data folder (first start only), starts the gateway and prints the curl commands. */

@@ -17,14 +17,6 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig loaded = Configs.load(Optional.ofNullable(config));
         Gateway gateway = Gateway.start(loaded);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                gateway.close();
-            } catch (Exception e) {
-                System.err.println("error while stopping: " + e.getMessage());
-            }
-        }, "vegateway-shutdown"));
-        gateway.join();
-        return 0;
+        return Configs.serveUntilShutdown(gateway);
     }
 }
