@@ -50,7 +50,7 @@ public final class AuditLog {
                 field("vegateway_changedon", "changed_at", FieldType.of(FieldType.Kind.DATE_TIME_OFFSET), true),
                 field("vegateway_userid", "user_id", FieldType.of(FieldType.Kind.GUID), true),
                 field("vegateway_applicationid", "application_id", FieldType.string(100), true),
-                field("vegateway_operation", "operation", FieldType.string(20), true),
+                field("vegateway_operation", "operation", FieldType.string(100), true),
                 field("vegateway_entity", "entity", FieldType.string(128), true),
                 field("vegateway_recordid", "record_key", FieldType.of(FieldType.Kind.GUID), true),
                 field("vegateway_changes", "changes", FieldType.string(1_000_000), true));
@@ -67,11 +67,23 @@ public final class AuditLog {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
             statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id UUID PRIMARY KEY, changed_at TIMESTAMP WITH TIME ZONE NOT NULL,"
-                    + " user_id UUID NOT NULL, application_id VARCHAR(100) NOT NULL, operation VARCHAR(20) NOT NULL, entity VARCHAR(128) NOT NULL,"
+                    + " user_id UUID NOT NULL, application_id VARCHAR(100) NOT NULL, operation VARCHAR(100) NOT NULL, entity VARCHAR(128) NOT NULL,"
                     + " record_key UUID NOT NULL, changes VARCHAR(1000000) NOT NULL)");
+            widenOperation(connection, statement);
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
+        }
+    }
+
+    /** Tables created before actions were audited ("action:<name>") had operation VARCHAR(20). */
+    private void widenOperation(Connection connection, Statement statement) throws SQLException {
+        int width;
+        try (java.sql.ResultSet result = statement.executeQuery("SELECT operation FROM " + table + " WHERE 1 = 0")) {
+            width = result.getMetaData().getPrecision(1);
+        }
+        if (width > 0 && width < 100) {
+            statement.execute("ALTER TABLE " + table + " ALTER COLUMN operation SET DATA TYPE VARCHAR(100)");
         }
     }
 

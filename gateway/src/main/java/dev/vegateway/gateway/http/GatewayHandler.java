@@ -18,6 +18,7 @@ import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.AccessScopes;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.service.ReadResult;
+import dev.vegateway.adapter.write.ActionService;
 import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
@@ -64,13 +65,14 @@ public final class GatewayHandler extends Handler.Abstract {
     private final QueryService queries;
     private final CatalogReader catalogReader;
     private final WriteEndpoint writes;
+    private final ActionEndpoint actions;
     private final PortalMappingResource portalMappings;
     private final int maxPageSize;
     private final long maxRequestBodyBytes;
     private final Metrics metrics;
 
     public GatewayHandler(String servicePath, Catalog catalog, ODataFrontEnd odata, TokenValidator tokens, CallerResolver callers,
-            QueryService queries, WriteService writeService, int maxPageSize, long maxRequestBodyBytes, Metrics metrics, SecurityStore securityStore) {
+            QueryService queries, WriteService writeService, ActionService actionService, int maxPageSize, long maxRequestBodyBytes, Metrics metrics, SecurityStore securityStore) {
         this.servicePath = requireNonNull(servicePath, "servicePath is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.odata = requireNonNull(odata, "odata is null");
@@ -79,6 +81,7 @@ public final class GatewayHandler extends Handler.Abstract {
         this.queries = requireNonNull(queries, "queries is null");
         this.catalogReader = new CatalogReader(catalog);
         this.writes = new WriteEndpoint(writeService, queries);
+        this.actions = new ActionEndpoint(catalog, actionService);
         this.portalMappings = new PortalMappingResource(securityStore, catalog, odata);
         this.maxPageSize = maxPageSize;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
@@ -176,8 +179,8 @@ public final class GatewayHandler extends Handler.Abstract {
                     retrieveMultipleQueryExpression(exchange, caller);
                 } else if (rest.equals("/$batch")) {
                     throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$batch is not supported yet.");
-                } else if (rest.contains("/Microsoft.Dynamics.CRM.") || catalog.action(rest.substring(1)).isPresent()) {
-                    throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Actions are not supported yet.");
+                } else if (actions.isAction(rest)) {
+                    actions.perform(exchange, caller, rest, readOptionalBody(request), serviceRoot(request), this);
                 } else {
                     writes.create(exchange, caller, odata.writeTarget(rest), readBody(request), serviceRoot(request), this);
                 }
@@ -384,6 +387,15 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             return body;
         }
+    }
+
+    /** The body of a request that may have none (an action without parameters): no body and no Content-Type read as empty. */
+    private byte[] readOptionalBody(Request request) throws IOException {
+        if (request.getLength() == 0 || (request.getLength() < 0 && request.getHeaders().get(HttpHeader.CONTENT_TYPE) == null
+                && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null)) {
+            return new byte[0];
+        }
+        return readBody(request);
     }
 
     private static Optional<String> header(Request request, String name) {

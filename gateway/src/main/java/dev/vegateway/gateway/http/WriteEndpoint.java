@@ -199,7 +199,7 @@ final class WriteEndpoint {
     }
 
     /** The body as field name → plain JSON value (annotations ignored) and navigation property → bound reference. */
-    private static void payload(byte[] body, Map<String, Object> values, Map<String, String> binds) {
+    static void payload(byte[] body, Map<String, Object> values, Map<String, String> binds) {
         JsonNode root;
         try {
             root = JSON.readTree(body);

@@ -2,6 +2,8 @@ package dev.vegateway.gateway.odata;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.catalog.ActionDefinition;
+import dev.vegateway.catalog.ActionParameter;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
@@ -13,19 +15,25 @@ import java.util.Optional;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.edm.FullQualifiedName;
 import org.apache.olingo.commons.api.edm.provider.CsdlAbstractEdmProvider;
+import org.apache.olingo.commons.api.edm.provider.CsdlAction;
+import org.apache.olingo.commons.api.edm.provider.CsdlActionImport;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainerInfo;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
 import org.apache.olingo.commons.api.edm.provider.CsdlEnumMember;
 import org.apache.olingo.commons.api.edm.provider.CsdlEnumType;
+import org.apache.olingo.commons.api.edm.provider.CsdlParameter;
 import org.apache.olingo.commons.api.edm.provider.CsdlProperty;
 import org.apache.olingo.commons.api.edm.provider.CsdlPropertyRef;
+import org.apache.olingo.commons.api.edm.provider.CsdlReturnType;
 import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
 
 /**
  * The EDM generated from the catalog: one entity type and set per visible entity, one enum type
- * per option set, plus the built-in catalog entity set and the portal mapping sets. Names are the
+ * per option set, one action per catalog action (bound ones take the record as their first
+ * parameter {@code entity}; unbound ones also get an action import), plus the built-in catalog
+ * entity set and the portal mapping sets. Names are the
  * catalog's logical names in the configured namespace (Microsoft.Dynamics.CRM by default, as
  * Dataverse clients expect).
  */
@@ -86,7 +94,78 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     public CsdlEntityContainer getEntityContainer() {
         return new CsdlEntityContainer()
                 .setName(CONTAINER)
-                .setEntitySets(visibleEntities().stream().map(this::entitySet).toList());
+                .setEntitySets(visibleEntities().stream().map(this::entitySet).toList())
+                .setActionImports(visibleActions().stream().filter(action -> !action.isBound()).map(this::actionImport).toList());
+    }
+
+    @Override
+    public List<CsdlAction> getActions(FullQualifiedName name) {
+        if (!namespace.equals(name.getNamespace())) {
+            return null;
+        }
+        List<CsdlAction> actions = visibleActions().stream().filter(action -> action.name().equals(name.getName())).map(this::action).toList();
+        return actions.isEmpty() ? null : actions;
+    }
+
+    @Override
+    public CsdlActionImport getActionImport(FullQualifiedName container, String actionImportName) {
+        if (!containerName.equals(container)) {
+            return null;
+        }
+        return visibleActions().stream().filter(action -> !action.isBound() && action.name().equals(actionImportName)).findFirst()
+                .map(this::actionImport).orElse(null);
+    }
+
+    /** The catalog's actions, except those bound to an entity the EDM does not show. */
+    private List<ActionDefinition> visibleActions() {
+        return catalog.actions().stream()
+                .filter(action -> action.boundEntity().isEmpty() || visibleEntities().stream().anyMatch(entity -> entity.logicalName().equals(action.boundEntity().get())))
+                .toList();
+    }
+
+    private CsdlAction action(ActionDefinition definition) {
+        List<CsdlParameter> parameters = new ArrayList<>();
+        definition.boundEntity().ifPresent(entity -> parameters.add(new CsdlParameter().setName("entity")
+                .setType(new FullQualifiedName(namespace, entity)).setNullable(false)));
+        for (ActionParameter parameter : definition.parameters()) {
+            CsdlParameter csdl = new CsdlParameter().setName(parameter.name()).setNullable(!parameter.required());
+            FieldType type = parameter.type();
+            csdl.setType(primitive(type));
+            type.maxLength().ifPresent(csdl::setMaxLength);
+            type.precision().ifPresent(csdl::setPrecision);
+            type.scale().ifPresent(csdl::setScale);
+            parameters.add(csdl);
+        }
+        CsdlAction action = new CsdlAction().setName(definition.name()).setBound(definition.isBound()).setParameters(parameters);
+        definition.returns().ifPresent(type -> {
+            CsdlReturnType returnType = new CsdlReturnType().setType(primitive(type)).setNullable(true);
+            type.maxLength().ifPresent(returnType::setMaxLength);
+            type.precision().ifPresent(returnType::setPrecision);
+            type.scale().ifPresent(returnType::setScale);
+            action.setReturnType(returnType);
+        });
+        return action;
+    }
+
+    private CsdlActionImport actionImport(ActionDefinition definition) {
+        return new CsdlActionImport().setName(definition.name()).setAction(new FullQualifiedName(namespace, definition.name()));
+    }
+
+    /** The EDM primitive type of an action parameter or result (the action types are never Double or Enum). */
+    private static FullQualifiedName primitive(FieldType type) {
+        EdmPrimitiveTypeKind kind = switch (type.kind()) {
+            case STRING -> EdmPrimitiveTypeKind.String;
+            case INT32 -> EdmPrimitiveTypeKind.Int32;
+            case INT64 -> EdmPrimitiveTypeKind.Int64;
+            case DECIMAL -> EdmPrimitiveTypeKind.Decimal;
+            case DOUBLE -> EdmPrimitiveTypeKind.Double;
+            case BOOLEAN -> EdmPrimitiveTypeKind.Boolean;
+            case DATE -> EdmPrimitiveTypeKind.Date;
+            case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset;
+            case GUID -> EdmPrimitiveTypeKind.Guid;
+            case ENUM -> throw new IllegalArgumentException("an action type is never an Enum");
+        };
+        return kind.getFullQualifiedName();
     }
 
     @Override
@@ -104,6 +183,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                 .setAlias("mscrm")
                 .setEnumTypes(catalog.optionSets().values().stream().map(this::enumType).toList())
                 .setEntityTypes(visibleEntities().stream().map(this::entityType).toList())
+                .setActions(visibleActions().stream().map(this::action).toList())
                 .setEntityContainer(getEntityContainer());
         return List.of(schema);
     }

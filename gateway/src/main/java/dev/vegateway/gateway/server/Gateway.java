@@ -15,6 +15,7 @@ import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.sql.Dialect;
 import dev.vegateway.adapter.sql.SqlRenderer;
 import dev.vegateway.adapter.sql.WriteSqlRenderer;
+import dev.vegateway.adapter.write.ActionService;
 import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
@@ -84,8 +85,10 @@ public final class Gateway implements AutoCloseable {
             Metrics metrics = new Metrics();
             WriteService writes = new WriteService(catalog, dataSource, new WriteSqlRenderer(Dialect.of(config.backend().kind())), audit,
                     Clock.systemUTC(), config.backend().queryTimeout());
+            ActionService actions = new ActionService(catalog, dataSource, new WriteSqlRenderer(Dialect.of(config.backend().kind())), planner, audit,
+                    Clock.systemUTC(), config.backend().queryTimeout());
             GatewayHandler handler = new GatewayHandler(config.server().servicePath(), catalog, odata, tokenValidator,
-                    new CallerResolver(securityStore), queries, writes, config.limits().maxPageSize(), config.limits().maxRequestBodyBytes(), metrics,
+                    new CallerResolver(securityStore), queries, writes, actions, config.limits().maxPageSize(), config.limits().maxRequestBodyBytes(), metrics,
                     securityStore);
             GatewayServer server = GatewayServer.start(config, handler, new AdminHandler(dataSource, tokenValidator::keysLoaded, metrics));
             LOG.info("VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})", config.server().host(), server.port(),
