@@ -37,6 +37,8 @@ final class DemoCommand implements Callable<Integer> {
     static final String DEV_ISSUER = "urn:vegateway:dev-issuer";
     static final String DEV_AUDIENCE = "urn:vegateway:api";
     private static final String KEYSTORE_PASSWORD = "vegateway-demo";
+    /** The key of the customer the printed write examples create, change and delete again. */
+    static final String DEMO_WRITE_KEY = "00000000-0000-4000-8000-00000000d001";
 
     @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -146,6 +148,8 @@ final class DemoCommand implements Callable<Integer> {
         String queryExpression = "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_name\"]},"
                 + "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
                 + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
+        Object sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id();
+        String demoCustomer = "mserp_custcustomerv3entities(" + DEMO_WRITE_KEY + ")";
         List<String[]> lines = List.of(
                 example("Alice Sales (organisation-wide sales manager, Global): customers of every company; compare @odata.count below",
                         asDataverse.get("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), countedCustomers)),
@@ -194,7 +198,20 @@ final class DemoCommand implements Callable<Integer> {
                 example("Anonymous portal visitor: released products only (row filter mserp_isreleased eq true)",
                         asPortal.get(null, null, "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname,mserp_isreleased&$top=3")),
                 example("Mallory (portal contact mapped to a user who wrongly holds System administrator) → 403 0x8ff00032",
-                        asPortal.get("X-Portal-Contact-Id", DemoIdentities.MALLORY_CONTACT.id(), customers)));
+                        asPortal.get("X-Portal-Contact-Id", DemoIdentities.MALLORY_CONTACT.id(), customers)),
+                example("Sam creates customer US-DEMO with a key of his choice and gets the stored record back → 201",
+                        asDataverse.send("POST", sam, "mserp_custcustomerv3entities", "{\"mserp_custcustomerv3entityid\":\"" + DEMO_WRITE_KEY
+                                + "\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"US-DEMO\",\"mserp_name\":\"Demo Write Inc.\"}",
+                                "Prefer: return=representation")),
+                example("Sam renames it, only if nobody changed it since (If-Match) → 204",
+                        asDataverse.send("PATCH", sam, demoCustomer, "{\"mserp_name\":\"Demo Write Renamed\"}", "If-Match: W/\"1\"")),
+                example("Sam places it on hold with the bound action mserp_PlaceOnHold → 204",
+                        asDataverse.send("POST", sam, demoCustomer + "/Microsoft.Dynamics.CRM.mserp_PlaceOnHold", "{}")),
+                example("Credit available for customer US-0001: a bound action that returns a value",
+                        asDataverse.send("POST", sam, "mserp_custcustomerv3entities(" + DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1))
+                                + ")/Microsoft.Dynamics.CRM.mserp_CreditAvailable", "{}")),
+                example("Sam deletes US-DEMO (its version is 3 after the rename and the action) → 204",
+                        asDataverse.send("DELETE", sam, demoCustomer, null, "If-Match: W/\"3\"")));
         out.println();
         out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort() + "/health/ready)");
         out.println("Data folder: " + folder + " (catalog.yaml, security.yaml, demo database, certificate, dev issuer key)");
@@ -219,6 +236,18 @@ final class DemoCommand implements Callable<Integer> {
     private record Curl(Path folder, String root, String token) {
         String get(String header, Object value, String path) {
             return prefix(header, value) + " '" + root + path + "'";
+        }
+
+        /** A write as MSCRMCallerID {@code user}: method, path, optional JSON body and extra headers. */
+        String send(String method, Object user, String path, String json, String... headers) {
+            StringBuilder command = new StringBuilder(prefix("MSCRMCallerID", user)).append(" -X ").append(method);
+            for (String header : headers) {
+                command.append(" -H '").append(header).append('\'');
+            }
+            if (json != null) {
+                command.append(" -H 'Content-Type: application/json' -d '").append(json).append('\'');
+            }
+            return command.append(" '").append(root).append(path).append('\'').toString();
         }
 
         String post(String header, Object value, String path, String json) {

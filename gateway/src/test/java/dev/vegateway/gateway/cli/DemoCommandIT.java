@@ -137,7 +137,21 @@ class DemoCommandIT {
             }
             return body;
         }
+        if (block.comment().contains("→ 204")) {
+            assertThat(status).as(description).isEqualTo(204);
+            assertThat(body).as(description).isEmpty();
+            return body;
+        }
+        if (block.comment().contains("→ 201")) {
+            assertThat(status).as(description).isEqualTo(201);
+            assertThat(JSON.readTree(body).path("@odata.etag").asText()).as(description).isEqualTo("W/\"1\"");
+            return body;
+        }
         assertThat(status).as(description).isEqualTo(200);
+        if (block.comment().contains("returns a value")) {
+            assertThat(JSON.readTree(body).path("value").isNumber()).as(description).isTrue();
+            return body;
+        }
         if (block.command().contains("/$count'")) {
             assertThat(body.trim()).as(description).matches("\\d+");
             assertThat(Long.parseLong(body.trim())).as(description).isPositive();
