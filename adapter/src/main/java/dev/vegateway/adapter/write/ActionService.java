@@ -85,6 +85,16 @@ public final class ActionService {
             }
         }
         this.handlers = byName;
+        for (ActionDefinition action : catalog.actions()) {
+            if (action.handlerClass().isPresent()) {
+                ActionHandler handler = byName.get(action.name());
+                if (handler == null || !handler.getClass().getName().equals(action.handlerClass().get())) {
+                    throw new IllegalStateException("catalog action " + action.name() + " names the handler " + action.handlerClass().get()
+                            + ", but no such ActionHandler for it was found with ServiceLoader (list it in META-INF/services/"
+                            + ActionHandler.class.getName() + ")");
+                }
+            }
+        }
     }
 
     /**
