@@ -42,7 +42,7 @@ final class ActionEndpoint {
 
     /** Whether {@code rest} (the path after the service root) names an action rather than an entity set. */
     boolean isAction(String rest) {
-        return rest.contains(BOUND_PREFIX) || (rest.length() > 1 && catalog.action(rest.substring(1)).isPresent());
+        return rest.contains(BOUND_PREFIX) || (rest.length() > 1 && catalog.action(withoutCallParentheses(rest.substring(1))).isPresent());
     }
 
     void perform(GatewayHandler.Exchange exchange, Caller caller, String rest, byte[] body, String serviceRoot, GatewayHandler handler) throws IOException {
@@ -129,7 +129,13 @@ final class ActionEndpoint {
         return new Target(action, Optional.of(entity), Optional.of(key));
     }
 
-    private ActionDefinition action(String name) {
+    /** Clients (Olingo's among them) may write an action call as {@code Name()}; the parentheses add nothing. */
+    private static String withoutCallParentheses(String name) {
+        return name.endsWith("()") ? name.substring(0, name.length() - 2) : name;
+    }
+
+    private ActionDefinition action(String segment) {
+        String name = withoutCallParentheses(segment);
         return catalog.action(name).orElseThrow(() -> GatewayException.of(ErrorCode.RESOURCE_NOT_FOUND, "The action '%s' does not exist.", shorten(name)));
     }
 

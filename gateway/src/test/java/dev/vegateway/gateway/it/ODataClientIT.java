@@ -285,6 +285,30 @@ class ODataClientIT {
             assertThat(storedName(key)).isNull();
         }
 
+        @Test
+        void invokesABoundActionThatReturnsAValue() throws SQLException {
+            UUID customer;
+            BigDecimal expected;
+            try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(
+                    "SELECT c.id, c.credit_limit - COALESCE((SELECT SUM(h.total_amount) FROM erp.sales_order_header h WHERE h.customer_id = c.id AND h.status < 2), 0)"
+                            + " FROM erp.customer c WHERE c.credit_limit IS NOT NULL ORDER BY c.account_num LIMIT 1");
+                    ResultSet rows = statement.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                customer = rows.getObject(1, UUID.class);
+                expected = rows.getBigDecimal(2);
+            }
+            URI uri = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment("mserp_custcustomerv3entities").appendKeySegment(customer)
+                    .appendOperationCallSegment("Microsoft.Dynamics.CRM.mserp_CreditAvailable").build();
+            var invoke = client.getInvokeRequestFactory().getActionInvokeRequest(uri, ClientProperty.class);
+            var response = invoke.execute();
+            try {
+                assertThat(response.getStatusCode()).isEqualTo(200);
+                assertThat(new BigDecimal(response.getBody().getPrimitiveValue().toString())).isEqualByComparingTo(expected);
+            } finally {
+                response.close();
+            }
+        }
+
         private String storedName(UUID key) throws SQLException {
             try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement("SELECT name FROM erp.customer WHERE id = ?")) {
                 statement.setObject(1, key);
