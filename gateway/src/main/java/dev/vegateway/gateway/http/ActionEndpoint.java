@@ -29,20 +29,22 @@ import java.util.UUID;
  * an action that returns a value.
  */
 final class ActionEndpoint {
-    static final String BOUND_PREFIX = "/Microsoft.Dynamics.CRM.";
+    /** {@code /<namespace>.}: what separates a record from the bound action called on it. */
+    private final String boundPrefix;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Catalog catalog;
     private final ActionService actions;
 
-    ActionEndpoint(Catalog catalog, ActionService actions) {
+    ActionEndpoint(Catalog catalog, ActionService actions, String namespace) {
+        this.boundPrefix = "/" + requireNonNull(namespace, "namespace is null") + ".";
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.actions = requireNonNull(actions, "actions is null");
     }
 
     /** Whether {@code rest} (the path after the service root) names an action rather than an entity set. */
     boolean isAction(String rest) {
-        return rest.contains(BOUND_PREFIX) || (rest.length() > 1 && catalog.action(withoutCallParentheses(rest.substring(1))).isPresent());
+        return rest.contains(boundPrefix) || (rest.length() > 1 && catalog.action(withoutCallParentheses(rest.substring(1))).isPresent());
     }
 
     void perform(GatewayHandler.Exchange exchange, Caller caller, String rest, byte[] body, String serviceRoot, GatewayHandler handler) throws IOException {
@@ -90,20 +92,20 @@ final class ActionEndpoint {
 
     /** {@code /{set}({guid})/Microsoft.Dynamics.CRM.{Action}} or {@code /{Action}}. */
     private Target target(String rest) {
-        int bound = rest.indexOf(BOUND_PREFIX);
+        int bound = rest.indexOf(boundPrefix);
         if (bound < 0) {
             ActionDefinition action = action(rest.substring(1));
             if (action.isBound()) {
                 throw GatewayException.of(ErrorCode.BAD_REQUEST, "The action '%s' is bound to %s: call it on a record, POST <set>(<id>)%s%1$s.",
-                        action.name(), action.boundEntity().get(), BOUND_PREFIX);
+                        action.name(), action.boundEntity().get(), boundPrefix);
             }
             return new Target(action, Optional.empty(), Optional.empty());
         }
         String record = rest.substring(1, bound);
-        ActionDefinition action = action(rest.substring(bound + BOUND_PREFIX.length()));
+        ActionDefinition action = action(rest.substring(bound + boundPrefix.length()));
         int open = record.indexOf('(');
         if (open <= 0 || !record.endsWith(")")) {
-            throw GatewayException.of(ErrorCode.BAD_REQUEST, "Call the bound action '%s' on one record: POST <set>(<id>)%s%1$s.", action.name(), BOUND_PREFIX);
+            throw GatewayException.of(ErrorCode.BAD_REQUEST, "Call the bound action '%s' on one record: POST <set>(<id>)%s%1$s.", action.name(), boundPrefix);
         }
         String setName = record.substring(0, open);
         EntityDefinition entity = catalog.byEntitySet(setName).filter(EntityDefinition::visible).orElseThrow(() -> GatewayException.of(

@@ -81,7 +81,7 @@ public final class GatewayHandler extends Handler.Abstract {
         this.queries = requireNonNull(queries, "queries is null");
         this.catalogReader = new CatalogReader(catalog);
         this.writes = new WriteEndpoint(writeService, queries);
-        this.actions = new ActionEndpoint(catalog, actionService);
+        this.actions = new ActionEndpoint(catalog, actionService, odata.namespace());
         this.portalMappings = new PortalMappingResource(securityStore, catalog, odata);
         this.maxPageSize = maxPageSize;
         this.maxRequestBodyBytes = maxRequestBodyBytes;

@@ -48,18 +48,25 @@ import org.apache.olingo.server.core.uri.validator.UriValidationException;
 public final class ODataFrontEnd {
     private final OData odata = OData.newInstance();
     private final Catalog catalog;
+    private final String namespace;
     private final ServiceMetadata serviceMetadata;
     private final byte[] metadataXml;
     private final Map<String, byte[]> serviceDocuments = new ConcurrentHashMap<>();
 
     public ODataFrontEnd(Catalog catalog, String namespace) {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.namespace = requireNonNull(namespace, "namespace is null");
         this.serviceMetadata = odata.createServiceMetadata(new CatalogEdmProvider(catalog, namespace), List.of());
         try (InputStream content = odata.createSerializer(ContentType.APPLICATION_XML).metadataDocument(serviceMetadata).getContent()) {
             this.metadataXml = content.readAllBytes();
         } catch (SerializerException | IOException e) {
             throw new IllegalStateException("cannot build $metadata from the catalog", e);
         }
+    }
+
+    /** The EDM namespace (Microsoft.Dynamics.CRM unless configured otherwise). */
+    public String namespace() {
+        return namespace;
     }
 
     /** The CSDL XML document; built once (which also warms Olingo's EDM caches before requests run concurrently). */
