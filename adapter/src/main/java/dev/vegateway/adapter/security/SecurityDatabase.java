@@ -909,30 +909,22 @@ final class SecurityDatabase {
      * default of both backends): all of it commits, or on any failure none of it.
      */
     private <T> T write(String doing, SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw SecurityStoreFailures.failure(doing, e);
-        }
+        return transaction(doing, java.util.OptionalInt.empty(), work);
     }
 
+    /** A consistent snapshot for reads that span several tables. */
     private <T> T read(String doing, SqlWork<T> work) {
+        return transaction(doing, java.util.OptionalInt.of(Connection.TRANSACTION_REPEATABLE_READ), work);
+    }
+
+    private <T> T transaction(String doing, java.util.OptionalInt isolation, SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            int isolation = connection.getTransactionIsolation();
+            int previousIsolation = connection.getTransactionIsolation();
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            if (isolation.isPresent()) {
+                connection.setTransactionIsolation(isolation.getAsInt());
+            }
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -941,7 +933,9 @@ final class SecurityDatabase {
                 rollback(connection, e);
                 throw e;
             } finally {
-                connection.setTransactionIsolation(isolation);
+                if (isolation.isPresent()) {
+                    connection.setTransactionIsolation(previousIsolation);
+                }
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
