@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
-import dev.vegateway.adapter.jdbc.SqlErrors;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.sql.PreparedSql;
 import dev.vegateway.adapter.sql.WriteSqlRenderer;
@@ -319,9 +318,5 @@ public final class WriteService {
 
     private static GatewayException notFound(EntityDefinition entity, UUID key) {
         return GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
-    }
-
-    static GatewayException sqlFailure(SQLException e) {
-        return SqlErrors.classify(e, "the write");
     }
 }

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
-import dev.vegateway.adapter.query.AttributeRef;
-import dev.vegateway.adapter.query.Condition;
-import dev.vegateway.adapter.query.Literal;
-import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.catalog.Catalog;
@@ -20,16 +16,14 @@ import dev.vegateway.gateway.odata.CatalogEntitySet;
 import dev.vegateway.gateway.odata.ODataRequest;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Serves the built-in catalog entity set from memory. Any registered application may read it
- * (SPEC 7), with or without a caller. Supports $select, $filter (eq, ne, in, contains,
- * startswith, endswith, null tests, and/or/not), $orderby, $top, $skip and $count.
+ * (SPEC 7), with or without a caller. $select, $filter, $orderby are evaluated in memory by
+ * {@link InMemoryRows}; $top, $skip and $count are applied here.
  */
 final class CatalogReader {
     private static final JsonFactory JSON = new JsonFactory();
@@ -116,101 +110,10 @@ final class CatalogReader {
     }
 
     private static List<FieldDefinition> fields(List<String> names) {
-        EntityDefinition definition = CatalogEntitySet.DEFINITION;
-        if (names.isEmpty()) {
-            return definition.fields();
-        }
-        List<FieldDefinition> fields = new ArrayList<>();
-        for (String name : names) {
-            fields.add(field(name));
-        }
-        if (fields.stream().noneMatch(field -> field.logicalName().equals(definition.keyField()))) {
-            fields.add(definition.key());
-        }
-        return fields;
-    }
-
-    private static FieldDefinition field(String name) {
-        return CatalogEntitySet.DEFINITION.field(name).orElseThrow(() -> GatewayException.of(ErrorCode.UNKNOWN_PROPERTY,
-                "Could not find a property named '%s' on entity '%s'.", name, CatalogEntitySet.LOGICAL_NAME));
+        return InMemoryRows.fields(CatalogEntitySet.DEFINITION, names);
     }
 
     private List<Map<String, Object>> matching(Query query) {
-        List<Map<String, Object>> matching = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            if (matches(query.criteria(), row)) {
-                matching.add(row);
-            }
-        }
-        Comparator<Map<String, Object>> order = null;
-        for (var sort : query.orders()) {
-            field(sort.attribute());
-            Comparator<Map<String, Object>> key = Comparator.comparing(row -> String.valueOf(row.get(sort.attribute())));
-            key = sort.descending() ? key.reversed() : key;
-            order = order == null ? key : order.thenComparing(key);
-        }
-        if (order != null) {
-            matching.sort(order);
-        }
-        return matching;
-    }
-
-    private boolean matches(Condition condition, Map<String, Object> row) {
-        if (condition instanceof Condition.Constant constant) {
-            return constant.value();
-        }
-        if (condition instanceof Condition.And and) {
-            return and.conditions().stream().allMatch(part -> matches(part, row));
-        }
-        if (condition instanceof Condition.Or or) {
-            return or.conditions().stream().anyMatch(part -> matches(part, row));
-        }
-        if (condition instanceof Condition.Not not) {
-            return !matches(not.condition(), row);
-        }
-        if (condition instanceof Condition.IsNull isNull) {
-            return (value(isNull.operand(), row) == null) != isNull.negated();
-        }
-        if (condition instanceof Condition.Comparison comparison
-                && (comparison.operator() == Condition.Operator.EQUAL || comparison.operator() == Condition.Operator.NOT_EQUAL)) {
-            boolean equal = Objects.equals(text(value(comparison.left(), row)), text(value(comparison.right(), row)));
-            return equal == (comparison.operator() == Condition.Operator.EQUAL);
-        }
-        if (condition instanceof Condition.In in) {
-            String subject = text(value(in.operand(), row));
-            return in.values().stream().anyMatch(value -> Objects.equals(subject, text(value.value()))) != in.negated();
-        }
-        if (condition instanceof Condition.Like like && like.kind() != Condition.LikeKind.PATTERN) {
-            String subject = text(value(like.operand(), row));
-            if (subject == null) {
-                return false;
-            }
-            String haystack = subject.toLowerCase(Locale.ROOT);
-            String needle = like.text().toLowerCase(Locale.ROOT);
-            boolean hit = switch (like.kind()) {
-                case CONTAINS -> haystack.contains(needle);
-                case STARTS_WITH -> haystack.startsWith(needle);
-                case ENDS_WITH -> haystack.endsWith(needle);
-                case PATTERN -> false;
-            };
-            return hit != like.negated();
-        }
-        throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY,
-                "On the catalog entity set, $filter supports eq, ne, in, contains, startswith, endswith, null tests, and, or and not.");
-    }
-
-    private static Object value(Operand operand, Map<String, Object> row) {
-        if (operand instanceof AttributeRef attribute) {
-            field(attribute.name());
-            return row.get(attribute.name());
-        }
-        if (operand instanceof Literal literal) {
-            return literal.value();
-        }
-        throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "On the catalog entity set, $filter compares properties with literals only.");
-    }
-
-    private static String text(Object value) {
-        return value == null ? null : value.toString().toLowerCase(Locale.ROOT);
+        return InMemoryRows.matching(CatalogEntitySet.DEFINITION, query, rows);
     }
 }

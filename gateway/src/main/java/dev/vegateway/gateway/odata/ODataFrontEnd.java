@@ -1,6 +1,5 @@
 package dev.vegateway.gateway.odata;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
@@ -275,9 +274,5 @@ public final class ODataFrontEnd {
     static String shorten(String text) {
         String clean = text.replaceAll("[\\p{Cntrl}]", "?");
         return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(UTF_8);
     }
 }

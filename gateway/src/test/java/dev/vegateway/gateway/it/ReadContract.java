@@ -317,6 +317,20 @@ abstract class ReadContract {
     }
 
     @Test
+    void theCatalogSetFiltersOrdersAndCountsInMemory() {
+        Response one = gateway.application().get("mserp_financeandoperationsentities?$filter="
+                + encode("mserp_entitysetname eq 'mserp_custcustomerv3entities'") + "&$select=mserp_physicalname");
+        assertThat(one.statusCode()).as(one.asString()).isEqualTo(200);
+        assertThat(one.jsonPath().getList("value.mserp_physicalname")).containsExactly("erp.customer");
+        Response sorted = gateway.application().get("mserp_financeandoperationsentities?$filter=" + encode("startswith(mserp_logicalname,'mserp_')")
+                + "&$orderby=" + encode("mserp_logicalname desc") + "&$count=true&$top=2");
+        List<String> names = sorted.jsonPath().getList("value.mserp_logicalname");
+        assertThat(names).hasSize(2).isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(sorted.jsonPath().getInt("'@odata.count'")).isEqualTo(7);
+        assertThat(gateway.application().get("mserp_financeandoperationsentities?$filter=" + encode("mserp_nosuch eq 1")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void everyResponseSaysItsTimings() {
         Response response = get(SET + "?$top=1");
         assertThat(response.header("OData-Version")).isEqualTo("4.0");
