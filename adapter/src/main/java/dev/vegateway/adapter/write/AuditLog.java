@@ -31,6 +31,7 @@ public final class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The entity set that exposes the audit, read-only, to System and Security administrators. */
     public static final String ENTITY = "vegateway_dataaudit";
+    public static final String ENTITY_SET = "vegateway_dataaudits";
 
     private final String table;
     private final String schema;
@@ -54,7 +55,7 @@ public final class AuditLog {
                 field("vegateway_entity", "entity", FieldType.string(128), true),
                 field("vegateway_recordid", "record_key", FieldType.of(FieldType.Kind.GUID), true),
                 field("vegateway_changes", "changes", FieldType.string(1_000_000), true));
-        return new EntityDefinition(ENTITY, ENTITY + "s", new TableName(java.util.Optional.of(schema), "data_audit"),
+        return new EntityDefinition(ENTITY, ENTITY_SET, new TableName(java.util.Optional.of(schema), "data_audit"),
                 Map.of("en-US", "Data audit"), true, fields, "vegateway_dataauditid", java.util.Optional.empty(), java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty());
     }

@@ -7,6 +7,7 @@ import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import java.io.IOException;
@@ -107,7 +108,7 @@ public final class ODataFrontEnd {
             throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Writes address an entity set or one record; '%s' is not supported yet.", shorten(path));
         }
         String setName = entitySet.getEntitySet().getName();
-        if (setName.equals(CatalogEntitySet.ENTITY_SET_NAME) || setName.equals("vegateway_dataaudits")) {
+        if (setName.equals(CatalogEntitySet.ENTITY_SET_NAME) || setName.equals(AuditLog.ENTITY_SET)) {
             throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The entity set %s is read-only.", setName);
         }
         EntityDefinition entity = catalog.byEntitySet(setName)
