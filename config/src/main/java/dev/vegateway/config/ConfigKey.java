@@ -53,6 +53,8 @@ enum ConfigKey {
     LIMITS_MAX_PAGE_SIZE("limits.maxPageSize", Shape.SCALAR),
     LIMITS_MAX_TOKEN_BYTES("limits.maxTokenBytes", Shape.SCALAR),
     LIMITS_MAX_REQUEST_BODY_BYTES("limits.maxRequestBodyBytes", Shape.SCALAR),
+    LIMITS_MAX_BATCH_PARTS("limits.maxBatchParts", Shape.SCALAR),
+    LIMITS_MAX_BATCH_BODY_BYTES("limits.maxBatchBodyBytes", Shape.SCALAR),
     LIMITS_SKIP_TOKEN_SECRET("limits.skipTokenSecret", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */

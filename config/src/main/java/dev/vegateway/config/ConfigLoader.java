@@ -146,6 +146,8 @@ public final class ConfigLoader {
             case LIMITS_MAX_PAGE_SIZE -> String.valueOf(config.limits().maxPageSize());
             case LIMITS_MAX_TOKEN_BYTES -> String.valueOf(config.limits().maxTokenBytes());
             case LIMITS_MAX_REQUEST_BODY_BYTES -> String.valueOf(config.limits().maxRequestBodyBytes());
+            case LIMITS_MAX_BATCH_PARTS -> String.valueOf(config.limits().maxBatchParts());
+            case LIMITS_MAX_BATCH_BODY_BYTES -> String.valueOf(config.limits().maxBatchBodyBytes());
             case LIMITS_SKIP_TOKEN_SECRET -> MASK;
         };
     }
@@ -420,6 +422,8 @@ public final class ConfigLoader {
         int maxPageSize = reader.integer(node(ConfigKey.LIMITS_MAX_PAGE_SIZE), 5000, 1, 5000);
         int maxTokenBytes = reader.integer(node(ConfigKey.LIMITS_MAX_TOKEN_BYTES), 16384, 1024, 1024 * 1024);
         long maxRequestBodyBytes = reader.longValue(node(ConfigKey.LIMITS_MAX_REQUEST_BODY_BYTES), 10L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
+        int maxBatchParts = reader.integer(node(ConfigKey.LIMITS_MAX_BATCH_PARTS), 1000, 1, 1000);
+        long maxBatchBodyBytes = reader.longValue(node(ConfigKey.LIMITS_MAX_BATCH_BODY_BYTES), 32L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
         YamlNode secretNode = node(ConfigKey.LIMITS_SKIP_TOKEN_SECRET);
         String secret = reader.requiredString(secretNode);
         if (!secret.isBlank() && secret.length() < MINIMUM_SKIP_TOKEN_SECRET_LENGTH) {
@@ -427,7 +431,7 @@ public final class ConfigLoader {
             problems.add(secretNode, "must be at least " + MINIMUM_SKIP_TOKEN_SECRET_LENGTH + " characters long (it signs paging tokens), was "
                     + secret.length() + " characters");
         }
-        return new Limits(maxPageSize, maxTokenBytes, maxRequestBodyBytes, Secret.of(secret));
+        return new Limits(maxPageSize, maxTokenBytes, maxRequestBodyBytes, maxBatchParts, maxBatchBodyBytes, Secret.of(secret));
     }
 
     // ---- typed helpers ----

@@ -119,7 +119,11 @@ public record GatewayConfig(
         }
     }
 
-    public record Limits(int maxPageSize, int maxTokenBytes, long maxRequestBodyBytes, Secret skipTokenSecret) {
+    /**
+     * Request limits. {@code maxBatchParts} counts every request of a {@code $batch}, those in
+     * changesets included; {@code maxBatchBodyBytes} bounds a {@code $batch} body as it is read.
+     */
+    public record Limits(int maxPageSize, int maxTokenBytes, long maxRequestBodyBytes, int maxBatchParts, long maxBatchBodyBytes, Secret skipTokenSecret) {
         public Limits {
             requireNonNull(skipTokenSecret, "skipTokenSecret is null");
         }

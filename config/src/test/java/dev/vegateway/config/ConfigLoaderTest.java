@@ -87,6 +87,8 @@ class ConfigLoaderTest {
         assertThat(config.limits().maxPageSize()).isEqualTo(5000);
         assertThat(config.limits().maxTokenBytes()).isEqualTo(16384);
         assertThat(config.limits().maxRequestBodyBytes()).isEqualTo(10_485_760L);
+        assertThat(config.limits().maxBatchParts()).isEqualTo(1000);
+        assertThat(config.limits().maxBatchBodyBytes()).isEqualTo(33_554_432L);
         assertThat(config.limits().skipTokenSecret().reveal()).isEqualTo(SKIP_TOKEN_SECRET);
     }
 
@@ -106,7 +108,7 @@ class ConfigLoaderTest {
                 backend: { kind: PostgreSQL, url: "jdbc:postgresql://db/erp", username: gw, password: db-secret, poolSize: 200, securitySchema: sec, queryTimeout: 2500ms }
                 catalog: { file: ./catalog.yaml }
                 security: { file: security.yaml, importOnStart: true }
-                limits: { maxPageSize: 1, maxTokenBytes: 2048, maxRequestBodyBytes: 4096, skipTokenSecret: %s }
+                limits: { maxPageSize: 1, maxTokenBytes: 2048, maxRequestBodyBytes: 4096, maxBatchParts: 10, maxBatchBodyBytes: 8192, skipTokenSecret: %s }
                 """.formatted(SKIP_TOKEN_SECRET);
 
         GatewayConfig config = ConfigLoader.load(write(yaml), Map.of());
@@ -129,7 +131,8 @@ class ConfigLoaderTest {
         assertThat(config.security().file()).contains(directory.resolve("security.yaml").toAbsolutePath().normalize());
         assertThat(config.security().importOnStart()).isTrue();
         assertThat(config.limits()).extracting(GatewayConfig.Limits::maxPageSize, GatewayConfig.Limits::maxTokenBytes,
-                GatewayConfig.Limits::maxRequestBodyBytes).containsExactly(1, 2048, 4096L);
+                GatewayConfig.Limits::maxRequestBodyBytes, GatewayConfig.Limits::maxBatchParts, GatewayConfig.Limits::maxBatchBodyBytes)
+                .containsExactly(1, 2048, 4096L, 10, 8192L);
     }
 
     @Test

@@ -31,6 +31,8 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "0x8ff0000a", Category.USER),
     HEADERS_TOO_LARGE(431, "0x8ff0000c", Category.USER),
     BAD_REQUEST(400, "0x8ff0000d", Category.USER),
+    BATCH_MALFORMED(400, "0x8ff0000e", Category.USER),
+    BATCH_TOO_LARGE(400, "0x8ff0000f", Category.USER),
     THROTTLED_COUNT(429, "0x80072322", Category.USER),
     THROTTLED_TIME(429, "0x80072321", Category.USER),
     INTERNAL(500, "0x8ff00020", Category.INTERNAL),

@@ -39,6 +39,10 @@ final class DemoCommand implements Callable<Integer> {
     private static final String KEYSTORE_PASSWORD = "vegateway-demo";
     /** The key of the customer the printed write examples create, change and delete again. */
     static final String DEMO_WRITE_KEY = "00000000-0000-4000-8000-00000000d001";
+    /** The key of the customer the printed $batch example creates and deletes again. */
+    static final String DEMO_BATCH_KEY = "00000000-0000-4000-8000-00000000d002";
+    /** The $batch example's body, written to the data folder at every start. */
+    static final String BATCH_EXAMPLE_FILE = "batch-example.txt";
 
     @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -74,8 +78,68 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(configFile, config(folder, url, port, adminPort), UTF_8);
         GatewayConfig config = ConfigLoader.load(configFile, Map.of());
         Gateway gateway = Gateway.start(config);
+        Files.writeString(folder.resolve(BATCH_EXAMPLE_FILE), batchExample(), UTF_8);
         printCommands(gateway, folder, out);
         return gateway;
+    }
+
+    /**
+     * A $batch body (CRLF line ends, as multipart asks): a changeset that creates customer
+     * US-BATCH and, through its Content-ID $1, changes it and places it on hold; a read of the
+     * result; and a second changeset that deletes it again, so the example can be run repeatedly.
+     */
+    static String batchExample() {
+        String customer = "mserp_custcustomerv3entities(" + DEMO_BATCH_KEY + ")";
+        return String.join("\r\n",
+                "--batch_demo",
+                "Content-Type: multipart/mixed; boundary=changeset_create",
+                "",
+                "--changeset_create",
+                "Content-Type: application/http",
+                "Content-Transfer-Encoding: binary",
+                "Content-ID: 1",
+                "",
+                "POST mserp_custcustomerv3entities HTTP/1.1",
+                "Content-Type: application/json",
+                "",
+                "{\"mserp_custcustomerv3entityid\":\"" + DEMO_BATCH_KEY + "\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"US-BATCH\","
+                        + "\"mserp_name\":\"Batch Demo Ltd.\"}",
+                "--changeset_create",
+                "Content-Type: application/http",
+                "Content-Transfer-Encoding: binary",
+                "Content-ID: 2",
+                "",
+                "PATCH $1 HTTP/1.1",
+                "Content-Type: application/json",
+                "",
+                "{\"mserp_creditlimit\":2500}",
+                "--changeset_create",
+                "Content-Type: application/http",
+                "Content-Transfer-Encoding: binary",
+                "Content-ID: 3",
+                "",
+                "POST $1/Microsoft.Dynamics.CRM.mserp_PlaceOnHold HTTP/1.1",
+                "",
+                "--changeset_create--",
+                "--batch_demo",
+                "Content-Type: application/http",
+                "Content-Transfer-Encoding: binary",
+                "",
+                "GET " + customer + "?$select=mserp_customeraccount,mserp_creditlimit,mserp_onholdstatus HTTP/1.1",
+                "",
+                "--batch_demo",
+                "Content-Type: multipart/mixed; boundary=changeset_delete",
+                "",
+                "--changeset_delete",
+                "Content-Type: application/http",
+                "Content-Transfer-Encoding: binary",
+                "Content-ID: 1",
+                "",
+                "DELETE " + customer + " HTTP/1.1",
+                "",
+                "--changeset_delete--",
+                "--batch_demo--",
+                "");
     }
 
     private static String config(Path folder, String url, int port, int adminPort) throws IOException {
@@ -211,7 +275,10 @@ final class DemoCommand implements Callable<Integer> {
                         asDataverse.send("POST", sam, "mserp_custcustomerv3entities(" + DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1))
                                 + ")/Microsoft.Dynamics.CRM.mserp_CreditAvailable", "{}")),
                 example("Sam deletes US-DEMO (its version is 3 after the rename and the action) → 204",
-                        asDataverse.send("DELETE", sam, demoCustomer, null, "If-Match: W/\"3\"")));
+                        asDataverse.send("DELETE", sam, demoCustomer, null, "If-Match: W/\"3\"")),
+                example("Sam sends the $batch in " + BATCH_EXAMPLE_FILE + ": a changeset creates US-BATCH, changes it and places it on hold"
+                                + " through Content-ID $1; a read shows it; a second changeset deletes it",
+                        asDataverse.batch(sam, folder.resolve(BATCH_EXAMPLE_FILE))));
         out.println();
         out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort() + "/health/ready)");
         out.println("Data folder: " + folder + " (catalog.yaml, security.yaml, demo database, certificate, dev issuer key)");
@@ -248,6 +315,12 @@ final class DemoCommand implements Callable<Integer> {
                 command.append(" -H 'Content-Type: application/json' -d '").append(json).append('\'');
             }
             return command.append(" '").append(root).append(path).append('\'').toString();
+        }
+
+        /** {@code POST $batch} as MSCRMCallerID {@code user}, the multipart body read from {@code body}. */
+        String batch(Object user, Path body) {
+            return prefix("MSCRMCallerID", user) + " -H 'Content-Type: multipart/mixed; boundary=batch_demo' --data-binary @" + body
+                    + " '" + root + "$batch'";
         }
 
         String post(String header, Object value, String path, String json) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.queryexpression.QueryExpressionParser;
@@ -23,6 +24,7 @@ import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.config.GatewayConfig;
 import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.auth.VerifiedToken;
 import dev.vegateway.gateway.odata.CatalogEntitySet;
@@ -67,12 +69,15 @@ public final class GatewayHandler extends Handler.Abstract {
     private final WriteEndpoint writes;
     private final ActionEndpoint actions;
     private final PortalMappingResource portalMappings;
+    private final BatchEndpoint batches;
     private final int maxPageSize;
     private final long maxRequestBodyBytes;
     private final Metrics metrics;
 
+    /** {@code changesets} must be the data source the query, write and action services were built on. */
     public GatewayHandler(String servicePath, Catalog catalog, ODataFrontEnd odata, TokenValidator tokens, CallerResolver callers,
-            QueryService queries, WriteService writeService, ActionService actionService, int maxPageSize, long maxRequestBodyBytes, Metrics metrics, SecurityStore securityStore) {
+            QueryService queries, WriteService writeService, ActionService actionService, ChangesetDataSource changesets, GatewayConfig.Limits limits,
+            Metrics metrics, SecurityStore securityStore) {
         this.servicePath = requireNonNull(servicePath, "servicePath is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.odata = requireNonNull(odata, "odata is null");
@@ -83,17 +88,17 @@ public final class GatewayHandler extends Handler.Abstract {
         this.writes = new WriteEndpoint(writeService, queries);
         this.actions = new ActionEndpoint(catalog, actionService, odata.namespace());
         this.portalMappings = new PortalMappingResource(securityStore, catalog, odata);
-        this.maxPageSize = maxPageSize;
-        this.maxRequestBodyBytes = maxRequestBodyBytes;
+        this.batches = new BatchEndpoint(changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes());
+        this.maxPageSize = limits.maxPageSize();
+        this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Timings timings = new Timings();
         RequestLog log = new RequestLog();
         log.requestId = UUID.randomUUID().toString();
-        Exchange exchange = new Exchange(request, response, timings, log);
+        Exchange exchange = new Exchange(request, response, new Timings(), log, false, false);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put("OData-Version", "4.0");
         headers.put("x-ms-service-request-id", log.requestId);
@@ -102,8 +107,39 @@ public final class GatewayHandler extends Handler.Abstract {
             log.clientRequestId = sanitize(clientRequestId);
             headers.put("x-ms-client-request-id", log.clientRequestId);
         }
+        run(exchange, callback, () -> {
+            rest(request); // a path outside the service is 404 before any authentication
+            dispatch(exchange, authenticate(exchange));
+        });
+        return true;
+    }
+
+    /**
+     * Runs one request of a {@code $batch} for the batch's caller, through the same dispatch as a
+     * request sent on its own; its answer, an error included, lands in {@code part}'s response.
+     */
+    void runPart(Exchange part, Caller caller) {
+        part.response.getHeaders().put("OData-Version", "4.0");
+        run(part, Callback.NOOP, () -> dispatch(part, caller));
+    }
+
+    /** Answers a batch part with {@code failure} without running it (a bad reference, a forbidden header, a failed commit). */
+    void failPart(Exchange part, GatewayException failure) {
+        part.response.getHeaders().put("OData-Version", "4.0");
+        run(part, Callback.NOOP, () -> {
+            throw failure;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private void run(Exchange exchange, Callback callback, Step step) {
+        RequestLog log = exchange.log;
         try {
-            route(exchange);
+            step.run();
             callback.succeeded();
         } catch (GatewayException e) {
             fail(exchange, e, callback);
@@ -113,22 +149,26 @@ public final class GatewayHandler extends Handler.Abstract {
             LOG.error("request {} failed", log.requestId, e);
             fail(exchange, new GatewayException(ErrorCode.INTERNAL, "internal error", e), callback);
         } finally {
-            log.write(timings);
-            metrics.record(log.operation, log.status, timings.elapsedNanos(), timings.databaseNanos, log.rows);
+            log.write(exchange.timings);
+            metrics.record(log.operation, log.status, exchange.timings.elapsedNanos(), exchange.timings.databaseNanos, log.rows);
         }
-        return true;
     }
 
     private void fail(Exchange exchange, GatewayException exception, Callback callback) {
         RequestLog log = exchange.log;
         log.status = exception.errorCode().httpStatus();
         log.errorCode = exception.errorCode().code();
-        if (exchange.output != null && exchange.output.committed()) {
-            LOG.warn("request {} failed after the response was committed: {}", log.requestId, exception.getMessage());
-            callback.failed(exception);
-            return;
-        }
         Response response = exchange.response;
+        if (exchange.output != null && exchange.output.committed()) {
+            if (!(response instanceof BatchPartResponse)) {
+                LOG.warn("request {} failed after the response was committed: {}", log.requestId, exception.getMessage());
+                callback.failed(exception);
+                return;
+            }
+            // A batch part is still in memory: what it wrote so far is replaced by the error.
+            response.reset();
+            response.getHeaders().put("OData-Version", "4.0");
+        }
         response.setStatus(exception.errorCode().httpStatus());
         HttpFields.Mutable headers = response.getHeaders();
         headers.remove(HttpHeader.CONTENT_LENGTH);
@@ -147,15 +187,9 @@ public final class GatewayHandler extends Handler.Abstract {
         response.write(true, java.nio.ByteBuffer.wrap(body), callback);
     }
 
-    private void route(Exchange exchange) throws IOException {
+    /** Authenticates the token and resolves the caller it acts for (both timed). */
+    private Caller authenticate(Exchange exchange) {
         Request request = exchange.request;
-        String path = request.getHttpURI().getPath();
-        if (path == null || !(path.equals(servicePath) || path.startsWith(servicePath + "/"))) {
-            throw GatewayException.of(ErrorCode.RESOURCE_NOT_FOUND, "No resource at this path; the service root is %s/.", servicePath);
-        }
-        String rest = path.substring(servicePath.length());
-        String method = request.getMethod();
-
         long started = System.nanoTime();
         VerifiedToken token = tokens.validate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         exchange.log.application = token.applicationId();
@@ -167,6 +201,22 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.user = user.permissions().user().id().toString();
         }
         exchange.timings.authzNanos = System.nanoTime() - authenticated;
+        return caller;
+    }
+
+    /** The path after the service root; 404 for a path outside it. */
+    private String rest(Request request) {
+        String path = request.getHttpURI().getPath();
+        if (path == null || !(path.equals(servicePath) || path.startsWith(servicePath + "/"))) {
+            throw GatewayException.of(ErrorCode.RESOURCE_NOT_FOUND, "No resource at this path; the service root is %s/.", servicePath);
+        }
+        return path.substring(servicePath.length());
+    }
+
+    private void dispatch(Exchange exchange, Caller caller) throws IOException {
+        Request request = exchange.request;
+        String rest = rest(request);
+        String method = request.getMethod();
 
         // The portal mapping sets are served from the security store, never by the generic write path.
         if (!method.equals("GET") && portalMappings.write(exchange, caller, method, rest, serviceRoot(request), () -> readBody(request))) {
@@ -178,7 +228,10 @@ public final class GatewayHandler extends Handler.Abstract {
                 if (rest.equals("/RetrieveMultiple")) {
                     retrieveMultipleQueryExpression(exchange, caller);
                 } else if (rest.equals("/$batch")) {
-                    throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$batch is not supported yet.");
+                    if (exchange.batchPart) {
+                        throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "A $batch cannot contain another $batch.");
+                    }
+                    batches.execute(exchange, caller, serviceRoot(request), this);
                 } else if (actions.isAction(rest)) {
                     actions.perform(exchange, caller, rest, readOptionalBody(request), serviceRoot(request), this);
                 } else {
@@ -298,21 +351,10 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     void stream(Exchange exchange, int status, SinkFactory sinks, Reader reader) throws IOException {
-        Response response = exchange.response;
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
-        exchange.log.status = status;
         Timings timings = exchange.timings;
         long readStarted = System.nanoTime();
-        exchange.output = new ResponseOutput(response, BUFFERED_BYTES, committing -> {
-            if (committing) {
-                // Committed mid-stream: the header says what was measured so far, the trailer the final figures.
-                TimedSink.measured(timings, readStarted);
-                response.getHeaders().put(HttpHeader.TRAILER, "Server-Timing");
-                response.setTrailersSupplier(() -> HttpFields.build().put("Server-Timing", timings.serverTiming()));
-            }
-            response.getHeaders().put("Server-Timing", timings.serverTiming());
-        });
+        open(exchange, status, "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8",
+                () -> TimedSink.measured(timings, readStarted));
         try (JsonGenerator json = JSON.createGenerator(exchange.output, JsonEncoding.UTF8)) {
             json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             ReadResult result = reader.read(new TimedSink(sinks.create(json), timings));
@@ -322,6 +364,28 @@ public final class GatewayHandler extends Handler.Abstract {
             timings.serializeNanos = result.sinkNanos();
         }
         exchange.output.close();
+    }
+
+    /**
+     * The response body of {@code exchange}: buffered up to 256 KiB and sent with exact headers,
+     * or, when larger, committed with the timings measured so far ({@code beforeStreaming} runs
+     * first) and streamed, the final {@code Server-Timing} following as a trailer.
+     */
+    ResponseOutput open(Exchange exchange, int status, String contentType, Runnable beforeStreaming) {
+        Response response = exchange.response;
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        exchange.log.status = status;
+        Timings timings = exchange.timings;
+        exchange.output = new ResponseOutput(response, BUFFERED_BYTES, committing -> {
+            if (committing) {
+                beforeStreaming.run();
+                response.getHeaders().put(HttpHeader.TRAILER, "Server-Timing");
+                response.setTrailersSupplier(() -> HttpFields.build().put("Server-Timing", timings.serverTiming()));
+            }
+            response.getHeaders().put("Server-Timing", timings.serverTiming());
+        });
+        return exchange.output;
     }
 
     /** Counts the time spent serializing as it happens, so that headers committed mid-stream carry real figures. */
@@ -372,18 +436,23 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     private byte[] readBody(Request request) throws IOException {
-        long declared = request.getLength();
-        if (declared > maxRequestBodyBytes) {
-            throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than %d bytes.", maxRequestBodyBytes);
-        }
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (request.getLength() <= maxRequestBodyBytes
+                && (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json"))) {
             throw GatewayException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
         }
+        return readBounded(request, maxRequestBodyBytes, "request body");
+    }
+
+    /** The body, read up to {@code limit} bytes: a larger declared or actual length is 413 before anything is parsed. */
+    byte[] readBounded(Request request, long limit, String what) throws IOException {
+        if (request.getLength() > limit) {
+            throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The %s is larger than %d bytes.", what, limit);
+        }
         try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxRequestBodyBytes + 1));
-            if (body.length > maxRequestBodyBytes) {
-                throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than %d bytes.", maxRequestBodyBytes);
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+            if (body.length > limit) {
+                throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The %s is larger than %d bytes.", what, limit);
             }
             return body;
         }
@@ -437,19 +506,25 @@ public final class GatewayHandler extends Handler.Abstract {
         return clean.length() > 128 ? clean.substring(0, 128) : clean;
     }
 
-    /** One request as it goes through the pipeline. */
+    /** One request as it goes through the pipeline: one sent on its own, or one part of a {@code $batch}. */
     static final class Exchange {
         final Request request;
         final Response response;
         final Timings timings;
         final RequestLog log;
+        /** A request of a {@code $batch}. */
+        final boolean batchPart;
+        /** A request of a changeset: its writes join the changeset's transaction. */
+        final boolean inChangeset;
         ResponseOutput output;
 
-        Exchange(Request request, Response response, Timings timings, RequestLog log) {
+        Exchange(Request request, Response response, Timings timings, RequestLog log, boolean batchPart, boolean inChangeset) {
             this.request = request;
             this.response = response;
             this.timings = timings;
             this.log = log;
+            this.batchPart = batchPart;
+            this.inChangeset = inChangeset;
         }
     }
 

@@ -160,6 +160,10 @@ final class PortalMappingResource {
         }
         EntityDefinition entity = entity(target.get());
         exchange.log.entitySet = entity.entitySetName();
+        if (exchange.inChangeset) {
+            throw GatewayException.of(ErrorCode.BAD_REQUEST, "Entity set '%s' is kept in the security store, outside the backend's transaction:"
+                    + " write it in its own request or in a $batch part outside a changeset.", entity.entitySetName());
+        }
         if (entity != MAPPINGS) {
             throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Entity set '%s' is read-only: the audit of the portal mappings"
                     + " cannot be changed.", entity.entitySetName());

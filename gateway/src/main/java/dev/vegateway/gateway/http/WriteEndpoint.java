@@ -10,7 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.QueryPlanner;
+import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.adapter.security.EffectivePermissions;
 import dev.vegateway.adapter.security.Privilege;
@@ -28,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -62,7 +68,7 @@ final class WriteEndpoint {
         exchange.log.operation = "Create";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
-        WriteService.Result result = writes.create(entity, values(entity, caller, body), context);
+        WriteService.Result result = writes.create(entity, values(entity, Optional.empty(), caller, body), context);
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
@@ -72,7 +78,7 @@ final class WriteEndpoint {
         exchange.log.operation = "Update";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
-        WriteService.Result result = writes.update(entity, key, values(entity, caller, body), preconditions(exchange), context);
+        WriteService.Result result = writes.update(entity, key, values(entity, Optional.of(key), caller, body), preconditions(exchange), context);
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
@@ -129,8 +135,14 @@ final class WriteEndpoint {
                 Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_NONE_MATCH)));
     }
 
-    /** The body's field values, with each {@code relation@odata.bind} resolved to the lookup field's value. */
-    private Map<String, Object> values(EntityDefinition entity, Caller caller, byte[] body) {
+    /**
+     * The body's field values, with each {@code relation@odata.bind} resolved to the lookup
+     * field's value. Binding needs Append on the record written ({@code source}: the record
+     * updated; a new record is the caller's own) and AppendTo on the target record, each at the
+     * depth, companies and row filters the caller's roles give: a target the caller cannot read
+     * is 404, one they can read but not append to is 403.
+     */
+    private Map<String, Object> values(EntityDefinition entity, Optional<UUID> source, Caller caller, byte[] body) {
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, String> binds = new LinkedHashMap<>();
         payload(body, values, binds);
@@ -138,17 +150,36 @@ final class WriteEndpoint {
             return values;
         }
         EffectivePermissions permissions = ((Caller.User) caller).permissions();
-        planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.APPEND), "Append");
+        AccessScope append = AccessScopes.of(permissions, entity, Privilege.APPEND);
+        planner.rowScope(entity, append, "Append");
+        if (source.isPresent() && !covers(entity, source.get(), append) && covers(entity, source.get(), AccessScopes.read(permissions, entity))) {
+            throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "Principal user %s may not append to record %s of entity '%s': it is outside what"
+                    + " their Append privilege covers.", permissions.user().name(), source.get(), entity.logicalName());
+        }
         for (Map.Entry<String, String> bind : binds.entrySet()) {
             RelationDefinition relation = entity.relation(bind.getKey()).orElseThrow(() -> GatewayException.of(ErrorCode.MALFORMED_PAYLOAD,
                     "Entity '%s' has no navigation property '%s' to bind.", entity.logicalName(), shorten(bind.getKey())));
             EntityDefinition target = planner.catalog().byLogicalName(relation.targetEntity()).orElseThrow();
             UUID targetKey = reference(bind.getValue(), target, bind.getKey());
-            planner.rowScope(target, AccessScopes.of(permissions, target, Privilege.APPEND_TO), "AppendTo");
+            AccessScope appendTo = AccessScopes.of(permissions, target, Privilege.APPEND_TO);
+            planner.rowScope(target, appendTo, "AppendTo");
             Object value = targetValue(target, targetKey, relation.targetField(), permissions);
+            if (!covers(target, targetKey, appendTo)) {
+                throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "Principal user %s may not append records to %s(%s) through '%s': the record is"
+                        + " outside what their AppendTo privilege on '%s' covers.", permissions.user().name(), target.entitySetName(), targetKey,
+                        shorten(bind.getKey()), target.logicalName());
+            }
             values.put(relation.field(), value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value);
         }
         return values;
+    }
+
+    /** Whether the record {@code key} lies inside {@code scope} (its depth, companies and row filters). */
+    private boolean covers(EntityDefinition entity, UUID key, AccessScope scope) {
+        Query query = new Query(entity.logicalName(), List.of(),
+                new Condition.Comparison(new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
+                List.of(), OptionalInt.empty(), OptionalInt.empty(), false, Optional.empty(), false);
+        return queries.count(query, scope) > 0;
     }
 
     /** {@code /set(guid)}, {@code set(guid)} or an absolute URL ending so, naming a record of {@code target}. */

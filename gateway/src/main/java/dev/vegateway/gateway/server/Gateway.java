@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vegateway.adapter.jdbc.Backends;
+import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
@@ -79,16 +80,18 @@ public final class Gateway implements AutoCloseable {
             }
             ContinuationTokens tokens = new ContinuationTokens(config.limits().skipTokenSecret().reveal().getBytes(UTF_8));
             QueryPlanner planner = new QueryPlanner(catalog, tokens, config.limits().maxPageSize());
-            QueryService queries = new QueryService(planner, new SqlRenderer(Dialect.of(config.backend().kind())), dataSource, tokens,
+            // Reads, writes and actions share one data source, so that a $batch changeset can run them in one transaction.
+            ChangesetDataSource changesets = new ChangesetDataSource(dataSource);
+            QueryService queries = new QueryService(planner, new SqlRenderer(Dialect.of(config.backend().kind())), changesets, tokens,
                     config.backend().queryTimeout());
             ODataFrontEnd odata = new ODataFrontEnd(catalog, config.server().namespace());
             Metrics metrics = new Metrics();
-            WriteService writes = new WriteService(catalog, dataSource, new WriteSqlRenderer(Dialect.of(config.backend().kind())), audit,
+            WriteService writes = new WriteService(catalog, changesets, new WriteSqlRenderer(Dialect.of(config.backend().kind())), audit,
                     Clock.systemUTC(), config.backend().queryTimeout());
-            ActionService actions = new ActionService(catalog, dataSource, new WriteSqlRenderer(Dialect.of(config.backend().kind())), planner, audit,
+            ActionService actions = new ActionService(catalog, changesets, new WriteSqlRenderer(Dialect.of(config.backend().kind())), planner, audit,
                     Clock.systemUTC(), config.backend().queryTimeout());
             GatewayHandler handler = new GatewayHandler(config.server().servicePath(), catalog, odata, tokenValidator,
-                    new CallerResolver(securityStore), queries, writes, actions, config.limits().maxPageSize(), config.limits().maxRequestBodyBytes(), metrics,
+                    new CallerResolver(securityStore), queries, writes, actions, changesets, config.limits(), metrics,
                     securityStore);
             GatewayServer server = GatewayServer.start(config, handler, new AdminHandler(dataSource, tokenValidator::keysLoaded, metrics));
             LOG.info("VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})", config.server().host(), server.port(),

@@ -148,6 +148,12 @@ class DemoCommandIT {
             return body;
         }
         assertThat(status).as(description).isEqualTo(200);
+        if (block.command().contains("$batch'")) {
+            assertThat(body).as(description).contains("--batchresponse_").contains("--changesetresponse_")
+                    .contains("HTTP/1.1 200 OK").contains("\"mserp_onholdstatus\":\"All\"").contains("\"mserp_creditlimit\":2500")
+                    .doesNotContain("HTTP/1.1 4").doesNotContain("HTTP/1.1 5");
+            return body;
+        }
         if (block.comment().contains("returns a value")) {
             assertThat(JSON.readTree(body).path("value").isNumber()).as(description).isTrue();
             return body;

@@ -49,6 +49,11 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts a gateway over {@code backend} with the demo catalog and {@code securityYaml} (null = the demo security data). */
     public static TestGateway start(TestBackend backend, String securityYaml) throws Exception {
+        return start(backend, securityYaml, Map.of());
+    }
+
+    /** As {@link #start(TestBackend, String)}, with {@code VEGATEWAY_*} environment overrides of the configuration. */
+    public static TestGateway start(TestBackend backend, String securityYaml, Map<String, String> environment) throws Exception {
         Path folder = Files.createTempDirectory("vegateway-it");
         DemoCertificate.ensure(folder, "test-keystore");
         copy("demo/catalog.yaml", folder.resolve("catalog.yaml"));
@@ -73,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
                 """.formatted(DemoCertificate.KEYSTORE_FILE, backend.kind().name().toLowerCase(java.util.Locale.ROOT), backend.url(),
                 backend.username(), backend.password());
         Files.writeString(folder.resolve("vegateway.yaml"), yaml, UTF_8);
-        GatewayConfig config = ConfigLoader.load(folder.resolve("vegateway.yaml"), Map.of());
+        GatewayConfig config = ConfigLoader.load(folder.resolve("vegateway.yaml"), environment);
         Gateway gateway = Gateway.start(config);
         return new TestGateway(gateway, folder, trustStore, gateway.devIssuer().orElseThrow());
     }
@@ -143,7 +148,9 @@ public final class TestGateway implements AutoCloseable {
     /** A REST Assured request to the service root with TLS verified against the test certificate, and no credentials. */
     public RequestSpecification anonymous() {
         return RestAssured.given()
-                .config(RestAssured.config().sslConfig(SSLConfig.sslConfig().trustStore(trustStore.toString(), TRUST_PASSWORD).trustStoreType("PKCS12")))
+                .config(RestAssured.config().sslConfig(SSLConfig.sslConfig().trustStore(trustStore.toString(), TRUST_PASSWORD).trustStoreType("PKCS12"))
+                        // $batch bodies are written by hand, as text.
+                        .encoderConfig(io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs("multipart/mixed", io.restassured.http.ContentType.TEXT)))
                 .baseUri("https://127.0.0.1")
                 .port(port())
                 .basePath(SERVICE_PATH)

@@ -28,6 +28,7 @@ abstract class WriteIT {
     static final UUID USMF_WRITER = UUID.fromString("00000000-0000-4000-8000-0000000007a2");
     static final UUID BASIC_WRITER = UUID.fromString("00000000-0000-4000-8000-0000000007a3");
     static final UUID READER = UUID.fromString("00000000-0000-4000-8000-0000000007a4");
+    static final UUID ORDER_TAKER = UUID.fromString("00000000-0000-4000-8000-0000000007a5");
     static final String SECURITY = """
             businessUnits:
               - name: Contoso
@@ -42,11 +43,16 @@ abstract class WriteIT {
               - name: Customer reader
                 privileges:
                   - { entity: mserp_custcustomerv3entity, read: Global }
+              - name: Order taker
+                privileges:
+                  - { entity: mserp_salesorderheaderv2entity, create: Global, read: Global, write: Global, append: Basic }
+                  - { entity: mserp_custcustomerv3entity, create: Basic, read: Global, appendTo: Basic }
             users:
               - { id: 00000000-0000-4000-8000-0000000007a1, name: Write Admin, businessUnit: Contoso, roles: [System administrator] }
               - { id: 00000000-0000-4000-8000-0000000007a2, name: Usmf Writer, businessUnit: Contoso, roles: [ { role: USMF customer writer, companies: [usmf] } ] }
               - { id: 00000000-0000-4000-8000-0000000007a3, name: Basic Writer, businessUnit: Contoso, roles: [Own customers] }
               - { id: 00000000-0000-4000-8000-0000000007a4, name: Read Only, businessUnit: Contoso, roles: [Customer reader] }
+              - { id: 00000000-0000-4000-8000-0000000007a5, name: Order Taker, businessUnit: Contoso, roles: [Order taker] }
             applications:
               - { appId: 11111111-1111-4111-8111-111111111111, name: Dataverse, kind: dataverse, enabled: true, roles: [CDSVirtualEntityApplication] }
             """;
@@ -300,6 +306,31 @@ abstract class WriteIT {
         assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header")).isEqualTo(before);
         assertRefused(gateway.as(USMF_WRITER).contentType("application/json").body(order.formatted(customer).replace("SO-W-1", "SO-W-5"))
                 .post("mserp_salesorderheaderv2entities"), 403, "0x80040220", "Append");
+    }
+
+    @Test
+    void appendAndAppendToAreCheckedAgainstTheDepthOfTheRecordsTheyConcern() throws SQLException {
+        UUID own = create(ORDER_TAKER, "usmf", "W-0030");
+        UUID others = create(ADMIN, "usmf", "W-0031");
+        String order = "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"%s\",\"mserp_orderingcustomeraccountnumber\":\"W-0030\","
+                + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+        String rebind = "{\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+
+        Response mine = gateway.as(ORDER_TAKER).contentType("application/json").body(order.formatted("SO-W-30", own)).post("mserp_salesorderheaderv2entities");
+        assertThat(mine.statusCode()).as(mine.asString()).isEqualTo(204);
+        assertRefused(gateway.as(ORDER_TAKER).contentType("application/json").body(order.formatted("SO-W-31", others))
+                .post("mserp_salesorderheaderv2entities"), 403, "0x80040220", "AppendTo");
+        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header WHERE sales_order_number = 'SO-W-31'")).isZero();
+
+        Response byAdmin = gateway.as(ADMIN).contentType("application/json").body(order.formatted("SO-W-32", others)).post("mserp_salesorderheaderv2entities");
+        UUID adminOrder = keyOf(byAdmin);
+        assertRefused(gateway.as(ORDER_TAKER).contentType("application/json").body(rebind.formatted(own))
+                .patch("mserp_salesorderheaderv2entities(" + adminOrder + ")"), 403, "0x80040220", "Append privilege");
+        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", adminOrder, others)).isEqualTo(1);
+
+        UUID ownOrder = keyOf(mine);
+        Response moved = gateway.as(ORDER_TAKER).contentType("application/json").body(rebind.formatted(own)).patch("mserp_salesorderheaderv2entities(" + ownOrder + ")");
+        assertThat(moved.statusCode()).as(moved.asString()).isEqualTo(204);
     }
 
     @Test
