@@ -28,6 +28,7 @@ abstract class BatchIT {
     static final UUID ADMIN = UUID.fromString("00000000-0000-4000-8000-0000000008a1");
     static final UUID USMF_WRITER = UUID.fromString("00000000-0000-4000-8000-0000000008a2");
     static final UUID NO_ACTION = UUID.fromString("00000000-0000-4000-8000-0000000008a3");
+    static final UUID PORTAL_USER = UUID.fromString("00000000-0000-4000-8000-0000000008a4");
     static final String SECURITY = """
             businessUnits:
               - name: Contoso
@@ -45,6 +46,7 @@ abstract class BatchIT {
               - { id: 00000000-0000-4000-8000-0000000008a1, name: Batch Admin, businessUnit: Contoso, roles: [System administrator] }
               - { id: 00000000-0000-4000-8000-0000000008a2, name: Usmf Seller, businessUnit: Contoso, roles: [ { role: USMF sales writer, companies: [usmf] } ] }
               - { id: 00000000-0000-4000-8000-0000000008a3, name: No Action, businessUnit: Contoso, roles: [Customer writer without actions] }
+              - { id: 00000000-0000-4000-8000-0000000008a4, name: Portal Customer, businessUnit: Contoso, roles: [CDSVirtualEntityAuthorizedPortalUser] }
             applications:
               - { appId: 11111111-1111-4111-8111-111111111111, name: Dataverse, kind: dataverse, enabled: true, roles: [CDSVirtualEntityApplication] }
             """;
@@ -203,6 +205,20 @@ abstract class BatchIT {
             assertThat(part.body()).contains("mserp_PlaceOnHold");
         });
         assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE account_num = 'BATCH-301'")).isZero();
+    }
+
+    @Test
+    void thePortalMappingSetsCannotBeWrittenInAChangesetButOutsideOne() {
+        String mapping = "{\"msdyn_contactid\":\"" + UUID.randomUUID() + "\",\"msdyn_userid\":\"" + PORTAL_USER + "\"}";
+        String inChangeset = batch("batch_test", changeset("changeset_p",
+                request(Optional.of("1"), "POST", "msdyn_externalportalusermappings", mapping)));
+
+        Multipart.Part refused = parts(send(gateway, ADMIN, inChangeset)).get(0);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("msdyn_externalportalusermappings").contains("outside a changeset");
+        Multipart.Part alone = parts(send(gateway, ADMIN, batch("batch_test", request(Optional.empty(), "POST", "msdyn_externalportalusermappings", mapping)))).get(0);
+        assertThat(alone.status()).as(alone.body()).isEqualTo(204);
     }
 
     @Test

@@ -286,6 +286,49 @@ class ODataClientIT {
         }
 
         @Test
+        void sendsAChangesetAndAReadInOneBatch() throws SQLException {
+            FullQualifiedName type = new FullQualifiedName("Microsoft.Dynamics.CRM", "mserp_custcustomerv3entity");
+            var factory = client.getObjectFactory();
+            String account = "OB-" + kind.name().substring(0, 2);
+            ClientEntity entity = factory.newEntity(type);
+            entity.getProperties().add(factory.newPrimitiveProperty("mserp_dataareaid", factory.newPrimitiveValueBuilder().buildString("usmf")));
+            entity.getProperties().add(factory.newPrimitiveProperty("mserp_customeraccount", factory.newPrimitiveValueBuilder().buildString(account)));
+            entity.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch")));
+            ClientEntity change = factory.newEntity(type);
+            change.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch renamed")));
+            URI set = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment(CUSTOMERS).build();
+
+            var batch = client.getBatchRequestFactory().getBatchRequest(gateway.serviceRoot());
+            var payload = batch.payloadManager();
+            var changeset = payload.addChangeset();
+            changeset.addRequest(client.getCUDRequestFactory().getEntityCreateRequest(set, entity));
+            changeset.addRequest(client.getCUDRequestFactory().getEntityUpdateRequest(URI.create("$1"),
+                    org.apache.olingo.client.api.communication.request.cud.UpdateType.PATCH, change));
+            payload.addRequest(client.getRetrieveRequestFactory().getEntitySetRequest(client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment(CUSTOMERS).filter("mserp_customeraccount eq '" + account + "'").build()));
+            var response = payload.getResponse();
+
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            var items = response.getBody();
+            var written = items.next();
+            assertThat(written.isChangeset()).isTrue();
+            assertThat(written.next().getStatusCode()).as("create").isEqualTo(204);
+            assertThat(written.next().getStatusCode()).as("update of $1").isEqualTo(204);
+            var read = items.next();
+            assertThat(read.isChangeset()).isFalse();
+            @SuppressWarnings("unchecked")
+            ODataRetrieveResponse<ClientEntitySet> page = (ODataRetrieveResponse<ClientEntitySet>) read.next();
+            assertThat(page.getStatusCode()).isEqualTo(200);
+            assertThat(page.getBody().getEntities()).singleElement()
+                    .satisfies(found -> assertThat(text(found, "mserp_name")).isEqualTo("Olingo batch renamed"));
+            response.close();
+            UUID key = UUID.fromString(text(page.getBody().getEntities().get(0), "mserp_custcustomerv3entityid"));
+            assertThat(storedName(key)).isEqualTo("Olingo batch renamed");
+            client.getCUDRequestFactory().getDeleteRequest(client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment(CUSTOMERS)
+                    .appendKeySegment(key).build()).execute().close();
+        }
+
+        @Test
         void invokesABoundActionThatReturnsAValue() throws SQLException {
             UUID customer;
             BigDecimal expected;

@@ -67,6 +67,15 @@ class BatchReaderTest {
     }
 
     @Test
+    void acceptsBareLineFeeds() {
+        List<BatchReader.BatchItem> items = BatchReader.read(DATAVERSE_STYLE.replace("\r\n", "\n").getBytes(UTF_8), "batch_AAA123", ROOT, 1000);
+
+        assertThat(items).hasSize(2);
+        // The line feed before a delimiter stays in the body (only CRLF is taken as the delimiter's); JSON ignores it.
+        assertThat(new String(items.get(0).requests().get(1).body(), UTF_8).strip()).isEqualTo("{\"mserp_name\":\"Two\"}");
+    }
+
+    @Test
     void countsEveryRequestAgainstTheLimit() {
         assertThatThrownBy(() -> BatchReader.read(DATAVERSE_STYLE.getBytes(UTF_8), "batch_AAA123", ROOT, 2))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BATCH_TOO_LARGE))
