@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -72,7 +71,7 @@ final class BatchEndpoint {
         List<BatchItem> items = BatchReader.read(body, boundary, serviceRoot.substring(0, serviceRoot.length() - 1), maxRequests);
         batch.timings.authzNanos += System.nanoTime() - parseStarted;
 
-        boolean continueOnError = prefersContinueOnError(request);
+        boolean continueOnError = Preferences.continueOnError(request.getHeaders());
         if (continueOnError) {
             batch.response.getHeaders().put("Preference-Applied", "odata.continue-on-error");
         }
@@ -88,13 +87,6 @@ final class BatchEndpoint {
         run.out.write(("--" + responseBoundary + "--" + CRLF).getBytes(UTF_8));
         batch.log.rows = run.requests;
         batch.output.close();
-    }
-
-    private static boolean prefersContinueOnError(Request request) {
-        return request.getHeaders().getValuesList("Prefer").stream()
-                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
-                .map(value -> value.trim().toLowerCase(Locale.ROOT))
-                .anyMatch(value -> value.equals("odata.continue-on-error") || value.equals("odata.continue-on-error=true") || value.equals("continue-on-error"));
     }
 
     /** A request of the batch once it ran: its answer, and its Content-ID. */

@@ -119,16 +119,22 @@ public final class GatewayHandler extends Handler.Abstract {
      * request sent on its own; its answer, an error included, lands in {@code part}'s response.
      */
     void runPart(Exchange part, Caller caller) {
-        part.response.getHeaders().put("OData-Version", "4.0");
+        partHeaders(part);
         run(part, Callback.NOOP, () -> dispatch(part, caller));
     }
 
     /** Answers a batch part with {@code failure} without running it (a bad reference, a forbidden header, a failed commit). */
     void failPart(Exchange part, GatewayException failure) {
-        part.response.getHeaders().put("OData-Version", "4.0");
+        partHeaders(part);
         run(part, Callback.NOOP, () -> {
             throw failure;
         });
+    }
+
+    /** A part's own {@code OData-Version}, and its request id ({@code <batch id>/<n>}, as in its log line). */
+    private static void partHeaders(Exchange part) {
+        part.response.getHeaders().put("OData-Version", "4.0");
+        part.response.getHeaders().put("x-ms-service-request-id", part.log.requestId);
     }
 
     @FunctionalInterface
@@ -167,7 +173,7 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             // A batch part is still in memory: what it wrote so far is replaced by the error.
             response.reset();
-            response.getHeaders().put("OData-Version", "4.0");
+            partHeaders(exchange);
         }
         response.setStatus(exception.errorCode().httpStatus());
         HttpFields.Mutable headers = response.getHeaders();
@@ -532,18 +538,15 @@ public final class GatewayHandler extends Handler.Abstract {
     record Prefer(OptionalInt requestedPageSize, int pageSize) {
         static Prefer parse(HttpFields headers, int maxPageSize) {
             OptionalInt requested = OptionalInt.empty();
-            for (String value : headers.getValuesList("Prefer")) {
-                for (String preference : value.split(",")) {
-                    String trimmed = preference.trim().toLowerCase(Locale.ROOT);
-                    if (trimmed.startsWith("odata.maxpagesize=")) {
-                        try {
-                            int size = Integer.parseInt(trimmed.substring("odata.maxpagesize=".length()).replace("\"", "").trim());
-                            if (size > 0) {
-                                requested = OptionalInt.of(size);
-                            }
-                        } catch (NumberFormatException e) {
-                            // An unusable preference is ignored, as RFC 7240 asks.
+            for (String preference : Preferences.of(headers)) {
+                if (preference.startsWith("odata.maxpagesize=")) {
+                    try {
+                        int size = Integer.parseInt(preference.substring("odata.maxpagesize=".length()).replace("\"", ""));
+                        if (size > 0) {
+                            requested = OptionalInt.of(size);
                         }
+                    } catch (NumberFormatException e) {
+                        // An unusable preference is ignored, as RFC 7240 asks.
                     }
                 }
             }

@@ -32,7 +32,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -388,14 +387,7 @@ final class PortalMappingResource {
     // ---- responses
 
     private static boolean prefersRepresentation(Request request) {
-        for (String value : request.getHeaders().getValuesList("Prefer")) {
-            for (String preference : value.split(",")) {
-                if (preference.trim().toLowerCase(Locale.ROOT).replace(" ", "").equals("return=representation")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return Preferences.representation(request.getHeaders()).isPresent();
     }
 
     private void sendRepresentation(GatewayHandler.Exchange exchange, int status, String serviceRoot, StoredPortalMapping stored)

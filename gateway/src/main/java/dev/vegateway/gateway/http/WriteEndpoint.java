@@ -30,7 +30,6 @@ import dev.vegateway.gateway.odata.ODataFrontEnd.WriteTarget;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -96,12 +95,7 @@ final class WriteEndpoint {
             GatewayHandler handler) throws IOException {
         String entityId = serviceRoot + entity.entitySetName() + "(" + result.key() + ")";
         exchange.response.getHeaders().put("OData-EntityId", entityId);
-        // return=representation (OData 4), or return-content as OData 3 clients write it.
-        Optional<String> asked = exchange.request.getHeaders().getValuesList("Prefer").stream()
-                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
-                .map(value -> value.trim().toLowerCase(Locale.ROOT))
-                .filter(value -> value.equals("return=representation") || value.equals("return-content"))
-                .findFirst();
+        Optional<String> asked = Preferences.representation(exchange.request.getHeaders());
         boolean representation = asked.isPresent();
         if (!representation) {
             exchange.response.setStatus(204);

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vegateway.config.GatewayConfig.BackendKind;
 import io.restassured.response.Response;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -66,12 +63,12 @@ abstract class ActionIT {
     void start() throws Exception {
         backend = TestBackend.fresh(kind());
         gateway = TestGateway.start(backend, SECURITY);
-        update("INSERT INTO erp.customer (id, data_area_id, account_num, name, credit_limit, on_hold, version_number) VALUES (?, 'usmf', 'A-0001', 'Action One', 5000.00, 0, 1)", CUSTOMER);
-        update("INSERT INTO erp.customer (id, data_area_id, account_num, name, credit_limit, on_hold, version_number) VALUES (?, 'usmf', 'A-0002', 'Action Two', 100.00, 0, 1)", OTHER_CUSTOMER);
+        backend.execute("INSERT INTO erp.customer (id, data_area_id, account_num, name, credit_limit, on_hold, version_number) VALUES (?, 'usmf', 'A-0001', 'Action One', 5000.00, 0, 1)", CUSTOMER);
+        backend.execute("INSERT INTO erp.customer (id, data_area_id, account_num, name, credit_limit, on_hold, version_number) VALUES (?, 'usmf', 'A-0002', 'Action Two', 100.00, 0, 1)", OTHER_CUSTOMER);
         insertOrder(ORDER_WITH_LINES, "A-SO-1", 0, "1200.50");
         insertOrder(ORDER_WITHOUT_LINES, "A-SO-2", 0, "300.25");
         insertOrder(INVOICED_ORDER, "A-SO-3", 2, "999.99");
-        update("INSERT INTO erp.sales_order_line (id, data_area_id, sales_order_id, line_number, item_number, quantity, unit_price, line_amount, version_number)"
+        backend.execute("INSERT INTO erp.sales_order_line (id, data_area_id, sales_order_id, line_number, item_number, quantity, unit_price, line_amount, version_number)"
                 + " VALUES (?, 'usmf', ?, 1, 'ITEM-1', 1, 1200.50, 1200.50, 1)", UUID.randomUUID(), ORDER_WITH_LINES);
     }
 
@@ -81,32 +78,8 @@ abstract class ActionIT {
     }
 
     private void insertOrder(UUID id, String number, int status, String total) throws SQLException {
-        update("INSERT INTO erp.sales_order_header (id, data_area_id, sales_order_number, customer_account, customer_id, order_date, status, total_amount, version_number)"
+        backend.execute("INSERT INTO erp.sales_order_header (id, data_area_id, sales_order_number, customer_account, customer_id, order_date, status, total_amount, version_number)"
                 + " VALUES (?, 'usmf', ?, 'A-0001', ?, ?, ?, ?, 1)", id, number, CUSTOMER, LocalDate.of(2024, 5, 1), status, new BigDecimal(total));
-    }
-
-    private void update(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-        }
-    }
-
-    private Object single(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? result.getObject(1) : null;
-            }
-        }
-    }
-
-    private long count(String sql, Object... parameters) throws SQLException {
-        return ((Number) single(sql, parameters)).longValue();
     }
 
     private Response action(UUID user, String path, String body) {
@@ -127,9 +100,9 @@ abstract class ActionIT {
     void anAllowedBoundActionChangesTheRowAndIsAudited() throws SQLException {
         Response response = action(HOLDER, CUSTOMERS + "(" + CUSTOMER + ")" + BOUND + "mserp_PlaceOnHold", null);
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(204);
-        assertThat(((Number) single("SELECT on_hold FROM erp.customer WHERE id = ?", CUSTOMER)).intValue()).isEqualTo(2);
-        assertThat(((Number) single("SELECT version_number FROM erp.customer WHERE id = ?", CUSTOMER)).longValue()).isGreaterThan(1);
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'action:mserp_PlaceOnHold' AND record_key = ? AND user_id = ?",
+        assertThat(((Number) backend.single("SELECT on_hold FROM erp.customer WHERE id = ?", CUSTOMER)).intValue()).isEqualTo(2);
+        assertThat(((Number) backend.single("SELECT version_number FROM erp.customer WHERE id = ?", CUSTOMER)).longValue()).isGreaterThan(1);
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'action:mserp_PlaceOnHold' AND record_key = ? AND user_id = ?",
                 CUSTOMER, HOLDER)).isEqualTo(1);
     }
 
@@ -143,15 +116,15 @@ abstract class ActionIT {
     void aCallerWithoutTheActionPrivilegeGets403AndNothingChanges() throws SQLException {
         Response response = action(READER, CUSTOMERS + "(" + OTHER_CUSTOMER + ")" + BOUND + "mserp_PlaceOnHold", "{}");
         assertError(response, 403, "0x80040220", "mserp_PlaceOnHold");
-        assertThat(((Number) single("SELECT on_hold FROM erp.customer WHERE id = ?", OTHER_CUSTOMER)).intValue()).isZero();
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation LIKE 'action:%' AND user_id = ?", READER)).isZero();
+        assertThat(((Number) backend.single("SELECT on_hold FROM erp.customer WHERE id = ?", OTHER_CUSTOMER)).intValue()).isZero();
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation LIKE 'action:%' AND user_id = ?", READER)).isZero();
     }
 
     @Test
     void aRowOutsideTheCallersReadScopeIs404AndNothingChanges() throws SQLException {
         Response response = action(OWN_ROWS_HOLDER, CUSTOMERS + "(" + OTHER_CUSTOMER + ")" + BOUND + "mserp_PlaceOnHold", "{}");
         assertError(response, 404, "0x80040217", OTHER_CUSTOMER.toString());
-        assertThat(((Number) single("SELECT on_hold FROM erp.customer WHERE id = ?", OTHER_CUSTOMER)).intValue()).isZero();
+        assertThat(((Number) backend.single("SELECT on_hold FROM erp.customer WHERE id = ?", OTHER_CUSTOMER)).intValue()).isZero();
     }
 
     @Test
@@ -161,7 +134,7 @@ abstract class ActionIT {
         assertError(action(ADMIN, "mserp_CountOpenOrders", "{\"Company\": \"toolong\"}"), 400, "0x80044331", "Company");
         assertError(action(ADMIN, "mserp_CountOpenOrders", "{\"Company\": \"usmf\", \"Bogus\": 1}"), 400, "0x80044331", "Bogus");
         assertError(action(ADMIN, CUSTOMERS + "(" + OTHER_CUSTOMER + ")" + BOUND + "mserp_PlaceOnHold", "{\"Reason\": \"late\"}"), 400, "0x80044331", "Reason");
-        assertThat(((Number) single("SELECT on_hold FROM erp.customer WHERE id = ?", OTHER_CUSTOMER)).intValue()).isZero();
+        assertThat(((Number) backend.single("SELECT on_hold FROM erp.customer WHERE id = ?", OTHER_CUSTOMER)).intValue()).isZero();
     }
 
     @Test
@@ -176,7 +149,7 @@ abstract class ActionIT {
         Response response = action(ADMIN, CUSTOMERS + "(" + CUSTOMER + ")" + BOUND + "mserp_CreditAvailable", "{}");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(response.jsonPath().getString("'@odata.context'")).endsWith("$metadata#Edm.Decimal");
-        BigDecimal expected = (BigDecimal) single("SELECT credit_limit - COALESCE((SELECT SUM(h.total_amount) FROM erp.sales_order_header h"
+        BigDecimal expected = (BigDecimal) backend.single("SELECT credit_limit - COALESCE((SELECT SUM(h.total_amount) FROM erp.sales_order_header h"
                 + " WHERE h.customer_id = ? AND h.status < 2), 0) FROM erp.customer WHERE id = ?", CUSTOMER, CUSTOMER);
         assertThat(new BigDecimal(response.jsonPath().getString("value"))).isEqualByComparingTo(expected).isEqualByComparingTo("3499.25");
     }
@@ -187,8 +160,8 @@ abstract class ActionIT {
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(response.jsonPath().getString("'@odata.context'")).endsWith("$metadata#Edm.Int64");
         assertThat(response.jsonPath().getLong("value"))
-                .isEqualTo(count("SELECT COUNT(*) FROM erp.sales_order_header WHERE data_area_id = 'usmf' AND status = 0"));
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'action:mserp_CountOpenOrders' AND entity = 'mserp_CountOpenOrders'"
+                .isEqualTo(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE data_area_id = 'usmf' AND status = 0"));
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'action:mserp_CountOpenOrders' AND entity = 'mserp_CountOpenOrders'"
                 + " AND record_key = ? AND changes LIKE '%usmf%'", new UUID(0, 0))).isGreaterThanOrEqualTo(1);
     }
 
@@ -196,13 +169,13 @@ abstract class ActionIT {
     void theJavaHandlerRefusesAnOrderWithoutLinesAndConfirmsOneWithLines() throws SQLException {
         Response refused = action(ADMIN, ORDERS + "(" + ORDER_WITHOUT_LINES + ")" + BOUND + "mserp_ConfirmSalesOrder", "{}");
         assertError(refused, 400, "0x80040265", "has no lines");
-        assertThat(((Number) single("SELECT status FROM erp.sales_order_header WHERE id = ?", ORDER_WITHOUT_LINES)).intValue()).isZero();
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ?", ORDER_WITHOUT_LINES)).isZero();
+        assertThat(((Number) backend.single("SELECT status FROM erp.sales_order_header WHERE id = ?", ORDER_WITHOUT_LINES)).intValue()).isZero();
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ?", ORDER_WITHOUT_LINES)).isZero();
 
         Response confirmed = action(ADMIN, ORDERS + "(" + ORDER_WITH_LINES + ")" + BOUND + "mserp_ConfirmSalesOrder", null);
         assertThat(confirmed.statusCode()).as(confirmed.asString()).isEqualTo(204);
-        assertThat(((Number) single("SELECT status FROM erp.sales_order_header WHERE id = ?", ORDER_WITH_LINES)).intValue()).isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation LIKE 'action:%' AND record_key = ?", ORDER_WITH_LINES))
+        assertThat(((Number) backend.single("SELECT status FROM erp.sales_order_header WHERE id = ?", ORDER_WITH_LINES)).intValue()).isEqualTo(1);
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation LIKE 'action:%' AND record_key = ?", ORDER_WITH_LINES))
                 .isEqualTo(1);
     }
 

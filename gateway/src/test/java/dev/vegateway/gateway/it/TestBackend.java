@@ -55,6 +55,34 @@ public record TestBackend(BackendKind kind, String url, String username, String 
         return DriverManager.getConnection(url, username, password);
     }
 
+    /** The first column of the first row {@code sql} (with bound {@code parameters}) answers, or null without rows; direct SQL. */
+    public Object single(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = connect(); java.sql.PreparedStatement statement = prepare(connection, sql, parameters);
+                java.sql.ResultSet result = statement.executeQuery()) {
+            return result.next() ? result.getObject(1) : null;
+        }
+    }
+
+    /** The number a {@code SELECT COUNT(*) …} answers. */
+    public long count(String sql, Object... parameters) throws SQLException {
+        return ((Number) single(sql, parameters)).longValue();
+    }
+
+    /** Runs a data change with direct SQL (auto-commit); returns the rows changed. */
+    public int execute(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = connect(); java.sql.PreparedStatement statement = prepare(connection, sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    private static java.sql.PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
+        java.sql.PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+        return statement;
+    }
+
     private static EmbeddedPostgres postgres() {
         if (postgres == null) {
             synchronized (TestBackend.class) {

@@ -89,18 +89,6 @@ abstract class WriteIT {
         return request.patch(SET + "(" + key + ")");
     }
 
-    private long count(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
-    }
-
     private String value(String column, UUID key) throws SQLException {
         try (Connection connection = backend.connect();
                 PreparedStatement statement = connection.prepareStatement("SELECT " + column + " FROM erp.customer WHERE id = ?")) {
@@ -127,7 +115,7 @@ abstract class WriteIT {
         UUID key = create(USMF_WRITER, "usmf", "W-0001");
         assertThat(value("owner_id", key)).isEqualTo(USMF_WRITER.toString());
         assertThat(value("version_number", key)).isEqualTo("1");
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'create'", key)).isEqualTo(1);
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'create'", key)).isEqualTo(1);
     }
 
     @Test
@@ -144,7 +132,7 @@ abstract class WriteIT {
 
     @Test
     void everyValidationFailureNamesThePropertyAndWritesNothing() throws SQLException {
-        long before = count("SELECT COUNT(*) FROM erp.customer");
+        long before = backend.count("SELECT COUNT(*) FROM erp.customer");
         assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V1\",\"mserp_name\":\"x\",\"mserp_nosuch\":1}"), 400, "0x80048d19", "mserp_nosuch");
         assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V2\",\"mserp_name\":7}"), 400, "0x80048d19", "mserp_name");
         assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"" + "x".repeat(21) + "\",\"mserp_name\":\"x\"}"), 400, "0x80044331", "mserp_customeraccount");
@@ -154,7 +142,7 @@ abstract class WriteIT {
         assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V5\",\"mserp_name\":\"x\",\"mserp_establisheddate\":\"yesterday\"}"), 400, "0x80048d19", "mserp_establisheddate");
         assertRefused(post(ADMIN, "[1,2]"), 400, "0x80048d19", "JSON object");
         assertRefused(post(ADMIN, "{\"mserp_name\": "), 400, "0x80048d19", "JSON");
-        assertThat(count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
     }
 
     private static void assertRefused(Response response, int status, String code, String named) {
@@ -212,9 +200,9 @@ abstract class WriteIT {
     void aCompanyRestrictedWriterStaysInsideItsCompany() throws SQLException {
         UUID demf = create(ADMIN, "demf", "W-0005");
         UUID usmf = create(USMF_WRITER, "usmf", "W-0006");
-        long before = count("SELECT COUNT(*) FROM erp.customer");
+        long before = backend.count("SELECT COUNT(*) FROM erp.customer");
         assertRefused(post(USMF_WRITER, "{\"mserp_dataareaid\":\"demf\",\"mserp_customeraccount\":\"W-0007\",\"mserp_name\":\"x\"}"), 403, "0x80040220", "");
-        assertThat(count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
         assertRefused(patch(USMF_WRITER, demf, "{\"mserp_name\":\"Hacked\"}"), 404, "0x80040217", "");
         assertRefused(patch(USMF_WRITER, usmf, "{\"mserp_dataareaid\":\"demf\"}"), 403, "0x80040220", "");
         assertThat(value("data_area_id", usmf)).isEqualTo("usmf");
@@ -244,7 +232,7 @@ abstract class WriteIT {
         Response deleted = gateway.as(ADMIN).header("If-Match", "W/\"1\"").delete(SET + "(" + key + ")");
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(value("name", key)).isNull();
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'delete'", key)).isEqualTo(1);
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'delete'", key)).isEqualTo(1);
         gateway.as(ADMIN).get(SET + "(" + key + ")").then().statusCode(404);
 
         String referenced;
@@ -261,10 +249,10 @@ abstract class WriteIT {
 
     @Test
     void aWriteHookFromTheClassPathRunsAndItsRejectionReachesTheClient() throws SQLException {
-        long before = count("SELECT COUNT(*) FROM erp.customer");
+        long before = backend.count("SELECT COUNT(*) FROM erp.customer");
         assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0012\",\"mserp_name\":\"HOOK-REJECT me\"}"),
                 400, "0x80040265", "refused by the test hook");
-        assertThat(count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
         UUID key = create(ADMIN, "usmf", "W-0013");
         assertThat(patch(ADMIN, key, "{\"mserp_name\":\"hook-unchanged on update\"}").statusCode()).isEqualTo(204);
         assertThat(value("name", key)).isEqualTo("hook-unchanged on update");
@@ -294,16 +282,16 @@ abstract class WriteIT {
         Response created = gateway.as(ADMIN).contentType("application/json").body(order.formatted(customer)).post("mserp_salesorderheaderv2entities");
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(204);
         UUID key = keyOf(created);
-        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", key, customer)).isEqualTo(1);
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", key, customer)).isEqualTo(1);
 
-        long before = count("SELECT COUNT(*) FROM erp.sales_order_header");
+        long before = backend.count("SELECT COUNT(*) FROM erp.sales_order_header");
         assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.formatted(UUID.randomUUID()).replace("SO-W-1", "SO-W-2"))
                 .post("mserp_salesorderheaderv2entities"), 404, "0x80040217", "mserp_custcustomerv3entity");
         assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.replace("/mserp_custcustomerv3entities(%s)", "/mserp_vendvendorv2entities(" + customer + ")")
                 .replace("SO-W-1", "SO-W-3")).post("mserp_salesorderheaderv2entities"), 400, "0x80048d19", "mserp_custcustomerv3entities");
         assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.formatted(customer).replace("mserp_Customer@", "mserp_Nothing@")
                 .replace("SO-W-1", "SO-W-4")).post("mserp_salesorderheaderv2entities"), 400, "0x80048d19", "mserp_Nothing");
-        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header")).isEqualTo(before);
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header")).isEqualTo(before);
         assertRefused(gateway.as(USMF_WRITER).contentType("application/json").body(order.formatted(customer).replace("SO-W-1", "SO-W-5"))
                 .post("mserp_salesorderheaderv2entities"), 403, "0x80040220", "Append");
     }
@@ -320,13 +308,13 @@ abstract class WriteIT {
         assertThat(mine.statusCode()).as(mine.asString()).isEqualTo(204);
         assertRefused(gateway.as(ORDER_TAKER).contentType("application/json").body(order.formatted("SO-W-31", others))
                 .post("mserp_salesorderheaderv2entities"), 403, "0x80040220", "AppendTo");
-        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header WHERE sales_order_number = 'SO-W-31'")).isZero();
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE sales_order_number = 'SO-W-31'")).isZero();
 
         Response byAdmin = gateway.as(ADMIN).contentType("application/json").body(order.formatted("SO-W-32", others)).post("mserp_salesorderheaderv2entities");
         UUID adminOrder = keyOf(byAdmin);
         assertRefused(gateway.as(ORDER_TAKER).contentType("application/json").body(rebind.formatted(own))
                 .patch("mserp_salesorderheaderv2entities(" + adminOrder + ")"), 403, "0x80040220", "Append privilege");
-        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", adminOrder, others)).isEqualTo(1);
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", adminOrder, others)).isEqualTo(1);
 
         UUID ownOrder = keyOf(mine);
         Response moved = gateway.as(ORDER_TAKER).contentType("application/json").body(rebind.formatted(own)).patch("mserp_salesorderheaderv2entities(" + ownOrder + ")");
