@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Literal;
@@ -47,6 +48,8 @@ class WriteServiceTest {
     private JdbcDataSource dataSource;
     private EntityDefinition entity;
     private WriteService service;
+    private Catalog catalog;
+    private AuditLog audit;
     private Condition createScope = Condition.TRUE;
     private Condition writeScope = Condition.TRUE;
 
@@ -74,9 +77,9 @@ class WriteServiceTest {
         entity = new EntityDefinition("account", "accounts", new TableName(Optional.of("erp"), "account"), Map.of(), true, mapped, "accountid",
                 Optional.of("company"), Optional.of("ownerid"), Optional.of("unitid"), Optional.of("version"), KeyStrategy.GENERATED_OR_CLIENT,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
-        Catalog catalog = new Catalog(List.of(entity), List.of(new OptionSet("accountstatus",
+        catalog = new Catalog(List.of(entity), List.of(new OptionSet("accountstatus",
                 List.of(new OptionSet.Member("Active", 0, Map.of()), new OptionSet.Member("OnHold", 1, Map.of())))));
-        AuditLog audit = new AuditLog("vegateway_security");
+        audit = new AuditLog("vegateway_security");
         audit.createIfMissing(dataSource, "vegateway_security");
         service = new WriteService(catalog, dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), audit, Clock.systemUTC(), Duration.ofSeconds(10));
     }
@@ -333,5 +336,47 @@ class WriteServiceTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The service over a data source whose connections join the changeset open on the thread, as the gateway builds it. */
+    private WriteService joining(ChangesetDataSource changesets) {
+        return new WriteService(catalog, changesets, new WriteSqlRenderer(H2Dialect.INSTANCE), audit, Clock.systemUTC(), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void writesInAChangesetCommitTogetherAndAnUpsertInsideOneKeepsTheEarlierWrites() throws SQLException {
+        ChangesetDataSource changesets = new ChangesetDataSource(dataSource);
+        WriteService joined = joining(changesets);
+        UUID upserted = UUID.randomUUID();
+        UUID first;
+        try (ChangesetDataSource.Changeset changeset = changesets.begin()) {
+            first = joined.create(entity, payload("company", "usmf", "name", "one"), context()).key();
+            // An upsert first finds no row (and rolls its own unit of work back), then inserts: the create above must survive that.
+            assertThat(joined.update(entity, upserted, payload("company", "usmf", "name", "two"), Preconditions.none(), context()).created()).isTrue();
+            joined.update(entity, first, payload("name", "one again"), Preconditions.none(), context());
+            assertThat(row(first)).as("not visible outside the changeset before its commit").isNull();
+            changeset.commit();
+        }
+
+        assertThat(row(first)).containsEntry("name", "one again").containsEntry("version", 2L);
+        assertThat(row(upserted)).containsEntry("name", "two");
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit")).isEqualTo(3);
+    }
+
+    @Test
+    void aChangesetLeftUncommittedAfterAFailedWriteLeavesNoTrace() throws SQLException {
+        ChangesetDataSource changesets = new ChangesetDataSource(dataSource);
+        WriteService joined = joining(changesets);
+        UUID first;
+        try (ChangesetDataSource.Changeset changeset = changesets.begin()) {
+            first = joined.create(entity, payload("company", "usmf", "name", "one"), context()).key();
+            joined.create(entity, payload("company", "usmf", "name", "two"), context());
+            assertThatThrownBy(() -> joined.create(entity, payload("company", "usmf", "name", "far too long"), context()))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.VALIDATION));
+        }
+
+        assertThat(row(first)).isNull();
+        assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit")).isZero();
     }
 }

@@ -153,6 +153,24 @@ abstract class BatchIT {
     }
 
     @Test
+    void aDatabaseErrorInAChangesetRollsItBackAndTheNextItemsRunOnAHealthyConnection() throws SQLException {
+        UUID key = UUID.randomUUID();
+        String keyed = "{\"mserp_custcustomerv3entityid\":\"" + key + "\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"%s\",\"mserp_name\":\"Keyed\"}";
+        String body = batch("batch_test",
+                changeset("changeset_k",
+                        request(Optional.of("1"), "POST", CUSTOMERS, keyed.formatted("BATCH-151")),
+                        request(Optional.of("2"), "POST", CUSTOMERS, keyed.formatted("BATCH-152"))),
+                request(Optional.empty(), "POST", CUSTOMERS, customer("usmf", "BATCH-153")));
+
+        List<Multipart.Part> parts = parts(send(gateway, USMF_WRITER, body, "Prefer", "odata.continue-on-error"));
+
+        assertThat(parts).extracting(Multipart.Part::status).containsExactly(409, 204);
+        assertThat(parts.get(0).body()).contains("0x80040237");
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.customer WHERE account_num IN ('BATCH-151', 'BATCH-152')")).isZero();
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.customer WHERE account_num = 'BATCH-153'")).isEqualTo(1);
+    }
+
+    @Test
     void continueOnErrorRunsEveryItemAndReportsEachOne() throws SQLException {
         String body = batch("batch_test",
                 request(Optional.empty(), "GET", CUSTOMERS + "(" + UUID.randomUUID() + ")", null),
