@@ -76,7 +76,7 @@ public final class Bench implements Callable<Integer> {
     Map<String, String> callerHeaders = new LinkedHashMap<>();
 
     @Option(names = "--scenario", required = true, paramLabel = "NAME",
-            description = "retrieve | page50 | page5000 | queryexpression | mixed")
+            description = "retrieve | page50 | page5000 | queryexpression | mixed | batchread | batchwrite")
     Scenario scenario;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "1", description = "Closed-loop workers, one connection each (default: ${DEFAULT-VALUE})")

@@ -9,10 +9,13 @@ import java.util.concurrent.Flow;
 
 /**
  * A response body that is counted and dropped, keeping only its first bytes (to show what an
- * error response said). No per-response allocation beyond the small prefix.
+ * error response said). No per-response allocation beyond the small prefix. It also counts the
+ * failed parts of a {@code $batch} answer: the lines {@code HTTP/1.1 4xx} or {@code 5xx} after a
+ * line break, which a 200 batch response carries for each request that failed.
  */
-record CountedBody(long bytes, String prefix) {
+record CountedBody(long bytes, String prefix, int failedParts) {
     static final int PREFIX_BYTES = 512;
+    private static final byte[] STATUS_LINE = "\nHTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
 
     static HttpResponse.BodyHandler<CountedBody> handler() {
         return info -> HttpResponse.BodySubscribers.fromSubscriber(new Counter(), Counter::result);
@@ -22,6 +25,9 @@ record CountedBody(long bytes, String prefix) {
         private final byte[] prefix = new byte[PREFIX_BYTES];
         private volatile int prefixLength;
         private volatile long bytes;
+        /** How much of {@link #STATUS_LINE} the bytes seen so far end with; its length means "the status digit is next". */
+        private volatile int matched;
+        private volatile int failedParts;
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
@@ -40,9 +46,31 @@ record CountedBody(long bytes, String prefix) {
                     length += copied;
                 }
                 total += remaining;
+                scan(buffer);
             }
             prefixLength = length;
             bytes = total;
+        }
+
+        private void scan(ByteBuffer buffer) {
+            int state = matched;
+            int failed = failedParts;
+            for (int i = buffer.position(); i < buffer.limit(); i++) {
+                byte b = buffer.get(i);
+                if (state == STATUS_LINE.length) {
+                    if (b == '4' || b == '5') {
+                        failed++;
+                    }
+                    state = 0;
+                }
+                if (b == STATUS_LINE[state]) {
+                    state++;
+                } else {
+                    state = b == STATUS_LINE[0] ? 1 : 0;
+                }
+            }
+            matched = state;
+            failedParts = failed;
         }
 
         @Override
@@ -53,7 +81,7 @@ record CountedBody(long bytes, String prefix) {
 
         CountedBody result() {
             int length = prefixLength;
-            return new CountedBody(bytes, new String(Arrays.copyOf(prefix, length), StandardCharsets.UTF_8));
+            return new CountedBody(bytes, new String(Arrays.copyOf(prefix, length), StandardCharsets.UTF_8), failedParts);
         }
     }
 }

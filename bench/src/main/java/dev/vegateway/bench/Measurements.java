@@ -24,6 +24,10 @@ final class Measurements {
     private final Map<Integer, String> firstErrorBodies = new TreeMap<>();
     private long requests;
     private long failures;
+    /** 2xx responses ($batch) in which at least one part failed. */
+    private long failedBatches;
+    private long failedParts;
+    private String firstFailedBatch = "";
     private String firstFailure = "";
     private long bytes;
 
@@ -39,6 +43,12 @@ final class Measurements {
         statusCounts.merge(status, 1L, Long::sum);
         if (status / 100 != 2) {
             firstErrorBodies.putIfAbsent(status, Workload.abbreviate(body.prefix()));
+        } else if (body.failedParts() > 0) {
+            failedBatches++;
+            failedParts += body.failedParts();
+            if (firstFailedBatch.isEmpty()) {
+                firstFailedBatch = Workload.abbreviate(body.prefix());
+            }
         }
         bytes += body.bytes();
         timing.millisByStage().forEach((stage, millis) -> serverMicros.get(stage).recordValue(micros(millis)));
@@ -62,6 +72,11 @@ final class Measurements {
     void add(Measurements other) {
         requests += other.requests;
         failures += other.failures;
+        failedBatches += other.failedBatches;
+        failedParts += other.failedParts;
+        if (firstFailedBatch.isEmpty()) {
+            firstFailedBatch = other.firstFailedBatch;
+        }
         bytes += other.bytes;
         if (firstFailure.isEmpty()) {
             firstFailure = other.firstFailure;
@@ -77,10 +92,22 @@ final class Measurements {
         return requests;
     }
 
-    /** Non-2xx responses plus requests that got no response. */
+    /** Non-2xx responses, requests that got no response, and $batch responses with a failed part. */
     long errors() {
         long non2xx = statusCounts.entrySet().stream().filter(entry -> entry.getKey() / 100 != 2).mapToLong(Map.Entry::getValue).sum();
-        return non2xx + failures;
+        return non2xx + failures + failedBatches;
+    }
+
+    long failedBatches() {
+        return failedBatches;
+    }
+
+    long failedParts() {
+        return failedParts;
+    }
+
+    String firstFailedBatch() {
+        return firstFailedBatch;
     }
 
     long failures() {

@@ -64,6 +64,10 @@ final class Report {
         if (measurements.failures() > 0) {
             out.printf(Locale.ROOT, "  %d requests got no response, first: %s%n", measurements.failures(), measurements.firstFailure());
         }
+        if (measurements.failedBatches() > 0) {
+            out.printf(Locale.ROOT, "  %d $batch responses held %d failed parts, first begins: %s%n", measurements.failedBatches(),
+                    measurements.failedParts(), measurements.firstFailedBatch());
+        }
         if (measurements.serverMicros(Stage.TOTAL).getTotalCount() == 0 && measurements.requests() > 0) {
             out.println("  no Server-Timing header in the responses: server columns are empty");
         }

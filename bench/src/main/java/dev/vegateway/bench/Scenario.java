@@ -13,7 +13,22 @@ enum Scenario {
     /** POST {@code RetrieveMultiple} with a QueryExpression for 50 customers of one company. */
     QUERYEXPRESSION,
     /** Round robin of retrieve, page50 and queryexpression. */
-    MIXED;
+    MIXED,
+    /** POST {@code $batch} of 50 retrieves by key (parts outside changesets): the cost of a batch part against a request of its own. */
+    BATCHREAD,
+    /**
+     * POST {@code $batch} with one changeset that creates a customer, changes it through
+     * {@code $1} and deletes it again: three writes in one transaction, leaving no trace. Each
+     * request of the cycle has its own key; the caller needs Create, Write and Delete on customers.
+     */
+    BATCHWRITE;
+
+    /** Requests of a {@link #BATCHREAD} batch. */
+    static final int BATCH_READS = 50;
+    /** Distinct keys {@link #BATCHWRITE} cycles through (so that connections do not write the same record). */
+    static final int BATCH_WRITE_KEYS = 1000;
+    static final String BATCH_PATH = "$batch";
+    static final String BATCH_BOUNDARY = "batch_vegateway_bench";
 
     static final String CUSTOMER_SET = "mserp_custcustomerv3entities";
     static final String CUSTOMER_KEY = "mserp_custcustomerv3entityid";
@@ -29,8 +44,8 @@ enum Scenario {
 
     boolean needsCustomerKeys() {
         return switch (this) {
-            case RETRIEVE, MIXED -> true;
-            case PAGE50, PAGE5000, QUERYEXPRESSION -> false;
+            case RETRIEVE, MIXED, BATCHREAD -> true;
+            case PAGE50, PAGE5000, QUERYEXPRESSION, BATCHWRITE -> false;
         };
     }
 

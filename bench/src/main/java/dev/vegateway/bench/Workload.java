@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The requests of one scenario, built once and reused (an {@link HttpRequest} is immutable).
@@ -56,8 +57,57 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
                 requests.add(factory.page50());
                 requests.add(factory.queryExpression());
             });
+            case BATCHREAD -> {
+                for (int start = 0; start < customerKeys.size(); start += Scenario.BATCH_READS) {
+                    List<String> keys = new ArrayList<>();
+                    for (int i = 0; i < Scenario.BATCH_READS; i++) {
+                        keys.add(customerKeys.get((start + i) % customerKeys.size()));
+                    }
+                    requests.add(factory.batch(batchOfReads(keys)));
+                }
+            }
+            case BATCHWRITE -> {
+                for (int i = 0; i < Scenario.BATCH_WRITE_KEYS; i++) {
+                    requests.add(factory.batch(batchOfWrites(new UUID(0xbe9c_0000_0000_4000L, 0x8000_0000_0000_0000L | i), i)));
+                }
+            }
         }
         return new Workload(scenario, requests);
+    }
+
+    private static final String CRLF = "\r\n";
+
+    /** A $batch body of one GET part per key. */
+    static String batchOfReads(List<String> keys) {
+        StringBuilder body = new StringBuilder();
+        for (String key : keys) {
+            body.append("--").append(Scenario.BATCH_BOUNDARY).append(CRLF)
+                    .append("Content-Type: application/http").append(CRLF)
+                    .append("Content-Transfer-Encoding: binary").append(CRLF).append(CRLF)
+                    .append("GET ").append(Scenario.CUSTOMER_SET).append('(').append(key).append(") HTTP/1.1").append(CRLF)
+                    .append("Accept: application/json").append(CRLF).append(CRLF);
+        }
+        return body.append("--").append(Scenario.BATCH_BOUNDARY).append("--").append(CRLF).toString();
+    }
+
+    /** A $batch body of one changeset: create customer {@code key}, change it through $1, delete it. */
+    static String batchOfWrites(UUID key, int number) {
+        String changeset = "changeset_vegateway_bench";
+        String customer = "{\"" + Scenario.CUSTOMER_KEY + "\":\"" + key + "\",\"mserp_dataareaid\":\"usmf\","
+                + "\"mserp_customeraccount\":\"BENCH-" + number + "\",\"mserp_name\":\"Load test\"}";
+        return "--" + Scenario.BATCH_BOUNDARY + CRLF
+                + "Content-Type: multipart/mixed; boundary=" + changeset + CRLF + CRLF
+                + part(changeset, "1", "POST " + Scenario.CUSTOMER_SET, customer)
+                + part(changeset, "2", "PATCH $1", "{\"mserp_creditlimit\":1000}")
+                + part(changeset, "3", "DELETE " + Scenario.CUSTOMER_SET + "(" + key + ")", null)
+                + "--" + changeset + "--" + CRLF
+                + "--" + Scenario.BATCH_BOUNDARY + "--" + CRLF;
+    }
+
+    private static String part(String boundary, String contentId, String requestLine, String json) {
+        String head = "--" + boundary + CRLF + "Content-Type: application/http" + CRLF + "Content-Transfer-Encoding: binary" + CRLF
+                + "Content-ID: " + contentId + CRLF + CRLF + requestLine + " HTTP/1.1" + CRLF;
+        return json == null ? head + CRLF : head + "Content-Type: application/json" + CRLF + CRLF + json + CRLF;
     }
 
     /** Fetches the customer keys the retrieve scenario cycles through (one GET before the run). */
@@ -109,6 +159,12 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
         HttpRequest queryExpression() {
             return builder(Scenario.QUERYEXPRESSION_PATH, Map.of("Content-Type", "application/json"))
                     .POST(HttpRequest.BodyPublishers.ofString(Scenario.QUERYEXPRESSION_BODY))
+                    .build();
+        }
+
+        HttpRequest batch(String body) {
+            return builder(Scenario.BATCH_PATH, Map.of("Content-Type", "multipart/mixed; boundary=" + Scenario.BATCH_BOUNDARY))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
         }
 

@@ -53,10 +53,23 @@ class LoadGeneratorTest {
         server.stop(0);
     }
 
-    /** Every 10th request answers 503; all carry Server-Timing. */
+    /** Every 10th request answers 503; all carry Server-Timing. A $batch answers 200 with a failed part in every 4th response. */
     private void handle(HttpExchange exchange) throws IOException {
+        String request;
         try (InputStream in = exchange.getRequestBody()) {
-            in.readAllBytes();
+            request = new String(in.readAllBytes(), UTF_8);
+        }
+        if (exchange.getRequestURI().getPath().endsWith("/$batch")) {
+            int number = served.incrementAndGet();
+            seen.add(request);
+            String part = "--b\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 %s\r\nContent-Type: application/json\r\n\r\n{}\r\n";
+            String body = part.formatted("200 OK").repeat(40) + part.formatted(number % 4 == 0 ? "404 Not Found" : "204 No Content") + "--b--\r\n";
+            byte[] bytes = body.getBytes(UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "multipart/mixed; boundary=b");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+            return;
         }
         int number = served.incrementAndGet();
         seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth=" + exchange.getRequestHeaders().getFirst("Authorization")
@@ -93,6 +106,34 @@ class LoadGeneratorTest {
         assertThat(result.warmupRequests()).isZero();
         assertThat(result.requestsPerSecond()).isPositive();
         assertThat(seen).allMatch(line -> line.startsWith("GET /api/data/v9.2/mserp_custcustomerv3entities?$top=50&$filter=mserp_dataareaid%20eq%20%27usmf%27"));
+    }
+
+    @Test
+    void batchResponsesWithAFailedPartCountAsErrors() throws Exception {
+        List<String> keys = List.of("7d6b1e3c-0000-4000-8000-000000000001", "7d6b1e3c-0000-4000-8000-000000000002");
+        Workload workload = Workload.of(Scenario.BATCHREAD, target, Map.of(), TIMEOUT, keys);
+        RunSettings settings = new RunSettings(1, Duration.ZERO, Duration.ofSeconds(30), OptionalLong.of(8), TIMEOUT);
+
+        Measurements measurements = new LoadGenerator(settings, LoadGeneratorTest::client).run(workload).measurements();
+
+        assertThat(measurements.statusCounts()).containsExactly(Map.entry(200, 8L));
+        assertThat(measurements.failedBatches()).isEqualTo(2);
+        assertThat(measurements.failedParts()).isEqualTo(2);
+        assertThat(measurements.errors()).isEqualTo(2);
+        assertThat(seen).allSatisfy(body -> assertThat(body).startsWith("--batch_vegateway_bench\r\n")
+                .contains("GET mserp_custcustomerv3entities(7d6b1e3c-0000-4000-8000-000000000002) HTTP/1.1")
+                .endsWith("--batch_vegateway_bench--\r\n"));
+    }
+
+    @Test
+    void aBatchOfWritesIsOneChangesetThatLeavesNoTrace() {
+        String body = Workload.batchOfWrites(java.util.UUID.fromString("be9c0000-0000-4000-8000-000000000007"), 7);
+
+        assertThat(body).contains("Content-Type: multipart/mixed; boundary=changeset_vegateway_bench")
+                .contains("Content-ID: 1\r\n\r\nPOST mserp_custcustomerv3entities HTTP/1.1")
+                .contains("Content-ID: 2\r\n\r\nPATCH $1 HTTP/1.1")
+                .contains("Content-ID: 3\r\n\r\nDELETE mserp_custcustomerv3entities(be9c0000-0000-4000-8000-000000000007) HTTP/1.1")
+                .contains("\"mserp_customeraccount\":\"BENCH-7\"");
     }
 
     @Test
