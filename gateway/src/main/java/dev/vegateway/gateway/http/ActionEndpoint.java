@@ -63,7 +63,7 @@ final class ActionEndpoint {
                         binds.keySet().iterator().next() + "@odata.bind", target.action().name());
             }
         }
-        Optional<Object> result = actions.run(target.action(), target.key(), parameters, user.permissions(), user.application().appId());
+        Optional<Object> result = exchange.database(() -> actions.run(target.action(), target.key(), parameters, user.permissions(), user.application().appId()));
         if (result.isEmpty()) {
             exchange.response.setStatus(204);
             exchange.log.status = 204;

@@ -366,7 +366,7 @@ public final class GatewayHandler extends Handler.Abstract {
             ReadResult result = reader.read(new TimedSink(sinks.create(json), timings));
             exchange.log.rows = result.rows();
             timings.authzNanos += result.planNanos();
-            timings.databaseNanos = result.databaseNanos();
+            timings.databaseNanos += result.databaseNanos();
             timings.serializeNanos = result.sinkNanos();
         }
         exchange.output.close();
@@ -531,6 +531,16 @@ public final class GatewayHandler extends Handler.Abstract {
             this.log = log;
             this.batchPart = batchPart;
             this.inChangeset = inChangeset;
+        }
+
+        /** Runs work against the backend (a write's transaction, an action), its time counted as {@code db}. */
+        <T> T database(java.util.function.Supplier<T> work) {
+            long started = System.nanoTime();
+            try {
+                return work.get();
+            } finally {
+                timings.databaseNanos += System.nanoTime() - started;
+            }
         }
     }
 

@@ -229,7 +229,7 @@ final class PortalMappingResource {
         Optional<String> company = properties.containsKey(PortalMappingNames.COMPANY) ? company(properties) : Optional.empty();
 
         long started = System.nanoTime();
-        StoredPortalMapping stored = store.createPortalMapping(new PortalMapping(contactId, userId, company), author(user));
+        StoredPortalMapping stored = exchange.database(() -> store.createPortalMapping(new PortalMapping(contactId, userId, company), author(user)));
         exchange.timings.databaseNanos = System.nanoTime() - started;
         exchange.log.rows = 1;
         exchange.response.getHeaders().put("OData-EntityId", entityUrl(serviceRoot, contactId));
@@ -259,7 +259,7 @@ final class PortalMappingResource {
                 companyGiven ? newCompany : current.company());
 
         long started = System.nanoTime();
-        StoredPortalMapping stored = store.updatePortalMapping(contactId, change, author(user));
+        StoredPortalMapping stored = exchange.database(() -> store.updatePortalMapping(contactId, change, author(user)));
         exchange.timings.databaseNanos = System.nanoTime() - started;
         exchange.log.rows = 1;
         exchange.response.getHeaders().put("OData-EntityId", entityUrl(serviceRoot, contactId));
@@ -275,7 +275,10 @@ final class PortalMappingResource {
         Caller.User user = administrator(caller, MAPPINGS, "Delete");
         refuseConditions(exchange.request);
         long started = System.nanoTime();
-        store.deletePortalMapping(contactId, author(user));
+        exchange.database(() -> {
+            store.deletePortalMapping(contactId, author(user));
+            return null;
+        });
         exchange.timings.databaseNanos = System.nanoTime() - started;
         exchange.log.rows = 1;
         noContent(exchange);

@@ -67,7 +67,7 @@ final class WriteEndpoint {
         exchange.log.operation = "Create";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
-        WriteService.Result result = writes.create(entity, values(entity, Optional.empty(), caller, body), context);
+        WriteService.Result result = exchange.database(() -> writes.create(entity, values(entity, Optional.empty(), caller, body), context));
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
@@ -77,7 +77,8 @@ final class WriteEndpoint {
         exchange.log.operation = "Update";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
-        WriteService.Result result = writes.update(entity, key, values(entity, Optional.of(key), caller, body), preconditions(exchange), context);
+        Preconditions preconditions = preconditions(exchange);
+        WriteService.Result result = exchange.database(() -> writes.update(entity, key, values(entity, Optional.of(key), caller, body), preconditions, context));
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
@@ -85,7 +86,12 @@ final class WriteEndpoint {
         UUID key = target.key().orElseThrow(() -> GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Delete needs a record: DELETE %s(<id>).",
                 target.entity().entitySetName()));
         exchange.log.operation = "Delete";
-        writes.delete(target.entity(), key, preconditions(exchange), context(caller, target.entity(), exchange));
+        Preconditions preconditions = preconditions(exchange);
+        WriteContext context = context(caller, target.entity(), exchange);
+        exchange.database(() -> {
+            writes.delete(target.entity(), key, preconditions, context);
+            return null;
+        });
         exchange.response.setStatus(204);
         exchange.log.status = 204;
         exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());

@@ -124,6 +124,7 @@ abstract class WriteIT {
                 + "\"mserp_creditstatus\":\"Blocked\",\"@odata.type\":\"Microsoft.Dynamics.CRM.mserp_custcustomerv3entity\"}", "Prefer", "return=representation");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(201);
         assertThat(response.header("Preference-Applied")).isEqualTo("return=representation");
+        assertThat(response.header("Server-Timing")).as("the write and its read-back are backend time").contains("db;dur=").doesNotContain("db;dur=0.000");
         assertThat(response.jsonPath().getString("'@odata.etag'")).isEqualTo("W/\"1\"");
         assertThat(response.jsonPath().getString("mserp_creditstatus")).isEqualTo("Blocked");
         assertThat(response.jsonPath().getDouble("mserp_creditlimit")).isEqualTo(12.5);
