@@ -375,7 +375,8 @@ public final class GatewayHandler extends Handler.Abstract {
     /**
      * The response body of {@code exchange}: buffered up to 256 KiB and sent with exact headers,
      * or, when larger, committed with the timings measured so far ({@code beforeStreaming} runs
-     * first) and streamed, the final {@code Server-Timing} following as a trailer.
+     * first) and streamed, the final {@code Server-Timing} following as a trailer. A batch part is
+     * buffered whole.
      */
     ResponseOutput open(Exchange exchange, int status, String contentType, Runnable beforeStreaming) {
         Response response = exchange.response;
@@ -383,7 +384,9 @@ public final class GatewayHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         exchange.log.status = status;
         Timings timings = exchange.timings;
-        exchange.output = new ResponseOutput(response, BUFFERED_BYTES, committing -> {
+        // A batch part is kept in memory until the batch writes it: buffered whole, it says its final timings and length.
+        int threshold = exchange.batchPart ? Integer.MAX_VALUE - 16 : BUFFERED_BYTES;
+        exchange.output = new ResponseOutput(response, threshold, committing -> {
             if (committing) {
                 beforeStreaming.run();
                 response.getHeaders().put(HttpHeader.TRAILER, "Server-Timing");

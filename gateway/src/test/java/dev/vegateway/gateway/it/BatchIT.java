@@ -298,6 +298,19 @@ abstract class BatchIT {
     }
 
     @Test
+    void aLargePartIsSentWholeWithItsLengthAndFinalTimings() {
+        String body = batch("batch_test", request(Optional.empty(), "GET", "mserp_salesorderlinev2entities", null, "Prefer", "odata.maxpagesize=5000"));
+
+        Multipart.Part part = parts(send(gateway, ADMIN, body)).get(0);
+
+        assertThat(part.status()).isEqualTo(200);
+        int length = part.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertThat(length).as("larger than the 256 KiB a response sent alone buffers").isGreaterThan(256 * 1024);
+        assertThat(part.httpHeader("Content-Length")).isEqualTo(Integer.toString(length));
+        assertThat(part.httpHeader("Server-Timing")).contains("total;dur=");
+    }
+
+    @Test
     void everyPartSaysItsOwnTimingsAndTheBatchItsTotal() {
         String body = batch("batch_test", request(Optional.empty(), "GET", CUSTOMERS + "?$top=2", null));
 
