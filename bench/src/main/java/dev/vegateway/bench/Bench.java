@@ -34,14 +34,22 @@ import picocli.CommandLine.Spec;
  *     --scenario retrieve --connections 1 --warmup 5s --duration 20s
  * </pre>
  */
-@Command(name = "vegateway-bench", mixinStandardHelpOptions = true, version = "vegateway-bench 0.1.0",
-        sortOptions = false, usageHelpWidth = 110,
-        description = {"Closed-loop load generator for a VE Gateway on this machine (loopback targets only).",
-                "Prints client latency, the gateway's Server-Timing breakdown, throughput and errors."},
+@Command(
+        name = "vegateway-bench",
+        mixinStandardHelpOptions = true,
+        version = "vegateway-bench 0.1.0",
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Closed-loop load generator for a VE Gateway on this machine (loopback targets only).",
+            "Prints client latency, the gateway's Server-Timing breakdown, throughput and errors."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the run completed (error responses are reported, not fatal)",
-                "1:the run could not start (e.g. fetching the retrieve keys failed)",
-                "2:invalid arguments, or a --url that is not a loopback address"})
+        exitCodeList = {
+            "0:the run completed (error responses are reported, not fatal)",
+            "1:the run could not start (e.g. fetching the retrieve keys failed)",
+            "2:invalid arguments, or a --url that is not a loopback address"
+        })
 public final class Bench implements Callable<Integer> {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
@@ -49,51 +57,92 @@ public final class Bench implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--url", required = true, paramLabel = "URL",
+    @Option(
+            names = "--url",
+            required = true,
+            paramLabel = "URL",
             description = "Service root, e.g. https://127.0.0.1:8443/api/data/v9.2/ (http:// allowed without --cacert)")
     String url;
 
-    @Option(names = "--cacert", paramLabel = "PEM", description = "The only certificate(s) to trust for https (the demo's demo-ca.pem)")
+    @Option(
+            names = "--cacert",
+            paramLabel = "PEM",
+            description = "The only certificate(s) to trust for https (the demo's demo-ca.pem)")
     Path caCertificate;
 
-    @Option(names = "--issuer-key", paramLabel = "JWK", description = "RSA private JWK of the dev issuer; a token is minted with it")
+    @Option(
+            names = "--issuer-key",
+            paramLabel = "JWK",
+            description = "RSA private JWK of the dev issuer; a token is minted with it")
     Path issuerKey;
 
     @Option(names = "--app", paramLabel = "APPID", description = "Application id (appid claim) of the minted token")
     String application;
 
-    @Option(names = "--issuer", paramLabel = "ISS", defaultValue = TokenMinter.DEFAULT_ISSUER, description = "iss claim (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--issuer",
+            paramLabel = "ISS",
+            defaultValue = TokenMinter.DEFAULT_ISSUER,
+            description = "iss claim (default: ${DEFAULT-VALUE})")
     String issuer;
 
-    @Option(names = "--audience", paramLabel = "AUD", defaultValue = TokenMinter.DEFAULT_AUDIENCE, description = "aud claim (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--audience",
+            paramLabel = "AUD",
+            defaultValue = TokenMinter.DEFAULT_AUDIENCE,
+            description = "aud claim (default: ${DEFAULT-VALUE})")
     String audience;
 
     @Option(names = "--token", paramLabel = "JWT", description = "Use this bearer token instead of minting one")
     String token;
 
-    @Option(names = "--caller-header", paramLabel = "NAME=VALUE", mapFallbackValue = "",
+    @Option(
+            names = "--caller-header",
+            paramLabel = "NAME=VALUE",
+            mapFallbackValue = "",
             description = "Caller header sent with every request, e.g. MSCRMCallerID=<guid>; repeatable")
     Map<String, String> callerHeaders = new LinkedHashMap<>();
 
-    @Option(names = "--scenario", required = true, paramLabel = "NAME",
+    @Option(
+            names = "--scenario",
+            required = true,
+            paramLabel = "NAME",
             description = "retrieve | page50 | page5000 | queryexpression | mixed | batchread | batchwrite")
     Scenario scenario;
 
-    @Option(names = "--connections", paramLabel = "N", defaultValue = "1", description = "Closed-loop workers, one connection each (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--connections",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Closed-loop workers, one connection each (default: ${DEFAULT-VALUE})")
     int connections;
 
-    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(
+            names = "--warmup",
+            paramLabel = "TIME",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
             description = "Warm-up, not recorded: 500ms, 5s, 1m or ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
-    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "20s", converter = DurationConverter.class,
+    @Option(
+            names = "--duration",
+            paramLabel = "TIME",
+            defaultValue = "20s",
+            converter = DurationConverter.class,
             description = "Measured time (default: ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--max-requests", paramLabel = "N", description = "Stop after N measured requests if that comes before --duration")
+    @Option(
+            names = "--max-requests",
+            paramLabel = "N",
+            description = "Stop after N measured requests if that comes before --duration")
     Long maxRequests;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Append one line per run (header written to a new file)")
+    @Option(
+            names = "--csv",
+            paramLabel = "FILE",
+            description = "Append one line per run (header written to a new file)")
     Path csv;
 
     @Option(names = "--plot", paramLabel = "PNG", description = "Write a latency-by-percentile chart")
@@ -118,12 +167,15 @@ public final class Bench implements Callable<Integer> {
         Map<String, String> headers;
         try {
             target = LoopbackTarget.parse(url);
-            settings = new RunSettings(connections, warmup, duration,
-                    maxRequests == null ? OptionalLong.empty() : OptionalLong.of(maxRequests), REQUEST_TIMEOUT);
+            settings = new RunSettings(
+                    connections,
+                    warmup,
+                    duration,
+                    maxRequests == null ? OptionalLong.empty() : OptionalLong.of(maxRequests),
+                    REQUEST_TIMEOUT);
             clients = clients(target);
             headers = headers();
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             err.println("vegateway-bench: " + e.getMessage());
             err.flush();
             return CommandLine.ExitCode.USAGE;
@@ -133,16 +185,22 @@ public final class Bench implements Callable<Integer> {
         if (scenario.needsCustomerKeys()) {
             try {
                 keys = Workload.fetchCustomerKeys(clients.get(), target, headers, REQUEST_TIMEOUT);
-            }
-            catch (IOException e) {
-                err.println("vegateway-bench: cannot prepare the " + scenario.displayName() + " scenario: " + e.getMessage());
+            } catch (IOException e) {
+                err.println("vegateway-bench: cannot prepare the " + scenario.displayName() + " scenario: "
+                        + e.getMessage());
                 err.flush();
                 return CommandLine.ExitCode.SOFTWARE;
             }
         }
         Workload workload = Workload.of(scenario, target, headers, REQUEST_TIMEOUT, keys);
-        err.printf(Locale.ROOT, "vegateway-bench: %s against %s, %d connection(s), warm-up %s, duration %s%s%n",
-                scenario.displayName(), target.serviceRoot(), connections, DurationConverter.format(warmup), DurationConverter.format(duration),
+        err.printf(
+                Locale.ROOT,
+                "vegateway-bench: %s against %s, %d connection(s), warm-up %s, duration %s%s%n",
+                scenario.displayName(),
+                target.serviceRoot(),
+                connections,
+                DurationConverter.format(warmup),
+                DurationConverter.format(duration),
                 maxRequests == null ? "" : ", at most " + maxRequests + " requests");
         err.flush();
 
@@ -169,8 +227,7 @@ public final class Bench implements Callable<Integer> {
                 throw new IllegalArgumentException("an https --url needs --cacert (the certificate to trust)");
             }
             sslContext = Optional.of(TrustedCertificate.sslContext(caCertificate));
-        }
-        else {
+        } else {
             if (caCertificate != null) {
                 throw new IllegalArgumentException("--cacert was given but --url is plain http");
             }
@@ -214,7 +271,8 @@ public final class Bench implements Callable<Integer> {
         if (application == null) {
             throw new IllegalArgumentException("--issuer-key needs --app (the application id to put in the token)");
         }
-        return new TokenMinter(TokenMinter.readKey(issuerKey), issuer, audience).mint(application, Instant.now(), TOKEN_LIFETIME);
+        return new TokenMinter(TokenMinter.readKey(issuerKey), issuer, audience)
+                .mint(application, Instant.now(), TOKEN_LIFETIME);
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
@@ -237,9 +295,9 @@ public final class Bench implements Callable<Integer> {
             }
             try {
                 return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
-            }
-            catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (use 500ms, 5s, 2m, 1h or PT5S)");
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration (use 500ms, 5s, 2m, 1h or PT5S)");
             }
         }
 

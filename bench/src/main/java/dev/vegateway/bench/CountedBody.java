@@ -27,6 +27,7 @@ record CountedBody(long bytes, String prefix, int failedParts) {
         private volatile long bytes;
         /** How much of {@link #STATUS_LINE} the bytes seen so far end with; its length means "the status digit is next". */
         private volatile int matched;
+
         private volatile int failedParts;
 
         @Override
@@ -81,7 +82,8 @@ record CountedBody(long bytes, String prefix, int failedParts) {
 
         CountedBody result() {
             int length = prefixLength;
-            return new CountedBody(bytes, new String(Arrays.copyOf(prefix, length), StandardCharsets.UTF_8), failedParts);
+            return new CountedBody(
+                    bytes, new String(Arrays.copyOf(prefix, length), StandardCharsets.UTF_8), failedParts);
         }
     }
 }

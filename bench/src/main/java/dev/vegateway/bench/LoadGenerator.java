@@ -37,7 +37,13 @@ final class LoadGenerator {
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int index = 0; index < settings.connections(); index++) {
-            Worker worker = new Worker(clients.get(), workload, workload.startOf(index, settings.connections()), measureFrom, measureUntil, budget);
+            Worker worker = new Worker(
+                    clients.get(),
+                    workload,
+                    workload.startOf(index, settings.connections()),
+                    measureFrom,
+                    measureUntil,
+                    budget);
             workers.add(worker);
             Thread thread = new Thread(worker, "bench-worker-" + index);
             thread.setDaemon(true);
@@ -48,8 +54,7 @@ final class LoadGenerator {
             for (Thread thread : threads) {
                 thread.join();
             }
-        }
-        finally {
+        } finally {
             threads.forEach(Thread::interrupt);
         }
         Measurements merged = new Measurements();
@@ -60,7 +65,8 @@ final class LoadGenerator {
             warmupRequests += worker.warmupRequests;
             lastCompletion = Math.max(lastCompletion, worker.lastCompletion);
         }
-        Duration measured = Duration.ofNanos(merged.requests() == 0 ? settings.duration().toNanos() : lastCompletion - measureFrom);
+        Duration measured =
+                Duration.ofNanos(merged.requests() == 0 ? settings.duration().toNanos() : lastCompletion - measureFrom);
         return new RunResult(workload.scenario(), settings.connections(), merged, measured, warmupRequests);
     }
 
@@ -75,7 +81,13 @@ final class LoadGenerator {
         private long warmupRequests;
         private long lastCompletion;
 
-        Worker(HttpClient client, Workload workload, long firstSequence, long measureFrom, long measureUntil, AtomicLong budget) {
+        Worker(
+                HttpClient client,
+                Workload workload,
+                long firstSequence,
+                long measureFrom,
+                long measureUntil,
+                AtomicLong budget) {
             this.client = requireNonNull(client, "client is null");
             this.workload = workload;
             this.sequence = firstSequence;
@@ -100,26 +112,23 @@ final class LoadGenerator {
                     HttpResponse<CountedBody> response = client.send(request, CountedBody.handler());
                     long end = System.nanoTime();
                     if (measured) {
-                        ServerTiming timing = ServerTiming.parse(response.headers().firstValue("Server-Timing"));
+                        ServerTiming timing =
+                                ServerTiming.parse(response.headers().firstValue("Server-Timing"));
                         measurements.recordResponse(end - start, response.statusCode(), timing, response.body());
                         lastCompletion = end;
-                    }
-                    else {
+                    } else {
                         warmupRequests++;
                     }
-                }
-                catch (IOException e) {
+                } catch (IOException e) {
                     long end = System.nanoTime();
                     if (measured) {
                         measurements.recordFailure(end - start, e);
                         lastCompletion = end;
-                    }
-                    else {
+                    } else {
                         warmupRequests++;
                     }
                     pauseAfterFailure();
-                }
-                catch (InterruptedException e) {
+                } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
@@ -130,8 +139,7 @@ final class LoadGenerator {
         private static void pauseAfterFailure() {
             try {
                 Thread.sleep(10);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }

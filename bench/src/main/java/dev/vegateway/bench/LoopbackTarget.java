@@ -33,8 +33,7 @@ record LoopbackTarget(URI serviceRoot) {
         URI uri;
         try {
             uri = new URI(url.strip());
-        }
-        catch (URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("--url '" + url + "' is not a URL: " + e.getMessage(), e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -45,11 +44,13 @@ record LoopbackTarget(URI serviceRoot) {
             throw new IllegalArgumentException("--url '" + url + "' has no valid host name or address");
         }
         if (!isLoopback(uri.getHost())) {
-            throw new IllegalArgumentException("--url '" + url + "' is not a loopback target: vegateway-bench only loads "
-                    + "127.0.0.0/8, ::1 or localhost, never a shared or remote server");
+            throw new IllegalArgumentException(
+                    "--url '" + url + "' is not a loopback target: vegateway-bench only loads "
+                            + "127.0.0.0/8, ::1 or localhost, never a shared or remote server");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("--url '" + url + "' must be the service root, without query or fragment");
+            throw new IllegalArgumentException(
+                    "--url '" + url + "' must be the service root, without query or fragment");
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (!path.endsWith("/")) {
@@ -82,7 +83,10 @@ record LoopbackTarget(URI serviceRoot) {
             return false;
         }
         for (String octet : octets) {
-            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(Character::isDigit) || Integer.parseInt(octet) > 255) {
+            if (octet.isEmpty()
+                    || octet.length() > 3
+                    || !octet.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(octet) > 255) {
                 return false;
             }
         }
@@ -96,8 +100,7 @@ record LoopbackTarget(URI serviceRoot) {
         try {
             // A literal address (only hex digits, colons and dots) is parsed, never looked up.
             return InetAddress.getByName(literal).isLoopbackAddress();
-        }
-        catch (UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

@@ -20,12 +20,14 @@ final class Measurements {
     private final Map<Stage, Histogram> serverMicros = new EnumMap<>(Stage.class);
     /** Per request: server total minus database time, i.e. what the gateway itself added. */
     private final Histogram gatewayMicros = new Histogram(SIGNIFICANT_DIGITS);
+
     private final Map<Integer, Long> statusCounts = new TreeMap<>();
     private final Map<Integer, String> firstErrorBodies = new TreeMap<>();
     private long requests;
     private long failures;
     /** 2xx responses ($batch) in which at least one part failed. */
     private long failedBatches;
+
     private long failedParts;
     private String firstFailedBatch = "";
     private String firstFailure = "";
@@ -51,7 +53,8 @@ final class Measurements {
             }
         }
         bytes += body.bytes();
-        timing.millisByStage().forEach((stage, millis) -> serverMicros.get(stage).recordValue(micros(millis)));
+        timing.millisByStage()
+                .forEach((stage, millis) -> serverMicros.get(stage).recordValue(micros(millis)));
         OptionalDouble total = timing.millis(Stage.TOTAL);
         OptionalDouble database = timing.millis(Stage.DATABASE);
         if (total.isPresent() && database.isPresent()) {
@@ -65,7 +68,8 @@ final class Measurements {
         failures++;
         clientMicros.recordValue(Math.max(0, clientNanos / 1_000));
         if (firstFailure.isEmpty()) {
-            firstFailure = failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+            firstFailure = failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
         }
     }
 
@@ -94,7 +98,10 @@ final class Measurements {
 
     /** Non-2xx responses, requests that got no response, and $batch responses with a failed part. */
     long errors() {
-        long non2xx = statusCounts.entrySet().stream().filter(entry -> entry.getKey() / 100 != 2).mapToLong(Map.Entry::getValue).sum();
+        long non2xx = statusCounts.entrySet().stream()
+                .filter(entry -> entry.getKey() / 100 != 2)
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         return non2xx + failures + failedBatches;
     }
 

@@ -43,7 +43,8 @@ final class PercentilePlot {
         Histogram server = result.measurements().serverMicros(Stage.TOTAL);
         long count = Math.max(client.getTotalCount(), 1);
         int decades = (int) Math.max(1, Math.min(6, Math.ceil(Math.log10(count))));
-        double maxMillis = Math.max(client.getMaxValue(), server.getTotalCount() == 0 ? 0 : server.getMaxValue()) / 1000.0;
+        double maxMillis =
+                Math.max(client.getMaxValue(), server.getTotalCount() == 0 ? 0 : server.getMaxValue()) / 1000.0;
         double yMax = niceCeiling(Math.max(maxMillis, 0.001));
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -81,8 +82,16 @@ final class PercentilePlot {
             rotated.drawString("latency (ms)", -(TOP + plotHeight / 2 + 35), 20);
             rotated.dispose();
             graphics.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            graphics.drawString(String.format(Locale.ROOT, "vegateway-bench %s: %d connection(s), %d requests, %.0f req/s",
-                    result.scenario().displayName(), result.connections(), result.measurements().requests(), result.requestsPerSecond()), LEFT, 30);
+            graphics.drawString(
+                    String.format(
+                            Locale.ROOT,
+                            "vegateway-bench %s: %d connection(s), %d requests, %.0f req/s",
+                            result.scenario().displayName(),
+                            result.connections(),
+                            result.measurements().requests(),
+                            result.requestsPerSecond()),
+                    LEFT,
+                    30);
 
             graphics.setStroke(new BasicStroke(2f));
             drawCurve(graphics, client, decades, yMax, plotWidth, plotHeight, CLIENT);
@@ -90,8 +99,7 @@ final class PercentilePlot {
             graphics.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             legend(graphics, 0, "client (request sent → body received)", CLIENT);
             legend(graphics, 1, "server total (Server-Timing)", SERVER);
-        }
-        finally {
+        } finally {
             graphics.dispose();
         }
         if (!ImageIO.write(image, "png", file.toFile())) {
@@ -99,7 +107,14 @@ final class PercentilePlot {
         }
     }
 
-    private static void drawCurve(Graphics2D graphics, Histogram histogram, int decades, double yMax, int plotWidth, int plotHeight, Color color) {
+    private static void drawCurve(
+            Graphics2D graphics,
+            Histogram histogram,
+            int decades,
+            double yMax,
+            int plotWidth,
+            int plotHeight,
+            Color color) {
         if (histogram.getTotalCount() == 0) {
             return;
         }
@@ -112,8 +127,7 @@ final class PercentilePlot {
             double y = TOP + plotHeight - plotHeight * Math.min(millis / yMax, 1.0);
             if (sample == 0) {
                 curve.moveTo(x, y);
-            }
-            else {
+            } else {
                 curve.lineTo(x, y);
             }
         }
@@ -143,7 +157,10 @@ final class PercentilePlot {
 
     /** {@code 2.5}, {@code 40}, {@code 0.125}: at most four significant digits, no trailing zeros. */
     static String axisLabel(double value) {
-        return new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(value)
+                .round(new MathContext(4))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     /** The smallest of 1, 2, 2.5, 5 × 10^k that is at least {@code value}. */

@@ -20,31 +20,91 @@ final class Report {
     private static final String TABLE_FORMAT =
             "%-15s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %7s%n";
     private static final List<String> CSV_COLUMNS = List.of(
-            "finished", "scenario", "connections", "requests", "seconds", "requests_per_second",
-            "client_p50_ms", "client_p90_ms", "client_p99_ms", "client_max_ms",
-            "server_total_p50_ms", "server_total_p99_ms",
-            "auth_p50_ms", "authz_p50_ms", "db_p50_ms", "ser_p50_ms", "gateway_p50_ms",
-            "errors", "bytes", "megabytes_per_second");
+            "finished",
+            "scenario",
+            "connections",
+            "requests",
+            "seconds",
+            "requests_per_second",
+            "client_p50_ms",
+            "client_p90_ms",
+            "client_p99_ms",
+            "client_max_ms",
+            "server_total_p50_ms",
+            "server_total_p99_ms",
+            "auth_p50_ms",
+            "authz_p50_ms",
+            "db_p50_ms",
+            "ser_p50_ms",
+            "gateway_p50_ms",
+            "errors",
+            "bytes",
+            "megabytes_per_second");
 
     private Report() {}
 
     static void printHeader(PrintWriter out) {
-        out.printf(Locale.ROOT, TABLE_FORMAT, "", "", "", "", "client", "", "", "", "server", "", "server p50", "", "", "", "", "", "");
-        out.printf(Locale.ROOT, TABLE_FORMAT, "scenario", "conn", "requests", "req/s",
-                "p50", "p90", "p99", "max", "p50", "p99", "auth", "authz", "db", "ser", "gateway", "errors", "MB/s");
+        out.printf(
+                Locale.ROOT,
+                TABLE_FORMAT,
+                "",
+                "",
+                "",
+                "",
+                "client",
+                "",
+                "",
+                "",
+                "server",
+                "",
+                "server p50",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "");
+        out.printf(
+                Locale.ROOT,
+                TABLE_FORMAT,
+                "scenario",
+                "conn",
+                "requests",
+                "req/s",
+                "p50",
+                "p90",
+                "p99",
+                "max",
+                "p50",
+                "p99",
+                "auth",
+                "authz",
+                "db",
+                "ser",
+                "gateway",
+                "errors",
+                "MB/s");
     }
 
     static void printRow(PrintWriter out, RunResult result) {
         Measurements measurements = result.measurements();
-        out.printf(Locale.ROOT, TABLE_FORMAT,
+        out.printf(
+                Locale.ROOT,
+                TABLE_FORMAT,
                 result.scenario().displayName(),
                 result.connections(),
                 measurements.requests(),
                 String.format(Locale.ROOT, "%.1f", result.requestsPerSecond()),
-                millis(measurements.clientMicros(), 50), millis(measurements.clientMicros(), 90), millis(measurements.clientMicros(), 99), maxMillis(measurements.clientMicros()),
-                millis(measurements.serverMicros(Stage.TOTAL), 50), millis(measurements.serverMicros(Stage.TOTAL), 99),
-                millis(measurements.serverMicros(Stage.AUTHENTICATE), 50), millis(measurements.serverMicros(Stage.AUTHORIZE), 50),
-                millis(measurements.serverMicros(Stage.DATABASE), 50), millis(measurements.serverMicros(Stage.SERIALIZE), 50),
+                millis(measurements.clientMicros(), 50),
+                millis(measurements.clientMicros(), 90),
+                millis(measurements.clientMicros(), 99),
+                maxMillis(measurements.clientMicros()),
+                millis(measurements.serverMicros(Stage.TOTAL), 50),
+                millis(measurements.serverMicros(Stage.TOTAL), 99),
+                millis(measurements.serverMicros(Stage.AUTHENTICATE), 50),
+                millis(measurements.serverMicros(Stage.AUTHORIZE), 50),
+                millis(measurements.serverMicros(Stage.DATABASE), 50),
+                millis(measurements.serverMicros(Stage.SERIALIZE), 50),
                 millis(measurements.gatewayMicros(), 50),
                 measurements.errors(),
                 String.format(Locale.ROOT, "%.2f", result.megabytesPerSecond()));
@@ -56,17 +116,30 @@ final class Report {
         String statuses = measurements.statusCounts().entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue())
                 .collect(Collectors.joining(" "));
-        out.printf(Locale.ROOT, "%s: statuses %s; %d warm-up requests not recorded; measured %.1f s%n",
-                result.scenario().displayName(), statuses.isEmpty() ? "(none)" : statuses, result.warmupRequests(), result.seconds());
+        out.printf(
+                Locale.ROOT,
+                "%s: statuses %s; %d warm-up requests not recorded; measured %.1f s%n",
+                result.scenario().displayName(),
+                statuses.isEmpty() ? "(none)" : statuses,
+                result.warmupRequests(),
+                result.seconds());
         for (Map.Entry<Integer, String> error : measurements.firstErrorBodies().entrySet()) {
             out.printf(Locale.ROOT, "  %d, first body: %s%n", error.getKey(), error.getValue());
         }
         if (measurements.failures() > 0) {
-            out.printf(Locale.ROOT, "  %d requests got no response, first: %s%n", measurements.failures(), measurements.firstFailure());
+            out.printf(
+                    Locale.ROOT,
+                    "  %d requests got no response, first: %s%n",
+                    measurements.failures(),
+                    measurements.firstFailure());
         }
         if (measurements.failedBatches() > 0) {
-            out.printf(Locale.ROOT, "  %d $batch responses held %d failed parts, first begins: %s%n", measurements.failedBatches(),
-                    measurements.failedParts(), measurements.firstFailedBatch());
+            out.printf(
+                    Locale.ROOT,
+                    "  %d $batch responses held %d failed parts, first begins: %s%n",
+                    measurements.failedBatches(),
+                    measurements.failedParts(),
+                    measurements.firstFailedBatch());
         }
         if (measurements.serverMicros(Stage.TOTAL).getTotalCount() == 0 && measurements.requests() > 0) {
             out.println("  no Server-Timing header in the responses: server columns are empty");
@@ -76,19 +149,32 @@ final class Report {
     static void appendCsv(Path file, RunResult result, Instant finished) throws IOException {
         Measurements measurements = result.measurements();
         List<Object> values = List.of(
-                finished.truncatedTo(ChronoUnit.SECONDS), result.scenario().displayName(), result.connections(), measurements.requests(),
-                String.format(Locale.ROOT, "%.3f", result.seconds()), String.format(Locale.ROOT, "%.1f", result.requestsPerSecond()),
-                millis(measurements.clientMicros(), 50), millis(measurements.clientMicros(), 90), millis(measurements.clientMicros(), 99), maxMillis(measurements.clientMicros()),
-                millis(measurements.serverMicros(Stage.TOTAL), 50), millis(measurements.serverMicros(Stage.TOTAL), 99),
-                millis(measurements.serverMicros(Stage.AUTHENTICATE), 50), millis(measurements.serverMicros(Stage.AUTHORIZE), 50),
-                millis(measurements.serverMicros(Stage.DATABASE), 50), millis(measurements.serverMicros(Stage.SERIALIZE), 50),
+                finished.truncatedTo(ChronoUnit.SECONDS),
+                result.scenario().displayName(),
+                result.connections(),
+                measurements.requests(),
+                String.format(Locale.ROOT, "%.3f", result.seconds()),
+                String.format(Locale.ROOT, "%.1f", result.requestsPerSecond()),
+                millis(measurements.clientMicros(), 50),
+                millis(measurements.clientMicros(), 90),
+                millis(measurements.clientMicros(), 99),
+                maxMillis(measurements.clientMicros()),
+                millis(measurements.serverMicros(Stage.TOTAL), 50),
+                millis(measurements.serverMicros(Stage.TOTAL), 99),
+                millis(measurements.serverMicros(Stage.AUTHENTICATE), 50),
+                millis(measurements.serverMicros(Stage.AUTHORIZE), 50),
+                millis(measurements.serverMicros(Stage.DATABASE), 50),
+                millis(measurements.serverMicros(Stage.SERIALIZE), 50),
                 millis(measurements.gatewayMicros(), 50),
-                measurements.errors(), measurements.bytes(), String.format(Locale.ROOT, "%.3f", result.megabytesPerSecond()));
+                measurements.errors(),
+                measurements.bytes(),
+                String.format(Locale.ROOT, "%.3f", result.megabytesPerSecond()));
         StringBuilder text = new StringBuilder();
         if (!Files.exists(file) || Files.size(file) == 0) {
             text.append(String.join(",", CSV_COLUMNS)).append('\n');
         }
-        text.append(values.stream().map(String::valueOf).collect(Collectors.joining(","))).append('\n');
+        text.append(values.stream().map(String::valueOf).collect(Collectors.joining(",")))
+                .append('\n');
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 

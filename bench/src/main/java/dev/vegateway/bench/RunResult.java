@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /** One finished run: what was measured, over how long, and how many warm-up requests went before it. */
-record RunResult(Scenario scenario, int connections, Measurements measurements, Duration measured, long warmupRequests) {
+record RunResult(
+        Scenario scenario, int connections, Measurements measurements, Duration measured, long warmupRequests) {
 
     RunResult {
         requireNonNull(scenario, "scenario is null");

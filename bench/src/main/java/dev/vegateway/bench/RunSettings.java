@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /** How long and how wide one run is: {@code connections} closed loops, bounded by time and, optionally, a request count. */
-record RunSettings(int connections, Duration warmup, Duration duration, OptionalLong maxRequests, Duration requestTimeout) {
+record RunSettings(
+        int connections, Duration warmup, Duration duration, OptionalLong maxRequests, Duration requestTimeout) {
 
     RunSettings {
         requireNonNull(warmup, "warmup is null");

@@ -27,6 +27,7 @@ enum Scenario {
     static final int BATCH_READS = 50;
     /** Distinct keys {@link #BATCHWRITE} cycles through (so that connections do not write the same record). */
     static final int BATCH_WRITE_KEYS = 1000;
+
     static final String BATCH_PATH = "$batch";
     static final String BATCH_BOUNDARY = "batch_vegateway_bench";
 

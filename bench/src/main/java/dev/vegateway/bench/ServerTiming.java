@@ -95,8 +95,7 @@ record ServerTiming(Map<Stage, Double> millisByStage) {
         try {
             double millis = Double.parseDouble(value);
             return Double.isFinite(millis) && millis >= 0 ? OptionalDouble.of(millis) : OptionalDouble.empty();
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             return OptionalDouble.empty();
         }
     }

@@ -44,11 +44,9 @@ final class TokenMinter {
         JWK jwk;
         try {
             jwk = JWK.parse(Files.readString(file));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the issuer key " + file + ": " + e.getMessage(), e);
-        }
-        catch (ParseException e) {
+        } catch (ParseException e) {
             throw new IllegalArgumentException("the issuer key " + file + " is not a JWK: " + e.getMessage(), e);
         }
         if (!(jwk instanceof RSAKey rsaKey) || !rsaKey.isPrivate()) {
@@ -75,13 +73,16 @@ final class TokenMinter {
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(key.getKeyID())
+                .type(JOSEObjectType.JWT)
+                .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(new RSASSASigner(key));
-        }
-        catch (JOSEException e) {
-            throw new IllegalArgumentException("cannot sign with the issuer key (kid " + key.getKeyID() + "): " + e.getMessage(), e);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException(
+                    "cannot sign with the issuer key (kid " + key.getKeyID() + "): " + e.getMessage(), e);
         }
         return jwt.serialize();
     }

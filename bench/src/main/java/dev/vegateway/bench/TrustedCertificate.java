@@ -18,7 +18,8 @@ final class TrustedCertificate {
 
     static SSLContext sslContext(Path pemFile) {
         try (InputStream in = Files.newInputStream(pemFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
                 throw new IllegalArgumentException("--cacert " + pemFile + " holds no certificate");
             }
@@ -28,17 +29,17 @@ final class TrustedCertificate {
             for (Certificate certificate : certificates) {
                 trustStore.setCertificateEntry("trusted-" + index++, certificate);
             }
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trustStore);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trustManagers.getTrustManagers(), null);
             return context;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --cacert " + pemFile + ": " + e.getMessage(), e);
-        }
-        catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("--cacert " + pemFile + " is not a PEM certificate: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    "--cacert " + pemFile + " is not a PEM certificate: " + e.getMessage(), e);
         }
     }
 }

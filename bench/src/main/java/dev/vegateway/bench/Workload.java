@@ -40,10 +40,16 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
     }
 
     /** Builds the workload; {@code customerKeys} must be non-empty when {@link Scenario#needsCustomerKeys()}. */
-    static Workload of(Scenario scenario, LoopbackTarget target, Map<String, String> headers, Duration timeout, List<String> customerKeys) {
+    static Workload of(
+            Scenario scenario,
+            LoopbackTarget target,
+            Map<String, String> headers,
+            Duration timeout,
+            List<String> customerKeys) {
         requireNonNull(customerKeys, "customerKeys is null");
         if (scenario.needsCustomerKeys() && customerKeys.isEmpty()) {
-            throw new IllegalArgumentException("the " + scenario.displayName() + " scenario needs at least one customer key");
+            throw new IllegalArgumentException(
+                    "the " + scenario.displayName() + " scenario needs at least one customer key");
         }
         RequestFactory factory = new RequestFactory(target, headers, timeout);
         List<HttpRequest> requests = new ArrayList<>();
@@ -68,7 +74,8 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
             }
             case BATCHWRITE -> {
                 for (int i = 0; i < Scenario.BATCH_WRITE_KEYS; i++) {
-                    requests.add(factory.batch(batchOfWrites(new UUID(0xbe9c_0000_0000_4000L, 0x8000_0000_0000_0000L | i), i)));
+                    requests.add(factory.batch(
+                            batchOfWrites(new UUID(0xbe9c_0000_0000_4000L, 0x8000_0000_0000_0000L | i), i)));
                 }
             }
         }
@@ -81,13 +88,29 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
     static String batchOfReads(List<String> keys) {
         StringBuilder body = new StringBuilder();
         for (String key : keys) {
-            body.append("--").append(Scenario.BATCH_BOUNDARY).append(CRLF)
-                    .append("Content-Type: application/http").append(CRLF)
-                    .append("Content-Transfer-Encoding: binary").append(CRLF).append(CRLF)
-                    .append("GET ").append(Scenario.CUSTOMER_SET).append('(').append(key).append(") HTTP/1.1").append(CRLF)
-                    .append("Accept: application/json").append(CRLF).append(CRLF);
+            body.append("--")
+                    .append(Scenario.BATCH_BOUNDARY)
+                    .append(CRLF)
+                    .append("Content-Type: application/http")
+                    .append(CRLF)
+                    .append("Content-Transfer-Encoding: binary")
+                    .append(CRLF)
+                    .append(CRLF)
+                    .append("GET ")
+                    .append(Scenario.CUSTOMER_SET)
+                    .append('(')
+                    .append(key)
+                    .append(") HTTP/1.1")
+                    .append(CRLF)
+                    .append("Accept: application/json")
+                    .append(CRLF)
+                    .append(CRLF);
         }
-        return body.append("--").append(Scenario.BATCH_BOUNDARY).append("--").append(CRLF).toString();
+        return body.append("--")
+                .append(Scenario.BATCH_BOUNDARY)
+                .append("--")
+                .append(CRLF)
+                .toString();
     }
 
     /** A $batch body of one changeset: create customer {@code key}, change it through $1, delete it. */
@@ -105,18 +128,21 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
     }
 
     private static String part(String boundary, String contentId, String requestLine, String json) {
-        String head = "--" + boundary + CRLF + "Content-Type: application/http" + CRLF + "Content-Transfer-Encoding: binary" + CRLF
-                + "Content-ID: " + contentId + CRLF + CRLF + requestLine + " HTTP/1.1" + CRLF;
+        String head =
+                "--" + boundary + CRLF + "Content-Type: application/http" + CRLF + "Content-Transfer-Encoding: binary"
+                        + CRLF + "Content-ID: " + contentId + CRLF + CRLF + requestLine + " HTTP/1.1" + CRLF;
         return json == null ? head + CRLF : head + "Content-Type: application/json" + CRLF + CRLF + json + CRLF;
     }
 
     /** Fetches the customer keys the retrieve scenario cycles through (one GET before the run). */
-    static List<String> fetchCustomerKeys(HttpClient client, LoopbackTarget target, Map<String, String> headers, Duration timeout)
+    static List<String> fetchCustomerKeys(
+            HttpClient client, LoopbackTarget target, Map<String, String> headers, Duration timeout)
             throws IOException, InterruptedException {
         HttpRequest request = new RequestFactory(target, headers, timeout).get(Scenario.KEYS_PATH, Map.of());
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new IOException("GET " + request.uri() + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
+            throw new IOException(
+                    "GET " + request.uri() + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
         }
         JsonNode rows = new ObjectMapper().readTree(response.body()).path("value");
         List<String> keys = new ArrayList<>();
@@ -163,7 +189,9 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
         }
 
         HttpRequest batch(String body) {
-            return builder(Scenario.BATCH_PATH, Map.of("Content-Type", "multipart/mixed; boundary=" + Scenario.BATCH_BOUNDARY))
+            return builder(
+                            Scenario.BATCH_PATH,
+                            Map.of("Content-Type", "multipart/mixed; boundary=" + Scenario.BATCH_BOUNDARY))
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
         }
@@ -173,7 +201,8 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
         }
 
         private HttpRequest.Builder builder(String path, Map<String, String> extra) {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(target.resolve(path)).timeout(timeout);
+            HttpRequest.Builder builder =
+                    HttpRequest.newBuilder(target.resolve(path)).timeout(timeout);
             Map<String, String> all = new LinkedHashMap<>();
             all.put("Accept", "application/json");
             all.put("OData-MaxVersion", "4.0");

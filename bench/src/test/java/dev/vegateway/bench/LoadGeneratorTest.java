@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The worker loop end to end against a tiny plain-HTTP server on 127.0.0.1 (port 0). */
 class LoadGeneratorTest {
-    private static final String BODY = "{\"value\":[{\"mserp_custcustomerv3entityid\":\"7d6b1e3c-0000-4000-8000-000000000001\"},"
-            + "{\"mserp_custcustomerv3entityid\":\"7d6b1e3c-0000-4000-8000-000000000002\"}]}";
+    private static final String BODY =
+            "{\"value\":[{\"mserp_custcustomerv3entityid\":\"7d6b1e3c-0000-4000-8000-000000000001\"},"
+                    + "{\"mserp_custcustomerv3entityid\":\"7d6b1e3c-0000-4000-8000-000000000002\"}]}";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private HttpServer server;
@@ -62,8 +63,10 @@ class LoadGeneratorTest {
         if (exchange.getRequestURI().getPath().endsWith("/$batch")) {
             int number = served.incrementAndGet();
             seen.add(request);
-            String part = "--b\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 %s\r\nContent-Type: application/json\r\n\r\n{}\r\n";
-            String body = part.formatted("200 OK").repeat(40) + part.formatted(number % 4 == 0 ? "404 Not Found" : "204 No Content") + "--b--\r\n";
+            String part =
+                    "--b\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 %s\r\nContent-Type: application/json\r\n\r\n{}\r\n";
+            String body = part.formatted("200 OK").repeat(40)
+                    + part.formatted(number % 4 == 0 ? "404 Not Found" : "204 No Content") + "--b--\r\n";
             byte[] bytes = body.getBytes(UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "multipart/mixed; boundary=b");
             exchange.sendResponseHeaders(200, bytes.length);
@@ -72,11 +75,13 @@ class LoadGeneratorTest {
             return;
         }
         int number = served.incrementAndGet();
-        seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth=" + exchange.getRequestHeaders().getFirst("Authorization")
-                + " caller=" + exchange.getRequestHeaders().getFirst("MSCRMCallerID"));
+        seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth="
+                + exchange.getRequestHeaders().getFirst("Authorization") + " caller="
+                + exchange.getRequestHeaders().getFirst("MSCRMCallerID"));
         byte[] body = (number % 10 == 0 ? "{\"error\":{\"message\":\"busy\"}}" : BODY).getBytes(UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.getResponseHeaders().add("Server-Timing", "auth;dur=0.100, authz;dur=0.020, db;dur=0.500, ser;dur=0.050, total;dur=0.800");
+        exchange.getResponseHeaders()
+                .add("Server-Timing", "auth;dur=0.100, authz;dur=0.020, db;dur=0.500, ser;dur=0.050, total;dur=0.800");
         exchange.sendResponseHeaders(number % 10 == 0 ? 503 : 200, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
@@ -84,7 +89,8 @@ class LoadGeneratorTest {
 
     @Test
     void fiftyRequestsAreCountedAndTimed() throws Exception {
-        Workload workload = Workload.of(Scenario.PAGE50, target, Map.of("Authorization", "Bearer t"), TIMEOUT, List.of());
+        Workload workload =
+                Workload.of(Scenario.PAGE50, target, Map.of("Authorization", "Bearer t"), TIMEOUT, List.of());
         RunSettings settings = new RunSettings(2, Duration.ZERO, Duration.ofSeconds(30), OptionalLong.of(50), TIMEOUT);
 
         RunResult result = new LoadGenerator(settings, LoadGeneratorTest::client).run(workload);
@@ -95,17 +101,24 @@ class LoadGeneratorTest {
         assertThat(measurements.statusCounts()).containsExactly(Map.entry(200, 45L), Map.entry(503, 5L));
         assertThat(measurements.errors()).isEqualTo(5);
         assertThat(measurements.firstErrorBodies()).containsEntry(503, "{\"error\":{\"message\":\"busy\"}}");
-        assertThat(measurements.bytes()).isEqualTo(45L * BODY.length() + 5L * "{\"error\":{\"message\":\"busy\"}}".length());
+        assertThat(measurements.bytes())
+                .isEqualTo(45L * BODY.length() + 5L * "{\"error\":{\"message\":\"busy\"}}".length());
         assertThat(measurements.clientMicros().getTotalCount()).isEqualTo(50);
         assertThat(measurements.clientMicros().getMaxValue()).isPositive();
         for (Stage stage : Stage.values()) {
-            assertThat(measurements.serverMicros(stage).getTotalCount()).as(stage.name()).isEqualTo(50);
+            assertThat(measurements.serverMicros(stage).getTotalCount())
+                    .as(stage.name())
+                    .isEqualTo(50);
         }
-        assertThat(measurements.serverMicros(Stage.TOTAL).getValueAtPercentile(50)).isBetween(799L, 801L);
+        assertThat(measurements.serverMicros(Stage.TOTAL).getValueAtPercentile(50))
+                .isBetween(799L, 801L);
         assertThat(measurements.gatewayMicros().getValueAtPercentile(50)).isBetween(299L, 301L);
         assertThat(result.warmupRequests()).isZero();
         assertThat(result.requestsPerSecond()).isPositive();
-        assertThat(seen).allMatch(line -> line.startsWith("GET /api/data/v9.2/mserp_custcustomerv3entities?$top=50&$filter=mserp_dataareaid%20eq%20%27usmf%27"));
+        assertThat(seen)
+                .allMatch(
+                        line -> line.startsWith(
+                                "GET /api/data/v9.2/mserp_custcustomerv3entities?$top=50&$filter=mserp_dataareaid%20eq%20%27usmf%27"));
     }
 
     @Test
@@ -114,13 +127,16 @@ class LoadGeneratorTest {
         Workload workload = Workload.of(Scenario.BATCHREAD, target, Map.of(), TIMEOUT, keys);
         RunSettings settings = new RunSettings(1, Duration.ZERO, Duration.ofSeconds(30), OptionalLong.of(8), TIMEOUT);
 
-        Measurements measurements = new LoadGenerator(settings, LoadGeneratorTest::client).run(workload).measurements();
+        Measurements measurements = new LoadGenerator(settings, LoadGeneratorTest::client)
+                .run(workload)
+                .measurements();
 
         assertThat(measurements.statusCounts()).containsExactly(Map.entry(200, 8L));
         assertThat(measurements.failedBatches()).isEqualTo(2);
         assertThat(measurements.failedParts()).isEqualTo(2);
         assertThat(measurements.errors()).isEqualTo(2);
-        assertThat(seen).allSatisfy(body -> assertThat(body).startsWith("--batch_vegateway_bench\r\n")
+        assertThat(seen).allSatisfy(body -> assertThat(body)
+                .startsWith("--batch_vegateway_bench\r\n")
                 .contains("GET mserp_custcustomerv3entities(7d6b1e3c-0000-4000-8000-000000000002) HTTP/1.1")
                 .endsWith("--batch_vegateway_bench--\r\n"));
     }
@@ -129,17 +145,20 @@ class LoadGeneratorTest {
     void aBatchOfWritesIsOneChangesetThatLeavesNoTrace() {
         String body = Workload.batchOfWrites(java.util.UUID.fromString("be9c0000-0000-4000-8000-000000000007"), 7);
 
-        assertThat(body).contains("Content-Type: multipart/mixed; boundary=changeset_vegateway_bench")
+        assertThat(body)
+                .contains("Content-Type: multipart/mixed; boundary=changeset_vegateway_bench")
                 .contains("Content-ID: 1\r\n\r\nPOST mserp_custcustomerv3entities HTTP/1.1")
                 .contains("Content-ID: 2\r\n\r\nPATCH $1 HTTP/1.1")
-                .contains("Content-ID: 3\r\n\r\nDELETE mserp_custcustomerv3entities(be9c0000-0000-4000-8000-000000000007) HTTP/1.1")
+                .contains(
+                        "Content-ID: 3\r\n\r\nDELETE mserp_custcustomerv3entities(be9c0000-0000-4000-8000-000000000007) HTTP/1.1")
                 .contains("\"mserp_customeraccount\":\"BENCH-7\"");
     }
 
     @Test
     void warmupRequestsAreSentButNotRecorded() throws Exception {
         Workload workload = Workload.of(Scenario.QUERYEXPRESSION, target, Map.of(), TIMEOUT, List.of());
-        RunSettings settings = new RunSettings(1, Duration.ofMillis(300), Duration.ofSeconds(30), OptionalLong.of(20), TIMEOUT);
+        RunSettings settings =
+                new RunSettings(1, Duration.ofMillis(300), Duration.ofSeconds(30), OptionalLong.of(20), TIMEOUT);
 
         RunResult result = new LoadGenerator(settings, LoadGeneratorTest::client).run(workload);
 
@@ -166,7 +185,9 @@ class LoadGeneratorTest {
         Workload workload = Workload.of(Scenario.PAGE50, target, Map.of(), TIMEOUT, List.of());
         RunSettings settings = new RunSettings(1, Duration.ZERO, Duration.ofSeconds(30), OptionalLong.of(3), TIMEOUT);
 
-        Measurements measurements = new LoadGenerator(settings, LoadGeneratorTest::client).run(workload).measurements();
+        Measurements measurements = new LoadGenerator(settings, LoadGeneratorTest::client)
+                .run(workload)
+                .measurements();
 
         assertThat(measurements.requests()).isEqualTo(3);
         assertThat(measurements.failures()).isEqualTo(3);
@@ -182,11 +203,28 @@ class LoadGeneratorTest {
         StringWriter err = new StringWriter();
 
         for (int run = 0; run < 2; run++) {
-            int exit = Bench.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-                    "--url", target.serviceRoot().toString(), "--token", "abc",
-                    "--caller-header", "MSCRMCallerID=00000000-0000-4000-8000-000000000005",
-                    "--scenario", "MIXED", "--warmup", "0s", "--duration", "30s", "--max-requests", "30",
-                    "--csv", csv.toString(), "--plot", png.toString());
+            int exit = Bench.commandLine()
+                    .setOut(new PrintWriter(out))
+                    .setErr(new PrintWriter(err))
+                    .execute(
+                            "--url",
+                            target.serviceRoot().toString(),
+                            "--token",
+                            "abc",
+                            "--caller-header",
+                            "MSCRMCallerID=00000000-0000-4000-8000-000000000005",
+                            "--scenario",
+                            "MIXED",
+                            "--warmup",
+                            "0s",
+                            "--duration",
+                            "30s",
+                            "--max-requests",
+                            "30",
+                            "--csv",
+                            csv.toString(),
+                            "--plot",
+                            png.toString());
             assertThat(exit).as(err.toString()).isZero();
         }
 
@@ -199,7 +237,9 @@ class LoadGeneratorTest {
         // 1 key fetch + 30 measured per run; retrieve, page50 and queryexpression in turn
         assertThat(served).hasValue(62);
         assertThat(seen).allMatch(line -> line.endsWith("auth=Bearer abc caller=00000000-0000-4000-8000-000000000005"));
-        assertThat(seen).anyMatch(line -> line.startsWith("GET /api/data/v9.2/mserp_custcustomerv3entities(7d6b1e3c-0000-4000-8000-000000000002)"));
+        assertThat(seen)
+                .anyMatch(line -> line.startsWith(
+                        "GET /api/data/v9.2/mserp_custcustomerv3entities(7d6b1e3c-0000-4000-8000-000000000002)"));
         assertThat(seen).anyMatch(line -> line.startsWith("POST /api/data/v9.2/RetrieveMultiple"));
         assertThat(seen).anyMatch(line -> line.startsWith("GET /api/data/v9.2/mserp_custcustomerv3entities?$top=50"));
     }

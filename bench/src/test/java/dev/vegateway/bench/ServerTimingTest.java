@@ -10,14 +10,16 @@ import org.junit.jupiter.api.Test;
 class ServerTimingTest {
     @Test
     void parsesEveryStageOfTheGatewayHeader() {
-        ServerTiming timing = ServerTiming.parse("auth;dur=0.125, authz;dur=0.030, db;dur=1.500, ser;dur=0.200, total;dur=2.010");
+        ServerTiming timing =
+                ServerTiming.parse("auth;dur=0.125, authz;dur=0.030, db;dur=1.500, ser;dur=0.200, total;dur=2.010");
 
-        assertThat(timing.millisByStage()).containsExactly(
-                Map.entry(Stage.AUTHENTICATE, 0.125),
-                Map.entry(Stage.AUTHORIZE, 0.030),
-                Map.entry(Stage.DATABASE, 1.5),
-                Map.entry(Stage.SERIALIZE, 0.2),
-                Map.entry(Stage.TOTAL, 2.01));
+        assertThat(timing.millisByStage())
+                .containsExactly(
+                        Map.entry(Stage.AUTHENTICATE, 0.125),
+                        Map.entry(Stage.AUTHORIZE, 0.030),
+                        Map.entry(Stage.DATABASE, 1.5),
+                        Map.entry(Stage.SERIALIZE, 0.2),
+                        Map.entry(Stage.TOTAL, 2.01));
     }
 
     @Test
@@ -40,7 +42,8 @@ class ServerTimingTest {
 
     @Test
     void skipsGarbageWithoutFailing() {
-        ServerTiming timing = ServerTiming.parse("auth;dur=abc, authz, db;dur=-1, ser;dur=NaN, cache;dur=5, ;;;, total;dur=Infinity, ===");
+        ServerTiming timing = ServerTiming.parse(
+                "auth;dur=abc, authz, db;dur=-1, ser;dur=NaN, cache;dur=5, ;;;, total;dur=Infinity, ===");
 
         assertThat(timing.millisByStage()).isEmpty();
     }
@@ -53,6 +56,7 @@ class ServerTimingTest {
 
     @Test
     void firstDurationOfARepeatedMetricWins() {
-        assertThat(ServerTiming.parse("total;dur=1, total;dur=2").millis(Stage.TOTAL)).hasValue(1.0);
+        assertThat(ServerTiming.parse("total;dur=1, total;dur=2").millis(Stage.TOTAL))
+                .hasValue(1.0);
     }
 }

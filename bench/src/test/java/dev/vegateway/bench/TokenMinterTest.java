@@ -33,7 +33,8 @@ class TokenMinterTest {
         Path keyFile = folder.resolve("dev-issuer-key.json");
         Files.writeString(keyFile, key.toJSONString());
 
-        String token = new TokenMinter(TokenMinter.readKey(keyFile), TokenMinter.DEFAULT_ISSUER, TokenMinter.DEFAULT_AUDIENCE)
+        String token = new TokenMinter(
+                        TokenMinter.readKey(keyFile), TokenMinter.DEFAULT_ISSUER, TokenMinter.DEFAULT_AUDIENCE)
                 .mint(APPLICATION, NOW, Duration.ofHours(1));
 
         SignedJWT jwt = SignedJWT.parse(token);
@@ -68,6 +69,7 @@ class TokenMinterTest {
 
         assertThatThrownBy(() -> TokenMinter.readKey(publicOnly)).hasMessageContaining("not an RSA private JWK");
         assertThatThrownBy(() -> TokenMinter.readKey(garbage)).hasMessageContaining("is not a JWK");
-        assertThatThrownBy(() -> TokenMinter.readKey(folder.resolve("missing.json"))).hasMessageContaining("cannot read");
+        assertThatThrownBy(() -> TokenMinter.readKey(folder.resolve("missing.json")))
+                .hasMessageContaining("cannot read");
     }
 }

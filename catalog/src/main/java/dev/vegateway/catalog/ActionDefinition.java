@@ -41,7 +41,8 @@ public record ActionDefinition(
         requireNonNull(sql, "sql is null");
         requireNonNull(handlerClass, "handlerClass is null");
         if (sql.isPresent() == handlerClass.isPresent()) {
-            throw new IllegalArgumentException("action " + name + " needs either sql or a handler class, not both or neither");
+            throw new IllegalArgumentException(
+                    "action " + name + " needs either sql or a handler class, not both or neither");
         }
         sql.ifPresent(NamedParameterSql::parse);
         returns.ifPresent(type -> {
@@ -57,7 +58,9 @@ public record ActionDefinition(
 
     /** The parameter with this name (exact). */
     public Optional<ActionParameter> parameter(String parameterName) {
-        return parameters.stream().filter(parameter -> parameter.name().equals(parameterName)).findFirst();
+        return parameters.stream()
+                .filter(parameter -> parameter.name().equals(parameterName))
+                .findFirst();
     }
 
     /** The SQL with its named parameters replaced by {@code ?}, and their names in order; empty for a handler action. */

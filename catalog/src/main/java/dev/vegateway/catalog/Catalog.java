@@ -39,7 +39,8 @@ public final class Catalog {
     }
 
     /** A catalog that remembers where its entities and fields were declared (for messages such as the schema check's). */
-    public Catalog(List<EntityDefinition> entities, List<OptionSet> optionSets, Map<Element, SourceLocation> locations) {
+    public Catalog(
+            List<EntityDefinition> entities, List<OptionSet> optionSets, Map<Element, SourceLocation> locations) {
         this(entities, optionSets, List.of(), locations, Map.of());
     }
 
@@ -47,10 +48,16 @@ public final class Catalog {
      * A catalog with actions that remembers where its entities, fields, relations ({@link Element#field}
      * with the relation's name) and actions (by name) were declared.
      */
-    public Catalog(List<EntityDefinition> entities, List<OptionSet> optionSets, List<ActionDefinition> actions,
-            Map<Element, SourceLocation> locations, Map<String, SourceLocation> actionLocations) {
-        this.locations = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(locations, "locations is null")));
-        this.actionLocations = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(actionLocations, "actionLocations is null")));
+    public Catalog(
+            List<EntityDefinition> entities,
+            List<OptionSet> optionSets,
+            List<ActionDefinition> actions,
+            Map<Element, SourceLocation> locations,
+            Map<String, SourceLocation> actionLocations) {
+        this.locations =
+                Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(locations, "locations is null")));
+        this.actionLocations = Collections.unmodifiableMap(
+                new LinkedHashMap<>(requireNonNull(actionLocations, "actionLocations is null")));
         this.entities = List.copyOf(requireNonNull(entities, "entities is null"));
         Map<String, OptionSet> sets = new LinkedHashMap<>();
         optionSets.forEach(set -> sets.put(set.name(), set));
@@ -96,7 +103,10 @@ public final class Catalog {
 
     /** The actions bound to the entity with this logical name, in declaration order. */
     public List<ActionDefinition> actionsBoundTo(String entityLogicalName) {
-        return actions.values().stream().filter(action -> action.boundEntity().filter(entityLogicalName::equals).isPresent()).toList();
+        return actions.values().stream()
+                .filter(action ->
+                        action.boundEntity().filter(entityLogicalName::equals).isPresent())
+                .toList();
     }
 
     /** Where an action was declared, when the catalog was loaded from a file. */
@@ -116,11 +126,14 @@ public final class Catalog {
 
     /** This catalog with one more entity (a built-in set the gateway adds, such as the data audit). */
     public Catalog withEntity(EntityDefinition entity) {
-        if (byLogicalName(entity.logicalName()).isPresent() || byEntitySet(entity.entitySetName()).isPresent()) {
-            throw new IllegalArgumentException("the catalog already has an entity named " + entity.logicalName() + " or " + entity.entitySetName());
+        if (byLogicalName(entity.logicalName()).isPresent()
+                || byEntitySet(entity.entitySetName()).isPresent()) {
+            throw new IllegalArgumentException("the catalog already has an entity named " + entity.logicalName()
+                    + " or " + entity.entitySetName());
         }
         List<EntityDefinition> more = new java.util.ArrayList<>(entities);
         more.add(entity);
-        return new Catalog(more, List.copyOf(optionSets.values()), List.copyOf(actions.values()), locations, actionLocations);
+        return new Catalog(
+                more, List.copyOf(optionSets.values()), List.copyOf(actions.values()), locations, actionLocations);
     }
 }

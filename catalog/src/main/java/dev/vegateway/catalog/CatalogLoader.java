@@ -38,6 +38,7 @@ public final class CatalogLoader {
     static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     /** The built-in catalog entity set and entity (SPEC 7); a catalog file may not declare them. */
     static final String RESERVED_ENTITY_SET_NAME = "mserp_financeandoperationsentities";
+
     static final String RESERVED_LOGICAL_NAME = "mserp_financeandoperationsentity";
     static final int MAXIMUM_STRING_LENGTH = 1_048_576;
     static final int MAXIMUM_DECIMAL_PRECISION = 38;
@@ -48,12 +49,17 @@ public final class CatalogLoader {
     private static final Pattern ENUM_TYPE = Pattern.compile("Enum\\(\\s*(.*?)\\s*\\)");
     private static final String ALLOWED_TYPES =
             "String, String(n), Int32, Int64, Decimal(p,s), Double, Boolean, Date, DateTimeOffset, Guid, Enum(optionSetName)";
-    private static final String ACTION_TYPES = "String, String(n), Int32, Int64, Decimal(p,s), Boolean, Guid, Date or DateTimeOffset";
-    private static final Set<String> PLAIN_ACTION_TYPES = Set.of("String", "Int32", "Int64", "Boolean", "Guid", "Date", "DateTimeOffset");
-    private static final Set<String> RESERVED_PARAMETER_NAMES = Set.of(ActionDefinition.KEY_PARAMETER,
-            ActionDefinition.USER_ID_PARAMETER, ActionDefinition.USER_BUSINESS_UNIT_PARAMETER);
+    private static final String ACTION_TYPES =
+            "String, String(n), Int32, Int64, Decimal(p,s), Boolean, Guid, Date or DateTimeOffset";
+    private static final Set<String> PLAIN_ACTION_TYPES =
+            Set.of("String", "Int32", "Int64", "Boolean", "Guid", "Date", "DateTimeOffset");
+    private static final Set<String> RESERVED_PARAMETER_NAMES = Set.of(
+            ActionDefinition.KEY_PARAMETER,
+            ActionDefinition.USER_ID_PARAMETER,
+            ActionDefinition.USER_BUSINESS_UNIT_PARAMETER);
     /** A Java binary class name, such as {@code com.example.Actions$PlaceOnHold}. */
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
     private static final String NAME_RULE =
             "must match [A-Za-z_][A-Za-z0-9_]{0,127} (letters, digits and '_', not starting with a digit, at most 128 characters)";
 
@@ -63,11 +69,11 @@ public final class CatalogLoader {
     private final Map<String, SourceLocation> actionLocations = new LinkedHashMap<>();
     /** The fields as read of every entity whose logical name is valid, for the relation and action cross-checks. */
     private final Map<String, Fields> fieldsByEntity = new LinkedHashMap<>();
+
     private final Map<String, String> entityByEntitySetName = new HashMap<>();
     private final List<PendingRelation> pendingRelations = new ArrayList<>();
 
-    private CatalogLoader() {
-    }
+    private CatalogLoader() {}
 
     /**
      * Loads and validates a catalog file.
@@ -154,7 +160,8 @@ public final class CatalogLoader {
             int value = reader.integer(valueNode, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE);
             YamlNode first = values.putIfAbsent(value, valueNode);
             if (first != null) {
-                problems.add(valueNode, "duplicate member value " + value + " (first used at line " + first.line() + ")");
+                problems.add(
+                        valueNode, "duplicate member value " + value + " (first used at line " + first.line() + ")");
             }
             name.ifPresent(memberName -> members.add(new OptionSet.Member(memberName, value, labels)));
         }
@@ -163,11 +170,27 @@ public final class CatalogLoader {
 
     // ---- entities ----
 
-    private Optional<EntityDefinition> entity(YamlNode node, Map<String, OptionSet> optionSets, UniqueNames logicalNames,
-            UniqueNames entitySetNames) {
-        reader.allowOnly(node, "logicalName", "entitySetName", "table", "labels", "visible", "key", "keyStrategy",
-                "companyField", "ownerField", "businessUnitField", "rowVersionField",
-                "createdByField", "modifiedByField", "createdOnField", "modifiedOnField", "fields", "relations");
+    private Optional<EntityDefinition> entity(
+            YamlNode node, Map<String, OptionSet> optionSets, UniqueNames logicalNames, UniqueNames entitySetNames) {
+        reader.allowOnly(
+                node,
+                "logicalName",
+                "entitySetName",
+                "table",
+                "labels",
+                "visible",
+                "key",
+                "keyStrategy",
+                "companyField",
+                "ownerField",
+                "businessUnitField",
+                "rowVersionField",
+                "createdByField",
+                "modifiedByField",
+                "createdOnField",
+                "modifiedOnField",
+                "fields",
+                "relations");
         YamlNode logicalNameNode = node.get("logicalName");
         Optional<String> logicalName = name(logicalNameNode);
         logicalName.ifPresent(name -> {
@@ -183,7 +206,8 @@ public final class CatalogLoader {
                 problems.add(entitySetNode, "'" + name + "' is reserved: it is the built-in catalog entity set");
             }
             entitySetNames.check(entitySetNode, name);
-            logicalName.ifPresent(entityName -> entityByEntitySetName.putIfAbsent(name.toLowerCase(Locale.ROOT), entityName));
+            logicalName.ifPresent(
+                    entityName -> entityByEntitySetName.putIfAbsent(name.toLowerCase(Locale.ROOT), entityName));
         });
         Optional<TableName> table = table(node.get("table"));
         Map<String, String> labels = labels(node.get("labels"));
@@ -193,14 +217,16 @@ public final class CatalogLoader {
         Optional<String> expectedKey = logicalName.map(name -> name + "id");
         Optional<String> key = keyNode.isAbsent() ? expectedKey : name(keyNode);
         if (!keyNode.isAbsent() && key.isPresent() && expectedKey.isPresent() && !key.equals(expectedKey)) {
-            problems.add(keyNode, "must be '" + expectedKey.get() + "': Dataverse names the primary key <logicalName>id");
+            problems.add(
+                    keyNode, "must be '" + expectedKey.get() + "': Dataverse names the primary key <logicalName>id");
         }
 
         KeyStrategy keyStrategy = keyStrategy(node.get("keyStrategy"));
         Fields fields = fields(node.get("fields"), key, optionSets);
         logicalName.ifPresent(entityName -> {
             locations.put(Element.entity(entityName), location(node));
-            fields.nodes.forEach((fieldName, fieldNode) -> locations.put(Element.field(entityName, fieldName), location(fieldNode)));
+            fields.nodes.forEach(
+                    (fieldName, fieldNode) -> locations.put(Element.field(entityName, fieldName), location(fieldNode)));
             fieldsByEntity.putIfAbsent(entityName, fields);
         });
         if (key.isPresent() && fields.allNamesValid) {
@@ -214,21 +240,32 @@ public final class CatalogLoader {
                 }
             }
         }
-        Optional<String> companyField = roleField(node.get("companyField"), fields, "a String", type -> type.kind() == FieldType.Kind.STRING);
-        Optional<String> ownerField = roleField(node.get("ownerField"), fields, "a Guid", type -> type.kind() == FieldType.Kind.GUID);
-        Optional<String> businessUnitField = roleField(node.get("businessUnitField"), fields, "a Guid", type -> type.kind() == FieldType.Kind.GUID);
-        Optional<String> rowVersionField = roleField(node.get("rowVersionField"), fields, "an Int64 or Int32",
+        Optional<String> companyField =
+                roleField(node.get("companyField"), fields, "a String", type -> type.kind() == FieldType.Kind.STRING);
+        Optional<String> ownerField =
+                roleField(node.get("ownerField"), fields, "a Guid", type -> type.kind() == FieldType.Kind.GUID);
+        Optional<String> businessUnitField =
+                roleField(node.get("businessUnitField"), fields, "a Guid", type -> type.kind() == FieldType.Kind.GUID);
+        Optional<String> rowVersionField = roleField(
+                node.get("rowVersionField"),
+                fields,
+                "an Int64 or Int32",
                 type -> type.kind() == FieldType.Kind.INT64 || type.kind() == FieldType.Kind.INT32);
 
-        // Stamped fields: set by the gateway on every write, so each has one role, no default, and is read-only for clients.
+        // Stamped fields: set by the gateway on every write, so each has one role, no default, and is read-only for
+        // clients.
         Map<String, String> roles = new HashMap<>();
         key.ifPresent(name -> roles.put(name, "the key"));
         ownerField.ifPresent(name -> roles.putIfAbsent(name, "the ownerField"));
         businessUnitField.ifPresent(name -> roles.putIfAbsent(name, "the businessUnitField"));
-        Optional<String> createdByField = stampedField(node, "createdByField", fields, roles, "a Guid", FieldType.Kind.GUID);
-        Optional<String> modifiedByField = stampedField(node, "modifiedByField", fields, roles, "a Guid", FieldType.Kind.GUID);
-        Optional<String> createdOnField = stampedField(node, "createdOnField", fields, roles, "a DateTimeOffset", FieldType.Kind.DATE_TIME_OFFSET);
-        Optional<String> modifiedOnField = stampedField(node, "modifiedOnField", fields, roles, "a DateTimeOffset", FieldType.Kind.DATE_TIME_OFFSET);
+        Optional<String> createdByField =
+                stampedField(node, "createdByField", fields, roles, "a Guid", FieldType.Kind.GUID);
+        Optional<String> modifiedByField =
+                stampedField(node, "modifiedByField", fields, roles, "a Guid", FieldType.Kind.GUID);
+        Optional<String> createdOnField = stampedField(
+                node, "createdOnField", fields, roles, "a DateTimeOffset", FieldType.Kind.DATE_TIME_OFFSET);
+        Optional<String> modifiedOnField = stampedField(
+                node, "modifiedOnField", fields, roles, "a DateTimeOffset", FieldType.Kind.DATE_TIME_OFFSET);
         Set<String> stamped = new LinkedHashSet<>();
         for (Optional<String> field : List.of(createdByField, modifiedByField, createdOnField, modifiedOnField)) {
             field.ifPresent(stamped::add);
@@ -240,9 +277,24 @@ public final class CatalogLoader {
         if (logicalName.isEmpty() || entitySetName.isEmpty() || table.isEmpty() || key.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EntityDefinition(logicalName.get(), entitySetName.get(), table.get(), labels, visible, fields.definitions,
-                key.get(), companyField, ownerField, businessUnitField, rowVersionField,
-                keyStrategy, createdByField, modifiedByField, createdOnField, modifiedOnField, List.of()));
+        return Optional.of(new EntityDefinition(
+                logicalName.get(),
+                entitySetName.get(),
+                table.get(),
+                labels,
+                visible,
+                fields.definitions,
+                key.get(),
+                companyField,
+                ownerField,
+                businessUnitField,
+                rowVersionField,
+                keyStrategy,
+                createdByField,
+                modifiedByField,
+                createdOnField,
+                modifiedOnField,
+                List.of()));
     }
 
     private KeyStrategy keyStrategy(YamlNode node) {
@@ -260,7 +312,12 @@ public final class CatalogLoader {
     }
 
     /** createdByField, modifiedByField, createdOnField, modifiedOnField: like a role field, and not sharing a field with another role. */
-    private Optional<String> stampedField(YamlNode entityNode, String key, Fields fields, Map<String, String> roles, String expected,
+    private Optional<String> stampedField(
+            YamlNode entityNode,
+            String key,
+            Fields fields,
+            Map<String, String> roles,
+            String expected,
             FieldType.Kind kind) {
         YamlNode node = entityNode.get(key);
         Optional<String> name = roleField(node, fields, expected, type -> type.kind() == kind);
@@ -270,12 +327,18 @@ public final class CatalogLoader {
         }
         String otherRole = roles.putIfAbsent(name.get(), "the " + key);
         if (otherRole != null) {
-            problems.add(node, "field '" + name.get() + "' is already " + otherRole + "; the gateway sets a stamped field itself, so it has no other role");
+            problems.add(
+                    node,
+                    "field '" + name.get() + "' is already " + otherRole
+                            + "; the gateway sets a stamped field itself, so it has no other role");
             return name;
         }
         YamlNode fieldNode = fields.nodes.get(name.get());
         if (fieldNode != null && !fieldNode.get("default").isAbsent()) {
-            problems.add(fieldNode.get("default"), "field '" + name.get() + "' is the " + key + ", which the gateway sets on every write: it has no default");
+            problems.add(
+                    fieldNode.get("default"),
+                    "field '" + name.get() + "' is the " + key
+                            + ", which the gateway sets on every write: it has no default");
         }
         return name;
     }
@@ -299,7 +362,8 @@ public final class CatalogLoader {
         UniqueNames names = new UniqueNames("field name");
         UniqueNames columns = new UniqueNames("column");
         for (YamlNode fieldNode : fieldNodes) {
-            reader.allowOnly(fieldNode, "name", "column", "type", "required", "readOnly", "labels", "default", "validation");
+            reader.allowOnly(
+                    fieldNode, "name", "column", "type", "required", "readOnly", "labels", "default", "validation");
             YamlNode nameNode = fieldNode.get("name");
             Optional<String> name = name(nameNode);
             name.ifPresentOrElse(value -> names.check(nameNode, value), () -> fields.allNamesValid = false);
@@ -312,8 +376,10 @@ public final class CatalogLoader {
             Map<String, String> labels = labels(fieldNode.get("labels"));
             boolean isKey = key.isPresent() && name.isPresent() && key.get().equals(name.get());
             Optional<OptionSet> optionSet = type.flatMap(FieldType::optionSet).map(optionSets::get);
-            FieldValidation validation = type.map(value -> validation(fieldNode.get("validation"), value, optionSet)).orElse(FieldValidation.NONE);
-            Optional<Object> defaultValue = type.flatMap(value -> defaultValue(fieldNode.get("default"), value, optionSet, validation, isKey));
+            FieldValidation validation = type.map(value -> validation(fieldNode.get("validation"), value, optionSet))
+                    .orElse(FieldValidation.NONE);
+            Optional<Object> defaultValue =
+                    type.flatMap(value -> defaultValue(fieldNode.get("default"), value, optionSet, validation, isKey));
             if (name.isEmpty()) {
                 continue;
             }
@@ -321,8 +387,15 @@ public final class CatalogLoader {
             type.ifPresent(value -> fields.types.putIfAbsent(name.get(), value));
             if (column.isPresent() && type.isPresent()) {
                 // The key is implicitly required and read-only: Dataverse clients never change a record's id.
-                fields.definitions.add(new FieldDefinition(name.get(), column.get(), type.get(), required || isKey, readOnly || isKey, labels,
-                        defaultValue, validation));
+                fields.definitions.add(new FieldDefinition(
+                        name.get(),
+                        column.get(),
+                        type.get(),
+                        required || isKey,
+                        readOnly || isKey,
+                        labels,
+                        defaultValue,
+                        validation));
             }
         }
         return fields;
@@ -339,7 +412,11 @@ public final class CatalogLoader {
         }
         Optional<Comparable<?>> minimum = bound(node.get("min"), type, optionSet);
         Optional<Comparable<?>> maximum = bound(node.get("max"), type, optionSet);
-        if (minimum.isPresent() && maximum.isPresent() && FieldValidation.range(minimum, Optional.empty()).violation(maximum.get()).isPresent()) {
+        if (minimum.isPresent()
+                && maximum.isPresent()
+                && FieldValidation.range(minimum, Optional.empty())
+                        .violation(maximum.get())
+                        .isPresent()) {
             problems.add(node.get("max"), "must not be less than min (" + minimum.get() + ")");
             maximum = Optional.empty();
         }
@@ -353,8 +430,11 @@ public final class CatalogLoader {
                 try {
                     pattern = Optional.of(Pattern.compile(text));
                 } catch (PatternSyntaxException e) {
-                    problems.add(patternNode, "is not a valid regular expression: " + e.getDescription()
-                            + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + ", was '" + text + "'");
+                    problems.add(
+                            patternNode,
+                            "is not a valid regular expression: " + e.getDescription()
+                                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + ", was '" + text
+                                    + "'");
                 }
             }
         }
@@ -366,30 +446,39 @@ public final class CatalogLoader {
         if (node.isAbsent()) {
             return Optional.empty();
         }
-        boolean numeric = switch (type.kind()) {
-            case INT32, INT64, DECIMAL, DOUBLE -> true;
-            case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM -> false;
-        };
+        boolean numeric =
+                switch (type.kind()) {
+                    case INT32, INT64, DECIMAL, DOUBLE -> true;
+                    case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM -> false;
+                };
         boolean temporal = type.kind() == FieldType.Kind.DATE || type.kind() == FieldType.Kind.DATE_TIME_OFFSET;
         if (!numeric && !temporal) {
-            problems.add(node, "min and max apply to Int32, Int64, Decimal, Double, Date and DateTimeOffset fields, not to " + type);
+            problems.add(
+                    node,
+                    "min and max apply to Int32, Int64, Decimal, Double, Date and DateTimeOffset fields, not to "
+                            + type);
             return Optional.empty();
         }
-        return literal(node, type, optionSet).map(value -> numeric ? FieldLiterals.toBigDecimal(value) : (Comparable<?>) value);
+        return literal(node, type, optionSet)
+                .map(value -> numeric ? FieldLiterals.toBigDecimal(value) : (Comparable<?>) value);
     }
 
-    private Optional<Object> defaultValue(YamlNode node, FieldType type, Optional<OptionSet> optionSet, FieldValidation validation, boolean isKey) {
+    private Optional<Object> defaultValue(
+            YamlNode node, FieldType type, Optional<OptionSet> optionSet, FieldValidation validation, boolean isKey) {
         if (node.isAbsent()) {
             return Optional.empty();
         }
         if (isKey) {
-            problems.add(node, "the key field has no default: the entity's keyStrategy says who chooses a new row's key");
+            problems.add(
+                    node, "the key field has no default: the entity's keyStrategy says who chooses a new row's key");
             return Optional.empty();
         }
         Optional<Object> value = literal(node, type, optionSet);
         Optional<String> violation = value.flatMap(validation::violation);
         if (violation.isPresent()) {
-            problems.add(node, "the default " + node.text().orElse("") + " fails the field's validation: it " + violation.get());
+            problems.add(
+                    node,
+                    "the default " + node.text().orElse("") + " fails the field's validation: it " + violation.get());
             return Optional.empty();
         }
         return value;
@@ -399,7 +488,9 @@ public final class CatalogLoader {
     private Optional<Object> literal(YamlNode node, FieldType type, Optional<OptionSet> optionSet) {
         Optional<String> text = node.text();
         if (text.isEmpty()) {
-            problems.add(node, "must be a single value of type " + type + " (a text, number, true/false, date or member name)");
+            problems.add(
+                    node,
+                    "must be a single value of type " + type + " (a text, number, true/false, date or member name)");
             return Optional.empty();
         }
         if (optionSet.isEmpty() && type.kind() == FieldType.Kind.ENUM) {
@@ -480,8 +571,10 @@ public final class CatalogLoader {
         if (string.matches()) {
             int length = Integer.parseInt(string.group(1));
             if (length < 1 || length > MAXIMUM_STRING_LENGTH) {
-                problems.add(node, "String length must be between 1 and " + MAXIMUM_STRING_LENGTH + ", was " + length
-                        + " (write plain String for unlimited text)");
+                problems.add(
+                        node,
+                        "String length must be between 1 and " + MAXIMUM_STRING_LENGTH + ", was " + length
+                                + " (write plain String for unlimited text)");
                 return Optional.empty();
             }
             return Optional.of(FieldType.string(length));
@@ -491,7 +584,9 @@ public final class CatalogLoader {
             int precision = Integer.parseInt(decimal.group(1));
             int scale = Integer.parseInt(decimal.group(2));
             if (precision < 1 || precision > MAXIMUM_DECIMAL_PRECISION || scale > precision) {
-                problems.add(node, "Decimal(p,s) needs 1 <= p <= " + MAXIMUM_DECIMAL_PRECISION + " and 0 <= s <= p, was " + text);
+                problems.add(
+                        node,
+                        "Decimal(p,s) needs 1 <= p <= " + MAXIMUM_DECIMAL_PRECISION + " and 0 <= s <= p, was " + text);
                 return Optional.empty();
             }
             return Optional.of(FieldType.decimal(precision, scale));
@@ -512,9 +607,13 @@ public final class CatalogLoader {
     // ---- relations ----
 
     /** A relation as read, checked against its target once every entity is known. */
-    private record PendingRelation(String entity, YamlNode node, String name, String field, Optional<String> target,
-            Optional<String> targetField) {
-    }
+    private record PendingRelation(
+            String entity,
+            YamlNode node,
+            String name,
+            String field,
+            Optional<String> target,
+            Optional<String> targetField) {}
 
     private void readRelations(Optional<String> entityName, YamlNode node, Fields fields) {
         UniqueNames names = new UniqueNames("relation name");
@@ -528,8 +627,11 @@ public final class CatalogLoader {
                 names.check(nameNode, value);
                 String field = fieldNames.get(value.toLowerCase(Locale.ROOT));
                 if (field != null) {
-                    problems.add(nameNode, "'" + value + "' is already the name of field '" + field + "' (declared at line "
-                            + fields.nodes.get(field).line() + "): fields and relations share one namespace, compared ignoring case");
+                    problems.add(
+                            nameNode,
+                            "'" + value + "' is already the name of field '" + field + "' (declared at line "
+                                    + fields.nodes.get(field).line()
+                                    + "): fields and relations share one namespace, compared ignoring case");
                 }
             });
             YamlNode fieldNode = relationNode.get("field");
@@ -544,7 +646,8 @@ public final class CatalogLoader {
             if (entityName.isPresent() && name.isPresent()) {
                 locations.putIfAbsent(Element.field(entityName.get(), name.get()), location(relationNode));
                 if (field.isPresent()) {
-                    pendingRelations.add(new PendingRelation(entityName.get(), relationNode, name.get(), field.get(), target, targetField));
+                    pendingRelations.add(new PendingRelation(
+                            entityName.get(), relationNode, name.get(), field.get(), target, targetField));
                 }
             }
         }
@@ -561,7 +664,9 @@ public final class CatalogLoader {
             YamlNode targetNode = relation.node().get("target");
             Fields target = fieldsByEntity.get(targetName);
             if (target == null) {
-                problems.add(targetNode, "entity '" + targetName + "' is not declared under entities" + entitySetHint(targetName));
+                problems.add(
+                        targetNode,
+                        "entity '" + targetName + "' is not declared under entities" + entitySetHint(targetName));
                 continue;
             }
             YamlNode targetFieldNode = relation.node().get("targetField");
@@ -571,7 +676,8 @@ public final class CatalogLoader {
             }
             if (!target.nodes.containsKey(targetField.get())) {
                 if (target.allNamesValid) {
-                    problems.add(targetFieldNode.isAbsent() ? targetNode : targetFieldNode,
+                    problems.add(
+                            targetFieldNode.isAbsent() ? targetNode : targetFieldNode,
                             "field '" + targetField.get() + "' is not one of the fields of '" + targetName + "'");
                 }
                 continue;
@@ -579,11 +685,14 @@ public final class CatalogLoader {
             FieldType sourceType = fieldsByEntity.get(relation.entity()).types.get(relation.field());
             FieldType targetType = target.types.get(targetField.get());
             if (sourceType != null && targetType != null && !sameKind(sourceType, targetType)) {
-                problems.add(relation.node().get("field"), "field '" + relation.field() + "' is " + sourceType + ", but it refers to '"
-                        + targetName + "." + targetField.get() + "', which is " + targetType);
+                problems.add(
+                        relation.node().get("field"),
+                        "field '" + relation.field() + "' is " + sourceType + ", but it refers to '" + targetName + "."
+                                + targetField.get() + "', which is " + targetType);
                 continue;
             }
-            relations.computeIfAbsent(relation.entity(), entity -> new ArrayList<>())
+            relations
+                    .computeIfAbsent(relation.entity(), entity -> new ArrayList<>())
                     .add(new RelationDefinition(relation.name(), relation.field(), targetName, targetField.get()));
         }
         return relations;
@@ -596,17 +705,33 @@ public final class CatalogLoader {
 
     private String entitySetHint(String name) {
         String entity = entityByEntitySetName.get(name.toLowerCase(Locale.ROOT));
-        return entity == null ? "" : " ('" + name + "' is an entity set name; give the entity's logical name '" + entity + "')";
+        return entity == null
+                ? ""
+                : " ('" + name + "' is an entity set name; give the entity's logical name '" + entity + "')";
     }
 
     private static EntityDefinition withRelations(EntityDefinition entity, List<RelationDefinition> relations) {
         if (relations.isEmpty()) {
             return entity;
         }
-        return new EntityDefinition(entity.logicalName(), entity.entitySetName(), entity.table(), entity.labels(), entity.visible(),
-                entity.fields(), entity.keyField(), entity.companyField(), entity.ownerField(), entity.businessUnitField(),
-                entity.rowVersionField(), entity.keyStrategy(), entity.createdByField(), entity.modifiedByField(),
-                entity.createdOnField(), entity.modifiedOnField(), relations);
+        return new EntityDefinition(
+                entity.logicalName(),
+                entity.entitySetName(),
+                entity.table(),
+                entity.labels(),
+                entity.visible(),
+                entity.fields(),
+                entity.keyField(),
+                entity.companyField(),
+                entity.ownerField(),
+                entity.businessUnitField(),
+                entity.rowVersionField(),
+                entity.keyStrategy(),
+                entity.createdByField(),
+                entity.modifiedByField(),
+                entity.createdOnField(),
+                entity.modifiedOnField(),
+                relations);
     }
 
     // ---- actions ----
@@ -625,14 +750,20 @@ public final class CatalogLoader {
             Optional<String> boundEntity = boundToNode.isAbsent() ? Optional.empty() : name(boundToNode);
             boundEntity.ifPresent(entity -> {
                 if (!fieldsByEntity.containsKey(entity)) {
-                    problems.add(boundToNode, "entity '" + entity + "' is not declared under entities" + entitySetHint(entity));
+                    problems.add(
+                            boundToNode,
+                            "entity '" + entity + "' is not declared under entities" + entitySetHint(entity));
                 }
             });
             if (boundToNode.isAbsent()) {
-                // An unbound action becomes an action import, which shares the entity container's names with the entity sets.
+                // An unbound action becomes an action import, which shares the entity container's names with the entity
+                // sets.
                 name.ifPresent(value -> {
-                    if (entityByEntitySetName.containsKey(value.toLowerCase(Locale.ROOT)) || value.equalsIgnoreCase(RESERVED_ENTITY_SET_NAME)) {
-                        problems.add(nameNode, "'" + value + "' is an entity set name; an unbound action needs a name of its own");
+                    if (entityByEntitySetName.containsKey(value.toLowerCase(Locale.ROOT))
+                            || value.equalsIgnoreCase(RESERVED_ENTITY_SET_NAME)) {
+                        problems.add(
+                                nameNode,
+                                "'" + value + "' is an entity set name; an unbound action needs a name of its own");
                     }
                 });
             }
@@ -654,7 +785,9 @@ public final class CatalogLoader {
             } else {
                 String text = reader.requiredString(handlerNode).trim();
                 if (!text.isEmpty() && !CLASS_NAME.matcher(text).matches()) {
-                    problems.add(handlerNode, "must be a Java class name such as com.example.PlaceOnHold, was '" + text + "'");
+                    problems.add(
+                            handlerNode,
+                            "must be a Java class name such as com.example.PlaceOnHold, was '" + text + "'");
                 } else if (!text.isEmpty()) {
                     handler = Optional.of(text);
                 }
@@ -679,7 +812,10 @@ public final class CatalogLoader {
             name.ifPresent(value -> {
                 names.check(nameNode, value);
                 if (RESERVED_PARAMETER_NAMES.contains(value.toLowerCase(Locale.ROOT))) {
-                    problems.add(nameNode, "'" + value + "' is reserved: :key, :user_id and :user_businessunit are set by the gateway");
+                    problems.add(
+                            nameNode,
+                            "'" + value
+                                    + "' is reserved: :key, :user_id and :user_businessunit are set by the gateway");
                 }
             });
             Optional<FieldType> type = actionType(parameterNode.get("type"));
@@ -694,8 +830,11 @@ public final class CatalogLoader {
     /** String, String(n), Int32, Int64, Decimal(p,s), Boolean, Guid, Date, DateTimeOffset. */
     private Optional<FieldType> actionType(YamlNode node) {
         Optional<String> text = node.text().map(String::trim);
-        if (text.isPresent() && !text.get().isEmpty() && !PLAIN_ACTION_TYPES.contains(text.get())
-                && !STRING_TYPE.matcher(text.get()).matches() && !DECIMAL_TYPE.matcher(text.get()).matches()) {
+        if (text.isPresent()
+                && !text.get().isEmpty()
+                && !PLAIN_ACTION_TYPES.contains(text.get())
+                && !STRING_TYPE.matcher(text.get()).matches()
+                && !DECIMAL_TYPE.matcher(text.get()).matches()) {
             problems.add(node, "action parameters and results are " + ACTION_TYPES + ", was '" + text.get() + "'");
             return Optional.empty();
         }
@@ -719,7 +858,9 @@ public final class CatalogLoader {
         parameters.forEach(parameter -> declared.put(parameter.name(), parameter.name()));
         boolean valid = true;
         for (String name : new LinkedHashSet<>(statement.parameterNames())) {
-            if (declared.containsKey(name) || name.equals(ActionDefinition.USER_ID_PARAMETER) || name.equals(ActionDefinition.USER_BUSINESS_UNIT_PARAMETER)) {
+            if (declared.containsKey(name)
+                    || name.equals(ActionDefinition.USER_ID_PARAMETER)
+                    || name.equals(ActionDefinition.USER_BUSINESS_UNIT_PARAMETER)) {
                 continue;
             }
             valid = false;
@@ -731,11 +872,17 @@ public final class CatalogLoader {
                 }
                 continue;
             }
-            Optional<String> sameIgnoringCase = declared.keySet().stream().filter(declaredName -> declaredName.equalsIgnoreCase(name)).findFirst();
-            problems.add(node, ":" + name + " is neither a declared parameter"
-                    + (declared.isEmpty() ? "" : " (" + String.join(", ", declared.keySet()) + ")")
-                    + " nor one the gateway sets (:key for bound actions, :user_id, :user_businessunit)"
-                    + sameIgnoringCase.map(other -> "; parameter names are case-sensitive, did you mean :" + other + "?").orElse(""));
+            Optional<String> sameIgnoringCase = declared.keySet().stream()
+                    .filter(declaredName -> declaredName.equalsIgnoreCase(name))
+                    .findFirst();
+            problems.add(
+                    node,
+                    ":" + name + " is neither a declared parameter"
+                            + (declared.isEmpty() ? "" : " (" + String.join(", ", declared.keySet()) + ")")
+                            + " nor one the gateway sets (:key for bound actions, :user_id, :user_businessunit)"
+                            + sameIgnoringCase
+                                    .map(other -> "; parameter names are case-sensitive, did you mean :" + other + "?")
+                                    .orElse(""));
         }
         return valid ? Optional.of(text) : Optional.empty();
     }
@@ -813,8 +960,13 @@ public final class CatalogLoader {
             YamlNode first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), node);
             if (first != null) {
                 String firstName = first.text().orElse(name);
-                problems.add(node, "duplicate " + what + " '" + name + "' (first declared at line " + first.line()
-                        + (firstName.equals(name) ? "" : " as '" + firstName + "'; names are compared ignoring case") + ")");
+                problems.add(
+                        node,
+                        "duplicate " + what + " '" + name + "' (first declared at line " + first.line()
+                                + (firstName.equals(name)
+                                        ? ""
+                                        : " as '" + firstName + "'; names are compared ignoring case")
+                                + ")");
             }
         }
     }

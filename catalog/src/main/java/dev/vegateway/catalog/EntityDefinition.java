@@ -69,8 +69,24 @@ public record EntityDefinition(
             Optional<String> ownerField,
             Optional<String> businessUnitField,
             Optional<String> rowVersionField) {
-        this(logicalName, entitySetName, table, labels, visible, fields, keyField, companyField, ownerField, businessUnitField,
-                rowVersionField, KeyStrategy.GENERATED, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+        this(
+                logicalName,
+                entitySetName,
+                table,
+                labels,
+                visible,
+                fields,
+                keyField,
+                companyField,
+                ownerField,
+                businessUnitField,
+                rowVersionField,
+                KeyStrategy.GENERATED,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
     }
 
     /** The field with this logical name (exact, case-sensitive like OData). */
@@ -84,7 +100,8 @@ public record EntityDefinition(
     }
 
     public FieldDefinition key() {
-        return field(keyField).orElseThrow(() -> new IllegalStateException("key field " + keyField + " missing from " + logicalName));
+        return field(keyField)
+                .orElseThrow(() -> new IllegalStateException("key field " + keyField + " missing from " + logicalName));
     }
 
     /** Fields by logical name in declaration order. */
@@ -101,7 +118,9 @@ public record EntityDefinition(
 
     /** The relation (navigation property) with this name (exact, case-sensitive like OData). */
     public Optional<RelationDefinition> relation(String name) {
-        return relations.stream().filter(relation -> relation.name().equals(name)).findFirst();
+        return relations.stream()
+                .filter(relation -> relation.name().equals(name))
+                .findFirst();
     }
 
     /** Whether a PATCH of a missing row may create it with the key from the URL: only when the client may choose keys. */

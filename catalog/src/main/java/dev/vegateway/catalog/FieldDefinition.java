@@ -33,12 +33,20 @@ public record FieldDefinition(
     }
 
     /** A field without default or validation. */
-    public FieldDefinition(String logicalName, String column, FieldType type, boolean required, boolean readOnly, Map<String, String> labels) {
+    public FieldDefinition(
+            String logicalName,
+            String column,
+            FieldType type,
+            boolean required,
+            boolean readOnly,
+            Map<String, String> labels) {
         this(logicalName, column, type, required, readOnly, labels, Optional.empty(), FieldValidation.NONE);
     }
 
     /** This field, read-only for clients. */
     FieldDefinition asReadOnly() {
-        return readOnly ? this : new FieldDefinition(logicalName, column, type, required, true, labels, defaultValue, validation);
+        return readOnly
+                ? this
+                : new FieldDefinition(logicalName, column, type, required, true, labels, defaultValue, validation);
     }
 }

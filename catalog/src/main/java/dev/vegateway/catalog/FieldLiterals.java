@@ -16,10 +16,10 @@ import java.util.stream.Collectors;
  * Double, Boolean, LocalDate, OffsetDateTime (UTC), UUID, and the member's Integer value for an Enum.
  */
 final class FieldLiterals {
-    private static final Pattern GUID = Pattern.compile("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
 
-    private FieldLiterals() {
-    }
+    private FieldLiterals() {}
 
     /**
      * The value of {@code text} for {@code type}; {@code optionSet} is the Enum's option set.
@@ -32,7 +32,8 @@ final class FieldLiterals {
             case STRING -> {
                 int length = text.codePointCount(0, text.length());
                 if (type.maxLength().isPresent() && length > type.maxLength().getAsInt()) {
-                    throw new IllegalArgumentException("is " + length + " characters long, more than " + type + " holds");
+                    throw new IllegalArgumentException(
+                            "is " + length + " characters long, more than " + type + " holds");
                 }
                 yield text;
             }
@@ -40,16 +41,16 @@ final class FieldLiterals {
                 try {
                     yield Integer.parseInt(trimmed);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("must be a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE
-                            + " (Int32), was '" + text + "'");
+                    throw new IllegalArgumentException("must be a whole number between " + Integer.MIN_VALUE + " and "
+                            + Integer.MAX_VALUE + " (Int32), was '" + text + "'");
                 }
             }
             case INT64 -> {
                 try {
                     yield Long.parseLong(trimmed);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("must be a whole number between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE
-                            + " (Int64), was '" + text + "'");
+                    throw new IllegalArgumentException("must be a whole number between " + Long.MIN_VALUE + " and "
+                            + Long.MAX_VALUE + " (Int64), was '" + text + "'");
                 }
             }
             case DECIMAL -> decimal(type, trimmed, text);
@@ -77,20 +78,26 @@ final class FieldLiterals {
                 try {
                     yield OffsetDateTime.parse(trimmed).withOffsetSameInstant(ZoneOffset.UTC);
                 } catch (DateTimeParseException e) {
-                    throw new IllegalArgumentException("must be a date and time with offset such as 2024-01-31T10:00:00Z, was '" + text + "'");
+                    throw new IllegalArgumentException(
+                            "must be a date and time with offset such as 2024-01-31T10:00:00Z, was '" + text + "'");
                 }
             }
             case GUID -> {
                 if (!GUID.matcher(trimmed).matches()) {
-                    throw new IllegalArgumentException("must be a GUID such as 00000000-0000-0000-0000-000000000000, was '" + text + "'");
+                    throw new IllegalArgumentException(
+                            "must be a GUID such as 00000000-0000-0000-0000-000000000000, was '" + text + "'");
                 }
                 yield UUID.fromString(trimmed);
             }
             case ENUM -> {
-                OptionSet set = optionSet.orElseThrow(() -> new IllegalStateException("option set of " + type + " not given"));
-                yield set.byName(trimmed).map(OptionSet.Member::value).orElseThrow(() -> new IllegalArgumentException(
-                        "must be a member name of " + set.name() + " ("
-                                + set.members().stream().map(OptionSet.Member::name).collect(Collectors.joining(", ")) + "), was '" + text + "'"));
+                OptionSet set =
+                        optionSet.orElseThrow(() -> new IllegalStateException("option set of " + type + " not given"));
+                yield set.byName(trimmed)
+                        .map(OptionSet.Member::value)
+                        .orElseThrow(() -> new IllegalArgumentException("must be a member name of " + set.name() + " ("
+                                + set.members().stream()
+                                        .map(OptionSet.Member::name)
+                                        .collect(Collectors.joining(", ")) + "), was '" + text + "'"));
             }
         };
     }
@@ -111,7 +118,8 @@ final class FieldLiterals {
         int precision = type.precision().orElse(CatalogLoader.MAXIMUM_DECIMAL_PRECISION);
         int scale = type.scale().orElse(0);
         if (value.stripTrailingZeros().scale() > scale) {
-            throw new IllegalArgumentException("has more than " + scale + " decimal places, which " + type + " does not hold, was '" + text + "'");
+            throw new IllegalArgumentException(
+                    "has more than " + scale + " decimal places, which " + type + " does not hold, was '" + text + "'");
         }
         BigDecimal stripped = value.stripTrailingZeros();
         if (stripped.signum() != 0 && stripped.precision() - stripped.scale() > precision - scale) {

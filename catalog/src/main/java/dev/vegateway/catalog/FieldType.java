@@ -10,8 +10,20 @@ import java.util.OptionalInt;
  * {@code Int64}, {@code Decimal(18,2)}, {@code Double}, {@code Boolean}, {@code Date},
  * {@code DateTimeOffset}, {@code Guid} or {@code Enum(optionSetName)}.
  */
-public record FieldType(Kind kind, OptionalInt maxLength, OptionalInt precision, OptionalInt scale, Optional<String> optionSet) {
-    public enum Kind { STRING, INT32, INT64, DECIMAL, DOUBLE, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM }
+public record FieldType(
+        Kind kind, OptionalInt maxLength, OptionalInt precision, OptionalInt scale, Optional<String> optionSet) {
+    public enum Kind {
+        STRING,
+        INT32,
+        INT64,
+        DECIMAL,
+        DOUBLE,
+        BOOLEAN,
+        DATE,
+        DATE_TIME_OFFSET,
+        GUID,
+        ENUM
+    }
 
     public FieldType {
         requireNonNull(kind, "kind is null");
@@ -29,15 +41,18 @@ public record FieldType(Kind kind, OptionalInt maxLength, OptionalInt precision,
     }
 
     public static FieldType string(int maxLength) {
-        return new FieldType(Kind.STRING, OptionalInt.of(maxLength), OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
+        return new FieldType(
+                Kind.STRING, OptionalInt.of(maxLength), OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
     }
 
     public static FieldType decimal(int precision, int scale) {
-        return new FieldType(Kind.DECIMAL, OptionalInt.empty(), OptionalInt.of(precision), OptionalInt.of(scale), Optional.empty());
+        return new FieldType(
+                Kind.DECIMAL, OptionalInt.empty(), OptionalInt.of(precision), OptionalInt.of(scale), Optional.empty());
     }
 
     public static FieldType enumeration(String optionSet) {
-        return new FieldType(Kind.ENUM, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of(optionSet));
+        return new FieldType(
+                Kind.ENUM, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of(optionSet));
     }
 
     /** The catalog spelling, e.g. {@code Decimal(18,2)}. */

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * and must match the whole value. Two validations are equal when their bounds are equal and their
  * patterns have the same text and flags.
  */
-public record FieldValidation(Optional<Comparable<?>> minimum, Optional<Comparable<?>> maximum, Optional<Pattern> pattern) {
+public record FieldValidation(
+        Optional<Comparable<?>> minimum, Optional<Comparable<?>> maximum, Optional<Pattern> pattern) {
     /** No checks. */
-    public static final FieldValidation NONE = new FieldValidation(Optional.empty(), Optional.empty(), Optional.empty());
+    public static final FieldValidation NONE =
+            new FieldValidation(Optional.empty(), Optional.empty(), Optional.empty());
 
     public FieldValidation {
         requireNonNull(minimum, "minimum is null");
@@ -29,17 +31,23 @@ public record FieldValidation(Optional<Comparable<?>> minimum, Optional<Comparab
         maximum.ifPresent(FieldValidation::requireBoundType);
         if (minimum.isPresent() && maximum.isPresent()) {
             if (minimum.get().getClass() != maximum.get().getClass()) {
-                throw new IllegalArgumentException("minimum " + minimum.get() + " and maximum " + maximum.get() + " are of different types");
+                throw new IllegalArgumentException(
+                        "minimum " + minimum.get() + " and maximum " + maximum.get() + " are of different types");
             }
             if (compare(minimum.get(), maximum.get()) > 0) {
-                throw new IllegalArgumentException("minimum " + minimum.get() + " is greater than maximum " + maximum.get());
+                throw new IllegalArgumentException(
+                        "minimum " + minimum.get() + " is greater than maximum " + maximum.get());
             }
         }
     }
 
     /** An inclusive range; either end may be absent. */
-    public static FieldValidation range(Optional<? extends Comparable<?>> minimum, Optional<? extends Comparable<?>> maximum) {
-        return new FieldValidation(minimum.map(value -> (Comparable<?>) value), maximum.map(value -> (Comparable<?>) value), Optional.empty());
+    public static FieldValidation range(
+            Optional<? extends Comparable<?>> minimum, Optional<? extends Comparable<?>> maximum) {
+        return new FieldValidation(
+                minimum.map(value -> (Comparable<?>) value),
+                maximum.map(value -> (Comparable<?>) value),
+                Optional.empty());
     }
 
     /** A pattern the whole text must match. */
@@ -62,7 +70,8 @@ public record FieldValidation(Optional<Comparable<?>> minimum, Optional<Comparab
         requireNonNull(value, "value is null");
         if (pattern.isPresent()) {
             if (!(value instanceof CharSequence text)) {
-                throw new IllegalArgumentException("a pattern applies to text, not to " + value.getClass().getSimpleName());
+                throw new IllegalArgumentException(
+                        "a pattern applies to text, not to " + value.getClass().getSimpleName());
             }
             if (!pattern.get().matcher(text).matches()) {
                 return Optional.of("must match the pattern " + pattern.get().pattern());
@@ -83,7 +92,8 @@ public record FieldValidation(Optional<Comparable<?>> minimum, Optional<Comparab
 
     private static void requireBoundType(Comparable<?> bound) {
         if (!(bound instanceof BigDecimal || bound instanceof LocalDate || bound instanceof OffsetDateTime)) {
-            throw new IllegalArgumentException("a bound is a BigDecimal, LocalDate or OffsetDateTime, not " + bound.getClass().getSimpleName());
+            throw new IllegalArgumentException("a bound is a BigDecimal, LocalDate or OffsetDateTime, not "
+                    + bound.getClass().getSimpleName());
         }
     }
 
@@ -105,7 +115,8 @@ public record FieldValidation(Optional<Comparable<?>> minimum, Optional<Comparab
             }
             return new BigDecimal(Double.toString(number));
         }
-        throw new IllegalArgumentException("cannot compare a " + value.getClass().getSimpleName() + " with a bound");
+        throw new IllegalArgumentException(
+                "cannot compare a " + value.getClass().getSimpleName() + " with a bound");
     }
 
     /** Dates with time compare as instants, whatever their offsets. */
@@ -119,8 +130,8 @@ public record FieldValidation(Optional<Comparable<?>> minimum, Optional<Comparab
         if (left instanceof OffsetDateTime a && right instanceof OffsetDateTime b) {
             return a.toInstant().compareTo(b.toInstant());
         }
-        throw new IllegalArgumentException("cannot compare " + left.getClass().getSimpleName() + " " + left
-                + " with " + right.getClass().getSimpleName() + " " + right);
+        throw new IllegalArgumentException("cannot compare " + left.getClass().getSimpleName() + " " + left + " with "
+                + right.getClass().getSimpleName() + " " + right);
     }
 
     @Override
@@ -138,7 +149,8 @@ public record FieldValidation(Optional<Comparable<?>> minimum, Optional<Comparab
 
     @Override
     public String toString() {
-        return "FieldValidation[minimum=" + minimum + ", maximum=" + maximum + ", pattern=" + pattern.map(Pattern::pattern) + "]";
+        return "FieldValidation[minimum=" + minimum + ", maximum=" + maximum + ", pattern="
+                + pattern.map(Pattern::pattern) + "]";
     }
 
     private static String patternKey(Pattern pattern) {

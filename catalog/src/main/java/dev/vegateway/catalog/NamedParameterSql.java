@@ -50,13 +50,15 @@ public record NamedParameterSql(String sql, String jdbcSql, List<String> paramet
             } else {
                 statementSeen = true;
                 if (statementEnd >= 0) {
-                    throw new IllegalArgumentException("must be one statement, but more follows the ';' (call a stored procedure to run several)");
+                    throw new IllegalArgumentException(
+                            "must be one statement, but more follows the ';' (call a stored procedure to run several)");
                 }
                 if (character == '\'') {
                     end = quoted(sql, index, '\'', "text literal");
                 } else if (character == '"') {
                     end = quoted(sql, index, '"', "quoted identifier");
-                } else if (character == '$' && (index == 0 || !isIdentifierPart(sql.charAt(index - 1)))
+                } else if (character == '$'
+                        && (index == 0 || !isIdentifierPart(sql.charAt(index - 1)))
                         && dollarTag(sql, index) != null) {
                     String tag = dollarTag(sql, index);
                     end = closing(sql, index + tag.length(), tag, "dollar-quoted text " + tag);
@@ -72,7 +74,8 @@ public record NamedParameterSql(String sql, String jdbcSql, List<String> paramet
                     index = end;
                     continue;
                 } else if (character == '?') {
-                    throw new IllegalArgumentException("uses a positional parameter '?': name every parameter, such as :Reason");
+                    throw new IllegalArgumentException(
+                            "uses a positional parameter '?': name every parameter, such as :Reason");
                 } else if (character == ';') {
                     statementEnd = index;
                     index++;
@@ -119,7 +122,8 @@ public record NamedParameterSql(String sql, String jdbcSql, List<String> paramet
     private static int closing(String sql, int from, String terminator, String what) {
         int end = sql.indexOf(terminator, from);
         if (end < 0) {
-            throw new IllegalArgumentException("has an unterminated " + what + " starting at character " + (from - terminator.length() + 1));
+            throw new IllegalArgumentException(
+                    "has an unterminated " + what + " starting at character " + (from - terminator.length() + 1));
         }
         return end + terminator.length();
     }

@@ -21,7 +21,9 @@ public record OptionSet(String name, List<Member> members) {
     }
 
     public Optional<Member> byName(String memberName) {
-        return members.stream().filter(member -> member.name().equals(memberName)).findFirst();
+        return members.stream()
+                .filter(member -> member.name().equals(memberName))
+                .findFirst();
     }
 
     public Optional<Member> byValue(int value) {

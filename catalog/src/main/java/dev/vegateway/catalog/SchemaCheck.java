@@ -50,7 +50,8 @@ public final class SchemaCheck {
         try {
             metaData = connection.getMetaData();
             currentSchema = Optional.ofNullable(connection.getSchema());
-            searchStringEscape = Optional.ofNullable(metaData.getSearchStringEscape()).orElse("");
+            searchStringEscape =
+                    Optional.ofNullable(metaData.getSearchStringEscape()).orElse("");
         } catch (SQLException e) {
             return List.of(new Problem("database", 0, "", "cannot read the database metadata: " + e.getMessage()));
         }
@@ -59,7 +60,10 @@ public final class SchemaCheck {
             try {
                 check.checkEntity(entity, currentSchema);
             } catch (SQLException e) {
-                check.report(entity, Optional.empty(), "cannot read the metadata of " + entity.table() + ": " + e.getMessage());
+                check.report(
+                        entity,
+                        Optional.empty(),
+                        "cannot read the metadata of " + entity.table() + ": " + e.getMessage());
             }
         }
         return List.copyOf(check.problems);
@@ -68,26 +72,42 @@ public final class SchemaCheck {
     private void checkEntity(EntityDefinition entity, Optional<String> currentSchema) throws SQLException {
         Optional<ResolvedTable> table = findTable(entity.table(), currentSchema);
         if (table.isEmpty()) {
-            report(entity, Optional.empty(), "table or view " + entity.table() + " not found (looked up as written, in upper and in lower case)");
+            report(
+                    entity,
+                    Optional.empty(),
+                    "table or view " + entity.table()
+                            + " not found (looked up as written, in upper and in lower case)");
             return;
         }
         Map<String, Column> columns = columns(table.get());
         for (FieldDefinition field : entity.fields()) {
             String columnName = entity.table() + "." + field.column();
-            Optional<Column> column = caseVariants(field.column()).stream().map(columns::get).filter(Objects::nonNull).findFirst();
+            Optional<Column> column = caseVariants(field.column()).stream()
+                    .map(columns::get)
+                    .filter(Objects::nonNull)
+                    .findFirst();
             if (column.isEmpty()) {
                 report(entity, Optional.of(field.logicalName()), "column " + columnName + " not found");
                 continue;
             }
             if (!compatible(field.type(), column.get())) {
-                report(entity, Optional.of(field.logicalName()), "column " + columnName + " has type " + column.get().describe()
-                        + ", which does not fit " + field.type() + " (expected " + expected(field.type().kind()) + ")");
+                report(
+                        entity,
+                        Optional.of(field.logicalName()),
+                        "column " + columnName + " has type " + column.get().describe() + ", which does not fit "
+                                + field.type() + " (expected "
+                                + expected(field.type().kind()) + ")");
                 continue;
             }
-            if (field.type().kind() == FieldType.Kind.STRING && field.type().maxLength().isPresent()
-                    && column.get().size() > 0 && field.type().maxLength().getAsInt() > column.get().size()) {
-                report(entity, Optional.of(field.logicalName()), "column " + columnName + " holds at most " + column.get().size()
-                        + " characters, but the field is declared " + field.type());
+            if (field.type().kind() == FieldType.Kind.STRING
+                    && field.type().maxLength().isPresent()
+                    && column.get().size() > 0
+                    && field.type().maxLength().getAsInt() > column.get().size()) {
+                report(
+                        entity,
+                        Optional.of(field.logicalName()),
+                        "column " + columnName + " holds at most "
+                                + column.get().size() + " characters, but the field is declared " + field.type());
             }
         }
     }
@@ -97,18 +117,25 @@ public final class SchemaCheck {
     private static boolean compatible(FieldType type, Column column) {
         int jdbcType = column.jdbcType();
         return switch (type.kind()) {
-            case STRING -> jdbcType == Types.CHAR || jdbcType == Types.VARCHAR || jdbcType == Types.LONGVARCHAR || jdbcType == Types.CLOB
-                    || jdbcType == Types.NCHAR || jdbcType == Types.NVARCHAR || jdbcType == Types.LONGNVARCHAR || jdbcType == Types.NCLOB;
+            case STRING -> jdbcType == Types.CHAR
+                    || jdbcType == Types.VARCHAR
+                    || jdbcType == Types.LONGVARCHAR
+                    || jdbcType == Types.CLOB
+                    || jdbcType == Types.NCHAR
+                    || jdbcType == Types.NVARCHAR
+                    || jdbcType == Types.LONGNVARCHAR
+                    || jdbcType == Types.NCLOB;
             case INT32 -> jdbcType == Types.INTEGER || jdbcType == Types.SMALLINT || jdbcType == Types.TINYINT;
             case INT64 -> jdbcType == Types.BIGINT || jdbcType == Types.INTEGER;
             case DECIMAL -> jdbcType == Types.NUMERIC || jdbcType == Types.DECIMAL;
             case DOUBLE -> jdbcType == Types.DOUBLE || jdbcType == Types.FLOAT || jdbcType == Types.REAL;
             case BOOLEAN -> jdbcType == Types.BOOLEAN || jdbcType == Types.BIT;
             case DATE -> jdbcType == Types.DATE;
-            // PostgreSQL reports timestamptz as TIMESTAMP with type name "timestamptz".
+                // PostgreSQL reports timestamptz as TIMESTAMP with type name "timestamptz".
             case DATE_TIME_OFFSET -> jdbcType == Types.TIMESTAMP_WITH_TIMEZONE || jdbcType == Types.TIMESTAMP;
-            // PostgreSQL: OTHER "uuid"; H2: BINARY "UUID".
-            case GUID -> column.typeName().equalsIgnoreCase("uuid") && (jdbcType == Types.OTHER || jdbcType == Types.BINARY);
+                // PostgreSQL: OTHER "uuid"; H2: BINARY "UUID".
+            case GUID -> column.typeName().equalsIgnoreCase("uuid")
+                    && (jdbcType == Types.OTHER || jdbcType == Types.BINARY);
             case ENUM -> jdbcType == Types.INTEGER || jdbcType == Types.SMALLINT;
         };
     }
@@ -130,8 +157,7 @@ public final class SchemaCheck {
 
     // ---- metadata lookups ----
 
-    private record ResolvedTable(String catalog, String schema, String name) {
-    }
+    private record ResolvedTable(String catalog, String schema, String name) {}
 
     private record Column(String name, int jdbcType, String typeName, int size) {
         String describe() {
@@ -170,14 +196,16 @@ public final class SchemaCheck {
 
     /** The table with exactly this name (and schema, when given); metadata patterns are escaped, so '_' is no wildcard. */
     private Optional<ResolvedTable> lookupTable(Optional<String> schema, String name) throws SQLException {
-        try (ResultSet tables = metaData.getTables(null, schema.map(this::escape).orElse(null), escape(name), null)) {
+        try (ResultSet tables =
+                metaData.getTables(null, schema.map(this::escape).orElse(null), escape(name), null)) {
             while (tables.next()) {
                 String foundSchema = tables.getString("TABLE_SCHEM");
                 String foundName = tables.getString("TABLE_NAME");
                 if (!name.equals(foundName)) {
                     continue;
                 }
-                if (schema.isPresent() ? schema.get().equals(foundSchema)
+                if (schema.isPresent()
+                        ? schema.get().equals(foundSchema)
                         : foundSchema == null || !SYSTEM_SCHEMAS.contains(foundSchema.toLowerCase(Locale.ROOT))) {
                     return Optional.of(new ResolvedTable(tables.getString("TABLE_CAT"), foundSchema, foundName));
                 }
@@ -188,14 +216,22 @@ public final class SchemaCheck {
 
     private Map<String, Column> columns(ResolvedTable table) throws SQLException {
         Map<String, Column> columns = new LinkedHashMap<>();
-        try (ResultSet result = metaData.getColumns(table.catalog(), table.schema() == null ? null : escape(table.schema()), escape(table.name()), "%")) {
+        try (ResultSet result = metaData.getColumns(
+                table.catalog(), table.schema() == null ? null : escape(table.schema()), escape(table.name()), "%")) {
             while (result.next()) {
-                if (table.schema() != null && !table.schema().equals(result.getString("TABLE_SCHEM")) || !table.name().equals(result.getString("TABLE_NAME"))) {
+                if (table.schema() != null && !table.schema().equals(result.getString("TABLE_SCHEM"))
+                        || !table.name().equals(result.getString("TABLE_NAME"))) {
                     continue;
                 }
                 String name = result.getString("COLUMN_NAME");
                 String typeName = result.getString("TYPE_NAME");
-                columns.put(name, new Column(name, result.getInt("DATA_TYPE"), typeName == null ? "" : typeName, result.getInt("COLUMN_SIZE")));
+                columns.put(
+                        name,
+                        new Column(
+                                name,
+                                result.getInt("DATA_TYPE"),
+                                typeName == null ? "" : typeName,
+                                result.getInt("COLUMN_SIZE")));
             }
         }
         return columns;
@@ -206,7 +242,10 @@ public final class SchemaCheck {
             return identifier;
         }
         String escape = searchStringEscape;
-        return identifier.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+        return identifier
+                .replace(escape, escape + escape)
+                .replace("_", escape + "_")
+                .replace("%", escape + "%");
     }
 
     /** As written, upper case, lower case; without repeats. */
@@ -220,8 +259,11 @@ public final class SchemaCheck {
 
     private void report(EntityDefinition entity, Optional<String> field, String message) {
         Optional<SourceLocation> location = catalog.sourceLocation(entity.logicalName(), field);
-        problems.add(location
-                .map(where -> new Problem(where.source(), where.line(), where.path(), message))
-                .orElseGet(() -> new Problem("catalog", 0, entity.logicalName() + field.map(name -> "." + name).orElse(""), message)));
+        problems.add(location.map(where -> new Problem(where.source(), where.line(), where.path(), message))
+                .orElseGet(() -> new Problem(
+                        "catalog",
+                        0,
+                        entity.logicalName() + field.map(name -> "." + name).orElse(""),
+                        message)));
     }
 }

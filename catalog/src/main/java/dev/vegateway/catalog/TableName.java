@@ -14,7 +14,9 @@ public record TableName(Optional<String> schema, String name) {
     /** Parses {@code table} or {@code schema.table}. */
     public static TableName parse(String text) {
         int dot = text.indexOf('.');
-        return dot < 0 ? new TableName(Optional.empty(), text) : new TableName(Optional.of(text.substring(0, dot)), text.substring(dot + 1));
+        return dot < 0
+                ? new TableName(Optional.empty(), text)
+                : new TableName(Optional.of(text.substring(0, dot)), text.substring(dot + 1));
     }
 
     @Override

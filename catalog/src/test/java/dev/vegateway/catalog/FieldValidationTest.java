@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class FieldValidationTest {
     @Test
     void numericBoundsCompareWithEveryNumberTheWritePathBinds() {
-        FieldValidation range = FieldValidation.range(Optional.of(new BigDecimal("0")), Optional.of(new BigDecimal("10.5")));
+        FieldValidation range =
+                FieldValidation.range(Optional.of(new BigDecimal("0")), Optional.of(new BigDecimal("10.5")));
 
         assertThat(range.violation(0)).isEmpty();
         assertThat(range.violation(10L)).isEmpty();
@@ -29,11 +30,15 @@ class FieldValidationTest {
 
     @Test
     void dateTimeBoundsCompareInstants() {
-        FieldValidation after = FieldValidation.range(Optional.of(OffsetDateTime.of(2024, 1, 1, 10, 0, 0, 0, ZoneOffset.UTC)), Optional.empty());
+        FieldValidation after = FieldValidation.range(
+                Optional.of(OffsetDateTime.of(2024, 1, 1, 10, 0, 0, 0, ZoneOffset.UTC)), Optional.empty());
 
-        assertThat(after.violation(OffsetDateTime.of(2024, 1, 1, 11, 0, 0, 0, ZoneOffset.ofHours(1)))).isEmpty();
-        assertThat(after.violation(OffsetDateTime.of(2024, 1, 1, 10, 59, 0, 0, ZoneOffset.ofHours(1)))).contains("must be at least 2024-01-01T10:00Z");
-        assertThat(FieldValidation.range(Optional.empty(), Optional.of(LocalDate.of(2024, 1, 31))).violation(LocalDate.of(2024, 2, 1)))
+        assertThat(after.violation(OffsetDateTime.of(2024, 1, 1, 11, 0, 0, 0, ZoneOffset.ofHours(1))))
+                .isEmpty();
+        assertThat(after.violation(OffsetDateTime.of(2024, 1, 1, 10, 59, 0, 0, ZoneOffset.ofHours(1))))
+                .contains("must be at least 2024-01-01T10:00Z");
+        assertThat(FieldValidation.range(Optional.empty(), Optional.of(LocalDate.of(2024, 1, 31)))
+                        .violation(LocalDate.of(2024, 2, 1)))
                 .contains("must be at most 2024-01-31");
     }
 
@@ -48,7 +53,8 @@ class FieldValidationTest {
 
     @Test
     void validationsWithTheSamePatternTextAreEqual() {
-        assertThat(FieldValidation.pattern(Pattern.compile("a+"))).isEqualTo(FieldValidation.pattern(Pattern.compile("a+")))
+        assertThat(FieldValidation.pattern(Pattern.compile("a+")))
+                .isEqualTo(FieldValidation.pattern(Pattern.compile("a+")))
                 .hasSameHashCodeAs(FieldValidation.pattern(Pattern.compile("a+")))
                 .isNotEqualTo(FieldValidation.pattern(Pattern.compile("a+", Pattern.CASE_INSENSITIVE)))
                 .isNotEqualTo(FieldValidation.NONE);
@@ -59,7 +65,8 @@ class FieldValidationTest {
     void boundsAreCheckedWhenBuilt() {
         assertThatThrownBy(() -> FieldValidation.range(Optional.of(BigDecimal.TEN), Optional.of(BigDecimal.ONE)))
                 .hasMessage("minimum 10 is greater than maximum 1");
-        assertThatThrownBy(() -> FieldValidation.range(Optional.of(BigDecimal.ONE), Optional.of(LocalDate.of(2024, 1, 1))))
+        assertThatThrownBy(
+                        () -> FieldValidation.range(Optional.of(BigDecimal.ONE), Optional.of(LocalDate.of(2024, 1, 1))))
                 .hasMessageContaining("different types");
         assertThatThrownBy(() -> FieldValidation.range(Optional.of(5), Optional.empty()))
                 .hasMessage("a bound is a BigDecimal, LocalDate or OffsetDateTime, not Integer");

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class SchemaCheckTest {
     /** The tables behind {@link CatalogLoaderTest#VALID}, created unquoted (so H2 stores them in upper case). */
-    private static final String CUSTOMER_COLUMNS = """
+    private static final String CUSTOMER_COLUMNS =
+            """
             id UUID PRIMARY KEY,
             account_num VARCHAR(20) NOT NULL,
             data_area_id CHAR(4),
@@ -39,7 +40,8 @@ class SchemaCheckTest {
 
     @BeforeEach
     void openDatabase() throws SQLException {
-        connection = DriverManager.getConnection("jdbc:h2:mem:schemacheck_" + UUID.randomUUID().toString().replace("-", ""));
+        connection = DriverManager.getConnection(
+                "jdbc:h2:mem:schemacheck_" + UUID.randomUUID().toString().replace("-", ""));
     }
 
     @AfterEach
@@ -49,18 +51,22 @@ class SchemaCheckTest {
 
     @Test
     void matchingSchemaPasses() throws SQLException {
-        execute("CREATE SCHEMA erp",
+        execute(
+                "CREATE SCHEMA erp",
                 "CREATE TABLE erp.customer (" + CUSTOMER_COLUMNS + ")",
                 "CREATE TABLE vendor_data (id UUID)",
                 "CREATE VIEW vendor AS SELECT id FROM vendor_data");
 
-        assertThat(SchemaCheck.check(CatalogLoader.load("catalog.yaml", CatalogLoaderTest.VALID), connection)).isEmpty();
+        assertThat(SchemaCheck.check(CatalogLoader.load("catalog.yaml", CatalogLoaderTest.VALID), connection))
+                .isEmpty();
     }
 
     @Test
     void quotedMixedCaseNamesAreFoundAsWritten() throws SQLException {
         execute("CREATE TABLE \"Account_Data\" (\"AccountId\" UUID, \"Name\" VARCHAR(100))");
-        Catalog catalog = CatalogLoader.load("catalog.yaml", """
+        Catalog catalog = CatalogLoader.load(
+                "catalog.yaml",
+                """
                 entities:
                   - logicalName: account
                     entitySetName: accounts
@@ -77,7 +83,9 @@ class SchemaCheckTest {
     void missingTableIsReportedAtTheEntity() throws SQLException {
         // AXB matches the metadata pattern a_b ('_' is a wildcard there); a_b must still count as missing.
         execute("CREATE TABLE axb (id UUID)", "CREATE SCHEMA erp");
-        Catalog catalog = CatalogLoader.load("catalog.yaml", """
+        Catalog catalog = CatalogLoader.load(
+                "catalog.yaml",
+                """
                 entities:
                   - logicalName: account
                     entitySetName: accounts
@@ -91,9 +99,11 @@ class SchemaCheckTest {
                       - { name: contactid, column: id, type: Guid }
                 """);
 
-        assertThat(SchemaCheck.check(catalog, connection)).extracting(Problem::toString).containsExactly(
-                "catalog.yaml:2: entities[0]: table or view a_b not found (looked up as written, in upper and in lower case)",
-                "catalog.yaml:7: entities[1]: table or view erp.contact not found (looked up as written, in upper and in lower case)");
+        assertThat(SchemaCheck.check(catalog, connection))
+                .extracting(Problem::toString)
+                .containsExactly(
+                        "catalog.yaml:2: entities[0]: table or view a_b not found (looked up as written, in upper and in lower case)",
+                        "catalog.yaml:7: entities[1]: table or view erp.contact not found (looked up as written, in upper and in lower case)");
     }
 
     @Test
@@ -103,27 +113,31 @@ class SchemaCheckTest {
                 .replace("rating DOUBLE PRECISION", "rating VARCHAR(30)")
                 .replace("owner_id UUID", "owner_id VARCHAR(36)")
                 .replace("account_num VARCHAR(20)", "account_num VARCHAR(10)");
-        execute("CREATE SCHEMA erp",
-                "CREATE TABLE erp.customer (" + columns + ")",
-                "CREATE TABLE vendor (id UUID)");
+        execute("CREATE SCHEMA erp", "CREATE TABLE erp.customer (" + columns + ")", "CREATE TABLE vendor (id UUID)");
 
-        List<Problem> problems = SchemaCheck.check(CatalogLoader.load("catalog.yaml", CatalogLoaderTest.VALID), connection);
+        List<Problem> problems =
+                SchemaCheck.check(CatalogLoader.load("catalog.yaml", CatalogLoaderTest.VALID), connection);
 
-        assertThat(problems).extracting(Problem::toString).containsExactly(
-                "catalog.yaml:17: entities[0].fields[1]: column erp.customer.account_num holds at most 10 characters, "
-                        + "but the field is declared String(20)",
-                "catalog.yaml:23: entities[0].fields[3]: column erp.customer.owner_id has type CHARACTER VARYING, "
-                        + "which does not fit Guid (expected UUID)",
-                "catalog.yaml:26: entities[0].fields[6]: column erp.customer.credit_limit not found",
-                "catalog.yaml:29: entities[0].fields[9]: column erp.customer.rating has type CHARACTER VARYING, "
-                        + "which does not fit Double (expected DOUBLE, FLOAT or REAL)");
+        assertThat(problems)
+                .extracting(Problem::toString)
+                .containsExactly(
+                        "catalog.yaml:17: entities[0].fields[1]: column erp.customer.account_num holds at most 10 characters, "
+                                + "but the field is declared String(20)",
+                        "catalog.yaml:23: entities[0].fields[3]: column erp.customer.owner_id has type CHARACTER VARYING, "
+                                + "which does not fit Guid (expected UUID)",
+                        "catalog.yaml:26: entities[0].fields[6]: column erp.customer.credit_limit not found",
+                        "catalog.yaml:29: entities[0].fields[9]: column erp.customer.rating has type CHARACTER VARYING, "
+                                + "which does not fit Double (expected DOUBLE, FLOAT or REAL)");
     }
 
     @Test
     void everyTypeRuleRefusesAnUnrelatedColumnType() throws SQLException {
-        execute("CREATE TABLE everything (id UUID, s INTEGER, i32 BIGINT, i64 VARCHAR(5), d DOUBLE PRECISION, f NUMERIC(5,1), "
-                + "b INTEGER, dt TIMESTAMP, dto DATE, e BIGINT)");
-        Catalog catalog = CatalogLoader.load("catalog.yaml", """
+        execute(
+                "CREATE TABLE everything (id UUID, s INTEGER, i32 BIGINT, i64 VARCHAR(5), d DOUBLE PRECISION, f NUMERIC(5,1), "
+                        + "b INTEGER, dt TIMESTAMP, dto DATE, e BIGINT)");
+        Catalog catalog = CatalogLoader.load(
+                "catalog.yaml",
+                """
                 optionSets:
                   - { name: status, members: [ { name: Open, value: 0 } ] }
                 entities:
@@ -143,26 +157,39 @@ class SchemaCheckTest {
                       - { name: e, column: e, type: Enum(status) }
                 """);
 
-        assertThat(SchemaCheck.check(catalog, connection)).extracting(Problem::line, Problem::key).containsExactly(
-                tuple(9, "entities[0].fields[1]"),
-                tuple(10, "entities[0].fields[2]"),
-                tuple(11, "entities[0].fields[3]"),
-                tuple(12, "entities[0].fields[4]"),
-                tuple(13, "entities[0].fields[5]"),
-                tuple(14, "entities[0].fields[6]"),
-                tuple(15, "entities[0].fields[7]"),
-                tuple(16, "entities[0].fields[8]"),
-                tuple(17, "entities[0].fields[9]"));
+        assertThat(SchemaCheck.check(catalog, connection))
+                .extracting(Problem::line, Problem::key)
+                .containsExactly(
+                        tuple(9, "entities[0].fields[1]"),
+                        tuple(10, "entities[0].fields[2]"),
+                        tuple(11, "entities[0].fields[3]"),
+                        tuple(12, "entities[0].fields[4]"),
+                        tuple(13, "entities[0].fields[5]"),
+                        tuple(14, "entities[0].fields[6]"),
+                        tuple(15, "entities[0].fields[7]"),
+                        tuple(16, "entities[0].fields[8]"),
+                        tuple(17, "entities[0].fields[9]"));
     }
 
     @Test
     void catalogBuiltInCodeIsReportedByName() throws SQLException {
-        EntityDefinition entity = new EntityDefinition("account", "accounts", TableName.parse("account"), Map.of(), true,
-                List.of(new FieldDefinition("accountid", "id", FieldType.of(FieldType.Kind.GUID), true, true, Map.of())),
-                "accountid", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        EntityDefinition entity = new EntityDefinition(
+                "account",
+                "accounts",
+                TableName.parse("account"),
+                Map.of(),
+                true,
+                List.of(new FieldDefinition(
+                        "accountid", "id", FieldType.of(FieldType.Kind.GUID), true, true, Map.of())),
+                "accountid",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         execute("CREATE TABLE account (other UUID)");
 
-        assertThat(SchemaCheck.check(new Catalog(List.of(entity), List.of()), connection)).extracting(Problem::toString)
+        assertThat(SchemaCheck.check(new Catalog(List.of(entity), List.of()), connection))
+                .extracting(Problem::toString)
                 .containsExactly("catalog: account.accountid: column account.id not found");
     }
 

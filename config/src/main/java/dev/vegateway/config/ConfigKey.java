@@ -58,7 +58,10 @@ enum ConfigKey {
     LIMITS_SKIP_TOKEN_SECRET("limits.skipTokenSecret", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
-    enum Shape { SCALAR, LIST }
+    enum Shape {
+        SCALAR,
+        LIST
+    }
 
     static final String ENVIRONMENT_PREFIX = "VEGATEWAY_";
 
@@ -74,7 +77,8 @@ enum ConfigKey {
         this.path = path;
         this.shape = shape;
         this.segments = List.of(path.split("\\."));
-        this.environmentVariable = ENVIRONMENT_PREFIX + segments.stream().map(ConfigKey::upperSnake).collect(Collectors.joining("_"));
+        this.environmentVariable = ENVIRONMENT_PREFIX
+                + segments.stream().map(ConfigKey::upperSnake).collect(Collectors.joining("_"));
     }
 
     /** The dotted key path, e.g. {@code server.plainHttp.port}. */
@@ -106,7 +110,8 @@ enum ConfigKey {
     static Set<String> childrenOf(List<String> prefix) {
         Set<String> children = new LinkedHashSet<>();
         for (ConfigKey key : values()) {
-            if (key.segments.size() > prefix.size() && key.segments.subList(0, prefix.size()).equals(prefix)) {
+            if (key.segments.size() > prefix.size()
+                    && key.segments.subList(0, prefix.size()).equals(prefix)) {
                 children.add(key.segments.get(prefix.size()));
             }
         }

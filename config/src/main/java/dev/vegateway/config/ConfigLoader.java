@@ -43,8 +43,11 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     /** Variables of the launcher scripts, not configuration keys. */
-    private static final Set<String> LAUNCHER_VARIABLES = Set.of("VEGATEWAY_HOME", "VEGATEWAY_JAVA_OPTS", "VEGATEWAY_CONFIG");
-    private static final List<String> ALLOWED_ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+    private static final Set<String> LAUNCHER_VARIABLES =
+            Set.of("VEGATEWAY_HOME", "VEGATEWAY_JAVA_OPTS", "VEGATEWAY_CONFIG");
+
+    private static final List<String> ALLOWED_ALGORITHMS =
+            List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
     private static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
@@ -97,9 +100,12 @@ public final class ConfigLoader {
         for (ConfigKey key : ConfigKey.values()) {
             width = Math.max(width, key.path().length());
         }
-        StringBuilder text = new StringBuilder("configuration ").append(config.source()).append('\n');
+        StringBuilder text =
+                new StringBuilder("configuration ").append(config.source()).append('\n');
         for (ConfigKey key : ConfigKey.values()) {
-            text.append("  ").append(key.path()).append(": ")
+            text.append("  ")
+                    .append(key.path())
+                    .append(": ")
                     .append(" ".repeat(width - key.path().length()))
                     .append(value(config, key))
                     .append('\n');
@@ -128,12 +134,13 @@ public final class ConfigLoader {
             case AUTH_AUDIENCES -> String.join(", ", config.auth().audiences());
             case AUTH_ALGORITHMS -> String.join(", ", config.auth().algorithms());
             case AUTH_CLOCK_SKEW -> format(config.auth().clockSkew());
-            case AUTH_DEV_ISSUER_ENABLED -> String.valueOf(config.auth().devIssuer().enabled());
+            case AUTH_DEV_ISSUER_ENABLED -> String.valueOf(
+                    config.auth().devIssuer().enabled());
             case AUTH_DEV_ISSUER_KEY_FILE -> config.auth().devIssuer().keyFile().toString();
             case AUTH_DEV_ISSUER_ISSUER -> config.auth().devIssuer().issuer();
             case AUTH_DEV_ISSUER_AUDIENCE -> config.auth().devIssuer().audience();
             case BACKEND_KIND -> config.backend().kind().name().toLowerCase(Locale.ROOT);
-            // A JDBC URL may carry a password parameter; it is a secret too.
+                // A JDBC URL may carry a password parameter; it is a secret too.
             case BACKEND_URL -> JDBC_PASSWORD.matcher(config.backend().url()).replaceAll("$1" + MASK);
             case BACKEND_USERNAME -> config.backend().username();
             case BACKEND_PASSWORD -> MASK;
@@ -179,14 +186,19 @@ public final class ConfigLoader {
             String source = "env " + name;
             Optional<ConfigKey> key = ConfigKey.byEnvironmentVariable(name);
             if (key.isEmpty()) {
-                problems.add(new Problem(source, 0, "", "unknown setting: no configuration key maps to this variable" + suggestion(name)));
+                problems.add(new Problem(
+                        source,
+                        0,
+                        "",
+                        "unknown setting: no configuration key maps to this variable" + suggestion(name)));
                 continue;
             }
             String value = variable.getValue();
-            YamlNode node = switch (key.get().shape()) {
-                case SCALAR -> YamlNode.scalar(source, key.get().path(), value);
-                case LIST -> YamlNode.sequence(source, key.get().path(), splitList(value));
-            };
+            YamlNode node =
+                    switch (key.get().shape()) {
+                        case SCALAR -> YamlNode.scalar(source, key.get().path(), value);
+                        case LIST -> YamlNode.sequence(source, key.get().path(), splitList(value));
+                    };
             overrides.put(key.get(), node);
         }
         return overrides;
@@ -271,19 +283,24 @@ public final class ConfigLoader {
         YamlNode servicePathNode = node(ConfigKey.SERVER_SERVICE_PATH);
         String servicePath = reader.string(servicePathNode, "/api/data/v9.2");
         if (!SERVICE_PATH.matcher(servicePath).matches()) {
-            problems.add(servicePathNode, "must start with '/', must not end with '/' and may contain only letters, digits, '.', '_', '~', '-' "
-                    + "between the slashes, was '" + servicePath + "'");
+            problems.add(
+                    servicePathNode,
+                    "must start with '/', must not end with '/' and may contain only letters, digits, '.', '_', '~', '-' "
+                            + "between the slashes, was '" + servicePath + "'");
         }
         YamlNode namespaceNode = node(ConfigKey.SERVER_NAMESPACE);
         String namespace = reader.string(namespaceNode, "Microsoft.Dynamics.CRM");
         if (!NAMESPACE.matcher(namespace).matches()) {
-            problems.add(namespaceNode, "must be a dotted name such as Microsoft.Dynamics.CRM, was '" + namespace + "'");
+            problems.add(
+                    namespaceNode, "must be a dotted name such as Microsoft.Dynamics.CRM, was '" + namespace + "'");
         }
         YamlNode plainHttpNode = node(ConfigKey.SERVER_PLAIN_HTTP_ENABLED);
         boolean plainHttp = reader.bool(plainHttpNode, false);
         if (plainHttp && !isLoopback(host)) {
-            problems.add(plainHttpNode, "plain HTTP may be enabled only when server.host is a loopback address (127.x.x.x, ::1 or localhost), "
-                    + "but server.host is '" + host + "'; tokens must not travel unencrypted over the network");
+            problems.add(
+                    plainHttpNode,
+                    "plain HTTP may be enabled only when server.host is a loopback address (127.x.x.x, ::1 or localhost), "
+                            + "but server.host is '" + host + "'; tokens must not travel unencrypted over the network");
         }
         int plainHttpPort = port(ConfigKey.SERVER_PLAIN_HTTP_PORT, 8080);
         return new Server(host, port, servicePath, namespace, plainHttp, plainHttpPort);
@@ -299,8 +316,10 @@ public final class ConfigLoader {
             if (ALLOWED_PROTOCOLS.contains(protocol)) {
                 protocols.add(protocol);
             } else {
-                problems.add(element, "unsupported protocol '" + protocol + "' (allowed: " + String.join(", ", ALLOWED_PROTOCOLS)
-                        + "; older versions are insecure)");
+                problems.add(
+                        element,
+                        "unsupported protocol '" + protocol + "' (allowed: " + String.join(", ", ALLOWED_PROTOCOLS)
+                                + "; older versions are insecure)");
             }
         }
         if (protocolsNode.isAbsent()) {
@@ -314,7 +333,8 @@ public final class ConfigLoader {
     private Auth auth() {
         YamlNode devEnabledNode = node(ConfigKey.AUTH_DEV_ISSUER_ENABLED);
         boolean devEnabled = reader.bool(devEnabledNode, false);
-        Path devKeyFile = path(node(ConfigKey.AUTH_DEV_ISSUER_KEY_FILE), false).orElse(directory.resolve("dev-issuer-key.json"));
+        Path devKeyFile =
+                path(node(ConfigKey.AUTH_DEV_ISSUER_KEY_FILE), false).orElse(directory.resolve("dev-issuer-key.json"));
         String devIssuer = nonEmptyString(ConfigKey.AUTH_DEV_ISSUER_ISSUER, "urn:vegateway:dev-issuer");
         String devAudience = nonEmptyString(ConfigKey.AUTH_DEV_ISSUER_AUDIENCE, "urn:vegateway:api");
 
@@ -325,27 +345,46 @@ public final class ConfigLoader {
         if (!jwksFileNode.isAbsent() && !jwksUrlNode.isAbsent()) {
             problems.add(jwksUrlNode, "set either auth.jwks.file or auth.jwks.url, not both");
         } else if (jwksFileNode.isAbsent() && jwksUrlNode.isAbsent() && !devEnabled) {
-            problems.add(node(List.of("auth", "jwks")), "one of file or url is required (unless auth.devIssuer.enabled is true)");
+            problems.add(
+                    node(List.of("auth", "jwks")),
+                    "one of file or url is required (unless auth.devIssuer.enabled is true)");
         } else if (devEnabled && (!jwksFileNode.isAbsent() || !jwksUrlNode.isAbsent())) {
-            problems.add(jwksFileNode.isAbsent() ? jwksUrlNode : jwksFileNode,
+            problems.add(
+                    jwksFileNode.isAbsent() ? jwksUrlNode : jwksFileNode,
                     "the dev issuer replaces the JWKS: with auth.devIssuer.enabled true, leave auth.jwks.file and auth.jwks.url unset");
         }
         Duration refreshInterval = positiveDuration(ConfigKey.AUTH_JWKS_REFRESH_INTERVAL, Duration.ofMinutes(5));
-        Duration unknownKidMinInterval = positiveDuration(ConfigKey.AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL, Duration.ofSeconds(30));
+        Duration unknownKidMinInterval =
+                positiveDuration(ConfigKey.AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL, Duration.ofSeconds(30));
 
-        List<String> issuers = requiredList(ConfigKey.AUTH_ISSUERS, devEnabled ? Optional.of(devIssuer) : Optional.empty(),
+        List<String> issuers = requiredList(
+                ConfigKey.AUTH_ISSUERS,
+                devEnabled ? Optional.of(devIssuer) : Optional.empty(),
                 "list at least one accepted token issuer (iss)");
-        List<String> audiences = requiredList(ConfigKey.AUTH_AUDIENCES, devEnabled ? Optional.of(devAudience) : Optional.empty(),
+        List<String> audiences = requiredList(
+                ConfigKey.AUTH_AUDIENCES,
+                devEnabled ? Optional.of(devAudience) : Optional.empty(),
                 "list at least one accepted token audience (aud)");
         List<String> algorithms = algorithms();
 
         YamlNode clockSkewNode = node(ConfigKey.AUTH_CLOCK_SKEW);
         Duration clockSkew = reader.duration(clockSkewNode, Duration.ofSeconds(60));
         if (clockSkew.compareTo(MAXIMUM_CLOCK_SKEW) > 0) {
-            problems.add(clockSkewNode, "must be between 0s and 5m, was " + clockSkewNode.text().orElse("").trim());
+            problems.add(
+                    clockSkewNode,
+                    "must be between 0s and 5m, was "
+                            + clockSkewNode.text().orElse("").trim());
             clockSkew = Duration.ofSeconds(60);
         }
-        return new Auth(jwksFile, jwksUrl, refreshInterval, unknownKidMinInterval, issuers, audiences, algorithms, clockSkew,
+        return new Auth(
+                jwksFile,
+                jwksUrl,
+                refreshInterval,
+                unknownKidMinInterval,
+                issuers,
+                audiences,
+                algorithms,
+                clockSkew,
                 new DevIssuer(devEnabled, devKeyFile, devIssuer, devAudience));
     }
 
@@ -359,12 +398,20 @@ public final class ConfigLoader {
             String algorithm = element.text().orElse("").trim();
             String upper = algorithm.toUpperCase(Locale.ROOT);
             if (upper.equals("NONE")) {
-                problems.add(element, "'" + algorithm + "' is refused: it accepts unsigned tokens, so anyone could forge one");
+                problems.add(
+                        element,
+                        "'" + algorithm + "' is refused: it accepts unsigned tokens, so anyone could forge one");
             } else if (upper.startsWith("HS")) {
-                problems.add(element, "'" + algorithm + "' is refused: HMAC algorithms verify with a shared secret, and accepting them "
-                        + "next to public JWKS keys allows forging tokens signed with a public key (algorithm confusion)");
+                problems.add(
+                        element,
+                        "'" + algorithm
+                                + "' is refused: HMAC algorithms verify with a shared secret, and accepting them "
+                                + "next to public JWKS keys allows forging tokens signed with a public key (algorithm confusion)");
             } else if (!ALLOWED_ALGORITHMS.contains(upper)) {
-                problems.add(element, "unknown algorithm '" + algorithm + "' (allowed: " + String.join(", ", ALLOWED_ALGORITHMS) + ")");
+                problems.add(
+                        element,
+                        "unknown algorithm '" + algorithm + "' (allowed: " + String.join(", ", ALLOWED_ALGORITHMS)
+                                + ")");
             } else {
                 algorithms.add(upper);
             }
@@ -386,13 +433,17 @@ public final class ConfigLoader {
         YamlNode urlNode = node(ConfigKey.BACKEND_URL);
         String url = reader.requiredString(urlNode);
         if (kind != null && !url.isEmpty()) {
-            String prefix = switch (kind) {
-                case H2 -> "jdbc:h2:";
-                case POSTGRESQL -> "jdbc:postgresql:";
-            };
+            String prefix =
+                    switch (kind) {
+                        case H2 -> "jdbc:h2:";
+                        case POSTGRESQL -> "jdbc:postgresql:";
+                    };
             if (!url.startsWith(prefix)) {
                 // The URL is not echoed: it may carry a password.
-                problems.add(urlNode, "must be a JDBC URL starting with " + prefix + " for backend kind " + kind.name().toLowerCase(Locale.ROOT));
+                problems.add(
+                        urlNode,
+                        "must be a JDBC URL starting with " + prefix + " for backend kind "
+                                + kind.name().toLowerCase(Locale.ROOT));
             }
         }
         String username = reader.string(node(ConfigKey.BACKEND_USERNAME), "");
@@ -401,10 +452,12 @@ public final class ConfigLoader {
         YamlNode schemaNode = node(ConfigKey.BACKEND_SECURITY_SCHEMA);
         String securitySchema = reader.string(schemaNode, "vegateway_security");
         if (!IDENTIFIER.matcher(securitySchema).matches()) {
-            problems.add(schemaNode, "must be an identifier matching [A-Za-z_][A-Za-z0-9_]*, was '" + securitySchema + "'");
+            problems.add(
+                    schemaNode, "must be an identifier matching [A-Za-z_][A-Za-z0-9_]*, was '" + securitySchema + "'");
         }
         Duration queryTimeout = positiveDuration(ConfigKey.BACKEND_QUERY_TIMEOUT, Duration.ofSeconds(30));
-        return new Backend(kind == null ? BackendKind.H2 : kind, url, username, password, poolSize, securitySchema, queryTimeout);
+        return new Backend(
+                kind == null ? BackendKind.H2 : kind, url, username, password, poolSize, securitySchema, queryTimeout);
     }
 
     private SecurityBootstrap security() {
@@ -421,17 +474,22 @@ public final class ConfigLoader {
     private Limits limits() {
         int maxPageSize = reader.integer(node(ConfigKey.LIMITS_MAX_PAGE_SIZE), 5000, 1, 5000);
         int maxTokenBytes = reader.integer(node(ConfigKey.LIMITS_MAX_TOKEN_BYTES), 16384, 1024, 1024 * 1024);
-        long maxRequestBodyBytes = reader.longValue(node(ConfigKey.LIMITS_MAX_REQUEST_BODY_BYTES), 10L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
+        long maxRequestBodyBytes = reader.longValue(
+                node(ConfigKey.LIMITS_MAX_REQUEST_BODY_BYTES), 10L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
         int maxBatchParts = reader.integer(node(ConfigKey.LIMITS_MAX_BATCH_PARTS), 1000, 1, 1000);
-        long maxBatchBodyBytes = reader.longValue(node(ConfigKey.LIMITS_MAX_BATCH_BODY_BYTES), 32L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
+        long maxBatchBodyBytes = reader.longValue(
+                node(ConfigKey.LIMITS_MAX_BATCH_BODY_BYTES), 32L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
         YamlNode secretNode = node(ConfigKey.LIMITS_SKIP_TOKEN_SECRET);
         String secret = reader.requiredString(secretNode);
         if (!secret.isBlank() && secret.length() < MINIMUM_SKIP_TOKEN_SECRET_LENGTH) {
             // Never echo the value: it is a secret.
-            problems.add(secretNode, "must be at least " + MINIMUM_SKIP_TOKEN_SECRET_LENGTH + " characters long (it signs paging tokens), was "
-                    + secret.length() + " characters");
+            problems.add(
+                    secretNode,
+                    "must be at least " + MINIMUM_SKIP_TOKEN_SECRET_LENGTH
+                            + " characters long (it signs paging tokens), was " + secret.length() + " characters");
         }
-        return new Limits(maxPageSize, maxTokenBytes, maxRequestBodyBytes, maxBatchParts, maxBatchBodyBytes, Secret.of(secret));
+        return new Limits(
+                maxPageSize, maxTokenBytes, maxRequestBodyBytes, maxBatchParts, maxBatchBodyBytes, Secret.of(secret));
     }
 
     // ---- typed helpers ----
@@ -504,9 +562,11 @@ public final class ConfigLoader {
     private List<String> requiredList(ConfigKey key, Optional<String> implied, String hint) {
         YamlNode node = node(key);
         List<String> values = new ArrayList<>();
-        listElements(node).forEach(element -> values.add(element.text().orElseThrow().trim()));
+        listElements(node)
+                .forEach(element -> values.add(element.text().orElseThrow().trim()));
         implied.ifPresent(values::add);
-        if (values.isEmpty() && (node.isAbsent() || node.isSequence() && node.elements().isEmpty())) {
+        if (values.isEmpty()
+                && (node.isAbsent() || node.isSequence() && node.elements().isEmpty())) {
             problems.add(node, "is required: " + hint);
         }
         return distinct(values);
@@ -541,7 +601,11 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         if (mustExist && !Files.isRegularFile(resolved)) {
-            problems.add(node, Files.isDirectory(resolved) ? "must name a file, but " + resolved + " is a directory" : "file not found: " + resolved);
+            problems.add(
+                    node,
+                    Files.isDirectory(resolved)
+                            ? "must name a file, but " + resolved + " is a directory"
+                            : "file not found: " + resolved);
         }
         return Optional.of(resolved);
     }
@@ -559,7 +623,9 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             // reported below
         }
-        problems.add(node, "must be an https URL such as https://login.example.com/discovery/keys, was '" + text.get() + "'");
+        problems.add(
+                node,
+                "must be an https URL such as https://login.example.com/discovery/keys, was '" + text.get() + "'");
         return Optional.empty();
     }
 

@@ -36,7 +36,8 @@ public record GatewayConfig(
     }
 
     /** The public HTTPS listener. Plain HTTP is allowed only when enabled, and then only on loopback. */
-    public record Server(String host, int port, String servicePath, String namespace, boolean plainHttpEnabled, int plainHttpPort) {
+    public record Server(
+            String host, int port, String servicePath, String namespace, boolean plainHttpEnabled, int plainHttpPort) {
         public Server {
             requireNonNull(host, "host is null");
             requireNonNull(servicePath, "servicePath is null");
@@ -93,9 +94,19 @@ public record GatewayConfig(
         }
     }
 
-    public enum BackendKind { H2, POSTGRESQL }
+    public enum BackendKind {
+        H2,
+        POSTGRESQL
+    }
 
-    public record Backend(BackendKind kind, String url, String username, Secret password, int poolSize, String securitySchema, Duration queryTimeout) {
+    public record Backend(
+            BackendKind kind,
+            String url,
+            String username,
+            Secret password,
+            int poolSize,
+            String securitySchema,
+            Duration queryTimeout) {
         public Backend {
             requireNonNull(kind, "kind is null");
             requireNonNull(url, "url is null");
@@ -123,7 +134,13 @@ public record GatewayConfig(
      * Request limits. {@code maxBatchParts} counts every request of a {@code $batch}, those in
      * changesets included; {@code maxBatchBodyBytes} bounds a {@code $batch} body as it is read.
      */
-    public record Limits(int maxPageSize, int maxTokenBytes, long maxRequestBodyBytes, int maxBatchParts, long maxBatchBodyBytes, Secret skipTokenSecret) {
+    public record Limits(
+            int maxPageSize,
+            int maxTokenBytes,
+            long maxRequestBodyBytes,
+            int maxBatchParts,
+            long maxBatchBodyBytes,
+            Secret skipTokenSecret) {
         public Limits {
             requireNonNull(skipTokenSecret, "skipTokenSecret is null");
         }

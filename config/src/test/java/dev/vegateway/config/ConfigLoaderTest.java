@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
     private static final String SKIP_TOKEN_SECRET = "0123456789abcdef0123456789abcdef-skip";
-    private static final String VALID = """
+    private static final String VALID =
+            """
             tls:
               keystore: keystore.p12
               keystorePassword: keystore-secret-value
@@ -39,7 +40,8 @@ class ConfigLoaderTest {
               file: catalog.yaml
             limits:
               skipTokenSecret: %s
-            """.formatted(SKIP_TOKEN_SECRET);
+            """
+                    .formatted(SKIP_TOKEN_SECRET);
 
     @TempDir
     Path directory;
@@ -56,13 +58,18 @@ class ConfigLoaderTest {
     void validFileLoadsWithDefaults() throws IOException {
         GatewayConfig config = ConfigLoader.load(write(VALID), Map.of());
 
-        assertThat(config.source()).isEqualTo(directory.resolve("gateway.yaml").toAbsolutePath().normalize());
-        assertThat(config.server()).isEqualTo(new GatewayConfig.Server("127.0.0.1", 8443, "/api/data/v9.2", "Microsoft.Dynamics.CRM", false, 8080));
-        assertThat(config.tls().keystore()).isEqualTo(directory.resolve("keystore.p12").toAbsolutePath().normalize());
+        assertThat(config.source())
+                .isEqualTo(directory.resolve("gateway.yaml").toAbsolutePath().normalize());
+        assertThat(config.server())
+                .isEqualTo(new GatewayConfig.Server(
+                        "127.0.0.1", 8443, "/api/data/v9.2", "Microsoft.Dynamics.CRM", false, 8080));
+        assertThat(config.tls().keystore())
+                .isEqualTo(directory.resolve("keystore.p12").toAbsolutePath().normalize());
         assertThat(config.tls().keystorePassword().reveal()).isEqualTo("keystore-secret-value");
         assertThat(config.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
         assertThat(config.admin()).isEqualTo(new GatewayConfig.Admin("127.0.0.1", 8444));
-        assertThat(config.auth().jwksFile()).contains(directory.resolve("jwks.json").toAbsolutePath().normalize());
+        assertThat(config.auth().jwksFile())
+                .contains(directory.resolve("jwks.json").toAbsolutePath().normalize());
         assertThat(config.auth().jwksUrl()).isEmpty();
         assertThat(config.auth().jwksRefreshInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.auth().unknownKidMinInterval()).isEqualTo(Duration.ofSeconds(30));
@@ -71,7 +78,11 @@ class ConfigLoaderTest {
         assertThat(config.auth().algorithms()).containsExactly("RS256", "PS256", "ES256");
         assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.auth().devIssuer().enabled()).isFalse();
-        assertThat(config.auth().devIssuer().keyFile()).isEqualTo(directory.resolve("dev-issuer-key.json").toAbsolutePath().normalize());
+        assertThat(config.auth().devIssuer().keyFile())
+                .isEqualTo(directory
+                        .resolve("dev-issuer-key.json")
+                        .toAbsolutePath()
+                        .normalize());
         assertThat(config.auth().devIssuer().issuer()).isEqualTo("urn:vegateway:dev-issuer");
         assertThat(config.auth().devIssuer().audience()).isEqualTo("urn:vegateway:api");
         assertThat(config.backend().kind()).isEqualTo(BackendKind.H2);
@@ -81,7 +92,8 @@ class ConfigLoaderTest {
         assertThat(config.backend().poolSize()).isEqualTo(10);
         assertThat(config.backend().securitySchema()).isEqualTo("vegateway_security");
         assertThat(config.backend().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.catalog().file()).isEqualTo(directory.resolve("catalog.yaml").toAbsolutePath().normalize());
+        assertThat(config.catalog().file())
+                .isEqualTo(directory.resolve("catalog.yaml").toAbsolutePath().normalize());
         assertThat(config.security().file()).isEmpty();
         assertThat(config.security().importOnStart()).isFalse();
         assertThat(config.limits().maxPageSize()).isEqualTo(5000);
@@ -94,7 +106,8 @@ class ConfigLoaderTest {
 
     @Test
     void everySettingCanBeWrittenExplicitly() throws IOException {
-        String yaml = """
+        String yaml =
+                """
                 server: { host: localhost, port: 0, servicePath: /odata, namespace: Contoso.Erp, plainHttp: { enabled: true, port: 0 } }
                 tls: { keystore: keystore.p12, keystorePassword: pw, protocols: [TLSv1.3] }
                 admin: { host: 0.0.0.0, port: 9000 }
@@ -109,11 +122,13 @@ class ConfigLoaderTest {
                 catalog: { file: ./catalog.yaml }
                 security: { file: security.yaml, importOnStart: true }
                 limits: { maxPageSize: 1, maxTokenBytes: 2048, maxRequestBodyBytes: 4096, maxBatchParts: 10, maxBatchBodyBytes: 8192, skipTokenSecret: %s }
-                """.formatted(SKIP_TOKEN_SECRET);
+                """
+                        .formatted(SKIP_TOKEN_SECRET);
 
         GatewayConfig config = ConfigLoader.load(write(yaml), Map.of());
 
-        assertThat(config.server()).isEqualTo(new GatewayConfig.Server("localhost", 0, "/odata", "Contoso.Erp", true, 0));
+        assertThat(config.server())
+                .isEqualTo(new GatewayConfig.Server("localhost", 0, "/odata", "Contoso.Erp", true, 0));
         assertThat(config.tls().protocols()).containsExactly("TLSv1.3");
         assertThat(config.admin()).isEqualTo(new GatewayConfig.Admin("0.0.0.0", 9000));
         assertThat(config.auth().jwksFile()).isEmpty();
@@ -124,20 +139,28 @@ class ConfigLoaderTest {
         assertThat(config.auth().audiences()).containsExactly("aud");
         assertThat(config.auth().algorithms()).containsExactly("RS512", "ES384");
         assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(config.auth().devIssuer().keyFile()).isEqualTo(directory.resolve("keys/dev.json").toAbsolutePath().normalize());
+        assertThat(config.auth().devIssuer().keyFile())
+                .isEqualTo(directory.resolve("keys/dev.json").toAbsolutePath().normalize());
         assertThat(config.backend().kind()).isEqualTo(BackendKind.POSTGRESQL);
         assertThat(config.backend().password().reveal()).isEqualTo("db-secret");
         assertThat(config.backend().queryTimeout()).isEqualTo(Duration.ofMillis(2500));
-        assertThat(config.security().file()).contains(directory.resolve("security.yaml").toAbsolutePath().normalize());
+        assertThat(config.security().file())
+                .contains(directory.resolve("security.yaml").toAbsolutePath().normalize());
         assertThat(config.security().importOnStart()).isTrue();
-        assertThat(config.limits()).extracting(GatewayConfig.Limits::maxPageSize, GatewayConfig.Limits::maxTokenBytes,
-                GatewayConfig.Limits::maxRequestBodyBytes, GatewayConfig.Limits::maxBatchParts, GatewayConfig.Limits::maxBatchBodyBytes)
+        assertThat(config.limits())
+                .extracting(
+                        GatewayConfig.Limits::maxPageSize,
+                        GatewayConfig.Limits::maxTokenBytes,
+                        GatewayConfig.Limits::maxRequestBodyBytes,
+                        GatewayConfig.Limits::maxBatchParts,
+                        GatewayConfig.Limits::maxBatchBodyBytes)
                 .containsExactly(1, 2048, 4096L, 10, 8192L);
     }
 
     @Test
     void reportsEveryProblemWithLineAndKey() throws IOException {
-        String yaml = """
+        String yaml =
+                """
                 server:
                   port: 70000
                   prot: 1
@@ -162,35 +185,44 @@ class ConfigLoaderTest {
                 extra: 1
                 """;
 
-        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(yaml), Map.of()));
+        ProblemsException thrown =
+                catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(yaml), Map.of()));
 
-        assertThat(thrown.problems()).extracting(Problem::line, Problem::key).containsExactlyInAnyOrder(
-                tuple(3, "server.prot"),
-                tuple(22, "extra"),
-                tuple(2, "server.port"),
-                tuple(4, "server.servicePath"),
-                tuple(6, "tls.keystore"),
-                tuple(10, "auth.jwks.url"),
-                tuple(11, "auth.issuers"),
-                tuple(13, "auth.algorithms[1]"),
-                tuple(13, "auth.algorithms[2]"),
-                tuple(13, "auth.algorithms[3]"),
-                tuple(14, "auth.clockSkew"),
-                tuple(17, "backend.url"),
-                tuple(18, "backend.poolSize"),
-                tuple(19, "backend.securitySchema"),
-                tuple(1, "catalog.file"),
-                tuple(21, "limits.skipTokenSecret"));
-        assertThat(thrown.problems()).allSatisfy(problem -> assertThat(problem.source()).endsWith("gateway.yaml"));
-        assertThat(message(thrown, "server.prot")).startsWith("unknown key (allowed: host, port, servicePath, namespace, plainHttp)");
+        assertThat(thrown.problems())
+                .extracting(Problem::line, Problem::key)
+                .containsExactlyInAnyOrder(
+                        tuple(3, "server.prot"),
+                        tuple(22, "extra"),
+                        tuple(2, "server.port"),
+                        tuple(4, "server.servicePath"),
+                        tuple(6, "tls.keystore"),
+                        tuple(10, "auth.jwks.url"),
+                        tuple(11, "auth.issuers"),
+                        tuple(13, "auth.algorithms[1]"),
+                        tuple(13, "auth.algorithms[2]"),
+                        tuple(13, "auth.algorithms[3]"),
+                        tuple(14, "auth.clockSkew"),
+                        tuple(17, "backend.url"),
+                        tuple(18, "backend.poolSize"),
+                        tuple(19, "backend.securitySchema"),
+                        tuple(1, "catalog.file"),
+                        tuple(21, "limits.skipTokenSecret"));
+        assertThat(thrown.problems())
+                .allSatisfy(problem -> assertThat(problem.source()).endsWith("gateway.yaml"));
+        assertThat(message(thrown, "server.prot"))
+                .startsWith("unknown key (allowed: host, port, servicePath, namespace, plainHttp)");
         assertThat(message(thrown, "server.port")).isEqualTo("must be between 0 and 65535, was 70000");
-        assertThat(message(thrown, "tls.keystore")).startsWith("file not found: ").endsWith("missing.p12");
+        assertThat(message(thrown, "tls.keystore"))
+                .startsWith("file not found: ")
+                .endsWith("missing.p12");
         assertThat(message(thrown, "auth.algorithms[1]")).contains("unsigned tokens");
         assertThat(message(thrown, "auth.algorithms[2]")).contains("HMAC").contains("shared secret");
         assertThat(message(thrown, "auth.algorithms[3]")).contains("unknown algorithm 'XY1'");
         assertThat(message(thrown, "backend.url")).contains("jdbc:postgresql:").doesNotContain("jdbc:h2:mem:x");
         assertThat(message(thrown, "catalog.file")).isEqualTo("is required");
-        assertThat(thrown.getMessage()).doesNotContain("too-short-secret").contains("gateway.yaml:21: limits.skipTokenSecret: must be at least 32 characters");
+        assertThat(thrown.getMessage())
+                .doesNotContain("too-short-secret")
+                .contains("gateway.yaml:21: limits.skipTokenSecret: must be at least 32 characters");
     }
 
     @Test
@@ -199,14 +231,20 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write(neither), Map.of()))
                 .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
                         .extracting(Problem::key, Problem::message)
-                        .containsExactly(tuple("auth.jwks", "one of file or url is required (unless auth.devIssuer.enabled is true)")));
+                        .containsExactly(tuple(
+                                "auth.jwks",
+                                "one of file or url is required (unless auth.devIssuer.enabled is true)")));
 
-        String both = VALID.replace("    file: jwks.json\n", "    file: jwks.json\n    url: https://login.example.com/keys\n");
+        String both = VALID.replace(
+                "    file: jwks.json\n", "    file: jwks.json\n    url: https://login.example.com/keys\n");
         assertThatThrownBy(() -> ConfigLoader.load(write(both), Map.of()))
                 .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
-                        .extracting(Problem::line, Problem::key).containsExactly(tuple(7, "auth.jwks.url")));
+                        .extracting(Problem::line, Problem::key)
+                        .containsExactly(tuple(7, "auth.jwks.url")));
 
-        String devOnly = neither.replace("  issuers: [https://login.example.com/tenant/]\n  audiences: [api://vegateway]\n", "  devIssuer: { enabled: true }\n");
+        String devOnly = neither.replace(
+                "  issuers: [https://login.example.com/tenant/]\n  audiences: [api://vegateway]\n",
+                "  devIssuer: { enabled: true }\n");
         GatewayConfig config = ConfigLoader.load(write(devOnly), Map.of());
         assertThat(config.auth().jwksFile()).isEmpty();
         assertThat(config.auth().jwksUrl()).isEmpty();
@@ -216,12 +254,17 @@ class ConfigLoaderTest {
 
     @Test
     void theDevIssuerReplacesTheJwksAndCannotBeCombinedWithIt() throws IOException {
-        String devAndFile = VALID.replace("    file: jwks.json\n", "    file: jwks.json\n  devIssuer: { enabled: true }\n");
+        String devAndFile =
+                VALID.replace("    file: jwks.json\n", "    file: jwks.json\n  devIssuer: { enabled: true }\n");
         assertThatThrownBy(() -> ConfigLoader.load(write(devAndFile), Map.of()))
-                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
-                        .extracting(Problem::key, Problem::message)
-                        .containsExactly(tuple("auth.jwks.file",
-                                "the dev issuer replaces the JWKS: with auth.devIssuer.enabled true, leave auth.jwks.file and auth.jwks.url unset")));
+                .isInstanceOfSatisfying(
+                        ProblemsException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(Problem::key, Problem::message)
+                                .containsExactly(
+                                        tuple(
+                                                "auth.jwks.file",
+                                                "the dev issuer replaces the JWKS: with auth.devIssuer.enabled true, leave auth.jwks.file and auth.jwks.url unset")));
     }
 
     @Test
@@ -239,7 +282,8 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(write(yaml), Map.of()))
                 .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
-                        .extracting(Problem::line, Problem::key).containsExactly(tuple(17, "security.importOnStart")));
+                        .extracting(Problem::line, Problem::key)
+                        .containsExactly(tuple(17, "security.importOnStart")));
     }
 
     @Test
@@ -280,30 +324,40 @@ class ConfigLoaderTest {
 
     @Test
     void environmentCanSupplyRequiredValuesAndNestedSections() throws IOException {
-        String withoutJwksAndSecret = VALID.replace("  jwks:\n    file: jwks.json\n", "").replace("limits:\n  skipTokenSecret: " + SKIP_TOKEN_SECRET + "\n", "");
+        String withoutJwksAndSecret = VALID.replace("  jwks:\n    file: jwks.json\n", "")
+                .replace("limits:\n  skipTokenSecret: " + SKIP_TOKEN_SECRET + "\n", "");
 
-        GatewayConfig config = ConfigLoader.load(write(withoutJwksAndSecret), Map.of(
-                "VEGATEWAY_AUTH_JWKS_URL", "https://login.example.com/keys",
-                "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", SKIP_TOKEN_SECRET,
-                "VEGATEWAY_AUTH_DEV_ISSUER_KEY_FILE", "dev.json"));
+        GatewayConfig config = ConfigLoader.load(
+                write(withoutJwksAndSecret),
+                Map.of(
+                        "VEGATEWAY_AUTH_JWKS_URL", "https://login.example.com/keys",
+                        "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", SKIP_TOKEN_SECRET,
+                        "VEGATEWAY_AUTH_DEV_ISSUER_KEY_FILE", "dev.json"));
 
         assertThat(config.auth().jwksUrl()).contains(URI.create("https://login.example.com/keys"));
         assertThat(config.auth().devIssuer().enabled()).isFalse();
-        assertThat(config.auth().devIssuer().keyFile()).isEqualTo(directory.resolve("dev.json").toAbsolutePath().normalize());
+        assertThat(config.auth().devIssuer().keyFile())
+                .isEqualTo(directory.resolve("dev.json").toAbsolutePath().normalize());
         assertThat(config.limits().skipTokenSecret().reveal()).isEqualTo(SKIP_TOKEN_SECRET);
     }
 
     @Test
     void invalidOverrideNamesTheVariable() throws IOException {
-        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(VALID), Map.of(
-                "VEGATEWAY_SERVER_PORT", "https",
-                "VEGATEWAY_AUTH_ALGORITHMS", "RS256,HS512",
-                "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", "short-secret")));
+        ProblemsException thrown = catchThrowableOfType(
+                ProblemsException.class,
+                () -> ConfigLoader.load(
+                        write(VALID),
+                        Map.of(
+                                "VEGATEWAY_SERVER_PORT", "https",
+                                "VEGATEWAY_AUTH_ALGORITHMS", "RS256,HS512",
+                                "VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", "short-secret")));
 
-        assertThat(thrown.problems()).extracting(Problem::source, Problem::line, Problem::key).containsExactlyInAnyOrder(
-                tuple("env VEGATEWAY_SERVER_PORT", 0, "server.port"),
-                tuple("env VEGATEWAY_AUTH_ALGORITHMS", 0, "auth.algorithms[1]"),
-                tuple("env VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", 0, "limits.skipTokenSecret"));
+        assertThat(thrown.problems())
+                .extracting(Problem::source, Problem::line, Problem::key)
+                .containsExactlyInAnyOrder(
+                        tuple("env VEGATEWAY_SERVER_PORT", 0, "server.port"),
+                        tuple("env VEGATEWAY_AUTH_ALGORITHMS", 0, "auth.algorithms[1]"),
+                        tuple("env VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET", 0, "limits.skipTokenSecret"));
         assertThat(thrown.getMessage())
                 .contains("env VEGATEWAY_SERVER_PORT: server.port: must be a whole number, was 'https'")
                 .doesNotContain("short-secret");
@@ -311,10 +365,15 @@ class ConfigLoaderTest {
 
     @Test
     void unknownVegatewayVariableIsAProblem() throws IOException {
-        ProblemsException thrown = catchThrowableOfType(ProblemsException.class,
-                () -> ConfigLoader.load(write(VALID), Map.of("VEGATEWAY_SERVER_PROT", "1", "VEGATEWAY_FOO", "x", "OTHER_SERVER_PORT", "1")));
+        ProblemsException thrown = catchThrowableOfType(
+                ProblemsException.class,
+                () -> ConfigLoader.load(
+                        write(VALID),
+                        Map.of("VEGATEWAY_SERVER_PROT", "1", "VEGATEWAY_FOO", "x", "OTHER_SERVER_PORT", "1")));
 
-        assertThat(thrown.problems()).extracting(Problem::source).containsExactly("env VEGATEWAY_FOO", "env VEGATEWAY_SERVER_PROT");
+        assertThat(thrown.problems())
+                .extracting(Problem::source)
+                .containsExactly("env VEGATEWAY_FOO", "env VEGATEWAY_SERVER_PROT");
         assertThat(thrown.problems().get(1).message()).contains("did you mean VEGATEWAY_SERVER_PORT?");
     }
 
@@ -322,9 +381,12 @@ class ConfigLoaderTest {
     void environmentVariableNamesFollowTheRule() {
         assertThat(ConfigKey.TLS_KEYSTORE_PASSWORD.environmentVariable()).isEqualTo("VEGATEWAY_TLS_KEYSTORE_PASSWORD");
         assertThat(ConfigKey.AUTH_JWKS_URL.environmentVariable()).isEqualTo("VEGATEWAY_AUTH_JWKS_URL");
-        assertThat(ConfigKey.AUTH_DEV_ISSUER_ENABLED.environmentVariable()).isEqualTo("VEGATEWAY_AUTH_DEV_ISSUER_ENABLED");
-        assertThat(ConfigKey.SERVER_PLAIN_HTTP_PORT.environmentVariable()).isEqualTo("VEGATEWAY_SERVER_PLAIN_HTTP_PORT");
-        assertThat(ConfigKey.LIMITS_SKIP_TOKEN_SECRET.environmentVariable()).isEqualTo("VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET");
+        assertThat(ConfigKey.AUTH_DEV_ISSUER_ENABLED.environmentVariable())
+                .isEqualTo("VEGATEWAY_AUTH_DEV_ISSUER_ENABLED");
+        assertThat(ConfigKey.SERVER_PLAIN_HTTP_PORT.environmentVariable())
+                .isEqualTo("VEGATEWAY_SERVER_PLAIN_HTTP_PORT");
+        assertThat(ConfigKey.LIMITS_SKIP_TOKEN_SECRET.environmentVariable())
+                .isEqualTo("VEGATEWAY_LIMITS_SKIP_TOKEN_SECRET");
         // The table's constant names are the variables without the prefix, so the two cannot drift apart unnoticed.
         assertThat(Arrays.stream(ConfigKey.values()))
                 .allSatisfy(key -> assertThat(key.environmentVariable()).isEqualTo("VEGATEWAY_" + key.name()));
@@ -336,7 +398,8 @@ class ConfigLoaderTest {
     void plainHttpIsRefusedOnANonLoopbackHost() throws IOException {
         String yaml = "server:\n  host: 0.0.0.0\n  plainHttp:\n    enabled: true\n" + VALID;
 
-        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(yaml), Map.of()));
+        ProblemsException thrown =
+                catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(yaml), Map.of()));
 
         assertThat(thrown.problems()).singleElement().satisfies(problem -> {
             assertThat(problem.line()).isEqualTo(4);
@@ -349,7 +412,8 @@ class ConfigLoaderTest {
     void plainHttpIsAllowedOnLoopbackHosts() throws IOException {
         for (String host : List.of("127.0.0.1", "127.1.2.3", "::1", "localhost")) {
             String yaml = "server:\n  host: \"" + host + "\"\n  plainHttp:\n    enabled: true\n" + VALID;
-            assertThat(ConfigLoader.load(write(yaml), Map.of()).server().plainHttpEnabled()).isTrue();
+            assertThat(ConfigLoader.load(write(yaml), Map.of()).server().plainHttpEnabled())
+                    .isTrue();
         }
         assertThat(ConfigLoader.isLoopback("127.0.0.256")).isFalse();
         assertThat(ConfigLoader.isLoopback("128.0.0.1")).isFalse();
@@ -359,10 +423,14 @@ class ConfigLoaderTest {
 
     @Test
     void plainHttpOverriddenByEnvironmentIsCheckedToo() throws IOException {
-        ProblemsException thrown = catchThrowableOfType(ProblemsException.class, () -> ConfigLoader.load(write(VALID),
-                Map.of("VEGATEWAY_SERVER_HOST", "10.0.0.5", "VEGATEWAY_SERVER_PLAIN_HTTP_ENABLED", "true")));
+        ProblemsException thrown = catchThrowableOfType(
+                ProblemsException.class,
+                () -> ConfigLoader.load(
+                        write(VALID),
+                        Map.of("VEGATEWAY_SERVER_HOST", "10.0.0.5", "VEGATEWAY_SERVER_PLAIN_HTTP_ENABLED", "true")));
 
-        assertThat(thrown.problems()).extracting(Problem::source, Problem::key)
+        assertThat(thrown.problems())
+                .extracting(Problem::source, Problem::key)
                 .containsExactly(tuple("env VEGATEWAY_SERVER_PLAIN_HTTP_ENABLED", "server.plainHttp.enabled"));
     }
 
@@ -370,15 +438,20 @@ class ConfigLoaderTest {
 
     @Test
     void secretsNeverAppearInDescribeOrToString() throws IOException {
-        String yaml = VALID.replace("url: jdbc:h2:mem:config-test", "url: \"jdbc:h2:mem:config-test;USER=sa;PASSWORD=url-secret-value\"\n  password: db-secret-value");
+        String yaml = VALID.replace(
+                "url: jdbc:h2:mem:config-test",
+                "url: \"jdbc:h2:mem:config-test;USER=sa;PASSWORD=url-secret-value\"\n  password: db-secret-value");
 
         GatewayConfig config = ConfigLoader.load(write(yaml), Map.of());
         String described = ConfigLoader.describe(config);
 
         for (String text : List.of(described, config.toString())) {
-            assertThat(text).doesNotContain("keystore-secret-value", "db-secret-value", SKIP_TOKEN_SECRET).contains("******");
+            assertThat(text)
+                    .doesNotContain("keystore-secret-value", "db-secret-value", SKIP_TOKEN_SECRET)
+                    .contains("******");
         }
-        assertThat(described).doesNotContain("url-secret-value")
+        assertThat(described)
+                .doesNotContain("url-secret-value")
                 .contains("tls.keystorePassword: ")
                 .contains("server.port: ")
                 .containsPattern("auth.jwks.refreshInterval: +5m\n")
@@ -395,7 +468,9 @@ class ConfigLoaderTest {
     }
 
     private static String message(ProblemsException thrown, String key) {
-        Optional<Problem> problem = thrown.problems().stream().filter(candidate -> candidate.key().equals(key)).findFirst();
+        Optional<Problem> problem = thrown.problems().stream()
+                .filter(candidate -> candidate.key().equals(key))
+                .findFirst();
         assertThat(problem).as("problem for %s in %s", key, thrown.problems()).isPresent();
         return problem.get().message();
     }

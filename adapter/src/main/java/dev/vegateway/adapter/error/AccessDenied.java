@@ -5,12 +5,17 @@ public final class AccessDenied {
     private AccessDenied() {}
 
     public static GatewayException privilege(String userName, String privilege, String entityLogicalName) {
-        return GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
-                "Principal user '%s' is missing the %s privilege on entity '%s'.", userName, privilege, entityLogicalName);
+        return GatewayException.of(
+                ErrorCode.MISSING_PRIVILEGE,
+                "Principal user '%s' is missing the %s privilege on entity '%s'.",
+                userName,
+                privilege,
+                entityLogicalName);
     }
 
     public static GatewayException noCaller() {
-        return GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED,
+        return GatewayException.of(
+                ErrorCode.CALLER_NOT_ALLOWED,
                 "Unable to determine the user: the request names no caller (CallerObjectId or MSCRMCallerID), so only the catalog and metadata are available.");
     }
 }

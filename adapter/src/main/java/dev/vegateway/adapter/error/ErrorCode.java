@@ -40,7 +40,11 @@ public enum ErrorCode {
     BACKEND_UNAVAILABLE(503, "0x8ff00010", Category.EXTERNAL),
     BACKEND_TIMEOUT(504, "0x8ff00011", Category.EXTERNAL);
 
-    public enum Category { USER, INTERNAL, EXTERNAL }
+    public enum Category {
+        USER,
+        INTERNAL,
+        EXTERNAL
+    }
 
     private final int httpStatus;
     private final String code;

@@ -19,10 +19,11 @@ public final class Backends {
         config.setAutoCommit(false);
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
-        config.setDriverClassName(switch (backend.kind()) {
-            case H2 -> "org.h2.Driver";
-            case POSTGRESQL -> "org.postgresql.Driver";
-        });
+        config.setDriverClassName(
+                switch (backend.kind()) {
+                    case H2 -> "org.h2.Driver";
+                    case POSTGRESQL -> "org.postgresql.Driver";
+                });
         if (backend.kind() == GatewayConfig.BackendKind.POSTGRESQL) {
             config.setConnectionInitSql("SET TIME ZONE 'UTC'");
         }

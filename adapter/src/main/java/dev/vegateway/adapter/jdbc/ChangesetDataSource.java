@@ -90,7 +90,9 @@ public final class ChangesetDataSource implements DataSource {
 
         private Connection join() throws SQLException {
             Savepoint savepoint = connection.setSavepoint();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+            return (Connection) Proxy.newProxyInstance(
+                    Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class},
                     new JoinedConnection(connection, savepoint));
         }
     }
@@ -120,7 +122,8 @@ public final class ChangesetDataSource implements DataSource {
                         try {
                             release();
                         } catch (SQLException e) {
-                            // A unit of work that failed left the transaction aborted; the changeset rolls back as a whole.
+                            // A unit of work that failed left the transaction aborted; the changeset rolls back as a
+                            // whole.
                         }
                         return null;
                     }
@@ -133,7 +136,8 @@ public final class ChangesetDataSource implements DataSource {
                         return null;
                     }
                 }
-                // The changeset owns the transaction's settings; a service's "new transaction" setup is already true of it.
+                    // The changeset owns the transaction's settings; a service's "new transaction" setup is already
+                    // true of it.
                 case "setAutoCommit", "setReadOnly", "setTransactionIsolation" -> {
                     return null;
                 }
@@ -146,7 +150,7 @@ public final class ChangesetDataSource implements DataSource {
                 case "hashCode" -> {
                     return System.identityHashCode(proxy);
                 }
-                default -> { }
+                default -> {}
             }
             if (released) {
                 throw new SQLException("the connection was closed");

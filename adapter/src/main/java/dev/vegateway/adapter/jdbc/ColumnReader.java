@@ -13,32 +13,33 @@ public final class ColumnReader {
     private ColumnReader() {}
 
     public static Object read(ResultSet resultSet, int column, FieldType type) throws SQLException {
-        Object value = switch (type.kind()) {
-            case STRING -> resultSet.getString(column);
-            case INT32, ENUM -> {
-                int number = resultSet.getInt(column);
-                yield resultSet.wasNull() ? null : number;
-            }
-            case INT64 -> {
-                long number = resultSet.getLong(column);
-                yield resultSet.wasNull() ? null : number;
-            }
-            case DECIMAL -> resultSet.getBigDecimal(column);
-            case DOUBLE -> {
-                double number = resultSet.getDouble(column);
-                yield resultSet.wasNull() ? null : number;
-            }
-            case BOOLEAN -> {
-                boolean flag = resultSet.getBoolean(column);
-                yield resultSet.wasNull() ? null : flag;
-            }
-            case DATE -> resultSet.getObject(column, LocalDate.class);
-            case DATE_TIME_OFFSET -> {
-                OffsetDateTime timestamp = resultSet.getObject(column, OffsetDateTime.class);
-                yield timestamp == null ? null : timestamp.withOffsetSameInstant(ZoneOffset.UTC);
-            }
-            case GUID -> resultSet.getObject(column, UUID.class);
-        };
+        Object value =
+                switch (type.kind()) {
+                    case STRING -> resultSet.getString(column);
+                    case INT32, ENUM -> {
+                        int number = resultSet.getInt(column);
+                        yield resultSet.wasNull() ? null : number;
+                    }
+                    case INT64 -> {
+                        long number = resultSet.getLong(column);
+                        yield resultSet.wasNull() ? null : number;
+                    }
+                    case DECIMAL -> resultSet.getBigDecimal(column);
+                    case DOUBLE -> {
+                        double number = resultSet.getDouble(column);
+                        yield resultSet.wasNull() ? null : number;
+                    }
+                    case BOOLEAN -> {
+                        boolean flag = resultSet.getBoolean(column);
+                        yield resultSet.wasNull() ? null : flag;
+                    }
+                    case DATE -> resultSet.getObject(column, LocalDate.class);
+                    case DATE_TIME_OFFSET -> {
+                        OffsetDateTime timestamp = resultSet.getObject(column, OffsetDateTime.class);
+                        yield timestamp == null ? null : timestamp.withOffsetSameInstant(ZoneOffset.UTC);
+                    }
+                    case GUID -> resultSet.getObject(column, UUID.class);
+                };
         return value;
     }
 }

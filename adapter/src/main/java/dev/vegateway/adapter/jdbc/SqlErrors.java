@@ -21,14 +21,22 @@ public final class SqlErrors {
         String state = exception.getSQLState() == null ? "" : exception.getSQLState();
         if (exception instanceof SQLTimeoutException || state.equals("57014")) {
             LOG.warn("backend timeout during {}: {}", operation, exception.getMessage());
-            return new GatewayException(ErrorCode.BACKEND_TIMEOUT, "The backend did not answer " + operation + " in time.", exception);
+            return new GatewayException(
+                    ErrorCode.BACKEND_TIMEOUT, "The backend did not answer " + operation + " in time.", exception);
         }
-        if (exception instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("53")
-                || state.startsWith("57P") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00")) {
+        if (exception instanceof SQLTransientConnectionException
+                || state.startsWith("08")
+                || state.startsWith("53")
+                || state.startsWith("57P")
+                || state.equals("40001")
+                || state.equals("40P01")
+                || state.equals("HYT00")) {
             LOG.warn("backend unavailable during {}: {} (SQLSTATE {})", operation, exception.getMessage(), state);
-            return new GatewayException(ErrorCode.BACKEND_UNAVAILABLE, "The backend is unavailable; retry later.", exception);
+            return new GatewayException(
+                    ErrorCode.BACKEND_UNAVAILABLE, "The backend is unavailable; retry later.", exception);
         }
         LOG.error("backend error during {} (SQLSTATE {})", operation, state, exception);
-        return new GatewayException(ErrorCode.INTERNAL, "The backend failed while running " + operation + ".", exception);
+        return new GatewayException(
+                ErrorCode.INTERNAL, "The backend failed while running " + operation + ".", exception);
     }
 }

@@ -41,12 +41,33 @@ public record AccessScope(
     }
 
     /** A caller without custom attributes or companies (row-filter placeholders for them have no value). */
-    public AccessScope(UUID userId, String userName, boolean unrestricted, List<Grant> grants, Set<String> unreadableFields,
-            Optional<UUID> businessUnit, Set<UUID> businessUnitAndDescendants) {
-        this(userId, userName, unrestricted, grants, unreadableFields, businessUnit, businessUnitAndDescendants, Map.of(), Set.of());
+    public AccessScope(
+            UUID userId,
+            String userName,
+            boolean unrestricted,
+            List<Grant> grants,
+            Set<String> unreadableFields,
+            Optional<UUID> businessUnit,
+            Set<UUID> businessUnitAndDescendants) {
+        this(
+                userId,
+                userName,
+                unrestricted,
+                grants,
+                unreadableFields,
+                businessUnit,
+                businessUnitAndDescendants,
+                Map.of(),
+                Set.of());
     }
 
-    public enum Depth { NONE, BASIC, LOCAL, DEEP, GLOBAL }
+    public enum Depth {
+        NONE,
+        BASIC,
+        LOCAL,
+        DEEP,
+        GLOBAL
+    }
 
     /**
      * One granting role assignment: its depth, the companies it is restricted to (empty = all)

@@ -99,7 +99,8 @@ public final class ContinuationTokens {
             for (JsonNode key : keys) {
                 values.add(decodeValue(key));
             }
-            OptionalInt remaining = payload.has("r") ? OptionalInt.of(payload.get("r").asInt()) : OptionalInt.empty();
+            OptionalInt remaining =
+                    payload.has("r") ? OptionalInt.of(payload.get("r").asInt()) : OptionalInt.empty();
             return new Position(values, remaining);
         } catch (java.io.IOException | RuntimeException e) {
             if (e instanceof GatewayException gatewayException) {
@@ -123,7 +124,10 @@ public final class ContinuationTokens {
     }
 
     private static GatewayException invalid(String reason) {
-        return GatewayException.of(ErrorCode.INVALID_SKIP_TOKEN, "The paging token ($skiptoken or PagingCookie) is not valid: %s. Start again from the first page.", reason);
+        return GatewayException.of(
+                ErrorCode.INVALID_SKIP_TOKEN,
+                "The paging token ($skiptoken or PagingCookie) is not valid: %s. Start again from the first page.",
+                reason);
     }
 
     private byte[] sign(byte[] body) {
@@ -167,7 +171,8 @@ public final class ContinuationTokens {
         } else if (value instanceof OffsetDateTime) {
             tag = "T";
         } else {
-            throw new IllegalArgumentException("cannot put a " + value.getClass().getName() + " in a continuation token");
+            throw new IllegalArgumentException(
+                    "cannot put a " + value.getClass().getName() + " in a continuation token");
         }
         return pair.add(tag).add(value instanceof BigDecimal decimal ? decimal.toPlainString() : value.toString());
     }

@@ -31,16 +31,19 @@ final class Keyset {
                 alternatives.add(new IsNull(key.column(), true));
             }
             if (!last) {
-                alternatives.add(Condition.and(List.of(new IsNull(key.column(), false), after(keys, values, index + 1))));
+                alternatives.add(
+                        Condition.and(List.of(new IsNull(key.column(), false), after(keys, values, index + 1))));
             }
         } else {
             Literal literal = new Literal(value);
-            alternatives.add(new Comparison(key.column(), key.descending() ? Operator.LESS_THAN : Operator.GREATER_THAN, literal));
+            alternatives.add(new Comparison(
+                    key.column(), key.descending() ? Operator.LESS_THAN : Operator.GREATER_THAN, literal));
             if (key.descending()) {
                 alternatives.add(new IsNull(key.column(), false));
             }
             if (!last) {
-                alternatives.add(Condition.and(List.of(new Comparison(key.column(), Operator.EQUAL, literal), after(keys, values, index + 1))));
+                alternatives.add(Condition.and(List.of(
+                        new Comparison(key.column(), Operator.EQUAL, literal), after(keys, values, index + 1))));
             }
         }
         if (alternatives.isEmpty()) {

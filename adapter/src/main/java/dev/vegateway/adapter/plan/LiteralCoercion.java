@@ -25,18 +25,19 @@ final class LiteralCoercion {
     static Literal toField(Literal literal, FieldType type, Optional<OptionSet> optionSet, String attribute) {
         Object value = literal.value();
         try {
-            Object coerced = switch (type.kind()) {
-                case STRING -> text(value);
-                case INT32 -> int32(value);
-                case INT64 -> int64(value);
-                case DECIMAL -> decimal(value);
-                case DOUBLE -> floating(value);
-                case BOOLEAN -> bool(value);
-                case DATE -> date(value);
-                case DATE_TIME_OFFSET -> timestamp(value);
-                case GUID -> guid(value);
-                case ENUM -> enumValue(value, optionSet.orElseThrow());
-            };
+            Object coerced =
+                    switch (type.kind()) {
+                        case STRING -> text(value);
+                        case INT32 -> int32(value);
+                        case INT64 -> int64(value);
+                        case DECIMAL -> decimal(value);
+                        case DOUBLE -> floating(value);
+                        case BOOLEAN -> bool(value);
+                        case DATE -> date(value);
+                        case DATE_TIME_OFFSET -> timestamp(value);
+                        case GUID -> guid(value);
+                        case ENUM -> enumValue(value, optionSet.orElseThrow());
+                    };
             if (coerced == null) {
                 throw invalid(value, type.toString(), attribute);
             }
@@ -50,11 +51,12 @@ final class LiteralCoercion {
     static Literal toValueType(Literal literal, ValueType type, String description) {
         Object value = literal.value();
         try {
-            Object coerced = switch (type) {
-                case TEXT -> text(value);
-                case INTEGER -> int64(value);
-                default -> throw new IllegalStateException("functions return text or integers, not " + type);
-            };
+            Object coerced =
+                    switch (type) {
+                        case TEXT -> text(value);
+                        case INTEGER -> int64(value);
+                        default -> throw new IllegalStateException("functions return text or integers, not " + type);
+                    };
             if (coerced == null) {
                 throw invalid(value, type == ValueType.TEXT ? "String" : "Int32", description);
             }
@@ -69,7 +71,12 @@ final class LiteralCoercion {
         if (shown.length() > 100) {
             shown = shown.substring(0, 100) + "…";
         }
-        return GatewayException.of(ErrorCode.QUERY_SYNTAX, "The value '%s' is not valid for attribute '%s' of type %s.", shown, attribute, type);
+        return GatewayException.of(
+                ErrorCode.QUERY_SYNTAX,
+                "The value '%s' is not valid for attribute '%s' of type %s.",
+                shown,
+                attribute,
+                type);
     }
 
     private static String text(Object value) {
@@ -189,7 +196,10 @@ final class LiteralCoercion {
 
     private static Integer enumValue(Object value, OptionSet optionSet) {
         if (value instanceof EnumMember member) {
-            return optionSet.byName(member.member()).map(OptionSet.Member::value).orElse(null);
+            return optionSet
+                    .byName(member.member())
+                    .map(OptionSet.Member::value)
+                    .orElse(null);
         }
         if (value instanceof String text) {
             Optional<OptionSet.Member> byName = optionSet.byName(text.trim());
@@ -197,7 +207,10 @@ final class LiteralCoercion {
                 return byName.get().value();
             }
             try {
-                return optionSet.byValue(Integer.parseInt(text.trim())).map(OptionSet.Member::value).orElse(null);
+                return optionSet
+                        .byValue(Integer.parseInt(text.trim()))
+                        .map(OptionSet.Member::value)
+                        .orElse(null);
             } catch (NumberFormatException e) {
                 return null;
             }

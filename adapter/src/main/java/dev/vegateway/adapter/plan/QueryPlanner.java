@@ -2,7 +2,6 @@ package dev.vegateway.adapter.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.AttributeRef;
@@ -70,13 +69,22 @@ public final class QueryPlanner {
      * {@code privilege} when no role grants it.
      */
     public Condition rowScope(EntityDefinition entity, AccessScope scope, String privilege) {
-        return RowScope.of(entity, scope, ROOT_ALIAS, rowFilters, rowFilter -> new Resolver(entity, Set.of()).condition(rowFilter), privilege);
+        return RowScope.of(
+                entity,
+                scope,
+                ROOT_ALIAS,
+                rowFilters,
+                rowFilter -> new Resolver(entity, Set.of()).condition(rowFilter),
+                privilege);
     }
 
     public QueryPlan plan(Query query, AccessScope scope) {
         EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
-                .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
-        Condition rowScope = RowScope.of(entity, scope, ROOT_ALIAS, rowFilters, rowFilter -> new Resolver(entity, Set.of()).condition(rowFilter));
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
+        Condition rowScope =
+                RowScope.of(entity, scope, ROOT_ALIAS, rowFilters, rowFilter -> new Resolver(entity, Set.of())
+                        .condition(rowFilter));
         Set<String> unreadable = scope.unrestricted() ? Set.of() : scope.unreadableFields();
         Resolver resolver = new Resolver(entity, unreadable);
 
@@ -106,13 +114,17 @@ public final class QueryPlanner {
                 }
             }
             if (selected.isEmpty()) {
-                throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
-                        "The caller may read none of the selected fields of entity '%s', so a Distinct query over them has no answer.", entity.logicalName());
+                throw GatewayException.of(
+                        ErrorCode.MISSING_PRIVILEGE,
+                        "The caller may read none of the selected fields of entity '%s', so a Distinct query over them has no answer.",
+                        entity.logicalName());
             }
             for (SortKey key : sortKeys) {
                 if (!selectIndex.containsKey(key.column().field().logicalName())) {
-                    throw GatewayException.of(ErrorCode.QUERY_SYNTAX,
-                            "With Distinct, the sort attribute '%s' must also be one of the selected columns.", key.column().field().logicalName());
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "With Distinct, the sort attribute '%s' must also be one of the selected columns.",
+                            key.column().field().logicalName());
                 }
             }
             for (OutputField field : output) {
@@ -131,7 +143,8 @@ public final class QueryPlanner {
                 }
             }
             if (entity.rowVersionField().isPresent()) {
-                FieldDefinition version = entity.field(entity.rowVersionField().get()).orElseThrow();
+                FieldDefinition version =
+                        entity.field(entity.rowVersionField().get()).orElseThrow();
                 etagIndex = OptionalInt.of(select(version, resolver, selected, selectIndex));
             }
             if (sorted.add(key.logicalName())) {
@@ -143,15 +156,23 @@ public final class QueryPlanner {
             sortKeyIndexes.add(select(key.column().field(), resolver, selected, selectIndex));
         }
 
-        String fingerprint = ContinuationTokens.fingerprint(String.join("\u0001",
-                entity.logicalName(), scope.userId().toString(), query.columns().toString(), query.criteria().toString(),
-                query.orders().toString(), query.top().toString(), query.skip().toString(), Boolean.toString(query.distinct())));
+        String fingerprint = ContinuationTokens.fingerprint(String.join(
+                "\u0001",
+                entity.logicalName(),
+                scope.userId().toString(),
+                query.columns().toString(),
+                query.criteria().toString(),
+                query.orders().toString(),
+                query.top().toString(),
+                query.skip().toString(),
+                Boolean.toString(query.distinct())));
 
         int pageSize = Math.min(query.page().map(Query.Page::size).orElse(maxPageSize), maxPageSize);
         Optional<String> continuation = query.page().flatMap(Query.Page::continuation);
         Optional<Condition> seek = Optional.empty();
         OptionalInt remaining = query.top();
-        OptionalInt offset = query.skip().isPresent() && query.skip().getAsInt() > 0 ? query.skip() : OptionalInt.empty();
+        OptionalInt offset =
+                query.skip().isPresent() && query.skip().getAsInt() > 0 ? query.skip() : OptionalInt.empty();
         if (continuation.isPresent()) {
             ContinuationTokens.Position position = tokens.decode(continuation.get(), fingerprint, sortKeys.size());
             seek = Optional.of(Keyset.after(sortKeys, position.values()));
@@ -167,11 +188,28 @@ public final class QueryPlanner {
             paging = Optional.of(new QueryPlan.Paging(pageSize, remaining));
             limit = OptionalInt.of(paging.get().rowsToReturn() + 1);
         }
-        return new QueryPlan(entity, ROOT_ALIAS, selected, output, keyIndex, etagIndex, rowScope, filter, seek, sortKeys,
-                sortKeyIndexes, query.distinct(), limit, offset, paging, query.includeCount(), fingerprint);
+        return new QueryPlan(
+                entity,
+                ROOT_ALIAS,
+                selected,
+                output,
+                keyIndex,
+                etagIndex,
+                rowScope,
+                filter,
+                seek,
+                sortKeys,
+                sortKeyIndexes,
+                query.distinct(),
+                limit,
+                offset,
+                paging,
+                query.includeCount(),
+                fingerprint);
     }
 
-    private static int select(FieldDefinition field, Resolver resolver, List<ColumnRef> selected, Map<String, Integer> selectIndex) {
+    private static int select(
+            FieldDefinition field, Resolver resolver, List<ColumnRef> selected, Map<String, Integer> selectIndex) {
         Integer existing = selectIndex.get(field.logicalName());
         if (existing != null) {
             return existing;
@@ -198,7 +236,11 @@ public final class QueryPlanner {
 
     static GatewayException unknownProperty(EntityDefinition entity, String name) {
         String shown = name.length() > 128 ? name.substring(0, 128) + "…" : name;
-        return GatewayException.of(ErrorCode.UNKNOWN_PROPERTY, "Could not find a property named '%s' on entity '%s'.", shown, entity.logicalName());
+        return GatewayException.of(
+                ErrorCode.UNKNOWN_PROPERTY,
+                "Could not find a property named '%s' on entity '%s'.",
+                shown,
+                entity.logicalName());
     }
 
     /** Resolves request names and literals of one relation against the catalog. */
@@ -218,8 +260,12 @@ public final class QueryPlanner {
         FieldDefinition readableField(String name, String use) {
             FieldDefinition field = entity.field(name).orElseThrow(() -> unknownProperty(entity, name));
             if (unreadable.contains(name)) {
-                throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
-                        "The caller may not read field '%s' of entity '%s', so it cannot %s it.", name, entity.logicalName(), use);
+                throw GatewayException.of(
+                        ErrorCode.MISSING_PRIVILEGE,
+                        "The caller may not read field '%s' of entity '%s', so it cannot %s it.",
+                        name,
+                        entity.logicalName(),
+                        use);
             }
             return field;
         }
@@ -258,7 +304,11 @@ public final class QueryPlanner {
         private Condition like(Like like) {
             Typed typed = operand(like.operand());
             if (typed.type() != ValueType.TEXT) {
-                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "%s needs a text attribute; '%s' is not text.", like.kind().name().toLowerCase(java.util.Locale.ROOT), typed.description());
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "%s needs a text attribute; '%s' is not text.",
+                        like.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        typed.description());
             }
             return new Like(typed.operand(), like.kind(), like.text(), like.negated());
         }
@@ -271,10 +321,16 @@ public final class QueryPlanner {
             } else if (right.operand() instanceof Literal && !(left.operand() instanceof Literal)) {
                 right = coerce(right, left);
             } else if (!left.type().comparableWith(right.type())) {
-                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "Cannot compare '%s' with '%s': their types differ.", left.description(), right.description());
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "Cannot compare '%s' with '%s': their types differ.",
+                        left.description(),
+                        right.description());
             }
-            if ((left.type() == ValueType.BOOLEAN || left.type() == ValueType.GUID) && isOrdering(comparison.operator())) {
-                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "'%s' supports only equality comparisons.", left.description());
+            if ((left.type() == ValueType.BOOLEAN || left.type() == ValueType.GUID)
+                    && isOrdering(comparison.operator())) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX, "'%s' supports only equality comparisons.", left.description());
             }
             return new Comparison(left.operand(), comparison.operator(), right.operand());
         }
@@ -288,17 +344,28 @@ public final class QueryPlanner {
 
         private Condition in(In in) {
             Typed subject = operand(in.operand());
-            List<Literal> values = in.values().stream().map(value -> (Literal) coerce(new Typed(value, subject.type(), "literal", Optional.empty()), subject).operand()).toList();
+            List<Literal> values = in.values().stream()
+                    .map(value ->
+                            (Literal) coerce(new Typed(value, subject.type(), "literal", Optional.empty()), subject)
+                                    .operand())
+                    .toList();
             return new In(subject.operand(), values, in.negated());
         }
 
         private Condition between(Between between) {
             Typed subject = operand(between.operand());
             if (subject.type() == ValueType.BOOLEAN || subject.type() == ValueType.GUID) {
-                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "'%s' supports only equality comparisons, not Between.", subject.description());
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "'%s' supports only equality comparisons, not Between.",
+                        subject.description());
             }
-            Literal low = (Literal) coerce(new Typed(between.low(), subject.type(), "literal", Optional.empty()), subject).operand();
-            Literal high = (Literal) coerce(new Typed(between.high(), subject.type(), "literal", Optional.empty()), subject).operand();
+            Literal low =
+                    (Literal) coerce(new Typed(between.low(), subject.type(), "literal", Optional.empty()), subject)
+                            .operand();
+            Literal high =
+                    (Literal) coerce(new Typed(between.high(), subject.type(), "literal", Optional.empty()), subject)
+                            .operand();
             return new Between(subject.operand(), low, high, between.negated());
         }
 
@@ -306,10 +373,15 @@ public final class QueryPlanner {
             Literal value = (Literal) literal.operand();
             if (target.field().isPresent()) {
                 FieldType type = target.field().get().type();
-                Literal coerced = LiteralCoercion.toField(value, type, type.optionSet().flatMap(catalog::optionSet), target.description());
+                Literal coerced = LiteralCoercion.toField(
+                        value, type, type.optionSet().flatMap(catalog::optionSet), target.description());
                 return new Typed(coerced, target.type(), "literal", Optional.empty());
             }
-            return new Typed(LiteralCoercion.toValueType(value, target.type(), target.description()), target.type(), "literal", Optional.empty());
+            return new Typed(
+                    LiteralCoercion.toValueType(value, target.type(), target.description()),
+                    target.type(),
+                    "literal",
+                    Optional.empty());
         }
 
         Typed operand(Operand operand) {
@@ -318,7 +390,11 @@ public final class QueryPlanner {
                 return new Typed(column(field), ValueType.of(field.type()), field.logicalName(), Optional.of(field));
             }
             if (operand instanceof ColumnRef column) {
-                return new Typed(column, ValueType.of(column.field().type()), column.field().logicalName(), Optional.of(column.field()));
+                return new Typed(
+                        column,
+                        ValueType.of(column.field().type()),
+                        column.field().logicalName(),
+                        Optional.of(column.field()));
             }
             if (operand instanceof Literal literal) {
                 return new Typed(literal, literalType(literal), "literal", Optional.empty());
@@ -331,27 +407,43 @@ public final class QueryPlanner {
 
         private Typed function(FunctionCall call) {
             Typed argument = operand(call.arguments().get(0));
-            String name = call.function().name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
+            String name =
+                    call.function().name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
             String description = name + "(" + argument.description() + ")";
-            ValueType result = switch (call.function()) {
-                case TO_LOWER, TO_UPPER, TRIM -> requireArgument(argument, ValueType.TEXT, name, ValueType.TEXT);
-                case LENGTH -> requireArgument(argument, ValueType.TEXT, name, ValueType.INTEGER);
-                case YEAR, MONTH, DAY -> {
-                    if (argument.type() != ValueType.DATE && argument.type() != ValueType.TIMESTAMP) {
-                        throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "%s needs a Date or DateTimeOffset argument; '%s' is neither.", name, argument.description());
-                    }
-                    yield ValueType.INTEGER;
-                }
-            };
+            ValueType result =
+                    switch (call.function()) {
+                        case TO_LOWER, TO_UPPER, TRIM -> requireArgument(
+                                argument, ValueType.TEXT, name, ValueType.TEXT);
+                        case LENGTH -> requireArgument(argument, ValueType.TEXT, name, ValueType.INTEGER);
+                        case YEAR, MONTH, DAY -> {
+                            if (argument.type() != ValueType.DATE && argument.type() != ValueType.TIMESTAMP) {
+                                throw GatewayException.of(
+                                        ErrorCode.QUERY_SYNTAX,
+                                        "%s needs a Date or DateTimeOffset argument; '%s' is neither.",
+                                        name,
+                                        argument.description());
+                            }
+                            yield ValueType.INTEGER;
+                        }
+                    };
             if (argument.operand() instanceof Literal) {
-                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "%s must be applied to an attribute, not a literal.", name);
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX, "%s must be applied to an attribute, not a literal.", name);
             }
-            return new Typed(new FunctionCall(call.function(), List.of(argument.operand())), result, description, Optional.empty());
+            return new Typed(
+                    new FunctionCall(call.function(), List.of(argument.operand())),
+                    result,
+                    description,
+                    Optional.empty());
         }
 
         private ValueType requireArgument(Typed argument, ValueType wanted, String name, ValueType result) {
             if (argument.type() != wanted) {
-                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "%s needs a text argument; '%s' is not text.", name, argument.description());
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "%s needs a text argument; '%s' is not text.",
+                        name,
+                        argument.description());
             }
             return result;
         }

@@ -33,17 +33,28 @@ final class RowScope {
      *     a caller's filter is resolved but without the field-security check: row filters are
      *     the server's and may use fields the caller cannot read
      */
-    static Condition of(EntityDefinition entity, AccessScope scope, String alias, RowFilterCache rowFilters, UnaryOperator<Condition> resolver) {
+    static Condition of(
+            EntityDefinition entity,
+            AccessScope scope,
+            String alias,
+            RowFilterCache rowFilters,
+            UnaryOperator<Condition> resolver) {
         return of(entity, scope, alias, rowFilters, resolver, "Read");
     }
 
     /** @param privilege the privilege the scope grants, named in the 403 when no role grants it */
-    static Condition of(EntityDefinition entity, AccessScope scope, String alias, RowFilterCache rowFilters, UnaryOperator<Condition> resolver,
+    static Condition of(
+            EntityDefinition entity,
+            AccessScope scope,
+            String alias,
+            RowFilterCache rowFilters,
+            UnaryOperator<Condition> resolver,
             String privilege) {
         if (scope.unrestricted()) {
             return Condition.TRUE;
         }
-        CallerValues caller = new CallerValues(scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes());
+        CallerValues caller =
+                new CallerValues(scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes());
         boolean granted = false;
         List<Condition> alternatives = new ArrayList<>();
         for (AccessScope.Grant grant : scope.grants()) {
@@ -55,7 +66,10 @@ final class RowScope {
             parts.add(depth(entity, scope, grant.depth(), alias));
             if (grant.companies().isPresent() && entity.companyField().isPresent()) {
                 ColumnRef company = column(entity, entity.companyField().get(), alias);
-                List<Literal> companies = grant.companies().get().stream().sorted().map(Literal::new).toList();
+                List<Literal> companies = grant.companies().get().stream()
+                        .sorted()
+                        .map(Literal::new)
+                        .toList();
                 parts.add(companies.isEmpty() ? Condition.FALSE : new Condition.In(company, companies, false));
             }
             if (grant.rowFilter().isPresent() && !parts.contains(Condition.FALSE)) {
@@ -85,8 +99,13 @@ final class RowScope {
      * filter that does not parse or resolve is a configuration error: the request fails (500)
      * rather than being answered without the filter.
      */
-    private static Condition rowFilter(EntityDefinition entity, AccessScope.Grant grant, String text, CallerValues caller,
-            RowFilterCache rowFilters, UnaryOperator<Condition> resolver) {
+    private static Condition rowFilter(
+            EntityDefinition entity,
+            AccessScope.Grant grant,
+            String text,
+            CallerValues caller,
+            RowFilterCache rowFilters,
+            UnaryOperator<Condition> resolver) {
         Condition parsed;
         try {
             parsed = rowFilters.parse(text).condition();
@@ -104,9 +123,14 @@ final class RowScope {
         }
     }
 
-    private static GatewayException misconfigured(EntityDefinition entity, AccessScope.Grant grant, String problem, RuntimeException cause) {
-        return new GatewayException(ErrorCode.INTERNAL, String.format("The row filter of role '%s' on entity '%s' cannot be applied: %s",
-                grant.role(), entity.logicalName(), problem), cause);
+    private static GatewayException misconfigured(
+            EntityDefinition entity, AccessScope.Grant grant, String problem, RuntimeException cause) {
+        return new GatewayException(
+                ErrorCode.INTERNAL,
+                String.format(
+                        "The row filter of role '%s' on entity '%s' cannot be applied: %s",
+                        grant.role(), entity.logicalName(), problem),
+                cause);
     }
 
     private static Condition depth(EntityDefinition entity, AccessScope scope, AccessScope.Depth depth, String alias) {
@@ -128,7 +152,8 @@ final class RowScope {
         if (owner.isEmpty()) {
             return Condition.TRUE; // organisation-owned entities know only None and Global; any depth opens them
         }
-        return new Condition.Comparison(column(entity, owner.get(), alias), Condition.Operator.EQUAL, new Literal(userId));
+        return new Condition.Comparison(
+                column(entity, owner.get(), alias), Condition.Operator.EQUAL, new Literal(userId));
     }
 
     private static Condition unitIn(EntityDefinition entity, List<UUID> units, String alias) {
@@ -144,7 +169,8 @@ final class RowScope {
     }
 
     private static ColumnRef column(EntityDefinition entity, String fieldName, String alias) {
-        FieldDefinition field = entity.field(fieldName).orElseThrow(() -> new IllegalStateException("catalog field " + fieldName + " missing"));
+        FieldDefinition field = entity.field(fieldName)
+                .orElseThrow(() -> new IllegalStateException("catalog field " + fieldName + " missing"));
         return new ColumnRef(alias, field);
     }
 }

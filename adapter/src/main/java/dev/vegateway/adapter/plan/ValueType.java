@@ -4,7 +4,15 @@ import dev.vegateway.catalog.FieldType;
 
 /** The type of an operand as the planner checks it: a catalog field type, or the result type of a function. */
 enum ValueType {
-    TEXT, INTEGER, DECIMAL, FLOATING, BOOLEAN, DATE, TIMESTAMP, GUID, ENUM;
+    TEXT,
+    INTEGER,
+    DECIMAL,
+    FLOATING,
+    BOOLEAN,
+    DATE,
+    TIMESTAMP,
+    GUID,
+    ENUM;
 
     static ValueType of(FieldType type) {
         return switch (type.kind()) {

@@ -10,9 +10,21 @@ import java.util.List;
  */
 public sealed interface Condition {
 
-    enum Operator { EQUAL, NOT_EQUAL, GREATER_THAN, GREATER_EQUAL, LESS_THAN, LESS_EQUAL }
+    enum Operator {
+        EQUAL,
+        NOT_EQUAL,
+        GREATER_THAN,
+        GREATER_EQUAL,
+        LESS_THAN,
+        LESS_EQUAL
+    }
 
-    enum LikeKind { CONTAINS, STARTS_WITH, ENDS_WITH, PATTERN }
+    enum LikeKind {
+        CONTAINS,
+        STARTS_WITH,
+        ENDS_WITH,
+        PATTERN
+    }
 
     record Comparison(Operand left, Operator operator, Operand right) implements Condition {
         public Comparison {
@@ -84,7 +96,8 @@ public sealed interface Condition {
     Constant FALSE = new Constant(false);
 
     static Condition and(List<Condition> conditions) {
-        List<Condition> kept = conditions.stream().filter(condition -> !TRUE.equals(condition)).toList();
+        List<Condition> kept =
+                conditions.stream().filter(condition -> !TRUE.equals(condition)).toList();
         return kept.isEmpty() ? TRUE : kept.size() == 1 ? kept.get(0) : new And(kept);
     }
 }

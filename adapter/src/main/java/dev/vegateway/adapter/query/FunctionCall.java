@@ -6,7 +6,15 @@ import java.util.List;
 
 /** A scalar function applied to operands ({@code tolower(name)}, {@code year(orderdate)}). */
 public record FunctionCall(Function function, List<Operand> arguments) implements Operand {
-    public enum Function { TO_LOWER, TO_UPPER, TRIM, LENGTH, YEAR, MONTH, DAY }
+    public enum Function {
+        TO_LOWER,
+        TO_UPPER,
+        TRIM,
+        LENGTH,
+        YEAR,
+        MONTH,
+        DAY
+    }
 
     public FunctionCall {
         requireNonNull(function, "function is null");

@@ -16,10 +16,18 @@ import java.util.UUID;
 public record Literal(Object value) implements Operand {
     public Literal {
         requireNonNull(value, "value is null (use IsNull for null comparisons)");
-        if (!(value instanceof String || value instanceof Long || value instanceof Integer || value instanceof BigDecimal
-                || value instanceof Double || value instanceof Boolean || value instanceof UUID || value instanceof LocalDate
-                || value instanceof OffsetDateTime || value instanceof EnumMember)) {
-            throw new IllegalArgumentException("unsupported literal type " + value.getClass().getName());
+        if (!(value instanceof String
+                || value instanceof Long
+                || value instanceof Integer
+                || value instanceof BigDecimal
+                || value instanceof Double
+                || value instanceof Boolean
+                || value instanceof UUID
+                || value instanceof LocalDate
+                || value instanceof OffsetDateTime
+                || value instanceof EnumMember)) {
+            throw new IllegalArgumentException(
+                    "unsupported literal type " + value.getClass().getName());
         }
     }
 

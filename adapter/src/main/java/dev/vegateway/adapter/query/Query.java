@@ -51,6 +51,15 @@ public record Query(
     }
 
     public static Query all(String entityLogicalName) {
-        return new Query(entityLogicalName, List.of(), Condition.TRUE, List.of(), OptionalInt.empty(), OptionalInt.empty(), false, Optional.empty(), false);
+        return new Query(
+                entityLogicalName,
+                List.of(),
+                Condition.TRUE,
+                List.of(),
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                false,
+                Optional.empty(),
+                false);
     }
 }

@@ -106,8 +106,8 @@ enum ConditionOperator {
     DOES_NOT_CONTAIN_VALUES(88, "DoesNotContainValues");
 
     private static final ConditionOperator[] BY_VALUE = values();
-    private static final Map<String, ConditionOperator> BY_NAME =
-            Arrays.stream(BY_VALUE).collect(Collectors.toUnmodifiableMap(ConditionOperator::dataverseName, Function.identity()));
+    private static final Map<String, ConditionOperator> BY_NAME = Arrays.stream(BY_VALUE)
+            .collect(Collectors.toUnmodifiableMap(ConditionOperator::dataverseName, Function.identity()));
 
     static {
         for (int index = 0; index < BY_VALUE.length; index++) {
@@ -142,7 +142,9 @@ enum ConditionOperator {
 
     /** The member whose name matches ignoring case, to suggest it when the case is wrong. */
     static Optional<ConditionOperator> byNameIgnoringCase(String name) {
-        return Arrays.stream(BY_VALUE).filter(operator -> operator.dataverseName.equalsIgnoreCase(name)).findFirst();
+        return Arrays.stream(BY_VALUE)
+                .filter(operator -> operator.dataverseName.equalsIgnoreCase(name))
+                .findFirst();
     }
 
     static Optional<ConditionOperator> byValue(long value) {

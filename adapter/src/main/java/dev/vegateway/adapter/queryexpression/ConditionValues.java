@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  */
 final class ConditionValues {
     private static final Set<String> VALUE_PROPERTIES = Set.of("Value", "Type");
-    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern DATE_ONLY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     /** The WCF DataContractJsonSerializer form, {@code /Date(1700000000000)/} or {@code /Date(1700000000000+0100)/}. */
     private static final Pattern WCF_DATE = Pattern.compile("/Date\\((-?\\d{1,15})(?:([+-])(\\d{2})(\\d{2}))?\\)/");
@@ -59,7 +60,9 @@ final class ConditionValues {
         }
 
         static Optional<ValueType> byName(String name) {
-            return Arrays.stream(values()).filter(type -> type.dotNetName.equals(name)).findFirst();
+            return Arrays.stream(values())
+                    .filter(type -> type.dotNetName.equals(name))
+                    .findFirst();
         }
     }
 
@@ -122,14 +125,22 @@ final class ConditionValues {
         if (typeName.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(ValueType.byName(typeName.get()).orElseThrow(() -> malformed(child(path, "Type"),
-                "Unknown value type %s; expected one of %s", quote(typeName.get()),
-                String.join(", ", Arrays.stream(ValueType.values()).map(type -> type.dotNetName).toList()))));
+        return Optional.of(ValueType.byName(typeName.get())
+                .orElseThrow(() -> malformed(
+                        child(path, "Type"),
+                        "Unknown value type %s; expected one of %s",
+                        quote(typeName.get()),
+                        String.join(
+                                ", ",
+                                Arrays.stream(ValueType.values())
+                                        .map(type -> type.dotNetName)
+                                        .toList()))));
     }
 
     private static Literal convert(JsonNode value, Optional<ValueType> type, String path) {
         if (value.isNull()) {
-            throw syntax(path, "A condition value cannot be null; compare with null using the Null or NotNull operator");
+            throw syntax(
+                    path, "A condition value cannot be null; compare with null using the Null or NotNull operator");
         }
         if (value.isContainerNode()) {
             throw syntax(path, "Expected a value, found %s", describe(value));
@@ -162,7 +173,10 @@ final class ConditionValues {
             case GUID -> {
                 requireText(value, type, path);
                 if (!GUID.matcher(value.textValue()).matches()) {
-                    throw syntax(path, "%s is not a GUID (expected 8-4-4-4-12 hexadecimal digits)", quote(value.textValue()));
+                    throw syntax(
+                            path,
+                            "%s is not a GUID (expected 8-4-4-4-12 hexadecimal digits)",
+                            quote(value.textValue()));
                 }
                 yield UUID.fromString(value.textValue());
             }
@@ -196,7 +210,9 @@ final class ConditionValues {
                 if (value.isBoolean()) {
                     yield value.booleanValue();
                 }
-                if (value.isTextual() && (value.textValue().equalsIgnoreCase("true") || value.textValue().equalsIgnoreCase("false"))) {
+                if (value.isTextual()
+                        && (value.textValue().equalsIgnoreCase("true")
+                                || value.textValue().equalsIgnoreCase("false"))) {
                     yield Boolean.parseBoolean(value.textValue());
                 }
                 throw syntax(path, "Expected true or false for %s, found %s", type.dotNetName, describe(value));
@@ -217,7 +233,10 @@ final class ConditionValues {
         } else if (value.isIntegralNumber()) {
             throw syntax(path, "%s is out of range for %s", value.asText(), type.dotNetName);
         } else {
-            throw syntax(path, "Expected an integer for %s, found %s", type.dotNetName,
+            throw syntax(
+                    path,
+                    "Expected an integer for %s, found %s",
+                    type.dotNetName,
                     value.isNumber() ? "the decimal " + value.asText() : describe(value));
         }
         if (number < minimum || number > maximum) {
@@ -252,8 +271,11 @@ final class ConditionValues {
 
     private static BigDecimal checkDecimal(BigDecimal number, String path) {
         if (Math.abs(number.scale()) > MAX_DECIMAL_DIGITS || number.precision() > MAX_DECIMAL_DIGITS) {
-            throw syntax(path, "The number is out of range (more than %d digits or an exponent beyond ±%d)",
-                    MAX_DECIMAL_DIGITS, MAX_DECIMAL_DIGITS);
+            throw syntax(
+                    path,
+                    "The number is out of range (more than %d digits or an exponent beyond ±%d)",
+                    MAX_DECIMAL_DIGITS,
+                    MAX_DECIMAL_DIGITS);
         }
         return number;
     }
@@ -271,11 +293,17 @@ final class ConditionValues {
                 return LocalDate.parse(text);
             }
             if (text.indexOf('T') > 0 && !hasOffset(text)) {
-                throw syntax(path, "%s has a time but no UTC offset; write it with 'Z' or an offset such as +01:00", quote(text));
+                throw syntax(
+                        path,
+                        "%s has a time but no UTC offset; write it with 'Z' or an offset such as +01:00",
+                        quote(text));
             }
             return OffsetDateTime.parse(text);
         } catch (DateTimeParseException e) {
-            throw syntax(path, "%s is not a date (yyyy-MM-dd) or a date and time with an offset (yyyy-MM-ddTHH:mm:ssZ)", quote(text));
+            throw syntax(
+                    path,
+                    "%s is not a date (yyyy-MM-dd) or a date and time with an offset (yyyy-MM-ddTHH:mm:ssZ)",
+                    quote(text));
         }
     }
 

@@ -34,8 +34,11 @@ final class JsonFields {
     static void rejectUnknownProperties(ObjectNode node, String path, Set<String> known) {
         for (Map.Entry<String, JsonNode> property : node.properties()) {
             if (!known.contains(property.getKey())) {
-                throw syntax(child(path, property.getKey()), "Unknown property %s; expected one of %s",
-                        quote(property.getKey()), String.join(", ", known.stream().sorted().toList()));
+                throw syntax(
+                        child(path, property.getKey()),
+                        "Unknown property %s; expected one of %s",
+                        quote(property.getKey()),
+                        String.join(", ", known.stream().sorted().toList()));
             }
         }
     }
@@ -108,15 +111,25 @@ final class JsonFields {
         if (member.isTextual()) {
             int index = members.indexOf(member.textValue());
             if (index < 0) {
-                throw syntax(child(path, name), "Unknown %s %s; expected one of %s (names are case-sensitive) or %s",
-                        name, quote(member.textValue()), String.join(", ", members), integerRange(members));
+                throw syntax(
+                        child(path, name),
+                        "Unknown %s %s; expected one of %s (names are case-sensitive) or %s",
+                        name,
+                        quote(member.textValue()),
+                        String.join(", ", members),
+                        integerRange(members));
             }
             return index;
         }
         if (member.isIntegralNumber()) {
             if (!member.canConvertToInt() || member.intValue() < 0 || member.intValue() >= members.size()) {
-                throw syntax(child(path, name), "Unknown %s %s; expected one of %s or %s",
-                        name, member.asText(), String.join(", ", members), integerRange(members));
+                throw syntax(
+                        child(path, name),
+                        "Unknown %s %s; expected one of %s or %s",
+                        name,
+                        member.asText(),
+                        String.join(", ", members),
+                        integerRange(members));
             }
             return member.intValue();
         }
@@ -138,7 +151,9 @@ final class JsonFields {
 
     static String checkLogicalName(String name, String path) {
         if (name.length() > 128 || !LOGICAL_NAME.matcher(name).matches()) {
-            throw syntax(path, "%s is not a valid logical name (a letter or '_' followed by at most 127 letters, digits or '_')",
+            throw syntax(
+                    path,
+                    "%s is not a valid logical name (a letter or '_' followed by at most 127 letters, digits or '_')",
                     quote(name));
         }
         return name;
@@ -173,7 +188,8 @@ final class JsonFields {
     static String quote(String text) {
         String shown = text.length() > MAX_ECHOED_LENGTH ? text.substring(0, MAX_ECHOED_LENGTH) + "…" : text;
         StringBuilder quoted = new StringBuilder(shown.length() + 2).append('\'');
-        shown.codePoints().forEach(codePoint -> quoted.appendCodePoint(Character.isISOControl(codePoint) ? '?' : codePoint));
+        shown.codePoints()
+                .forEach(codePoint -> quoted.appendCodePoint(Character.isISOControl(codePoint) ? '?' : codePoint));
         return quoted.append('\'').toString();
     }
 

@@ -71,25 +71,43 @@ import java.util.Set;
 public final class QueryExpressionParser {
     private static final String QUERY_EXPRESSION_TYPE = "Microsoft.Dynamics.CRM.QueryExpression";
     private static final Set<String> BODY_PROPERTIES = Set.of("Query");
-    private static final Set<String> QUERY_PROPERTIES = Set.of("@odata.type", "EntityName", "ColumnSet", "Criteria",
-            "LinkEntities", "Orders", "PageInfo", "TopCount", "Distinct", "NoLock", "QueryHints", "SubQueryExpression",
-            "DataSource", "ExtensionData");
-    private static final Set<String> COLUMN_SET_PROPERTIES = Set.of("AllColumns", "Columns", "AttributeExpressions", "ExtensionData");
-    private static final Set<String> FILTER_PROPERTIES = Set.of("FilterOperator", "Conditions", "Filters", "IsQuickFindFilter",
-            "FilterHint", "ExtensionData");
-    private static final Set<String> CONDITION_PROPERTIES = Set.of("AttributeName", "Operator", "Values", "EntityName",
-            "CompareColumns", "ExtensionData");
-    private static final Set<String> ORDER_PROPERTIES = Set.of("AttributeName", "OrderType", "Alias", "EntityName", "ExtensionData");
-    private static final Set<String> PAGE_INFO_PROPERTIES = Set.of("Count", "PageNumber", "PagingCookie", "ReturnTotalRecordCount",
+    private static final Set<String> QUERY_PROPERTIES = Set.of(
+            "@odata.type",
+            "EntityName",
+            "ColumnSet",
+            "Criteria",
+            "LinkEntities",
+            "Orders",
+            "PageInfo",
+            "TopCount",
+            "Distinct",
+            "NoLock",
+            "QueryHints",
+            "SubQueryExpression",
+            "DataSource",
             "ExtensionData");
+    private static final Set<String> COLUMN_SET_PROPERTIES =
+            Set.of("AllColumns", "Columns", "AttributeExpressions", "ExtensionData");
+    private static final Set<String> FILTER_PROPERTIES =
+            Set.of("FilterOperator", "Conditions", "Filters", "IsQuickFindFilter", "FilterHint", "ExtensionData");
+    private static final Set<String> CONDITION_PROPERTIES =
+            Set.of("AttributeName", "Operator", "Values", "EntityName", "CompareColumns", "ExtensionData");
+    private static final Set<String> ORDER_PROPERTIES =
+            Set.of("AttributeName", "OrderType", "Alias", "EntityName", "ExtensionData");
+    private static final Set<String> PAGE_INFO_PROPERTIES =
+            Set.of("Count", "PageNumber", "PagingCookie", "ReturnTotalRecordCount", "ExtensionData");
     private static final List<String> FILTER_OPERATORS = List.of("And", "Or");
     private static final List<String> ORDER_TYPES = List.of("Ascending", "Descending");
     /** Deeper than a JSON body can nest (Jackson allows 1000 levels); only guards hand-built trees against stack overflow. */
     private static final int MAX_FILTER_DEPTH = 500;
+
     private static final int MAX_PARSE_ERROR_LENGTH = 200;
 
     private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .errorReportConfiguration(ErrorReportConfiguration.builder().maxErrorTokenLength(32).maxRawContentLength(0).build())
+                    .errorReportConfiguration(ErrorReportConfiguration.builder()
+                            .maxErrorTokenLength(32)
+                            .maxRawContentLength(0)
+                            .build())
                     .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
@@ -125,7 +143,8 @@ public final class QueryExpressionParser {
         }
         for (Map.Entry<String, JsonNode> property : root.properties()) {
             if (!BODY_PROPERTIES.contains(property.getKey())) {
-                throw malformed(property.getKey(), "Unknown property %s; the body has only Query", quote(property.getKey()));
+                throw malformed(
+                        property.getKey(), "Unknown property %s; the body has only Query", quote(property.getKey()));
             }
         }
         JsonNode query = root.get("Query");
@@ -148,7 +167,10 @@ public final class QueryExpressionParser {
         rejectUnknownProperties(query, path, QUERY_PROPERTIES);
         checkODataType(query, path);
         optionalString(query, path, "DataSource").ifPresent(dataSource -> {
-            throw unsupported(child(path, "DataSource"), "DataSource %s is not supported; only live data can be queried", quote(dataSource));
+            throw unsupported(
+                    child(path, "DataSource"),
+                    "DataSource %s is not supported; only live data can be queried",
+                    quote(dataSource));
         });
         String entityLogicalName = logicalName(query, path, "EntityName");
         if (!optionalArray(query, path, "LinkEntities").isEmpty()) {
@@ -164,43 +186,85 @@ public final class QueryExpressionParser {
 
         Optional<JsonNode> pageInfoNode = present(query, "PageInfo");
         if (pageInfoNode.isEmpty()) {
-            return new Query(entityLogicalName, columns, criteria, orders, top, OptionalInt.empty(), distinct, Optional.empty(), false);
+            return new Query(
+                    entityLogicalName,
+                    columns,
+                    criteria,
+                    orders,
+                    top,
+                    OptionalInt.empty(),
+                    distinct,
+                    Optional.empty(),
+                    false);
         }
         String pageInfoPath = child(path, "PageInfo");
         ObjectNode pageInfo = object(pageInfoNode.get(), pageInfoPath);
         rejectUnknownProperties(pageInfo, pageInfoPath, PAGE_INFO_PROPERTIES);
         int count = nonNegativeInt(pageInfo, pageInfoPath, "Count");
         int pageNumber = nonNegativeInt(pageInfo, pageInfoPath, "PageNumber");
-        Optional<String> cookie = optionalString(pageInfo, pageInfoPath, "PagingCookie").filter(text -> !text.isBlank());
+        Optional<String> cookie =
+                optionalString(pageInfo, pageInfoPath, "PagingCookie").filter(text -> !text.isBlank());
         boolean includeCount = optionalBoolean(pageInfo, pageInfoPath, "ReturnTotalRecordCount", false);
         if (count == 0) {
             if (cookie.isPresent()) {
                 throw syntax(child(pageInfoPath, "PagingCookie"), "A PagingCookie needs PageInfo.Count, the page size");
             }
             if (pageNumber > 1) {
-                throw syntax(child(pageInfoPath, "PageNumber"), "PageNumber %d needs PageInfo.Count, the page size", pageNumber);
+                throw syntax(
+                        child(pageInfoPath, "PageNumber"),
+                        "PageNumber %d needs PageInfo.Count, the page size",
+                        pageNumber);
             }
-            return new Query(entityLogicalName, columns, criteria, orders, top, OptionalInt.empty(), distinct, Optional.empty(), includeCount);
+            return new Query(
+                    entityLogicalName,
+                    columns,
+                    criteria,
+                    orders,
+                    top,
+                    OptionalInt.empty(),
+                    distinct,
+                    Optional.empty(),
+                    includeCount);
         }
         if (top.isPresent()) {
-            throw syntax(child(path, "TopCount"), "TopCount cannot be combined with PageInfo.Count (Dataverse refuses it too); use one or the other");
+            throw syntax(
+                    child(path, "TopCount"),
+                    "TopCount cannot be combined with PageInfo.Count (Dataverse refuses it too); use one or the other");
         }
         OptionalInt skip = OptionalInt.empty();
         if (cookie.isEmpty() && pageNumber > 1) {
             long rows = (pageNumber - 1L) * count;
             if (rows > Integer.MAX_VALUE) {
-                throw syntax(child(pageInfoPath, "PageNumber"), "Page %d of %d rows is beyond the last row the gateway can skip to", pageNumber, count);
+                throw syntax(
+                        child(pageInfoPath, "PageNumber"),
+                        "Page %d of %d rows is beyond the last row the gateway can skip to",
+                        pageNumber,
+                        count);
             }
             skip = OptionalInt.of((int) rows);
         }
-        return new Query(entityLogicalName, columns, criteria, orders, top, skip, distinct,
-                Optional.of(new Query.Page(count, cookie)), includeCount);
+        return new Query(
+                entityLogicalName,
+                columns,
+                criteria,
+                orders,
+                top,
+                skip,
+                distinct,
+                Optional.of(new Query.Page(count, cookie)),
+                includeCount);
     }
 
     private static void checkODataType(ObjectNode query, String path) {
         Optional<String> type = optionalString(query, path, "@odata.type");
-        if (type.isPresent() && !type.get().equals(QUERY_EXPRESSION_TYPE) && !type.get().equals("#" + QUERY_EXPRESSION_TYPE)) {
-            throw unsupported(child(path, "@odata.type"), "Query type %s is not supported; send a %s", quote(type.get()), QUERY_EXPRESSION_TYPE);
+        if (type.isPresent()
+                && !type.get().equals(QUERY_EXPRESSION_TYPE)
+                && !type.get().equals("#" + QUERY_EXPRESSION_TYPE)) {
+            throw unsupported(
+                    child(path, "@odata.type"),
+                    "Query type %s is not supported; send a %s",
+                    quote(type.get()),
+                    QUERY_EXPRESSION_TYPE);
         }
     }
 
@@ -213,7 +277,9 @@ public final class QueryExpressionParser {
         ObjectNode columnSet = object(columnSetNode.get(), columnSetPath);
         rejectUnknownProperties(columnSet, columnSetPath, COLUMN_SET_PROPERTIES);
         if (!optionalArray(columnSet, columnSetPath, "AttributeExpressions").isEmpty()) {
-            throw unsupported(child(columnSetPath, "AttributeExpressions"), "Aggregate columns (AttributeExpressions) are not supported yet");
+            throw unsupported(
+                    child(columnSetPath, "AttributeExpressions"),
+                    "Aggregate columns (AttributeExpressions) are not supported yet");
         }
         boolean allColumns = optionalBoolean(columnSet, columnSetPath, "AllColumns", false);
         String columnsPath = child(columnSetPath, "Columns");
@@ -238,7 +304,8 @@ public final class QueryExpressionParser {
         rejectUnknownProperties(filter, path, FILTER_PROPERTIES);
         boolean or = enumMember(filter, path, "FilterOperator", FILTER_OPERATORS, 0) == 1;
         if (optionalBoolean(filter, path, "IsQuickFindFilter", false)) {
-            throw unsupported(child(path, "IsQuickFindFilter"), "Quick find filters (IsQuickFindFilter) are not supported yet");
+            throw unsupported(
+                    child(path, "IsQuickFindFilter"), "Quick find filters (IsQuickFindFilter) are not supported yet");
         }
         optionalString(filter, path, "FilterHint"); // a SQL hint such as "union": checked for type, otherwise ignored
 
@@ -264,10 +331,14 @@ public final class QueryExpressionParser {
         rejectUnknownProperties(condition, path, CONDITION_PROPERTIES);
         String attribute = logicalName(condition, path, "AttributeName");
         optionalString(condition, path, "EntityName").ifPresent(entityName -> {
-            throw unsupported(child(path, "EntityName"), "Conditions on link-entity attributes (EntityName %s) are not supported yet", quote(entityName));
+            throw unsupported(
+                    child(path, "EntityName"),
+                    "Conditions on link-entity attributes (EntityName %s) are not supported yet",
+                    quote(entityName));
         });
         if (optionalBoolean(condition, path, "CompareColumns", false)) {
-            throw unsupported(child(path, "CompareColumns"), "Column comparisons (CompareColumns) are not supported yet");
+            throw unsupported(
+                    child(path, "CompareColumns"), "Column comparisons (CompareColumns) are not supported yet");
         }
         ConditionOperator operator = operator(condition, path);
         ConditionShape shape = new ConditionShape(condition, path, new AttributeRef(attribute), operator);
@@ -290,19 +361,81 @@ public final class QueryExpressionParser {
             case NOT_BETWEEN -> shape.between(true);
             case NULL -> shape.isNull(false);
             case NOT_NULL -> shape.isNull(true);
-            case YESTERDAY, TODAY, TOMORROW, LAST_7_DAYS, NEXT_7_DAYS, LAST_WEEK, THIS_WEEK, NEXT_WEEK, LAST_MONTH, THIS_MONTH,
-                    NEXT_MONTH, ON, ON_OR_BEFORE, ON_OR_AFTER, LAST_YEAR, THIS_YEAR, NEXT_YEAR, LAST_X_HOURS, NEXT_X_HOURS,
-                    LAST_X_DAYS, NEXT_X_DAYS, LAST_X_WEEKS, NEXT_X_WEEKS, LAST_X_MONTHS, NEXT_X_MONTHS, LAST_X_YEARS,
-                    NEXT_X_YEARS, EQUAL_USER_ID, NOT_EQUAL_USER_ID, EQUAL_BUSINESS_ID, NOT_EQUAL_BUSINESS_ID, CHILD_OF, MASK,
-                    NOT_MASK, MASKS_SELECT, CONTAINS, DOES_NOT_CONTAIN, EQUAL_USER_LANGUAGE, NOT_ON, OLDER_THAN_X_MONTHS,
-                    THIS_FISCAL_YEAR, THIS_FISCAL_PERIOD, NEXT_FISCAL_YEAR, NEXT_FISCAL_PERIOD, LAST_FISCAL_YEAR,
-                    LAST_FISCAL_PERIOD, LAST_X_FISCAL_YEARS, LAST_X_FISCAL_PERIODS, NEXT_X_FISCAL_YEARS, NEXT_X_FISCAL_PERIODS,
-                    IN_FISCAL_YEAR, IN_FISCAL_PERIOD, IN_FISCAL_PERIOD_AND_YEAR, IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR,
-                    IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR, EQUAL_USER_TEAMS, EQUAL_USER_OR_USER_TEAMS, UNDER, NOT_UNDER,
-                    UNDER_OR_EQUAL, ABOVE, ABOVE_OR_EQUAL, EQUAL_USER_OR_USER_HIERARCHY, EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS,
-                    OLDER_THAN_X_YEARS, OLDER_THAN_X_WEEKS, OLDER_THAN_X_DAYS, OLDER_THAN_X_HOURS, OLDER_THAN_X_MINUTES,
-                    CONTAIN_VALUES, DOES_NOT_CONTAIN_VALUES -> throw unsupported(child(path, "Operator"),
-                    "Condition operator %s on attribute %s is not supported yet", operator.describe(), quote(attribute));
+            case YESTERDAY,
+                    TODAY,
+                    TOMORROW,
+                    LAST_7_DAYS,
+                    NEXT_7_DAYS,
+                    LAST_WEEK,
+                    THIS_WEEK,
+                    NEXT_WEEK,
+                    LAST_MONTH,
+                    THIS_MONTH,
+                    NEXT_MONTH,
+                    ON,
+                    ON_OR_BEFORE,
+                    ON_OR_AFTER,
+                    LAST_YEAR,
+                    THIS_YEAR,
+                    NEXT_YEAR,
+                    LAST_X_HOURS,
+                    NEXT_X_HOURS,
+                    LAST_X_DAYS,
+                    NEXT_X_DAYS,
+                    LAST_X_WEEKS,
+                    NEXT_X_WEEKS,
+                    LAST_X_MONTHS,
+                    NEXT_X_MONTHS,
+                    LAST_X_YEARS,
+                    NEXT_X_YEARS,
+                    EQUAL_USER_ID,
+                    NOT_EQUAL_USER_ID,
+                    EQUAL_BUSINESS_ID,
+                    NOT_EQUAL_BUSINESS_ID,
+                    CHILD_OF,
+                    MASK,
+                    NOT_MASK,
+                    MASKS_SELECT,
+                    CONTAINS,
+                    DOES_NOT_CONTAIN,
+                    EQUAL_USER_LANGUAGE,
+                    NOT_ON,
+                    OLDER_THAN_X_MONTHS,
+                    THIS_FISCAL_YEAR,
+                    THIS_FISCAL_PERIOD,
+                    NEXT_FISCAL_YEAR,
+                    NEXT_FISCAL_PERIOD,
+                    LAST_FISCAL_YEAR,
+                    LAST_FISCAL_PERIOD,
+                    LAST_X_FISCAL_YEARS,
+                    LAST_X_FISCAL_PERIODS,
+                    NEXT_X_FISCAL_YEARS,
+                    NEXT_X_FISCAL_PERIODS,
+                    IN_FISCAL_YEAR,
+                    IN_FISCAL_PERIOD,
+                    IN_FISCAL_PERIOD_AND_YEAR,
+                    IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR,
+                    IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR,
+                    EQUAL_USER_TEAMS,
+                    EQUAL_USER_OR_USER_TEAMS,
+                    UNDER,
+                    NOT_UNDER,
+                    UNDER_OR_EQUAL,
+                    ABOVE,
+                    ABOVE_OR_EQUAL,
+                    EQUAL_USER_OR_USER_HIERARCHY,
+                    EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS,
+                    OLDER_THAN_X_YEARS,
+                    OLDER_THAN_X_WEEKS,
+                    OLDER_THAN_X_DAYS,
+                    OLDER_THAN_X_HOURS,
+                    OLDER_THAN_X_MINUTES,
+                    CONTAIN_VALUES,
+                    DOES_NOT_CONTAIN_VALUES -> throw unsupported(
+                    child(path, "Operator"),
+                    "Condition operator %s on attribute %s is not supported yet",
+                    operator.describe(),
+                    quote(attribute));
         };
     }
 
@@ -313,17 +446,27 @@ public final class QueryExpressionParser {
         if (operator.isTextual()) {
             String name = operator.textValue();
             return ConditionOperator.byName(name).orElseThrow(() -> ConditionOperator.byNameIgnoringCase(name)
-                    .map(match -> syntax(operatorPath, "Unknown condition operator %s; did you mean '%s'? (names are case-sensitive)",
-                            quote(name), match.dataverseName()))
+                    .map(match -> syntax(
+                            operatorPath,
+                            "Unknown condition operator %s; did you mean '%s'? (names are case-sensitive)",
+                            quote(name),
+                            match.dataverseName()))
                     .orElseGet(() -> syntax(operatorPath, "Unknown condition operator %s", quote(name))));
         }
         if (operator.isIntegralNumber()) {
-            OptionalLong value = operator.canConvertToLong() ? OptionalLong.of(operator.longValue()) : OptionalLong.empty();
-            return (value.isPresent() ? ConditionOperator.byValue(value.getAsLong()) : Optional.<ConditionOperator>empty())
-                    .orElseThrow(() -> syntax(operatorPath, "Unknown condition operator %s; the values go from 0 to %d",
-                            operator.asText(), ConditionOperator.values().length - 1));
+            OptionalLong value =
+                    operator.canConvertToLong() ? OptionalLong.of(operator.longValue()) : OptionalLong.empty();
+            return (value.isPresent()
+                            ? ConditionOperator.byValue(value.getAsLong())
+                            : Optional.<ConditionOperator>empty())
+                    .orElseThrow(() -> syntax(
+                            operatorPath,
+                            "Unknown condition operator %s; the values go from 0 to %d",
+                            operator.asText(),
+                            ConditionOperator.values().length - 1));
         }
-        throw syntax(operatorPath, "Expected a condition operator name or its integer value, found %s", describe(operator));
+        throw syntax(
+                operatorPath, "Expected a condition operator name or its integer value, found %s", describe(operator));
     }
 
     private static List<Order> orders(ObjectNode query, String path) {
@@ -337,10 +480,15 @@ public final class QueryExpressionParser {
             String attribute = logicalName(order, orderPath, "AttributeName");
             boolean descending = enumMember(order, orderPath, "OrderType", ORDER_TYPES, 0) == 1;
             optionalString(order, orderPath, "Alias").ifPresent(alias -> {
-                throw unsupported(child(orderPath, "Alias"), "Ordering by an aggregate alias (%s) is not supported yet", quote(alias));
+                throw unsupported(
+                        child(orderPath, "Alias"),
+                        "Ordering by an aggregate alias (%s) is not supported yet",
+                        quote(alias));
             });
             optionalString(order, orderPath, "EntityName").ifPresent(entityName -> {
-                throw unsupported(child(orderPath, "EntityName"), "Ordering by link-entity attributes (EntityName %s) is not supported yet",
+                throw unsupported(
+                        child(orderPath, "EntityName"),
+                        "Ordering by link-entity attributes (EntityName %s) is not supported yet",
                         quote(entityName));
             });
             orders.add(new Order(attribute, descending));
@@ -354,7 +502,11 @@ public final class QueryExpressionParser {
             return OptionalInt.empty();
         }
         if (top.getAsLong() < 0 || top.getAsLong() > Integer.MAX_VALUE) {
-            throw syntax(child(path, "TopCount"), "TopCount must be from 0 to %d, was %d", Integer.MAX_VALUE, top.getAsLong());
+            throw syntax(
+                    child(path, "TopCount"),
+                    "TopCount must be from 0 to %d, was %d",
+                    Integer.MAX_VALUE,
+                    top.getAsLong());
         }
         return OptionalInt.of((int) top.getAsLong());
     }
@@ -380,7 +532,8 @@ public final class QueryExpressionParser {
     }
 
     /** One ConditionExpression being turned into a neutral condition; knows how to name itself in errors. */
-    private record ConditionShape(ObjectNode condition, String path, AttributeRef attribute, ConditionOperator operator) {
+    private record ConditionShape(
+            ObjectNode condition, String path, AttributeRef attribute, ConditionOperator operator) {
 
         Condition comparison(Condition.Operator comparison) {
             return new Condition.Comparison(attribute, comparison, values(1, 1).get(0));
@@ -389,8 +542,11 @@ public final class QueryExpressionParser {
         Condition like(Condition.LikeKind kind, boolean negated) {
             Literal value = values(1, 1).get(0);
             if (!(value.value() instanceof String text)) {
-                throw syntax(element(child(path, "Values"), 0), "Condition operator %s on attribute %s needs a string value",
-                        operator.describe(), quote(attribute.name()));
+                throw syntax(
+                        element(child(path, "Values"), 0),
+                        "Condition operator %s on attribute %s needs a string value",
+                        operator.describe(),
+                        quote(attribute.name()));
             }
             return new Condition.Like(attribute, kind, text, negated);
         }
@@ -410,13 +566,19 @@ public final class QueryExpressionParser {
         }
 
         private List<Literal> values(int minimum, int maximum) {
-            List<Literal> values = ConditionValues.read(condition, path, operator == ConditionOperator.IN || operator == ConditionOperator.NOT_IN);
+            List<Literal> values = ConditionValues.read(
+                    condition, path, operator == ConditionOperator.IN || operator == ConditionOperator.NOT_IN);
             if (values.size() < minimum || values.size() > maximum) {
                 String expected = minimum == maximum
                         ? (minimum == 0 ? "no values" : "exactly " + minimum + (minimum == 1 ? " value" : " values"))
                         : "at least " + minimum + (minimum == 1 ? " value" : " values");
-                throw syntax(child(path, "Values"), "Condition operator %s on attribute %s expects %s, got %d",
-                        operator.describe(), quote(attribute.name()), expected, values.size());
+                throw syntax(
+                        child(path, "Values"),
+                        "Condition operator %s on attribute %s expects %s, got %d",
+                        operator.describe(),
+                        quote(attribute.name()),
+                        expected,
+                        values.size());
             }
             return values;
         }

@@ -17,7 +17,8 @@ import java.util.UUID;
  * @param companies {@code @user.companies}, kept sorted so that plans are deterministic
  * @param attributes {@code @user.attributes.<name>}
  */
-public record CallerValues(UUID userId, Optional<UUID> businessUnit, Set<String> companies, Map<String, String> attributes) {
+public record CallerValues(
+        UUID userId, Optional<UUID> businessUnit, Set<String> companies, Map<String, String> attributes) {
     public CallerValues {
         requireNonNull(userId, "userId is null");
         requireNonNull(businessUnit, "businessUnit is null");

@@ -45,7 +45,8 @@ public record ParsedRowFilter(Condition condition, List<FieldReference> fields) 
         List<String> problems = new ArrayList<>();
         for (FieldReference field : fields) {
             if (entity.field(field.name()).isEmpty()) {
-                problems.add("column " + field.column() + ": entity '" + entity.logicalName() + "' has no field '" + field.name() + "'");
+                problems.add("column " + field.column() + ": entity '" + entity.logicalName() + "' has no field '"
+                        + field.name() + "'");
             }
         }
         if (problems.isEmpty()) {
@@ -76,10 +77,12 @@ public record ParsedRowFilter(Condition condition, List<FieldReference> fields) 
             return;
         }
         FieldType type = definition.get().type();
-        if ((placeholder.equals(Placeholder.USER_ID) || placeholder.equals(Placeholder.USER_BUSINESS_UNIT)) && type.kind() != FieldType.Kind.GUID) {
+        if ((placeholder.equals(Placeholder.USER_ID) || placeholder.equals(Placeholder.USER_BUSINESS_UNIT))
+                && type.kind() != FieldType.Kind.GUID) {
             problems.add("field '" + attribute.name() + "' is " + type + ", but " + placeholder + " is a Guid");
         } else if (placeholder.isList() && type.kind() != FieldType.Kind.STRING) {
-            problems.add("field '" + attribute.name() + "' is " + type + ", but " + placeholder + " is a list of company codes (text)");
+            problems.add("field '" + attribute.name() + "' is " + type + ", but " + placeholder
+                    + " is a list of company codes (text)");
         }
     }
 }

@@ -63,13 +63,15 @@ public final class PlaceholderBinder {
             return operand(isNull.operand(), caller).map(operand -> new IsNull(operand, isNull.negated()));
         }
         if (filter instanceof Like like) {
-            return operand(like.operand(), caller).map(operand -> new Like(operand, like.kind(), like.text(), like.negated()));
+            return operand(like.operand(), caller)
+                    .map(operand -> new Like(operand, like.kind(), like.text(), like.negated()));
         }
         if (filter instanceof In in) {
             return operand(in.operand(), caller).map(operand -> in(operand, in.values(), in.negated()));
         }
         if (filter instanceof Between between) {
-            return operand(between.operand(), caller).map(operand -> new Between(operand, between.low(), between.high(), between.negated()));
+            return operand(between.operand(), caller)
+                    .map(operand -> new Between(operand, between.low(), between.high(), between.negated()));
         }
         throw new IllegalStateException("unknown condition " + filter.getClass());
     }
@@ -77,7 +79,9 @@ public final class PlaceholderBinder {
     /** {@code x in @user.companies}: the parser writes it as {@code Comparison(x, EQUAL, @user.companies)}. */
     private static Optional<Condition> companies(Comparison comparison, CallerValues caller) {
         Optional<Operand> subject = operand(comparison.left(), caller);
-        if (subject.isEmpty() || comparison.operator() != Condition.Operator.EQUAL || !comparison.right().equals(Placeholder.USER_COMPANIES)) {
+        if (subject.isEmpty()
+                || comparison.operator() != Condition.Operator.EQUAL
+                || !comparison.right().equals(Placeholder.USER_COMPANIES)) {
             return Optional.empty();
         }
         if (caller.companies().isEmpty()) {
@@ -96,7 +100,9 @@ public final class PlaceholderBinder {
         if (!(subject instanceof Literal)) {
             return new In(subject, values, negated);
         }
-        Condition anyOf = new Or(values.stream().<Condition>map(value -> new Comparison(subject, Condition.Operator.EQUAL, value)).toList());
+        Condition anyOf = new Or(values.stream()
+                .<Condition>map(value -> new Comparison(subject, Condition.Operator.EQUAL, value))
+                .toList());
         return negated ? new Not(anyOf) : anyOf;
     }
 
@@ -138,6 +144,9 @@ public final class PlaceholderBinder {
         if (placeholder.equals(Placeholder.USER_BUSINESS_UNIT)) {
             return caller.businessUnit().map(Literal::new);
         }
-        return placeholder.userAttribute().flatMap(name -> Optional.ofNullable(caller.attributes().get(name))).map(Literal::new);
+        return placeholder
+                .userAttribute()
+                .flatMap(name -> Optional.ofNullable(caller.attributes().get(name)))
+                .map(Literal::new);
     }
 }

@@ -64,17 +64,45 @@ public final class RowFilterParser {
     /** The deepest nesting of parentheses, {@code not} and function calls accepted. */
     public static final int MAX_DEPTH = 100;
 
-    private static final Map<String, Operator> OPERATORS = Map.of("eq", Operator.EQUAL, "ne", Operator.NOT_EQUAL,
-            "gt", Operator.GREATER_THAN, "ge", Operator.GREATER_EQUAL, "lt", Operator.LESS_THAN, "le", Operator.LESS_EQUAL);
-    private static final Set<String> KEYWORDS = Set.of("eq", "ne", "gt", "ge", "lt", "le", "and", "or", "not", "in", "true", "false", "null");
+    private static final Map<String, Operator> OPERATORS = Map.of(
+            "eq",
+            Operator.EQUAL,
+            "ne",
+            Operator.NOT_EQUAL,
+            "gt",
+            Operator.GREATER_THAN,
+            "ge",
+            Operator.GREATER_EQUAL,
+            "lt",
+            Operator.LESS_THAN,
+            "le",
+            Operator.LESS_EQUAL);
+    private static final Set<String> KEYWORDS =
+            Set.of("eq", "ne", "gt", "ge", "lt", "le", "and", "or", "not", "in", "true", "false", "null");
     /** OData operators this subset does not have, so that using one gets a precise message. */
     private static final Set<String> UNSUPPORTED_OPERATORS = Set.of("has", "add", "sub", "mul", "div", "divby", "mod");
-    private static final Map<String, LikeKind> MATCH_FUNCTIONS = Map.of("contains", LikeKind.CONTAINS,
-            "startswith", LikeKind.STARTS_WITH, "endswith", LikeKind.ENDS_WITH);
-    private static final Map<String, Function> VALUE_FUNCTIONS = Map.of("tolower", Function.TO_LOWER, "toupper", Function.TO_UPPER,
-            "trim", Function.TRIM, "length", Function.LENGTH, "year", Function.YEAR, "month", Function.MONTH, "day", Function.DAY);
-    private static final String FUNCTION_LIST = "contains, startswith, endswith, tolower, toupper, trim, length, year, month, day";
-    private static final String PLACEHOLDER_LIST = "@user.id, @user.businessUnit, @user.companies, @user.attributes.<name>";
+
+    private static final Map<String, LikeKind> MATCH_FUNCTIONS =
+            Map.of("contains", LikeKind.CONTAINS, "startswith", LikeKind.STARTS_WITH, "endswith", LikeKind.ENDS_WITH);
+    private static final Map<String, Function> VALUE_FUNCTIONS = Map.of(
+            "tolower",
+            Function.TO_LOWER,
+            "toupper",
+            Function.TO_UPPER,
+            "trim",
+            Function.TRIM,
+            "length",
+            Function.LENGTH,
+            "year",
+            Function.YEAR,
+            "month",
+            Function.MONTH,
+            "day",
+            Function.DAY);
+    private static final String FUNCTION_LIST =
+            "contains, startswith, endswith, tolower, toupper, trim, length, year, month, day";
+    private static final String PLACEHOLDER_LIST =
+            "@user.id, @user.businessUnit, @user.companies, @user.attributes.<name>";
 
     private final List<Token> tokens;
     private final List<ParsedRowFilter.FieldReference> fields = new ArrayList<>();
@@ -95,7 +123,8 @@ public final class RowFilterParser {
     public static ParsedRowFilter parse(String text) {
         requireNonNull(text, "text is null");
         if (text.length() > MAX_LENGTH) {
-            throw new RowFilterSyntaxException(MAX_LENGTH + 1,
+            throw new RowFilterSyntaxException(
+                    MAX_LENGTH + 1,
                     "a row filter is at most " + MAX_LENGTH + " characters long, this one has " + text.length());
         }
         if (text.isBlank()) {
@@ -154,8 +183,11 @@ public final class RowFilterParser {
             advance();
             return in(left, operator);
         }
-        if (operator.kind() == Kind.END || operator.kind() == Kind.CLOSE || operator.kind() == Kind.COMMA
-                || isWord(operator, "and") || isWord(operator, "or")) {
+        if (operator.kind() == Kind.END
+                || operator.kind() == Kind.CLOSE
+                || operator.kind() == Kind.COMMA
+                || isWord(operator, "and")
+                || isWord(operator, "or")) {
             return left;
         }
         if (operator.kind() == Kind.WORD) {
@@ -165,13 +197,16 @@ public final class RowFilterParser {
             }
             String lower = word.toLowerCase(Locale.ROOT);
             if (!lower.equals(word) && KEYWORDS.contains(lower)) {
-                throw error(operator, "operators are written in lowercase: '" + lower + "', found " + describe(operator));
+                throw error(
+                        operator, "operators are written in lowercase: '" + lower + "', found " + describe(operator));
             }
         }
         if (left instanceof Predicate) {
             throw error(operator, "expected 'and', 'or', ')' or the end of the filter, found " + describe(operator));
         }
-        throw error(operator, "expected an operator (eq, ne, gt, ge, lt, le, in), 'and', 'or' or ')', found " + describe(operator));
+        throw error(
+                operator,
+                "expected an operator (eq, ne, gt, ge, lt, le, in), 'and', 'or' or ')', found " + describe(operator));
     }
 
     private Term unary() {
@@ -204,7 +239,9 @@ public final class RowFilterParser {
             case PLACEHOLDER -> {
                 Placeholder placeholder = (Placeholder) token.value();
                 if (placeholder.isList()) {
-                    throw error(token, placeholder + " is a list; it can only follow 'in', as in dataareaid in " + placeholder);
+                    throw error(
+                            token,
+                            placeholder + " is a list; it can only follow 'in', as in dataareaid in " + placeholder);
                 }
                 yield new Value(placeholder, token.column());
             }
@@ -268,8 +305,11 @@ public final class RowFilterParser {
             }
             Operand subject = fieldArgument(function, arguments.get(0));
             Term text = arguments.get(1);
-            if (!(text instanceof Value textValue) || !(textValue.operand() instanceof Literal literal) || !(literal.value() instanceof String string)) {
-                throw new RowFilterSyntaxException(text.column(), "the second argument of " + function + " must be a text literal such as 'abc'");
+            if (!(text instanceof Value textValue)
+                    || !(textValue.operand() instanceof Literal literal)
+                    || !(literal.value() instanceof String string)) {
+                throw new RowFilterSyntaxException(
+                        text.column(), "the second argument of " + function + " must be a text literal such as 'abc'");
             }
             return new Predicate(new Like(subject, match, string, false), name.column());
         }
@@ -281,10 +321,12 @@ public final class RowFilterParser {
 
     /** A function applies to a field or to another function of a field, never to a constant. */
     private static Operand fieldArgument(String function, Term argument) {
-        if (argument instanceof Value value && (value.operand() instanceof AttributeRef || value.operand() instanceof FunctionCall)) {
+        if (argument instanceof Value value
+                && (value.operand() instanceof AttributeRef || value.operand() instanceof FunctionCall)) {
             return value.operand();
         }
-        throw new RowFilterSyntaxException(argument.column(), function + " applies to a field, as in " + function + "(name)");
+        throw new RowFilterSyntaxException(
+                argument.column(), function + " applies to a field, as in " + function + "(name)");
     }
 
     private Term comparison(Term left, Token operatorToken, Term right) {
@@ -309,15 +351,20 @@ public final class RowFilterParser {
             }
             Predicate predicate = left instanceof Predicate leftPredicate ? leftPredicate : (Predicate) right;
             Term other = left instanceof Predicate ? right : left;
-            if (!equality || !(other instanceof Value value) || !(value.operand() instanceof Literal literal)
+            if (!equality
+                    || !(other instanceof Value value)
+                    || !(value.operand() instanceof Literal literal)
                     || !(literal.value() instanceof Boolean flag)) {
-                throw error(operatorToken, "a condition can only be compared with true or false, using eq or ne"
-                        + " (to negate a comparison write not (...))");
+                throw error(
+                        operatorToken,
+                        "a condition can only be compared with true or false, using eq or ne"
+                                + " (to negate a comparison write not (...))");
             }
             boolean keep = flag == (operator == Operator.EQUAL);
             return new Predicate(keep ? predicate.condition() : new Not(predicate.condition()), left.column());
         }
-        return new Predicate(new Comparison(((Value) left).operand(), operator, ((Value) right).operand()), left.column());
+        return new Predicate(
+                new Comparison(((Value) left).operand(), operator, ((Value) right).operand()), left.column());
     }
 
     private Term in(Term left, Token inToken) {
@@ -326,7 +373,8 @@ public final class RowFilterParser {
         }
         Token token = advance();
         if (token.kind() == Kind.PLACEHOLDER && ((Placeholder) token.value()).isList()) {
-            return new Predicate(new Comparison(subject.operand(), Operator.EQUAL, (Placeholder) token.value()), left.column());
+            return new Predicate(
+                    new Comparison(subject.operand(), Operator.EQUAL, (Placeholder) token.value()), left.column());
         }
         if (token.kind() != Kind.OPEN) {
             throw error(token, "expected '(' or @user.companies after 'in', found " + describe(token));
@@ -369,7 +417,8 @@ public final class RowFilterParser {
                 return flag ? Condition.TRUE : Condition.FALSE;
             }
         }
-        throw new RowFilterSyntaxException(term.column(), "expected a condition, found a value (compare it, as in name eq 'x')");
+        throw new RowFilterSyntaxException(
+                term.column(), "expected a condition, found a value (compare it, as in name eq 'x')");
     }
 
     // ---- tokens
@@ -432,7 +481,15 @@ public final class RowFilterParser {
                 : String.valueOf(c);
     }
 
-    private enum Kind { WORD, LITERAL, PLACEHOLDER, OPEN, CLOSE, COMMA, END }
+    private enum Kind {
+        WORD,
+        LITERAL,
+        PLACEHOLDER,
+        OPEN,
+        CLOSE,
+        COMMA,
+        END
+    }
 
     /**
      * One token: {@code column} counts from 1, {@code text} is the source, {@code value} the Java
@@ -481,20 +538,25 @@ public final class RowFilterParser {
                     int start = position;
                     String value = text(start);
                     if (position < text.length() && isIdentifierPart(text.charAt(position))) {
-                        throw new RowFilterSyntaxException(position, "the text ends at this quote but a name follows it;"
-                                + " a quote inside text is written twice, as in 'O''Brien'");
+                        throw new RowFilterSyntaxException(
+                                position,
+                                "the text ends at this quote but a name follows it;"
+                                        + " a quote inside text is written twice, as in 'O''Brien'");
                     }
                     tokens.add(new Token(Kind.LITERAL, start + 1, text.substring(start, position), value));
                 } else if (c == '@') {
                     placeholder();
                 } else if (isGuidAt(position)) {
                     guid();
-                } else if (isDigit(c) || c == '-' && position + 1 < text.length() && isDigit(text.charAt(position + 1))) {
+                } else if (isDigit(c)
+                        || c == '-' && position + 1 < text.length() && isDigit(text.charAt(position + 1))) {
                     numberOrDate();
                 } else if (isIdentifierStart(c)) {
                     word();
                 } else if (c == '/') {
-                    throw new RowFilterSyntaxException(position + 1, "paths such as 'a/b' are not supported; row filters use the entity's own fields");
+                    throw new RowFilterSyntaxException(
+                            position + 1,
+                            "paths such as 'a/b' are not supported; row filters use the entity's own fields");
                 } else {
                     throw new RowFilterSyntaxException(position + 1, "unexpected character '" + printable(c) + "'");
                 }
@@ -524,7 +586,9 @@ public final class RowFilterParser {
                 value.append(c);
                 i++;
             }
-            throw new RowFilterSyntaxException(start + 1, "the text starting here is not closed by a quote (a quote inside text is written twice: 'O''Brien')");
+            throw new RowFilterSyntaxException(
+                    start + 1,
+                    "the text starting here is not closed by a quote (a quote inside text is written twice: 'O''Brien')");
         }
 
         private void placeholder() {
@@ -534,19 +598,23 @@ public final class RowFilterParser {
                 end++;
             }
             String name = text.substring(start + 1, end);
-            Placeholder placeholder = switch (name) {
-                case "user.id" -> Placeholder.USER_ID;
-                case "user.businessUnit" -> Placeholder.USER_BUSINESS_UNIT;
-                case "user.companies" -> Placeholder.USER_COMPANIES;
-                default -> {
-                    String prefix = "user.attributes.";
-                    String attribute = name.startsWith(prefix) ? name.substring(prefix.length()) : "";
-                    if (!isIdentifier(attribute)) {
-                        throw new RowFilterSyntaxException(start + 1, "unknown placeholder " + quote("@" + name) + " (known: " + PLACEHOLDER_LIST + ")");
-                    }
-                    yield Placeholder.userAttribute(attribute);
-                }
-            };
+            Placeholder placeholder =
+                    switch (name) {
+                        case "user.id" -> Placeholder.USER_ID;
+                        case "user.businessUnit" -> Placeholder.USER_BUSINESS_UNIT;
+                        case "user.companies" -> Placeholder.USER_COMPANIES;
+                        default -> {
+                            String prefix = "user.attributes.";
+                            String attribute = name.startsWith(prefix) ? name.substring(prefix.length()) : "";
+                            if (!isIdentifier(attribute)) {
+                                throw new RowFilterSyntaxException(
+                                        start + 1,
+                                        "unknown placeholder " + quote("@" + name) + " (known: " + PLACEHOLDER_LIST
+                                                + ")");
+                            }
+                            yield Placeholder.userAttribute(attribute);
+                        }
+                    };
             tokens.add(new Token(Kind.PLACEHOLDER, start + 1, text.substring(start, end), placeholder));
             position = end;
         }
@@ -572,7 +640,10 @@ public final class RowFilterParser {
                     try {
                         tokens.add(new Token(Kind.LITERAL, start + 1, dateTime, OffsetDateTime.parse(dateTime)));
                     } catch (DateTimeParseException e) {
-                        throw new RowFilterSyntaxException(start + 1, quote(dateTime) + " is not a valid date and time with an offset, such as 2024-01-31T10:00:00Z");
+                        throw new RowFilterSyntaxException(
+                                start + 1,
+                                quote(dateTime)
+                                        + " is not a valid date and time with an offset, such as 2024-01-31T10:00:00Z");
                     }
                     return;
                 }
@@ -582,7 +653,8 @@ public final class RowFilterParser {
                 try {
                     tokens.add(new Token(Kind.LITERAL, start + 1, date, LocalDate.parse(date)));
                 } catch (DateTimeParseException e) {
-                    throw new RowFilterSyntaxException(start + 1, quote(date) + " is not a valid date, such as 2024-01-31");
+                    throw new RowFilterSyntaxException(
+                            start + 1, quote(date) + " is not a valid date, such as 2024-01-31");
                 }
                 return;
             }
@@ -597,19 +669,26 @@ public final class RowFilterParser {
                 fraction = true;
                 int digitsEnd = digits(end + 1);
                 if (digitsEnd == end + 1) {
-                    throw new RowFilterSyntaxException(start + 1, quote(text.substring(start, end + 1)) + " is not a number: digits must follow the decimal point");
+                    throw new RowFilterSyntaxException(
+                            start + 1,
+                            quote(text.substring(start, end + 1))
+                                    + " is not a number: digits must follow the decimal point");
                 }
                 end = digitsEnd;
             }
             if (end < text.length() && (text.charAt(end) == 'e' || text.charAt(end) == 'E')) {
                 exponent = true;
                 int digitsStart = end + 1;
-                if (digitsStart < text.length() && (text.charAt(digitsStart) == '+' || text.charAt(digitsStart) == '-')) {
+                if (digitsStart < text.length()
+                        && (text.charAt(digitsStart) == '+' || text.charAt(digitsStart) == '-')) {
                     digitsStart++;
                 }
                 int digitsEnd = digits(digitsStart);
                 if (digitsEnd == digitsStart) {
-                    throw new RowFilterSyntaxException(start + 1, quote(text.substring(start, Math.min(digitsStart, text.length()))) + " is not a number: digits must follow the exponent");
+                    throw new RowFilterSyntaxException(
+                            start + 1,
+                            quote(text.substring(start, Math.min(digitsStart, text.length())))
+                                    + " is not a number: digits must follow the exponent");
                 }
                 end = digitsEnd;
             }
@@ -654,10 +733,13 @@ public final class RowFilterParser {
                 char c = text.charAt(position);
                 if (isIdentifierPart(c) || c == '.' || c == '-' || c == ':' || c == '\'') {
                     int end = position;
-                    while (end < text.length() && (isIdentifierPart(text.charAt(end)) || ".-:+".indexOf(text.charAt(end)) >= 0)) {
+                    while (end < text.length()
+                            && (isIdentifierPart(text.charAt(end)) || ".-:+".indexOf(text.charAt(end)) >= 0)) {
                         end++;
                     }
-                    throw new RowFilterSyntaxException(start + 1, quote(text.substring(start, Math.max(end, position + 1))) + " is not a valid literal");
+                    throw new RowFilterSyntaxException(
+                            start + 1,
+                            quote(text.substring(start, Math.max(end, position + 1))) + " is not a valid literal");
                 }
             }
         }
@@ -673,18 +755,25 @@ public final class RowFilterParser {
             boolean qualified = name.indexOf('.') >= 0;
             if (end < text.length() && text.charAt(end) == '\'' && !KEYWORDS.contains(name)) {
                 if (!qualified) {
-                    throw new RowFilterSyntaxException(start + 1, quote(name + "'") + " starts a typed literal, which row filters do not support;"
-                            + " enum values are written Namespace.Type'Member'");
+                    throw new RowFilterSyntaxException(
+                            start + 1,
+                            quote(name + "'") + " starts a typed literal, which row filters do not support;"
+                                    + " enum values are written Namespace.Type'Member'");
                 }
                 String member = text(end);
-                if (member.isEmpty() || member.indexOf(',') >= 0 || !member.strip().equals(member)) {
-                    throw new RowFilterSyntaxException(start + 1, "an enum value names exactly one member, as in " + name + "'Active'");
+                if (member.isEmpty()
+                        || member.indexOf(',') >= 0
+                        || !member.strip().equals(member)) {
+                    throw new RowFilterSyntaxException(
+                            start + 1, "an enum value names exactly one member, as in " + name + "'Active'");
                 }
                 tokens.add(new Token(Kind.LITERAL, start + 1, text.substring(start, position), new EnumMember(member)));
                 return;
             }
             if (qualified || end < text.length() && text.charAt(end) == '.') {
-                throw new RowFilterSyntaxException(start + 1, quote(name) + " is not a field name; qualified names are not supported in row filters");
+                throw new RowFilterSyntaxException(
+                        start + 1,
+                        quote(name) + " is not a field name; qualified names are not supported in row filters");
             }
             tokens.add(new Token(Kind.WORD, start + 1, name, null));
         }

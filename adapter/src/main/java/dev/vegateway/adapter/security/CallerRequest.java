@@ -10,7 +10,10 @@ import java.util.Optional;
  * ({@link CallerResolver#CALLER_OBJECT_ID_HEADER}, {@link CallerResolver#MSCRM_CALLER_ID_HEADER},
  * {@link CallerResolver#PORTAL_CONTACT_ID_HEADER}), unparsed.
  */
-public record CallerRequest(String applicationId, Optional<String> callerObjectId, Optional<String> msCrmCallerId,
+public record CallerRequest(
+        String applicationId,
+        Optional<String> callerObjectId,
+        Optional<String> msCrmCallerId,
         Optional<String> portalContactId) {
     public CallerRequest {
         requireNonNull(applicationId, "applicationId is null");

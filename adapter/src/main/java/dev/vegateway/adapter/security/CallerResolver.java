@@ -20,7 +20,8 @@ public final class CallerResolver {
     public static final String MSCRM_CALLER_ID_HEADER = "MSCRMCallerID";
     public static final String PORTAL_CONTACT_ID_HEADER = "X-Portal-Contact-Id";
 
-    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final SecurityStore store;
 
@@ -38,37 +39,54 @@ public final class CallerResolver {
     }
 
     private ApplicationUser application(String appId) {
-        ApplicationUser application = store.application(appId).orElseThrow(() ->
-                GatewayException.of(ErrorCode.APPLICATION_NOT_ALLOWED, "application %s is not registered", appId));
+        ApplicationUser application = store.application(appId)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.APPLICATION_NOT_ALLOWED, "application %s is not registered", appId));
         if (!application.enabled()) {
-            throw GatewayException.of(ErrorCode.APPLICATION_NOT_ALLOWED, "application %s is disabled", describe(application));
+            throw GatewayException.of(
+                    ErrorCode.APPLICATION_NOT_ALLOWED, "application %s is disabled", describe(application));
         }
         if (!application.hasRole(BuiltInRoles.VIRTUAL_ENTITY_APPLICATION)) {
-            throw GatewayException.of(ErrorCode.APPLICATION_NOT_ALLOWED, "application %s does not hold the %s role",
-                    describe(application), BuiltInRoles.VIRTUAL_ENTITY_APPLICATION);
+            throw GatewayException.of(
+                    ErrorCode.APPLICATION_NOT_ALLOWED,
+                    "application %s does not hold the %s role",
+                    describe(application),
+                    BuiltInRoles.VIRTUAL_ENTITY_APPLICATION);
         }
         return application;
     }
 
     private Caller dataverseCaller(ApplicationUser application, CallerRequest request) {
         if (request.portalContactId().isPresent()) {
-            throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED,
+            throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
                     "header %s is accepted only from portal applications, and application %s is a Dataverse application",
-                    PORTAL_CONTACT_ID_HEADER, describe(application));
+                    PORTAL_CONTACT_ID_HEADER,
+                    describe(application));
         }
         Optional<UUID> objectId = guid(request.callerObjectId(), CALLER_OBJECT_ID_HEADER);
         Optional<UUID> callerId = guid(request.msCrmCallerId(), MSCRM_CALLER_ID_HEADER);
         if (objectId.isEmpty() && callerId.isEmpty()) {
             return new Caller.ApplicationOnly(application);
         }
-        Optional<BackendUser> byObjectId = objectId.map(id -> store.userByEntraObjectId(id).orElseThrow(() ->
-                GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "no backend user with %s %s", CALLER_OBJECT_ID_HEADER, id)));
-        Optional<BackendUser> byCallerId = callerId.map(id -> store.userById(id).orElseThrow(() ->
-                GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "no backend user with %s %s", MSCRM_CALLER_ID_HEADER, id)));
-        if (byObjectId.isPresent() && byCallerId.isPresent() && !byObjectId.get().id().equals(byCallerId.get().id())) {
-            throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "headers %s %s and %s %s name different users: %s and %s",
-                    CALLER_OBJECT_ID_HEADER, objectId.get(), MSCRM_CALLER_ID_HEADER, callerId.get(),
-                    byObjectId.get().name(), byCallerId.get().name());
+        Optional<BackendUser> byObjectId = objectId.map(id -> store.userByEntraObjectId(id)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.CALLER_NOT_ALLOWED, "no backend user with %s %s", CALLER_OBJECT_ID_HEADER, id)));
+        Optional<BackendUser> byCallerId = callerId.map(id -> store.userById(id)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.CALLER_NOT_ALLOWED, "no backend user with %s %s", MSCRM_CALLER_ID_HEADER, id)));
+        if (byObjectId.isPresent()
+                && byCallerId.isPresent()
+                && !byObjectId.get().id().equals(byCallerId.get().id())) {
+            throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
+                    "headers %s %s and %s %s name different users: %s and %s",
+                    CALLER_OBJECT_ID_HEADER,
+                    objectId.get(),
+                    MSCRM_CALLER_ID_HEADER,
+                    callerId.get(),
+                    byObjectId.get().name(),
+                    byCallerId.get().name());
         }
         BackendUser user = byObjectId.or(() -> byCallerId).orElseThrow();
         CallerSource source = byObjectId.isPresent() ? CallerSource.CALLER_OBJECT_ID : CallerSource.MSCRM_CALLER_ID;
@@ -80,33 +98,51 @@ public final class CallerResolver {
         rejectForPortal(request.msCrmCallerId(), MSCRM_CALLER_ID_HEADER, application);
         Optional<UUID> contactId = guid(request.portalContactId(), PORTAL_CONTACT_ID_HEADER);
         if (contactId.isPresent()) {
-            PortalMapping mapping = store.portalMapping(contactId.get()).orElseThrow(() ->
-                    GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "portal contact %s is not mapped to a backend user", contactId.get()));
-            BackendUser user = store.userById(mapping.user()).orElseThrow(() ->
-                    GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "portal contact %s is mapped to user %s, which does not exist",
-                            contactId.get(), mapping.user()));
+            PortalMapping mapping = store.portalMapping(contactId.get())
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.CALLER_NOT_ALLOWED,
+                            "portal contact %s is not mapped to a backend user",
+                            contactId.get()));
+            BackendUser user = store.userById(mapping.user())
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.CALLER_NOT_ALLOWED,
+                            "portal contact %s is mapped to user %s, which does not exist",
+                            contactId.get(),
+                            mapping.user()));
             EffectivePermissions permissions = portalPermissions(user, "portal user");
             if (mapping.company().isPresent()) {
                 permissions = permissions.restrictedToCompany(mapping.company().get());
                 if (permissions.roles().isEmpty()) {
-                    throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "portal user %s holds no security role in company %s, "
-                            + "the company portal contact %s is mapped to", user.name(), mapping.company().get(), contactId.get());
+                    throw GatewayException.of(
+                            ErrorCode.CALLER_NOT_ALLOWED,
+                            "portal user %s holds no security role in company %s, "
+                                    + "the company portal contact %s is mapped to",
+                            user.name(),
+                            mapping.company().get(),
+                            contactId.get());
                 }
             }
             return new Caller.User(application, permissions, CallerSource.PORTAL_CONTACT);
         }
-        UUID anonymousId = store.anonymousPortalUser().orElseThrow(() -> GatewayException.of(ErrorCode.UNAUTHENTICATED_CALLER,
-                "the portal request names no contact (header %s) and no anonymous portal user is configured", PORTAL_CONTACT_ID_HEADER));
-        BackendUser anonymous = store.userById(anonymousId).orElseThrow(() ->
-                GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "the anonymous portal user %s does not exist", anonymousId));
-        return new Caller.User(application, portalPermissions(anonymous, "anonymous portal user"), CallerSource.PORTAL_ANONYMOUS);
+        UUID anonymousId = store.anonymousPortalUser()
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.UNAUTHENTICATED_CALLER,
+                        "the portal request names no contact (header %s) and no anonymous portal user is configured",
+                        PORTAL_CONTACT_ID_HEADER));
+        BackendUser anonymous = store.userById(anonymousId)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.CALLER_NOT_ALLOWED, "the anonymous portal user %s does not exist", anonymousId));
+        return new Caller.User(
+                application, portalPermissions(anonymous, "anonymous portal user"), CallerSource.PORTAL_ANONYMOUS);
     }
 
     private static void rejectForPortal(Optional<String> header, String name, ApplicationUser application) {
         if (header.isPresent()) {
-            throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED,
+            throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
                     "header %s is not accepted from portal applications, and application %s is a portal application",
-                    name, describe(application));
+                    name,
+                    describe(application));
         }
     }
 
@@ -114,13 +150,23 @@ public final class CallerResolver {
     private EffectivePermissions portalPermissions(BackendUser user, String what) {
         EffectivePermissions permissions = permissions(user, what);
         if (permissions.isSystemAdministrator() || permissions.isSecurityAdministrator()) {
-            String role = permissions.isSystemAdministrator() ? BuiltInRoles.SYSTEM_ADMINISTRATOR : BuiltInRoles.SECURITY_ADMINISTRATOR;
-            throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "%s %s holds the %s role, which a portal user may not hold",
-                    what, user.name(), role);
+            String role = permissions.isSystemAdministrator()
+                    ? BuiltInRoles.SYSTEM_ADMINISTRATOR
+                    : BuiltInRoles.SECURITY_ADMINISTRATOR;
+            throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
+                    "%s %s holds the %s role, which a portal user may not hold",
+                    what,
+                    user.name(),
+                    role);
         }
         if (!permissions.hasRole(BuiltInRoles.AUTHORIZED_PORTAL_USER)) {
-            throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "%s %s lacks the %s role, which every portal user needs",
-                    what, user.name(), BuiltInRoles.AUTHORIZED_PORTAL_USER);
+            throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
+                    "%s %s lacks the %s role, which every portal user needs",
+                    what,
+                    user.name(),
+                    BuiltInRoles.AUTHORIZED_PORTAL_USER);
         }
         return permissions;
     }
@@ -131,18 +177,27 @@ public final class CallerResolver {
      */
     private EffectivePermissions permissions(BackendUser user, String who) {
         switch (user.kind()) {
-            case PERSON -> { }
-            case STUB -> throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED,
-                    "%s %s is a stub user, which only owns rows and cannot be a caller", who, user.name());
-            case APPLICATION -> throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED,
-                    "%s %s is the user of an application and cannot be a caller", who, user.name());
+            case PERSON -> {}
+            case STUB -> throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
+                    "%s %s is a stub user, which only owns rows and cannot be a caller",
+                    who,
+                    user.name());
+            case APPLICATION -> throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
+                    "%s %s is the user of an application and cannot be a caller",
+                    who,
+                    user.name());
         }
         if (!user.enabled()) {
             throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "%s %s is disabled", who, user.name());
         }
         if (!user.accessMode().grantsDataAccess()) {
-            throw GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED,
-                    "%s %s has access mode Administrative, which grants no data access", who, user.name());
+            throw GatewayException.of(
+                    ErrorCode.CALLER_NOT_ALLOWED,
+                    "%s %s has access mode Administrative, which grants no data access",
+                    who,
+                    user.name());
         }
         EffectivePermissions permissions = store.permissionsOf(user.id());
         if (permissions.roles().isEmpty()) {
@@ -157,8 +212,10 @@ public final class CallerResolver {
         }
         String value = header.get().trim();
         if (!GUID.matcher(value).matches()) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD,
-                    "header %s must be a GUID such as 00000000-0000-0000-0000-000000000000", name);
+            throw GatewayException.of(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "header %s must be a GUID such as 00000000-0000-0000-0000-000000000000",
+                    name);
         }
         return Optional.of(UUID.fromString(value));
     }

@@ -42,13 +42,18 @@ public final class EffectivePermissions {
      * @param allCompanies every company of the security data, for unrestricted assignments
      * @param businessUnitAndDescendants the user's unit and the units below it (empty without a unit)
      */
-    EffectivePermissions(BackendUser user, List<Assignment> assignments, Map<String, Role> roleDefinitions,
-            Set<String> allCompanies, Set<UUID> businessUnitAndDescendants) {
+    EffectivePermissions(
+            BackendUser user,
+            List<Assignment> assignments,
+            Map<String, Role> roleDefinitions,
+            Set<String> allCompanies,
+            Set<UUID> businessUnitAndDescendants) {
         this.user = requireNonNull(user, "user is null");
         this.assignments = List.copyOf(requireNonNull(assignments, "assignments is null"));
         this.roleDefinitions = Ordered.map(requireNonNull(roleDefinitions, "roleDefinitions is null"));
         this.allCompanies = Ordered.set(requireNonNull(allCompanies, "allCompanies is null"));
-        this.businessUnitAndDescendants = Ordered.set(requireNonNull(businessUnitAndDescendants, "businessUnitAndDescendants is null"));
+        this.businessUnitAndDescendants =
+                Ordered.set(requireNonNull(businessUnitAndDescendants, "businessUnitAndDescendants is null"));
         List<String> names = new ArrayList<>();
         this.assignments.forEach(assignment -> names.add(assignment.role()));
         this.roles = Ordered.set(names);
@@ -91,7 +96,8 @@ public final class EffectivePermissions {
             Role role = role(assignment.role());
             Depth depth = role.depth(entityLogicalName, privilege);
             if (depth.grantsAccess()) {
-                grants.add(new RoleGrant(role.name(), depth, assignment.companies(), role.rowFilter(entityLogicalName)));
+                grants.add(
+                        new RoleGrant(role.name(), depth, assignment.companies(), role.rowFilter(entityLogicalName)));
             }
         }
         return List.copyOf(grants);
@@ -119,7 +125,8 @@ public final class EffectivePermissions {
                 continue;
             }
             Set<String> deniedByRole = new LinkedHashSet<>();
-            role.fieldSecurity().stream().filter(field -> field.entity().equals(entity) && denies.test(field))
+            role.fieldSecurity().stream()
+                    .filter(field -> field.entity().equals(entity) && denies.test(field))
                     .forEach(field -> deniedByRole.add(field.field()));
             if (denied == null) {
                 denied = deniedByRole;
@@ -132,7 +139,8 @@ public final class EffectivePermissions {
 
     /** The user's business unit, for depth Local. */
     public UUID businessUnit() {
-        return user.businessUnitId().orElseThrow(() -> new IllegalStateException("user " + user.name() + " has no business unit"));
+        return user.businessUnitId()
+                .orElseThrow(() -> new IllegalStateException("user " + user.name() + " has no business unit"));
     }
 
     /** The user's business unit and every unit below it, for depth Deep. */
@@ -161,7 +169,10 @@ public final class EffectivePermissions {
         requireNonNull(company, "company is null");
         List<Assignment> restricted = new ArrayList<>();
         for (Assignment assignment : assignments) {
-            if (assignment.companies().map(companies -> companies.contains(company)).orElse(true)) {
+            if (assignment
+                    .companies()
+                    .map(companies -> companies.contains(company))
+                    .orElse(true)) {
                 restricted.add(new Assignment(assignment.role(), Optional.of(Set.of(company)), assignment.team()));
             }
         }

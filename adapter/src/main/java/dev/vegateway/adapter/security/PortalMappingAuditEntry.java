@@ -21,7 +21,11 @@ public record PortalMappingAuditEntry(
         Optional<String> before,
         Optional<String> after) {
 
-    public enum Operation { CREATE, UPDATE, DELETE }
+    public enum Operation {
+        CREATE,
+        UPDATE,
+        DELETE
+    }
 
     public PortalMappingAuditEntry {
         requireNonNull(id, "id is null");

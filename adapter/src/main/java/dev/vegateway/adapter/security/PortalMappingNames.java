@@ -10,6 +10,7 @@ public final class PortalMappingNames {
     public static final String ENTITY_SET_NAME = "msdyn_externalportalusermappings";
     /** The key: the contact id again, so that a contact's mapping is addressed by the contact. */
     public static final String ID = "msdyn_externalportalusermappingid";
+
     public static final String CONTACT_ID = "msdyn_contactid";
     public static final String USER_ID = "msdyn_userid";
     public static final String COMPANY = "msdyn_company";

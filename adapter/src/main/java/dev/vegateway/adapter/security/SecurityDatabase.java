@@ -68,7 +68,8 @@ final class SecurityDatabase {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** Assignments held directly or through a team by the user bound twice as parameters. */
-    private static final String HELD_BY_USER = "(a.user_id = ? OR a.team_id IN (SELECT m.team_id FROM %s m WHERE m.user_id = ?))";
+    private static final String HELD_BY_USER =
+            "(a.user_id = ? OR a.team_id IN (SELECT m.team_id FROM %s m WHERE m.user_id = ?))";
 
     private final DataSource dataSource;
     private final SecuritySchema schema;
@@ -119,14 +120,16 @@ final class SecurityDatabase {
     }
 
     /** Parents before children, so that every parent_id refers to a row already there. */
-    private void insertBusinessUnits(Connection connection, List<BusinessUnit> units, Map<String, UUID> unitIds) throws SQLException {
+    private void insertBusinessUnits(Connection connection, List<BusinessUnit> units, Map<String, UUID> unitIds)
+            throws SQLException {
         List<BusinessUnit> ordered = new ArrayList<>();
         Deque<BusinessUnit> pending = new ArrayDeque<>();
         units.stream().filter(unit -> unit.parent().isEmpty()).forEach(pending::add);
         while (!pending.isEmpty()) {
             BusinessUnit unit = pending.remove();
             ordered.add(unit);
-            units.stream().filter(child -> child.parent().equals(Optional.of(unit.name())) && !ordered.contains(child))
+            units.stream()
+                    .filter(child -> child.parent().equals(Optional.of(unit.name())) && !ordered.contains(child))
                     .forEach(pending::add);
         }
         units.stream().filter(unit -> !ordered.contains(unit)).forEach(ordered::add);
@@ -160,12 +163,13 @@ final class SecurityDatabase {
                 PreparedStatement privilege = connection.prepareStatement("INSERT INTO " + table("role_privileges")
                         + " (role_name, entity_name, create_depth, read_depth, write_depth, delete_depth, append_depth,"
                         + " append_to_depth, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement action = connection.prepareStatement(
-                        "INSERT INTO " + table("role_actions") + " (role_name, action_name, sort_order) VALUES (?, ?, ?)");
+                PreparedStatement action = connection.prepareStatement("INSERT INTO " + table("role_actions")
+                        + " (role_name, action_name, sort_order) VALUES (?, ?, ?)");
                 PreparedStatement rowFilter = connection.prepareStatement("INSERT INTO " + table("role_row_filters")
                         + " (role_name, entity_name, filter_text, sort_order) VALUES (?, ?, ?, ?)");
-                PreparedStatement field = connection.prepareStatement("INSERT INTO " + table("role_field_security")
-                        + " (role_name, entity_name, field_name, can_read, can_update, sort_order) VALUES (?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement field = connection.prepareStatement(
+                        "INSERT INTO " + table("role_field_security")
+                                + " (role_name, entity_name, field_name, can_read, can_update, sort_order) VALUES (?, ?, ?, ?, ?, ?)")) {
             int order = 0;
             for (Role each : roles) {
                 role.setString(1, each.name());
@@ -212,15 +216,19 @@ final class SecurityDatabase {
         }
     }
 
-    private void insertUsers(Connection connection, SecurityDocument document, Map<String, UUID> unitIds,
-            List<PendingAssignment> assignments) throws SQLException {
+    private void insertUsers(
+            Connection connection,
+            SecurityDocument document,
+            Map<String, UUID> unitIds,
+            List<PendingAssignment> assignments)
+            throws SQLException {
         try (PreparedStatement user = connection.prepareStatement("INSERT INTO " + table("users")
                         + " (id, name, entra_object_id, enabled, access_mode, kind, business_unit_id, sort_order)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement attribute = connection.prepareStatement("INSERT INTO " + table("user_attributes")
                         + " (user_id, attribute_name, attribute_value, sort_order) VALUES (?, ?, ?, ?)");
-                PreparedStatement application = connection.prepareStatement(
-                        "INSERT INTO " + table("applications") + " (app_id, user_id, kind, sort_order) VALUES (?, ?, ?, ?)")) {
+                PreparedStatement application = connection.prepareStatement("INSERT INTO " + table("applications")
+                        + " (app_id, user_id, kind, sort_order) VALUES (?, ?, ?, ?)")) {
             int order = 0;
             for (User each : document.users()) {
                 user.setObject(1, each.id());
@@ -239,7 +247,9 @@ final class SecurityDatabase {
                     attribute.setInt(4, order++);
                     attribute.addBatch();
                 }
-                each.roles().forEach(role -> assignments.add(new PendingAssignment(role, Optional.of(each.id()), Optional.empty())));
+                each.roles()
+                        .forEach(role ->
+                                assignments.add(new PendingAssignment(role, Optional.of(each.id()), Optional.empty())));
             }
             for (Application each : document.applications()) {
                 user.setObject(1, each.userId());
@@ -256,7 +266,9 @@ final class SecurityDatabase {
                 application.setString(3, each.kind().name());
                 application.setInt(4, order++);
                 application.addBatch();
-                each.roles().forEach(role -> assignments.add(new PendingAssignment(role, Optional.of(each.userId()), Optional.empty())));
+                each.roles()
+                        .forEach(role -> assignments.add(
+                                new PendingAssignment(role, Optional.of(each.userId()), Optional.empty())));
             }
             user.executeBatch();
             attribute.executeBatch();
@@ -264,10 +276,11 @@ final class SecurityDatabase {
         }
     }
 
-    private void insertTeams(Connection connection, List<Team> teams, Map<String, UUID> unitIds,
-            List<PendingAssignment> assignments) throws SQLException {
-        try (PreparedStatement team = connection.prepareStatement(
-                        "INSERT INTO " + table("teams") + " (id, name, business_unit_id, sort_order) VALUES (?, ?, ?, ?)");
+    private void insertTeams(
+            Connection connection, List<Team> teams, Map<String, UUID> unitIds, List<PendingAssignment> assignments)
+            throws SQLException {
+        try (PreparedStatement team = connection.prepareStatement("INSERT INTO " + table("teams")
+                        + " (id, name, business_unit_id, sort_order) VALUES (?, ?, ?, ?)");
                 PreparedStatement member = connection.prepareStatement(
                         "INSERT INTO " + table("team_members") + " (team_id, user_id, sort_order) VALUES (?, ?, ?)")) {
             int order = 0;
@@ -283,7 +296,9 @@ final class SecurityDatabase {
                     member.setInt(3, order++);
                     member.addBatch();
                 }
-                each.roles().forEach(role -> assignments.add(new PendingAssignment(role, Optional.empty(), Optional.of(each.id()))));
+                each.roles()
+                        .forEach(role ->
+                                assignments.add(new PendingAssignment(role, Optional.empty(), Optional.of(each.id()))));
             }
             team.executeBatch();
             member.executeBatch();
@@ -295,8 +310,9 @@ final class SecurityDatabase {
     private void insertAssignments(Connection connection, List<PendingAssignment> assignments) throws SQLException {
         try (PreparedStatement assignment = connection.prepareStatement("INSERT INTO " + table("role_assignments")
                         + " (id, role_name, user_id, team_id, sort_order) VALUES (?, ?, ?, ?, ?)");
-                PreparedStatement company = connection.prepareStatement("INSERT INTO " + table("role_assignment_companies")
-                        + " (assignment_id, company_code, sort_order) VALUES (?, ?, ?)")) {
+                PreparedStatement company =
+                        connection.prepareStatement("INSERT INTO " + table("role_assignment_companies")
+                                + " (assignment_id, company_code, sort_order) VALUES (?, ?, ?)")) {
             int order = 0;
             for (PendingAssignment pending : assignments) {
                 UUID id = UUID.randomUUID();
@@ -350,8 +366,9 @@ final class SecurityDatabase {
             Map<UUID, String> unitNames = new LinkedHashMap<>();
             List<BusinessUnit> units = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT b.id, b.name, p.name FROM "
-                    + table("business_units") + " b LEFT JOIN " + table("business_units")
-                    + " p ON p.id = b.parent_id ORDER BY b.sort_order"); ResultSet rows = select.executeQuery()) {
+                            + table("business_units") + " b LEFT JOIN " + table("business_units")
+                            + " p ON p.id = b.parent_id ORDER BY b.sort_order");
+                    ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     UUID id = rows.getObject(1, UUID.class);
                     unitNames.put(id, rows.getString(2));
@@ -364,30 +381,47 @@ final class SecurityDatabase {
             Map<UUID, List<RoleAssignment>> teamRoles = new HashMap<>();
             for (StoredAssignment stored : assignments(connection, "", List.of())) {
                 RoleAssignment assignment = new RoleAssignment(stored.role(), stored.companies());
-                stored.user().ifPresent(user -> userRoles.computeIfAbsent(user, key -> new ArrayList<>()).add(assignment));
-                stored.team().ifPresent(team -> teamRoles.computeIfAbsent(team, key -> new ArrayList<>()).add(assignment));
+                stored.user().ifPresent(user -> userRoles
+                        .computeIfAbsent(user, key -> new ArrayList<>())
+                        .add(assignment));
+                stored.team().ifPresent(team -> teamRoles
+                        .computeIfAbsent(team, key -> new ArrayList<>())
+                        .add(assignment));
             }
             List<User> users = new ArrayList<>();
             for (BackendUser user : users(connection, " WHERE u.kind <> 'APPLICATION'", List.of())) {
-                users.add(new User(user.id(), user.name(), user.entraObjectId(), user.enabled(), user.accessMode(), user.kind(),
-                        user.businessUnitId().map(unitNames::get), user.attributes(), userRoles.getOrDefault(user.id(), List.of())));
+                users.add(new User(
+                        user.id(),
+                        user.name(),
+                        user.entraObjectId(),
+                        user.enabled(),
+                        user.accessMode(),
+                        user.kind(),
+                        user.businessUnitId().map(unitNames::get),
+                        user.attributes(),
+                        userRoles.getOrDefault(user.id(), List.of())));
             }
             Map<UUID, List<UUID>> members = new HashMap<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT team_id, user_id FROM " + table("team_members") + " ORDER BY sort_order");
+                            "SELECT team_id, user_id FROM " + table("team_members") + " ORDER BY sort_order");
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    members.computeIfAbsent(rows.getObject(1, UUID.class), key -> new ArrayList<>()).add(rows.getObject(2, UUID.class));
+                    members.computeIfAbsent(rows.getObject(1, UUID.class), key -> new ArrayList<>())
+                            .add(rows.getObject(2, UUID.class));
                 }
             }
             List<Team> teams = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, name, business_unit_id FROM " + table("teams") + " ORDER BY sort_order");
+                            "SELECT id, name, business_unit_id FROM " + table("teams") + " ORDER BY sort_order");
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     UUID id = rows.getObject(1, UUID.class);
-                    teams.add(new Team(id, rows.getString(2), unitNames.get(rows.getObject(3, UUID.class)),
-                            teamRoles.getOrDefault(id, List.of()), members.getOrDefault(id, List.of())));
+                    teams.add(new Team(
+                            id,
+                            rows.getString(2),
+                            unitNames.get(rows.getObject(3, UUID.class)),
+                            teamRoles.getOrDefault(id, List.of()),
+                            members.getOrDefault(id, List.of())));
                 }
             }
             List<Application> applications = new ArrayList<>();
@@ -395,13 +429,17 @@ final class SecurityDatabase {
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     UUID userId = rows.getObject(5, UUID.class);
-                    applications.add(new Application(rows.getString(1), rows.getString(3), ApplicationKind.valueOf(rows.getString(2)),
-                            rows.getBoolean(4), userRoles.getOrDefault(userId, List.of())));
+                    applications.add(new Application(
+                            rows.getString(1),
+                            rows.getString(3),
+                            ApplicationKind.valueOf(rows.getString(2)),
+                            rows.getBoolean(4),
+                            userRoles.getOrDefault(userId, List.of())));
                 }
             }
             List<PortalMapping> mappings = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT contact_id, user_id, company_code FROM " + table("portal_mappings") + " ORDER BY sort_order");
+            try (PreparedStatement select = connection.prepareStatement("SELECT contact_id, user_id, company_code FROM "
+                            + table("portal_mappings") + " ORDER BY sort_order");
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     mappings.add(mapping(rows));
@@ -424,27 +462,35 @@ final class SecurityDatabase {
                     }
                     UUID userId = rows.getObject(5, UUID.class);
                     Set<String> roles = new LinkedHashSet<>();
-                    assignments(connection, " WHERE a.user_id = ?", List.of(userId)).forEach(assignment -> roles.add(assignment.role()));
-                    return Optional.of(new ApplicationUser(rows.getString(1), rows.getString(3),
-                            ApplicationKind.valueOf(rows.getString(2)), rows.getBoolean(4), roles));
+                    assignments(connection, " WHERE a.user_id = ?", List.of(userId))
+                            .forEach(assignment -> roles.add(assignment.role()));
+                    return Optional.of(new ApplicationUser(
+                            rows.getString(1),
+                            rows.getString(3),
+                            ApplicationKind.valueOf(rows.getString(2)),
+                            rows.getBoolean(4),
+                            roles));
                 }
             }
         });
     }
 
     Optional<BackendUser> userById(UUID id) {
-        return read("look up user " + id, connection -> users(connection, " WHERE u.id = ?", List.of(id)).stream().findFirst());
+        return read("look up user " + id, connection -> users(connection, " WHERE u.id = ?", List.of(id)).stream()
+                .findFirst());
     }
 
     Optional<BackendUser> userByEntraObjectId(UUID entraObjectId) {
-        return read("look up the user with Entra object id " + entraObjectId,
-                connection -> users(connection, " WHERE u.entra_object_id = ?", List.of(entraObjectId)).stream().findFirst());
+        return read(
+                "look up the user with Entra object id " + entraObjectId,
+                connection -> users(connection, " WHERE u.entra_object_id = ?", List.of(entraObjectId)).stream()
+                        .findFirst());
     }
 
     Optional<PortalMapping> portalMapping(UUID contactId) {
         return read("look up portal contact " + contactId, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT contact_id, user_id, company_code FROM " + table("portal_mappings") + " WHERE contact_id = ?")) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT contact_id, user_id, company_code FROM "
+                    + table("portal_mappings") + " WHERE contact_id = ?")) {
                 select.setObject(1, contactId);
                 try (ResultSet rows = select.executeQuery()) {
                     return rows.next() ? Optional.of(mapping(rows)) : Optional.empty();
@@ -460,7 +506,8 @@ final class SecurityDatabase {
     /** The user's permissions from its own and its teams' role assignments; empty if there is no such user. */
     Optional<EffectivePermissions> permissionsOf(UUID userId) {
         return read("load the permissions of user " + userId, connection -> {
-            Optional<BackendUser> user = users(connection, " WHERE u.id = ?", List.of(userId)).stream().findFirst();
+            Optional<BackendUser> user = users(connection, " WHERE u.id = ?", List.of(userId)).stream()
+                    .findFirst();
             if (user.isEmpty()) {
                 return Optional.empty();
             }
@@ -469,13 +516,16 @@ final class SecurityDatabase {
             for (StoredAssignment stored : assignments(connection, " WHERE " + heldByUser, List.of(userId, userId))) {
                 assignments.add(new Assignment(stored.role(), stored.companies(), stored.teamName()));
             }
-            Map<String, Role> roles = roles(connection,
-                    " WHERE r.name IN (SELECT a.role_name FROM " + table("role_assignments") + " a WHERE " + heldByUser + ")",
+            Map<String, Role> roles = roles(
+                    connection,
+                    " WHERE r.name IN (SELECT a.role_name FROM " + table("role_assignments") + " a WHERE " + heldByUser
+                            + ")",
                     List.of(userId, userId));
             Set<UUID> units = user.get().businessUnitId().isPresent()
                     ? unitAndDescendants(connection, user.get().businessUnitId().get())
                     : Set.of();
-            return Optional.of(new EffectivePermissions(user.get(), assignments, roles, Ordered.set(companies(connection)), units));
+            return Optional.of(new EffectivePermissions(
+                    user.get(), assignments, roles, Ordered.set(companies(connection)), units));
         });
     }
 
@@ -485,7 +535,8 @@ final class SecurityDatabase {
     long version() {
         try (Connection connection = dataSource.getConnection()) {
             long version;
-            try (PreparedStatement select = connection.prepareStatement("SELECT version FROM " + table("security_version"));
+            try (PreparedStatement select =
+                            connection.prepareStatement("SELECT version FROM " + table("security_version"));
                     ResultSet rows = select.executeQuery()) {
                 version = rows.next() ? rows.getLong(1) : 0;
             }
@@ -514,7 +565,8 @@ final class SecurityDatabase {
                 return 1;
             }
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT version FROM " + table("security_version") + " WHERE singleton = 1");
+        try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT version FROM " + table("security_version") + " WHERE singleton = 1");
                 ResultSet rows = select.executeQuery()) {
             rows.next();
             return rows.getLong(1);
@@ -528,7 +580,9 @@ final class SecurityDatabase {
     }
 
     Optional<StoredPortalMapping> storedPortalMapping(UUID contactId) {
-        return read("look up the mapping of portal contact " + contactId, connection -> storedPortalMapping(connection, contactId));
+        return read(
+                "look up the mapping of portal contact " + contactId,
+                connection -> storedPortalMapping(connection, contactId));
     }
 
     Written<StoredPortalMapping> createPortalMapping(PortalMapping requested, ChangeAuthor author, OffsetDateTime now) {
@@ -536,19 +590,24 @@ final class SecurityDatabase {
         return write("create the mapping of portal contact " + mapping.contactId(), connection -> {
             long version = bumpVersion(connection);
             if (storedPortalMapping(connection, mapping.contactId()).isPresent()) {
-                throw GatewayException.of(ErrorCode.DUPLICATE_RECORD, "A record with the same key already exists: portal contact %s is already"
-                        + " mapped (%s %s).", mapping.contactId(), PortalMappingNames.CONTACT_ID, mapping.contactId());
+                throw GatewayException.of(
+                        ErrorCode.DUPLICATE_RECORD,
+                        "A record with the same key already exists: portal contact %s is already" + " mapped (%s %s).",
+                        mapping.contactId(),
+                        PortalMappingNames.CONTACT_ID,
+                        mapping.contactId());
             }
             checkPortalMapping(connection, mapping);
             int order;
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM " + table("portal_mappings"));
+                            "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM " + table("portal_mappings"));
                     ResultSet rows = select.executeQuery()) {
                 rows.next();
                 order = rows.getInt(1);
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table("portal_mappings")
-                    + " (contact_id, user_id, company_code, sort_order, modified_at, modified_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO " + table("portal_mappings")
+                            + " (contact_id, user_id, company_code, sort_order, modified_at, modified_by) VALUES (?, ?, ?, ?, ?, ?)")) {
                 insert.setObject(1, mapping.contactId());
                 insert.setObject(2, mapping.user());
                 setString(insert, 3, mapping.company());
@@ -557,20 +616,31 @@ final class SecurityDatabase {
                 insert.setString(6, author.userName());
                 insert.executeUpdate();
             }
-            audit(connection, author, now, Operation.CREATE, mapping.contactId(), Optional.empty(), Optional.of(mapping));
-            return new Written<>(new StoredPortalMapping(mapping, Optional.of(now), Optional.of(author.userName())), version);
+            audit(
+                    connection,
+                    author,
+                    now,
+                    Operation.CREATE,
+                    mapping.contactId(),
+                    Optional.empty(),
+                    Optional.of(mapping));
+            return new Written<>(
+                    new StoredPortalMapping(mapping, Optional.of(now), Optional.of(author.userName())), version);
         });
     }
 
     /** Applies {@code change} to the stored mapping, inside the transaction, so that concurrent updates of different properties both hold. */
-    Written<StoredPortalMapping> updatePortalMapping(UUID contactId, UnaryOperator<PortalMapping> change, ChangeAuthor author,
-            OffsetDateTime now) {
+    Written<StoredPortalMapping> updatePortalMapping(
+            UUID contactId, UnaryOperator<PortalMapping> change, ChangeAuthor author, OffsetDateTime now) {
         return write("update the mapping of portal contact " + contactId, connection -> {
             long version = bumpVersion(connection);
-            PortalMapping before = storedPortalMapping(connection, contactId).orElseThrow(() -> mappingNotFound(contactId)).mapping();
+            PortalMapping before = storedPortalMapping(connection, contactId)
+                    .orElseThrow(() -> mappingNotFound(contactId))
+                    .mapping();
             PortalMapping after = normalized(change.apply(before));
             if (!after.contactId().equals(contactId)) {
-                throw new IllegalArgumentException("the contact of mapping " + contactId + " cannot change to " + after.contactId());
+                throw new IllegalArgumentException(
+                        "the contact of mapping " + contactId + " cannot change to " + after.contactId());
             }
             checkPortalMapping(connection, after);
             try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("portal_mappings")
@@ -583,15 +653,19 @@ final class SecurityDatabase {
                 update.executeUpdate();
             }
             audit(connection, author, now, Operation.UPDATE, contactId, Optional.of(before), Optional.of(after));
-            return new Written<>(new StoredPortalMapping(after, Optional.of(now), Optional.of(author.userName())), version);
+            return new Written<>(
+                    new StoredPortalMapping(after, Optional.of(now), Optional.of(author.userName())), version);
         });
     }
 
     Written<PortalMapping> deletePortalMapping(UUID contactId, ChangeAuthor author, OffsetDateTime now) {
         return write("delete the mapping of portal contact " + contactId, connection -> {
             long version = bumpVersion(connection);
-            PortalMapping before = storedPortalMapping(connection, contactId).orElseThrow(() -> mappingNotFound(contactId)).mapping();
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table("portal_mappings") + " WHERE contact_id = ?")) {
+            PortalMapping before = storedPortalMapping(connection, contactId)
+                    .orElseThrow(() -> mappingNotFound(contactId))
+                    .mapping();
+            try (PreparedStatement delete =
+                    connection.prepareStatement("DELETE FROM " + table("portal_mappings") + " WHERE contact_id = ?")) {
                 delete.setObject(1, contactId);
                 delete.executeUpdate();
             }
@@ -604,32 +678,45 @@ final class SecurityDatabase {
     List<PortalMappingAuditEntry> portalMappingAudit() {
         return read("read the audit of the portal mappings", connection -> {
             List<PortalMappingAuditEntry> entries = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, changed_at, changed_by, application_id, operation,"
-                    + " contact_id, before_value, after_value FROM " + table("portal_mapping_audit") + " ORDER BY changed_at, id");
+            try (PreparedStatement select =
+                            connection.prepareStatement("SELECT id, changed_at, changed_by, application_id, operation,"
+                                    + " contact_id, before_value, after_value FROM " + table("portal_mapping_audit")
+                                    + " ORDER BY changed_at, id");
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    entries.add(new PortalMappingAuditEntry(rows.getObject(1, UUID.class), rows.getObject(2, OffsetDateTime.class),
-                            rows.getObject(3, UUID.class), rows.getString(4), Operation.valueOf(rows.getString(5)),
-                            rows.getObject(6, UUID.class), Optional.ofNullable(rows.getString(7)), Optional.ofNullable(rows.getString(8))));
+                    entries.add(new PortalMappingAuditEntry(
+                            rows.getObject(1, UUID.class),
+                            rows.getObject(2, OffsetDateTime.class),
+                            rows.getObject(3, UUID.class),
+                            rows.getString(4),
+                            Operation.valueOf(rows.getString(5)),
+                            rows.getObject(6, UUID.class),
+                            Optional.ofNullable(rows.getString(7)),
+                            Optional.ofNullable(rows.getString(8))));
                 }
             }
             return entries;
         });
     }
 
-    private Optional<StoredPortalMapping> storedPortalMapping(Connection connection, UUID contactId) throws SQLException {
-        return storedPortalMappings(connection, " WHERE contact_id = ?", List.of(contactId)).stream().findFirst();
+    private Optional<StoredPortalMapping> storedPortalMapping(Connection connection, UUID contactId)
+            throws SQLException {
+        return storedPortalMappings(connection, " WHERE contact_id = ?", List.of(contactId)).stream()
+                .findFirst();
     }
 
-    private List<StoredPortalMapping> storedPortalMappings(Connection connection, String condition, List<Object> parameters)
-            throws SQLException {
+    private List<StoredPortalMapping> storedPortalMappings(
+            Connection connection, String condition, List<Object> parameters) throws SQLException {
         List<StoredPortalMapping> mappings = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT contact_id, user_id, company_code, modified_at, modified_by FROM "
-                + table("portal_mappings") + condition + " ORDER BY sort_order")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT contact_id, user_id, company_code, modified_at, modified_by FROM "
+                        + table("portal_mappings") + condition + " ORDER BY sort_order")) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    mappings.add(new StoredPortalMapping(mapping(rows), Optional.ofNullable(rows.getObject(4, OffsetDateTime.class)),
+                    mappings.add(new StoredPortalMapping(
+                            mapping(rows),
+                            Optional.ofNullable(rows.getObject(4, OffsetDateTime.class)),
                             Optional.ofNullable(rows.getString(5))));
                 }
             }
@@ -643,55 +730,90 @@ final class SecurityDatabase {
      * neither administrator role; and a known company, if any.
      */
     private void checkPortalMapping(Connection connection, PortalMapping mapping) throws SQLException {
-        BackendUser user = users(connection, " WHERE u.id = ?", List.of(mapping.user())).stream().findFirst()
-                .orElseThrow(() -> invalid(PortalMappingNames.USER_ID, "there is no backend user with id %s.", mapping.user()));
+        BackendUser user = users(connection, " WHERE u.id = ?", List.of(mapping.user())).stream()
+                .findFirst()
+                .orElseThrow(() ->
+                        invalid(PortalMappingNames.USER_ID, "there is no backend user with id %s.", mapping.user()));
         String described = user.name() + " (" + user.id() + ")";
         switch (user.kind()) {
-            case PERSON -> { }
-            case STUB -> throw invalid(PortalMappingNames.USER_ID,
-                    "user %s is a stub user, which only owns rows; portal users must be person users.", described);
-            case APPLICATION -> throw invalid(PortalMappingNames.USER_ID,
-                    "user %s is the user of an application; portal users must be person users.", described);
+            case PERSON -> {}
+            case STUB -> throw invalid(
+                    PortalMappingNames.USER_ID,
+                    "user %s is a stub user, which only owns rows; portal users must be person users.",
+                    described);
+            case APPLICATION -> throw invalid(
+                    PortalMappingNames.USER_ID,
+                    "user %s is the user of an application; portal users must be person users.",
+                    described);
         }
         Map<String, String> held = new LinkedHashMap<>();
-        for (StoredAssignment assignment : assignments(connection, " WHERE " + String.format(HELD_BY_USER, table("team_members")),
+        for (StoredAssignment assignment : assignments(
+                connection,
+                " WHERE " + String.format(HELD_BY_USER, table("team_members")),
                 List.of(user.id(), user.id()))) {
-            held.putIfAbsent(assignment.role(), assignment.teamName().map(team -> " through team " + team).orElse(""));
+            held.putIfAbsent(
+                    assignment.role(),
+                    assignment.teamName().map(team -> " through team " + team).orElse(""));
         }
         for (String forbidden : List.of(BuiltInRoles.SYSTEM_ADMINISTRATOR, BuiltInRoles.SECURITY_ADMINISTRATOR)) {
             if (held.containsKey(forbidden)) {
-                throw invalid(PortalMappingNames.USER_ID, "user %s holds the %s role%s, which a portal user may not hold.",
-                        described, forbidden, held.get(forbidden));
+                throw invalid(
+                        PortalMappingNames.USER_ID,
+                        "user %s holds the %s role%s, which a portal user may not hold.",
+                        described,
+                        forbidden,
+                        held.get(forbidden));
             }
         }
         if (!held.containsKey(BuiltInRoles.AUTHORIZED_PORTAL_USER)) {
-            throw invalid(PortalMappingNames.USER_ID, "user %s lacks the %s role, which every portal user needs.",
-                    described, BuiltInRoles.AUTHORIZED_PORTAL_USER);
+            throw invalid(
+                    PortalMappingNames.USER_ID,
+                    "user %s lacks the %s role, which every portal user needs.",
+                    described,
+                    BuiltInRoles.AUTHORIZED_PORTAL_USER);
         }
         if (mapping.company().isPresent()) {
             List<String> companies = companies(connection);
             if (!companies.contains(mapping.company().get())) {
-                throw invalid(PortalMappingNames.COMPANY, "unknown company '%s'; the companies are %s.",
-                        mapping.company().get(), String.join(", ", companies));
+                throw invalid(
+                        PortalMappingNames.COMPANY,
+                        "unknown company '%s'; the companies are %s.",
+                        mapping.company().get(),
+                        String.join(", ", companies));
             }
         }
     }
 
     private static GatewayException invalid(String property, String format, Object... arguments) {
-        return GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
+        return GatewayException.of(
+                ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
     }
 
     private static GatewayException mappingNotFound(UUID contactId) {
-        return GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", PortalMappingNames.LOGICAL_NAME, contactId);
+        return GatewayException.of(
+                ErrorCode.RECORD_NOT_FOUND,
+                "%s With Id = %s Does Not Exist",
+                PortalMappingNames.LOGICAL_NAME,
+                contactId);
     }
 
     /** Company codes are stored in lower case, as an import stores them. */
     private static PortalMapping normalized(PortalMapping mapping) {
-        return new PortalMapping(mapping.contactId(), mapping.user(), mapping.company().map(company -> company.toLowerCase(Locale.ROOT)));
+        return new PortalMapping(
+                mapping.contactId(),
+                mapping.user(),
+                mapping.company().map(company -> company.toLowerCase(Locale.ROOT)));
     }
 
-    private void audit(Connection connection, ChangeAuthor author, OffsetDateTime now, Operation operation, UUID contactId,
-            Optional<PortalMapping> before, Optional<PortalMapping> after) throws SQLException {
+    private void audit(
+            Connection connection,
+            ChangeAuthor author,
+            OffsetDateTime now,
+            Operation operation,
+            UUID contactId,
+            Optional<PortalMapping> before,
+            Optional<PortalMapping> after)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table("portal_mapping_audit")
                 + " (id, changed_at, changed_by, application_id, operation, contact_id, before_value, after_value)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -712,7 +834,8 @@ final class SecurityDatabase {
         StringWriter text = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(text)) {
             json.writeStartObject();
-            json.writeStringField(PortalMappingNames.CONTACT_ID, mapping.contactId().toString());
+            json.writeStringField(
+                    PortalMappingNames.CONTACT_ID, mapping.contactId().toString());
             json.writeStringField(PortalMappingNames.USER_ID, mapping.user().toString());
             json.writeStringField(PortalMappingNames.COMPANY, mapping.company().orElse(null));
             json.writeEndObject();
@@ -730,19 +853,22 @@ final class SecurityDatabase {
     }
 
     private Optional<UUID> anonymousPortalUser(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT user_id FROM " + table("portal_anonymous_user"));
+        try (PreparedStatement select =
+                        connection.prepareStatement("SELECT user_id FROM " + table("portal_anonymous_user"));
                 ResultSet rows = select.executeQuery()) {
             return rows.next() ? Optional.of(rows.getObject(1, UUID.class)) : Optional.empty();
         }
     }
 
     private static PortalMapping mapping(ResultSet rows) throws SQLException {
-        return new PortalMapping(rows.getObject(1, UUID.class), rows.getObject(2, UUID.class), Optional.ofNullable(rows.getString(3)));
+        return new PortalMapping(
+                rows.getObject(1, UUID.class), rows.getObject(2, UUID.class), Optional.ofNullable(rows.getString(3)));
     }
 
     private List<String> companies(Connection connection) throws SQLException {
         List<String> companies = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT code FROM " + table("companies") + " ORDER BY sort_order");
+        try (PreparedStatement select =
+                        connection.prepareStatement("SELECT code FROM " + table("companies") + " ORDER BY sort_order");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 companies.add(rows.getString(1));
@@ -752,60 +878,85 @@ final class SecurityDatabase {
     }
 
     /** Users matching {@code condition} (over alias {@code u}), with their attributes, in import order. */
-    private List<BackendUser> users(Connection connection, String condition, List<Object> parameters) throws SQLException {
+    private List<BackendUser> users(Connection connection, String condition, List<Object> parameters)
+            throws SQLException {
         Map<UUID, Map<String, String>> attributes = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT ua.user_id, ua.attribute_name, ua.attribute_value FROM "
-                + table("user_attributes") + " ua WHERE ua.user_id IN (SELECT u.id FROM " + table("users") + " u" + condition
-                + ") ORDER BY ua.sort_order")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT ua.user_id, ua.attribute_name, ua.attribute_value FROM "
+                        + table("user_attributes") + " ua WHERE ua.user_id IN (SELECT u.id FROM " + table("users")
+                        + " u" + condition
+                        + ") ORDER BY ua.sort_order")) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    attributes.computeIfAbsent(rows.getObject(1, UUID.class), key -> new LinkedHashMap<>())
+                    attributes
+                            .computeIfAbsent(rows.getObject(1, UUID.class), key -> new LinkedHashMap<>())
                             .put(rows.getString(2), rows.getString(3));
                 }
             }
         }
         List<BackendUser> users = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT u.id, u.name, u.entra_object_id, u.enabled, u.access_mode,"
-                + " u.kind, u.business_unit_id FROM " + table("users") + " u" + condition + " ORDER BY u.sort_order")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT u.id, u.name, u.entra_object_id, u.enabled, u.access_mode,"
+                        + " u.kind, u.business_unit_id FROM " + table("users") + " u" + condition
+                        + " ORDER BY u.sort_order")) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     UUID id = rows.getObject(1, UUID.class);
-                    users.add(new BackendUser(id, rows.getString(2), Optional.ofNullable(rows.getObject(3, UUID.class)),
-                            rows.getBoolean(4), AccessMode.valueOf(rows.getString(5)), UserKind.valueOf(rows.getString(6)),
-                            Optional.ofNullable(rows.getObject(7, UUID.class)), attributes.getOrDefault(id, Map.of())));
+                    users.add(new BackendUser(
+                            id,
+                            rows.getString(2),
+                            Optional.ofNullable(rows.getObject(3, UUID.class)),
+                            rows.getBoolean(4),
+                            AccessMode.valueOf(rows.getString(5)),
+                            UserKind.valueOf(rows.getString(6)),
+                            Optional.ofNullable(rows.getObject(7, UUID.class)),
+                            attributes.getOrDefault(id, Map.of())));
                 }
             }
         }
         return users;
     }
 
-    private record StoredAssignment(String role, Optional<Set<String>> companies, Optional<UUID> user, Optional<UUID> team,
+    private record StoredAssignment(
+            String role,
+            Optional<Set<String>> companies,
+            Optional<UUID> user,
+            Optional<UUID> team,
             Optional<String> teamName) {}
 
     /** Role assignments matching {@code condition} (over alias {@code a}): direct ones first, then by team, in import order. */
-    private List<StoredAssignment> assignments(Connection connection, String condition, List<Object> parameters) throws SQLException {
+    private List<StoredAssignment> assignments(Connection connection, String condition, List<Object> parameters)
+            throws SQLException {
         Map<UUID, Set<String>> companies = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT c.assignment_id, c.company_code FROM "
-                + table("role_assignment_companies") + " c WHERE c.assignment_id IN (SELECT a.id FROM " + table("role_assignments")
+                + table("role_assignment_companies") + " c WHERE c.assignment_id IN (SELECT a.id FROM "
+                + table("role_assignments")
                 + " a" + condition + ") ORDER BY c.sort_order")) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    companies.computeIfAbsent(rows.getObject(1, UUID.class), key -> new LinkedHashSet<>()).add(rows.getString(2));
+                    companies
+                            .computeIfAbsent(rows.getObject(1, UUID.class), key -> new LinkedHashSet<>())
+                            .add(rows.getString(2));
                 }
             }
         }
         List<StoredAssignment> assignments = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT a.id, a.role_name, a.user_id, a.team_id, t.name FROM "
-                + table("role_assignments") + " a LEFT JOIN " + table("teams") + " t ON t.id = a.team_id" + condition
-                + " ORDER BY CASE WHEN a.team_id IS NULL THEN 0 ELSE 1 END, t.sort_order, a.sort_order")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT a.id, a.role_name, a.user_id, a.team_id, t.name FROM "
+                        + table("role_assignments") + " a LEFT JOIN " + table("teams") + " t ON t.id = a.team_id"
+                        + condition
+                        + " ORDER BY CASE WHEN a.team_id IS NULL THEN 0 ELSE 1 END, t.sort_order, a.sort_order")) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    assignments.add(new StoredAssignment(rows.getString(2), Optional.ofNullable(companies.get(rows.getObject(1, UUID.class))),
-                            Optional.ofNullable(rows.getObject(3, UUID.class)), Optional.ofNullable(rows.getObject(4, UUID.class)),
+                    assignments.add(new StoredAssignment(
+                            rows.getString(2),
+                            Optional.ofNullable(companies.get(rows.getObject(1, UUID.class))),
+                            Optional.ofNullable(rows.getObject(3, UUID.class)),
+                            Optional.ofNullable(rows.getObject(4, UUID.class)),
                             Optional.ofNullable(rows.getString(5))));
                 }
             }
@@ -814,11 +965,15 @@ final class SecurityDatabase {
     }
 
     /** Role definitions matching {@code condition} (over alias {@code r}), by name, in import order. */
-    private Map<String, Role> roles(Connection connection, String condition, List<Object> parameters) throws SQLException {
-        String matching = " WHERE role_name IN (SELECT r.name FROM " + table("roles") + " r" + condition + ") ORDER BY sort_order";
+    private Map<String, Role> roles(Connection connection, String condition, List<Object> parameters)
+            throws SQLException {
+        String matching = " WHERE role_name IN (SELECT r.name FROM " + table("roles") + " r" + condition
+                + ") ORDER BY sort_order";
         Map<String, List<EntityPrivileges>> privileges = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT role_name, entity_name, create_depth, read_depth,"
-                + " write_depth, delete_depth, append_depth, append_to_depth FROM " + table("role_privileges") + matching)) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT role_name, entity_name, create_depth, read_depth,"
+                        + " write_depth, delete_depth, append_depth, append_to_depth FROM " + table("role_privileges")
+                        + matching)) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -827,18 +982,20 @@ final class SecurityDatabase {
                     for (Privilege privilege : Privilege.values()) {
                         depths.put(privilege, Depth.valueOf(rows.getString(column++)));
                     }
-                    privileges.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
+                    privileges
+                            .computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
                             .add(new EntityPrivileges(rows.getString(2), depths));
                 }
             }
         }
         Map<String, List<String>> actions = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT role_name, action_name FROM " + table("role_actions") + matching)) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT role_name, action_name FROM " + table("role_actions") + matching)) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    actions.computeIfAbsent(rows.getString(1), key -> new ArrayList<>()).add(rows.getString(2));
+                    actions.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
+                            .add(rows.getString(2));
                 }
             }
         }
@@ -848,19 +1005,22 @@ final class SecurityDatabase {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    rowFilters.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
+                    rowFilters
+                            .computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
                             .add(new RowFilter(rows.getString(2), rows.getString(3)));
                 }
             }
         }
         Map<String, List<FieldSecurity>> fields = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT role_name, entity_name, field_name, can_read, can_update FROM "
-                + table("role_field_security") + matching)) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT role_name, entity_name, field_name, can_read, can_update FROM "
+                        + table("role_field_security") + matching)) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     fields.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
-                            .add(new FieldSecurity(rows.getString(2), rows.getString(3), rows.getBoolean(4), rows.getBoolean(5)));
+                            .add(new FieldSecurity(
+                                    rows.getString(2), rows.getString(3), rows.getBoolean(4), rows.getBoolean(5)));
                 }
             }
         }
@@ -871,8 +1031,14 @@ final class SecurityDatabase {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     String name = rows.getString(1);
-                    roles.put(name, new Role(name, privileges.getOrDefault(name, List.of()), actions.getOrDefault(name, List.of()),
-                            rowFilters.getOrDefault(name, List.of()), fields.getOrDefault(name, List.of())));
+                    roles.put(
+                            name,
+                            new Role(
+                                    name,
+                                    privileges.getOrDefault(name, List.of()),
+                                    actions.getOrDefault(name, List.of()),
+                                    rowFilters.getOrDefault(name, List.of()),
+                                    fields.getOrDefault(name, List.of())));
                 }
             }
         }
@@ -882,7 +1048,8 @@ final class SecurityDatabase {
     /** The unit and every unit below it. */
     private Set<UUID> unitAndDescendants(Connection connection, UUID unit) throws SQLException {
         Map<UUID, List<UUID>> children = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT id, parent_id FROM " + table("business_units"));
+        try (PreparedStatement select =
+                        connection.prepareStatement("SELECT id, parent_id FROM " + table("business_units"));
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 UUID parent = rows.getObject(2, UUID.class);

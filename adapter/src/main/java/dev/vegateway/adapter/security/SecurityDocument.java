@@ -140,7 +140,11 @@ public record SecurityDocument(
     }
 
     /** A security role. Privileges on entities not listed are {@link Depth#NONE}. */
-    public record Role(String name, List<EntityPrivileges> privileges, List<String> actions, List<RowFilter> rowFilters,
+    public record Role(
+            String name,
+            List<EntityPrivileges> privileges,
+            List<String> actions,
+            List<RowFilter> rowFilters,
             List<FieldSecurity> fieldSecurity) {
         public Role {
             requireNonNull(name, "name is null");
@@ -168,7 +172,10 @@ public record SecurityDocument(
         }
 
         public Optional<String> rowFilter(String entity) {
-            return rowFilters.stream().filter(filter -> filter.entity().equals(entity)).map(RowFilter::filter).findFirst();
+            return rowFilters.stream()
+                    .filter(filter -> filter.entity().equals(entity))
+                    .map(RowFilter::filter)
+                    .findFirst();
         }
 
         public boolean allowsAction(String action) {
@@ -264,7 +271,8 @@ public record SecurityDocument(
     }
 
     /** A registered application; stored as a user of kind {@link UserKind#APPLICATION} with id {@link #userId()}. */
-    public record Application(String appId, String name, ApplicationKind kind, boolean enabled, List<RoleAssignment> roles) {
+    public record Application(
+            String appId, String name, ApplicationKind kind, boolean enabled, List<RoleAssignment> roles) {
         public Application {
             requireNonNull(appId, "appId is null");
             requireNonNull(name, "name is null");

@@ -46,14 +46,22 @@ import java.util.UUID;
 final class SecurityDocumentParser {
     static final int MAX_NAME_LENGTH = 255;
 
-    static final Map<String, Depth> DEPTHS = choices(Map.entry("None", Depth.NONE), Map.entry("Basic", Depth.BASIC),
-            Map.entry("Local", Depth.LOCAL), Map.entry("Deep", Depth.DEEP), Map.entry("Global", Depth.GLOBAL));
-    static final Map<String, AccessMode> ACCESS_MODES = choices(Map.entry("ReadWrite", AccessMode.READ_WRITE),
-            Map.entry("Administrative", AccessMode.ADMINISTRATIVE), Map.entry("NonInteractive", AccessMode.NON_INTERACTIVE));
+    static final Map<String, Depth> DEPTHS = choices(
+            Map.entry("None", Depth.NONE),
+            Map.entry("Basic", Depth.BASIC),
+            Map.entry("Local", Depth.LOCAL),
+            Map.entry("Deep", Depth.DEEP),
+            Map.entry("Global", Depth.GLOBAL));
+    static final Map<String, AccessMode> ACCESS_MODES = choices(
+            Map.entry("ReadWrite", AccessMode.READ_WRITE),
+            Map.entry("Administrative", AccessMode.ADMINISTRATIVE),
+            Map.entry("NonInteractive", AccessMode.NON_INTERACTIVE));
     /** Files declare person and stub users only; application users come from the applications section. */
-    static final Map<String, UserKind> USER_KINDS = choices(Map.entry("person", UserKind.PERSON), Map.entry("stub", UserKind.STUB));
-    static final Map<String, ApplicationKind> APPLICATION_KINDS = choices(Map.entry("dataverse", ApplicationKind.DATAVERSE),
-            Map.entry("portal", ApplicationKind.PORTAL));
+    static final Map<String, UserKind> USER_KINDS =
+            choices(Map.entry("person", UserKind.PERSON), Map.entry("stub", UserKind.STUB));
+
+    static final Map<String, ApplicationKind> APPLICATION_KINDS =
+            choices(Map.entry("dataverse", ApplicationKind.DATAVERSE), Map.entry("portal", ApplicationKind.PORTAL));
     /** The YAML key of each privilege. */
     static final Map<Privilege, String> PRIVILEGE_KEYS = privilegeKeys();
 
@@ -74,7 +82,9 @@ final class SecurityDocumentParser {
 
     SecurityDocument parse(YamlNode root) {
         if (!root.isMapping()) {
-            problems.add(root, "a security file is a mapping with the keys businessUnits, companies, roles, users, teams, applications and portal");
+            problems.add(
+                    root,
+                    "a security file is a mapping with the keys businessUnits, companies, roles, users, teams, applications and portal");
             problems.throwIfAny();
         }
         reader.allowOnly(root, "businessUnits", "companies", "roles", "users", "teams", "applications", "portal");
@@ -118,7 +128,11 @@ final class SecurityDocumentParser {
             if (name.isEmpty() || !firstOccurrence(businessUnits, name, element.get("name"), "business unit")) {
                 continue;
             }
-            firstOccurrence(ids, id, element.get("id").isMissing() ? element.get("name") : element.get("id"), "business unit id");
+            firstOccurrence(
+                    ids,
+                    id,
+                    element.get("id").isMissing() ? element.get("name") : element.get("id"),
+                    "business unit id");
             parent.ifPresent(parentName -> parentNodes.put(name, element.get("parent")));
             units.add(new BusinessUnit(id, name, parent));
         }
@@ -128,7 +142,9 @@ final class SecurityDocumentParser {
             if (unit.parent().isEmpty()) {
                 roots.add(unit.name());
             } else if (!businessUnits.containsKey(unit.parent().get())) {
-                problems.add(parentNodes.get(unit.name()), "unknown business unit '" + unit.parent().get() + "'");
+                problems.add(
+                        parentNodes.get(unit.name()),
+                        "unknown business unit '" + unit.parent().get() + "'");
             } else {
                 parents.put(unit.name(), unit.parent().get());
             }
@@ -136,8 +152,10 @@ final class SecurityDocumentParser {
         if (!units.isEmpty() && roots.isEmpty()) {
             problems.add(node, "no business unit is the root: exactly one must have no parent");
         } else if (roots.size() > 1) {
-            problems.add(node, "exactly one business unit may have no parent (the root), found " + roots.size() + ": "
-                    + String.join(", ", roots));
+            problems.add(
+                    node,
+                    "exactly one business unit may have no parent (the root), found " + roots.size() + ": "
+                            + String.join(", ", roots));
         }
         reportCycles(parents, parentNodes);
         return units;
@@ -156,7 +174,8 @@ final class SecurityDocumentParser {
                 List<String> cycle = new ArrayList<>(path.subList(path.indexOf(current), path.size()));
                 reported.addAll(cycle);
                 cycle.add(current);
-                problems.add(parentNodes.get(current), "business units form a parent cycle: " + String.join(" -> ", cycle));
+                problems.add(
+                        parentNodes.get(current), "business units form a parent cycle: " + String.join(" -> ", cycle));
             }
         }
     }
@@ -170,8 +189,12 @@ final class SecurityDocumentParser {
             reader.allowOnly(element, "name", "privileges", "actions", "rowFilters", "fieldSecurity");
             String name = name(element.get("name"));
             boolean first = !name.isEmpty() && firstOccurrence(declared, name, element.get("name"), "role");
-            Role role = new Role(name, privileges(element.get("privileges")), actions(element.get("actions")),
-                    rowFilters(element.get("rowFilters")), fieldSecurity(element.get("fieldSecurity")));
+            Role role = new Role(
+                    name,
+                    privileges(element.get("privileges")),
+                    actions(element.get("actions")),
+                    rowFilters(element.get("rowFilters")),
+                    fieldSecurity(element.get("fieldSecurity")));
             if (first) {
                 roles.add(name);
                 result.add(role);
@@ -196,7 +219,8 @@ final class SecurityDocumentParser {
                 depths.put(key.getKey(), depth);
                 entity.ifPresent(definition -> checkDepthFits(depthNode, definition, depth));
             }
-            if (!entityName.isEmpty() && firstOccurrence(entities, entityName, element.get("entity"), "privileges for entity")) {
+            if (!entityName.isEmpty()
+                    && firstOccurrence(entities, entityName, element.get("entity"), "privileges for entity")) {
                 result.add(new EntityPrivileges(entityName, depths));
             }
         }
@@ -213,11 +237,15 @@ final class SecurityDocumentParser {
             }
             case BASIC, LOCAL, DEEP -> {
                 if (!owned && !unitScoped) {
-                    problems.add(node, "depth " + displayName(depth) + " is not allowed: entity '" + entity.logicalName()
-                            + "' has no owner or business-unit field, so only None and Global are allowed");
+                    problems.add(
+                            node,
+                            "depth " + displayName(depth) + " is not allowed: entity '" + entity.logicalName()
+                                    + "' has no owner or business-unit field, so only None and Global are allowed");
                 } else if (depth == Depth.BASIC && !owned) {
-                    problems.add(node, "depth Basic is not allowed: entity '" + entity.logicalName()
-                            + "' has no owner field (use None, Local, Deep or Global)");
+                    problems.add(
+                            node,
+                            "depth Basic is not allowed: entity '" + entity.logicalName()
+                                    + "' has no owner field (use None, Local, Deep or Global)");
                 }
             }
         }
@@ -243,7 +271,8 @@ final class SecurityDocumentParser {
             Optional<EntityDefinition> entity = entity(element.get("entity"), entityName);
             String filter = reader.requiredString(element.get("filter"));
             checkRowFilter(element.get("filter"), filter, entity);
-            if (!entityName.isEmpty() && firstOccurrence(entities, entityName, element.get("entity"), "row filter for entity")) {
+            if (!entityName.isEmpty()
+                    && firstOccurrence(entities, entityName, element.get("entity"), "row filter for entity")) {
                 result.add(new RowFilter(entityName, filter));
             }
         }
@@ -266,7 +295,8 @@ final class SecurityDocumentParser {
             problems.add(node, "row filter does not parse: " + e.getMessage());
             return;
         }
-        entity.ifPresent(definition -> parsed.problemsOn(definition).forEach(problem -> problems.add(node, "row filter: " + problem)));
+        entity.ifPresent(definition ->
+                parsed.problemsOn(definition).forEach(problem -> problems.add(node, "row filter: " + problem)));
     }
 
     private List<FieldSecurity> fieldSecurity(YamlNode node) {
@@ -277,13 +307,17 @@ final class SecurityDocumentParser {
             String entityName = name(element.get("entity"));
             String fieldName = name(element.get("field"));
             Optional<EntityDefinition> entity = entity(element.get("entity"), entityName);
-            if (entity.isPresent() && !fieldName.isEmpty() && entity.get().field(fieldName).isEmpty()) {
+            if (entity.isPresent()
+                    && !fieldName.isEmpty()
+                    && entity.get().field(fieldName).isEmpty()) {
                 problems.add(element.get("field"), "entity '" + entityName + "' has no field '" + fieldName + "'");
             }
             boolean read = reader.bool(element.get("read"), true);
             boolean update = reader.bool(element.get("update"), true);
-            if (!entityName.isEmpty() && !fieldName.isEmpty()
-                    && firstOccurrence(fields, List.of(entityName, fieldName), element.get("field"), "field security for field")) {
+            if (!entityName.isEmpty()
+                    && !fieldName.isEmpty()
+                    && firstOccurrence(
+                            fields, List.of(entityName, fieldName), element.get("field"), "field security for field")) {
                 result.add(new FieldSecurity(entityName, fieldName, read, update));
             }
         }
@@ -308,12 +342,22 @@ final class SecurityDocumentParser {
         Map<UUID, YamlNode> ids = new HashMap<>();
         Map<UUID, YamlNode> entraObjectIds = new HashMap<>();
         for (YamlNode element : list(node)) {
-            reader.allowOnly(element, "id", "name", "entraObjectId", "enabled", "accessMode", "kind", "businessUnit",
-                    "attributes", "roles");
+            reader.allowOnly(
+                    element,
+                    "id",
+                    "name",
+                    "entraObjectId",
+                    "enabled",
+                    "accessMode",
+                    "kind",
+                    "businessUnit",
+                    "attributes",
+                    "roles");
             Optional<UUID> id = requiredUuid(element.get("id"));
             String name = name(element.get("name"));
             Optional<UUID> entraObjectId = reader.uuid(element.get("entraObjectId"));
-            entraObjectId.ifPresent(objectId -> firstOccurrence(entraObjectIds, objectId, element.get("entraObjectId"), "entraObjectId"));
+            entraObjectId.ifPresent(objectId ->
+                    firstOccurrence(entraObjectIds, objectId, element.get("entraObjectId"), "entraObjectId"));
             boolean enabled = reader.bool(element.get("enabled"), true);
             AccessMode accessMode = choice(element.get("accessMode"), ACCESS_MODES, AccessMode.READ_WRITE);
             UserKind kind = choice(element.get("kind"), USER_KINDS, UserKind.PERSON);
@@ -326,10 +370,21 @@ final class SecurityDocumentParser {
             Map<String, String> attributes = attributes(element.get("attributes"));
             List<RoleAssignment> assignments = assignments(element.get("roles"));
             if (kind == UserKind.STUB && !assignments.isEmpty()) {
-                problems.add(element.get("roles"), "a stub user cannot hold roles: stub users only own rows and can never be callers");
+                problems.add(
+                        element.get("roles"),
+                        "a stub user cannot hold roles: stub users only own rows and can never be callers");
             }
             if (id.isPresent() && firstOccurrence(ids, id.get(), element.get("id"), "user id")) {
-                User user = new User(id.get(), name, entraObjectId, enabled, accessMode, kind, businessUnit, attributes, assignments);
+                User user = new User(
+                        id.get(),
+                        name,
+                        entraObjectId,
+                        enabled,
+                        accessMode,
+                        kind,
+                        businessUnit,
+                        attributes,
+                        assignments);
                 users.put(user.id(), user);
                 result.add(user);
             }
@@ -421,8 +476,13 @@ final class SecurityDocumentParser {
             }
             List<RoleAssignment> assignments = assignments(element.get("roles"));
             List<UUID> members = members(element.get("members"));
-            if (!name.isEmpty() && firstOccurrence(names, name, element.get("name"), "team")
-                    && firstOccurrence(ids, id, element.get("id").isMissing() ? element.get("name") : element.get("id"), "team id")) {
+            if (!name.isEmpty()
+                    && firstOccurrence(names, name, element.get("name"), "team")
+                    && firstOccurrence(
+                            ids,
+                            id,
+                            element.get("id").isMissing() ? element.get("name") : element.get("id"),
+                            "team id")) {
                 teams.add(new Team(id, name, businessUnit, assignments, members));
             }
         }
@@ -488,9 +548,12 @@ final class SecurityDocumentParser {
             if (company.isPresent() && !companies.containsKey(company.get())) {
                 problems.add(element.get("company"), "unknown company '" + company.get() + "'");
             }
-            String subject = contactId.map(contact -> "portal contact " + contact + " maps to").orElse("this portal mapping names");
+            String subject = contactId
+                    .map(contact -> "portal contact " + contact + " maps to")
+                    .orElse("this portal mapping names");
             user.ifPresent(id -> checkPortalUser(element.get("user"), id, subject));
-            if (contactId.isPresent() && user.isPresent()
+            if (contactId.isPresent()
+                    && user.isPresent()
                     && firstOccurrence(contacts, contactId.get(), element.get("contactId"), "portal contact")) {
                 mappings.add(new PortalMapping(contactId.get(), user.get(), company));
             }
@@ -517,13 +580,17 @@ final class SecurityDocumentParser {
         Map<String, String> held = rolesHeldBy(user);
         for (String forbidden : List.of(BuiltInRoles.SYSTEM_ADMINISTRATOR, BuiltInRoles.SECURITY_ADMINISTRATOR)) {
             if (held.containsKey(forbidden)) {
-                warnings.add(node, subject + " " + describe(user) + ", who holds " + forbidden + held.get(forbidden)
-                        + ", which a portal user may not hold: the gateway refuses this portal user with 403");
+                warnings.add(
+                        node,
+                        subject + " " + describe(user) + ", who holds " + forbidden + held.get(forbidden)
+                                + ", which a portal user may not hold: the gateway refuses this portal user with 403");
             }
         }
         if (!held.containsKey(BuiltInRoles.AUTHORIZED_PORTAL_USER)) {
-            problems.add(node, subject + " " + describe(user) + ", who lacks the " + BuiltInRoles.AUTHORIZED_PORTAL_USER
-                    + " role, which every portal user needs");
+            problems.add(
+                    node,
+                    subject + " " + describe(user) + ", who lacks the " + BuiltInRoles.AUTHORIZED_PORTAL_USER
+                            + " role, which every portal user needs");
         }
     }
 
@@ -619,7 +686,10 @@ final class SecurityDocumentParser {
     }
 
     static <E> String spelling(Map<String, E> choices, E value) {
-        return choices.entrySet().stream().filter(entry -> entry.getValue() == value).map(Map.Entry::getKey).findFirst()
+        return choices.entrySet().stream()
+                .filter(entry -> entry.getValue() == value)
+                .map(Map.Entry::getKey)
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no spelling for " + value));
     }
 
@@ -635,14 +705,16 @@ final class SecurityDocumentParser {
     private static Map<Privilege, String> privilegeKeys() {
         Map<Privilege, String> keys = new EnumMap<>(Privilege.class);
         for (Privilege privilege : Privilege.values()) {
-            keys.put(privilege, switch (privilege) {
-                case CREATE -> "create";
-                case READ -> "read";
-                case WRITE -> "write";
-                case DELETE -> "delete";
-                case APPEND -> "append";
-                case APPEND_TO -> "appendTo";
-            });
+            keys.put(
+                    privilege,
+                    switch (privilege) {
+                        case CREATE -> "create";
+                        case READ -> "read";
+                        case WRITE -> "write";
+                        case DELETE -> "delete";
+                        case APPEND -> "append";
+                        case APPEND_TO -> "appendTo";
+                    });
         }
         return Collections.unmodifiableMap(keys);
     }

@@ -26,10 +26,9 @@ final class SecurityDocumentWriter {
     /** Text that stays text when written plain, also inside flow collections. */
     private static final Pattern PLAIN = Pattern.compile("[\\p{L}\\p{N}_][\\p{L}\\p{N}_ .\\-/@()+]*");
     /** Plain scalars a YAML 1.1 reader would resolve to null, a boolean, a number or a date. */
-    private static final Pattern NOT_TEXT = Pattern.compile(
-            "(?i)null|~|true|false|yes|no|on|off|y|n"
-                    + "|[-+]?(0|[1-9][0-9_]*)(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\\.[0-9_]+([eE][-+]?[0-9]+)?"
-                    + "|[-+]?0[0-7_]+|[-+]?0x[0-9a-f_]+|[-+]?0b[01_]+|[-+]?\\.(inf|nan)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*");
+    private static final Pattern NOT_TEXT = Pattern.compile("(?i)null|~|true|false|yes|no|on|off|y|n"
+            + "|[-+]?(0|[1-9][0-9_]*)(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\\.[0-9_]+([eE][-+]?[0-9]+)?"
+            + "|[-+]?0[0-7_]+|[-+]?0x[0-9a-f_]+|[-+]?0b[01_]+|[-+]?\\.(inf|nan)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*");
 
     private final StringBuilder out = new StringBuilder();
 
@@ -82,7 +81,8 @@ final class SecurityDocumentWriter {
                 entries.add(entry("entity", privileges.entity()));
                 for (Map.Entry<Privilege, Depth> depth : privileges.depths().entrySet()) {
                     if (depth.getValue() != Depth.NONE) {
-                        entries.add(entry(SecurityDocumentParser.PRIVILEGE_KEYS.get(depth.getKey()),
+                        entries.add(entry(
+                                SecurityDocumentParser.PRIVILEGE_KEYS.get(depth.getKey()),
                                 SecurityDocumentParser.displayName(depth.getValue())));
                     }
                 }
@@ -95,13 +95,18 @@ final class SecurityDocumentWriter {
         if (!role.rowFilters().isEmpty()) {
             line(2, "rowFilters:");
             for (RowFilter filter : role.rowFilters()) {
-                line(3, "- " + flowMapping(List.of(entry("entity", filter.entity()), entry("filter", filter.filter()))));
+                line(
+                        3,
+                        "- "
+                                + flowMapping(
+                                        List.of(entry("entity", filter.entity()), entry("filter", filter.filter()))));
             }
         }
         if (!role.fieldSecurity().isEmpty()) {
             line(2, "fieldSecurity:");
             for (FieldSecurity field : role.fieldSecurity()) {
-                List<String> entries = new ArrayList<>(List.of(entry("entity", field.entity()), entry("field", field.field())));
+                List<String> entries =
+                        new ArrayList<>(List.of(entry("entity", field.entity()), entry("field", field.field())));
                 if (!field.read()) {
                     entries.add("read: false");
                 }
@@ -121,7 +126,10 @@ final class SecurityDocumentWriter {
             line(2, "enabled: false");
         }
         if (user.accessMode() != AccessMode.READ_WRITE) {
-            line(2, "accessMode: " + SecurityDocumentParser.spelling(SecurityDocumentParser.ACCESS_MODES, user.accessMode()));
+            line(
+                    2,
+                    "accessMode: "
+                            + SecurityDocumentParser.spelling(SecurityDocumentParser.ACCESS_MODES, user.accessMode()));
         }
         if (user.kind() != UserKind.PERSON) {
             line(2, "kind: " + SecurityDocumentParser.spelling(SecurityDocumentParser.USER_KINDS, user.kind()));
@@ -151,7 +159,11 @@ final class SecurityDocumentWriter {
     private void application(Application application) {
         line(1, "- " + entry("appId", application.appId()));
         line(2, entry("name", application.name()));
-        line(2, "kind: " + SecurityDocumentParser.spelling(SecurityDocumentParser.APPLICATION_KINDS, application.kind()));
+        line(
+                2,
+                "kind: "
+                        + SecurityDocumentParser.spelling(
+                                SecurityDocumentParser.APPLICATION_KINDS, application.kind()));
         line(2, "enabled: " + application.enabled());
         assignments(application.roles());
     }
@@ -165,8 +177,14 @@ final class SecurityDocumentWriter {
             if (assignment.companies().isEmpty()) {
                 line(3, "- " + scalar(assignment.role()));
             } else {
-                line(3, "- " + flowMapping(List.of(entry("role", assignment.role()),
-                        "companies: " + flowSequence(assignment.companies().get()))));
+                line(
+                        3,
+                        "- "
+                                + flowMapping(List.of(
+                                        entry("role", assignment.role()),
+                                        "companies: "
+                                                + flowSequence(
+                                                        assignment.companies().get()))));
             }
         }
     }
@@ -191,7 +209,9 @@ final class SecurityDocumentWriter {
 
     /** The value plain when that reads back as the same text, else double-quoted with escapes. */
     static String scalar(String value) {
-        if (PLAIN.matcher(value).matches() && !value.endsWith(" ") && !NOT_TEXT.matcher(value).matches()) {
+        if (PLAIN.matcher(value).matches()
+                && !value.endsWith(" ")
+                && !NOT_TEXT.matcher(value).matches()) {
             return value;
         }
         StringBuilder quoted = new StringBuilder("\"");
@@ -204,8 +224,11 @@ final class SecurityDocumentWriter {
                 case '\t' -> quoted.append("\\t");
                 case '\r' -> quoted.append("\\r");
                 default -> {
-                    if (character < 0x20 || (character >= 0x7f && character <= 0x9f) || character == '\u2028'
-                            || character == '\u2029' || character == '\ufeff') {
+                    if (character < 0x20
+                            || (character >= 0x7f && character <= 0x9f)
+                            || character == '\u2028'
+                            || character == '\u2029'
+                            || character == '\ufeff') {
                         quoted.append(String.format("\\u%04x", (int) character));
                     } else {
                         quoted.append(character);

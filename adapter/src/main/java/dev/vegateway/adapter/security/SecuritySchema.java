@@ -26,9 +26,22 @@ public final class SecuritySchema {
 
     /** The tables, parents before children. */
     public static final List<String> TABLES = List.of(
-            "business_units", "companies", "roles", "role_privileges", "role_actions", "role_row_filters",
-            "role_field_security", "users", "user_attributes", "teams", "team_members", "applications",
-            "role_assignments", "role_assignment_companies", "portal_mappings", "portal_anonymous_user");
+            "business_units",
+            "companies",
+            "roles",
+            "role_privileges",
+            "role_actions",
+            "role_row_filters",
+            "role_field_security",
+            "users",
+            "user_attributes",
+            "teams",
+            "team_members",
+            "applications",
+            "role_assignments",
+            "role_assignment_companies",
+            "portal_mappings",
+            "portal_anonymous_user");
 
     /**
      * The tables an import leaves as they are: the audit of the portal mapping changes made
@@ -49,8 +62,9 @@ public final class SecuritySchema {
     public SecuritySchema(String name) {
         requireNonNull(name, "name is null");
         if (!IDENTIFIER.matcher(name).matches()) {
-            throw new IllegalArgumentException("security schema name must be a letter or underscore followed by letters, "
-                    + "digits or underscores, at most 63 characters, was '" + name + "'");
+            throw new IllegalArgumentException(
+                    "security schema name must be a letter or underscore followed by letters, "
+                            + "digits or underscores, at most 63 characters, was '" + name + "'");
         }
         this.name = name;
     }
@@ -171,7 +185,8 @@ public final class SecuritySchema {
                         + "modified_at TIMESTAMP WITH TIME ZONE, "
                         + "modified_by VARCHAR(255))",
                 // Schemas created before the mappings were editable through the API lack these two columns.
-                "ALTER TABLE " + table("portal_mappings") + " ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP WITH TIME ZONE",
+                "ALTER TABLE " + table("portal_mappings")
+                        + " ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP WITH TIME ZONE",
                 "ALTER TABLE " + table("portal_mappings") + " ADD COLUMN IF NOT EXISTS modified_by VARCHAR(255)",
                 "CREATE TABLE IF NOT EXISTS " + table("portal_anonymous_user") + " ("
                         + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
@@ -191,12 +206,14 @@ public final class SecuritySchema {
                 "CREATE TABLE IF NOT EXISTS " + table("security_version") + " ("
                         + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
                         + "version BIGINT NOT NULL)",
-                "INSERT INTO " + table("security_version") + " (singleton, version) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM "
+                "INSERT INTO " + table("security_version")
+                        + " (singleton, version) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM "
                         + table("security_version") + ")",
                 "CREATE INDEX IF NOT EXISTS role_assignments_user_idx ON " + table("role_assignments") + " (user_id)",
                 "CREATE INDEX IF NOT EXISTS role_assignments_team_idx ON " + table("role_assignments") + " (team_id)",
                 "CREATE INDEX IF NOT EXISTS team_members_user_idx ON " + table("team_members") + " (user_id)",
-                "CREATE INDEX IF NOT EXISTS portal_mapping_audit_contact_idx ON " + table("portal_mapping_audit") + " (contact_id)");
+                "CREATE INDEX IF NOT EXISTS portal_mapping_audit_contact_idx ON " + table("portal_mapping_audit")
+                        + " (contact_id)");
     }
 
     /**
@@ -205,7 +222,8 @@ public final class SecuritySchema {
      */
     public void createIfMissing(DataSource dataSource) {
         requireNonNull(dataSource, "dataSource is null");
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             for (String sql : statements()) {
                 statement.execute(sql);
             }

@@ -39,6 +39,7 @@ public final class SecurityStore {
     public static final Duration EXPIRY = Duration.ofMinutes(5);
     /** How often, at most, the request path reads the version of the security data. */
     public static final Duration VERSION_CHECK_INTERVAL = Duration.ofSeconds(1);
+
     static final long MAXIMUM_ENTRIES = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityStore.class);
@@ -88,9 +89,14 @@ public final class SecurityStore {
     void replaceAll(SecurityDocument document, SecurityDatabase.SqlStep beforeCommit) {
         requireNonNull(document, "document is null");
         long version = database.replaceAll(document, beforeCommit);
-        LOG.info("Security data replaced: {} business units, {} roles, {} users, {} teams, {} applications, {} portal mappings",
-                document.businessUnits().size(), document.roles().size(), document.users().size(), document.teams().size(),
-                document.applications().size(), document.portal().mappings().size());
+        LOG.info(
+                "Security data replaced: {} business units, {} roles, {} users, {} teams, {} applications, {} portal mappings",
+                document.businessUnits().size(),
+                document.roles().size(),
+                document.users().size(),
+                document.teams().size(),
+                document.applications().size(),
+                document.portal().mappings().size());
         changed(version);
     }
 
@@ -117,8 +123,14 @@ public final class SecurityStore {
         requireNonNull(mapping, "mapping is null");
         requireNonNull(author, "author is null");
         SecurityDatabase.Written<StoredPortalMapping> written = database.createPortalMapping(mapping, author, now());
-        LOG.info("Portal contact {} mapped to user {} (company {}) by {} ({}) through application {}", mapping.contactId(),
-                mapping.user(), mapping.company().orElse("any"), author.userName(), author.userId(), author.applicationId());
+        LOG.info(
+                "Portal contact {} mapped to user {} (company {}) by {} ({}) through application {}",
+                mapping.contactId(),
+                mapping.user(),
+                mapping.company().orElse("any"),
+                author.userName(),
+                author.userId(),
+                author.applicationId());
         changed(written.version());
         return written.value();
     }
@@ -131,14 +143,22 @@ public final class SecurityStore {
      * @throws GatewayException {@link ErrorCode#RECORD_NOT_FOUND} if the contact is not mapped;
      *     {@link ErrorCode#VALIDATION} as for {@link #createPortalMapping}
      */
-    public StoredPortalMapping updatePortalMapping(UUID contactId, UnaryOperator<PortalMapping> change, ChangeAuthor author) {
+    public StoredPortalMapping updatePortalMapping(
+            UUID contactId, UnaryOperator<PortalMapping> change, ChangeAuthor author) {
         requireNonNull(contactId, "contactId is null");
         requireNonNull(change, "change is null");
         requireNonNull(author, "author is null");
-        SecurityDatabase.Written<StoredPortalMapping> written = database.updatePortalMapping(contactId, change, author, now());
+        SecurityDatabase.Written<StoredPortalMapping> written =
+                database.updatePortalMapping(contactId, change, author, now());
         PortalMapping mapping = written.value().mapping();
-        LOG.info("Portal contact {} mapping changed to user {} (company {}) by {} ({}) through application {}", contactId,
-                mapping.user(), mapping.company().orElse("any"), author.userName(), author.userId(), author.applicationId());
+        LOG.info(
+                "Portal contact {} mapping changed to user {} (company {}) by {} ({}) through application {}",
+                contactId,
+                mapping.user(),
+                mapping.company().orElse("any"),
+                author.userName(),
+                author.userId(),
+                author.applicationId());
         changed(written.version());
         return written.value();
     }
@@ -153,7 +173,11 @@ public final class SecurityStore {
         requireNonNull(contactId, "contactId is null");
         requireNonNull(author, "author is null");
         SecurityDatabase.Written<PortalMapping> written = database.deletePortalMapping(contactId, author, now());
-        LOG.info("Portal contact {} unmapped by {} ({}) through application {}", contactId, author.userName(), author.userId(),
+        LOG.info(
+                "Portal contact {} unmapped by {} ({}) through application {}",
+                contactId,
+                author.userName(),
+                author.userId(),
                 author.applicationId());
         changed(written.version());
     }
@@ -212,8 +236,10 @@ public final class SecurityStore {
      */
     public EffectivePermissions permissionsOf(UUID userId) {
         checkVersion();
-        return caches.permissions.get(requireNonNull(userId, "userId is null"))
-                .orElseThrow(() -> GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "no backend user with id %s", userId));
+        return caches.permissions
+                .get(requireNonNull(userId, "userId is null"))
+                .orElseThrow(
+                        () -> GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "no backend user with id %s", userId));
     }
 
     /**
@@ -239,7 +265,9 @@ public final class SecurityStore {
             knownVersion = version;
             versionKnown = true;
             if (changedElsewhere) {
-                LOG.info("The security data changed elsewhere (version {}); dropping the security caches of this node", version);
+                LOG.info(
+                        "The security data changed elsewhere (version {}); dropping the security caches of this node",
+                        version);
                 invalidateAll();
             }
         }
@@ -248,7 +276,8 @@ public final class SecurityStore {
     /** After this store committed {@code version}: that version is known, and every cache is dropped. */
     private void changed(long version) {
         synchronized (versionLock) {
-            // Versions only grow, and every cache is dropped below, after the commit of this version and of any before it.
+            // Versions only grow, and every cache is dropped below, after the commit of this version and of any before
+            // it.
             if (!versionKnown || version > knownVersion) {
                 knownVersion = version;
             }

@@ -16,10 +16,16 @@ final class SecurityStoreFailures {
     static GatewayException failure(String doing, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.startsWith("08")) {
-            return new GatewayException(ErrorCode.BACKEND_UNAVAILABLE, "the security store is unavailable (while trying to " + doing + ")", e);
+            return new GatewayException(
+                    ErrorCode.BACKEND_UNAVAILABLE,
+                    "the security store is unavailable (while trying to " + doing + ")",
+                    e);
         }
         if (state.equals("57014")) {
-            return new GatewayException(ErrorCode.BACKEND_TIMEOUT, "the security store did not answer in time (while trying to " + doing + ")", e);
+            return new GatewayException(
+                    ErrorCode.BACKEND_TIMEOUT,
+                    "the security store did not answer in time (while trying to " + doing + ")",
+                    e);
         }
         return new GatewayException(ErrorCode.INTERNAL, "the security store failed to " + doing, e);
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * user who made it. Both are empty for a mapping that comes from an import and was not changed
  * since.
  */
-public record StoredPortalMapping(PortalMapping mapping, Optional<OffsetDateTime> modifiedOn, Optional<String> modifiedBy) {
+public record StoredPortalMapping(
+        PortalMapping mapping, Optional<OffsetDateTime> modifiedOn, Optional<String> modifiedBy) {
     public StoredPortalMapping {
         requireNonNull(mapping, "mapping is null");
         requireNonNull(modifiedOn, "modifiedOn is null");

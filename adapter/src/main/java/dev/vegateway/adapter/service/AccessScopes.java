@@ -17,7 +17,9 @@ public final class AccessScopes {
 
     /** The scope of {@code privilege}; field security (unreadable fields) is that of Read whatever the privilege. */
     public static AccessScope of(EffectivePermissions permissions, EntityDefinition entity, Privilege privilege) {
-        List<AccessScope.Grant> grants = permissions.grants(entity.logicalName(), privilege).stream().map(AccessScopes::grant).toList();
+        List<AccessScope.Grant> grants = permissions.grants(entity.logicalName(), privilege).stream()
+                .map(AccessScopes::grant)
+                .toList();
         return new AccessScope(
                 permissions.user().id(),
                 permissions.user().name(),
@@ -31,13 +33,14 @@ public final class AccessScopes {
     }
 
     private static AccessScope.Grant grant(RoleGrant grant) {
-        AccessScope.Depth depth = switch (grant.depth()) {
-            case NONE -> AccessScope.Depth.NONE;
-            case BASIC -> AccessScope.Depth.BASIC;
-            case LOCAL -> AccessScope.Depth.LOCAL;
-            case DEEP -> AccessScope.Depth.DEEP;
-            case GLOBAL -> AccessScope.Depth.GLOBAL;
-        };
+        AccessScope.Depth depth =
+                switch (grant.depth()) {
+                    case NONE -> AccessScope.Depth.NONE;
+                    case BASIC -> AccessScope.Depth.BASIC;
+                    case LOCAL -> AccessScope.Depth.LOCAL;
+                    case DEEP -> AccessScope.Depth.DEEP;
+                    case GLOBAL -> AccessScope.Depth.GLOBAL;
+                };
         return new AccessScope.Grant(grant.role(), depth, grant.companies(), grant.rowFilter());
     }
 }

@@ -25,7 +25,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -44,7 +43,12 @@ public final class QueryService {
     private final ContinuationTokens tokens;
     private final int queryTimeoutSeconds;
 
-    public QueryService(QueryPlanner planner, SqlRenderer renderer, DataSource dataSource, ContinuationTokens tokens, Duration queryTimeout) {
+    public QueryService(
+            QueryPlanner planner,
+            SqlRenderer renderer,
+            DataSource dataSource,
+            ContinuationTokens tokens,
+            Duration queryTimeout) {
         this.planner = requireNonNull(planner, "planner is null");
         this.renderer = requireNonNull(renderer, "renderer is null");
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
@@ -65,10 +69,19 @@ public final class QueryService {
     }
 
     /** Retrieve one row by key; a row that does not exist or that the caller may not see is 404 alike. */
-    public ReadResult retrieve(EntityDefinition entity, UUID key, List<String> columns, AccessScope scope, RowSink sink) throws IOException {
-        Query query = new Query(entity.logicalName(), columns,
-                new Condition.Comparison(new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
-                List.of(), OptionalInt.of(1), OptionalInt.empty(), false, Optional.empty(), false);
+    public ReadResult retrieve(EntityDefinition entity, UUID key, List<String> columns, AccessScope scope, RowSink sink)
+            throws IOException {
+        Query query = new Query(
+                entity.logicalName(),
+                columns,
+                new Condition.Comparison(
+                        new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
+                List.of(),
+                OptionalInt.of(1),
+                OptionalInt.empty(),
+                false,
+                Optional.empty(),
+                false);
         long started = System.nanoTime();
         QueryPlan plan = planner.plan(query, scope);
         long planned = System.nanoTime();
@@ -97,13 +110,17 @@ public final class QueryService {
         boolean more = false;
         try (Connection connection = dataSource.getConnection()) {
             try {
-                OptionalLong count = plan.includeCount() ? OptionalLong.of(count(connection, plan)) : OptionalLong.empty();
+                OptionalLong count =
+                        plan.includeCount() ? OptionalLong.of(count(connection, plan)) : OptionalLong.empty();
                 long before = System.nanoTime();
                 sink.start(plan, count);
                 sinkNanos += System.nanoTime() - before;
                 PreparedSql sql = renderer.select(plan);
-                int rowsToReturn = plan.paging().map(QueryPlan.Paging::rowsToReturn).orElse(Integer.MAX_VALUE);
-                List<FieldType> types = plan.selected().stream().map(column -> column.field().type()).toList();
+                int rowsToReturn =
+                        plan.paging().map(QueryPlan.Paging::rowsToReturn).orElse(Integer.MAX_VALUE);
+                List<FieldType> types = plan.selected().stream()
+                        .map(column -> column.field().type())
+                        .toList();
                 Object[] values = new Object[types.size()];
                 Object[] lastSortValues = null;
                 try (PreparedStatement statement = prepare(connection, sql)) {
@@ -130,8 +147,11 @@ public final class QueryService {
                 Optional<String> continuation = Optional.empty();
                 if (more && lastSortValues != null) {
                     QueryPlan.Paging paging = plan.paging().orElseThrow();
-                    OptionalInt remaining = paging.remaining().isPresent() ? OptionalInt.of(paging.remaining().getAsInt() - (int) rows) : OptionalInt.empty();
-                    continuation = Optional.of(tokens.encode(plan.fingerprint(), java.util.Arrays.asList(lastSortValues), remaining));
+                    OptionalInt remaining = paging.remaining().isPresent()
+                            ? OptionalInt.of(paging.remaining().getAsInt() - (int) rows)
+                            : OptionalInt.empty();
+                    continuation = Optional.of(
+                            tokens.encode(plan.fingerprint(), java.util.Arrays.asList(lastSortValues), remaining));
                 }
                 long beforeFinish = System.nanoTime();
                 sink.finish(plan, continuation);
@@ -149,7 +169,8 @@ public final class QueryService {
     }
 
     private long count(Connection connection, QueryPlan plan) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, renderer.count(plan)); ResultSet resultSet = statement.executeQuery()) {
+        try (PreparedStatement statement = prepare(connection, renderer.count(plan));
+                ResultSet resultSet = statement.executeQuery()) {
             resultSet.next();
             return resultSet.getLong(1);
         }
@@ -207,7 +228,8 @@ public final class QueryService {
         @Override
         public void finish(QueryPlan plan, Optional<String> continuation) throws IOException {
             if (!seen) {
-                throw GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
+                throw GatewayException.of(
+                        ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
             }
             delegate.finish(plan, continuation);
         }

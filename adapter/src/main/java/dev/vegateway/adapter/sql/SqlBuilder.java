@@ -27,7 +27,9 @@ final class SqlBuilder {
     }
 
     SqlBuilder identifier(ColumnRef column) {
-        sql.append(column.relationAlias()).append('.').append(dialect.quoteIdentifier(column.field().column()));
+        sql.append(column.relationAlias())
+                .append('.')
+                .append(dialect.quoteIdentifier(column.field().column()));
         return this;
     }
 
@@ -38,7 +40,8 @@ final class SqlBuilder {
     }
 
     SqlBuilder table(TableName table, String alias) {
-        table.schema().ifPresent(schema -> sql.append(dialect.quoteIdentifier(schema)).append('.'));
+        table.schema()
+                .ifPresent(schema -> sql.append(dialect.quoteIdentifier(schema)).append('.'));
         sql.append(dialect.quoteIdentifier(table.name()));
         if (!alias.isEmpty()) {
             sql.append(' ').append(alias);

@@ -56,7 +56,8 @@ public final class SqlRenderer {
             if (i > 0) {
                 sql.keyword(", ");
             }
-            sql.identifier(keys.get(i).column()).keyword(keys.get(i).descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+            sql.identifier(keys.get(i).column())
+                    .keyword(keys.get(i).descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
         }
         if (plan.limit().isPresent()) {
             sql.keyword(" LIMIT ").parameter(plan.limit().getAsInt());
@@ -117,21 +118,24 @@ public final class SqlRenderer {
             sql.keyword(")");
         } else if (condition instanceof Comparison comparison) {
             operand(sql, comparison.left());
-            sql.keyword(switch (comparison.operator()) {
-                case EQUAL -> " = ";
-                case NOT_EQUAL -> " <> ";
-                case GREATER_THAN -> " > ";
-                case GREATER_EQUAL -> " >= ";
-                case LESS_THAN -> " < ";
-                case LESS_EQUAL -> " <= ";
-            });
+            sql.keyword(
+                    switch (comparison.operator()) {
+                        case EQUAL -> " = ";
+                        case NOT_EQUAL -> " <> ";
+                        case GREATER_THAN -> " > ";
+                        case GREATER_EQUAL -> " >= ";
+                        case LESS_THAN -> " < ";
+                        case LESS_EQUAL -> " <= ";
+                    });
             operand(sql, comparison.right());
         } else if (condition instanceof IsNull isNull) {
             operand(sql, isNull.operand());
             sql.keyword(isNull.negated() ? " IS NOT NULL" : " IS NULL");
         } else if (condition instanceof Like like) {
             operand(sql, like.operand());
-            sql.keyword(like.negated() ? " NOT " : " ").keyword(dialect.caseInsensitiveLike()).keyword(" ");
+            sql.keyword(like.negated() ? " NOT " : " ")
+                    .keyword(dialect.caseInsensitiveLike())
+                    .keyword(" ");
             sql.parameter(pattern(like)).keyword(" ESCAPE '\\'");
         } else if (condition instanceof In in) {
             operand(sql, in.operand());
@@ -146,7 +150,9 @@ public final class SqlRenderer {
         } else if (condition instanceof Between between) {
             operand(sql, between.operand());
             sql.keyword(between.negated() ? " NOT BETWEEN " : " BETWEEN ");
-            sql.parameter(between.low().value()).keyword(" AND ").parameter(between.high().value());
+            sql.parameter(between.low().value())
+                    .keyword(" AND ")
+                    .parameter(between.high().value());
         } else {
             throw new IllegalStateException("unknown condition " + condition.getClass());
         }
@@ -173,15 +179,16 @@ public final class SqlRenderer {
         } else if (operand instanceof Literal literal) {
             sql.parameter(literal.value());
         } else if (operand instanceof FunctionCall call) {
-            String open = switch (call.function()) {
-                case TO_LOWER -> "LOWER(";
-                case TO_UPPER -> "UPPER(";
-                case TRIM -> "TRIM(";
-                case LENGTH -> "CHAR_LENGTH(";
-                case YEAR -> "EXTRACT(YEAR FROM ";
-                case MONTH -> "EXTRACT(MONTH FROM ";
-                case DAY -> "EXTRACT(DAY FROM ";
-            };
+            String open =
+                    switch (call.function()) {
+                        case TO_LOWER -> "LOWER(";
+                        case TO_UPPER -> "UPPER(";
+                        case TRIM -> "TRIM(";
+                        case LENGTH -> "CHAR_LENGTH(";
+                        case YEAR -> "EXTRACT(YEAR FROM ";
+                        case MONTH -> "EXTRACT(MONTH FROM ";
+                        case DAY -> "EXTRACT(DAY FROM ";
+                    };
             sql.keyword(open);
             operand(sql, call.arguments().get(0));
             sql.keyword(")");

@@ -28,7 +28,10 @@ public final class WriteSqlRenderer {
 
     /** {@code INSERT INTO table (columns) VALUES (...)}. */
     public PreparedSql insert(EntityDefinition entity, Map<FieldDefinition, Object> values) {
-        SqlBuilder sql = new SqlBuilder(dialect).keyword("INSERT INTO ").table(entity.table(), "").keyword(" (");
+        SqlBuilder sql = new SqlBuilder(dialect)
+                .keyword("INSERT INTO ")
+                .table(entity.table(), "")
+                .keyword(" (");
         int index = 0;
         for (FieldDefinition field : values.keySet()) {
             if (index++ > 0) {
@@ -48,7 +51,8 @@ public final class WriteSqlRenderer {
     }
 
     /** The row with this key if {@code scope} lets the caller act on it, locked for the rest of the transaction. */
-    public PreparedSql selectForUpdate(EntityDefinition entity, String alias, List<FieldDefinition> columns, UUID key, Condition scope) {
+    public PreparedSql selectForUpdate(
+            EntityDefinition entity, String alias, List<FieldDefinition> columns, UUID key, Condition scope) {
         SqlBuilder sql = new SqlBuilder(dialect).keyword("SELECT ");
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
@@ -69,8 +73,16 @@ public final class WriteSqlRenderer {
     }
 
     /** {@code UPDATE table SET ..., version = version + 1 WHERE key = ? [AND version = ?]}. */
-    public PreparedSql update(EntityDefinition entity, String alias, Map<FieldDefinition, Object> values, UUID key, Optional<Long> expectedVersion) {
-        SqlBuilder sql = new SqlBuilder(dialect).keyword("UPDATE ").table(entity.table(), alias).keyword(" SET ");
+    public PreparedSql update(
+            EntityDefinition entity,
+            String alias,
+            Map<FieldDefinition, Object> values,
+            UUID key,
+            Optional<Long> expectedVersion) {
+        SqlBuilder sql = new SqlBuilder(dialect)
+                .keyword("UPDATE ")
+                .table(entity.table(), alias)
+                .keyword(" SET ");
         int index = 0;
         for (Map.Entry<FieldDefinition, Object> entry : values.entrySet()) {
             if (index++ > 0) {
@@ -84,11 +96,20 @@ public final class WriteSqlRenderer {
             if (index > 0) {
                 sql.keyword(", ");
             }
-            sql.column(version.get()).keyword(" = ").identifier(new ColumnRef(alias, version.get())).keyword(" + 1");
+            sql.column(version.get())
+                    .keyword(" = ")
+                    .identifier(new ColumnRef(alias, version.get()))
+                    .keyword(" + 1");
         }
-        sql.keyword(" WHERE ").identifier(new ColumnRef(alias, entity.key())).keyword(" = ").parameter(key);
+        sql.keyword(" WHERE ")
+                .identifier(new ColumnRef(alias, entity.key()))
+                .keyword(" = ")
+                .parameter(key);
         if (expectedVersion.isPresent() && version.isPresent()) {
-            sql.keyword(" AND ").identifier(new ColumnRef(alias, version.get())).keyword(" = ").parameter(expectedVersion.get());
+            sql.keyword(" AND ")
+                    .identifier(new ColumnRef(alias, version.get()))
+                    .keyword(" = ")
+                    .parameter(expectedVersion.get());
         }
         return sql.build();
     }
@@ -96,16 +117,26 @@ public final class WriteSqlRenderer {
     /** {@code DELETE FROM table WHERE key = ? [AND version = ?]}. */
     public PreparedSql delete(EntityDefinition entity, String alias, UUID key, Optional<Long> expectedVersion) {
         SqlBuilder sql = new SqlBuilder(dialect).keyword("DELETE FROM ").table(entity.table(), alias);
-        sql.keyword(" WHERE ").identifier(new ColumnRef(alias, entity.key())).keyword(" = ").parameter(key);
+        sql.keyword(" WHERE ")
+                .identifier(new ColumnRef(alias, entity.key()))
+                .keyword(" = ")
+                .parameter(key);
         Optional<FieldDefinition> version = entity.rowVersionField().flatMap(entity::field);
         if (expectedVersion.isPresent() && version.isPresent()) {
-            sql.keyword(" AND ").identifier(new ColumnRef(alias, version.get())).keyword(" = ").parameter(expectedVersion.get());
+            sql.keyword(" AND ")
+                    .identifier(new ColumnRef(alias, version.get()))
+                    .keyword(" = ")
+                    .parameter(expectedVersion.get());
         }
         return sql.build();
     }
 
     private void keyAndScope(SqlBuilder sql, EntityDefinition entity, String alias, UUID key, Condition scope) {
-        sql.keyword(" WHERE ").identifier(new ColumnRef(alias, entity.key())).keyword(" = ").parameter(key).keyword(" AND (");
+        sql.keyword(" WHERE ")
+                .identifier(new ColumnRef(alias, entity.key()))
+                .keyword(" = ")
+                .parameter(key)
+                .keyword(" AND (");
         conditions.condition(sql, scope);
         sql.keyword(")");
     }

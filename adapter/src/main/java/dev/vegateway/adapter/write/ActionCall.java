@@ -14,12 +14,18 @@ import java.util.UUID;
  * the declared parameters converted to their Java types (absent optional ones are missing), and
  * the caller.
  */
-public record ActionCall(Connection connection, ActionDefinition action, Optional<UUID> key, Map<String, Object> parameters, WriteContext user) {
+public record ActionCall(
+        Connection connection,
+        ActionDefinition action,
+        Optional<UUID> key,
+        Map<String, Object> parameters,
+        WriteContext user) {
     public ActionCall {
         requireNonNull(connection, "connection is null");
         requireNonNull(action, "action is null");
         requireNonNull(key, "key is null");
-        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requireNonNull(parameters, "parameters is null")));
+        parameters = java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(requireNonNull(parameters, "parameters is null")));
         requireNonNull(user, "user is null");
     }
 }

@@ -61,14 +61,36 @@ public final class ActionService {
     private final Map<String, ActionHandler> handlers;
 
     /** With the action handlers the {@link ServiceLoader} finds on the class path. */
-    public ActionService(Catalog catalog, DataSource dataSource, WriteSqlRenderer renderer, QueryPlanner planner, AuditLog audit, Clock clock,
+    public ActionService(
+            Catalog catalog,
+            DataSource dataSource,
+            WriteSqlRenderer renderer,
+            QueryPlanner planner,
+            AuditLog audit,
+            Clock clock,
             Duration timeout) {
-        this(catalog, dataSource, renderer, planner, audit, clock, timeout,
-                ServiceLoader.load(ActionHandler.class).stream().map(ServiceLoader.Provider::get).toList());
+        this(
+                catalog,
+                dataSource,
+                renderer,
+                planner,
+                audit,
+                clock,
+                timeout,
+                ServiceLoader.load(ActionHandler.class).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .toList());
     }
 
-    public ActionService(Catalog catalog, DataSource dataSource, WriteSqlRenderer renderer, QueryPlanner planner, AuditLog audit, Clock clock,
-            Duration timeout, List<ActionHandler> handlers) {
+    public ActionService(
+            Catalog catalog,
+            DataSource dataSource,
+            WriteSqlRenderer renderer,
+            QueryPlanner planner,
+            AuditLog audit,
+            Clock clock,
+            Duration timeout,
+            List<ActionHandler> handlers) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.renderer = requireNonNull(renderer, "renderer is null");
@@ -80,16 +102,21 @@ public final class ActionService {
         Map<String, ActionHandler> byName = new LinkedHashMap<>();
         for (ActionHandler handler : handlers) {
             if (byName.putIfAbsent(handler.name(), handler) != null) {
-                throw new IllegalStateException("two action handlers for action " + handler.name() + ": " + byName.get(handler.name()).getClass().getName()
-                        + " and " + handler.getClass().getName());
+                throw new IllegalStateException("two action handlers for action " + handler.name() + ": "
+                        + byName.get(handler.name()).getClass().getName() + " and "
+                        + handler.getClass().getName());
             }
         }
         this.handlers = byName;
         for (ActionDefinition action : catalog.actions()) {
             if (action.handlerClass().isPresent()) {
                 ActionHandler handler = byName.get(action.name());
-                if (handler == null || !handler.getClass().getName().equals(action.handlerClass().get())) {
-                    throw new IllegalStateException("catalog action " + action.name() + " names the handler " + action.handlerClass().get()
+                if (handler == null
+                        || !handler.getClass()
+                                .getName()
+                                .equals(action.handlerClass().get())) {
+                    throw new IllegalStateException("catalog action " + action.name() + " names the handler "
+                            + action.handlerClass().get()
                             + ", but no such ActionHandler for it was found with ServiceLoader (list it in META-INF/services/"
                             + ActionHandler.class.getName() + ")");
                 }
@@ -102,21 +129,33 @@ public final class ActionService {
      * values {@code parameters} (String, Long, BigInteger, BigDecimal, Boolean or null) for the
      * caller; returns the action's value when it declares {@code returns} and produced one.
      */
-    public Optional<Object> run(ActionDefinition action, Optional<UUID> key, Map<String, Object> parameters, EffectivePermissions permissions,
+    public Optional<Object> run(
+            ActionDefinition action,
+            Optional<UUID> key,
+            Map<String, Object> parameters,
+            EffectivePermissions permissions,
             String applicationId) {
         requireNonNull(action, "action is null");
         requireNonNull(parameters, "parameters is null");
         if (!permissions.isSystemAdministrator() && !permissions.actionAllowed(action.name())) {
-            throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "Principal user %s is missing the privilege to perform the action '%s'.",
-                    permissions.user().name(), action.name());
+            throw GatewayException.of(
+                    ErrorCode.MISSING_PRIVILEGE,
+                    "Principal user %s is missing the privilege to perform the action '%s'.",
+                    permissions.user().name(),
+                    action.name());
         }
-        Optional<EntityDefinition> entity = action.boundEntity().map(name -> catalog.byLogicalName(name).orElseThrow());
+        Optional<EntityDefinition> entity =
+                action.boundEntity().map(name -> catalog.byLogicalName(name).orElseThrow());
         if (entity.isPresent() != key.isPresent()) {
-            throw GatewayException.of(ErrorCode.BAD_REQUEST, action.isBound()
-                    ? "The action '%s' is bound: call it on a record, POST <set>(<id>)/Microsoft.Dynamics.CRM.%1$s."
-                    : "The action '%s' is unbound: call it on the service root, POST %1$s.", action.name());
+            throw GatewayException.of(
+                    ErrorCode.BAD_REQUEST,
+                    action.isBound()
+                            ? "The action '%s' is bound: call it on a record, POST <set>(<id>)/Microsoft.Dynamics.CRM.%1$s."
+                            : "The action '%s' is unbound: call it on the service root, POST %1$s.",
+                    action.name());
         }
-        Optional<Condition> readScope = entity.map(bound -> planner.rowScope(bound, AccessScopes.read(permissions, bound), "Read"));
+        Optional<Condition> readScope =
+                entity.map(bound -> planner.rowScope(bound, AccessScopes.read(permissions, bound), "Read"));
         Map<FieldDefinition, Object> values = bind(action, parameters);
         WriteContext context = context(permissions, applicationId, entity);
         String auditEntity = entity.map(EntityDefinition::logicalName).orElse(action.name());
@@ -124,15 +163,28 @@ public final class ActionService {
             connection.setAutoCommit(false);
             try {
                 if (entity.isPresent() && !visible(connection, entity.get(), key.get(), readScope.get())) {
-                    throw GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.get().logicalName(), key.get());
+                    throw GatewayException.of(
+                            ErrorCode.RECORD_NOT_FOUND,
+                            "%s With Id = %s Does Not Exist",
+                            entity.get().logicalName(),
+                            key.get());
                 }
                 Optional<Object> result = action.statement().isPresent()
                         ? runSql(connection, action, action.statement().get(), key, values, context)
                         : runHandler(connection, action, key, values, context);
-                audit.record(connection, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), context, "action:" + action.name(),
-                        auditEntity, key.orElse(NO_KEY), Map.of(), values);
+                audit.record(
+                        connection,
+                        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
+                        context,
+                        "action:" + action.name(),
+                        auditEntity,
+                        key.orElse(NO_KEY),
+                        Map.of(),
+                        values);
                 connection.commit();
-                return action.returns().isPresent() ? result.map(value -> returned(action.returns().get(), value)) : Optional.empty();
+                return action.returns().isPresent()
+                        ? result.map(value -> returned(action.returns().get(), value))
+                        : Optional.empty();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -149,17 +201,25 @@ public final class ActionService {
     private Map<FieldDefinition, Object> bind(ActionDefinition action, Map<String, Object> parameters) {
         for (String name : parameters.keySet()) {
             if (action.parameter(name).isEmpty()) {
-                throw GatewayException.of(ErrorCode.VALIDATION, "The parameter '%s' is not a parameter of the action '%s'.",
-                        name.length() > 80 ? name.substring(0, 80) + "…" : name, action.name());
+                throw GatewayException.of(
+                        ErrorCode.VALIDATION,
+                        "The parameter '%s' is not a parameter of the action '%s'.",
+                        name.length() > 80 ? name.substring(0, 80) + "…" : name,
+                        action.name());
             }
         }
         Map<FieldDefinition, Object> values = new LinkedHashMap<>();
         for (ActionParameter parameter : action.parameters()) {
-            FieldDefinition field = new FieldDefinition(parameter.name(), parameter.name(), parameter.type(), parameter.required(), false, Map.of());
+            FieldDefinition field = new FieldDefinition(
+                    parameter.name(), parameter.name(), parameter.type(), parameter.required(), false, Map.of());
             Object value = parameters.get(parameter.name());
             if (value == null) {
                 if (parameter.required()) {
-                    throw GatewayException.of(ErrorCode.VALIDATION, "The parameter '%s' of the action '%s' is required.", parameter.name(), action.name());
+                    throw GatewayException.of(
+                            ErrorCode.VALIDATION,
+                            "The parameter '%s' of the action '%s' is required.",
+                            parameter.name(),
+                            action.name());
                 }
                 if (parameters.containsKey(parameter.name())) {
                     values.put(field, null);
@@ -169,14 +229,22 @@ public final class ActionService {
             try {
                 values.put(field, binder.convert(field, value));
             } catch (GatewayException e) {
-                throw e.errorCode() == ErrorCode.VALIDATION ? e : new GatewayException(ErrorCode.VALIDATION, e.getMessage());
+                throw e.errorCode() == ErrorCode.VALIDATION
+                        ? e
+                        : new GatewayException(ErrorCode.VALIDATION, e.getMessage());
             }
         }
         return values;
     }
 
-    private Optional<Object> runSql(Connection connection, ActionDefinition action, NamedParameterSql sql, Optional<UUID> key,
-            Map<FieldDefinition, Object> values, WriteContext context) throws SQLException {
+    private Optional<Object> runSql(
+            Connection connection,
+            ActionDefinition action,
+            NamedParameterSql sql,
+            Optional<UUID> key,
+            Map<FieldDefinition, Object> values,
+            WriteContext context)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.jdbcSql())) {
             statement.setQueryTimeout(timeoutSeconds);
             List<String> names = sql.parameterNames();
@@ -190,13 +258,21 @@ public final class ActionService {
                 if (action.returns().isEmpty() || !result.next()) {
                     return Optional.empty();
                 }
-                return Optional.ofNullable(ColumnReader.read(result, 1, action.returns().get()));
+                return Optional.ofNullable(
+                        ColumnReader.read(result, 1, action.returns().get()));
             }
         }
     }
 
-    private static void bindParameter(PreparedStatement statement, int index, String name, ActionDefinition action, Optional<UUID> key,
-            Map<FieldDefinition, Object> values, WriteContext context) throws SQLException {
+    private static void bindParameter(
+            PreparedStatement statement,
+            int index,
+            String name,
+            ActionDefinition action,
+            Optional<UUID> key,
+            Map<FieldDefinition, Object> values,
+            WriteContext context)
+            throws SQLException {
         switch (name) {
             case ActionDefinition.KEY_PARAMETER -> statement.setObject(index, key.orElseThrow());
             case ActionDefinition.USER_ID_PARAMETER -> statement.setObject(index, context.userId());
@@ -208,10 +284,14 @@ public final class ActionService {
                 }
             }
             default -> {
-                ActionParameter parameter = action.parameter(name).orElseThrow(() -> new IllegalStateException(
-                        "action " + action.name() + " uses :" + name + ", which it does not declare"));
-                Object value = values.entrySet().stream().filter(entry -> entry.getKey().logicalName().equals(name)).map(Map.Entry::getValue)
-                        .findFirst().orElse(null);
+                ActionParameter parameter = action.parameter(name)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "action " + action.name() + " uses :" + name + ", which it does not declare"));
+                Object value = values.entrySet().stream()
+                        .filter(entry -> entry.getKey().logicalName().equals(name))
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElse(null);
                 if (value == null) {
                     statement.setNull(index, sqlType(parameter.type()));
                 } else {
@@ -235,12 +315,18 @@ public final class ActionService {
         };
     }
 
-    private Optional<Object> runHandler(Connection connection, ActionDefinition action, Optional<UUID> key, Map<FieldDefinition, Object> values,
-            WriteContext context) throws SQLException {
+    private Optional<Object> runHandler(
+            Connection connection,
+            ActionDefinition action,
+            Optional<UUID> key,
+            Map<FieldDefinition, Object> values,
+            WriteContext context)
+            throws SQLException {
         ActionHandler handler = handlers.get(action.name());
         if (handler == null) {
-            throw new IllegalStateException("no ActionHandler named " + action.name() + " (" + action.handlerClass().orElse("?")
-                    + ") is registered in META-INF/services/" + ActionHandler.class.getName());
+            throw new IllegalStateException("no ActionHandler named " + action.name() + " ("
+                    + action.handlerClass().orElse("?") + ") is registered in META-INF/services/"
+                    + ActionHandler.class.getName());
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         values.forEach((field, value) -> parameters.put(field.logicalName(), value));
@@ -255,7 +341,9 @@ public final class ActionService {
     private static Object returned(FieldType type, Object value) {
         if (type.kind() == FieldType.Kind.DECIMAL && value instanceof Number number) {
             BigDecimal decimal = number instanceof BigDecimal big ? big : new BigDecimal(number.toString());
-            return type.scale().isPresent() ? decimal.setScale(type.scale().getAsInt(), RoundingMode.HALF_EVEN) : decimal;
+            return type.scale().isPresent()
+                    ? decimal.setScale(type.scale().getAsInt(), RoundingMode.HALF_EVEN)
+                    : decimal;
         }
         if (type.kind() == FieldType.Kind.INT64 && value instanceof Number number) {
             return number.longValue();
@@ -266,7 +354,8 @@ public final class ActionService {
         return value;
     }
 
-    private boolean visible(Connection connection, EntityDefinition entity, UUID key, Condition scope) throws SQLException {
+    private boolean visible(Connection connection, EntityDefinition entity, UUID key, Condition scope)
+            throws SQLException {
         PreparedSql sql = renderer.inScope(entity, WriteService.ALIAS, key, scope);
         try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
             statement.setQueryTimeout(timeoutSeconds);
@@ -280,14 +369,23 @@ public final class ActionService {
     }
 
     /** The caller as a write context; its scopes are those of the bound entity (handlers that write it may use them). */
-    private WriteContext context(EffectivePermissions permissions, String applicationId, Optional<EntityDefinition> entity) {
-        return new WriteContext(permissions.user().id(), permissions.user().name(), permissions.user().businessUnitId(), applicationId,
+    private WriteContext context(
+            EffectivePermissions permissions, String applicationId, Optional<EntityDefinition> entity) {
+        return new WriteContext(
+                permissions.user().id(),
+                permissions.user().name(),
+                permissions.user().businessUnitId(),
+                applicationId,
                 operation -> {
-                    EntityDefinition bound = entity.orElseThrow(() -> new IllegalStateException("an unbound action has no entity scope"));
+                    EntityDefinition bound = entity.orElseThrow(
+                            () -> new IllegalStateException("an unbound action has no entity scope"));
                     return switch (operation) {
-                        case CREATE -> planner.rowScope(bound, AccessScopes.of(permissions, bound, Privilege.CREATE), "Create");
-                        case WRITE -> planner.rowScope(bound, AccessScopes.of(permissions, bound, Privilege.WRITE), "Write");
-                        case DELETE -> planner.rowScope(bound, AccessScopes.of(permissions, bound, Privilege.DELETE), "Delete");
+                        case CREATE -> planner.rowScope(
+                                bound, AccessScopes.of(permissions, bound, Privilege.CREATE), "Create");
+                        case WRITE -> planner.rowScope(
+                                bound, AccessScopes.of(permissions, bound, Privilege.WRITE), "Write");
+                        case DELETE -> planner.rowScope(
+                                bound, AccessScopes.of(permissions, bound, Privilege.DELETE), "Delete");
                     };
                 });
     }

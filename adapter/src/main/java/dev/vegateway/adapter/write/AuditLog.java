@@ -1,20 +1,18 @@
 package dev.vegateway.adapter.write;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.TableName;
-import java.util.List;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,6 +29,7 @@ public final class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The entity set that exposes the audit, read-only, to System and Security administrators. */
     public static final String ENTITY = "vegateway_dataaudit";
+
     public static final String ENTITY_SET = "vegateway_dataaudits";
 
     private final String table;
@@ -55,9 +54,18 @@ public final class AuditLog {
                 field("vegateway_entity", "entity", FieldType.string(128), true),
                 field("vegateway_recordid", "record_key", FieldType.of(FieldType.Kind.GUID), true),
                 field("vegateway_changes", "changes", FieldType.string(1_000_000), true));
-        return new EntityDefinition(ENTITY, ENTITY_SET, new TableName(java.util.Optional.of(schema), "data_audit"),
-                Map.of("en-US", "Data audit"), true, fields, "vegateway_dataauditid", java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty());
+        return new EntityDefinition(
+                ENTITY,
+                ENTITY_SET,
+                new TableName(java.util.Optional.of(schema), "data_audit"),
+                Map.of("en-US", "Data audit"),
+                true,
+                fields,
+                "vegateway_dataauditid",
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.empty());
     }
 
     private static FieldDefinition field(String name, String column, FieldType type, boolean required) {
@@ -65,9 +73,11 @@ public final class AuditLog {
     }
 
     public void createIfMissing(DataSource dataSource, String schema) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
-            statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id UUID PRIMARY KEY, changed_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table
+                    + " (id UUID PRIMARY KEY, changed_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                     + " user_id UUID NOT NULL, application_id VARCHAR(100) NOT NULL, operation VARCHAR(100) NOT NULL, entity VARCHAR(128) NOT NULL,"
                     + " record_key UUID NOT NULL, changes VARCHAR(1000000) NOT NULL)");
             widenOperation(connection, statement);
@@ -89,8 +99,16 @@ public final class AuditLog {
     }
 
     /** Records a write; {@code before}/{@code after} hold the changed fields' old and new values (absent side = null). */
-    void record(Connection connection, OffsetDateTime at, WriteContext context, String operation, String entity, UUID key,
-            Map<FieldDefinition, Object> before, Map<FieldDefinition, Object> after) throws SQLException {
+    void record(
+            Connection connection,
+            OffsetDateTime at,
+            WriteContext context,
+            String operation,
+            String entity,
+            UUID key,
+            Map<FieldDefinition, Object> before,
+            Map<FieldDefinition, Object> after)
+            throws SQLException {
         ObjectNode changes = JSON.createObjectNode();
         java.util.Set<FieldDefinition> fields = new java.util.LinkedHashSet<>(before.keySet());
         fields.addAll(after.keySet());
@@ -104,8 +122,9 @@ public final class AuditLog {
             change.put("old", old == null ? null : old.toString());
             change.put("new", now == null ? null : now.toString());
         }
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
-                + " (id, changed_at, user_id, application_id, operation, entity, record_key, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO " + table
+                        + " (id, changed_at, user_id, application_id, operation, entity, record_key, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setObject(1, UUID.randomUUID());
             statement.setObject(2, at);
             statement.setObject(3, context.userId());

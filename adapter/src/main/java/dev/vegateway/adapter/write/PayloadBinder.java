@@ -36,19 +36,28 @@ public final class PayloadBinder {
     }
 
     /** The sent fields, typed; {@code writable} says which fields a client may set in this operation. */
-    public Map<FieldDefinition, Object> bind(EntityDefinition entity, Map<String, Object> payload, java.util.function.Predicate<FieldDefinition> writable) {
+    public Map<FieldDefinition, Object> bind(
+            EntityDefinition entity,
+            Map<String, Object> payload,
+            java.util.function.Predicate<FieldDefinition> writable) {
         Map<FieldDefinition, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : payload.entrySet()) {
             String name = entry.getKey();
-            FieldDefinition field = entity.field(name).orElseThrow(() -> GatewayException.of(ErrorCode.MALFORMED_PAYLOAD,
-                    "Invalid property '%s' was found in entity '%s'.", shorten(name), entity.logicalName()));
+            FieldDefinition field = entity.field(name)
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.MALFORMED_PAYLOAD,
+                            "Invalid property '%s' was found in entity '%s'.",
+                            shorten(name),
+                            entity.logicalName()));
             if (!writable.test(field)) {
-                throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is read-only and cannot be set.", name);
+                throw GatewayException.of(
+                        ErrorCode.VALIDATION, "The property '%s' is read-only and cannot be set.", name);
             }
             Object value = entry.getValue();
             if (value == null) {
                 if (field.required()) {
-                    throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is required and cannot be null.", name);
+                    throw GatewayException.of(
+                            ErrorCode.VALIDATION, "The property '%s' is required and cannot be null.", name);
                 }
                 values.put(field, null);
             } else {
@@ -71,15 +80,22 @@ public final class PayloadBinder {
             return switch (type.kind()) {
                 case STRING -> {
                     String text = requireType(value instanceof String, value, name, "a string");
-                    if (type.maxLength().isPresent() && text.codePointCount(0, text.length()) > type.maxLength().getAsInt()) {
-                        throw GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' is longer than its maximum length of %d.", name, type.maxLength().getAsInt());
+                    if (type.maxLength().isPresent()
+                            && text.codePointCount(0, text.length())
+                                    > type.maxLength().getAsInt()) {
+                        throw GatewayException.of(
+                                ErrorCode.VALIDATION,
+                                "The value of '%s' is longer than its maximum length of %d.",
+                                name,
+                                type.maxLength().getAsInt());
                     }
                     yield text;
                 }
                 case INT32 -> {
                     long number = integral(value, name);
                     if (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE) {
-                        throw GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' is outside the Int32 range.", name);
+                        throw GatewayException.of(
+                                ErrorCode.VALIDATION, "The value of '%s' is outside the Int32 range.", name);
                     }
                     yield (int) number;
                 }
@@ -89,11 +105,20 @@ public final class PayloadBinder {
                     int scale = type.scale().orElse(0);
                     int precision = type.precision().orElse(38);
                     if (number.stripTrailingZeros().scale() > scale) {
-                        throw GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' has more than %d decimal places.", name, scale);
+                        throw GatewayException.of(
+                                ErrorCode.VALIDATION,
+                                "The value of '%s' has more than %d decimal places.",
+                                name,
+                                scale);
                     }
                     BigDecimal scaled = number.setScale(scale, java.math.RoundingMode.UNNECESSARY);
                     if (scaled.precision() - scaled.scale() > precision - scale) {
-                        throw GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' does not fit Decimal(%d,%d).", name, precision, scale);
+                        throw GatewayException.of(
+                                ErrorCode.VALIDATION,
+                                "The value of '%s' does not fit Decimal(%d,%d).",
+                                name,
+                                precision,
+                                scale);
                     }
                     yield scaled;
                 }
@@ -101,14 +126,19 @@ public final class PayloadBinder {
                     if (value instanceof Double number) {
                         yield number;
                     }
-                    if (value instanceof Long || value instanceof Integer || value instanceof BigInteger || value instanceof BigDecimal) {
+                    if (value instanceof Long
+                            || value instanceof Integer
+                            || value instanceof BigInteger
+                            || value instanceof BigDecimal) {
                         yield ((Number) value).doubleValue();
                     }
                     throw wrongType(value, name, "a number");
                 }
                 case BOOLEAN -> requireType(value instanceof Boolean, value, name, "true or false");
-                case DATE -> LocalDate.parse(requireType(value instanceof String, value, name, "a date such as 2024-01-31"));
-                case DATE_TIME_OFFSET -> OffsetDateTime.parse(requireType(value instanceof String, value, name, "a date and time such as 2024-01-31T10:00:00Z"))
+                case DATE -> LocalDate.parse(
+                        requireType(value instanceof String, value, name, "a date such as 2024-01-31"));
+                case DATE_TIME_OFFSET -> OffsetDateTime.parse(requireType(
+                                value instanceof String, value, name, "a date and time such as 2024-01-31T10:00:00Z"))
                         .withOffsetSameInstant(ZoneOffset.UTC);
                 case GUID -> {
                     String text = requireType(value instanceof String, value, name, "a GUID");
@@ -132,14 +162,20 @@ public final class PayloadBinder {
         Optional<OptionSet.Member> member;
         if (value instanceof String text) {
             member = optionSet.byName(text);
-        } else if ((value instanceof Long || value instanceof Integer) && ((Number) value).longValue() >= Integer.MIN_VALUE
+        } else if ((value instanceof Long || value instanceof Integer)
+                && ((Number) value).longValue() >= Integer.MIN_VALUE
                 && ((Number) value).longValue() <= Integer.MAX_VALUE) {
             member = optionSet.byValue(((Number) value).intValue());
         } else {
             throw wrongType(value, name, "a member of " + optionSet.name());
         }
-        return member.map(OptionSet.Member::value).orElseThrow(() -> GatewayException.of(ErrorCode.VALIDATION,
-                "The value '%s' of '%s' is not in the option set %s.", shorten(String.valueOf(value)), name, optionSet.name()));
+        return member.map(OptionSet.Member::value)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.VALIDATION,
+                        "The value '%s' of '%s' is not in the option set %s.",
+                        shorten(String.valueOf(value)),
+                        name,
+                        optionSet.name()));
     }
 
     private static long integral(Object value, String name) {
@@ -184,7 +220,8 @@ public final class PayloadBinder {
     }
 
     private static GatewayException wrongType(Object value, String name, String expected) {
-        return GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The value %s of '%s' is not %s.", describe(value), name, expected);
+        return GatewayException.of(
+                ErrorCode.MALFORMED_PAYLOAD, "The value %s of '%s' is not %s.", describe(value), name, expected);
     }
 
     private static String describe(Object value) {

@@ -43,7 +43,9 @@ public record Preconditions(Optional<String> ifMatch, Optional<String> ifNoneMat
         try {
             return Optional.of(Long.parseLong(tag));
         } catch (NumberFormatException e) {
-            throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The ETag %s does not match the record's current version.",
+            throw GatewayException.of(
+                    ErrorCode.ETAG_MISMATCH,
+                    "The ETag %s does not match the record's current version.",
                     ifMatch.get().length() > 40 ? ifMatch.get().substring(0, 40) + "…" : ifMatch.get());
         }
     }

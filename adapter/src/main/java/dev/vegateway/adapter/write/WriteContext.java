@@ -11,7 +11,8 @@ import java.util.UUID;
  * touch. {@link Scopes} gives the row-security condition of a privilege for the entity (the
  * same per-relation conjunct reads use), or throws 403 when the caller lacks the privilege.
  */
-public record WriteContext(UUID userId, String userName, Optional<UUID> businessUnit, String applicationId, Scopes scopes) {
+public record WriteContext(
+        UUID userId, String userName, Optional<UUID> businessUnit, String applicationId, Scopes scopes) {
     public WriteContext {
         requireNonNull(userId, "userId is null");
         requireNonNull(userName, "userName is null");
@@ -20,7 +21,11 @@ public record WriteContext(UUID userId, String userName, Optional<UUID> business
         requireNonNull(scopes, "scopes is null");
     }
 
-    public enum Operation { CREATE, WRITE, DELETE }
+    public enum Operation {
+        CREATE,
+        WRITE,
+        DELETE
+    }
 
     /** The row-scope condition (alias {@code t0}) of a write privilege on the entity being written. */
     @FunctionalInterface

@@ -26,8 +26,15 @@ public final class WriteEvent {
     private final PayloadBinder binder;
     private final boolean mutable;
 
-    WriteEvent(EntityDefinition entity, UUID key, WriteContext context, Map<FieldDefinition, Object> values, Map<FieldDefinition, Object> before,
-            Connection connection, PayloadBinder binder, boolean mutable) {
+    WriteEvent(
+            EntityDefinition entity,
+            UUID key,
+            WriteContext context,
+            Map<FieldDefinition, Object> values,
+            Map<FieldDefinition, Object> before,
+            Connection connection,
+            PayloadBinder binder,
+            boolean mutable) {
         this.entity = requireNonNull(entity, "entity is null");
         this.key = requireNonNull(key, "key is null");
         this.context = requireNonNull(context, "context is null");
@@ -76,7 +83,8 @@ public final class WriteEvent {
         if (!mutable) {
             throw new IllegalStateException("fields can only be set in a before-hook");
         }
-        FieldDefinition definition = entity.field(field).orElseThrow(() -> new IllegalArgumentException("no field " + field + " in " + entity.logicalName()));
+        FieldDefinition definition = entity.field(field)
+                .orElseThrow(() -> new IllegalArgumentException("no field " + field + " in " + entity.logicalName()));
         values.put(definition, value == null ? null : binder.convert(definition, value));
     }
 

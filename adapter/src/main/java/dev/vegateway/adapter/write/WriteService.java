@@ -48,12 +48,32 @@ public final class WriteService {
     private final List<WriteHook> hooks;
 
     /** With the write hooks the {@link java.util.ServiceLoader} finds on the class path. */
-    public WriteService(Catalog catalog, DataSource dataSource, WriteSqlRenderer renderer, AuditLog audit, Clock clock, Duration timeout) {
-        this(catalog, dataSource, renderer, audit, clock, timeout,
-                java.util.ServiceLoader.load(WriteHook.class).stream().map(java.util.ServiceLoader.Provider::get).toList());
+    public WriteService(
+            Catalog catalog,
+            DataSource dataSource,
+            WriteSqlRenderer renderer,
+            AuditLog audit,
+            Clock clock,
+            Duration timeout) {
+        this(
+                catalog,
+                dataSource,
+                renderer,
+                audit,
+                clock,
+                timeout,
+                java.util.ServiceLoader.load(WriteHook.class).stream()
+                        .map(java.util.ServiceLoader.Provider::get)
+                        .toList());
     }
 
-    public WriteService(Catalog catalog, DataSource dataSource, WriteSqlRenderer renderer, AuditLog audit, Clock clock, Duration timeout,
+    public WriteService(
+            Catalog catalog,
+            DataSource dataSource,
+            WriteSqlRenderer renderer,
+            AuditLog audit,
+            Clock clock,
+            Duration timeout,
             List<WriteHook> hooks) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
@@ -90,23 +110,34 @@ public final class WriteService {
     /** {@code POST {set}}. The key comes from the payload when given, else it is generated. */
     public Result create(EntityDefinition entity, Map<String, Object> payload, WriteContext context) {
         Condition scope = context.scopes().of(WriteContext.Operation.CREATE);
-        Map<FieldDefinition, Object> values = binder.bind(entity, payload, field -> clientWritable(entity, field, true));
+        Map<FieldDefinition, Object> values =
+                binder.bind(entity, payload, field -> clientWritable(entity, field, true));
         UUID key = (UUID) values.getOrDefault(entity.key(), null);
         if (key == null && entity.keyStrategy().clientMustChooseKey()) {
-            throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is required: entity '%s' takes its key from the client.",
-                    entity.keyField(), entity.logicalName());
+            throw GatewayException.of(
+                    ErrorCode.VALIDATION,
+                    "The property '%s' is required: entity '%s' takes its key from the client.",
+                    entity.keyField(),
+                    entity.logicalName());
         }
         return insert(entity, key == null ? UUID.randomUUID() : key, values, scope, context);
     }
 
     /** {@code PATCH {set}({key})}: the sent fields only; an upsert when the row is missing and no {@code If-Match} was sent. */
-    public Result update(EntityDefinition entity, UUID key, Map<String, Object> payload, Preconditions preconditions, WriteContext context) {
+    public Result update(
+            EntityDefinition entity,
+            UUID key,
+            Map<String, Object> payload,
+            Preconditions preconditions,
+            WriteContext context) {
         Condition scope = context.scopes().of(WriteContext.Operation.WRITE);
-        Map<FieldDefinition, Object> values = binder.bind(entity, payload, field -> clientWritable(entity, field, false));
+        Map<FieldDefinition, Object> values =
+                binder.bind(entity, payload, field -> clientWritable(entity, field, false));
         Optional<Long> expected = preconditions.expectedVersion();
         try (Connection connection = transaction()) {
             try {
-                Optional<Map<FieldDefinition, Object>> before = lockedRow(connection, entity, key, scope, values.keySet());
+                Optional<Map<FieldDefinition, Object>> before =
+                        lockedRow(connection, entity, key, scope, values.keySet());
                 if (before.isEmpty()) {
                     connection.rollback();
                     if (preconditions.ifMatch().isPresent()) {
@@ -116,27 +147,46 @@ public final class WriteService {
                         throw notFound(entity, key);
                     }
                     Condition createScope = context.scopes().of(WriteContext.Operation.CREATE);
-                    Map<FieldDefinition, Object> created = binder.bind(entity, payload, field -> clientWritable(entity, field, true));
+                    Map<FieldDefinition, Object> created =
+                            binder.bind(entity, payload, field -> clientWritable(entity, field, true));
                     return insertIn(connection, entity, key, created, createScope, context);
                 }
                 if (preconditions.ifNoneMatchAny()) {
-                    throw GatewayException.of(ErrorCode.RECORD_EXISTS, "A record with id %s already exists (If-None-Match: *).", key);
+                    throw GatewayException.of(
+                            ErrorCode.RECORD_EXISTS, "A record with id %s already exists (If-None-Match: *).", key);
                 }
                 checkVersion(entity, before.get(), expected);
                 Map<FieldDefinition, Object> changes = new LinkedHashMap<>(values);
-                runHooks(WriteHook::beforeUpdate, new WriteEvent(entity, key, context, changes, before.get(), connection, binder, true));
+                runHooks(
+                        WriteHook::beforeUpdate,
+                        new WriteEvent(entity, key, context, changes, before.get(), connection, binder, true));
                 stampModification(entity, changes, context);
                 if (!changes.isEmpty() || entity.rowVersionField().isPresent()) {
                     int updated = execute(connection, renderer.update(entity, ALIAS, changes, key, expected));
                     if (updated == 0) {
-                        throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The record was changed by someone else; read it again and retry.");
+                        throw GatewayException.of(
+                                ErrorCode.ETAG_MISMATCH,
+                                "The record was changed by someone else; read it again and retry.");
                     }
                 }
                 if (!inScope(connection, entity, key, scope)) {
-                    throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
-                            "The change would move the record out of what %s may write in entity '%s'; nothing was changed.", context.userName(), entity.logicalName());
+                    throw GatewayException.of(
+                            ErrorCode.MISSING_PRIVILEGE,
+                            "The change would move the record out of what %s may write in entity '%s'; nothing was changed.",
+                            context.userName(),
+                            entity.logicalName());
                 }
-                runHooks(WriteHook::afterUpdate, new WriteEvent(entity, key, context, Collections.unmodifiableMap(changes), before.get(), connection, binder, false));
+                runHooks(
+                        WriteHook::afterUpdate,
+                        new WriteEvent(
+                                entity,
+                                key,
+                                context,
+                                Collections.unmodifiableMap(changes),
+                                before.get(),
+                                connection,
+                                binder,
+                                false));
                 audit.record(connection, now(), context, "update", entity.logicalName(), key, before.get(), changes);
                 connection.commit();
                 return new Result(key, false);
@@ -155,16 +205,24 @@ public final class WriteService {
         Optional<Long> expected = preconditions.expectedVersion();
         try (Connection connection = transaction()) {
             try {
-                Optional<Map<FieldDefinition, Object>> before = lockedRow(connection, entity, key, scope, Set.copyOf(entity.fields()));
+                Optional<Map<FieldDefinition, Object>> before =
+                        lockedRow(connection, entity, key, scope, Set.copyOf(entity.fields()));
                 if (before.isEmpty()) {
                     throw notFound(entity, key);
                 }
                 checkVersion(entity, before.get(), expected);
-                runHooks(WriteHook::beforeDelete, new WriteEvent(entity, key, context, new LinkedHashMap<>(), before.get(), connection, binder, false));
+                runHooks(
+                        WriteHook::beforeDelete,
+                        new WriteEvent(
+                                entity, key, context, new LinkedHashMap<>(), before.get(), connection, binder, false));
                 if (execute(connection, renderer.delete(entity, ALIAS, key, expected)) == 0) {
-                    throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The record was changed by someone else; read it again and retry.");
+                    throw GatewayException.of(
+                            ErrorCode.ETAG_MISMATCH,
+                            "The record was changed by someone else; read it again and retry.");
                 }
-                runHooks(WriteHook::afterDelete, new WriteEvent(entity, key, context, Map.of(), before.get(), connection, binder, false));
+                runHooks(
+                        WriteHook::afterDelete,
+                        new WriteEvent(entity, key, context, Map.of(), before.get(), connection, binder, false));
                 audit.record(connection, now(), context, "delete", entity.logicalName(), key, before.get(), Map.of());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -176,7 +234,12 @@ public final class WriteService {
         }
     }
 
-    private Result insert(EntityDefinition entity, UUID key, Map<FieldDefinition, Object> values, Condition scope, WriteContext context) {
+    private Result insert(
+            EntityDefinition entity,
+            UUID key,
+            Map<FieldDefinition, Object> values,
+            Condition scope,
+            WriteContext context) {
         try (Connection connection = transaction()) {
             return insertIn(connection, entity, key, values, scope, context);
         } catch (SQLException e) {
@@ -191,8 +254,14 @@ public final class WriteService {
         return connection;
     }
 
-    private Result insertIn(Connection connection, EntityDefinition entity, UUID key, Map<FieldDefinition, Object> sent, Condition scope,
-            WriteContext context) throws SQLException {
+    private Result insertIn(
+            Connection connection,
+            EntityDefinition entity,
+            UUID key,
+            Map<FieldDefinition, Object> sent,
+            Condition scope,
+            WriteContext context)
+            throws SQLException {
         try {
             Map<FieldDefinition, Object> values = new LinkedHashMap<>();
             values.put(entity.key(), key);
@@ -208,22 +277,45 @@ public final class WriteService {
             }
             stampCreation(entity, values, context);
             entity.ownerField().flatMap(entity::field).ifPresent(owner -> values.put(owner, context.userId()));
-            entity.businessUnitField().flatMap(entity::field).ifPresent(unit -> values.put(unit, context.businessUnit().orElse(null)));
-            entity.rowVersionField().flatMap(entity::field).ifPresent(version -> values.put(version, version.type().kind() == dev.vegateway.catalog.FieldType.Kind.INT32 ? (Object) 1 : (Object) 1L));
-            runHooks(WriteHook::beforeCreate, new WriteEvent(entity, key, context, values, Map.of(), connection, binder, true));
+            entity.businessUnitField()
+                    .flatMap(entity::field)
+                    .ifPresent(unit -> values.put(unit, context.businessUnit().orElse(null)));
+            entity.rowVersionField()
+                    .flatMap(entity::field)
+                    .ifPresent(version -> values.put(
+                            version,
+                            version.type().kind() == dev.vegateway.catalog.FieldType.Kind.INT32
+                                    ? (Object) 1
+                                    : (Object) 1L));
+            runHooks(
+                    WriteHook::beforeCreate,
+                    new WriteEvent(entity, key, context, values, Map.of(), connection, binder, true));
             values.put(entity.key(), key);
             for (FieldDefinition field : entity.fields()) {
                 if (field.required() && values.get(field) == null) {
-                    throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is required.", field.logicalName());
+                    throw GatewayException.of(
+                            ErrorCode.VALIDATION, "The property '%s' is required.", field.logicalName());
                 }
             }
             execute(connection, renderer.insert(entity, values));
             if (!inScope(connection, entity, key, scope)) {
-                throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE,
+                throw GatewayException.of(
+                        ErrorCode.MISSING_PRIVILEGE,
                         "%s may not create this record in entity '%s' (outside the companies or units the Create privilege covers); nothing was created.",
-                        context.userName(), entity.logicalName());
+                        context.userName(),
+                        entity.logicalName());
             }
-            runHooks(WriteHook::afterCreate, new WriteEvent(entity, key, context, Collections.unmodifiableMap(values), Map.of(), connection, binder, false));
+            runHooks(
+                    WriteHook::afterCreate,
+                    new WriteEvent(
+                            entity,
+                            key,
+                            context,
+                            Collections.unmodifiableMap(values),
+                            Map.of(),
+                            connection,
+                            binder,
+                            false));
             audit.record(connection, now(), context, "create", entity.logicalName(), key, Map.of(), values);
             connection.commit();
             return new Result(key, true);
@@ -242,14 +334,17 @@ public final class WriteService {
         if (entity.stampedFields().contains(name)) {
             return false;
         }
-        if (field.readOnly() || entity.rowVersionField().filter(name::equals).isPresent() || entity.ownerField().filter(name::equals).isPresent()
+        if (field.readOnly()
+                || entity.rowVersionField().filter(name::equals).isPresent()
+                || entity.ownerField().filter(name::equals).isPresent()
                 || entity.businessUnitField().filter(name::equals).isPresent()) {
             return false;
         }
         return true;
     }
 
-    private void stampModification(EntityDefinition entity, Map<FieldDefinition, Object> changes, WriteContext context) {
+    private void stampModification(
+            EntityDefinition entity, Map<FieldDefinition, Object> changes, WriteContext context) {
         entity.modifiedByField().flatMap(entity::field).ifPresent(field -> changes.put(field, context.userId()));
         entity.modifiedOnField().flatMap(entity::field).ifPresent(field -> changes.put(field, now()));
     }
@@ -260,18 +355,25 @@ public final class WriteService {
         stampModification(entity, values, context);
     }
 
-    private Optional<Map<FieldDefinition, Object>> lockedRow(Connection connection, EntityDefinition entity, UUID key, Condition scope,
-            Set<FieldDefinition> wanted) throws SQLException {
+    private Optional<Map<FieldDefinition, Object>> lockedRow(
+            Connection connection, EntityDefinition entity, UUID key, Condition scope, Set<FieldDefinition> wanted)
+            throws SQLException {
         List<FieldDefinition> columns = new java.util.ArrayList<>(wanted);
-        entity.rowVersionField().flatMap(entity::field).filter(version -> !columns.contains(version)).ifPresent(columns::add);
+        entity.rowVersionField()
+                .flatMap(entity::field)
+                .filter(version -> !columns.contains(version))
+                .ifPresent(columns::add);
         PreparedSql sql = renderer.selectForUpdate(entity, ALIAS, columns, key, scope);
-        try (PreparedStatement statement = prepare(connection, sql); ResultSet result = statement.executeQuery()) {
+        try (PreparedStatement statement = prepare(connection, sql);
+                ResultSet result = statement.executeQuery()) {
             if (!result.next()) {
                 return Optional.empty();
             }
             Map<FieldDefinition, Object> row = new LinkedHashMap<>();
             for (int i = 0; i < columns.size(); i++) {
-                row.put(columns.get(i), ColumnReader.read(result, i + 1, columns.get(i).type()));
+                row.put(
+                        columns.get(i),
+                        ColumnReader.read(result, i + 1, columns.get(i).type()));
             }
             return Optional.of(row);
         }
@@ -281,19 +383,24 @@ public final class WriteService {
         return inScope(connection, entity, key, Condition.TRUE);
     }
 
-    private boolean inScope(Connection connection, EntityDefinition entity, UUID key, Condition scope) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, renderer.inScope(entity, ALIAS, key, scope)); ResultSet result = statement.executeQuery()) {
+    private boolean inScope(Connection connection, EntityDefinition entity, UUID key, Condition scope)
+            throws SQLException {
+        try (PreparedStatement statement = prepare(connection, renderer.inScope(entity, ALIAS, key, scope));
+                ResultSet result = statement.executeQuery()) {
             return result.next();
         }
     }
 
-    private static void checkVersion(EntityDefinition entity, Map<FieldDefinition, Object> row, Optional<Long> expected) {
+    private static void checkVersion(
+            EntityDefinition entity, Map<FieldDefinition, Object> row, Optional<Long> expected) {
         if (expected.isEmpty()) {
             return;
         }
         Optional<FieldDefinition> version = entity.rowVersionField().flatMap(entity::field);
         if (version.isPresent() && !String.valueOf(expected.get()).equals(String.valueOf(row.get(version.get())))) {
-            throw GatewayException.of(ErrorCode.ETAG_MISMATCH, "The ETag does not match the record's current version; read it again and retry.");
+            throw GatewayException.of(
+                    ErrorCode.ETAG_MISMATCH,
+                    "The ETag does not match the record's current version; read it again and retry.");
         }
     }
 
@@ -317,6 +424,7 @@ public final class WriteService {
     }
 
     private static GatewayException notFound(EntityDefinition entity, UUID key) {
-        return GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
+        return GatewayException.of(
+                ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
     }
 }

@@ -21,7 +21,8 @@ class ChangesetDataSourceTest {
         pool = new JdbcDataSource();
         pool.setURL("jdbc:h2:mem:changeset-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         dataSource = new ChangesetDataSource(pool);
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = pool.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("create table t (v int)");
         }
     }
@@ -42,7 +43,8 @@ class ChangesetDataSourceTest {
     }
 
     private int rowsSeenByAnotherConnection() throws SQLException {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = pool.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("select count(*) from t")) {
             result.next();
             return result.getInt(1);
@@ -50,7 +52,8 @@ class ChangesetDataSourceTest {
     }
 
     private int rowsSeenInside() throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("select count(*) from t")) {
             result.next();
             return result.getInt(1);
@@ -87,7 +90,9 @@ class ChangesetDataSourceTest {
 
         assertThat(rowsSeenByAnotherConnection()).isZero();
         unitOfWork(3, true);
-        assertThat(rowsSeenByAnotherConnection()).as("the thread is free of the changeset again").isEqualTo(1);
+        assertThat(rowsSeenByAnotherConnection())
+                .as("the thread is free of the changeset again")
+                .isEqualTo(1);
     }
 
     @Test
@@ -99,7 +104,8 @@ class ChangesetDataSourceTest {
             changeset.commit();
         }
 
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = pool.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("select sum(v) from t")) {
             result.next();
             assertThat(result.getInt(1)).isEqualTo(4);
@@ -113,7 +119,9 @@ class ChangesetDataSourceTest {
             connection.close();
 
             assertThat(connection.isClosed()).isTrue();
-            assertThatThrownBy(connection::createStatement).isInstanceOf(SQLException.class).hasMessageContaining("closed");
+            assertThatThrownBy(connection::createStatement)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("closed");
         }
     }
 

@@ -49,7 +49,8 @@ public final class ContactFixtures {
     /** The secret of every test's continuation tokens (32 bytes). */
     public static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    public static final String CREATE_CONTACT_TABLE = """
+    public static final String CREATE_CONTACT_TABLE =
+            """
             CREATE TABLE contact (
               contactid UUID PRIMARY KEY,
               name VARCHAR(100),
@@ -95,8 +96,18 @@ public final class ContactFixtures {
                 field("dataareaid", "dataareaid", FieldType.string(4)),
                 field("weird", "we\"ird", FieldType.string(20)),
                 field("secret", "secret", FieldType.string(20)));
-        return new EntityDefinition(CONTACT, "contacts", new TableName(Optional.empty(), "contact"), Map.of(), true, fields, "contactid",
-                Optional.of("dataareaid"), Optional.of("ownerid"), Optional.of("businessunitid"), Optional.empty());
+        return new EntityDefinition(
+                CONTACT,
+                "contacts",
+                new TableName(Optional.empty(), "contact"),
+                Map.of(),
+                true,
+                fields,
+                "contactid",
+                Optional.of("dataareaid"),
+                Optional.of("ownerid"),
+                Optional.of("businessunitid"),
+                Optional.empty());
     }
 
     /** Organisation-owned: no owner, business-unit or company field. */
@@ -104,13 +115,24 @@ public final class ContactFixtures {
         List<FieldDefinition> fields = List.of(
                 field("productid", "productid", FieldType.of(FieldType.Kind.GUID)),
                 field("itemnumber", "itemnumber", FieldType.string(20)));
-        return new EntityDefinition(PRODUCT, "products", new TableName(Optional.empty(), "product"), Map.of(), true, fields, "productid",
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new EntityDefinition(
+                PRODUCT,
+                "products",
+                new TableName(Optional.empty(), "product"),
+                Map.of(),
+                true,
+                fields,
+                "productid",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     public static Catalog catalog() {
-        OptionSet status = new OptionSet(STATUS_OPTION_SET, List.of(
-                new OptionSet.Member("Active", 1, Map.of()), new OptionSet.Member("Inactive", 2, Map.of())));
+        OptionSet status = new OptionSet(
+                STATUS_OPTION_SET,
+                List.of(new OptionSet.Member("Active", 1, Map.of()), new OptionSet.Member("Inactive", 2, Map.of())));
         return new Catalog(List.of(contact(), product()), List.of(status));
     }
 
@@ -134,7 +156,8 @@ public final class ContactFixtures {
 
     /** A System administrator: every row and field. */
     public static AccessScope unrestricted() {
-        return new AccessScope(USER, "admin", true, List.of(), Set.of("secret"), Optional.of(UNIT), Set.of(UNIT, CHILD_UNIT));
+        return new AccessScope(
+                USER, "admin", true, List.of(), Set.of("secret"), Optional.of(UNIT), Set.of(UNIT, CHILD_UNIT));
     }
 
     /** {@link #USER} in {@link #UNIT} (with child {@link #CHILD_UNIT}) holding {@code grants}. */
@@ -143,12 +166,16 @@ public final class ContactFixtures {
     }
 
     public static AccessScope scopeWithUnreadable(Set<String> unreadableFields, AccessScope.Grant... grants) {
-        return new AccessScope(USER, "alice", false, List.of(grants), unreadableFields, Optional.of(UNIT), Set.of(UNIT, CHILD_UNIT));
+        return new AccessScope(
+                USER, "alice", false, List.of(grants), unreadableFields, Optional.of(UNIT), Set.of(UNIT, CHILD_UNIT));
     }
 
     public static AccessScope.Grant grant(AccessScope.Depth depth, String... companies) {
-        return new AccessScope.Grant(depth.name().toLowerCase(java.util.Locale.ROOT) + " role", depth,
-                companies.length == 0 ? Optional.empty() : Optional.of(Set.of(companies)), Optional.empty());
+        return new AccessScope.Grant(
+                depth.name().toLowerCase(java.util.Locale.ROOT) + " role",
+                depth,
+                companies.length == 0 ? Optional.empty() : Optional.of(Set.of(companies)),
+                Optional.empty());
     }
 
     // Queries and conditions
@@ -246,8 +273,10 @@ public final class ContactFixtures {
     /** A fresh in-memory H2 database (lower-case identifiers, as the catalog names its columns) with the contact table. */
     public static DataSource newDatabase(String prefix) {
         JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:" + prefix + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        dataSource.setURL("jdbc:h2:mem:" + prefix + UUID.randomUUID().toString().replace("-", "")
+                + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(CREATE_CONTACT_TABLE);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -255,6 +284,7 @@ public final class ContactFixtures {
         return dataSource;
     }
 
-    public static final String INSERT_CONTACT = "INSERT INTO contact (contactid, name, age, balance, birthdate, modifiedon, active, status, "
-            + "ownerid, businessunitid, dataareaid, \"we\"\"ird\", secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    public static final String INSERT_CONTACT =
+            "INSERT INTO contact (contactid, name, age, balance, birthdate, modifiedon, active, status, "
+                    + "ownerid, businessunitid, dataareaid, \"we\"\"ird\", secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 }

@@ -48,12 +48,15 @@ class ContinuationTokensTest {
                 null,
                 "null",
                 null);
-        ContinuationTokens.Position position = tokens.decode(tokens.encode(FINGERPRINT, values, OptionalInt.of(23)), FINGERPRINT, values.size());
+        ContinuationTokens.Position position =
+                tokens.decode(tokens.encode(FINGERPRINT, values, OptionalInt.of(23)), FINGERPRINT, values.size());
 
         assertThat(position.values()).containsExactlyElementsOf(values);
         for (int i = 0; i < values.size(); i++) {
             if (values.get(i) != null) {
-                assertThat(position.values().get(i)).as("value %d", i).isExactlyInstanceOf(values.get(i).getClass());
+                assertThat(position.values().get(i))
+                        .as("value %d", i)
+                        .isExactlyInstanceOf(values.get(i).getClass());
             }
         }
         assertThat(position.remaining()).hasValue(23);
@@ -61,14 +64,21 @@ class ContinuationTokensTest {
 
     @Test
     void roundTripsTheAbsenceOfRemainingAndZeroRemaining() {
-        assertThat(tokens.decode(tokens.encode(FINGERPRINT, List.of(1), OptionalInt.empty()), FINGERPRINT, 1).remaining()).isEmpty();
-        assertThat(tokens.decode(tokens.encode(FINGERPRINT, List.of(1), OptionalInt.of(0)), FINGERPRINT, 1).remaining()).hasValue(0);
+        assertThat(tokens.decode(tokens.encode(FINGERPRINT, List.of(1), OptionalInt.empty()), FINGERPRINT, 1)
+                        .remaining())
+                .isEmpty();
+        assertThat(tokens.decode(tokens.encode(FINGERPRINT, List.of(1), OptionalInt.of(0)), FINGERPRINT, 1)
+                        .remaining())
+                .hasValue(0);
     }
 
     @Test
     void isAcceptedByAnotherInstanceWithTheSameSecret() {
         String token = tokens.encode(FINGERPRINT, List.of("a", 1), OptionalInt.empty());
-        assertThat(new ContinuationTokens(ContactFixtures.SECRET.clone()).decode(token, FINGERPRINT, 2).values()).containsExactly("a", 1);
+        assertThat(new ContinuationTokens(ContactFixtures.SECRET.clone())
+                        .decode(token, FINGERPRINT, 2)
+                        .values())
+                .containsExactly("a", 1);
     }
 
     @Test
@@ -87,7 +97,10 @@ class ContinuationTokensTest {
             String flipped = payload.substring(0, i) + flip(payload.charAt(i)) + payload.substring(i + 1);
             assertInvalid(flipped + "." + signature);
         }
-        String rewritten = ENCODER.encodeToString(new String(Base64.getUrlDecoder().decode(payload), UTF_8).replace("23", "99").getBytes(UTF_8));
+        String rewritten =
+                ENCODER.encodeToString(new String(Base64.getUrlDecoder().decode(payload), UTF_8)
+                        .replace("23", "99")
+                        .getBytes(UTF_8));
         assertInvalid(rewritten + "." + signature);
     }
 
@@ -104,29 +117,49 @@ class ContinuationTokensTest {
 
     @Test
     void refusesATokenOfAnotherFingerprint() {
-        String token = tokens.encode(ContinuationTokens.fingerprint("another query"), List.of("anna", 25), OptionalInt.empty());
-        assertThatThrownBy(() -> tokens.decode(token, FINGERPRINT, 2)).isInstanceOfSatisfying(GatewayException.class, exception -> {
-            assertThat(exception.errorCode()).isEqualTo(ErrorCode.INVALID_SKIP_TOKEN);
-            assertThat(exception.getMessage()).contains("different query or caller");
-        });
+        String token = tokens.encode(
+                ContinuationTokens.fingerprint("another query"), List.of("anna", 25), OptionalInt.empty());
+        assertThatThrownBy(() -> tokens.decode(token, FINGERPRINT, 2))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> {
+                    assertThat(exception.errorCode()).isEqualTo(ErrorCode.INVALID_SKIP_TOKEN);
+                    assertThat(exception.getMessage()).contains("different query or caller");
+                });
     }
 
     @Test
     void refusesATokenSignedWithAnotherSecret() {
         byte[] otherSecret = "another secret of 32 bytes......".getBytes(UTF_8);
-        String token = new ContinuationTokens(otherSecret).encode(FINGERPRINT, List.of("anna", 25), OptionalInt.empty());
+        String token =
+                new ContinuationTokens(otherSecret).encode(FINGERPRINT, List.of("anna", 25), OptionalInt.empty());
         assertInvalid(token);
     }
 
     @Test
     void refusesATokenWithAnotherNumberOfSortKeys() {
         String token = tokens.encode(FINGERPRINT, List.of("anna", 25), OptionalInt.empty());
-        assertThatThrownBy(() -> tokens.decode(token, FINGERPRINT, 3)).isInstanceOfSatisfying(GatewayException.class,
-                exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
+        assertThatThrownBy(() -> tokens.decode(token, FINGERPRINT, 3))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ".", "..", "garbage", "abc.def", "a.b.c", "!!!.???", "é.é", " . ", "%2E", "e30.", ".e30", "null", "AAAA.AAAA"})
+    @ValueSource(
+            strings = {
+                "",
+                ".",
+                "..",
+                "garbage",
+                "abc.def",
+                "a.b.c",
+                "!!!.???",
+                "é.é",
+                " . ",
+                "%2E",
+                "e30.",
+                ".e30",
+                "null",
+                "AAAA.AAAA"
+            })
     void refusesGarbage(String token) {
         assertInvalid(token);
     }
@@ -184,24 +217,30 @@ class ContinuationTokensTest {
 
     @Test
     void refusesASecretShorterThan32Bytes() {
-        assertThatThrownBy(() -> new ContinuationTokens(new byte[31])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> new ContinuationTokens(new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 bytes");
     }
 
     @Test
     void refusesValuesItCannotEncode() {
-        assertThatThrownBy(() -> tokens.encode(FINGERPRINT, List.of(new Object()), OptionalInt.empty())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.encode(FINGERPRINT, List.of(new Object()), OptionalInt.empty()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void fingerprintsAreStableShortAndDistinct() {
-        assertThat(ContinuationTokens.fingerprint("a")).isEqualTo(ContinuationTokens.fingerprint("a")).hasSize(16);
+        assertThat(ContinuationTokens.fingerprint("a"))
+                .isEqualTo(ContinuationTokens.fingerprint("a"))
+                .hasSize(16);
         assertThat(ContinuationTokens.fingerprint("a")).isNotEqualTo(ContinuationTokens.fingerprint("b"));
     }
 
     private void assertInvalid(String token) {
         assertThatThrownBy(() -> tokens.decode(token, FINGERPRINT, 1))
                 .as("token %s", token.length() > 80 ? token.substring(0, 80) + "…" : token)
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
     }
 
     private static char flip(char c) {

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /** How the planner applies roles' row filters: placeholders bound as typed literals, then resolved like a caller's filter. */
 class RowFilterPlanningTest {
-    private static final Comparison OWNED_BY_USER = new Comparison(column("ownerid"), Operator.EQUAL, new Literal(USER));
+    private static final Comparison OWNED_BY_USER =
+            new Comparison(column("ownerid"), Operator.EQUAL, new Literal(USER));
 
     private final QueryPlanner planner = ContactFixtures.planner(50);
 
@@ -46,7 +47,16 @@ class RowFilterPlanningTest {
 
     /** {@link ContactFixtures#USER} in {@link ContactFixtures#UNIT}, with custom attributes and companies. */
     private static AccessScope caller(Map<String, String> attributes, Set<String> companies, Grant... grants) {
-        return new AccessScope(USER, "alice", false, List.of(grants), Set.of(), Optional.of(UNIT), Set.of(UNIT, CHILD_UNIT), attributes, companies);
+        return new AccessScope(
+                USER,
+                "alice",
+                false,
+                List.of(grants),
+                Set.of(),
+                Optional.of(UNIT),
+                Set.of(UNIT, CHILD_UNIT),
+                attributes,
+                companies);
     }
 
     private static AccessScope caller(Grant... grants) {
@@ -59,104 +69,153 @@ class RowFilterPlanningTest {
 
     private AbstractThrowableAssert<?, ? extends Throwable> assertMisconfigured(AccessScope scope) {
         return assertThatThrownBy(() -> rowScope(scope))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.INTERNAL));
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.INTERNAL));
     }
 
     @Test
     void bindsTheUserIdAndBusinessUnitAsGuidLiterals() {
-        AccessScope scope = caller(filtered("Mine", Depth.GLOBAL, "ownerid eq @user.id or businessunitid eq @user.businessUnit"));
-        assertThat(rowScope(scope)).isEqualTo(new Or(List.of(OWNED_BY_USER,
-                new Comparison(column("businessunitid"), Operator.EQUAL, new Literal(UNIT)))));
+        AccessScope scope =
+                caller(filtered("Mine", Depth.GLOBAL, "ownerid eq @user.id or businessunitid eq @user.businessUnit"));
+        assertThat(rowScope(scope))
+                .isEqualTo(new Or(List.of(
+                        OWNED_BY_USER, new Comparison(column("businessunitid"), Operator.EQUAL, new Literal(UNIT)))));
     }
 
     @Test
     void bindsAnAttributeAsTextCoercedToTheFieldsType() {
-        AccessScope scope = caller(Map.of("region", "West", "level", "30"), Set.of(),
-                filtered("Regional", Depth.GLOBAL, "name eq @user.attributes.region and age ge @user.attributes.level"));
-        assertThat(rowScope(scope)).isEqualTo(new And(List.of(
-                new Comparison(column("name"), Operator.EQUAL, new Literal("West")),
-                new Comparison(column("age"), Operator.GREATER_EQUAL, new Literal(30)))));
+        AccessScope scope = caller(
+                Map.of("region", "West", "level", "30"),
+                Set.of(),
+                filtered(
+                        "Regional", Depth.GLOBAL, "name eq @user.attributes.region and age ge @user.attributes.level"));
+        assertThat(rowScope(scope))
+                .isEqualTo(new And(List.of(
+                        new Comparison(column("name"), Operator.EQUAL, new Literal("West")),
+                        new Comparison(column("age"), Operator.GREATER_EQUAL, new Literal(30)))));
     }
 
     @Test
     void expandsTheCompaniesIntoAnInListInOrder() {
-        AccessScope scope = caller(Map.of(), Set.of("usmf", "demf"), filtered("Companies", Depth.GLOBAL, "dataareaid in @user.companies"));
-        assertThat(rowScope(scope)).isEqualTo(new In(column("dataareaid"), List.of(new Literal("demf"), new Literal("usmf")), false));
+        AccessScope scope = caller(
+                Map.of(), Set.of("usmf", "demf"), filtered("Companies", Depth.GLOBAL, "dataareaid in @user.companies"));
+        assertThat(rowScope(scope))
+                .isEqualTo(new In(column("dataareaid"), List.of(new Literal("demf"), new Literal("usmf")), false));
     }
 
     @Test
     void opensNoRowThroughCompaniesWhenTheCallerHasNone() {
-        assertThat(rowScope(caller(filtered("Companies", Depth.GLOBAL, "dataareaid in @user.companies")))).isEqualTo(Condition.FALSE);
+        assertThat(rowScope(caller(filtered("Companies", Depth.GLOBAL, "dataareaid in @user.companies"))))
+                .isEqualTo(Condition.FALSE);
     }
 
     @Test
     void opensNoRowThroughAGrantWhoseFilterNamesAnAttributeTheUserLacks() {
-        assertThat(rowScope(caller(filtered("Regional", Depth.GLOBAL, "name eq @user.attributes.region")))).isEqualTo(Condition.FALSE);
+        assertThat(rowScope(caller(filtered("Regional", Depth.GLOBAL, "name eq @user.attributes.region"))))
+                .isEqualTo(Condition.FALSE);
         // not even when negated: the whole filter is FALSE, not the one comparison
-        assertThat(rowScope(caller(filtered("Regional", Depth.GLOBAL, "not (name eq @user.attributes.region)")))).isEqualTo(Condition.FALSE);
+        assertThat(rowScope(caller(filtered("Regional", Depth.GLOBAL, "not (name eq @user.attributes.region)"))))
+                .isEqualTo(Condition.FALSE);
         // the caller's other grants still apply
-        assertThat(rowScope(caller(filtered("Regional", Depth.GLOBAL, "name eq @user.attributes.region"), grant(Depth.BASIC))))
+        assertThat(rowScope(caller(
+                        filtered("Regional", Depth.GLOBAL, "name eq @user.attributes.region"), grant(Depth.BASIC))))
                 .isEqualTo(OWNED_BY_USER);
     }
 
     @Test
     void opensNoRowThroughTheBusinessUnitOfAUserWithoutOne() {
-        AccessScope scope = new AccessScope(USER, "app", false, List.of(filtered("Unit", Depth.GLOBAL, "businessunitid eq @user.businessUnit")),
-                Set.of(), Optional.empty(), Set.of(), Map.of(), Set.of());
+        AccessScope scope = new AccessScope(
+                USER,
+                "app",
+                false,
+                List.of(filtered("Unit", Depth.GLOBAL, "businessunitid eq @user.businessUnit")),
+                Set.of(),
+                Optional.empty(),
+                Set.of(),
+                Map.of(),
+                Set.of());
         assertThat(rowScope(scope)).isEqualTo(Condition.FALSE);
     }
 
     @Test
     void resolvesARowFilterOnAFieldTheCallerMayNotRead() {
-        AccessScope scope = new AccessScope(USER, "alice", false, List.of(filtered("Secretive", Depth.GLOBAL, "secret eq 'open'")),
-                Set.of("secret"), Optional.of(UNIT), Set.of(UNIT), Map.of(), Set.of());
+        AccessScope scope = new AccessScope(
+                USER,
+                "alice",
+                false,
+                List.of(filtered("Secretive", Depth.GLOBAL, "secret eq 'open'")),
+                Set.of("secret"),
+                Optional.of(UNIT),
+                Set.of(UNIT),
+                Map.of(),
+                Set.of());
 
         QueryPlan plan = planner.plan(query().select("name", "secret").build(), scope);
 
         assertThat(plan.rowScope()).isEqualTo(new Comparison(column("secret"), Operator.EQUAL, new Literal("open")));
         assertThat(plan.output()).extracting(OutputField::masked).containsExactly(false, true);
         // the caller's own filter still may not use it
-        assertThatThrownBy(() -> planner.plan(query().where(equal("secret", "open")).build(), scope))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+        assertThatThrownBy(() ->
+                        planner.plan(query().where(equal("secret", "open")).build(), scope))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.MISSING_PRIVILEGE));
     }
 
     @Test
     void andsTheFilterWithTheDepthAndCompanyRestrictionOfItsGrant() {
         Grant clerk = new Grant("Clerk", Depth.BASIC, Optional.of(Set.of("usmf")), Optional.of("age lt 30"));
-        assertThat(rowScope(caller(clerk))).isEqualTo(new And(List.of(OWNED_BY_USER,
-                new In(column("dataareaid"), List.of(new Literal("usmf")), false),
-                new Comparison(column("age"), Operator.LESS_THAN, new Literal(30)))));
+        assertThat(rowScope(caller(clerk)))
+                .isEqualTo(new And(List.of(
+                        OWNED_BY_USER,
+                        new In(column("dataareaid"), List.of(new Literal("usmf")), false),
+                        new Comparison(column("age"), Operator.LESS_THAN, new Literal(30)))));
     }
 
     @Test
     void takesTheUnionOfTheGrantsFilters() {
-        AccessScope scope = caller(filtered("Young", Depth.GLOBAL, "age lt 30"), filtered("Active", Depth.GLOBAL, "active"));
-        assertThat(rowScope(scope)).isEqualTo(new Or(List.of(
-                new Comparison(column("age"), Operator.LESS_THAN, new Literal(30)),
-                new Comparison(column("active"), Operator.EQUAL, new Literal(true)))));
+        AccessScope scope =
+                caller(filtered("Young", Depth.GLOBAL, "age lt 30"), filtered("Active", Depth.GLOBAL, "active"));
+        assertThat(rowScope(scope))
+                .isEqualTo(new Or(List.of(
+                        new Comparison(column("age"), Operator.LESS_THAN, new Literal(30)),
+                        new Comparison(column("active"), Operator.EQUAL, new Literal(true)))));
     }
 
     @Test
     void opensEveryRowWhenOneGrantIsUnfilteredGlobalOrTheCallerIsAnAdministrator() {
-        assertThat(rowScope(caller(filtered("Young", Depth.GLOBAL, "age lt 30"), grant(Depth.GLOBAL)))).isEqualTo(Condition.TRUE);
-        assertThat(rowScope(caller(filtered("Everything", Depth.GLOBAL, "true")))).isEqualTo(Condition.TRUE);
-        AccessScope administrator = new AccessScope(USER, "admin", true, List.of(filtered("Young", Depth.GLOBAL, "age lt 30")), Set.of(),
-                Optional.of(UNIT), Set.of(UNIT), Map.of(), Set.of());
+        assertThat(rowScope(caller(filtered("Young", Depth.GLOBAL, "age lt 30"), grant(Depth.GLOBAL))))
+                .isEqualTo(Condition.TRUE);
+        assertThat(rowScope(caller(filtered("Everything", Depth.GLOBAL, "true"))))
+                .isEqualTo(Condition.TRUE);
+        AccessScope administrator = new AccessScope(
+                USER,
+                "admin",
+                true,
+                List.of(filtered("Young", Depth.GLOBAL, "age lt 30")),
+                Set.of(),
+                Optional.of(UNIT),
+                Set.of(UNIT),
+                Map.of(),
+                Set.of());
         assertThat(rowScope(administrator)).isEqualTo(Condition.TRUE);
     }
 
     @Test
     void coercesLiteralsLikeACallersFilter() {
-        AccessScope scope = caller(filtered("Typed", Depth.GLOBAL, "status eq NS.Status'Inactive' and birthdate ge 2024-01-31"));
-        assertThat(rowScope(scope)).isEqualTo(new And(List.of(
-                new Comparison(column("status"), Operator.EQUAL, new Literal(2)),
-                new Comparison(column("birthdate"), Operator.GREATER_EQUAL, new Literal(LocalDate.of(2024, 1, 31))))));
+        AccessScope scope =
+                caller(filtered("Typed", Depth.GLOBAL, "status eq NS.Status'Inactive' and birthdate ge 2024-01-31"));
+        assertThat(rowScope(scope))
+                .isEqualTo(new And(List.of(
+                        new Comparison(column("status"), Operator.EQUAL, new Literal(2)),
+                        new Comparison(
+                                column("birthdate"), Operator.GREATER_EQUAL, new Literal(LocalDate.of(2024, 1, 31))))));
     }
 
     @Test
     void stillRefusesACallerWithoutAGrantAndAnswersNoRowsWhenEveryGrantIsFilteredAway() {
         assertThatThrownBy(() -> rowScope(caller(filtered("Nothing", Depth.NONE, "age lt 30"))))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.MISSING_PRIVILEGE));
         assertThat(rowScope(caller(filtered("Never", Depth.GLOBAL, "false")))).isEqualTo(Condition.FALSE);
     }
 
@@ -166,32 +225,72 @@ class RowFilterPlanningTest {
                 .hasMessage("The row filter of role 'Broken' on entity 'contact' cannot be applied: it does not parse: "
                         + "column 8: expected a field, a value or '(', found the end of the filter");
         assertMisconfigured(caller(filtered("Typo", Depth.GLOBAL, "nmae eq 'x'")))
-                .hasMessageStartingWith("The row filter of role 'Typo' on entity 'contact' cannot be applied: Could not find a property named 'nmae'");
+                .hasMessageStartingWith(
+                        "The row filter of role 'Typo' on entity 'contact' cannot be applied: Could not find a property named 'nmae'");
         assertMisconfigured(caller(filtered("Mistyped", Depth.GLOBAL, "age eq 'old'")))
-                .hasMessageContaining("role 'Mistyped'").hasMessageContaining("'old'");
-        assertMisconfigured(caller(Map.of("level", "high"), Set.of(), filtered("Level", Depth.GLOBAL, "age ge @user.attributes.level")))
-                .hasMessageContaining("role 'Level'").hasMessageContaining("'high'");
+                .hasMessageContaining("role 'Mistyped'")
+                .hasMessageContaining("'old'");
+        assertMisconfigured(caller(
+                        Map.of("level", "high"),
+                        Set.of(),
+                        filtered("Level", Depth.GLOBAL, "age ge @user.attributes.level")))
+                .hasMessageContaining("role 'Level'")
+                .hasMessageContaining("'high'");
     }
 
     @Test
     void comparesABoundPlaceholderWithAnInListValueByValue() {
-        AccessScope scope = caller(Map.of("region", "West"), Set.of(), filtered("Regional", Depth.GLOBAL, "@user.attributes.region in ('West', 'East')"));
-        assertThat(rowScope(scope)).isEqualTo(new Or(List.of(
-                new Comparison(new Literal("West"), Operator.EQUAL, new Literal("West")),
-                new Comparison(new Literal("West"), Operator.EQUAL, new Literal("East")))));
+        AccessScope scope = caller(
+                Map.of("region", "West"),
+                Set.of(),
+                filtered("Regional", Depth.GLOBAL, "@user.attributes.region in ('West', 'East')"));
+        assertThat(rowScope(scope))
+                .isEqualTo(new Or(List.of(
+                        new Comparison(new Literal("West"), Operator.EQUAL, new Literal("West")),
+                        new Comparison(new Literal("West"), Operator.EQUAL, new Literal("East")))));
         // a Guid compared with company codes is a configuration error, not a crash
-        assertMisconfigured(caller(Map.of(), Set.of("usmf"), filtered("Odd", Depth.GLOBAL, "@user.id in @user.companies")))
+        assertMisconfigured(
+                        caller(Map.of(), Set.of("usmf"), filtered("Odd", Depth.GLOBAL, "@user.id in @user.companies")))
                 .hasMessageContaining("role 'Odd'");
     }
 
     /** Whatever parses either plans or fails as a misconfigured row filter (500), never with another exception. */
     @Test
     void plansEveryFilterThatParsesOrReportsItAsMisconfigured() {
-        List<String> fields = List.of("contactid", "name", "age", "balance", "birthdate", "modifiedon", "active", "status", "ownerid",
-                "businessunitid", "dataareaid", "secret", "nosuchfield");
-        List<String> values = List.of("'x'", "'3'", "1", "-2", "1.5", "1e3", "true", "false", "null", "6f1c2c4e-0000-4000-8000-00000000000a",
-                "2024-01-31", "2024-01-31T10:00:00Z", "NS.Status'Active'", "NS.Status'Nope'", "@user.id", "@user.businessUnit",
-                "@user.attributes.text", "@user.attributes.number", "@user.attributes.missing");
+        List<String> fields = List.of(
+                "contactid",
+                "name",
+                "age",
+                "balance",
+                "birthdate",
+                "modifiedon",
+                "active",
+                "status",
+                "ownerid",
+                "businessunitid",
+                "dataareaid",
+                "secret",
+                "nosuchfield");
+        List<String> values = List.of(
+                "'x'",
+                "'3'",
+                "1",
+                "-2",
+                "1.5",
+                "1e3",
+                "true",
+                "false",
+                "null",
+                "6f1c2c4e-0000-4000-8000-00000000000a",
+                "2024-01-31",
+                "2024-01-31T10:00:00Z",
+                "NS.Status'Active'",
+                "NS.Status'Nope'",
+                "@user.id",
+                "@user.businessUnit",
+                "@user.attributes.text",
+                "@user.attributes.number",
+                "@user.attributes.missing");
         List<String> operators = List.of("eq", "ne", "gt", "ge", "lt", "le");
         List<String> functions = List.of("tolower", "toupper", "trim", "length", "year", "month", "day");
         Random random = new Random(7L);
@@ -206,25 +305,30 @@ class RowFilterPlanningTest {
                     default -> field;
                 };
             }
-            String filter = switch (random.nextInt(5)) {
-                case 0 -> sides[0] + " in (" + values.get(random.nextInt(values.size())) + ", " + values.get(random.nextInt(values.size())) + ")";
-                case 1 -> "not contains(" + sides[0] + ", 'a')";
-                case 2 -> sides[0] + " in @user.companies";
-                case 3 -> sides[0];
-                default -> sides[0] + " " + operators.get(random.nextInt(operators.size())) + " " + sides[1];
-            };
+            String filter =
+                    switch (random.nextInt(5)) {
+                        case 0 -> sides[0] + " in (" + values.get(random.nextInt(values.size())) + ", "
+                                + values.get(random.nextInt(values.size())) + ")";
+                        case 1 -> "not contains(" + sides[0] + ", 'a')";
+                        case 2 -> sides[0] + " in @user.companies";
+                        case 3 -> sides[0];
+                        default -> sides[0] + " " + operators.get(random.nextInt(operators.size())) + " " + sides[1];
+                    };
             try {
                 RowFilterParser.parse(filter);
             } catch (RowFilterSyntaxException e) {
                 continue;
             }
-            AccessScope scope = caller(Map.of("text", "x", "number", "3"), Set.of("usmf"), filtered("Random", Depth.GLOBAL, filter));
+            AccessScope scope = caller(
+                    Map.of("text", "x", "number", "3"), Set.of("usmf"), filtered("Random", Depth.GLOBAL, filter));
             try {
                 rowScope(scope);
                 planned++;
             } catch (GatewayException e) {
                 assertThat(e.errorCode()).as(filter).isEqualTo(ErrorCode.INTERNAL);
-                assertThat(e.getMessage()).as(filter).startsWith("The row filter of role 'Random' on entity 'contact' cannot be applied: ");
+                assertThat(e.getMessage())
+                        .as(filter)
+                        .startsWith("The row filter of role 'Random' on entity 'contact' cannot be applied: ");
             } catch (RuntimeException e) {
                 throw new AssertionError("planning the row filter " + filter + " threw " + e, e);
             }
@@ -238,10 +342,21 @@ class RowFilterPlanningTest {
         assertThat(cache.parse("age lt 30")).isSameAs(cache.parse("age lt 30"));
         assertThat(cache.parse("age lt 30")).isNotSameAs(cache.parse("age lt 31"));
         // planning the same scope twice gives the same row scope
-        AccessScope scope = caller(Map.of("region", "West"), Set.of(), filtered("Regional", Depth.GLOBAL, "name eq @user.attributes.region"));
+        AccessScope scope = caller(
+                Map.of("region", "West"),
+                Set.of(),
+                filtered("Regional", Depth.GLOBAL, "name eq @user.attributes.region"));
         assertThat(rowScope(scope)).isEqualTo(rowScope(scope));
-        AccessScope other = new AccessScope(UUID.randomUUID(), "bob", false, scope.grants(), Set.of(), Optional.of(UNIT), Set.of(UNIT),
-                Map.of("region", "East"), Set.of());
+        AccessScope other = new AccessScope(
+                UUID.randomUUID(),
+                "bob",
+                false,
+                scope.grants(),
+                Set.of(),
+                Optional.of(UNIT),
+                Set.of(UNIT),
+                Map.of("region", "East"),
+                Set.of());
         assertThat(rowScope(other)).isEqualTo(new Comparison(column("name"), Operator.EQUAL, new Literal("East")));
     }
 }

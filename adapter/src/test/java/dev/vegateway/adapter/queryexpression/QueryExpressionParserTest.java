@@ -51,11 +51,24 @@ class QueryExpressionParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AttributeRef NAME = new AttributeRef("mserp_name");
     private static final Set<ConditionOperator> SUPPORTED = EnumSet.of(
-            ConditionOperator.EQUAL, ConditionOperator.NOT_EQUAL, ConditionOperator.GREATER_THAN, ConditionOperator.LESS_THAN,
-            ConditionOperator.GREATER_EQUAL, ConditionOperator.LESS_EQUAL, ConditionOperator.LIKE, ConditionOperator.NOT_LIKE,
-            ConditionOperator.IN, ConditionOperator.NOT_IN, ConditionOperator.BETWEEN, ConditionOperator.NOT_BETWEEN,
-            ConditionOperator.NULL, ConditionOperator.NOT_NULL, ConditionOperator.BEGINS_WITH, ConditionOperator.DOES_NOT_BEGIN_WITH,
-            ConditionOperator.ENDS_WITH, ConditionOperator.DOES_NOT_END_WITH);
+            ConditionOperator.EQUAL,
+            ConditionOperator.NOT_EQUAL,
+            ConditionOperator.GREATER_THAN,
+            ConditionOperator.LESS_THAN,
+            ConditionOperator.GREATER_EQUAL,
+            ConditionOperator.LESS_EQUAL,
+            ConditionOperator.LIKE,
+            ConditionOperator.NOT_LIKE,
+            ConditionOperator.IN,
+            ConditionOperator.NOT_IN,
+            ConditionOperator.BETWEEN,
+            ConditionOperator.NOT_BETWEEN,
+            ConditionOperator.NULL,
+            ConditionOperator.NOT_NULL,
+            ConditionOperator.BEGINS_WITH,
+            ConditionOperator.DOES_NOT_BEGIN_WITH,
+            ConditionOperator.ENDS_WITH,
+            ConditionOperator.DOES_NOT_END_WITH);
 
     // ---- helpers ----------------------------------------------------------------------------
 
@@ -74,7 +87,8 @@ class QueryExpressionParserTest {
 
     /** A query on mserp_custcustomerv3entity whose Criteria holds the given conditions. */
     private static String withConditions(String conditions) {
-        return "{'EntityName':'mserp_custcustomerv3entity','Criteria':{'FilterOperator':'And','Conditions':[" + conditions + "]}}";
+        return "{'EntityName':'mserp_custcustomerv3entity','Criteria':{'FilterOperator':'And','Conditions':["
+                + conditions + "]}}";
     }
 
     private static Condition criteriaOf(String conditions) {
@@ -94,7 +108,8 @@ class QueryExpressionParserTest {
     }
 
     private static GatewayException bodyFailure(byte[] body) {
-        GatewayException error = catchThrowableOfType(GatewayException.class, () -> QueryExpressionParser.parseRequestBody(body));
+        GatewayException error =
+                catchThrowableOfType(GatewayException.class, () -> QueryExpressionParser.parseRequestBody(body));
         assertThat(error).isNotNull();
         return error;
     }
@@ -104,15 +119,24 @@ class QueryExpressionParserTest {
     }
 
     private static Query query(List<String> columns, Condition criteria) {
-        return new Query("mserp_custcustomerv3entity", columns, criteria, List.of(), OptionalInt.empty(), OptionalInt.empty(), false,
-                Optional.empty(), false);
+        return new Query(
+                "mserp_custcustomerv3entity",
+                columns,
+                criteria,
+                List.of(),
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                false,
+                Optional.empty(),
+                false);
     }
 
     // ---- the SPEC example -------------------------------------------------------------------
 
     @Test
     void parsesTheSpecExample() {
-        Query query = parse("""
+        Query query = parse(
+                """
                 {'EntityName':'mserp_custcustomerv3entity',
                  'ColumnSet':{'AllColumns':false,'Columns':['mserp_customeraccount','mserp_name']},
                  'Criteria':{'FilterOperator':'And',
@@ -127,20 +151,24 @@ class QueryExpressionParserTest {
                  'TopCount':null,'Distinct':false,'NoLock':false}
                 """);
 
-        assertThat(query).isEqualTo(new Query(
-                "mserp_custcustomerv3entity",
-                List.of("mserp_customeraccount", "mserp_name"),
-                new And(List.of(
-                        new Comparison(new AttributeRef("mserp_dataareaid"), Operator.EQUAL, literal("usmf")),
-                        new Or(List.of(
-                                new Like(NAME, LikeKind.STARTS_WITH, "A", false),
-                                new Comparison(new AttributeRef("mserp_creditlimit"), Operator.GREATER_THAN, literal(1000L)))))),
-                List.of(new Order("mserp_name", false)),
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                false,
-                Optional.of(new Query.Page(50, Optional.empty())),
-                true));
+        assertThat(query)
+                .isEqualTo(new Query(
+                        "mserp_custcustomerv3entity",
+                        List.of("mserp_customeraccount", "mserp_name"),
+                        new And(List.of(
+                                new Comparison(new AttributeRef("mserp_dataareaid"), Operator.EQUAL, literal("usmf")),
+                                new Or(List.of(
+                                        new Like(NAME, LikeKind.STARTS_WITH, "A", false),
+                                        new Comparison(
+                                                new AttributeRef("mserp_creditlimit"),
+                                                Operator.GREATER_THAN,
+                                                literal(1000L)))))),
+                        List.of(new Order("mserp_name", false)),
+                        OptionalInt.empty(),
+                        OptionalInt.empty(),
+                        false,
+                        Optional.of(new Query.Page(50, Optional.empty())),
+                        true));
     }
 
     @Test
@@ -178,9 +206,11 @@ class QueryExpressionParserTest {
         @ParameterizedTest(name = "{0}")
         @MethodSource("supported")
         void eachSupportedOperatorMapsToItsCondition(String operator, String values, Condition expected) {
-            Condition byName = criteriaOf("{'AttributeName':'mserp_name','Operator':'" + operator + "','Values':" + values + "}");
+            Condition byName =
+                    criteriaOf("{'AttributeName':'mserp_name','Operator':'" + operator + "','Values':" + values + "}");
             int number = ConditionOperator.byName(operator).orElseThrow().value();
-            Condition byNumber = criteriaOf("{'AttributeName':'mserp_name','Operator':" + number + ",'Values':" + values + "}");
+            Condition byNumber =
+                    criteriaOf("{'AttributeName':'mserp_name','Operator':" + number + ",'Values':" + values + "}");
 
             assertThat(byName).isEqualTo(expected);
             assertThat(byNumber).isEqualTo(expected);
@@ -189,7 +219,9 @@ class QueryExpressionParserTest {
         @Test
         void theSupportedListCoversEveryMappedOperator() {
             assertThat(supported().map(arguments -> (String) arguments.get()[0]).toList())
-                    .containsExactlyInAnyOrderElementsOf(SUPPORTED.stream().map(ConditionOperator::dataverseName).toList());
+                    .containsExactlyInAnyOrderElementsOf(SUPPORTED.stream()
+                            .map(ConditionOperator::dataverseName)
+                            .toList());
         }
 
         static Stream<ConditionOperator> unsupported() {
@@ -203,16 +235,25 @@ class QueryExpressionParserTest {
                     + ") on attribute 'mserp_name' is not supported yet";
             String path = "(at Criteria.Conditions[0].Operator)";
 
-            assertFails(withConditions("{'AttributeName':'mserp_name','Operator':'" + operator.dataverseName() + "','Values':[1]}"),
-                    ErrorCode.UNSUPPORTED_QUERY, expected, path);
-            assertFails(withConditions("{'AttributeName':'mserp_name','Operator':" + operator.value() + ",'Values':[1]}"),
-                    ErrorCode.UNSUPPORTED_QUERY, expected, path);
+            assertFails(
+                    withConditions("{'AttributeName':'mserp_name','Operator':'" + operator.dataverseName()
+                            + "','Values':[1]}"),
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    expected,
+                    path);
+            assertFails(
+                    withConditions("{'AttributeName':'mserp_name','Operator':" + operator.value() + ",'Values':[1]}"),
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    expected,
+                    path);
         }
 
         @Test
         void theBriefsExampleMessageIsExact() {
-            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'LastXDays','Values':[3]}")).getMessage())
-                    .isEqualTo("Condition operator 'LastXDays' (33) on attribute 'x' is not supported yet (at Criteria.Conditions[0].Operator)");
+            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'LastXDays','Values':[3]}"))
+                            .getMessage())
+                    .isEqualTo(
+                            "Condition operator 'LastXDays' (33) on attribute 'x' is not supported yet (at Criteria.Conditions[0].Operator)");
         }
 
         @Test
@@ -223,100 +264,162 @@ class QueryExpressionParserTest {
                 assertThat(ConditionOperator.byName(operator.dataverseName())).contains(operator);
             }
             Map<String, Integer> knownValues = Map.ofEntries(
-                    Map.entry("Equal", 0), Map.entry("NotEqual", 1), Map.entry("GreaterThan", 2), Map.entry("LessThan", 3),
-                    Map.entry("GreaterEqual", 4), Map.entry("LessEqual", 5), Map.entry("Like", 6), Map.entry("NotLike", 7),
-                    Map.entry("In", 8), Map.entry("NotIn", 9), Map.entry("Between", 10), Map.entry("NotBetween", 11),
-                    Map.entry("Null", 12), Map.entry("NotNull", 13), Map.entry("Yesterday", 14), Map.entry("On", 25),
-                    Map.entry("LastXDays", 33), Map.entry("EqualUserId", 41), Map.entry("ChildOf", 45), Map.entry("Contains", 49),
-                    Map.entry("DoesNotContain", 50), Map.entry("NotOn", 52), Map.entry("OlderThanXMonths", 53),
-                    Map.entry("BeginsWith", 54), Map.entry("DoesNotBeginWith", 55), Map.entry("EndsWith", 56),
-                    Map.entry("DoesNotEndWith", 57), Map.entry("ThisFiscalYear", 58), Map.entry("InOrAfterFiscalPeriodAndYear", 72),
-                    Map.entry("EqualUserTeams", 73), Map.entry("EqualUserOrUserTeams", 74), Map.entry("Under", 75),
-                    Map.entry("NotUnder", 76), Map.entry("UnderOrEqual", 77), Map.entry("Above", 78), Map.entry("AboveOrEqual", 79),
-                    Map.entry("EqualUserOrUserHierarchy", 80), Map.entry("EqualUserOrUserHierarchyAndTeams", 81),
-                    Map.entry("OlderThanXYears", 82), Map.entry("OlderThanXMinutes", 86), Map.entry("ContainValues", 87),
+                    Map.entry("Equal", 0),
+                    Map.entry("NotEqual", 1),
+                    Map.entry("GreaterThan", 2),
+                    Map.entry("LessThan", 3),
+                    Map.entry("GreaterEqual", 4),
+                    Map.entry("LessEqual", 5),
+                    Map.entry("Like", 6),
+                    Map.entry("NotLike", 7),
+                    Map.entry("In", 8),
+                    Map.entry("NotIn", 9),
+                    Map.entry("Between", 10),
+                    Map.entry("NotBetween", 11),
+                    Map.entry("Null", 12),
+                    Map.entry("NotNull", 13),
+                    Map.entry("Yesterday", 14),
+                    Map.entry("On", 25),
+                    Map.entry("LastXDays", 33),
+                    Map.entry("EqualUserId", 41),
+                    Map.entry("ChildOf", 45),
+                    Map.entry("Contains", 49),
+                    Map.entry("DoesNotContain", 50),
+                    Map.entry("NotOn", 52),
+                    Map.entry("OlderThanXMonths", 53),
+                    Map.entry("BeginsWith", 54),
+                    Map.entry("DoesNotBeginWith", 55),
+                    Map.entry("EndsWith", 56),
+                    Map.entry("DoesNotEndWith", 57),
+                    Map.entry("ThisFiscalYear", 58),
+                    Map.entry("InOrAfterFiscalPeriodAndYear", 72),
+                    Map.entry("EqualUserTeams", 73),
+                    Map.entry("EqualUserOrUserTeams", 74),
+                    Map.entry("Under", 75),
+                    Map.entry("NotUnder", 76),
+                    Map.entry("UnderOrEqual", 77),
+                    Map.entry("Above", 78),
+                    Map.entry("AboveOrEqual", 79),
+                    Map.entry("EqualUserOrUserHierarchy", 80),
+                    Map.entry("EqualUserOrUserHierarchyAndTeams", 81),
+                    Map.entry("OlderThanXYears", 82),
+                    Map.entry("OlderThanXMinutes", 86),
+                    Map.entry("ContainValues", 87),
                     Map.entry("DoesNotContainValues", 88));
-            knownValues.forEach((name, value) ->
-                    assertThat(ConditionOperator.byName(name).orElseThrow().value()).as(name).isEqualTo(value));
+            knownValues.forEach((name, value) -> assertThat(
+                            ConditionOperator.byName(name).orElseThrow().value())
+                    .as(name)
+                    .isEqualTo(value));
         }
 
         @Test
         void anUnknownOperatorNameIsASyntaxError() {
-            assertFails(withConditions("{'AttributeName':'x','Operator':'Equals','Values':[1]}"),
-                    ErrorCode.QUERY_SYNTAX, "Unknown condition operator 'Equals'", "(at Criteria.Conditions[0].Operator)");
+            assertFails(
+                    withConditions("{'AttributeName':'x','Operator':'Equals','Values':[1]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "Unknown condition operator 'Equals'",
+                    "(at Criteria.Conditions[0].Operator)");
         }
 
         @Test
         void operatorNamesAreCaseSensitiveWithAHint() {
-            assertFails(withConditions("{'AttributeName':'x','Operator':'equal','Values':[1]}"),
-                    ErrorCode.QUERY_SYNTAX, "Unknown condition operator 'equal'; did you mean 'Equal'?");
+            assertFails(
+                    withConditions("{'AttributeName':'x','Operator':'equal','Values':[1]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "Unknown condition operator 'equal'; did you mean 'Equal'?");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"89", "-1", "100000000000000000000"})
         void anUnknownOperatorNumberIsASyntaxError(String number) {
-            assertFails(withConditions("{'AttributeName':'x','Operator':" + number + ",'Values':[1]}"),
-                    ErrorCode.QUERY_SYNTAX, "Unknown condition operator " + number, "from 0 to 88");
+            assertFails(
+                    withConditions("{'AttributeName':'x','Operator':" + number + ",'Values':[1]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "Unknown condition operator " + number,
+                    "from 0 to 88");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"true", "1.5", "[0]", "{}", "'0'"})
         void anOperatorOfTheWrongTypeIsASyntaxError(String operator) {
-            assertThat(failure(withConditions("{'AttributeName':'x','Operator':" + operator + ",'Values':[1]}")).errorCode())
+            assertThat(failure(withConditions("{'AttributeName':'x','Operator':" + operator + ",'Values':[1]}"))
+                            .errorCode())
                     .isEqualTo(ErrorCode.QUERY_SYNTAX);
         }
 
         @Test
         void aMissingOperatorIsASyntaxError() {
-            assertFails(withConditions("{'AttributeName':'x','Values':[1]}"),
-                    ErrorCode.QUERY_SYNTAX, "Operator is missing", "(at Criteria.Conditions[0].Operator)");
+            assertFails(
+                    withConditions("{'AttributeName':'x','Values':[1]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "Operator is missing",
+                    "(at Criteria.Conditions[0].Operator)");
         }
 
         @Test
         void inAcceptsTheValuesAsOneArray() {
             In expected = new In(NAME, List.of(literal("a"), literal("b")), false);
 
-            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'In','Values':[['a','b']]}")).isEqualTo(expected);
-            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'In','Values':[{'Value':['a','b'],'Type':'System.String'}]}"))
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'In','Values':[['a','b']]}"))
                     .isEqualTo(expected);
-            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'NotIn','Values':[{'Value':['7','8'],'Type':'System.Int32'}]}"))
+            assertThat(
+                            criteriaOf(
+                                    "{'AttributeName':'mserp_name','Operator':'In','Values':[{'Value':['a','b'],'Type':'System.String'}]}"))
+                    .isEqualTo(expected);
+            assertThat(
+                            criteriaOf(
+                                    "{'AttributeName':'mserp_name','Operator':'NotIn','Values':[{'Value':['7','8'],'Type':'System.Int32'}]}"))
                     .isEqualTo(new In(NAME, List.of(literal(7L), literal(8L)), true));
         }
 
         @Test
         void onlyInTakesAnArrayValue() {
-            assertFails(withConditions("{'AttributeName':'x','Operator':'Equal','Values':[['a']]}"),
-                    ErrorCode.QUERY_SYNTAX, "Expected a value, found an array", "(at Criteria.Conditions[0].Values[0])");
+            assertFails(
+                    withConditions("{'AttributeName':'x','Operator':'Equal','Values':[['a']]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "Expected a value, found an array",
+                    "(at Criteria.Conditions[0].Values[0])");
         }
 
         @Test
         void likeNeedsAStringValue() {
-            assertFails(withConditions("{'AttributeName':'x','Operator':'BeginsWith','Values':[5]}"),
-                    ErrorCode.QUERY_SYNTAX, "'BeginsWith' (54) on attribute 'x' needs a string value", "(at Criteria.Conditions[0].Values[0])");
+            assertFails(
+                    withConditions("{'AttributeName':'x','Operator':'BeginsWith','Values':[5]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "'BeginsWith' (54) on attribute 'x' needs a string value",
+                    "(at Criteria.Conditions[0].Values[0])");
         }
 
         @Test
         void nullOperatorsAcceptAbsentOrNullValues() {
-            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'Null'}")).isEqualTo(new IsNull(NAME, false));
-            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':13,'Values':null}")).isEqualTo(new IsNull(NAME, true));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'Null'}"))
+                    .isEqualTo(new IsNull(NAME, false));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':13,'Values':null}"))
+                    .isEqualTo(new IsNull(NAME, true));
         }
 
         @ParameterizedTest(name = "{0} with {1}")
-        @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-                "Equal       | []            | expects exactly 1 value, got 0",
-                "Equal       | [1,2]         | expects exactly 1 value, got 2",
-                "GreaterThan | []            | expects exactly 1 value, got 0",
-                "Like        | ['a','b']     | expects exactly 1 value, got 2",
-                "EndsWith    | []            | expects exactly 1 value, got 0",
-                "In          | []            | expects at least 1 value, got 0",
-                "NotIn       | [[]]          | expects at least 1 value, got 0",
-                "Between     | [1]           | expects exactly 2 values, got 1",
-                "NotBetween  | [1,2,3]       | expects exactly 2 values, got 3",
-                "Null        | [1]           | expects no values, got 1",
-                "NotNull     | ['x']         | expects no values, got 1"})
+        @CsvSource(
+                delimiter = '|',
+                quoteCharacter = '"',
+                value = {
+                    "Equal       | []            | expects exactly 1 value, got 0",
+                    "Equal       | [1,2]         | expects exactly 1 value, got 2",
+                    "GreaterThan | []            | expects exactly 1 value, got 0",
+                    "Like        | ['a','b']     | expects exactly 1 value, got 2",
+                    "EndsWith    | []            | expects exactly 1 value, got 0",
+                    "In          | []            | expects at least 1 value, got 0",
+                    "NotIn       | [[]]          | expects at least 1 value, got 0",
+                    "Between     | [1]           | expects exactly 2 values, got 1",
+                    "NotBetween  | [1,2,3]       | expects exactly 2 values, got 3",
+                    "Null        | [1]           | expects no values, got 1",
+                    "NotNull     | ['x']         | expects no values, got 1"
+                })
         void aWrongNumberOfValuesNamesAttributeOperatorAndCount(String operator, String values, String expected) {
             int number = ConditionOperator.byName(operator).orElseThrow().value();
-            assertFails(withConditions("{'AttributeName':'mserp_name','Operator':'" + operator + "','Values':" + values + "}"),
+            assertFails(
+                    withConditions(
+                            "{'AttributeName':'mserp_name','Operator':'" + operator + "','Values':" + values + "}"),
                     ErrorCode.QUERY_SYNTAX,
                     "Condition operator '" + operator + "' (" + number + ") on attribute 'mserp_name' " + expected,
                     "(at Criteria.Conditions[0].Values)");
@@ -330,7 +433,8 @@ class QueryExpressionParserTest {
 
         @Test
         void nestedAndOrFiltersKeepTheirShape() {
-            Condition criteria = parse("""
+            Condition criteria = parse(
+                            """
                     {'EntityName':'account','Criteria':{'FilterOperator':'Or',
                       'Conditions':[{'AttributeName':'a','Operator':'Equal','Values':[1]}],
                       'Filters':[
@@ -340,41 +444,58 @@ class QueryExpressionParserTest {
                          'Filters':[{'FilterOperator':1,'Conditions':[
                             {'AttributeName':'d','Operator':'Null'},
                             {'AttributeName':'e','Operator':'NotNull'}]}]}]}}
-                    """).criteria();
+                    """)
+                    .criteria();
 
-            assertThat(criteria).isEqualTo(new Or(List.of(
-                    new Comparison(new AttributeRef("a"), Operator.EQUAL, literal(1L)),
-                    new And(List.of(
-                            new Comparison(new AttributeRef("b"), Operator.EQUAL, literal(2L)),
-                            new Comparison(new AttributeRef("c"), Operator.EQUAL, literal(3L)),
-                            new Or(List.of(new IsNull(new AttributeRef("d"), false), new IsNull(new AttributeRef("e"), true))))))));
+            assertThat(criteria)
+                    .isEqualTo(new Or(List.of(
+                            new Comparison(new AttributeRef("a"), Operator.EQUAL, literal(1L)),
+                            new And(List.of(
+                                    new Comparison(new AttributeRef("b"), Operator.EQUAL, literal(2L)),
+                                    new Comparison(new AttributeRef("c"), Operator.EQUAL, literal(3L)),
+                                    new Or(List.of(
+                                            new IsNull(new AttributeRef("d"), false),
+                                            new IsNull(new AttributeRef("e"), true))))))));
         }
 
         @Test
         void filterOperatorAcceptsIntegersAndDefaultsToAnd() {
-            String conditions = "'Conditions':[{'AttributeName':'a','Operator':'Null'},{'AttributeName':'b','Operator':'Null'}]";
-            List<Condition> both = List.of(new IsNull(new AttributeRef("a"), false), new IsNull(new AttributeRef("b"), false));
+            String conditions =
+                    "'Conditions':[{'AttributeName':'a','Operator':'Null'},{'AttributeName':'b','Operator':'Null'}]";
+            List<Condition> both =
+                    List.of(new IsNull(new AttributeRef("a"), false), new IsNull(new AttributeRef("b"), false));
 
-            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':0," + conditions + "}}").criteria()).isEqualTo(new And(both));
-            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':1," + conditions + "}}").criteria()).isEqualTo(new Or(both));
-            assertThat(parse("{'EntityName':'x','Criteria':{" + conditions + "}}").criteria()).isEqualTo(new And(both));
+            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':0," + conditions + "}}")
+                            .criteria())
+                    .isEqualTo(new And(both));
+            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':1," + conditions + "}}")
+                            .criteria())
+                    .isEqualTo(new Or(both));
+            assertThat(parse("{'EntityName':'x','Criteria':{" + conditions + "}}")
+                            .criteria())
+                    .isEqualTo(new And(both));
         }
 
         @Test
         void anEmptyFilterIsTrue() {
-            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':'And','Conditions':[],'Filters':[]}}").criteria())
+            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':'And','Conditions':[],'Filters':[]}}")
+                            .criteria())
                     .isEqualTo(Condition.TRUE);
-            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':'Or'}}").criteria()).isEqualTo(Condition.TRUE);
+            assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':'Or'}}")
+                            .criteria())
+                    .isEqualTo(Condition.TRUE);
             assertThat(parse("{'EntityName':'x','Criteria':null}").criteria()).isEqualTo(Condition.TRUE);
         }
 
         @Test
         void anEmptyNestedFilterAddsNothingEvenUnderOr() {
-            Condition criteria = parse("""
+            Condition criteria = parse(
+                            """
                     {'EntityName':'x','Criteria':{'FilterOperator':'Or',
                       'Conditions':[{'AttributeName':'a','Operator':'Null'}],
                       'Filters':[{'FilterOperator':'And','Conditions':[],'Filters':[{'FilterOperator':'Or'}]}]}}
-                    """).criteria();
+                    """)
+                    .criteria();
 
             assertThat(criteria).isEqualTo(new IsNull(new AttributeRef("a"), false));
         }
@@ -385,7 +506,10 @@ class QueryExpressionParserTest {
             ObjectNode filter = query.putObject("Criteria");
             for (int level = 0; level < 300; level++) {
                 filter.put("FilterOperator", level % 2);
-                filter.putArray("Conditions").addObject().put("AttributeName", "a" + level).put("Operator", "Null");
+                filter.putArray("Conditions")
+                        .addObject()
+                        .put("AttributeName", "a" + level)
+                        .put("Operator", "Null");
                 filter = filter.putArray("Filters").addObject();
             }
 
@@ -408,7 +532,8 @@ class QueryExpressionParserTest {
                 filter = filter.putArray("Filters").addObject();
             }
 
-            GatewayException error = catchThrowableOfType(GatewayException.class, () -> QueryExpressionParser.parse(query));
+            GatewayException error =
+                    catchThrowableOfType(GatewayException.class, () -> QueryExpressionParser.parse(query));
 
             assertThat(error.errorCode()).isEqualTo(ErrorCode.QUERY_SYNTAX);
             assertThat(error.getMessage()).contains("nested more than 500 levels");
@@ -417,34 +542,51 @@ class QueryExpressionParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"'AND'", "'Xor'", "2", "-1", "true", "1.0"})
         void anUnknownFilterOperatorIsASyntaxError(String operator) {
-            assertFails("{'EntityName':'x','Criteria':{'FilterOperator':" + operator + "}}",
-                    ErrorCode.QUERY_SYNTAX, "(at Criteria.FilterOperator)");
+            assertFails(
+                    "{'EntityName':'x','Criteria':{'FilterOperator':" + operator + "}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "(at Criteria.FilterOperator)");
         }
 
         @Test
         void quickFindFiltersAreUnsupported() {
-            assertFails("{'EntityName':'x','Criteria':{'Filters':[{'IsQuickFindFilter':true}]}}",
-                    ErrorCode.UNSUPPORTED_QUERY, "IsQuickFindFilter", "(at Criteria.Filters[0].IsQuickFindFilter)");
-            assertThat(parse("{'EntityName':'x','Criteria':{'IsQuickFindFilter':false,'FilterHint':null}}").criteria())
+            assertFails(
+                    "{'EntityName':'x','Criteria':{'Filters':[{'IsQuickFindFilter':true}]}}",
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "IsQuickFindFilter",
+                    "(at Criteria.Filters[0].IsQuickFindFilter)");
+            assertThat(parse("{'EntityName':'x','Criteria':{'IsQuickFindFilter':false,'FilterHint':null}}")
+                            .criteria())
                     .isEqualTo(Condition.TRUE);
         }
 
         @Test
         void linkEntityConditionsAndColumnComparisonsAreUnsupported() {
-            assertFails(withConditions("{'AttributeName':'name','Operator':'Equal','Values':['x'],'EntityName':'grp'}"),
-                    ErrorCode.UNSUPPORTED_QUERY, "link-entity", "'grp'", "(at Criteria.Conditions[0].EntityName)");
-            assertFails(withConditions("{'AttributeName':'name','Operator':'Equal','Values':['other'],'CompareColumns':true}"),
-                    ErrorCode.UNSUPPORTED_QUERY, "CompareColumns", "(at Criteria.Conditions[0].CompareColumns)");
+            assertFails(
+                    withConditions("{'AttributeName':'name','Operator':'Equal','Values':['x'],'EntityName':'grp'}"),
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "link-entity",
+                    "'grp'",
+                    "(at Criteria.Conditions[0].EntityName)");
+            assertFails(
+                    withConditions(
+                            "{'AttributeName':'name','Operator':'Equal','Values':['other'],'CompareColumns':true}"),
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "CompareColumns",
+                    "(at Criteria.Conditions[0].CompareColumns)");
         }
 
         @Test
         void errorsNameTheFullPath() {
-            assertFails("""
+            assertFails(
+                    """
                     {'EntityName':'x','Criteria':{'Filters':[{'Conditions':[
                       {'AttributeName':'a','Operator':'Null'},
                       {'AttributeName':'b','Operator':'Null'},
                       {'AttributeName':'c','Operator':'Nope'}]}]}}
-                    """, ErrorCode.QUERY_SYNTAX, "(at Criteria.Filters[0].Conditions[2].Operator)");
+                    """,
+                    ErrorCode.QUERY_SYNTAX,
+                    "(at Criteria.Filters[0].Conditions[2].Operator)");
         }
     }
 
@@ -459,7 +601,10 @@ class QueryExpressionParserTest {
         }
 
         private void assertValueFails(String item, ErrorCode code, String... fragments) {
-            assertFails(withConditions("{'AttributeName':'a','Operator':'Equal','Values':[" + item + "]}"), code, fragments);
+            assertFails(
+                    withConditions("{'AttributeName':'a','Operator':'Equal','Values':[" + item + "]}"),
+                    code,
+                    fragments);
         }
 
         @Test
@@ -467,7 +612,8 @@ class QueryExpressionParserTest {
             assertThat(valueOf("{'Value':'usmf','Type':'System.String'}")).isEqualTo("usmf");
             assertThat(valueOf("{'Value':'5B0F6F43-2D8B-4C3A-9B3E-1A2B3C4D5E6F','Type':'System.Guid'}"))
                     .isEqualTo(UUID.fromString("5b0f6f43-2d8b-4c3a-9b3e-1a2b3c4d5e6f"));
-            assertThat(valueOf("{'Value':'2024-02-29','Type':'System.DateTime'}")).isEqualTo(LocalDate.of(2024, 2, 29));
+            assertThat(valueOf("{'Value':'2024-02-29','Type':'System.DateTime'}"))
+                    .isEqualTo(LocalDate.of(2024, 2, 29));
             assertThat(valueOf("{'Value':'2024-02-29T13:45:00Z','Type':'System.DateTime'}"))
                     .isEqualTo(OffsetDateTime.of(2024, 2, 29, 13, 45, 0, 0, ZoneOffset.UTC));
             assertThat(valueOf("{'Value':'2024-02-29T13:45:00.5+01:00','Type':'System.DateTime'}"))
@@ -476,7 +622,8 @@ class QueryExpressionParserTest {
                     .isEqualTo(OffsetDateTime.of(2024, 2, 29, 13, 45, 0, 0, ZoneOffset.UTC));
             assertThat(valueOf("{'Value':42,'Type':'System.Int32'}")).isEqualTo(42L);
             assertThat(valueOf("{'Value':'42','Type':'System.Int32'}")).isEqualTo(42L);
-            assertThat(valueOf("{'Value':9007199254740993,'Type':'System.Int64'}")).isEqualTo(9007199254740993L);
+            assertThat(valueOf("{'Value':9007199254740993,'Type':'System.Int64'}"))
+                    .isEqualTo(9007199254740993L);
             assertThat(valueOf("{'Value':'12.50','Type':'System.Decimal'}")).isEqualTo(new BigDecimal("12.50"));
             assertThat(valueOf("{'Value':12,'Type':'System.Decimal'}")).isEqualTo(new BigDecimal("12"));
             assertThat(valueOf("{'Value':0.25,'Type':'System.Double'}")).isEqualTo(0.25d);
@@ -493,63 +640,88 @@ class QueryExpressionParserTest {
             assertThat(valueOf("true")).isEqualTo(true);
             assertThat(valueOf("{'Value':42}")).isEqualTo(42L);
             assertThat(valueOf("{'Value':'5b0f6f43-2d8b-4c3a-9b3e-1a2b3c4d5e6f','Type':null}"))
-                    .as("a string stays a string without a type; the planner converts it").isEqualTo("5b0f6f43-2d8b-4c3a-9b3e-1a2b3c4d5e6f");
+                    .as("a string stays a string without a type; the planner converts it")
+                    .isEqualTo("5b0f6f43-2d8b-4c3a-9b3e-1a2b3c4d5e6f");
         }
 
         @Test
         void aBareDecimalFromTheRequestBodyIsExact() {
-            Query query = QueryExpressionParser.parseRequestBody("""
+            Query query = QueryExpressionParser.parseRequestBody(
+                    """
                     {"Query":{"EntityName":"x","Criteria":{"Conditions":[
                       {"AttributeName":"a","Operator":"Equal","Values":[0.10]}]}}}
-                    """.getBytes(UTF_8));
+                    """
+                            .getBytes(UTF_8));
 
-            assertThat(query.criteria()).isEqualTo(new Comparison(new AttributeRef("a"), Operator.EQUAL, literal(new BigDecimal("0.10"))));
+            assertThat(query.criteria())
+                    .isEqualTo(new Comparison(new AttributeRef("a"), Operator.EQUAL, literal(new BigDecimal("0.10"))));
         }
 
         @Test
         void nullValuesAreRefusedInFavourOfTheNullOperator() {
-            assertValueFails("null", ErrorCode.QUERY_SYNTAX, "cannot be null", "Null or NotNull operator", "(at Criteria.Conditions[0].Values[0])");
-            assertValueFails("{'Value':null,'Type':'System.String'}", ErrorCode.QUERY_SYNTAX, "cannot be null",
+            assertValueFails(
+                    "null",
+                    ErrorCode.QUERY_SYNTAX,
+                    "cannot be null",
+                    "Null or NotNull operator",
+                    "(at Criteria.Conditions[0].Values[0])");
+            assertValueFails(
+                    "{'Value':null,'Type':'System.String'}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "cannot be null",
                     "(at Criteria.Conditions[0].Values[0].Value)");
-            assertValueFails("{'Type':'System.String'}", ErrorCode.QUERY_SYNTAX, "Value is missing",
+            assertValueFails(
+                    "{'Type':'System.String'}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "Value is missing",
                     "(at Criteria.Conditions[0].Values[0].Value)");
         }
 
         @Test
         void anUnknownTypeIsAMalformedPayloadNamingIt() {
-            assertValueFails("{'Value':'x','Type':'System.Char'}", ErrorCode.MALFORMED_PAYLOAD, "Unknown value type 'System.Char'",
+            assertValueFails(
+                    "{'Value':'x','Type':'System.Char'}",
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "Unknown value type 'System.Char'",
                     "(at Criteria.Conditions[0].Values[0].Type)");
             assertValueFails("{'Value':'x','Type':'string'}", ErrorCode.MALFORMED_PAYLOAD, "'string'");
             assertValueFails("{'Value':'x','Type':7}", ErrorCode.QUERY_SYNTAX, "Expected a string, found a number");
         }
 
         @ParameterizedTest
-        @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-                "{'Value':'not-a-guid','Type':'System.Guid'}          | is not a GUID",
-                "{'Value':'1-1-1-1-1','Type':'System.Guid'}           | is not a GUID",
-                "{'Value':5,'Type':'System.Guid'}                     | Expected a string for System.Guid, found a number",
-                "{'Value':'2024-02-30','Type':'System.DateTime'}      | is not a date",
-                "{'Value':'2024-02-29T10:00:00','Type':'System.DateTime'} | no UTC offset",
-                "{'Value':'yesterday','Type':'System.DateTime'}       | is not a date",
-                "{'Value':2147483648,'Type':'System.Int32'}           | out of range for System.Int32",
-                "{'Value':'12x','Type':'System.Int64'}                | is not an integer for System.Int64",
-                "{'Value':1.5,'Type':'System.Int32'}                  | Expected an integer for System.Int32, found the decimal 1.5",
-                "{'Value':99999999999999999999,'Type':'System.Int64'} | out of range for System.Int64",
-                "{'Value':'abc','Type':'System.Decimal'}              | is not a number for System.Decimal",
-                "{'Value':'1e999999','Type':'System.Decimal'}         | out of range",
-                "{'Value':'1e999','Type':'System.Double'}             | out of range for System.Double",
-                "{'Value':'yes','Type':'System.Boolean'}              | Expected true or false for System.Boolean",
-                "{'Value':1,'Type':'System.String'}                   | Expected a string for System.String, found a number",
-                "{'Value':{},'Type':'System.String'}                  | Expected a value, found an object",
-                "{'Value':'x','Type':'System.String','Extra':1}       | Unknown property 'Extra'"})
+        @CsvSource(
+                delimiter = '|',
+                quoteCharacter = '"',
+                value = {
+                    "{'Value':'not-a-guid','Type':'System.Guid'}          | is not a GUID",
+                    "{'Value':'1-1-1-1-1','Type':'System.Guid'}           | is not a GUID",
+                    "{'Value':5,'Type':'System.Guid'}                     | Expected a string for System.Guid, found a number",
+                    "{'Value':'2024-02-30','Type':'System.DateTime'}      | is not a date",
+                    "{'Value':'2024-02-29T10:00:00','Type':'System.DateTime'} | no UTC offset",
+                    "{'Value':'yesterday','Type':'System.DateTime'}       | is not a date",
+                    "{'Value':2147483648,'Type':'System.Int32'}           | out of range for System.Int32",
+                    "{'Value':'12x','Type':'System.Int64'}                | is not an integer for System.Int64",
+                    "{'Value':1.5,'Type':'System.Int32'}                  | Expected an integer for System.Int32, found the decimal 1.5",
+                    "{'Value':99999999999999999999,'Type':'System.Int64'} | out of range for System.Int64",
+                    "{'Value':'abc','Type':'System.Decimal'}              | is not a number for System.Decimal",
+                    "{'Value':'1e999999','Type':'System.Decimal'}         | out of range",
+                    "{'Value':'1e999','Type':'System.Double'}             | out of range for System.Double",
+                    "{'Value':'yes','Type':'System.Boolean'}              | Expected true or false for System.Boolean",
+                    "{'Value':1,'Type':'System.String'}                   | Expected a string for System.String, found a number",
+                    "{'Value':{},'Type':'System.String'}                  | Expected a value, found an object",
+                    "{'Value':'x','Type':'System.String','Extra':1}       | Unknown property 'Extra'"
+                })
         void valuesThatDoNotFitTheirTypeAreSyntaxErrors(String item, String fragment) {
             assertValueFails(item, ErrorCode.QUERY_SYNTAX, fragment, "(at Criteria.Conditions[0].Values[0]");
         }
 
         @Test
         void valuesMustBeAnArray() {
-            assertFails(withConditions("{'AttributeName':'a','Operator':'Equal','Values':'x'}"),
-                    ErrorCode.QUERY_SYNTAX, "Expected an array, found a string", "(at Criteria.Conditions[0].Values)");
+            assertFails(
+                    withConditions("{'AttributeName':'a','Operator':'Equal','Values':'x'}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "Expected an array, found a string",
+                    "(at Criteria.Conditions[0].Values)");
         }
     }
 
@@ -559,27 +731,57 @@ class QueryExpressionParserTest {
     class Names {
 
         @ParameterizedTest
-        @ValueSource(strings = {"name; DROP TABLE x", "name--", "a b", "1abc", "", "na\\\"me", "naïve", "a.b", "[name]", "a/*x*/"})
+        @ValueSource(
+                strings = {
+                    "name; DROP TABLE x",
+                    "name--",
+                    "a b",
+                    "1abc",
+                    "",
+                    "na\\\"me",
+                    "naïve",
+                    "a.b",
+                    "[name]",
+                    "a/*x*/"
+                })
         void attributeNamesThatCannotBeLogicalNamesNeverLeaveTheParser(String name) {
             String quoted = JSON.getNodeFactory().textNode(name).toString().replace('"', '\'');
-            assertFails(withConditions("{'AttributeName':" + quoted + ",'Operator':'Null'}"),
-                    ErrorCode.QUERY_SYNTAX, "is not a valid logical name", "(at Criteria.Conditions[0].AttributeName)");
-            assertFails("{'EntityName':'x','ColumnSet':{'Columns':['ok'," + quoted + "]}}",
-                    ErrorCode.QUERY_SYNTAX, "is not a valid logical name", "(at ColumnSet.Columns[1])");
-            assertFails("{'EntityName':'x','Orders':[{'AttributeName':" + quoted + "}]}",
-                    ErrorCode.QUERY_SYNTAX, "is not a valid logical name", "(at Orders[0].AttributeName)");
-            assertFails("{'EntityName':" + quoted + "}", ErrorCode.QUERY_SYNTAX, "is not a valid logical name", "(at EntityName)");
+            assertFails(
+                    withConditions("{'AttributeName':" + quoted + ",'Operator':'Null'}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "is not a valid logical name",
+                    "(at Criteria.Conditions[0].AttributeName)");
+            assertFails(
+                    "{'EntityName':'x','ColumnSet':{'Columns':['ok'," + quoted + "]}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "is not a valid logical name",
+                    "(at ColumnSet.Columns[1])");
+            assertFails(
+                    "{'EntityName':'x','Orders':[{'AttributeName':" + quoted + "}]}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "is not a valid logical name",
+                    "(at Orders[0].AttributeName)");
+            assertFails(
+                    "{'EntityName':" + quoted + "}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "is not a valid logical name",
+                    "(at EntityName)");
         }
 
         @Test
         void maliciousTextIsQuotedAndCutInMessages() {
             ObjectNode query = (ObjectNode) json(withConditions("{'AttributeName':'placeholder','Operator':'Null'}"));
-            ((ObjectNode) query.at("/Criteria/Conditions/0")).put("AttributeName", "x'; DROP TABLE account; --\n" + "a".repeat(500));
+            ((ObjectNode) query.at("/Criteria/Conditions/0"))
+                    .put("AttributeName", "x'; DROP TABLE account; --\n" + "a".repeat(500));
 
-            GatewayException error = catchThrowableOfType(GatewayException.class, () -> QueryExpressionParser.parse(query));
+            GatewayException error =
+                    catchThrowableOfType(GatewayException.class, () -> QueryExpressionParser.parse(query));
 
             assertThat(error.errorCode()).isEqualTo(ErrorCode.QUERY_SYNTAX);
-            assertThat(error.getMessage()).hasSizeLessThan(300).contains("'x'; DROP TABLE account; --?aaa", "…").doesNotContain("\n");
+            assertThat(error.getMessage())
+                    .hasSizeLessThan(300)
+                    .contains("'x'; DROP TABLE account; --?aaa", "…")
+                    .doesNotContain("\n");
         }
 
         @Test
@@ -587,7 +789,10 @@ class QueryExpressionParserTest {
             String longest = "a".repeat(128);
             assertThat(criteriaOf("{'AttributeName':'" + longest + "','Operator':'Null'}"))
                     .isEqualTo(new IsNull(new AttributeRef(longest), false));
-            assertFails(withConditions("{'AttributeName':'" + longest + "a','Operator':'Null'}"), ErrorCode.QUERY_SYNTAX, "not a valid logical name");
+            assertFails(
+                    withConditions("{'AttributeName':'" + longest + "a','Operator':'Null'}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "not a valid logical name");
             assertThat(criteriaOf("{'AttributeName':'_Mixed_Case9','Operator':'Null'}"))
                     .as("passed on as written; the planner resolves it")
                     .isEqualTo(new IsNull(new AttributeRef("_Mixed_Case9"), false));
@@ -595,9 +800,15 @@ class QueryExpressionParserTest {
 
         @Test
         void attributeNameIsRequiredAndAString() {
-            assertFails(withConditions("{'Operator':'Null'}"), ErrorCode.QUERY_SYNTAX, "AttributeName is missing",
+            assertFails(
+                    withConditions("{'Operator':'Null'}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "AttributeName is missing",
                     "(at Criteria.Conditions[0].AttributeName)");
-            assertFails(withConditions("{'AttributeName':7,'Operator':'Null'}"), ErrorCode.QUERY_SYNTAX, "Expected a string, found a number",
+            assertFails(
+                    withConditions("{'AttributeName':7,'Operator':'Null'}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "Expected a string, found a number",
                     "(at Criteria.Conditions[0].AttributeName)");
         }
     }
@@ -606,33 +817,50 @@ class QueryExpressionParserTest {
 
     @Test
     void columnsKeepTheirOrderWithoutDuplicates() {
-        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':false,'Columns':['b','a','b','c','a']}}"))
+        assertThat(
+                        parse(
+                                "{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':false,'Columns':['b','a','b','c','a']}}"))
                 .isEqualTo(query(List.of("b", "a", "c"), Condition.TRUE));
     }
 
     @Test
     void allColumnsMissingColumnSetAndEmptyColumnsAllMeanEveryColumn() {
-        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':true}}").columns()).isEmpty();
-        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':true,'Columns':['a']}}").columns()).isEmpty();
-        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity'}").columns()).isEmpty();
-        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':null}").columns()).isEmpty();
-        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':false,'Columns':[]}}").columns()).isEmpty();
+        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':true}}")
+                        .columns())
+                .isEmpty();
+        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':true,'Columns':['a']}}")
+                        .columns())
+                .isEmpty();
+        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity'}").columns())
+                .isEmpty();
+        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':null}")
+                        .columns())
+                .isEmpty();
+        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':false,'Columns':[]}}")
+                        .columns())
+                .isEmpty();
     }
 
     @Test
     void aggregateColumnsAreUnsupported() {
-        assertFails("{'EntityName':'x','ColumnSet':{'AttributeExpressions':[{'AttributeName':'a'}]}}",
-                ErrorCode.UNSUPPORTED_QUERY, "AttributeExpressions", "(at ColumnSet.AttributeExpressions)");
+        assertFails(
+                "{'EntityName':'x','ColumnSet':{'AttributeExpressions':[{'AttributeName':'a'}]}}",
+                ErrorCode.UNSUPPORTED_QUERY,
+                "AttributeExpressions",
+                "(at ColumnSet.AttributeExpressions)");
     }
 
     @Test
     void ordersTopAndDistinct() {
-        Query query = parse("""
+        Query query = parse(
+                """
                 {'EntityName':'x','Orders':[{'AttributeName':'a','OrderType':'Descending'},{'AttributeName':'b','OrderType':0},
                   {'AttributeName':'c','OrderType':1},{'AttributeName':'d'}],'TopCount':10,'Distinct':true}
                 """);
 
-        assertThat(query.orders()).containsExactly(new Order("a", true), new Order("b", false), new Order("c", true), new Order("d", false));
+        assertThat(query.orders())
+                .containsExactly(
+                        new Order("a", true), new Order("b", false), new Order("c", true), new Order("d", false));
         assertThat(query.top()).hasValue(10);
         assertThat(query.distinct()).isTrue();
         assertThat(parse("{'EntityName':'x','TopCount':0}").top()).hasValue(0);
@@ -640,15 +868,31 @@ class QueryExpressionParserTest {
 
     @Test
     void badOrdersAndTopCounts() {
-        assertFails("{'EntityName':'x','Orders':[{'AttributeName':'a','OrderType':'descending'}]}",
-                ErrorCode.QUERY_SYNTAX, "Unknown OrderType 'descending'", "(at Orders[0].OrderType)");
-        assertFails("{'EntityName':'x','Orders':[{'AttributeName':'a','OrderType':2}]}", ErrorCode.QUERY_SYNTAX, "(at Orders[0].OrderType)");
-        assertFails("{'EntityName':'x','Orders':[{'AttributeName':'a','Alias':'total'}]}", ErrorCode.UNSUPPORTED_QUERY, "(at Orders[0].Alias)");
-        assertFails("{'EntityName':'x','Orders':[{'AttributeName':'a','EntityName':'grp'}]}", ErrorCode.UNSUPPORTED_QUERY,
+        assertFails(
+                "{'EntityName':'x','Orders':[{'AttributeName':'a','OrderType':'descending'}]}",
+                ErrorCode.QUERY_SYNTAX,
+                "Unknown OrderType 'descending'",
+                "(at Orders[0].OrderType)");
+        assertFails(
+                "{'EntityName':'x','Orders':[{'AttributeName':'a','OrderType':2}]}",
+                ErrorCode.QUERY_SYNTAX,
+                "(at Orders[0].OrderType)");
+        assertFails(
+                "{'EntityName':'x','Orders':[{'AttributeName':'a','Alias':'total'}]}",
+                ErrorCode.UNSUPPORTED_QUERY,
+                "(at Orders[0].Alias)");
+        assertFails(
+                "{'EntityName':'x','Orders':[{'AttributeName':'a','EntityName':'grp'}]}",
+                ErrorCode.UNSUPPORTED_QUERY,
                 "(at Orders[0].EntityName)");
-        assertFails("{'EntityName':'x','TopCount':-1}", ErrorCode.QUERY_SYNTAX, "TopCount must be from 0", "(at TopCount)");
+        assertFails(
+                "{'EntityName':'x','TopCount':-1}", ErrorCode.QUERY_SYNTAX, "TopCount must be from 0", "(at TopCount)");
         assertFails("{'EntityName':'x','TopCount':3000000000}", ErrorCode.QUERY_SYNTAX, "(at TopCount)");
-        assertFails("{'EntityName':'x','TopCount':'5'}", ErrorCode.QUERY_SYNTAX, "Expected an integer, found a string", "(at TopCount)");
+        assertFails(
+                "{'EntityName':'x','TopCount':'5'}",
+                ErrorCode.QUERY_SYNTAX,
+                "Expected an integer, found a string",
+                "(at TopCount)");
         assertFails("{'EntityName':'x','TopCount':5.5}", ErrorCode.QUERY_SYNTAX, "(at TopCount)");
     }
 
@@ -659,7 +903,8 @@ class QueryExpressionParserTest {
 
         @Test
         void pageThreeOfFiftySkipsOneHundred() {
-            Query query = parse("{'EntityName':'x','PageInfo':{'Count':50,'PageNumber':3,'PagingCookie':null,'ReturnTotalRecordCount':false}}");
+            Query query = parse(
+                    "{'EntityName':'x','PageInfo':{'Count':50,'PageNumber':3,'PagingCookie':null,'ReturnTotalRecordCount':false}}");
 
             assertThat(query.skip()).hasValue(100);
             assertThat(query.page()).contains(new Query.Page(50, Optional.empty()));
@@ -668,7 +913,8 @@ class QueryExpressionParserTest {
 
         @Test
         void aPagingCookieContinuesAndTheNumberIsIgnored() {
-            Query query = parse("{'EntityName':'x','PageInfo':{'Count':50,'PageNumber':3,'PagingCookie':'<cookie page=\\\"2\\\"/>'}}");
+            Query query = parse(
+                    "{'EntityName':'x','PageInfo':{'Count':50,'PageNumber':3,'PagingCookie':'<cookie page=\\\"2\\\"/>'}}");
 
             assertThat(query.skip()).isEmpty();
             assertThat(query.page()).contains(new Query.Page(50, Optional.of("<cookie page=\"2\"/>")));
@@ -676,16 +922,23 @@ class QueryExpressionParserTest {
 
         @Test
         void theFirstPageSkipsNothing() {
-            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20,'PageNumber':1}}").skip()).isEmpty();
-            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20,'PageNumber':0}}").skip()).isEmpty();
-            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20}}").page()).contains(new Query.Page(20, Optional.empty()));
-            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20,'PagingCookie':''}}").page())
+            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20,'PageNumber':1}}")
+                            .skip())
+                    .isEmpty();
+            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20,'PageNumber':0}}")
+                            .skip())
+                    .isEmpty();
+            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20}}").page())
+                    .contains(new Query.Page(20, Optional.empty()));
+            assertThat(parse("{'EntityName':'x','PageInfo':{'Count':20,'PagingCookie':''}}")
+                            .page())
                     .contains(new Query.Page(20, Optional.empty()));
         }
 
         @Test
         void theSdkDefaultPagingInfoMeansNoPaging() {
-            Query query = parse("{'EntityName':'x','PageInfo':{'Count':0,'PageNumber':0,'PagingCookie':null,'ReturnTotalRecordCount':true},'TopCount':5}");
+            Query query = parse(
+                    "{'EntityName':'x','PageInfo':{'Count':0,'PageNumber':0,'PagingCookie':null,'ReturnTotalRecordCount':true},'TopCount':5}");
 
             assertThat(query.page()).isEmpty();
             assertThat(query.skip()).isEmpty();
@@ -695,22 +948,47 @@ class QueryExpressionParserTest {
 
         @Test
         void topCountWithAPageSizeIsRefused() {
-            assertFails("{'EntityName':'x','TopCount':10,'PageInfo':{'Count':50,'PageNumber':1}}",
-                    ErrorCode.QUERY_SYNTAX, "TopCount cannot be combined with PageInfo.Count", "(at TopCount)");
+            assertFails(
+                    "{'EntityName':'x','TopCount':10,'PageInfo':{'Count':50,'PageNumber':1}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "TopCount cannot be combined with PageInfo.Count",
+                    "(at TopCount)");
         }
 
         @Test
         void badPageInfo() {
             assertFails("{'EntityName':'x','PageInfo':{'Count':-5}}", ErrorCode.QUERY_SYNTAX, "(at PageInfo.Count)");
-            assertFails("{'EntityName':'x','PageInfo':{'Count':5,'PageNumber':-1}}", ErrorCode.QUERY_SYNTAX, "(at PageInfo.PageNumber)");
-            assertFails("{'EntityName':'x','PageInfo':{'PageNumber':2}}", ErrorCode.QUERY_SYNTAX, "needs PageInfo.Count", "(at PageInfo.PageNumber)");
-            assertFails("{'EntityName':'x','PageInfo':{'PagingCookie':'c'}}", ErrorCode.QUERY_SYNTAX, "needs PageInfo.Count",
+            assertFails(
+                    "{'EntityName':'x','PageInfo':{'Count':5,'PageNumber':-1}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "(at PageInfo.PageNumber)");
+            assertFails(
+                    "{'EntityName':'x','PageInfo':{'PageNumber':2}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "needs PageInfo.Count",
+                    "(at PageInfo.PageNumber)");
+            assertFails(
+                    "{'EntityName':'x','PageInfo':{'PagingCookie':'c'}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "needs PageInfo.Count",
                     "(at PageInfo.PagingCookie)");
-            assertFails("{'EntityName':'x','PageInfo':{'Count':5000,'PageNumber':2000000}}", ErrorCode.QUERY_SYNTAX, "(at PageInfo.PageNumber)");
-            assertFails("{'EntityName':'x','PageInfo':{'Count':5,'ReturnTotalRecordCount':'true'}}", ErrorCode.QUERY_SYNTAX,
+            assertFails(
+                    "{'EntityName':'x','PageInfo':{'Count':5000,'PageNumber':2000000}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "(at PageInfo.PageNumber)");
+            assertFails(
+                    "{'EntityName':'x','PageInfo':{'Count':5,'ReturnTotalRecordCount':'true'}}",
+                    ErrorCode.QUERY_SYNTAX,
                     "(at PageInfo.ReturnTotalRecordCount)");
-            assertFails("{'EntityName':'x','PageInfo':{'Count':5,'PagingCookie':7}}", ErrorCode.QUERY_SYNTAX, "(at PageInfo.PagingCookie)");
-            assertFails("{'EntityName':'x','PageInfo':{'count':5}}", ErrorCode.QUERY_SYNTAX, "Unknown property 'count'", "(at PageInfo.count)");
+            assertFails(
+                    "{'EntityName':'x','PageInfo':{'Count':5,'PagingCookie':7}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "(at PageInfo.PagingCookie)");
+            assertFails(
+                    "{'EntityName':'x','PageInfo':{'count':5}}",
+                    ErrorCode.QUERY_SYNTAX,
+                    "Unknown property 'count'",
+                    "(at PageInfo.count)");
         }
     }
 
@@ -718,62 +996,100 @@ class QueryExpressionParserTest {
 
     @Test
     void linkEntitiesAreUnsupported() {
-        assertFails("{'EntityName':'x','LinkEntities':[{'LinkToEntityName':'y'}]}",
-                ErrorCode.UNSUPPORTED_QUERY, "LinkEntities are not supported yet", "(at LinkEntities)");
+        assertFails(
+                "{'EntityName':'x','LinkEntities':[{'LinkToEntityName':'y'}]}",
+                ErrorCode.UNSUPPORTED_QUERY,
+                "LinkEntities are not supported yet",
+                "(at LinkEntities)");
         assertThat(parse("{'EntityName':'x','LinkEntities':[]}")).isEqualTo(Query.all("x"));
         assertThat(parse("{'EntityName':'x','LinkEntities':null}")).isEqualTo(Query.all("x"));
-        assertFails("{'EntityName':'x','LinkEntities':{}}", ErrorCode.QUERY_SYNTAX, "Expected an array", "(at LinkEntities)");
+        assertFails(
+                "{'EntityName':'x','LinkEntities':{}}",
+                ErrorCode.QUERY_SYNTAX,
+                "Expected an array",
+                "(at LinkEntities)");
     }
 
     @Test
     void theSdksHarmlessPropertiesAreIgnored() {
-        assertThat(parse("""
+        assertThat(
+                        parse(
+                                """
                 {'EntityName':'x','NoLock':true,'QueryHints':'ForceOrder','SubQueryExpression':null,'DataSource':null,
                  'ExtensionData':{},'@odata.type':'Microsoft.Dynamics.CRM.QueryExpression'}
-                """)).isEqualTo(Query.all("x"));
+                """))
+                .isEqualTo(Query.all("x"));
     }
 
     @Test
     void unknownPropertiesAreRefusedByName() {
-        assertFails("{'EntityName':'x','Critera':{}}", ErrorCode.QUERY_SYNTAX, "Unknown property 'Critera'", "(at Critera)");
-        assertFails("{'EntityName':'x','Criteria':{'Filter':[{'Conditions':[]}]}}", ErrorCode.QUERY_SYNTAX,
-                "Unknown property 'Filter'", "(at Criteria.Filter)");
-        assertFails(withConditions("{'AttributeName':'a','Operator':'Null','Value':[]}"), ErrorCode.QUERY_SYNTAX,
-                "Unknown property 'Value'", "(at Criteria.Conditions[0].Value)");
+        assertFails(
+                "{'EntityName':'x','Critera':{}}",
+                ErrorCode.QUERY_SYNTAX,
+                "Unknown property 'Critera'",
+                "(at Critera)");
+        assertFails(
+                "{'EntityName':'x','Criteria':{'Filter':[{'Conditions':[]}]}}",
+                ErrorCode.QUERY_SYNTAX,
+                "Unknown property 'Filter'",
+                "(at Criteria.Filter)");
+        assertFails(
+                withConditions("{'AttributeName':'a','Operator':'Null','Value':[]}"),
+                ErrorCode.QUERY_SYNTAX,
+                "Unknown property 'Value'",
+                "(at Criteria.Conditions[0].Value)");
         assertFails("{'EntityName':'x','ColumnSet':{'Column':['a']}}", ErrorCode.QUERY_SYNTAX, "(at ColumnSet.Column)");
-        assertFails("{'EntityName':'x','Orders':[{'AttributeName':'a','Order':'Descending'}]}", ErrorCode.QUERY_SYNTAX, "(at Orders[0].Order)");
+        assertFails(
+                "{'EntityName':'x','Orders':[{'AttributeName':'a','Order':'Descending'}]}",
+                ErrorCode.QUERY_SYNTAX,
+                "(at Orders[0].Order)");
     }
 
     @Test
     void otherDataSourcesAndQueryTypesAreUnsupported() {
-        assertFails("{'EntityName':'x','DataSource':'retained'}", ErrorCode.UNSUPPORTED_QUERY, "DataSource 'retained'", "(at DataSource)");
-        assertFails("{'EntityName':'x','@odata.type':'Microsoft.Dynamics.CRM.FetchExpression'}", ErrorCode.UNSUPPORTED_QUERY,
+        assertFails(
+                "{'EntityName':'x','DataSource':'retained'}",
+                ErrorCode.UNSUPPORTED_QUERY,
+                "DataSource 'retained'",
+                "(at DataSource)");
+        assertFails(
+                "{'EntityName':'x','@odata.type':'Microsoft.Dynamics.CRM.FetchExpression'}",
+                ErrorCode.UNSUPPORTED_QUERY,
                 "(at @odata.type)");
     }
 
     @Test
     void entityNameIsRequired() {
-        assertFails("{'ColumnSet':{'AllColumns':true}}", ErrorCode.QUERY_SYNTAX, "EntityName is missing", "(at EntityName)");
+        assertFails(
+                "{'ColumnSet':{'AllColumns':true}}",
+                ErrorCode.QUERY_SYNTAX,
+                "EntityName is missing",
+                "(at EntityName)");
         assertFails("{'EntityName':null}", ErrorCode.QUERY_SYNTAX, "EntityName is missing");
-        assertFails("{'EntityName':['x']}", ErrorCode.QUERY_SYNTAX, "Expected a string, found an array", "(at EntityName)");
+        assertFails(
+                "{'EntityName':['x']}", ErrorCode.QUERY_SYNTAX, "Expected a string, found an array", "(at EntityName)");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "{'EntityName':'x','Criteria':[]}                         | Expected a JSON object, found an array | (at Criteria)",
-            "{'EntityName':'x','Criteria':{'Conditions':{}}}          | Expected an array, found an object     | (at Criteria.Conditions)",
-            "{'EntityName':'x','Criteria':{'Conditions':[[]]}}        | Expected a JSON object, found an array | (at Criteria.Conditions[0])",
-            "{'EntityName':'x','Criteria':{'Filters':'f'}}            | Expected an array, found a string      | (at Criteria.Filters)",
-            "{'EntityName':'x','Criteria':{'Filters':[1]}}            | Expected a JSON object, found a number | (at Criteria.Filters[0])",
-            "{'EntityName':'x','ColumnSet':['a']}                     | Expected a JSON object, found an array | (at ColumnSet)",
-            "{'EntityName':'x','ColumnSet':{'Columns':'a'}}           | Expected an array, found a string      | (at ColumnSet.Columns)",
-            "{'EntityName':'x','ColumnSet':{'Columns':[1]}}           | Expected a column name, found a number | (at ColumnSet.Columns[0])",
-            "{'EntityName':'x','ColumnSet':{'AllColumns':'true'}}     | Expected true or false, found a string | (at ColumnSet.AllColumns)",
-            "{'EntityName':'x','Orders':{}}                           | Expected an array, found an object     | (at Orders)",
-            "{'EntityName':'x','Orders':['a']}                        | Expected a JSON object, found a string | (at Orders[0])",
-            "{'EntityName':'x','PageInfo':[]}                         | Expected a JSON object, found an array | (at PageInfo)",
-            "{'EntityName':'x','Distinct':'yes'}                      | Expected true or false, found a string | (at Distinct)",
-            "{'EntityName':'x','Criteria':{'IsQuickFindFilter':1}}    | Expected true or false, found a number | (at Criteria.IsQuickFindFilter)"})
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "{'EntityName':'x','Criteria':[]}                         | Expected a JSON object, found an array | (at Criteria)",
+                "{'EntityName':'x','Criteria':{'Conditions':{}}}          | Expected an array, found an object     | (at Criteria.Conditions)",
+                "{'EntityName':'x','Criteria':{'Conditions':[[]]}}        | Expected a JSON object, found an array | (at Criteria.Conditions[0])",
+                "{'EntityName':'x','Criteria':{'Filters':'f'}}            | Expected an array, found a string      | (at Criteria.Filters)",
+                "{'EntityName':'x','Criteria':{'Filters':[1]}}            | Expected a JSON object, found a number | (at Criteria.Filters[0])",
+                "{'EntityName':'x','ColumnSet':['a']}                     | Expected a JSON object, found an array | (at ColumnSet)",
+                "{'EntityName':'x','ColumnSet':{'Columns':'a'}}           | Expected an array, found a string      | (at ColumnSet.Columns)",
+                "{'EntityName':'x','ColumnSet':{'Columns':[1]}}           | Expected a column name, found a number | (at ColumnSet.Columns[0])",
+                "{'EntityName':'x','ColumnSet':{'AllColumns':'true'}}     | Expected true or false, found a string | (at ColumnSet.AllColumns)",
+                "{'EntityName':'x','Orders':{}}                           | Expected an array, found an object     | (at Orders)",
+                "{'EntityName':'x','Orders':['a']}                        | Expected a JSON object, found a string | (at Orders[0])",
+                "{'EntityName':'x','PageInfo':[]}                         | Expected a JSON object, found an array | (at PageInfo)",
+                "{'EntityName':'x','Distinct':'yes'}                      | Expected true or false, found a string | (at Distinct)",
+                "{'EntityName':'x','Criteria':{'IsQuickFindFilter':1}}    | Expected true or false, found a number | (at Criteria.IsQuickFindFilter)"
+            })
     void wrongJsonTypesAreSyntaxErrorsNamingThePath(String query, String message, String path) {
         assertFails(query, ErrorCode.QUERY_SYNTAX, message, path);
     }
@@ -789,7 +1105,8 @@ class QueryExpressionParserTest {
     /** Every position of a rich query, replaced by every kind of JSON value: a GatewayException or a Query, never anything else. */
     @Test
     void noInputEndsInAnythingButAGatewayException() {
-        JsonNode example = json("""
+        JsonNode example = json(
+                """
                 {'EntityName':'x','ColumnSet':{'AllColumns':false,'Columns':['a','b'],'AttributeExpressions':[]},
                  'Criteria':{'FilterOperator':'And','IsQuickFindFilter':false,'FilterHint':null,
                    'Conditions':[{'AttributeName':'a','Operator':'In','Values':[{'Value':'1','Type':'System.Int32'},2]},
@@ -799,8 +1116,18 @@ class QueryExpressionParserTest {
                  'PageInfo':{'Count':5,'PageNumber':2,'PagingCookie':null,'ReturnTotalRecordCount':true},
                  'TopCount':null,'Distinct':false,'NoLock':false,'DataSource':null}
                 """);
-        List<JsonNode> replacements = List.of(JsonNodeFactory.instance.nullNode(), json("0"), json("-1"), json("1.5"), json("'x'"),
-                json("true"), json("[]"), json("{}"), json("[null]"), json("[{}]"), json("99999999999999999999"));
+        List<JsonNode> replacements = List.of(
+                JsonNodeFactory.instance.nullNode(),
+                json("0"),
+                json("-1"),
+                json("1.5"),
+                json("'x'"),
+                json("true"),
+                json("[]"),
+                json("{}"),
+                json("[null]"),
+                json("[{}]"),
+                json("99999999999999999999"));
         List<String> positions = new ArrayList<>();
         collectPositions(example, "", positions);
         int parsed = 0;
@@ -855,19 +1182,23 @@ class QueryExpressionParserTest {
 
         @Test
         void readsTheQueryOfARetrieveMultipleBody() {
-            Query query = QueryExpressionParser.parseRequestBody("""
+            Query query = QueryExpressionParser.parseRequestBody(
+                    """
                     {"Query":{"EntityName":"mserp_custcustomerv3entity","ColumnSet":{"AllColumns":false,"Columns":["mserp_name"]},
                       "Criteria":{"Conditions":[{"AttributeName":"mserp_name","Operator":"Null"}]}}}
-                    """.getBytes(UTF_8));
+                    """
+                            .getBytes(UTF_8));
 
             assertThat(query).isEqualTo(query(List.of("mserp_name"), new IsNull(NAME, false)));
         }
 
         @Test
         void errorPathsStartWithQuery() {
-            GatewayException error = bodyFailure("""
+            GatewayException error = bodyFailure(
+                    """
                     {"Query":{"EntityName":"x","Criteria":{"Conditions":[{"AttributeName":"a","Operator":"Foo"}]}}}
-                    """.getBytes(UTF_8));
+                    """
+                            .getBytes(UTF_8));
 
             assertThat(error.errorCode()).isEqualTo(ErrorCode.QUERY_SYNTAX);
             assertThat(error.getMessage()).contains("(at Query.Criteria.Conditions[0].Operator)");
@@ -878,7 +1209,9 @@ class QueryExpressionParserTest {
             GatewayException error = bodyFailure("{\"Query\":\n  {\"EntityName\": \"x\",,}}".getBytes(UTF_8));
 
             assertThat(error.errorCode()).isEqualTo(ErrorCode.MALFORMED_PAYLOAD);
-            assertThat(error.getMessage()).startsWith("The request body is not valid JSON").contains("line 2, column");
+            assertThat(error.getMessage())
+                    .startsWith("The request body is not valid JSON")
+                    .contains("line 2, column");
         }
 
         @Test
@@ -896,11 +1229,15 @@ class QueryExpressionParserTest {
         @Test
         void aMissingOrWrongQueryIsAMalformedPayload() {
             assertThat(bodyFailure("{}".getBytes(UTF_8)).getMessage()).contains("Query is missing");
-            assertThat(bodyFailure("{\"Query\":null}".getBytes(UTF_8)).getMessage()).contains("Query is missing");
-            assertThat(bodyFailure("{\"Query\":\"x\"}".getBytes(UTF_8)).getMessage()).contains("found a string", "(at Query)");
+            assertThat(bodyFailure("{\"Query\":null}".getBytes(UTF_8)).getMessage())
+                    .contains("Query is missing");
+            assertThat(bodyFailure("{\"Query\":\"x\"}".getBytes(UTF_8)).getMessage())
+                    .contains("found a string", "(at Query)");
             assertThat(bodyFailure("[]".getBytes(UTF_8)).getMessage()).contains("found an array");
-            assertThat(bodyFailure("{\"query\":{}}".getBytes(UTF_8)).getMessage()).contains("Unknown property 'query'");
-            for (byte[] body : List.of(new byte[0], "   ".getBytes(UTF_8), "{}".getBytes(UTF_8), "{\"Query\":{}} {}".getBytes(UTF_8))) {
+            assertThat(bodyFailure("{\"query\":{}}".getBytes(UTF_8)).getMessage())
+                    .contains("Unknown property 'query'");
+            for (byte[] body : List.of(
+                    new byte[0], "   ".getBytes(UTF_8), "{}".getBytes(UTF_8), "{\"Query\":{}} {}".getBytes(UTF_8))) {
                 assertThat(bodyFailure(body).errorCode()).isEqualTo(ErrorCode.MALFORMED_PAYLOAD);
             }
             assertThat(bodyFailure(null).errorCode()).isEqualTo(ErrorCode.MALFORMED_PAYLOAD);
@@ -908,9 +1245,11 @@ class QueryExpressionParserTest {
 
         @Test
         void duplicatePropertiesAreRefused() {
-            GatewayException error = bodyFailure("""
+            GatewayException error = bodyFailure(
+                    """
                     {"Query":{"EntityName":"x","EntityName":"y"}}
-                    """.getBytes(UTF_8));
+                    """
+                            .getBytes(UTF_8));
 
             assertThat(error.errorCode()).isEqualTo(ErrorCode.MALFORMED_PAYLOAD);
             assertThat(error.getMessage()).contains("Duplicate field 'EntityName'");

@@ -57,21 +57,32 @@ class RowFilterParserTest {
 
     /** Asserts the text is refused with exactly this message ("column n: reason"). */
     private static void assertRefused(String text, String message) {
-        assertThatThrownBy(() -> RowFilterParser.parse(text)).isInstanceOf(RowFilterSyntaxException.class).hasMessage(message);
+        assertThatThrownBy(() -> RowFilterParser.parse(text))
+                .isInstanceOf(RowFilterSyntaxException.class)
+                .hasMessage(message);
     }
 
     @Nested
     class Comparisons {
         @ParameterizedTest
-        @CsvSource({"eq, EQUAL", "ne, NOT_EQUAL", "gt, GREATER_THAN", "ge, GREATER_EQUAL", "lt, LESS_THAN", "le, LESS_EQUAL"})
+        @CsvSource({
+            "eq, EQUAL",
+            "ne, NOT_EQUAL",
+            "gt, GREATER_THAN",
+            "ge, GREATER_EQUAL",
+            "lt, LESS_THAN",
+            "le, LESS_EQUAL"
+        })
         void readsEveryOperator(String keyword, Operator operator) {
             assertThat(parse("age " + keyword + " 30")).isEqualTo(compare("age", operator, 30L));
         }
 
         @Test
         void readsAFieldOnEitherSide() {
-            assertThat(parse("30 lt age")).isEqualTo(new Comparison(new Literal(30L), Operator.LESS_THAN, field("age")));
-            assertThat(parse("modifiedon gt createdon")).isEqualTo(new Comparison(field("modifiedon"), Operator.GREATER_THAN, field("createdon")));
+            assertThat(parse("30 lt age"))
+                    .isEqualTo(new Comparison(new Literal(30L), Operator.LESS_THAN, field("age")));
+            assertThat(parse("modifiedon gt createdon"))
+                    .isEqualTo(new Comparison(field("modifiedon"), Operator.GREATER_THAN, field("createdon")));
         }
 
         @Test
@@ -102,9 +113,12 @@ class RowFilterParserTest {
             assertThat(parse("contains(name,'x') eq false")).isEqualTo(new Not(like));
             assertThat(parse("false ne contains(name,'x')")).isEqualTo(like);
             assertThat(parse("(age gt 3) ne true")).isEqualTo(new Not(compare("age", Operator.GREATER_THAN, 3L)));
-            assertRefused("contains(name,'x') gt true",
+            assertRefused(
+                    "contains(name,'x') gt true",
                     "column 20: a condition can only be compared with true or false, using eq or ne (to negate a comparison write not (...))");
-            assertRefused("(a eq 1) eq (b eq 2)", "column 10: two conditions cannot be compared; combine them with 'and' or 'or'");
+            assertRefused(
+                    "(a eq 1) eq (b eq 2)",
+                    "column 10: two conditions cannot be compared; combine them with 'and' or 'or'");
         }
     }
 
@@ -128,7 +142,8 @@ class RowFilterParserTest {
             assertThat(parse("balance eq -0.5")).isEqualTo(equal("balance", new BigDecimal("-0.5")));
             assertThat(parse("ratio eq 1.5e3")).isEqualTo(equal("ratio", 1500.0));
             assertThat(parse("ratio eq 2E-2")).isEqualTo(equal("ratio", 0.02));
-            assertThat(parse("big eq 123456789012345678901234567890")).isEqualTo(equal("big", new BigDecimal("123456789012345678901234567890")));
+            assertThat(parse("big eq 123456789012345678901234567890"))
+                    .isEqualTo(equal("big", new BigDecimal("123456789012345678901234567890")));
         }
 
         @Test
@@ -140,34 +155,55 @@ class RowFilterParserTest {
                     .isEqualTo(equal("ownerid", UUID.fromString("deadbeef-0000-4000-8000-00000000000a")));
             assertThat(parse("birthdate eq 2024-01-31")).isEqualTo(equal("birthdate", LocalDate.of(2024, 1, 31)));
             assertThat(parse("modifiedon lt 2024-01-31T10:00:00Z"))
-                    .isEqualTo(compare("modifiedon", Operator.LESS_THAN, OffsetDateTime.of(2024, 1, 31, 10, 0, 0, 0, ZoneOffset.UTC)));
-            assertThat(parse("modifiedon lt 2024-01-31T10:00:00.250+01:00")).isEqualTo(compare("modifiedon", Operator.LESS_THAN,
-                    OffsetDateTime.of(2024, 1, 31, 10, 0, 0, 250_000_000, ZoneOffset.ofHours(1))));
+                    .isEqualTo(compare(
+                            "modifiedon",
+                            Operator.LESS_THAN,
+                            OffsetDateTime.of(2024, 1, 31, 10, 0, 0, 0, ZoneOffset.UTC)));
+            assertThat(parse("modifiedon lt 2024-01-31T10:00:00.250+01:00"))
+                    .isEqualTo(compare(
+                            "modifiedon",
+                            Operator.LESS_THAN,
+                            OffsetDateTime.of(2024, 1, 31, 10, 0, 0, 250_000_000, ZoneOffset.ofHours(1))));
         }
 
         @Test
         void readsEnumMembers() {
-            assertThat(parse("status eq Microsoft.Dynamics.DataEntities.Status'Active'")).isEqualTo(equal("status", new EnumMember("Active")));
+            assertThat(parse("status eq Microsoft.Dynamics.DataEntities.Status'Active'"))
+                    .isEqualTo(equal("status", new EnumMember("Active")));
             assertThat(parse("status in (NS.Status'Active', NS.Status'On hold')"))
-                    .isEqualTo(new In(field("status"), List.of(new Literal(new EnumMember("Active")), new Literal(new EnumMember("On hold"))), false));
+                    .isEqualTo(new In(
+                            field("status"),
+                            List.of(new Literal(new EnumMember("Active")), new Literal(new EnumMember("On hold"))),
+                            false));
         }
 
         @Test
         void refusesMalformedLiterals() {
-            assertRefused("name eq 'open", "column 9: the text starting here is not closed by a quote (a quote inside text is written twice: 'O''Brien')");
-            assertRefused("name eq 'it's'",
+            assertRefused(
+                    "name eq 'open",
+                    "column 9: the text starting here is not closed by a quote (a quote inside text is written twice: 'O''Brien')");
+            assertRefused(
+                    "name eq 'it's'",
                     "column 12: the text ends at this quote but a name follows it; a quote inside text is written twice, as in 'O''Brien'");
             assertRefused("birthdate eq 2024-02-30", "column 14: '2024-02-30' is not a valid date, such as 2024-01-31");
-            assertRefused("modifiedon eq 2024-01-31T10:00:00",
+            assertRefused(
+                    "modifiedon eq 2024-01-31T10:00:00",
                     "column 15: '2024-01-31T10:00:00' is not a valid date and time with an offset, such as 2024-01-31T10:00:00Z");
             assertRefused("age eq 12abc", "column 8: '12abc' is not a valid literal");
             assertRefused("age eq 1.", "column 8: '1.' is not a number: digits must follow the decimal point");
             assertRefused("age eq 1e", "column 8: '1e' is not a number: digits must follow the exponent");
             assertRefused("ratio eq 1e999", "column 10: '1e999' is out of range for a Double");
-            assertRefused("ownerid eq 6f1c2c4e-0000-4000-8000-00000000000", "column 12: '6f1c2c4e-0000-4000-8000-00000000000' is not a valid literal");
-            assertRefused("status eq NS.Status'A,B'", "column 11: an enum value names exactly one member, as in NS.Status'Active'");
-            assertRefused("status eq NS.Status''", "column 11: an enum value names exactly one member, as in NS.Status'Active'");
-            assertRefused("data eq binary'AAE='",
+            assertRefused(
+                    "ownerid eq 6f1c2c4e-0000-4000-8000-00000000000",
+                    "column 12: '6f1c2c4e-0000-4000-8000-00000000000' is not a valid literal");
+            assertRefused(
+                    "status eq NS.Status'A,B'",
+                    "column 11: an enum value names exactly one member, as in NS.Status'Active'");
+            assertRefused(
+                    "status eq NS.Status''",
+                    "column 11: an enum value names exactly one member, as in NS.Status'Active'");
+            assertRefused(
+                    "data eq binary'AAE='",
                     "column 9: 'binary'' starts a typed literal, which row filters do not support; enum values are written Namespace.Type'Member'");
         }
     }
@@ -192,26 +228,33 @@ class RowFilterParserTest {
 
         @Test
         void collectsAChainIntoOneList() {
-            assertThat(parse("a eq 1 and b eq 2 and c eq 3")).isEqualTo(new And(List.of(equal("a", 1L), equal("b", 2L), equal("c", 3L))));
-            assertThat(parse("a eq 1 or b eq 2 or c eq 3")).isEqualTo(new Or(List.of(equal("a", 1L), equal("b", 2L), equal("c", 3L))));
+            assertThat(parse("a eq 1 and b eq 2 and c eq 3"))
+                    .isEqualTo(new And(List.of(equal("a", 1L), equal("b", 2L), equal("c", 3L))));
+            assertThat(parse("a eq 1 or b eq 2 or c eq 3"))
+                    .isEqualTo(new Or(List.of(equal("a", 1L), equal("b", 2L), equal("c", 3L))));
         }
 
         @Test
         void bindsNotTighterThanComparisons() {
-            assertThat(parse("not (a eq 1) and b eq 2")).isEqualTo(new And(List.of(new Not(equal("a", 1L)), equal("b", 2L))));
+            assertThat(parse("not (a eq 1) and b eq 2"))
+                    .isEqualTo(new And(List.of(new Not(equal("a", 1L)), equal("b", 2L))));
             assertThat(parse("not not (a eq 1)")).isEqualTo(new Not(new Not(equal("a", 1L))));
-            assertThat(parse("not contains(name,'x')")).isEqualTo(new Not(new Like(field("name"), LikeKind.CONTAINS, "x", false)));
+            assertThat(parse("not contains(name,'x')"))
+                    .isEqualTo(new Not(new Like(field("name"), LikeKind.CONTAINS, "x", false)));
             assertThat(parse("not(a eq 1)")).isEqualTo(new Not(equal("a", 1L)));
             // OData reads this as (not name) eq 'x': a condition compared with text
-            assertRefused("not name eq 'x'",
+            assertRefused(
+                    "not name eq 'x'",
                     "column 10: a condition can only be compared with true or false, using eq or ne (to negate a comparison write not (...))");
             assertRefused("not 'x'", "column 5: expected a condition, found a value (compare it, as in name eq 'x')");
         }
 
         @Test
         void refusesAValueWhereAConditionMustStand() {
-            assertRefused("a eq 1 and 'x'", "column 12: expected a condition, found a value (compare it, as in name eq 'x')");
-            assertRefused("tolower(name)", "column 1: expected a condition, found a value (compare it, as in name eq 'x')");
+            assertRefused(
+                    "a eq 1 and 'x'", "column 12: expected a condition, found a value (compare it, as in name eq 'x')");
+            assertRefused(
+                    "tolower(name)", "column 1: expected a condition, found a value (compare it, as in name eq 'x')");
         }
     }
 
@@ -221,14 +264,23 @@ class RowFilterParserTest {
         void readsALiteralList() {
             assertThat(parse("dataareaid in ('usmf', 'demf')"))
                     .isEqualTo(new In(field("dataareaid"), List.of(new Literal("usmf"), new Literal("demf")), false));
-            assertThat(parse("age in (1,-2,3.5,true)")).isEqualTo(new In(field("age"),
-                    List.of(new Literal(1L), new Literal(-2L), new Literal(new BigDecimal("3.5")), new Literal(true)), false));
-            assertThat(parse("not (age in (1))")).isEqualTo(new Not(new In(field("age"), List.of(new Literal(1L)), false)));
+            assertThat(parse("age in (1,-2,3.5,true)"))
+                    .isEqualTo(new In(
+                            field("age"),
+                            List.of(
+                                    new Literal(1L),
+                                    new Literal(-2L),
+                                    new Literal(new BigDecimal("3.5")),
+                                    new Literal(true)),
+                            false));
+            assertThat(parse("not (age in (1))"))
+                    .isEqualTo(new Not(new In(field("age"), List.of(new Literal(1L)), false)));
         }
 
         @Test
         void readsTheCompaniesPlaceholderAsEqualityWithTheList() {
-            assertThat(parse("dataareaid in @user.companies")).isEqualTo(equal("dataareaid", Placeholder.USER_COMPANIES));
+            assertThat(parse("dataareaid in @user.companies"))
+                    .isEqualTo(equal("dataareaid", Placeholder.USER_COMPANIES));
         }
 
         @Test
@@ -236,8 +288,11 @@ class RowFilterParserTest {
             assertRefused("age in ()", "column 9: 'in' needs at least one value");
             assertRefused("age in (1,)", "column 11: the values of 'in' must be literals, found ')'");
             assertRefused("age in (1 2)", "column 11: expected ',' or ')' in the values of 'in', found '2'");
-            assertRefused("age in (1", "column 10: expected ',' or ')' in the values of 'in', found the end of the filter");
-            assertRefused("age in (null)", "column 9: null cannot be one of the values of 'in'; compare with eq null instead");
+            assertRefused(
+                    "age in (1", "column 10: expected ',' or ')' in the values of 'in', found the end of the filter");
+            assertRefused(
+                    "age in (null)",
+                    "column 9: null cannot be one of the values of 'in'; compare with eq null instead");
             assertRefused("age in (other)", "column 9: the values of 'in' must be literals, found 'other'");
             assertRefused("ownerid in (@user.id)", "column 13: the values of 'in' must be literals, found '@user.id'");
             assertRefused("age in 1", "column 8: expected '(' or @user.companies after 'in', found '1'");
@@ -255,17 +310,35 @@ class RowFilterParserTest {
         }
 
         @ParameterizedTest
-        @CsvSource({"tolower, TO_LOWER", "toupper, TO_UPPER", "trim, TRIM", "length, LENGTH", "year, YEAR", "month, MONTH", "day, DAY"})
+        @CsvSource({
+            "tolower, TO_LOWER",
+            "toupper, TO_UPPER",
+            "trim, TRIM",
+            "length, LENGTH",
+            "year, YEAR",
+            "month, MONTH",
+            "day, DAY"
+        })
         void readsValueFunctions(String function, Function kind) {
-            assertThat(parse(function + "(name) eq 1")).isEqualTo(new Comparison(new FunctionCall(kind, List.of(field("name"))), Operator.EQUAL, new Literal(1L)));
+            assertThat(parse(function + "(name) eq 1"))
+                    .isEqualTo(new Comparison(
+                            new FunctionCall(kind, List.of(field("name"))), Operator.EQUAL, new Literal(1L)));
         }
 
         @Test
         void nestsFunctions() {
             assertThat(parse("contains(tolower(name), 'smith')"))
-                    .isEqualTo(new Like(new FunctionCall(Function.TO_LOWER, List.of(field("name"))), LikeKind.CONTAINS, "smith", false));
-            assertThat(parse("length(trim(name)) gt 3")).isEqualTo(new Comparison(
-                    new FunctionCall(Function.LENGTH, List.of(new FunctionCall(Function.TRIM, List.of(field("name"))))), Operator.GREATER_THAN, new Literal(3L)));
+                    .isEqualTo(new Like(
+                            new FunctionCall(Function.TO_LOWER, List.of(field("name"))),
+                            LikeKind.CONTAINS,
+                            "smith",
+                            false));
+            assertThat(parse("length(trim(name)) gt 3"))
+                    .isEqualTo(new Comparison(
+                            new FunctionCall(
+                                    Function.LENGTH, List.of(new FunctionCall(Function.TRIM, List.of(field("name"))))),
+                            Operator.GREATER_THAN,
+                            new Literal(3L)));
         }
 
         @Test
@@ -278,15 +351,27 @@ class RowFilterParserTest {
             assertRefused("contains(name)", "column 1: contains takes 2 arguments, a field and a text, found 1");
             assertRefused("tolower(name, 'x') eq 'a'", "column 1: tolower takes 1 argument, a field, found 2");
             assertRefused("tolower() eq 'a'", "column 1: tolower takes 1 argument, a field, found 0");
-            assertRefused("contains(name, other)", "column 16: the second argument of contains must be a text literal such as 'abc'");
-            assertRefused("contains(name, @user.attributes.x)", "column 16: the second argument of contains must be a text literal such as 'abc'");
+            assertRefused(
+                    "contains(name, other)",
+                    "column 16: the second argument of contains must be a text literal such as 'abc'");
+            assertRefused(
+                    "contains(name, @user.attributes.x)",
+                    "column 16: the second argument of contains must be a text literal such as 'abc'");
             assertRefused("contains('abc', 'a')", "column 10: contains applies to a field, as in contains(name)");
-            assertRefused("tolower(@user.attributes.x) eq 'a'", "column 9: tolower applies to a field, as in tolower(name)");
-            assertRefused("substringof('a', name)",
+            assertRefused(
+                    "tolower(@user.attributes.x) eq 'a'", "column 9: tolower applies to a field, as in tolower(name)");
+            assertRefused(
+                    "substringof('a', name)",
                     "column 1: unknown function 'substringof' (row filters support contains, startswith, endswith, tolower, toupper, trim, length, year, month, day)");
-            assertRefused("Contains(name, 'a')", "column 1: functions are written in lowercase: 'contains', found 'Contains'");
-            assertRefused("contains(name 'a')", "column 15: expected an operator (eq, ne, gt, ge, lt, le, in), 'and', 'or' or ')', found 'a'");
-            assertRefused("contains(name eq 'a' 'b')", "column 22: expected ',' or ')' in the arguments of contains, found 'b'");
+            assertRefused(
+                    "Contains(name, 'a')",
+                    "column 1: functions are written in lowercase: 'contains', found 'Contains'");
+            assertRefused(
+                    "contains(name 'a')",
+                    "column 15: expected an operator (eq, ne, gt, ge, lt, le, in), 'and', 'or' or ')', found 'a'");
+            assertRefused(
+                    "contains(name eq 'a' 'b')",
+                    "column 22: expected ',' or ')' in the arguments of contains, found 'b'");
         }
     }
 
@@ -295,10 +380,13 @@ class RowFilterParserTest {
         @Test
         void readsEveryPlaceholder() {
             assertThat(parse("ownerid eq @user.id")).isEqualTo(equal("ownerid", Placeholder.USER_ID));
-            assertThat(parse("businessunitid eq @user.businessUnit")).isEqualTo(equal("businessunitid", Placeholder.USER_BUSINESS_UNIT));
-            assertThat(parse("region eq @user.attributes.region")).isEqualTo(equal("region", Placeholder.userAttribute("region")));
+            assertThat(parse("businessunitid eq @user.businessUnit"))
+                    .isEqualTo(equal("businessunitid", Placeholder.USER_BUSINESS_UNIT));
+            assertThat(parse("region eq @user.attributes.region"))
+                    .isEqualTo(equal("region", Placeholder.userAttribute("region")));
             assertThat(parse("@user.attributes.level_2 le level"))
-                    .isEqualTo(new Comparison(Placeholder.userAttribute("level_2"), Operator.LESS_EQUAL, field("level")));
+                    .isEqualTo(
+                            new Comparison(Placeholder.userAttribute("level_2"), Operator.LESS_EQUAL, field("level")));
             assertThat(Placeholder.userAttribute("region").userAttribute()).contains("region");
             assertThat(Placeholder.USER_ID.userAttribute()).isEmpty();
         }
@@ -307,16 +395,19 @@ class RowFilterParserTest {
         void refusesUnknownPlaceholders() {
             String known = " (known: @user.id, @user.businessUnit, @user.companies, @user.attributes.<name>)";
             assertRefused("ownerid eq @user.name", "column 12: unknown placeholder '@user.name'" + known);
-            assertRefused("ownerid eq @user.businessunit", "column 12: unknown placeholder '@user.businessunit'" + known);
+            assertRefused(
+                    "ownerid eq @user.businessunit", "column 12: unknown placeholder '@user.businessunit'" + known);
             assertRefused("ownerid eq @user.attributes.", "column 12: unknown placeholder '@user.attributes.'" + known);
-            assertRefused("ownerid eq @user.attributes.a.b", "column 12: unknown placeholder '@user.attributes.a.b'" + known);
+            assertRefused(
+                    "ownerid eq @user.attributes.a.b", "column 12: unknown placeholder '@user.attributes.a.b'" + known);
             assertRefused("ownerid eq @", "column 12: unknown placeholder '@'" + known);
             assertRefused("ownerid eq @me", "column 12: unknown placeholder '@me'" + known);
         }
 
         @Test
         void allowsTheCompaniesListOnlyAfterIn() {
-            assertRefused("dataareaid eq @user.companies",
+            assertRefused(
+                    "dataareaid eq @user.companies",
                     "column 15: @user.companies is a list; it can only follow 'in', as in dataareaid in @user.companies");
         }
     }
@@ -326,14 +417,18 @@ class RowFilterParserTest {
         @Test
         void namesTheColumnOfAMissingParenthesis() {
             assertRefused("(name eq 'x'", "column 13: expected ')', found the end of the filter");
-            assertRefused("(a eq 1 or (b eq 2) c", "column 21: expected 'and', 'or', ')' or the end of the filter, found 'c'");
+            assertRefused(
+                    "(a eq 1 or (b eq 2) c",
+                    "column 21: expected 'and', 'or', ')' or the end of the filter, found 'c'");
             assertRefused("(a eq 1 or b eq 2 c", "column 19: expected ')', found 'c'");
             assertRefused("a eq 1)", "column 7: expected 'and', 'or' or the end of the filter, found ')'");
         }
 
         @Test
         void namesWhatWasExpected() {
-            assertRefused("name 'x'", "column 6: expected an operator (eq, ne, gt, ge, lt, le, in), 'and', 'or' or ')', found 'x'");
+            assertRefused(
+                    "name 'x'",
+                    "column 6: expected an operator (eq, ne, gt, ge, lt, le, in), 'and', 'or' or ')', found 'x'");
             assertRefused("a eq", "column 5: expected a field, a value or '(', found the end of the filter");
             assertRefused("a eq 1 and", "column 11: expected a field, a value or '(', found the end of the filter");
             assertRefused("and a eq 1", "column 1: expected a field, a value or '(', found 'and'");
@@ -341,13 +436,18 @@ class RowFilterParserTest {
             assertRefused("a Eq 1", "column 3: operators are written in lowercase: 'eq', found 'Eq'");
             assertRefused("a eq 1 AND b eq 2", "column 8: expected 'and', 'or' or the end of the filter, found 'AND'");
             assertRefused("a add 1 eq 2", "column 3: the operator 'add' is not supported in row filters");
-            assertRefused("contains(a,'x') b", "column 17: expected 'and', 'or', ')' or the end of the filter, found 'b'");
+            assertRefused(
+                    "contains(a,'x') b", "column 17: expected 'and', 'or', ')' or the end of the filter, found 'b'");
         }
 
         @Test
         void refusesUnsupportedSyntax() {
-            assertRefused("primarycontact/name eq 'x'", "column 15: paths such as 'a/b' are not supported; row filters use the entity's own fields");
-            assertRefused("a.b eq 1", "column 1: 'a.b' is not a field name; qualified names are not supported in row filters");
+            assertRefused(
+                    "primarycontact/name eq 'x'",
+                    "column 15: paths such as 'a/b' are not supported; row filters use the entity's own fields");
+            assertRefused(
+                    "a.b eq 1",
+                    "column 1: 'a.b' is not a field name; qualified names are not supported in row filters");
             assertRefused("a eq 1 & b", "column 8: unexpected character '&'");
             assertRefused("a eq $it", "column 6: unexpected character '$'");
             assertRefused("a eq \"x\"", "column 6: unexpected character '\"'");
@@ -361,7 +461,8 @@ class RowFilterParserTest {
             String longest = "name eq '" + "x".repeat(RowFilterParser.MAX_LENGTH - 10) + "'";
             assertThat(longest).hasSize(RowFilterParser.MAX_LENGTH);
             assertThat(parse(longest)).isInstanceOf(Comparison.class);
-            assertRefused(longest + " ", "column 4001: a row filter is at most 4000 characters long, this one has 4001");
+            assertRefused(
+                    longest + " ", "column 4001: a row filter is at most 4000 characters long, this one has 4001");
         }
 
         @Test
@@ -371,7 +472,9 @@ class RowFilterParserTest {
             String tooDeep = "(" + deepest + ")";
             assertRefused(tooDeep, "column 101: the filter is nested more than 100 levels deep");
             assertRefused("not ".repeat(101) + "a", "column 401: the filter is nested more than 100 levels deep");
-            assertRefused("tolower(".repeat(101) + "a" + ")".repeat(101) + " eq 'a'", "column 801: the filter is nested more than 100 levels deep");
+            assertRefused(
+                    "tolower(".repeat(101) + "a" + ")".repeat(101) + " eq 'a'",
+                    "column 801: the filter is nested more than 100 levels deep");
         }
 
         @Test
@@ -382,9 +485,13 @@ class RowFilterParserTest {
 
     @Test
     void reportsEveryFieldWithItsColumn() {
-        ParsedRowFilter parsed = RowFilterParser.parse("name eq 'x' or contains(tolower(city), 'a') and ownerid eq @user.id");
-        assertThat(parsed.fields()).containsExactly(new ParsedRowFilter.FieldReference("name", 1),
-                new ParsedRowFilter.FieldReference("city", 33), new ParsedRowFilter.FieldReference("ownerid", 49));
+        ParsedRowFilter parsed =
+                RowFilterParser.parse("name eq 'x' or contains(tolower(city), 'a') and ownerid eq @user.id");
+        assertThat(parsed.fields())
+                .containsExactly(
+                        new ParsedRowFilter.FieldReference("name", 1),
+                        new ParsedRowFilter.FieldReference("city", 33),
+                        new ParsedRowFilter.FieldReference("ownerid", 49));
     }
 
     // ---- fuzzing: any text parses or fails with RowFilterSyntaxException, nothing else
@@ -398,9 +505,34 @@ class RowFilterParserTest {
             "ownerid ne 6f1c2c4e-0000-4000-8000-00000000000a and secret eq null and active",
             "year(birthdate) eq 2000 and month(birthdate) ne 1 and day(birthdate) lt 31 or startswith(name,'a') or endswith(name,'z')");
     private static final String ALPHABET = "abcdeflnoqrstuvxyz_ENS.@0123456789-+:TZ'(),\t\n $/&é\u0000";
-    private static final List<String> FRAGMENTS = List.of(" eq ", " ne ", " and ", " or ", "not ", " in ", "(", ")", ",", "'", "''", "null",
-            "true", "@user.", "@user.companies", "@user.attributes.", "contains(", "tolower(", "2024-01-31", "2024-01-31T", "-", "1e", ".",
-            "6f1c2c4e-0000-4000-8000-00000000000a", "NS.T'", "name", " ");
+    private static final List<String> FRAGMENTS = List.of(
+            " eq ",
+            " ne ",
+            " and ",
+            " or ",
+            "not ",
+            " in ",
+            "(",
+            ")",
+            ",",
+            "'",
+            "''",
+            "null",
+            "true",
+            "@user.",
+            "@user.companies",
+            "@user.attributes.",
+            "contains(",
+            "tolower(",
+            "2024-01-31",
+            "2024-01-31T",
+            "-",
+            "1e",
+            ".",
+            "6f1c2c4e-0000-4000-8000-00000000000a",
+            "NS.T'",
+            "name",
+            " ");
 
     @Test
     void neverThrowsAnythingButItsOwnExceptionForRandomText() {
@@ -456,7 +588,9 @@ class RowFilterParserTest {
     private static void parseSafely(String text) {
         try {
             ParsedRowFilter parsed = RowFilterParser.parse(text);
-            PlaceholderBinder.bind(parsed.condition(), new CallerValues(GUID, Optional.empty(), Set.of("usmf"), Map.of("region", "West")));
+            PlaceholderBinder.bind(
+                    parsed.condition(),
+                    new CallerValues(GUID, Optional.empty(), Set.of("usmf"), Map.of("region", "West")));
         } catch (RowFilterSyntaxException e) {
             assertThat(e.getMessage()).startsWith("column " + e.column() + ": ");
             assertThat(e.column()).isBetween(1, Math.max(1, text.length() + 1));

@@ -37,9 +37,9 @@ class EffectivePermissionsTest {
         assertThat(alice.roles()).containsExactly("Sales manager", "Sales clerk");
         assertThat(alice.hasRole("Sales clerk")).isTrue();
         assertThat(alice.hasRole("AP clerk")).isFalse();
-        assertThat(alice.depth(CUSTOMERS, Privilege.READ)).isEqualTo(Depth.GLOBAL);   // Global beats Deep
-        assertThat(alice.depth(CUSTOMERS, Privilege.WRITE)).isEqualTo(Depth.LOCAL);   // Local beats Basic
-        assertThat(alice.depth(CUSTOMERS, Privilege.CREATE)).isEqualTo(Depth.BASIC);  // only Sales clerk grants it
+        assertThat(alice.depth(CUSTOMERS, Privilege.READ)).isEqualTo(Depth.GLOBAL); // Global beats Deep
+        assertThat(alice.depth(CUSTOMERS, Privilege.WRITE)).isEqualTo(Depth.LOCAL); // Local beats Basic
+        assertThat(alice.depth(CUSTOMERS, Privilege.CREATE)).isEqualTo(Depth.BASIC); // only Sales clerk grants it
         assertThat(alice.depth(CUSTOMERS, Privilege.DELETE)).isEqualTo(Depth.NONE);
         assertThat(alice.depth(VENDORS, Privilege.READ)).isEqualTo(Depth.NONE);
         assertThat(alice.depth("mserp_unknownentity", Privilege.READ)).isEqualTo(Depth.NONE);
@@ -50,10 +50,11 @@ class EffectivePermissionsTest {
     @Test
     void grantsListEveryGrantingAssignmentWithItsCompaniesAndRowFilter() {
         EffectivePermissions alice = store.permissionsOf(ALICE);
-        assertThat(alice.grants(CUSTOMERS, Privilege.READ)).containsExactly(
-                new RoleGrant("Sales manager", Depth.GLOBAL, Optional.empty(), Optional.empty()),
-                new RoleGrant("Sales clerk", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()),
-                new RoleGrant("Sales clerk", Depth.DEEP, Optional.empty(), Optional.empty()));
+        assertThat(alice.grants(CUSTOMERS, Privilege.READ))
+                .containsExactly(
+                        new RoleGrant("Sales manager", Depth.GLOBAL, Optional.empty(), Optional.empty()),
+                        new RoleGrant("Sales clerk", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()),
+                        new RoleGrant("Sales clerk", Depth.DEEP, Optional.empty(), Optional.empty()));
         assertThat(alice.grants(CUSTOMERS, Privilege.DELETE)).isEmpty();
         // Sales manager has a row filter on vendors but grants no privilege there
         assertThat(alice.grants(VENDORS, Privilege.READ)).isEmpty();
@@ -63,8 +64,9 @@ class EffectivePermissionsTest {
     void teamMembersHoldTheTeamsRoles() {
         EffectivePermissions dave = store.permissionsOf(DAVE);
         assertThat(dave.roles()).containsExactly("AP clerk", "Sales clerk");
-        assertThat(dave.grants(VENDORS, Privilege.READ)).containsExactly(
-                new RoleGrant("AP clerk", Depth.GLOBAL, Optional.of(Set.of("demf")), Optional.of(LOCAL_VENDORS)));
+        assertThat(dave.grants(VENDORS, Privilege.READ))
+                .containsExactly(new RoleGrant(
+                        "AP clerk", Depth.GLOBAL, Optional.of(Set.of("demf")), Optional.of(LOCAL_VENDORS)));
         assertThat(dave.depth(VENDORS, Privilege.WRITE)).isEqualTo(Depth.DEEP);
         assertThat(dave.actionAllowed("mserp_approve")).isTrue();
         assertThat(dave.actionAllowed("mserp_placeonhold")).isFalse();
@@ -75,10 +77,12 @@ class EffectivePermissionsTest {
         assertThat(store.permissionsOf(ALICE).companies()).containsExactly("usmf", "demf", "gbsi");
         EffectivePermissions restricted = store.permissionsOf(RESTRICTED);
         assertThat(restricted.companies()).containsExactly("usmf", "demf");
-        assertThat(restricted.grants(CUSTOMERS, Privilege.READ)).containsExactly(
-                new RoleGrant("Sales clerk", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()));
-        assertThat(restricted.grants(VENDORS, Privilege.READ)).containsExactly(
-                new RoleGrant("AP clerk", Depth.GLOBAL, Optional.of(Set.of("demf")), Optional.of(LOCAL_VENDORS)));
+        assertThat(restricted.grants(CUSTOMERS, Privilege.READ))
+                .containsExactly(
+                        new RoleGrant("Sales clerk", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()));
+        assertThat(restricted.grants(VENDORS, Privilege.READ))
+                .containsExactly(new RoleGrant(
+                        "AP clerk", Depth.GLOBAL, Optional.of(Set.of("demf")), Optional.of(LOCAL_VENDORS)));
     }
 
     @Test
@@ -87,8 +91,9 @@ class EffectivePermissionsTest {
         assertThat(paula.companies()).containsExactly("usmf", "demf", "gbsi");
         EffectivePermissions inUsmf = paula.restrictedToCompany("usmf");
         assertThat(inUsmf.companies()).containsExactly("usmf");
-        assertThat(inUsmf.grants(CUSTOMERS, Privilege.READ)).containsExactly(
-                new RoleGrant("Portal customer", Depth.BASIC, Optional.of(Set.of("usmf")), Optional.empty()));
+        assertThat(inUsmf.grants(CUSTOMERS, Privilege.READ))
+                .containsExactly(
+                        new RoleGrant("Portal customer", Depth.BASIC, Optional.of(Set.of("usmf")), Optional.empty()));
         EffectivePermissions inGbsi = paula.restrictedToCompany("gbsi");
         assertThat(inGbsi.roles()).containsExactly(BuiltInRoles.AUTHORIZED_PORTAL_USER);
         assertThat(inGbsi.depth(CUSTOMERS, Privilege.READ)).isEqualTo(Depth.NONE);
@@ -117,29 +122,38 @@ class EffectivePermissionsTest {
             assertThat(sam.depth("mserp_anyentity", privilege)).isEqualTo(Depth.GLOBAL);
         }
         assertThat(sam.grants(CUSTOMERS, Privilege.DELETE))
-                .containsExactly(new RoleGrant(BuiltInRoles.SYSTEM_ADMINISTRATOR, Depth.GLOBAL, Optional.empty(), Optional.empty()));
+                .containsExactly(new RoleGrant(
+                        BuiltInRoles.SYSTEM_ADMINISTRATOR, Depth.GLOBAL, Optional.empty(), Optional.empty()));
         assertThat(sam.actionAllowed("any_action")).isTrue();
         assertThat(sam.unreadableFields(CUSTOMERS)).isEmpty();
         assertThat(sam.companies()).containsExactly("usmf", "demf", "gbsi");
 
         EffectivePermissions restrictedAdministrator = store.permissionsOf(RESTRICTED_ADMINISTRATOR);
         assertThat(restrictedAdministrator.depth(CUSTOMERS, Privilege.READ)).isEqualTo(Depth.GLOBAL);
-        assertThat(restrictedAdministrator.grants(CUSTOMERS, Privilege.READ)).containsExactly(
-                new RoleGrant(BuiltInRoles.SYSTEM_ADMINISTRATOR, Depth.GLOBAL, Optional.of(Set.of("gbsi")), Optional.empty()));
+        assertThat(restrictedAdministrator.grants(CUSTOMERS, Privilege.READ))
+                .containsExactly(new RoleGrant(
+                        BuiltInRoles.SYSTEM_ADMINISTRATOR,
+                        Depth.GLOBAL,
+                        Optional.of(Set.of("gbsi")),
+                        Optional.empty()));
         assertThat(restrictedAdministrator.companies()).containsExactly("gbsi");
     }
 
     @Test
     void knowsTheBusinessUnitAndItsDescendants() {
         assertThat(store.permissionsOf(ALICE).businessUnit()).isEqualTo(BusinessUnit.idFor("Contoso US"));
-        assertThat(store.permissionsOf(ALICE).businessUnitAndDescendants()).containsExactly(BusinessUnit.idFor("Contoso US"));
+        assertThat(store.permissionsOf(ALICE).businessUnitAndDescendants())
+                .containsExactly(BusinessUnit.idFor("Contoso US"));
         assertThat(store.permissionsOf(DORA).businessUnitAndDescendants())
                 .containsExactlyInAnyOrder(BusinessUnit.idFor("Contoso Europe"), BusinessUnit.idFor("Contoso UK"));
         assertThat(store.permissionsOf(SAM).businessUnitAndDescendants()).hasSize(4);
-        UUID applicationUser = SecurityFixtures.validDocument().applications().get(0).userId();
+        UUID applicationUser =
+                SecurityFixtures.validDocument().applications().get(0).userId();
         assertThatThrownBy(() -> store.permissionsOf(applicationUser).businessUnit())
-                .isInstanceOf(IllegalStateException.class).hasMessage("user Dataverse virtual entities has no business unit");
-        assertThat(store.permissionsOf(applicationUser).businessUnitAndDescendants()).isEmpty();
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("user Dataverse virtual entities has no business unit");
+        assertThat(store.permissionsOf(applicationUser).businessUnitAndDescendants())
+                .isEmpty();
     }
 
     /** The valid data plus a user restricted to two companies and a System administrator restricted to gbsi. */
@@ -147,11 +161,28 @@ class EffectivePermissionsTest {
         SecurityStore store = SecurityFixtures.storeWithValidData();
         SecurityDocument valid = SecurityFixtures.validDocument();
         List<User> users = new ArrayList<>(valid.users());
-        users.add(new User(RESTRICTED, "Rita Restricted", Optional.empty(), true, AccessMode.READ_WRITE, UserKind.PERSON,
-                Optional.of("Contoso"), Map.of(), List.of(new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf"))),
+        users.add(new User(
+                RESTRICTED,
+                "Rita Restricted",
+                Optional.empty(),
+                true,
+                AccessMode.READ_WRITE,
+                UserKind.PERSON,
+                Optional.of("Contoso"),
+                Map.of(),
+                List.of(
+                        new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf"))),
                         new RoleAssignment("AP clerk", Optional.of(Set.of("demf"))))));
-        users.add(new User(RESTRICTED_ADMINISTRATOR, "Gus Gbsi", Optional.empty(), true, AccessMode.READ_WRITE, UserKind.PERSON,
-                Optional.of("Contoso"), Map.of(), List.of(new RoleAssignment(BuiltInRoles.SYSTEM_ADMINISTRATOR, Optional.of(Set.of("gbsi"))))));
+        users.add(new User(
+                RESTRICTED_ADMINISTRATOR,
+                "Gus Gbsi",
+                Optional.empty(),
+                true,
+                AccessMode.READ_WRITE,
+                UserKind.PERSON,
+                Optional.of("Contoso"),
+                Map.of(),
+                List.of(new RoleAssignment(BuiltInRoles.SYSTEM_ADMINISTRATOR, Optional.of(Set.of("gbsi"))))));
         store.replaceAll(SecurityStoreTest.withUsers(valid, users));
         return store;
     }

@@ -58,10 +58,13 @@ class PortalMappingStoreTest {
 
     @Test
     void importedMappingsHaveNoModification() {
-        assertThat(store.storedPortalMappings()).extracting(StoredPortalMapping::mapping).containsExactly(
-                new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")),
-                new PortalMapping(SecurityFixtures.PAULA_CONTACT_ALL, PAULA, Optional.empty()));
-        assertThat(store.storedPortalMappings()).allSatisfy(stored -> assertThat(stored.modifiedOn()).isEmpty());
+        assertThat(store.storedPortalMappings())
+                .extracting(StoredPortalMapping::mapping)
+                .containsExactly(
+                        new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")),
+                        new PortalMapping(SecurityFixtures.PAULA_CONTACT_ALL, PAULA, Optional.empty()));
+        assertThat(store.storedPortalMappings())
+                .allSatisfy(stored -> assertThat(stored.modifiedOn()).isEmpty());
         assertThat(store.portalMappingAudit()).isEmpty();
     }
 
@@ -69,17 +72,23 @@ class PortalMappingStoreTest {
     void createUpdateAndDeleteEachWriteTheirAuditRowAndBumpTheVersion() throws SQLException {
         long version = version();
 
-        StoredPortalMapping created = store.createPortalMapping(new PortalMapping(CONTACT, PAULA, Optional.of("DEMF")), SAM_ADMIN);
+        StoredPortalMapping created =
+                store.createPortalMapping(new PortalMapping(CONTACT, PAULA, Optional.of("DEMF")), SAM_ADMIN);
         OffsetDateTime createdAt = START.plusSeconds(1).atOffset(ZoneOffset.UTC);
-        assertThat(created).isEqualTo(new StoredPortalMapping(new PortalMapping(CONTACT, PAULA, Optional.of("demf")),
-                Optional.of(createdAt), Optional.of("Sam Admin")));
+        assertThat(created)
+                .isEqualTo(new StoredPortalMapping(
+                        new PortalMapping(CONTACT, PAULA, Optional.of("demf")),
+                        Optional.of(createdAt),
+                        Optional.of("Sam Admin")));
         assertThat(store.storedPortalMapping(CONTACT)).contains(created);
         assertThat(store.storedPortalMappings()).last().isEqualTo(created);
-        assertThat(store.portalMapping(CONTACT)).as("the caller resolver's lookup").contains(created.mapping());
+        assertThat(store.portalMapping(CONTACT))
+                .as("the caller resolver's lookup")
+                .contains(created.mapping());
         assertThat(version()).isEqualTo(version + 1);
 
-        StoredPortalMapping updated = store.updatePortalMapping(CONTACT,
-                mapping -> new PortalMapping(mapping.contactId(), ANONYMOUS, Optional.empty()), SAM_ADMIN);
+        StoredPortalMapping updated = store.updatePortalMapping(
+                CONTACT, mapping -> new PortalMapping(mapping.contactId(), ANONYMOUS, Optional.empty()), SAM_ADMIN);
         assertThat(updated.mapping()).isEqualTo(new PortalMapping(CONTACT, ANONYMOUS, Optional.empty()));
         assertThat(updated.modifiedOn()).contains(START.plusSeconds(2).atOffset(ZoneOffset.UTC));
         assertThat(store.portalMapping(CONTACT)).contains(updated.mapping());
@@ -90,13 +99,22 @@ class PortalMappingStoreTest {
         assertThat(store.portalMapping(CONTACT)).isEmpty();
         assertThat(version()).isEqualTo(version + 3);
 
-        String demf = "{\"msdyn_contactid\":\"" + CONTACT + "\",\"msdyn_userid\":\"" + PAULA + "\",\"msdyn_company\":\"demf\"}";
-        String anyCompany = "{\"msdyn_contactid\":\"" + CONTACT + "\",\"msdyn_userid\":\"" + ANONYMOUS + "\",\"msdyn_company\":null}";
+        String demf = "{\"msdyn_contactid\":\"" + CONTACT + "\",\"msdyn_userid\":\"" + PAULA
+                + "\",\"msdyn_company\":\"demf\"}";
+        String anyCompany = "{\"msdyn_contactid\":\"" + CONTACT + "\",\"msdyn_userid\":\"" + ANONYMOUS
+                + "\",\"msdyn_company\":null}";
         List<PortalMappingAuditEntry> audit = store.portalMappingAudit();
-        assertThat(audit).extracting(PortalMappingAuditEntry::operation).containsExactly(Operation.CREATE, Operation.UPDATE, Operation.DELETE);
-        assertThat(audit).extracting(PortalMappingAuditEntry::before).containsExactly(Optional.empty(), Optional.of(demf), Optional.of(anyCompany));
-        assertThat(audit).extracting(PortalMappingAuditEntry::after).containsExactly(Optional.of(demf), Optional.of(anyCompany), Optional.empty());
-        assertThat(audit).extracting(entry -> entry.changedAt().toInstant())
+        assertThat(audit)
+                .extracting(PortalMappingAuditEntry::operation)
+                .containsExactly(Operation.CREATE, Operation.UPDATE, Operation.DELETE);
+        assertThat(audit)
+                .extracting(PortalMappingAuditEntry::before)
+                .containsExactly(Optional.empty(), Optional.of(demf), Optional.of(anyCompany));
+        assertThat(audit)
+                .extracting(PortalMappingAuditEntry::after)
+                .containsExactly(Optional.of(demf), Optional.of(anyCompany), Optional.empty());
+        assertThat(audit)
+                .extracting(entry -> entry.changedAt().toInstant())
                 .containsExactly(START.plusSeconds(1), START.plusSeconds(2), START.plusSeconds(3));
         assertThat(audit).allSatisfy(entry -> {
             assertThat(entry.changedBy()).isEqualTo(SAM);
@@ -116,23 +134,36 @@ class PortalMappingStoreTest {
 
     @Test
     void refusesUsersThatMayNotBePortalUsersNamingTheProperty() throws SQLException {
-        UUID applicationUser = SecurityFixtures.validDocument().applications().get(0).userId();
+        UUID applicationUser =
+                SecurityFixtures.validDocument().applications().get(0).userId();
         UUID nobody = SecurityFixtures.user(404);
-        assertRefused(() -> create(nobody, Optional.empty()), ErrorCode.VALIDATION,
+        assertRefused(
+                () -> create(nobody, Optional.empty()),
+                ErrorCode.VALIDATION,
                 "The value of 'msdyn_userid' is not valid: there is no backend user with id " + nobody + ".");
-        assertRefused(() -> create(ROW_OWNER, Optional.empty()), ErrorCode.VALIDATION,
-                "The value of 'msdyn_userid' is not valid: user Row Owner UK (" + ROW_OWNER + ") is a stub user, which only owns rows;"
-                        + " portal users must be person users.");
-        assertRefused(() -> create(applicationUser, Optional.empty()), ErrorCode.VALIDATION,
+        assertRefused(
+                () -> create(ROW_OWNER, Optional.empty()),
+                ErrorCode.VALIDATION,
+                "The value of 'msdyn_userid' is not valid: user Row Owner UK (" + ROW_OWNER
+                        + ") is a stub user, which only owns rows;" + " portal users must be person users.");
+        assertRefused(
+                () -> create(applicationUser, Optional.empty()),
+                ErrorCode.VALIDATION,
                 "The value of 'msdyn_userid' is not valid: user Dataverse virtual entities (" + applicationUser
                         + ") is the user of an application; portal users must be person users.");
-        assertRefused(() -> create(SAM, Optional.empty()), ErrorCode.VALIDATION,
-                "The value of 'msdyn_userid' is not valid: user Sam Admin (" + SAM + ") holds the System administrator role,"
-                        + " which a portal user may not hold.");
-        assertRefused(() -> create(NORA, Optional.empty()), ErrorCode.VALIDATION,
-                "The value of 'msdyn_userid' is not valid: user Nora Norole (" + NORA + ") lacks the CDSVirtualEntityAuthorizedPortalUser"
-                        + " role, which every portal user needs.");
-        assertRefused(() -> create(PAULA, Optional.of("xxxx")), ErrorCode.VALIDATION,
+        assertRefused(
+                () -> create(SAM, Optional.empty()),
+                ErrorCode.VALIDATION,
+                "The value of 'msdyn_userid' is not valid: user Sam Admin (" + SAM
+                        + ") holds the System administrator role," + " which a portal user may not hold.");
+        assertRefused(
+                () -> create(NORA, Optional.empty()),
+                ErrorCode.VALIDATION,
+                "The value of 'msdyn_userid' is not valid: user Nora Norole (" + NORA
+                        + ") lacks the CDSVirtualEntityAuthorizedPortalUser" + " role, which every portal user needs.");
+        assertRefused(
+                () -> create(PAULA, Optional.of("xxxx")),
+                ErrorCode.VALIDATION,
                 "The value of 'msdyn_company' is not valid: unknown company 'xxxx'; the companies are usmf, demf, gbsi.");
     }
 
@@ -140,42 +171,69 @@ class PortalMappingStoreTest {
     void refusesAnAdministratorRoleHeldThroughATeam() throws SQLException {
         SecurityDocument valid = SecurityFixtures.validDocument();
         List<SecurityDocument.Team> teams = new java.util.ArrayList<>(valid.teams());
-        teams.add(new SecurityDocument.Team("Security team", "Contoso",
-                List.of(SecurityDocument.RoleAssignment.unrestricted(BuiltInRoles.SECURITY_ADMINISTRATOR)), List.of(ANONYMOUS)));
-        store.replaceAll(new SecurityDocument(valid.businessUnits(), valid.companies(), valid.roles(), valid.users(), teams,
-                valid.applications(), SecurityDocument.Portal.NONE));
-        assertRefused(() -> create(ANONYMOUS, Optional.empty()), ErrorCode.VALIDATION,
-                "The value of 'msdyn_userid' is not valid: user Anonymous Visitor (" + ANONYMOUS + ") holds the Security administrator"
+        teams.add(new SecurityDocument.Team(
+                "Security team",
+                "Contoso",
+                List.of(SecurityDocument.RoleAssignment.unrestricted(BuiltInRoles.SECURITY_ADMINISTRATOR)),
+                List.of(ANONYMOUS)));
+        store.replaceAll(new SecurityDocument(
+                valid.businessUnits(),
+                valid.companies(),
+                valid.roles(),
+                valid.users(),
+                teams,
+                valid.applications(),
+                SecurityDocument.Portal.NONE));
+        assertRefused(
+                () -> create(ANONYMOUS, Optional.empty()),
+                ErrorCode.VALIDATION,
+                "The value of 'msdyn_userid' is not valid: user Anonymous Visitor (" + ANONYMOUS
+                        + ") holds the Security administrator"
                         + " role through team Security team, which a portal user may not hold.");
     }
 
     @Test
     void refusesADuplicateAndChangesOfMissingMappings() throws SQLException {
-        assertRefused(() -> store.createPortalMapping(new PortalMapping(PAULA_CONTACT_USMF, ANONYMOUS, Optional.empty()), SAM_ADMIN),
-                ErrorCode.DUPLICATE_RECORD, "A record with the same key already exists: portal contact " + PAULA_CONTACT_USMF
+        assertRefused(
+                () -> store.createPortalMapping(
+                        new PortalMapping(PAULA_CONTACT_USMF, ANONYMOUS, Optional.empty()), SAM_ADMIN),
+                ErrorCode.DUPLICATE_RECORD,
+                "A record with the same key already exists: portal contact " + PAULA_CONTACT_USMF
                         + " is already mapped (msdyn_contactid " + PAULA_CONTACT_USMF + ").");
-        assertRefused(() -> store.updatePortalMapping(CONTACT, mapping -> mapping, SAM_ADMIN), ErrorCode.RECORD_NOT_FOUND,
+        assertRefused(
+                () -> store.updatePortalMapping(CONTACT, mapping -> mapping, SAM_ADMIN),
+                ErrorCode.RECORD_NOT_FOUND,
                 "msdyn_externalportalusermapping With Id = " + CONTACT + " Does Not Exist");
-        assertRefused(() -> store.deletePortalMapping(CONTACT, SAM_ADMIN), ErrorCode.RECORD_NOT_FOUND,
+        assertRefused(
+                () -> store.deletePortalMapping(CONTACT, SAM_ADMIN),
+                ErrorCode.RECORD_NOT_FOUND,
                 "msdyn_externalportalusermapping With Id = " + CONTACT + " Does Not Exist");
     }
 
     @Test
     void anUpdateIsValidatedAsACreateIs() throws SQLException {
-        assertRefused(() -> store.updatePortalMapping(PAULA_CONTACT_USMF,
-                mapping -> new PortalMapping(mapping.contactId(), SAM, mapping.company()), SAM_ADMIN), ErrorCode.VALIDATION,
-                "The value of 'msdyn_userid' is not valid: user Sam Admin (" + SAM + ") holds the System administrator role,"
-                        + " which a portal user may not hold.");
-        assertThat(store.portalMapping(PAULA_CONTACT_USMF)).contains(new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")));
+        assertRefused(
+                () -> store.updatePortalMapping(
+                        PAULA_CONTACT_USMF,
+                        mapping -> new PortalMapping(mapping.contactId(), SAM, mapping.company()),
+                        SAM_ADMIN),
+                ErrorCode.VALIDATION,
+                "The value of 'msdyn_userid' is not valid: user Sam Admin (" + SAM
+                        + ") holds the System administrator role," + " which a portal user may not hold.");
+        assertThat(store.portalMapping(PAULA_CONTACT_USMF))
+                .contains(new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")));
     }
 
     @Test
     void aFailingAuditLeavesTheMappingsAsTheyWere() throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE \"vegateway_security\".portal_mapping_audit ADD CONSTRAINT no_more_audit CHECK (1 = 0)");
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "ALTER TABLE \"vegateway_security\".portal_mapping_audit ADD CONSTRAINT no_more_audit CHECK (1 = 0)");
         }
         assertThatThrownBy(() -> create(PAULA, Optional.empty()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL));
         assertThat(store.storedPortalMapping(CONTACT)).isEmpty();
         assertThat(count("portal_mappings")).isEqualTo(2);
         assertThat(version()).isEqualTo(1);
@@ -209,7 +267,8 @@ class PortalMappingStoreTest {
     }
 
     private long single(String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);

@@ -35,48 +35,86 @@ class SecurityDocumentTest {
 
     @Test
     void readsBusinessUnitsWithIdsDerivedFromTheirNames() {
-        assertThat(document.businessUnits()).containsExactly(
-                new BusinessUnit("Contoso", Optional.empty()),
-                new BusinessUnit("Contoso US", Optional.of("Contoso")),
-                new BusinessUnit("Contoso Europe", Optional.of("Contoso")),
-                new BusinessUnit("Contoso UK", Optional.of("Contoso Europe")));
+        assertThat(document.businessUnits())
+                .containsExactly(
+                        new BusinessUnit("Contoso", Optional.empty()),
+                        new BusinessUnit("Contoso US", Optional.of("Contoso")),
+                        new BusinessUnit("Contoso Europe", Optional.of("Contoso")),
+                        new BusinessUnit("Contoso UK", Optional.of("Contoso Europe")));
         assertThat(document.businessUnits().get(1).id())
-                .isEqualTo(UUID.nameUUIDFromBytes("businessunit:Contoso US".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .isEqualTo(UUID.nameUUIDFromBytes(
+                        "businessunit:Contoso US".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
     void storesCompaniesLowerCase() {
         assertThat(document.companies()).containsExactly("usmf", "demf", "gbsi");
         assertThat(document.portal().mappings().get(0).company()).contains("usmf");
-        assertThat(document.user(PAULA).orElseThrow().roles().get(1).companies()).contains(Set.of("usmf", "demf"));
+        assertThat(document.user(PAULA).orElseThrow().roles().get(1).companies())
+                .contains(Set.of("usmf", "demf"));
     }
 
     @Test
     void readsRolesWithDepthsMatchedIgnoringCaseAndTheBuiltInRolesAppended() {
         Role salesManager = document.role("Sales manager").orElseThrow();
-        assertThat(salesManager.privileges()).containsExactly(
-                new EntityPrivileges(CUSTOMERS, Map.of(Privilege.READ, Depth.GLOBAL, Privilege.WRITE, Depth.LOCAL)),
-                new EntityPrivileges(PRODUCTS, Map.of(Privilege.READ, Depth.GLOBAL)));
+        assertThat(salesManager.privileges())
+                .containsExactly(
+                        new EntityPrivileges(
+                                CUSTOMERS, Map.of(Privilege.READ, Depth.GLOBAL, Privilege.WRITE, Depth.LOCAL)),
+                        new EntityPrivileges(PRODUCTS, Map.of(Privilege.READ, Depth.GLOBAL)));
         assertThat(salesManager.depth(CUSTOMERS, Privilege.CREATE)).isEqualTo(Depth.NONE);
         assertThat(salesManager.actions()).containsExactly("mserp_placeonhold");
         assertThat(salesManager.rowFilters()).containsExactly(new RowFilter(VENDORS, "mserp_vendorgroupid eq 'LOCAL'"));
-        assertThat(salesManager.fieldSecurity()).containsExactly(new FieldSecurity(CUSTOMERS, "mserp_creditlimit", false, false));
-        assertThat(document.role("Sales clerk").orElseThrow().privileges().get(0).depths()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                Privilege.CREATE, Depth.BASIC, Privilege.READ, Depth.DEEP, Privilege.WRITE, Depth.BASIC,
-                Privilege.DELETE, Depth.NONE, Privilege.APPEND, Depth.BASIC, Privilege.APPEND_TO, Depth.BASIC));
+        assertThat(salesManager.fieldSecurity())
+                .containsExactly(new FieldSecurity(CUSTOMERS, "mserp_creditlimit", false, false));
+        assertThat(document.role("Sales clerk")
+                        .orElseThrow()
+                        .privileges()
+                        .get(0)
+                        .depths())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        Privilege.CREATE,
+                        Depth.BASIC,
+                        Privilege.READ,
+                        Depth.DEEP,
+                        Privilege.WRITE,
+                        Depth.BASIC,
+                        Privilege.DELETE,
+                        Depth.NONE,
+                        Privilege.APPEND,
+                        Depth.BASIC,
+                        Privilege.APPEND_TO,
+                        Depth.BASIC));
         assertThat(document.role("Sales clerk").orElseThrow().fieldSecurity())
                 .containsExactly(new FieldSecurity(CUSTOMERS, "mserp_creditlimit", true, false));
-        assertThat(document.roles()).extracting(Role::name).containsExactly("Sales manager", "Sales clerk", "AP clerk",
-                "Portal customer", "System administrator", "Security administrator", "CDSVirtualEntityApplication",
-                "CDSVirtualEntityAuthorizedPortalUser");
+        assertThat(document.roles())
+                .extracting(Role::name)
+                .containsExactly(
+                        "Sales manager",
+                        "Sales clerk",
+                        "AP clerk",
+                        "Portal customer",
+                        "System administrator",
+                        "Security administrator",
+                        "CDSVirtualEntityApplication",
+                        "CDSVirtualEntityAuthorizedPortalUser");
     }
 
     @Test
     void readsUsersWithDefaults() {
-        assertThat(document.user(ALICE)).contains(new User(ALICE, "Alice Sales",
-                Optional.of(UUID.fromString("9a0e0000-0000-4000-8000-000000000001")), true, AccessMode.READ_WRITE, UserKind.PERSON,
-                Optional.of("Contoso US"), Map.of("region", "West", "level", "3"),
-                List.of(RoleAssignment.unrestricted("Sales manager"), new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf"))))));
+        assertThat(document.user(ALICE))
+                .contains(new User(
+                        ALICE,
+                        "Alice Sales",
+                        Optional.of(UUID.fromString("9a0e0000-0000-4000-8000-000000000001")),
+                        true,
+                        AccessMode.READ_WRITE,
+                        UserKind.PERSON,
+                        Optional.of("Contoso US"),
+                        Map.of("region", "West", "level", "3"),
+                        List.of(
+                                RoleAssignment.unrestricted("Sales manager"),
+                                new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf"))))));
         User dave = document.user(DAVE).orElseThrow();
         assertThat(dave.enabled()).isTrue();
         assertThat(dave.accessMode()).isEqualTo(AccessMode.READ_WRITE);
@@ -84,21 +122,39 @@ class SecurityDocumentTest {
         assertThat(dave.roles()).isEmpty();
         assertThat(document.user(ROW_OWNER).orElseThrow().kind()).isEqualTo(UserKind.STUB);
         assertThat(document.user(NICK).orElseThrow().accessMode()).isEqualTo(AccessMode.NON_INTERACTIVE);
-        assertThat(document.user(SecurityFixtures.ADAM).orElseThrow().accessMode()).isEqualTo(AccessMode.ADMINISTRATIVE);
+        assertThat(document.user(SecurityFixtures.ADAM).orElseThrow().accessMode())
+                .isEqualTo(AccessMode.ADMINISTRATIVE);
     }
 
     @Test
     void readsTeamsApplicationsAndThePortal() {
-        assertThat(document.teams()).containsExactly(
-                new Team("AP team", "Contoso", List.of(new RoleAssignment("AP clerk", Optional.of(Set.of("demf")))), List.of(DAVE)),
-                new Team("Sales team", "Contoso US", List.of(RoleAssignment.unrestricted("Sales clerk")), List.of(ALICE, DAVE)));
+        assertThat(document.teams())
+                .containsExactly(
+                        new Team(
+                                "AP team",
+                                "Contoso",
+                                List.of(new RoleAssignment("AP clerk", Optional.of(Set.of("demf")))),
+                                List.of(DAVE)),
+                        new Team(
+                                "Sales team",
+                                "Contoso US",
+                                List.of(RoleAssignment.unrestricted("Sales clerk")),
+                                List.of(ALICE, DAVE)));
         assertThat(document.applications()).hasSize(4);
-        assertThat(document.applications().get(1)).isEqualTo(new Application("22222222-2222-4222-8222-222222222222",
-                "Customer portal", ApplicationKind.PORTAL, true, List.of(RoleAssignment.unrestricted("CDSVirtualEntityApplication"))));
+        assertThat(document.applications().get(1))
+                .isEqualTo(new Application(
+                        "22222222-2222-4222-8222-222222222222",
+                        "Customer portal",
+                        ApplicationKind.PORTAL,
+                        true,
+                        List.of(RoleAssignment.unrestricted("CDSVirtualEntityApplication"))));
         assertThat(document.applications().get(3).roles()).isEmpty();
-        assertThat(document.portal()).isEqualTo(new Portal(Optional.of(ANONYMOUS), List.of(
-                new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")),
-                new PortalMapping(SecurityFixtures.PAULA_CONTACT_ALL, PAULA, Optional.empty()))));
+        assertThat(document.portal())
+                .isEqualTo(new Portal(
+                        Optional.of(ANONYMOUS),
+                        List.of(
+                                new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")),
+                                new PortalMapping(SecurityFixtures.PAULA_CONTACT_ALL, PAULA, Optional.empty()))));
     }
 
     @Test
@@ -110,7 +166,8 @@ class SecurityDocumentTest {
     @Test
     void exportRoundTrips() {
         String yaml = document.toYaml();
-        assertThat(SecurityDocument.parse("export", yaml, Optional.of(SecurityFixtures.catalog()))).isEqualTo(document);
+        assertThat(SecurityDocument.parse("export", yaml, Optional.of(SecurityFixtures.catalog())))
+                .isEqualTo(document);
         assertThat(yaml).contains("- { entity: mserp_custcustomerv3entity, read: Global, write: Local }");
         assertThat(yaml).contains("- { role: Sales clerk, companies: [usmf] }");
         assertThat(yaml).contains("accessMode: NonInteractive");
@@ -121,20 +178,39 @@ class SecurityDocumentTest {
         String awkward = "name: with \"quotes\", # hash, [brackets] {braces} and \\ backslash";
         UUID unitId = UUID.fromString("00000000-0000-4000-8000-00000000abcd");
         SecurityDocument tricky = new SecurityDocument(
-                List.of(new BusinessUnit(unitId, "Root: the top", Optional.empty()), new BusinessUnit(" padded ", Optional.of("Root: the top"))),
+                List.of(
+                        new BusinessUnit(unitId, "Root: the top", Optional.empty()),
+                        new BusinessUnit(" padded ", Optional.of("Root: the top"))),
                 List.of("null", "true", "0123"),
-                List.of(new Role("- dash role", List.of(new EntityPrivileges("e1", Map.of(Privilege.APPEND_TO, Depth.DEEP))),
-                        List.of("yes", "1.5e3", "2024-01-01"), List.of(new RowFilter("e1", "a eq 'x \"y\" # [z] {w} \\'\nand b eq 'tab\there'")),
+                List.of(new Role(
+                        "- dash role",
+                        List.of(new EntityPrivileges("e1", Map.of(Privilege.APPEND_TO, Depth.DEEP))),
+                        List.of("yes", "1.5e3", "2024-01-01"),
+                        List.of(new RowFilter("e1", "a eq 'x \"y\" # [z] {w} \\'\nand b eq 'tab\there'")),
                         List.of(new FieldSecurity("e1", "f1", false, true)))),
-                List.of(new User(ALICE, "Ünïcödé 名前 \u0001 control", Optional.empty(), false, AccessMode.ADMINISTRATIVE, UserKind.STUB,
-                        Optional.empty(), Map.of("key: with colon", awkward, "~", ""), List.of())),
-                List.of(new Team(UUID.fromString("00000000-0000-4000-8000-00000000beef"), "team", "Root: the top",
-                        List.of(new RoleAssignment("- dash role", Optional.of(Set.of("null", "0123")))), List.of())),
+                List.of(new User(
+                        ALICE,
+                        "Ünïcödé 名前 \u0001 control",
+                        Optional.empty(),
+                        false,
+                        AccessMode.ADMINISTRATIVE,
+                        UserKind.STUB,
+                        Optional.empty(),
+                        Map.of("key: with colon", awkward, "~", ""),
+                        List.of())),
+                List.of(new Team(
+                        UUID.fromString("00000000-0000-4000-8000-00000000beef"),
+                        "team",
+                        "Root: the top",
+                        List.of(new RoleAssignment("- dash role", Optional.of(Set.of("null", "0123")))),
+                        List.of())),
                 List.of(new Application("app/with:colon", "on", ApplicationKind.PORTAL, false, List.of())),
                 Portal.NONE);
         String yaml = tricky.toYaml();
         assertThat(SecurityDocument.parse("export", yaml, Optional.empty())).isEqualTo(tricky);
-        assertThat(yaml).contains("id: 00000000-0000-4000-8000-00000000abcd").contains("id: 00000000-0000-4000-8000-00000000beef");
+        assertThat(yaml)
+                .contains("id: 00000000-0000-4000-8000-00000000abcd")
+                .contains("id: 00000000-0000-4000-8000-00000000beef");
     }
 
     @Test
@@ -142,19 +218,28 @@ class SecurityDocumentTest {
         SecurityDocument empty = SecurityDocument.parse("empty", "", Optional.empty());
         assertThat(empty).isEqualTo(SecurityDocument.empty());
         assertThat(empty.roles()).extracting(Role::name).containsExactlyElementsOf(BuiltInRoles.ALL);
-        assertThat(SecurityDocument.parse("export", empty.toYaml(), Optional.empty())).isEqualTo(empty);
+        assertThat(SecurityDocument.parse("export", empty.toYaml(), Optional.empty()))
+                .isEqualTo(empty);
     }
 
     @Test
     void builtInRolesDeclaredInTheFileKeepTheirPlace() {
-        SecurityDocument declared = SecurityDocument.parse("inline", """
+        SecurityDocument declared = SecurityDocument.parse(
+                "inline",
+                """
                 roles:
                   - name: CDSVirtualEntityApplication
                     privileges:
                       - { entity: e1, read: Global }
-                """, Optional.empty());
-        assertThat(declared.roles()).extracting(Role::name).containsExactly("CDSVirtualEntityApplication", "System administrator",
-                "Security administrator", "CDSVirtualEntityAuthorizedPortalUser");
+                """,
+                Optional.empty());
+        assertThat(declared.roles())
+                .extracting(Role::name)
+                .containsExactly(
+                        "CDSVirtualEntityApplication",
+                        "System administrator",
+                        "Security administrator",
+                        "CDSVirtualEntityAuthorizedPortalUser");
         assertThat(declared.roles().get(0).depth("e1", Privilege.READ)).isEqualTo(Depth.GLOBAL);
     }
 }

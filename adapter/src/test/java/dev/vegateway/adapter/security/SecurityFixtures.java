@@ -49,7 +49,8 @@ final class SecurityFixtures {
 
     static Path validFile() {
         try {
-            return Path.of(SecurityFixtures.class.getResource("/security/valid.yaml").toURI());
+            return Path.of(
+                    SecurityFixtures.class.getResource("/security/valid.yaml").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -64,15 +65,30 @@ final class SecurityFixtures {
      * business-unit field, released products neither.
      */
     static Catalog catalog() {
-        return new Catalog(List.of(
-                entity(CUSTOMERS, "mserp_custcustomerv3entities", true, true,
-                        "mserp_customeraccount", "mserp_name", "mserp_creditlimit"),
-                entity(VENDORS, "mserp_vendvendorv2entities", true, true, "mserp_vendoraccount", "mserp_vendorgroupid"),
-                entity(ORDERS, "mserp_salesorderheaderv2entities", false, true, "mserp_salesordernumber"),
-                entity(PRODUCTS, "mserp_releasedproductv2entities", false, false, "mserp_itemnumber")), List.of());
+        return new Catalog(
+                List.of(
+                        entity(
+                                CUSTOMERS,
+                                "mserp_custcustomerv3entities",
+                                true,
+                                true,
+                                "mserp_customeraccount",
+                                "mserp_name",
+                                "mserp_creditlimit"),
+                        entity(
+                                VENDORS,
+                                "mserp_vendvendorv2entities",
+                                true,
+                                true,
+                                "mserp_vendoraccount",
+                                "mserp_vendorgroupid"),
+                        entity(ORDERS, "mserp_salesorderheaderv2entities", false, true, "mserp_salesordernumber"),
+                        entity(PRODUCTS, "mserp_releasedproductv2entities", false, false, "mserp_itemnumber")),
+                List.of());
     }
 
-    private static EntityDefinition entity(String name, String entitySet, boolean owned, boolean unitScoped, String... fields) {
+    private static EntityDefinition entity(
+            String name, String entitySet, boolean owned, boolean unitScoped, String... fields) {
         List<FieldDefinition> definitions = new ArrayList<>();
         definitions.add(field(name + "id", FieldType.of(FieldType.Kind.GUID)));
         definitions.add(field("mserp_dataareaid", FieldType.string(4)));
@@ -85,9 +101,18 @@ final class SecurityFixtures {
         if (unitScoped) {
             definitions.add(field("owningbusinessunit", FieldType.of(FieldType.Kind.GUID)));
         }
-        return new EntityDefinition(name, entitySet, TableName.parse(name), Map.of(), true, definitions, name + "id",
-                Optional.of("mserp_dataareaid"), owned ? Optional.of("ownerid") : Optional.empty(),
-                unitScoped ? Optional.of("owningbusinessunit") : Optional.empty(), Optional.empty());
+        return new EntityDefinition(
+                name,
+                entitySet,
+                TableName.parse(name),
+                Map.of(),
+                true,
+                definitions,
+                name + "id",
+                Optional.of("mserp_dataareaid"),
+                owned ? Optional.of("ownerid") : Optional.empty(),
+                unitScoped ? Optional.of("owningbusinessunit") : Optional.empty(),
+                Optional.empty());
     }
 
     private static FieldDefinition field(String name, FieldType type) {
@@ -102,7 +127,8 @@ final class SecurityFixtures {
     /** As {@link #newDatabase()}, with extra H2 settings such as {@code ;MODE=PostgreSQL}. */
     static DataSource newDatabase(String settings) {
         JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:sec" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1" + settings);
+        dataSource.setURL(
+                "jdbc:h2:mem:sec" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1" + settings);
         return dataSource;
     }
 

@@ -33,10 +33,12 @@ class SecuritySchemaTest {
     @Test
     void addsTheModificationColumnsToAPortalMappingTableFromBeforeTheyExisted() throws SQLException {
         DataSource dataSource = SecurityFixtures.newDatabase();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA \"vegateway_security\"");
-            statement.execute("CREATE TABLE \"vegateway_security\".portal_mappings (contact_id UUID NOT NULL PRIMARY KEY,"
-                    + " user_id UUID NOT NULL, company_code VARCHAR(255), sort_order INTEGER NOT NULL)");
+            statement.execute(
+                    "CREATE TABLE \"vegateway_security\".portal_mappings (contact_id UUID NOT NULL PRIMARY KEY,"
+                            + " user_id UUID NOT NULL, company_code VARCHAR(255), sort_order INTEGER NOT NULL)");
         }
         SecuritySchema.defaultSchema().createIfMissing(dataSource);
         SecurityStore store = new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME);
@@ -54,17 +56,20 @@ class SecuritySchemaTest {
         new SecuritySchema("Tenant_B").createIfMissing(dataSource);
         assertThat(tables(dataSource, "Tenant_B")).containsExactlyInAnyOrderElementsOf(allTables());
         assertThat(indexes(dataSource, "Tenant_B")).contains("role_assignments_user_idx", "team_members_user_idx");
-        assertThat(indexes(dataSource, "vegateway_security")).contains("role_assignments_user_idx", "team_members_user_idx");
+        assertThat(indexes(dataSource, "vegateway_security"))
+                .contains("role_assignments_user_idx", "team_members_user_idx");
 
         SecurityStore tenantB = new SecurityStore(dataSource, "Tenant_B");
         tenantB.replaceAll(SecurityFixtures.validDocument());
-        assertThat(new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME).exportAll()).isEqualTo(SecurityDocument.empty());
+        assertThat(new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME).exportAll())
+                .isEqualTo(SecurityDocument.empty());
         assertThat(tenantB.exportAll()).isEqualTo(SecurityFixtures.validDocument());
     }
 
     @Test
     void runsInPostgreSqlCompatibilityMode() {
-        DataSource dataSource = SecurityFixtures.newDatabase(";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        DataSource dataSource =
+                SecurityFixtures.newDatabase(";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         SecuritySchema.defaultSchema().createIfMissing(dataSource);
         SecurityStore store = new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME);
         store.replaceAll(SecurityFixtures.validDocument());
@@ -76,12 +81,15 @@ class SecuritySchemaTest {
     void usesOnlyPortableSql() {
         for (String statement : SecuritySchema.defaultSchema().statements()) {
             String upper = statement.toUpperCase(Locale.ROOT);
-            assertThat(upper).as(statement).doesNotContainPattern(
-                    "AUTO_INCREMENT|IDENTITY|SERIAL|\\bTEXT\\b|CLOB|BLOB|TINYINT|DATETIME|JSON|ENGINE|ON CONFLICT|MERGE|CASCADE|DEFERRABLE|`");
+            assertThat(upper)
+                    .as(statement)
+                    .doesNotContainPattern(
+                            "AUTO_INCREMENT|IDENTITY|SERIAL|\\bTEXT\\b|CLOB|BLOB|TINYINT|DATETIME|JSON|ENGINE|ON CONFLICT|MERGE|CASCADE|DEFERRABLE|`");
             List<String> columnTypes = columnTypes(statement);
             assertThat(columnTypes.isEmpty()).as(statement).isEqualTo(!statement.startsWith("CREATE TABLE"));
-            assertThat(columnTypes).as(statement)
-                    .allMatch(type -> List.of("UUID", "VARCHAR", "BOOLEAN", "INTEGER", "BIGINT", "TIMESTAMP").contains(type));
+            assertThat(columnTypes).as(statement).allMatch(type -> List.of(
+                            "UUID", "VARCHAR", "BOOLEAN", "INTEGER", "BIGINT", "TIMESTAMP")
+                    .contains(type));
             if (upper.contains("TIMESTAMP")) {
                 assertThat(upper).as(statement).doesNotContainPattern("TIMESTAMP(?! WITH TIME ZONE)");
             }
@@ -91,7 +99,8 @@ class SecuritySchemaTest {
     @Test
     void rejectsNamesThatAreNotPlainIdentifiers() {
         for (String name : List.of("", "1schema", "bad-name", "a.b", "x\"; DROP SCHEMA public; --", "a".repeat(64))) {
-            assertThatThrownBy(() -> new SecuritySchema(name)).as(name)
+            assertThatThrownBy(() -> new SecuritySchema(name))
+                    .as(name)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("security schema name must be a letter or underscore");
         }
@@ -106,7 +115,8 @@ class SecuritySchemaTest {
 
     private static List<Long> versionRows(DataSource dataSource, String schema) throws SQLException {
         List<Long> versions = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT version FROM \"" + schema + "\".security_version")) {
             while (rows.next()) {
                 versions.add(rows.getLong(1));
@@ -151,7 +161,8 @@ class SecuritySchemaTest {
 
     private static List<String> names(DataSource dataSource, String sql, String schema) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, schema);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

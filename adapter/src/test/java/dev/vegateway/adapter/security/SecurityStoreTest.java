@@ -53,17 +53,21 @@ class SecurityStoreTest {
     void aFreshSchemaExportsOnlyTheBuiltInRoles() {
         DataSource fresh = SecurityFixtures.newDatabase();
         SecuritySchema.defaultSchema().createIfMissing(fresh);
-        assertThat(new SecurityStore(fresh, SecuritySchema.DEFAULT_NAME).exportAll()).isEqualTo(SecurityDocument.empty());
+        assertThat(new SecurityStore(fresh, SecuritySchema.DEFAULT_NAME).exportAll())
+                .isEqualTo(SecurityDocument.empty());
     }
 
     @Test
     void replaceAllReplacesEverything() {
-        SecurityDocument small = SecurityDocument.parse("small", """
+        SecurityDocument small = SecurityDocument.parse(
+                "small",
+                """
                 businessUnits: [{ name: Head office }]
                 companies: [usmf]
                 users:
                   - { id: 6f1c2c4e-0000-4000-8000-000000000099, name: Only One, businessUnit: Head office, roles: [System administrator] }
-                """, Optional.empty());
+                """,
+                Optional.empty());
         store.replaceAll(small);
         assertThat(store.exportAll()).isEqualTo(small);
         assertThat(store.userById(ALICE)).isEmpty();
@@ -74,8 +78,16 @@ class SecurityStoreTest {
     @Test
     void looksUpUsersByIdAndByEntraObjectId() {
         BackendUser alice = store.userById(ALICE).orElseThrow();
-        assertThat(alice).isEqualTo(new BackendUser(ALICE, "Alice Sales", Optional.of(ALICE_OBJECT_ID), true, AccessMode.READ_WRITE,
-                UserKind.PERSON, Optional.of(SecurityDocument.BusinessUnit.idFor("Contoso US")), Map.of("region", "West", "level", "3")));
+        assertThat(alice)
+                .isEqualTo(new BackendUser(
+                        ALICE,
+                        "Alice Sales",
+                        Optional.of(ALICE_OBJECT_ID),
+                        true,
+                        AccessMode.READ_WRITE,
+                        UserKind.PERSON,
+                        Optional.of(SecurityDocument.BusinessUnit.idFor("Contoso US")),
+                        Map.of("region", "West", "level", "3")));
         assertThat(store.userByEntraObjectId(ALICE_OBJECT_ID)).contains(alice);
         assertThat(store.userByEntraObjectId(ALICE)).isEmpty();
         assertThat(store.userById(ALICE_OBJECT_ID)).isEmpty();
@@ -84,23 +96,35 @@ class SecurityStoreTest {
 
     @Test
     void storesApplicationsAsApplicationUsers() {
-        assertThat(store.application(DATAVERSE_APP)).contains(new ApplicationUser(DATAVERSE_APP, "Dataverse virtual entities",
-                ApplicationKind.DATAVERSE, true, Set.of(BuiltInRoles.VIRTUAL_ENTITY_APPLICATION)));
-        assertThat(store.application(SecurityFixtures.DISABLED_APP).orElseThrow().enabled()).isFalse();
-        assertThat(store.application(SecurityFixtures.PORTAL_APP).orElseThrow().kind()).isEqualTo(ApplicationKind.PORTAL);
+        assertThat(store.application(DATAVERSE_APP))
+                .contains(new ApplicationUser(
+                        DATAVERSE_APP,
+                        "Dataverse virtual entities",
+                        ApplicationKind.DATAVERSE,
+                        true,
+                        Set.of(BuiltInRoles.VIRTUAL_ENTITY_APPLICATION)));
+        assertThat(store.application(SecurityFixtures.DISABLED_APP)
+                        .orElseThrow()
+                        .enabled())
+                .isFalse();
+        assertThat(store.application(SecurityFixtures.PORTAL_APP).orElseThrow().kind())
+                .isEqualTo(ApplicationKind.PORTAL);
         assertThat(store.application("unknown")).isEmpty();
         Application application = valid.applications().get(0);
         BackendUser applicationUser = store.userById(application.userId()).orElseThrow();
         assertThat(applicationUser.kind()).isEqualTo(UserKind.APPLICATION);
         assertThat(applicationUser.name()).isEqualTo("Dataverse virtual entities");
-        assertThat(store.permissionsOf(application.userId()).roles()).containsExactly(BuiltInRoles.VIRTUAL_ENTITY_APPLICATION);
+        assertThat(store.permissionsOf(application.userId()).roles())
+                .containsExactly(BuiltInRoles.VIRTUAL_ENTITY_APPLICATION);
     }
 
     @Test
     void looksUpThePortalMappings() {
-        assertThat(store.portalMapping(PAULA_CONTACT_USMF)).contains(new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")));
+        assertThat(store.portalMapping(PAULA_CONTACT_USMF))
+                .contains(new PortalMapping(PAULA_CONTACT_USMF, PAULA, Optional.of("usmf")));
         assertThat(store.portalUserForContact(PAULA_CONTACT_USMF)).contains(PAULA);
-        assertThat(store.portalUserForContact(SecurityFixtures.PAULA_CONTACT_ALL)).contains(PAULA);
+        assertThat(store.portalUserForContact(SecurityFixtures.PAULA_CONTACT_ALL))
+                .contains(PAULA);
         assertThat(store.portalUserForContact(PAULA)).isEmpty();
         assertThat(store.anonymousPortalUser()).contains(ANONYMOUS);
     }
@@ -109,7 +133,8 @@ class SecurityStoreTest {
     void permissionsOfAnUnknownUserIsRefused() {
         UUID nobody = SecurityFixtures.user(404);
         assertThatThrownBy(() -> store.permissionsOf(nobody))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CALLER_NOT_ALLOWED))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CALLER_NOT_ALLOWED))
                 .hasMessage("no backend user with id " + nobody);
     }
 
@@ -119,16 +144,18 @@ class SecurityStoreTest {
         store.addChangeListener(changes::incrementAndGet);
         SecurityDocument replacement = withUsers(valid, List.of());
         assertThatThrownBy(() -> store.replaceAll(replacement, connection -> {
-            // by now every old row is deleted and every new row inserted; a duplicate key fails the import
-            try (PreparedStatement duplicate = connection.prepareStatement(
-                    "INSERT INTO \"vegateway_security\".companies (code, sort_order) VALUES ('usmf', 99)")) {
-                duplicate.executeUpdate();
-            }
-        })).isInstanceOfSatisfying(GatewayException.class, e -> {
-            assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL);
-            assertThat(e.getMessage()).isEqualTo("the security store failed to replace the security data; nothing was changed");
-            assertThat(e.getCause()).isInstanceOf(java.sql.SQLException.class);
-        });
+                    // by now every old row is deleted and every new row inserted; a duplicate key fails the import
+                    try (PreparedStatement duplicate = connection.prepareStatement(
+                            "INSERT INTO \"vegateway_security\".companies (code, sort_order) VALUES ('usmf', 99)")) {
+                        duplicate.executeUpdate();
+                    }
+                }))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL);
+                    assertThat(e.getMessage())
+                            .isEqualTo("the security store failed to replace the security data; nothing was changed");
+                    assertThat(e.getCause()).isInstanceOf(java.sql.SQLException.class);
+                });
         assertThat(store.exportAll()).isEqualTo(valid);
         assertThat(changes).hasValue(0);
     }
@@ -137,8 +164,16 @@ class SecurityStoreTest {
     void aDocumentTheDatabaseRejectsMidwayLeavesTheOldDataIntact() {
         User alice = valid.user(ALICE).orElseThrow();
         List<User> users = new ArrayList<>(valid.users());
-        users.add(new User(ALICE, "Alice again", Optional.empty(), true, AccessMode.READ_WRITE, UserKind.PERSON,
-                Optional.of("Contoso"), Map.of(), List.of()));
+        users.add(new User(
+                ALICE,
+                "Alice again",
+                Optional.empty(),
+                true,
+                AccessMode.READ_WRITE,
+                UserKind.PERSON,
+                Optional.of("Contoso"),
+                Map.of(),
+                List.of()));
         assertThatThrownBy(() -> store.replaceAll(withUsers(valid, users))).isInstanceOf(GatewayException.class);
         assertThat(store.exportAll()).isEqualTo(valid);
         assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo(alice.name());
@@ -155,20 +190,44 @@ class SecurityStoreTest {
 
         List<User> users = new ArrayList<>();
         for (User user : valid.users()) {
-            users.add(user.id().equals(ALICE)
-                    ? new User(ALICE, "Alice Renamed", user.entraObjectId(), true, user.accessMode(), user.kind(), user.businessUnit(),
-                            user.attributes(), List.of(SecurityDocument.RoleAssignment.unrestricted("AP clerk")))
-                    : user);
+            users.add(
+                    user.id().equals(ALICE)
+                            ? new User(
+                                    ALICE,
+                                    "Alice Renamed",
+                                    user.entraObjectId(),
+                                    true,
+                                    user.accessMode(),
+                                    user.kind(),
+                                    user.businessUnit(),
+                                    user.attributes(),
+                                    List.of(SecurityDocument.RoleAssignment.unrestricted("AP clerk")))
+                            : user);
         }
-        users.add(new User(SecurityFixtures.user(77), "Newcomer", Optional.empty(), true, AccessMode.READ_WRITE, UserKind.PERSON,
-                Optional.of("Contoso"), Map.of(), List.of()));
+        users.add(new User(
+                SecurityFixtures.user(77),
+                "Newcomer",
+                Optional.empty(),
+                true,
+                AccessMode.READ_WRITE,
+                UserKind.PERSON,
+                Optional.of("Contoso"),
+                Map.of(),
+                List.of()));
         SecurityDocument changed = withUsers(valid, users);
-        store.replaceAll(new SecurityDocument(changed.businessUnits(), changed.companies(), changed.roles(), changed.users(),
-                changed.teams(), changed.applications(), new Portal(Optional.empty(), changed.portal().mappings())));
+        store.replaceAll(new SecurityDocument(
+                changed.businessUnits(),
+                changed.companies(),
+                changed.roles(),
+                changed.users(),
+                changed.teams(),
+                changed.applications(),
+                new Portal(Optional.empty(), changed.portal().mappings())));
 
         assertThat(changes).hasValue(1);
         assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo("Alice Renamed");
-        assertThat(store.userByEntraObjectId(ALICE_OBJECT_ID).orElseThrow().name()).isEqualTo("Alice Renamed");
+        assertThat(store.userByEntraObjectId(ALICE_OBJECT_ID).orElseThrow().name())
+                .isEqualTo("Alice Renamed");
         assertThat(store.permissionsOf(ALICE).roles()).containsExactly("AP clerk", "Sales clerk");
         assertThat(store.userById(SecurityFixtures.user(77))).isPresent();
         assertThat(store.anonymousPortalUser()).isEmpty();
@@ -182,12 +241,24 @@ class SecurityStoreTest {
 
         List<Application> applications = new ArrayList<>();
         for (Application application : valid.applications()) {
-            applications.add(application.appId().equals(DATAVERSE_APP)
-                    ? new Application(application.appId(), application.name(), application.kind(), false, application.roles())
-                    : application);
+            applications.add(
+                    application.appId().equals(DATAVERSE_APP)
+                            ? new Application(
+                                    application.appId(),
+                                    application.name(),
+                                    application.kind(),
+                                    false,
+                                    application.roles())
+                            : application);
         }
-        otherNode.replaceAll(new SecurityDocument(valid.businessUnits(), valid.companies(), valid.roles(), valid.users(), valid.teams(),
-                applications, valid.portal()));
+        otherNode.replaceAll(new SecurityDocument(
+                valid.businessUnits(),
+                valid.companies(),
+                valid.roles(),
+                valid.users(),
+                valid.teams(),
+                applications,
+                valid.portal()));
 
         // this node still serves what it cached ...
         assertThat(store.application(DATAVERSE_APP).orElseThrow().enabled()).isTrue();
@@ -221,12 +292,25 @@ class SecurityStoreTest {
         users.forEach(user -> ids.add(user.id()));
         List<SecurityDocument.Team> teams = new ArrayList<>();
         for (SecurityDocument.Team team : document.teams()) {
-            teams.add(new SecurityDocument.Team(team.id(), team.name(), team.businessUnit(), team.roles(),
+            teams.add(new SecurityDocument.Team(
+                    team.id(),
+                    team.name(),
+                    team.businessUnit(),
+                    team.roles(),
                     team.members().stream().filter(ids::contains).toList()));
         }
-        Portal portal = new Portal(document.portal().anonymousUser().filter(ids::contains),
-                document.portal().mappings().stream().filter(mapping -> ids.contains(mapping.user())).toList());
-        return new SecurityDocument(document.businessUnits(), document.companies(), document.roles(), users, teams,
-                document.applications(), portal);
+        Portal portal = new Portal(
+                document.portal().anonymousUser().filter(ids::contains),
+                document.portal().mappings().stream()
+                        .filter(mapping -> ids.contains(mapping.user()))
+                        .toList());
+        return new SecurityDocument(
+                document.businessUnits(),
+                document.companies(),
+                document.roles(),
+                users,
+                teams,
+                document.applications(),
+                portal);
     }
 }

@@ -66,13 +66,17 @@ class SecurityStoreVersionTest {
             nanos.addAndGet(INTERVAL / 10 - 1);
             assertThat(store.userById(ALICE)).isPresent();
         }
-        assertThat(dataSource.connections()).as("served from the cache, no version read within the interval").isEqualTo(2);
+        assertThat(dataSource.connections())
+                .as("served from the cache, no version read within the interval")
+                .isEqualTo(2);
 
         nanos.addAndGet(10);
         for (int lookup = 0; lookup < 5; lookup++) {
             assertThat(store.userById(ALICE)).isPresent();
         }
-        assertThat(dataSource.connections()).as("one version read once the interval passed").isEqualTo(3);
+        assertThat(dataSource.connections())
+                .as("one version read once the interval passed")
+                .isEqualTo(3);
         assertThat(changes).as("nothing changed, nothing dropped").hasValue(0);
     }
 
@@ -84,9 +88,13 @@ class SecurityStoreVersionTest {
         otherNode.replaceAll(withAliceHolding(List.of(SecurityDocument.RoleAssignment.unrestricted("AP clerk"))));
 
         nanos.addAndGet(INTERVAL - 1);
-        assertThat(store.permissionsOf(ALICE).roles()).as("within the interval: the cache").containsExactly("Sales manager", "Sales clerk");
+        assertThat(store.permissionsOf(ALICE).roles())
+                .as("within the interval: the cache")
+                .containsExactly("Sales manager", "Sales clerk");
         nanos.addAndGet(1);
-        assertThat(store.permissionsOf(ALICE).roles()).as("after the interval: the import").containsExactly("AP clerk", "Sales clerk");
+        assertThat(store.permissionsOf(ALICE).roles())
+                .as("after the interval: the import")
+                .containsExactly("AP clerk", "Sales clerk");
         assertThat(changes).hasValue(1);
 
         nanos.addAndGet(5 * INTERVAL);
@@ -98,7 +106,8 @@ class SecurityStoreVersionTest {
     void aMappingWrittenByAnotherNodeIsEnforcedAfterTheNextCheck() {
         UUID contact = UUID.fromString("7c000000-0000-4000-8000-000000000077");
         assertThat(store.portalMapping(contact)).isEmpty();
-        otherNode.createPortalMapping(new PortalMapping(contact, PAULA, Optional.empty()),
+        otherNode.createPortalMapping(
+                new PortalMapping(contact, PAULA, Optional.empty()),
                 new ChangeAuthor(SecurityFixtures.SAM, "Sam Admin", DATAVERSE_APP));
         assertThat(store.portalMapping(contact)).as("the cached absence").isEmpty();
         nanos.addAndGet(INTERVAL);
@@ -109,14 +118,19 @@ class SecurityStoreVersionTest {
     void itsOwnChangesDropTheCachesAtOnceAndOnlyOnce() {
         UUID contact = UUID.fromString("7c000000-0000-4000-8000-000000000078");
         assertThat(store.portalMapping(contact)).isEmpty();
-        store.createPortalMapping(new PortalMapping(contact, PAULA, Optional.of("demf")),
+        store.createPortalMapping(
+                new PortalMapping(contact, PAULA, Optional.of("demf")),
                 new ChangeAuthor(SecurityFixtures.SAM, "Sam Admin", DATAVERSE_APP));
         assertThat(changes).hasValue(1);
-        assertThat(store.portalMapping(contact)).as("at once, without waiting for a check").isPresent();
+        assertThat(store.portalMapping(contact))
+                .as("at once, without waiting for a check")
+                .isPresent();
 
         nanos.addAndGet(INTERVAL);
         assertThat(store.portalMapping(contact)).isPresent();
-        assertThat(changes).as("its own version is known: the check drops nothing more").hasValue(1);
+        assertThat(changes)
+                .as("its own version is known: the check drops nothing more")
+                .hasValue(1);
 
         store.replaceAll(valid);
         assertThat(changes).hasValue(2);
@@ -133,20 +147,27 @@ class SecurityStoreVersionTest {
         nanos.addAndGet(INTERVAL);
         dataSource.failing.set(true);
         assertThatThrownBy(() -> store.userById(ALICE))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BACKEND_UNAVAILABLE));
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(ErrorCode.BACKEND_UNAVAILABLE));
         dataSource.failing.set(false);
         int before = dataSource.connections();
-        assertThat(store.permissionsOf(ALICE).roles()).as("not retried before the interval: the cache").contains("Sales manager");
+        assertThat(store.permissionsOf(ALICE).roles())
+                .as("not retried before the interval: the cache")
+                .contains("Sales manager");
         assertThat(dataSource.connections()).isEqualTo(before);
         nanos.addAndGet(INTERVAL);
-        assertThat(store.permissionsOf(ALICE).roles()).as("retried: the change is seen").containsExactly("Sales clerk");
+        assertThat(store.permissionsOf(ALICE).roles())
+                .as("retried: the change is seen")
+                .containsExactly("Sales clerk");
     }
 
     @Test
     void aChangeThatBypassedTheVersionStillExpiresAsALastResort() throws SQLException {
         assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo("Alice Sales");
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.executeUpdate("UPDATE \"vegateway_security\".users SET name = 'Alice Edited' WHERE id = '" + ALICE + "'");
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate(
+                    "UPDATE \"vegateway_security\".users SET name = 'Alice Edited' WHERE id = '" + ALICE + "'");
         }
         nanos.addAndGet(SecurityStore.EXPIRY.minus(Duration.ofSeconds(1)).toNanos());
         assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo("Alice Sales");
@@ -157,13 +178,28 @@ class SecurityStoreVersionTest {
     private SecurityDocument withAliceHolding(List<SecurityDocument.RoleAssignment> roles) {
         List<User> users = new ArrayList<>();
         for (User user : valid.users()) {
-            users.add(user.id().equals(ALICE)
-                    ? new User(ALICE, user.name(), user.entraObjectId(), user.enabled(), user.accessMode(), user.kind(),
-                            user.businessUnit(), Map.copyOf(user.attributes()), roles)
-                    : user);
+            users.add(
+                    user.id().equals(ALICE)
+                            ? new User(
+                                    ALICE,
+                                    user.name(),
+                                    user.entraObjectId(),
+                                    user.enabled(),
+                                    user.accessMode(),
+                                    user.kind(),
+                                    user.businessUnit(),
+                                    Map.copyOf(user.attributes()),
+                                    roles)
+                            : user);
         }
-        return new SecurityDocument(valid.businessUnits(), valid.companies(), valid.roles(), users, valid.teams(),
-                valid.applications(), valid.portal());
+        return new SecurityDocument(
+                valid.businessUnits(),
+                valid.companies(),
+                valid.roles(),
+                users,
+                valid.teams(),
+                valid.applications(),
+                valid.portal());
     }
 
     /** A data source that counts the connections it hands out, and can be told to fail as an unreachable database does. */

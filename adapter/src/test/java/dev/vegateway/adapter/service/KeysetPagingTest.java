@@ -64,6 +64,7 @@ class KeysetPagingTest {
     private static final int PAGE = 7;
     /** Large enough that the reference read is a single page. */
     private static final int UNPAGED = 1000;
+
     private static final String[] NAMES = {"anna", "Bob", "carl", "dora", "Eve"};
 
     private static QueryService service;
@@ -73,7 +74,8 @@ class KeysetPagingTest {
     static void fillTheTable() throws SQLException {
         DataSource database = ContactFixtures.newDatabase("keyset");
         Random random = new Random(7);
-        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement insert = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
             for (int n = 1; n <= ROWS; n++) {
                 UUID key = new UUID(random.nextLong(), random.nextLong());
                 KEYS.add(key);
@@ -82,7 +84,9 @@ class KeysetPagingTest {
                 insert.setObject(3, n % 6 == 0 ? null : 20 + (n * 5) % 4);
                 insert.setObject(4, n % 8 == 0 ? null : new BigDecimal((n * 3) % 7 + ".50"));
                 insert.setObject(5, n % 7 == 0 ? null : LocalDate.of(2000, 1, 1).plusDays(n % 5));
-                insert.setObject(6, n % 10 == 0 ? null : OffsetDateTime.of(2024, 1, 1, n % 3, 0, 0, 123_456_000, ZoneOffset.UTC));
+                insert.setObject(
+                        6,
+                        n % 10 == 0 ? null : OffsetDateTime.of(2024, 1, 1, n % 3, 0, 0, 123_456_000, ZoneOffset.UTC));
                 insert.setObject(7, n % 5 == 0 ? null : n % 2 == 0);
                 insert.setObject(8, n % 4 == 0 ? null : 1 + n % 2);
                 insert.setObject(9, n % 3 == 0 ? USER : OTHER_USER);
@@ -93,7 +97,11 @@ class KeysetPagingTest {
                 insert.executeUpdate();
             }
         }
-        service = new QueryService(ContactFixtures.planner(UNPAGED), new SqlRenderer(H2Dialect.INSTANCE), database, ContactFixtures.tokens(),
+        service = new QueryService(
+                ContactFixtures.planner(UNPAGED),
+                new SqlRenderer(H2Dialect.INSTANCE),
+                database,
+                ContactFixtures.tokens(),
                 Duration.ofSeconds(30));
     }
 
@@ -109,7 +117,9 @@ class KeysetPagingTest {
                 arguments("birthdate asc, modifiedon desc", List.of(ascending("birthdate"), descending("modifiedon"))),
                 arguments("modifiedon asc", List.of(ascending("modifiedon"))),
                 arguments("active desc, status asc", List.of(descending("active"), ascending("status"))),
-                arguments("dataareaid asc, age desc, name asc", List.of(ascending("dataareaid"), descending("age"), ascending("name"))),
+                arguments(
+                        "dataareaid asc, age desc, name asc",
+                        List.of(ascending("dataareaid"), descending("age"), ascending("name"))),
                 arguments("contactid desc", List.of(descending("contactid"))),
                 arguments("key only", List.of()));
     }
@@ -133,15 +143,18 @@ class KeysetPagingTest {
     @Test
     void pagesThroughTheRowsOfARestrictedCallerWithAFilter() throws IOException {
         Condition filter = new Or(List.of(equal("age", 20L), new IsNull(new AttributeRef("name"), false)));
-        Query query = query().where(filter).orderBy("age").orderByDescending("name").build();
+        Query query =
+                query().where(filter).orderBy("age").orderByDescending("name").build();
         AccessScope scope = scope(grant(Depth.BASIC), grant(Depth.LOCAL, "usmf"));
         Read full = readOnePage(query, UNPAGED, Optional.empty(), scope);
         assertThat(full.rows()).hasSizeGreaterThan(3 * PAGE);
         int owner = full.plan().selected().indexOf(ContactFixtures.column("ownerid"));
         int unit = full.plan().selected().indexOf(ContactFixtures.column("businessunitid"));
         int company = full.plan().selected().indexOf(ContactFixtures.column("dataareaid"));
-        assertThat(full.rows()).allSatisfy(row -> assertThat(USER.equals(row.get(owner)) || UNIT.equals(row.get(unit)) && "usmf".equals(row.get(company)))
-                .as("row scope holds for %s", row).isTrue());
+        assertThat(full.rows()).allSatisfy(row -> assertThat(
+                        USER.equals(row.get(owner)) || UNIT.equals(row.get(unit)) && "usmf".equals(row.get(company)))
+                .as("row scope holds for %s", row)
+                .isTrue());
 
         assertThat(concatenation(readAllPages(query, scope))).containsExactlyElementsOf(full.rows());
     }
@@ -156,19 +169,26 @@ class KeysetPagingTest {
 
         assertThat(concatenation(readAllPages(query, unrestricted()))).containsExactlyElementsOf(full.rows());
 
-        Query descending = query().select("age", "name").distinct().orderByDescending("name").orderByDescending("age").build();
+        Query descending = query().select("age", "name")
+                .distinct()
+                .orderByDescending("name")
+                .orderByDescending("age")
+                .build();
         Read fullDescending = readOnePage(descending, UNPAGED, Optional.empty(), unrestricted());
         assertThat(fullDescending.rows()).hasSameSizeAs(full.rows());
         assertSorted(fullDescending);
-        assertThat(concatenation(readAllPages(descending, unrestricted()))).containsExactlyElementsOf(fullDescending.rows());
+        assertThat(concatenation(readAllPages(descending, unrestricted())))
+                .containsExactlyElementsOf(fullDescending.rows());
     }
 
     @Test
     void stopsAfterTopRowsSpreadOverPages() throws IOException {
         Query unbounded = query().orderBy("name").orderByDescending("age").build();
-        List<List<Object>> full = readOnePage(unbounded, UNPAGED, Optional.empty(), unrestricted()).rows();
+        List<List<Object>> full = readOnePage(unbounded, UNPAGED, Optional.empty(), unrestricted())
+                .rows();
 
-        List<Read> pages = readAllPages(query().orderBy("name").orderByDescending("age").top(30).build(), unrestricted());
+        List<Read> pages = readAllPages(
+                query().orderBy("name").orderByDescending("age").top(30).build(), unrestricted());
 
         assertThat(pages).extracting(page -> page.rows().size()).containsExactly(7, 7, 7, 7, 2);
         assertThat(concatenation(pages)).containsExactlyElementsOf(full.subList(0, 30));
@@ -177,12 +197,15 @@ class KeysetPagingTest {
     @Test
     void skipsOnlyOnTheFirstPage() throws IOException {
         Query unbounded = query().orderBy("name").orderByDescending("age").build();
-        List<List<Object>> full = readOnePage(unbounded, UNPAGED, Optional.empty(), unrestricted()).rows();
+        List<List<Object>> full = readOnePage(unbounded, UNPAGED, Optional.empty(), unrestricted())
+                .rows();
 
-        List<Read> skipped = readAllPages(query().orderBy("name").orderByDescending("age").skip(5).build(), unrestricted());
+        List<Read> skipped = readAllPages(
+                query().orderBy("name").orderByDescending("age").skip(5).build(), unrestricted());
         assertThat(concatenation(skipped)).containsExactlyElementsOf(full.subList(5, ROWS));
 
-        List<Read> skippedAndTopped = readAllPages(query().orderBy("name").orderByDescending("age").skip(5).top(30).build(), unrestricted());
+        List<Read> skippedAndTopped = readAllPages(
+                query().orderBy("name").orderByDescending("age").skip(5).top(30).build(), unrestricted());
         assertThat(skippedAndTopped).extracting(page -> page.rows().size()).containsExactly(7, 7, 7, 7, 2);
         assertThat(concatenation(skippedAndTopped)).containsExactlyElementsOf(full.subList(5, 35));
     }
@@ -206,16 +229,24 @@ class KeysetPagingTest {
         String token = first.continuation().orElseThrow();
 
         assertThatThrownBy(() -> readOnePage(query().orderBy("age").build(), PAGE, Optional.of(token), unrestricted()))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
-        AccessScope otherCaller = new AccessScope(OTHER_USER, "bob", true, List.of(), Set.of(), Optional.empty(), Set.of());
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
+        AccessScope otherCaller =
+                new AccessScope(OTHER_USER, "bob", true, List.of(), Set.of(), Optional.empty(), Set.of());
         assertThatThrownBy(() -> readOnePage(query().orderBy("name").build(), PAGE, Optional.of(token), otherCaller))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.INVALID_SKIP_TOKEN));
     }
 
     // Helpers
 
     /** One page as the sink saw it. */
-    record Read(QueryPlan plan, List<List<Object>> rows, OptionalLong count, Optional<String> continuation, ReadResult result) {}
+    record Read(
+            QueryPlan plan,
+            List<List<Object>> rows,
+            OptionalLong count,
+            Optional<String> continuation,
+            ReadResult result) {}
 
     /** Collects rows (copies: the service reuses its array) and what start and finish were told. */
     static final class CollectingSink implements RowSink {
@@ -254,9 +285,18 @@ class KeysetPagingTest {
         }
     }
 
-    private static Read readOnePage(Query query, int pageSize, Optional<String> continuation, AccessScope scope) throws IOException {
-        Query paged = new Query(query.entityLogicalName(), query.columns(), query.criteria(), query.orders(), query.top(), query.skip(),
-                query.distinct(), Optional.of(new Query.Page(pageSize, continuation)), query.includeCount());
+    private static Read readOnePage(Query query, int pageSize, Optional<String> continuation, AccessScope scope)
+            throws IOException {
+        Query paged = new Query(
+                query.entityLogicalName(),
+                query.columns(),
+                query.criteria(),
+                query.orders(),
+                query.top(),
+                query.skip(),
+                query.distinct(),
+                Optional.of(new Query.Page(pageSize, continuation)),
+                query.includeCount());
         CollectingSink sink = new CollectingSink();
         ReadResult result = service.retrieveMultiple(paged, scope, sink);
         return sink.read(result);
@@ -304,7 +344,9 @@ class KeysetPagingTest {
                 int index = plan.sortKeyIndexes().get(k);
                 comparison = compare(previous.get(index), current.get(index), key.descending());
             }
-            assertThat(comparison).as("rows %d and %d in order: %s, %s", i - 1, i, previous, current).isLessThanOrEqualTo(0);
+            assertThat(comparison)
+                    .as("rows %d and %d in order: %s, %s", i - 1, i, previous, current)
+                    .isLessThanOrEqualTo(0);
         }
     }
 

@@ -51,9 +51,24 @@ class QueryServiceTest {
     @BeforeAll
     static void fillTheTable() throws SQLException {
         database = ContactFixtures.newDatabase("service");
-        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement insert = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
             for (int n = 1; n <= 10; n++) {
-                Object[] values = {id(n), "c" + n, 20 + n, null, null, null, null, null, n % 2 == 1 ? USER : OTHER_USER, UNIT, "usmf", null, "s" + n};
+                Object[] values = {
+                    id(n),
+                    "c" + n,
+                    20 + n,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    n % 2 == 1 ? USER : OTHER_USER,
+                    UNIT,
+                    "usmf",
+                    null,
+                    "s" + n
+                };
                 for (int i = 0; i < values.length; i++) {
                     insert.setObject(i + 1, values[i]);
                 }
@@ -64,13 +79,19 @@ class QueryServiceTest {
     }
 
     private static QueryService service(DataSource dataSource) {
-        return new QueryService(ContactFixtures.planner(50), new SqlRenderer(H2Dialect.INSTANCE), dataSource, ContactFixtures.tokens(), Duration.ofSeconds(5));
+        return new QueryService(
+                ContactFixtures.planner(50),
+                new SqlRenderer(H2Dialect.INSTANCE),
+                dataSource,
+                ContactFixtures.tokens(),
+                Duration.ofSeconds(5));
     }
 
     @Test
     void retrievesOneRowByKey() throws IOException {
         Sink sink = new Sink();
-        ReadResult result = service.retrieve(ContactFixtures.contact(), id(2), List.of("name"), scope(grant(Depth.GLOBAL)), sink);
+        ReadResult result =
+                service.retrieve(ContactFixtures.contact(), id(2), List.of("name"), scope(grant(Depth.GLOBAL)), sink);
 
         assertThat(result.rows()).isEqualTo(1);
         assertThat(sink.events).containsExactly("start", "row", "finish");
@@ -81,21 +102,26 @@ class QueryServiceTest {
     @Test
     void answersARowOutsideTheRowScopeLikeAMissingRowBeforeWritingAnything() {
         Sink sink = new Sink();
-        assertThatThrownBy(() -> service.retrieve(ContactFixtures.contact(), id(2), List.of("name"), scope(grant(Depth.BASIC)), sink))
+        assertThatThrownBy(() -> service.retrieve(
+                        ContactFixtures.contact(), id(2), List.of("name"), scope(grant(Depth.BASIC)), sink))
                 .isInstanceOfSatisfying(GatewayException.class, exception -> {
                     assertThat(exception.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND);
                     assertThat(exception.getMessage()).isEqualTo("contact With Id = " + id(2) + " Does Not Exist");
                 });
-        assertThatThrownBy(() -> service.retrieve(ContactFixtures.contact(), id(99), List.of(), scope(grant(Depth.GLOBAL)), new Sink()))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThatThrownBy(() -> service.retrieve(
+                        ContactFixtures.contact(), id(99), List.of(), scope(grant(Depth.GLOBAL)), new Sink()))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.RECORD_NOT_FOUND));
         assertThat(sink.events).isEmpty();
     }
 
     @Test
     void countsOnlyTheRowsTheCallerMaySee() throws IOException {
         assertThat(service.count(query().build(), scope(grant(Depth.GLOBAL)))).isEqualTo(10);
-        assertThat(service.count(query().top(2).skip(1).build(), scope(grant(Depth.BASIC)))).isEqualTo(5);
-        assertThat(service.count(query().build(), scope(grant(Depth.GLOBAL, "demf")))).isZero();
+        assertThat(service.count(query().top(2).skip(1).build(), scope(grant(Depth.BASIC))))
+                .isEqualTo(5);
+        assertThat(service.count(query().build(), scope(grant(Depth.GLOBAL, "demf"))))
+                .isZero();
 
         Sink sink = new Sink();
         service.retrieveMultiple(query().select("name").top(3).count().build(), scope(grant(Depth.BASIC)), sink);
@@ -106,7 +132,10 @@ class QueryServiceTest {
     @Test
     void neverReadsAMaskedField() throws IOException {
         Sink sink = new Sink();
-        service.retrieveMultiple(query().select("name", "secret").top(1).build(), scopeWithUnreadable(Set.of("secret"), grant(Depth.GLOBAL)), sink);
+        service.retrieveMultiple(
+                query().select("name", "secret").top(1).build(),
+                scopeWithUnreadable(Set.of("secret"), grant(Depth.GLOBAL)),
+                sink);
 
         assertThat(sink.plan.output()).extracting(OutputField::masked).containsExactly(false, true);
         assertThat(sink.rows).containsExactly(List.of(id(1), "c1"));
@@ -116,20 +145,25 @@ class QueryServiceTest {
     @Test
     void answersADistinctQueryOverOnlyUnreadableColumnsWithoutABackendError() {
         AccessScope scope = scopeWithUnreadable(Set.of("secret"), grant(Depth.GLOBAL));
-        Throwable thrown = catchThrowable(() -> service.retrieveMultiple(query().select("secret").distinct().count().build(), scope, new Sink()));
+        Throwable thrown = catchThrowable(() -> service.retrieveMultiple(
+                query().select("secret").distinct().count().build(), scope, new Sink()));
         if (thrown != null) {
-            assertThat(thrown).isInstanceOfSatisfying(GatewayException.class,
-                    exception -> assertThat(exception.errorCode().category()).as(exception.getMessage()).isEqualTo(ErrorCode.Category.USER));
+            assertThat(thrown).isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(
+                            exception.errorCode().category())
+                    .as(exception.getMessage())
+                    .isEqualTo(ErrorCode.Category.USER));
         }
     }
 
     @Test
     void translatesABackendFailureWithoutShowingSql() throws SQLException {
         DataSource broken = ContactFixtures.newDatabase("broken");
-        try (Connection connection = broken.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = broken.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE contact");
         }
-        assertThatThrownBy(() -> service(broken).retrieveMultiple(query().build(), scope(grant(Depth.GLOBAL)), new Sink()))
+        assertThatThrownBy(
+                        () -> service(broken).retrieveMultiple(query().build(), scope(grant(Depth.GLOBAL)), new Sink()))
                 .isInstanceOfSatisfying(GatewayException.class, exception -> {
                     assertThat(exception.errorCode()).isEqualTo(ErrorCode.INTERNAL);
                     assertThat(exception.getMessage()).doesNotContain("SELECT").doesNotContainIgnoringCase("contactid");
@@ -140,22 +174,29 @@ class QueryServiceTest {
     @Test
     void refusesBeforeTouchingTheDatabase() {
         DataSource unreachable = new UnreachableDataSource();
-        assertThatThrownBy(() -> service(unreachable).retrieveMultiple(query().select("nickname").build(), scope(grant(Depth.GLOBAL)), new Sink()))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.UNKNOWN_PROPERTY));
+        assertThatThrownBy(() -> service(unreachable)
+                        .retrieveMultiple(query().select("nickname").build(), scope(grant(Depth.GLOBAL)), new Sink()))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.UNKNOWN_PROPERTY));
         assertThatThrownBy(() -> service(unreachable).retrieveMultiple(query().build(), scope(), new Sink()))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.MISSING_PRIVILEGE));
     }
 
     @Test
     void answersAnUnreachableBackendWith503() {
-        assertThatThrownBy(() -> service(new UnreachableDataSource()).retrieveMultiple(query().build(), scope(grant(Depth.GLOBAL)), new Sink()))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BACKEND_UNAVAILABLE));
+        assertThatThrownBy(() -> service(new UnreachableDataSource())
+                        .retrieveMultiple(query().build(), scope(grant(Depth.GLOBAL)), new Sink()))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.BACKEND_UNAVAILABLE));
     }
 
     @Test
     void derivesTheScopeOfAPersonFromItsRoles() {
         UUID person = UUID.fromString("6f000000-0000-4000-8000-0000000000bb");
-        EffectivePermissions permissions = permissionsOf(person, """
+        EffectivePermissions permissions = permissionsOf(
+                person,
+                """
                 businessUnits: [{ name: Head office }, { name: Branch, parent: Head office }]
                 companies: [usmf, demf]
                 roles:
@@ -175,11 +216,15 @@ class QueryServiceTest {
 
         assertThat(scope.userId()).isEqualTo(person);
         assertThat(scope.unrestricted()).isFalse();
-        assertThat(scope.grants()).containsExactly(new AccessScope.Grant("Contact reader", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()));
+        assertThat(scope.grants())
+                .containsExactly(new AccessScope.Grant(
+                        "Contact reader", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()));
         assertThat(scope.unreadableFields()).containsExactly("secret");
         assertThat(scope.businessUnit()).contains(SecurityDocument.BusinessUnit.idFor("Head office"));
         assertThat(scope.businessUnitAndDescendants())
-                .containsExactlyInAnyOrder(SecurityDocument.BusinessUnit.idFor("Head office"), SecurityDocument.BusinessUnit.idFor("Branch"));
+                .containsExactlyInAnyOrder(
+                        SecurityDocument.BusinessUnit.idFor("Head office"),
+                        SecurityDocument.BusinessUnit.idFor("Branch"));
     }
 
     private static EffectivePermissions permissionsOf(UUID user, String yaml) {

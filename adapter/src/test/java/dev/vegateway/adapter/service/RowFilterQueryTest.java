@@ -58,7 +58,8 @@ class RowFilterQueryTest {
      * Pat holds both roles and the attribute secretCode = s9; Lee holds the second role only and
      * has no secretCode. Both roles hide the field {@code secret} from their holders.
      */
-    private static final String SECURITY = """
+    private static final String SECURITY =
+            """
             businessUnits: [{ name: Head office }]
             companies: [usmf, demf]
             roles:
@@ -99,17 +100,35 @@ class RowFilterQueryTest {
     @BeforeAll
     static void fillTheTables() throws SQLException {
         database = ContactFixtures.newDatabase("rowfilter");
-        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement insert = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
             for (int n = 1; n <= 10; n++) {
-                Object[] values = {id(n), "c" + n, 20 + n, null, null, null, n % 2 == 0, null, n == 7 ? PAT : OTHER_USER, UNIT,
-                        n <= 5 ? "usmf" : "demf", null, "s" + n};
+                Object[] values = {
+                    id(n),
+                    "c" + n,
+                    20 + n,
+                    null,
+                    null,
+                    null,
+                    n % 2 == 0,
+                    null,
+                    n == 7 ? PAT : OTHER_USER,
+                    UNIT,
+                    n <= 5 ? "usmf" : "demf",
+                    null,
+                    "s" + n
+                };
                 for (int i = 0; i < values.length; i++) {
                     insert.setObject(i + 1, values[i]);
                 }
                 insert.executeUpdate();
             }
         }
-        service = new QueryService(ContactFixtures.planner(50), new SqlRenderer(H2Dialect.INSTANCE), database, ContactFixtures.tokens(),
+        service = new QueryService(
+                ContactFixtures.planner(50),
+                new SqlRenderer(H2Dialect.INSTANCE),
+                database,
+                ContactFixtures.tokens(),
                 Duration.ofSeconds(5));
         DataSource securityDatabase = ContactFixtures.newDatabase("rowfiltersecurity");
         SecuritySchema.defaultSchema().createIfMissing(securityDatabase);
@@ -131,7 +150,8 @@ class RowFilterQueryTest {
     private static Set<UUID> direct(String where) throws SQLException {
         Set<UUID> keys = new LinkedHashSet<>();
         try (Connection connection = database.getConnection();
-                PreparedStatement statement = connection.prepareStatement("SELECT contactid FROM contact WHERE " + where + " ORDER BY contactid");
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT contactid FROM contact WHERE " + where + " ORDER BY contactid");
                 ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 keys.add(rows.getObject(1, UUID.class));
@@ -145,8 +165,11 @@ class RowFilterQueryTest {
         AccessScope pat = scopeOf(PAT);
         assertThat(pat.userAttributes()).containsExactly(Map.entry("secretCode", "s9"));
         assertThat(pat.companies()).containsExactlyInAnyOrder("usmf", "demf");
-        assertThat(pat.grants()).extracting(AccessScope.Grant::rowFilter)
-                .containsExactly(Optional.of("age le 23"), Optional.of("secret eq @user.attributes.secretCode or ownerid eq @user.id"));
+        assertThat(pat.grants())
+                .extracting(AccessScope.Grant::rowFilter)
+                .containsExactly(
+                        Optional.of("age le 23"),
+                        Optional.of("secret eq @user.attributes.secretCode or ownerid eq @user.id"));
     }
 
     @Test
@@ -176,9 +199,12 @@ class RowFilterQueryTest {
                 Condition.TRUE));
 
         assertThat(visible(query().where(everything).build(), scopeOf(PAT))).isEqualTo(expected);
-        assertThat(service.count(query().where(everything).build(), scopeOf(PAT))).isEqualTo(expected.size());
-        assertThatThrownBy(() -> service.retrieve(ContactFixtures.contact(), id(5), List.of("name"), scopeOf(PAT), new KeyCollector()))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThat(service.count(query().where(everything).build(), scopeOf(PAT)))
+                .isEqualTo(expected.size());
+        assertThatThrownBy(() -> service.retrieve(
+                        ContactFixtures.contact(), id(5), List.of("name"), scopeOf(PAT), new KeyCollector()))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.RECORD_NOT_FOUND));
     }
 
     @Test
@@ -187,7 +213,11 @@ class RowFilterQueryTest {
         SqlRenderer renderer = new SqlRenderer(H2Dialect.INSTANCE);
 
         for (PreparedSql sql : List.of(renderer.select(plan), renderer.count(plan))) {
-            assertThat(sql.sql()).contains("?").doesNotContain("s9").doesNotContain(PAT.toString()).doesNotContain("@user");
+            assertThat(sql.sql())
+                    .contains("?")
+                    .doesNotContain("s9")
+                    .doesNotContain(PAT.toString())
+                    .doesNotContain("@user");
             assertThat(sql.parameters()).contains("s9", PAT);
         }
     }
@@ -207,8 +237,12 @@ class RowFilterQueryTest {
 
         assertThat(sink.plan.output()).extracting(OutputField::masked).containsExactly(false, true);
         assertThat(sink.rows).extracting(row -> row[1]).containsExactly("c1", "c2", "c3", "c7", "c9");
-        assertThatThrownBy(() -> visible(query().where(new Comparison(new AttributeRef("secret"), Operator.EQUAL, new Literal("s9"))).build(), scopeOf(PAT)))
-                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+        assertThatThrownBy(() -> visible(
+                        query().where(new Comparison(new AttributeRef("secret"), Operator.EQUAL, new Literal("s9")))
+                                .build(),
+                        scopeOf(PAT)))
+                .isInstanceOfSatisfying(GatewayException.class, exception -> assertThat(exception.errorCode())
+                        .isEqualTo(ErrorCode.MISSING_PRIVILEGE));
     }
 
     /** Collects the key of every row. */

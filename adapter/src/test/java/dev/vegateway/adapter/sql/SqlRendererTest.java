@@ -85,11 +85,63 @@ class SqlRendererTest {
     @BeforeAll
     static void createTheTable() throws SQLException {
         database = ContactFixtures.newDatabase("renderer");
-        insert(1, "Alice", 30, "100.50", "1990-05-01", "2024-01-01T10:00:00Z", true, 1, USER, UNIT, "usmf", "x\"y", "s1");
-        insert(2, "bob", null, "0.00", null, "2023-06-15T10:00:00Z", false, 2, OTHER_USER, CHILD_UNIT, "demf", null, "s2");
+        insert(
+                1,
+                "Alice",
+                30,
+                "100.50",
+                "1990-05-01",
+                "2024-01-01T10:00:00Z",
+                true,
+                1,
+                USER,
+                UNIT,
+                "usmf",
+                "x\"y",
+                "s1");
+        insert(
+                2,
+                "bob",
+                null,
+                "0.00",
+                null,
+                "2023-06-15T10:00:00Z",
+                false,
+                2,
+                OTHER_USER,
+                CHILD_UNIT,
+                "demf",
+                null,
+                "s2");
         insert(3, "Sale 50% off", 41, "12.00", "1985-12-31", null, true, 1, USER, CHILD_UNIT, "usmf", null, null);
-        insert(4, "a_b", 25, null, "2000-01-01", "2024-03-01T00:00:00Z", null, 2, OTHER_USER, OTHER_UNIT, "usmf", null, null);
-        insert(5, "axb", 25, "7.25", "2000-06-30", "2024-03-01T00:00:00Z", true, 1, THIRD_USER, UNIT, "demf", null, null);
+        insert(
+                4,
+                "a_b",
+                25,
+                null,
+                "2000-01-01",
+                "2024-03-01T00:00:00Z",
+                null,
+                2,
+                OTHER_USER,
+                OTHER_UNIT,
+                "usmf",
+                null,
+                null);
+        insert(
+                5,
+                "axb",
+                25,
+                "7.25",
+                "2000-06-30",
+                "2024-03-01T00:00:00Z",
+                true,
+                1,
+                THIRD_USER,
+                UNIT,
+                "demf",
+                null,
+                null);
         insert(6, "back\\slash", 60, "1.00", "1964-02-29", null, false, 2, USER, OTHER_UNIT, "jpmf", null, null);
         insert(7, null, 18, "3.00", "2006-01-01", null, true, 1, OTHER_USER, UNIT, "usmf", null, null);
         insert(8, "  Padded  ", null, null, null, null, null, null, THIRD_USER, CHILD_UNIT, null, null, null);
@@ -99,8 +151,10 @@ class SqlRendererTest {
 
     @Test
     void selectsTheKeyFirstThenTheRequestedColumnsAndDoublesQuotesInIdentifiers() throws SQLException {
-        PreparedSql h2 = golden(select(query().select("name", "weird").build()),
-                "SELECT t0.`contactid`, t0.`name`, t0.`we``ird` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?", PAGE + 1);
+        PreparedSql h2 = golden(
+                select(query().select("name", "weird").build()),
+                "SELECT t0.`contactid`, t0.`name`, t0.`we``ird` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?",
+                PAGE + 1);
 
         List<List<Object>> rows = rows(h2);
         assertThat(rows).hasSize(8);
@@ -109,9 +163,11 @@ class SqlRendererTest {
 
     @Test
     void selectsEveryFieldWhenNoColumnIsNamed() throws SQLException {
-        PreparedSql h2 = golden(select(query().build()),
+        PreparedSql h2 = golden(
+                select(query().build()),
                 "SELECT t0.`contactid`, t0.`name`, t0.`age`, t0.`balance`, t0.`birthdate`, t0.`modifiedon`, t0.`active`, t0.`status`, "
-                        + "t0.`ownerid`, t0.`businessunitid`, t0.`dataareaid`, t0.`we``ird`, t0.`secret` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?",
+                        + "t0.`ownerid`, t0.`businessunitid`, t0.`dataareaid`, t0.`we``ird`, t0.`secret` FROM `contact` t0 "
+                        + ALL_ROWS + BY_KEY + " LIMIT ?",
                 PAGE + 1);
 
         assertThat(ids(h2)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
@@ -120,29 +176,53 @@ class SqlRendererTest {
     @Test
     void leavesAnUnreadableFieldOutOfTheSelectList() throws SQLException {
         AccessScope scope = scopeWithUnreadable(Set.of("secret"), grant(Depth.GLOBAL));
-        PreparedSql h2 = golden(renderer -> renderer.select(PLANNER.plan(query().select("name", "secret").build(), scope)),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?", PAGE + 1);
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(
+                        PLANNER.plan(query().select("name", "secret").build(), scope)),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?",
+                PAGE + 1);
 
         assertThat(rows(h2).get(0)).containsExactly(id(1), "Alice");
     }
 
     @Test
     void selectsDistinctValuesOrderedByThem() throws SQLException {
-        PreparedSql h2 = golden(select(query().select("dataareaid").distinct().build()),
-                "SELECT DISTINCT t0.`dataareaid` FROM `contact` t0 " + ALL_ROWS + " ORDER BY t0.`dataareaid` ASC NULLS FIRST LIMIT ?", PAGE + 1);
+        PreparedSql h2 = golden(
+                select(query().select("dataareaid").distinct().build()),
+                "SELECT DISTINCT t0.`dataareaid` FROM `contact` t0 " + ALL_ROWS
+                        + " ORDER BY t0.`dataareaid` ASC NULLS FIRST LIMIT ?",
+                PAGE + 1);
 
-        assertThat(rows(h2)).containsExactly(Arrays.asList((Object) null), List.of("demf"), List.of("jpmf"), List.of("usmf"));
+        assertThat(rows(h2))
+                .containsExactly(Arrays.asList((Object) null), List.of("demf"), List.of("jpmf"), List.of("usmf"));
     }
 
     @Test
     void quotesTheSchemaAndTheTableName() throws SQLException {
         EntityDefinition plain = ContactFixtures.contact();
-        EntityDefinition qualified = new EntityDefinition(plain.logicalName(), plain.entitySetName(), TableName.parse("public.contact"), plain.labels(),
-                plain.visible(), plain.fields(), plain.keyField(), plain.companyField(), plain.ownerField(), plain.businessUnitField(), plain.rowVersionField());
-        QueryPlanner planner = new QueryPlanner(new Catalog(List.of(qualified), ContactFixtures.catalog().optionSets().values().stream().toList()),
-                ContactFixtures.tokens(), PAGE);
-        PreparedSql h2 = golden(renderer -> renderer.select(planner.plan(query().select("name").top(2).build(), unrestricted())),
-                "SELECT t0.`contactid`, t0.`name` FROM `public`.`contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?", 2);
+        EntityDefinition qualified = new EntityDefinition(
+                plain.logicalName(),
+                plain.entitySetName(),
+                TableName.parse("public.contact"),
+                plain.labels(),
+                plain.visible(),
+                plain.fields(),
+                plain.keyField(),
+                plain.companyField(),
+                plain.ownerField(),
+                plain.businessUnitField(),
+                plain.rowVersionField());
+        QueryPlanner planner = new QueryPlanner(
+                new Catalog(
+                        List.of(qualified),
+                        ContactFixtures.catalog().optionSets().values().stream().toList()),
+                ContactFixtures.tokens(),
+                PAGE);
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(
+                        planner.plan(query().select("name").top(2).build(), unrestricted())),
+                "SELECT t0.`contactid`, t0.`name` FROM `public`.`contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?",
+                2);
 
         assertThat(ids(h2)).containsExactly(1, 2);
     }
@@ -151,12 +231,21 @@ class SqlRendererTest {
 
     @Test
     void rendersTheEmptyAndAsTrueAndTheEmptyOrAsFalse() throws SQLException {
-        PreparedSql emptyAnd = golden(select(query().select("name").where(new And(List.of())).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (1=1)" + BY_KEY + " LIMIT ?", PAGE + 1);
-        PreparedSql emptyOr = golden(select(query().select("name").where(new Or(List.of())).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (1=0)" + BY_KEY + " LIMIT ?", PAGE + 1);
-        PreparedSql nested = golden(select(query().select("name").where(new Or(List.of(new And(List.of()), new Or(List.of())))).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND ((1=1) OR (1=0))" + BY_KEY + " LIMIT ?", PAGE + 1);
+        PreparedSql emptyAnd = golden(
+                select(query().select("name").where(new And(List.of())).build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (1=1)" + BY_KEY + " LIMIT ?",
+                PAGE + 1);
+        PreparedSql emptyOr = golden(
+                select(query().select("name").where(new Or(List.of())).build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (1=0)" + BY_KEY + " LIMIT ?",
+                PAGE + 1);
+        PreparedSql nested = golden(
+                select(query().select("name")
+                        .where(new Or(List.of(new And(List.of()), new Or(List.of()))))
+                        .build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND ((1=1) OR (1=0))" + BY_KEY
+                        + " LIMIT ?",
+                PAGE + 1);
 
         assertThat(ids(emptyAnd)).hasSize(8);
         assertThat(ids(emptyOr)).isEmpty();
@@ -165,10 +254,20 @@ class SqlRendererTest {
 
     @Test
     void rendersNullAsSyntaxNeverAsAParameter() throws SQLException {
-        PreparedSql isNull = golden(select(query().select("name").where(new IsNull(new AttributeRef("name"), false)).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`name` IS NULL)" + BY_KEY + " LIMIT ?", PAGE + 1);
-        PreparedSql isNotNull = golden(select(query().select("name").where(new IsNull(new AttributeRef("age"), true)).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`age` IS NOT NULL)" + BY_KEY + " LIMIT ?", PAGE + 1);
+        PreparedSql isNull = golden(
+                select(query().select("name")
+                        .where(new IsNull(new AttributeRef("name"), false))
+                        .build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`name` IS NULL)" + BY_KEY
+                        + " LIMIT ?",
+                PAGE + 1);
+        PreparedSql isNotNull = golden(
+                select(query().select("name")
+                        .where(new IsNull(new AttributeRef("age"), true))
+                        .build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`age` IS NOT NULL)" + BY_KEY
+                        + " LIMIT ?",
+                PAGE + 1);
 
         assertThat(ids(isNull)).containsExactly(7);
         assertThat(ids(isNotNull)).containsExactly(1, 3, 4, 5, 6, 7);
@@ -178,21 +277,54 @@ class SqlRendererTest {
     void rendersComparisonsWithTypedParameters() throws SQLException {
         String prefix = "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (";
         String suffix = ")" + BY_KEY + " LIMIT ?";
-        PreparedSql status = golden(select(query().select("name").where(equal("status", new EnumMember("Inactive"))).build()),
-                prefix + "t0.`status` = ?" + suffix, 2, PAGE + 1);
-        PreparedSql owner = golden(select(query().select("name").where(equal("ownerid", THIRD_USER.toString())).build()),
-                prefix + "t0.`ownerid` = ?" + suffix, THIRD_USER, PAGE + 1);
-        PreparedSql active = golden(select(query().select("name").where(compare("active", Operator.NOT_EQUAL, true)).build()),
-                prefix + "t0.`active` <> ?" + suffix, true, PAGE + 1);
-        PreparedSql balance = golden(select(query().select("name").where(equal("balance", 12L)).build()),
-                prefix + "t0.`balance` = ?" + suffix, BigDecimal.valueOf(12), PAGE + 1);
-        PreparedSql modified = golden(select(query().select("name")
-                        .where(compare("modifiedon", Operator.GREATER_EQUAL, OffsetDateTime.parse("2024-03-01T02:00:00+02:00"))).build()),
-                prefix + "t0.`modifiedon` >= ?" + suffix, OffsetDateTime.parse("2024-03-01T00:00:00Z"), PAGE + 1);
-        PreparedSql born = golden(select(query().select("name").where(compare("birthdate", Operator.LESS_THAN, "1986-01-01")).build()),
-                prefix + "t0.`birthdate` < ?" + suffix, LocalDate.of(1986, 1, 1), PAGE + 1);
-        PreparedSql not = golden(select(query().select("name").where(new Not(equal("age", 25L))).build()),
-                prefix + "NOT (t0.`age` = ?)" + suffix, 25, PAGE + 1);
+        PreparedSql status = golden(
+                select(query().select("name")
+                        .where(equal("status", new EnumMember("Inactive")))
+                        .build()),
+                prefix + "t0.`status` = ?" + suffix,
+                2,
+                PAGE + 1);
+        PreparedSql owner = golden(
+                select(query().select("name")
+                        .where(equal("ownerid", THIRD_USER.toString()))
+                        .build()),
+                prefix + "t0.`ownerid` = ?" + suffix,
+                THIRD_USER,
+                PAGE + 1);
+        PreparedSql active = golden(
+                select(query().select("name")
+                        .where(compare("active", Operator.NOT_EQUAL, true))
+                        .build()),
+                prefix + "t0.`active` <> ?" + suffix,
+                true,
+                PAGE + 1);
+        PreparedSql balance = golden(
+                select(query().select("name").where(equal("balance", 12L)).build()),
+                prefix + "t0.`balance` = ?" + suffix,
+                BigDecimal.valueOf(12),
+                PAGE + 1);
+        PreparedSql modified = golden(
+                select(query().select("name")
+                        .where(compare(
+                                "modifiedon",
+                                Operator.GREATER_EQUAL,
+                                OffsetDateTime.parse("2024-03-01T02:00:00+02:00")))
+                        .build()),
+                prefix + "t0.`modifiedon` >= ?" + suffix,
+                OffsetDateTime.parse("2024-03-01T00:00:00Z"),
+                PAGE + 1);
+        PreparedSql born = golden(
+                select(query().select("name")
+                        .where(compare("birthdate", Operator.LESS_THAN, "1986-01-01"))
+                        .build()),
+                prefix + "t0.`birthdate` < ?" + suffix,
+                LocalDate.of(1986, 1, 1),
+                PAGE + 1);
+        PreparedSql not = golden(
+                select(query().select("name").where(new Not(equal("age", 25L))).build()),
+                prefix + "NOT (t0.`age` = ?)" + suffix,
+                25,
+                PAGE + 1);
 
         assertThat(ids(status)).containsExactly(2, 4, 6);
         assertThat(ids(owner)).containsExactly(5, 8);
@@ -207,16 +339,41 @@ class SqlRendererTest {
     void rendersTextMatchesAsCaseInsensitiveLikeWithWildcardsEscapedInTheParameter() throws SQLException {
         String prefix = "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (";
         String suffix = ")" + BY_KEY + " LIMIT ?";
-        PreparedSql percent = golden(select(query().select("name").where(new Like(new AttributeRef("name"), LikeKind.CONTAINS, "50%", false)).build()),
-                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix, "%50\\%%", PAGE + 1);
-        PreparedSql underscore = golden(select(query().select("name").where(new Like(new AttributeRef("name"), LikeKind.STARTS_WITH, "a_", false)).build()),
-                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix, "a\\_%", PAGE + 1);
-        PreparedSql backslash = golden(select(query().select("name").where(new Like(new AttributeRef("name"), LikeKind.ENDS_WITH, "\\slash", false)).build()),
-                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix, "%\\\\slash", PAGE + 1);
-        PreparedSql caseInsensitive = golden(select(query().select("name").where(new Like(new AttributeRef("name"), LikeKind.CONTAINS, "LIC", false)).build()),
-                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix, "%LIC%", PAGE + 1);
-        PreparedSql negated = golden(select(query().select("name").where(new Like(new AttributeRef("name"), LikeKind.CONTAINS, "a", true)).build()),
-                prefix + "t0.`name` NOT ILIKE ? ESCAPE '\\'" + suffix, "%a%", PAGE + 1);
+        PreparedSql percent = golden(
+                select(query().select("name")
+                        .where(new Like(new AttributeRef("name"), LikeKind.CONTAINS, "50%", false))
+                        .build()),
+                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix,
+                "%50\\%%",
+                PAGE + 1);
+        PreparedSql underscore = golden(
+                select(query().select("name")
+                        .where(new Like(new AttributeRef("name"), LikeKind.STARTS_WITH, "a_", false))
+                        .build()),
+                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix,
+                "a\\_%",
+                PAGE + 1);
+        PreparedSql backslash = golden(
+                select(query().select("name")
+                        .where(new Like(new AttributeRef("name"), LikeKind.ENDS_WITH, "\\slash", false))
+                        .build()),
+                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix,
+                "%\\\\slash",
+                PAGE + 1);
+        PreparedSql caseInsensitive = golden(
+                select(query().select("name")
+                        .where(new Like(new AttributeRef("name"), LikeKind.CONTAINS, "LIC", false))
+                        .build()),
+                prefix + "t0.`name` ILIKE ? ESCAPE '\\'" + suffix,
+                "%LIC%",
+                PAGE + 1);
+        PreparedSql negated = golden(
+                select(query().select("name")
+                        .where(new Like(new AttributeRef("name"), LikeKind.CONTAINS, "a", true))
+                        .build()),
+                prefix + "t0.`name` NOT ILIKE ? ESCAPE '\\'" + suffix,
+                "%a%",
+                PAGE + 1);
 
         assertThat(ids(percent)).containsExactly(3);
         assertThat(ids(underscore)).containsExactly(4);
@@ -227,9 +384,14 @@ class SqlRendererTest {
 
     @Test
     void keepsTheWildcardsOfAQueryExpressionLikePattern() throws SQLException {
-        PreparedSql h2 = golden(select(query().select("name").where(new Like(new AttributeRef("name"), LikeKind.PATTERN, "a_b%", false)).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`name` ILIKE ? ESCAPE '\\')" + BY_KEY + " LIMIT ?",
-                "a_b%", PAGE + 1);
+        PreparedSql h2 = golden(
+                select(query().select("name")
+                        .where(new Like(new AttributeRef("name"), LikeKind.PATTERN, "a_b%", false))
+                        .build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`name` ILIKE ? ESCAPE '\\')"
+                        + BY_KEY + " LIMIT ?",
+                "a_b%",
+                PAGE + 1);
 
         assertThat(ids(h2)).containsExactly(4, 5);
     }
@@ -237,9 +399,14 @@ class SqlRendererTest {
     /** A QueryExpression Like pattern has only % and _ as wildcards, so a backslash in it is an ordinary character. */
     @Test
     void treatsABackslashInAQueryExpressionLikePatternAsAnOrdinaryCharacter() throws SQLException {
-        PreparedSql h2 = golden(select(query().select("name").where(new Like(new AttributeRef("name"), LikeKind.PATTERN, "back\\s%", false)).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`name` ILIKE ? ESCAPE '\\')" + BY_KEY + " LIMIT ?",
-                "back\\\\s%", PAGE + 1);
+        PreparedSql h2 = golden(
+                select(query().select("name")
+                        .where(new Like(new AttributeRef("name"), LikeKind.PATTERN, "back\\s%", false))
+                        .build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`name` ILIKE ? ESCAPE '\\')"
+                        + BY_KEY + " LIMIT ?",
+                "back\\\\s%",
+                PAGE + 1);
 
         assertThat(ids(h2)).containsExactly(6);
     }
@@ -248,16 +415,37 @@ class SqlRendererTest {
     void rendersInAndBetweenWithOneParameterPerValue() throws SQLException {
         String prefix = "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (";
         String suffix = ")" + BY_KEY + " LIMIT ?";
-        PreparedSql in = golden(select(query().select("name").where(new In(new AttributeRef("age"), List.of(new Literal(25L), new Literal(30L)), false)).build()),
-                prefix + "t0.`age` IN (?, ?)" + suffix, 25, 30, PAGE + 1);
-        PreparedSql notIn = golden(select(query().select("name").where(new In(new AttributeRef("age"), List.of(new Literal(25L)), true)).build()),
-                prefix + "t0.`age` NOT IN (?)" + suffix, 25, PAGE + 1);
-        PreparedSql between = golden(select(query().select("name")
-                        .where(new Between(new AttributeRef("age"), new Literal(20L), new Literal(41L), false)).build()),
-                prefix + "t0.`age` BETWEEN ? AND ?" + suffix, 20, 41, PAGE + 1);
-        PreparedSql notBetween = golden(select(query().select("name")
-                        .where(new Between(new AttributeRef("age"), new Literal(20L), new Literal(41L), true)).build()),
-                prefix + "t0.`age` NOT BETWEEN ? AND ?" + suffix, 20, 41, PAGE + 1);
+        PreparedSql in = golden(
+                select(query().select("name")
+                        .where(new In(new AttributeRef("age"), List.of(new Literal(25L), new Literal(30L)), false))
+                        .build()),
+                prefix + "t0.`age` IN (?, ?)" + suffix,
+                25,
+                30,
+                PAGE + 1);
+        PreparedSql notIn = golden(
+                select(query().select("name")
+                        .where(new In(new AttributeRef("age"), List.of(new Literal(25L)), true))
+                        .build()),
+                prefix + "t0.`age` NOT IN (?)" + suffix,
+                25,
+                PAGE + 1);
+        PreparedSql between = golden(
+                select(query().select("name")
+                        .where(new Between(new AttributeRef("age"), new Literal(20L), new Literal(41L), false))
+                        .build()),
+                prefix + "t0.`age` BETWEEN ? AND ?" + suffix,
+                20,
+                41,
+                PAGE + 1);
+        PreparedSql notBetween = golden(
+                select(query().select("name")
+                        .where(new Between(new AttributeRef("age"), new Literal(20L), new Literal(41L), true))
+                        .build()),
+                prefix + "t0.`age` NOT BETWEEN ? AND ?" + suffix,
+                20,
+                41,
+                PAGE + 1);
 
         assertThat(ids(in)).containsExactly(1, 4, 5);
         assertThat(ids(notIn)).containsExactly(1, 3, 6, 7);
@@ -269,23 +457,66 @@ class SqlRendererTest {
     void rendersFunctions() throws SQLException {
         String prefix = "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (";
         String suffix = ")" + BY_KEY + " LIMIT ?";
-        PreparedSql lower = golden(select(query().select("name").where(function(Function.TO_LOWER, "name", Operator.EQUAL, "alice")).build()),
-                prefix + "LOWER(t0.`name`) = ?" + suffix, "alice", PAGE + 1);
-        PreparedSql upper = golden(select(query().select("name").where(function(Function.TO_UPPER, "name", Operator.EQUAL, "BOB")).build()),
-                prefix + "UPPER(t0.`name`) = ?" + suffix, "BOB", PAGE + 1);
-        PreparedSql trim = golden(select(query().select("name").where(function(Function.TRIM, "name", Operator.EQUAL, "Padded")).build()),
-                prefix + "TRIM(t0.`name`) = ?" + suffix, "Padded", PAGE + 1);
-        PreparedSql length = golden(select(query().select("name").where(function(Function.LENGTH, "name", Operator.GREATER_THAN, 10L)).build()),
-                prefix + "CHAR_LENGTH(t0.`name`) > ?" + suffix, 10L, PAGE + 1);
-        PreparedSql year = golden(select(query().select("name").where(function(Function.YEAR, "birthdate", Operator.EQUAL, 2000L)).build()),
-                prefix + "EXTRACT(YEAR FROM t0.`birthdate`) = ?" + suffix, 2000L, PAGE + 1);
-        PreparedSql month = golden(select(query().select("name").where(function(Function.MONTH, "modifiedon", Operator.EQUAL, 3L)).build()),
-                prefix + "EXTRACT(MONTH FROM t0.`modifiedon`) = ?" + suffix, 3L, PAGE + 1);
-        PreparedSql day = golden(select(query().select("name").where(function(Function.DAY, "birthdate", Operator.EQUAL, 29L)).build()),
-                prefix + "EXTRACT(DAY FROM t0.`birthdate`) = ?" + suffix, 29L, PAGE + 1);
-        PreparedSql nested = golden(select(query().select("name")
-                        .where(new Like(new FunctionCall(Function.TRIM, List.of(new AttributeRef("name"))), LikeKind.STARTS_WITH, "pad", false)).build()),
-                prefix + "TRIM(t0.`name`) ILIKE ? ESCAPE '\\'" + suffix, "pad%", PAGE + 1);
+        PreparedSql lower = golden(
+                select(query().select("name")
+                        .where(function(Function.TO_LOWER, "name", Operator.EQUAL, "alice"))
+                        .build()),
+                prefix + "LOWER(t0.`name`) = ?" + suffix,
+                "alice",
+                PAGE + 1);
+        PreparedSql upper = golden(
+                select(query().select("name")
+                        .where(function(Function.TO_UPPER, "name", Operator.EQUAL, "BOB"))
+                        .build()),
+                prefix + "UPPER(t0.`name`) = ?" + suffix,
+                "BOB",
+                PAGE + 1);
+        PreparedSql trim = golden(
+                select(query().select("name")
+                        .where(function(Function.TRIM, "name", Operator.EQUAL, "Padded"))
+                        .build()),
+                prefix + "TRIM(t0.`name`) = ?" + suffix,
+                "Padded",
+                PAGE + 1);
+        PreparedSql length = golden(
+                select(query().select("name")
+                        .where(function(Function.LENGTH, "name", Operator.GREATER_THAN, 10L))
+                        .build()),
+                prefix + "CHAR_LENGTH(t0.`name`) > ?" + suffix,
+                10L,
+                PAGE + 1);
+        PreparedSql year = golden(
+                select(query().select("name")
+                        .where(function(Function.YEAR, "birthdate", Operator.EQUAL, 2000L))
+                        .build()),
+                prefix + "EXTRACT(YEAR FROM t0.`birthdate`) = ?" + suffix,
+                2000L,
+                PAGE + 1);
+        PreparedSql month = golden(
+                select(query().select("name")
+                        .where(function(Function.MONTH, "modifiedon", Operator.EQUAL, 3L))
+                        .build()),
+                prefix + "EXTRACT(MONTH FROM t0.`modifiedon`) = ?" + suffix,
+                3L,
+                PAGE + 1);
+        PreparedSql day = golden(
+                select(query().select("name")
+                        .where(function(Function.DAY, "birthdate", Operator.EQUAL, 29L))
+                        .build()),
+                prefix + "EXTRACT(DAY FROM t0.`birthdate`) = ?" + suffix,
+                29L,
+                PAGE + 1);
+        PreparedSql nested = golden(
+                select(query().select("name")
+                        .where(new Like(
+                                new FunctionCall(Function.TRIM, List.of(new AttributeRef("name"))),
+                                LikeKind.STARTS_WITH,
+                                "pad",
+                                false))
+                        .build()),
+                prefix + "TRIM(t0.`name`) ILIKE ? ESCAPE '\\'" + suffix,
+                "pad%",
+                PAGE + 1);
 
         assertThat(ids(lower)).containsExactly(1);
         assertThat(ids(upper)).containsExactly(2);
@@ -301,17 +532,29 @@ class SqlRendererTest {
 
     @Test
     void ordersAscendingNullsFirstAndDescendingNullsLastWithTheKeyAsLastTieBreaker() throws SQLException {
-        PreparedSql byStatus = golden(select(query().select("name").orderByDescending("status").build()),
+        PreparedSql byStatus = golden(
+                select(query().select("name").orderByDescending("status").build()),
                 "SELECT t0.`contactid`, t0.`name`, t0.`status` FROM `contact` t0 " + ALL_ROWS
-                        + " ORDER BY t0.`status` DESC NULLS LAST, t0.`contactid` ASC NULLS FIRST LIMIT ?", PAGE + 1);
-        PreparedSql byAge = golden(select(query().select("name", "age").orderBy("age").build()),
+                        + " ORDER BY t0.`status` DESC NULLS LAST, t0.`contactid` ASC NULLS FIRST LIMIT ?",
+                PAGE + 1);
+        PreparedSql byAge = golden(
+                select(query().select("name", "age").orderBy("age").build()),
                 "SELECT t0.`contactid`, t0.`name`, t0.`age` FROM `contact` t0 " + ALL_ROWS
-                        + " ORDER BY t0.`age` ASC NULLS FIRST, t0.`contactid` ASC NULLS FIRST LIMIT ?", PAGE + 1);
-        PreparedSql twoKeys = golden(select(query().select("name").orderBy("name").orderByDescending("age").build()),
+                        + " ORDER BY t0.`age` ASC NULLS FIRST, t0.`contactid` ASC NULLS FIRST LIMIT ?",
+                PAGE + 1);
+        PreparedSql twoKeys = golden(
+                select(query().select("name")
+                        .orderBy("name")
+                        .orderByDescending("age")
+                        .build()),
                 "SELECT t0.`contactid`, t0.`name`, t0.`age` FROM `contact` t0 " + ALL_ROWS
-                        + " ORDER BY t0.`name` ASC NULLS FIRST, t0.`age` DESC NULLS LAST, t0.`contactid` ASC NULLS FIRST LIMIT ?", PAGE + 1);
-        PreparedSql keyDescending = golden(select(query().select("name").orderByDescending("contactid").build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + " ORDER BY t0.`contactid` DESC NULLS LAST LIMIT ?", PAGE + 1);
+                        + " ORDER BY t0.`name` ASC NULLS FIRST, t0.`age` DESC NULLS LAST, t0.`contactid` ASC NULLS FIRST LIMIT ?",
+                PAGE + 1);
+        PreparedSql keyDescending = golden(
+                select(query().select("name").orderByDescending("contactid").build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS
+                        + " ORDER BY t0.`contactid` DESC NULLS LAST LIMIT ?",
+                PAGE + 1);
 
         assertThat(ids(byStatus)).containsExactly(2, 4, 6, 1, 3, 5, 7, 8);
         assertThat(ids(byAge)).containsExactly(2, 8, 7, 4, 5, 1, 3, 6);
@@ -321,12 +564,20 @@ class SqlRendererTest {
 
     @Test
     void limitsToOneRowMoreThanThePageAndOffsetsBySkip() throws SQLException {
-        PreparedSql paged = golden(select(query().select("name").skip(2).page(3).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ? OFFSET ?", 4, 2);
-        PreparedSql top = golden(select(query().select("name").top(2).skip(5).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ? OFFSET ?", 2, 5);
-        PreparedSql zeroSkip = golden(select(query().select("name").skip(0).top(3).build()),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?", 3);
+        PreparedSql paged = golden(
+                select(query().select("name").skip(2).page(3).build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ? OFFSET ?",
+                4,
+                2);
+        PreparedSql top = golden(
+                select(query().select("name").top(2).skip(5).build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ? OFFSET ?",
+                2,
+                5);
+        PreparedSql zeroSkip = golden(
+                select(query().select("name").skip(0).top(3).build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS + BY_KEY + " LIMIT ?",
+                3);
 
         assertThat(ids(paged)).containsExactly(3, 4, 5, 6);
         assertThat(ids(top)).containsExactly(6, 7);
@@ -335,11 +586,23 @@ class SqlRendererTest {
 
     @Test
     void countsEveryMatchingRowIgnoringTopSkipAndPaging() throws SQLException {
-        Query query = query().select("name").where(compare("age", Operator.GREATER_THAN, 20L)).top(2).skip(1).page(1).build();
-        PreparedSql select = golden(select(query),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`age` > ?)" + BY_KEY + " LIMIT ? OFFSET ?", 20, 2, 1);
-        PreparedSql count = golden(renderer -> renderer.count(PLANNER.plan(query, unrestricted())),
-                "SELECT COUNT(*) FROM `contact` t0 WHERE (1=1) AND (t0.`age` > ?)", 20);
+        Query query = query().select("name")
+                .where(compare("age", Operator.GREATER_THAN, 20L))
+                .top(2)
+                .skip(1)
+                .page(1)
+                .build();
+        PreparedSql select = golden(
+                select(query),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (t0.`age` > ?)" + BY_KEY
+                        + " LIMIT ? OFFSET ?",
+                20,
+                2,
+                1);
+        PreparedSql count = golden(
+                renderer -> renderer.count(PLANNER.plan(query, unrestricted())),
+                "SELECT COUNT(*) FROM `contact` t0 WHERE (1=1) AND (t0.`age` > ?)",
+                20);
 
         assertThat(ids(select)).containsExactly(3, 4);
         assertThat(single(count)).isEqualTo(5L);
@@ -348,7 +611,8 @@ class SqlRendererTest {
     @Test
     void countsDistinctRowsInASubquery() throws SQLException {
         Query query = query().select("dataareaid").distinct().top(1).build();
-        PreparedSql count = golden(renderer -> renderer.count(PLANNER.plan(query, unrestricted())),
+        PreparedSql count = golden(
+                renderer -> renderer.count(PLANNER.plan(query, unrestricted())),
                 "SELECT COUNT(*) FROM (SELECT DISTINCT t0.`dataareaid` FROM `contact` t0 " + ALL_ROWS + ") d");
 
         assertThat(single(count)).isEqualTo(4L);
@@ -356,8 +620,10 @@ class SqlRendererTest {
 
     @Test
     void countsOnlyTheRowsTheRowScopeAllows() throws SQLException {
-        PreparedSql count = golden(renderer -> renderer.count(PLANNER.plan(query().build(), scope(grant(Depth.BASIC)))),
-                "SELECT COUNT(*) FROM `contact` t0 WHERE (t0.`ownerid` = ?) AND (1=1)", USER);
+        PreparedSql count = golden(
+                renderer -> renderer.count(PLANNER.plan(query().build(), scope(grant(Depth.BASIC)))),
+                "SELECT COUNT(*) FROM `contact` t0 WHERE (t0.`ownerid` = ?) AND (1=1)",
+                USER);
 
         assertThat(single(count)).isEqualTo(3L);
     }
@@ -367,19 +633,31 @@ class SqlRendererTest {
     @Test
     void putsTheRowScopeFirstAndKeepsTheCallersOrInsideItsOwnParentheses() throws SQLException {
         Condition bobOrOld = new Or(List.of(equal("name", "bob"), compare("age", Operator.GREATER_THAN, 40L)));
-        PreparedSql h2 = golden(renderer -> renderer.select(PLANNER.plan(query().select("name").where(bobOrOld).build(), scope(grant(Depth.BASIC)))),
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(
+                        PLANNER.plan(query().select("name").where(bobOrOld).build(), scope(grant(Depth.BASIC)))),
                 "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (t0.`ownerid` = ?) AND ((t0.`name` = ?) OR (t0.`age` > ?))"
-                        + BY_KEY + " LIMIT ?", USER, "bob", 40, PAGE + 1);
+                        + BY_KEY + " LIMIT ?",
+                USER,
+                "bob",
+                40,
+                PAGE + 1);
 
-        assertThat(ids(h2)).as("bob (2) belongs to another owner; the caller's OR must not widen the row scope").containsExactly(3, 6);
+        assertThat(ids(h2))
+                .as("bob (2) belongs to another owner; the caller's OR must not widen the row scope")
+                .containsExactly(3, 6);
     }
 
     @Test
     void rendersTheUnionOfTwoGrants() throws SQLException {
         AccessScope scope = scope(grant(Depth.LOCAL), grant(Depth.GLOBAL, "usmf"));
-        PreparedSql h2 = golden(renderer -> renderer.select(PLANNER.plan(query().select("name").build(), scope)),
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(PLANNER.plan(query().select("name").build(), scope)),
                 "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE ((t0.`businessunitid` IN (?)) OR (t0.`dataareaid` IN (?))) AND (1=1)"
-                        + BY_KEY + " LIMIT ?", UNIT, "usmf", PAGE + 1);
+                        + BY_KEY + " LIMIT ?",
+                UNIT,
+                "usmf",
+                PAGE + 1);
 
         assertThat(ids(h2)).containsExactly(1, 3, 4, 5, 7);
     }
@@ -387,19 +665,37 @@ class SqlRendererTest {
     @Test
     void rendersDeepDepthRestrictedToCompanies() throws SQLException {
         AccessScope scope = scope(grant(Depth.DEEP, "usmf", "demf"));
-        PreparedSql h2 = golden(renderer -> renderer.select(PLANNER.plan(query().select("name").where(new IsNull(new AttributeRef("name"), true)).build(), scope)),
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(PLANNER.plan(
+                        query().select("name")
+                                .where(new IsNull(new AttributeRef("name"), true))
+                                .build(),
+                        scope)),
                 "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE ((t0.`businessunitid` IN (?, ?)) AND (t0.`dataareaid` IN (?, ?))) "
-                        + "AND (t0.`name` IS NOT NULL)" + BY_KEY + " LIMIT ?", UNIT, CHILD_UNIT, "demf", "usmf", PAGE + 1);
+                        + "AND (t0.`name` IS NOT NULL)" + BY_KEY + " LIMIT ?",
+                UNIT,
+                CHILD_UNIT,
+                "demf",
+                "usmf",
+                PAGE + 1);
 
         assertThat(ids(h2)).containsExactly(1, 2, 3, 5);
     }
 
     @Test
     void rendersADeniedCompanyListAsFalse() throws SQLException {
-        AccessScope scope = new AccessScope(USER, "alice", false,
-                List.of(new AccessScope.Grant("no company", Depth.GLOBAL, Optional.of(Set.of()), Optional.empty())), Set.of(), Optional.of(UNIT), Set.of(UNIT));
-        PreparedSql h2 = golden(renderer -> renderer.select(PLANNER.plan(query().select("name").build(), scope)),
-                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=0) AND (1=1)" + BY_KEY + " LIMIT ?", PAGE + 1);
+        AccessScope scope = new AccessScope(
+                USER,
+                "alice",
+                false,
+                List.of(new AccessScope.Grant("no company", Depth.GLOBAL, Optional.of(Set.of()), Optional.empty())),
+                Set.of(),
+                Optional.of(UNIT),
+                Set.of(UNIT));
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(PLANNER.plan(query().select("name").build(), scope)),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=0) AND (1=1)" + BY_KEY + " LIMIT ?",
+                PAGE + 1);
 
         assertThat(ids(h2)).isEmpty();
     }
@@ -417,11 +713,25 @@ class SqlRendererTest {
         String orderBy = " ORDER BY t0.`age` DESC NULLS LAST, t0.`contactid` ASC NULLS FIRST LIMIT ?";
 
         PreparedSql firstPage = golden(select(first), selectList + orderBy, 4);
-        PreparedSql afterValue = golden(select(query().select("name").orderByDescending("age").page(3, Optional.of(afterFour)).build()),
-                selectList + " AND ((t0.`age` < ?) OR (t0.`age` IS NULL) OR ((t0.`age` = ?) AND (t0.`contactid` > ?)))" + orderBy,
-                25, 25, id(4), 4);
-        PreparedSql afterNull = golden(select(query().select("name").orderByDescending("age").page(3, Optional.of(afterEight)).build()),
-                selectList + " AND ((t0.`age` IS NULL) AND (t0.`contactid` > ?))" + orderBy, id(2), 4);
+        PreparedSql afterValue = golden(
+                select(query().select("name")
+                        .orderByDescending("age")
+                        .page(3, Optional.of(afterFour))
+                        .build()),
+                selectList + " AND ((t0.`age` < ?) OR (t0.`age` IS NULL) OR ((t0.`age` = ?) AND (t0.`contactid` > ?)))"
+                        + orderBy,
+                25,
+                25,
+                id(4),
+                4);
+        PreparedSql afterNull = golden(
+                select(query().select("name")
+                        .orderByDescending("age")
+                        .page(3, Optional.of(afterEight))
+                        .build()),
+                selectList + " AND ((t0.`age` IS NULL) AND (t0.`contactid` > ?))" + orderBy,
+                id(2),
+                4);
 
         assertThat(ids(firstPage)).containsExactly(6, 3, 1, 4);
         assertThat(ids(afterValue)).containsExactly(5, 7, 2, 8);
@@ -432,12 +742,19 @@ class SqlRendererTest {
     void seeksAscendingPastANullFirstKey() throws SQLException {
         ContinuationTokens tokens = ContactFixtures.tokens();
         Query first = query().select("name").orderBy("age").page(3).build();
-        String afterTwo = tokens.encode(PLANNER.plan(first, unrestricted()).fingerprint(), Arrays.asList(null, id(2)), OptionalInt.empty());
+        String afterTwo = tokens.encode(
+                PLANNER.plan(first, unrestricted()).fingerprint(), Arrays.asList(null, id(2)), OptionalInt.empty());
 
-        PreparedSql h2 = golden(select(query().select("name").orderBy("age").page(3, Optional.of(afterTwo)).build()),
+        PreparedSql h2 = golden(
+                select(query().select("name")
+                        .orderBy("age")
+                        .page(3, Optional.of(afterTwo))
+                        .build()),
                 "SELECT t0.`contactid`, t0.`name`, t0.`age` FROM `contact` t0 " + ALL_ROWS
                         + " AND ((t0.`age` IS NOT NULL) OR ((t0.`age` IS NULL) AND (t0.`contactid` > ?)))"
-                        + " ORDER BY t0.`age` ASC NULLS FIRST, t0.`contactid` ASC NULLS FIRST LIMIT ?", id(2), 4);
+                        + " ORDER BY t0.`age` ASC NULLS FIRST, t0.`contactid` ASC NULLS FIRST LIMIT ?",
+                id(2),
+                4);
 
         assertThat(ids(h2)).containsExactly(8, 7, 4, 5);
     }
@@ -449,18 +766,24 @@ class SqlRendererTest {
     }
 
     private static Comparison function(Function function, String attribute, Operator operator, Object value) {
-        return new Comparison(new FunctionCall(function, List.of(new AttributeRef(attribute))), operator, new Literal(value));
+        return new Comparison(
+                new FunctionCall(function, List.of(new AttributeRef(attribute))), operator, new Literal(value));
     }
 
     /** Renders with every dialect, asserts the exact SQL and parameters of each, and returns the H2 statement. */
-    private static PreparedSql golden(java.util.function.Function<SqlRenderer, PreparedSql> render, String expectedSql, Object... expectedParameters) {
+    private static PreparedSql golden(
+            java.util.function.Function<SqlRenderer, PreparedSql> render,
+            String expectedSql,
+            Object... expectedParameters) {
         PreparedSql h2 = null;
         for (Dialect dialect : DIALECTS) {
             PreparedSql sql = render.apply(new SqlRenderer(dialect));
             assertThat(sql.sql()).as("%s SQL", dialect).isEqualTo(expectedSql.replace('`', '"'));
             assertThat(sql.parameters()).as("%s parameters", dialect).containsExactly(expectedParameters);
             for (int i = 0; i < expectedParameters.length; i++) {
-                assertThat(sql.parameters().get(i)).as("%s parameter %d type", dialect, i + 1).isExactlyInstanceOf(expectedParameters[i].getClass());
+                assertThat(sql.parameters().get(i))
+                        .as("%s parameter %d type", dialect, i + 1)
+                        .isExactlyInstanceOf(expectedParameters[i].getClass());
             }
             if (dialect == H2Dialect.INSTANCE) {
                 h2 = sql;
@@ -470,7 +793,8 @@ class SqlRendererTest {
     }
 
     private static List<List<Object>> rows(PreparedSql sql) throws SQLException {
-        try (Connection connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql.sql())) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql.sql())) {
             for (int i = 0; i < sql.parameters().size(); i++) {
                 statement.setObject(i + 1, sql.parameters().get(i));
             }
@@ -500,9 +824,23 @@ class SqlRendererTest {
         return rows.get(0).get(0);
     }
 
-    private static void insert(int number, String name, Integer age, String balance, String birthdate, String modifiedOn, Boolean active,
-            Integer status, UUID owner, UUID unit, String company, String weird, String secret) throws SQLException {
-        try (Connection connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
+    private static void insert(
+            int number,
+            String name,
+            Integer age,
+            String balance,
+            String birthdate,
+            String modifiedOn,
+            Boolean active,
+            Integer status,
+            UUID owner,
+            UUID unit,
+            String company,
+            String weird,
+            String secret)
+            throws SQLException {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
             statement.setObject(1, id(number));
             statement.setObject(2, name);
             statement.setObject(3, age);

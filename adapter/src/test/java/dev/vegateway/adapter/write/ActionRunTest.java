@@ -39,14 +39,29 @@ class ActionRunTest {
     private static final UUID READER = ContactFixtures.OTHER_USER;
     private static final UUID OWN_ROW = ContactFixtures.id(1);
     private static final UUID OTHERS_ROW = ContactFixtures.id(2);
-    private static final ActionDefinition ACTIVATE = new ActionDefinition("contact_Activate", Optional.of(ContactFixtures.CONTACT), List.of(),
-            Optional.empty(), Optional.of("UPDATE contact SET active = TRUE WHERE contactid = :key"), Optional.empty());
-    private static final ActionDefinition BALANCE = new ActionDefinition("contact_Balance", Optional.of(ContactFixtures.CONTACT), List.of(),
-            Optional.of(FieldType.decimal(18, 2)), Optional.of("SELECT balance FROM contact WHERE contactid = :key"), Optional.empty());
-    private static final ActionDefinition COUNT_IN = new ActionDefinition("contact_CountIn", Optional.empty(),
-            List.of(new ActionParameter("Company", FieldType.string(4), true)), Optional.of(FieldType.of(FieldType.Kind.INT64)),
-            Optional.of("SELECT COUNT(*) FROM contact WHERE dataareaid = :Company"), Optional.empty());
-    private static final String SECURITY = """
+    private static final ActionDefinition ACTIVATE = new ActionDefinition(
+            "contact_Activate",
+            Optional.of(ContactFixtures.CONTACT),
+            List.of(),
+            Optional.empty(),
+            Optional.of("UPDATE contact SET active = TRUE WHERE contactid = :key"),
+            Optional.empty());
+    private static final ActionDefinition BALANCE = new ActionDefinition(
+            "contact_Balance",
+            Optional.of(ContactFixtures.CONTACT),
+            List.of(),
+            Optional.of(FieldType.decimal(18, 2)),
+            Optional.of("SELECT balance FROM contact WHERE contactid = :key"),
+            Optional.empty());
+    private static final ActionDefinition COUNT_IN = new ActionDefinition(
+            "contact_CountIn",
+            Optional.empty(),
+            List.of(new ActionParameter("Company", FieldType.string(4), true)),
+            Optional.of(FieldType.of(FieldType.Kind.INT64)),
+            Optional.of("SELECT COUNT(*) FROM contact WHERE dataareaid = :Company"),
+            Optional.empty());
+    private static final String SECURITY =
+            """
             businessUnits: [{ name: Head office }]
             companies: [usmf, demf]
             roles:
@@ -69,23 +84,41 @@ class ActionRunTest {
     @BeforeEach
     void setUp() throws SQLException {
         Catalog base = ContactFixtures.catalog();
-        Catalog catalog = new Catalog(base.entities(), List.of(new OptionSet(ContactFixtures.STATUS_OPTION_SET, List.of(
-                new OptionSet.Member("Active", 1, Map.of()), new OptionSet.Member("Inactive", 2, Map.of())))), List.of(ACTIVATE, BALANCE, COUNT_IN), Map.of(), Map.of());
+        Catalog catalog = new Catalog(
+                base.entities(),
+                List.of(new OptionSet(
+                        ContactFixtures.STATUS_OPTION_SET,
+                        List.of(
+                                new OptionSet.Member("Active", 1, Map.of()),
+                                new OptionSet.Member("Inactive", 2, Map.of())))),
+                List.of(ACTIVATE, BALANCE, COUNT_IN),
+                Map.of(),
+                Map.of());
         dataSource = ContactFixtures.newDatabase("actions");
         insert(OWN_ROW, OPERATOR, "usmf", "12.50");
         insert(OTHERS_ROW, READER, "usmf", "99.00");
         AuditLog audit = new AuditLog("vegateway_security");
         audit.createIfMissing(dataSource, "vegateway_security");
-        actions = new ActionService(catalog, dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), new QueryPlanner(catalog, ContactFixtures.tokens(), 50),
-                audit, Clock.systemUTC(), Duration.ofSeconds(5), List.of());
+        actions = new ActionService(
+                catalog,
+                dataSource,
+                new WriteSqlRenderer(H2Dialect.INSTANCE),
+                new QueryPlanner(catalog, ContactFixtures.tokens(), 50),
+                audit,
+                Clock.systemUTC(),
+                Duration.ofSeconds(5),
+                List.of());
         SecuritySchema.defaultSchema().createIfMissing(dataSource);
         security = new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME);
         security.replaceAll(SecurityDocument.parse("test", SECURITY, Optional.of(catalog)));
     }
 
     private void insert(UUID id, UUID owner, String company, String balance) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
-            Object[] values = {id, "Contact " + id, 30, new BigDecimal(balance), null, null, false, 1, owner, null, company, null, null};
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
+            Object[] values = {
+                id, "Contact " + id, 30, new BigDecimal(balance), null, null, false, 1, owner, null, company, null, null
+            };
             for (int i = 0; i < values.length; i++) {
                 statement.setObject(i + 1, values[i]);
             }
@@ -94,7 +127,8 @@ class ActionRunTest {
     }
 
     private Object single(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -117,17 +151,25 @@ class ActionRunTest {
         Optional<Object> result = actions.run(ACTIVATE, Optional.of(OWN_ROW), Map.of(), permissions(OPERATOR), "app-1");
 
         assertThat(result).isEmpty();
-        assertThat(single("SELECT active FROM contact WHERE contactid = ?", OWN_ROW)).isEqualTo(true);
-        assertThat(((Number) single("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'action:contact_Activate' AND record_key = ?"
-                + " AND user_id = ? AND application_id = 'app-1'", OWN_ROW, OPERATOR)).longValue()).isEqualTo(1);
+        assertThat(single("SELECT active FROM contact WHERE contactid = ?", OWN_ROW))
+                .isEqualTo(true);
+        assertThat(((Number) single(
+                                "SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'action:contact_Activate' AND record_key = ?"
+                                        + " AND user_id = ? AND application_id = 'app-1'",
+                                OWN_ROW,
+                                OPERATOR))
+                        .longValue())
+                .isEqualTo(1);
     }
 
     @Test
     void aRowOutsideTheCallersReadScopeIs404AndUntouched() throws SQLException {
-        assertThatThrownBy(() -> actions.run(ACTIVATE, Optional.of(OTHERS_ROW), Map.of(), permissions(OPERATOR), "app-1"))
+        assertThatThrownBy(
+                        () -> actions.run(ACTIVATE, Optional.of(OTHERS_ROW), Map.of(), permissions(OPERATOR), "app-1"))
                 .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
 
-        assertThat(single("SELECT active FROM contact WHERE contactid = ?", OTHERS_ROW)).isEqualTo(false);
+        assertThat(single("SELECT active FROM contact WHERE contactid = ?", OTHERS_ROW))
+                .isEqualTo(false);
         assertThat(single("SELECT COUNT(*) FROM vegateway_security.data_audit")).isEqualTo(0L);
     }
 
@@ -137,31 +179,47 @@ class ActionRunTest {
                 .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.MISSING_PRIVILEGE))
                 .hasMessageContaining("contact_Activate");
 
-        assertThat(single("SELECT active FROM contact WHERE contactid = ?", OTHERS_ROW)).isEqualTo(false);
+        assertThat(single("SELECT active FROM contact WHERE contactid = ?", OTHERS_ROW))
+                .isEqualTo(false);
     }
 
     @Test
     void anActionReturnsItsDeclaredType() {
-        assertThat(actions.run(BALANCE, Optional.of(OWN_ROW), Map.of(), permissions(OPERATOR), "app-1")).contains(new BigDecimal("12.50"));
-        assertThat(actions.run(COUNT_IN, Optional.empty(), Map.of("Company", "usmf"), permissions(OPERATOR), "app-1")).contains(2L);
-        assertThat(actions.run(COUNT_IN, Optional.empty(), Map.of("Company", "demf"), permissions(OPERATOR), "app-1")).contains(0L);
+        assertThat(actions.run(BALANCE, Optional.of(OWN_ROW), Map.of(), permissions(OPERATOR), "app-1"))
+                .contains(new BigDecimal("12.50"));
+        assertThat(actions.run(COUNT_IN, Optional.empty(), Map.of("Company", "usmf"), permissions(OPERATOR), "app-1"))
+                .contains(2L);
+        assertThat(actions.run(COUNT_IN, Optional.empty(), Map.of("Company", "demf"), permissions(OPERATOR), "app-1"))
+                .contains(0L);
     }
 
     @Test
     void parametersAreCheckedLikeWrittenValues() {
         assertThatThrownBy(() -> actions.run(COUNT_IN, Optional.empty(), Map.of(), permissions(OPERATOR), "app-1"))
-                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.VALIDATION)).hasMessageContaining("Company");
-        assertThatThrownBy(() -> actions.run(COUNT_IN, Optional.empty(), Map.of("Company", "toolong"), permissions(OPERATOR), "app-1"))
-                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.VALIDATION)).hasMessageContaining("Company");
-        assertThatThrownBy(() -> actions.run(COUNT_IN, Optional.empty(), Map.of("Company", "usmf", "Extra", 1L), permissions(OPERATOR), "app-1"))
-                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.VALIDATION)).hasMessageContaining("Extra");
+                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.VALIDATION))
+                .hasMessageContaining("Company");
+        assertThatThrownBy(() -> actions.run(
+                        COUNT_IN, Optional.empty(), Map.of("Company", "toolong"), permissions(OPERATOR), "app-1"))
+                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.VALIDATION))
+                .hasMessageContaining("Company");
+        assertThatThrownBy(() -> actions.run(
+                        COUNT_IN,
+                        Optional.empty(),
+                        Map.of("Company", "usmf", "Extra", 1L),
+                        permissions(OPERATOR),
+                        "app-1"))
+                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.VALIDATION))
+                .hasMessageContaining("Extra");
     }
 
     @Test
     void boundAndUnboundCallsMustMatchTheDeclaration() {
         assertThatThrownBy(() -> actions.run(ACTIVATE, Optional.empty(), Map.of(), permissions(OPERATOR), "app-1"))
-                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.BAD_REQUEST)).hasMessageContaining("bound");
-        assertThatThrownBy(() -> actions.run(COUNT_IN, Optional.of(OWN_ROW), Map.of("Company", "usmf"), permissions(OPERATOR), "app-1"))
-                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.BAD_REQUEST)).hasMessageContaining("unbound");
+                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.BAD_REQUEST))
+                .hasMessageContaining("bound");
+        assertThatThrownBy(() -> actions.run(
+                        COUNT_IN, Optional.of(OWN_ROW), Map.of("Company", "usmf"), permissions(OPERATOR), "app-1"))
+                .satisfies(thrown -> assertThat(codeOf(thrown)).isEqualTo(ErrorCode.BAD_REQUEST))
+                .hasMessageContaining("unbound");
     }
 }

@@ -19,15 +19,27 @@ import org.junit.jupiter.api.Test;
 
 /** Start-up checks of the action service: every handler the catalog names must be there, once. */
 class ActionServiceTest {
-    private static final ActionDefinition HANDLED = new ActionDefinition("mserp_Handled", Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
+    private static final ActionDefinition HANDLED = new ActionDefinition(
+            "mserp_Handled",
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
             Optional.of(Handler.class.getName()));
 
     private static ActionService service(List<ActionHandler> handlers) {
         Catalog catalog = new Catalog(List.of(), List.of(), List.of(HANDLED), Map.of(), Map.of());
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:actions;DB_CLOSE_DELAY=-1");
-        return new ActionService(catalog, dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 50),
-                new AuditLog("vegateway_security"), Clock.systemUTC(), Duration.ofSeconds(5), handlers);
+        return new ActionService(
+                catalog,
+                dataSource,
+                new WriteSqlRenderer(H2Dialect.INSTANCE),
+                new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 50),
+                new AuditLog("vegateway_security"),
+                Clock.systemUTC(),
+                Duration.ofSeconds(5),
+                handlers);
     }
 
     /** A handler for {@code mserp_Handled}. */
@@ -47,12 +59,16 @@ class ActionServiceTest {
     void aCatalogActionWhoseHandlerIsMissingFailsAtStartUp() {
         assertThatThrownBy(() -> service(List.of()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("mserp_Handled").hasMessageContaining(Handler.class.getName()).hasMessageContaining("META-INF/services");
+                .hasMessageContaining("mserp_Handled")
+                .hasMessageContaining(Handler.class.getName())
+                .hasMessageContaining("META-INF/services");
     }
 
     @Test
     void twoHandlersForOneActionFailAtStartUp() {
-        assertThatThrownBy(() -> service(List.of(new Handler(), new Handler()))).isInstanceOf(IllegalStateException.class).hasMessageContaining("two action handlers");
+        assertThatThrownBy(() -> service(List.of(new Handler(), new Handler())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("two action handlers");
     }
 
     @Test

@@ -57,10 +57,12 @@ class WriteServiceTest {
     void setUp() throws SQLException {
         dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:write" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA erp");
-            statement.execute("CREATE TABLE erp.account (id UUID PRIMARY KEY, company VARCHAR(4) NOT NULL, name VARCHAR(10) NOT NULL, credit NUMERIC(8,2),"
-                    + " status INTEGER, owner_id UUID, unit_id UUID, version BIGINT NOT NULL)");
+            statement.execute(
+                    "CREATE TABLE erp.account (id UUID PRIMARY KEY, company VARCHAR(4) NOT NULL, name VARCHAR(10) NOT NULL, credit NUMERIC(8,2),"
+                            + " status INTEGER, owner_id UUID, unit_id UUID, version BIGINT NOT NULL)");
         }
         List<FieldDefinition> fields = List.of(
                 field("accountid", FieldType.of(FieldType.Kind.GUID), false, false),
@@ -72,16 +74,49 @@ class WriteServiceTest {
                 field("unitid", FieldType.of(FieldType.Kind.GUID), false, false),
                 field("version", FieldType.of(FieldType.Kind.INT64), false, true));
         Map<String, String> columns = Map.of("accountid", "id", "ownerid", "owner_id", "unitid", "unit_id");
-        List<FieldDefinition> mapped = fields.stream().map(f -> new FieldDefinition(f.logicalName(), columns.getOrDefault(f.logicalName(), f.logicalName()),
-                f.type(), f.required(), f.readOnly(), Map.of())).toList();
-        entity = new EntityDefinition("account", "accounts", new TableName(Optional.of("erp"), "account"), Map.of(), true, mapped, "accountid",
-                Optional.of("company"), Optional.of("ownerid"), Optional.of("unitid"), Optional.of("version"), KeyStrategy.GENERATED_OR_CLIENT,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
-        catalog = new Catalog(List.of(entity), List.of(new OptionSet("accountstatus",
-                List.of(new OptionSet.Member("Active", 0, Map.of()), new OptionSet.Member("OnHold", 1, Map.of())))));
+        List<FieldDefinition> mapped = fields.stream()
+                .map(f -> new FieldDefinition(
+                        f.logicalName(),
+                        columns.getOrDefault(f.logicalName(), f.logicalName()),
+                        f.type(),
+                        f.required(),
+                        f.readOnly(),
+                        Map.of()))
+                .toList();
+        entity = new EntityDefinition(
+                "account",
+                "accounts",
+                new TableName(Optional.of("erp"), "account"),
+                Map.of(),
+                true,
+                mapped,
+                "accountid",
+                Optional.of("company"),
+                Optional.of("ownerid"),
+                Optional.of("unitid"),
+                Optional.of("version"),
+                KeyStrategy.GENERATED_OR_CLIENT,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
+        catalog = new Catalog(
+                List.of(entity),
+                List.of(new OptionSet(
+                        "accountstatus",
+                        List.of(
+                                new OptionSet.Member("Active", 0, Map.of()),
+                                new OptionSet.Member("OnHold", 1, Map.of())))));
         audit = new AuditLog("vegateway_security");
         audit.createIfMissing(dataSource, "vegateway_security");
-        service = new WriteService(catalog, dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), audit, Clock.systemUTC(), Duration.ofSeconds(10));
+        service = new WriteService(
+                catalog,
+                dataSource,
+                new WriteSqlRenderer(H2Dialect.INSTANCE),
+                audit,
+                Clock.systemUTC(),
+                Duration.ofSeconds(10));
     }
 
     private static FieldDefinition field(String name, FieldType type, boolean required, boolean readOnly) {
@@ -96,7 +131,10 @@ class WriteServiceTest {
     }
 
     private Condition companyIs(String company) {
-        return new Condition.Comparison(new ColumnRef(WriteService.ALIAS, entity.field("company").orElseThrow()), Condition.Operator.EQUAL, new Literal(company));
+        return new Condition.Comparison(
+                new ColumnRef(WriteService.ALIAS, entity.field("company").orElseThrow()),
+                Condition.Operator.EQUAL,
+                new Literal(company));
     }
 
     private Map<String, Object> payload(Object... pairs) {
@@ -108,8 +146,11 @@ class WriteServiceTest {
     }
 
     private Map<String, Object> row(UUID key) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT company, name, credit, status, owner_id, unit_id, version FROM erp.account WHERE id = '" + key + "'")) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT company, name, credit, status, owner_id, unit_id, version FROM erp.account WHERE id = '"
+                                + key + "'")) {
             if (!result.next()) {
                 return null;
             }
@@ -126,7 +167,9 @@ class WriteServiceTest {
     }
 
     private long count(String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }
@@ -134,13 +177,24 @@ class WriteServiceTest {
 
     @Test
     void createStampsOwnerUnitAndVersionAndWritesAnAuditRecord() throws SQLException {
-        WriteService.Result result = service.create(entity, payload("company", "usmf", "name", "Contoso", "credit", new BigDecimal("12.5"), "status", "OnHold"), context());
+        WriteService.Result result = service.create(
+                entity,
+                payload("company", "usmf", "name", "Contoso", "credit", new BigDecimal("12.5"), "status", "OnHold"),
+                context());
         assertThat(result.created()).isTrue();
         Map<String, Object> row = row(result.key());
-        assertThat(row).containsEntry("company", "usmf").containsEntry("name", "Contoso").containsEntry("status", 1)
-                .containsEntry("owner", USER).containsEntry("unit", UNIT).containsEntry("version", 1L);
+        assertThat(row)
+                .containsEntry("company", "usmf")
+                .containsEntry("name", "Contoso")
+                .containsEntry("status", 1)
+                .containsEntry("owner", USER)
+                .containsEntry("unit", UNIT)
+                .containsEntry("version", 1L);
         assertThat((BigDecimal) row.get("credit")).isEqualByComparingTo("12.50");
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'create' AND record_key = '" + result.key() + "'")).isEqualTo(1);
+        assertThat(count(
+                        "SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'create' AND record_key = '"
+                                + result.key() + "'"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -151,9 +205,24 @@ class WriteServiceTest {
         assertRefused(payload("company", "usmf"), ErrorCode.VALIDATION, "name");
         assertRefused(payload("company", "usmf", "name", "x", "status", "Closed"), ErrorCode.VALIDATION, "status");
         assertRefused(payload("company", "usmf", "name", "x", "version", 7L), ErrorCode.VALIDATION, "version");
-        assertRefused(payload("company", "usmf", "name", "x", "ownerid", UUID.randomUUID().toString()), ErrorCode.VALIDATION, "ownerid");
-        assertRefused(payload("company", "usmf", "name", "x", "credit", new BigDecimal("1.234")), ErrorCode.VALIDATION, "credit");
-        assertRefused(payload("company", "usmf", "name", "x", "credit", new BigDecimal("1234567.1")), ErrorCode.VALIDATION, "credit");
+        assertRefused(
+                payload(
+                        "company",
+                        "usmf",
+                        "name",
+                        "x",
+                        "ownerid",
+                        UUID.randomUUID().toString()),
+                ErrorCode.VALIDATION,
+                "ownerid");
+        assertRefused(
+                payload("company", "usmf", "name", "x", "credit", new BigDecimal("1.234")),
+                ErrorCode.VALIDATION,
+                "credit");
+        assertRefused(
+                payload("company", "usmf", "name", "x", "credit", new BigDecimal("1234567.1")),
+                ErrorCode.VALIDATION,
+                "credit");
         assertRefused(payload("company", "usmf", "name", null), ErrorCode.VALIDATION, "name");
         assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
         assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit")).isZero();
@@ -171,7 +240,8 @@ class WriteServiceTest {
     void createOutsideTheCreateScopeIsRefusedAndLeavesNoRow() throws SQLException {
         createScope = companyIs("usmf");
         assertThatThrownBy(() -> service.create(entity, payload("company", "demf", "name", "x"), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
         assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
         service.create(entity, payload("company", "usmf", "name", "x"), context());
         assertThat(count("SELECT COUNT(*) FROM erp.account")).isEqualTo(1);
@@ -180,22 +250,61 @@ class WriteServiceTest {
     @Test
     void defaultsAndValidationRulesOfTheCatalogApply() throws SQLException {
         FieldDefinition credit = entity.field("credit").orElseThrow();
-        FieldDefinition ruled = new FieldDefinition(credit.logicalName(), credit.column(), credit.type(), false, false, Map.of(),
-                Optional.of(new BigDecimal("100.00")), FieldValidation.range(Optional.of(BigDecimal.ZERO), Optional.of(new BigDecimal("1000"))));
-        List<FieldDefinition> fields = entity.fields().stream().map(field -> field.logicalName().equals("credit") ? ruled : field).toList();
-        EntityDefinition withRules = new EntityDefinition("account", "accounts", entity.table(), Map.of(), true, fields, "accountid",
-                Optional.of("company"), Optional.of("ownerid"), Optional.of("unitid"), Optional.of("version"), KeyStrategy.GENERATED,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
-        UUID key = service.create(withRules, payload("company", "usmf", "name", "x"), context()).key();
+        FieldDefinition ruled = new FieldDefinition(
+                credit.logicalName(),
+                credit.column(),
+                credit.type(),
+                false,
+                false,
+                Map.of(),
+                Optional.of(new BigDecimal("100.00")),
+                FieldValidation.range(Optional.of(BigDecimal.ZERO), Optional.of(new BigDecimal("1000"))));
+        List<FieldDefinition> fields = entity.fields().stream()
+                .map(field -> field.logicalName().equals("credit") ? ruled : field)
+                .toList();
+        EntityDefinition withRules = new EntityDefinition(
+                "account",
+                "accounts",
+                entity.table(),
+                Map.of(),
+                true,
+                fields,
+                "accountid",
+                Optional.of("company"),
+                Optional.of("ownerid"),
+                Optional.of("unitid"),
+                Optional.of("version"),
+                KeyStrategy.GENERATED,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
+        UUID key = service.create(withRules, payload("company", "usmf", "name", "x"), context())
+                .key();
         assertThat((BigDecimal) row(key).get("credit")).isEqualByComparingTo("100");
-        assertThatThrownBy(() -> service.create(withRules, payload("company", "usmf", "name", "x", "credit", -1), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage()).contains("'credit'").contains("at least 0"));
-        assertThatThrownBy(() -> service.create(withRules, payload("accountid", UUID.randomUUID().toString(), "company", "usmf", "name", "x"), context()))
-                .as("the key is generated for this entity").isInstanceOfSatisfying(GatewayException.class,
+        assertThatThrownBy(() ->
+                        service.create(withRules, payload("company", "usmf", "name", "x", "credit", -1), context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.getMessage()).contains("'credit'").contains("at least 0"));
+        assertThatThrownBy(() -> service.create(
+                        withRules,
+                        payload("accountid", UUID.randomUUID().toString(), "company", "usmf", "name", "x"),
+                        context()))
+                .as("the key is generated for this entity")
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
                         e -> assertThat(e.getMessage()).contains("'accountid'").contains("read-only"));
-        assertThatThrownBy(() -> service.update(withRules, UUID.randomUUID(), payload("company", "usmf", "name", "x"), Preconditions.none(), context()))
-                .as("no upsert where the gateway generates keys").isInstanceOfSatisfying(GatewayException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThatThrownBy(() -> service.update(
+                        withRules,
+                        UUID.randomUUID(),
+                        payload("company", "usmf", "name", "x"),
+                        Preconditions.none(),
+                        context()))
+                .as("no upsert where the gateway generates keys")
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
     }
 
     @Test
@@ -221,9 +330,16 @@ class WriteServiceTest {
                 throw new WriteRejected("Accounts are never deleted.");
             }
         };
-        WriteService hooked = new WriteService(new Catalog(List.of(entity), List.of(new OptionSet("accountstatus",
-                List.of(new OptionSet.Member("Active", 0, Map.of()))))), dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE),
-                new AuditLog("vegateway_security"), Clock.systemUTC(), Duration.ofSeconds(10), List.of(hook));
+        WriteService hooked = new WriteService(
+                new Catalog(
+                        List.of(entity),
+                        List.of(new OptionSet("accountstatus", List.of(new OptionSet.Member("Active", 0, Map.of()))))),
+                dataSource,
+                new WriteSqlRenderer(H2Dialect.INSTANCE),
+                new AuditLog("vegateway_security"),
+                Clock.systemUTC(),
+                Duration.ofSeconds(10),
+                List.of(hook));
         assertThatThrownBy(() -> hooked.create(entity, payload("company", "usmf", "name", "REJECT me"), context()))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.BUSINESS_RULE);
@@ -231,82 +347,133 @@ class WriteServiceTest {
                     assertThat(e.getMessage()).isEqualTo("Names may not start with REJECT.");
                 });
         assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
-        UUID key = hooked.create(entity, payload("company", "usmf", "name", "quiet"), context()).key();
+        UUID key = hooked.create(entity, payload("company", "usmf", "name", "quiet"), context())
+                .key();
         assertThat(row(key)).containsEntry("name", "QUIET");
         hooked.update(entity, key, payload("name", "louder"), Preconditions.none(), context());
         assertThat(seen).containsExactly("QUIET->louder");
         assertThatThrownBy(() -> hooked.delete(entity, key, Preconditions.none(), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage()).isEqualTo("Accounts are never deleted."));
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("Accounts are never deleted."));
         assertThat(row(key)).isNotNull();
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'delete'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'delete'"))
+                .isZero();
     }
 
     @Test
     void duplicateKeyIs409() {
         UUID key = UUID.randomUUID();
         service.create(entity, payload("accountid", key.toString(), "company", "usmf", "name", "x"), context());
-        assertThatThrownBy(() -> service.create(entity, payload("accountid", key.toString(), "company", "usmf", "name", "y"), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_RECORD));
+        assertThatThrownBy(() -> service.create(
+                        entity, payload("accountid", key.toString(), "company", "usmf", "name", "y"), context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_RECORD));
     }
 
     @Test
     void updateChangesOnlyTheSentFieldsBumpsTheVersionAndHonoursIfMatch() throws SQLException {
-        UUID key = service.create(entity, payload("company", "usmf", "name", "before", "credit", 5), context()).key();
-        service.update(entity, key, payload("name", "after"), new Preconditions(Optional.of("W/\"1\""), Optional.empty()), context());
+        UUID key = service.create(entity, payload("company", "usmf", "name", "before", "credit", 5), context())
+                .key();
+        service.update(
+                entity,
+                key,
+                payload("name", "after"),
+                new Preconditions(Optional.of("W/\"1\""), Optional.empty()),
+                context());
         Map<String, Object> row = row(key);
         assertThat(row).containsEntry("name", "after").containsEntry("version", 2L);
         assertThat((BigDecimal) row.get("credit")).isEqualByComparingTo("5");
-        assertThatThrownBy(() -> service.update(entity, key, payload("name", "stale"), new Preconditions(Optional.of("W/\"1\""), Optional.empty()), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ETAG_MISMATCH));
+        assertThatThrownBy(() -> service.update(
+                        entity,
+                        key,
+                        payload("name", "stale"),
+                        new Preconditions(Optional.of("W/\"1\""), Optional.empty()),
+                        context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ETAG_MISMATCH));
         assertThat(row(key)).containsEntry("name", "after");
-        assertThatThrownBy(() -> service.update(entity, key, payload("name", "again"), new Preconditions(Optional.empty(), Optional.of("*")), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_EXISTS));
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'update'")).isEqualTo(1);
+        assertThatThrownBy(() -> service.update(
+                        entity,
+                        key,
+                        payload("name", "again"),
+                        new Preconditions(Optional.empty(), Optional.of("*")),
+                        context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_EXISTS));
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'update'"))
+                .isEqualTo(1);
     }
 
     @Test
     void ifMatchAnyNeverCreatesAndPlainPatchUpserts() throws SQLException {
         UUID missing = UUID.randomUUID();
-        assertThatThrownBy(() -> service.update(entity, missing, payload("company", "usmf", "name", "x"), new Preconditions(Optional.of("*"), Optional.empty()), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThatThrownBy(() -> service.update(
+                        entity,
+                        missing,
+                        payload("company", "usmf", "name", "x"),
+                        new Preconditions(Optional.of("*"), Optional.empty()),
+                        context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
         assertThat(row(missing)).isNull();
-        WriteService.Result upserted = service.update(entity, missing, payload("company", "usmf", "name", "x"), Preconditions.none(), context());
+        WriteService.Result upserted = service.update(
+                entity, missing, payload("company", "usmf", "name", "x"), Preconditions.none(), context());
         assertThat(upserted.created()).isTrue();
         assertThat(row(missing)).containsEntry("name", "x");
     }
 
     @Test
     void aRowOutsideTheWriteScopeIs404AndAMoveOutOfScopeIs403WithTheRowUnchanged() throws SQLException {
-        UUID demf = service.create(entity, payload("company", "demf", "name", "d"), context()).key();
-        UUID usmf = service.create(entity, payload("company", "usmf", "name", "u"), context()).key();
+        UUID demf = service.create(entity, payload("company", "demf", "name", "d"), context())
+                .key();
+        UUID usmf = service.create(entity, payload("company", "usmf", "name", "u"), context())
+                .key();
         writeScope = companyIs("usmf");
-        assertThatThrownBy(() -> service.update(entity, demf, payload("name", "hacked"), new Preconditions(Optional.of("*"), Optional.empty()), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
-        assertThatThrownBy(() -> service.update(entity, demf, payload("name", "hacked"), Preconditions.none(), context()))
-                .as("an existing but invisible row is never upserted over").isInstanceOfSatisfying(GatewayException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
-        assertThatThrownBy(() -> service.update(entity, usmf, payload("company", "demf"), Preconditions.none(), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
+        assertThatThrownBy(() -> service.update(
+                        entity,
+                        demf,
+                        payload("name", "hacked"),
+                        new Preconditions(Optional.of("*"), Optional.empty()),
+                        context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThatThrownBy(
+                        () -> service.update(entity, demf, payload("name", "hacked"), Preconditions.none(), context()))
+                .as("an existing but invisible row is never upserted over")
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+        assertThatThrownBy(
+                        () -> service.update(entity, usmf, payload("company", "demf"), Preconditions.none(), context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE));
         assertThat(row(usmf)).containsEntry("company", "usmf").containsEntry("version", 1L);
         assertThat(row(demf)).containsEntry("name", "d");
         assertThatThrownBy(() -> service.delete(entity, demf, Preconditions.none(), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RECORD_NOT_FOUND));
         assertThat(row(demf)).isNotNull();
     }
 
     @Test
     void deleteHonoursIfMatchAndIsAudited() throws SQLException {
-        UUID key = service.create(entity, payload("company", "usmf", "name", "x"), context()).key();
-        assertThatThrownBy(() -> service.delete(entity, key, new Preconditions(Optional.of("W/\"9\""), Optional.empty()), context()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ETAG_MISMATCH));
+        UUID key = service.create(entity, payload("company", "usmf", "name", "x"), context())
+                .key();
+        assertThatThrownBy(() -> service.delete(
+                        entity, key, new Preconditions(Optional.of("W/\"9\""), Optional.empty()), context()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ETAG_MISMATCH));
         service.delete(entity, key, new Preconditions(Optional.of("W/\"1\""), Optional.empty()), context());
         assertThat(row(key)).isNull();
-        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'delete' AND record_key = '" + key + "'")).isEqualTo(1);
+        assertThat(count(
+                        "SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'delete' AND record_key = '"
+                                + key + "'"))
+                .isEqualTo(1);
     }
 
     @Test
     void twoConcurrentUpdatesWithTheSameEtagExactlyOneWins() throws Exception {
-        UUID key = service.create(entity, payload("company", "usmf", "name", "start"), context()).key();
+        UUID key = service.create(entity, payload("company", "usmf", "name", "start"), context())
+                .key();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 10; round++) {
@@ -317,7 +484,12 @@ class WriteServiceTest {
                     outcomes.add(pool.submit(() -> {
                         start.await();
                         try {
-                            service.update(entity, key, payload("name", name), new Preconditions(Optional.of("W/\"" + version + "\""), Optional.empty()), context());
+                            service.update(
+                                    entity,
+                                    key,
+                                    payload("name", name),
+                                    new Preconditions(Optional.of("W/\"" + version + "\""), Optional.empty()),
+                                    context());
                             return name;
                         } catch (GatewayException e) {
                             return e.errorCode().name();
@@ -329,8 +501,13 @@ class WriteServiceTest {
                 for (Future<String> outcome : outcomes) {
                     results.add(outcome.get());
                 }
-                assertThat(results).filteredOn(result -> result.equals("ETAG_MISMATCH")).hasSize(1);
-                String winner = results.stream().filter(result -> !result.equals("ETAG_MISMATCH")).findFirst().orElseThrow();
+                assertThat(results)
+                        .filteredOn(result -> result.equals("ETAG_MISMATCH"))
+                        .hasSize(1);
+                String winner = results.stream()
+                        .filter(result -> !result.equals("ETAG_MISMATCH"))
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(row(key)).containsEntry("name", winner).containsEntry("version", version + 1);
             }
         } finally {
@@ -340,7 +517,13 @@ class WriteServiceTest {
 
     /** The service over a data source whose connections join the changeset open on the thread, as the gateway builds it. */
     private WriteService joining(ChangesetDataSource changesets) {
-        return new WriteService(catalog, changesets, new WriteSqlRenderer(H2Dialect.INSTANCE), audit, Clock.systemUTC(), Duration.ofSeconds(10));
+        return new WriteService(
+                catalog,
+                changesets,
+                new WriteSqlRenderer(H2Dialect.INSTANCE),
+                audit,
+                Clock.systemUTC(),
+                Duration.ofSeconds(10));
     }
 
     @Test
@@ -350,11 +533,22 @@ class WriteServiceTest {
         UUID upserted = UUID.randomUUID();
         UUID first;
         try (ChangesetDataSource.Changeset changeset = changesets.begin()) {
-            first = joined.create(entity, payload("company", "usmf", "name", "one"), context()).key();
-            // An upsert first finds no row (and rolls its own unit of work back), then inserts: the create above must survive that.
-            assertThat(joined.update(entity, upserted, payload("company", "usmf", "name", "two"), Preconditions.none(), context()).created()).isTrue();
+            first = joined.create(entity, payload("company", "usmf", "name", "one"), context())
+                    .key();
+            // An upsert first finds no row (and rolls its own unit of work back), then inserts: the create above must
+            // survive that.
+            assertThat(joined.update(
+                                    entity,
+                                    upserted,
+                                    payload("company", "usmf", "name", "two"),
+                                    Preconditions.none(),
+                                    context())
+                            .created())
+                    .isTrue();
             joined.update(entity, first, payload("name", "one again"), Preconditions.none(), context());
-            assertThat(row(first)).as("not visible outside the changeset before its commit").isNull();
+            assertThat(row(first))
+                    .as("not visible outside the changeset before its commit")
+                    .isNull();
             changeset.commit();
         }
 
@@ -369,10 +563,13 @@ class WriteServiceTest {
         WriteService joined = joining(changesets);
         UUID first;
         try (ChangesetDataSource.Changeset changeset = changesets.begin()) {
-            first = joined.create(entity, payload("company", "usmf", "name", "one"), context()).key();
+            first = joined.create(entity, payload("company", "usmf", "name", "one"), context())
+                    .key();
             joined.create(entity, payload("company", "usmf", "name", "two"), context());
-            assertThatThrownBy(() -> joined.create(entity, payload("company", "usmf", "name", "far too long"), context()))
-                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.VALIDATION));
+            assertThatThrownBy(
+                            () -> joined.create(entity, payload("company", "usmf", "name", "far too long"), context()))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode())
+                            .isEqualTo(ErrorCode.VALIDATION));
         }
 
         assertThat(row(first)).isNull();

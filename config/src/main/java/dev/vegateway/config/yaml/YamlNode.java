@@ -30,7 +30,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * reported precisely. Missing keys give a "missing" node rather than null.
  */
 public final class YamlNode {
-    public enum Kind { MAPPING, SEQUENCE, SCALAR, NULL, MISSING }
+    public enum Kind {
+        MAPPING,
+        SEQUENCE,
+        SCALAR,
+        NULL,
+        MISSING
+    }
 
     private final String source;
     private final int line;
@@ -40,8 +46,14 @@ public final class YamlNode {
     private final Map<String, YamlNode> mapping;
     private final List<YamlNode> sequence;
 
-    private YamlNode(String source, int line, String path, Kind kind, String scalar,
-            Map<String, YamlNode> mapping, List<YamlNode> sequence) {
+    private YamlNode(
+            String source,
+            int line,
+            String path,
+            Kind kind,
+            String scalar,
+            Map<String, YamlNode> mapping,
+            List<YamlNode> sequence) {
         this.source = requireNonNull(source, "source is null");
         this.line = line;
         this.path = requireNonNull(path, "path is null");
@@ -57,7 +69,8 @@ public final class YamlNode {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ProblemsException(List.of(new Problem(file.toString(), 0, "", "cannot read file: " + e.getMessage())));
+            throw new ProblemsException(
+                    List.of(new Problem(file.toString(), 0, "", "cannot read file: " + e.getMessage())));
         }
         return parse(file.toString(), text);
     }
@@ -87,10 +100,13 @@ public final class YamlNode {
         if (node instanceof MappingNode mappingNode) {
             Map<String, YamlNode> children = new LinkedHashMap<>();
             for (NodeTuple tuple : mappingNode.getValue()) {
-                String key = tuple.getKeyNode() instanceof ScalarNode keyNode ? keyNode.getValue() : String.valueOf(tuple.getKeyNode());
+                String key = tuple.getKeyNode() instanceof ScalarNode keyNode
+                        ? keyNode.getValue()
+                        : String.valueOf(tuple.getKeyNode());
                 children.put(key, convert(source, path.isEmpty() ? key : path + "." + key, tuple.getValueNode()));
             }
-            return new YamlNode(source, line, path, Kind.MAPPING, null, Map.copyOf(children).isEmpty() ? Map.of() : children, null);
+            return new YamlNode(
+                    source, line, path, Kind.MAPPING, null, Map.copyOf(children).isEmpty() ? Map.of() : children, null);
         }
         if (node instanceof SequenceNode sequenceNode) {
             List<YamlNode> children = new ArrayList<>();
@@ -102,7 +118,14 @@ public final class YamlNode {
         }
         ScalarNode scalarNode = (ScalarNode) node;
         boolean isNull = scalarNode.getTag().getValue().endsWith(":null");
-        return new YamlNode(source, line, path, isNull ? Kind.NULL : Kind.SCALAR, isNull ? null : scalarNode.getValue(), null, null);
+        return new YamlNode(
+                source,
+                line,
+                path,
+                isNull ? Kind.NULL : Kind.SCALAR,
+                isNull ? null : scalarNode.getValue(),
+                null,
+                null);
     }
 
     /** A scalar node that did not come from a file (an environment override, say). */

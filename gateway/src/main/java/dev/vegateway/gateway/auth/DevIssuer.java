@@ -44,7 +44,8 @@ public final class DevIssuer {
 
     private static final int KEY_SIZE_BITS = 2048;
     private static final int KEY_ID_BYTES = 16;
-    private static final Set<String> MINTED_CLAIMS = Set.of("iss", "aud", "sub", "appid", "ver", "iat", "nbf", "exp", "jti");
+    private static final Set<String> MINTED_CLAIMS =
+            Set.of("iss", "aud", "sub", "appid", "ver", "iat", "nbf", "exp", "jti");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RSAKey key;
@@ -58,8 +59,7 @@ public final class DevIssuer {
         this.audience = audience;
         try {
             this.signer = new RSASSASigner(key);
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException("the dev issuer key cannot sign: " + e.getMessage(), e);
         }
     }
@@ -123,7 +123,8 @@ public final class DevIssuer {
                 .jwtID(UUID.randomUUID().toString());
         extraClaims.forEach((name, value) -> {
             if (MINTED_CLAIMS.contains(name)) {
-                throw new IllegalArgumentException("extra claim '" + name + "' would replace a claim the dev issuer mints");
+                throw new IllegalArgumentException(
+                        "extra claim '" + name + "' would replace a claim the dev issuer mints");
             }
             claims.claim(name, value);
         });
@@ -134,8 +135,7 @@ public final class DevIssuer {
         SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
             jwt.sign(signer);
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign with the dev issuer key: " + e.getMessage(), e);
         }
         return jwt.serialize();
@@ -145,11 +145,9 @@ public final class DevIssuer {
         JWK jwk;
         try {
             jwk = JWK.parse(Files.readString(keyFile));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot read the dev issuer key " + keyFile, e);
-        }
-        catch (ParseException e) {
+        } catch (ParseException e) {
             throw new IllegalArgumentException("the dev issuer key " + keyFile + " is not a JWK: " + e.getMessage(), e);
         }
         if (!(jwk instanceof RSAKey rsaKey) || !rsaKey.isPrivate()) {
@@ -166,24 +164,22 @@ public final class DevIssuer {
                     .keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.RS256)
                     .generate();
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate the dev issuer key: " + e.getMessage(), e);
         }
         Path directory = keyFile.toAbsolutePath().getParent();
         try {
             Files.createDirectories(directory);
             // Written whole to a private temporary file, then renamed: never readable half-written.
-            Path temporary = Files.createTempFile(directory, keyFile.getFileName().toString(), ".tmp", ownerOnly(directory));
+            Path temporary =
+                    Files.createTempFile(directory, keyFile.getFileName().toString(), ".tmp", ownerOnly(directory));
             try {
                 Files.writeString(temporary, key.toJSONString());
                 Files.move(temporary, keyFile, StandardCopyOption.ATOMIC_MOVE);
-            }
-            finally {
+            } finally {
                 Files.deleteIfExists(temporary);
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot write the dev issuer key " + keyFile, e);
         }
         log.info("Created the dev issuer key (kid {}) in {}", key.getKeyID(), keyFile);
@@ -194,7 +190,9 @@ public final class DevIssuer {
         if (!directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[0];
         }
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        return new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+        };
     }
 
     private static String randomKeyId() {

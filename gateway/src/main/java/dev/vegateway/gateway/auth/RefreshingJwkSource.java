@@ -66,7 +66,8 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
     /** Guarded by loadLock. */
     private Optional<Instant> lastAttempt = Optional.empty();
 
-    private RefreshingJwkSource(String description, Loader loader, Clock clock, Duration refreshInterval, Duration minimumLoadInterval) {
+    private RefreshingJwkSource(
+            String description, Loader loader, Clock clock, Duration refreshInterval, Duration minimumLoadInterval) {
         this.description = requireNonNull(description, "description is null");
         this.loader = requireNonNull(loader, "loader is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -85,7 +86,8 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
                 JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT,
                 JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT);
         Loader loader = () -> JWKSet.parse(retriever.retrieveResource(location).getContent());
-        RefreshingJwkSource source = new RefreshingJwkSource("JWKS URL " + url, loader, clock, refreshInterval, minimumLoadInterval);
+        RefreshingJwkSource source =
+                new RefreshingJwkSource("JWKS URL " + url, loader, clock, refreshInterval, minimumLoadInterval);
         source.reloadIfAllowed(clock.instant(), true);
         return source;
     }
@@ -96,17 +98,17 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
      */
     static RefreshingJwkSource fromFile(Path file, Clock clock, Duration minimumLoadInterval) {
         requireNonNull(file, "file is null");
-        RefreshingJwkSource source = new RefreshingJwkSource("JWKS file " + file, new FileLoader(file), clock, minimumLoadInterval, minimumLoadInterval);
+        RefreshingJwkSource source = new RefreshingJwkSource(
+                "JWKS file " + file, new FileLoader(file), clock, minimumLoadInterval, minimumLoadInterval);
         source.loadLock.lock();
         try {
             Instant now = clock.instant();
             source.lastAttempt = Optional.of(now);
             source.install(source.loader.load(), now);
-        }
-        catch (IOException | ParseException e) {
-            throw new IllegalArgumentException("auth.jwks.file: cannot read the JWK set from " + file + ": " + e.getMessage(), e);
-        }
-        finally {
+        } catch (IOException | ParseException e) {
+            throw new IllegalArgumentException(
+                    "auth.jwks.file: cannot read the JWK set from " + file + ": " + e.getMessage(), e);
+        } finally {
             source.loadLock.unlock();
         }
         if (!source.keysLoaded()) {
@@ -139,8 +141,7 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
     private void reloadIfAllowed(Instant now, boolean waitForLoadInProgress) {
         if (waitForLoadInProgress) {
             loadLock.lock();
-        }
-        else if (!loadLock.tryLock()) {
+        } else if (!loadLock.tryLock()) {
             return;
         }
         try {
@@ -149,11 +150,13 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
             }
             lastAttempt = Optional.of(now);
             install(loader.load(), now);
-        }
-        catch (IOException | ParseException e) {
-            log.warn("Cannot load the signing keys from {} (keeping the current kid {}): {}", description, keyIds(keys), e.getMessage());
-        }
-        finally {
+        } catch (IOException | ParseException e) {
+            log.warn(
+                    "Cannot load the signing keys from {} (keeping the current kid {}): {}",
+                    description,
+                    keyIds(keys),
+                    e.getMessage());
+        } finally {
             loadLock.unlock();
         }
     }
@@ -185,8 +188,7 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
         requireNonNull(url, "url is null");
         try {
             return url.toURL();
-        }
-        catch (MalformedURLException | IllegalArgumentException e) {
+        } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("auth.jwks.url: " + url + " is not a URL: " + e.getMessage(), e);
         }
     }

@@ -111,26 +111,25 @@ public final class TokenValidator {
         JWKSource<SecurityContext> keySource;
         if (explicitKeys.isPresent()) {
             if (auth.jwksFile().isPresent() || auth.jwksUrl().isPresent()) {
-                throw new IllegalArgumentException("auth.jwks.file and auth.jwks.url must not be set when the keys are given explicitly (dev issuer)");
+                throw new IllegalArgumentException(
+                        "auth.jwks.file and auth.jwks.url must not be set when the keys are given explicitly (dev issuer)");
             }
             JWKSet publicKeys = explicitKeys.get().toPublicJWKSet();
             keySource = new ImmutableJWKSet<>(publicKeys);
             this.keysLoaded = () -> !publicKeys.isEmpty();
-        }
-        else if (auth.jwksFile().isPresent() && auth.jwksUrl().isPresent()) {
+        } else if (auth.jwksFile().isPresent() && auth.jwksUrl().isPresent()) {
             throw new IllegalArgumentException("auth.jwks.file and auth.jwks.url are both set; configure exactly one");
-        }
-        else if (auth.jwksFile().isPresent()) {
-            RefreshingJwkSource fileSource = RefreshingJwkSource.fromFile(auth.jwksFile().get(), clock, auth.unknownKidMinInterval());
+        } else if (auth.jwksFile().isPresent()) {
+            RefreshingJwkSource fileSource =
+                    RefreshingJwkSource.fromFile(auth.jwksFile().get(), clock, auth.unknownKidMinInterval());
             keySource = fileSource;
             this.keysLoaded = fileSource::keysLoaded;
-        }
-        else if (auth.jwksUrl().isPresent()) {
-            RefreshingJwkSource urlSource = RefreshingJwkSource.fromUrl(auth.jwksUrl().get(), clock, auth.jwksRefreshInterval(), auth.unknownKidMinInterval());
+        } else if (auth.jwksUrl().isPresent()) {
+            RefreshingJwkSource urlSource = RefreshingJwkSource.fromUrl(
+                    auth.jwksUrl().get(), clock, auth.jwksRefreshInterval(), auth.unknownKidMinInterval());
             keySource = urlSource;
             this.keysLoaded = urlSource::keysLoaded;
-        }
-        else {
+        } else {
             throw new IllegalArgumentException("neither auth.jwks.file nor auth.jwks.url is set");
         }
         this.keySelector = new JWSVerificationKeySelector<>(algorithms, keySource);
@@ -197,15 +196,16 @@ public final class TokenValidator {
         SignedJWT signedJwt = parseSigned(token);
         JWSHeader header = signedJwt.getHeader();
         if (!algorithms.contains(header.getAlgorithm())) {
-            throw invalid("The token's signing algorithm %s is not allowed; allowed: %s", printable(header.getAlgorithm().getName()), names(algorithms));
+            throw invalid(
+                    "The token's signing algorithm %s is not allowed; allowed: %s",
+                    printable(header.getAlgorithm().getName()), names(algorithms));
         }
         requireValidSignature(signedJwt, selectKeys(header));
 
         JWTClaimsSet claims;
         try {
             claims = signedJwt.getJWTClaimsSet();
-        }
-        catch (ParseException e) {
+        } catch (ParseException e) {
             throw invalid("The token's payload is not a valid JWT claims set");
         }
         return checkClaims(claims, tokenHash, now);
@@ -215,8 +215,7 @@ public final class TokenValidator {
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);
-        }
-        catch (ParseException e) {
+        } catch (ParseException e) {
             // Nimbus' message may quote parts of the token: do not pass it on.
             throw invalid("The bearer token is not a well-formed JWT");
         }
@@ -233,8 +232,7 @@ public final class TokenValidator {
         List<Key> keys;
         try {
             keys = keySelector.selectJWSKeys(header, null);
-        }
-        catch (KeySourceException e) {
+        } catch (KeySourceException e) {
             throw invalid("The signing keys could not be loaded");
         }
         if (!keys.isEmpty()) {
@@ -244,9 +242,13 @@ public final class TokenValidator {
             throw invalid("No signing keys have been loaded yet");
         }
         if (header.getKeyID() == null) {
-            throw invalid("The token has no key id (kid) and no known %s signing key matches it", header.getAlgorithm().getName());
+            throw invalid(
+                    "The token has no key id (kid) and no known %s signing key matches it",
+                    header.getAlgorithm().getName());
         }
-        throw invalid("The token's signing key (kid '%s') is not a known %s key", printable(header.getKeyID()), header.getAlgorithm().getName());
+        throw invalid(
+                "The token's signing key (kid '%s') is not a known %s key",
+                printable(header.getKeyID()), header.getAlgorithm().getName());
     }
 
     private void requireValidSignature(SignedJWT signedJwt, List<Key> candidates) {
@@ -256,8 +258,7 @@ public final class TokenValidator {
                 if (signedJwt.verify(verifierFactory.createJWSVerifier(signedJwt.getHeader(), key))) {
                     return;
                 }
-            }
-            catch (JOSEException e) {
+            } catch (JOSEException e) {
                 // This key cannot verify this algorithm; try the next one.
             }
         }
@@ -313,21 +314,22 @@ public final class TokenValidator {
     private static Optional<String> stringClaim(JWTClaimsSet claims, String name) {
         try {
             return Optional.ofNullable(claims.getStringClaim(name)).filter(value -> !value.isBlank());
-        }
-        catch (ParseException e) {
+        } catch (ParseException e) {
             throw invalid("The token's %s claim is not a string", name);
         }
     }
 
     private static Set<JWSAlgorithm> allowedAlgorithms(List<String> names) {
         if (names.isEmpty()) {
-            throw new IllegalArgumentException("auth.algorithms is empty; list the accepted signature algorithms, e.g. RS256, PS256, ES256");
+            throw new IllegalArgumentException(
+                    "auth.algorithms is empty; list the accepted signature algorithms, e.g. RS256, PS256, ES256");
         }
         Set<JWSAlgorithm> allowed = new LinkedHashSet<>();
         for (String name : names) {
             JWSAlgorithm algorithm = JWSAlgorithm.parse(name);
             if (!JWSAlgorithm.Family.RSA.contains(algorithm) && !JWSAlgorithm.Family.EC.contains(algorithm)) {
-                throw new IllegalArgumentException("auth.algorithms: " + name + " is not an RSA or EC signature algorithm; none and HMAC are never accepted");
+                throw new IllegalArgumentException("auth.algorithms: " + name
+                        + " is not an RSA or EC signature algorithm; none and HMAC are never accepted");
             }
             allowed.add(algorithm);
         }
@@ -348,15 +350,15 @@ public final class TokenValidator {
     private static String sha256Hex(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(UTF_8)));
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 
     /** A value taken from the token, shortened and reduced to printable ASCII for messages and logs. */
     private static String printable(String value) {
-        String shortened = value.length() > MAXIMUM_ECHOED_LENGTH ? value.substring(0, MAXIMUM_ECHOED_LENGTH) + "..." : value;
+        String shortened =
+                value.length() > MAXIMUM_ECHOED_LENGTH ? value.substring(0, MAXIMUM_ECHOED_LENGTH) + "..." : value;
         return shortened.replaceAll("[^\\x20-\\x7E]", "?");
     }
 

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param expiresAt the {@code exp} claim
  * @param tokenHash lowercase hex SHA-256 of the compact token, safe to log in place of the token
  */
-public record VerifiedToken(String applicationId, String issuer, Optional<String> subject, Instant expiresAt, String tokenHash) {
+public record VerifiedToken(
+        String applicationId, String issuer, Optional<String> subject, Instant expiresAt, String tokenHash) {
     public VerifiedToken {
         requireNonNull(applicationId, "applicationId is null");
         requireNonNull(issuer, "issuer is null");

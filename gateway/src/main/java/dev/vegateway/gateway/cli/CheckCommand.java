@@ -20,7 +20,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "check", description = "Validate the configuration, the catalog (against the backend schema) and the security data; report every problem.")
+@Command(
+        name = "check",
+        description =
+                "Validate the configuration, the catalog (against the backend schema) and the security data; report every problem.")
 final class CheckCommand implements Callable<Integer> {
     @Option(names = "--config", description = "The configuration YAML file (default: $VEGATEWAY_CONFIG).")
     Path config;
@@ -39,18 +42,21 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (loaded.security().file().isPresent()) {
             try {
-                SecurityDocument.parseWithWarnings(loaded.security().file().get(), catalog).warnings()
+                SecurityDocument.parseWithWarnings(loaded.security().file().get(), catalog)
+                        .warnings()
                         .forEach(warning -> System.err.println("warning: " + warning));
             } catch (ProblemsException e) {
                 problems.addAll(e.problems());
             }
         }
-        try (HikariDataSource dataSource = Backends.dataSource(loaded.backend()); Connection connection = dataSource.getConnection()) {
+        try (HikariDataSource dataSource = Backends.dataSource(loaded.backend());
+                Connection connection = dataSource.getConnection()) {
             if (catalog.isPresent()) {
                 problems.addAll(SchemaCheck.check(catalog.get(), connection));
             }
         } catch (SQLException e) {
-            problems.add(new Problem(loaded.source().toString(), 0, "backend.url", "the backend is not reachable: " + e.getMessage()));
+            problems.add(new Problem(
+                    loaded.source().toString(), 0, "backend.url", "the backend is not reachable: " + e.getMessage()));
         }
         if (!problems.isEmpty()) {
             throw new ProblemsException(problems);

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  * certificate and the embedded dev issuer, printing a ready-to-run curl command per identity.
  * A second start reuses the data folder.
  */
-@Command(name = "demo", description = "Start a demo gateway on 127.0.0.1 over a seeded H2 database, with ready-to-run curl commands.")
+@Command(
+        name = "demo",
+        description = "Start a demo gateway on 127.0.0.1 over a seeded H2 database, with ready-to-run curl commands.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEFAULT_DATA_DIR = ".vegateway-demo";
     static final String DEV_ISSUER_KEY_FILE = "dev-issuer-key.json";
@@ -47,10 +49,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--admin-port", defaultValue = "8444", description = "Admin (health) port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--admin-port",
+            defaultValue = "8444",
+            description = "Admin (health) port (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
-    @Option(names = "--data-dir", defaultValue = DEFAULT_DATA_DIR, description = "Data folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = DEFAULT_DATA_DIR,
+            description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Override
@@ -90,7 +98,8 @@ final class DemoCommand implements Callable<Integer> {
      */
     static String batchExample() {
         String customer = "mserp_custcustomerv3entities(" + DEMO_BATCH_KEY + ")";
-        return String.join("\r\n",
+        return String.join(
+                "\r\n",
                 "--batch_demo",
                 "Content-Type: multipart/mixed; boundary=changeset_create",
                 "",
@@ -102,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
                 "POST mserp_custcustomerv3entities HTTP/1.1",
                 "Content-Type: application/json",
                 "",
-                "{\"mserp_custcustomerv3entityid\":\"" + DEMO_BATCH_KEY + "\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"US-BATCH\","
+                "{\"mserp_custcustomerv3entityid\":\"" + DEMO_BATCH_KEY
+                        + "\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"US-BATCH\","
                         + "\"mserp_name\":\"Batch Demo Ltd.\"}",
                 "--changeset_create",
                 "Content-Type: application/http",
@@ -147,7 +157,8 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.exists(secretFile)) {
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
-            Files.writeString(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), UTF_8);
+            Files.writeString(
+                    secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), UTF_8);
         }
         String secret = Files.readString(secretFile, UTF_8).trim();
         return """
@@ -180,8 +191,19 @@ final class DemoCommand implements Callable<Integer> {
                   importOnStart: true
                 limits:
                   skipTokenSecret: "%s"
-                """.formatted(port, DemoCertificate.KEYSTORE_FILE, KEYSTORE_PASSWORD, adminPort, DEV_ISSUER, DEV_AUDIENCE,
-                DEV_ISSUER_KEY_FILE, DEV_ISSUER, DEV_AUDIENCE, url.replace("\"", ""), secret);
+                """
+                .formatted(
+                        port,
+                        DemoCertificate.KEYSTORE_FILE,
+                        KEYSTORE_PASSWORD,
+                        adminPort,
+                        DEV_ISSUER,
+                        DEV_AUDIENCE,
+                        DEV_ISSUER_KEY_FILE,
+                        DEV_ISSUER,
+                        DEV_AUDIENCE,
+                        url.replace("\"", ""),
+                        secret);
     }
 
     private static void copyIfMissing(String resource, Path target) throws IOException {
@@ -200,88 +222,167 @@ final class DemoCommand implements Callable<Integer> {
         DevIssuer issuer = gateway.devIssuer().orElseThrow();
         String dataverse = DemoIdentities.DATAVERSE_APPLICATION.appId().toString();
         String portal = DemoIdentities.PORTAL_APPLICATION.appId().toString();
-        String root = "https://127.0.0.1:" + gateway.port() + gateway.config().server().servicePath() + "/";
+        String root = "https://127.0.0.1:" + gateway.port()
+                + gateway.config().server().servicePath() + "/";
         Curl asDataverse = new Curl(folder, root, issuer.mint(dataverse, Duration.ofHours(8), Map.of()));
         Curl asPortal = new Curl(folder, root, issuer.mint(portal, Duration.ofHours(8), Map.of()));
-        String customers = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name,mserp_dataareaid&$top=3";
+        String customers =
+                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name,mserp_dataareaid&$top=3";
         String oneCustomer = "mserp_custcustomerv3entities?$top=1";
-        String countedCustomers = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_dataareaid,mserp_owningbusinessunit&$count=true&$top=3";
-        String customersOutsideUsmf = "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_dataareaid,mserp_ownerid"
-                + "&$filter=mserp_dataareaid%20ne%20%27usmf%27&$count=true&$top=3";
-        String vendors = "mserp_vendvendorv2entities?$select=mserp_vendoraccountnumber,mserp_dataareaid,mserp_vendorgroupid&$count=true&$top=5";
-        String queryExpression = "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_name\"]},"
-                + "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
-                + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
+        String countedCustomers =
+                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_dataareaid,mserp_owningbusinessunit&$count=true&$top=3";
+        String customersOutsideUsmf =
+                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_dataareaid,mserp_ownerid"
+                        + "&$filter=mserp_dataareaid%20ne%20%27usmf%27&$count=true&$top=3";
+        String vendors =
+                "mserp_vendvendorv2entities?$select=mserp_vendoraccountnumber,mserp_dataareaid,mserp_vendorgroupid&$count=true&$top=5";
+        String queryExpression =
+                "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_name\"]},"
+                        + "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
+                        + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
         Object sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id();
         String demoCustomer = "mserp_custcustomerv3entities(" + DEMO_WRITE_KEY + ")";
         List<String[]> lines = List.of(
-                example("Alice Sales (organisation-wide sales manager, Global): customers of every company; compare @odata.count below",
-                        asDataverse.get("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), countedCustomers)),
-                example("Alice again, QueryExpression: USMF customers whose name begins with 'C'",
-                        asDataverse.post("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(), "RetrieveMultiple", queryExpression)),
-                example("Bob Clerk (sales clerk for usmf only, Local depth): usmf customers of his unit Contoso US",
+                example(
+                        "Alice Sales (organisation-wide sales manager, Global): customers of every company; compare @odata.count below",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                countedCustomers)),
+                example(
+                        "Alice again, QueryExpression: USMF customers whose name begins with 'C'",
+                        asDataverse.post(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "RetrieveMultiple",
+                                queryExpression)),
+                example(
+                        "Bob Clerk (sales clerk for usmf only, Local depth): usmf customers of his unit Contoso US",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.BOB_SALES_CLERK.id(), countedCustomers)),
-                example("Bob Clerk: vendors are not his → 403 0x80040220",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.BOB_SALES_CLERK.id(), "mserp_vendvendorv2entities?$top=3")),
-                example("Carol Payables (AP clerk for demf, row filter: vendor groups 10 and 40): her vendors",
+                example(
+                        "Bob Clerk: vendors are not his → 403 0x80040220",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_vendvendorv2entities?$top=3")),
+                example(
+                        "Carol Payables (AP clerk for demf, row filter: vendor groups 10 and 40): her vendors",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.CAROL_AP_CLERK.id(), vendors)),
-                example("Vince Vendors (two row-filtered roles, OR): demf vendors of groups 10 and 40, or any vendor of his group 30",
+                example(
+                        "Vince Vendors (two row-filtered roles, OR): demf vendors of groups 10 and 40, or any vendor of his group 30",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.VINCE_VENDORS.id(), vendors)),
-                example("Dave Teamwork (role only through the Purchasing team): every vendor",
+                example(
+                        "Dave Teamwork (role only through the Purchasing team): every vendor",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.DAVE_TEAM_MEMBER.id(), vendors)),
-                example("Bea Basic (Contoso Europe, depth Basic): only the customers she owns",
+                example(
+                        "Bea Basic (Contoso Europe, depth Basic): only the customers she owns",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.BEA_BASIC.id(), countedCustomers)),
-                example("Leo Local (Contoso Europe, depth Local): customers of Contoso Europe",
+                example(
+                        "Leo Local (Contoso Europe, depth Local): customers of Contoso Europe",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.LEO_LOCAL.id(), countedCustomers)),
-                example("Dee Deep (Contoso Europe, depth Deep): customers of Contoso Europe, Germany and UK",
+                example(
+                        "Dee Deep (Contoso Europe, depth Deep): customers of Contoso Europe, Germany and UK",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.DEE_DEEP.id(), countedCustomers)),
-                example("Gil Global (Contoso Europe, depth Global): every customer",
+                example(
+                        "Gil Global (Contoso Europe, depth Global): every customer",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.GIL_GLOBAL.id(), countedCustomers)),
-                example("Fiona Fieldsec (field security): customers, but every credit limit is null",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.FIONA_FIELD_SECURITY.id(),
+                example(
+                        "Fiona Fieldsec (field security): customers, but every credit limit is null",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.FIONA_FIELD_SECURITY.id(),
                                 "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditlimit&$top=3")),
-                example("Fiona Fieldsec: sorting by the hidden credit limit → 403 0x80040220",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.FIONA_FIELD_SECURITY.id(),
+                example(
+                        "Fiona Fieldsec: sorting by the hidden credit limit → 403 0x80040220",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.FIONA_FIELD_SECURITY.id(),
                                 "mserp_custcustomerv3entities?$orderby=mserp_creditlimit%20desc&$top=3")),
-                example("Mia Mixed (Sales manager for usmf + unrestricted Basic): outside usmf, only the customers she owns",
+                example(
+                        "Mia Mixed (Sales manager for usmf + unrestricted Basic): outside usmf, only the customers she owns",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.MIA_MIXED.id(), customersOutsideUsmf)),
-                example("Cora Companies (Sales manager for usmf + Basic for demf): outside usmf, only her own demf customers, no gbsi",
+                example(
+                        "Cora Companies (Sales manager for usmf + Basic for demf): outside usmf, only her own demf customers, no gbsi",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.CORA_COMPANIES.id(), customersOutsideUsmf)),
-                example("Sam Admin (System administrator): number of sales orders",
-                        asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), "mserp_salesorderheaderv2entities/$count")),
-                example("Sid Secadmin (Security administrator only: manages security data, reads no business data) → 403 0x80040220",
+                example(
+                        "Sam Admin (System administrator): number of sales orders",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(),
+                                "mserp_salesorderheaderv2entities/$count")),
+                example(
+                        "Sid Secadmin (Security administrator only: manages security data, reads no business data) → 403 0x80040220",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.SID_SECURITY_ADMINISTRATOR.id(), oneCustomer)),
-                example("Dora Disabled (disabled user) → 403", asDataverse.get("MSCRMCallerID", DemoIdentities.DORA_DISABLED.id(), oneCustomer)),
-                example("Adam Administrative (access mode Administrative) → 403",
+                example(
+                        "Dora Disabled (disabled user) → 403",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.DORA_DISABLED.id(), oneCustomer)),
+                example(
+                        "Adam Administrative (access mode Administrative) → 403",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.ADAM_ADMINISTRATIVE.id(), oneCustomer)),
-                example("Nora Norole (no security role) → 403", asDataverse.get("MSCRMCallerID", DemoIdentities.NORA_NO_ROLE.id(), oneCustomer)),
-                example("The Dataverse application without a caller: the catalog only",
-                        asDataverse.get(null, null, "mserp_financeandoperationsentities?$select=mserp_entitysetname,mserp_physicalname")),
-                example("Paula Portal (portal contact mapped to a customer user, in usmf): usmf customers only",
+                example(
+                        "Nora Norole (no security role) → 403",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.NORA_NO_ROLE.id(), oneCustomer)),
+                example(
+                        "The Dataverse application without a caller: the catalog only",
+                        asDataverse.get(
+                                null,
+                                null,
+                                "mserp_financeandoperationsentities?$select=mserp_entitysetname,mserp_physicalname")),
+                example(
+                        "Paula Portal (portal contact mapped to a customer user, in usmf): usmf customers only",
                         asPortal.get("X-Portal-Contact-Id", DemoIdentities.PAULA_CONTACT.id(), customers)),
-                example("Anonymous portal visitor: released products only (row filter mserp_isreleased eq true)",
-                        asPortal.get(null, null, "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname,mserp_isreleased&$top=3")),
-                example("Mallory (portal contact mapped to a user who wrongly holds System administrator) → 403 0x8ff00032",
+                example(
+                        "Anonymous portal visitor: released products only (row filter mserp_isreleased eq true)",
+                        asPortal.get(
+                                null,
+                                null,
+                                "mserp_ecoresreleasedproductv2entities?$select=mserp_itemnumber,mserp_productname,mserp_isreleased&$top=3")),
+                example(
+                        "Mallory (portal contact mapped to a user who wrongly holds System administrator) → 403 0x8ff00032",
                         asPortal.get("X-Portal-Contact-Id", DemoIdentities.MALLORY_CONTACT.id(), customers)),
-                example("Sam creates customer US-DEMO with a key of his choice and gets the stored record back → 201",
-                        asDataverse.send("POST", sam, "mserp_custcustomerv3entities", "{\"mserp_custcustomerv3entityid\":\"" + DEMO_WRITE_KEY
-                                + "\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"US-DEMO\",\"mserp_name\":\"Demo Write Inc.\"}",
+                example(
+                        "Sam creates customer US-DEMO with a key of his choice and gets the stored record back → 201",
+                        asDataverse.send(
+                                "POST",
+                                sam,
+                                "mserp_custcustomerv3entities",
+                                "{\"mserp_custcustomerv3entityid\":\"" + DEMO_WRITE_KEY
+                                        + "\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"US-DEMO\",\"mserp_name\":\"Demo Write Inc.\"}",
                                 "Prefer: return=representation")),
-                example("Sam renames it, only if nobody changed it since (If-Match) → 204",
-                        asDataverse.send("PATCH", sam, demoCustomer, "{\"mserp_name\":\"Demo Write Renamed\"}", "If-Match: W/\"1\"")),
-                example("Sam places it on hold with the bound action mserp_PlaceOnHold → 204",
-                        asDataverse.send("POST", sam, demoCustomer + "/Microsoft.Dynamics.CRM.mserp_PlaceOnHold", "{}")),
-                example("Credit available for customer US-0001: a bound action that returns a value",
-                        asDataverse.send("POST", sam, "mserp_custcustomerv3entities(" + DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1))
-                                + ")/Microsoft.Dynamics.CRM.mserp_CreditAvailable", "{}")),
-                example("Sam deletes US-DEMO (its version is 3 after the rename and the action) → 204",
+                example(
+                        "Sam renames it, only if nobody changed it since (If-Match) → 204",
+                        asDataverse.send(
+                                "PATCH",
+                                sam,
+                                demoCustomer,
+                                "{\"mserp_name\":\"Demo Write Renamed\"}",
+                                "If-Match: W/\"1\"")),
+                example(
+                        "Sam places it on hold with the bound action mserp_PlaceOnHold → 204",
+                        asDataverse.send(
+                                "POST", sam, demoCustomer + "/Microsoft.Dynamics.CRM.mserp_PlaceOnHold", "{}")),
+                example(
+                        "Credit available for customer US-0001: a bound action that returns a value",
+                        asDataverse.send(
+                                "POST",
+                                sam,
+                                "mserp_custcustomerv3entities("
+                                        + DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1))
+                                        + ")/Microsoft.Dynamics.CRM.mserp_CreditAvailable",
+                                "{}")),
+                example(
+                        "Sam deletes US-DEMO (its version is 3 after the rename and the action) → 204",
                         asDataverse.send("DELETE", sam, demoCustomer, null, "If-Match: W/\"3\"")),
-                example("Sam sends the $batch in " + BATCH_EXAMPLE_FILE + ": a changeset creates US-BATCH, changes it and places it on hold"
+                example(
+                        "Sam sends the $batch in " + BATCH_EXAMPLE_FILE
+                                + ": a changeset creates US-BATCH, changes it and places it on hold"
                                 + " through Content-ID $1; a read shows it; a second changeset deletes it",
                         asDataverse.batch(sam, folder.resolve(BATCH_EXAMPLE_FILE))));
         out.println();
-        out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort() + "/health/ready)");
-        out.println("Data folder: " + folder + " (catalog.yaml, security.yaml, demo database, certificate, dev issuer key)");
+        out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort()
+                + "/health/ready)");
+        out.println("Data folder: " + folder
+                + " (catalog.yaml, security.yaml, demo database, certificate, dev issuer key)");
         out.println("Try these (tokens valid for 8 hours):");
         for (String[] line : lines) {
             out.println();
@@ -307,28 +408,35 @@ final class DemoCommand implements Callable<Integer> {
 
         /** A write as MSCRMCallerID {@code user}: method, path, optional JSON body and extra headers. */
         String send(String method, Object user, String path, String json, String... headers) {
-            StringBuilder command = new StringBuilder(prefix("MSCRMCallerID", user)).append(" -X ").append(method);
+            StringBuilder command = new StringBuilder(prefix("MSCRMCallerID", user))
+                    .append(" -X ")
+                    .append(method);
             for (String header : headers) {
                 command.append(" -H '").append(header).append('\'');
             }
             if (json != null) {
-                command.append(" -H 'Content-Type: application/json' -d '").append(json).append('\'');
+                command.append(" -H 'Content-Type: application/json' -d '")
+                        .append(json)
+                        .append('\'');
             }
             return command.append(" '").append(root).append(path).append('\'').toString();
         }
 
         /** {@code POST $batch} as MSCRMCallerID {@code user}, the multipart body read from {@code body}. */
         String batch(Object user, Path body) {
-            return prefix("MSCRMCallerID", user) + " -H 'Content-Type: multipart/mixed; boundary=batch_demo' --data-binary @" + body
-                    + " '" + root + "$batch'";
+            return prefix("MSCRMCallerID", user)
+                    + " -H 'Content-Type: multipart/mixed; boundary=batch_demo' --data-binary @" + body + " '" + root
+                    + "$batch'";
         }
 
         String post(String header, Object value, String path, String json) {
-            return prefix(header, value) + " -H 'Content-Type: application/json' -d '" + json + "' '" + root + path + "'";
+            return prefix(header, value) + " -H 'Content-Type: application/json' -d '" + json + "' '" + root + path
+                    + "'";
         }
 
         private String prefix(String header, Object value) {
-            String command = "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE) + " -H 'Authorization: Bearer " + token + "'";
+            String command = "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE)
+                    + " -H 'Authorization: Bearer " + token + "'";
             return header == null ? command : command + " -H '" + header + ": " + value + "'";
         }
     }

@@ -6,9 +6,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code vegateway}: the command line. Exit codes: 0 success, 1 failure, 2 invalid configuration or data. */
-@Command(name = "vegateway", mixinStandardHelpOptions = true, version = "VE Gateway 0.1.0",
+@Command(
+        name = "vegateway",
+        mixinStandardHelpOptions = true,
+        version = "VE Gateway 0.1.0",
         description = "Virtual-entity data provider gateway: ERP tables as Dataverse-style OData entity sets.",
-        subcommands = {ServeCommand.class, DemoCommand.class, TokenCommand.class, CheckCommand.class, SecurityCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            DemoCommand.class,
+            TokenCommand.class,
+            CheckCommand.class,
+            SecurityCommand.class
+        })
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -16,11 +16,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "security", description = "Import or export the security data (users, roles, applications, portal mappings).",
+@Command(
+        name = "security",
+        description = "Import or export the security data (users, roles, applications, portal mappings).",
         subcommands = {SecurityCommand.Import.class, SecurityCommand.Export.class})
 final class SecurityCommand {
 
-    @Command(name = "import", description = "Validate FILE against the catalog and replace all security data with it, in one transaction; warnings (data the gateway refuses at run time) are printed, not fatal.")
+    @Command(
+            name = "import",
+            description =
+                    "Validate FILE against the catalog and replace all security data with it, in one transaction; warnings (data the gateway refuses at run time) are printed, not fatal.")
     static final class Import implements Callable<Integer> {
         @Parameters(index = "0", description = "The security YAML file.")
         Path file;
@@ -31,7 +36,8 @@ final class SecurityCommand {
         @Override
         public Integer call() {
             GatewayConfig loaded = Configs.load(Optional.ofNullable(config));
-            SecurityDocument.Parsed parsed = SecurityDocument.parseWithWarnings(file, Optional.of(CatalogLoader.load(loaded.catalog().file())));
+            SecurityDocument.Parsed parsed = SecurityDocument.parseWithWarnings(
+                    file, Optional.of(CatalogLoader.load(loaded.catalog().file())));
             parsed.warnings().forEach(warning -> System.err.println("warning: " + warning));
             SecurityDocument document = parsed.document();
             try (HikariDataSource dataSource = Backends.dataSource(loaded.backend())) {
@@ -39,7 +45,8 @@ final class SecurityCommand {
                 schema.createIfMissing(dataSource);
                 new SecurityStore(dataSource, schema.name()).replaceAll(document);
             }
-            System.out.println("Imported " + file + ": " + document.users().size() + " users, " + document.roles().size() + " roles, "
+            System.out.println("Imported " + file + ": " + document.users().size() + " users, "
+                    + document.roles().size() + " roles, "
                     + document.applications().size() + " applications.");
             return 0;
         }

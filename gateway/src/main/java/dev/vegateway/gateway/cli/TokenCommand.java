@@ -16,13 +16,20 @@ final class TokenCommand implements Callable<Integer> {
     @Option(names = "--app", required = true, description = "The application id (appid claim) to mint for.")
     String application;
 
-    @Option(names = "--lifetime", defaultValue = "60", description = "Minutes until the token expires (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lifetime",
+            defaultValue = "60",
+            description = "Minutes until the token expires (default: ${DEFAULT-VALUE}).")
     long lifetimeMinutes;
 
-    @Option(names = "--data-dir", description = "The demo data folder whose issuer key to use (default: ./.vegateway-demo).")
+    @Option(
+            names = "--data-dir",
+            description = "The demo data folder whose issuer key to use (default: ./.vegateway-demo).")
     Path dataDir;
 
-    @Option(names = "--config", description = "Use the dev issuer of this configuration file instead of the demo folder.")
+    @Option(
+            names = "--config",
+            description = "Use the dev issuer of this configuration file instead of the demo folder.")
     Path config;
 
     @Override
@@ -32,14 +39,16 @@ final class TokenCommand implements Callable<Integer> {
             GatewayConfig loaded = Configs.load(Optional.of(config));
             GatewayConfig.DevIssuer dev = loaded.auth().devIssuer();
             if (!dev.enabled()) {
-                throw new IllegalArgumentException("auth.devIssuer.enabled is false in " + config + ": this gateway does not trust dev tokens");
+                throw new IllegalArgumentException(
+                        "auth.devIssuer.enabled is false in " + config + ": this gateway does not trust dev tokens");
             }
             issuer = DevIssuer.loadOrCreate(dev.keyFile(), dev.issuer(), dev.audience());
         } else {
             Path folder = dataDir == null ? Path.of(DemoCommand.DEFAULT_DATA_DIR) : dataDir;
             Path keyFile = folder.resolve(DemoCommand.DEV_ISSUER_KEY_FILE);
             if (!Files.exists(keyFile)) {
-                throw new IllegalArgumentException("no dev issuer key at " + keyFile + ": start './vegateway demo' once first, or pass --config");
+                throw new IllegalArgumentException(
+                        "no dev issuer key at " + keyFile + ": start './vegateway demo' once first, or pass --config");
             }
             issuer = DevIssuer.loadOrCreate(keyFile, DemoCommand.DEV_ISSUER, DemoCommand.DEV_AUDIENCE);
         }

@@ -25,17 +25,20 @@ public final class ConfirmSalesOrderHandler implements ActionHandler {
     @Override
     public Optional<Object> run(ActionCall call) throws SQLException {
         UUID order = call.key().orElseThrow();
-        try (PreparedStatement lines = call.connection().prepareStatement("SELECT COUNT(*) FROM erp.sales_order_line WHERE sales_order_id = ?")) {
+        try (PreparedStatement lines = call.connection()
+                .prepareStatement("SELECT COUNT(*) FROM erp.sales_order_line WHERE sales_order_id = ?")) {
             lines.setObject(1, order);
             try (ResultSet result = lines.executeQuery()) {
                 result.next();
                 if (result.getLong(1) == 0) {
-                    throw new WriteRejected("The sales order has no lines; add at least one line before confirming it.");
+                    throw new WriteRejected(
+                            "The sales order has no lines; add at least one line before confirming it.");
                 }
             }
         }
-        try (PreparedStatement confirm = call.connection().prepareStatement(
-                "UPDATE erp.sales_order_header SET status = ?, version_number = version_number + 1 WHERE id = ?")) {
+        try (PreparedStatement confirm = call.connection()
+                .prepareStatement(
+                        "UPDATE erp.sales_order_header SET status = ?, version_number = version_number + 1 WHERE id = ?")) {
             confirm.setInt(1, DELIVERED);
             confirm.setObject(2, order);
             confirm.executeUpdate();

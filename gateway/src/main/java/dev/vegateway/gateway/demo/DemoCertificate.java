@@ -59,21 +59,35 @@ public final class DemoCertificate {
             Files.deleteIfExists(keystoreInProgress);
             Files.deleteIfExists(certificateInProgress);
             try {
-                keytool(password,
+                keytool(
+                        password,
                         "-genkeypair",
-                        "-alias", ALIAS,
-                        "-keyalg", "RSA",
-                        "-keysize", "2048",
-                        "-sigalg", "SHA256withRSA",
-                        "-validity", "825",
-                        "-dname", "CN=localhost",
-                        "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                        "-ext", "KU=digitalSignature,keyEncipherment",
-                        "-ext", "EKU=serverAuth",
-                        "-storetype", "PKCS12",
-                        "-keystore", keystoreInProgress.toString(),
-                        "-storepass:env", PASSWORD_VARIABLE,
-                        "-keypass:env", PASSWORD_VARIABLE);
+                        "-alias",
+                        ALIAS,
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-sigalg",
+                        "SHA256withRSA",
+                        "-validity",
+                        "825",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-ext",
+                        "KU=digitalSignature,keyEncipherment",
+                        "-ext",
+                        "EKU=serverAuth",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystoreInProgress.toString(),
+                        "-storepass:env",
+                        PASSWORD_VARIABLE,
+                        "-keypass:env",
+                        PASSWORD_VARIABLE);
                 exportCertificate(keystoreInProgress, certificateInProgress, password);
                 Files.move(certificateInProgress, certificate, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(keystoreInProgress, keystore);
@@ -87,14 +101,20 @@ public final class DemoCertificate {
     }
 
     private static void exportCertificate(Path keystore, Path certificate, String password) throws IOException {
-        keytool(password,
+        keytool(
+                password,
                 "-exportcert",
                 "-rfc",
-                "-alias", ALIAS,
-                "-storetype", "PKCS12",
-                "-keystore", keystore.toString(),
-                "-storepass:env", PASSWORD_VARIABLE,
-                "-file", certificate.toString());
+                "-alias",
+                ALIAS,
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass:env",
+                PASSWORD_VARIABLE,
+                "-file",
+                certificate.toString());
     }
 
     private static void keytool(String password, String... arguments) throws IOException {
@@ -105,9 +125,8 @@ public final class DemoCertificate {
         command.addAll(List.of(arguments));
         Path log = Files.createTempFile("vegateway-keytool", ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put(PASSWORD_VARIABLE, password);
             Process process = builder.start();
             process.getOutputStream().close();
@@ -122,12 +141,12 @@ public final class DemoCertificate {
             String output = Files.readString(log, UTF_8).strip();
             if (!finished) {
                 process.destroyForcibly();
-                throw new IllegalStateException("keytool " + arguments[0] + " did not finish within " + KEYTOOL_TIMEOUT_SECONDS + " s"
-                        + (output.isEmpty() ? "" : ": " + output));
+                throw new IllegalStateException("keytool " + arguments[0] + " did not finish within "
+                        + KEYTOOL_TIMEOUT_SECONDS + " s" + (output.isEmpty() ? "" : ": " + output));
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + arguments[0] + " failed with exit code " + process.exitValue()
-                        + (output.isEmpty() ? "" : ": " + output));
+                throw new IllegalStateException("keytool " + arguments[0] + " failed with exit code "
+                        + process.exitValue() + (output.isEmpty() ? "" : ": " + output));
             }
         } finally {
             Files.deleteIfExists(log);

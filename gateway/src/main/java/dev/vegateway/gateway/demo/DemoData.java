@@ -89,7 +89,14 @@ public final class DemoData {
                     lines += linesOfOrder(number);
                 }
             }
-            return new Counts(COMPANIES.size(), COMPANIES.size() * CUSTOMER_GROUPS.size(), customers, vendors, products, orders, lines);
+            return new Counts(
+                    COMPANIES.size(),
+                    COMPANIES.size() * CUSTOMER_GROUPS.size(),
+                    customers,
+                    vendors,
+                    products,
+                    orders,
+                    lines);
         }
     }
 
@@ -103,15 +110,28 @@ public final class DemoData {
             int salesOrders,
             int salesOrderLines) {
         public int total() {
-            return legalEntities + customerGroups + customers + vendors + releasedProducts + salesOrders + salesOrderLines;
+            return legalEntities
+                    + customerGroups
+                    + customers
+                    + vendors
+                    + releasedProducts
+                    + salesOrders
+                    + salesOrderLines;
         }
     }
 
     private record Sizes(int customers, int vendors, int products, int orders) {}
 
     private record Company(
-            String dataAreaId, String name, String countryRegion, String currency, String prefix,
-            String phonePrefix, String emailDomain, List<String> cities, List<String> legalSuffixes) {}
+            String dataAreaId,
+            String name,
+            String countryRegion,
+            String currency,
+            String prefix,
+            String phonePrefix,
+            String emailDomain,
+            List<String> cities,
+            List<String> legalSuffixes) {}
 
     private record CustomerGroup(String groupId, String description, String paymentTerms) {}
 
@@ -124,14 +144,51 @@ public final class DemoData {
     private static final int COMMIT_SIZE = 5000;
 
     private static final List<Company> COMPANY_DATA = List.of(
-            new Company("usmf", "Contoso Entertainment System USA", "USA", "USD", "US", "+1 425 555 ", "example.com",
+            new Company(
+                    "usmf",
+                    "Contoso Entertainment System USA",
+                    "USA",
+                    "USD",
+                    "US",
+                    "+1 425 555 ",
+                    "example.com",
                     List.of("Seattle", "Redmond", "New York", "Chicago", "San Diego", "Dallas", "Atlanta", "Boston"),
                     List.of("Inc.", "LLC", "Corp.", "Co.")),
-            new Company("demf", "Contoso Entertainment System Germany", "DEU", "EUR", "DE", "+49 69 555 ", "example.de",
-                    List.of("München", "Köln", "Düsseldorf", "Frankfurt am Main", "Berlin", "Hamburg", "Stuttgart", "Nürnberg"),
+            new Company(
+                    "demf",
+                    "Contoso Entertainment System Germany",
+                    "DEU",
+                    "EUR",
+                    "DE",
+                    "+49 69 555 ",
+                    "example.de",
+                    List.of(
+                            "München",
+                            "Köln",
+                            "Düsseldorf",
+                            "Frankfurt am Main",
+                            "Berlin",
+                            "Hamburg",
+                            "Stuttgart",
+                            "Nürnberg"),
                     List.of("GmbH", "AG", "KG", "GmbH & Co. KG")),
-            new Company("gbsi", "Contoso Entertainment System UK", "GBR", "GBP", "GB", "+44 20 5555 ", "example.co.uk",
-                    List.of("London", "Manchester", "Birmingham", "Leeds", "Glasgow", "Bristol", "Edinburgh", "Cardiff"),
+            new Company(
+                    "gbsi",
+                    "Contoso Entertainment System UK",
+                    "GBR",
+                    "GBP",
+                    "GB",
+                    "+44 20 5555 ",
+                    "example.co.uk",
+                    List.of(
+                            "London",
+                            "Manchester",
+                            "Birmingham",
+                            "Leeds",
+                            "Glasgow",
+                            "Bristol",
+                            "Edinburgh",
+                            "Cardiff"),
                     List.of("Ltd", "plc", "Limited", "LLP")));
 
     private static final List<CustomerGroup> CUSTOMER_GROUPS = List.of(
@@ -150,17 +207,52 @@ public final class DemoData {
     private static final List<String> CURRENCIES = List.of("USD", "EUR", "GBP");
 
     private static final List<String> NAME_PREFIXES = List.of(
-            "Contoso", "Fabrikam", "Northwind", "Adventure Works", "Tailspin", "Wide World", "Litware", "Proseware",
-            "Alpine Ski", "Coho", "Lucerne", "Fourth Coffee", "Woodgrove", "Trey Research", "Blue Yonder", "Humongous",
-            "Wingtip", "Relecloud", "Graphic Design", "Southridge");
+            "Contoso",
+            "Fabrikam",
+            "Northwind",
+            "Adventure Works",
+            "Tailspin",
+            "Wide World",
+            "Litware",
+            "Proseware",
+            "Alpine Ski",
+            "Coho",
+            "Lucerne",
+            "Fourth Coffee",
+            "Woodgrove",
+            "Trey Research",
+            "Blue Yonder",
+            "Humongous",
+            "Wingtip",
+            "Relecloud",
+            "Graphic Design",
+            "Southridge");
     private static final List<String> CUSTOMER_TRADES = List.of(
-            "Retail", "Wholesale", "Electronics", "Sports", "Foods", "Outdoor", "Media", "Logistics", "Furniture", "Audio");
-    private static final List<String> VENDOR_TRADES = List.of(
-            "Components", "Parts", "Freight", "Consulting", "Metals", "Plastics", "Packaging", "Energy");
+            "Retail",
+            "Wholesale",
+            "Electronics",
+            "Sports",
+            "Foods",
+            "Outdoor",
+            "Media",
+            "Logistics",
+            "Furniture",
+            "Audio");
+    private static final List<String> VENDOR_TRADES =
+            List.of("Components", "Parts", "Freight", "Consulting", "Metals", "Plastics", "Packaging", "Energy");
     private static final List<String> PRODUCT_ADJECTIVES = List.of(
             "Standard", "Premium", "Compact", "Wireless", "Home", "Professional", "Mini", "Deluxe", "Outdoor", "Smart");
     private static final List<String> PRODUCT_NOUNS = List.of(
-            "Speaker", "Cable", "Television", "Projector", "Receiver", "Headphones", "Subwoofer", "Remote", "Amplifier", "Mount");
+            "Speaker",
+            "Cable",
+            "Television",
+            "Projector",
+            "Receiver",
+            "Headphones",
+            "Subwoofer",
+            "Remote",
+            "Amplifier",
+            "Mount");
     private static final List<String> UNITS = List.of("ea", "pcs", "box", "kg");
 
     private static final OffsetDateTime CREATED_FROM = OffsetDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
@@ -188,9 +280,13 @@ public final class DemoData {
             try {
                 // Secondary indexes are built after the bulk load, which is faster than maintaining them row by row.
                 List<String> statements = schemaStatements();
-                execute(connection, statements.stream().filter(sql -> !isCreateIndex(sql)).toList());
+                execute(
+                        connection,
+                        statements.stream().filter(sql -> !isCreateIndex(sql)).toList());
                 Counts counts = new Generator(connection, scale).run();
-                execute(connection, statements.stream().filter(DemoData::isCreateIndex).toList());
+                execute(
+                        connection,
+                        statements.stream().filter(DemoData::isCreateIndex).toList());
                 return counts;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
@@ -236,7 +332,10 @@ public final class DemoData {
         List<String> statements = new ArrayList<>();
         for (String part : text.replace("\r\n", "\n").split(";\n")) {
             String statement = part.strip();
-            if (!statement.isEmpty() && !statement.lines().allMatch(line -> line.isBlank() || line.strip().startsWith("--"))) {
+            if (!statement.isEmpty()
+                    && !statement
+                            .lines()
+                            .allMatch(line -> line.isBlank() || line.strip().startsWith("--"))) {
                 statements.add(statement);
             }
         }
@@ -403,7 +502,13 @@ public final class DemoData {
                                     + " unit_price, line_amount, version_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int c = 0; c < COMPANY_DATA.size(); c++) {
                     for (int number = 1; number <= scale.sizes.get(c).orders(); number++) {
-                        lines += order(headers, lineBatch, COMPANY_DATA.get(c), number, customersByCompany.get(c), productsByCompany.get(c));
+                        lines += order(
+                                headers,
+                                lineBatch,
+                                COMPANY_DATA.get(c),
+                                number,
+                                customersByCompany.get(c),
+                                productsByCompany.get(c));
                         orders++;
                     }
                 }
@@ -452,11 +557,13 @@ public final class DemoData {
             UUID id = customerId(dataAreaId, account);
             String name = customerName(company, number);
             String currency = random.nextInt(10) == 0 ? pick(CURRENCIES) : company.currency();
-            BigDecimal creditLimit = BigDecimal.valueOf(random.nextInt(501) * 1000L).setScale(2);
+            BigDecimal creditLimit =
+                    BigDecimal.valueOf(random.nextInt(501) * 1000L).setScale(2);
             if (number % 9 == 0) {
                 creditLimit = creditLimit.add(BigDecimal.valueOf(random.nextInt(100_000), 2));
             }
-            DemoIdentities.User owner = DemoIdentities.ROW_OWNERS.get(customerOwnerIndex++ % DemoIdentities.ROW_OWNERS.size());
+            DemoIdentities.User owner =
+                    DemoIdentities.ROW_OWNERS.get(customerOwnerIndex++ % DemoIdentities.ROW_OWNERS.size());
             boolean portalContact = dataAreaId.equals("usmf") && (number == 2 || number == 4);
             batch.uuid(id)
                     .string(dataAreaId)
@@ -468,7 +575,10 @@ public final class DemoData {
                     .int32(weighted(85, 10, 5))
                     .string(currency)
                     .string(number % 7 == 3 ? null : account.toLowerCase(Locale.ROOT) + "@" + company.emailDomain())
-                    .string(number % 5 == 2 ? null : company.phonePrefix() + String.format("%04d", random.nextInt(10_000)))
+                    .string(
+                            number % 5 == 2
+                                    ? null
+                                    : company.phonePrefix() + String.format("%04d", random.nextInt(10_000)))
                     .string(number % 11 == 4 ? null : pick(company.cities()))
                     .string(company.countryRegion())
                     .date(number % 4 == 1 ? null : ESTABLISHED_FROM.plusDays(random.nextInt(27_000)))
@@ -502,7 +612,8 @@ public final class DemoData {
 
         private void vendor(Batch batch, Company company, int number) throws SQLException {
             String account = vendorAccount(company.dataAreaId(), number);
-            DemoIdentities.User owner = DemoIdentities.ROW_OWNERS.get(vendorOwnerIndex++ % DemoIdentities.ROW_OWNERS.size());
+            DemoIdentities.User owner =
+                    DemoIdentities.ROW_OWNERS.get(vendorOwnerIndex++ % DemoIdentities.ROW_OWNERS.size());
             batch.uuid(vendorId(company.dataAreaId(), account))
                     .string(company.dataAreaId())
                     .string(account)
@@ -519,11 +630,15 @@ public final class DemoData {
         private ProductRef product(Batch batch, Company company, int number) throws SQLException {
             String item = itemNumber(number);
             int itemType = weighted(75, 15, 10);
-            BigDecimal price = BigDecimal.valueOf(100 + random.nextInt(200_000), 2).setScale(4);
+            BigDecimal price =
+                    BigDecimal.valueOf(100 + random.nextInt(200_000), 2).setScale(4);
             batch.uuid(releasedProductId(company.dataAreaId(), item))
                     .string(company.dataAreaId())
                     .string(item)
-                    .string(itemType == 1 ? pick(PRODUCT_ADJECTIVES) + " installation service" : pick(PRODUCT_ADJECTIVES) + " " + pick(PRODUCT_NOUNS))
+                    .string(
+                            itemType == 1
+                                    ? pick(PRODUCT_ADJECTIVES) + " installation service"
+                                    : pick(PRODUCT_ADJECTIVES) + " " + pick(PRODUCT_NOUNS))
                     .int32(itemType)
                     .decimal(price)
                     .string(itemType == 1 ? "h" : pick(UNITS))
@@ -533,16 +648,26 @@ public final class DemoData {
             return new ProductRef(item, price);
         }
 
-        private int order(Batch headers, Batch lines, Company company, int number, List<CustomerRef> customers, List<ProductRef> products)
+        private int order(
+                Batch headers,
+                Batch lines,
+                Company company,
+                int number,
+                List<CustomerRef> customers,
+                List<ProductRef> products)
                 throws SQLException {
             String dataAreaId = company.dataAreaId();
             String orderNumber = salesOrderNumber(dataAreaId, number);
             UUID orderId = salesOrderId(dataAreaId, orderNumber);
             CustomerRef customer = pick(customers);
             LocalDate orderDate = ORDERS_FROM.plusDays(random.nextInt(912));
-            OffsetDateTime requestedShip = orderDate.plusDays(1 + random.nextInt(14)).atTime(8 + random.nextInt(10), 0).atOffset(ZoneOffset.UTC);
+            OffsetDateTime requestedShip = orderDate
+                    .plusDays(1 + random.nextInt(14))
+                    .atTime(8 + random.nextInt(10), 0)
+                    .atOffset(ZoneOffset.UTC);
             int status = weighted(30, 20, 45, 5);
-            DemoIdentities.User owner = DemoIdentities.ROW_OWNERS.get(orderOwnerIndex++ % DemoIdentities.ROW_OWNERS.size());
+            DemoIdentities.User owner =
+                    DemoIdentities.ROW_OWNERS.get(orderOwnerIndex++ % DemoIdentities.ROW_OWNERS.size());
             int lineCount = linesOfOrder(number);
             BigDecimal total = BigDecimal.ZERO.setScale(2);
             List<Object[]> pending = new ArrayList<>(lineCount);

@@ -124,23 +124,43 @@ public final class DemoIdentities {
     /** Role "Security administrator" only: may manage the security data, reads no business data. */
     public static final User SID_SECURITY_ADMINISTRATOR = user(22, "Sid Secadmin", CONTOSO);
 
-    public static final Application DATAVERSE_APPLICATION =
-            new Application(UUID.fromString("11111111-1111-4111-8111-111111111111"), "Dataverse virtual entities", "dataverse");
+    public static final Application DATAVERSE_APPLICATION = new Application(
+            UUID.fromString("11111111-1111-4111-8111-111111111111"), "Dataverse virtual entities", "dataverse");
     public static final Application PORTAL_APPLICATION =
             new Application(UUID.fromString("22222222-2222-4222-8222-222222222222"), "Customer portal", "portal");
 
     /** Mapped to {@link #PAULA_PORTAL} in company usmf. */
     public static final Contact PAULA_CONTACT = new Contact(pattern(201), "Paula Portal (contact)", PAULA_PORTAL);
     /** Mapped to {@link #MALLORY_PORTAL_ADMINISTRATOR}, who holds System administrator: refused with 403. */
-    public static final Contact MALLORY_CONTACT = new Contact(pattern(202), "Mallory Portaladmin (contact)", MALLORY_PORTAL_ADMINISTRATOR);
+    public static final Contact MALLORY_CONTACT =
+            new Contact(pattern(202), "Mallory Portaladmin (contact)", MALLORY_PORTAL_ADMINISTRATOR);
 
-    public static final List<BusinessUnit> BUSINESS_UNITS = List.of(CONTOSO, CONTOSO_US, CONTOSO_EUROPE, CONTOSO_GERMANY, CONTOSO_UK);
+    public static final List<BusinessUnit> BUSINESS_UNITS =
+            List.of(CONTOSO, CONTOSO_US, CONTOSO_EUROPE, CONTOSO_GERMANY, CONTOSO_UK);
 
     public static final List<User> USERS = List.of(
-            ALICE_SALES_MANAGER, BOB_SALES_CLERK, CAROL_AP_CLERK, DAVE_TEAM_MEMBER, SAM_SYSTEM_ADMINISTRATOR,
-            DORA_DISABLED, ADAM_ADMINISTRATIVE, NORA_NO_ROLE, PAULA_PORTAL, ANONYMOUS_PORTAL,
-            MALLORY_PORTAL_ADMINISTRATOR, ROW_OWNER_GERMANY, ROW_OWNER_US, BEA_BASIC, LEO_LOCAL, DEE_DEEP, GIL_GLOBAL,
-            FIONA_FIELD_SECURITY, MIA_MIXED, CORA_COMPANIES, VINCE_VENDORS, SID_SECURITY_ADMINISTRATOR);
+            ALICE_SALES_MANAGER,
+            BOB_SALES_CLERK,
+            CAROL_AP_CLERK,
+            DAVE_TEAM_MEMBER,
+            SAM_SYSTEM_ADMINISTRATOR,
+            DORA_DISABLED,
+            ADAM_ADMINISTRATIVE,
+            NORA_NO_ROLE,
+            PAULA_PORTAL,
+            ANONYMOUS_PORTAL,
+            MALLORY_PORTAL_ADMINISTRATOR,
+            ROW_OWNER_GERMANY,
+            ROW_OWNER_US,
+            BEA_BASIC,
+            LEO_LOCAL,
+            DEE_DEEP,
+            GIL_GLOBAL,
+            FIONA_FIELD_SECURITY,
+            MIA_MIXED,
+            CORA_COMPANIES,
+            VINCE_VENDORS,
+            SID_SECURITY_ADMINISTRATOR);
 
     /**
      * The owners of owned rows (customers, vendors, sales orders): row number {@code n} (0-based,
@@ -153,9 +173,21 @@ public final class DemoIdentities {
      * Basic depth (Bea, Mia, Cora) own customers and sales orders of every company.
      */
     public static final List<User> ROW_OWNERS = List.of(
-            ALICE_SALES_MANAGER, BOB_SALES_CLERK, CAROL_AP_CLERK, DAVE_TEAM_MEMBER, SAM_SYSTEM_ADMINISTRATOR,
-            DORA_DISABLED, NORA_NO_ROLE, ROW_OWNER_GERMANY, ROW_OWNER_US, BEA_BASIC,
-            LEO_LOCAL, DEE_DEEP, GIL_GLOBAL, MIA_MIXED, CORA_COMPANIES);
+            ALICE_SALES_MANAGER,
+            BOB_SALES_CLERK,
+            CAROL_AP_CLERK,
+            DAVE_TEAM_MEMBER,
+            SAM_SYSTEM_ADMINISTRATOR,
+            DORA_DISABLED,
+            NORA_NO_ROLE,
+            ROW_OWNER_GERMANY,
+            ROW_OWNER_US,
+            BEA_BASIC,
+            LEO_LOCAL,
+            DEE_DEEP,
+            GIL_GLOBAL,
+            MIA_MIXED,
+            CORA_COMPANIES);
 
     public static final List<Application> APPLICATIONS = List.of(DATAVERSE_APPLICATION, PORTAL_APPLICATION);
 

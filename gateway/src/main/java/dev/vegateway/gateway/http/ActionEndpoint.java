@@ -31,6 +31,7 @@ import java.util.UUID;
 final class ActionEndpoint {
     /** {@code /<namespace>.}: what separates a record from the bound action called on it. */
     private final String boundPrefix;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Catalog catalog;
@@ -44,10 +45,20 @@ final class ActionEndpoint {
 
     /** Whether {@code rest} (the path after the service root) names an action rather than an entity set. */
     boolean isAction(String rest) {
-        return rest.contains(boundPrefix) || (rest.length() > 1 && catalog.action(withoutCallParentheses(rest.substring(1))).isPresent());
+        return rest.contains(boundPrefix)
+                || (rest.length() > 1
+                        && catalog.action(withoutCallParentheses(rest.substring(1)))
+                                .isPresent());
     }
 
-    void perform(GatewayHandler.Exchange exchange, Caller caller, String rest, byte[] body, String serviceRoot, GatewayHandler handler) throws IOException {
+    void perform(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            String rest,
+            byte[] body,
+            String serviceRoot,
+            GatewayHandler handler)
+            throws IOException {
         Target target = target(rest);
         exchange.log.operation = "Action";
         target.entity().ifPresent(entity -> exchange.log.entitySet = entity.entitySetName());
@@ -59,11 +70,19 @@ final class ActionEndpoint {
             Map<String, String> binds = new LinkedHashMap<>();
             WriteEndpoint.payload(body, parameters, binds);
             if (!binds.isEmpty()) {
-                throw GatewayException.of(ErrorCode.VALIDATION, "The parameter '%s' is not a parameter of the action '%s'.",
-                        binds.keySet().iterator().next() + "@odata.bind", target.action().name());
+                throw GatewayException.of(
+                        ErrorCode.VALIDATION,
+                        "The parameter '%s' is not a parameter of the action '%s'.",
+                        binds.keySet().iterator().next() + "@odata.bind",
+                        target.action().name());
             }
         }
-        Optional<Object> result = exchange.database(() -> actions.run(target.action(), target.key(), parameters, user.permissions(), user.application().appId()));
+        Optional<Object> result = exchange.database(() -> actions.run(
+                target.action(),
+                target.key(),
+                parameters,
+                user.permissions(),
+                user.application().appId()));
         if (result.isEmpty()) {
             exchange.response.setStatus(204);
             exchange.log.status = 204;
@@ -85,7 +104,8 @@ final class ActionEndpoint {
         } else {
             answer.put("value", value.toString());
         }
-        handler.sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", JSON.writeValueAsBytes(answer));
+        handler.sendBytes(
+                exchange, "application/json; odata.metadata=minimal; charset=utf-8", JSON.writeValueAsBytes(answer));
     }
 
     private record Target(ActionDefinition action, Optional<EntityDefinition> entity, Optional<UUID> key) {}
@@ -96,8 +116,12 @@ final class ActionEndpoint {
         if (bound < 0) {
             ActionDefinition action = action(rest.substring(1));
             if (action.isBound()) {
-                throw GatewayException.of(ErrorCode.BAD_REQUEST, "The action '%s' is bound to %s: call it on a record, POST <set>(<id>)%s%1$s.",
-                        action.name(), action.boundEntity().get(), boundPrefix);
+                throw GatewayException.of(
+                        ErrorCode.BAD_REQUEST,
+                        "The action '%s' is bound to %s: call it on a record, POST <set>(<id>)%s%1$s.",
+                        action.name(),
+                        action.boundEntity().get(),
+                        boundPrefix);
             }
             return new Target(action, Optional.empty(), Optional.empty());
         }
@@ -105,18 +129,31 @@ final class ActionEndpoint {
         ActionDefinition action = action(rest.substring(bound + boundPrefix.length()));
         int open = record.indexOf('(');
         if (open <= 0 || !record.endsWith(")")) {
-            throw GatewayException.of(ErrorCode.BAD_REQUEST, "Call the bound action '%s' on one record: POST <set>(<id>)%s%1$s.", action.name(), boundPrefix);
+            throw GatewayException.of(
+                    ErrorCode.BAD_REQUEST,
+                    "Call the bound action '%s' on one record: POST <set>(<id>)%s%1$s.",
+                    action.name(),
+                    boundPrefix);
         }
         String setName = record.substring(0, open);
-        EntityDefinition entity = catalog.byEntitySet(setName).filter(EntityDefinition::visible).orElseThrow(() -> GatewayException.of(
-                ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", shorten(setName)));
+        EntityDefinition entity = catalog.byEntitySet(setName)
+                .filter(EntityDefinition::visible)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", shorten(setName)));
         if (action.boundEntity().filter(entity.logicalName()::equals).isEmpty()) {
             if (action.isBound()) {
-                throw GatewayException.of(ErrorCode.BAD_REQUEST, "The action '%s' is bound to %s, not to %s.", action.name(), action.boundEntity().get(),
+                throw GatewayException.of(
+                        ErrorCode.BAD_REQUEST,
+                        "The action '%s' is bound to %s, not to %s.",
+                        action.name(),
+                        action.boundEntity().get(),
                         entity.logicalName());
             }
-            throw GatewayException.of(ErrorCode.BAD_REQUEST, "The action '%s' is unbound: call it on the service root, not on a record of %s.",
-                    action.name(), entity.logicalName());
+            throw GatewayException.of(
+                    ErrorCode.BAD_REQUEST,
+                    "The action '%s' is unbound: call it on the service root, not on a record of %s.",
+                    action.name(),
+                    entity.logicalName());
         }
         UUID key;
         try {
@@ -126,7 +163,11 @@ final class ActionEndpoint {
             }
             key = UUID.fromString(text);
         } catch (IllegalArgumentException e) {
-            throw GatewayException.of(ErrorCode.BAD_REQUEST, "The key of %s must be a GUID, like %s(00000000-0000-0000-0000-000000000000).", setName, setName);
+            throw GatewayException.of(
+                    ErrorCode.BAD_REQUEST,
+                    "The key of %s must be a GUID, like %s(00000000-0000-0000-0000-000000000000).",
+                    setName,
+                    setName);
         }
         return new Target(action, Optional.of(entity), Optional.of(key));
     }
@@ -138,7 +179,9 @@ final class ActionEndpoint {
 
     private ActionDefinition action(String segment) {
         String name = withoutCallParentheses(segment);
-        return catalog.action(name).orElseThrow(() -> GatewayException.of(ErrorCode.RESOURCE_NOT_FOUND, "The action '%s' does not exist.", shorten(name)));
+        return catalog.action(name)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.RESOURCE_NOT_FOUND, "The action '%s' does not exist.", shorten(name)));
     }
 
     private static String edmName(FieldType type) {

@@ -48,7 +48,8 @@ final class BatchEndpoint {
     private static final String CRLF = "\r\n";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Caller identity belongs to the batch; a part may not act for someone else. */
-    private static final List<String> IDENTITY_HEADERS = List.of("CallerObjectId", "MSCRMCallerID", "X-Portal-Contact-Id");
+    private static final List<String> IDENTITY_HEADERS =
+            List.of("CallerObjectId", "MSCRMCallerID", "X-Portal-Contact-Id");
 
     private final ChangesetDataSource changesets;
     private final String servicePath;
@@ -62,13 +63,16 @@ final class BatchEndpoint {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void execute(GatewayHandler.Exchange batch, Caller caller, String serviceRoot, GatewayHandler handler) throws IOException {
+    void execute(GatewayHandler.Exchange batch, Caller caller, String serviceRoot, GatewayHandler handler)
+            throws IOException {
         batch.log.operation = "Batch";
         Request request = batch.request;
-        String boundary = BatchReader.boundary(Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+        String boundary =
+                BatchReader.boundary(Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
         byte[] body = handler.readBounded(request, maxBodyBytes, "$batch body");
         long parseStarted = System.nanoTime();
-        List<BatchItem> items = BatchReader.read(body, boundary, serviceRoot.substring(0, serviceRoot.length() - 1), maxRequests);
+        List<BatchItem> items =
+                BatchReader.read(body, boundary, serviceRoot.substring(0, serviceRoot.length() - 1), maxRequests);
         batch.timings.authzNanos += System.nanoTime() - parseStarted;
 
         boolean continueOnError = Preferences.continueOnError(request.getHeaders());
@@ -76,10 +80,17 @@ final class BatchEndpoint {
             batch.response.getHeaders().put("Preference-Applied", "odata.continue-on-error");
         }
         String responseBoundary = "batchresponse_" + UUID.randomUUID();
-        Run run = new Run(batch, caller, serviceRoot, handler,
-                handler.open(batch, 200, "multipart/mixed; boundary=" + responseBoundary, () -> { }), responseBoundary);
+        Run run = new Run(
+                batch,
+                caller,
+                serviceRoot,
+                handler,
+                handler.open(batch, 200, "multipart/mixed; boundary=" + responseBoundary, () -> {}),
+                responseBoundary);
         for (BatchItem item : items) {
-            boolean succeeded = item instanceof BatchReader.Changeset changeset ? run.changeset(changeset) : run.single(item.requests().get(0));
+            boolean succeeded = item instanceof BatchReader.Changeset changeset
+                    ? run.changeset(changeset)
+                    : run.single(item.requests().get(0));
             if (!succeeded && !continueOnError) {
                 break;
             }
@@ -106,7 +117,13 @@ final class BatchEndpoint {
         private final String boundary;
         private int requests;
 
-        Run(GatewayHandler.Exchange batch, Caller caller, String serviceRoot, GatewayHandler handler, OutputStream out, String boundary) {
+        Run(
+                GatewayHandler.Exchange batch,
+                Caller caller,
+                String serviceRoot,
+                GatewayHandler handler,
+                OutputStream out,
+                String boundary) {
             this.batch = batch;
             this.caller = caller;
             this.serviceRoot = serviceRoot;
@@ -126,12 +143,19 @@ final class BatchEndpoint {
             Map<String, String> references = new HashMap<>();
             try (ChangesetDataSource.Changeset transaction = changesets.begin()) {
                 for (BatchRequest request : changeset.requests()) {
-                    Finished finished = request.contentId().filter(references::containsKey).isPresent()
-                            ? refuse(request, true, GatewayException.of(ErrorCode.BATCH_MALFORMED,
-                                    "The Content-ID '%s' is used twice in one changeset.", shorten(request.contentId().get())))
-                            : run(request, true, references);
+                    Finished finished =
+                            request.contentId().filter(references::containsKey).isPresent()
+                                    ? refuse(
+                                            request,
+                                            true,
+                                            GatewayException.of(
+                                                    ErrorCode.BATCH_MALFORMED,
+                                                    "The Content-ID '%s' is used twice in one changeset.",
+                                                    shorten(request.contentId().get())))
+                                    : run(request, true, references);
                     if (finished.failed()) {
-                        // The changeset's transaction rolls back as it closes; the failure answers for the whole changeset.
+                        // The changeset's transaction rolls back as it closes; the failure answers for the whole
+                        // changeset.
                         writePart(boundary, finished);
                         return false;
                     }
@@ -148,7 +172,9 @@ final class BatchEndpoint {
                 return false;
             }
             String changesetBoundary = "changesetresponse_" + UUID.randomUUID();
-            out.write(("--" + boundary + CRLF + "Content-Type: multipart/mixed; boundary=" + changesetBoundary + CRLF + CRLF).getBytes(UTF_8));
+            out.write(("--" + boundary + CRLF + "Content-Type: multipart/mixed; boundary=" + changesetBoundary + CRLF
+                            + CRLF)
+                    .getBytes(UTF_8));
             for (Finished finished : done) {
                 writePart(changesetBoundary, finished);
             }
@@ -163,8 +189,10 @@ final class BatchEndpoint {
             try {
                 for (String identity : IDENTITY_HEADERS) {
                     if (request.header(identity).isPresent()) {
-                        throw GatewayException.of(ErrorCode.BATCH_MALFORMED,
-                                "A $batch part may not carry %s: the whole batch acts for the caller named on the $batch request.", identity);
+                        throw GatewayException.of(
+                                ErrorCode.BATCH_MALFORMED,
+                                "A $batch part may not carry %s: the whole batch acts for the caller named on the $batch request.",
+                                identity);
                     }
                 }
                 path = resolvePath(request.path(), references);
@@ -188,8 +216,11 @@ final class BatchEndpoint {
             requests++;
             HttpFields.Mutable headers = HttpFields.build();
             request.headers().forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
-            HttpURI uri = HttpURI.build(batch.request.getHttpURI()).path(servicePath + path).query(request.rawQuery().isEmpty() ? null : request.rawQuery());
-            BatchPartRequest partRequest = new BatchPartRequest(batch.request, request.method(), uri, headers.asImmutable(), body);
+            HttpURI uri = HttpURI.build(batch.request.getHttpURI())
+                    .path(servicePath + path)
+                    .query(request.rawQuery().isEmpty() ? null : request.rawQuery());
+            BatchPartRequest partRequest =
+                    new BatchPartRequest(batch.request, request.method(), uri, headers.asImmutable(), body);
             BatchPartResponse partResponse = new BatchPartResponse(partRequest, batch.response);
             RequestLog log = new RequestLog();
             log.requestId = batch.log.requestId + "/" + requests;
@@ -236,9 +267,12 @@ final class BatchEndpoint {
             boolean changed = false;
             for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                if (field.getKey().endsWith("@odata.bind") && field.getValue().isTextual() && field.getValue().textValue().startsWith("$")) {
+                if (field.getKey().endsWith("@odata.bind")
+                        && field.getValue().isTextual()
+                        && field.getValue().textValue().startsWith("$")) {
                     String contentId = field.getValue().textValue().substring(1);
-                    ((ObjectNode) root).put(field.getKey(), reference(contentId, "'" + shorten(field.getKey()) + "'", references));
+                    ((ObjectNode) root)
+                            .put(field.getKey(), reference(contentId, "'" + shorten(field.getKey()) + "'", references));
                     changed = true;
                 }
             }
@@ -252,11 +286,18 @@ final class BatchEndpoint {
         private String reference(String contentId, String where, Map<String, String> references) {
             String entityId = references.get(contentId);
             if (entityId == null) {
-                throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The reference $%s in %s names no earlier request of this changeset.",
-                        shorten(contentId), where);
+                throw GatewayException.of(
+                        ErrorCode.BATCH_MALFORMED,
+                        "The reference $%s in %s names no earlier request of this changeset.",
+                        shorten(contentId),
+                        where);
             }
             if (!entityId.startsWith(serviceRoot)) {
-                throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The reference $%s in %s names a request that wrote no record.", shorten(contentId), where);
+                throw GatewayException.of(
+                        ErrorCode.BATCH_MALFORMED,
+                        "The reference $%s in %s names a request that wrote no record.",
+                        shorten(contentId),
+                        where);
             }
             return entityId;
         }
@@ -264,17 +305,33 @@ final class BatchEndpoint {
         /** One {@code application/http} part: the request's status line, headers and body. */
         private void writePart(String partBoundary, Finished finished) throws IOException {
             BatchPartResponse response = finished.response();
-            StringBuilder head = new StringBuilder(256).append("--").append(partBoundary).append(CRLF)
-                    .append("Content-Type: application/http").append(CRLF)
-                    .append("Content-Transfer-Encoding: binary").append(CRLF);
-            finished.contentId().ifPresent(id -> head.append("Content-ID: ").append(id).append(CRLF));
-            head.append(CRLF).append("HTTP/1.1 ").append(response.getStatus()).append(' ').append(HttpStatus.getMessage(response.getStatus())).append(CRLF);
+            StringBuilder head = new StringBuilder(256)
+                    .append("--")
+                    .append(partBoundary)
+                    .append(CRLF)
+                    .append("Content-Type: application/http")
+                    .append(CRLF)
+                    .append("Content-Transfer-Encoding: binary")
+                    .append(CRLF);
+            finished.contentId()
+                    .ifPresent(id -> head.append("Content-ID: ").append(id).append(CRLF));
+            head.append(CRLF)
+                    .append("HTTP/1.1 ")
+                    .append(response.getStatus())
+                    .append(' ')
+                    .append(HttpStatus.getMessage(response.getStatus()))
+                    .append(CRLF);
             String entityId = response.getHeaders().get("OData-EntityId");
-            if (entityId != null && finished.method().equals("POST") && (response.getStatus() == 201 || response.getStatus() == 204)) {
+            if (entityId != null
+                    && finished.method().equals("POST")
+                    && (response.getStatus() == 201 || response.getStatus() == 204)) {
                 head.append("Location: ").append(entityId).append(CRLF);
             }
             for (HttpField field : response.getHeaders()) {
-                head.append(field.getName()).append(": ").append(field.getValue()).append(CRLF);
+                head.append(field.getName())
+                        .append(": ")
+                        .append(field.getValue())
+                        .append(CRLF);
             }
             head.append(CRLF);
             out.write(head.toString().getBytes(UTF_8));

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Serves the built-in catalog entity set from memory. Any registered application may read it
@@ -43,10 +42,17 @@ final class CatalogReader {
         return matching(query).size();
     }
 
-    void readCollection(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.ReadCollection read, String context, GatewayHandler handler) throws IOException {
+    void readCollection(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            ODataRequest.ReadCollection read,
+            String context,
+            GatewayHandler handler)
+            throws IOException {
         Query query = read.query();
         if (query.page().flatMap(Query.Page::continuation).isPresent()) {
-            throw GatewayException.of(ErrorCode.INVALID_SKIP_TOKEN, "The catalog entity set is never paged; it has no $skiptoken.");
+            throw GatewayException.of(
+                    ErrorCode.INVALID_SKIP_TOKEN, "The catalog entity set is never paged; it has no $skiptoken.");
         }
         List<Map<String, Object>> matching = matching(query);
         int skip = query.skip().orElse(0);
@@ -70,10 +76,23 @@ final class CatalogReader {
         handler.sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", body);
     }
 
-    void readEntity(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.ReadEntity read, String context, GatewayHandler handler) throws IOException {
+    void readEntity(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            ODataRequest.ReadEntity read,
+            String context,
+            GatewayHandler handler)
+            throws IOException {
         List<FieldDefinition> fields = fields(read.select());
-        Map<String, Object> row = rows.stream().filter(candidate -> candidate.get(CatalogEntitySet.DEFINITION.keyField()).equals(read.key())).findFirst()
-                .orElseThrow(() -> GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", CatalogEntitySet.LOGICAL_NAME, read.key()));
+        Map<String, Object> row = rows.stream()
+                .filter(candidate ->
+                        candidate.get(CatalogEntitySet.DEFINITION.keyField()).equals(read.key()))
+                .findFirst()
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.RECORD_NOT_FOUND,
+                        "%s With Id = %s Does Not Exist",
+                        CatalogEntitySet.LOGICAL_NAME,
+                        read.key()));
         byte[] body = write(json -> {
             json.writeStartObject();
             json.writeStringField("@odata.context", context);
@@ -96,13 +115,15 @@ final class CatalogReader {
         return out.toByteArray();
     }
 
-    private void writeRow(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields) throws IOException {
+    private void writeRow(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields)
+            throws IOException {
         json.writeStartObject();
         writeFieldsOf(json, row, fields);
         json.writeEndObject();
     }
 
-    private void writeFieldsOf(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields) throws IOException {
+    private void writeFieldsOf(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields)
+            throws IOException {
         for (FieldDefinition field : fields) {
             json.writeFieldName(field.logicalName());
             JsonValues.write(json, catalog, field.type(), row.get(field.logicalName()));

@@ -75,9 +75,19 @@ public final class GatewayHandler extends Handler.Abstract {
     private final Metrics metrics;
 
     /** {@code changesets} must be the data source the query, write and action services were built on. */
-    public GatewayHandler(String servicePath, Catalog catalog, ODataFrontEnd odata, TokenValidator tokens, CallerResolver callers,
-            QueryService queries, WriteService writeService, ActionService actionService, ChangesetDataSource changesets, GatewayConfig.Limits limits,
-            Metrics metrics, SecurityStore securityStore) {
+    public GatewayHandler(
+            String servicePath,
+            Catalog catalog,
+            ODataFrontEnd odata,
+            TokenValidator tokens,
+            CallerResolver callers,
+            QueryService queries,
+            WriteService writeService,
+            ActionService actionService,
+            ChangesetDataSource changesets,
+            GatewayConfig.Limits limits,
+            Metrics metrics,
+            SecurityStore securityStore) {
         this.servicePath = requireNonNull(servicePath, "servicePath is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.odata = requireNonNull(odata, "odata is null");
@@ -150,13 +160,21 @@ public final class GatewayHandler extends Handler.Abstract {
         } catch (GatewayException e) {
             fail(exchange, e, callback);
         } catch (StackOverflowError e) {
-            fail(exchange, GatewayException.of(ErrorCode.QUERY_SYNTAX, "The query is nested too deeply; simplify it."), callback);
+            fail(
+                    exchange,
+                    GatewayException.of(ErrorCode.QUERY_SYNTAX, "The query is nested too deeply; simplify it."),
+                    callback);
         } catch (Throwable e) {
             LOG.error("request {} failed", log.requestId, e);
             fail(exchange, new GatewayException(ErrorCode.INTERNAL, "internal error", e), callback);
         } finally {
             log.write(exchange.timings);
-            metrics.record(log.operation, log.status, exchange.timings.elapsedNanos(), exchange.timings.databaseNanos, log.rows);
+            metrics.record(
+                    log.operation,
+                    log.status,
+                    exchange.timings.elapsedNanos(),
+                    exchange.timings.databaseNanos,
+                    log.rows);
         }
     }
 
@@ -167,7 +185,10 @@ public final class GatewayHandler extends Handler.Abstract {
         Response response = exchange.response;
         if (exchange.output != null && exchange.output.committed()) {
             if (!(response instanceof BatchPartResponse)) {
-                LOG.warn("request {} failed after the response was committed: {}", log.requestId, exception.getMessage());
+                LOG.warn(
+                        "request {} failed after the response was committed: {}",
+                        log.requestId,
+                        exception.getMessage());
                 callback.failed(exception);
                 return;
             }
@@ -201,8 +222,11 @@ public final class GatewayHandler extends Handler.Abstract {
         exchange.log.application = token.applicationId();
         long authenticated = System.nanoTime();
         exchange.timings.authNanos = authenticated - started;
-        Caller caller = callers.resolve(new CallerRequest(token.applicationId(),
-                header(request, "CallerObjectId"), header(request, "MSCRMCallerID"), header(request, "X-Portal-Contact-Id")));
+        Caller caller = callers.resolve(new CallerRequest(
+                token.applicationId(),
+                header(request, "CallerObjectId"),
+                header(request, "MSCRMCallerID"),
+                header(request, "X-Portal-Contact-Id")));
         if (caller instanceof Caller.User user) {
             exchange.log.user = user.permissions().user().id().toString();
         }
@@ -214,7 +238,8 @@ public final class GatewayHandler extends Handler.Abstract {
     private String rest(Request request) {
         String path = request.getHttpURI().getPath();
         if (path == null || !(path.equals(servicePath) || path.startsWith(servicePath + "/"))) {
-            throw GatewayException.of(ErrorCode.RESOURCE_NOT_FOUND, "No resource at this path; the service root is %s/.", servicePath);
+            throw GatewayException.of(
+                    ErrorCode.RESOURCE_NOT_FOUND, "No resource at this path; the service root is %s/.", servicePath);
         }
         return path.substring(servicePath.length());
     }
@@ -225,7 +250,9 @@ public final class GatewayHandler extends Handler.Abstract {
         String method = request.getMethod();
 
         // The portal mapping sets are served from the security store, never by the generic write path.
-        if (!method.equals("GET") && portalMappings.write(exchange, caller, method, rest, serviceRoot(request), () -> readBody(request))) {
+        if (!method.equals("GET")
+                && portalMappings.write(
+                        exchange, caller, method, rest, serviceRoot(request), () -> readBody(request))) {
             return;
         }
         switch (method) {
@@ -241,13 +268,18 @@ public final class GatewayHandler extends Handler.Abstract {
                 } else if (actions.isAction(rest)) {
                     actions.perform(exchange, caller, rest, readOptionalBody(request), serviceRoot(request), this);
                 } else {
-                    writes.create(exchange, caller, odata.writeTarget(rest), readBody(request), serviceRoot(request), this);
+                    writes.create(
+                            exchange, caller, odata.writeTarget(rest), readBody(request), serviceRoot(request), this);
                 }
             }
-            case "PATCH" -> writes.update(exchange, caller, odata.writeTarget(rest), readBody(request), serviceRoot(request), this);
-            case "PUT" -> throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Update records with PATCH; PUT of single properties is not supported.");
+            case "PATCH" -> writes.update(
+                    exchange, caller, odata.writeTarget(rest), readBody(request), serviceRoot(request), this);
+            case "PUT" -> throw GatewayException.of(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    "Update records with PATCH; PUT of single properties is not supported.");
             case "DELETE" -> writes.delete(exchange, caller, odata.writeTarget(rest));
-            default -> throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed here.", sanitize(method));
+            default -> throw GatewayException.of(
+                    ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed here.", sanitize(method));
         }
     }
 
@@ -257,7 +289,10 @@ public final class GatewayHandler extends Handler.Abstract {
         String serviceRoot = serviceRoot(exchange.request);
         if (parsed instanceof ODataRequest.ServiceDocument) {
             exchange.log.operation = "ServiceDocument";
-            sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", odata.serviceDocument(serviceRoot));
+            sendBytes(
+                    exchange,
+                    "application/json; odata.metadata=minimal; charset=utf-8",
+                    odata.serviceDocument(serviceRoot));
         } else if (parsed instanceof ODataRequest.Metadata) {
             exchange.log.operation = "Metadata";
             sendBytes(exchange, "application/xml; charset=utf-8", odata.metadataXml());
@@ -279,12 +314,16 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             String requestUrl = serviceRoot + rest.substring(1);
             String rawQuery = exchange.request.getHttpURI().getQuery();
-            stream(exchange, json -> new ODataJsonSink(json, catalog, context, false, token -> nextLink(requestUrl, rawQuery, token)),
+            stream(
+                    exchange,
+                    json -> new ODataJsonSink(
+                            json, catalog, context, false, token -> nextLink(requestUrl, rawQuery, token)),
                     sink -> queries.retrieveMultiple(read.query(), scope, sink));
         } else if (parsed instanceof ODataRequest.ReadEntity read) {
             exchange.log.operation = "Retrieve";
             exchange.log.entitySet = read.entity().entitySetName();
-            String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select()) + "/$entity";
+            String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select())
+                    + "/$entity";
             if (read.entity() == CatalogEntitySet.DEFINITION) {
                 catalogReader.readEntity(exchange, caller, read, context, this);
                 return;
@@ -294,7 +333,9 @@ public final class GatewayHandler extends Handler.Abstract {
                 return;
             }
             AccessScope scope = scope(caller, read.entity());
-            stream(exchange, json -> new ODataJsonSink(json, catalog, context, true, token -> ""),
+            stream(
+                    exchange,
+                    json -> new ODataJsonSink(json, catalog, context, true, token -> ""),
                     sink -> queries.retrieve(read.entity(), read.key(), read.select(), scope, sink));
         } else if (parsed instanceof ODataRequest.CountCollection count) {
             exchange.log.operation = "Count";
@@ -310,7 +351,8 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             exchange.timings.databaseNanos = System.nanoTime() - started;
             exchange.log.rows = 1;
-            sendBytes(exchange, "text/plain; charset=utf-8", Long.toString(total).getBytes(StandardCharsets.UTF_8));
+            sendBytes(
+                    exchange, "text/plain; charset=utf-8", Long.toString(total).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -318,14 +360,29 @@ public final class GatewayHandler extends Handler.Abstract {
         exchange.log.operation = "RetrieveMultiple(QueryExpression)";
         byte[] body = readBody(exchange.request);
         Query parsed = QueryExpressionParser.parseRequestBody(body);
-        Query query = parsed.page().isPresent() ? parsed : new Query(parsed.entityLogicalName(), parsed.columns(), parsed.criteria(), parsed.orders(),
-                parsed.top(), parsed.skip(), parsed.distinct(),
-                parsed.top().isPresent() ? Optional.empty() : Optional.of(new Query.Page(maxPageSize, Optional.empty())), parsed.includeCount());
+        Query query = parsed.page().isPresent()
+                ? parsed
+                : new Query(
+                        parsed.entityLogicalName(),
+                        parsed.columns(),
+                        parsed.criteria(),
+                        parsed.orders(),
+                        parsed.top(),
+                        parsed.skip(),
+                        parsed.distinct(),
+                        parsed.top().isPresent()
+                                ? Optional.empty()
+                                : Optional.of(new Query.Page(maxPageSize, Optional.empty())),
+                        parsed.includeCount());
         EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
-                .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
         exchange.log.entitySet = entity.entitySetName();
         AccessScope scope = scope(caller, entity);
-        stream(exchange, json -> new QueryExpressionJsonSink(json, catalog), sink -> queries.retrieveMultiple(query, scope, sink));
+        stream(
+                exchange,
+                json -> new QueryExpressionJsonSink(json, catalog),
+                sink -> queries.retrieveMultiple(query, scope, sink));
     }
 
     private AccessScope scope(Caller caller, EntityDefinition entity) {
@@ -338,8 +395,14 @@ public final class GatewayHandler extends Handler.Abstract {
             if (!permissions.isSystemAdministrator() && !permissions.isSecurityAdministrator()) {
                 throw AccessDenied.privilege(permissions.user().name(), "Read", entity.logicalName());
             }
-            return new AccessScope(permissions.user().id(), permissions.user().name(), true, java.util.List.of(), java.util.Set.of(),
-                    permissions.user().businessUnitId(), java.util.Set.of());
+            return new AccessScope(
+                    permissions.user().id(),
+                    permissions.user().name(),
+                    true,
+                    java.util.List.of(),
+                    java.util.Set.of(),
+                    permissions.user().businessUnitId(),
+                    java.util.Set.of());
         }
         return AccessScopes.read(user.permissions(), entity);
     }
@@ -359,7 +422,10 @@ public final class GatewayHandler extends Handler.Abstract {
     void stream(Exchange exchange, int status, SinkFactory sinks, Reader reader) throws IOException {
         Timings timings = exchange.timings;
         long readStarted = System.nanoTime();
-        open(exchange, status, "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8",
+        open(
+                exchange,
+                status,
+                "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8",
                 () -> TimedSink.measured(timings, readStarted));
         try (JsonGenerator json = JSON.createGenerator(exchange.output, JsonEncoding.UTF8)) {
             json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
@@ -384,7 +450,8 @@ public final class GatewayHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         exchange.log.status = status;
         Timings timings = exchange.timings;
-        // A batch part is kept in memory until the batch writes it: buffered whole, it says its final timings and length.
+        // A batch part is kept in memory until the batch writes it: buffered whole, it says its final timings and
+        // length.
         int threshold = exchange.batchPart ? Integer.MAX_VALUE - 16 : BUFFERED_BYTES;
         exchange.output = new ResponseOutput(response, threshold, committing -> {
             if (committing) {
@@ -427,7 +494,8 @@ public final class GatewayHandler extends Handler.Abstract {
         }
 
         @Override
-        public void finish(dev.vegateway.adapter.plan.QueryPlan plan, Optional<String> continuation) throws IOException {
+        public void finish(dev.vegateway.adapter.plan.QueryPlan plan, Optional<String> continuation)
+                throws IOException {
             long started = System.nanoTime();
             delegate.finish(plan, continuation);
             timings.serializeNanos += System.nanoTime() - started;
@@ -439,7 +507,8 @@ public final class GatewayHandler extends Handler.Abstract {
         response.setStatus(200);
         exchange.log.status = 200;
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
+        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders()
+                .put("Server-Timing", exchange.timings.serverTiming()));
         exchange.output.write(body, 0, body.length);
         exchange.output.close();
     }
@@ -469,8 +538,10 @@ public final class GatewayHandler extends Handler.Abstract {
 
     /** The body of a request that may have none (an action without parameters): no body and no Content-Type read as empty. */
     private byte[] readOptionalBody(Request request) throws IOException {
-        if (request.getLength() == 0 || (request.getLength() < 0 && request.getHeaders().get(HttpHeader.CONTENT_TYPE) == null
-                && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null)) {
+        if (request.getLength() == 0
+                || (request.getLength() < 0
+                        && request.getHeaders().get(HttpHeader.CONTENT_TYPE) == null
+                        && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null)) {
             return new byte[0];
         }
         return readBody(request);
@@ -487,7 +558,9 @@ public final class GatewayHandler extends Handler.Abstract {
     private String serviceRoot(Request request) {
         String host = request.getHttpURI().getHost();
         int port = request.getHttpURI().getPort();
-        String scheme = request.getHttpURI().getScheme() == null ? "https" : request.getHttpURI().getScheme();
+        String scheme = request.getHttpURI().getScheme() == null
+                ? "https"
+                : request.getHttpURI().getScheme();
         String safeHost = host == null || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+") ? "localhost" : host;
         return scheme + "://" + safeHost + (port > 0 ? ":" + port : "") + servicePath + "/";
     }
@@ -502,7 +575,9 @@ public final class GatewayHandler extends Handler.Abstract {
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String parameter : rawQuery.split("&")) {
                 String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
-                if (!name.equalsIgnoreCase("$skiptoken") && !name.equalsIgnoreCase("%24skiptoken") && !parameter.isEmpty()) {
+                if (!name.equalsIgnoreCase("$skiptoken")
+                        && !name.equalsIgnoreCase("%24skiptoken")
+                        && !parameter.isEmpty()) {
                     link.append(parameter).append('&');
                 }
             }
@@ -525,9 +600,16 @@ public final class GatewayHandler extends Handler.Abstract {
         final boolean batchPart;
         /** A request of a changeset: its writes join the changeset's transaction. */
         final boolean inChangeset;
+
         ResponseOutput output;
 
-        Exchange(Request request, Response response, Timings timings, RequestLog log, boolean batchPart, boolean inChangeset) {
+        Exchange(
+                Request request,
+                Response response,
+                Timings timings,
+                RequestLog log,
+                boolean batchPart,
+                boolean inChangeset) {
             this.request = request;
             this.response = response;
             this.timings = timings;
@@ -554,7 +636,9 @@ public final class GatewayHandler extends Handler.Abstract {
             for (String preference : Preferences.of(headers)) {
                 if (preference.startsWith("odata.maxpagesize=")) {
                     try {
-                        int size = Integer.parseInt(preference.substring("odata.maxpagesize=".length()).replace("\"", ""));
+                        int size = Integer.parseInt(preference
+                                .substring("odata.maxpagesize=".length())
+                                .replace("\"", ""));
                         if (size > 0) {
                             requested = OptionalInt.of(size);
                         }

@@ -38,7 +38,8 @@ final class InMemoryRows {
         Comparator<Map<String, Object>> order = null;
         for (Order sort : query.orders()) {
             field(entity, sort.attribute());
-            Comparator<Map<String, Object>> key = (left, right) -> compareNullsFirst(left.get(sort.attribute()), right.get(sort.attribute()));
+            Comparator<Map<String, Object>> key =
+                    (left, right) -> compareNullsFirst(left.get(sort.attribute()), right.get(sort.attribute()));
             key = sort.descending() ? key.reversed() : key;
             order = order == null ? key : order.thenComparing(key);
         }
@@ -64,8 +65,12 @@ final class InMemoryRows {
     }
 
     private static FieldDefinition field(EntityDefinition entity, String name) {
-        return entity.field(name).orElseThrow(() -> GatewayException.of(ErrorCode.UNKNOWN_PROPERTY,
-                "Could not find a property named '%s' on entity '%s'.", name, entity.logicalName()));
+        return entity.field(name)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.UNKNOWN_PROPERTY,
+                        "Could not find a property named '%s' on entity '%s'.",
+                        name,
+                        entity.logicalName()));
     }
 
     private static boolean matches(EntityDefinition entity, Condition condition, Map<String, Object> row) {
@@ -112,7 +117,8 @@ final class InMemoryRows {
             if (subject == null) {
                 return false;
             }
-            boolean inside = compare(subject, between.low().value()) >= 0 && compare(subject, between.high().value()) <= 0;
+            boolean inside = compare(subject, between.low().value()) >= 0
+                    && compare(subject, between.high().value()) <= 0;
             return inside != between.negated();
         }
         if (condition instanceof Condition.Like like && like.kind() != Condition.LikeKind.PATTERN) {
@@ -122,16 +128,20 @@ final class InMemoryRows {
             }
             String haystack = subject.toString().toLowerCase(Locale.ROOT);
             String needle = like.text().toLowerCase(Locale.ROOT);
-            boolean hit = switch (like.kind()) {
-                case CONTAINS -> haystack.contains(needle);
-                case STARTS_WITH -> haystack.startsWith(needle);
-                case ENDS_WITH -> haystack.endsWith(needle);
-                case PATTERN -> false;
-            };
+            boolean hit =
+                    switch (like.kind()) {
+                        case CONTAINS -> haystack.contains(needle);
+                        case STARTS_WITH -> haystack.startsWith(needle);
+                        case ENDS_WITH -> haystack.endsWith(needle);
+                        case PATTERN -> false;
+                    };
             return hit != like.negated();
         }
-        throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "On entity set '%s', $filter supports comparisons, in, contains, startswith,"
-                + " endswith, null tests, and, or and not.", entity.entitySetName());
+        throw GatewayException.of(
+                ErrorCode.UNSUPPORTED_QUERY,
+                "On entity set '%s', $filter supports comparisons, in, contains, startswith,"
+                        + " endswith, null tests, and, or and not.",
+                entity.entitySetName());
     }
 
     private static Object value(EntityDefinition entity, Operand operand, Map<String, Object> row) {
@@ -142,7 +152,9 @@ final class InMemoryRows {
         if (operand instanceof Literal literal) {
             return literal.value();
         }
-        throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "On entity set '%s', $filter compares properties with literals only.",
+        throw GatewayException.of(
+                ErrorCode.UNSUPPORTED_QUERY,
+                "On entity set '%s', $filter compares properties with literals only.",
                 entity.entitySetName());
     }
 
@@ -162,7 +174,8 @@ final class InMemoryRows {
             return text(left).compareTo(text(right));
         }
         if (left instanceof Number leftNumber && right instanceof Number rightNumber) {
-            return new java.math.BigDecimal(leftNumber.toString()).compareTo(new java.math.BigDecimal(rightNumber.toString()));
+            return new java.math.BigDecimal(leftNumber.toString())
+                    .compareTo(new java.math.BigDecimal(rightNumber.toString()));
         }
         return text(left).compareTo(text(right));
     }

@@ -18,23 +18,25 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
-        ErrorCode code = switch (status) {
-            case 404 -> ErrorCode.RESOURCE_NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case 414 -> ErrorCode.URI_TOO_LONG;
-            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-            case 431 -> ErrorCode.HEADERS_TOO_LARGE;
-            case 503 -> ErrorCode.BACKEND_UNAVAILABLE;
-            default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
-        };
-        String message = switch (code) {
-            case URI_TOO_LONG -> "The request URI is too long; send long queries as QueryExpression (POST RetrieveMultiple).";
-            case HEADERS_TOO_LARGE -> "The request headers are too large (a token may be at most limits.maxTokenBytes).";
-            case PAYLOAD_TOO_LARGE -> "The request body is too large.";
-            case INTERNAL -> "An unexpected error occurred.";
-            default -> "The request is malformed (HTTP " + status + ").";
-        };
+        ErrorCode code =
+                switch (status) {
+                    case 404 -> ErrorCode.RESOURCE_NOT_FOUND;
+                    case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+                    case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+                    case 414 -> ErrorCode.URI_TOO_LONG;
+                    case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+                    case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+                    case 503 -> ErrorCode.BACKEND_UNAVAILABLE;
+                    default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
+                };
+        String message =
+                switch (code) {
+                    case URI_TOO_LONG -> "The request URI is too long; send long queries as QueryExpression (POST RetrieveMultiple).";
+                    case HEADERS_TOO_LARGE -> "The request headers are too large (a token may be at most limits.maxTokenBytes).";
+                    case PAYLOAD_TOO_LARGE -> "The request body is too large.";
+                    case INTERNAL -> "An unexpected error occurred.";
+                    default -> "The request is malformed (HTTP " + status + ").";
+                };
         byte[] body = ErrorResponses.body(code, message);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         response.getHeaders().put("OData-Version", "4.0");

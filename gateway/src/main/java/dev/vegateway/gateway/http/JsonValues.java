@@ -36,11 +36,16 @@ final class JsonValues {
             }
             case BOOLEAN -> json.writeBoolean((Boolean) value);
             case DATE -> json.writeString(((LocalDate) value).toString());
-            case DATE_TIME_OFFSET -> json.writeString(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format((OffsetDateTime) value));
+            case DATE_TIME_OFFSET -> json.writeString(
+                    DateTimeFormatter.ISO_OFFSET_DATE_TIME.format((OffsetDateTime) value));
             case GUID -> json.writeString(value.toString());
             case ENUM -> {
                 int number = (Integer) value;
-                String member = type.optionSet().flatMap(catalog::optionSet).flatMap(set -> set.byValue(number)).map(OptionSet.Member::name).orElse(null);
+                String member = type.optionSet()
+                        .flatMap(catalog::optionSet)
+                        .flatMap(set -> set.byValue(number))
+                        .map(OptionSet.Member::name)
+                        .orElse(null);
                 json.writeString(member == null ? Integer.toString(number) : member);
             }
         }

@@ -13,7 +13,8 @@ public final class Metrics {
     private final LongAdder rows = new LongAdder();
 
     public void record(String operation, int status, long elapsedNanos, long dbNanos, long rowCount) {
-        requests.computeIfAbsent(operation + "\u0000" + status, key -> new LongAdder()).increment();
+        requests.computeIfAbsent(operation + "\u0000" + status, key -> new LongAdder())
+                .increment();
         totalNanos.add(elapsedNanos);
         databaseNanos.add(dbNanos);
         rows.add(rowCount);
@@ -25,12 +26,19 @@ public final class Metrics {
         text.append("# TYPE vegateway_requests_total counter\n");
         requests.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
             String[] parts = entry.getKey().split("\u0000");
-            text.append("vegateway_requests_total{operation=\"").append(parts[0]).append("\",status=\"").append(parts[1]).append("\"} ")
-                    .append(entry.getValue().sum()).append('\n');
+            text.append("vegateway_requests_total{operation=\"")
+                    .append(parts[0])
+                    .append("\",status=\"")
+                    .append(parts[1])
+                    .append("\"} ")
+                    .append(entry.getValue().sum())
+                    .append('\n');
         });
-        text.append("# HELP vegateway_request_seconds_total Time spent answering requests.\n# TYPE vegateway_request_seconds_total counter\n");
+        text.append(
+                "# HELP vegateway_request_seconds_total Time spent answering requests.\n# TYPE vegateway_request_seconds_total counter\n");
         text.append(String.format(Locale.ROOT, "vegateway_request_seconds_total %.6f%n", totalNanos.sum() / 1e9));
-        text.append("# HELP vegateway_database_seconds_total Time spent in the backend database.\n# TYPE vegateway_database_seconds_total counter\n");
+        text.append(
+                "# HELP vegateway_database_seconds_total Time spent in the backend database.\n# TYPE vegateway_database_seconds_total counter\n");
         text.append(String.format(Locale.ROOT, "vegateway_database_seconds_total %.6f%n", databaseNanos.sum() / 1e9));
         text.append("# HELP vegateway_rows_total Rows returned.\n# TYPE vegateway_rows_total counter\n");
         text.append("vegateway_rows_total ").append(rows.sum()).append('\n');

@@ -24,7 +24,8 @@ final class ODataJsonSink implements RowSink {
     private final boolean single;
     private final Function<String, String> nextLink;
 
-    ODataJsonSink(JsonGenerator json, Catalog catalog, String context, boolean single, Function<String, String> nextLink) {
+    ODataJsonSink(
+            JsonGenerator json, Catalog catalog, String context, boolean single, Function<String, String> nextLink) {
         this.json = requireNonNull(json, "json is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.context = requireNonNull(context, "context is null");
@@ -57,14 +58,21 @@ final class ODataJsonSink implements RowSink {
 
     static void writeFields(JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values) throws IOException {
         if (plan.etagIndex().isPresent() && values[plan.etagIndex().getAsInt()] != null) {
-            json.writeStringField("@odata.etag", JsonValues.etag(values[plan.etagIndex().getAsInt()]));
+            json.writeStringField(
+                    "@odata.etag", JsonValues.etag(values[plan.etagIndex().getAsInt()]));
         }
         for (OutputField output : plan.output()) {
             json.writeFieldName(output.field().logicalName());
-            JsonValues.write(json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
+            JsonValues.write(
+                    json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
         }
-        if (plan.keyIndex().isPresent() && plan.output().stream().noneMatch(output -> output.field().logicalName().equals(plan.entity().keyField()))) {
-            json.writeStringField(plan.entity().keyField(), String.valueOf(values[plan.keyIndex().getAsInt()]));
+        if (plan.keyIndex().isPresent()
+                && plan.output().stream().noneMatch(output -> output.field()
+                        .logicalName()
+                        .equals(plan.entity().keyField()))) {
+            json.writeStringField(
+                    plan.entity().keyField(),
+                    String.valueOf(values[plan.keyIndex().getAsInt()]));
         }
     }
 

@@ -52,14 +52,18 @@ import org.eclipse.jetty.server.Response;
  * at once. The audit is read-only (405 for any change).
  */
 final class PortalMappingResource {
-    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final ObjectMapper JSON_READER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonFactory JSON = new JsonFactory();
     private static final String JSON_CONTENT_TYPE = "application/json; odata.metadata=minimal; charset=utf-8";
     private static final EntityDefinition MAPPINGS = PortalMappingEntitySets.MAPPINGS;
-    private static final Set<String> WRITABLE = Set.of(PortalMappingNames.ID, PortalMappingNames.CONTACT_ID, PortalMappingNames.USER_ID,
+    private static final Set<String> WRITABLE = Set.of(
+            PortalMappingNames.ID,
+            PortalMappingNames.CONTACT_ID,
+            PortalMappingNames.USER_ID,
             PortalMappingNames.COMPANY);
 
     /** Reads the request body when a write needs it (after the caller was authorized). */
@@ -80,16 +84,26 @@ final class PortalMappingResource {
 
     // ---- reads
 
-    void readCollection(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.ReadCollection read, String context,
-            GatewayHandler handler) throws IOException {
+    void readCollection(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            ODataRequest.ReadCollection read,
+            String context,
+            GatewayHandler handler)
+            throws IOException {
         administrator(caller, read.entity(), "Read");
         Query query = read.query();
         if (query.page().flatMap(Query.Page::continuation).isPresent()) {
-            throw GatewayException.of(ErrorCode.INVALID_SKIP_TOKEN, "Entity set '%s' is never paged; it has no $skiptoken.",
+            throw GatewayException.of(
+                    ErrorCode.INVALID_SKIP_TOKEN,
+                    "Entity set '%s' is never paged; it has no $skiptoken.",
                     read.entity().entitySetName());
         }
         List<Map<String, Object>> matching = InMemoryRows.matching(read.entity(), query, rows(exchange, read.entity()));
-        List<Map<String, Object>> page = matching.stream().skip(query.skip().orElse(0)).limit(query.top().orElse(Integer.MAX_VALUE)).toList();
+        List<Map<String, Object>> page = matching.stream()
+                .skip(query.skip().orElse(0))
+                .limit(query.top().orElse(Integer.MAX_VALUE))
+                .toList();
         List<FieldDefinition> fields = InMemoryRows.fields(read.entity(), query.columns());
         byte[] body = write(json -> {
             json.writeStartObject();
@@ -110,12 +124,19 @@ final class PortalMappingResource {
         handler.sendBytes(exchange, JSON_CONTENT_TYPE, body);
     }
 
-    void readEntity(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.ReadEntity read, String context, GatewayHandler handler)
+    void readEntity(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            ODataRequest.ReadEntity read,
+            String context,
+            GatewayHandler handler)
             throws IOException {
         administrator(caller, read.entity(), "Read");
         EntityDefinition entity = read.entity();
-        Map<String, Object> row = rows(exchange, entity).stream().filter(candidate -> read.key().equals(candidate.get(entity.keyField())))
-                .findFirst().orElseThrow(() -> notFound(entity, read.key()));
+        Map<String, Object> row = rows(exchange, entity).stream()
+                .filter(candidate -> read.key().equals(candidate.get(entity.keyField())))
+                .findFirst()
+                .orElseThrow(() -> notFound(entity, read.key()));
         List<FieldDefinition> fields = InMemoryRows.fields(entity, read.select());
         byte[] body = write(json -> {
             json.writeStartObject();
@@ -129,7 +150,8 @@ final class PortalMappingResource {
 
     long count(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.CountCollection count) {
         administrator(caller, count.entity(), "Read");
-        return InMemoryRows.matching(count.entity(), count.query(), rows(exchange, count.entity())).size();
+        return InMemoryRows.matching(count.entity(), count.query(), rows(exchange, count.entity()))
+                .size();
     }
 
     private List<Map<String, Object>> rows(GatewayHandler.Exchange exchange, EntityDefinition entity) {
@@ -151,7 +173,8 @@ final class PortalMappingResource {
      *
      * @return false if it addresses anything else, which this resource leaves alone
      */
-    boolean write(GatewayHandler.Exchange exchange, Caller caller, String method, String path, String serviceRoot, Body body)
+    boolean write(
+            GatewayHandler.Exchange exchange, Caller caller, String method, String path, String serviceRoot, Body body)
             throws IOException {
         Optional<ODataRequest> target = target(path);
         if (target.isEmpty()) {
@@ -160,12 +183,17 @@ final class PortalMappingResource {
         EntityDefinition entity = entity(target.get());
         exchange.log.entitySet = entity.entitySetName();
         if (exchange.inChangeset) {
-            throw GatewayException.of(ErrorCode.BAD_REQUEST, "Entity set '%s' is kept in the security store, outside the backend's transaction:"
-                    + " write it in its own request or in a $batch part outside a changeset.", entity.entitySetName());
+            throw GatewayException.of(
+                    ErrorCode.BAD_REQUEST,
+                    "Entity set '%s' is kept in the security store, outside the backend's transaction:"
+                            + " write it in its own request or in a $batch part outside a changeset.",
+                    entity.entitySetName());
         }
         if (entity != MAPPINGS) {
-            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Entity set '%s' is read-only: the audit of the portal mappings"
-                    + " cannot be changed.", entity.entitySetName());
+            throw GatewayException.of(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    "Entity set '%s' is read-only: the audit of the portal mappings" + " cannot be changed.",
+                    entity.entitySetName());
         }
         if (method.equals("POST") && target.get() instanceof ODataRequest.ReadCollection) {
             create(exchange, caller, serviceRoot, body);
@@ -174,9 +202,15 @@ final class PortalMappingResource {
         } else if (method.equals("DELETE") && target.get() instanceof ODataRequest.ReadEntity read) {
             delete(exchange, caller, read.key());
         } else {
-            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed on this path of entity set '%s': create"
-                    + " with POST %s, change with PATCH %s(<contact id>), remove with DELETE %s(<contact id>).",
-                    GatewayHandler.sanitize(method), entity.entitySetName(), entity.entitySetName(), entity.entitySetName(), entity.entitySetName());
+            throw GatewayException.of(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    "The method %s is not allowed on this path of entity set '%s': create"
+                            + " with POST %s, change with PATCH %s(<contact id>), remove with DELETE %s(<contact id>).",
+                    GatewayHandler.sanitize(method),
+                    entity.entitySetName(),
+                    entity.entitySetName(),
+                    entity.entitySetName(),
+                    entity.entitySetName());
         }
         return true;
     }
@@ -192,7 +226,8 @@ final class PortalMappingResource {
         } catch (GatewayException e) {
             return Optional.empty();
         }
-        if (parsed instanceof ODataRequest.ReadCollection || parsed instanceof ODataRequest.ReadEntity
+        if (parsed instanceof ODataRequest.ReadCollection
+                || parsed instanceof ODataRequest.ReadEntity
                 || parsed instanceof ODataRequest.CountCollection) {
             return PortalMappingEntitySets.isPortalMappingSet(entity(parsed)) ? Optional.of(parsed) : Optional.empty();
         }
@@ -212,24 +247,36 @@ final class PortalMappingResource {
         throw new IllegalArgumentException("not an entity set request: " + request);
     }
 
-    private void create(GatewayHandler.Exchange exchange, Caller caller, String serviceRoot, Body body) throws IOException {
+    private void create(GatewayHandler.Exchange exchange, Caller caller, String serviceRoot, Body body)
+            throws IOException {
         exchange.log.operation = "Create";
         Caller.User user = administrator(caller, MAPPINGS, "Create");
         Map<String, JsonNode> properties = properties(body.read());
         Optional<UUID> id = optionalGuid(properties, PortalMappingNames.ID);
         Optional<UUID> contact = optionalGuid(properties, PortalMappingNames.CONTACT_ID);
         if (id.isPresent() && contact.isPresent() && !id.equals(contact)) {
-            throw invalid(PortalMappingNames.ID, "the key of a mapping is its contact id, so it must equal '%s' (%s).",
-                    PortalMappingNames.CONTACT_ID, contact.get());
+            throw invalid(
+                    PortalMappingNames.ID,
+                    "the key of a mapping is its contact id, so it must equal '%s' (%s).",
+                    PortalMappingNames.CONTACT_ID,
+                    contact.get());
         }
-        UUID contactId = contact.or(() -> id).orElseThrow(() -> GatewayException.of(ErrorCode.VALIDATION,
-                "'%s' is required: the portal contact to map.", PortalMappingNames.CONTACT_ID));
-        UUID userId = optionalGuid(properties, PortalMappingNames.USER_ID).orElseThrow(() -> GatewayException.of(ErrorCode.VALIDATION,
-                "'%s' is required: the backend user the contact runs as.", PortalMappingNames.USER_ID));
-        Optional<String> company = properties.containsKey(PortalMappingNames.COMPANY) ? company(properties) : Optional.empty();
+        UUID contactId = contact.or(() -> id)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.VALIDATION,
+                        "'%s' is required: the portal contact to map.",
+                        PortalMappingNames.CONTACT_ID));
+        UUID userId = optionalGuid(properties, PortalMappingNames.USER_ID)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.VALIDATION,
+                        "'%s' is required: the backend user the contact runs as.",
+                        PortalMappingNames.USER_ID));
+        Optional<String> company =
+                properties.containsKey(PortalMappingNames.COMPANY) ? company(properties) : Optional.empty();
 
         long started = System.nanoTime();
-        StoredPortalMapping stored = exchange.database(() -> store.createPortalMapping(new PortalMapping(contactId, userId, company), author(user)));
+        StoredPortalMapping stored = exchange.database(
+                () -> store.createPortalMapping(new PortalMapping(contactId, userId, company), author(user)));
         exchange.timings.databaseNanos = System.nanoTime() - started;
         exchange.log.rows = 1;
         exchange.response.getHeaders().put("OData-EntityId", entityUrl(serviceRoot, contactId));
@@ -240,7 +287,8 @@ final class PortalMappingResource {
         }
     }
 
-    private void update(GatewayHandler.Exchange exchange, Caller caller, UUID contactId, String serviceRoot, Body body) throws IOException {
+    private void update(GatewayHandler.Exchange exchange, Caller caller, UUID contactId, String serviceRoot, Body body)
+            throws IOException {
         exchange.log.operation = "Update";
         Caller.User user = administrator(caller, MAPPINGS, "Write");
         refuseConditions(exchange.request);
@@ -248,18 +296,22 @@ final class PortalMappingResource {
         for (String key : List.of(PortalMappingNames.ID, PortalMappingNames.CONTACT_ID)) {
             Optional<UUID> value = optionalGuid(properties, key);
             if (value.isPresent() && !value.get().equals(contactId)) {
-                throw invalid(key, "the contact of a mapping cannot change; delete the mapping of %s and create one for %s.",
-                        contactId, value.get());
+                throw invalid(
+                        key,
+                        "the contact of a mapping cannot change; delete the mapping of %s and create one for %s.",
+                        contactId,
+                        value.get());
             }
         }
         Optional<UUID> newUser = optionalGuid(properties, PortalMappingNames.USER_ID);
         boolean companyGiven = properties.containsKey(PortalMappingNames.COMPANY);
         Optional<String> newCompany = companyGiven ? company(properties) : Optional.empty();
-        UnaryOperator<PortalMapping> change = current -> new PortalMapping(current.contactId(), newUser.orElse(current.user()),
-                companyGiven ? newCompany : current.company());
+        UnaryOperator<PortalMapping> change = current -> new PortalMapping(
+                current.contactId(), newUser.orElse(current.user()), companyGiven ? newCompany : current.company());
 
         long started = System.nanoTime();
-        StoredPortalMapping stored = exchange.database(() -> store.updatePortalMapping(contactId, change, author(user)));
+        StoredPortalMapping stored =
+                exchange.database(() -> store.updatePortalMapping(contactId, change, author(user)));
         exchange.timings.databaseNanos = System.nanoTime() - started;
         exchange.log.rows = 1;
         exchange.response.getHeaders().put("OData-EntityId", entityUrl(serviceRoot, contactId));
@@ -293,28 +345,39 @@ final class PortalMappingResource {
         }
         EffectivePermissions permissions = user.permissions();
         if (!permissions.isSystemAdministrator() && !permissions.isSecurityAdministrator()) {
-            throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "Principal user '%s' is missing the %s privilege on entity '%s': only"
-                    + " a System administrator or a Security administrator may read or change the portal mappings and their audit.",
-                    permissions.user().name(), privilege, entity.logicalName());
+            throw GatewayException.of(
+                    ErrorCode.MISSING_PRIVILEGE,
+                    "Principal user '%s' is missing the %s privilege on entity '%s': only"
+                            + " a System administrator or a Security administrator may read or change the portal mappings and their audit.",
+                    permissions.user().name(),
+                    privilege,
+                    entity.logicalName());
         }
         return user;
     }
 
     private static ChangeAuthor author(Caller.User user) {
-        return new ChangeAuthor(user.permissions().user().id(), user.permissions().user().name(), user.application().appId());
+        return new ChangeAuthor(
+                user.permissions().user().id(),
+                user.permissions().user().name(),
+                user.application().appId());
     }
 
     /** Mappings carry no ETag: {@code If-Match: *} (the row must exist) is all a client may ask for. */
     private static void refuseConditions(Request request) {
         for (String value : request.getHeaders().getValuesList(HttpHeader.IF_MATCH.asString())) {
             if (!value.trim().equals("*")) {
-                throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Entity set '%s' has no ETags; send If-Match: * or no If-Match.",
+                throw GatewayException.of(
+                        ErrorCode.NOT_IMPLEMENTED,
+                        "Entity set '%s' has no ETags; send If-Match: * or no If-Match.",
                         MAPPINGS.entitySetName());
             }
         }
         if (request.getHeaders().get(HttpHeader.IF_NONE_MATCH) != null) {
-            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Entity set '%s' does not upsert; create a mapping with POST instead of"
-                    + " If-None-Match.", MAPPINGS.entitySetName());
+            throw GatewayException.of(
+                    ErrorCode.NOT_IMPLEMENTED,
+                    "Entity set '%s' does not upsert; create a mapping with POST instead of" + " If-None-Match.",
+                    MAPPINGS.entitySetName());
         }
     }
 
@@ -326,13 +389,18 @@ final class PortalMappingResource {
         try {
             node = JSON_READER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body is not valid JSON (line %d, column %d).",
-                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(), e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
+            throw GatewayException.of(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "The request body is not valid JSON (line %d, column %d).",
+                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body is not valid JSON.");
         }
         if (node == null || !node.isObject()) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body must be a JSON object of %s properties.",
+            throw GatewayException.of(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "The request body must be a JSON object of %s properties.",
                     MAPPINGS.logicalName());
         }
         Map<String, JsonNode> properties = new java.util.LinkedHashMap<>();
@@ -344,11 +412,18 @@ final class PortalMappingResource {
             }
             if (!WRITABLE.contains(name)) {
                 if (MAPPINGS.field(name).isPresent()) {
-                    throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' is read-only; the gateway sets it.", name);
+                    throw GatewayException.of(
+                            ErrorCode.VALIDATION, "The property '%s' is read-only; the gateway sets it.", name);
                 }
-                throw GatewayException.of(ErrorCode.VALIDATION, "The property '%s' does not exist on type '%s'; its writable properties are"
-                        + " %s, %s and %s.", GatewayHandler.sanitize(name), MAPPINGS.logicalName(), PortalMappingNames.CONTACT_ID,
-                        PortalMappingNames.USER_ID, PortalMappingNames.COMPANY);
+                throw GatewayException.of(
+                        ErrorCode.VALIDATION,
+                        "The property '%s' does not exist on type '%s'; its writable properties are"
+                                + " %s, %s and %s.",
+                        GatewayHandler.sanitize(name),
+                        MAPPINGS.logicalName(),
+                        PortalMappingNames.CONTACT_ID,
+                        PortalMappingNames.USER_ID,
+                        PortalMappingNames.COMPANY);
             }
             properties.put(name, field.getValue());
         }
@@ -375,16 +450,21 @@ final class PortalMappingResource {
         if (value.isNull()) {
             return Optional.empty();
         }
-        if (!value.isTextual() || value.textValue().isBlank() || value.textValue().length() > PortalMappingNames.COMPANY_MAX_LENGTH
+        if (!value.isTextual()
+                || value.textValue().isBlank()
+                || value.textValue().length() > PortalMappingNames.COMPANY_MAX_LENGTH
                 || !value.textValue().equals(value.textValue().trim())) {
-            throw invalid(PortalMappingNames.COMPANY, "it must be a company code of 1 to %d characters, or null for every company.",
+            throw invalid(
+                    PortalMappingNames.COMPANY,
+                    "it must be a company code of 1 to %d characters, or null for every company.",
                     PortalMappingNames.COMPANY_MAX_LENGTH);
         }
         return Optional.of(value.textValue());
     }
 
     private static GatewayException invalid(String property, String format, Object... arguments) {
-        return GatewayException.of(ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
+        return GatewayException.of(
+                ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
     }
 
     // ---- responses
@@ -393,7 +473,8 @@ final class PortalMappingResource {
         return Preferences.representation(request.getHeaders()).isPresent();
     }
 
-    private void sendRepresentation(GatewayHandler.Exchange exchange, int status, String serviceRoot, StoredPortalMapping stored)
+    private void sendRepresentation(
+            GatewayHandler.Exchange exchange, int status, String serviceRoot, StoredPortalMapping stored)
             throws IOException {
         Map<String, Object> row = PortalMappingEntitySets.row(stored);
         byte[] body = write(json -> {
@@ -407,8 +488,8 @@ final class PortalMappingResource {
         exchange.log.status = status;
         response.getHeaders().put("Preference-Applied", "return=representation");
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_CONTENT_TYPE);
-        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16,
-                committing -> response.getHeaders().put("Server-Timing", exchange.timings.serverTiming()));
+        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders()
+                .put("Server-Timing", exchange.timings.serverTiming()));
         exchange.output.write(body, 0, body.length);
         exchange.output.close();
     }
@@ -424,7 +505,8 @@ final class PortalMappingResource {
     }
 
     private static GatewayException notFound(EntityDefinition entity, UUID key) {
-        return GatewayException.of(ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
+        return GatewayException.of(
+                ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
     }
 
     private interface JsonWriting {
@@ -439,7 +521,8 @@ final class PortalMappingResource {
         return out.toByteArray();
     }
 
-    private void writeFields(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields) throws IOException {
+    private void writeFields(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields)
+            throws IOException {
         for (FieldDefinition field : fields) {
             json.writeFieldName(field.logicalName());
             JsonValues.write(json, catalog, field.type(), row.get(field.logicalName()));

@@ -25,12 +25,17 @@ final class Preferences {
 
     /** {@code return=representation} (OData 4), or {@code return-content} as OData 3 clients write it, when asked for. */
     static Optional<String> representation(HttpFields headers) {
-        return of(headers).stream().filter(value -> value.equals("return=representation") || value.equals("return-content")).findFirst();
+        return of(headers).stream()
+                .filter(value -> value.equals("return=representation") || value.equals("return-content"))
+                .findFirst();
     }
 
     /** {@code odata.continue-on-error} (also with {@code =true}, or without its {@code odata.} prefix as OData 4.01 allows). */
     static boolean continueOnError(HttpFields headers) {
-        return of(headers).stream().anyMatch(value -> value.equals("odata.continue-on-error") || value.equals("odata.continue-on-error=true")
-                || value.equals("continue-on-error") || value.equals("continue-on-error=true"));
+        return of(headers).stream()
+                .anyMatch(value -> value.equals("odata.continue-on-error")
+                        || value.equals("odata.continue-on-error=true")
+                        || value.equals("continue-on-error")
+                        || value.equals("continue-on-error=true"));
     }
 }

@@ -22,10 +22,22 @@ final class RequestLog {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        LOG.info(String.format(Locale.ROOT,
+        LOG.info(String.format(
+                Locale.ROOT,
                 "request id=%s client_id=%s app=%s user=%s op=%s set=%s status=%d code=%s rows=%d auth_ms=%.3f authz_ms=%.3f db_ms=%.3f ser_ms=%.3f total_ms=%.3f",
-                requestId, clientRequestId, application, user, operation, entitySet, status, errorCode, rows,
-                Timings.millis(timings.authNanos), Timings.millis(timings.authzNanos), Timings.millis(timings.databaseNanos),
-                Timings.millis(timings.serializeNanos), Timings.millis(timings.elapsedNanos())));
+                requestId,
+                clientRequestId,
+                application,
+                user,
+                operation,
+                entitySet,
+                status,
+                errorCode,
+                rows,
+                Timings.millis(timings.authNanos),
+                Timings.millis(timings.authzNanos),
+                Timings.millis(timings.databaseNanos),
+                Timings.millis(timings.serializeNanos),
+                Timings.millis(timings.elapsedNanos())));
     }
 }

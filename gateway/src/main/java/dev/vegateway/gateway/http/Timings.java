@@ -15,8 +15,14 @@ final class Timings {
     }
 
     String serverTiming() {
-        return String.format(Locale.ROOT, "auth;dur=%.3f, authz;dur=%.3f, db;dur=%.3f, ser;dur=%.3f, total;dur=%.3f",
-                millis(authNanos), millis(authzNanos), millis(databaseNanos), millis(serializeNanos), millis(elapsedNanos()));
+        return String.format(
+                Locale.ROOT,
+                "auth;dur=%.3f, authz;dur=%.3f, db;dur=%.3f, ser;dur=%.3f, total;dur=%.3f",
+                millis(authNanos),
+                millis(authzNanos),
+                millis(databaseNanos),
+                millis(serializeNanos),
+                millis(elapsedNanos()));
     }
 
     static double millis(long nanos) {

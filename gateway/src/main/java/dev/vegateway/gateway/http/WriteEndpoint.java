@@ -60,31 +60,56 @@ final class WriteEndpoint {
         this.planner = queries.planner();
     }
 
-    void create(GatewayHandler.Exchange exchange, Caller caller, WriteTarget target, byte[] body, String serviceRoot, GatewayHandler handler) throws IOException {
+    void create(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            WriteTarget target,
+            byte[] body,
+            String serviceRoot,
+            GatewayHandler handler)
+            throws IOException {
         if (target.key().isPresent()) {
-            throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Create with POST on the entity set %s, not on one record.", target.entity().entitySetName());
+            throw GatewayException.of(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    "Create with POST on the entity set %s, not on one record.",
+                    target.entity().entitySetName());
         }
         exchange.log.operation = "Create";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
-        WriteService.Result result = exchange.database(() -> writes.create(entity, values(entity, Optional.empty(), caller, body), context));
+        WriteService.Result result =
+                exchange.database(() -> writes.create(entity, values(entity, Optional.empty(), caller, body), context));
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
-    void update(GatewayHandler.Exchange exchange, Caller caller, WriteTarget target, byte[] body, String serviceRoot, GatewayHandler handler) throws IOException {
-        UUID key = target.key().orElseThrow(() -> GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Update needs a record: PATCH %s(<id>).",
-                target.entity().entitySetName()));
+    void update(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            WriteTarget target,
+            byte[] body,
+            String serviceRoot,
+            GatewayHandler handler)
+            throws IOException {
+        UUID key = target.key()
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        "Update needs a record: PATCH %s(<id>).",
+                        target.entity().entitySetName()));
         exchange.log.operation = "Update";
         EntityDefinition entity = target.entity();
         WriteContext context = context(caller, entity, exchange);
         Preconditions preconditions = preconditions(exchange);
-        WriteService.Result result = exchange.database(() -> writes.update(entity, key, values(entity, Optional.of(key), caller, body), preconditions, context));
+        WriteService.Result result = exchange.database(() ->
+                writes.update(entity, key, values(entity, Optional.of(key), caller, body), preconditions, context));
         respond(exchange, caller, entity, result, serviceRoot, handler);
     }
 
     void delete(GatewayHandler.Exchange exchange, Caller caller, WriteTarget target) {
-        UUID key = target.key().orElseThrow(() -> GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "Delete needs a record: DELETE %s(<id>).",
-                target.entity().entitySetName()));
+        UUID key = target.key()
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        "Delete needs a record: DELETE %s(<id>).",
+                        target.entity().entitySetName()));
         exchange.log.operation = "Delete";
         Preconditions preconditions = preconditions(exchange);
         WriteContext context = context(caller, target.entity(), exchange);
@@ -97,8 +122,14 @@ final class WriteEndpoint {
         exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
     }
 
-    private void respond(GatewayHandler.Exchange exchange, Caller caller, EntityDefinition entity, WriteService.Result result, String serviceRoot,
-            GatewayHandler handler) throws IOException {
+    private void respond(
+            GatewayHandler.Exchange exchange,
+            Caller caller,
+            EntityDefinition entity,
+            WriteService.Result result,
+            String serviceRoot,
+            GatewayHandler handler)
+            throws IOException {
         String entityId = serviceRoot + entity.entitySetName() + "(" + result.key() + ")";
         exchange.response.getHeaders().put("OData-EntityId", entityId);
         Optional<String> asked = Preferences.representation(exchange.request.getHeaders());
@@ -112,8 +143,12 @@ final class WriteEndpoint {
         exchange.response.getHeaders().put("Preference-Applied", asked.get());
         String context = serviceRoot + "$metadata#" + entity.entitySetName() + "/$entity";
         EffectivePermissions permissions = ((Caller.User) caller).permissions();
-        handler.stream(exchange, result.created() ? 201 : 200, json -> new ODataJsonSink(json, queries.planner().catalog(), context, true, token -> ""),
-                sink -> queries.retrieve(entity, result.key(), List.of(), AccessScopes.read(permissions, entity), sink));
+        handler.stream(
+                exchange,
+                result.created() ? 201 : 200,
+                json -> new ODataJsonSink(json, queries.planner().catalog(), context, true, token -> ""),
+                sink -> queries.retrieve(
+                        entity, result.key(), List.of(), AccessScopes.read(permissions, entity), sink));
     }
 
     private WriteContext context(Caller caller, EntityDefinition entity, GatewayHandler.Exchange exchange) {
@@ -122,16 +157,24 @@ final class WriteEndpoint {
         }
         EffectivePermissions permissions = user.permissions();
         exchange.log.entitySet = entity.entitySetName();
-        return new WriteContext(permissions.user().id(), permissions.user().name(), permissions.user().businessUnitId(), user.application().appId(),
+        return new WriteContext(
+                permissions.user().id(),
+                permissions.user().name(),
+                permissions.user().businessUnitId(),
+                user.application().appId(),
                 operation -> switch (operation) {
-                    case CREATE -> planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.CREATE), "Create");
-                    case WRITE -> planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.WRITE), "Write");
-                    case DELETE -> planner.rowScope(entity, AccessScopes.of(permissions, entity, Privilege.DELETE), "Delete");
+                    case CREATE -> planner.rowScope(
+                            entity, AccessScopes.of(permissions, entity, Privilege.CREATE), "Create");
+                    case WRITE -> planner.rowScope(
+                            entity, AccessScopes.of(permissions, entity, Privilege.WRITE), "Write");
+                    case DELETE -> planner.rowScope(
+                            entity, AccessScopes.of(permissions, entity, Privilege.DELETE), "Delete");
                 });
     }
 
     private static Preconditions preconditions(GatewayHandler.Exchange exchange) {
-        return new Preconditions(Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_MATCH)),
+        return new Preconditions(
+                Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_MATCH)),
                 Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_NONE_MATCH)));
     }
 
@@ -152,33 +195,61 @@ final class WriteEndpoint {
         EffectivePermissions permissions = ((Caller.User) caller).permissions();
         AccessScope append = AccessScopes.of(permissions, entity, Privilege.APPEND);
         planner.rowScope(entity, append, "Append");
-        if (source.isPresent() && !covers(entity, source.get(), append) && covers(entity, source.get(), AccessScopes.read(permissions, entity))) {
-            throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "Principal user %s may not append to record %s of entity '%s': it is outside what"
-                    + " their Append privilege covers.", permissions.user().name(), source.get(), entity.logicalName());
+        if (source.isPresent()
+                && !covers(entity, source.get(), append)
+                && covers(entity, source.get(), AccessScopes.read(permissions, entity))) {
+            throw GatewayException.of(
+                    ErrorCode.MISSING_PRIVILEGE,
+                    "Principal user %s may not append to record %s of entity '%s': it is outside what"
+                            + " their Append privilege covers.",
+                    permissions.user().name(),
+                    source.get(),
+                    entity.logicalName());
         }
         for (Map.Entry<String, String> bind : binds.entrySet()) {
-            RelationDefinition relation = entity.relation(bind.getKey()).orElseThrow(() -> GatewayException.of(ErrorCode.MALFORMED_PAYLOAD,
-                    "Entity '%s' has no navigation property '%s' to bind.", entity.logicalName(), shorten(bind.getKey())));
-            EntityDefinition target = planner.catalog().byLogicalName(relation.targetEntity()).orElseThrow();
+            RelationDefinition relation = entity.relation(bind.getKey())
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.MALFORMED_PAYLOAD,
+                            "Entity '%s' has no navigation property '%s' to bind.",
+                            entity.logicalName(),
+                            shorten(bind.getKey())));
+            EntityDefinition target =
+                    planner.catalog().byLogicalName(relation.targetEntity()).orElseThrow();
             UUID targetKey = reference(bind.getValue(), target, bind.getKey());
             AccessScope appendTo = AccessScopes.of(permissions, target, Privilege.APPEND_TO);
             planner.rowScope(target, appendTo, "AppendTo");
             Object value = targetValue(target, targetKey, relation.targetField(), permissions);
             if (!covers(target, targetKey, appendTo)) {
-                throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "Principal user %s may not append records to %s(%s) through '%s': the record is"
-                        + " outside what their AppendTo privilege on '%s' covers.", permissions.user().name(), target.entitySetName(), targetKey,
-                        shorten(bind.getKey()), target.logicalName());
+                throw GatewayException.of(
+                        ErrorCode.MISSING_PRIVILEGE,
+                        "Principal user %s may not append records to %s(%s) through '%s': the record is"
+                                + " outside what their AppendTo privilege on '%s' covers.",
+                        permissions.user().name(),
+                        target.entitySetName(),
+                        targetKey,
+                        shorten(bind.getKey()),
+                        target.logicalName());
             }
-            values.put(relation.field(), value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value);
+            values.put(
+                    relation.field(),
+                    value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value);
         }
         return values;
     }
 
     /** Whether the record {@code key} lies inside {@code scope} (its depth, companies and row filters). */
     private boolean covers(EntityDefinition entity, UUID key, AccessScope scope) {
-        Query query = new Query(entity.logicalName(), List.of(),
-                new Condition.Comparison(new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
-                List.of(), OptionalInt.empty(), OptionalInt.empty(), false, Optional.empty(), false);
+        Query query = new Query(
+                entity.logicalName(),
+                List.of(),
+                new Condition.Comparison(
+                        new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
+                List.of(),
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                false,
+                Optional.empty(),
+                false);
         return queries.count(query, scope) > 0;
     }
 
@@ -189,13 +260,18 @@ final class WriteEndpoint {
         path = root >= 0 ? path.substring(root + 1) : path;
         String prefix = target.entitySetName() + "(";
         if (!path.startsWith(prefix) || !path.endsWith(")")) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The value of '%s@odata.bind' must reference a record of %s, like /%s(<guid>).",
-                    shorten(property), target.entitySetName(), target.entitySetName());
+            throw GatewayException.of(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "The value of '%s@odata.bind' must reference a record of %s, like /%s(<guid>).",
+                    shorten(property),
+                    target.entitySetName(),
+                    target.entitySetName());
         }
         try {
             return UUID.fromString(path.substring(prefix.length(), path.length() - 1));
         } catch (IllegalArgumentException e) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The key in '%s@odata.bind' is not a GUID.", shorten(property));
+            throw GatewayException.of(
+                    ErrorCode.MALFORMED_PAYLOAD, "The key in '%s@odata.bind' is not a GUID.", shorten(property));
         }
     }
 
@@ -203,24 +279,30 @@ final class WriteEndpoint {
     private Object targetValue(EntityDefinition target, UUID key, String field, EffectivePermissions permissions) {
         Object[] captured = new Object[1];
         try {
-            queries.retrieve(target, key, List.of(field), AccessScopes.read(permissions, target), new dev.vegateway.adapter.service.RowSink() {
-                @Override
-                public void start(dev.vegateway.adapter.plan.QueryPlan plan, java.util.OptionalLong count) {}
+            queries.retrieve(
+                    target,
+                    key,
+                    List.of(field),
+                    AccessScopes.read(permissions, target),
+                    new dev.vegateway.adapter.service.RowSink() {
+                        @Override
+                        public void start(dev.vegateway.adapter.plan.QueryPlan plan, java.util.OptionalLong count) {}
 
-                @Override
-                public void row(dev.vegateway.adapter.plan.QueryPlan plan, Object[] values) {
-                    var output = plan.output().get(0);
-                    captured[0] = output.masked() ? null : values[output.selectIndex()];
-                }
+                        @Override
+                        public void row(dev.vegateway.adapter.plan.QueryPlan plan, Object[] values) {
+                            var output = plan.output().get(0);
+                            captured[0] = output.masked() ? null : values[output.selectIndex()];
+                        }
 
-                @Override
-                public void finish(dev.vegateway.adapter.plan.QueryPlan plan, Optional<String> continuation) {}
-            });
+                        @Override
+                        public void finish(dev.vegateway.adapter.plan.QueryPlan plan, Optional<String> continuation) {}
+                    });
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         if (captured[0] == null) {
-            throw GatewayException.of(ErrorCode.MISSING_PRIVILEGE, "The caller may not read field '%s' of the referenced record.", field);
+            throw GatewayException.of(
+                    ErrorCode.MISSING_PRIVILEGE, "The caller may not read field '%s' of the referenced record.", field);
         }
         return captured[0];
     }
@@ -235,13 +317,17 @@ final class WriteEndpoint {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body is not valid JSON (line %d, column %d).",
-                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(), e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
+            throw GatewayException.of(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "The request body is not valid JSON (line %d, column %d).",
+                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body could not be read.");
         }
         if (root == null || !root.isObject()) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body must be a JSON object of field values.");
+            throw GatewayException.of(
+                    ErrorCode.MALFORMED_PAYLOAD, "The request body must be a JSON object of field values.");
         }
         var fields = root.fields();
         while (fields.hasNext()) {
@@ -249,9 +335,14 @@ final class WriteEndpoint {
             String name = field.getKey();
             if (name.endsWith("@odata.bind")) {
                 if (!field.getValue().isTextual()) {
-                    throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The value of '%s' must be a record reference such as /set(<guid>).", shorten(name));
+                    throw GatewayException.of(
+                            ErrorCode.MALFORMED_PAYLOAD,
+                            "The value of '%s' must be a record reference such as /set(<guid>).",
+                            shorten(name));
                 }
-                binds.put(name.substring(0, name.length() - "@odata.bind".length()), field.getValue().textValue());
+                binds.put(
+                        name.substring(0, name.length() - "@odata.bind".length()),
+                        field.getValue().textValue());
                 continue;
             }
             if (name.contains("@")) {
@@ -277,7 +368,10 @@ final class WriteEndpoint {
         if (value.isNumber()) {
             return value.decimalValue();
         }
-        throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The value of '%s' must be a single value, not %s.", name.length() > 80 ? name.substring(0, 80) : name,
+        throw GatewayException.of(
+                ErrorCode.MALFORMED_PAYLOAD,
+                "The value of '%s' must be a single value, not %s.",
+                name.length() > 80 ? name.substring(0, 80) : name,
                 value.isArray() ? "an array" : "an object");
     }
 }

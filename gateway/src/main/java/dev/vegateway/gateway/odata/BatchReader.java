@@ -37,7 +37,13 @@ public final class BatchReader {
     private BatchReader() {}
 
     /** One request of a batch: what a client would have sent on its own, with the path relative to the service root. */
-    public record BatchRequest(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body, Optional<String> contentId) {
+    public record BatchRequest(
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            byte[] body,
+            Optional<String> contentId) {
         public BatchRequest {
             requireNonNull(method, "method is null");
             requireNonNull(path, "path is null");
@@ -49,8 +55,10 @@ public final class BatchReader {
 
         /** The first value of a header, matched without regard to case. */
         public Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
-                    .flatMap(entry -> entry.getValue().stream()).findFirst();
+            return headers.entrySet().stream()
+                    .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                    .flatMap(entry -> entry.getValue().stream())
+                    .findFirst();
         }
     }
 
@@ -83,25 +91,33 @@ public final class BatchReader {
     public static String boundary(Optional<String> contentType) {
         ContentType type;
         try {
-            type = ContentType.create(contentType.orElseThrow(() -> GatewayException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            type = ContentType.create(contentType.orElseThrow(() -> GatewayException.of(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "A $batch request must be multipart/mixed; boundary=<boundary>.")));
         } catch (IllegalArgumentException e) {
-            throw GatewayException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "A $batch request must be multipart/mixed; boundary=<boundary>.");
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE, "A $batch request must be multipart/mixed; boundary=<boundary>.");
         }
         if (!type.isCompatible(ContentType.MULTIPART_MIXED)) {
-            throw GatewayException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "A $batch request must be multipart/mixed, not %s.",
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "A $batch request must be multipart/mixed, not %s.",
                     (type.getType() + "/" + type.getSubtype()).replaceAll("[^A-Za-z0-9.+/\\-]", "?"));
         }
         String boundary = type.getParameter("boundary");
         if (boundary == null || boundary.isBlank()) {
-            throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The Content-Type of a $batch request must name its boundary: multipart/mixed; boundary=<boundary>.");
+            throw GatewayException.of(
+                    ErrorCode.BATCH_MALFORMED,
+                    "The Content-Type of a $batch request must name its boundary: multipart/mixed; boundary=<boundary>.");
         }
         boundary = boundary.trim();
         if (boundary.length() > 2 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
             boundary = boundary.substring(1, boundary.length() - 1);
         }
         if (boundary.length() > 70 || !boundary.matches("[0-9A-Za-z'()+_,\\-./:=? ]*[0-9A-Za-z'()+_,\\-./:=?]")) {
-            throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The $batch boundary is not a valid multipart boundary (RFC 2046: 1 to 70 characters).");
+            throw GatewayException.of(
+                    ErrorCode.BATCH_MALFORMED,
+                    "The $batch boundary is not a valid multipart boundary (RFC 2046: 1 to 70 characters).");
         }
         return boundary;
     }
@@ -113,8 +129,15 @@ public final class BatchReader {
     public static List<BatchItem> read(byte[] body, String boundary, String serviceRoot, int maxRequests) {
         List<BatchRequestPart> parts;
         try {
-            parts = ODATA.createFixedFormatDeserializer().parseBatchRequest(new ByteArrayInputStream(body), boundary,
-                    BatchOptions.with().rawBaseUri(serviceRoot).rawServiceResolutionUri("").isStrict(false).build());
+            parts = ODATA.createFixedFormatDeserializer()
+                    .parseBatchRequest(
+                            new ByteArrayInputStream(body),
+                            boundary,
+                            BatchOptions.with()
+                                    .rawBaseUri(serviceRoot)
+                                    .rawServiceResolutionUri("")
+                                    .isStrict(false)
+                                    .build());
         } catch (BatchDeserializerException e) {
             String message = e.getTranslatedMessage(Locale.ENGLISH).getMessage();
             if (e.getMessageKey() == BatchDeserializerException.MessageKeys.INVALID_BASE_URI) {
@@ -124,11 +147,19 @@ public final class BatchReader {
             }
             throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The $batch body is malformed: %s", message);
         } catch (ODataRuntimeException | IllegalArgumentException e) {
-            throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The $batch body is malformed: it could not be split into parts with the boundary '%s'.", boundary);
+            throw GatewayException.of(
+                    ErrorCode.BATCH_MALFORMED,
+                    "The $batch body is malformed: it could not be split into parts with the boundary '%s'.",
+                    boundary);
         }
-        int requests = parts.stream().mapToInt(part -> part.getRequests().size()).sum();
+        int requests =
+                parts.stream().mapToInt(part -> part.getRequests().size()).sum();
         if (requests > maxRequests) {
-            throw GatewayException.of(ErrorCode.BATCH_TOO_LARGE, "The $batch holds %d requests; at most %d are allowed.", requests, maxRequests);
+            throw GatewayException.of(
+                    ErrorCode.BATCH_TOO_LARGE,
+                    "The $batch holds %d requests; at most %d are allowed.",
+                    requests,
+                    maxRequests);
         }
         List<BatchItem> items = new ArrayList<>(parts.size());
         for (BatchRequestPart part : parts) {
@@ -138,7 +169,8 @@ public final class BatchReader {
             }
             if (part.isChangeSet()) {
                 if (converted.isEmpty()) {
-                    throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The $batch body is malformed: a changeset holds no request.");
+                    throw GatewayException.of(
+                            ErrorCode.BATCH_MALFORMED, "The $batch body is malformed: a changeset holds no request.");
                 }
                 items.add(new Changeset(converted));
             } else {
@@ -155,10 +187,13 @@ public final class BatchReader {
         try (InputStream in = request.getBody()) {
             body = in == null ? new byte[0] : in.readAllBytes();
         } catch (IOException e) {
-            throw GatewayException.of(ErrorCode.BATCH_MALFORMED, "The $batch body is malformed: a part's body could not be read.");
+            throw GatewayException.of(
+                    ErrorCode.BATCH_MALFORMED, "The $batch body is malformed: a part's body could not be read.");
         }
         String rawQuery = request.getRawQueryPath() == null ? "" : request.getRawQueryPath();
-        Optional<String> contentId = Optional.ofNullable(request.getHeader("Content-ID")).map(String::trim);
-        return new BatchRequest(request.getMethod().name(), request.getRawODataPath(), rawQuery, headers, body, contentId);
+        Optional<String> contentId =
+                Optional.ofNullable(request.getHeader("Content-ID")).map(String::trim);
+        return new BatchRequest(
+                request.getMethod().name(), request.getRawODataPath(), rawQuery, headers, body, contentId);
     }
 }

@@ -66,7 +66,9 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         if (!namespace.equals(name.getNamespace())) {
             return Optional.empty();
         }
-        return visibleEntities().stream().filter(entity -> entity.logicalName().equals(name.getName())).findFirst();
+        return visibleEntities().stream()
+                .filter(entity -> entity.logicalName().equals(name.getName()))
+                .findFirst();
     }
 
     @Override
@@ -87,7 +89,11 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         if (!containerName.equals(container)) {
             return null;
         }
-        return visibleEntities().stream().filter(entity -> entity.entitySetName().equals(entitySetName)).findFirst().map(this::entitySet).orElse(null);
+        return visibleEntities().stream()
+                .filter(entity -> entity.entitySetName().equals(entitySetName))
+                .findFirst()
+                .map(this::entitySet)
+                .orElse(null);
     }
 
     @Override
@@ -95,7 +101,10 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         return new CsdlEntityContainer()
                 .setName(CONTAINER)
                 .setEntitySets(visibleEntities().stream().map(this::entitySet).toList())
-                .setActionImports(visibleActions().stream().filter(action -> !action.isBound()).map(this::actionImport).toList());
+                .setActionImports(visibleActions().stream()
+                        .filter(action -> !action.isBound())
+                        .map(this::actionImport)
+                        .toList());
     }
 
     @Override
@@ -103,7 +112,10 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         if (!namespace.equals(name.getNamespace())) {
             return null;
         }
-        List<CsdlAction> actions = visibleActions().stream().filter(action -> action.name().equals(name.getName())).map(this::action).toList();
+        List<CsdlAction> actions = visibleActions().stream()
+                .filter(action -> action.name().equals(name.getName()))
+                .map(this::action)
+                .toList();
         return actions.isEmpty() ? null : actions;
     }
 
@@ -112,21 +124,30 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         if (!containerName.equals(container)) {
             return null;
         }
-        return visibleActions().stream().filter(action -> !action.isBound() && action.name().equals(actionImportName)).findFirst()
-                .map(this::actionImport).orElse(null);
+        return visibleActions().stream()
+                .filter(action -> !action.isBound() && action.name().equals(actionImportName))
+                .findFirst()
+                .map(this::actionImport)
+                .orElse(null);
     }
 
     /** The catalog's actions, except those bound to an entity the EDM does not show. */
     private List<ActionDefinition> visibleActions() {
         return catalog.actions().stream()
-                .filter(action -> action.boundEntity().isEmpty() || visibleEntities().stream().anyMatch(entity -> entity.logicalName().equals(action.boundEntity().get())))
+                .filter(action -> action.boundEntity().isEmpty()
+                        || visibleEntities().stream().anyMatch(entity -> entity.logicalName()
+                                .equals(action.boundEntity().get())))
                 .toList();
     }
 
     private CsdlAction action(ActionDefinition definition) {
         List<CsdlParameter> parameters = new ArrayList<>();
-        definition.boundEntity().ifPresent(entity -> parameters.add(new CsdlParameter().setName("entity")
-                .setType(new FullQualifiedName(namespace, entity)).setNullable(false)));
+        definition
+                .boundEntity()
+                .ifPresent(entity -> parameters.add(new CsdlParameter()
+                        .setName("entity")
+                        .setType(new FullQualifiedName(namespace, entity))
+                        .setNullable(false)));
         for (ActionParameter parameter : definition.parameters()) {
             CsdlParameter csdl = new CsdlParameter().setName(parameter.name()).setNullable(!parameter.required());
             FieldType type = parameter.type();
@@ -136,9 +157,13 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
             type.scale().ifPresent(csdl::setScale);
             parameters.add(csdl);
         }
-        CsdlAction action = new CsdlAction().setName(definition.name()).setBound(definition.isBound()).setParameters(parameters);
+        CsdlAction action = new CsdlAction()
+                .setName(definition.name())
+                .setBound(definition.isBound())
+                .setParameters(parameters);
         definition.returns().ifPresent(type -> {
-            CsdlReturnType returnType = new CsdlReturnType().setType(primitive(type)).setNullable(true);
+            CsdlReturnType returnType =
+                    new CsdlReturnType().setType(primitive(type)).setNullable(true);
             type.maxLength().ifPresent(returnType::setMaxLength);
             type.precision().ifPresent(returnType::setPrecision);
             type.scale().ifPresent(returnType::setScale);
@@ -148,23 +173,26 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     }
 
     private CsdlActionImport actionImport(ActionDefinition definition) {
-        return new CsdlActionImport().setName(definition.name()).setAction(new FullQualifiedName(namespace, definition.name()));
+        return new CsdlActionImport()
+                .setName(definition.name())
+                .setAction(new FullQualifiedName(namespace, definition.name()));
     }
 
     /** The EDM primitive type of an action parameter or result (the action types are never Double or Enum). */
     private static FullQualifiedName primitive(FieldType type) {
-        EdmPrimitiveTypeKind kind = switch (type.kind()) {
-            case STRING -> EdmPrimitiveTypeKind.String;
-            case INT32 -> EdmPrimitiveTypeKind.Int32;
-            case INT64 -> EdmPrimitiveTypeKind.Int64;
-            case DECIMAL -> EdmPrimitiveTypeKind.Decimal;
-            case DOUBLE -> EdmPrimitiveTypeKind.Double;
-            case BOOLEAN -> EdmPrimitiveTypeKind.Boolean;
-            case DATE -> EdmPrimitiveTypeKind.Date;
-            case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset;
-            case GUID -> EdmPrimitiveTypeKind.Guid;
-            case ENUM -> throw new IllegalArgumentException("an action type is never an Enum");
-        };
+        EdmPrimitiveTypeKind kind =
+                switch (type.kind()) {
+                    case STRING -> EdmPrimitiveTypeKind.String;
+                    case INT32 -> EdmPrimitiveTypeKind.Int32;
+                    case INT64 -> EdmPrimitiveTypeKind.Int64;
+                    case DECIMAL -> EdmPrimitiveTypeKind.Decimal;
+                    case DOUBLE -> EdmPrimitiveTypeKind.Double;
+                    case BOOLEAN -> EdmPrimitiveTypeKind.Boolean;
+                    case DATE -> EdmPrimitiveTypeKind.Date;
+                    case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset;
+                    case GUID -> EdmPrimitiveTypeKind.Guid;
+                    case ENUM -> throw new IllegalArgumentException("an action type is never an Enum");
+                };
         return kind.getFullQualifiedName();
     }
 
@@ -181,7 +209,9 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         CsdlSchema schema = new CsdlSchema()
                 .setNamespace(namespace)
                 .setAlias("mscrm")
-                .setEnumTypes(catalog.optionSets().values().stream().map(this::enumType).toList())
+                .setEnumTypes(catalog.optionSets().values().stream()
+                        .map(this::enumType)
+                        .toList())
                 .setEntityTypes(visibleEntities().stream().map(this::entityType).toList())
                 .setActions(visibleActions().stream().map(this::action).toList())
                 .setEntityContainer(getEntityContainer());
@@ -189,11 +219,14 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     }
 
     private CsdlEntitySet entitySet(EntityDefinition entity) {
-        return new CsdlEntitySet().setName(entity.entitySetName()).setType(new FullQualifiedName(namespace, entity.logicalName()));
+        return new CsdlEntitySet()
+                .setName(entity.entitySetName())
+                .setType(new FullQualifiedName(namespace, entity.logicalName()));
     }
 
     private CsdlEntityType entityType(EntityDefinition entity) {
-        List<CsdlProperty> properties = entity.fields().stream().map(this::property).toList();
+        List<CsdlProperty> properties =
+                entity.fields().stream().map(this::property).toList();
         return new CsdlEntityType()
                 .setName(entity.logicalName())
                 .setProperties(properties)
@@ -220,7 +253,8 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
             case DATE -> property.setType(EdmPrimitiveTypeKind.Date.getFullQualifiedName());
             case DATE_TIME_OFFSET -> property.setType(EdmPrimitiveTypeKind.DateTimeOffset.getFullQualifiedName());
             case GUID -> property.setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName());
-            case ENUM -> property.setType(new FullQualifiedName(namespace, type.optionSet().orElseThrow()));
+            case ENUM -> property.setType(
+                    new FullQualifiedName(namespace, type.optionSet().orElseThrow()));
         }
         return property;
     }
@@ -229,6 +263,9 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         return new CsdlEnumType()
                 .setName(optionSet.name())
                 .setUnderlyingType(EdmPrimitiveTypeKind.Int32.getFullQualifiedName())
-                .setMembers(optionSet.members().stream().map(member -> new CsdlEnumMember().setName(member.name()).setValue(Integer.toString(member.value()))).toList());
+                .setMembers(optionSet.members().stream()
+                        .map(member ->
+                                new CsdlEnumMember().setName(member.name()).setValue(Integer.toString(member.value())))
+                        .toList());
     }
 }

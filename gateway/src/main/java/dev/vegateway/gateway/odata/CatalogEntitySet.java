@@ -51,7 +51,9 @@ public final class CatalogEntitySet {
     /** The row describing one catalog entity, keyed by a GUID derived from its logical name (stable across nodes and restarts). */
     public static Map<String, Object> row(EntityDefinition entity) {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("mserp_financeandoperationsentityid", UUID.nameUUIDFromBytes(("catalog:" + entity.logicalName()).getBytes(UTF_8)));
+        row.put(
+                "mserp_financeandoperationsentityid",
+                UUID.nameUUIDFromBytes(("catalog:" + entity.logicalName()).getBytes(UTF_8)));
         row.put("mserp_physicalname", entity.table().toString());
         row.put("mserp_logicalname", entity.logicalName());
         row.put("mserp_entitysetname", entity.entitySetName());

@@ -47,13 +47,15 @@ final class FilterTranslator {
         if (expression instanceof Method method) {
             return method(method);
         }
-        if (expression instanceof org.apache.olingo.server.api.uri.queryoption.expression.Literal literal && isType(literal.getType(), "Boolean")) {
+        if (expression instanceof org.apache.olingo.server.api.uri.queryoption.expression.Literal literal
+                && isType(literal.getType(), "Boolean")) {
             return Boolean.parseBoolean(literal.getText()) ? Condition.TRUE : Condition.FALSE;
         }
         if (expression instanceof Member member && isType(member.getType(), "Boolean")) {
             return new Condition.Comparison(operand(member), Condition.Operator.EQUAL, new Literal(Boolean.TRUE));
         }
-        throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The $filter expression must be a condition (true or false), not a value.");
+        throw GatewayException.of(
+                ErrorCode.QUERY_SYNTAX, "The $filter expression must be a condition (true or false), not a value.");
     }
 
     private static Condition binary(Binary binary) {
@@ -112,20 +114,24 @@ final class FilterTranslator {
             }
             return new Condition.IsNull(operand(leftNull ? right : left), operator == BinaryOperatorKind.NE);
         }
-        if (left instanceof Method method && isBooleanMethod(method) && right instanceof org.apache.olingo.server.api.uri.queryoption.expression.Literal literal
-                && isType(literal.getType(), "Boolean") && (operator == BinaryOperatorKind.EQ || operator == BinaryOperatorKind.NE)) {
+        if (left instanceof Method method
+                && isBooleanMethod(method)
+                && right instanceof org.apache.olingo.server.api.uri.queryoption.expression.Literal literal
+                && isType(literal.getType(), "Boolean")
+                && (operator == BinaryOperatorKind.EQ || operator == BinaryOperatorKind.NE)) {
             boolean wanted = Boolean.parseBoolean(literal.getText()) == (operator == BinaryOperatorKind.EQ);
             Condition condition = method(method);
             return wanted ? condition : new Condition.Not(condition);
         }
-        Condition.Operator comparison = switch (operator) {
-            case EQ -> Condition.Operator.EQUAL;
-            case NE -> Condition.Operator.NOT_EQUAL;
-            case GT -> Condition.Operator.GREATER_THAN;
-            case GE -> Condition.Operator.GREATER_EQUAL;
-            case LT -> Condition.Operator.LESS_THAN;
-            default -> Condition.Operator.LESS_EQUAL;
-        };
+        Condition.Operator comparison =
+                switch (operator) {
+                    case EQ -> Condition.Operator.EQUAL;
+                    case NE -> Condition.Operator.NOT_EQUAL;
+                    case GT -> Condition.Operator.GREATER_THAN;
+                    case GE -> Condition.Operator.GREATER_EQUAL;
+                    case LT -> Condition.Operator.LESS_THAN;
+                    default -> Condition.Operator.LESS_EQUAL;
+                };
         return new Condition.Comparison(operand(left), comparison, operand(right));
     }
 
@@ -141,17 +147,23 @@ final class FilterTranslator {
     }
 
     private static Condition method(Method method) {
-        Condition.LikeKind kind = switch (method.getMethod()) {
-            case CONTAINS -> Condition.LikeKind.CONTAINS;
-            case STARTSWITH -> Condition.LikeKind.STARTS_WITH;
-            case ENDSWITH -> Condition.LikeKind.ENDS_WITH;
-            default -> throw GatewayException.of(ErrorCode.QUERY_SYNTAX,
-                    "The function '%s' returns a value, not a condition; compare it with something.", method.getMethod().toString());
-        };
+        Condition.LikeKind kind =
+                switch (method.getMethod()) {
+                    case CONTAINS -> Condition.LikeKind.CONTAINS;
+                    case STARTSWITH -> Condition.LikeKind.STARTS_WITH;
+                    case ENDSWITH -> Condition.LikeKind.ENDS_WITH;
+                    default -> throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "The function '%s' returns a value, not a condition; compare it with something.",
+                            method.getMethod().toString());
+                };
         List<Expression> parameters = method.getParameters();
         Operand text = operand(parameters.get(1));
         if (!(text instanceof Literal literal) || !(literal.value() instanceof String value)) {
-            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The second argument of %s must be a text literal.", method.getMethod().toString());
+            throw GatewayException.of(
+                    ErrorCode.QUERY_SYNTAX,
+                    "The second argument of %s must be a text literal.",
+                    method.getMethod().toString());
         }
         return new Condition.Like(operand(parameters.get(0)), kind, value, false);
     }
@@ -170,19 +182,24 @@ final class FilterTranslator {
             return new Literal(new Literal.EnumMember(enumeration.getValues().get(0)));
         }
         if (expression instanceof Method method) {
-            FunctionCall.Function function = switch (method.getMethod()) {
-                case TOLOWER -> FunctionCall.Function.TO_LOWER;
-                case TOUPPER -> FunctionCall.Function.TO_UPPER;
-                case TRIM -> FunctionCall.Function.TRIM;
-                case LENGTH -> FunctionCall.Function.LENGTH;
-                case YEAR -> FunctionCall.Function.YEAR;
-                case MONTH -> FunctionCall.Function.MONTH;
-                case DAY -> FunctionCall.Function.DAY;
-                case CONTAINS, STARTSWITH, ENDSWITH -> throw GatewayException.of(ErrorCode.QUERY_SYNTAX,
-                        "%s is a condition; it cannot be used as a value here.", method.getMethod().toString());
-                default -> throw unsupported("the function '" + method.getMethod().toString() + "'");
-            };
-            return new FunctionCall(function, List.of(operand(method.getParameters().get(0))));
+            FunctionCall.Function function =
+                    switch (method.getMethod()) {
+                        case TOLOWER -> FunctionCall.Function.TO_LOWER;
+                        case TOUPPER -> FunctionCall.Function.TO_UPPER;
+                        case TRIM -> FunctionCall.Function.TRIM;
+                        case LENGTH -> FunctionCall.Function.LENGTH;
+                        case YEAR -> FunctionCall.Function.YEAR;
+                        case MONTH -> FunctionCall.Function.MONTH;
+                        case DAY -> FunctionCall.Function.DAY;
+                        case CONTAINS, STARTSWITH, ENDSWITH -> throw GatewayException.of(
+                                ErrorCode.QUERY_SYNTAX,
+                                "%s is a condition; it cannot be used as a value here.",
+                                method.getMethod().toString());
+                        default -> throw unsupported(
+                                "the function '" + method.getMethod().toString() + "'");
+                    };
+            return new FunctionCall(
+                    function, List.of(operand(method.getParameters().get(0))));
         }
         if (expression instanceof Unary unary && unary.getOperator() == UnaryOperatorKind.MINUS) {
             Operand inner = operand(unary.getOperand());
@@ -213,7 +230,8 @@ final class FilterTranslator {
 
     private static boolean isNullLiteral(Expression expression) {
         return expression instanceof org.apache.olingo.server.api.uri.queryoption.expression.Literal literal
-                && literal.getType() == null && "null".equals(literal.getText());
+                && literal.getType() == null
+                && "null".equals(literal.getText());
     }
 
     private static boolean isType(EdmType type, String name) {
@@ -239,13 +257,16 @@ final class FilterTranslator {
                 default -> throw unsupported("literals of type Edm." + type.getName());
             };
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The literal '%s' is not a valid Edm.%s.", text, type.getName());
+            throw GatewayException.of(
+                    ErrorCode.QUERY_SYNTAX, "The literal '%s' is not a valid Edm.%s.", text, type.getName());
         }
     }
 
     private static String stripSuffix(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
-        return lower.endsWith("m") || lower.endsWith("d") || lower.endsWith("f") ? text.substring(0, text.length() - 1) : text;
+        return lower.endsWith("m") || lower.endsWith("d") || lower.endsWith("f")
+                ? text.substring(0, text.length() - 1)
+                : text;
     }
 
     private static String unquote(String text) {

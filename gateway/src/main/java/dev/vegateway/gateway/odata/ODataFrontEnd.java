@@ -57,7 +57,9 @@ public final class ODataFrontEnd {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.serviceMetadata = odata.createServiceMetadata(new CatalogEdmProvider(catalog, namespace), List.of());
-        try (InputStream content = odata.createSerializer(ContentType.APPLICATION_XML).metadataDocument(serviceMetadata).getContent()) {
+        try (InputStream content = odata.createSerializer(ContentType.APPLICATION_XML)
+                .metadataDocument(serviceMetadata)
+                .getContent()) {
             this.metadataXml = content.readAllBytes();
         } catch (SerializerException | IOException e) {
             throw new IllegalStateException("cannot build $metadata from the catalog", e);
@@ -76,7 +78,9 @@ public final class ODataFrontEnd {
 
     public byte[] serviceDocument(String serviceRoot) {
         return serviceDocuments.computeIfAbsent(serviceRoot, root -> {
-            try (InputStream content = odata.createSerializer(ContentType.JSON_NO_METADATA).serviceDocument(serviceMetadata, root).getContent()) {
+            try (InputStream content = odata.createSerializer(ContentType.JSON_NO_METADATA)
+                    .serviceDocument(serviceMetadata, root)
+                    .getContent()) {
                 return content.readAllBytes();
             } catch (SerializerException | IOException e) {
                 throw new IllegalStateException("cannot build the service document", e);
@@ -105,14 +109,18 @@ public final class ODataFrontEnd {
         }
         List<UriResource> parts = uriInfo.getKind() == UriInfoKind.resource ? uriInfo.getUriResourceParts() : List.of();
         if (parts.size() != 1 || !(parts.get(0) instanceof UriResourceEntitySet entitySet)) {
-            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Writes address an entity set or one record; '%s' is not supported yet.", shorten(path));
+            throw GatewayException.of(
+                    ErrorCode.NOT_IMPLEMENTED,
+                    "Writes address an entity set or one record; '%s' is not supported yet.",
+                    shorten(path));
         }
         String setName = entitySet.getEntitySet().getName();
         if (setName.equals(CatalogEntitySet.ENTITY_SET_NAME) || setName.equals(AuditLog.ENTITY_SET)) {
             throw GatewayException.of(ErrorCode.METHOD_NOT_ALLOWED, "The entity set %s is read-only.", setName);
         }
         EntityDefinition entity = catalog.byEntitySet(setName)
-                .orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
         List<UriParameter> keys = entitySet.getKeyPredicates();
         if (keys.size() > 1) {
             throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The key must be one GUID.");
@@ -143,12 +151,18 @@ public final class ODataFrontEnd {
         rejectUnsupportedOptions(uriInfo);
         List<UriResource> parts = uriInfo.getUriResourceParts();
         if (!(parts.get(0) instanceof UriResourceEntitySet entitySet)) {
-            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Only entity sets can be read; '%s' is not supported yet.", shorten(path));
+            throw GatewayException.of(
+                    ErrorCode.NOT_IMPLEMENTED,
+                    "Only entity sets can be read; '%s' is not supported yet.",
+                    shorten(path));
         }
         String setName = entitySet.getEntitySet().getName();
         EntityDefinition entity = setName.equals(CatalogEntitySet.ENTITY_SET_NAME)
                 ? CatalogEntitySet.DEFINITION
-                : PortalMappingEntitySets.byEntitySet(setName).or(() -> catalog.byEntitySet(setName)).orElseThrow(() -> GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
+                : PortalMappingEntitySets.byEntitySet(setName)
+                        .or(() -> catalog.byEntitySet(setName))
+                        .orElseThrow(() -> GatewayException.of(
+                                ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
         List<String> select = select(uriInfo);
         try {
             return request(uriInfo, parts, entitySet, entity, select, pageSize, path);
@@ -161,26 +175,52 @@ public final class ODataFrontEnd {
         return GatewayException.of(ErrorCode.QUERY_SYNTAX, "The $filter expression is nested too deeply; simplify it.");
     }
 
-    private ODataRequest request(UriInfo uriInfo, List<UriResource> parts, UriResourceEntitySet entitySet, EntityDefinition entity,
-            List<String> select, int pageSize, String path) {
+    private ODataRequest request(
+            UriInfo uriInfo,
+            List<UriResource> parts,
+            UriResourceEntitySet entitySet,
+            EntityDefinition entity,
+            List<String> select,
+            int pageSize,
+            String path) {
         if (parts.size() == 1 && entitySet.getKeyPredicates().isEmpty()) {
             return new ODataRequest.ReadCollection(entity, collectionQuery(entity, uriInfo, select, pageSize), select);
         }
-        if (parts.size() == 2 && parts.get(1) instanceof UriResourceCount && entitySet.getKeyPredicates().isEmpty()) {
+        if (parts.size() == 2
+                && parts.get(1) instanceof UriResourceCount
+                && entitySet.getKeyPredicates().isEmpty()) {
             Query query = collectionQuery(entity, uriInfo, List.of(), pageSize);
-            return new ODataRequest.CountCollection(entity, new Query(query.entityLogicalName(), List.of(), query.criteria(), List.of(),
-                    OptionalInt.empty(), OptionalInt.empty(), false, Optional.empty(), false));
+            return new ODataRequest.CountCollection(
+                    entity,
+                    new Query(
+                            query.entityLogicalName(),
+                            List.of(),
+                            query.criteria(),
+                            List.of(),
+                            OptionalInt.empty(),
+                            OptionalInt.empty(),
+                            false,
+                            Optional.empty(),
+                            false));
         }
         if (parts.size() == 1) {
             List<UriParameter> keys = entitySet.getKeyPredicates();
-            if (keys.size() != 1 || uriInfo.getFilterOption() != null || uriInfo.getOrderByOption() != null || uriInfo.getTopOption() != null
-                    || uriInfo.getSkipOption() != null || uriInfo.getCountOption() != null || uriInfo.getSkipTokenOption() != null) {
-                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "A single entity takes only $select (and $expand later); remove the other query options.");
+            if (keys.size() != 1
+                    || uriInfo.getFilterOption() != null
+                    || uriInfo.getOrderByOption() != null
+                    || uriInfo.getTopOption() != null
+                    || uriInfo.getSkipOption() != null
+                    || uriInfo.getCountOption() != null
+                    || uriInfo.getSkipTokenOption() != null) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "A single entity takes only $select (and $expand later); remove the other query options.");
             }
             return new ODataRequest.ReadEntity(entity, key(keys.get(0)), select);
         }
         if (parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty) {
-            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "Reading a single property is not supported yet; use $select.");
+            throw GatewayException.of(
+                    ErrorCode.NOT_IMPLEMENTED, "Reading a single property is not supported yet; use $select.");
         }
         throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "The path '%s' is not supported yet.", shorten(path));
     }
@@ -198,22 +238,43 @@ public final class ODataFrontEnd {
     }
 
     private Query collectionQuery(EntityDefinition entity, UriInfo uriInfo, List<String> select, int pageSize) {
-        Condition criteria = uriInfo.getFilterOption() == null ? Condition.TRUE : FilterTranslator.condition(uriInfo.getFilterOption().getExpression());
+        Condition criteria = uriInfo.getFilterOption() == null
+                ? Condition.TRUE
+                : FilterTranslator.condition(uriInfo.getFilterOption().getExpression());
         List<Order> orders = new ArrayList<>();
         if (uriInfo.getOrderByOption() != null) {
             for (OrderByItem item : uriInfo.getOrderByOption().getOrders()) {
                 if (!(item.getExpression() instanceof Member)) {
-                    throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "$orderby supports properties only, not expressions.");
+                    throw GatewayException.of(
+                            ErrorCode.UNSUPPORTED_QUERY, "$orderby supports properties only, not expressions.");
                 }
-                String name = ((dev.vegateway.adapter.query.AttributeRef) FilterTranslator.operand(item.getExpression())).name();
+                String name = ((dev.vegateway.adapter.query.AttributeRef)
+                                FilterTranslator.operand(item.getExpression()))
+                        .name();
                 orders.add(new Order(name, item.isDescending()));
             }
         }
-        OptionalInt top = uriInfo.getTopOption() == null ? OptionalInt.empty() : OptionalInt.of(uriInfo.getTopOption().getValue());
-        OptionalInt skip = uriInfo.getSkipOption() == null ? OptionalInt.empty() : OptionalInt.of(uriInfo.getSkipOption().getValue());
-        boolean count = uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
-        Optional<String> continuation = uriInfo.getSkipTokenOption() == null ? Optional.empty() : Optional.of(uriInfo.getSkipTokenOption().getValue());
-        return new Query(entity.logicalName(), select, criteria, orders, top, skip, false, Optional.of(new Query.Page(pageSize, continuation)), count);
+        OptionalInt top = uriInfo.getTopOption() == null
+                ? OptionalInt.empty()
+                : OptionalInt.of(uriInfo.getTopOption().getValue());
+        OptionalInt skip = uriInfo.getSkipOption() == null
+                ? OptionalInt.empty()
+                : OptionalInt.of(uriInfo.getSkipOption().getValue());
+        boolean count =
+                uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
+        Optional<String> continuation = uriInfo.getSkipTokenOption() == null
+                ? Optional.empty()
+                : Optional.of(uriInfo.getSkipTokenOption().getValue());
+        return new Query(
+                entity.logicalName(),
+                select,
+                criteria,
+                orders,
+                top,
+                skip,
+                false,
+                Optional.of(new Query.Page(pageSize, continuation)),
+                count);
     }
 
     private static List<String> select(UriInfo uriInfo) {
@@ -225,7 +286,9 @@ public final class ODataFrontEnd {
             if (item.isStar()) {
                 return List.of();
             }
-            List<UriResource> path = item.getResourcePath() == null ? List.of() : item.getResourcePath().getUriResourceParts();
+            List<UriResource> path = item.getResourcePath() == null
+                    ? List.of()
+                    : item.getResourcePath().getUriResourceParts();
             if (path.size() != 1 || !(path.get(0) instanceof UriResourcePrimitiveProperty property)) {
                 throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "$select supports plain properties only.");
             }
@@ -247,8 +310,15 @@ public final class ODataFrontEnd {
         if (uriInfo.getDeltaTokenOption() != null) {
             throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$deltatoken is not supported.");
         }
-        if (uriInfo.getFormatOption() != null && !uriInfo.getFormatOption().getFormat().toLowerCase(Locale.ROOT).startsWith("json")
-                && !uriInfo.getFormatOption().getFormat().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (uriInfo.getFormatOption() != null
+                && !uriInfo.getFormatOption()
+                        .getFormat()
+                        .toLowerCase(Locale.ROOT)
+                        .startsWith("json")
+                && !uriInfo.getFormatOption()
+                        .getFormat()
+                        .toLowerCase(Locale.ROOT)
+                        .startsWith("application/json")) {
             throw GatewayException.of(ErrorCode.NOT_ACCEPTABLE, "Only $format=json is supported.");
         }
         for (CustomQueryOption option : uriInfo.getCustomQueryOptions()) {
@@ -259,13 +329,20 @@ public final class ODataFrontEnd {
     }
 
     private static GatewayException translate(ODataLibraryException exception, String path) {
-        String message = exception.getTranslatedMessage(Locale.ENGLISH) == null ? exception.getMessage() : exception.getTranslatedMessage(Locale.ENGLISH).getMessage();
+        String message = exception.getTranslatedMessage(Locale.ENGLISH) == null
+                ? exception.getMessage()
+                : exception.getTranslatedMessage(Locale.ENGLISH).getMessage();
         if (exception instanceof UriParserSemanticException semantic) {
             String key = semantic.getMessageKey().getKey();
             if (key.equals("RESOURCE_NOT_FOUND")) {
-                return GatewayException.of(ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", shorten(path.substring(1).split("[/(]")[0]));
+                return GatewayException.of(
+                        ErrorCode.ENTITY_SET_NOT_FOUND,
+                        "Resource not found for the segment '%s'.",
+                        shorten(path.substring(1).split("[/(]")[0]));
             }
-            if (key.contains("PROPERTY_NOT_IN_TYPE") || key.equals("EXPRESSION_PROPERTY_NOT_IN_TYPE") || key.equals("UNKNOWN_PART")) {
+            if (key.contains("PROPERTY_NOT_IN_TYPE")
+                    || key.equals("EXPRESSION_PROPERTY_NOT_IN_TYPE")
+                    || key.equals("UNKNOWN_PART")) {
                 return new GatewayException(ErrorCode.UNKNOWN_PROPERTY, shorten(message));
             }
         }

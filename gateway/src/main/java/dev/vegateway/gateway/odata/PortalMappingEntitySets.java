@@ -43,8 +43,18 @@ public final class PortalMappingEntitySets {
                     field(PortalMappingNames.ID, "contact_id", FieldType.of(FieldType.Kind.GUID), true, false),
                     field(PortalMappingNames.CONTACT_ID, "contact_id", FieldType.of(FieldType.Kind.GUID), true, false),
                     field(PortalMappingNames.USER_ID, "user_id", FieldType.of(FieldType.Kind.GUID), true, false),
-                    field(PortalMappingNames.COMPANY, "company_code", FieldType.string(PortalMappingNames.COMPANY_MAX_LENGTH), false, false),
-                    field(PortalMappingNames.MODIFIED_ON, "modified_at", FieldType.of(FieldType.Kind.DATE_TIME_OFFSET), false, true),
+                    field(
+                            PortalMappingNames.COMPANY,
+                            "company_code",
+                            FieldType.string(PortalMappingNames.COMPANY_MAX_LENGTH),
+                            false,
+                            false),
+                    field(
+                            PortalMappingNames.MODIFIED_ON,
+                            "modified_at",
+                            FieldType.of(FieldType.Kind.DATE_TIME_OFFSET),
+                            false,
+                            true),
                     field(PortalMappingNames.MODIFIED_BY, "modified_by", FieldType.string(255), false, true)),
             PortalMappingNames.ID,
             Optional.empty(),
@@ -79,7 +89,9 @@ public final class PortalMappingEntitySets {
     private PortalMappingEntitySets() {}
 
     public static Optional<EntityDefinition> byEntitySet(String entitySetName) {
-        return ALL.stream().filter(entity -> entity.entitySetName().equals(entitySetName)).findFirst();
+        return ALL.stream()
+                .filter(entity -> entity.entitySetName().equals(entitySetName))
+                .findFirst();
     }
 
     public static boolean isPortalMappingSet(EntityDefinition entity) {
@@ -112,7 +124,8 @@ public final class PortalMappingEntitySets {
         return row;
     }
 
-    private static FieldDefinition field(String name, String column, FieldType type, boolean required, boolean readOnly) {
+    private static FieldDefinition field(
+            String name, String column, FieldType type, boolean required, boolean readOnly) {
         return new FieldDefinition(name, column, type, required, readOnly, Map.of());
     }
 }

@@ -2,11 +2,11 @@ package dev.vegateway.gateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.gateway.http.Metrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import dev.vegateway.gateway.http.Metrics;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.eclipse.jetty.http.HttpHeader;
@@ -36,10 +36,16 @@ final class AdminHandler extends Handler.Abstract {
                 boolean backend = backendReachable();
                 boolean keys = keysLoaded.getAsBoolean();
                 boolean ready = backend && keys;
-                send(response, callback, ready ? 200 : 503, "application/json",
-                        "{\"status\":\"" + (ready ? "ready" : "not ready") + "\",\"backend\":" + backend + ",\"signingKeys\":" + keys + "}");
+                send(
+                        response,
+                        callback,
+                        ready ? 200 : 503,
+                        "application/json",
+                        "{\"status\":\"" + (ready ? "ready" : "not ready") + "\",\"backend\":" + backend
+                                + ",\"signingKeys\":" + keys + "}");
             }
-            case "/metrics" -> send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText());
+            case "/metrics" -> send(
+                    response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText());
             default -> send(response, callback, 404, "application/json", "{\"status\":\"not found\"}");
         }
         return true;

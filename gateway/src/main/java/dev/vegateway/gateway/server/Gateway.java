@@ -42,7 +42,12 @@ public final class Gateway implements AutoCloseable {
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
 
-    private Gateway(GatewayConfig config, HikariDataSource dataSource, SecurityStore securityStore, Optional<DevIssuer> devIssuer, GatewayServer server) {
+    private Gateway(
+            GatewayConfig config,
+            HikariDataSource dataSource,
+            SecurityStore securityStore,
+            Optional<DevIssuer> devIssuer,
+            GatewayServer server) {
         this.config = config;
         this.dataSource = dataSource;
         this.securityStore = securityStore;
@@ -62,10 +67,13 @@ public final class Gateway implements AutoCloseable {
             Catalog catalog = loaded.withEntity(audit.entity());
             SecurityStore securityStore = new SecurityStore(dataSource, schema.name());
             if (config.security().importOnStart() && config.security().file().isPresent()) {
-                SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(config.security().file().get(), Optional.of(catalog));
+                SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(
+                        config.security().file().get(), Optional.of(catalog));
                 security.warnings().forEach(warning -> LOG.warn("security data: {}", warning));
                 securityStore.replaceAll(security.document());
-                LOG.info("imported security data from {}", config.security().file().get());
+                LOG.info(
+                        "imported security data from {}",
+                        config.security().file().get());
             }
             Optional<DevIssuer> devIssuer = Optional.empty();
             TokenValidator tokenValidator;
@@ -73,29 +81,66 @@ public final class Gateway implements AutoCloseable {
             if (dev.enabled()) {
                 DevIssuer issuer = DevIssuer.loadOrCreate(dev.keyFile(), dev.issuer(), dev.audience());
                 devIssuer = Optional.of(issuer);
-                tokenValidator = new TokenValidator(config.auth(), config.limits().maxTokenBytes(), Clock.systemUTC(), issuer.publicKeys());
-                LOG.warn("the embedded development issuer is enabled: tokens it mints are trusted. Never enable it in production.");
+                tokenValidator = new TokenValidator(
+                        config.auth(), config.limits().maxTokenBytes(), Clock.systemUTC(), issuer.publicKeys());
+                LOG.warn(
+                        "the embedded development issuer is enabled: tokens it mints are trusted. Never enable it in production.");
             } else {
-                tokenValidator = new TokenValidator(config.auth(), config.limits().maxTokenBytes(), Clock.systemUTC());
+                tokenValidator =
+                        new TokenValidator(config.auth(), config.limits().maxTokenBytes(), Clock.systemUTC());
             }
-            ContinuationTokens tokens = new ContinuationTokens(config.limits().skipTokenSecret().reveal().getBytes(UTF_8));
-            QueryPlanner planner = new QueryPlanner(catalog, tokens, config.limits().maxPageSize());
-            // Reads, writes and actions share one data source, so that a $batch changeset can run them in one transaction.
+            ContinuationTokens tokens = new ContinuationTokens(
+                    config.limits().skipTokenSecret().reveal().getBytes(UTF_8));
+            QueryPlanner planner =
+                    new QueryPlanner(catalog, tokens, config.limits().maxPageSize());
+            // Reads, writes and actions share one data source, so that a $batch changeset can run them in one
+            // transaction.
             ChangesetDataSource changesets = new ChangesetDataSource(dataSource);
-            QueryService queries = new QueryService(planner, new SqlRenderer(Dialect.of(config.backend().kind())), changesets, tokens,
+            QueryService queries = new QueryService(
+                    planner,
+                    new SqlRenderer(Dialect.of(config.backend().kind())),
+                    changesets,
+                    tokens,
                     config.backend().queryTimeout());
             ODataFrontEnd odata = new ODataFrontEnd(catalog, config.server().namespace());
             Metrics metrics = new Metrics();
-            WriteService writes = new WriteService(catalog, changesets, new WriteSqlRenderer(Dialect.of(config.backend().kind())), audit,
-                    Clock.systemUTC(), config.backend().queryTimeout());
-            ActionService actions = new ActionService(catalog, changesets, new WriteSqlRenderer(Dialect.of(config.backend().kind())), planner, audit,
-                    Clock.systemUTC(), config.backend().queryTimeout());
-            GatewayHandler handler = new GatewayHandler(config.server().servicePath(), catalog, odata, tokenValidator,
-                    new CallerResolver(securityStore), queries, writes, actions, changesets, config.limits(), metrics,
+            WriteService writes = new WriteService(
+                    catalog,
+                    changesets,
+                    new WriteSqlRenderer(Dialect.of(config.backend().kind())),
+                    audit,
+                    Clock.systemUTC(),
+                    config.backend().queryTimeout());
+            ActionService actions = new ActionService(
+                    catalog,
+                    changesets,
+                    new WriteSqlRenderer(Dialect.of(config.backend().kind())),
+                    planner,
+                    audit,
+                    Clock.systemUTC(),
+                    config.backend().queryTimeout());
+            GatewayHandler handler = new GatewayHandler(
+                    config.server().servicePath(),
+                    catalog,
+                    odata,
+                    tokenValidator,
+                    new CallerResolver(securityStore),
+                    queries,
+                    writes,
+                    actions,
+                    changesets,
+                    config.limits(),
+                    metrics,
                     securityStore);
-            GatewayServer server = GatewayServer.start(config, handler, new AdminHandler(dataSource, tokenValidator::keysLoaded, metrics));
-            LOG.info("VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})", config.server().host(), server.port(),
-                    config.server().servicePath(), config.admin().host(), server.adminPort());
+            GatewayServer server = GatewayServer.start(
+                    config, handler, new AdminHandler(dataSource, tokenValidator::keysLoaded, metrics));
+            LOG.info(
+                    "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",
+                    config.server().host(),
+                    server.port(),
+                    config.server().servicePath(),
+                    config.admin().host(),
+                    server.adminPort());
             return new Gateway(config, dataSource, securityStore, devIssuer, server);
         } catch (Exception | Error e) {
             dataSource.close();

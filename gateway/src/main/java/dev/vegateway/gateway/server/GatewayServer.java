@@ -30,7 +30,8 @@ public final class GatewayServer implements AutoCloseable {
     private final ServerConnector admin;
     private final Optional<ServerConnector> plain;
 
-    private GatewayServer(Server server, ServerConnector https, ServerConnector admin, Optional<ServerConnector> plain) {
+    private GatewayServer(
+            Server server, ServerConnector https, ServerConnector admin, Optional<ServerConnector> plain) {
         this.server = server;
         this.https = https;
         this.admin = admin;
@@ -63,7 +64,8 @@ public final class GatewayServer implements AutoCloseable {
         tls.setIncludeProtocols(config.tls().protocols().toArray(String[]::new));
         tls.setSniRequired(false);
 
-        ServerConnector https = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secure));
+        ServerConnector https = new ServerConnector(
+                server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secure));
         https.setName("api");
         https.setHost(config.server().host());
         https.setPort(config.server().port());
@@ -90,7 +92,9 @@ public final class GatewayServer implements AutoCloseable {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Connector connector = request.getConnectionMetaData().getConnector();
-                return connector == admin ? adminHandler.handle(request, response, callback) : api.handle(request, response, callback);
+                return connector == admin
+                        ? adminHandler.handle(request, response, callback)
+                        : api.handle(request, response, callback);
             }
         });
         server.start();

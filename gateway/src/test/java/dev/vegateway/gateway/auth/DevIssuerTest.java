@@ -44,7 +44,8 @@ class DevIssuerTest {
         assertThat(issuer.publicKeys().getKeys()).containsExactly(stored.toPublicJWK());
         assertThat(issuer.publicKeys().getKeys().get(0).isPrivate()).isFalse();
         if (Files.getFileStore(keyFile).supportsFileAttributeView("posix")) {
-            assertThat(Files.getPosixFilePermissions(keyFile)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(keyFile))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         }
         try (var leftovers = Files.list(keyFile.getParent())) {
             assertThat(leftovers).containsExactly(keyFile);
@@ -60,7 +61,10 @@ class DevIssuerTest {
 
         assertThat(second.publicKeys().getKeys()).isEqualTo(first.publicKeys().getKeys());
         String token = first.mint("app-1", Duration.ofMinutes(5), Map.of(), NOW);
-        assertThat(validator(second.publicKeys(), NOW).validate("Bearer " + token).applicationId()).isEqualTo("app-1");
+        assertThat(validator(second.publicKeys(), NOW)
+                        .validate("Bearer " + token)
+                        .applicationId())
+                .isEqualTo("app-1");
     }
 
     @Test
@@ -68,8 +72,10 @@ class DevIssuerTest {
         DevIssuer first = DevIssuer.loadOrCreate(directory.resolve("one.json"), ISSUER, AUDIENCE);
         DevIssuer second = DevIssuer.loadOrCreate(directory.resolve("two.json"), ISSUER, AUDIENCE);
 
-        assertThat(first.publicKeys().getKeys().get(0).getKeyID()).isNotEqualTo(second.publicKeys().getKeys().get(0).getKeyID());
-        assertThat(first.publicKeys().getKeys()).isNotEqualTo(second.publicKeys().getKeys());
+        assertThat(first.publicKeys().getKeys().get(0).getKeyID())
+                .isNotEqualTo(second.publicKeys().getKeys().get(0).getKeyID());
+        assertThat(first.publicKeys().getKeys())
+                .isNotEqualTo(second.publicKeys().getKeys());
     }
 
     @Test
@@ -80,7 +86,8 @@ class DevIssuerTest {
 
         SignedJWT jwt = SignedJWT.parse(token);
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
-        assertThat(jwt.getHeader().getKeyID()).isEqualTo(issuer.publicKeys().getKeys().get(0).getKeyID());
+        assertThat(jwt.getHeader().getKeyID())
+                .isEqualTo(issuer.publicKeys().getKeys().get(0).getKeyID());
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo(ISSUER);
         assertThat(claims.getAudience()).containsExactly(AUDIENCE);
@@ -94,7 +101,8 @@ class DevIssuerTest {
         assertThat(claims.getJWTID()).isNotBlank();
         assertThat(claims.getStringListClaim("roles")).containsExactly("reader");
 
-        VerifiedToken verified = validator(issuer.publicKeys(), NOW.plusSeconds(10)).validate("Bearer " + token);
+        VerifiedToken verified =
+                validator(issuer.publicKeys(), NOW.plusSeconds(10)).validate("Bearer " + token);
         assertThat(verified.applicationId()).isEqualTo("app-1");
         assertThat(verified.issuer()).isEqualTo(ISSUER);
         assertThat(verified.subject()).contains("app-1");
@@ -108,7 +116,8 @@ class DevIssuerTest {
         String first = issuer.mint("app-1", Duration.ofMinutes(5), Map.of(), NOW);
         String second = issuer.mint("app-1", Duration.ofMinutes(5), Map.of(), NOW);
 
-        assertThat(SignedJWT.parse(first).getJWTClaimsSet().getJWTID()).isNotEqualTo(SignedJWT.parse(second).getJWTClaimsSet().getJWTID());
+        assertThat(SignedJWT.parse(first).getJWTClaimsSet().getJWTID())
+                .isNotEqualTo(SignedJWT.parse(second).getJWTClaimsSet().getJWTID());
     }
 
     @Test
@@ -116,7 +125,8 @@ class DevIssuerTest {
         DevIssuer issuer = DevIssuer.loadOrCreate(directory.resolve("key.json"), ISSUER, AUDIENCE);
         String token = issuer.mint("app-1", Duration.ofMinutes(5), Map.of(), NOW);
 
-        assertThatThrownBy(() -> validator(issuer.publicKeys(), NOW.plus(Duration.ofMinutes(7))).validate("Bearer " + token))
+        assertThatThrownBy(() -> validator(issuer.publicKeys(), NOW.plus(Duration.ofMinutes(7)))
+                        .validate("Bearer " + token))
                 .isInstanceOf(GatewayException.class)
                 .hasMessage("The token expired at 2030-06-01T12:05:00Z");
     }
@@ -128,7 +138,8 @@ class DevIssuerTest {
 
         String token = issuer.mint("app-1", Duration.ofMinutes(5), Map.of());
 
-        Instant issuedAt = SignedJWT.parse(token).getJWTClaimsSet().getIssueTime().toInstant();
+        Instant issuedAt =
+                SignedJWT.parse(token).getJWTClaimsSet().getIssueTime().toInstant();
         assertThat(issuedAt).isBetween(before, Instant.now());
     }
 
@@ -155,7 +166,9 @@ class DevIssuerTest {
     @Test
     void refusesAKeyFileWithoutAPrivateRsaKey() throws Exception {
         DevIssuer issuer = DevIssuer.loadOrCreate(directory.resolve("key.json"), ISSUER, AUDIENCE);
-        Path publicOnly = Files.writeString(directory.resolve("public.json"), issuer.publicKeys().getKeys().get(0).toJSONString());
+        Path publicOnly = Files.writeString(
+                directory.resolve("public.json"),
+                issuer.publicKeys().getKeys().get(0).toJSONString());
         Path notJson = Files.writeString(directory.resolve("garbage.json"), "not a key");
 
         assertThatThrownBy(() -> DevIssuer.loadOrCreate(publicOnly, ISSUER, AUDIENCE))

@@ -40,8 +40,7 @@ final class TestTokens {
     static RSAKey rsaKey(String keyId) {
         try {
             return new RSAKeyGenerator(2048).keyID(keyId).generate();
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -49,8 +48,7 @@ final class TestTokens {
     static ECKey ecKey(String keyId) {
         try {
             return new ECKeyGenerator(Curve.P_256).keyID(keyId).generate();
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -83,8 +81,7 @@ final class TestTokens {
             SignedJWT jwt = new SignedJWT(header, claims);
             jwt.sign(signer);
             return jwt.serialize();
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -158,7 +158,8 @@ class TokenValidatorKeySourceTest {
 
         TokenValidator validator = new TokenValidator(
                 auth(Optional.empty(), Optional.of(URI.create("http://127.0.0.1:" + closedPort + "/keys")), ALGORITHMS),
-                TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock);
+                TokenValidator.DEFAULT_MAX_TOKEN_BYTES,
+                clock);
 
         assertThat(validator.keysLoaded()).isFalse();
         assertRejected(validator, bearer(FIRST_KEY), "No signing keys have been loaded yet");
@@ -205,7 +206,9 @@ class TokenValidatorKeySourceTest {
     void refusesAMissingOrEmptyFile(@TempDir Path directory) throws IOException {
         Path missing = directory.resolve("missing.json");
         Path empty = Files.writeString(directory.resolve("empty.json"), "{\"keys\":[]}");
-        Path secretOnly = Files.writeString(directory.resolve("secret.json"), "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\"}]}");
+        Path secretOnly = Files.writeString(
+                directory.resolve("secret.json"),
+                "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\"}]}");
 
         assertThatThrownBy(() -> fileValidator(missing))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -221,18 +224,24 @@ class TokenValidatorKeySourceTest {
     @Test
     void refusesFileAndUrlTogether(@TempDir Path directory) {
         assertThatThrownBy(() -> new TokenValidator(
-                auth(Optional.of(directory.resolve("jwks.json")), Optional.of(server.uri()), ALGORITHMS), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock))
+                        auth(Optional.of(directory.resolve("jwks.json")), Optional.of(server.uri()), ALGORITHMS),
+                        TokenValidator.DEFAULT_MAX_TOKEN_BYTES,
+                        clock))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("auth.jwks.file and auth.jwks.url are both set; configure exactly one");
         assertThat(server.requests()).isZero();
     }
 
     private TokenValidator urlValidator() {
-        return new TokenValidator(auth(Optional.empty(), Optional.of(server.uri()), ALGORITHMS), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock);
+        return new TokenValidator(
+                auth(Optional.empty(), Optional.of(server.uri()), ALGORITHMS),
+                TokenValidator.DEFAULT_MAX_TOKEN_BYTES,
+                clock);
     }
 
     private TokenValidator fileValidator(Path file) {
-        return new TokenValidator(auth(Optional.of(file), Optional.empty(), ALGORITHMS), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock);
+        return new TokenValidator(
+                auth(Optional.of(file), Optional.empty(), ALGORITHMS), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock);
     }
 
     /** A fresh token (new jti) signed by the key, so the validator's cache never answers for it. */
@@ -243,7 +252,10 @@ class TokenValidatorKeySourceTest {
     private void floodWithUnknownKids(TokenValidator validator, int count) {
         for (int i = 0; i < count; i++) {
             String kid = "invented-" + i;
-            String token = sign(SECOND_KEY, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), claims(clock.instant()).build());
+            String token = sign(
+                    SECOND_KEY,
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
+                    claims(clock.instant()).build());
             assertRejected(validator, "Bearer " + token, "kid '" + kid + "'");
         }
     }
@@ -252,6 +264,7 @@ class TokenValidatorKeySourceTest {
         assertThatThrownBy(() -> validator.validate(authorizationHeader))
                 .isInstanceOf(GatewayException.class)
                 .hasMessageContaining(expectedMessage)
-                .satisfies(thrown -> assertThat(((GatewayException) thrown).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN));
+                .satisfies(thrown ->
+                        assertThat(((GatewayException) thrown).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN));
     }
 }

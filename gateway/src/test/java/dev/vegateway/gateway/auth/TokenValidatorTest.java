@@ -48,7 +48,8 @@ class TokenValidatorTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(START);
-        validator = new TokenValidator(auth(), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock, publicSet(RSA_KEY, EC_KEY));
+        validator =
+                new TokenValidator(auth(), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock, publicSet(RSA_KEY, EC_KEY));
     }
 
     @Test
@@ -61,7 +62,9 @@ class TokenValidatorTest {
         assertThat(verified.issuer()).isEqualTo(ISSUER);
         assertThat(verified.subject()).contains("subject-1");
         assertThat(verified.expiresAt()).isEqualTo(START.plus(Duration.ofHours(1)));
-        assertThat(verified.tokenHash()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(UTF_8))));
+        assertThat(verified.tokenHash())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(UTF_8))));
         assertThat(validator.keysLoaded()).isTrue();
     }
 
@@ -89,7 +92,14 @@ class TokenValidatorTest {
 
     @Test
     void takesApplicationFromAzpOfV2Token() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", null).claim("azp", "v2-client").claim("ver", "2.0").build());
+        String token = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START)
+                        .claim("appid", null)
+                        .claim("azp", "v2-client")
+                        .claim("ver", "2.0")
+                        .build());
 
         assertThat(validator.validate("Bearer " + token).applicationId()).isEqualTo("v2-client");
     }
@@ -118,7 +128,10 @@ class TokenValidatorTest {
 
     @Test
     void rejectsOversizedValidToken() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("padding", "p".repeat(20_000)).build());
+        String token = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).claim("padding", "p".repeat(20_000)).build());
 
         assertRejected("Bearer " + token, "longer than the limit of 16384 bytes");
         assertThat(validator.signatureVerifications()).isZero();
@@ -131,32 +144,44 @@ class TokenValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "none | ''     | The token is unsigned (alg none), which is never accepted",
-        "None | ''     | The bearer token is not a well-formed JWT",
-        "NONE | ''     | The bearer token is not a well-formed JWT",
-        "None | c2lnbg | The token's signing algorithm None is not allowed; allowed: ES256, PS256, RS256",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "none | ''     | The token is unsigned (alg none), which is never accepted",
+                "None | ''     | The bearer token is not a well-formed JWT",
+                "NONE | ''     | The bearer token is not a well-formed JWT",
+                "None | c2lnbg | The token's signing algorithm None is not allowed; allowed: ES256, PS256, RS256",
+            })
     void rejectsUnsignedToken(String algorithm, String signature, String expectedMessage) {
         String header = Base64URL.encode("{\"alg\":\"" + algorithm + "\"}").toString();
         String payload = Base64URL.encode(claims(START).build().toString()).toString();
 
-        assertThat(rejection("Bearer " + header + "." + payload + "." + signature).getMessage()).isEqualTo(expectedMessage);
+        assertThat(rejection("Bearer " + header + "." + payload + "." + signature)
+                        .getMessage())
+                .isEqualTo(expectedMessage);
     }
 
     @Test
     void rejectsHmacKeyedWithThePublicKey() throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(RSA_KEY.getKeyID()).build(), claims(START).build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(RSA_KEY.getKeyID())
+                        .build(),
+                claims(START).build());
         jwt.sign(new MACSigner(RSA_KEY.toRSAPublicKey().getEncoded()));
 
-        assertRejected("Bearer " + jwt.serialize(), "signing algorithm HS256 is not allowed; allowed: ES256, PS256, RS256");
+        assertRejected(
+                "Bearer " + jwt.serialize(), "signing algorithm HS256 is not allowed; allowed: ES256, PS256, RS256");
         assertThat(validator.signatureVerifications()).isZero();
     }
 
     @Test
     void rejectsAlgorithmOutsideTheConfiguredList() {
         TokenValidator rsaOnly = new TokenValidator(
-                auth(Optional.empty(), Optional.empty(), List.of("RS256")), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock, publicSet(RSA_KEY, EC_KEY));
+                auth(Optional.empty(), Optional.empty(), List.of("RS256")),
+                TokenValidator.DEFAULT_MAX_TOKEN_BYTES,
+                clock,
+                publicSet(RSA_KEY, EC_KEY));
         String token = sign(EC_KEY, JWSAlgorithm.ES256, claims(START).build());
 
         assertThatThrownBy(() -> rsaOnly.validate("Bearer " + token))
@@ -168,7 +193,10 @@ class TokenValidatorTest {
     void refusesToConfigureHmacOrNone() {
         for (String algorithm : List.of("HS256", "none")) {
             assertThatThrownBy(() -> new TokenValidator(
-                    auth(Optional.empty(), Optional.empty(), List.of("RS256", algorithm)), TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock, publicSet(RSA_KEY)))
+                            auth(Optional.empty(), Optional.empty(), List.of("RS256", algorithm)),
+                            TokenValidator.DEFAULT_MAX_TOKEN_BYTES,
+                            clock,
+                            publicSet(RSA_KEY)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("auth.algorithms: " + algorithm);
         }
@@ -180,8 +208,13 @@ class TokenValidatorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("neither auth.jwks.file nor auth.jwks.url");
         assertThatThrownBy(() -> new TokenValidator(
-                auth(Optional.empty(), Optional.of(URI.create("https://sts.example.test/keys")), List.of("RS256")),
-                TokenValidator.DEFAULT_MAX_TOKEN_BYTES, clock, publicSet(RSA_KEY)))
+                        auth(
+                                Optional.empty(),
+                                Optional.of(URI.create("https://sts.example.test/keys")),
+                                List.of("RS256")),
+                        TokenValidator.DEFAULT_MAX_TOKEN_BYTES,
+                        clock,
+                        publicSet(RSA_KEY)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must not be set when the keys are given explicitly");
     }
@@ -196,7 +229,12 @@ class TokenValidatorTest {
 
     @Test
     void rejectsSignatureOfAnotherKeyUnderAKnownKeyId() {
-        String token = sign(ATTACKER_KEY, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA_KEY.getKeyID()).build(), claims(START).build());
+        String token = sign(
+                ATTACKER_KEY,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(RSA_KEY.getKeyID())
+                        .build(),
+                claims(START).build());
 
         assertRejected("Bearer " + token, "The token's signature is invalid");
     }
@@ -205,18 +243,33 @@ class TokenValidatorTest {
     void rejectsTamperedPayload() {
         String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).build());
         String[] parts = token.split("\\.");
-        String forgedPayload = Base64URL.encode(claims(START).claim("appid", "some-other-application").build().toString()).toString();
+        String forgedPayload = Base64URL.encode(claims(START)
+                        .claim("appid", "some-other-application")
+                        .build()
+                        .toString())
+                .toString();
 
         assertRejected("Bearer " + parts[0] + "." + forgedPayload + "." + parts[2], "The token's signature is invalid");
     }
 
     @Test
     void rejectsTokenCarryingItsOwnKey() {
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(ATTACKER_KEY.getKeyID()).jwk(ATTACKER_KEY.toPublicJWK()).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(ATTACKER_KEY.getKeyID())
+                .jwk(ATTACKER_KEY.toPublicJWK())
+                .build();
         String withOwnKeyId = sign(ATTACKER_KEY, header, claims(START).build());
-        JWSHeader borrowedKeyId = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA_KEY.getKeyID()).jwk(ATTACKER_KEY.toPublicJWK()).build();
+        JWSHeader borrowedKeyId = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(RSA_KEY.getKeyID())
+                .jwk(ATTACKER_KEY.toPublicJWK())
+                .build();
         String withOurKeyId = sign(ATTACKER_KEY, borrowedKeyId, claims(START).build());
-        String withoutKeyId = sign(ATTACKER_KEY, new JWSHeader.Builder(JWSAlgorithm.RS256).jwk(ATTACKER_KEY.toPublicJWK()).build(), claims(START).build());
+        String withoutKeyId = sign(
+                ATTACKER_KEY,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .jwk(ATTACKER_KEY.toPublicJWK())
+                        .build(),
+                claims(START).build());
 
         assertRejected("Bearer " + withOwnKeyId, "kid 'attacker'");
         assertRejected("Bearer " + withOurKeyId, "The token's signature is invalid");
@@ -257,8 +310,16 @@ class TokenValidatorTest {
 
     @Test
     void rejectsTokenNotYetValid() {
-        String early = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).notBeforeTime(Date.from(START.plus(CLOCK_SKEW).plusSeconds(1))).build());
-        String withinSkew = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).notBeforeTime(Date.from(START.plus(CLOCK_SKEW))).build());
+        String early = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START)
+                        .notBeforeTime(Date.from(START.plus(CLOCK_SKEW).plusSeconds(1)))
+                        .build());
+        String withinSkew = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).notBeforeTime(Date.from(START.plus(CLOCK_SKEW))).build());
 
         assertRejected("Bearer " + early, "The token is not valid before 2030-01-01T00:01:01Z");
         assertThat(validator.validate("Bearer " + withinSkew).applicationId()).isEqualTo(APPLICATION_ID);
@@ -266,30 +327,44 @@ class TokenValidatorTest {
 
     @Test
     void rejectsTokenWithoutExpiry() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).expirationTime(null).build());
+        String token = sign(
+                RSA_KEY, JWSAlgorithm.RS256, claims(START).expirationTime(null).build());
 
         assertRejected("Bearer " + token, "The token has no expiry (exp claim)");
     }
 
     @Test
     void rejectsWrongIssuer() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).issuer("https://evil.example.test/").build());
+        String token = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).issuer("https://evil.example.test/").build());
 
         assertRejected("Bearer " + token, "The token's issuer 'https://evil.example.test/' is not accepted");
     }
 
     @Test
     void rejectsMissingIssuer() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).issuer(null).build());
+        String token =
+                sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).issuer(null).build());
 
         assertRejected("Bearer " + token, "The token has no issuer (iss claim)");
     }
 
     @Test
     void rejectsWrongAudience() {
-        String single = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).audience("api://someone-else").build());
-        String several = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).audience(List.of("api://a", "api://b")).build());
-        String none = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).audience((String) null).build());
+        String single = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).audience("api://someone-else").build());
+        String several = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).audience(List.of("api://a", "api://b")).build());
+        String none = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).audience((String) null).build());
 
         assertRejected("Bearer " + single, "The token's audience [api://someone-else] is not accepted");
         assertRejected("Bearer " + several, "The token's audience [api://a, api://b] is not accepted");
@@ -298,16 +373,22 @@ class TokenValidatorTest {
 
     @Test
     void acceptsAudienceArrayContainingOurAudience() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).audience(List.of("api://someone-else", AUDIENCE)).build());
+        String token = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).audience(List.of("api://someone-else", AUDIENCE)).build());
 
         assertThat(validator.validate("Bearer " + token).applicationId()).isEqualTo(APPLICATION_ID);
     }
 
     @Test
     void rejectsTokenWithoutApplication() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", null).build());
-        String blank = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", " ").build());
-        String notString = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", 42).build());
+        String token = sign(
+                RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", null).build());
+        String blank = sign(
+                RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", " ").build());
+        String notString = sign(
+                RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", 42).build());
 
         assertRejected("Bearer " + token, "The token has neither an appid nor an azp claim");
         assertRejected("Bearer " + blank, "The token has neither an appid nor an azp claim");
@@ -332,7 +413,10 @@ class TokenValidatorTest {
     @Test
     void doesNotShareCacheEntriesBetweenTokens() {
         String first = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).build());
-        String second = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).claim("appid", "second-application").build());
+        String second = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START).claim("appid", "second-application").build());
 
         validator.validate("Bearer " + first);
         VerifiedToken verified = validator.validate("Bearer " + second);
@@ -343,7 +427,12 @@ class TokenValidatorTest {
 
     @Test
     void doesNotCacheRejections() {
-        String token = sign(RSA_KEY, JWSAlgorithm.RS256, claims(START).notBeforeTime(Date.from(START.plus(Duration.ofMinutes(5)))).build());
+        String token = sign(
+                RSA_KEY,
+                JWSAlgorithm.RS256,
+                claims(START)
+                        .notBeforeTime(Date.from(START.plus(Duration.ofMinutes(5))))
+                        .build());
         assertRejected("Bearer " + token, "not valid before");
 
         clock.advance(Duration.ofMinutes(5));
@@ -357,14 +446,17 @@ class TokenValidatorTest {
     }
 
     private GatewayException rejection(String authorizationHeader) {
-        GatewayException rejection = catchThrowableOfType(GatewayException.class, () -> validator.validate(authorizationHeader));
+        GatewayException rejection =
+                catchThrowableOfType(GatewayException.class, () -> validator.validate(authorizationHeader));
         assertThat(rejection).as("rejection of %s", authorizationHeader).isNotNull();
         assertThat(rejection.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
         if (authorizationHeader != null && authorizationHeader.length() > 20) {
             String[] parts = authorizationHeader.substring("Bearer ".length()).split("\\.");
             for (String part : parts) {
                 if (part.length() > 8) {
-                    assertThat(rejection.getMessage()).as("the message repeats the token").doesNotContain(part);
+                    assertThat(rejection.getMessage())
+                            .as("the message repeats the token")
+                            .doesNotContain(part);
                 }
             }
         }

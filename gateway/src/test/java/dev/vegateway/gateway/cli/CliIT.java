@@ -55,8 +55,11 @@ class CliIT {
     void checkPassesOnAConsistentSetupAndNeverPrintsSecrets() {
         Run run = run("check", "--config", config.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Catalog, security data and backend schema: OK").contains("******")
-                .doesNotContain("test-keystore").doesNotContain("integration-test-secret");
+        assertThat(run.out())
+                .contains("Catalog, security data and backend schema: OK")
+                .contains("******")
+                .doesNotContain("test-keystore")
+                .doesNotContain("integration-test-secret");
     }
 
     @Test
@@ -68,29 +71,40 @@ class CliIT {
         Files.writeString(folder.resolve("catalog.yaml"), catalog, UTF_8);
         Files.copy(gateway.folder().resolve("security.yaml"), folder.resolve("security.yaml"));
         String yaml = Files.readString(config, UTF_8)
-                .replace("keystore: demo-tls.p12", "keystore: " + gateway.folder().resolve("demo-tls.p12"))
-                .replace("keyFile: dev-issuer-key.json", "keyFile: " + gateway.folder().resolve("dev-issuer-key.json"));
+                .replace(
+                        "keystore: demo-tls.p12",
+                        "keystore: " + gateway.folder().resolve("demo-tls.p12"))
+                .replace(
+                        "keyFile: dev-issuer-key.json",
+                        "keyFile: " + gateway.folder().resolve("dev-issuer-key.json"));
         Files.writeString(folder.resolve("vegateway.yaml"), yaml, UTF_8);
 
         Run run = run("check", "--config", folder.resolve("vegateway.yaml").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).containsPattern("catalog\\.yaml:\\d+: .*account_number")
+        assertThat(run.err())
+                .containsPattern("catalog\\.yaml:\\d+: .*account_number")
                 .containsPattern("catalog\\.yaml:\\d+: .*supplier");
     }
 
     @Test
     void invalidConfigurationListsEveryProblemAndExitsWith2() throws Exception {
         Path folder = Files.createTempDirectory("vegateway-cli");
-        Files.writeString(folder.resolve("bad.yaml"), """
+        Files.writeString(
+                folder.resolve("bad.yaml"),
+                """
                 server: { port: https }
                 tls: { keystore: missing.p12, keystorePassword: x }
                 backend: { kind: oracle, url: "jdbc:h2:mem:x" }
-                """, UTF_8);
+                """,
+                UTF_8);
         Run run = run("check", "--config", folder.resolve("bad.yaml").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("bad.yaml:1: server.port").contains("bad.yaml:2: tls.keystore")
-                .contains("bad.yaml:3: backend.kind").contains("catalog");
+        assertThat(run.err())
+                .contains("bad.yaml:1: server.port")
+                .contains("bad.yaml:2: tls.keystore")
+                .contains("bad.yaml:3: backend.kind")
+                .contains("catalog");
     }
 
     @Test
@@ -105,15 +119,21 @@ class CliIT {
         assertThat(imported.exitCode()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("Imported").contains(DemoIdentities.USERS.size() + " users");
         // The demo maps a portal contact to a System administrator on purpose: a warning, not an error.
-        assertThat(imported.err()).contains("warning: ").contains("portal.mappings[").contains("Mallory Portaladmin")
+        assertThat(imported.err())
+                .contains("warning: ")
+                .contains("portal.mappings[")
+                .contains("Mallory Portaladmin")
                 .contains("System administrator");
     }
 
     @Test
     void securityImportRefusesAnInvalidFileAndKeepsTheData() throws Exception {
         Path broken = Files.createTempFile("security", ".yaml");
-        Files.writeString(broken, Files.readString(gateway.folder().resolve("security.yaml"), UTF_8)
-                .replace("roles: [Sales manager]", "roles: [No such role]"), UTF_8);
+        Files.writeString(
+                broken,
+                Files.readString(gateway.folder().resolve("security.yaml"), UTF_8)
+                        .replace("roles: [Sales manager]", "roles: [No such role]"),
+                UTF_8);
         Run run = run("security", "import", broken.toString(), "--config", config.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("No such role");
@@ -127,6 +147,10 @@ class CliIT {
         assertThat(run.exitCode()).as(run.err()).isZero();
         String token = run.out().trim();
         assertThat(token.split("\\.")).hasSize(3);
-        gateway.anonymous().header("Authorization", "Bearer " + token).get("$metadata").then().statusCode(200);
+        gateway.anonymous()
+                .header("Authorization", "Bearer " + token)
+                .get("$metadata")
+                .then()
+                .statusCode(200);
     }
 }

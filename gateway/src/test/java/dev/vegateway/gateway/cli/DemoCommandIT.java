@@ -47,14 +47,19 @@ class DemoCommandIT {
         String first;
         String salesOrders;
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(output, true, UTF_8); Gateway gateway = DemoCommand.start(dataDir, 0, 0, out)) {
+        try (PrintStream out = new PrintStream(output, true, UTF_8);
+                Gateway gateway = DemoCommand.start(dataDir, 0, 0, out)) {
             first = output.toString(UTF_8);
             assertThat(gateway.port()).isPositive();
-            assertThat(first).contains("Seeding the demo database in " + dataDir.toAbsolutePath().normalize())
+            assertThat(first)
+                    .contains("Seeding the demo database in "
+                            + dataDir.toAbsolutePath().normalize())
                     .contains("Seeded " + DemoData.Scale.DEMO.counts().total() + " rows.")
                     .contains("VE Gateway demo is running at https://127.0.0.1:" + gateway.port() + "/api/data/v9.2/");
             List<Block> blocks = blocks(first);
-            assertThat(blocks).extracting(Block::comment).anySatisfy(comment -> assertThat(comment).startsWith("Alice"))
+            assertThat(blocks)
+                    .extracting(Block::comment)
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Alice"))
                     .anySatisfy(comment -> assertThat(comment).startsWith("Bob"))
                     .anySatisfy(comment -> assertThat(comment).startsWith("Carol"))
                     .anySatisfy(comment -> assertThat(comment).startsWith("Dave"))
@@ -76,18 +81,26 @@ class DemoCommandIT {
                 }
             }
             assertThat(forbidden).as("blocks announcing 403").isGreaterThanOrEqualTo(5);
-            assertThat(count).as("the $count command").isEqualTo(Integer.toString(DemoData.Scale.DEMO.counts().salesOrders()));
+            assertThat(count)
+                    .as("the $count command")
+                    .isEqualTo(Integer.toString(DemoData.Scale.DEMO.counts().salesOrders()));
             salesOrders = count;
         }
 
         ByteArrayOutputStream secondOutput = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(secondOutput, true, UTF_8); Gateway gateway = DemoCommand.start(dataDir, 0, 0, out)) {
+        try (PrintStream out = new PrintStream(secondOutput, true, UTF_8);
+                Gateway gateway = DemoCommand.start(dataDir, 0, 0, out)) {
             String second = secondOutput.toString(UTF_8);
-            assertThat(second).doesNotContain("Seeding").doesNotContain("Seeded")
+            assertThat(second)
+                    .doesNotContain("Seeding")
+                    .doesNotContain("Seeded")
                     .contains("VE Gateway demo is running at https://127.0.0.1:" + gateway.port() + "/api/data/v9.2/");
             List<Block> blocks = blocks(second);
             assertThat(blocks).hasSameSizeAs(blocks(first));
-            Block count = blocks.stream().filter(block -> block.command().contains("/$count'")).findFirst().orElseThrow();
+            Block count = blocks.stream()
+                    .filter(block -> block.command().contains("/$count'"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(runAndCheck(count)).as("the same data after a restart").isEqualTo(salesOrders);
         }
     }
@@ -98,13 +111,18 @@ class DemoCommandIT {
         assertThat(start).as("output:%n%s", output).isNotNegative();
         List<Block> blocks = new ArrayList<>();
         for (String paragraph : output.substring(start).split("\\R\\s*\\R")) {
-            List<String> lines = paragraph.lines().filter(line -> !line.isBlank()).toList();
-            if (lines.isEmpty() || lines.get(0).startsWith("Try these") || lines.get(0).startsWith("# Mint more tokens")) {
+            List<String> lines =
+                    paragraph.lines().filter(line -> !line.isBlank()).toList();
+            if (lines.isEmpty()
+                    || lines.get(0).startsWith("Try these")
+                    || lines.get(0).startsWith("# Mint more tokens")) {
                 continue;
             }
             assertThat(lines).as("identity block%n%s", paragraph).hasSize(2);
             assertThat(lines.get(0)).startsWith("# ");
-            assertThat(lines.stream().filter(line -> line.startsWith("curl")).count()).as("curl lines in%n%s", paragraph).isEqualTo(1);
+            assertThat(lines.stream().filter(line -> line.startsWith("curl")).count())
+                    .as("curl lines in%n%s", paragraph)
+                    .isEqualTo(1);
             assertThat(lines.get(1)).startsWith("curl ");
             blocks.add(new Block(lines.get(0).substring(2), lines.get(1)));
         }
@@ -120,7 +138,9 @@ class DemoCommandIT {
         byte[] stdout = process.getInputStream().readAllBytes();
         String stderr = new String(process.getErrorStream().readAllBytes(), UTF_8);
         assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("curl exit for '%s': %s", block.comment(), stderr).isZero();
+        assertThat(process.exitValue())
+                .as("curl exit for '%s': %s", block.comment(), stderr)
+                .isZero();
         String text = new String(stdout, UTF_8);
         int newline = text.lastIndexOf('\n');
         String body = text.substring(0, newline);
@@ -144,18 +164,28 @@ class DemoCommandIT {
         }
         if (block.comment().contains("→ 201")) {
             assertThat(status).as(description).isEqualTo(201);
-            assertThat(JSON.readTree(body).path("@odata.etag").asText()).as(description).isEqualTo("W/\"1\"");
+            assertThat(JSON.readTree(body).path("@odata.etag").asText())
+                    .as(description)
+                    .isEqualTo("W/\"1\"");
             return body;
         }
         assertThat(status).as(description).isEqualTo(200);
         if (block.command().contains("$batch'")) {
-            assertThat(body).as(description).contains("--batchresponse_").contains("--changesetresponse_")
-                    .contains("HTTP/1.1 200 OK").contains("\"mserp_onholdstatus\":\"All\"").contains("\"mserp_creditlimit\":2500")
-                    .doesNotContain("HTTP/1.1 4").doesNotContain("HTTP/1.1 5");
+            assertThat(body)
+                    .as(description)
+                    .contains("--batchresponse_")
+                    .contains("--changesetresponse_")
+                    .contains("HTTP/1.1 200 OK")
+                    .contains("\"mserp_onholdstatus\":\"All\"")
+                    .contains("\"mserp_creditlimit\":2500")
+                    .doesNotContain("HTTP/1.1 4")
+                    .doesNotContain("HTTP/1.1 5");
             return body;
         }
         if (block.comment().contains("returns a value")) {
-            assertThat(JSON.readTree(body).path("value").isNumber()).as(description).isTrue();
+            assertThat(JSON.readTree(body).path("value").isNumber())
+                    .as(description)
+                    .isTrue();
             return body;
         }
         if (block.command().contains("/$count'")) {
@@ -179,6 +209,8 @@ class DemoCommandIT {
 
     private static boolean onPath(String program) {
         String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(File.pathSeparator)).anyMatch(folder -> Files.isExecutable(Path.of(folder, program)));
+        return path != null
+                && Arrays.stream(path.split(File.pathSeparator))
+                        .anyMatch(folder -> Files.isExecutable(Path.of(folder, program)));
     }
 }

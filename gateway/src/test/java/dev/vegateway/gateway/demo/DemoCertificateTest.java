@@ -38,8 +38,11 @@ class DemoCertificateTest {
         assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
         assertThat(certificate.getIssuerX500Principal()).isEqualTo(certificate.getSubjectX500Principal());
         certificate.verify(certificate.getPublicKey());
-        assertThat(((RSAPublicKey) certificate.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
-        Duration validity = Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+        assertThat(((RSAPublicKey) certificate.getPublicKey()).getModulus().bitLength())
+                .isEqualTo(2048);
+        Duration validity = Duration.between(
+                certificate.getNotBefore().toInstant(),
+                certificate.getNotAfter().toInstant());
         assertThat(validity.toDays()).isEqualTo(825);
         List<String> alternativeNames = new ArrayList<>();
         for (List<?> name : certificate.getSubjectAlternativeNames()) {
@@ -51,7 +54,8 @@ class DemoCertificateTest {
         String pem = Files.readString(dataDir.resolve("demo-ca.pem"), US_ASCII);
         assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----");
         try (InputStream in = Files.newInputStream(dataDir.resolve("demo-ca.pem"))) {
-            assertThat(CertificateFactory.getInstance("X.509").generateCertificate(in)).isEqualTo(certificate);
+            assertThat(CertificateFactory.getInstance("X.509").generateCertificate(in))
+                    .isEqualTo(certificate);
         }
         assertThat(dataDir.resolve("demo-tls.p12.tmp")).doesNotExist();
         assertThat(dataDir.resolve("demo-ca.pem.tmp")).doesNotExist();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class DemoDataPostgresTest {
     @Test
     void createsTheSameRowsOnPostgreSql() throws Exception {
-        assumeTrue(embeddedPostgresCanExtract(),
+        assumeTrue(
+                embeddedPostgresCanExtract(),
                 "embedded PostgreSQL needs commons-io >= 2.16 (commons-compress 1.26 calls IOUtils.skip(InputStream, long, Supplier));"
                         + " the test class path has an older one");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.start();
@@ -53,7 +54,8 @@ class DemoDataPostgresTest {
 
     private static List<List<String>> rows(Connection connection, String sql) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery(sql)) {
             int columns = resultSet.getMetaData().getColumnCount();
             while (resultSet.next()) {
                 List<String> row = new ArrayList<>();

@@ -22,8 +22,13 @@ import org.junit.jupiter.api.Test;
 class DemoDataTest {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final List<String> TABLES = List.of(
-            "erp.legal_entity", "erp.customer_group", "erp.customer", "erp.vendor", "erp.released_product",
-            "erp.sales_order_header", "erp.sales_order_line");
+            "erp.legal_entity",
+            "erp.customer_group",
+            "erp.customer",
+            "erp.vendor",
+            "erp.released_product",
+            "erp.sales_order_header",
+            "erp.sales_order_line");
 
     private static Connection connection;
     private static DemoData.Counts counts;
@@ -65,9 +70,12 @@ class DemoDataTest {
 
     @Test
     void idsAreNameBasedAndComputable() throws SQLException {
-        UUID expected = UUID.nameUUIDFromBytes("customer:usmf:US-0001".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1))).isEqualTo(expected);
-        try (PreparedStatement statement = connection.prepareStatement("SELECT name, data_area_id FROM erp.customer WHERE id = ?")) {
+        UUID expected =
+                UUID.nameUUIDFromBytes("customer:usmf:US-0001".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1)))
+                .isEqualTo(expected);
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT name, data_area_id FROM erp.customer WHERE id = ?")) {
             statement.setObject(1, expected);
             try (ResultSet rows = statement.executeQuery()) {
                 assertThat(rows.next()).isTrue();
@@ -87,9 +95,12 @@ class DemoDataTest {
             }
         }
         assertThat(exists("erp.legal_entity", DemoData.legalEntityId("gbsi"))).isTrue();
-        assertThat(exists("erp.customer_group", DemoData.customerGroupId("usmf", "10"))).isTrue();
-        assertThat(exists("erp.vendor", DemoData.vendorId("gbsi", DemoData.vendorAccount("gbsi", 3)))).isTrue();
-        assertThat(exists("erp.released_product", DemoData.releasedProductId("demf", DemoData.itemNumber(8)))).isTrue();
+        assertThat(exists("erp.customer_group", DemoData.customerGroupId("usmf", "10")))
+                .isTrue();
+        assertThat(exists("erp.vendor", DemoData.vendorId("gbsi", DemoData.vendorAccount("gbsi", 3))))
+                .isTrue();
+        assertThat(exists("erp.released_product", DemoData.releasedProductId("demf", DemoData.itemNumber(8))))
+                .isTrue();
     }
 
     @Test
@@ -99,29 +110,42 @@ class DemoDataTest {
                     .as(table)
                     .containsExactly("demf", "gbsi", "usmf");
         }
-        assertThat(strings("SELECT name FROM erp.legal_entity ORDER BY data_area_id")).containsExactly(
-                "Contoso Entertainment System Germany", "Contoso Entertainment System UK", "Contoso Entertainment System USA");
-        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'usmf'")).isEqualTo(50);
-        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'demf'")).isEqualTo(30);
-        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'gbsi'")).isEqualTo(20);
+        assertThat(strings("SELECT name FROM erp.legal_entity ORDER BY data_area_id"))
+                .containsExactly(
+                        "Contoso Entertainment System Germany",
+                        "Contoso Entertainment System UK",
+                        "Contoso Entertainment System USA");
+        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'usmf'"))
+                .isEqualTo(50);
+        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'demf'"))
+                .isEqualTo(30);
+        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'gbsi'"))
+                .isEqualTo(20);
     }
 
     @Test
     void nullableColumnsContainNulls() throws SQLException {
         for (String column : List.of("email", "phone", "city", "established_date", "employees", "primary_contact_id")) {
-            assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE " + column + " IS NULL")).as(column).isPositive();
-            assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE " + column + " IS NOT NULL")).as(column).isPositive();
+            assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE " + column + " IS NULL"))
+                    .as(column)
+                    .isPositive();
+            assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE " + column + " IS NOT NULL"))
+                    .as(column)
+                    .isPositive();
         }
         // The documented rule: email is null exactly when n % 7 == 3 (usmf has 50 customers: n = 3, 10, ..., 45).
-        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'usmf' AND email IS NULL")).isEqualTo(7);
+        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = 'usmf' AND email IS NULL"))
+                .isEqualTo(7);
         assertThat(strings("SELECT account_num FROM erp.customer WHERE primary_contact_id = '"
-                + DemoIdentities.PAULA_CONTACT.id() + "' ORDER BY account_num")).containsExactly("US-0002", "US-0004");
+                        + DemoIdentities.PAULA_CONTACT.id() + "' ORDER BY account_num"))
+                .containsExactly("US-0002", "US-0004");
     }
 
     @Test
     void trickyNamesArePresentInEveryCompany() throws SQLException {
         for (String name : DemoData.TRICKY_CUSTOMER_NAMES) {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT data_area_id FROM erp.customer WHERE name = ? ORDER BY 1")) {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("SELECT data_area_id FROM erp.customer WHERE name = ? ORDER BY 1")) {
                 statement.setString(1, name);
                 assertThat(strings(statement)).as(name).containsExactly("demf", "gbsi", "usmf");
             }
@@ -131,24 +155,35 @@ class DemoDataTest {
         assertThat(likeCount("%\\_%")).isEqualTo(6);
         assertThat(likeCount("%'%")).isEqualTo(6);
         assertThat(likeCount("%\\\\%")).isEqualTo(3);
-        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE name <> UPPER(name) AND name <> LOWER(name)")).isPositive();
-        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE name = LOWER(name)")).isPositive();
+        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE name <> UPPER(name) AND name <> LOWER(name)"))
+                .isPositive();
+        assertThat(count("SELECT COUNT(*) FROM erp.customer WHERE name = LOWER(name)"))
+                .isPositive();
     }
 
     @Test
     void referencesResolve() throws SQLException {
-        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_line l LEFT JOIN erp.sales_order_header h ON h.id = l.sales_order_id"
-                + " WHERE h.id IS NULL OR h.data_area_id <> l.data_area_id")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header h LEFT JOIN erp.customer c ON c.id = h.customer_id"
-                + " WHERE c.id IS NULL OR c.account_num <> h.customer_account OR c.data_area_id <> h.data_area_id")).isZero();
+        assertThat(count(
+                        "SELECT COUNT(*) FROM erp.sales_order_line l LEFT JOIN erp.sales_order_header h ON h.id = l.sales_order_id"
+                                + " WHERE h.id IS NULL OR h.data_area_id <> l.data_area_id"))
+                .isZero();
+        assertThat(
+                        count(
+                                "SELECT COUNT(*) FROM erp.sales_order_header h LEFT JOIN erp.customer c ON c.id = h.customer_id"
+                                        + " WHERE c.id IS NULL OR c.account_num <> h.customer_account OR c.data_area_id <> h.data_area_id"))
+                .isZero();
         assertThat(count("SELECT COUNT(*) FROM erp.customer c LEFT JOIN erp.customer_group g"
-                + " ON g.data_area_id = c.data_area_id AND g.group_id = c.customer_group WHERE g.id IS NULL")).isZero();
+                        + " ON g.data_area_id = c.data_area_id AND g.group_id = c.customer_group WHERE g.id IS NULL"))
+                .isZero();
         assertThat(count("SELECT COUNT(*) FROM erp.sales_order_line l LEFT JOIN erp.released_product p"
-                + " ON p.data_area_id = l.data_area_id AND p.item_number = l.item_number WHERE p.id IS NULL")).isZero();
+                        + " ON p.data_area_id = l.data_area_id AND p.item_number = l.item_number WHERE p.id IS NULL"))
+                .isZero();
         assertThat(count("SELECT COUNT(*) FROM erp.sales_order_header h WHERE h.total_amount <>"
-                + " (SELECT SUM(l.line_amount) FROM erp.sales_order_line l WHERE l.sales_order_id = h.id)")).isZero();
+                        + " (SELECT SUM(l.line_amount) FROM erp.sales_order_line l WHERE l.sales_order_id = h.id)"))
+                .isZero();
         try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT MIN(c), MAX(c) FROM (SELECT COUNT(*) c FROM erp.sales_order_line GROUP BY sales_order_id) x")) {
+                ResultSet rows = statement.executeQuery(
+                        "SELECT MIN(c), MAX(c) FROM (SELECT COUNT(*) c FROM erp.sales_order_line GROUP BY sales_order_id) x")) {
             rows.next();
             assertThat(rows.getInt(1)).isEqualTo(3);
             assertThat(rows.getInt(2)).isEqualTo(7);
@@ -160,17 +195,23 @@ class DemoDataTest {
         for (String table : List.of("erp.customer", "erp.vendor", "erp.sales_order_header")) {
             for (DemoIdentities.User owner : DemoIdentities.ROW_OWNERS) {
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COUNT(*), COUNT(CASE WHEN business_unit_id <> ? THEN 1 END) FROM " + table + " WHERE owner_id = ?")) {
+                        "SELECT COUNT(*), COUNT(CASE WHEN business_unit_id <> ? THEN 1 END) FROM " + table
+                                + " WHERE owner_id = ?")) {
                     statement.setObject(1, owner.businessUnit().id());
                     statement.setObject(2, owner.id());
                     try (ResultSet rows = statement.executeQuery()) {
                         rows.next();
-                        assertThat(rows.getInt(1)).as(table + " owned by " + owner.name()).isPositive();
-                        assertThat(rows.getInt(2)).as(table + " owned by " + owner.name() + " in another unit").isZero();
+                        assertThat(rows.getInt(1))
+                                .as(table + " owned by " + owner.name())
+                                .isPositive();
+                        assertThat(rows.getInt(2))
+                                .as(table + " owned by " + owner.name() + " in another unit")
+                                .isZero();
                     }
                 }
             }
-            assertThat(count("SELECT COUNT(*) FROM " + table + " WHERE owner_id IS NULL OR business_unit_id IS NULL")).isZero();
+            assertThat(count("SELECT COUNT(*) FROM " + table + " WHERE owner_id IS NULL OR business_unit_id IS NULL"))
+                    .isZero();
         }
     }
 
@@ -216,7 +257,8 @@ class DemoDataTest {
     }
 
     private boolean exists(String table, UUID id) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE id = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE id = ?")) {
             statement.setObject(1, id);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
@@ -226,7 +268,8 @@ class DemoDataTest {
     }
 
     private int likeCount(String pattern) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM erp.customer WHERE name LIKE ? ESCAPE '\\'")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT COUNT(*) FROM erp.customer WHERE name LIKE ? ESCAPE '\\'")) {
             statement.setString(1, pattern);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
@@ -236,7 +279,8 @@ class DemoDataTest {
     }
 
     private static int count(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);
         }

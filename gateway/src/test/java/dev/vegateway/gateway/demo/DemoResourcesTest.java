@@ -27,8 +27,12 @@ class DemoResourcesTest {
     private static final Pattern TYPE = Pattern.compile(
             "String\\((\\d+)\\)|Int32|Int64|Decimal\\((\\d+),(\\d+)\\)|Double|Boolean|Date|DateTimeOffset|Guid|Enum\\((\\w+)\\)");
     private static final Set<String> BUILT_IN_ROLES = Set.of(
-            "System administrator", "Security administrator", "CDSVirtualEntityApplication", "CDSVirtualEntityAuthorizedPortalUser");
-    private static final Set<String> PRIVILEGE_KEYS = Set.of("entity", "create", "read", "write", "delete", "append", "appendTo");
+            "System administrator",
+            "Security administrator",
+            "CDSVirtualEntityApplication",
+            "CDSVirtualEntityAuthorizedPortalUser");
+    private static final Set<String> PRIVILEGE_KEYS =
+            Set.of("entity", "create", "read", "write", "delete", "append", "appendTo");
 
     private static Map<String, Object> catalog;
     private static Map<String, Object> security;
@@ -40,7 +44,9 @@ class DemoResourcesTest {
         security = yaml("/demo/security.yaml");
         entities = new LinkedHashMap<>();
         for (Map<String, Object> entity : maps(catalog.get("entities"))) {
-            assertThat(entities.put((String) entity.get("logicalName"), entity)).as("duplicate entity").isNull();
+            assertThat(entities.put((String) entity.get("logicalName"), entity))
+                    .as("duplicate entity")
+                    .isNull();
         }
     }
 
@@ -48,17 +54,32 @@ class DemoResourcesTest {
     void catalogDeclaresTheDemoEntitySets() {
         List<String> sets = new ArrayList<>();
         entities.values().forEach(entity -> sets.add((String) entity.get("entitySetName")));
-        assertThat(sets).containsExactly(
-                "mserp_legalentities", "mserp_custcustomergroupentities", "mserp_custcustomerv3entities",
-                "mserp_vendvendorv2entities", "mserp_ecoresreleasedproductv2entities",
-                "mserp_salesorderheaderv2entities", "mserp_salesorderlinev2entities");
-        assertThat(entities.values()).allSatisfy(entity -> assertThat(entity.get("visible")).isEqualTo(true));
-        assertThat(entities.get("mserp_legalentity")).doesNotContainKeys("companyField", "ownerField", "businessUnitField");
-        assertThat(entities.get("mserp_custcustomergroupentity")).containsKey("companyField").doesNotContainKey("ownerField");
-        assertThat(entities.get("mserp_ecoresreleasedproductv2entity")).containsKey("companyField").doesNotContainKey("ownerField");
-        assertThat(entities.get("mserp_salesorderlinev2entity")).containsKey("companyField").doesNotContainKey("ownerField");
-        for (String owned : List.of("mserp_custcustomerv3entity", "mserp_vendvendorv2entity", "mserp_salesorderheaderv2entity")) {
-            assertThat(entities.get(owned)).containsKeys("companyField", "ownerField", "businessUnitField", "rowVersionField");
+        assertThat(sets)
+                .containsExactly(
+                        "mserp_legalentities",
+                        "mserp_custcustomergroupentities",
+                        "mserp_custcustomerv3entities",
+                        "mserp_vendvendorv2entities",
+                        "mserp_ecoresreleasedproductv2entities",
+                        "mserp_salesorderheaderv2entities",
+                        "mserp_salesorderlinev2entities");
+        assertThat(entities.values())
+                .allSatisfy(entity -> assertThat(entity.get("visible")).isEqualTo(true));
+        assertThat(entities.get("mserp_legalentity"))
+                .doesNotContainKeys("companyField", "ownerField", "businessUnitField");
+        assertThat(entities.get("mserp_custcustomergroupentity"))
+                .containsKey("companyField")
+                .doesNotContainKey("ownerField");
+        assertThat(entities.get("mserp_ecoresreleasedproductv2entity"))
+                .containsKey("companyField")
+                .doesNotContainKey("ownerField");
+        assertThat(entities.get("mserp_salesorderlinev2entity"))
+                .containsKey("companyField")
+                .doesNotContainKey("ownerField");
+        for (String owned :
+                List.of("mserp_custcustomerv3entity", "mserp_vendvendorv2entity", "mserp_salesorderheaderv2entity")) {
+            assertThat(entities.get(owned))
+                    .containsKeys("companyField", "ownerField", "businessUnitField", "rowVersionField");
         }
     }
 
@@ -68,7 +89,9 @@ class DemoResourcesTest {
         for (Map<String, Object> optionSet : maps(catalog.get("optionSets"))) {
             optionSets.add((String) optionSet.get("name"));
             for (Map<String, Object> member : maps(optionSet.get("members"))) {
-                assertThat(member.get("name")).as("member name of " + optionSet.get("name")).isInstanceOf(String.class);
+                assertThat(member.get("name"))
+                        .as("member name of " + optionSet.get("name"))
+                        .isInstanceOf(String.class);
                 assertThat(member.get("value")).isInstanceOf(Integer.class);
             }
         }
@@ -78,11 +101,17 @@ class DemoResourcesTest {
             for (Map<String, Object> field : maps(entity.get("fields"))) {
                 String type = (String) field.get("type");
                 Matcher matcher = TYPE.matcher(type);
-                assertThat(matcher.matches()).as(logicalName + "." + field.get("name") + " type " + type).isTrue();
+                assertThat(matcher.matches())
+                        .as(logicalName + "." + field.get("name") + " type " + type)
+                        .isTrue();
                 if (matcher.group(4) != null) {
-                    assertThat(optionSets).as(logicalName + "." + field.get("name")).contains(matcher.group(4));
+                    assertThat(optionSets)
+                            .as(logicalName + "." + field.get("name"))
+                            .contains(matcher.group(4));
                 }
-                assertThat(types.put((String) field.get("name"), type)).as("duplicate field " + field.get("name")).isNull();
+                assertThat(types.put((String) field.get("name"), type))
+                        .as("duplicate field " + field.get("name"))
+                        .isNull();
             }
             assertThat(entity.get("key")).isEqualTo(logicalName + "id");
             assertThat(types.get(logicalName + "id")).as(logicalName + " key").isEqualTo("Guid");
@@ -115,18 +144,27 @@ class DemoResourcesTest {
                 Map<String, String> mapped = new LinkedHashMap<>();
                 for (Map<String, Object> field : maps(entity.get("fields"))) {
                     String column = ((String) field.get("column")).toLowerCase(Locale.ROOT);
-                    assertThat(mapped.put(column, (String) field.get("type"))).as("column mapped twice: " + column).isNull();
-                    assertThat(columns).as(entity.get("table") + " has column " + column).containsKey(column);
-                    assertThat(columns.get(column)).as(entity.get("table") + "." + column).isEqualTo(sqlType((String) field.get("type")));
+                    assertThat(mapped.put(column, (String) field.get("type")))
+                            .as("column mapped twice: " + column)
+                            .isNull();
+                    assertThat(columns)
+                            .as(entity.get("table") + " has column " + column)
+                            .containsKey(column);
+                    assertThat(columns.get(column))
+                            .as(entity.get("table") + "." + column)
+                            .isEqualTo(sqlType((String) field.get("type")));
                 }
-                assertThat(mapped.keySet()).as("columns of " + entity.get("table")).containsExactlyInAnyOrderElementsOf(columns.keySet());
+                assertThat(mapped.keySet())
+                        .as("columns of " + entity.get("table"))
+                        .containsExactlyInAnyOrderElementsOf(columns.keySet());
             }
         }
     }
 
     @Test
     void securityDataIsWellFormedAndRefersToCatalogEntities() {
-        assertThat(security).containsOnlyKeys("businessUnits", "companies", "roles", "users", "teams", "applications", "portal");
+        assertThat(security)
+                .containsOnlyKeys("businessUnits", "companies", "roles", "users", "teams", "applications", "portal");
         assertThat(security.get("companies")).isEqualTo(DemoData.COMPANIES);
 
         Map<String, String> units = new LinkedHashMap<>();
@@ -140,7 +178,9 @@ class DemoResourcesTest {
 
         Set<String> roles = new LinkedHashSet<>(BUILT_IN_ROLES);
         for (Map<String, Object> role : maps(security.get("roles"))) {
-            assertThat(roles.add((String) role.get("name"))).as("duplicate role " + role.get("name")).isTrue();
+            assertThat(roles.add((String) role.get("name")))
+                    .as("duplicate role " + role.get("name"))
+                    .isTrue();
             assertThat(role.get("actions")).isEqualTo(List.of());
             assertThat(role).containsKeys("name", "privileges");
             for (Map<String, Object> privilege : maps(role.get("privileges"))) {
@@ -151,15 +191,21 @@ class DemoResourcesTest {
                 assertThat(privilege).containsOnlyKeys("entity", "read");
                 String depth = (String) privilege.get("read");
                 if (entity.containsKey("ownerField") && entity.containsKey("businessUnitField")) {
-                    assertThat(depth).as(role.get("name") + " on " + entity.get("logicalName")).isIn("Basic", "Local", "Deep", "Global");
+                    assertThat(depth)
+                            .as(role.get("name") + " on " + entity.get("logicalName"))
+                            .isIn("Basic", "Local", "Deep", "Global");
                 } else {
-                    assertThat(depth).as(role.get("name") + " on " + entity.get("logicalName")).isEqualTo("Global");
+                    assertThat(depth)
+                            .as(role.get("name") + " on " + entity.get("logicalName"))
+                            .isEqualTo("Global");
                 }
             }
             for (String section : List.of("rowFilters", "fieldSecurity")) {
                 if (role.containsKey(section)) {
                     for (Map<String, Object> entry : maps(role.get(section))) {
-                        assertThat(entities).as(section + " of " + role.get("name")).containsKey((String) entry.get("entity"));
+                        assertThat(entities)
+                                .as(section + " of " + role.get("name"))
+                                .containsKey((String) entry.get("entity"));
                     }
                 }
             }
@@ -173,7 +219,9 @@ class DemoResourcesTest {
             assertThat(user.get("enabled")).isInstanceOf(Boolean.class);
             assertThat(units).containsKey((String) user.get("businessUnit"));
             for (Object assignment : (List<?>) user.get("roles")) {
-                String role = assignment instanceof Map<?, ?> restricted ? (String) restricted.get("role") : (String) assignment;
+                String role = assignment instanceof Map<?, ?> restricted
+                        ? (String) restricted.get("role")
+                        : (String) assignment;
                 assertThat(roles).as("role of " + user.get("name")).contains(role);
                 if (assignment instanceof Map<?, ?> restricted) {
                     assertThat(DemoData.COMPANIES).containsAll(strings(restricted.get("companies")));
@@ -185,8 +233,10 @@ class DemoResourcesTest {
             Map<String, Object> user = users.get(expected.id().toString());
             assertThat(user).as(expected.name()).isNotNull();
             assertThat(user.get("name")).isEqualTo(expected.name());
-            assertThat(user.get("entraObjectId")).isEqualTo(expected.entraObjectId().toString());
-            assertThat(user.get("businessUnit")).isEqualTo(expected.businessUnit().name());
+            assertThat(user.get("entraObjectId"))
+                    .isEqualTo(expected.entraObjectId().toString());
+            assertThat(user.get("businessUnit"))
+                    .isEqualTo(expected.businessUnit().name());
         }
 
         for (Map<String, Object> team : maps(security.get("teams"))) {
@@ -194,7 +244,8 @@ class DemoResourcesTest {
             assertThat(roles).containsAll(strings(team.get("roles")));
             assertThat(users).containsKeys(strings(team.get("members")).toArray(String[]::new));
         }
-        assertThat(maps(security.get("teams")).get(0).get("members")).isEqualTo(List.of(DemoIdentities.DAVE_TEAM_MEMBER.id().toString()));
+        assertThat(maps(security.get("teams")).get(0).get("members"))
+                .isEqualTo(List.of(DemoIdentities.DAVE_TEAM_MEMBER.id().toString()));
 
         List<Map<String, Object>> applications = maps(security.get("applications"));
         assertThat(applications).hasSameSizeAs(DemoIdentities.APPLICATIONS);
@@ -212,13 +263,23 @@ class DemoResourcesTest {
     void portalUsersHoldThePortalRoleAndOnlyMalloryWronglyHoldsAnAdministratorRole() {
         @SuppressWarnings("unchecked")
         Map<String, Object> portal = (Map<String, Object>) security.get("portal");
-        assertThat(portal.get("anonymousUser")).isEqualTo(DemoIdentities.ANONYMOUS_PORTAL.id().toString());
+        assertThat(portal.get("anonymousUser"))
+                .isEqualTo(DemoIdentities.ANONYMOUS_PORTAL.id().toString());
         List<Map<String, Object>> mappings = maps(portal.get("mappings"));
-        assertThat(mappings).containsExactly(
-                Map.of("contactId", DemoIdentities.PAULA_CONTACT.id().toString(), "user", DemoIdentities.PAULA_PORTAL.id().toString(),
-                        "company", "usmf"),
-                Map.of("contactId", DemoIdentities.MALLORY_CONTACT.id().toString(),
-                        "user", DemoIdentities.MALLORY_PORTAL_ADMINISTRATOR.id().toString()));
+        assertThat(mappings)
+                .containsExactly(
+                        Map.of(
+                                "contactId",
+                                DemoIdentities.PAULA_CONTACT.id().toString(),
+                                "user",
+                                DemoIdentities.PAULA_PORTAL.id().toString(),
+                                "company",
+                                "usmf"),
+                        Map.of(
+                                "contactId",
+                                DemoIdentities.MALLORY_CONTACT.id().toString(),
+                                "user",
+                                DemoIdentities.MALLORY_PORTAL_ADMINISTRATOR.id().toString()));
         List<String> portalUsers = new ArrayList<>();
         portalUsers.add((String) portal.get("anonymousUser"));
         mappings.forEach(mapping -> portalUsers.add((String) mapping.get("user")));
@@ -228,12 +289,17 @@ class DemoResourcesTest {
                 continue;
             }
             checked++;
-            assertThat(strings(user.get("roles"))).as(user.get("name") + " roles").contains("CDSVirtualEntityAuthorizedPortalUser");
-            if (user.get("id").equals(DemoIdentities.MALLORY_PORTAL_ADMINISTRATOR.id().toString())) {
+            assertThat(strings(user.get("roles")))
+                    .as(user.get("name") + " roles")
+                    .contains("CDSVirtualEntityAuthorizedPortalUser");
+            if (user.get("id")
+                    .equals(DemoIdentities.MALLORY_PORTAL_ADMINISTRATOR.id().toString())) {
                 // Deliberately wrong: the import warns and the gateway refuses her contact with 403.
                 assertThat(strings(user.get("roles"))).contains("System administrator");
             } else {
-                assertThat(strings(user.get("roles"))).as(user.get("name") + " roles").doesNotContain("System administrator", "Security administrator");
+                assertThat(strings(user.get("roles")))
+                        .as(user.get("name") + " roles")
+                        .doesNotContain("System administrator", "Security administrator");
             }
         }
         assertThat(checked).isEqualTo(3);
@@ -264,9 +330,11 @@ class DemoResourcesTest {
     }
 
     /** Lower-case column name → H2 type name with length or precision where it matters. */
-    private static Map<String, String> columns(DatabaseMetaData metaData, String schema, String table) throws SQLException {
+    private static Map<String, String> columns(DatabaseMetaData metaData, String schema, String table)
+            throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
-        try (ResultSet rows = metaData.getColumns(null, schema.toUpperCase(Locale.ROOT), table.toUpperCase(Locale.ROOT), null)) {
+        try (ResultSet rows =
+                metaData.getColumns(null, schema.toUpperCase(Locale.ROOT), table.toUpperCase(Locale.ROOT), null)) {
             while (rows.next()) {
                 String type = rows.getString("TYPE_NAME");
                 if (type.equals("CHARACTER VARYING")) {

@@ -49,7 +49,8 @@ abstract class AuthenticationIT {
     static final String DISABLED_APP = "33333333-3333-4333-8333-333333333333";
     static final String ROLELESS_APP = "44444444-4444-4444-8444-444444444444";
     private static final String CUSTOMERS = "/mserp_custcustomerv3entities?$top=1";
-    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern TIMING = Pattern.compile("([a-z]+);dur=(\\d+(?:\\.\\d+)?)");
 
     private TestGateway gateway;
@@ -78,12 +79,14 @@ abstract class AuthenticationIT {
         try (InputStream in = AuthenticationIT.class.getClassLoader().getResourceAsStream("demo/security.yaml")) {
             demo = new String(in.readAllBytes(), UTF_8);
         }
-        String extra = """
+        String extra =
+                """
                   - { appId: %s, name: Disabled application, kind: dataverse, enabled: false, roles: [CDSVirtualEntityApplication] }
                   - { appId: %s, name: Roleless application, kind: dataverse, enabled: true, roles: [] }
 
                 portal:
-                """.formatted(DISABLED_APP, ROLELESS_APP);
+                """
+                        .formatted(DISABLED_APP, ROLELESS_APP);
         assertThat(demo).contains("\nportal:\n");
         return demo.replace("\n\nportal:\n", "\n" + extra);
     }
@@ -106,14 +109,22 @@ abstract class AuthenticationIT {
 
     @Test
     void v2TokenWithAzpInsteadOfAppidIsAccepted() {
-        JWTClaimsSet claims = claims().claim("appid", null).claim("azp", TestGateway.DATAVERSE_APP).claim("ver", "2.0").build();
+        JWTClaimsSet claims = claims().claim("appid", null)
+                .claim("azp", TestGateway.DATAVERSE_APP)
+                .claim("ver", "2.0")
+                .build();
         Response response = call(bearer(signWithDevKey(claims)), CUSTOMERS);
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
     }
 
     @Test
     void tokenWithinClockSkewIsAccepted() {
-        String token = gateway.issuer().mint(TestGateway.DATAVERSE_APP, Duration.ofMinutes(30), Map.of(), Instant.now().plusSeconds(20));
+        String token = gateway.issuer()
+                .mint(
+                        TestGateway.DATAVERSE_APP,
+                        Duration.ofMinutes(30),
+                        Map.of(),
+                        Instant.now().plusSeconds(20));
         Response response = call(bearer(token), CUSTOMERS);
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
     }
@@ -122,19 +133,30 @@ abstract class AuthenticationIT {
 
     @Test
     void expiredToken() {
-        String token = gateway.issuer().mint(TestGateway.DATAVERSE_APP, Duration.ofMinutes(5), Map.of(), Instant.now().minus(Duration.ofHours(1)));
+        String token = gateway.issuer()
+                .mint(
+                        TestGateway.DATAVERSE_APP,
+                        Duration.ofMinutes(5),
+                        Map.of(),
+                        Instant.now().minus(Duration.ofHours(1)));
         assertInvalidToken(call(bearer(token), CUSTOMERS), "expired");
     }
 
     @Test
     void tokenNotYetValid() {
-        String token = gateway.issuer().mint(TestGateway.DATAVERSE_APP, Duration.ofMinutes(30), Map.of(), Instant.now().plus(Duration.ofMinutes(10)));
+        String token = gateway.issuer()
+                .mint(
+                        TestGateway.DATAVERSE_APP,
+                        Duration.ofMinutes(30),
+                        Map.of(),
+                        Instant.now().plus(Duration.ofMinutes(10)));
         assertInvalidToken(call(bearer(token), CUSTOMERS), "not valid before");
     }
 
     @Test
     void wrongIssuer() {
-        String token = signWithDevKey(claims().issuer("https://login.microsoftonline.com/evil/v2.0").build());
+        String token = signWithDevKey(
+                claims().issuer("https://login.microsoftonline.com/evil/v2.0").build());
         assertInvalidToken(call(bearer(token), CUSTOMERS), "issuer");
     }
 
@@ -165,7 +187,13 @@ abstract class AuthenticationIT {
     @Test
     void unknownKeyId() throws Exception {
         RSAKey attacker = new RSAKeyGenerator(2048).keyID("attacker-key").generate();
-        String token = sign(attacker, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("attacker-key").type(JOSEObjectType.JWT).build(), claims().build());
+        String token = sign(
+                attacker,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID("attacker-key")
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims().build());
         assertInvalidToken(call(bearer(token), CUSTOMERS), "attacker-key");
     }
 
@@ -179,8 +207,12 @@ abstract class AuthenticationIT {
     @Test
     void embeddedJwkAndJkuHeadersAreNotFollowed() throws Exception {
         RSAKey attacker = new RSAKeyGenerator(2048).keyID("embedded").generate();
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("embedded").type(JOSEObjectType.JWT)
-                .jwk(attacker.toPublicJWK()).jwkURL(java.net.URI.create("https://attacker.example/keys")).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID("embedded")
+                .type(JOSEObjectType.JWT)
+                .jwk(attacker.toPublicJWK())
+                .jwkURL(java.net.URI.create("https://attacker.example/keys"))
+                .build();
         assertInvalidToken(call(bearer(sign(attacker, header, claims().build())), CUSTOMERS), "embedded");
     }
 
@@ -189,7 +221,8 @@ abstract class AuthenticationIT {
         String token = new PlainJWT(claims().build()).serialize();
         assertInvalidToken(call(bearer(token), CUSTOMERS), "none");
         // The same, with "alg":"none" spelled in a header that also names the dev issuer's key.
-        String header = Base64URL.encode("{\"alg\":\"none\",\"kid\":\"" + devKey.getKeyID() + "\",\"typ\":\"JWT\"}").toString();
+        String header = Base64URL.encode("{\"alg\":\"none\",\"kid\":\"" + devKey.getKeyID() + "\",\"typ\":\"JWT\"}")
+                .toString();
         String payload = Base64URL.encode(claims().build().toString()).toString();
         assertInvalidToken(call(bearer(header + "." + payload + "."), CUSTOMERS), "none");
     }
@@ -197,7 +230,10 @@ abstract class AuthenticationIT {
     @Test
     void hmacSignedWithThePublicKey() throws Exception {
         byte[] publicKey = devKey.toRSAPublicKey().getEncoded();
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(devKey.getKeyID()).type(JOSEObjectType.JWT).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256)
+                .keyID(devKey.getKeyID())
+                .type(JOSEObjectType.JWT)
+                .build();
         assertInvalidToken(call(bearer(sign(new MACSigner(publicKey), header, claims().build())), CUSTOMERS), "HS256");
         byte[] publicJwk = devKey.toPublicJWK().toJSONString().getBytes(UTF_8);
         assertInvalidToken(call(bearer(sign(new MACSigner(publicJwk), header, claims().build())), CUSTOMERS), "HS256");
@@ -206,7 +242,9 @@ abstract class AuthenticationIT {
     @Test
     void tamperedPayload() {
         String[] parts = gateway.token(TestGateway.DATAVERSE_APP).split("\\.");
-        JWTClaimsSet changed = claims().claim("appid", TestGateway.PORTAL_APP).claim("sub", TestGateway.PORTAL_APP).build();
+        JWTClaimsSet changed = claims().claim("appid", TestGateway.PORTAL_APP)
+                .claim("sub", TestGateway.PORTAL_APP)
+                .build();
         String tampered = parts[0] + "." + Base64URL.encode(changed.toString()) + "." + parts[2];
         assertInvalidToken(call(bearer(tampered), CUSTOMERS), "signature");
     }
@@ -215,7 +253,8 @@ abstract class AuthenticationIT {
     void tamperedSignature() {
         String token = gateway.token(TestGateway.DATAVERSE_APP);
         char last = token.charAt(token.length() - 2);
-        String tampered = token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
+        String tampered =
+                token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
         assertInvalidToken(call(bearer(tampered), CUSTOMERS), "signature");
     }
 
@@ -236,13 +275,15 @@ abstract class AuthenticationIT {
     @Test
     void basicScheme() {
         String credentials = java.util.Base64.getEncoder().encodeToString("admin:admin".getBytes(UTF_8));
-        assertInvalidToken(call(gateway.anonymous().header("Authorization", "Basic " + credentials), CUSTOMERS), "Bearer");
+        assertInvalidToken(
+                call(gateway.anonymous().header("Authorization", "Basic " + credentials), CUSTOMERS), "Bearer");
     }
 
     @Test
     void oversizedToken() {
         // Correctly signed by the trusted key, but longer than the 16 KiB limit.
-        String token = signWithDevKey(claims().claim("padding", "x".repeat(17 * 1024)).build());
+        String token =
+                signWithDevKey(claims().claim("padding", "x".repeat(17 * 1024)).build());
         assertThat(token.length()).isGreaterThan(16 * 1024);
         Response response = bearer(token).get(CUSTOMERS);
         assertInvalidToken(response, "longer");
@@ -252,7 +293,8 @@ abstract class AuthenticationIT {
     @Test
     void largeTokenWithinTheLimitIsAccepted() {
         // Entra tokens with many claims are large; the limit is 16 KiB, so a token of about 11 KiB must pass.
-        String token = signWithDevKey(claims().claim("padding", "x".repeat(8000)).build());
+        String token =
+                signWithDevKey(claims().claim("padding", "x".repeat(8000)).build());
         assertThat(token.length()).isBetween(9 * 1024, 16 * 1024);
         Response response = bearer(token).get(CUSTOMERS);
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
@@ -273,14 +315,18 @@ abstract class AuthenticationIT {
 
     @Test
     void disabledApplication() {
-        assertForbiddenApplication(call(bearer(gateway.token(DISABLED_APP)).header("MSCRMCallerID", alice()), CUSTOMERS), "disabled");
+        assertForbiddenApplication(
+                call(bearer(gateway.token(DISABLED_APP)).header("MSCRMCallerID", alice()), CUSTOMERS), "disabled");
         assertForbiddenApplication(call(bearer(gateway.token(DISABLED_APP)), "/"), "disabled");
     }
 
     @Test
     void applicationWithoutVirtualEntityRole() {
-        assertForbiddenApplication(call(bearer(gateway.token(ROLELESS_APP)).header("MSCRMCallerID", alice()), CUSTOMERS), "CDSVirtualEntityApplication");
-        assertForbiddenApplication(call(bearer(gateway.token(ROLELESS_APP)), "/$metadata"), "CDSVirtualEntityApplication");
+        assertForbiddenApplication(
+                call(bearer(gateway.token(ROLELESS_APP)).header("MSCRMCallerID", alice()), CUSTOMERS),
+                "CDSVirtualEntityApplication");
+        assertForbiddenApplication(
+                call(bearer(gateway.token(ROLELESS_APP)), "/$metadata"), "CDSVirtualEntityApplication");
     }
 
     // ---- headers
@@ -292,16 +338,19 @@ abstract class AuthenticationIT {
         for (int i = 0; i < 3; i++) {
             ids.add(call(bearer(token), CUSTOMERS).header("x-ms-service-request-id"));
             ids.add(call(gateway.anonymous(), CUSTOMERS).header("x-ms-service-request-id"));
-            ids.add(call(bearer(gateway.token(UUID.randomUUID().toString())), CUSTOMERS).header("x-ms-service-request-id"));
+            ids.add(call(bearer(gateway.token(UUID.randomUUID().toString())), CUSTOMERS)
+                    .header("x-ms-service-request-id"));
         }
         assertThat(ids).hasSize(9).doesNotContainNull();
     }
 
     @Test
     void clientRequestIdIsEchoedOnSuccessAndError() {
-        for (RequestSpecification request : List.of(bearer(gateway.token(TestGateway.DATAVERSE_APP)), gateway.anonymous())) {
+        for (RequestSpecification request :
+                List.of(bearer(gateway.token(TestGateway.DATAVERSE_APP)), gateway.anonymous())) {
             String clientId = "client-" + UUID.randomUUID();
-            Response response = request.header("x-ms-client-request-id", clientId).get(CUSTOMERS);
+            Response response =
+                    request.header("x-ms-client-request-id", clientId).get(CUSTOMERS);
             assertThat(response.header("x-ms-client-request-id")).isEqualTo(clientId);
         }
         Response without = gateway.application().get("/");
@@ -324,7 +373,9 @@ abstract class AuthenticationIT {
     private Response call(RequestSpecification request, String path) {
         String clientId = UUID.randomUUID().toString();
         Response response = request.header("x-ms-client-request-id", clientId).get(path);
-        assertThat(response.statusCode()).as("never a 5xx: %s", response.asString()).isLessThan(500);
+        assertThat(response.statusCode())
+                .as("never a 5xx: %s", response.asString())
+                .isLessThan(500);
         assertCommonHeaders(response);
         assertThat(response.header("x-ms-client-request-id")).isEqualTo(clientId);
         return response;
@@ -334,7 +385,9 @@ abstract class AuthenticationIT {
         assertThat(response.header("OData-Version")).isEqualTo("4.0");
         String requestId = response.header("x-ms-service-request-id");
         assertThat(requestId).isNotNull().matches(GUID);
-        assertThat(serviceRequestIds.add(requestId)).as("service request id %s is fresh", requestId).isTrue();
+        assertThat(serviceRequestIds.add(requestId))
+                .as("service request id %s is fresh", requestId)
+                .isTrue();
         String timing = response.header("Server-Timing");
         assertThat(timing).as("Server-Timing").isNotNull();
         Map<String, Double> durations = new LinkedHashMap<>();
@@ -385,7 +438,9 @@ abstract class AuthenticationIT {
     }
 
     private JWSHeader.Builder header() {
-        return new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(devKey.getKeyID()).type(JOSEObjectType.JWT);
+        return new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(devKey.getKeyID())
+                .type(JOSEObjectType.JWT);
     }
 
     private String signWithDevKey(JWTClaimsSet claims) {

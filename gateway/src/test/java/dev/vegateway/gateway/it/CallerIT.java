@@ -61,27 +61,51 @@ abstract class CallerIT {
         responses.put("unknown MSCRMCallerID", gateway.as(unknownCallerId).get(CUSTOMERS));
         responses.put("unknown CallerObjectId", gateway.asEntra(unknownObjectId).get(CUSTOMERS));
         responses.put("disabled", gateway.as(DemoIdentities.DORA_DISABLED.id()).get(CUSTOMERS));
-        responses.put("administrative", gateway.as(DemoIdentities.ADAM_ADMINISTRATIVE.id()).get(CUSTOMERS));
+        responses.put(
+                "administrative",
+                gateway.as(DemoIdentities.ADAM_ADMINISTRATIVE.id()).get(CUSTOMERS));
         responses.put("no role", gateway.as(DemoIdentities.NORA_NO_ROLE.id()).get(CUSTOMERS));
 
         Map<String, String> messages = new LinkedHashMap<>();
         responses.forEach((name, response) -> messages.put(name, assertError(response, 403, CALLER_NOT_ALLOWED)));
 
-        assertThat(messages.get("unknown MSCRMCallerID")).contains("MSCRMCallerID").contains(unknownCallerId.toString());
-        assertThat(messages.get("unknown CallerObjectId")).contains("CallerObjectId").contains(unknownObjectId.toString());
-        assertThat(messages.get("disabled")).contains(DemoIdentities.DORA_DISABLED.name()).containsIgnoringCase("disabled");
-        assertThat(messages.get("administrative")).contains(DemoIdentities.ADAM_ADMINISTRATIVE.name()).contains("Administrative");
-        assertThat(messages.get("no role")).contains(DemoIdentities.NORA_NO_ROLE.name()).containsIgnoringCase("role");
+        assertThat(messages.get("unknown MSCRMCallerID"))
+                .contains("MSCRMCallerID")
+                .contains(unknownCallerId.toString());
+        assertThat(messages.get("unknown CallerObjectId"))
+                .contains("CallerObjectId")
+                .contains(unknownObjectId.toString());
+        assertThat(messages.get("disabled"))
+                .contains(DemoIdentities.DORA_DISABLED.name())
+                .containsIgnoringCase("disabled");
+        assertThat(messages.get("administrative"))
+                .contains(DemoIdentities.ADAM_ADMINISTRATIVE.name())
+                .contains("Administrative");
+        assertThat(messages.get("no role"))
+                .contains(DemoIdentities.NORA_NO_ROLE.name())
+                .containsIgnoringCase("role");
         assertThat(messages.values()).doesNotHaveDuplicates();
     }
 
     @Test
     void refusedUsersAreRefusedThroughCallerObjectIdToo() {
-        assertThat(assertError(gateway.asEntra(DemoIdentities.DORA_DISABLED.entraObjectId()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+        assertThat(assertError(
+                        gateway.asEntra(DemoIdentities.DORA_DISABLED.entraObjectId())
+                                .get(CUSTOMERS),
+                        403,
+                        CALLER_NOT_ALLOWED))
                 .containsIgnoringCase("disabled");
-        assertThat(assertError(gateway.asEntra(DemoIdentities.ADAM_ADMINISTRATIVE.entraObjectId()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+        assertThat(assertError(
+                        gateway.asEntra(DemoIdentities.ADAM_ADMINISTRATIVE.entraObjectId())
+                                .get(CUSTOMERS),
+                        403,
+                        CALLER_NOT_ALLOWED))
                 .contains("Administrative");
-        assertThat(assertError(gateway.asEntra(DemoIdentities.NORA_NO_ROLE.entraObjectId()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+        assertThat(assertError(
+                        gateway.asEntra(DemoIdentities.NORA_NO_ROLE.entraObjectId())
+                                .get(CUSTOMERS),
+                        403,
+                        CALLER_NOT_ALLOWED))
                 .containsIgnoringCase("role");
     }
 
@@ -94,18 +118,25 @@ abstract class CallerIT {
 
     @Test
     void stubUserCannotCall() {
-        assertThat(assertError(gateway.as(DemoIdentities.ROW_OWNER_US.id()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED)).containsIgnoringCase("stub");
+        assertThat(assertError(gateway.as(DemoIdentities.ROW_OWNER_US.id()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+                .containsIgnoringCase("stub");
     }
 
     @Test
     void callerHeadersNamingDifferentUsers() {
         Response response = gateway.application()
-                .header("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId().toString())
-                .header("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id().toString())
+                .header(
+                        "CallerObjectId",
+                        DemoIdentities.ALICE_SALES_MANAGER.entraObjectId().toString())
+                .header(
+                        "MSCRMCallerID",
+                        DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id().toString())
                 .get(CUSTOMERS);
         assertError(response, 403, CALLER_NOT_ALLOWED);
         Response same = gateway.application()
-                .header("CallerObjectId", DemoIdentities.ALICE_SALES_MANAGER.entraObjectId().toString())
+                .header(
+                        "CallerObjectId",
+                        DemoIdentities.ALICE_SALES_MANAGER.entraObjectId().toString())
                 .header("MSCRMCallerID", DemoIdentities.ALICE_SALES_MANAGER.id().toString())
                 .get(CUSTOMERS + "?$top=1");
         assertOk(same);
@@ -115,24 +146,33 @@ abstract class CallerIT {
 
     @Test
     void userWithoutReadPrivilegeOnEntity() {
-        String message = assertError(gateway.as(DemoIdentities.BOB_SALES_CLERK.id()).get(VENDORS), 403, MISSING_PRIVILEGE);
+        String message =
+                assertError(gateway.as(DemoIdentities.BOB_SALES_CLERK.id()).get(VENDORS), 403, MISSING_PRIVILEGE);
         assertThat(message).contains(DemoIdentities.BOB_SALES_CLERK.name()).contains("mserp_vendvendorv2entity");
-        assertError(gateway.asEntra(DemoIdentities.BOB_SALES_CLERK.entraObjectId()).get(VENDORS + "/$count"), 403, MISSING_PRIVILEGE);
+        assertError(
+                gateway.asEntra(DemoIdentities.BOB_SALES_CLERK.entraObjectId()).get(VENDORS + "/$count"),
+                403,
+                MISSING_PRIVILEGE);
     }
 
     @Test
     void companyRestrictedRoleSeesOnlyItsCompany() throws Exception {
-        Response response = assertOk(gateway.as(DemoIdentities.BOB_SALES_CLERK.id()).get(CUSTOMERS + "?$select=mserp_dataareaid"));
+        Response response =
+                assertOk(gateway.as(DemoIdentities.BOB_SALES_CLERK.id()).get(CUSTOMERS + "?$select=mserp_dataareaid"));
         List<String> companies = response.jsonPath().getList("value.mserp_dataareaid");
         assertThat(companies).isNotEmpty().containsOnly("usmf");
         // His role reads customers at depth Local: those of his business unit only.
-        assertThat(companies).hasSize(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = ? AND business_unit_id = ?",
-                "usmf", DemoIdentities.BOB_SALES_CLERK.businessUnit().id()));
+        assertThat(companies)
+                .hasSize(count(
+                        "SELECT COUNT(*) FROM erp.customer WHERE data_area_id = ? AND business_unit_id = ?",
+                        "usmf",
+                        DemoIdentities.BOB_SALES_CLERK.businessUnit().id()));
     }
 
     @Test
     void roleThroughTeamGrantsRead() throws Exception {
-        Response response = assertOk(gateway.asEntra(DemoIdentities.DAVE_TEAM_MEMBER.entraObjectId()).get(VENDORS));
+        Response response = assertOk(
+                gateway.asEntra(DemoIdentities.DAVE_TEAM_MEMBER.entraObjectId()).get(VENDORS));
         assertThat(response.jsonPath().getList("value")).hasSize(count("SELECT COUNT(*) FROM erp.vendor"));
         assertError(gateway.as(DemoIdentities.DAVE_TEAM_MEMBER.id()).get(CUSTOMERS), 403, MISSING_PRIVILEGE);
     }
@@ -142,7 +182,8 @@ abstract class CallerIT {
     @Test
     void noCallerReadsServiceDocumentMetadataAndCatalog() {
         Response serviceDocument = assertOk(gateway.application().get("/"));
-        assertThat(serviceDocument.jsonPath().getList("value.url", String.class)).contains(CATALOG.substring(1), CUSTOMERS.substring(1));
+        assertThat(serviceDocument.jsonPath().getList("value.url", String.class))
+                .contains(CATALOG.substring(1), CUSTOMERS.substring(1));
         Response metadata = gateway.application().get("/$metadata");
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(metadata.asString()).contains("<edmx:Edmx");
@@ -152,26 +193,57 @@ abstract class CallerIT {
 
     @Test
     void noCallerIsRefusedOnEveryDataEntitySet() {
-        List<String> sets = new ArrayList<>(assertOk(gateway.application().get("/")).jsonPath().getList("value.url", String.class));
+        List<String> sets = new ArrayList<>(
+                assertOk(gateway.application().get("/")).jsonPath().getList("value.url", String.class));
         sets.remove(CATALOG.substring(1));
         assertThat(sets).hasSizeGreaterThanOrEqualTo(7);
         for (String set : sets) {
-            assertThat(assertError(gateway.application().get("/" + set), 403, CALLER_NOT_ALLOWED)).as(set).contains("Unable to determine the user");
-            assertThat(assertError(gateway.application().get("/" + set + "/$count"), 403, CALLER_NOT_ALLOWED)).as(set).contains("Unable to determine the user");
+            assertThat(assertError(gateway.application().get("/" + set), 403, CALLER_NOT_ALLOWED))
+                    .as(set)
+                    .contains("Unable to determine the user");
+            assertThat(assertError(gateway.application().get("/" + set + "/$count"), 403, CALLER_NOT_ALLOWED))
+                    .as(set)
+                    .contains("Unable to determine the user");
         }
-        assertThat(assertError(gateway.application().get(CUSTOMERS + "(" + UUID.randomUUID() + ")"), 403, CALLER_NOT_ALLOWED))
+        assertThat(assertError(
+                        gateway.application().get(CUSTOMERS + "(" + UUID.randomUUID() + ")"), 403, CALLER_NOT_ALLOWED))
                 .contains("Unable to determine the user");
-        Response queryExpression = gateway.application().contentType("application/json")
-                .body("{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\"}}").post("/RetrieveMultiple");
+        Response queryExpression = gateway.application()
+                .contentType("application/json")
+                .body("{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\"}}")
+                .post("/RetrieveMultiple");
         assertThat(assertError(queryExpression, 403, CALLER_NOT_ALLOWED)).contains("Unable to determine the user");
     }
 
     @Test
     void malformedCallerHeaders() {
-        assertThat(assertError(gateway.application().header("MSCRMCallerID", "not-a-guid").get(CUSTOMERS), 400, MALFORMED)).contains("MSCRMCallerID");
-        assertThat(assertError(gateway.application().header("CallerObjectId", "1' OR '1'='1").get(CUSTOMERS), 400, MALFORMED)).contains("CallerObjectId");
-        assertError(gateway.application().header("MSCRMCallerID", DemoIdentities.ALICE_SALES_MANAGER.id() + "0").get(CUSTOMERS), 400, MALFORMED);
-        assertThat(assertError(gateway.portal(null).header("X-Portal-Contact-Id", "{guid}").get(PRODUCTS), 400, MALFORMED)).contains("X-Portal-Contact-Id");
+        assertThat(assertError(
+                        gateway.application()
+                                .header("MSCRMCallerID", "not-a-guid")
+                                .get(CUSTOMERS),
+                        400,
+                        MALFORMED))
+                .contains("MSCRMCallerID");
+        assertThat(assertError(
+                        gateway.application()
+                                .header("CallerObjectId", "1' OR '1'='1")
+                                .get(CUSTOMERS),
+                        400,
+                        MALFORMED))
+                .contains("CallerObjectId");
+        assertError(
+                gateway.application()
+                        .header("MSCRMCallerID", DemoIdentities.ALICE_SALES_MANAGER.id() + "0")
+                        .get(CUSTOMERS),
+                400,
+                MALFORMED);
+        assertThat(assertError(
+                        gateway.portal(null)
+                                .header("X-Portal-Contact-Id", "{guid}")
+                                .get(PRODUCTS),
+                        400,
+                        MALFORMED))
+                .contains("X-Portal-Contact-Id");
         // Malformed is refused even where no caller is needed.
         assertError(gateway.application().header("MSCRMCallerID", "12345").get("/"), 400, MALFORMED);
     }
@@ -180,7 +252,8 @@ abstract class CallerIT {
 
     @Test
     void mappedPortalContactReadsItsCompany() throws Exception {
-        Response response = assertOk(gateway.portal(DemoIdentities.PAULA_CONTACT.id()).get(CUSTOMERS + "?$select=mserp_dataareaid"));
+        Response response = assertOk(
+                gateway.portal(DemoIdentities.PAULA_CONTACT.id()).get(CUSTOMERS + "?$select=mserp_dataareaid"));
         List<String> companies = response.jsonPath().getList("value.mserp_dataareaid");
         assertThat(companies).isNotEmpty().containsOnly("usmf");
         assertThat(companies).hasSize(count("SELECT COUNT(*) FROM erp.customer WHERE data_area_id = ?", "usmf"));
@@ -191,17 +264,22 @@ abstract class CallerIT {
     @Test
     void unmappedPortalContact() {
         UUID contact = UUID.randomUUID();
-        assertThat(assertError(gateway.portal(contact).get(PRODUCTS), 403, CALLER_NOT_ALLOWED)).contains(contact.toString()).contains("not mapped");
+        assertThat(assertError(gateway.portal(contact).get(PRODUCTS), 403, CALLER_NOT_ALLOWED))
+                .contains(contact.toString())
+                .contains("not mapped");
         // Mallory's contact is mapped, but to a user holding System administrator: refused at run time.
-        assertThat(assertError(gateway.portal(DemoIdentities.MALLORY_CONTACT.id()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
-                .contains("System administrator").doesNotContain("not mapped");
+        assertThat(assertError(
+                        gateway.portal(DemoIdentities.MALLORY_CONTACT.id()).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+                .contains("System administrator")
+                .doesNotContain("not mapped");
     }
 
     @Test
     void anonymousPortalVisitor() throws Exception {
         Response products = assertOk(gateway.portal(null).get(PRODUCTS));
         // Role "Anonymous visitor" filters products to released ones.
-        assertThat(products.jsonPath().getList("value")).hasSize(count("SELECT COUNT(*) FROM erp.released_product WHERE is_released = ?", true));
+        assertThat(products.jsonPath().getList("value"))
+                .hasSize(count("SELECT COUNT(*) FROM erp.released_product WHERE is_released = ?", true));
         String message = assertError(gateway.portal(null).get(CUSTOMERS), 403, MISSING_PRIVILEGE);
         assertThat(message).contains(DemoIdentities.ANONYMOUS_PORTAL.name()).contains("mserp_custcustomerv3entity");
     }
@@ -209,26 +287,49 @@ abstract class CallerIT {
     @Test
     void portalApplicationMayNotSendDataverseCallerHeaders() {
         String sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id().toString();
-        String samEntra = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.entraObjectId().toString();
-        assertThat(assertError(gateway.portal(null).header("CallerObjectId", samEntra).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
-                .contains("CallerObjectId").contains("portal");
-        assertThat(assertError(gateway.portal(null).header("MSCRMCallerID", sam).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
-                .contains("MSCRMCallerID").contains("portal");
-        assertError(gateway.portal(DemoIdentities.PAULA_CONTACT.id()).header("CallerObjectId", samEntra).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED);
+        String samEntra =
+                DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.entraObjectId().toString();
+        assertThat(assertError(
+                        gateway.portal(null).header("CallerObjectId", samEntra).get(CUSTOMERS),
+                        403,
+                        CALLER_NOT_ALLOWED))
+                .contains("CallerObjectId")
+                .contains("portal");
+        assertThat(assertError(
+                        gateway.portal(null).header("MSCRMCallerID", sam).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+                .contains("MSCRMCallerID")
+                .contains("portal");
+        assertError(
+                gateway.portal(DemoIdentities.PAULA_CONTACT.id())
+                        .header("CallerObjectId", samEntra)
+                        .get(CUSTOMERS),
+                403,
+                CALLER_NOT_ALLOWED);
     }
 
     @Test
     void dataverseApplicationMayNotSendPortalContact() {
         String contact = DemoIdentities.PAULA_CONTACT.id().toString();
-        assertThat(assertError(gateway.application().header("X-Portal-Contact-Id", contact).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED))
+        assertThat(assertError(
+                        gateway.application()
+                                .header("X-Portal-Contact-Id", contact)
+                                .get(CUSTOMERS),
+                        403,
+                        CALLER_NOT_ALLOWED))
                 .contains("X-Portal-Contact-Id");
-        assertError(gateway.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()).header("X-Portal-Contact-Id", contact).get(CUSTOMERS), 403, CALLER_NOT_ALLOWED);
+        assertError(
+                gateway.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id())
+                        .header("X-Portal-Contact-Id", contact)
+                        .get(CUSTOMERS),
+                403,
+                CALLER_NOT_ALLOWED);
     }
 
     // ---- helpers
 
     private int count(String sql, Object... parameters) throws Exception {
-        try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = backend.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class InjectionIT {
     private static final String CUSTOMERS = "/mserp_custcustomerv3entities";
     private static final String KEY = "mserp_custcustomerv3entityid";
-    private static final List<String> BAD_REQUEST_CODES = List.of("0x8ff00001", "0x8ff00002", "0x8ff00003", "0x80048d19");
+    private static final List<String> BAD_REQUEST_CODES =
+            List.of("0x8ff00001", "0x8ff00002", "0x8ff00003", "0x80048d19");
     private static final List<String> HOSTILE_VALUES = List.of(
             "x' OR 1=1 --",
             "x' OR '1'='1",
@@ -93,10 +94,13 @@ abstract class InjectionIT {
     @Order(1)
     void hostileValuesInEqualityAreBound() throws Exception {
         for (String value : HOSTILE_VALUES) {
-            Response response = ok(sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter=" + encode("mserp_name eq " + literal(value))));
+            Response response = ok(
+                    sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter=" + encode("mserp_name eq " + literal(value))));
             assertThat(ids(response)).as(value).isEqualTo(idsWhereNameEquals(value));
         }
-        assertThat(idsWhereNameEquals("O'Brien & Söhne")).as("control: the tricky name exists once per company").hasSize(3);
+        assertThat(idsWhereNameEquals("O'Brien & Söhne"))
+                .as("control: the tricky name exists once per company")
+                .hasSize(3);
         assertThat(customerCount()).isEqualTo(customersBefore);
     }
 
@@ -104,15 +108,24 @@ abstract class InjectionIT {
     @Order(1)
     void hostileValuesInStringFunctionsAreBoundAndEscaped() throws Exception {
         for (String value : HOSTILE_VALUES) {
-            Set<String> contains = idsWhereName(name -> name.toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT)));
-            Set<String> startsWith = idsWhereName(name -> name.toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT)));
-            Set<String> endsWith = idsWhereName(name -> name.toLowerCase(Locale.ROOT).endsWith(value.toLowerCase(Locale.ROOT)));
-            assertThat(ids(ok(sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter=" + encode("contains(mserp_name," + literal(value) + ")")))))
-                    .as("contains %s", value).isEqualTo(contains);
-            assertThat(ids(ok(sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter=" + encode("startswith(mserp_name," + literal(value) + ")")))))
-                    .as("startswith %s", value).isEqualTo(startsWith);
-            assertThat(ids(ok(sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter=" + encode("endswith(mserp_name," + literal(value) + ")")))))
-                    .as("endswith %s", value).isEqualTo(endsWith);
+            Set<String> contains =
+                    idsWhereName(name -> name.toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT)));
+            Set<String> startsWith =
+                    idsWhereName(name -> name.toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT)));
+            Set<String> endsWith =
+                    idsWhereName(name -> name.toLowerCase(Locale.ROOT).endsWith(value.toLowerCase(Locale.ROOT)));
+            assertThat(ids(ok(sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter="
+                            + encode("contains(mserp_name," + literal(value) + ")")))))
+                    .as("contains %s", value)
+                    .isEqualTo(contains);
+            assertThat(ids(ok(sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter="
+                            + encode("startswith(mserp_name," + literal(value) + ")")))))
+                    .as("startswith %s", value)
+                    .isEqualTo(startsWith);
+            assertThat(ids(ok(sam().get(CUSTOMERS + "?$select=" + KEY + "&$filter="
+                            + encode("endswith(mserp_name," + literal(value) + ")")))))
+                    .as("endswith %s", value)
+                    .isEqualTo(endsWith);
         }
         // Controls: LIKE metacharacters match only themselves, and such names do exist.
         assertThat(idsWhereName(name -> name.contains("%"))).hasSize(3);
@@ -125,10 +138,12 @@ abstract class InjectionIT {
     @Order(1)
     void hostileValuesInQueryExpressionConditionsAreBound() throws Exception {
         for (String value : HOSTILE_VALUES) {
-            String body = """
+            String body =
+                    """
                     {"Query":{"EntityName":"mserp_custcustomerv3entity","ColumnSet":{"Columns":["%s"]},
                      "Criteria":{"FilterOperator":"And","Conditions":[{"AttributeName":"mserp_name","Operator":"Equal","Values":[{"Value":%s,"Type":"System.String"}]}]}}}
-                    """.formatted(KEY, json(value));
+                    """
+                            .formatted(KEY, json(value));
             Response response = ok(retrieveMultiple(body));
             assertThat(response.jsonPath().getString("EntityName")).isEqualTo("mserp_custcustomerv3entity");
             assertThat(ids(response)).as(value).isEqualTo(idsWhereNameEquals(value));
@@ -185,18 +200,29 @@ abstract class InjectionIT {
                 queryExpression("\"ColumnSet\":{\"Columns\":[\"mserp_name\",\"name; DROP TABLE erp.customer; --\"]}"),
                 queryExpression("\"ColumnSet\":{\"Columns\":[\"(SELECT 1)\"]}"),
                 queryExpression("\"ColumnSet\":{\"Columns\":[\"name\"]}"),
-                queryExpression("\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_name OR 1=1 --\",\"Operator\":\"Equal\",\"Values\":[\"x\"]}]}"),
-                queryExpression("\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"1=1; DROP TABLE erp.customer\",\"Operator\":\"Null\"}]}"),
-                queryExpression("\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"name\",\"Operator\":\"Equal\",\"Values\":[\"x\"]}]}"),
-                queryExpression("\"Criteria\":{\"FilterOperator\":\"Or) OR (1=1\",\"Conditions\":[{\"AttributeName\":\"mserp_name\",\"Operator\":\"Equal\",\"Values\":[\"x\"]}]}"),
-                queryExpression("\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_name\",\"Operator\":\"Equal; DROP TABLE x\",\"Values\":[\"x\"]}]}"),
-                queryExpression("\"Orders\":[{\"AttributeName\":\"mserp_name; DROP TABLE erp.customer\",\"OrderType\":\"Ascending\"}]"),
-                queryExpression("\"Orders\":[{\"AttributeName\":\"(CASE WHEN 1=1 THEN name END)\",\"OrderType\":\"Ascending\"}]"),
-                queryExpression("\"Orders\":[{\"AttributeName\":\"mserp_name\",\"OrderType\":\"Ascending; DROP TABLE x\"}]"));
+                queryExpression(
+                        "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_name OR 1=1 --\",\"Operator\":\"Equal\",\"Values\":[\"x\"]}]}"),
+                queryExpression(
+                        "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"1=1; DROP TABLE erp.customer\",\"Operator\":\"Null\"}]}"),
+                queryExpression(
+                        "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"name\",\"Operator\":\"Equal\",\"Values\":[\"x\"]}]}"),
+                queryExpression(
+                        "\"Criteria\":{\"FilterOperator\":\"Or) OR (1=1\",\"Conditions\":[{\"AttributeName\":\"mserp_name\",\"Operator\":\"Equal\",\"Values\":[\"x\"]}]}"),
+                queryExpression(
+                        "\"Criteria\":{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_name\",\"Operator\":\"Equal; DROP TABLE x\",\"Values\":[\"x\"]}]}"),
+                queryExpression(
+                        "\"Orders\":[{\"AttributeName\":\"mserp_name; DROP TABLE erp.customer\",\"OrderType\":\"Ascending\"}]"),
+                queryExpression(
+                        "\"Orders\":[{\"AttributeName\":\"(CASE WHEN 1=1 THEN name END)\",\"OrderType\":\"Ascending\"}]"),
+                queryExpression(
+                        "\"Orders\":[{\"AttributeName\":\"mserp_name\",\"OrderType\":\"Ascending; DROP TABLE x\"}]"));
         for (String body : bodies) {
             assertBadRequest(retrieveMultiple(body), body);
         }
-        assertClientError(retrieveMultiple("{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity; DROP TABLE erp.customer\"}}"), "EntityName");
+        assertClientError(
+                retrieveMultiple(
+                        "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity; DROP TABLE erp.customer\"}}"),
+                "EntityName");
         assertClientError(retrieveMultiple("{\"Query\":{\"EntityName\":\"erp.customer\"}}"), "EntityName as table");
         assertThat(customerCount()).isEqualTo(customersBefore);
     }
@@ -250,17 +276,25 @@ abstract class InjectionIT {
         String condition = "{\"AttributeName\":\"mserp_name\",\"Operator\":\"Equal\",\"Values\":[\"x\"]}";
         StringBuilder criteria = new StringBuilder();
         for (int i = 0; i < 2000; i++) {
-            criteria.append("{\"FilterOperator\":\"Or\",\"Conditions\":[").append(condition).append("],\"Filters\":[");
+            criteria.append("{\"FilterOperator\":\"Or\",\"Conditions\":[")
+                    .append(condition)
+                    .append("],\"Filters\":[");
         }
-        criteria.append("{\"FilterOperator\":\"Or\",\"Conditions\":[").append(condition).append("]}");
+        criteria.append("{\"FilterOperator\":\"Or\",\"Conditions\":[")
+                .append(condition)
+                .append("]}");
         criteria.append("]}".repeat(2000));
         assertBadRequest(retrieveMultiple(queryExpression("\"Criteria\":" + criteria)), "2000 nested filters");
         StringBuilder flat = new StringBuilder("{\"FilterOperator\":\"Or\",\"Conditions\":[");
         for (int i = 0; i < 2000; i++) {
-            flat.append(i == 0 ? "" : ",").append("{\"AttributeName\":\"mserp_name\",\"Operator\":\"Equal\",\"Values\":[\"n").append(i).append("\"]}");
+            flat.append(i == 0 ? "" : ",")
+                    .append("{\"AttributeName\":\"mserp_name\",\"Operator\":\"Equal\",\"Values\":[\"n")
+                    .append(i)
+                    .append("\"]}");
         }
         flat.append("]}");
-        Response response = retrieveMultiple(queryExpression("\"ColumnSet\":{\"Columns\":[\"" + KEY + "\"]},\"Criteria\":" + flat));
+        Response response =
+                retrieveMultiple(queryExpression("\"ColumnSet\":{\"Columns\":[\"" + KEY + "\"]},\"Criteria\":" + flat));
         assertThat(response.statusCode()).as(response.asString()).isLessThan(500);
         if (response.statusCode() == 200) {
             assertThat(ids(response)).isEmpty();
@@ -285,7 +319,9 @@ abstract class InjectionIT {
                 "");
         for (String body : bodies) {
             Response response = retrieveMultiple(body);
-            assertThat(response.statusCode()).as("%s -> %s", body, response.asString()).isEqualTo(400);
+            assertThat(response.statusCode())
+                    .as("%s -> %s", body, response.asString())
+                    .isEqualTo(400);
             assertThat(response.jsonPath().getString("error.code")).as(body).isEqualTo("0x80048d19");
             assertThat(response.jsonPath().getString("error.message")).isNotBlank();
         }
@@ -333,16 +369,25 @@ abstract class InjectionIT {
     }
 
     private static void assertBadRequest(Response response, String what) {
-        assertThat(response.statusCode()).as("%s -> %s", what, response.asString()).isEqualTo(400);
+        assertThat(response.statusCode())
+                .as("%s -> %s", what, response.asString())
+                .isEqualTo(400);
         assertThat(response.contentType()).as(what).startsWith("application/json");
         assertThat(response.header("OData-Version")).isEqualTo("4.0");
         assertThat(response.jsonPath().getString("error.code")).as(what).isIn(BAD_REQUEST_CODES);
-        assertThat(response.jsonPath().getString("error.message")).as(what).isNotBlank().doesNotContainIgnoringCase("syntax error in sql");
+        assertThat(response.jsonPath().getString("error.message"))
+                .as(what)
+                .isNotBlank()
+                .doesNotContainIgnoringCase("syntax error in sql");
     }
 
     private static void assertClientError(Response response, String what) {
-        assertThat(response.statusCode()).as("%s -> %s", what, response.asString()).isBetween(400, 499);
-        assertThat(response.jsonPath().getString("error.code")).as("%s answers the gateway's JSON error", what).startsWith("0x");
+        assertThat(response.statusCode())
+                .as("%s -> %s", what, response.asString())
+                .isBetween(400, 499);
+        assertThat(response.jsonPath().getString("error.code"))
+                .as("%s answers the gateway's JSON error", what)
+                .startsWith("0x");
         assertThat(response.header("x-ms-service-request-id")).as(what).isNotBlank();
     }
 
@@ -369,7 +414,8 @@ abstract class InjectionIT {
 
     private Set<String> idsWhereName(java.util.function.Predicate<String> test) throws Exception {
         Set<String> ids = new TreeSet<>();
-        try (Statement statement = jdbc.createStatement(); ResultSet rows = statement.executeQuery("SELECT id, name FROM erp.customer")) {
+        try (Statement statement = jdbc.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT id, name FROM erp.customer")) {
             while (rows.next()) {
                 if (test.test(rows.getString(2))) {
                     ids.add(rows.getObject(1).toString().toLowerCase(Locale.ROOT));
@@ -380,7 +426,8 @@ abstract class InjectionIT {
     }
 
     private int customerCount() throws Exception {
-        try (Statement statement = jdbc.createStatement(); ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM erp.customer")) {
+        try (Statement statement = jdbc.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM erp.customer")) {
             rows.next();
             return rows.getInt(1);
         }

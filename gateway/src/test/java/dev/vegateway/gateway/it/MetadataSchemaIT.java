@@ -91,55 +91,101 @@ class MetadataSchemaIT {
         assertThat(root.getLocalName()).isEqualTo("Edmx");
         assertThat(root.getAttribute("Version")).isEqualTo("4.0");
         List<Element> schemas = elements(document, EDM, "Schema");
-        assertThat(schemas).extracting(schema -> schema.getAttribute("Namespace")).containsExactly(NAMESPACE);
-        assertThat(elements(document, EDM, "EntityContainer")).extracting(container -> container.getAttribute("Name")).containsExactly("System");
+        assertThat(schemas)
+                .extracting(schema -> schema.getAttribute("Namespace"))
+                .containsExactly(NAMESPACE);
+        assertThat(elements(document, EDM, "EntityContainer"))
+                .extracting(container -> container.getAttribute("Name"))
+                .containsExactly("System");
     }
 
     @Test
     void metadataListsTheVisibleCatalogEntitiesAndTheCatalogEntitySet() throws Exception {
         Document document = parse(metadata());
         Catalog catalog = CatalogLoader.load(gateway.folder().resolve("catalog.yaml"));
-        List<EntityDefinition> visible = catalog.entities().stream().filter(EntityDefinition::visible).toList();
+        List<EntityDefinition> visible =
+                catalog.entities().stream().filter(EntityDefinition::visible).toList();
         assertThat(visible).isNotEmpty();
         assertThat(names(document, "EntityType"))
-                .containsExactlyInAnyOrderElementsOf(Stream.concat(visible.stream().map(EntityDefinition::logicalName),
-                        Stream.of("mserp_financeandoperationsentity", "msdyn_externalportalusermapping", "msdyn_externalportalusermappingaudit", "vegateway_dataaudit")).toList());
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(
+                                visible.stream().map(EntityDefinition::logicalName),
+                                Stream.of(
+                                        "mserp_financeandoperationsentity",
+                                        "msdyn_externalportalusermapping",
+                                        "msdyn_externalportalusermappingaudit",
+                                        "vegateway_dataaudit"))
+                        .toList());
         assertThat(names(document, "EntitySet"))
-                .containsExactlyInAnyOrderElementsOf(Stream.concat(visible.stream().map(EntityDefinition::entitySetName),
-                        Stream.of(CATALOG_SET, "msdyn_externalportalusermappings", "msdyn_externalportalusermappingaudits", "vegateway_dataaudits")).toList());
-        assertThat(names(document, "EnumType")).containsExactlyInAnyOrderElementsOf(catalog.optionSets().keySet());
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(
+                                visible.stream().map(EntityDefinition::entitySetName),
+                                Stream.of(
+                                        CATALOG_SET,
+                                        "msdyn_externalportalusermappings",
+                                        "msdyn_externalportalusermappingaudits",
+                                        "vegateway_dataaudits"))
+                        .toList());
+        assertThat(names(document, "EnumType"))
+                .containsExactlyInAnyOrderElementsOf(catalog.optionSets().keySet());
     }
 
     @Test
     void entitiesTheCatalogMarksInvisibleAreLeftOut() throws Exception {
         String catalogYaml = readResource("demo/catalog.yaml");
-        String hidden = catalogYaml.replaceFirst("(entitySetName: " + HIDDEN_SET + "\\n(?:.*\\n)*?\\s+visible: )true", "$1false");
-        assertThat(hidden).as("the demo catalog declares %s visible", HIDDEN_SET).isNotEqualTo(catalogYaml);
+        String hidden = catalogYaml.replaceFirst(
+                "(entitySetName: " + HIDDEN_SET + "\\n(?:.*\\n)*?\\s+visible: )true", "$1false");
+        assertThat(hidden)
+                .as("the demo catalog declares %s visible", HIDDEN_SET)
+                .isNotEqualTo(catalogYaml);
         Path folder = Files.createTempDirectory("vegateway-it-hidden");
         try (Gateway hiddenGateway = startWithCatalog(folder, hidden)) {
-            String token = hiddenGateway.devIssuer().orElseThrow().mint(TestGateway.DATAVERSE_APP, Duration.ofMinutes(10), Map.of());
-            HttpClient http = HttpClient.newBuilder().sslContext(trusting(folder.resolve(DemoCertificate.CERTIFICATE_FILE))).build();
+            String token = hiddenGateway
+                    .devIssuer()
+                    .orElseThrow()
+                    .mint(TestGateway.DATAVERSE_APP, Duration.ofMinutes(10), Map.of());
+            HttpClient http = HttpClient.newBuilder()
+                    .sslContext(trusting(folder.resolve(DemoCertificate.CERTIFICATE_FILE)))
+                    .build();
             String root = "https://127.0.0.1:" + hiddenGateway.port() + TestGateway.SERVICE_PATH + "/";
 
-            HttpResponse<byte[]> metadata = http.send(HttpRequest.newBuilder(URI.create(root + "$metadata"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> metadata = http.send(
+                    HttpRequest.newBuilder(URI.create(root + "$metadata"))
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(metadata.statusCode()).isEqualTo(200);
             validate(metadata.body());
             Document document = parse(metadata.body());
             // the visible catalog entities, the catalog entity set, the two portal mapping sets and the data audit
-            assertThat(names(document, "EntityType")).hasSize(10).doesNotContain(HIDDEN_ENTITY).contains("mserp_custcustomerv3entity");
-            assertThat(names(document, "EntitySet")).hasSize(10).doesNotContain(HIDDEN_SET).contains(CATALOG_SET);
+            assertThat(names(document, "EntityType"))
+                    .hasSize(10)
+                    .doesNotContain(HIDDEN_ENTITY)
+                    .contains("mserp_custcustomerv3entity");
+            assertThat(names(document, "EntitySet"))
+                    .hasSize(10)
+                    .doesNotContain(HIDDEN_SET)
+                    .contains(CATALOG_SET);
 
-            HttpResponse<String> data = http.send(HttpRequest.newBuilder(URI.create(root + HIDDEN_SET + "?$top=1"))
-                    .header("Authorization", "Bearer " + token)
-                    .header("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id().toString()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> data = http.send(
+                    HttpRequest.newBuilder(URI.create(root + HIDDEN_SET + "?$top=1"))
+                            .header("Authorization", "Bearer " + token)
+                            .header(
+                                    "MSCRMCallerID",
+                                    DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id().toString())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(data.statusCode()).as(data.body()).isEqualTo(404);
 
-            HttpResponse<String> entry = http.send(HttpRequest.newBuilder(URI.create(root + CATALOG_SET
-                            + "?$select=mserp_entitysetname,mserp_hasbeengenerated&$filter=mserp_entitysetname%20eq%20%27" + HIDDEN_SET + "%27"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> entry = http.send(
+                    HttpRequest.newBuilder(URI.create(root + CATALOG_SET
+                                    + "?$select=mserp_entitysetname,mserp_hasbeengenerated&$filter=mserp_entitysetname%20eq%20%27"
+                                    + HIDDEN_SET + "%27"))
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(entry.statusCode()).as(entry.body()).isEqualTo(200);
-            assertThat(entry.body()).contains("\"mserp_entitysetname\":\"" + HIDDEN_SET + "\"").contains("\"mserp_hasbeengenerated\":false");
+            assertThat(entry.body())
+                    .contains("\"mserp_entitysetname\":\"" + HIDDEN_SET + "\"")
+                    .contains("\"mserp_hasbeengenerated\":false");
         }
     }
 
@@ -149,10 +195,14 @@ class MetadataSchemaIT {
         assertThat(metadata).contains("<PropertyRef ");
 
         String wrongElement = metadata.replaceFirst("<PropertyRef ", "<PropertyReference ");
-        assertThatThrownBy(() -> validate(wrongElement.getBytes(UTF_8))).isInstanceOf(SAXParseException.class).hasMessageContaining("PropertyReference");
+        assertThatThrownBy(() -> validate(wrongElement.getBytes(UTF_8)))
+                .isInstanceOf(SAXParseException.class)
+                .hasMessageContaining("PropertyReference");
 
         String missingName = metadata.replaceFirst("<EntityType Name=\"[^\"]*\"", "<EntityType");
-        assertThatThrownBy(() -> validate(missingName.getBytes(UTF_8))).isInstanceOf(SAXException.class).hasMessageContaining("Name");
+        assertThatThrownBy(() -> validate(missingName.getBytes(UTF_8)))
+                .isInstanceOf(SAXException.class)
+                .hasMessageContaining("Name");
 
         String badFacet = metadata.replaceFirst("MaxLength=\"\\d+\"", "MaxLength=\"lots\"");
         assertThat(badFacet).isNotEqualTo(metadata);
@@ -165,9 +215,15 @@ class MetadataSchemaIT {
     @Test
     void schemaImportsResolveOnlyFromTheClassPath() {
         LSResourceResolver resolver = new ClassPathSchemas();
-        assertThat(resolver.resolveResource(XMLConstants.W3C_XML_SCHEMA_NS_URI, EDM, null, "edm.xsd", "file:/elsewhere/edmx.xsd")).isNotNull();
-        assertThatThrownBy(() -> resolver.resolveResource(XMLConstants.W3C_XML_SCHEMA_NS_URI, "urn:other", null,
-                "https://docs.oasis-open.org/odata/odata-csdl-xml/v4.01/os/schemas/edm.xsd", null))
+        assertThat(resolver.resolveResource(
+                        XMLConstants.W3C_XML_SCHEMA_NS_URI, EDM, null, "edm.xsd", "file:/elsewhere/edmx.xsd"))
+                .isNotNull();
+        assertThatThrownBy(() -> resolver.resolveResource(
+                        XMLConstants.W3C_XML_SCHEMA_NS_URI,
+                        "urn:other",
+                        null,
+                        "https://docs.oasis-open.org/odata/odata-csdl-xml/v4.01/os/schemas/edm.xsd",
+                        null))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -216,7 +272,9 @@ class MetadataSchemaIT {
     }
 
     private static List<String> names(Document document, String localName) {
-        return elements(document, EDM, localName).stream().map(element -> element.getAttribute("Name")).toList();
+        return elements(document, EDM, localName).stream()
+                .map(element -> element.getAttribute("Name"))
+                .toList();
     }
 
     private static InputStream resource(String name) {
@@ -238,7 +296,8 @@ class MetadataSchemaIT {
         DemoCertificate.ensure(folder, "test-keystore");
         Files.writeString(folder.resolve("catalog.yaml"), catalogYaml, UTF_8);
         Files.writeString(folder.resolve("security.yaml"), readResource("demo/security.yaml"), UTF_8);
-        String yaml = """
+        String yaml =
+                """
                 server: { host: 127.0.0.1, port: 0 }
                 tls: { keystore: %s, keystorePassword: test-keystore }
                 admin: { host: 127.0.0.1, port: 0 }
@@ -250,7 +309,9 @@ class MetadataSchemaIT {
                 catalog: { file: catalog.yaml }
                 security: { file: security.yaml, importOnStart: true }
                 limits: { skipTokenSecret: "integration-test-secret-0123456789abcdef" }
-                """.formatted(DemoCertificate.KEYSTORE_FILE, backend.url(), backend.username(), backend.password());
+                """
+                        .formatted(
+                                DemoCertificate.KEYSTORE_FILE, backend.url(), backend.username(), backend.password());
         Files.writeString(folder.resolve("vegateway.yaml"), yaml, UTF_8);
         GatewayConfig config = ConfigLoader.load(folder.resolve("vegateway.yaml"), Map.of());
         return Gateway.start(config);
@@ -260,7 +321,8 @@ class MetadataSchemaIT {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         try (InputStream in = Files.newInputStream(certificateFile)) {
-            store.setCertificateEntry("vegateway-test", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            store.setCertificateEntry(
+                    "vegateway-test", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
@@ -272,12 +334,14 @@ class MetadataSchemaIT {
     /** Serves the CSDL schemas from {@code csdl/} on the test class path and refuses everything else. */
     private static final class ClassPathSchemas implements LSResourceResolver {
         @Override
-        public LSInput resolveResource(String type, String namespaceUri, String publicId, String systemId, String baseUri) {
+        public LSInput resolveResource(
+                String type, String namespaceUri, String publicId, String systemId, String baseUri) {
             String file = systemId == null ? null : systemId.substring(systemId.lastIndexOf('/') + 1);
             if (EDM.equals(namespaceUri) && "edm.xsd".equals(file)) {
                 return new SchemaInput("classpath:csdl/edm.xsd", publicId, () -> resource("csdl/edm.xsd"));
             }
-            throw new IllegalStateException("refusing to load schema " + systemId + " (namespace " + namespaceUri + "): only the bundled CSDL schemas are used");
+            throw new IllegalStateException("refusing to load schema " + systemId + " (namespace " + namespaceUri
+                    + "): only the bundled CSDL schemas are used");
         }
     }
 

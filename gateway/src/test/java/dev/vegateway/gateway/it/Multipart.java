@@ -19,7 +19,8 @@ final class Multipart {
     private Multipart() {}
 
     /** One part: its MIME headers, and either nested parts or an HTTP response. */
-    record Part(Map<String, String> headers, List<Part> parts, int status, Map<String, String> httpHeaders, String body) {
+    record Part(
+            Map<String, String> headers, List<Part> parts, int status, Map<String, String> httpHeaders, String body) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -70,7 +71,8 @@ final class Multipart {
         int headEnd = content.indexOf("\r\n\r\n");
         String[] lines = content.substring(0, headEnd).split("\r\n", -1);
         int status = Integer.parseInt(lines[0].split(" ")[1]);
-        Map<String, String> httpHeaders = headers(String.join("\r\n", java.util.Arrays.copyOfRange(lines, 1, lines.length)));
+        Map<String, String> httpHeaders =
+                headers(String.join("\r\n", java.util.Arrays.copyOfRange(lines, 1, lines.length)));
         return new Part(headers, List.of(), status, httpHeaders, content.substring(headEnd + 4));
     }
 
@@ -79,7 +81,9 @@ final class Multipart {
         for (String line : block.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         return headers;
@@ -104,7 +108,8 @@ final class Multipart {
 
     /** An application/http part; {@code json} may be null (no body). */
     static String request(Optional<String> contentId, String method, String url, String json, String... headers) {
-        StringBuilder part = new StringBuilder("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
+        StringBuilder part =
+                new StringBuilder("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
         contentId.ifPresent(id -> part.append("Content-ID: ").append(id).append("\r\n"));
         part.append("\r\n").append(method).append(' ').append(url).append(" HTTP/1.1\r\n");
         for (int i = 0; i < headers.length; i += 2) {

@@ -105,8 +105,11 @@ class ODataClientIT {
             gateway = TestGateway.start(backend, null);
             catalog = CatalogLoader.load(gateway.folder().resolve("catalog.yaml"));
             client = ODataClientFactory.getClient();
-            client.getConfiguration().setHttpClientFactory(
-                    new CallerHttpClientFactory(gateway.sslContext(), gateway.token(TestGateway.DATAVERSE_APP), DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()));
+            client.getConfiguration()
+                    .setHttpClientFactory(new CallerHttpClientFactory(
+                            gateway.sslContext(),
+                            gateway.token(TestGateway.DATAVERSE_APP),
+                            DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()));
         }
 
         @AfterAll
@@ -121,22 +124,38 @@ class ODataClientIT {
             Edm edm = metadata();
             EdmEntityContainer container = edm.getEntityContainer();
             assertThat(container.getFullQualifiedName()).isEqualTo(new FullQualifiedName(NAMESPACE, "System"));
-            List<EntityDefinition> visible = catalog.entities().stream().filter(EntityDefinition::visible).toList();
+            List<EntityDefinition> visible = catalog.entities().stream()
+                    .filter(EntityDefinition::visible)
+                    .toList();
             assertThat(visible).hasSize(7);
-            assertThat(container.getEntitySets()).extracting(EdmEntitySet::getName)
-                    .containsExactlyInAnyOrderElementsOf(Stream.concat(visible.stream().map(EntityDefinition::entitySetName),
-                            Stream.of("mserp_financeandoperationsentities", "msdyn_externalportalusermappings",
-                                    "msdyn_externalportalusermappingaudits", "vegateway_dataaudits")).toList());
+            assertThat(container.getEntitySets())
+                    .extracting(EdmEntitySet::getName)
+                    .containsExactlyInAnyOrderElementsOf(Stream.concat(
+                                    visible.stream().map(EntityDefinition::entitySetName),
+                                    Stream.of(
+                                            "mserp_financeandoperationsentities",
+                                            "msdyn_externalportalusermappings",
+                                            "msdyn_externalportalusermappingaudits",
+                                            "vegateway_dataaudits"))
+                            .toList());
 
             for (EntityDefinition entity : visible) {
                 EdmEntitySet set = container.getEntitySet(entity.entitySetName());
                 EdmEntityType type = set.getEntityType();
-                assertThat(type.getFullQualifiedName()).isEqualTo(new FullQualifiedName(NAMESPACE, entity.logicalName()));
-                assertThat(type.getKeyPredicateNames()).as(entity.logicalName()).containsExactly(entity.logicalName() + "id");
-                assertThat(type.getStructuralProperty(entity.logicalName() + "id").getType().getFullQualifiedName())
+                assertThat(type.getFullQualifiedName())
+                        .isEqualTo(new FullQualifiedName(NAMESPACE, entity.logicalName()));
+                assertThat(type.getKeyPredicateNames())
+                        .as(entity.logicalName())
+                        .containsExactly(entity.logicalName() + "id");
+                assertThat(type.getStructuralProperty(entity.logicalName() + "id")
+                                .getType()
+                                .getFullQualifiedName())
                         .isEqualTo(EdmPrimitiveTypeKind.Guid.getFullQualifiedName());
-                assertThat(type.getPropertyNames()).as(entity.logicalName())
-                        .containsExactlyInAnyOrderElementsOf(entity.fields().stream().map(FieldDefinition::logicalName).toList());
+                assertThat(type.getPropertyNames())
+                        .as(entity.logicalName())
+                        .containsExactlyInAnyOrderElementsOf(entity.fields().stream()
+                                .map(FieldDefinition::logicalName)
+                                .toList());
                 for (FieldDefinition field : entity.fields()) {
                     assertProperty(entity, field, type.getStructuralProperty(field.logicalName()));
                 }
@@ -148,13 +167,19 @@ class ODataClientIT {
             Edm edm = metadata();
             EdmEntityType customer = edm.getEntityType(new FullQualifiedName(NAMESPACE, "mserp_custcustomerv3entity"));
             EdmProperty creditLimit = customer.getStructuralProperty("mserp_creditlimit");
-            assertThat(creditLimit.getType().getFullQualifiedName().getFullQualifiedNameAsString()).isEqualTo("Edm.Decimal");
+            assertThat(creditLimit.getType().getFullQualifiedName().getFullQualifiedNameAsString())
+                    .isEqualTo("Edm.Decimal");
             assertThat(creditLimit.getPrecision()).isEqualTo(18);
             assertThat(creditLimit.getScale()).isEqualTo(2);
-            assertThat(customer.getStructuralProperty("mserp_customeraccount").getMaxLength()).isEqualTo(20);
-            assertThat(customer.getStructuralProperty("mserp_customeraccount").isNullable()).isFalse();
-            assertThat(customer.getStructuralProperty("mserp_addresscity").isNullable()).isTrue();
-            assertThat(customer.getStructuralProperty("mserp_creditstatus").getType().getFullQualifiedName())
+            assertThat(customer.getStructuralProperty("mserp_customeraccount").getMaxLength())
+                    .isEqualTo(20);
+            assertThat(customer.getStructuralProperty("mserp_customeraccount").isNullable())
+                    .isFalse();
+            assertThat(customer.getStructuralProperty("mserp_addresscity").isNullable())
+                    .isTrue();
+            assertThat(customer.getStructuralProperty("mserp_creditstatus")
+                            .getType()
+                            .getFullQualifiedName())
                     .isEqualTo(new FullQualifiedName(NAMESPACE, "mserp_custcreditstatus"));
 
             EdmEnumType status = edm.getEnumType(new FullQualifiedName(NAMESPACE, "mserp_salesstatus"));
@@ -163,9 +188,11 @@ class ODataClientIT {
             for (OptionSet optionSet : catalog.optionSets().values()) {
                 EdmEnumType type = edm.getEnumType(new FullQualifiedName(NAMESPACE, optionSet.name()));
                 assertThat(type).as(optionSet.name()).isNotNull();
-                assertThat(type.getUnderlyingType().getFullQualifiedName()).isEqualTo(EdmPrimitiveTypeKind.Int32.getFullQualifiedName());
+                assertThat(type.getUnderlyingType().getFullQualifiedName())
+                        .isEqualTo(EdmPrimitiveTypeKind.Int32.getFullQualifiedName());
                 Map<String, String> members = new LinkedHashMap<>();
-                type.getMemberNames().forEach(name -> members.put(name, type.getMember(name).getValue()));
+                type.getMemberNames()
+                        .forEach(name -> members.put(name, type.getMember(name).getValue()));
                 Map<String, String> expected = new LinkedHashMap<>();
                 optionSet.members().forEach(member -> expected.put(member.name(), Integer.toString(member.value())));
                 assertThat(members).as(optionSet.name()).containsExactlyEntriesOf(expected);
@@ -177,9 +204,10 @@ class ODataClientIT {
             URI uri = client.newURIBuilder(gateway.serviceRoot())
                     .appendEntitySetSegment(CUSTOMERS)
                     .select("mserp_customeraccount", "mserp_name", "mserp_creditlimit")
-                    .filter(client.getFilterFactory().and(
-                            client.getFilterFactory().eq("mserp_dataareaid", "demf"),
-                            client.getFilterFactory().ge("mserp_creditlimit", new BigDecimal("100000"))))
+                    .filter(client.getFilterFactory()
+                            .and(
+                                    client.getFilterFactory().eq("mserp_dataareaid", "demf"),
+                                    client.getFilterFactory().ge("mserp_creditlimit", new BigDecimal("100000"))))
                     .orderBy("mserp_customeraccount desc")
                     .top(7)
                     .build();
@@ -193,36 +221,57 @@ class ODataClientIT {
                 statement.setBigDecimal(2, new BigDecimal("100000"));
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        expected.add(List.of(rows.getObject(1).toString(), rows.getString(2), rows.getString(3), rows.getBigDecimal(4).toPlainString()));
+                        expected.add(List.of(
+                                rows.getObject(1).toString(),
+                                rows.getString(2),
+                                rows.getString(3),
+                                rows.getBigDecimal(4).toPlainString()));
                     }
                 }
             }
             assertThat(expected).hasSize(7);
             List<List<String>> actual = new ArrayList<>();
             for (ClientEntity entity : page.getEntities()) {
-                assertThat(entity.getProperties()).extracting(ClientProperty::getName)
-                        .containsExactlyInAnyOrder("mserp_custcustomerv3entityid", "mserp_customeraccount", "mserp_name", "mserp_creditlimit");
-                actual.add(List.of(text(entity, "mserp_custcustomerv3entityid"), text(entity, "mserp_customeraccount"), text(entity, "mserp_name"),
-                        new BigDecimal(text(entity, "mserp_creditlimit")).setScale(2).toPlainString()));
+                assertThat(entity.getProperties())
+                        .extracting(ClientProperty::getName)
+                        .containsExactlyInAnyOrder(
+                                "mserp_custcustomerv3entityid",
+                                "mserp_customeraccount",
+                                "mserp_name",
+                                "mserp_creditlimit");
+                actual.add(List.of(
+                        text(entity, "mserp_custcustomerv3entityid"),
+                        text(entity, "mserp_customeraccount"),
+                        text(entity, "mserp_name"),
+                        new BigDecimal(text(entity, "mserp_creditlimit"))
+                                .setScale(2)
+                                .toPlainString()));
             }
             assertThat(actual).containsExactlyElementsOf(expected);
             assertThat(page.getNext()).as("$top without a page preference").isNull();
         }
 
         static Stream<String> entitySets() {
-            return Stream.of("mserp_legalentities", "mserp_custcustomergroupentities", CUSTOMERS, "mserp_vendvendorv2entities",
-                    "mserp_ecoresreleasedproductv2entities", SALES_ORDERS, "mserp_salesorderlinev2entities");
+            return Stream.of(
+                    "mserp_legalentities",
+                    "mserp_custcustomergroupentities",
+                    CUSTOMERS,
+                    "mserp_vendvendorv2entities",
+                    "mserp_ecoresreleasedproductv2entities",
+                    SALES_ORDERS,
+                    "mserp_salesorderlinev2entities");
         }
 
         @ParameterizedTest
         @MethodSource("entitySets")
         void readsOneEntityByKeyAsStoredInTheDatabase(String entitySetName) throws SQLException {
             EntityDefinition entity = catalog.byEntitySet(entitySetName).orElseThrow();
-            String columns = entity.fields().stream().map(FieldDefinition::column).collect(Collectors.joining(", "));
+            String columns =
+                    entity.fields().stream().map(FieldDefinition::column).collect(Collectors.joining(", "));
             Map<String, Object> stored = new LinkedHashMap<>();
             try (Connection connection = backend.connect();
-                    PreparedStatement statement = connection.prepareStatement(
-                            "SELECT " + columns + " FROM " + entity.table() + " ORDER BY version_number DESC, id LIMIT 1 OFFSET 2");
+                    PreparedStatement statement = connection.prepareStatement("SELECT " + columns + " FROM "
+                            + entity.table() + " ORDER BY version_number DESC, id LIMIT 1 OFFSET 2");
                     ResultSet rows = statement.executeQuery()) {
                 assertThat(rows.next()).isTrue();
                 for (FieldDefinition field : entity.fields()) {
@@ -230,15 +279,23 @@ class ODataClientIT {
                 }
             }
             UUID key = (UUID) stored.get(entity.keyField());
-            URI uri = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment(entitySetName).appendKeySegment(key).build();
-            ODataEntityRequest<ClientEntity> request = client.getRetrieveRequestFactory().getEntityRequest(uri);
+            URI uri = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment(entitySetName)
+                    .appendKeySegment(key)
+                    .build();
+            ODataEntityRequest<ClientEntity> request =
+                    client.getRetrieveRequestFactory().getEntityRequest(uri);
             ODataRetrieveResponse<ClientEntity> response = request.execute();
             try {
                 assertThat(response.getStatusCode()).isEqualTo(200);
                 ClientEntity read = response.getBody();
-                assertThat(read.getProperties()).extracting(ClientProperty::getName).containsExactlyInAnyOrderElementsOf(stored.keySet());
+                assertThat(read.getProperties())
+                        .extracting(ClientProperty::getName)
+                        .containsExactlyInAnyOrderElementsOf(stored.keySet());
                 for (FieldDefinition field : entity.fields()) {
-                    assertThat(clientValue(read, field)).as("%s.%s", entity.logicalName(), field.logicalName()).isEqualTo(stored.get(field.logicalName()));
+                    assertThat(clientValue(read, field))
+                            .as("%s.%s", entity.logicalName(), field.logicalName())
+                            .isEqualTo(stored.get(field.logicalName()));
                 }
             } finally {
                 response.close();
@@ -251,28 +308,51 @@ class ODataClientIT {
             var factory = client.getObjectFactory();
             ClientEntity entity = factory.newEntity(type);
             String account = "OC-" + kind.name().substring(0, 2);
-            entity.getProperties().add(factory.newPrimitiveProperty("mserp_dataareaid", factory.newPrimitiveValueBuilder().buildString("usmf")));
-            entity.getProperties().add(factory.newPrimitiveProperty("mserp_customeraccount", factory.newPrimitiveValueBuilder().buildString(account)));
-            entity.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo client")));
-            URI set = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment("mserp_custcustomerv3entities").build();
+            entity.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_dataareaid",
+                            factory.newPrimitiveValueBuilder().buildString("usmf")));
+            entity.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_customeraccount",
+                            factory.newPrimitiveValueBuilder().buildString(account)));
+            entity.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo client")));
+            URI set = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment("mserp_custcustomerv3entities")
+                    .build();
             var create = client.getCUDRequestFactory().getEntityCreateRequest(set, entity);
             create.setPrefer(client.newPreferences().returnRepresentation());
             var created = create.execute();
             UUID key;
             try {
                 assertThat(created.getStatusCode()).isEqualTo(201);
-                key = UUID.fromString(created.getBody().getProperty("mserp_custcustomerv3entityid").getPrimitiveValue().toString());
-                assertThat(created.getBody().getProperty("mserp_name").getPrimitiveValue().toString()).isEqualTo("Olingo client");
+                key = UUID.fromString(created.getBody()
+                        .getProperty("mserp_custcustomerv3entityid")
+                        .getPrimitiveValue()
+                        .toString());
+                assertThat(created.getBody()
+                                .getProperty("mserp_name")
+                                .getPrimitiveValue()
+                                .toString())
+                        .isEqualTo("Olingo client");
             } finally {
                 created.close();
             }
             assertThat(storedName(key)).isEqualTo("Olingo client");
 
             ClientEntity change = factory.newEntity(type);
-            change.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo renamed")));
-            URI one = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment("mserp_custcustomerv3entities").appendKeySegment(key).build();
-            var update = client.getCUDRequestFactory().getEntityUpdateRequest(one,
-                    org.apache.olingo.client.api.communication.request.cud.UpdateType.PATCH, change);
+            change.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo renamed")));
+            URI one = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment("mserp_custcustomerv3entities")
+                    .appendKeySegment(key)
+                    .build();
+            var update = client.getCUDRequestFactory()
+                    .getEntityUpdateRequest(
+                            one, org.apache.olingo.client.api.communication.request.cud.UpdateType.PATCH, change);
             update.setIfMatch("W/\"1\"");
             var updated = update.execute();
             assertThat(updated.getStatusCode()).isEqualTo(204);
@@ -291,21 +371,39 @@ class ODataClientIT {
             var factory = client.getObjectFactory();
             String account = "OB-" + kind.name().substring(0, 2);
             ClientEntity entity = factory.newEntity(type);
-            entity.getProperties().add(factory.newPrimitiveProperty("mserp_dataareaid", factory.newPrimitiveValueBuilder().buildString("usmf")));
-            entity.getProperties().add(factory.newPrimitiveProperty("mserp_customeraccount", factory.newPrimitiveValueBuilder().buildString(account)));
-            entity.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch")));
+            entity.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_dataareaid",
+                            factory.newPrimitiveValueBuilder().buildString("usmf")));
+            entity.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_customeraccount",
+                            factory.newPrimitiveValueBuilder().buildString(account)));
+            entity.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch")));
             ClientEntity change = factory.newEntity(type);
-            change.getProperties().add(factory.newPrimitiveProperty("mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch renamed")));
-            URI set = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment(CUSTOMERS).build();
+            change.getProperties()
+                    .add(factory.newPrimitiveProperty(
+                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch renamed")));
+            URI set = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment(CUSTOMERS)
+                    .build();
 
             var batch = client.getBatchRequestFactory().getBatchRequest(gateway.serviceRoot());
             var payload = batch.payloadManager();
             var changeset = payload.addChangeset();
             changeset.addRequest(client.getCUDRequestFactory().getEntityCreateRequest(set, entity));
-            changeset.addRequest(client.getCUDRequestFactory().getEntityUpdateRequest(URI.create("$1"),
-                    org.apache.olingo.client.api.communication.request.cud.UpdateType.PATCH, change));
-            payload.addRequest(client.getRetrieveRequestFactory().getEntitySetRequest(client.newURIBuilder(gateway.serviceRoot())
-                    .appendEntitySetSegment(CUSTOMERS).filter("mserp_customeraccount eq '" + account + "'").build()));
+            changeset.addRequest(client.getCUDRequestFactory()
+                    .getEntityUpdateRequest(
+                            URI.create("$1"),
+                            org.apache.olingo.client.api.communication.request.cud.UpdateType.PATCH,
+                            change));
+            payload.addRequest(client.getRetrieveRequestFactory()
+                    .getEntitySetRequest(client.newURIBuilder(gateway.serviceRoot())
+                            .appendEntitySetSegment(CUSTOMERS)
+                            .filter("mserp_customeraccount eq '" + account + "'")
+                            .build()));
             var response = payload.getResponse();
 
             assertThat(response.getStatusCode()).isEqualTo(200);
@@ -319,41 +417,54 @@ class ODataClientIT {
             @SuppressWarnings("unchecked")
             ODataRetrieveResponse<ClientEntitySet> page = (ODataRetrieveResponse<ClientEntitySet>) read.next();
             assertThat(page.getStatusCode()).isEqualTo(200);
-            assertThat(page.getBody().getEntities()).singleElement()
+            assertThat(page.getBody().getEntities())
+                    .singleElement()
                     .satisfies(found -> assertThat(text(found, "mserp_name")).isEqualTo("Olingo batch renamed"));
             response.close();
             UUID key = UUID.fromString(text(page.getBody().getEntities().get(0), "mserp_custcustomerv3entityid"));
             assertThat(storedName(key)).isEqualTo("Olingo batch renamed");
-            client.getCUDRequestFactory().getDeleteRequest(client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment(CUSTOMERS)
-                    .appendKeySegment(key).build()).execute().close();
+            client.getCUDRequestFactory()
+                    .getDeleteRequest(client.newURIBuilder(gateway.serviceRoot())
+                            .appendEntitySetSegment(CUSTOMERS)
+                            .appendKeySegment(key)
+                            .build())
+                    .execute()
+                    .close();
         }
 
         @Test
         void invokesABoundActionThatReturnsAValue() throws SQLException {
             UUID customer;
             BigDecimal expected;
-            try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(
-                    "SELECT c.id, c.credit_limit - COALESCE((SELECT SUM(h.total_amount) FROM erp.sales_order_header h WHERE h.customer_id = c.id AND h.status < 2), 0)"
-                            + " FROM erp.customer c WHERE c.credit_limit IS NOT NULL ORDER BY c.account_num LIMIT 1");
+            try (Connection connection = backend.connect();
+                    PreparedStatement statement = connection.prepareStatement(
+                            "SELECT c.id, c.credit_limit - COALESCE((SELECT SUM(h.total_amount) FROM erp.sales_order_header h WHERE h.customer_id = c.id AND h.status < 2), 0)"
+                                    + " FROM erp.customer c WHERE c.credit_limit IS NOT NULL ORDER BY c.account_num LIMIT 1");
                     ResultSet rows = statement.executeQuery()) {
                 assertThat(rows.next()).isTrue();
                 customer = rows.getObject(1, UUID.class);
                 expected = rows.getBigDecimal(2);
             }
-            URI uri = client.newURIBuilder(gateway.serviceRoot()).appendEntitySetSegment("mserp_custcustomerv3entities").appendKeySegment(customer)
-                    .appendOperationCallSegment("Microsoft.Dynamics.CRM.mserp_CreditAvailable").build();
+            URI uri = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment("mserp_custcustomerv3entities")
+                    .appendKeySegment(customer)
+                    .appendOperationCallSegment("Microsoft.Dynamics.CRM.mserp_CreditAvailable")
+                    .build();
             var invoke = client.getInvokeRequestFactory().getActionInvokeRequest(uri, ClientProperty.class);
             var response = invoke.execute();
             try {
                 assertThat(response.getStatusCode()).isEqualTo(200);
-                assertThat(new BigDecimal(response.getBody().getPrimitiveValue().toString())).isEqualByComparingTo(expected);
+                assertThat(new BigDecimal(response.getBody().getPrimitiveValue().toString()))
+                        .isEqualByComparingTo(expected);
             } finally {
                 response.close();
             }
         }
 
         private String storedName(UUID key) throws SQLException {
-            try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement("SELECT name FROM erp.customer WHERE id = ?")) {
+            try (Connection connection = backend.connect();
+                    PreparedStatement statement =
+                            connection.prepareStatement("SELECT name FROM erp.customer WHERE id = ?")) {
                 statement.setObject(1, key);
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() ? rows.getString(1) : null;
@@ -366,9 +477,10 @@ class ODataClientIT {
             URI first = client.newURIBuilder(gateway.serviceRoot())
                     .appendEntitySetSegment(SALES_ORDERS)
                     .select("mserp_salesordernumber", "mserp_dataareaid")
-                    .filter(client.getFilterFactory().or(
-                            client.getFilterFactory().eq("mserp_dataareaid", "usmf"),
-                            client.getFilterFactory().eq("mserp_dataareaid", "gbsi")))
+                    .filter(client.getFilterFactory()
+                            .or(
+                                    client.getFilterFactory().eq("mserp_dataareaid", "usmf"),
+                                    client.getFilterFactory().eq("mserp_dataareaid", "gbsi")))
                     .build();
             List<String> keys = new ArrayList<>();
             List<Integer> pageSizes = new ArrayList<>();
@@ -386,7 +498,8 @@ class ODataClientIT {
             }
             Set<String> expected = new HashSet<>();
             try (Connection connection = backend.connect();
-                    PreparedStatement statement = connection.prepareStatement("SELECT id FROM erp.sales_order_header WHERE data_area_id IN ('usmf', 'gbsi')");
+                    PreparedStatement statement = connection.prepareStatement(
+                            "SELECT id FROM erp.sales_order_header WHERE data_area_id IN ('usmf', 'gbsi')");
                     ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     expected.add(rows.getObject(1).toString());
@@ -400,7 +513,9 @@ class ODataClientIT {
         }
 
         private Edm metadata() {
-            ODataRetrieveResponse<Edm> response = client.getRetrieveRequestFactory().getMetadataRequest(gateway.serviceRoot()).execute();
+            ODataRetrieveResponse<Edm> response = client.getRetrieveRequestFactory()
+                    .getMetadataRequest(gateway.serviceRoot())
+                    .execute();
             try {
                 assertThat(response.getStatusCode()).isEqualTo(200);
                 return response.getBody();
@@ -416,7 +531,8 @@ class ODataClientIT {
         }
 
         private Page retrieve(URI uri, String prefer) {
-            ODataEntitySetRequest<ClientEntitySet> request = client.getRetrieveRequestFactory().getEntitySetRequest(uri);
+            ODataEntitySetRequest<ClientEntitySet> request =
+                    client.getRetrieveRequestFactory().getEntitySetRequest(uri);
             if (prefer != null) {
                 request.setPrefer(prefer);
             }
@@ -424,7 +540,10 @@ class ODataClientIT {
             try {
                 assertThat(response.getStatusCode()).isEqualTo(200);
                 ClientEntitySet body = response.getBody();
-                return new Page(body, List.copyOf(Optional.ofNullable(response.getHeader("Preference-Applied")).orElse(List.of())));
+                return new Page(
+                        body,
+                        List.copyOf(Optional.ofNullable(response.getHeader("Preference-Applied"))
+                                .orElse(List.of())));
             } finally {
                 response.close();
             }
@@ -434,40 +553,60 @@ class ODataClientIT {
             String name = entity.logicalName() + "." + field.logicalName();
             assertThat(property).as(name).isNotNull();
             FieldType type = field.type();
-            FullQualifiedName expectedType = switch (type.kind()) {
-                case STRING -> EdmPrimitiveTypeKind.String.getFullQualifiedName();
-                case INT32 -> EdmPrimitiveTypeKind.Int32.getFullQualifiedName();
-                case INT64 -> EdmPrimitiveTypeKind.Int64.getFullQualifiedName();
-                case DECIMAL -> EdmPrimitiveTypeKind.Decimal.getFullQualifiedName();
-                case DOUBLE -> EdmPrimitiveTypeKind.Double.getFullQualifiedName();
-                case BOOLEAN -> EdmPrimitiveTypeKind.Boolean.getFullQualifiedName();
-                case DATE -> EdmPrimitiveTypeKind.Date.getFullQualifiedName();
-                case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset.getFullQualifiedName();
-                case GUID -> EdmPrimitiveTypeKind.Guid.getFullQualifiedName();
-                case ENUM -> new FullQualifiedName(NAMESPACE, type.optionSet().orElseThrow());
-            };
+            FullQualifiedName expectedType =
+                    switch (type.kind()) {
+                        case STRING -> EdmPrimitiveTypeKind.String.getFullQualifiedName();
+                        case INT32 -> EdmPrimitiveTypeKind.Int32.getFullQualifiedName();
+                        case INT64 -> EdmPrimitiveTypeKind.Int64.getFullQualifiedName();
+                        case DECIMAL -> EdmPrimitiveTypeKind.Decimal.getFullQualifiedName();
+                        case DOUBLE -> EdmPrimitiveTypeKind.Double.getFullQualifiedName();
+                        case BOOLEAN -> EdmPrimitiveTypeKind.Boolean.getFullQualifiedName();
+                        case DATE -> EdmPrimitiveTypeKind.Date.getFullQualifiedName();
+                        case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset.getFullQualifiedName();
+                        case GUID -> EdmPrimitiveTypeKind.Guid.getFullQualifiedName();
+                        case ENUM -> new FullQualifiedName(
+                                NAMESPACE, type.optionSet().orElseThrow());
+                    };
             assertThat(property.getType().getFullQualifiedName()).as(name).isEqualTo(expectedType);
-            assertThat(property.isNullable()).as(name + " nullable").isEqualTo(!field.required() && !field.logicalName().equals(entity.keyField()));
-            assertThat(property.getMaxLength()).as(name + " MaxLength").isEqualTo(type.maxLength().isPresent() ? type.maxLength().getAsInt() : null);
-            assertThat(property.getPrecision()).as(name + " Precision").isEqualTo(type.precision().isPresent() ? type.precision().getAsInt() : null);
-            assertThat(property.getScale()).as(name + " Scale").isEqualTo(type.scale().isPresent() ? type.scale().getAsInt() : null);
+            assertThat(property.isNullable())
+                    .as(name + " nullable")
+                    .isEqualTo(!field.required() && !field.logicalName().equals(entity.keyField()));
+            assertThat(property.getMaxLength())
+                    .as(name + " MaxLength")
+                    .isEqualTo(type.maxLength().isPresent() ? type.maxLength().getAsInt() : null);
+            assertThat(property.getPrecision())
+                    .as(name + " Precision")
+                    .isEqualTo(type.precision().isPresent() ? type.precision().getAsInt() : null);
+            assertThat(property.getScale())
+                    .as(name + " Scale")
+                    .isEqualTo(type.scale().isPresent() ? type.scale().getAsInt() : null);
         }
 
         /** The database value in a comparable Java form for the field's catalog type. */
         private Object jdbcValue(ResultSet rows, FieldDefinition field) throws SQLException {
             String column = field.column();
-            Object value = switch (field.type().kind()) {
-                case STRING -> rows.getString(column);
-                case INT32, INT64 -> rows.getObject(column) == null ? null : rows.getLong(column);
-                case DECIMAL -> rows.getBigDecimal(column) == null ? null : rows.getBigDecimal(column).stripTrailingZeros();
-                case DOUBLE -> rows.getObject(column) == null ? null : rows.getDouble(column);
-                case BOOLEAN -> rows.getObject(column) == null ? null : rows.getBoolean(column);
-                case DATE -> rows.getObject(column, LocalDate.class);
-                case DATE_TIME_OFFSET -> Optional.ofNullable(rows.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant).orElse(null);
-                case GUID -> rows.getObject(column, UUID.class);
-                case ENUM -> rows.getObject(column) == null ? null : catalog.optionSet(field.type().optionSet().orElseThrow()).orElseThrow()
-                        .byValue(rows.getInt(column)).map(OptionSet.Member::name).orElse(Integer.toString(rows.getInt(column)));
-            };
+            Object value =
+                    switch (field.type().kind()) {
+                        case STRING -> rows.getString(column);
+                        case INT32, INT64 -> rows.getObject(column) == null ? null : rows.getLong(column);
+                        case DECIMAL -> rows.getBigDecimal(column) == null
+                                ? null
+                                : rows.getBigDecimal(column).stripTrailingZeros();
+                        case DOUBLE -> rows.getObject(column) == null ? null : rows.getDouble(column);
+                        case BOOLEAN -> rows.getObject(column) == null ? null : rows.getBoolean(column);
+                        case DATE -> rows.getObject(column, LocalDate.class);
+                        case DATE_TIME_OFFSET -> Optional.ofNullable(rows.getObject(column, OffsetDateTime.class))
+                                .map(OffsetDateTime::toInstant)
+                                .orElse(null);
+                        case GUID -> rows.getObject(column, UUID.class);
+                        case ENUM -> rows.getObject(column) == null
+                                ? null
+                                : catalog.optionSet(field.type().optionSet().orElseThrow())
+                                        .orElseThrow()
+                                        .byValue(rows.getInt(column))
+                                        .map(OptionSet.Member::name)
+                                        .orElse(Integer.toString(rows.getInt(column)));
+                    };
             return value;
         }
 
@@ -478,16 +617,18 @@ class ODataClientIT {
                 return null;
             }
             String text = text(entity, field.logicalName());
-            Function<String, Object> parse = switch (field.type().kind()) {
-                case STRING, ENUM -> value -> value;
-                case INT32, INT64 -> value -> new BigDecimal(value).longValueExact();
-                case DECIMAL -> value -> new BigDecimal(value).stripTrailingZeros();
-                case DOUBLE -> Double::parseDouble;
-                case BOOLEAN -> Boolean::parseBoolean;
-                case DATE -> LocalDate::parse;
-                case DATE_TIME_OFFSET -> value -> OffsetDateTime.parse(value).toInstant();
-                case GUID -> UUID::fromString;
-            };
+            Function<String, Object> parse =
+                    switch (field.type().kind()) {
+                        case STRING, ENUM -> value -> value;
+                        case INT32, INT64 -> value -> new BigDecimal(value).longValueExact();
+                        case DECIMAL -> value -> new BigDecimal(value).stripTrailingZeros();
+                        case DOUBLE -> Double::parseDouble;
+                        case BOOLEAN -> Boolean::parseBoolean;
+                        case DATE -> LocalDate::parse;
+                        case DATE_TIME_OFFSET -> value ->
+                                OffsetDateTime.parse(value).toInstant();
+                        case GUID -> UUID::fromString;
+                    };
             return parse.apply(text);
         }
 

@@ -105,38 +105,50 @@ abstract class PortalMappingIT {
         UUID contact = UUID.randomUUID();
         RequestSpecification admin = gateway.as(SECURITY_ADMINISTRATOR);
 
-        Response created = json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_contactid\":\"" + contact + "\",\"msdyn_userid\":\""
-                + PORTAL_USER + "\",\"msdyn_company\":\"" + company.toUpperCase(java.util.Locale.ROOT) + "\"}").post(MAPPINGS);
+        Response created = json(
+                        gateway.as(SECURITY_ADMINISTRATOR),
+                        "{\"msdyn_contactid\":\"" + contact + "\",\"msdyn_userid\":\"" + PORTAL_USER
+                                + "\",\"msdyn_company\":\"" + company.toUpperCase(java.util.Locale.ROOT) + "\"}")
+                .post(MAPPINGS);
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(204);
-        assertThat(created.header("OData-EntityId")).isEqualTo(gateway.serviceRoot() + MAPPINGS.substring(1) + "(" + contact + ")");
+        assertThat(created.header("OData-EntityId"))
+                .isEqualTo(gateway.serviceRoot() + MAPPINGS.substring(1) + "(" + contact + ")");
         assertThat(created.header("Server-Timing")).contains("db;dur=");
         assertThat(storedMappings()).containsEntry(contact, PORTAL_USER + " " + company);
 
         Response read = admin.get(MAPPINGS + "(" + contact + ")");
         assertThat(read.statusCode()).as(read.asString()).isEqualTo(200);
-        assertThat(read.jsonPath().getString("msdyn_externalportalusermappingid")).isEqualTo(contact.toString());
+        assertThat(read.jsonPath().getString("msdyn_externalportalusermappingid"))
+                .isEqualTo(contact.toString());
         assertThat(read.jsonPath().getString("msdyn_contactid")).isEqualTo(contact.toString());
         assertThat(read.jsonPath().getString("msdyn_userid")).isEqualTo(PORTAL_USER.toString());
         assertThat(read.jsonPath().getString("msdyn_company")).isEqualTo(company);
         assertThat(read.jsonPath().getString("msdyn_modifiedby")).isEqualTo("Sue Securityadmin");
-        assertThat(OffsetDateTime.parse(read.jsonPath().getString("msdyn_modifiedon"))).isAfter(OffsetDateTime.now().minusMinutes(5));
+        assertThat(OffsetDateTime.parse(read.jsonPath().getString("msdyn_modifiedon")))
+                .isAfter(OffsetDateTime.now().minusMinutes(5));
 
-        Response filtered = gateway.as(SECURITY_ADMINISTRATOR).get(MAPPINGS + "?$filter=msdyn_userid%20eq%20" + PORTAL_USER
-                + "%20and%20msdyn_contactid%20eq%20" + contact + "&$select=msdyn_company&$count=true");
+        Response filtered = gateway.as(SECURITY_ADMINISTRATOR)
+                .get(MAPPINGS + "?$filter=msdyn_userid%20eq%20" + PORTAL_USER + "%20and%20msdyn_contactid%20eq%20"
+                        + contact + "&$select=msdyn_company&$count=true");
         assertThat(filtered.statusCode()).as(filtered.asString()).isEqualTo(200);
         assertThat(filtered.jsonPath().getInt("'@odata.count'")).isEqualTo(1);
         assertThat(filtered.jsonPath().getList("value")).hasSize(1);
-        assertThat(filtered.jsonPath().getMap("value[0]")).containsOnlyKeys("msdyn_company", "msdyn_externalportalusermappingid");
+        assertThat(filtered.jsonPath().getMap("value[0]"))
+                .containsOnlyKeys("msdyn_company", "msdyn_externalportalusermappingid");
         Response top = gateway.as(SECURITY_ADMINISTRATOR).get(MAPPINGS + "?$top=1&$orderby=msdyn_contactid%20desc");
         assertThat(top.jsonPath().getList("value")).hasSize(1);
-        assertThat(gateway.as(SECURITY_ADMINISTRATOR).get(MAPPINGS + "/$count").asString()).isEqualTo(Integer.toString(storedMappings().size()));
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR).get(MAPPINGS + "/$count").asString())
+                .isEqualTo(Integer.toString(storedMappings().size()));
 
-        Response patched = json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_company\":null}").patch(MAPPINGS + "(" + contact + ")");
+        Response patched = json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_company\":null}")
+                .patch(MAPPINGS + "(" + contact + ")");
         assertThat(patched.statusCode()).as(patched.asString()).isEqualTo(204);
         assertThat(storedMappings()).containsEntry(contact, PORTAL_USER + " null");
 
-        Response represented = json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_userid\":\"" + OTHER_PORTAL_USER + "\"}")
-                .header("Prefer", "return=representation").patch(MAPPINGS + "(" + contact + ")");
+        Response represented = json(
+                        gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_userid\":\"" + OTHER_PORTAL_USER + "\"}")
+                .header("Prefer", "return=representation")
+                .patch(MAPPINGS + "(" + contact + ")");
         assertThat(represented.statusCode()).as(represented.asString()).isEqualTo(200);
         assertThat(represented.header("Preference-Applied")).isEqualTo("return=representation");
         assertThat(represented.jsonPath().getString("msdyn_userid")).isEqualTo(OTHER_PORTAL_USER.toString());
@@ -160,12 +172,16 @@ abstract class PortalMappingIT {
         assertThat(auditRows(contact)).isEqualTo(expected);
         assertThat(auditAuthors(contact)).containsOnly(SECURITY_ADMINISTRATOR + " " + TestGateway.DATAVERSE_APP);
 
-        Response audit = gateway.as(SECURITY_ADMINISTRATOR).get(AUDITS + "?$filter=msdyn_contactid%20eq%20" + contact
-                + "&$orderby=msdyn_changedon");
+        Response audit = gateway.as(SECURITY_ADMINISTRATOR)
+                .get(AUDITS + "?$filter=msdyn_contactid%20eq%20" + contact + "&$orderby=msdyn_changedon");
         assertThat(audit.statusCode()).as(audit.asString()).isEqualTo(200);
         List<Map<String, Object>> entries = audit.jsonPath().getList("value");
-        assertThat(entries).extracting(entry -> List.of(String.valueOf(entry.get("msdyn_operation")), String.valueOf(entry.get("msdyn_before")),
-                String.valueOf(entry.get("msdyn_after")))).isEqualTo(List.of(
+        assertThat(entries)
+                .extracting(entry -> List.of(
+                        String.valueOf(entry.get("msdyn_operation")),
+                        String.valueOf(entry.get("msdyn_before")),
+                        String.valueOf(entry.get("msdyn_after"))))
+                .isEqualTo(List.of(
                         List.of("create", "null", withCompany),
                         List.of("update", withCompany, anyCompany),
                         List.of("update", anyCompany, otherUser),
@@ -183,18 +199,24 @@ abstract class PortalMappingIT {
     @Test
     void systemAdministratorMayManageMappingsToo() throws Exception {
         UUID contact = UUID.randomUUID();
-        Response created = json(gateway.as(SYSTEM_ADMINISTRATOR), "{\"msdyn_externalportalusermappingid\":\"" + contact
-                + "\",\"msdyn_userid\":\"" + PORTAL_USER + "\",\"@odata.type\":\"Microsoft.Dynamics.CRM.msdyn_externalportalusermapping\"}")
-                .header("Prefer", "return=representation").post(MAPPINGS);
+        Response created = json(
+                        gateway.as(SYSTEM_ADMINISTRATOR),
+                        "{\"msdyn_externalportalusermappingid\":\"" + contact + "\",\"msdyn_userid\":\"" + PORTAL_USER
+                                + "\",\"@odata.type\":\"Microsoft.Dynamics.CRM.msdyn_externalportalusermapping\"}")
+                .header("Prefer", "return=representation")
+                .post(MAPPINGS);
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
-        assertThat(created.jsonPath().getString("'@odata.context'")).isEqualTo(gateway.serviceRoot() + "$metadata#"
-                + MAPPINGS.substring(1) + "/$entity");
+        assertThat(created.jsonPath().getString("'@odata.context'"))
+                .isEqualTo(gateway.serviceRoot() + "$metadata#" + MAPPINGS.substring(1) + "/$entity");
         assertThat(created.jsonPath().getString("msdyn_contactid")).isEqualTo(contact.toString());
         assertThat(created.jsonPath().getString("msdyn_modifiedby")).isEqualTo("Stan Sysadmin");
         assertThat(storedMappings()).containsEntry(contact, PORTAL_USER + " null");
         assertThat(gateway.as(SYSTEM_ADMINISTRATOR).get(AUDITS).statusCode()).isEqualTo(200);
 
-        assertThat(gateway.as(SYSTEM_ADMINISTRATOR).delete(MAPPINGS + "(" + contact + ")").statusCode()).isEqualTo(204);
+        assertThat(gateway.as(SYSTEM_ADMINISTRATOR)
+                        .delete(MAPPINGS + "(" + contact + ")")
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(storedMappings()).doesNotContainKey(contact);
         assertThat(auditRows(contact)).extracting(row -> row.get(0)).containsExactly("CREATE", "DELETE");
         assertThat(auditAuthors(contact)).containsOnly(SYSTEM_ADMINISTRATOR + " " + TestGateway.DATAVERSE_APP);
@@ -214,13 +236,18 @@ abstract class PortalMappingIT {
                     caller.getValue().get().get(MAPPINGS + "(" + MAPPED_CONTACT + ")"),
                     caller.getValue().get().get(MAPPINGS + "/$count"),
                     json(caller.getValue().get(), body).post(MAPPINGS),
-                    json(caller.getValue().get(), "{\"msdyn_company\":null}").patch(MAPPINGS + "(" + MAPPED_CONTACT + ")"),
+                    json(caller.getValue().get(), "{\"msdyn_company\":null}")
+                            .patch(MAPPINGS + "(" + MAPPED_CONTACT + ")"),
                     caller.getValue().get().delete(MAPPINGS + "(" + MAPPED_CONTACT + ")"));
             for (Response response : responses) {
-                assertThat(assertError(response, 403, MISSING_PRIVILEGE)).as(caller.getKey())
-                        .contains(MAPPING_ENTITY).contains("System administrator").contains("Security administrator");
+                assertThat(assertError(response, 403, MISSING_PRIVILEGE))
+                        .as(caller.getKey())
+                        .contains(MAPPING_ENTITY)
+                        .contains("System administrator")
+                        .contains("Security administrator");
             }
-            assertThat(assertError(caller.getValue().get().get(AUDITS), 403, MISSING_PRIVILEGE)).contains(MAPPING_ENTITY + "audit");
+            assertThat(assertError(caller.getValue().get().get(AUDITS), 403, MISSING_PRIVILEGE))
+                    .contains(MAPPING_ENTITY + "audit");
         }
         assertError(gateway.application().get(MAPPINGS), 403, CALLER_NOT_ALLOWED);
         assertThat(storedMappings()).isEqualTo(before);
@@ -232,9 +259,15 @@ abstract class PortalMappingIT {
         long audited = auditCount();
         UUID anyId = UUID.randomUUID();
         assertError(json(gateway.as(SECURITY_ADMINISTRATOR), "{}").post(AUDITS), 405, METHOD_NOT_ALLOWED);
-        assertError(json(gateway.as(SECURITY_ADMINISTRATOR), "{}").patch(AUDITS + "(" + anyId + ")"), 405, METHOD_NOT_ALLOWED);
+        assertError(
+                json(gateway.as(SECURITY_ADMINISTRATOR), "{}").patch(AUDITS + "(" + anyId + ")"),
+                405,
+                METHOD_NOT_ALLOWED);
         assertError(gateway.as(SECURITY_ADMINISTRATOR).delete(AUDITS + "(" + anyId + ")"), 405, METHOD_NOT_ALLOWED);
-        assertError(json(gateway.as(SECURITY_ADMINISTRATOR), "{}").put(MAPPINGS + "(" + MAPPED_CONTACT + ")"), 405, METHOD_NOT_ALLOWED);
+        assertError(
+                json(gateway.as(SECURITY_ADMINISTRATOR), "{}").put(MAPPINGS + "(" + MAPPED_CONTACT + ")"),
+                405,
+                METHOD_NOT_ALLOWED);
         assertThat(auditCount()).isEqualTo(audited);
     }
 
@@ -245,37 +278,98 @@ abstract class PortalMappingIT {
         UUID contact = UUID.randomUUID();
         String portalUser = "\"msdyn_userid\":\"" + PORTAL_USER + "\"";
         String contactId = "\"msdyn_contactid\":\"" + contact + "\"";
-        assertRefused(post("{" + contactId + "," + portalUser + ",\"msdyn_nickname\":\"x\"}"), 400, VALIDATION, "'msdyn_nickname'");
+        assertRefused(
+                post("{" + contactId + "," + portalUser + ",\"msdyn_nickname\":\"x\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_nickname'");
         assertRefused(post("{" + contactId + ",\"msdyn_userid\":\"not-a-guid\"}"), 400, VALIDATION, "'msdyn_userid'");
-        assertRefused(post("{\"msdyn_contactid\":\"1-2-3-4-5\"," + portalUser + "}"), 400, VALIDATION, "'msdyn_contactid'");
-        assertRefused(post("{" + contactId + ",\"msdyn_userid\":\"" + SYSTEM_ADMINISTRATOR + "\"}"), 400, VALIDATION,
-                "'msdyn_userid'", "Stan Sysadmin", "System administrator");
-        assertRefused(post("{" + contactId + ",\"msdyn_userid\":\"" + SECURITY_ADMINISTRATOR + "\"}"), 400, VALIDATION,
-                "'msdyn_userid'", "Security administrator");
-        assertRefused(post("{" + contactId + ",\"msdyn_userid\":\"" + STUB_USER + "\"}"), 400, VALIDATION, "'msdyn_userid'", "stub");
-        assertRefused(post("{" + contactId + ",\"msdyn_userid\":\"" + SALES_MANAGER + "\"}"), 400, VALIDATION,
-                "'msdyn_userid'", BuiltInRoles.AUTHORIZED_PORTAL_USER);
-        assertRefused(post("{" + contactId + ",\"msdyn_userid\":\"" + UUID.randomUUID() + "\"}"), 400, VALIDATION, "'msdyn_userid'");
-        assertRefused(post("{" + contactId + "," + portalUser + ",\"msdyn_company\":\"zzzz\"}"), 400, VALIDATION,
-                "'msdyn_company'", "zzzz");
-        assertRefused(post("{" + contactId + "," + portalUser + ",\"msdyn_company\":\"toolong\"}"), 400, VALIDATION, "'msdyn_company'");
-        assertRefused(post("{" + contactId + "," + portalUser + ",\"msdyn_modifiedby\":\"me\"}"), 400, VALIDATION, "'msdyn_modifiedby'");
+        assertRefused(
+                post("{\"msdyn_contactid\":\"1-2-3-4-5\"," + portalUser + "}"), 400, VALIDATION, "'msdyn_contactid'");
+        assertRefused(
+                post("{" + contactId + ",\"msdyn_userid\":\"" + SYSTEM_ADMINISTRATOR + "\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_userid'",
+                "Stan Sysadmin",
+                "System administrator");
+        assertRefused(
+                post("{" + contactId + ",\"msdyn_userid\":\"" + SECURITY_ADMINISTRATOR + "\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_userid'",
+                "Security administrator");
+        assertRefused(
+                post("{" + contactId + ",\"msdyn_userid\":\"" + STUB_USER + "\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_userid'",
+                "stub");
+        assertRefused(
+                post("{" + contactId + ",\"msdyn_userid\":\"" + SALES_MANAGER + "\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_userid'",
+                BuiltInRoles.AUTHORIZED_PORTAL_USER);
+        assertRefused(
+                post("{" + contactId + ",\"msdyn_userid\":\"" + UUID.randomUUID() + "\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_userid'");
+        assertRefused(
+                post("{" + contactId + "," + portalUser + ",\"msdyn_company\":\"zzzz\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_company'",
+                "zzzz");
+        assertRefused(
+                post("{" + contactId + "," + portalUser + ",\"msdyn_company\":\"toolong\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_company'");
+        assertRefused(
+                post("{" + contactId + "," + portalUser + ",\"msdyn_modifiedby\":\"me\"}"),
+                400,
+                VALIDATION,
+                "'msdyn_modifiedby'");
         assertRefused(post("{" + portalUser + "}"), 400, VALIDATION, "'msdyn_contactid'");
-        assertRefused(post("{\"msdyn_contactid\":\"" + MAPPED_CONTACT + "\"," + portalUser + "}"), 409, DUPLICATE,
+        assertRefused(
+                post("{\"msdyn_contactid\":\"" + MAPPED_CONTACT + "\"," + portalUser + "}"),
+                409,
+                DUPLICATE,
                 MAPPED_CONTACT.toString());
         assertRefused(post("{" + contactId + "," + portalUser), 400, MALFORMED, "JSON");
         assertRefused(post("[\"" + PORTAL_USER + "\"]"), 400, MALFORMED, "JSON object");
 
         String mapped = MAPPINGS + "(" + MAPPED_CONTACT + ")";
-        assertRefused(() -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_userid\":\"" + STUB_USER + "\"}").patch(mapped),
-                400, VALIDATION, "'msdyn_userid'");
-        assertRefused(() -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_contactid\":\"" + contact + "\"}").patch(mapped),
-                400, VALIDATION, "'msdyn_contactid'");
-        assertRefused(() -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_company\":\"zzzz\"}").patch(mapped),
-                400, VALIDATION, "'msdyn_company'");
-        assertRefused(() -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_company\":null}").patch(MAPPINGS + "(" + contact + ")"),
-                404, RECORD_NOT_FOUND, contact.toString());
-        assertRefused(() -> gateway.as(SECURITY_ADMINISTRATOR).delete(MAPPINGS + "(" + contact + ")"), 404, RECORD_NOT_FOUND,
+        assertRefused(
+                () -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_userid\":\"" + STUB_USER + "\"}")
+                        .patch(mapped),
+                400,
+                VALIDATION,
+                "'msdyn_userid'");
+        assertRefused(
+                () -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_contactid\":\"" + contact + "\"}")
+                        .patch(mapped),
+                400,
+                VALIDATION,
+                "'msdyn_contactid'");
+        assertRefused(
+                () -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_company\":\"zzzz\"}")
+                        .patch(mapped),
+                400,
+                VALIDATION,
+                "'msdyn_company'");
+        assertRefused(
+                () -> json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_company\":null}")
+                        .patch(MAPPINGS + "(" + contact + ")"),
+                404,
+                RECORD_NOT_FOUND,
+                contact.toString());
+        assertRefused(
+                () -> gateway.as(SECURITY_ADMINISTRATOR).delete(MAPPINGS + "(" + contact + ")"),
+                404,
+                RECORD_NOT_FOUND,
                 contact.toString());
     }
 
@@ -285,28 +379,42 @@ abstract class PortalMappingIT {
     void aNewMappingIsUsableAtOnceAndADeletedOneIsRefusedAtOnce() {
         UUID contact = UUID.randomUUID();
         // the gateway now has the contact's absence in its caches
-        assertThat(assertError(gateway.portal(contact).get(CUSTOMERS + "?$top=1"), 403, CALLER_NOT_ALLOWED)).contains(contact.toString());
+        assertThat(assertError(gateway.portal(contact).get(CUSTOMERS + "?$top=1"), 403, CALLER_NOT_ALLOWED))
+                .contains(contact.toString());
 
-        Response created = json(gateway.as(SECURITY_ADMINISTRATOR), "{\"msdyn_contactid\":\"" + contact + "\",\"msdyn_userid\":\""
-                + PORTAL_USER + "\"}").post(MAPPINGS);
+        Response created = json(
+                        gateway.as(SECURITY_ADMINISTRATOR),
+                        "{\"msdyn_contactid\":\"" + contact + "\",\"msdyn_userid\":\"" + PORTAL_USER + "\"}")
+                .post(MAPPINGS);
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(204);
         Response portal = gateway.portal(contact).get(CUSTOMERS + "?$top=1");
         assertThat(portal.statusCode()).as(portal.asString()).isEqualTo(200);
 
-        assertThat(gateway.as(SECURITY_ADMINISTRATOR).delete(MAPPINGS + "(" + contact + ")").statusCode()).isEqualTo(204);
-        assertThat(assertError(gateway.portal(contact).get(CUSTOMERS + "?$top=1"), 403, CALLER_NOT_ALLOWED)).contains(contact.toString());
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .delete(MAPPINGS + "(" + contact + ")")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(assertError(gateway.portal(contact).get(CUSTOMERS + "?$top=1"), 403, CALLER_NOT_ALLOWED))
+                .contains(contact.toString());
     }
 
     @Test
     void anImportByAnotherProcessIsEnforcedWithinASecond() throws Exception {
-        assertThat(gateway.as(SALES_MANAGER).get(CUSTOMERS + "?$top=1").statusCode()).as("cached: may read customers").isEqualTo(200);
-        try (HikariDataSource dataSource = Backends.dataSource(gateway.gateway().config().backend())) {
+        assertThat(gateway.as(SALES_MANAGER).get(CUSTOMERS + "?$top=1").statusCode())
+                .as("cached: may read customers")
+                .isEqualTo(200);
+        try (HikariDataSource dataSource =
+                Backends.dataSource(gateway.gateway().config().backend())) {
             // another process (vegateway security import) with its own store on the same database
-            SecurityStore otherProcess = new SecurityStore(dataSource, gateway.gateway().config().backend().securitySchema());
+            SecurityStore otherProcess = new SecurityStore(
+                    dataSource, gateway.gateway().config().backend().securitySchema());
             try {
                 otherProcess.replaceAll(securityData(customersReadable(false)));
-                Response refused = awaitStatus(() -> gateway.as(SALES_MANAGER).get(CUSTOMERS + "?$top=1"), 403, Duration.ofMillis(1500));
-                assertThat(assertError(refused, 403, MISSING_PRIVILEGE)).contains("Manny Manager").contains(CUSTOMER_ENTITY);
+                Response refused = awaitStatus(
+                        () -> gateway.as(SALES_MANAGER).get(CUSTOMERS + "?$top=1"), 403, Duration.ofMillis(1500));
+                assertThat(assertError(refused, 403, MISSING_PRIVILEGE))
+                        .contains("Manny Manager")
+                        .contains(CUSTOMER_ENTITY);
             } finally {
                 otherProcess.replaceAll(security);
             }
@@ -322,7 +430,11 @@ abstract class PortalMappingIT {
             demo = SecurityDocument.parse("demo/security.yaml", new String(in.readAllBytes(), UTF_8), Optional.empty());
         }
         company = demo.companies().get(0);
-        String unit = demo.businessUnits().stream().filter(each -> each.parent().isEmpty()).findFirst().orElseThrow().name();
+        String unit = demo.businessUnits().stream()
+                .filter(each -> each.parent().isEmpty())
+                .findFirst()
+                .orElseThrow()
+                .name();
         List<Role> roles = new ArrayList<>(demo.roles());
         roles.add(salesManager);
         roles.add(new Role(PORTAL_ROLE, List.of(read(CUSTOMER_ENTITY)), List.of(), List.of(), List.of()));
@@ -332,11 +444,25 @@ abstract class PortalMappingIT {
         users.add(person(SALES_MANAGER, "Manny Manager", unit, SALES_MANAGER_ROLE));
         users.add(person(PORTAL_USER, "Petra Portal", unit, BuiltInRoles.AUTHORIZED_PORTAL_USER, PORTAL_ROLE));
         users.add(person(OTHER_PORTAL_USER, "Otto Portal", unit, BuiltInRoles.AUTHORIZED_PORTAL_USER, PORTAL_ROLE));
-        users.add(new User(STUB_USER, "Stubby Owner", Optional.empty(), true, AccessMode.NON_INTERACTIVE, UserKind.STUB, Optional.of(unit),
-                Map.of(), List.of()));
+        users.add(new User(
+                STUB_USER,
+                "Stubby Owner",
+                Optional.empty(),
+                true,
+                AccessMode.NON_INTERACTIVE,
+                UserKind.STUB,
+                Optional.of(unit),
+                Map.of(),
+                List.of()));
         List<PortalMapping> mappings = new ArrayList<>(demo.portal().mappings());
         mappings.add(new PortalMapping(MAPPED_CONTACT, PORTAL_USER, Optional.empty()));
-        return new SecurityDocument(demo.businessUnits(), demo.companies(), roles, users, demo.teams(), demo.applications(),
+        return new SecurityDocument(
+                demo.businessUnits(),
+                demo.companies(),
+                roles,
+                users,
+                demo.teams(),
+                demo.applications(),
                 new Portal(demo.portal().anonymousUser(), mappings));
     }
 
@@ -355,7 +481,15 @@ abstract class PortalMappingIT {
     }
 
     private static User person(UUID id, String name, String unit, String... roles) {
-        return new User(id, name, Optional.empty(), true, AccessMode.READ_WRITE, UserKind.PERSON, Optional.of(unit), Map.of(),
+        return new User(
+                id,
+                name,
+                Optional.empty(),
+                true,
+                AccessMode.READ_WRITE,
+                UserKind.PERSON,
+                Optional.of(unit),
+                Map.of(),
                 List.of(roles).stream().map(RoleAssignment::unrestricted).toList());
     }
 
@@ -374,7 +508,8 @@ abstract class PortalMappingIT {
     }
 
     /** Refused with this status and code, the message containing each of {@code mentions}; mappings and audit as before. */
-    private void assertRefused(Supplier<Response> change, int status, String code, String... mentions) throws SQLException {
+    private void assertRefused(Supplier<Response> change, int status, String code, String... mentions)
+            throws SQLException {
         Map<UUID, String> before = storedMappings();
         long audited = auditCount();
         String message = assertError(change.get(), status, code);
@@ -384,7 +519,8 @@ abstract class PortalMappingIT {
     }
 
     /** Repeats the request until it answers {@code status}, failing if that takes longer than {@code deadline}. */
-    private static Response awaitStatus(Supplier<Response> request, int status, Duration deadline) throws InterruptedException {
+    private static Response awaitStatus(Supplier<Response> request, int status, Duration deadline)
+            throws InterruptedException {
         long started = System.nanoTime();
         while (true) {
             Response response = request.get();
@@ -392,7 +528,8 @@ abstract class PortalMappingIT {
                 return response;
             }
             long elapsed = System.nanoTime() - started;
-            assertThat(Duration.ofNanos(elapsed)).as("still %d, not %d: %s", response.statusCode(), status, response.asString())
+            assertThat(Duration.ofNanos(elapsed))
+                    .as("still %d, not %d: %s", response.statusCode(), status, response.asString())
                     .isLessThan(deadline);
             Thread.sleep(50);
         }
@@ -401,8 +538,9 @@ abstract class PortalMappingIT {
     /** Contact → "user company" as stored. */
     private Map<UUID, String> storedMappings() throws SQLException {
         Map<UUID, String> mappings = new LinkedHashMap<>();
-        try (Connection connection = backend.connect(); PreparedStatement select = connection.prepareStatement(
-                "SELECT contact_id, user_id, company_code FROM " + SCHEMA + ".portal_mappings ORDER BY sort_order");
+        try (Connection connection = backend.connect();
+                PreparedStatement select = connection.prepareStatement("SELECT contact_id, user_id, company_code FROM "
+                        + SCHEMA + ".portal_mappings ORDER BY sort_order");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 mappings.put(rows.getObject(1, UUID.class), rows.getObject(2, UUID.class) + " " + rows.getString(3));
@@ -414,12 +552,15 @@ abstract class PortalMappingIT {
     /** The contact's audit rows as [operation, before, after], oldest first. */
     private List<List<String>> auditRows(UUID contact) throws SQLException {
         List<List<String>> audit = new ArrayList<>();
-        try (Connection connection = backend.connect(); PreparedStatement select = connection.prepareStatement(
-                "SELECT operation, before_value, after_value FROM " + SCHEMA + ".portal_mapping_audit WHERE contact_id = ? ORDER BY changed_at")) {
+        try (Connection connection = backend.connect();
+                PreparedStatement select =
+                        connection.prepareStatement("SELECT operation, before_value, after_value FROM " + SCHEMA
+                                + ".portal_mapping_audit WHERE contact_id = ? ORDER BY changed_at")) {
             select.setObject(1, contact);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    audit.add(List.of(rows.getString(1), String.valueOf(rows.getString(2)), String.valueOf(rows.getString(3))));
+                    audit.add(List.of(
+                            rows.getString(1), String.valueOf(rows.getString(2)), String.valueOf(rows.getString(3))));
                 }
             }
         }
@@ -428,8 +569,9 @@ abstract class PortalMappingIT {
 
     private List<String> auditAuthors(UUID contact) throws SQLException {
         List<String> authors = new ArrayList<>();
-        try (Connection connection = backend.connect(); PreparedStatement select = connection.prepareStatement(
-                "SELECT changed_by, application_id FROM " + SCHEMA + ".portal_mapping_audit WHERE contact_id = ?")) {
+        try (Connection connection = backend.connect();
+                PreparedStatement select = connection.prepareStatement("SELECT changed_by, application_id FROM "
+                        + SCHEMA + ".portal_mapping_audit WHERE contact_id = ?")) {
             select.setObject(1, contact);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -441,8 +583,10 @@ abstract class PortalMappingIT {
     }
 
     private long auditCount() throws SQLException {
-        try (Connection connection = backend.connect(); PreparedStatement select = connection.prepareStatement(
-                "SELECT COUNT(*) FROM " + SCHEMA + ".portal_mapping_audit"); ResultSet rows = select.executeQuery()) {
+        try (Connection connection = backend.connect();
+                PreparedStatement select =
+                        connection.prepareStatement("SELECT COUNT(*) FROM " + SCHEMA + ".portal_mapping_audit");
+                ResultSet rows = select.executeQuery()) {
             rows.next();
             return rows.getLong(1);
         }

@@ -29,20 +29,27 @@ abstract class SecurityFieldIT extends SecurityIT {
 
     @Test
     void creditLimitsComeBackNull() throws Exception {
-        int nonNullInTheBackend = sql(EntitySet.CUSTOMERS, "credit_limit IS NOT NULL").size();
+        int nonNullInTheBackend =
+                sql(EntitySet.CUSTOMERS, "credit_limit IS NOT NULL").size();
         assertThat(nonNullInTheBackend).isPositive();
         // Explicitly selected, and with every field (no $select): present, and null in every row.
         for (String query : List.of("?$select=mserp_customeraccount," + CREDIT_LIMIT, "")) {
             JsonNode value = json(assertOk(fiona().get(CUSTOMERS + query))).path("value");
-            assertThat(value.size()).as(query).isEqualTo(sql(EntitySet.CUSTOMERS, "").size());
+            assertThat(value.size())
+                    .as(query)
+                    .isEqualTo(sql(EntitySet.CUSTOMERS, "").size());
             for (JsonNode row : value) {
                 assertThat(row.has(CREDIT_LIMIT)).as(query).isTrue();
-                assertThat(row.get(CREDIT_LIMIT).isNull()).as(query + ": " + row).isTrue();
+                assertThat(row.get(CREDIT_LIMIT).isNull())
+                        .as(query + ": " + row)
+                        .isTrue();
                 assertThat(row.get("mserp_customeraccount").isNull()).isFalse();
             }
         }
         // The same rows read by a user without the restriction carry the values.
-        JsonNode alice = json(assertOk(as(DemoIdentities.ALICE_SALES_MANAGER).get(CUSTOMERS + "?$select=" + CREDIT_LIMIT))).path("value");
+        JsonNode alice = json(assertOk(
+                        as(DemoIdentities.ALICE_SALES_MANAGER).get(CUSTOMERS + "?$select=" + CREDIT_LIMIT)))
+                .path("value");
         List<JsonNode> values = new ArrayList<>();
         alice.forEach(row -> values.add(row.get(CREDIT_LIMIT)));
         assertThat(values.stream().filter(node -> !node.isNull()).count()).isEqualTo(nonNullInTheBackend);
@@ -59,15 +66,17 @@ abstract class SecurityFieldIT extends SecurityIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "?$filter=mserp_creditlimit gt 100000",
-        "?$filter=mserp_creditlimit eq null",
-        "?$filter=mserp_name ne 'x' and not (mserp_creditlimit lt 5)",
-        "?$filter=mserp_customeraccount eq 'US-0001' or mserp_creditlimit ge 0",
-        "?$filter=mserp_creditlimit eq mserp_creditlimit",
-        "?$orderby=mserp_creditlimit",
-        "?$orderby=mserp_name,mserp_creditlimit desc",
-        "/$count?$filter=mserp_creditlimit gt 0"})
+    @ValueSource(
+            strings = {
+                "?$filter=mserp_creditlimit gt 100000",
+                "?$filter=mserp_creditlimit eq null",
+                "?$filter=mserp_name ne 'x' and not (mserp_creditlimit lt 5)",
+                "?$filter=mserp_customeraccount eq 'US-0001' or mserp_creditlimit ge 0",
+                "?$filter=mserp_creditlimit eq mserp_creditlimit",
+                "?$orderby=mserp_creditlimit",
+                "?$orderby=mserp_name,mserp_creditlimit desc",
+                "/$count?$filter=mserp_creditlimit gt 0"
+            })
     void filteringOrSortingOnTheHiddenFieldIsRefused(String query) {
         String encoded = query.replace(" ", "%20").replace("'", "%27");
         String message = assertError(fiona().get(CUSTOMERS + encoded), 403, MISSING_PRIVILEGE);
@@ -84,7 +93,8 @@ abstract class SecurityFieldIT extends SecurityIT {
 
     @Test
     void queryExpressionConditionOnTheHiddenFieldIsRefused() {
-        String condition = """
+        String condition =
+                """
                 {"Query": {"EntityName": "mserp_custcustomerv3entity", "ColumnSet": {"Columns": ["mserp_customeraccount"]},
                   "Criteria": {"FilterOperator": "And", "Conditions": [
                     {"AttributeName": "mserp_dataareaid", "Operator": "Equal", "Values": ["usmf"]}],
@@ -92,29 +102,39 @@ abstract class SecurityFieldIT extends SecurityIT {
                       {"AttributeName": "mserp_creditlimit", "Operator": "GreaterThan", "Values": [100000]},
                       {"AttributeName": "mserp_name", "Operator": "Null"}]}]}}}
                 """;
-        assertThat(assertError(queryExpression(fiona(), condition), 403, MISSING_PRIVILEGE)).contains(CREDIT_LIMIT);
+        assertThat(assertError(queryExpression(fiona(), condition), 403, MISSING_PRIVILEGE))
+                .contains(CREDIT_LIMIT);
         assertOk(queryExpression(as(DemoIdentities.ALICE_SALES_MANAGER), condition));
     }
 
     @Test
     void queryExpressionOrderOnTheHiddenFieldIsRefused() {
-        String order = """
+        String order =
+                """
                 {"Query": {"EntityName": "mserp_custcustomerv3entity", "ColumnSet": {"Columns": ["mserp_customeraccount"]},
                   "Orders": [{"AttributeName": "mserp_creditlimit", "OrderType": "Descending"}]}}
                 """;
-        assertThat(assertError(queryExpression(fiona(), order), 403, MISSING_PRIVILEGE)).contains(CREDIT_LIMIT);
+        assertThat(assertError(queryExpression(fiona(), order), 403, MISSING_PRIVILEGE))
+                .contains(CREDIT_LIMIT);
         assertOk(queryExpression(as(DemoIdentities.ALICE_SALES_MANAGER), order));
     }
 
     @Test
     void queryExpressionColumnSetReturnsNull() throws Exception {
-        JsonNode value = json(assertOk(queryExpression(fiona(), """
+        JsonNode value = json(assertOk(
+                        queryExpression(
+                                fiona(),
+                                """
                 {"Query": {"EntityName": "mserp_custcustomerv3entity", "ColumnSet": {"Columns": ["mserp_customeraccount", "mserp_creditlimit"]},
                   "Criteria": {"Conditions": [{"AttributeName": "mserp_dataareaid", "Operator": "Equal", "Values": ["usmf"]}]}}}
-                """))).path("value");
-        assertThat(value.size()).isEqualTo(sql(EntitySet.CUSTOMERS, "data_area_id = 'usmf'").size());
+                """)))
+                .path("value");
+        assertThat(value.size())
+                .isEqualTo(sql(EntitySet.CUSTOMERS, "data_area_id = 'usmf'").size());
         for (JsonNode row : value) {
-            assertThat(row.has(CREDIT_LIMIT) && row.get(CREDIT_LIMIT).isNull()).as(row.toString()).isTrue();
+            assertThat(row.has(CREDIT_LIMIT) && row.get(CREDIT_LIMIT).isNull())
+                    .as(row.toString())
+                    .isTrue();
         }
     }
 

@@ -40,7 +40,10 @@ abstract class SecurityIT {
         CUSTOMER_GROUPS("mserp_custcustomergroupentities", "erp.customer_group", "mserp_custcustomergroupentityid"),
         CUSTOMERS("mserp_custcustomerv3entities", "erp.customer", "mserp_custcustomerv3entityid"),
         VENDORS("mserp_vendvendorv2entities", "erp.vendor", "mserp_vendvendorv2entityid"),
-        PRODUCTS("mserp_ecoresreleasedproductv2entities", "erp.released_product", "mserp_ecoresreleasedproductv2entityid"),
+        PRODUCTS(
+                "mserp_ecoresreleasedproductv2entities",
+                "erp.released_product",
+                "mserp_ecoresreleasedproductv2entityid"),
         SALES_ORDERS("mserp_salesorderheaderv2entities", "erp.sales_order_header", "mserp_salesorderheaderv2entityid"),
         SALES_ORDER_LINES("mserp_salesorderlinev2entities", "erp.sales_order_line", "mserp_salesorderlinev2entityid");
 
@@ -98,7 +101,8 @@ abstract class SecurityIT {
     /** The first column (a UUID) of every row of {@code query}, as lower-case text. */
     Set<String> sql(String query, Object... parameters) throws SQLException {
         Set<String> ids = new TreeSet<>();
-        try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(query)) {
+        try (Connection connection = backend.connect();
+                PreparedStatement statement = connection.prepareStatement(query)) {
             for (int index = 0; index < parameters.length; index++) {
                 statement.setObject(index + 1, parameters[index]);
             }
@@ -125,8 +129,12 @@ abstract class SecurityIT {
     /** The keys of every row of {@code set} the request answers (one page, no duplicates, no next link); {@code query} starts with '&' or is empty. */
     static Set<String> visible(RequestSpecification request, EntitySet set, String query) {
         Response response = request.get(set.set + "?$select=" + set.key + query);
-        assertThat(response.statusCode()).as("%s%s: %s", set.set, query, response.asString()).isEqualTo(200);
-        assertThat(response.jsonPath().getString("'@odata.nextLink'")).as("one page holds every row").isNull();
+        assertThat(response.statusCode())
+                .as("%s%s: %s", set.set, query, response.asString())
+                .isEqualTo(200);
+        assertThat(response.jsonPath().getString("'@odata.nextLink'"))
+                .as("one page holds every row")
+                .isNull();
         List<String> ids = response.jsonPath().getList("value." + set.key, String.class);
         assertThat(new HashSet<>(ids)).as("no duplicates").hasSize(ids.size());
         return new TreeSet<>(ids);
@@ -154,7 +162,9 @@ abstract class SecurityIT {
     static String assertError(Response response, int status, String code) {
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(status);
         assertThat(response.contentType()).startsWith("application/json");
-        assertThat(response.jsonPath().getString("error.code")).as(response.asString()).isEqualTo(code);
+        assertThat(response.jsonPath().getString("error.code"))
+                .as(response.asString())
+                .isEqualTo(code);
         String message = response.jsonPath().getString("error.message");
         assertThat(message).isNotBlank();
         return message;

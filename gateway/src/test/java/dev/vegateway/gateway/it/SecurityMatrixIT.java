@@ -38,7 +38,8 @@ abstract class SecurityMatrixIT extends SecurityIT {
     private record Denied(int status, String code) implements Expectation {}
 
     /** A caller of the matrix: how to call as it, and what it gets per entity set (absent = 403 missing privilege). */
-    private record Identity(String name, Supplier<RequestSpecification> request, Map<EntitySet, Expectation> expectations) {
+    private record Identity(
+            String name, Supplier<RequestSpecification> request, Map<EntitySet, Expectation> expectations) {
         Expectation expectation(EntitySet set) {
             return expectations.getOrDefault(set, new Denied(403, MISSING_PRIVILEGE));
         }
@@ -46,70 +47,140 @@ abstract class SecurityMatrixIT extends SecurityIT {
 
     private List<Identity> identities() {
         List<Identity> identities = new ArrayList<>();
-        identities.add(user(DemoIdentities.ALICE_SALES_MANAGER, Map.of(
-                EntitySet.LEGAL_ENTITIES, rows(ALL), EntitySet.CUSTOMER_GROUPS, rows(ALL), EntitySet.CUSTOMERS, rows(ALL),
-                EntitySet.PRODUCTS, rows(ALL), EntitySet.SALES_ORDERS, rows(ALL), EntitySet.SALES_ORDER_LINES, rows(ALL))));
+        identities.add(user(
+                DemoIdentities.ALICE_SALES_MANAGER,
+                Map.of(
+                        EntitySet.LEGAL_ENTITIES,
+                        rows(ALL),
+                        EntitySet.CUSTOMER_GROUPS,
+                        rows(ALL),
+                        EntitySet.CUSTOMERS,
+                        rows(ALL),
+                        EntitySet.PRODUCTS,
+                        rows(ALL),
+                        EntitySet.SALES_ORDERS,
+                        rows(ALL),
+                        EntitySet.SALES_ORDER_LINES,
+                        rows(ALL))));
         // Sales clerk restricted to usmf, Local depth: usmf rows of his unit Contoso US.
-        identities.add(user(DemoIdentities.BOB_SALES_CLERK, Map.of(
-                EntitySet.CUSTOMER_GROUPS, rows(USMF),
-                EntitySet.CUSTOMERS, rows(USMF + " AND business_unit_id = ?", CONTOSO_US),
-                EntitySet.SALES_ORDERS, rows(USMF + " AND business_unit_id = ?", CONTOSO_US))));
+        identities.add(user(
+                DemoIdentities.BOB_SALES_CLERK,
+                Map.of(
+                        EntitySet.CUSTOMER_GROUPS, rows(USMF),
+                        EntitySet.CUSTOMERS, rows(USMF + " AND business_unit_id = ?", CONTOSO_US),
+                        EntitySet.SALES_ORDERS, rows(USMF + " AND business_unit_id = ?", CONTOSO_US))));
         // AP clerk restricted to demf, row filter on vendor groups 10 and 40; legal entities have no company field.
-        identities.add(user(DemoIdentities.CAROL_AP_CLERK, Map.of(
-                EntitySet.LEGAL_ENTITIES, rows(ALL),
-                EntitySet.VENDORS, rows("data_area_id = 'demf' AND vendor_group IN ('10', '40')"))));
+        identities.add(user(
+                DemoIdentities.CAROL_AP_CLERK,
+                Map.of(
+                        EntitySet.LEGAL_ENTITIES, rows(ALL),
+                        EntitySet.VENDORS, rows("data_area_id = 'demf' AND vendor_group IN ('10', '40')"))));
         // Purchasing agent through his team only.
-        identities.add(user(DemoIdentities.DAVE_TEAM_MEMBER, Map.of(EntitySet.LEGAL_ENTITIES, rows(ALL), EntitySet.VENDORS, rows(ALL))));
+        identities.add(user(
+                DemoIdentities.DAVE_TEAM_MEMBER,
+                Map.of(EntitySet.LEGAL_ENTITIES, rows(ALL), EntitySet.VENDORS, rows(ALL))));
         Map<EntitySet, Expectation> everything = new EnumMap<>(EntitySet.class);
         for (EntitySet set : EntitySet.values()) {
             everything.put(set, rows(ALL));
         }
         identities.add(user(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR, everything));
-        for (User refused : List.of(DemoIdentities.DORA_DISABLED, DemoIdentities.ADAM_ADMINISTRATIVE, DemoIdentities.NORA_NO_ROLE,
-                DemoIdentities.ROW_OWNER_GERMANY, DemoIdentities.ROW_OWNER_US)) {
+        for (User refused : List.of(
+                DemoIdentities.DORA_DISABLED,
+                DemoIdentities.ADAM_ADMINISTRATIVE,
+                DemoIdentities.NORA_NO_ROLE,
+                DemoIdentities.ROW_OWNER_GERMANY,
+                DemoIdentities.ROW_OWNER_US)) {
             identities.add(user(refused, callerNotAllowed()));
         }
         // Users the portal contacts map to are persons too, and may be called by a Dataverse application directly.
-        identities.add(user(DemoIdentities.PAULA_PORTAL, Map.of(EntitySet.CUSTOMERS, rows(ALL), EntitySet.PRODUCTS, rows(ALL))));
+        identities.add(user(
+                DemoIdentities.PAULA_PORTAL, Map.of(EntitySet.CUSTOMERS, rows(ALL), EntitySet.PRODUCTS, rows(ALL))));
         identities.add(user(DemoIdentities.ANONYMOUS_PORTAL, Map.of(EntitySet.PRODUCTS, rows("is_released = TRUE"))));
         // Called directly, Mallory is an ordinary System administrator; only through a portal contact is she refused.
         identities.add(user(DemoIdentities.MALLORY_PORTAL_ADMINISTRATOR, everything));
         // Depth over Contoso → Contoso Europe → Contoso Germany / Contoso UK, all four users at Contoso Europe.
-        identities.add(user(DemoIdentities.BEA_BASIC, ownedEntities(rows("owner_id = ?", DemoIdentities.BEA_BASIC.id()))));
+        identities.add(
+                user(DemoIdentities.BEA_BASIC, ownedEntities(rows("owner_id = ?", DemoIdentities.BEA_BASIC.id()))));
         identities.add(user(DemoIdentities.LEO_LOCAL, ownedEntities(rows("business_unit_id = ?", CONTOSO_EUROPE))));
-        identities.add(user(DemoIdentities.DEE_DEEP, ownedEntities(rows("business_unit_id IN (?, ?, ?)", CONTOSO_EUROPE, CONTOSO_GERMANY, CONTOSO_UK))));
+        identities.add(user(
+                DemoIdentities.DEE_DEEP,
+                ownedEntities(rows("business_unit_id IN (?, ?, ?)", CONTOSO_EUROPE, CONTOSO_GERMANY, CONTOSO_UK))));
         identities.add(user(DemoIdentities.GIL_GLOBAL, ownedEntities(rows(ALL))));
         // Field security hides a field, not rows.
-        identities.add(user(DemoIdentities.FIONA_FIELD_SECURITY, Map.of(
-                EntitySet.CUSTOMER_GROUPS, rows(ALL), EntitySet.CUSTOMERS, rows(ALL), EntitySet.SALES_ORDERS, rows(ALL))));
+        identities.add(user(
+                DemoIdentities.FIONA_FIELD_SECURITY,
+                Map.of(
+                        EntitySet.CUSTOMER_GROUPS,
+                        rows(ALL),
+                        EntitySet.CUSTOMERS,
+                        rows(ALL),
+                        EntitySet.SALES_ORDERS,
+                        rows(ALL))));
         // Sales manager for usmf OR (unrestricted) Basic.
         UUID mia = DemoIdentities.MIA_MIXED.id();
-        identities.add(user(DemoIdentities.MIA_MIXED, Map.of(
-                EntitySet.LEGAL_ENTITIES, rows(ALL), EntitySet.CUSTOMER_GROUPS, rows(USMF),
-                EntitySet.CUSTOMERS, rows(USMF + " OR owner_id = ?", mia), EntitySet.PRODUCTS, rows(USMF),
-                EntitySet.SALES_ORDERS, rows(USMF + " OR owner_id = ?", mia), EntitySet.SALES_ORDER_LINES, rows(USMF))));
+        identities.add(user(
+                DemoIdentities.MIA_MIXED,
+                Map.of(
+                        EntitySet.LEGAL_ENTITIES,
+                        rows(ALL),
+                        EntitySet.CUSTOMER_GROUPS,
+                        rows(USMF),
+                        EntitySet.CUSTOMERS,
+                        rows(USMF + " OR owner_id = ?", mia),
+                        EntitySet.PRODUCTS,
+                        rows(USMF),
+                        EntitySet.SALES_ORDERS,
+                        rows(USMF + " OR owner_id = ?", mia),
+                        EntitySet.SALES_ORDER_LINES,
+                        rows(USMF))));
         // Sales manager for usmf OR Basic for demf: Global in usmf opens nothing of demf beyond her own rows.
         UUID cora = DemoIdentities.CORA_COMPANIES.id();
-        identities.add(user(DemoIdentities.CORA_COMPANIES, Map.of(
-                EntitySet.LEGAL_ENTITIES, rows(ALL), EntitySet.CUSTOMER_GROUPS, rows(USMF),
-                EntitySet.CUSTOMERS, rows(USMF + " OR (data_area_id = 'demf' AND owner_id = ?)", cora), EntitySet.PRODUCTS, rows(USMF),
-                EntitySet.SALES_ORDERS, rows(USMF + " OR (data_area_id = 'demf' AND owner_id = ?)", cora),
-                EntitySet.SALES_ORDER_LINES, rows(USMF))));
-        // Two row-filtered roles, OR: AP clerk (demf, groups 10 and 40) and Vendor group lead (his attribute vendorGroup = 30).
-        identities.add(user(DemoIdentities.VINCE_VENDORS, Map.of(
-                EntitySet.LEGAL_ENTITIES, rows(ALL),
-                EntitySet.VENDORS, rows("(data_area_id = 'demf' AND vendor_group IN ('10', '40')) OR vendor_group = '30'"))));
+        identities.add(user(
+                DemoIdentities.CORA_COMPANIES,
+                Map.of(
+                        EntitySet.LEGAL_ENTITIES,
+                        rows(ALL),
+                        EntitySet.CUSTOMER_GROUPS,
+                        rows(USMF),
+                        EntitySet.CUSTOMERS,
+                        rows(USMF + " OR (data_area_id = 'demf' AND owner_id = ?)", cora),
+                        EntitySet.PRODUCTS,
+                        rows(USMF),
+                        EntitySet.SALES_ORDERS,
+                        rows(USMF + " OR (data_area_id = 'demf' AND owner_id = ?)", cora),
+                        EntitySet.SALES_ORDER_LINES,
+                        rows(USMF))));
+        // Two row-filtered roles, OR: AP clerk (demf, groups 10 and 40) and Vendor group lead (his attribute
+        // vendorGroup = 30).
+        identities.add(
+                user(
+                        DemoIdentities.VINCE_VENDORS,
+                        Map.of(
+                                EntitySet.LEGAL_ENTITIES, rows(ALL),
+                                EntitySet.VENDORS,
+                                        rows(
+                                                "(data_area_id = 'demf' AND vendor_group IN ('10', '40')) OR vendor_group = '30'"))));
         identities.add(user(DemoIdentities.SID_SECURITY_ADMINISTRATOR, Map.of()));
-        // Portal application: the mapped contact runs as Paula restricted to usmf, the anonymous visitor as Anonymous Visitor.
-        identities.add(new Identity("portal contact of Paula Portal (usmf)", () -> paged(gateway.portal(DemoIdentities.PAULA_CONTACT.id())),
+        // Portal application: the mapped contact runs as Paula restricted to usmf, the anonymous visitor as Anonymous
+        // Visitor.
+        identities.add(new Identity(
+                "portal contact of Paula Portal (usmf)",
+                () -> paged(gateway.portal(DemoIdentities.PAULA_CONTACT.id())),
                 Map.of(EntitySet.CUSTOMERS, rows(USMF), EntitySet.PRODUCTS, rows(USMF))));
-        identities.add(new Identity("anonymous portal visitor", () -> paged(gateway.portal(null)),
+        identities.add(new Identity(
+                "anonymous portal visitor",
+                () -> paged(gateway.portal(null)),
                 Map.of(EntitySet.PRODUCTS, rows("is_released = TRUE"))));
-        identities.add(new Identity("portal contact of Mallory Portaladmin", () -> paged(gateway.portal(DemoIdentities.MALLORY_CONTACT.id())),
+        identities.add(new Identity(
+                "portal contact of Mallory Portaladmin",
+                () -> paged(gateway.portal(DemoIdentities.MALLORY_CONTACT.id())),
                 callerNotAllowed()));
-        identities.add(new Identity("unmapped portal contact", () -> paged(gateway.portal(UUID.fromString("00000000-0000-4000-8000-000000000299"))),
+        identities.add(new Identity(
+                "unmapped portal contact",
+                () -> paged(gateway.portal(UUID.fromString("00000000-0000-4000-8000-000000000299"))),
                 callerNotAllowed()));
-        identities.add(new Identity("Dataverse application without a caller", () -> paged(gateway.application()), callerNotAllowed()));
+        identities.add(new Identity(
+                "Dataverse application without a caller", () -> paged(gateway.application()), callerNotAllowed()));
         return identities;
     }
 
@@ -121,7 +192,11 @@ abstract class SecurityMatrixIT extends SecurityIT {
             assertThat(names).contains(user.name());
         }
         assertThat(DemoIdentities.CONTACTS).hasSize(2);
-        assertThat(names).contains("portal contact of Paula Portal (usmf)", "portal contact of Mallory Portaladmin", "anonymous portal visitor");
+        assertThat(names)
+                .contains(
+                        "portal contact of Paula Portal (usmf)",
+                        "portal contact of Mallory Portaladmin",
+                        "anonymous portal visitor");
     }
 
     @TestFactory
@@ -146,14 +221,20 @@ abstract class SecurityMatrixIT extends SecurityIT {
         }
         Rows rows = (Rows) expectation;
         Set<String> expected = sql(set, rows.where(), rows.parameters());
-        assertThat(expected).as("the rule of %s on %s selects rows of the TEST data set", identity.name(), set.set).isNotEmpty();
+        assertThat(expected)
+                .as("the rule of %s on %s selects rows of the TEST data set", identity.name(), set.set)
+                .isNotEmpty();
 
         // RetrieveMultiple: exactly the expected rows.
-        assertThat(visible(identity.request().get(), set, "")).as("%s reads %s", identity.name(), set.set).isEqualTo(expected);
+        assertThat(visible(identity.request().get(), set, ""))
+                .as("%s reads %s", identity.name(), set.set)
+                .isEqualTo(expected);
 
         // $count: their number.
         Response count = assertOk(identity.request().get().get(set.set + "/$count"));
-        assertThat(count.asString().trim()).as("%s counts %s", identity.name(), set.set).isEqualTo(Integer.toString(expected.size()));
+        assertThat(count.asString().trim())
+                .as("%s counts %s", identity.name(), set.set)
+                .isEqualTo(Integer.toString(expected.size()));
 
         // Retrieve by id: a row in scope is returned; a row outside scope is 404, not 403.
         String inside = expected.iterator().next();
@@ -162,7 +243,12 @@ abstract class SecurityMatrixIT extends SecurityIT {
         Set<String> outside = sql(set, ALL);
         outside.removeAll(expected);
         if (!outside.isEmpty()) {
-            assertError(identity.request().get().get(set.set + "(" + outside.iterator().next() + ")"), 404, RECORD_NOT_FOUND);
+            assertError(
+                    identity.request()
+                            .get()
+                            .get(set.set + "(" + outside.iterator().next() + ")"),
+                    404,
+                    RECORD_NOT_FOUND);
         }
         assertError(identity.request().get().get(set.set + "(" + UUID.randomUUID() + ")"), 404, RECORD_NOT_FOUND);
     }

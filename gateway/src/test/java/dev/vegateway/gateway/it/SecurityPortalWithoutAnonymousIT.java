@@ -29,7 +29,8 @@ abstract class SecurityPortalWithoutAnonymousIT extends SecurityIT {
     @Test
     void aPortalRequestWithoutContactIs401() {
         for (EntitySet set : EntitySet.values()) {
-            assertThat(assertError(gateway.portal(null).get(set.set), 401, UNAUTHENTICATED_CALLER)).contains("anonymous");
+            assertThat(assertError(gateway.portal(null).get(set.set), 401, UNAUTHENTICATED_CALLER))
+                    .contains("anonymous");
         }
         assertError(gateway.portal(null).get(EntitySet.PRODUCTS.set + "/$count"), 401, UNAUTHENTICATED_CALLER);
     }

@@ -27,12 +27,19 @@ abstract class SecurityRowFilterIT extends SecurityIT {
     void theDemfApClerkSeesExactlyTheFilteredVendors() throws Exception {
         Set<String> expected = sql(EntitySet.VENDORS, CAROL_RULE);
         assertThat(expected).isNotEmpty();
-        assertThat(visible(as(DemoIdentities.CAROL_AP_CLERK), EntitySet.VENDORS, "")).isEqualTo(expected);
+        assertThat(visible(as(DemoIdentities.CAROL_AP_CLERK), EntitySet.VENDORS, ""))
+                .isEqualTo(expected);
         assertThat(count(DemoIdentities.CAROL_AP_CLERK, "")).isEqualTo(expected.size());
         // A demf vendor of another group is 404, as if it did not exist.
-        String otherGroup = sql(EntitySet.VENDORS, "data_area_id = 'demf' AND vendor_group NOT IN ('10', '40')").iterator().next();
-        assertError(as(DemoIdentities.CAROL_AP_CLERK).get(EntitySet.VENDORS.set + "(" + otherGroup + ")"), 404, RECORD_NOT_FOUND);
-        assertOk(as(DemoIdentities.CAROL_AP_CLERK).get(EntitySet.VENDORS.set + "(" + expected.iterator().next() + ")"));
+        String otherGroup = sql(EntitySet.VENDORS, "data_area_id = 'demf' AND vendor_group NOT IN ('10', '40')")
+                .iterator()
+                .next();
+        assertError(
+                as(DemoIdentities.CAROL_AP_CLERK).get(EntitySet.VENDORS.set + "(" + otherGroup + ")"),
+                404,
+                RECORD_NOT_FOUND);
+        assertOk(as(DemoIdentities.CAROL_AP_CLERK)
+                .get(EntitySet.VENDORS.set + "(" + expected.iterator().next() + ")"));
     }
 
     @Test
@@ -43,26 +50,34 @@ abstract class SecurityRowFilterIT extends SecurityIT {
         Set<String> union = new TreeSet<>(apClerk);
         union.addAll(groupLead);
 
-        assertThat(visible(as(DemoIdentities.VINCE_VENDORS), EntitySet.VENDORS, "")).isEqualTo(union).isEqualTo(sql(EntitySet.VENDORS, VINCE_RULE));
+        assertThat(visible(as(DemoIdentities.VINCE_VENDORS), EntitySet.VENDORS, ""))
+                .isEqualTo(union)
+                .isEqualTo(sql(EntitySet.VENDORS, VINCE_RULE));
         assertThat(count(DemoIdentities.VINCE_VENDORS, "")).isEqualTo(union.size());
         // The attribute placeholder is bound per user: Carol, without the role, sees no group-30 vendor.
-        assertThat(visible(as(DemoIdentities.CAROL_AP_CLERK), EntitySet.VENDORS, filter("mserp_vendorgroupid eq '30'"))).isEmpty();
+        assertThat(visible(as(DemoIdentities.CAROL_AP_CLERK), EntitySet.VENDORS, filter("mserp_vendorgroupid eq '30'")))
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        // caller's $filter                                                   | the same predicate in SQL
-        "mserp_dataareaid eq 'usmf'                                          | data_area_id = 'usmf'",
-        "mserp_vendorgroupid eq '40'                                         | vendor_group = '40'",
-        "mserp_vendorgroupid eq '40' or mserp_dataareaid eq 'gbsi'           | vendor_group = '40' OR data_area_id = 'gbsi'",
-        "mserp_vendorgroupid ne 'none' or mserp_vendorgroupid eq 'none'      | 1 = 1",
-        "mserp_vendorgroupid eq '50' or mserp_vendorgroupid eq '20'          | vendor_group IN ('50', '20')",
-        "not (mserp_dataareaid eq 'demf') or mserp_vendoraccountnumber ne '' | NOT (data_area_id = 'demf') OR account_num <> ''"})
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                // caller's $filter                                                   | the same predicate in SQL
+                "mserp_dataareaid eq 'usmf'                                          | data_area_id = 'usmf'",
+                "mserp_vendorgroupid eq '40'                                         | vendor_group = '40'",
+                "mserp_vendorgroupid eq '40' or mserp_dataareaid eq 'gbsi'           | vendor_group = '40' OR data_area_id = 'gbsi'",
+                "mserp_vendorgroupid ne 'none' or mserp_vendorgroupid eq 'none'      | 1 = 1",
+                "mserp_vendorgroupid eq '50' or mserp_vendorgroupid eq '20'          | vendor_group IN ('50', '20')",
+                "not (mserp_dataareaid eq 'demf') or mserp_vendoraccountnumber ne '' | NOT (data_area_id = 'demf') OR account_num <> ''"
+            })
     void theCallersFilterIsAndedAndCannotWidenTheVisibleSet(String callerFilter, String sameInSql) throws Exception {
         Set<String> expected = sql(EntitySet.VENDORS, "(" + VINCE_RULE + ") AND (" + sameInSql + ")");
         Set<String> seen = visible(as(DemoIdentities.VINCE_VENDORS), EntitySet.VENDORS, filter(callerFilter));
         assertThat(seen).isEqualTo(expected).isSubsetOf(sql(EntitySet.VENDORS, VINCE_RULE));
-        assertThat(count(DemoIdentities.VINCE_VENDORS, "?$filter=" + encode(callerFilter))).isEqualTo(expected.size());
+        assertThat(count(DemoIdentities.VINCE_VENDORS, "?$filter=" + encode(callerFilter)))
+                .isEqualTo(expected.size());
         // What the caller's filter alone would select is more, unless it is contained in the visible set anyway.
         Set<String> unrestricted = sql(EntitySet.VENDORS, sameInSql);
         if (!expected.containsAll(unrestricted)) {
@@ -72,7 +87,10 @@ abstract class SecurityRowFilterIT extends SecurityIT {
 
     @Test
     void theCallersOrCannotWidenAQueryExpressionEither() throws Exception {
-        Response response = assertOk(queryExpression(as(DemoIdentities.VINCE_VENDORS), """
+        Response response = assertOk(
+                queryExpression(
+                        as(DemoIdentities.VINCE_VENDORS),
+                        """
                 {"Query": {"EntityName": "mserp_vendvendorv2entity", "ColumnSet": {"Columns": ["mserp_vendoraccountnumber"]},
                   "Criteria": {"FilterOperator": "Or", "Conditions": [
                     {"AttributeName": "mserp_dataareaid", "Operator": "Equal", "Values": ["gbsi"]},
@@ -89,14 +107,26 @@ abstract class SecurityRowFilterIT extends SecurityIT {
         Set<String> notReleased = sql(EntitySet.PRODUCTS, "is_released = FALSE");
         assertThat(notReleased).isNotEmpty();
         assertThat(visible(paged(gateway.portal(null)), EntitySet.PRODUCTS, "")).isEqualTo(released);
-        assertThat(visible(paged(gateway.portal(null)), EntitySet.PRODUCTS, filter("mserp_isreleased eq false or mserp_isreleased eq true")))
+        assertThat(visible(
+                        paged(gateway.portal(null)),
+                        EntitySet.PRODUCTS,
+                        filter("mserp_isreleased eq false or mserp_isreleased eq true")))
                 .isEqualTo(released);
-        assertError(gateway.portal(null).get(EntitySet.PRODUCTS.set + "(" + notReleased.iterator().next() + ")"), 404, RECORD_NOT_FOUND);
-        assertThat(assertOk(gateway.portal(null).get(EntitySet.PRODUCTS.set + "/$count")).asString().trim())
+        assertError(
+                gateway.portal(null)
+                        .get(EntitySet.PRODUCTS.set + "("
+                                + notReleased.iterator().next() + ")"),
+                404,
+                RECORD_NOT_FOUND);
+        assertThat(assertOk(gateway.portal(null).get(EntitySet.PRODUCTS.set + "/$count"))
+                        .asString()
+                        .trim())
                 .isEqualTo(Integer.toString(released.size()));
     }
 
     private int count(DemoIdentities.User user, String query) {
-        return Integer.parseInt(assertOk(as(user).get(EntitySet.VENDORS.set + "/$count" + query)).asString().trim());
+        return Integer.parseInt(assertOk(as(user).get(EntitySet.VENDORS.set + "/$count" + query))
+                .asString()
+                .trim());
     }
 }

@@ -30,19 +30,24 @@ public record TestBackend(BackendKind kind, String url, String username, String 
 
     /** A new, freshly seeded database. */
     public static TestBackend fresh(BackendKind kind) {
-        String name = "vg" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        TestBackend backend = switch (kind) {
-            case H2 -> new TestBackend(kind, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "sa", "");
-            case POSTGRESQL -> {
-                EmbeddedPostgres server = postgres();
-                try (Connection connection = server.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
-                    statement.execute("CREATE DATABASE " + name);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("cannot create test database", e);
-                }
-                yield new TestBackend(kind, server.getJdbcUrl("postgres", name), "postgres", "postgres");
-            }
-        };
+        String name =
+                "vg" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        TestBackend backend =
+                switch (kind) {
+                    case H2 -> new TestBackend(
+                            kind, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "sa", "");
+                    case POSTGRESQL -> {
+                        EmbeddedPostgres server = postgres();
+                        try (Connection connection =
+                                        server.getPostgresDatabase().getConnection();
+                                Statement statement = connection.createStatement()) {
+                            statement.execute("CREATE DATABASE " + name);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException("cannot create test database", e);
+                        }
+                        yield new TestBackend(kind, server.getJdbcUrl("postgres", name), "postgres", "postgres");
+                    }
+                };
         try (Connection connection = backend.connect()) {
             DemoData.create(connection, DemoData.Scale.TEST);
         } catch (SQLException e) {
@@ -57,7 +62,8 @@ public record TestBackend(BackendKind kind, String url, String username, String 
 
     /** The first column of the first row {@code sql} (with bound {@code parameters}) answers, or null without rows; direct SQL. */
     public Object single(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = connect(); java.sql.PreparedStatement statement = prepare(connection, sql, parameters);
+        try (Connection connection = connect();
+                java.sql.PreparedStatement statement = prepare(connection, sql, parameters);
                 java.sql.ResultSet result = statement.executeQuery()) {
             return result.next() ? result.getObject(1) : null;
         }
@@ -70,12 +76,14 @@ public record TestBackend(BackendKind kind, String url, String username, String 
 
     /** Runs a data change with direct SQL (auto-commit); returns the rows changed. */
     public int execute(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = connect(); java.sql.PreparedStatement statement = prepare(connection, sql, parameters)) {
+        try (Connection connection = connect();
+                java.sql.PreparedStatement statement = prepare(connection, sql, parameters)) {
             return statement.executeUpdate();
         }
     }
 
-    private static java.sql.PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
+    private static java.sql.PreparedStatement prepare(Connection connection, String sql, Object... parameters)
+            throws SQLException {
         java.sql.PreparedStatement statement = connection.prepareStatement(sql);
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
@@ -88,7 +96,9 @@ public record TestBackend(BackendKind kind, String url, String username, String 
             synchronized (TestBackend.class) {
                 if (postgres == null) {
                     try {
-                        EmbeddedPostgres started = EmbeddedPostgres.builder().setServerConfig("timezone", "UTC").start();
+                        EmbeddedPostgres started = EmbeddedPostgres.builder()
+                                .setServerConfig("timezone", "UTC")
+                                .start();
                         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                             try {
                                 started.close();

@@ -31,8 +31,10 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TestGateway implements AutoCloseable {
     public static final String SERVICE_PATH = "/api/data/v9.2";
-    public static final String DATAVERSE_APP = DemoIdentities.DATAVERSE_APPLICATION.appId().toString();
-    public static final String PORTAL_APP = DemoIdentities.PORTAL_APPLICATION.appId().toString();
+    public static final String DATAVERSE_APP =
+            DemoIdentities.DATAVERSE_APPLICATION.appId().toString();
+    public static final String PORTAL_APP =
+            DemoIdentities.PORTAL_APPLICATION.appId().toString();
     private static final String TRUST_PASSWORD = "changeit";
 
     private final Gateway gateway;
@@ -53,7 +55,8 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** As {@link #start(TestBackend, String)}, with {@code VEGATEWAY_*} environment overrides of the configuration. */
-    public static TestGateway start(TestBackend backend, String securityYaml, Map<String, String> environment) throws Exception {
+    public static TestGateway start(TestBackend backend, String securityYaml, Map<String, String> environment)
+            throws Exception {
         Path folder = Files.createTempDirectory("vegateway-it");
         DemoCertificate.ensure(folder, "test-keystore");
         copy("demo/catalog.yaml", folder.resolve("catalog.yaml"));
@@ -63,7 +66,8 @@ public final class TestGateway implements AutoCloseable {
             Files.writeString(folder.resolve("security.yaml"), securityYaml, UTF_8);
         }
         Path trustStore = trustStore(folder);
-        String yaml = """
+        String yaml =
+                """
                 server: { host: 127.0.0.1, port: 0 }
                 tls: { keystore: %s, keystorePassword: test-keystore }
                 admin: { host: 127.0.0.1, port: 0 }
@@ -75,8 +79,13 @@ public final class TestGateway implements AutoCloseable {
                 catalog: { file: catalog.yaml }
                 security: { file: security.yaml, importOnStart: true }
                 limits: { skipTokenSecret: "integration-test-secret-0123456789abcdef" }
-                """.formatted(DemoCertificate.KEYSTORE_FILE, backend.kind().name().toLowerCase(java.util.Locale.ROOT), backend.url(),
-                backend.username(), backend.password());
+                """
+                        .formatted(
+                                DemoCertificate.KEYSTORE_FILE,
+                                backend.kind().name().toLowerCase(java.util.Locale.ROOT),
+                                backend.url(),
+                                backend.username(),
+                                backend.password());
         Files.writeString(folder.resolve("vegateway.yaml"), yaml, UTF_8);
         GatewayConfig config = ConfigLoader.load(folder.resolve("vegateway.yaml"), environment);
         Gateway gateway = Gateway.start(config);
@@ -148,9 +157,13 @@ public final class TestGateway implements AutoCloseable {
     /** A REST Assured request to the service root with TLS verified against the test certificate, and no credentials. */
     public RequestSpecification anonymous() {
         return RestAssured.given()
-                .config(RestAssured.config().sslConfig(SSLConfig.sslConfig().trustStore(trustStore.toString(), TRUST_PASSWORD).trustStoreType("PKCS12"))
+                .config(RestAssured.config()
+                        .sslConfig(SSLConfig.sslConfig()
+                                .trustStore(trustStore.toString(), TRUST_PASSWORD)
+                                .trustStoreType("PKCS12"))
                         // $batch bodies are written by hand, as text.
-                        .encoderConfig(io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs("multipart/mixed", io.restassured.http.ContentType.TEXT)))
+                        .encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
+                                .encodeContentTypeAs("multipart/mixed", io.restassured.http.ContentType.TEXT)))
                 .baseUri("https://127.0.0.1")
                 .port(port())
                 .basePath(SERVICE_PATH)

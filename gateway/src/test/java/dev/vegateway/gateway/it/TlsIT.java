@@ -36,9 +36,13 @@ class TlsIT {
     private int status(String protocol) throws Exception {
         SSLParameters parameters = new SSLParameters();
         parameters.setProtocols(new String[] {protocol});
-        HttpClient client = HttpClient.newBuilder().sslContext(gateway.sslContext()).sslParameters(parameters).build();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(gateway.sslContext())
+                .sslParameters(parameters)
+                .build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.serviceRoot() + "$metadata"))
-                .header("Authorization", "Bearer " + gateway.token(TestGateway.DATAVERSE_APP)).build();
+                .header("Authorization", "Bearer " + gateway.token(TestGateway.DATAVERSE_APP))
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
@@ -53,9 +57,12 @@ class TlsIT {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 2000);
             socket.setSoTimeout(2000);
-            socket.getOutputStream().write("GET /api/data/v9.2/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /api/data/v9.2/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             byte[] answer = socket.getInputStream().readNBytes(12);
-            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII)).doesNotStartWith("HTTP/1.1 200");
+            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII))
+                    .doesNotStartWith("HTTP/1.1 200");
         } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
             // closing the connection or staying silent are both fine: no plain-HTTP answer
         }
@@ -64,7 +71,9 @@ class TlsIT {
     @Test
     void aClientThatDoesNotTrustTheCertificateIsRefused() {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.serviceRoot() + "$metadata")).build();
-        assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.discarding())).isInstanceOf(SSLHandshakeException.class);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.serviceRoot() + "$metadata"))
+                .build();
+        assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.discarding()))
+                .isInstanceOf(SSLHandshakeException.class);
     }
 }

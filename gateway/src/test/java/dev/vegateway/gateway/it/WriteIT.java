@@ -29,7 +29,8 @@ abstract class WriteIT {
     static final UUID BASIC_WRITER = UUID.fromString("00000000-0000-4000-8000-0000000007a3");
     static final UUID READER = UUID.fromString("00000000-0000-4000-8000-0000000007a4");
     static final UUID ORDER_TAKER = UUID.fromString("00000000-0000-4000-8000-0000000007a5");
-    static final String SECURITY = """
+    static final String SECURITY =
+            """
             businessUnits:
               - name: Contoso
             companies: [usmf, demf, gbsi]
@@ -91,7 +92,8 @@ abstract class WriteIT {
 
     private String value(String column, UUID key) throws SQLException {
         try (Connection connection = backend.connect();
-                PreparedStatement statement = connection.prepareStatement("SELECT " + column + " FROM erp.customer WHERE id = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT " + column + " FROM erp.customer WHERE id = ?")) {
             statement.setObject(1, key);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() ? String.valueOf(result.getObject(1)) : null;
@@ -105,7 +107,10 @@ abstract class WriteIT {
     }
 
     private UUID create(UUID user, String company, String account) {
-        Response response = post(user, "{\"mserp_dataareaid\":\"" + company + "\",\"mserp_customeraccount\":\"" + account + "\",\"mserp_name\":\"Created " + account + "\"}");
+        Response response = post(
+                user,
+                "{\"mserp_dataareaid\":\"" + company + "\",\"mserp_customeraccount\":\"" + account
+                        + "\",\"mserp_name\":\"Created " + account + "\"}");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(204);
         return keyOf(response);
     }
@@ -115,16 +120,26 @@ abstract class WriteIT {
         UUID key = create(USMF_WRITER, "usmf", "W-0001");
         assertThat(value("owner_id", key)).isEqualTo(USMF_WRITER.toString());
         assertThat(value("version_number", key)).isEqualTo("1");
-        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'create'", key)).isEqualTo(1);
+        assertThat(backend.count(
+                        "SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'create'",
+                        key))
+                .isEqualTo(1);
     }
 
     @Test
     void createWithRepresentationAnswers201WithTheStoredRecord() {
-        Response response = post(ADMIN, "{\"mserp_dataareaid\":\"demf\",\"mserp_customeraccount\":\"W-0002\",\"mserp_name\":\"Rep\",\"mserp_creditlimit\":12.5,"
-                + "\"mserp_creditstatus\":\"Blocked\",\"@odata.type\":\"Microsoft.Dynamics.CRM.mserp_custcustomerv3entity\"}", "Prefer", "return=representation");
+        Response response = post(
+                ADMIN,
+                "{\"mserp_dataareaid\":\"demf\",\"mserp_customeraccount\":\"W-0002\",\"mserp_name\":\"Rep\",\"mserp_creditlimit\":12.5,"
+                        + "\"mserp_creditstatus\":\"Blocked\",\"@odata.type\":\"Microsoft.Dynamics.CRM.mserp_custcustomerv3entity\"}",
+                "Prefer",
+                "return=representation");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(201);
         assertThat(response.header("Preference-Applied")).isEqualTo("return=representation");
-        assertThat(response.header("Server-Timing")).as("the write and its read-back are backend time").contains("db;dur=").doesNotContain("db;dur=0.000");
+        assertThat(response.header("Server-Timing"))
+                .as("the write and its read-back are backend time")
+                .contains("db;dur=")
+                .doesNotContain("db;dur=0.000");
         assertThat(response.jsonPath().getString("'@odata.etag'")).isEqualTo("W/\"1\"");
         assertThat(response.jsonPath().getString("mserp_creditstatus")).isEqualTo("Blocked");
         assertThat(response.jsonPath().getDouble("mserp_creditlimit")).isEqualTo(12.5);
@@ -134,13 +149,52 @@ abstract class WriteIT {
     @Test
     void everyValidationFailureNamesThePropertyAndWritesNothing() throws SQLException {
         long before = backend.count("SELECT COUNT(*) FROM erp.customer");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V1\",\"mserp_name\":\"x\",\"mserp_nosuch\":1}"), 400, "0x80048d19", "mserp_nosuch");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V2\",\"mserp_name\":7}"), 400, "0x80048d19", "mserp_name");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"" + "x".repeat(21) + "\",\"mserp_name\":\"x\"}"), 400, "0x80044331", "mserp_customeraccount");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_name\":\"x\"}"), 400, "0x80044331", "mserp_customeraccount");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V3\",\"mserp_name\":\"x\",\"mserp_creditstatus\":\"Closed\"}"), 400, "0x80044331", "mserp_creditstatus");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V4\",\"mserp_name\":\"x\",\"mserp_versionnumber\":5}"), 400, "0x80044331", "mserp_versionnumber");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V5\",\"mserp_name\":\"x\",\"mserp_establisheddate\":\"yesterday\"}"), 400, "0x80048d19", "mserp_establisheddate");
+        assertRefused(
+                post(
+                        ADMIN,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V1\",\"mserp_name\":\"x\",\"mserp_nosuch\":1}"),
+                400,
+                "0x80048d19",
+                "mserp_nosuch");
+        assertRefused(
+                post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V2\",\"mserp_name\":7}"),
+                400,
+                "0x80048d19",
+                "mserp_name");
+        assertRefused(
+                post(
+                        ADMIN,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"" + "x".repeat(21)
+                                + "\",\"mserp_name\":\"x\"}"),
+                400,
+                "0x80044331",
+                "mserp_customeraccount");
+        assertRefused(
+                post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_name\":\"x\"}"),
+                400,
+                "0x80044331",
+                "mserp_customeraccount");
+        assertRefused(
+                post(
+                        ADMIN,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V3\",\"mserp_name\":\"x\",\"mserp_creditstatus\":\"Closed\"}"),
+                400,
+                "0x80044331",
+                "mserp_creditstatus");
+        assertRefused(
+                post(
+                        ADMIN,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V4\",\"mserp_name\":\"x\",\"mserp_versionnumber\":5}"),
+                400,
+                "0x80044331",
+                "mserp_versionnumber");
+        assertRefused(
+                post(
+                        ADMIN,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"V5\",\"mserp_name\":\"x\",\"mserp_establisheddate\":\"yesterday\"}"),
+                400,
+                "0x80048d19",
+                "mserp_establisheddate");
         assertRefused(post(ADMIN, "[1,2]"), 400, "0x80048d19", "JSON object");
         assertRefused(post(ADMIN, "{\"mserp_name\": "), 400, "0x80048d19", "JSON");
         assertThat(backend.count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
@@ -181,7 +235,8 @@ abstract class WriteIT {
             for (String name : List.of("First", "Second")) {
                 outcomes.add(pool.submit(() -> {
                     start.await();
-                    return patch(ADMIN, key, "{\"mserp_name\":\"" + name + "\"}", "If-Match", "W/\"1\"").statusCode();
+                    return patch(ADMIN, key, "{\"mserp_name\":\"" + name + "\"}", "If-Match", "W/\"1\"")
+                            .statusCode();
                 }));
             }
             start.countDown();
@@ -202,7 +257,13 @@ abstract class WriteIT {
         UUID demf = create(ADMIN, "demf", "W-0005");
         UUID usmf = create(USMF_WRITER, "usmf", "W-0006");
         long before = backend.count("SELECT COUNT(*) FROM erp.customer");
-        assertRefused(post(USMF_WRITER, "{\"mserp_dataareaid\":\"demf\",\"mserp_customeraccount\":\"W-0007\",\"mserp_name\":\"x\"}"), 403, "0x80040220", "");
+        assertRefused(
+                post(
+                        USMF_WRITER,
+                        "{\"mserp_dataareaid\":\"demf\",\"mserp_customeraccount\":\"W-0007\",\"mserp_name\":\"x\"}"),
+                403,
+                "0x80040220",
+                "");
         assertThat(backend.count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
         assertRefused(patch(USMF_WRITER, demf, "{\"mserp_name\":\"Hacked\"}"), 404, "0x80040217", "");
         assertRefused(patch(USMF_WRITER, usmf, "{\"mserp_dataareaid\":\"demf\"}"), 403, "0x80040220", "");
@@ -218,13 +279,20 @@ abstract class WriteIT {
         UUID own = create(BASIC_WRITER, "usmf", "W-0009");
         assertRefused(patch(BASIC_WRITER, others, "{\"mserp_name\":\"Mine\"}"), 404, "0x80040217", "");
         assertRefused(gateway.as(BASIC_WRITER).delete(SET + "(" + others + ")"), 404, "0x80040217", "");
-        assertThat(patch(BASIC_WRITER, own, "{\"mserp_name\":\"Mine\"}").statusCode()).isEqualTo(204);
+        assertThat(patch(BASIC_WRITER, own, "{\"mserp_name\":\"Mine\"}").statusCode())
+                .isEqualTo(204);
         assertThat(value("name", own)).isEqualTo("Mine");
     }
 
     @Test
     void aReaderHasNoWritePrivilege() {
-        assertRefused(post(READER, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0010\",\"mserp_name\":\"x\"}"), 403, "0x80040220", "Create");
+        assertRefused(
+                post(
+                        READER,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0010\",\"mserp_name\":\"x\"}"),
+                403,
+                "0x80040220",
+                "Create");
     }
 
     @Test
@@ -233,12 +301,17 @@ abstract class WriteIT {
         Response deleted = gateway.as(ADMIN).header("If-Match", "W/\"1\"").delete(SET + "(" + key + ")");
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(value("name", key)).isNull();
-        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'delete'", key)).isEqualTo(1);
+        assertThat(backend.count(
+                        "SELECT COUNT(*) FROM vegateway_security.data_audit WHERE record_key = ? AND operation = 'delete'",
+                        key))
+                .isEqualTo(1);
         gateway.as(ADMIN).get(SET + "(" + key + ")").then().statusCode(404);
 
         String referenced;
-        try (Connection connection = backend.connect(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT customer_id FROM erp.sales_order_header ORDER BY sales_order_number"); ResultSet result = statement.executeQuery()) {
+        try (Connection connection = backend.connect();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT customer_id FROM erp.sales_order_header ORDER BY sales_order_number");
+                ResultSet result = statement.executeQuery()) {
             result.next();
             referenced = result.getString(1);
         }
@@ -251,80 +324,168 @@ abstract class WriteIT {
     @Test
     void aWriteHookFromTheClassPathRunsAndItsRejectionReachesTheClient() throws SQLException {
         long before = backend.count("SELECT COUNT(*) FROM erp.customer");
-        assertRefused(post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0012\",\"mserp_name\":\"HOOK-REJECT me\"}"),
-                400, "0x80040265", "refused by the test hook");
+        assertRefused(
+                post(
+                        ADMIN,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0012\",\"mserp_name\":\"HOOK-REJECT me\"}"),
+                400,
+                "0x80040265",
+                "refused by the test hook");
         assertThat(backend.count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
         UUID key = create(ADMIN, "usmf", "W-0013");
-        assertThat(patch(ADMIN, key, "{\"mserp_name\":\"hook-unchanged on update\"}").statusCode()).isEqualTo(204);
+        assertThat(patch(ADMIN, key, "{\"mserp_name\":\"hook-unchanged on update\"}")
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(value("name", key)).isEqualTo("hook-unchanged on update");
-        Response created = post(ADMIN, "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0014\",\"mserp_name\":\"hook-shout\"}");
+        Response created = post(
+                ADMIN,
+                "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-0014\",\"mserp_name\":\"hook-shout\"}");
         assertThat(value("name", keyOf(created))).isEqualTo("HOOK-SHOUT");
     }
 
     @Test
     void theDataAuditIsReadableByAdministratorsOnlyAndNeverWritable() {
         UUID key = create(ADMIN, "usmf", "W-0015");
-        assertThat(patch(ADMIN, key, "{\"mserp_name\":\"Audited\"}").statusCode()).isEqualTo(204);
-        Response audit = gateway.as(ADMIN).get("vegateway_dataaudits?$filter=vegateway_recordid%20eq%20" + key + "&$orderby=vegateway_changedon");
+        assertThat(patch(ADMIN, key, "{\"mserp_name\":\"Audited\"}").statusCode())
+                .isEqualTo(204);
+        Response audit = gateway.as(ADMIN)
+                .get("vegateway_dataaudits?$filter=vegateway_recordid%20eq%20" + key + "&$orderby=vegateway_changedon");
         assertThat(audit.statusCode()).as(audit.asString()).isEqualTo(200);
         assertThat(audit.jsonPath().getList("value.vegateway_operation")).containsExactly("create", "update");
-        assertThat(audit.jsonPath().getString("value[1].vegateway_changes")).contains("\"mserp_name\"").contains("Created W-0015").contains("Audited");
+        assertThat(audit.jsonPath().getString("value[1].vegateway_changes"))
+                .contains("\"mserp_name\"")
+                .contains("Created W-0015")
+                .contains("Audited");
         assertThat(audit.jsonPath().getString("value[1].vegateway_userid")).isEqualTo(ADMIN.toString());
         assertRefused(gateway.as(USMF_WRITER).get("vegateway_dataaudits"), 403, "0x80040220", "vegateway_dataaudit");
-        assertThat(gateway.as(ADMIN).contentType("application/json").body("{}").post("vegateway_dataaudits").statusCode()).isEqualTo(405);
-        assertThat(gateway.as(ADMIN).delete("vegateway_dataaudits(" + key + ")").statusCode()).isEqualTo(405);
+        assertThat(gateway.as(ADMIN)
+                        .contentType("application/json")
+                        .body("{}")
+                        .post("vegateway_dataaudits")
+                        .statusCode())
+                .isEqualTo(405);
+        assertThat(gateway.as(ADMIN).delete("vegateway_dataaudits(" + key + ")").statusCode())
+                .isEqualTo(405);
     }
 
     @Test
     void aLookupSetWithOdataBindStoresTheTargetsKeyAndAMissingTargetIs404() throws SQLException {
         UUID customer = create(ADMIN, "usmf", "W-0016");
-        String order = "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"SO-W-1\",\"mserp_orderingcustomeraccountnumber\":\"W-0016\","
-                + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
-        Response created = gateway.as(ADMIN).contentType("application/json").body(order.formatted(customer)).post("mserp_salesorderheaderv2entities");
+        String order =
+                "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"SO-W-1\",\"mserp_orderingcustomeraccountnumber\":\"W-0016\","
+                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+        Response created = gateway.as(ADMIN)
+                .contentType("application/json")
+                .body(order.formatted(customer))
+                .post("mserp_salesorderheaderv2entities");
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(204);
         UUID key = keyOf(created);
-        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", key, customer)).isEqualTo(1);
+        assertThat(backend.count(
+                        "SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", key, customer))
+                .isEqualTo(1);
 
         long before = backend.count("SELECT COUNT(*) FROM erp.sales_order_header");
-        assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.formatted(UUID.randomUUID()).replace("SO-W-1", "SO-W-2"))
-                .post("mserp_salesorderheaderv2entities"), 404, "0x80040217", "mserp_custcustomerv3entity");
-        assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.replace("/mserp_custcustomerv3entities(%s)", "/mserp_vendvendorv2entities(" + customer + ")")
-                .replace("SO-W-1", "SO-W-3")).post("mserp_salesorderheaderv2entities"), 400, "0x80048d19", "mserp_custcustomerv3entities");
-        assertRefused(gateway.as(ADMIN).contentType("application/json").body(order.formatted(customer).replace("mserp_Customer@", "mserp_Nothing@")
-                .replace("SO-W-1", "SO-W-4")).post("mserp_salesorderheaderv2entities"), 400, "0x80048d19", "mserp_Nothing");
+        assertRefused(
+                gateway.as(ADMIN)
+                        .contentType("application/json")
+                        .body(order.formatted(UUID.randomUUID()).replace("SO-W-1", "SO-W-2"))
+                        .post("mserp_salesorderheaderv2entities"),
+                404,
+                "0x80040217",
+                "mserp_custcustomerv3entity");
+        assertRefused(
+                gateway.as(ADMIN)
+                        .contentType("application/json")
+                        .body(order.replace(
+                                        "/mserp_custcustomerv3entities(%s)",
+                                        "/mserp_vendvendorv2entities(" + customer + ")")
+                                .replace("SO-W-1", "SO-W-3"))
+                        .post("mserp_salesorderheaderv2entities"),
+                400,
+                "0x80048d19",
+                "mserp_custcustomerv3entities");
+        assertRefused(
+                gateway.as(ADMIN)
+                        .contentType("application/json")
+                        .body(order.formatted(customer)
+                                .replace("mserp_Customer@", "mserp_Nothing@")
+                                .replace("SO-W-1", "SO-W-4"))
+                        .post("mserp_salesorderheaderv2entities"),
+                400,
+                "0x80048d19",
+                "mserp_Nothing");
         assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header")).isEqualTo(before);
-        assertRefused(gateway.as(USMF_WRITER).contentType("application/json").body(order.formatted(customer).replace("SO-W-1", "SO-W-5"))
-                .post("mserp_salesorderheaderv2entities"), 403, "0x80040220", "Append");
+        assertRefused(
+                gateway.as(USMF_WRITER)
+                        .contentType("application/json")
+                        .body(order.formatted(customer).replace("SO-W-1", "SO-W-5"))
+                        .post("mserp_salesorderheaderv2entities"),
+                403,
+                "0x80040220",
+                "Append");
     }
 
     @Test
     void appendAndAppendToAreCheckedAgainstTheDepthOfTheRecordsTheyConcern() throws SQLException {
         UUID own = create(ORDER_TAKER, "usmf", "W-0030");
         UUID others = create(ADMIN, "usmf", "W-0031");
-        String order = "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"%s\",\"mserp_orderingcustomeraccountnumber\":\"W-0030\","
-                + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+        String order =
+                "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"%s\",\"mserp_orderingcustomeraccountnumber\":\"W-0030\","
+                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
         String rebind = "{\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
 
-        Response mine = gateway.as(ORDER_TAKER).contentType("application/json").body(order.formatted("SO-W-30", own)).post("mserp_salesorderheaderv2entities");
+        Response mine = gateway.as(ORDER_TAKER)
+                .contentType("application/json")
+                .body(order.formatted("SO-W-30", own))
+                .post("mserp_salesorderheaderv2entities");
         assertThat(mine.statusCode()).as(mine.asString()).isEqualTo(204);
-        assertRefused(gateway.as(ORDER_TAKER).contentType("application/json").body(order.formatted("SO-W-31", others))
-                .post("mserp_salesorderheaderv2entities"), 403, "0x80040220", "AppendTo");
-        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE sales_order_number = 'SO-W-31'")).isZero();
+        assertRefused(
+                gateway.as(ORDER_TAKER)
+                        .contentType("application/json")
+                        .body(order.formatted("SO-W-31", others))
+                        .post("mserp_salesorderheaderv2entities"),
+                403,
+                "0x80040220",
+                "AppendTo");
+        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE sales_order_number = 'SO-W-31'"))
+                .isZero();
 
-        Response byAdmin = gateway.as(ADMIN).contentType("application/json").body(order.formatted("SO-W-32", others)).post("mserp_salesorderheaderv2entities");
+        Response byAdmin = gateway.as(ADMIN)
+                .contentType("application/json")
+                .body(order.formatted("SO-W-32", others))
+                .post("mserp_salesorderheaderv2entities");
         UUID adminOrder = keyOf(byAdmin);
-        assertRefused(gateway.as(ORDER_TAKER).contentType("application/json").body(rebind.formatted(own))
-                .patch("mserp_salesorderheaderv2entities(" + adminOrder + ")"), 403, "0x80040220", "Append privilege");
-        assertThat(backend.count("SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?", adminOrder, others)).isEqualTo(1);
+        assertRefused(
+                gateway.as(ORDER_TAKER)
+                        .contentType("application/json")
+                        .body(rebind.formatted(own))
+                        .patch("mserp_salesorderheaderv2entities(" + adminOrder + ")"),
+                403,
+                "0x80040220",
+                "Append privilege");
+        assertThat(backend.count(
+                        "SELECT COUNT(*) FROM erp.sales_order_header WHERE id = ? AND customer_id = ?",
+                        adminOrder,
+                        others))
+                .isEqualTo(1);
 
         UUID ownOrder = keyOf(mine);
-        Response moved = gateway.as(ORDER_TAKER).contentType("application/json").body(rebind.formatted(own)).patch("mserp_salesorderheaderv2entities(" + ownOrder + ")");
+        Response moved = gateway.as(ORDER_TAKER)
+                .contentType("application/json")
+                .body(rebind.formatted(own))
+                .patch("mserp_salesorderheaderv2entities(" + ownOrder + ")");
         assertThat(moved.statusCode()).as(moved.asString()).isEqualTo(204);
     }
 
     @Test
     void theCatalogSetIsReadOnlyAndActionsAreNotThereYet() {
-        assertThat(gateway.as(ADMIN).contentType("application/json").body("{}").post("mserp_financeandoperationsentities").statusCode()).isEqualTo(405);
-        assertThat(gateway.as(ADMIN).put(SET + "(" + UUID.randomUUID() + ")").statusCode()).isEqualTo(405);
+        assertThat(gateway.as(ADMIN)
+                        .contentType("application/json")
+                        .body("{}")
+                        .post("mserp_financeandoperationsentities")
+                        .statusCode())
+                .isEqualTo(405);
+        assertThat(gateway.as(ADMIN).put(SET + "(" + UUID.randomUUID() + ")").statusCode())
+                .isEqualTo(405);
     }
 }

@@ -14,7 +14,8 @@ class BatchReaderTest {
     private static final String ROOT = "https://gateway.example:8443/api/data/v9.2";
 
     /** The request of the Dataverse Web API documentation's batch example, in our entity sets. */
-    private static final String DATAVERSE_STYLE = String.join("\r\n",
+    private static final String DATAVERSE_STYLE = String.join(
+            "\r\n",
             "--batch_AAA123",
             "Content-Type: multipart/mixed; boundary=changeset_BBB456",
             "",
@@ -50,13 +51,20 @@ class BatchReaderTest {
 
     @Test
     void readsChangesetsAndSingleRequestsInOrder() {
-        List<BatchReader.BatchItem> items = BatchReader.read(DATAVERSE_STYLE.getBytes(UTF_8), "batch_AAA123", ROOT, 1000);
+        List<BatchReader.BatchItem> items =
+                BatchReader.read(DATAVERSE_STYLE.getBytes(UTF_8), "batch_AAA123", ROOT, 1000);
 
         assertThat(items).hasSize(2);
         BatchReader.Changeset changeset = (BatchReader.Changeset) items.get(0);
-        assertThat(changeset.requests()).extracting(BatchReader.BatchRequest::method).containsExactly("POST", "PATCH");
-        assertThat(changeset.requests()).extracting(BatchReader.BatchRequest::path).containsExactly("/mserp_custcustomerv3entities", "/$1");
-        assertThat(changeset.requests()).extracting(BatchReader.BatchRequest::contentId).containsExactly(Optional.of("1"), Optional.of("2"));
+        assertThat(changeset.requests())
+                .extracting(BatchReader.BatchRequest::method)
+                .containsExactly("POST", "PATCH");
+        assertThat(changeset.requests())
+                .extracting(BatchReader.BatchRequest::path)
+                .containsExactly("/mserp_custcustomerv3entities", "/$1");
+        assertThat(changeset.requests())
+                .extracting(BatchReader.BatchRequest::contentId)
+                .containsExactly(Optional.of("1"), Optional.of("2"));
         assertThat(new String(changeset.requests().get(0).body(), UTF_8)).isEqualTo("{\"mserp_name\":\"One\"}");
         BatchReader.BatchRequest get = ((BatchReader.Single) items.get(1)).request();
         assertThat(get.method()).isEqualTo("GET");
@@ -68,18 +76,22 @@ class BatchReaderTest {
 
     @Test
     void acceptsBareLineFeeds() {
-        List<BatchReader.BatchItem> items = BatchReader.read(DATAVERSE_STYLE.replace("\r\n", "\n").getBytes(UTF_8), "batch_AAA123", ROOT, 1000);
+        List<BatchReader.BatchItem> items =
+                BatchReader.read(DATAVERSE_STYLE.replace("\r\n", "\n").getBytes(UTF_8), "batch_AAA123", ROOT, 1000);
 
         assertThat(items).hasSize(2);
         // The line feed before a delimiter stays in the body (only CRLF is taken as the delimiter's); JSON ignores it.
-        assertThat(new String(items.get(0).requests().get(1).body(), UTF_8).strip()).isEqualTo("{\"mserp_name\":\"Two\"}");
+        assertThat(new String(items.get(0).requests().get(1).body(), UTF_8).strip())
+                .isEqualTo("{\"mserp_name\":\"Two\"}");
     }
 
     @Test
     void countsEveryRequestAgainstTheLimit() {
         assertThatThrownBy(() -> BatchReader.read(DATAVERSE_STYLE.getBytes(UTF_8), "batch_AAA123", ROOT, 2))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BATCH_TOO_LARGE))
-                .hasMessageContaining("3 requests").hasMessageContaining("at most 2");
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BATCH_TOO_LARGE))
+                .hasMessageContaining("3 requests")
+                .hasMessageContaining("at most 2");
     }
 
     @Test
@@ -87,8 +99,10 @@ class BatchReaderTest {
         String foreign = DATAVERSE_STYLE.replace("POST " + ROOT, "POST https://elsewhere.example/api/data/v9.2");
 
         assertThatThrownBy(() -> BatchReader.read(foreign.getBytes(UTF_8), "batch_AAA123", ROOT, 1000))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BATCH_MALFORMED))
-                .hasMessageContaining("line '9'").hasMessageContaining(ROOT);
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BATCH_MALFORMED))
+                .hasMessageContaining("line '9'")
+                .hasMessageContaining(ROOT);
     }
 
     @Test
@@ -96,18 +110,24 @@ class BatchReaderTest {
         String missing = DATAVERSE_STYLE.replace("Content-ID: 2\r\n", "");
 
         assertThatThrownBy(() -> BatchReader.read(missing.getBytes(UTF_8), "batch_AAA123", ROOT, 1000))
-                .isInstanceOf(GatewayException.class).hasMessageContaining("Content-ID");
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining("Content-ID");
     }
 
     @Test
     void theBoundaryComesFromTheContentType() {
-        assertThat(BatchReader.boundary(Optional.of("multipart/mixed; boundary=batch_AAA123"))).isEqualTo("batch_AAA123");
-        assertThat(BatchReader.boundary(Optional.of("multipart/mixed;boundary=\"batch 1\""))).isEqualTo("batch 1");
+        assertThat(BatchReader.boundary(Optional.of("multipart/mixed; boundary=batch_AAA123")))
+                .isEqualTo("batch_AAA123");
+        assertThat(BatchReader.boundary(Optional.of("multipart/mixed;boundary=\"batch 1\"")))
+                .isEqualTo("batch 1");
         assertThatThrownBy(() -> BatchReader.boundary(Optional.of("multipart/mixed")))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BATCH_MALFORMED));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BATCH_MALFORMED));
         assertThatThrownBy(() -> BatchReader.boundary(Optional.of("application/json")))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
         assertThatThrownBy(() -> BatchReader.boundary(Optional.empty()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
     }
 }

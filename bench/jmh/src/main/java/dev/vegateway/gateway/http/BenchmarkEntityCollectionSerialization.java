@@ -107,11 +107,23 @@ public class BenchmarkEntityCollectionSerialization {
         fields.add(field("active", FieldType.of(FieldType.Kind.BOOLEAN)));
         fields.add(field("day", FieldType.of(FieldType.Kind.DATE)));
         fields.add(field("at", FieldType.of(FieldType.Kind.DATE_TIME_OFFSET)));
-        EntityDefinition entity = new EntityDefinition("bench", "benches", new TableName(Optional.empty(), "bench"), Map.of(), true, fields,
-                "benchid", Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("version"));
+        EntityDefinition entity = new EntityDefinition(
+                "bench",
+                "benches",
+                new TableName(Optional.empty(), "bench"),
+                Map.of(),
+                true,
+                fields,
+                "benchid",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("version"));
         catalog = new Catalog(List.of(entity), List.of());
         QueryPlanner planner = new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 5000);
-        plan = planner.plan(Query.all("bench"), new AccessScope(UUID.randomUUID(), "bench", true, List.of(), Set.of(), Optional.empty(), Set.of()));
+        plan = planner.plan(
+                Query.all("bench"),
+                new AccessScope(UUID.randomUUID(), "bench", true, List.of(), Set.of(), Optional.empty(), Set.of()));
 
         values = new Object[rows][];
         EntityCollection collection = new EntityCollection();
@@ -122,7 +134,8 @@ public class BenchmarkEntityCollectionSerialization {
                 FieldDefinition field = plan.selected().get(c).field();
                 Object value = sample(field.type(), r, c);
                 row[c] = value;
-                Object olingoValue = value instanceof OffsetDateTime timestamp ? java.sql.Timestamp.from(timestamp.toInstant())
+                Object olingoValue = value instanceof OffsetDateTime timestamp
+                        ? java.sql.Timestamp.from(timestamp.toInstant())
                         : value instanceof LocalDate date ? java.sql.Date.valueOf(date) : value;
                 olingoEntity.addProperty(new Property(null, field.logicalName(), ValueType.PRIMITIVE, olingoValue));
             }
@@ -141,8 +154,12 @@ public class BenchmarkEntityCollectionSerialization {
     @Benchmark
     public long olingoSerializer() throws ODataLibraryException, IOException {
         EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with()
-                .contextURL(ContextURL.with().entitySet(edmEntitySet).build()).id("https://127.0.0.1/api/data/v9.2/benches").build();
-        try (InputStream content = serializer.entityCollection(serviceMetadata, edmEntitySet.getEntityType(), collection, options).getContent()) {
+                .contextURL(ContextURL.with().entitySet(edmEntitySet).build())
+                .id("https://127.0.0.1/api/data/v9.2/benches")
+                .build();
+        try (InputStream content = serializer
+                .entityCollection(serviceMetadata, edmEntitySet.getEntityType(), collection, options)
+                .getContent()) {
             return content.transferTo(OutputStream.nullOutputStream());
         }
     }
@@ -151,7 +168,8 @@ public class BenchmarkEntityCollectionSerialization {
     public long streamingSink() throws IOException {
         CountingOutputStream out = new CountingOutputStream();
         try (JsonGenerator generator = json.createGenerator(out, JsonEncoding.UTF8)) {
-            ODataJsonSink sink = new ODataJsonSink(generator, catalog, "https://127.0.0.1/api/data/v9.2/$metadata#benches", false, token -> token);
+            ODataJsonSink sink = new ODataJsonSink(
+                    generator, catalog, "https://127.0.0.1/api/data/v9.2/$metadata#benches", false, token -> token);
             sink.start(plan, OptionalLong.empty());
             for (Object[] row : values) {
                 sink.row(plan, row);
@@ -175,7 +193,8 @@ public class BenchmarkEntityCollectionSerialization {
             case DOUBLE -> row / 7.0;
             case BOOLEAN -> row % 2 == 0;
             case DATE -> LocalDate.of(2024, 1, 1).plusDays(row % 365);
-            case DATE_TIME_OFFSET -> OffsetDateTime.of(2024, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC).plusMinutes(row);
+            case DATE_TIME_OFFSET -> OffsetDateTime.of(2024, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC)
+                    .plusMinutes(row);
         };
     }
 
@@ -211,46 +230,58 @@ public class BenchmarkEntityCollectionSerialization {
             }
             List<CsdlProperty> properties = new ArrayList<>();
             for (FieldDefinition field : entity.fields()) {
-                EdmPrimitiveTypeKind kind = switch (field.type().kind()) {
-                    case GUID -> EdmPrimitiveTypeKind.Guid;
-                    case STRING -> EdmPrimitiveTypeKind.String;
-                    case DECIMAL -> EdmPrimitiveTypeKind.Decimal;
-                    case INT32, ENUM -> EdmPrimitiveTypeKind.Int32;
-                    case INT64 -> EdmPrimitiveTypeKind.Int64;
-                    case DOUBLE -> EdmPrimitiveTypeKind.Double;
-                    case BOOLEAN -> EdmPrimitiveTypeKind.Boolean;
-                    case DATE -> EdmPrimitiveTypeKind.Date;
-                    case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset;
-                };
-                CsdlProperty property = new CsdlProperty().setName(field.logicalName()).setType(kind.getFullQualifiedName());
+                EdmPrimitiveTypeKind kind =
+                        switch (field.type().kind()) {
+                            case GUID -> EdmPrimitiveTypeKind.Guid;
+                            case STRING -> EdmPrimitiveTypeKind.String;
+                            case DECIMAL -> EdmPrimitiveTypeKind.Decimal;
+                            case INT32, ENUM -> EdmPrimitiveTypeKind.Int32;
+                            case INT64 -> EdmPrimitiveTypeKind.Int64;
+                            case DOUBLE -> EdmPrimitiveTypeKind.Double;
+                            case BOOLEAN -> EdmPrimitiveTypeKind.Boolean;
+                            case DATE -> EdmPrimitiveTypeKind.Date;
+                            case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset;
+                        };
+                CsdlProperty property =
+                        new CsdlProperty().setName(field.logicalName()).setType(kind.getFullQualifiedName());
                 if (kind == EdmPrimitiveTypeKind.Decimal) {
                     property.setPrecision(18).setScale(2);
                 }
                 properties.add(property);
             }
-            return new CsdlEntityType().setName(entity.logicalName()).setProperties(properties)
+            return new CsdlEntityType()
+                    .setName(entity.logicalName())
+                    .setProperties(properties)
                     .setKey(List.of(new CsdlPropertyRef().setName(entity.keyField())));
         }
 
         @Override
         public CsdlEntitySet getEntitySet(FullQualifiedName entityContainer, String entitySetName) {
             return container.equals(entityContainer) && entity.entitySetName().equals(entitySetName)
-                    ? new CsdlEntitySet().setName(entitySetName).setType(type) : null;
+                    ? new CsdlEntitySet().setName(entitySetName).setType(type)
+                    : null;
         }
 
         @Override
         public CsdlEntityContainer getEntityContainer() {
-            return new CsdlEntityContainer().setName("System").setEntitySets(List.of(getEntitySet(container, entity.entitySetName())));
+            return new CsdlEntityContainer()
+                    .setName("System")
+                    .setEntitySets(List.of(getEntitySet(container, entity.entitySetName())));
         }
 
         @Override
         public CsdlEntityContainerInfo getEntityContainerInfo(FullQualifiedName name) {
-            return name == null || container.equals(name) ? new CsdlEntityContainerInfo().setContainerName(container) : null;
+            return name == null || container.equals(name)
+                    ? new CsdlEntityContainerInfo().setContainerName(container)
+                    : null;
         }
 
         @Override
         public List<CsdlSchema> getSchemas() {
-            return List.of(new CsdlSchema().setNamespace(NAMESPACE).setEntityTypes(List.of(getEntityType(type))).setEntityContainer(getEntityContainer()));
+            return List.of(new CsdlSchema()
+                    .setNamespace(NAMESPACE)
+                    .setEntityTypes(List.of(getEntityType(type)))
+                    .setEntityContainer(getEntityContainer()));
         }
     }
 }
