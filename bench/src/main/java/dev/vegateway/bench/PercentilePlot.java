@@ -42,7 +42,7 @@ final class PercentilePlot {
         Histogram client = result.measurements().clientMicros();
         Histogram server = result.measurements().serverMicros(Stage.TOTAL);
         long count = Math.max(client.getTotalCount(), 1);
-        int decades = (int) Math.max(1, Math.min(6, Math.ceil(Math.log10(count))));
+        int decades = (int) Math.max(1, Math.min(6, Math.ceil(Math.log10((double) count))));
         double maxMillis =
                 Math.max(client.getMaxValue(), server.getTotalCount() == 0 ? 0 : server.getMaxValue()) / 1000.0;
         double yMax = niceCeiling(Math.max(maxMillis, 0.001));

@@ -219,7 +219,7 @@ public final class SchemaCheck {
         try (ResultSet result = metaData.getColumns(
                 table.catalog(), table.schema() == null ? null : escape(table.schema()), escape(table.name()), "%")) {
             while (result.next()) {
-                if (table.schema() != null && !table.schema().equals(result.getString("TABLE_SCHEM"))
+                if ((table.schema() != null && !table.schema().equals(result.getString("TABLE_SCHEM")))
                         || !table.name().equals(result.getString("TABLE_NAME"))) {
                     continue;
                 }

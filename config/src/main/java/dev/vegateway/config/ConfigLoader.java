@@ -566,7 +566,7 @@ public final class ConfigLoader {
                 .forEach(element -> values.add(element.text().orElseThrow().trim()));
         implied.ifPresent(values::add);
         if (values.isEmpty()
-                && (node.isAbsent() || node.isSequence() && node.elements().isEmpty())) {
+                && (node.isAbsent() || (node.isSequence() && node.elements().isEmpty()))) {
             problems.add(node, "is required: " + hint);
         }
         return distinct(values);

@@ -2,6 +2,9 @@ package dev.vegateway.adapter.error;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
+
 /**
  * The one exception type that reaches the client: an {@link ErrorCode} and a message fit to
  * show to the caller (never SQL text, never a token). The gateway turns it into the JSON error
@@ -24,7 +27,9 @@ public final class GatewayException extends RuntimeException {
         return errorCode;
     }
 
-    public static GatewayException of(ErrorCode errorCode, String format, Object... arguments) {
+    /** The message is {@code format} with its {@code %s}-style {@code arguments} (checked at compile time by Error Prone). */
+    @FormatMethod
+    public static GatewayException of(ErrorCode errorCode, @FormatString String format, Object... arguments) {
         return new GatewayException(errorCode, arguments.length == 0 ? format : String.format(format, arguments));
     }
 }

@@ -28,6 +28,8 @@ import javax.sql.DataSource;
  */
 public final class ChangesetDataSource implements DataSource {
     private final DataSource pool;
+    /** Per data source, not static: each backend's changesets are its own. */
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Changeset> open = new ThreadLocal<>();
 
     public ChangesetDataSource(DataSource pool) {

@@ -2,6 +2,8 @@ package dev.vegateway.adapter.queryexpression;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import java.util.ArrayList;
@@ -167,19 +169,24 @@ final class JsonFields {
         return path + "[" + index + "]";
     }
 
-    static GatewayException syntax(String path, String format, Object... arguments) {
+    @FormatMethod
+    static GatewayException syntax(String path, @FormatString String format, Object... arguments) {
         return error(ErrorCode.QUERY_SYNTAX, path, format, arguments);
     }
 
-    static GatewayException unsupported(String path, String format, Object... arguments) {
+    @FormatMethod
+    static GatewayException unsupported(String path, @FormatString String format, Object... arguments) {
         return error(ErrorCode.UNSUPPORTED_QUERY, path, format, arguments);
     }
 
-    static GatewayException malformed(String path, String format, Object... arguments) {
+    @FormatMethod
+    static GatewayException malformed(String path, @FormatString String format, Object... arguments) {
         return error(ErrorCode.MALFORMED_PAYLOAD, path, format, arguments);
     }
 
-    private static GatewayException error(ErrorCode code, String path, String format, Object... arguments) {
+    @FormatMethod
+    private static GatewayException error(
+            ErrorCode code, String path, @FormatString String format, Object... arguments) {
         String message = arguments.length == 0 ? format : String.format(format, arguments);
         return new GatewayException(code, path.isEmpty() ? message : message + " (at " + path + ")");
     }

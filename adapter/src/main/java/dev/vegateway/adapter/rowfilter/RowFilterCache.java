@@ -19,6 +19,8 @@ public final class RowFilterCache {
     }
 
     /**
+     * The parsed row filter {@code text}, parsed once and cached.
+     *
      * @throws RowFilterSyntaxException when {@code text} does not parse
      */
     public ParsedRowFilter parse(String text) {

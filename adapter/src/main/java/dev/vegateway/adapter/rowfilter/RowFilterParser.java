@@ -476,7 +476,7 @@ public final class RowFilterParser {
     }
 
     private static String printable(char c) {
-        return c < 0x20 || c == 0x7f || Character.isSurrogate(c) || Character.isSpaceChar(c) && c != ' '
+        return c < 0x20 || c == 0x7f || Character.isSurrogate(c) || (Character.isSpaceChar(c) && c != ' ')
                 ? String.format("\\u%04x", (int) c)
                 : String.valueOf(c);
     }
@@ -549,7 +549,7 @@ public final class RowFilterParser {
                 } else if (isGuidAt(position)) {
                     guid();
                 } else if (isDigit(c)
-                        || c == '-' && position + 1 < text.length() && isDigit(text.charAt(position + 1))) {
+                        || (c == '-' && position + 1 < text.length() && isDigit(text.charAt(position + 1)))) {
                     numberOrDate();
                 } else if (isIdentifierStart(c)) {
                     word();
@@ -636,7 +636,7 @@ public final class RowFilterParser {
                     }
                     String dateTime = text.substring(start, end);
                     position = end;
-                    requireSeparator(start, dateTime);
+                    requireSeparator(start);
                     try {
                         tokens.add(new Token(Kind.LITERAL, start + 1, dateTime, OffsetDateTime.parse(dateTime)));
                     } catch (DateTimeParseException e) {
@@ -649,7 +649,7 @@ public final class RowFilterParser {
                 }
                 String date = text.substring(start, start + 10);
                 position = start + 10;
-                requireSeparator(start, date);
+                requireSeparator(start);
                 try {
                     tokens.add(new Token(Kind.LITERAL, start + 1, date, LocalDate.parse(date)));
                 } catch (DateTimeParseException e) {
@@ -694,7 +694,7 @@ public final class RowFilterParser {
             }
             String number = text.substring(start, end);
             position = end;
-            requireSeparator(start, number);
+            requireSeparator(start);
             Object value;
             if (exponent) {
                 double floating = Double.parseDouble(number);
@@ -728,7 +728,7 @@ public final class RowFilterParser {
         }
 
         /** A literal must not run into a name: {@code 12abc} or {@code 2024-01-31x} is one malformed literal. */
-        private void requireSeparator(int start, String literal) {
+        private void requireSeparator(int start) {
             if (position < text.length()) {
                 char c = text.charAt(position);
                 if (isIdentifierPart(c) || c == '.' || c == '-' || c == ':' || c == '\'') {
@@ -770,7 +770,7 @@ public final class RowFilterParser {
                 tokens.add(new Token(Kind.LITERAL, start + 1, text.substring(start, position), new EnumMember(member)));
                 return;
             }
-            if (qualified || end < text.length() && text.charAt(end) == '.') {
+            if (qualified || (end < text.length() && text.charAt(end) == '.')) {
                 throw new RowFilterSyntaxException(
                         start + 1,
                         quote(name) + " is not a field name; qualified names are not supported in row filters");
@@ -792,7 +792,7 @@ public final class RowFilterParser {
             }
             for (int i = 0; i < 10; i++) {
                 char c = text.charAt(at + i);
-                if (i == 4 || i == 7 ? c != '-' : !isDigit(c)) {
+                if ((i == 4 || i == 7) ? c != '-' : !isDigit(c)) {
                     return false;
                 }
             }
@@ -806,11 +806,11 @@ public final class RowFilterParser {
             }
             for (int i = 0; i < 36; i++) {
                 char c = text.charAt(at + i);
-                if (i == 8 || i == 13 || i == 18 || i == 23 ? c != '-' : !isHexDigit(c)) {
+                if ((i == 8 || i == 13 || i == 18 || i == 23) ? c != '-' : !isHexDigit(c)) {
                     return false;
                 }
             }
-            return at + 36 == text.length() || !isIdentifierPart(text.charAt(at + 36)) && text.charAt(at + 36) != '-';
+            return at + 36 == text.length() || (!isIdentifierPart(text.charAt(at + 36)) && text.charAt(at + 36) != '-');
         }
 
         private static boolean isDateTimePart(char c) {
@@ -827,11 +827,11 @@ public final class RowFilterParser {
     }
 
     private static boolean isHexDigit(char c) {
-        return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+        return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static boolean isIdentifierStart(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     }
 
     private static boolean isIdentifierPart(char c) {

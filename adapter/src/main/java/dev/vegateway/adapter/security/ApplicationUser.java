@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Set;
 
-/** A registered application: {@code appId} is the token's {@code appid} (v1) or {@code azp} (v2) claim. */
+/** A registered application: {@code appId} is the token's application id claim ({@code "appid"} in v1, {@code "azp"} in v2). */
 public record ApplicationUser(String appId, String name, ApplicationKind kind, boolean enabled, Set<String> roles) {
     public ApplicationUser {
         requireNonNull(appId, "appId is null");

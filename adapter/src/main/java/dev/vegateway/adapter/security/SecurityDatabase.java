@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.security.EffectivePermissions.Assignment;
@@ -784,7 +786,8 @@ final class SecurityDatabase {
         }
     }
 
-    private static GatewayException invalid(String property, String format, Object... arguments) {
+    @FormatMethod
+    private static GatewayException invalid(String property, @FormatString String format, Object... arguments) {
         return GatewayException.of(
                 ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
     }

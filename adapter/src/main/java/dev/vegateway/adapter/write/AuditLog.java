@@ -80,7 +80,7 @@ public final class AuditLog {
                     + " (id UUID PRIMARY KEY, changed_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                     + " user_id UUID NOT NULL, application_id VARCHAR(100) NOT NULL, operation VARCHAR(100) NOT NULL, entity VARCHAR(128) NOT NULL,"
                     + " record_key UUID NOT NULL, changes VARCHAR(1000000) NOT NULL)");
-            widenOperation(connection, statement);
+            widenOperation(statement);
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
@@ -88,7 +88,7 @@ public final class AuditLog {
     }
 
     /** Tables created before actions were audited ("action:<name>") had operation VARCHAR(20). */
-    private void widenOperation(Connection connection, Statement statement) throws SQLException {
+    private void widenOperation(Statement statement) throws SQLException {
         int width;
         try (java.sql.ResultSet result = statement.executeQuery("SELECT operation FROM " + table + " WHERE 1 = 0")) {
             width = result.getMetaData().getPrecision(1);

@@ -12,6 +12,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // some tests open a changeset only to close it uncommitted
 class ChangesetDataSourceTest {
     private JdbcDataSource pool;
     private ChangesetDataSource dataSource;

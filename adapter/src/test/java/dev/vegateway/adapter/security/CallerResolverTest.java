@@ -23,6 +23,7 @@ import dev.vegateway.adapter.security.SecurityDocument.User;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +54,7 @@ class CallerResolverTest {
         assertUser(resolver.resolve(dataverse(ALICE_OBJECT_ID.toString(), null)), ALICE, CallerSource.CALLER_OBJECT_ID);
         assertUser(resolver.resolve(dataverse(null, ALICE.toString())), ALICE, CallerSource.MSCRM_CALLER_ID);
         assertUser(
-                resolver.resolve(dataverse(ALICE_OBJECT_ID.toString().toUpperCase(), " " + ALICE + " ")),
+                resolver.resolve(dataverse(ALICE_OBJECT_ID.toString().toUpperCase(Locale.ROOT), " " + ALICE + " ")),
                 ALICE,
                 CallerSource.CALLER_OBJECT_ID);
     }

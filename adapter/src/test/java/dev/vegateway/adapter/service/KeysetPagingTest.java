@@ -152,7 +152,7 @@ class KeysetPagingTest {
         int unit = full.plan().selected().indexOf(ContactFixtures.column("businessunitid"));
         int company = full.plan().selected().indexOf(ContactFixtures.column("dataareaid"));
         assertThat(full.rows()).allSatisfy(row -> assertThat(
-                        USER.equals(row.get(owner)) || UNIT.equals(row.get(unit)) && "usmf".equals(row.get(company)))
+                        USER.equals(row.get(owner)) || (UNIT.equals(row.get(unit)) && "usmf".equals(row.get(company))))
                 .as("row scope holds for %s", row)
                 .isTrue());
 

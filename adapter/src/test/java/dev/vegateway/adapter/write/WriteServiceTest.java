@@ -558,6 +558,7 @@ class WriteServiceTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the changeset is closed uncommitted on purpose
     void aChangesetLeftUncommittedAfterAFailedWriteLeavesNoTrace() throws SQLException {
         ChangesetDataSource changesets = new ChangesetDataSource(dataSource);
         WriteService joined = joining(changesets);

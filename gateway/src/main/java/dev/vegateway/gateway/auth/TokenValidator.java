@@ -6,6 +6,8 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -362,7 +364,8 @@ public final class TokenValidator {
         return shortened.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
-    private static GatewayException invalid(String format, Object... arguments) {
+    @FormatMethod
+    private static GatewayException invalid(@FormatString String format, Object... arguments) {
         return GatewayException.of(ErrorCode.INVALID_TOKEN, format, arguments);
     }
 }

@@ -37,7 +37,7 @@ public final class DemoIdentities {
         }
     }
 
-    /** A registered application (the {@code appid} of its S2S tokens). */
+    /** A registered application ({@code appId}: the application id claim of its S2S tokens). */
     public record Application(UUID appId, String name, String kind) {
         public Application {
             requireNonNull(appId, "appId is null");

@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -300,7 +301,7 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.operation = "RetrieveMultiple";
             exchange.log.entitySet = read.entity().entitySetName();
             String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select());
-            if (read.entity() == CatalogEntitySet.DEFINITION) {
+            if (Objects.equals(read.entity(), CatalogEntitySet.DEFINITION)) {
                 catalogReader.readCollection(exchange, caller, read, context, this);
                 return;
             }
@@ -324,7 +325,7 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.entitySet = read.entity().entitySetName();
             String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select())
                     + "/$entity";
-            if (read.entity() == CatalogEntitySet.DEFINITION) {
+            if (Objects.equals(read.entity(), CatalogEntitySet.DEFINITION)) {
                 catalogReader.readEntity(exchange, caller, read, context, this);
                 return;
             }
@@ -342,7 +343,7 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.entitySet = count.entity().entitySetName();
             long total;
             long started = System.nanoTime();
-            if (count.entity() == CatalogEntitySet.DEFINITION) {
+            if (Objects.equals(count.entity(), CatalogEntitySet.DEFINITION)) {
                 total = catalogReader.count(caller, count.query());
             } else if (PortalMappingEntitySets.isPortalMappingSet(count.entity())) {
                 total = portalMappings.count(exchange, caller, count);

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -157,7 +160,7 @@ final class PortalMappingResource {
     private List<Map<String, Object>> rows(GatewayHandler.Exchange exchange, EntityDefinition entity) {
         long started = System.nanoTime();
         List<Map<String, Object>> rows = new ArrayList<>();
-        if (entity == MAPPINGS) {
+        if (Objects.equals(entity, MAPPINGS)) {
             store.storedPortalMappings().forEach(stored -> rows.add(PortalMappingEntitySets.row(stored)));
         } else {
             store.portalMappingAudit().forEach(entry -> rows.add(PortalMappingEntitySets.row(entry)));
@@ -189,7 +192,7 @@ final class PortalMappingResource {
                             + " write it in its own request or in a $batch part outside a changeset.",
                     entity.entitySetName());
         }
-        if (entity != MAPPINGS) {
+        if (!entity.equals(MAPPINGS)) {
             throw GatewayException.of(
                     ErrorCode.METHOD_NOT_ALLOWED,
                     "Entity set '%s' is read-only: the audit of the portal mappings" + " cannot be changed.",
@@ -462,7 +465,8 @@ final class PortalMappingResource {
         return Optional.of(value.textValue());
     }
 
-    private static GatewayException invalid(String property, String format, Object... arguments) {
+    @FormatMethod
+    private static GatewayException invalid(String property, @FormatString String format, Object... arguments) {
         return GatewayException.of(
                 ErrorCode.VALIDATION, "The value of '%s' is not valid: %s", property, String.format(format, arguments));
     }

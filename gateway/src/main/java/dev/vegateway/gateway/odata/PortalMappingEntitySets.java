@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -95,7 +96,7 @@ public final class PortalMappingEntitySets {
     }
 
     public static boolean isPortalMappingSet(EntityDefinition entity) {
-        return entity == MAPPINGS || entity == AUDIT;
+        return Objects.equals(entity, MAPPINGS) || Objects.equals(entity, AUDIT);
     }
 
     /** The row of one mapping, by property name; the key is the contact id. */

@@ -28,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +126,7 @@ abstract class PortalMappingIT {
         assertThat(read.jsonPath().getString("msdyn_company")).isEqualTo(company);
         assertThat(read.jsonPath().getString("msdyn_modifiedby")).isEqualTo("Sue Securityadmin");
         assertThat(OffsetDateTime.parse(read.jsonPath().getString("msdyn_modifiedon")))
-                .isAfter(OffsetDateTime.now().minusMinutes(5));
+                .isAfter(OffsetDateTime.now(ZoneId.systemDefault()).minusMinutes(5));
 
         Response filtered = gateway.as(SECURITY_ADMINISTRATOR)
                 .get(MAPPINGS + "?$filter=msdyn_userid%20eq%20" + PORTAL_USER + "%20and%20msdyn_contactid%20eq%20"
