@@ -119,8 +119,8 @@ public final class AuditLog {
                 continue;
             }
             ObjectNode change = changes.putObject(field.logicalName());
-            change.put("old", old == null ? null : old.toString());
-            change.put("new", now == null ? null : now.toString());
+            put(change, "old", old);
+            put(change, "new", now);
         }
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO " + table
@@ -134,6 +134,27 @@ public final class AuditLog {
             statement.setObject(7, key);
             statement.setString(8, changes.toString());
             statement.executeUpdate();
+        }
+    }
+
+    /** A value as JSON: numbers and booleans as such, everything else (keys, dates, text) as its text; null as null. */
+    private static void put(ObjectNode node, String name, Object value) {
+        if (value == null) {
+            node.putNull(name);
+        } else if (value instanceof Boolean flag) {
+            node.put(name, flag);
+        } else if (value instanceof Integer number) {
+            node.put(name, number);
+        } else if (value instanceof Long number) {
+            node.put(name, number);
+        } else if (value instanceof java.math.BigDecimal number) {
+            node.put(name, number);
+        } else if (value instanceof java.math.BigInteger number) {
+            node.put(name, number);
+        } else if (value instanceof Double number && Double.isFinite(number)) {
+            node.put(name, number);
+        } else {
+            node.put(name, value.toString());
         }
     }
 

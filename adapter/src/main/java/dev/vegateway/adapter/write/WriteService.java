@@ -187,7 +187,15 @@ public final class WriteService {
                                 connection,
                                 binder,
                                 false));
-                audit.record(connection, now(), context, "update", entity.logicalName(), key, before.get(), changes);
+                audit.record(
+                        connection,
+                        now(),
+                        context,
+                        "update",
+                        entity.logicalName(),
+                        key,
+                        before.get(),
+                        audited(entity, before.get(), changes));
                 connection.commit();
                 return new Result(key, false);
             } catch (SQLException | RuntimeException e) {
@@ -323,6 +331,19 @@ public final class WriteService {
             connection.rollback();
             throw e;
         }
+    }
+
+    /** The changes as the audit records them: with the row version the update statement bumped by one. */
+    private static Map<FieldDefinition, Object> audited(
+            EntityDefinition entity, Map<FieldDefinition, Object> before, Map<FieldDefinition, Object> changes) {
+        Optional<FieldDefinition> version = entity.rowVersionField().flatMap(entity::field);
+        if (version.isEmpty() || !(before.get(version.get()) instanceof Number old)) {
+            return changes;
+        }
+        Map<FieldDefinition, Object> audited = new LinkedHashMap<>(changes);
+        audited.put(
+                version.get(), old instanceof Integer ? (Object) (old.intValue() + 1) : (Object) (old.longValue() + 1));
+        return audited;
     }
 
     /** Fields a client may send: not read-only, not the row version, owner or unit (stamped); the key only on create. */

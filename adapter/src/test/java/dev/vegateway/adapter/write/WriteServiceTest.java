@@ -515,6 +515,26 @@ class WriteServiceTest {
         }
     }
 
+    @Test
+    void theAuditKeepsNumbersAndBooleansAsJsonValues() throws SQLException {
+        UUID key = service.create(
+                        entity,
+                        payload("company", "usmf", "name", "typed", "credit", new BigDecimal("12.50")),
+                        context())
+                .key();
+        service.update(entity, key, payload("credit", new BigDecimal("13")), Preconditions.none(), context());
+
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT changes FROM vegateway_security.data_audit WHERE operation = 'update' AND record_key = '"
+                                + key + "'")) {
+            assertThat(result.next()).isTrue();
+            assertThat(result.getString(1))
+                    .isEqualTo("{\"credit\":{\"old\":12.50,\"new\":13.00},\"version\":{\"old\":1,\"new\":2}}");
+        }
+    }
+
     /** The service over a data source whose connections join the changeset open on the thread, as the gateway builds it. */
     private WriteService joining(ChangesetDataSource changesets) {
         return new WriteService(
