@@ -13,6 +13,17 @@ public final class AccessDenied {
                 entityLogicalName);
     }
 
+    /** A gateway-owned entity set (an audit, the portal mappings) that only System and Security administrators may use. */
+    public static GatewayException administratorsOnly(String userName, String privilege, String entityLogicalName) {
+        return GatewayException.of(
+                ErrorCode.MISSING_PRIVILEGE,
+                "Principal user '%s' is missing the %s privilege on entity '%s': only a System administrator or a Security"
+                        + " administrator may use it, whatever other roles grant.",
+                userName,
+                privilege,
+                entityLogicalName);
+    }
+
     public static GatewayException noCaller() {
         return GatewayException.of(
                 ErrorCode.CALLER_NOT_ALLOWED,

@@ -1,15 +1,37 @@
 package dev.vegateway.adapter.service;
 
+import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.security.EffectivePermissions;
 import dev.vegateway.adapter.security.Privilege;
 import dev.vegateway.adapter.security.RoleGrant;
 import dev.vegateway.catalog.EntityDefinition;
 import java.util.List;
+import java.util.Set;
 
 /** Derives the planner's {@link AccessScope} of one privilege on an entity from a caller's effective permissions. */
 public final class AccessScopes {
     private AccessScopes() {}
+
+    /**
+     * The scope of a gateway-owned entity (the data audit, the portal mappings and their audit):
+     * every row for System and Security administrators, whatever their other roles grant; 403
+     * naming {@code privilege} for anyone else.
+     */
+    public static AccessScope administratorsOnly(
+            EffectivePermissions permissions, EntityDefinition entity, String privilege) {
+        if (!permissions.isSystemAdministrator() && !permissions.isSecurityAdministrator()) {
+            throw AccessDenied.administratorsOnly(permissions.user().name(), privilege, entity.logicalName());
+        }
+        return new AccessScope(
+                permissions.user().id(),
+                permissions.user().name(),
+                true,
+                List.of(),
+                Set.of(),
+                permissions.user().businessUnitId(),
+                Set.of());
+    }
 
     public static AccessScope read(EffectivePermissions permissions, EntityDefinition entity) {
         return of(permissions, entity, Privilege.READ);

@@ -391,19 +391,7 @@ public final class GatewayHandler extends Handler.Abstract {
             throw AccessDenied.noCaller();
         }
         if (entity.logicalName().equals(AuditLog.ENTITY)) {
-            // The data audit is for System and Security administrators only, whatever their other roles grant.
-            var permissions = user.permissions();
-            if (!permissions.isSystemAdministrator() && !permissions.isSecurityAdministrator()) {
-                throw AccessDenied.privilege(permissions.user().name(), "Read", entity.logicalName());
-            }
-            return new AccessScope(
-                    permissions.user().id(),
-                    permissions.user().name(),
-                    true,
-                    java.util.List.of(),
-                    java.util.Set.of(),
-                    permissions.user().businessUnitId(),
-                    java.util.Set.of());
+            return AccessScopes.administratorsOnly(user.permissions(), entity, "Read");
         }
         return AccessScopes.read(user.permissions(), entity);
     }

@@ -18,11 +18,11 @@ import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.adapter.security.ChangeAuthor;
-import dev.vegateway.adapter.security.EffectivePermissions;
 import dev.vegateway.adapter.security.PortalMappingNames;
 import dev.vegateway.adapter.security.SecurityDocument.PortalMapping;
 import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.security.StoredPortalMapping;
+import dev.vegateway.adapter.service.AccessScopes;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
@@ -346,16 +346,7 @@ final class PortalMappingResource {
         if (!(caller instanceof Caller.User user)) {
             throw AccessDenied.noCaller();
         }
-        EffectivePermissions permissions = user.permissions();
-        if (!permissions.isSystemAdministrator() && !permissions.isSecurityAdministrator()) {
-            throw GatewayException.of(
-                    ErrorCode.MISSING_PRIVILEGE,
-                    "Principal user '%s' is missing the %s privilege on entity '%s': only"
-                            + " a System administrator or a Security administrator may read or change the portal mappings and their audit.",
-                    permissions.user().name(),
-                    privilege,
-                    entity.logicalName());
-        }
+        AccessScopes.administratorsOnly(user.permissions(), entity, privilege);
         return user;
     }
 
