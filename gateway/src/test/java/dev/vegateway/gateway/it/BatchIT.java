@@ -8,10 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vegateway.config.GatewayConfig.BackendKind;
 import io.restassured.response.Response;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,6 +227,74 @@ abstract class BatchIT {
                 .isZero();
         assertThat(backend.count("SELECT COUNT(*) FROM erp.customer WHERE account_num = 'BATCH-153'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void concurrentChangesetsWithTheSameEtagsCommitExactlyOnceAndAllOrNothing() throws Exception {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        String keyed =
+                "{\"mserp_custcustomerv3entityid\":\"%s\",\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"%s\",\"mserp_name\":\"Race\"}";
+        List<Multipart.Part> created = parts(send(
+                gateway,
+                USMF_WRITER,
+                batch(
+                        "batch_test",
+                        changeset(
+                                "changeset_r0",
+                                request(Optional.of("1"), "POST", CUSTOMERS, keyed.formatted(first, "BATCH-701")),
+                                request(Optional.of("2"), "POST", CUSTOMERS, keyed.formatted(second, "BATCH-702"))))));
+        assertThat(created.get(0).isChangeset()).as(created.get(0).body()).isTrue();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Multipart.Part>>> outcomes = new ArrayList<>();
+            for (String name : List.of("Left", "Right")) {
+                String body = batch(
+                        "batch_test",
+                        changeset(
+                                "changeset_" + name,
+                                request(
+                                        Optional.of("1"),
+                                        "PATCH",
+                                        CUSTOMERS + "(" + first + ")",
+                                        "{\"mserp_name\":\"" + name + "\"}",
+                                        "If-Match",
+                                        "W/\"1\""),
+                                request(
+                                        Optional.of("2"),
+                                        "PATCH",
+                                        CUSTOMERS + "(" + second + ")",
+                                        "{\"mserp_name\":\"" + name + "\"}",
+                                        "If-Match",
+                                        "W/\"1\"")));
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    return parts(send(gateway, USMF_WRITER, body));
+                }));
+            }
+            start.countDown();
+            List<Boolean> committed = new ArrayList<>();
+            for (Future<List<Multipart.Part>> outcome : outcomes) {
+                Multipart.Part part = outcome.get().get(0);
+                committed.add(part.isChangeset());
+                if (!part.isChangeset()) {
+                    assertThat(part.status()).as(part.body()).isIn(412, 503);
+                }
+            }
+            assertThat(committed).containsExactlyInAnyOrder(true, false);
+            assertThat(backend.count(
+                            "SELECT COUNT(*) FROM erp.customer WHERE id IN (?, ?) AND version_number = 2",
+                            first,
+                            second))
+                    .as("each record changed exactly once")
+                    .isEqualTo(2);
+            assertThat(backend.count("SELECT COUNT(DISTINCT name) FROM erp.customer WHERE id IN (?, ?)", first, second))
+                    .as("both records carry the one winner's change")
+                    .isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
