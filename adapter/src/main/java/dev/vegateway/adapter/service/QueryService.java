@@ -71,7 +71,21 @@ public final class QueryService {
     /** Retrieve one row by key; a row that does not exist or that the caller may not see is 404 alike. */
     public ReadResult retrieve(EntityDefinition entity, UUID key, List<String> columns, AccessScope scope, RowSink sink)
             throws IOException {
-        Query query = new Query(
+        Query query = byKey(entity, key, columns);
+        long started = System.nanoTime();
+        QueryPlan plan = planner.plan(query, scope);
+        long planned = System.nanoTime();
+        FirstRowGuard guard = new FirstRowGuard(sink, entity, key);
+        return execute(plan, guard, planned - started);
+    }
+
+    /** Whether the record {@code key} exists inside {@code scope} (its depth, companies and row filters). */
+    public boolean inScope(EntityDefinition entity, UUID key, AccessScope scope) {
+        return count(byKey(entity, key, List.of()), scope) > 0;
+    }
+
+    private static Query byKey(EntityDefinition entity, UUID key, List<String> columns) {
+        return new Query(
                 entity.logicalName(),
                 columns,
                 new Condition.Comparison(
@@ -82,11 +96,6 @@ public final class QueryService {
                 false,
                 Optional.empty(),
                 false);
-        long started = System.nanoTime();
-        QueryPlan plan = planner.plan(query, scope);
-        long planned = System.nanoTime();
-        FirstRowGuard guard = new FirstRowGuard(sink, entity, key);
-        return execute(plan, guard, planned - started);
     }
 
     /** {@code /$count}: the number of rows the caller may see that match. */

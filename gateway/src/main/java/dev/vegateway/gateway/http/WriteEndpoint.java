@@ -12,10 +12,6 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.QueryPlanner;
-import dev.vegateway.adapter.query.AttributeRef;
-import dev.vegateway.adapter.query.Condition;
-import dev.vegateway.adapter.query.Literal;
-import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.adapter.security.EffectivePermissions;
 import dev.vegateway.adapter.security.Privilege;
@@ -32,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -196,8 +191,8 @@ final class WriteEndpoint {
         AccessScope append = AccessScopes.of(permissions, entity, Privilege.APPEND);
         planner.rowScope(entity, append, "Append");
         if (source.isPresent()
-                && !covers(entity, source.get(), append)
-                && covers(entity, source.get(), AccessScopes.read(permissions, entity))) {
+                && !queries.inScope(entity, source.get(), append)
+                && queries.inScope(entity, source.get(), AccessScopes.read(permissions, entity))) {
             throw GatewayException.of(
                     ErrorCode.MISSING_PRIVILEGE,
                     "Principal user %s may not append to record %s of entity '%s': it is outside what"
@@ -219,7 +214,7 @@ final class WriteEndpoint {
             AccessScope appendTo = AccessScopes.of(permissions, target, Privilege.APPEND_TO);
             planner.rowScope(target, appendTo, "AppendTo");
             Object value = targetValue(target, targetKey, relation.targetField(), permissions);
-            if (!covers(target, targetKey, appendTo)) {
+            if (!queries.inScope(target, targetKey, appendTo)) {
                 throw GatewayException.of(
                         ErrorCode.MISSING_PRIVILEGE,
                         "Principal user %s may not append records to %s(%s) through '%s': the record is"
@@ -235,22 +230,6 @@ final class WriteEndpoint {
                     value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value);
         }
         return values;
-    }
-
-    /** Whether the record {@code key} lies inside {@code scope} (its depth, companies and row filters). */
-    private boolean covers(EntityDefinition entity, UUID key, AccessScope scope) {
-        Query query = new Query(
-                entity.logicalName(),
-                List.of(),
-                new Condition.Comparison(
-                        new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
-                List.of(),
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                false,
-                Optional.empty(),
-                false);
-        return queries.count(query, scope) > 0;
     }
 
     /** {@code /set(guid)}, {@code set(guid)} or an absolute URL ending so, naming a record of {@code target}. */

@@ -304,21 +304,13 @@ class ODataClientIT {
 
         @Test
         void createsUpdatesAndDeletesARecord() throws SQLException {
-            FullQualifiedName type = new FullQualifiedName("Microsoft.Dynamics.CRM", "mserp_custcustomerv3entity");
-            var factory = client.getObjectFactory();
-            ClientEntity entity = factory.newEntity(type);
-            String account = "OC-" + kind.name().substring(0, 2);
-            entity.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_dataareaid",
-                            factory.newPrimitiveValueBuilder().buildString("usmf")));
-            entity.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_customeraccount",
-                            factory.newPrimitiveValueBuilder().buildString(account)));
-            entity.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo client")));
+            ClientEntity entity = customer(
+                    "mserp_dataareaid",
+                    "usmf",
+                    "mserp_customeraccount",
+                    "OC-" + kind.name().substring(0, 2),
+                    "mserp_name",
+                    "Olingo client");
             URI set = client.newURIBuilder(gateway.serviceRoot())
                     .appendEntitySetSegment("mserp_custcustomerv3entities")
                     .build();
@@ -342,10 +334,7 @@ class ODataClientIT {
             }
             assertThat(storedName(key)).isEqualTo("Olingo client");
 
-            ClientEntity change = factory.newEntity(type);
-            change.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo renamed")));
+            ClientEntity change = customer("mserp_name", "Olingo renamed");
             URI one = client.newURIBuilder(gateway.serviceRoot())
                     .appendEntitySetSegment("mserp_custcustomerv3entities")
                     .appendKeySegment(key)
@@ -367,25 +356,10 @@ class ODataClientIT {
 
         @Test
         void sendsAChangesetAndAReadInOneBatch() throws SQLException {
-            FullQualifiedName type = new FullQualifiedName("Microsoft.Dynamics.CRM", "mserp_custcustomerv3entity");
-            var factory = client.getObjectFactory();
             String account = "OB-" + kind.name().substring(0, 2);
-            ClientEntity entity = factory.newEntity(type);
-            entity.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_dataareaid",
-                            factory.newPrimitiveValueBuilder().buildString("usmf")));
-            entity.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_customeraccount",
-                            factory.newPrimitiveValueBuilder().buildString(account)));
-            entity.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch")));
-            ClientEntity change = factory.newEntity(type);
-            change.getProperties()
-                    .add(factory.newPrimitiveProperty(
-                            "mserp_name", factory.newPrimitiveValueBuilder().buildString("Olingo batch renamed")));
+            ClientEntity entity = customer(
+                    "mserp_dataareaid", "usmf", "mserp_customeraccount", account, "mserp_name", "Olingo batch");
+            ClientEntity change = customer("mserp_name", "Olingo batch renamed");
             URI set = client.newURIBuilder(gateway.serviceRoot())
                     .appendEntitySetSegment(CUSTOMERS)
                     .build();
@@ -459,6 +433,19 @@ class ODataClientIT {
             } finally {
                 response.close();
             }
+        }
+
+        /** A customer entity with the given string properties (name, value, name, value, …). */
+        private ClientEntity customer(String... properties) {
+            var factory = client.getObjectFactory();
+            ClientEntity entity = factory.newEntity(new FullQualifiedName(NAMESPACE, "mserp_custcustomerv3entity"));
+            for (int i = 0; i < properties.length; i += 2) {
+                entity.getProperties()
+                        .add(factory.newPrimitiveProperty(
+                                properties[i],
+                                factory.newPrimitiveValueBuilder().buildString(properties[i + 1])));
+            }
+            return entity;
         }
 
         private String storedName(UUID key) throws SQLException {
