@@ -195,6 +195,17 @@ final class BatchEndpoint {
                                 identity);
                     }
                 }
+                for (String condition : List.of("If-Match", "If-None-Match")) {
+                    if (request.header(condition)
+                            .filter(value -> value.trim().startsWith("$"))
+                            .isPresent()) {
+                        throw GatewayException.of(
+                                ErrorCode.BATCH_MALFORMED,
+                                "%s: %s refers to another request's ETag, which is not supported; send the ETag itself.",
+                                condition,
+                                shorten(request.header(condition).get()));
+                    }
+                }
                 path = resolvePath(request.path(), references);
                 body = resolveBinds(request.body(), references);
             } catch (GatewayException e) {

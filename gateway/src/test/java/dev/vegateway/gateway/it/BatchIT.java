@@ -408,12 +408,22 @@ abstract class BatchIT {
                         "changeset_f",
                         request(Optional.of("1"), "POST", CUSTOMERS, customer("usmf", "BATCH-402")),
                         request(Optional.of("1"), "POST", CUSTOMERS, customer("usmf", "BATCH-403"))));
+        String etagReference = batch(
+                "batch_test",
+                changeset(
+                        "changeset_q",
+                        request(Optional.of("1"), "POST", CUSTOMERS, customer("usmf", "BATCH-404")),
+                        request(Optional.of("2"), "PATCH", "$1", "{\"mserp_creditlimit\":1}", "If-Match", "$1")));
+        Multipart.Part etag = parts(send(gateway, USMF_WRITER, etagReference)).get(0);
+        assertThat(etag.status()).isEqualTo(400);
+        assertThat(etag.body()).contains("0x8ff0000e").contains("If-Match");
+
         Multipart.Part twice = parts(send(gateway, USMF_WRITER, duplicate)).get(0);
         assertThat(twice.status()).isEqualTo(400);
         assertThat(twice.body()).contains("Content-ID '1' is used twice");
         assertThat(
                         backend.count(
-                                "SELECT COUNT(*) FROM erp.customer WHERE account_num IN ('BATCH-401', 'BATCH-402', 'BATCH-403')"))
+                                "SELECT COUNT(*) FROM erp.customer WHERE account_num IN ('BATCH-401', 'BATCH-402', 'BATCH-403', 'BATCH-404')"))
                 .isZero();
     }
 
