@@ -86,6 +86,21 @@ class BatchReaderTest {
     }
 
     @Test
+    void keepsNonAsciiBodiesIntactWithOrWithoutContentLength() {
+        String json = "{\"mserp_name\":\"Müller & Söhne – Zürich\"}";
+        String withLength = DATAVERSE_STYLE.replace(
+                "Content-Type: application/json; type=entry\r\n\r\n{\"mserp_name\":\"One\"}",
+                "Content-Type: application/json; type=entry\r\nContent-Length: " + json.getBytes(UTF_8).length
+                        + "\r\n\r\n" + json);
+        String withoutLength = DATAVERSE_STYLE.replace("{\"mserp_name\":\"One\"}", json);
+
+        for (String body : List.of(withLength, withoutLength)) {
+            List<BatchReader.BatchItem> items = BatchReader.read(body.getBytes(UTF_8), "batch_AAA123", ROOT, 1000);
+            assertThat(new String(items.get(0).requests().get(0).body(), UTF_8)).isEqualTo(json);
+        }
+    }
+
+    @Test
     void countsEveryRequestAgainstTheLimit() {
         assertThatThrownBy(() -> BatchReader.read(DATAVERSE_STYLE.getBytes(UTF_8), "batch_AAA123", ROOT, 2))
                 .isInstanceOfSatisfying(
