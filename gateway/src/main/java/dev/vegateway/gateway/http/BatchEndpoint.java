@@ -141,6 +141,7 @@ final class BatchEndpoint {
         boolean changeset(BatchReader.Changeset changeset) throws IOException {
             List<Finished> done = new ArrayList<>();
             Map<String, String> references = new HashMap<>();
+            Finished failed = null;
             try (ChangesetDataSource.Changeset transaction = changesets.begin()) {
                 for (BatchRequest request : changeset.requests()) {
                     Finished finished =
@@ -154,10 +155,8 @@ final class BatchEndpoint {
                                                     shorten(request.contentId().get())))
                                     : run(request, true, references);
                     if (finished.failed()) {
-                        // The changeset's transaction rolls back as it closes; the failure answers for the whole
-                        // changeset.
-                        writePart(boundary, finished);
-                        return false;
+                        failed = finished;
+                        break;
                     }
                     done.add(finished);
                     String entityId = finished.response().getHeaders().get("OData-EntityId");
@@ -165,10 +164,16 @@ final class BatchEndpoint {
                         references.put(request.contentId().get(), entityId == null ? "" : entityId);
                     }
                 }
-                transaction.commit();
+                if (failed == null) {
+                    transaction.commit();
+                }
             } catch (SQLException e) {
-                GatewayException failure = SqlErrors.classify(e, "the changeset");
-                writePart(boundary, refuse(changeset.requests().get(0), true, failure));
+                failed = refuse(changeset.requests().get(0), true, SqlErrors.classify(e, "the changeset"));
+            }
+            if (failed != null) {
+                // Rolled back as the transaction closed (before anything is written to the client): the failure
+                // answers for the whole changeset.
+                writePart(boundary, failed);
                 return false;
             }
             String changesetBoundary = "changesetresponse_" + UUID.randomUUID();
