@@ -48,6 +48,10 @@ final class BatchEndpoint {
     private static final String CRLF = "\r\n";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Caller identity belongs to the batch; a part may not act for someone else. */
+    /** Resource paths OData reserves ({@code /$metadata}, …): not Content-ID references, unless a request used one as its id. */
+    private static final java.util.Set<String> SYSTEM_RESOURCES =
+            java.util.Set.of("metadata", "batch", "crossjoin", "all", "entity", "root", "count");
+
     private static final List<String> IDENTITY_HEADERS =
             List.of("CallerObjectId", "MSCRMCallerID", "X-Portal-Contact-Id");
 
@@ -255,11 +259,14 @@ final class BatchEndpoint {
 
         /** {@code /$1} or {@code /$1/…}: the record the request with Content-ID 1 wrote, as {@code /set(id)…}. */
         private String resolvePath(String path, Map<String, String> references) {
-            if (!path.startsWith("/$") || path.startsWith("/$batch") || path.startsWith("/$metadata")) {
+            if (!path.startsWith("/$")) {
                 return path;
             }
             int end = path.indexOf('/', 1);
             String contentId = path.substring(2, end < 0 ? path.length() : end);
+            if (!references.containsKey(contentId) && SYSTEM_RESOURCES.contains(contentId)) {
+                return path; // $metadata, $batch, …: routed (and answered) as any request
+            }
             String entityId = reference(contentId, "the URL", references);
             return "/" + entityId.substring(serviceRoot.length()) + (end < 0 ? "" : path.substring(end));
         }
@@ -304,7 +311,8 @@ final class BatchEndpoint {
             if (entityId == null) {
                 throw GatewayException.of(
                         ErrorCode.BATCH_MALFORMED,
-                        "The reference $%s in %s names no earlier request of this changeset.",
+                        "The reference $%s in %s names no earlier request of the same changeset (references work only between"
+                                + " the requests of one changeset).",
                         shorten(contentId),
                         where);
             }

@@ -428,6 +428,20 @@ abstract class BatchIT {
     }
 
     @Test
+    void referencesWorkOnlyInsideAChangesetAndSystemResourcesAreNoReferences() {
+        String body = batch(
+                "batch_test",
+                request(Optional.empty(), "PATCH", "$1", "{\"mserp_creditlimit\":1}"),
+                request(Optional.empty(), "GET", "$metadata", null));
+
+        List<Multipart.Part> parts = parts(send(gateway, USMF_WRITER, body, "Prefer", "odata.continue-on-error"));
+
+        assertThat(parts).extracting(Multipart.Part::status).containsExactly(400, 200);
+        assertThat(parts.get(0).body()).contains("$1").contains("same changeset");
+        assertThat(parts.get(1).body()).contains("<edmx:Edmx");
+    }
+
+    @Test
     void malformedBatchesAreRefusedWithTheLine() {
         Response noContentId = send(
                 gateway,
