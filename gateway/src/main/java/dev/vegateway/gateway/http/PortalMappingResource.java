@@ -5,11 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.errorprone.annotations.FormatMethod;
 import com.google.errorprone.annotations.FormatString;
 import dev.vegateway.adapter.error.AccessDenied;
@@ -57,9 +53,6 @@ import org.eclipse.jetty.server.Response;
 final class PortalMappingResource {
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final ObjectMapper JSON_READER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonFactory JSON = new JsonFactory();
     private static final String JSON_CONTENT_TYPE = "application/json; odata.metadata=minimal; charset=utf-8";
     private static final EntityDefinition MAPPINGS = PortalMappingEntitySets.MAPPINGS;
@@ -379,24 +372,7 @@ final class PortalMappingResource {
 
     /** The body's properties: a JSON object of known, writable properties; instance annotations ({@code @odata.type}) are ignored. */
     private static Map<String, JsonNode> properties(byte[] body) {
-        JsonNode node;
-        try {
-            node = JSON_READER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.of(
-                    ErrorCode.MALFORMED_PAYLOAD,
-                    "The request body is not valid JSON (line %d, column %d).",
-                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
-        } catch (IOException e) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body is not valid JSON.");
-        }
-        if (node == null || !node.isObject()) {
-            throw GatewayException.of(
-                    ErrorCode.MALFORMED_PAYLOAD,
-                    "The request body must be a JSON object of %s properties.",
-                    MAPPINGS.logicalName());
-        }
+        JsonNode node = JsonBodies.object(body, MAPPINGS.logicalName() + " properties");
         Map<String, JsonNode> properties = new java.util.LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();

@@ -2,11 +2,7 @@ package dev.vegateway.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
@@ -40,10 +36,6 @@ import org.eclipse.jetty.http.HttpHeader;
  * triggers show and read security applies).
  */
 final class WriteEndpoint {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final WriteService writes;
     private final QueryService queries;
@@ -292,22 +284,7 @@ final class WriteEndpoint {
 
     /** The body as field name → plain JSON value (annotations ignored) and navigation property → bound reference. */
     static void payload(byte[] body, Map<String, Object> values, Map<String, String> binds) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.of(
-                    ErrorCode.MALFORMED_PAYLOAD,
-                    "The request body is not valid JSON (line %d, column %d).",
-                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
-        } catch (IOException e) {
-            throw GatewayException.of(ErrorCode.MALFORMED_PAYLOAD, "The request body could not be read.");
-        }
-        if (root == null || !root.isObject()) {
-            throw GatewayException.of(
-                    ErrorCode.MALFORMED_PAYLOAD, "The request body must be a JSON object of field values.");
-        }
+        JsonNode root = JsonBodies.object(body, "field values");
         var fields = root.fields();
         while (fields.hasNext()) {
             var field = fields.next();

@@ -197,6 +197,13 @@ abstract class WriteIT {
                 "mserp_establisheddate");
         assertRefused(post(ADMIN, "[1,2]"), 400, "0x80048d19", "JSON object");
         assertRefused(post(ADMIN, "{\"mserp_name\": "), 400, "0x80048d19", "JSON");
+        assertRefused(
+                post(
+                        ADMIN,
+                        "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"W-TRAIL\",\"mserp_name\":\"x\"} trailing"),
+                400,
+                "0x80048d19",
+                "line 1");
         assertThat(backend.count("SELECT COUNT(*) FROM erp.customer")).isEqualTo(before);
     }
 
