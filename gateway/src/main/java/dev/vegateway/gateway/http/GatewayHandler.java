@@ -492,14 +492,7 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     void sendBytes(Exchange exchange, String contentType, byte[] body) throws IOException {
-        Response response = exchange.response;
-        response.setStatus(200);
-        exchange.log.status = 200;
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders()
-                .put("Server-Timing", exchange.timings.serverTiming()));
-        exchange.output.write(body, 0, body.length);
-        exchange.output.close();
+        exchange.send(200, contentType, body);
     }
 
     private byte[] readBody(Request request) throws IOException {
@@ -605,6 +598,17 @@ public final class GatewayHandler extends Handler.Abstract {
             this.log = log;
             this.batchPart = batchPart;
             this.inChangeset = inChangeset;
+        }
+
+        /** Sends a body built whole, with its exact length and final {@code Server-Timing}. */
+        void send(int status, String contentType, byte[] body) throws IOException {
+            response.setStatus(status);
+            log.status = status;
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders()
+                    .put("Server-Timing", timings.serverTiming()));
+            output.write(body, 0, body.length);
+            output.close();
         }
 
         /** Runs work against the backend (a write's transaction, an action), its time counted as {@code db}. */

@@ -1,5 +1,8 @@
 package dev.vegateway.gateway.http;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.AttributeRef;
@@ -8,8 +11,11 @@ import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +31,72 @@ import java.util.UUID;
  * $orderby with nulls first; $select. Comparisons with null are false, as in SQL.
  */
 final class InMemoryRows {
+    private static final JsonFactory JSON = new JsonFactory();
+
     private InMemoryRows() {}
+
+    /** A response body and the number of rows it holds. */
+    record Json(byte[] body, int rows) {}
+
+    /**
+     * The rows matching {@code query} as an OData collection: $filter, $orderby, $skip, $top and
+     * $count applied, the fields of $select. These sets are never paged, so a $skiptoken is 400.
+     */
+    static Json collection(
+            Catalog catalog, EntityDefinition entity, Query query, List<Map<String, Object>> rows, String context)
+            throws IOException {
+        if (query.page().flatMap(Query.Page::continuation).isPresent()) {
+            throw GatewayException.of(
+                    ErrorCode.INVALID_SKIP_TOKEN,
+                    "Entity set '%s' is never paged; it has no $skiptoken.",
+                    entity.entitySetName());
+        }
+        List<Map<String, Object>> matching = matching(entity, query, rows);
+        List<Map<String, Object>> page = matching.stream()
+                .skip(query.skip().orElse(0))
+                .limit(query.top().orElse(Integer.MAX_VALUE))
+                .toList();
+        List<FieldDefinition> fields = fields(entity, query.columns());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("@odata.context", context);
+            if (query.includeCount()) {
+                json.writeNumberField("@odata.count", matching.size());
+            }
+            json.writeArrayFieldStart("value");
+            for (Map<String, Object> row : page) {
+                json.writeStartObject();
+                writeFields(json, catalog, row, fields);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return new Json(out.toByteArray(), page.size());
+    }
+
+    /** One row as an OData entity with {@code fields}. */
+    static byte[] entity(Catalog catalog, Map<String, Object> row, List<FieldDefinition> fields, String context)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("@odata.context", context);
+            writeFields(json, catalog, row, fields);
+            json.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeFields(
+            JsonGenerator json, Catalog catalog, Map<String, Object> row, List<FieldDefinition> fields)
+            throws IOException {
+        for (FieldDefinition field : fields) {
+            json.writeFieldName(field.logicalName());
+            JsonValues.write(json, catalog, field.type(), row.get(field.logicalName()));
+        }
+    }
 
     /** The rows matching the query's criteria, in the query's order (stable: ties keep the rows' order). */
     static List<Map<String, Object>> matching(EntityDefinition entity, Query query, List<Map<String, Object>> rows) {

@@ -2,16 +2,12 @@ package dev.vegateway.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.errorprone.annotations.FormatMethod;
 import com.google.errorprone.annotations.FormatString;
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
-import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.adapter.security.ChangeAuthor;
 import dev.vegateway.adapter.security.PortalMappingNames;
@@ -25,7 +21,6 @@ import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import dev.vegateway.gateway.odata.ODataRequest;
 import dev.vegateway.gateway.odata.PortalMappingEntitySets;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,7 +34,6 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 
 /**
  * Serves the portal mapping table and its audit (SPEC 5, {@link PortalMappingEntitySets}) from
@@ -53,7 +47,6 @@ import org.eclipse.jetty.server.Response;
 final class PortalMappingResource {
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String JSON_CONTENT_TYPE = "application/json; odata.metadata=minimal; charset=utf-8";
     private static final EntityDefinition MAPPINGS = PortalMappingEntitySets.MAPPINGS;
     private static final Set<String> WRITABLE = Set.of(
@@ -88,36 +81,10 @@ final class PortalMappingResource {
             GatewayHandler handler)
             throws IOException {
         administrator(caller, read.entity(), "Read");
-        Query query = read.query();
-        if (query.page().flatMap(Query.Page::continuation).isPresent()) {
-            throw GatewayException.of(
-                    ErrorCode.INVALID_SKIP_TOKEN,
-                    "Entity set '%s' is never paged; it has no $skiptoken.",
-                    read.entity().entitySetName());
-        }
-        List<Map<String, Object>> matching = InMemoryRows.matching(read.entity(), query, rows(exchange, read.entity()));
-        List<Map<String, Object>> page = matching.stream()
-                .skip(query.skip().orElse(0))
-                .limit(query.top().orElse(Integer.MAX_VALUE))
-                .toList();
-        List<FieldDefinition> fields = InMemoryRows.fields(read.entity(), query.columns());
-        byte[] body = write(json -> {
-            json.writeStartObject();
-            json.writeStringField("@odata.context", context);
-            if (query.includeCount()) {
-                json.writeNumberField("@odata.count", matching.size());
-            }
-            json.writeArrayFieldStart("value");
-            for (Map<String, Object> row : page) {
-                json.writeStartObject();
-                writeFields(json, row, fields);
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        });
-        exchange.log.rows = page.size();
-        handler.sendBytes(exchange, JSON_CONTENT_TYPE, body);
+        InMemoryRows.Json page =
+                InMemoryRows.collection(catalog, read.entity(), read.query(), rows(exchange, read.entity()), context);
+        exchange.log.rows = page.rows();
+        handler.sendBytes(exchange, JSON_CONTENT_TYPE, page.body());
     }
 
     void readEntity(
@@ -134,12 +101,7 @@ final class PortalMappingResource {
                 .findFirst()
                 .orElseThrow(() -> notFound(entity, read.key()));
         List<FieldDefinition> fields = InMemoryRows.fields(entity, read.select());
-        byte[] body = write(json -> {
-            json.writeStartObject();
-            json.writeStringField("@odata.context", context);
-            writeFields(json, row, fields);
-            json.writeEndObject();
-        });
+        byte[] body = InMemoryRows.entity(catalog, row, fields, context);
         exchange.log.rows = 1;
         handler.sendBytes(exchange, JSON_CONTENT_TYPE, body);
     }
@@ -448,21 +410,10 @@ final class PortalMappingResource {
             GatewayHandler.Exchange exchange, int status, String serviceRoot, StoredPortalMapping stored)
             throws IOException {
         Map<String, Object> row = PortalMappingEntitySets.row(stored);
-        byte[] body = write(json -> {
-            json.writeStartObject();
-            json.writeStringField("@odata.context", serviceRoot + "$metadata#" + MAPPINGS.entitySetName() + "/$entity");
-            writeFields(json, row, MAPPINGS.fields());
-            json.writeEndObject();
-        });
-        Response response = exchange.response;
-        response.setStatus(status);
-        exchange.log.status = status;
-        response.getHeaders().put("Preference-Applied", "return=representation");
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_CONTENT_TYPE);
-        exchange.output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders()
-                .put("Server-Timing", exchange.timings.serverTiming()));
-        exchange.output.write(body, 0, body.length);
-        exchange.output.close();
+        byte[] body = InMemoryRows.entity(
+                catalog, row, MAPPINGS.fields(), serviceRoot + "$metadata#" + MAPPINGS.entitySetName() + "/$entity");
+        exchange.response.getHeaders().put("Preference-Applied", "return=representation");
+        exchange.send(status, JSON_CONTENT_TYPE, body);
     }
 
     private static void noContent(GatewayHandler.Exchange exchange) {
@@ -478,25 +429,5 @@ final class PortalMappingResource {
     private static GatewayException notFound(EntityDefinition entity, UUID key) {
         return GatewayException.of(
                 ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
-    }
-
-    private interface JsonWriting {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static byte[] write(JsonWriting writing) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            writing.write(json);
-        }
-        return out.toByteArray();
-    }
-
-    private void writeFields(JsonGenerator json, Map<String, Object> row, List<FieldDefinition> fields)
-            throws IOException {
-        for (FieldDefinition field : fields) {
-            json.writeFieldName(field.logicalName());
-            JsonValues.write(json, catalog, field.type(), row.get(field.logicalName()));
-        }
     }
 }
