@@ -6,6 +6,7 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
 import dev.vegateway.adapter.jdbc.SqlErrors;
+import dev.vegateway.adapter.jdbc.Statements;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlan;
@@ -186,13 +187,7 @@ public final class QueryService {
     }
 
     private PreparedStatement prepare(Connection connection, PreparedSql sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql.sql());
-        statement.setQueryTimeout(queryTimeoutSeconds);
-        List<Object> parameters = sql.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(i + 1, parameters.get(i));
-        }
-        return statement;
+        return Statements.prepare(connection, sql, queryTimeoutSeconds);
     }
 
     private static Object[] sortValues(QueryPlan plan, Object[] values) {

@@ -6,12 +6,12 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
 import dev.vegateway.adapter.jdbc.SqlErrors;
+import dev.vegateway.adapter.jdbc.Statements;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.security.EffectivePermissions;
 import dev.vegateway.adapter.security.Privilege;
 import dev.vegateway.adapter.service.AccessScopes;
-import dev.vegateway.adapter.sql.PreparedSql;
 import dev.vegateway.adapter.sql.WriteSqlRenderer;
 import dev.vegateway.catalog.ActionDefinition;
 import dev.vegateway.catalog.ActionParameter;
@@ -356,16 +356,7 @@ public final class ActionService {
 
     private boolean visible(Connection connection, EntityDefinition entity, UUID key, Condition scope)
             throws SQLException {
-        PreparedSql sql = renderer.inScope(entity, WriteService.ALIAS, key, scope);
-        try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
-            statement.setQueryTimeout(timeoutSeconds);
-            for (int i = 0; i < sql.parameters().size(); i++) {
-                statement.setObject(i + 1, sql.parameters().get(i));
-            }
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next();
-            }
-        }
+        return Statements.anyRow(connection, renderer.inScope(entity, WriteService.ALIAS, key, scope), timeoutSeconds);
     }
 
     /** The caller as a write context; its scopes are those of the bound entity (handlers that write it may use them). */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
+import dev.vegateway.adapter.jdbc.Statements;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.sql.PreparedSql;
 import dev.vegateway.adapter.sql.WriteSqlRenderer;
@@ -406,10 +407,7 @@ public final class WriteService {
 
     private boolean inScope(Connection connection, EntityDefinition entity, UUID key, Condition scope)
             throws SQLException {
-        try (PreparedStatement statement = prepare(connection, renderer.inScope(entity, ALIAS, key, scope));
-                ResultSet result = statement.executeQuery()) {
-            return result.next();
-        }
+        return Statements.anyRow(connection, renderer.inScope(entity, ALIAS, key, scope), timeoutSeconds);
     }
 
     private static void checkVersion(
@@ -432,12 +430,7 @@ public final class WriteService {
     }
 
     private PreparedStatement prepare(Connection connection, PreparedSql sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql.sql());
-        statement.setQueryTimeout(timeoutSeconds);
-        for (int i = 0; i < sql.parameters().size(); i++) {
-            statement.setObject(i + 1, sql.parameters().get(i));
-        }
-        return statement;
+        return Statements.prepare(connection, sql, timeoutSeconds);
     }
 
     private OffsetDateTime now() {
