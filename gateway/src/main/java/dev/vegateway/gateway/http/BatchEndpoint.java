@@ -273,7 +273,7 @@ final class BatchEndpoint {
 
         /** Replaces {@code "nav@odata.bind": "$1"} by the URL of the record that request wrote. */
         private byte[] resolveBinds(byte[] body, Map<String, String> references) {
-            if (references.isEmpty() || new String(body, UTF_8).indexOf('$') < 0) {
+            if (references.isEmpty() || !contains(body, (byte) '$')) {
                 return body;
             }
             JsonNode root;
@@ -363,6 +363,15 @@ final class BatchEndpoint {
             out.write(body);
             out.write(CRLF.getBytes(UTF_8));
         }
+    }
+
+    private static boolean contains(byte[] bytes, byte wanted) {
+        for (byte b : bytes) {
+            if (b == wanted) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String shorten(String text) {

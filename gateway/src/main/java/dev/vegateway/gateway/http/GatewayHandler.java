@@ -185,7 +185,7 @@ public final class GatewayHandler extends Handler.Abstract {
         log.errorCode = exception.errorCode().code();
         Response response = exchange.response;
         if (exchange.output != null && exchange.output.committed()) {
-            if (!(response instanceof BatchPartResponse)) {
+            if (!exchange.batchPart) {
                 LOG.warn(
                         "request {} failed after the response was committed: {}",
                         log.requestId,

@@ -14,7 +14,8 @@ final class Preferences {
         List<String> preferences = new ArrayList<>();
         for (String value : headers.getValuesList("Prefer")) {
             for (String preference : value.split(",")) {
-                String clean = preference.replaceAll("\\s", "").toLowerCase(Locale.ROOT);
+                String clean =
+                        preference.strip().replace(" ", "").replace("\t", "").toLowerCase(Locale.ROOT);
                 if (!clean.isEmpty()) {
                     preferences.add(clean);
                 }
