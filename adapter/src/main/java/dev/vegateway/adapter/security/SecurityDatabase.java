@@ -594,7 +594,7 @@ final class SecurityDatabase {
             if (storedPortalMapping(connection, mapping.contactId()).isPresent()) {
                 throw GatewayException.of(
                         ErrorCode.DUPLICATE_RECORD,
-                        "A record with the same key already exists: portal contact %s is already" + " mapped (%s %s).",
+                        "A record with the same key already exists: portal contact %s is already mapped (%s %s).",
                         mapping.contactId(),
                         PortalMappingNames.CONTACT_ID,
                         mapping.contactId());

@@ -150,7 +150,7 @@ final class PortalMappingResource {
         if (!entity.equals(MAPPINGS)) {
             throw GatewayException.of(
                     ErrorCode.METHOD_NOT_ALLOWED,
-                    "Entity set '%s' is read-only: the audit of the portal mappings" + " cannot be changed.",
+                    "Entity set '%s' is read-only: the audit of the portal mappings cannot be changed.",
                     entity.entitySetName());
         }
         if (method.equals("POST") && target.get() instanceof ODataRequest.ReadCollection) {
@@ -325,7 +325,7 @@ final class PortalMappingResource {
         if (request.getHeaders().get(HttpHeader.IF_NONE_MATCH) != null) {
             throw GatewayException.of(
                     ErrorCode.NOT_IMPLEMENTED,
-                    "Entity set '%s' does not upsert; create a mapping with POST instead of" + " If-None-Match.",
+                    "Entity set '%s' does not upsert; create a mapping with POST instead of If-None-Match.",
                     MAPPINGS.entitySetName());
         }
     }
