@@ -24,6 +24,21 @@ public final class AccessDenied {
                 entityLogicalName);
     }
 
+    /**
+     * A write that sets a field the caller's field security forbids: {@code operation} is
+     * {@code create} or {@code update}. The whole write is refused.
+     */
+    public static GatewayException field(String userName, String operation, String field, String entityLogicalName) {
+        return GatewayException.of(
+                ErrorCode.MISSING_PRIVILEGE,
+                "Principal user '%s' may not %s field '%s' of entity '%s': field security denies it. Nothing was"
+                        + " written.",
+                userName,
+                operation,
+                field,
+                entityLogicalName);
+    }
+
     public static GatewayException noCaller() {
         return GatewayException.of(
                 ErrorCode.CALLER_NOT_ALLOWED,

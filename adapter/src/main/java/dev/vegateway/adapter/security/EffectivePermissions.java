@@ -117,6 +117,11 @@ public final class EffectivePermissions {
         return deniedByEveryGrantingRole(entityLogicalName, Privilege.WRITE, field -> !field.update());
     }
 
+    /** Fields of the entity the user may not set on create: protected only if every role granting Create denies it. */
+    public Set<String> uncreatableFields(String entityLogicalName) {
+        return deniedByEveryGrantingRole(entityLogicalName, Privilege.CREATE, field -> !field.create());
+    }
+
     private Set<String> deniedByEveryGrantingRole(String entity, Privilege privilege, Predicate<FieldSecurity> denies) {
         Set<String> denied = null;
         for (String name : roles) {

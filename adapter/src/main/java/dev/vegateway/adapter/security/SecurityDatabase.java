@@ -169,9 +169,9 @@ final class SecurityDatabase {
                         + " (role_name, action_name, sort_order) VALUES (?, ?, ?)");
                 PreparedStatement rowFilter = connection.prepareStatement("INSERT INTO " + table("role_row_filters")
                         + " (role_name, entity_name, filter_text, sort_order) VALUES (?, ?, ?, ?)");
-                PreparedStatement field = connection.prepareStatement(
-                        "INSERT INTO " + table("role_field_security")
-                                + " (role_name, entity_name, field_name, can_read, can_update, sort_order) VALUES (?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement field = connection.prepareStatement("INSERT INTO " + table("role_field_security")
+                        + " (role_name, entity_name, field_name, can_read, can_create, can_update, sort_order)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             int order = 0;
             for (Role each : roles) {
                 role.setString(1, each.name());
@@ -205,8 +205,9 @@ final class SecurityDatabase {
                     field.setString(2, security.entity());
                     field.setString(3, security.field());
                     field.setBoolean(4, security.read());
-                    field.setBoolean(5, security.update());
-                    field.setInt(6, order++);
+                    field.setBoolean(5, security.create());
+                    field.setBoolean(6, security.update());
+                    field.setInt(7, order++);
                     field.addBatch();
                 }
             }
@@ -1016,14 +1017,19 @@ final class SecurityDatabase {
         }
         Map<String, List<FieldSecurity>> fields = new HashMap<>();
         try (PreparedStatement select =
-                connection.prepareStatement("SELECT role_name, entity_name, field_name, can_read, can_update FROM "
+                connection.prepareStatement("SELECT role_name, entity_name, field_name, can_read,"
+                        + " COALESCE(can_create, can_update), can_update FROM "
                         + table("role_field_security") + matching)) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     fields.computeIfAbsent(rows.getString(1), key -> new ArrayList<>())
                             .add(new FieldSecurity(
-                                    rows.getString(2), rows.getString(3), rows.getBoolean(4), rows.getBoolean(5)));
+                                    rows.getString(2),
+                                    rows.getString(3),
+                                    rows.getBoolean(4),
+                                    rows.getBoolean(5),
+                                    rows.getBoolean(6)));
                 }
             }
         }

@@ -207,8 +207,13 @@ public record SecurityDocument(
         }
     }
 
-    /** Field security: {@code read} / {@code update} false means the role denies reading / updating the field. */
-    public record FieldSecurity(String entity, String field, boolean read, boolean update) {
+    /**
+     * Field security, as a Dataverse field security profile has it: {@code read}, {@code create}
+     * and {@code update} false mean the role denies reading the field, setting it on a new record
+     * and changing it on an existing one. A rule that does not say {@code create} takes the value
+     * of {@code update}.
+     */
+    public record FieldSecurity(String entity, String field, boolean read, boolean create, boolean update) {
         public FieldSecurity {
             requireNonNull(entity, "entity is null");
             requireNonNull(field, "field is null");

@@ -303,7 +303,7 @@ final class SecurityDocumentParser {
         List<FieldSecurity> result = new ArrayList<>();
         Map<List<String>, YamlNode> fields = new HashMap<>();
         for (YamlNode element : list(node)) {
-            reader.allowOnly(element, "entity", "field", "read", "update");
+            reader.allowOnly(element, "entity", "field", "read", "create", "update");
             String entityName = name(element.get("entity"));
             String fieldName = name(element.get("field"));
             Optional<EntityDefinition> entity = entity(element.get("entity"), entityName);
@@ -314,11 +314,13 @@ final class SecurityDocumentParser {
             }
             boolean read = reader.bool(element.get("read"), true);
             boolean update = reader.bool(element.get("update"), true);
+            // A rule written before fields had a create flag protected the field on create too.
+            boolean create = reader.bool(element.get("create"), update);
             if (!entityName.isEmpty()
                     && !fieldName.isEmpty()
                     && firstOccurrence(
                             fields, List.of(entityName, fieldName), element.get("field"), "field security for field")) {
-                result.add(new FieldSecurity(entityName, fieldName, read, update));
+                result.add(new FieldSecurity(entityName, fieldName, read, create, update));
             }
         }
         return result;

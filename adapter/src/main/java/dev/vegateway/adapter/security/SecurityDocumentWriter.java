@@ -110,6 +110,9 @@ final class SecurityDocumentWriter {
                 if (!field.read()) {
                     entries.add("read: false");
                 }
+                if (field.create() != field.update()) {
+                    entries.add("create: " + field.create());
+                }
                 if (!field.update()) {
                     entries.add("update: false");
                 }

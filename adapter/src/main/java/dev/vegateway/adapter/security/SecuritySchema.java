@@ -131,9 +131,12 @@ public final class SecuritySchema {
                         + "entity_name VARCHAR(255) NOT NULL, "
                         + "field_name VARCHAR(255) NOT NULL, "
                         + "can_read BOOLEAN NOT NULL, "
+                        + "can_create BOOLEAN, "
                         + "can_update BOOLEAN NOT NULL, "
                         + "sort_order INTEGER NOT NULL, "
                         + "PRIMARY KEY (role_name, entity_name, field_name))",
+                // Schemas created before field rules had a create flag lack it; null reads as can_update.
+                "ALTER TABLE " + table("role_field_security") + " ADD COLUMN IF NOT EXISTS can_create BOOLEAN",
                 "CREATE TABLE IF NOT EXISTS " + table("users") + " ("
                         + "id UUID NOT NULL PRIMARY KEY, "
                         + "name VARCHAR(255) NOT NULL, "

@@ -10,7 +10,6 @@ import dev.vegateway.adapter.jdbc.Statements;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.security.EffectivePermissions;
-import dev.vegateway.adapter.security.Privilege;
 import dev.vegateway.adapter.service.AccessScopes;
 import dev.vegateway.adapter.sql.WriteSqlRenderer;
 import dev.vegateway.catalog.ActionDefinition;
@@ -367,17 +366,11 @@ public final class ActionService {
                 permissions.user().name(),
                 permissions.user().businessUnitId(),
                 applicationId,
-                operation -> {
-                    EntityDefinition bound = entity.orElseThrow(
-                            () -> new IllegalStateException("an unbound action has no entity scope"));
-                    return switch (operation) {
-                        case CREATE -> planner.rowScope(
-                                bound, AccessScopes.of(permissions, bound, Privilege.CREATE), "Create");
-                        case WRITE -> planner.rowScope(
-                                bound, AccessScopes.of(permissions, bound, Privilege.WRITE), "Write");
-                        case DELETE -> planner.rowScope(
-                                bound, AccessScopes.of(permissions, bound, Privilege.DELETE), "Delete");
-                    };
-                });
+                operation -> WriteScopes.of(
+                                planner,
+                                permissions,
+                                entity.orElseThrow(
+                                        () -> new IllegalStateException("an unbound action has no entity scope")))
+                        .of(operation));
     }
 }

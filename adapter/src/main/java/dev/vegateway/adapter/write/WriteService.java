@@ -2,6 +2,7 @@ package dev.vegateway.adapter.write;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
@@ -110,9 +111,10 @@ public final class WriteService {
 
     /** {@code POST {set}}. The key comes from the payload when given, else it is generated. */
     public Result create(EntityDefinition entity, Map<String, Object> payload, WriteContext context) {
-        Condition scope = context.scopes().of(WriteContext.Operation.CREATE);
+        WriteContext.Allowed allowed = context.scopes().of(WriteContext.Operation.CREATE);
         Map<FieldDefinition, Object> values =
                 binder.bind(entity, payload, field -> clientWritable(entity, field, true));
+        requireSettable(entity, values.keySet(), allowed, "create", context);
         UUID key = (UUID) values.getOrDefault(entity.key(), null);
         if (key == null && entity.keyStrategy().clientMustChooseKey()) {
             throw GatewayException.of(
@@ -121,7 +123,7 @@ public final class WriteService {
                     entity.keyField(),
                     entity.logicalName());
         }
-        return insert(entity, key == null ? UUID.randomUUID() : key, values, scope, context);
+        return insert(entity, key == null ? UUID.randomUUID() : key, values, allowed.rows(), context);
     }
 
     /** {@code PATCH {set}({key})}: the sent fields only; an upsert when the row is missing and no {@code If-Match} was sent. */
@@ -131,7 +133,8 @@ public final class WriteService {
             Map<String, Object> payload,
             Preconditions preconditions,
             WriteContext context) {
-        Condition scope = context.scopes().of(WriteContext.Operation.WRITE);
+        WriteContext.Allowed allowed = context.scopes().of(WriteContext.Operation.WRITE);
+        Condition scope = allowed.rows();
         Map<FieldDefinition, Object> values =
                 binder.bind(entity, payload, field -> clientWritable(entity, field, false));
         Optional<Long> expected = preconditions.expectedVersion();
@@ -147,11 +150,13 @@ public final class WriteService {
                     if (!entity.allowsUpsert() || exists(connection, entity, key)) {
                         throw notFound(entity, key);
                     }
-                    Condition createScope = context.scopes().of(WriteContext.Operation.CREATE);
+                    WriteContext.Allowed creating = context.scopes().of(WriteContext.Operation.CREATE);
                     Map<FieldDefinition, Object> created =
                             binder.bind(entity, payload, field -> clientWritable(entity, field, true));
-                    return insertIn(connection, entity, key, created, createScope, context);
+                    requireSettable(entity, created.keySet(), creating, "create", context);
+                    return insertIn(connection, entity, key, created, creating.rows(), context);
                 }
+                requireSettable(entity, values.keySet(), allowed, "update", context);
                 if (preconditions.ifNoneMatchAny()) {
                     throw GatewayException.of(
                             ErrorCode.RECORD_EXISTS, "A record with id %s already exists (If-None-Match: *).", key);
@@ -210,7 +215,7 @@ public final class WriteService {
 
     /** {@code DELETE {set}({key})}. */
     public void delete(EntityDefinition entity, UUID key, Preconditions preconditions, WriteContext context) {
-        Condition scope = context.scopes().of(WriteContext.Operation.DELETE);
+        Condition scope = context.scopes().of(WriteContext.Operation.DELETE).rows();
         Optional<Long> expected = preconditions.expectedVersion();
         try (Connection connection = transaction()) {
             try {
@@ -331,6 +336,20 @@ public final class WriteService {
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
+        }
+    }
+
+    /** 403 naming the first field the payload sets that field security forbids setting; checked before anything is written. */
+    private static void requireSettable(
+            EntityDefinition entity,
+            Set<FieldDefinition> sent,
+            WriteContext.Allowed allowed,
+            String operation,
+            WriteContext context) {
+        for (FieldDefinition field : sent) {
+            if (allowed.protectedFields().contains(field.logicalName())) {
+                throw AccessDenied.field(context.userName(), operation, field.logicalName(), entity.logicalName());
+            }
         }
     }
 

@@ -110,6 +110,8 @@ class EffectivePermissionsTest {
         assertThat(alice.unreadableFields(CUSTOMERS)).isEmpty();
         assertThat(alice.unupdatableFields(CUSTOMERS)).containsExactly("mserp_creditlimit");
         assertThat(alice.unreadableFields(VENDORS)).isEmpty();
+        // Sales clerk, her only role granting Create, says update: false and nothing of create: create follows update
+        assertThat(alice.uncreatableFields(CUSTOMERS)).containsExactly("mserp_creditlimit");
     }
 
     @Test
@@ -126,6 +128,8 @@ class EffectivePermissionsTest {
                         BuiltInRoles.SYSTEM_ADMINISTRATOR, Depth.GLOBAL, Optional.empty(), Optional.empty()));
         assertThat(sam.actionAllowed("any_action")).isTrue();
         assertThat(sam.unreadableFields(CUSTOMERS)).isEmpty();
+        assertThat(sam.unupdatableFields(CUSTOMERS)).isEmpty();
+        assertThat(sam.uncreatableFields(CUSTOMERS)).isEmpty();
         assertThat(sam.companies()).containsExactly("usmf", "demf", "gbsi");
 
         EffectivePermissions restrictedAdministrator = store.permissionsOf(RESTRICTED_ADMINISTRATOR);
@@ -185,5 +189,87 @@ class EffectivePermissionsTest {
                 List.of(new RoleAssignment(BuiltInRoles.SYSTEM_ADMINISTRATOR, Optional.of(Set.of("gbsi"))))));
         store.replaceAll(SecurityStoreTest.withUsers(valid, users));
         return store;
+    }
+
+    /**
+     * Field rules are cumulative over generated roles: a field may be set on create (update)
+     * exactly when some role granting Create (Write) has no rule denying it, and read exactly
+     * when some role granting Read lets it be read.
+     */
+    @Test
+    void fieldRulesOfGeneratedRolesCombineAsTheMostPermissiveGrantingRole() {
+        java.util.Random random = new java.util.Random(11);
+        List<String> fields = List.of("f1", "f2", "f3");
+        BackendUser user = new BackendUser(
+                UUID.randomUUID(),
+                "Generated",
+                Optional.empty(),
+                true,
+                AccessMode.READ_WRITE,
+                UserKind.PERSON,
+                Optional.empty(),
+                Map.of());
+        for (int round = 0; round < 300; round++) {
+            Map<String, SecurityDocument.Role> roles = new java.util.LinkedHashMap<>();
+            List<EffectivePermissions.Assignment> assignments = new java.util.ArrayList<>();
+            for (int r = 0; r < 1 + random.nextInt(3); r++) {
+                Map<Privilege, Depth> depths = new java.util.EnumMap<>(Privilege.class);
+                for (Privilege privilege : List.of(Privilege.READ, Privilege.CREATE, Privilege.WRITE)) {
+                    depths.put(privilege, random.nextBoolean() ? Depth.GLOBAL : Depth.NONE);
+                }
+                List<SecurityDocument.FieldSecurity> rules = new java.util.ArrayList<>();
+                for (String field : fields) {
+                    if (random.nextBoolean()) {
+                        rules.add(new SecurityDocument.FieldSecurity(
+                                "e", field, random.nextBoolean(), random.nextBoolean(), random.nextBoolean()));
+                    }
+                }
+                String name = "role" + r;
+                roles.put(
+                        name,
+                        new SecurityDocument.Role(
+                                name,
+                                List.of(new SecurityDocument.EntityPrivileges("e", depths)),
+                                List.of(),
+                                List.of(),
+                                rules));
+                assignments.add(new EffectivePermissions.Assignment(name, Optional.empty(), Optional.empty()));
+            }
+            EffectivePermissions permissions = new EffectivePermissions(user, assignments, roles, Set.of(), Set.of());
+            for (String field : fields) {
+                assertThat(permissions.uncreatableFields("e").contains(field))
+                        .as("round %d create %s", round, field)
+                        .isEqualTo(!allows(roles.values(), Privilege.CREATE, field, rule -> rule.create()));
+                assertThat(permissions.unupdatableFields("e").contains(field))
+                        .as("round %d update %s", round, field)
+                        .isEqualTo(!allows(roles.values(), Privilege.WRITE, field, rule -> rule.update()));
+                assertThat(permissions.unreadableFields("e").contains(field))
+                        .as("round %d read %s", round, field)
+                        .isEqualTo(!allows(roles.values(), Privilege.READ, field, rule -> rule.read()));
+            }
+        }
+    }
+
+    /** Some role grants the privilege and either has no rule on the field or a rule that allows it (an empty set: none). */
+    private static boolean allows(
+            java.util.Collection<SecurityDocument.Role> roles,
+            Privilege privilege,
+            String field,
+            java.util.function.Predicate<SecurityDocument.FieldSecurity> allowed) {
+        boolean anyGrant = false;
+        for (SecurityDocument.Role role : roles) {
+            if (!role.depth("e", privilege).grantsAccess()) {
+                continue;
+            }
+            anyGrant = true;
+            Optional<SecurityDocument.FieldSecurity> rule = role.fieldSecurity().stream()
+                    .filter(candidate -> candidate.field().equals(field))
+                    .findFirst();
+            if (rule.isEmpty() || allowed.test(rule.get())) {
+                return true;
+            }
+        }
+        // Without any granting role nothing is denied field by field: the privilege itself is missing.
+        return !anyGrant;
     }
 }

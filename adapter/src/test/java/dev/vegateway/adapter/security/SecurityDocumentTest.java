@@ -66,7 +66,7 @@ class SecurityDocumentTest {
         assertThat(salesManager.actions()).containsExactly("mserp_placeonhold");
         assertThat(salesManager.rowFilters()).containsExactly(new RowFilter(VENDORS, "mserp_vendorgroupid eq 'LOCAL'"));
         assertThat(salesManager.fieldSecurity())
-                .containsExactly(new FieldSecurity(CUSTOMERS, "mserp_creditlimit", false, false));
+                .containsExactly(new FieldSecurity(CUSTOMERS, "mserp_creditlimit", false, false, false));
         assertThat(document.role("Sales clerk")
                         .orElseThrow()
                         .privileges()
@@ -86,7 +86,7 @@ class SecurityDocumentTest {
                         Privilege.APPEND_TO,
                         Depth.BASIC));
         assertThat(document.role("Sales clerk").orElseThrow().fieldSecurity())
-                .containsExactly(new FieldSecurity(CUSTOMERS, "mserp_creditlimit", true, false));
+                .containsExactly(new FieldSecurity(CUSTOMERS, "mserp_creditlimit", true, false, false));
         assertThat(document.roles())
                 .extracting(Role::name)
                 .containsExactly(
@@ -187,7 +187,10 @@ class SecurityDocumentTest {
                         List.of(new EntityPrivileges("e1", Map.of(Privilege.APPEND_TO, Depth.DEEP))),
                         List.of("yes", "1.5e3", "2024-01-01"),
                         List.of(new RowFilter("e1", "a eq 'x \"y\" # [z] {w} \\'\nand b eq 'tab\there'")),
-                        List.of(new FieldSecurity("e1", "f1", false, true)))),
+                        List.of(
+                                new FieldSecurity("e1", "f1", false, false, true),
+                                new FieldSecurity("e1", "f2", true, true, false),
+                                new FieldSecurity("e1", "f3", true, false, false)))),
                 List.of(new User(
                         ALICE,
                         "Ünïcödé 名前 \u0001 control",

@@ -50,6 +50,34 @@ class SecuritySchemaTest {
     }
 
     @Test
+    void aFieldRuleStoredBeforeTheCreateFlagExistedProtectsCreateAsItProtectsUpdate() throws SQLException {
+        DataSource dataSource = SecurityFixtures.newDatabase();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA \"vegateway_security\"");
+            statement.execute("CREATE TABLE \"vegateway_security\".roles (name VARCHAR(255) NOT NULL PRIMARY KEY,"
+                    + " sort_order INTEGER NOT NULL)");
+            statement.execute("CREATE TABLE \"vegateway_security\".role_field_security (role_name VARCHAR(255) NOT NULL"
+                    + " REFERENCES \"vegateway_security\".roles (name), entity_name VARCHAR(255) NOT NULL,"
+                    + " field_name VARCHAR(255) NOT NULL, can_read BOOLEAN NOT NULL, can_update BOOLEAN NOT NULL,"
+                    + " sort_order INTEGER NOT NULL, PRIMARY KEY (role_name, entity_name, field_name))");
+        }
+        SecuritySchema.defaultSchema().createIfMissing(dataSource);
+        SecurityStore store = new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME);
+        store.replaceAll(SecurityFixtures.validDocument());
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            // As an older gateway wrote the rule: no value for can_create
+            statement.execute("UPDATE \"vegateway_security\".role_field_security SET can_create = NULL");
+        }
+        store.invalidateAll();
+        SecurityDocument exported = store.exportAll();
+        assertThat(exported.roles().stream().flatMap(role -> role.fieldSecurity().stream()))
+                .isNotEmpty()
+                .allSatisfy(rule -> assertThat(rule.create()).isEqualTo(rule.update()));
+    }
+
+    @Test
     void keepsTheCaseOfAConfiguredNameAndSeparatesSchemasInOneDatabase() throws SQLException {
         DataSource dataSource = SecurityFixtures.newDatabase();
         SecuritySchema.defaultSchema().createIfMissing(dataSource);

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +53,8 @@ class WriteServiceTest {
     private AuditLog audit;
     private Condition createScope = Condition.TRUE;
     private Condition writeScope = Condition.TRUE;
+    private Set<String> uncreatable = Set.of();
+    private Set<String> unupdatable = Set.of();
 
     @BeforeEach
     void setUp() throws SQLException {
@@ -125,8 +128,9 @@ class WriteServiceTest {
 
     private WriteContext context() {
         return new WriteContext(USER, "Test User", Optional.of(UNIT), "app-1", operation -> switch (operation) {
-            case CREATE -> createScope;
-            case WRITE, DELETE -> writeScope;
+            case CREATE -> new WriteContext.Allowed(createScope, uncreatable);
+            case WRITE -> new WriteContext.Allowed(writeScope, unupdatable);
+            case DELETE -> WriteContext.Allowed.rows(writeScope);
         });
     }
 
@@ -234,6 +238,162 @@ class WriteServiceTest {
                     assertThat(e.errorCode()).as(e.getMessage()).isEqualTo(code);
                     assertThat(e.getMessage()).contains("'" + property + "'");
                 });
+    }
+
+    @Test
+    void aFieldProtectedOnCreateRefusesTheWholeCreateAndWritesNothing() throws SQLException {
+        uncreatable = Set.of("credit");
+        assertThatThrownBy(() -> service.create(
+                        entity, payload("company", "usmf", "name", "x", "credit", new BigDecimal("5")), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE);
+                    assertThat(e.getMessage()).contains("may not create field 'credit'", "'account'");
+                });
+        // Even a null is a value set
+        assertThatThrownBy(() ->
+                        service.create(entity, payload("company", "usmf", "name", "x", "credit", null), context()))
+                .isInstanceOf(GatewayException.class);
+        assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit")).isZero();
+        // Protected on update only: creating with it is allowed
+        uncreatable = Set.of();
+        unupdatable = Set.of("credit");
+        WriteService.Result created = service.create(
+                entity, payload("company", "usmf", "name", "x", "credit", new BigDecimal("5")), context());
+        assertThat((BigDecimal) row(created.key()).get("credit")).isEqualByComparingTo("5");
+    }
+
+    @Test
+    void aFieldProtectedOnUpdateRefusesTheWholeUpdateAndChangesNothing() throws SQLException {
+        WriteService.Result created = service.create(
+                entity, payload("company", "usmf", "name", "x", "credit", new BigDecimal("5")), context());
+        unupdatable = Set.of("credit");
+        assertThatThrownBy(() -> service.update(
+                        entity,
+                        created.key(),
+                        payload("name", "renamed", "credit", new BigDecimal("987654.32")),
+                        Preconditions.none(),
+                        context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE);
+                    assertThat(e.getMessage()).contains("may not update field 'credit'");
+                });
+        Map<String, Object> row = row(created.key());
+        assertThat(row).containsEntry("name", "x").containsEntry("version", 1L);
+        assertThat((BigDecimal) row.get("credit")).isEqualByComparingTo("5");
+        assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit WHERE operation = 'update'"))
+                .isZero();
+        // The other fields may still be updated
+        service.update(entity, created.key(), payload("name", "renamed"), Preconditions.none(), context());
+        assertThat(row(created.key())).containsEntry("name", "renamed");
+    }
+
+    @Test
+    void anUpsertThatCreatesChecksTheCreateRuleAndOneThatUpdatesTheUpdateRule() throws SQLException {
+        UUID missing = UUID.randomUUID();
+        uncreatable = Set.of("credit");
+        assertThatThrownBy(() -> service.update(
+                        entity,
+                        missing,
+                        payload("company", "usmf", "name", "x", "credit", new BigDecimal("5")),
+                        Preconditions.none(),
+                        context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage())
+                        .contains("may not create field 'credit'"));
+        assertThat(row(missing)).isNull();
+        // Protected on update only: an upsert that creates the record may set it
+        uncreatable = Set.of();
+        unupdatable = Set.of("credit");
+        WriteService.Result result = service.update(
+                entity,
+                missing,
+                payload("company", "usmf", "name", "x", "credit", new BigDecimal("5")),
+                Preconditions.none(),
+                context());
+        assertThat(result.created()).isTrue();
+        // …and the same upsert on the now existing record is an update, refused
+        assertThatThrownBy(() -> service.update(
+                        entity, missing, payload("credit", new BigDecimal("6")), Preconditions.none(), context()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage())
+                        .contains("may not update field 'credit'"));
+        assertThat((BigDecimal) row(missing).get("credit")).isEqualByComparingTo("5");
+    }
+
+    /**
+     * The write invariant of field security, over generated rules and payloads: a write succeeds
+     * exactly when it sets no protected field; a refused write leaves the row and the audit as
+     * they were; an accepted one changes only the fields it sent.
+     */
+    @Test
+    void noWriteChangesAFieldTheCallerMayNotSet() throws SQLException {
+        java.util.Random random = new java.util.Random(9);
+        List<String> writable = List.of("name", "credit", "status");
+        WriteService.Result created = service.create(entity, payload("company", "usmf", "name", "start"), context());
+        int refused = 0;
+        for (int round = 0; round < 200; round++) {
+            uncreatable = randomSubset(random, writable);
+            unupdatable = randomSubset(random, writable);
+            Map<String, Object> changes = new HashMap<>();
+            for (String field : randomSubset(random, writable)) {
+                changes.put(
+                        field,
+                        switch (field) {
+                            case "name" -> "n" + round;
+                            case "credit" -> new BigDecimal(round + ".25");
+                            default -> random.nextBoolean() ? "Active" : "OnHold";
+                        });
+            }
+            boolean creating = random.nextBoolean();
+            Map<String, Object> payload = new HashMap<>(changes);
+            if (creating) {
+                payload.putIfAbsent("name", "x");
+                payload.put("company", "usmf");
+            }
+            Set<String> denied = creating ? uncreatable : unupdatable;
+            boolean allowed = payload.keySet().stream().noneMatch(denied::contains);
+            long auditsBefore = count("SELECT COUNT(*) FROM vegateway_security.data_audit");
+            long rowsBefore = count("SELECT COUNT(*) FROM erp.account");
+            Map<String, Object> before = row(created.key());
+            try {
+                if (creating) {
+                    service.create(entity, payload, context());
+                } else {
+                    service.update(entity, created.key(), payload, Preconditions.none(), context());
+                }
+                assertThat(allowed)
+                        .as("round %d: %s with %s denied", round, changes, denied)
+                        .isTrue();
+                if (!creating) {
+                    Map<String, Object> after = row(created.key());
+                    for (String field : List.of("company", "name", "credit", "status")) {
+                        if (!changes.containsKey(field)) {
+                            assertThat(after.get(field)).as(field).isEqualTo(before.get(field));
+                        }
+                    }
+                }
+            } catch (GatewayException e) {
+                assertThat(allowed).as("round %d: %s", round, e.getMessage()).isFalse();
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PRIVILEGE);
+                assertThat(row(created.key())).isEqualTo(before);
+                assertThat(count("SELECT COUNT(*) FROM erp.account")).isEqualTo(rowsBefore);
+                assertThat(count("SELECT COUNT(*) FROM vegateway_security.data_audit"))
+                        .isEqualTo(auditsBefore);
+                refused++;
+            }
+        }
+        assertThat(refused)
+                .as("the generated cases refuse some writes and accept others")
+                .isBetween(20, 180);
+    }
+
+    private static Set<String> randomSubset(java.util.Random random, List<String> fields) {
+        Set<String> subset = new java.util.LinkedHashSet<>();
+        for (String field : fields) {
+            if (random.nextInt(3) == 0) {
+                subset.add(field);
+            }
+        }
+        return subset;
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.vegateway.adapter.service.AccessScopes;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.write.Preconditions;
 import dev.vegateway.adapter.write.WriteContext;
+import dev.vegateway.adapter.write.WriteScopes;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.RelationDefinition;
@@ -149,14 +150,7 @@ final class WriteEndpoint {
                 permissions.user().name(),
                 permissions.user().businessUnitId(),
                 user.application().appId(),
-                operation -> switch (operation) {
-                    case CREATE -> planner.rowScope(
-                            entity, AccessScopes.of(permissions, entity, Privilege.CREATE), "Create");
-                    case WRITE -> planner.rowScope(
-                            entity, AccessScopes.of(permissions, entity, Privilege.WRITE), "Write");
-                    case DELETE -> planner.rowScope(
-                            entity, AccessScopes.of(permissions, entity, Privilege.DELETE), "Delete");
-                });
+                WriteScopes.of(planner, permissions, entity));
     }
 
     private static Preconditions preconditions(GatewayHandler.Exchange exchange) {
