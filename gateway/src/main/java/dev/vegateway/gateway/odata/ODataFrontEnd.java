@@ -12,6 +12,9 @@ import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -135,9 +138,10 @@ public final class ODataFrontEnd {
         if (path.equals("/$metadata")) {
             return new ODataRequest.Metadata();
         }
+        String query = withInSpelledOut(rawQuery);
         UriInfo uriInfo;
         try {
-            uriInfo = new Parser(serviceMetadata.getEdm(), odata).parseUri(path, rawQuery, null, "");
+            uriInfo = new Parser(serviceMetadata.getEdm(), odata).parseUri(path, query, null, "");
         } catch (UriParserException | UriValidationException e) {
             throw translate(e, path);
         } catch (StackOverflowError e) {
@@ -171,6 +175,40 @@ public final class ODataFrontEnd {
         }
     }
 
+    /** The query string with the {@code in} lists of its {@code $filter} spelled out ({@link InOperator}). */
+    static String withInSpelledOut(String rawQuery) {
+        if (rawQuery == null || !rawQuery.contains("in")) {
+            return rawQuery;
+        }
+        String[] parameters = rawQuery.split("&", -1);
+        for (int i = 0; i < parameters.length; i++) {
+            int equals = parameters[i].indexOf('=');
+            if (equals < 0) {
+                continue;
+            }
+            String name = decode(parameters[i].substring(0, equals));
+            if (!name.equals("$filter")) {
+                continue;
+            }
+            String filter = decode(parameters[i].substring(equals + 1));
+            String rewritten = InOperator.rewrite(filter);
+            if (!rewritten.equals(filter)) {
+                parameters[i] = parameters[i].substring(0, equals + 1)
+                        + URLEncoder.encode(rewritten, StandardCharsets.UTF_8).replace("+", "%20");
+            }
+        }
+        return String.join("&", parameters);
+    }
+
+    /** Percent-decoding only: a '+' stays a plus, as in the OData URL conventions. */
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The query string has a malformed %%-escape.");
+        }
+    }
+
     private static GatewayException tooDeep() {
         return GatewayException.of(ErrorCode.QUERY_SYNTAX, "The $filter expression is nested too deeply; simplify it.");
     }
@@ -190,13 +228,15 @@ public final class ODataFrontEnd {
                 && parts.get(1) instanceof UriResourceCount
                 && entitySet.getKeyPredicates().isEmpty()) {
             Query query = collectionQuery(entity, uriInfo, List.of(), pageSize);
+            // The orders do not change a count, but they are planned like any other query part, so that a
+            // field the caller may not sort by is refused here as on the collection.
             return new ODataRequest.CountCollection(
                     entity,
                     new Query(
                             query.entityLogicalName(),
                             List.of(),
                             query.criteria(),
-                            List.of(),
+                            query.orders(),
                             OptionalInt.empty(),
                             OptionalInt.empty(),
                             false,

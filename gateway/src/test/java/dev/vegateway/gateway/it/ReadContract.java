@@ -137,6 +137,14 @@ abstract class ReadContract {
                                         && !(row.creditStatus() != null && row.creditStatus() == 2)),
                 Arguments.of("mserp_dataareaid in ('demf','gbsi')", (Predicate<CustomerRows.Row>)
                         row -> row.dataArea().equals("demf") || row.dataArea().equals("gbsi")),
+                // Issue 9: option-set members and decimal literals on a Double field, as eq takes them
+                Arguments.of(
+                        "mserp_creditstatus in (" + NS + "mserp_custcreditstatus'Normal'," + NS
+                                + "mserp_custcreditstatus'Warning')",
+                        (Predicate<CustomerRows.Row>) row ->
+                                row.creditStatus() != null && (row.creditStatus() == 0 || row.creditStatus() == 1)),
+                Arguments.of("mserp_discountpercentage in (2.5,5)", (Predicate<CustomerRows.Row>)
+                        row -> row.discount() != null && (row.discount() == 2.5 || row.discount() == 5.0)),
                 Arguments.of("contains(mserp_name,'FRESH')", (Predicate<CustomerRows.Row>)
                         row -> row.name().toLowerCase(Locale.ROOT).contains("fresh")),
                 Arguments.of(

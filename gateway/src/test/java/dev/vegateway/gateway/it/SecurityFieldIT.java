@@ -75,7 +75,8 @@ abstract class SecurityFieldIT extends SecurityIT {
                 "?$filter=mserp_creditlimit eq mserp_creditlimit",
                 "?$orderby=mserp_creditlimit",
                 "?$orderby=mserp_name,mserp_creditlimit desc",
-                "/$count?$filter=mserp_creditlimit gt 0"
+                "/$count?$filter=mserp_creditlimit gt 0",
+                "/$count?$orderby=mserp_creditlimit"
             })
     void filteringOrSortingOnTheHiddenFieldIsRefused(String query) {
         String encoded = query.replace(" ", "%20").replace("'", "%27");
