@@ -242,6 +242,8 @@ final class DemoCommand implements Callable<Integer> {
                         + "{\"AttributeName\":\"mserp_name\",\"Operator\":\"BeginsWith\",\"Values\":[\"C\"]}]},\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
         Object sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id();
         String demoCustomer = "mserp_custcustomerv3entities(" + DEMO_WRITE_KEY + ")";
+        String firstCustomer = "mserp_custcustomerv3entities("
+                + DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1)) + ")";
         List<String[]> lines = List.of(
                 example(
                         "Alice Sales (organisation-wide sales manager, Global): customers of every company; compare @odata.count below",
@@ -298,6 +300,31 @@ final class DemoCommand implements Callable<Integer> {
                                 "MSCRMCallerID",
                                 DemoIdentities.FIONA_FIELD_SECURITY.id(),
                                 "mserp_custcustomerv3entities?$orderby=mserp_creditlimit%20desc&$top=3")),
+                example(
+                        "Fiona Fieldsec: she may update customers, but not their credit limit (field security) → 403"
+                                + " 0x80040220 naming the field, nothing written",
+                        asDataverse.send(
+                                "PATCH",
+                                DemoIdentities.FIONA_FIELD_SECURITY.id(),
+                                firstCustomer,
+                                "{\"mserp_creditlimit\":987654.32}")),
+                example(
+                        "Fiona Fieldsec: changing the phone of the same customer works; the record sent back hides the"
+                                + " credit limit → 200",
+                        asDataverse.send(
+                                "PATCH",
+                                DemoIdentities.FIONA_FIELD_SECURITY.id(),
+                                firstCustomer,
+                                "{\"mserp_primarycontactphone\":\"+1 555 0100\"}",
+                                "Prefer: return=representation")),
+                example(
+                        "Alice Sales: customers whose credit status is Warning or Blocked (in with option-set members)",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditstatus&$top=3"
+                                        + "&$filter=mserp_creditstatus%20in%20(Microsoft.Dynamics.CRM.mserp_custcreditstatus"
+                                        + "%27Warning%27,Microsoft.Dynamics.CRM.mserp_custcreditstatus%27Blocked%27)")),
                 example(
                         "Mia Mixed (Sales manager for usmf + unrestricted Basic): outside usmf, only the customers she owns",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.MIA_MIXED.id(), customersOutsideUsmf)),

@@ -182,6 +182,15 @@ class DemoCommandIT {
                     .doesNotContain("HTTP/1.1 5");
             return body;
         }
+        if (block.comment().contains("hides the credit limit")) {
+            assertThat(JSON.readTree(body).has("mserp_creditlimit"))
+                    .as(description)
+                    .isTrue();
+            assertThat(JSON.readTree(body).path("mserp_creditlimit").isNull())
+                    .as(description)
+                    .isTrue();
+            return body;
+        }
         if (block.comment().contains("returns a value")) {
             assertThat(JSON.readTree(body).path("value").isNumber())
                     .as(description)
