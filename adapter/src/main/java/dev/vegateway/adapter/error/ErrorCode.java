@@ -10,6 +10,7 @@ public enum ErrorCode {
     QUERY_SYNTAX(400, "0x8ff00001", Category.USER),
     UNKNOWN_PROPERTY(400, "0x8ff00002", Category.USER),
     UNSUPPORTED_QUERY(400, "0x8ff00003", Category.USER),
+    TOO_MANY_LINK_ENTITIES(400, "0x8004430D", Category.USER),
     INVALID_SKIP_TOKEN(400, "0x8ff00004", Category.USER),
     VALIDATION(400, "0x80044331", Category.USER),
     BUSINESS_RULE(400, "0x80040265", Category.USER),

@@ -3,17 +3,32 @@ package dev.vegateway.adapter.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.catalog.FieldDefinition;
+import java.util.Optional;
 
 /**
  * A field of the response. {@code selectIndex} is its position in the SELECT list, or -1 when
  * field security hides it (the response then carries null, as Dataverse does).
+ *
+ * @param relation the client's name of the joined relation it comes from (linked columns come
+ *     back as {@code relation.attribute}); empty for the root
  */
-public record OutputField(FieldDefinition field, int selectIndex) {
+public record OutputField(FieldDefinition field, int selectIndex, Optional<String> relation) {
     public OutputField {
         requireNonNull(field, "field is null");
+        requireNonNull(relation, "relation is null");
+    }
+
+    /** A field of the root relation. */
+    public OutputField(FieldDefinition field, int selectIndex) {
+        this(field, selectIndex, Optional.empty());
     }
 
     public boolean masked() {
         return selectIndex < 0;
+    }
+
+    /** The property name in the response: the logical name, prefixed by the relation's name for a joined one. */
+    public String name() {
+        return relation.map(name -> name + "." + field.logicalName()).orElse(field.logicalName());
     }
 }

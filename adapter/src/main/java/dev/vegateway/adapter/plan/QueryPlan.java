@@ -4,20 +4,22 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.catalog.EntityDefinition;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A planned single-entity read: every name resolved against the catalog, every literal typed,
- * row security attached to the relation. The renderer sees only this.
+ * A planned read: every name resolved against the catalog, every literal typed, row security
+ * attached to every relation (the root's in WHERE, a joined one's in its join condition). The renderer sees only this.
  *
  * @param selected the SELECT list
  * @param output the response fields, pointing into {@code selected}
  * @param keyIndex SELECT position of the key (absent for DISTINCT queries)
  * @param etagIndex SELECT position of the row version, if the entity has one
- * @param rowScope the row-security conjunct of this relation ({@link Condition#TRUE} when unrestricted)
+ * @param joins the relations joined to the root, in the order they are joined, each with its own row security
+ * @param rowScope the row-security conjunct of the root relation ({@link Condition#TRUE} when unrestricted)
  * @param filter the caller's filter, resolved
  * @param seek keyset position after the previous page, if continuing
  * @param sortKeys the full ORDER BY, tie-breakers included
@@ -30,6 +32,7 @@ import java.util.OptionalInt;
 public record QueryPlan(
         EntityDefinition entity,
         String alias,
+        List<Join> joins,
         List<ColumnRef> selected,
         List<OutputField> output,
         OptionalInt keyIndex,
@@ -49,6 +52,7 @@ public record QueryPlan(
     public QueryPlan {
         requireNonNull(entity, "entity is null");
         requireNonNull(alias, "alias is null");
+        joins = List.copyOf(joins);
         selected = List.copyOf(selected);
         output = List.copyOf(output);
         requireNonNull(keyIndex, "keyIndex is null");
@@ -62,6 +66,20 @@ public record QueryPlan(
         requireNonNull(offset, "offset is null");
         requireNonNull(paging, "paging is null");
         requireNonNull(fingerprint, "fingerprint is null");
+    }
+
+    /**
+     * A relation joined into the FROM clause: {@code on} holds the join columns, the relation's
+     * own row security and its link criteria, so that an outer join reads an unreadable or
+     * unmatched row as nulls and an inner join drops the parent row.
+     */
+    public record Join(EntityDefinition entity, String alias, Link.Kind kind, Condition on) {
+        public Join {
+            requireNonNull(entity, "entity is null");
+            requireNonNull(alias, "alias is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(on, "on is null");
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.ColumnRef;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Condition.And;
 import dev.vegateway.adapter.query.Condition.Between;
@@ -17,11 +18,13 @@ import dev.vegateway.adapter.query.Condition.Like;
 import dev.vegateway.adapter.query.Condition.Not;
 import dev.vegateway.adapter.query.Condition.Or;
 import dev.vegateway.adapter.query.FunctionCall;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Placeholder;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.adapter.rowfilter.RowFilterCache;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
@@ -74,29 +77,65 @@ public final class QueryPlanner {
                 scope,
                 ROOT_ALIAS,
                 rowFilters,
-                rowFilter -> new Resolver(entity, Set.of()).condition(rowFilter),
+                rowFilter -> new Resolver(entity, Set.of(), ROOT_ALIAS, Map.of()).condition(rowFilter),
                 privilege);
     }
 
+    /** Plans a query of one entity under one scope: a query that joins another entity fails (a programming error). */
     public QueryPlan plan(Query query, AccessScope scope) {
         EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
                 .orElseThrow(() -> GatewayException.of(
                         ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
-        Condition rowScope =
-                RowScope.of(entity, scope, ROOT_ALIAS, rowFilters, rowFilter -> new Resolver(entity, Set.of())
-                        .condition(rowFilter));
-        Set<String> unreadable = scope.unrestricted() ? Set.of() : scope.unreadableFields();
-        Resolver resolver = new Resolver(entity, unreadable);
+        return plan(query, ReadScopes.only(entity, scope));
+    }
 
-        Condition filter = resolver.condition(query.criteria());
-        List<FieldDefinition> requested = requestedFields(entity, query.columns());
+    /**
+     * Plans the query tree: every relation, the root and each joined one, gets its own alias,
+     * its caller's scope from {@code scopes} (403 without Read), its field security and its row
+     * security (the root's in WHERE, a joined one's in its join condition).
+     */
+    public QueryPlan plan(Query query, ReadScopes scopes) {
+        int links = query.root().linkCount();
+        if (links > Relation.MAX_LINKS) {
+            throw GatewayException.of(
+                    ErrorCode.TOO_MANY_LINK_ENTITIES,
+                    "Number of link entities in query exceeded maximum limit: %d were given, at most %d are allowed.",
+                    links,
+                    Relation.MAX_LINKS);
+        }
+        if (query.distinct() && links > 0) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY, "Distinct queries with link-entities are not supported yet.");
+        }
+        Relations relations = new Relations(scopes);
+        Planned root = relations.root(query.root());
+        EntityDefinition entity = root.entity();
+        Resolver resolver = root.resolver();
+        Set<String> unreadable = resolver.unreadable;
+        relations.link(root, query.root().links());
+
+        Condition filter = resolver.condition(query.root().criteria());
+        List<QueryPlan.Join> joins = new ArrayList<>();
+        for (Planned linked : relations.linked) {
+            Condition criteria =
+                    linked.resolver().condition(linked.link().relation().criteria());
+            joins.add(new QueryPlan.Join(
+                    linked.entity(),
+                    linked.resolver().alias,
+                    linked.link().kind(),
+                    Condition.and(List.of(linked.joinColumns(), linked.rowScope(), criteria))));
+        }
+        List<FieldDefinition> requested = requestedFields(entity, query.root().columns());
 
         List<SortKey> sortKeys = new ArrayList<>();
         Set<String> sorted = new LinkedHashSet<>();
-        for (Order order : query.orders()) {
-            FieldDefinition field = resolver.readableField(order.attribute(), "sort by");
-            if (sorted.add(field.logicalName())) {
-                sortKeys.add(new SortKey(resolver.column(field), order.descending()));
+        for (Planned relation : relations.all()) {
+            for (Order order : relation.relation().orders()) {
+                FieldDefinition field = relation.resolver().readableField(order.attribute(), "sort by");
+                ColumnRef column = relation.resolver().column(field);
+                if (sorted.add(column.relationAlias() + "." + field.logicalName())) {
+                    sortKeys.add(new SortKey(column, order.descending()));
+                }
             }
         }
 
@@ -110,7 +149,7 @@ public final class QueryPlanner {
                 if (unreadable.contains(field.logicalName())) {
                     output.add(new OutputField(field, -1));
                 } else {
-                    output.add(new OutputField(field, select(field, resolver, selected, selectIndex)));
+                    output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
                 }
             }
             if (selected.isEmpty()) {
@@ -120,7 +159,8 @@ public final class QueryPlanner {
                         entity.logicalName());
             }
             for (SortKey key : sortKeys) {
-                if (!selectIndex.containsKey(key.column().field().logicalName())) {
+                if (!selectIndex.containsKey(key.column().relationAlias() + "."
+                        + key.column().field().logicalName())) {
                     throw GatewayException.of(
                             ErrorCode.QUERY_SYNTAX,
                             "With Distinct, the sort attribute '%s' must also be one of the selected columns.",
@@ -128,41 +168,57 @@ public final class QueryPlanner {
                 }
             }
             for (OutputField field : output) {
-                if (!field.masked() && sorted.add(field.field().logicalName())) {
+                if (!field.masked()
+                        && sorted.add(ROOT_ALIAS + "." + field.field().logicalName())) {
                     sortKeys.add(new SortKey(resolver.column(field.field()), false));
                 }
             }
         } else {
             FieldDefinition key = entity.key();
-            keyIndex = OptionalInt.of(select(key, resolver, selected, selectIndex));
+            keyIndex = OptionalInt.of(select(resolver.column(key), selected, selectIndex));
             for (FieldDefinition field : requested) {
                 if (unreadable.contains(field.logicalName())) {
                     output.add(new OutputField(field, -1));
                 } else {
-                    output.add(new OutputField(field, select(field, resolver, selected, selectIndex)));
+                    output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
+                }
+            }
+            for (Planned linked : relations.linked) {
+                Set<String> hidden = linked.resolver().unreadable;
+                for (FieldDefinition field : requestedFields(
+                        linked.entity(), linked.link().relation().columns())) {
+                    output.add(new OutputField(
+                            field,
+                            hidden.contains(field.logicalName())
+                                    ? -1
+                                    : select(linked.resolver().column(field), selected, selectIndex),
+                            Optional.of(linked.name())));
                 }
             }
             if (entity.rowVersionField().isPresent()) {
                 FieldDefinition version =
                         entity.field(entity.rowVersionField().get()).orElseThrow();
-                etagIndex = OptionalInt.of(select(version, resolver, selected, selectIndex));
+                etagIndex = OptionalInt.of(select(resolver.column(version), selected, selectIndex));
             }
-            if (sorted.add(key.logicalName())) {
-                sortKeys.add(new SortKey(resolver.column(key), false));
+            // The keys of the root and of every joined relation make the order total, also where a join
+            // multiplies the root's rows.
+            for (Planned relation : relations.all()) {
+                ColumnRef column = relation.resolver().column(relation.entity().key());
+                if (sorted.add(column.relationAlias() + "." + column.field().logicalName())) {
+                    sortKeys.add(new SortKey(column, false));
+                }
             }
         }
         List<Integer> sortKeyIndexes = new ArrayList<>();
         for (SortKey key : sortKeys) {
-            sortKeyIndexes.add(select(key.column().field(), resolver, selected, selectIndex));
+            sortKeyIndexes.add(select(key.column(), selected, selectIndex));
         }
 
         String fingerprint = ContinuationTokens.fingerprint(String.join(
                 "\u0001",
                 entity.logicalName(),
-                scope.userId().toString(),
-                query.columns().toString(),
-                query.criteria().toString(),
-                query.orders().toString(),
+                root.scope().userId().toString(),
+                query.root().toString(),
                 query.top().toString(),
                 query.skip().toString(),
                 Boolean.toString(query.distinct())));
@@ -191,11 +247,12 @@ public final class QueryPlanner {
         return new QueryPlan(
                 entity,
                 ROOT_ALIAS,
+                joins,
                 selected,
                 output,
                 keyIndex,
                 etagIndex,
-                rowScope,
+                root.rowScope(),
                 filter,
                 seek,
                 sortKeys,
@@ -208,30 +265,148 @@ public final class QueryPlanner {
                 fingerprint);
     }
 
-    private static int select(
-            FieldDefinition field, Resolver resolver, List<ColumnRef> selected, Map<String, Integer> selectIndex) {
-        Integer existing = selectIndex.get(field.logicalName());
+    /**
+     * One relation of the tree as planned: its entity, the caller's scope of it, a resolver under
+     * its own alias, and its row security; for a joined one also its link, its client name and the
+     * join-column equality.
+     */
+    private record Planned(
+            Optional<Link> linkOf,
+            Relation relation,
+            String name,
+            EntityDefinition entity,
+            AccessScope scope,
+            Resolver resolver,
+            Condition rowScope,
+            Condition joinColumns) {
+        Link link() {
+            return linkOf.orElseThrow();
+        }
+    }
+
+    /** Walks the query tree, giving each relation its alias (t0 for the root, t1, t2, … in tree order) and its scope. */
+    private final class Relations {
+        private final ReadScopes scopes;
+        private final Map<String, Resolver> named = new LinkedHashMap<>();
+        private final List<Planned> linked = new ArrayList<>();
+        private Planned root;
+
+        Relations(ReadScopes scopes) {
+            this.scopes = scopes;
+        }
+
+        Planned root(Relation relation) {
+            EntityDefinition entity = entity(relation.entityLogicalName());
+            AccessScope scope = scopes.of(entity);
+            Resolver resolver = resolver(entity, scope, ROOT_ALIAS);
+            root = new Planned(
+                    Optional.empty(),
+                    relation,
+                    entity.logicalName(),
+                    entity,
+                    scope,
+                    resolver,
+                    rowScope(entity, scope, ROOT_ALIAS),
+                    Condition.TRUE);
+            return root;
+        }
+
+        void link(Planned parent, List<Link> links) {
+            for (Link link : links) {
+                int number = linked.size() + 1;
+                String alias = ROOT_ALIAS.charAt(0) + Integer.toString(number);
+                EntityDefinition entity = entity(link.relation().entityLogicalName());
+                AccessScope scope = scopes.of(entity);
+                Resolver resolver = resolver(entity, scope, alias);
+                String name = link.alias().orElse(entity.logicalName() + number);
+                if (named.putIfAbsent(name, resolver) != null
+                        || name.equals(root.entity().logicalName())) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "Two relations of the query are named '%s'; give each its own alias.",
+                            name);
+                }
+                if (link.alias().isPresent()) {
+                    named.putIfAbsent(entity.logicalName(), resolver);
+                }
+                FieldDefinition from = parent.resolver().readableField(link.fromAttribute(), "join on");
+                FieldDefinition to = resolver.readableField(link.toAttribute(), "join on");
+                if (!ValueType.of(from.type()).comparableWith(ValueType.of(to.type()))) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "Cannot join '%s' of '%s' to '%s' of '%s': their types differ.",
+                            from.logicalName(),
+                            parent.entity().logicalName(),
+                            to.logicalName(),
+                            entity.logicalName());
+                }
+                Planned planned = new Planned(
+                        Optional.of(link),
+                        link.relation(),
+                        name,
+                        entity,
+                        scope,
+                        resolver,
+                        rowScope(entity, scope, alias),
+                        new Comparison(parent.resolver().column(from), Condition.Operator.EQUAL, resolver.column(to)));
+                linked.add(planned);
+                link(planned, link.relation().links());
+            }
+        }
+
+        /** The root, then the joined relations in tree order. */
+        List<Planned> all() {
+            List<Planned> all = new ArrayList<>();
+            all.add(root);
+            all.addAll(linked);
+            return all;
+        }
+
+        private Resolver resolver(EntityDefinition entity, AccessScope scope, String alias) {
+            return new Resolver(entity, scope.unrestricted() ? Set.of() : scope.unreadableFields(), alias, named);
+        }
+
+        private Condition rowScope(EntityDefinition entity, AccessScope scope, String alias) {
+            return RowScope.of(
+                    entity, scope, alias, rowFilters, rowFilter -> new Resolver(entity, Set.of(), alias, Map.of())
+                            .condition(rowFilter));
+        }
+
+        private EntityDefinition entity(String logicalName) {
+            return catalog.byLogicalName(logicalName)
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", logicalName));
+        }
+    }
+
+    private static int select(ColumnRef column, List<ColumnRef> selected, Map<String, Integer> selectIndex) {
+        String name = column.relationAlias() + "." + column.field().logicalName();
+        Integer existing = selectIndex.get(name);
         if (existing != null) {
             return existing;
         }
-        selected.add(resolver.column(field));
-        selectIndex.put(field.logicalName(), selected.size() - 1);
+        selected.add(column);
+        selectIndex.put(name, selected.size() - 1);
         return selected.size() - 1;
     }
 
-    private static List<FieldDefinition> requestedFields(EntityDefinition entity, List<String> columns) {
-        if (columns.isEmpty()) {
+    private static List<FieldDefinition> requestedFields(EntityDefinition entity, Columns columns) {
+        if (columns.all()) {
             return entity.fields();
         }
         Set<String> seen = new LinkedHashSet<>();
         List<FieldDefinition> fields = new ArrayList<>();
-        for (String name : columns) {
+        for (String name : columns.names()) {
             FieldDefinition field = entity.field(name).orElseThrow(() -> unknownProperty(entity, name));
             if (seen.add(name)) {
                 fields.add(field);
             }
         }
         return fields;
+    }
+
+    private static String shorten(String name) {
+        return name.length() > 128 ? name.substring(0, 128) + "…" : name;
     }
 
     static GatewayException unknownProperty(EntityDefinition entity, String name) {
@@ -247,14 +422,19 @@ public final class QueryPlanner {
     private final class Resolver {
         private final EntityDefinition entity;
         private final Set<String> unreadable;
+        private final String alias;
+        /** The joined relations by their client names, for attributes of another relation. */
+        private final Map<String, Resolver> named;
 
-        Resolver(EntityDefinition entity, Set<String> unreadable) {
+        Resolver(EntityDefinition entity, Set<String> unreadable, String alias, Map<String, Resolver> named) {
             this.entity = entity;
             this.unreadable = unreadable;
+            this.alias = alias;
+            this.named = named;
         }
 
         ColumnRef column(FieldDefinition field) {
-            return new ColumnRef(ROOT_ALIAS, field);
+            return new ColumnRef(alias, field);
         }
 
         FieldDefinition readableField(String name, String use) {
@@ -385,6 +565,18 @@ public final class QueryPlanner {
         }
 
         Typed operand(Operand operand) {
+            if (operand instanceof AttributeRef attribute
+                    && attribute.relation().isPresent()) {
+                Resolver other = named.get(attribute.relation().get());
+                if (other == null) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "The query has no link-entity named '%s' (an EntityAlias, or the entity name of a link"
+                                    + " without one).",
+                            shorten(attribute.relation().get()));
+                }
+                return other.operand(new AttributeRef(attribute.name()));
+            }
             if (operand instanceof AttributeRef attribute) {
                 FieldDefinition field = readableField(attribute.name(), "filter on");
                 return new Typed(column(field), ValueType.of(field.type()), field.logicalName(), Optional.of(field));

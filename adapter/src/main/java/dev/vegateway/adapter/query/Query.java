@@ -2,17 +2,14 @@ package dev.vegateway.adapter.query;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The neutral, QueryExpression-shaped query every front end produces for one entity.
+ * The neutral query every front end produces: a tree of relations under {@link #root()} (the
+ * entity queried, with its joins), and what applies to the result as a whole.
  *
- * @param entityLogicalName the entity's logical name
- * @param columns requested attributes; empty = all columns
- * @param criteria the caller's filter ({@link Condition#TRUE} when none)
- * @param orders sort keys in order
+ * @param root the entity queried, its columns, conditions, orders and joined relations
  * @param top at most this many rows in total (OData $top, QueryExpression TopCount)
  * @param skip rows to skip before the first (OData $skip, QueryExpression page number)
  * @param distinct DISTINCT over the selected columns
@@ -20,21 +17,9 @@ import java.util.OptionalInt;
  * @param includeCount also count every row that matches (OData $count=true)
  */
 public record Query(
-        String entityLogicalName,
-        List<String> columns,
-        Condition criteria,
-        List<Order> orders,
-        OptionalInt top,
-        OptionalInt skip,
-        boolean distinct,
-        Optional<Page> page,
-        boolean includeCount) {
-
+        Relation root, OptionalInt top, OptionalInt skip, boolean distinct, Optional<Page> page, boolean includeCount) {
     public Query {
-        requireNonNull(entityLogicalName, "entityLogicalName is null");
-        columns = List.copyOf(columns);
-        requireNonNull(criteria, "criteria is null");
-        orders = List.copyOf(orders);
+        requireNonNull(root, "root is null");
         requireNonNull(top, "top is null");
         requireNonNull(skip, "skip is null");
         requireNonNull(page, "page is null");
@@ -50,16 +35,33 @@ public record Query(
         }
     }
 
+    /** Every row and column of one entity. */
     public static Query all(String entityLogicalName) {
         return new Query(
-                entityLogicalName,
-                List.of(),
-                Condition.TRUE,
-                List.of(),
+                Relation.of(entityLogicalName),
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 false,
                 Optional.empty(),
                 false);
+    }
+
+    public String entityLogicalName() {
+        return root.entityLogicalName();
+    }
+
+    /** This query with {@code page} in place of its own. */
+    public Query withPage(Optional<Page> page) {
+        return new Query(root, top, skip, distinct, page, includeCount);
+    }
+
+    /** This query with another root relation. */
+    public Query withRoot(Relation root) {
+        return new Query(root, top, skip, distinct, page, includeCount);
+    }
+
+    /** The conditions, orders and joins of the root only, as a count needs them: no paging, no $top or $skip. */
+    public Query forCount() {
+        return new Query(root, OptionalInt.empty(), OptionalInt.empty(), distinct, Optional.empty(), false);
     }
 }

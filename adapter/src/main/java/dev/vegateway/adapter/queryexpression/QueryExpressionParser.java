@@ -27,12 +27,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -98,6 +102,30 @@ public final class QueryExpressionParser {
             Set.of("Count", "PageNumber", "PagingCookie", "ReturnTotalRecordCount", "ExtensionData");
     private static final List<String> FILTER_OPERATORS = List.of("And", "Or");
     private static final List<String> ORDER_TYPES = List.of("Ascending", "Descending");
+    private static final Set<String> LINK_PROPERTIES = Set.of(
+            "LinkFromEntityName",
+            "LinkFromAttributeName",
+            "LinkToEntityName",
+            "LinkToAttributeName",
+            "JoinOperator",
+            "EntityAlias",
+            "Columns",
+            "LinkCriteria",
+            "Orders",
+            "LinkEntities",
+            "ExtensionData");
+    /** Dataverse's JoinOperator members, by value. */
+    private static final List<String> JOIN_OPERATORS = List.of(
+            "Inner",
+            "LeftOuter",
+            "Natural",
+            "MatchFirstRowUsingCrossApply",
+            "In",
+            "Exists",
+            "Any",
+            "NotAny",
+            "All",
+            "NotAll");
     /** Deeper than a JSON body can nest (Jackson allows 1000 levels); only guards hand-built trees against stack overflow. */
     private static final int MAX_FILTER_DEPTH = 500;
 
@@ -173,29 +201,20 @@ public final class QueryExpressionParser {
                     quote(dataSource));
         });
         String entityLogicalName = logicalName(query, path, "EntityName");
-        if (!optionalArray(query, path, "LinkEntities").isEmpty()) {
-            throw unsupported(child(path, "LinkEntities"), "LinkEntities are not supported yet");
-        }
-        List<String> columns = columns(query, path);
-        Condition criteria = present(query, "Criteria")
-                .flatMap(filter -> filter(filter, child(path, "Criteria"), 1))
-                .orElse(Condition.TRUE);
-        List<Order> orders = orders(query, path);
+        Relation root = new Relation(
+                entityLogicalName,
+                columns(query, path, Columns.every()),
+                present(query, "Criteria")
+                        .flatMap(filter -> filter(filter, child(path, "Criteria"), 1))
+                        .orElse(Condition.TRUE),
+                orders(query, path),
+                links(query, path, entityLogicalName, new int[] {0}));
         OptionalInt top = topCount(query, path);
         boolean distinct = optionalBoolean(query, path, "Distinct", false);
 
         Optional<JsonNode> pageInfoNode = present(query, "PageInfo");
         if (pageInfoNode.isEmpty()) {
-            return new Query(
-                    entityLogicalName,
-                    columns,
-                    criteria,
-                    orders,
-                    top,
-                    OptionalInt.empty(),
-                    distinct,
-                    Optional.empty(),
-                    false);
+            return new Query(root, top, OptionalInt.empty(), distinct, Optional.empty(), false);
         }
         String pageInfoPath = child(path, "PageInfo");
         ObjectNode pageInfo = object(pageInfoNode.get(), pageInfoPath);
@@ -215,16 +234,7 @@ public final class QueryExpressionParser {
                         "PageNumber %d needs PageInfo.Count, the page size",
                         pageNumber);
             }
-            return new Query(
-                    entityLogicalName,
-                    columns,
-                    criteria,
-                    orders,
-                    top,
-                    OptionalInt.empty(),
-                    distinct,
-                    Optional.empty(),
-                    includeCount);
+            return new Query(root, top, OptionalInt.empty(), distinct, Optional.empty(), includeCount);
         }
         if (top.isPresent()) {
             throw syntax(
@@ -243,16 +253,7 @@ public final class QueryExpressionParser {
             }
             skip = OptionalInt.of((int) rows);
         }
-        return new Query(
-                entityLogicalName,
-                columns,
-                criteria,
-                orders,
-                top,
-                skip,
-                distinct,
-                Optional.of(new Query.Page(count, cookie)),
-                includeCount);
+        return new Query(root, top, skip, distinct, Optional.of(new Query.Page(count, cookie)), includeCount);
     }
 
     private static void checkODataType(ObjectNode query, String path) {
@@ -268,12 +269,17 @@ public final class QueryExpressionParser {
         }
     }
 
-    private static List<String> columns(ObjectNode query, String path) {
-        Optional<JsonNode> columnSetNode = present(query, "ColumnSet");
+    /**
+     * The ColumnSet of the query (property {@code ColumnSet}) or of a link-entity ({@code Columns}):
+     * {@code AllColumns} is every column; absent or empty is {@code whenNone}.
+     */
+    private static Columns columns(ObjectNode query, String path, Columns whenNone) {
+        String property = whenNone.all() ? "ColumnSet" : "Columns";
+        Optional<JsonNode> columnSetNode = present(query, property);
         if (columnSetNode.isEmpty()) {
-            return List.of();
+            return whenNone;
         }
-        String columnSetPath = child(path, "ColumnSet");
+        String columnSetPath = child(path, property);
         ObjectNode columnSet = object(columnSetNode.get(), columnSetPath);
         rejectUnknownProperties(columnSet, columnSetPath, COLUMN_SET_PROPERTIES);
         if (!optionalArray(columnSet, columnSetPath, "AttributeExpressions").isEmpty()) {
@@ -292,7 +298,10 @@ public final class QueryExpressionParser {
             }
             columns.add(JsonFields.checkLogicalName(name.textValue(), element(columnsPath, index)));
         }
-        return allColumns ? List.of() : List.copyOf(columns);
+        if (allColumns) {
+            return Columns.every();
+        }
+        return columns.isEmpty() ? whenNone : Columns.named(List.copyOf(columns));
     }
 
     /** A FilterExpression; empty when it holds no condition at all, so that its parent ignores it. */
@@ -330,18 +339,14 @@ public final class QueryExpressionParser {
         ObjectNode condition = object(node, path);
         rejectUnknownProperties(condition, path, CONDITION_PROPERTIES);
         String attribute = logicalName(condition, path, "AttributeName");
-        optionalString(condition, path, "EntityName").ifPresent(entityName -> {
-            throw unsupported(
-                    child(path, "EntityName"),
-                    "Conditions on link-entity attributes (EntityName %s) are not supported yet",
-                    quote(entityName));
-        });
+        Optional<String> relation = optionalString(condition, path, "EntityName")
+                .map(name -> JsonFields.checkLogicalName(name, child(path, "EntityName")));
         if (optionalBoolean(condition, path, "CompareColumns", false)) {
             throw unsupported(
                     child(path, "CompareColumns"), "Column comparisons (CompareColumns) are not supported yet");
         }
         ConditionOperator operator = operator(condition, path);
-        ConditionShape shape = new ConditionShape(condition, path, new AttributeRef(attribute), operator);
+        ConditionShape shape = new ConditionShape(condition, path, new AttributeRef(relation, attribute), operator);
         return switch (operator) {
             case EQUAL -> shape.comparison(Condition.Operator.EQUAL);
             case NOT_EQUAL -> shape.comparison(Condition.Operator.NOT_EQUAL);
@@ -467,6 +472,62 @@ public final class QueryExpressionParser {
         }
         throw syntax(
                 operatorPath, "Expected a condition operator name or its integer value, found %s", describe(operator));
+    }
+
+    /**
+     * The LinkEntities of a query or link-entity whose entity is {@code parentEntity}: each joins
+     * {@code LinkFromAttributeName} of the parent to {@code LinkToAttributeName} of
+     * {@code LinkToEntityName}. Only Inner and LeftOuter joins are planned; the filtering join
+     * operators are refused by name. {@code counter} numbers them across the whole tree.
+     */
+    private static List<Link> links(ObjectNode node, String path, String parentEntity, int[] counter) {
+        String linksPath = child(path, "LinkEntities");
+        List<JsonNode> elements = optionalArray(node, path, "LinkEntities");
+        List<Link> links = new ArrayList<>(elements.size());
+        for (int index = 0; index < elements.size(); index++) {
+            String linkPath = element(linksPath, index);
+            ObjectNode link = object(elements.get(index), linkPath);
+            rejectUnknownProperties(link, linkPath, LINK_PROPERTIES);
+            if (++counter[0] > Relation.MAX_LINKS) {
+                throw new GatewayException(
+                        ErrorCode.TOO_MANY_LINK_ENTITIES,
+                        "Number of link entities in query exceeded maximum limit: at most " + Relation.MAX_LINKS
+                                + " are allowed (" + linkPath + ").");
+            }
+            Optional<String> from = optionalString(link, linkPath, "LinkFromEntityName");
+            if (from.isPresent() && !from.get().equals(parentEntity)) {
+                throw syntax(
+                        child(linkPath, "LinkFromEntityName"),
+                        "LinkFromEntityName %s must name the entity it links from, %s",
+                        quote(from.get()),
+                        quote(parentEntity));
+            }
+            String fromAttribute = logicalName(link, linkPath, "LinkFromAttributeName");
+            String entity = logicalName(link, linkPath, "LinkToEntityName");
+            String toAttribute = logicalName(link, linkPath, "LinkToAttributeName");
+            int operator = enumMember(link, linkPath, "JoinOperator", JOIN_OPERATORS, 0);
+            Link.Kind kind =
+                    switch (operator) {
+                        case 0 -> Link.Kind.INNER;
+                        case 1 -> Link.Kind.LEFT_OUTER;
+                        default -> throw unsupported(
+                                child(linkPath, "JoinOperator"),
+                                "JoinOperator %s is not supported yet; use Inner or LeftOuter",
+                                JOIN_OPERATORS.get(operator));
+                    };
+            Optional<String> alias = optionalString(link, linkPath, "EntityAlias")
+                    .map(name -> JsonFields.checkLogicalName(name, child(linkPath, "EntityAlias")));
+            Relation relation = new Relation(
+                    entity,
+                    columns(link, linkPath, Columns.named(List.of())),
+                    present(link, "LinkCriteria")
+                            .flatMap(filter -> filter(filter, child(linkPath, "LinkCriteria"), 1))
+                            .orElse(Condition.TRUE),
+                    orders(link, linkPath),
+                    links(link, linkPath, entity, counter));
+            links.add(new Link(relation, fromAttribute, toAttribute, kind, alias));
+        }
+        return links;
     }
 
     private static List<Order> orders(ObjectNode query, String path) {

@@ -11,10 +11,13 @@ import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlan;
 import dev.vegateway.adapter.plan.QueryPlanner;
+import dev.vegateway.adapter.plan.ReadScopes;
 import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.adapter.sql.PreparedSql;
 import dev.vegateway.adapter.sql.SqlRenderer;
 import dev.vegateway.catalog.EntityDefinition;
@@ -61,10 +64,18 @@ public final class QueryService {
         return planner;
     }
 
-    /** RetrieveMultiple. */
+    /** RetrieveMultiple of a query that joins nothing, under the caller's scope of its one entity. */
     public ReadResult retrieveMultiple(Query query, AccessScope scope, RowSink sink) throws IOException {
         long started = System.nanoTime();
         QueryPlan plan = planner.plan(query, scope);
+        long planned = System.nanoTime();
+        return execute(plan, sink, planned - started);
+    }
+
+    /** RetrieveMultiple: {@code scopes} gives the caller's scope of every entity the query tree touches. */
+    public ReadResult retrieveMultiple(Query query, ReadScopes scopes, RowSink sink) throws IOException {
+        long started = System.nanoTime();
+        QueryPlan plan = planner.plan(query, scopes);
         long planned = System.nanoTime();
         return execute(plan, sink, planned - started);
     }
@@ -82,16 +93,18 @@ public final class QueryService {
 
     /** Whether the record {@code key} exists inside {@code scope} (its depth, companies and row filters). */
     public boolean inScope(EntityDefinition entity, UUID key, AccessScope scope) {
-        return count(byKey(entity, key, List.of()), scope) > 0;
+        return count(byKey(entity, key, List.of()), ReadScopes.only(entity, scope)) > 0;
     }
 
     private static Query byKey(EntityDefinition entity, UUID key, List<String> columns) {
         return new Query(
-                entity.logicalName(),
-                columns,
-                new Condition.Comparison(
-                        new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
-                List.of(),
+                new Relation(
+                        entity.logicalName(),
+                        Columns.namedOrAll(columns),
+                        new Condition.Comparison(
+                                new AttributeRef(entity.keyField()), Condition.Operator.EQUAL, new Literal(key)),
+                        List.of(),
+                        List.of()),
                 OptionalInt.of(1),
                 OptionalInt.empty(),
                 false,
@@ -99,9 +112,23 @@ public final class QueryService {
                 false);
     }
 
-    /** {@code /$count}: the number of rows the caller may see that match. */
+    /** The count of a query that joins nothing, under the caller's scope of its one entity. */
     public long count(Query query, AccessScope scope) {
-        QueryPlan plan = planner.plan(query, scope);
+        return count(
+                query,
+                ReadScopes.only(
+                        planner.catalog()
+                                .byLogicalName(query.entityLogicalName())
+                                .orElseThrow(() -> GatewayException.of(
+                                        ErrorCode.ENTITY_SET_NOT_FOUND,
+                                        "Entity '%s' does not exist.",
+                                        query.entityLogicalName())),
+                        scope));
+    }
+
+    /** {@code /$count}: the number of rows the caller may see that match. */
+    public long count(Query query, ReadScopes scopes) {
+        QueryPlan plan = planner.plan(query, scopes);
         try (Connection connection = dataSource.getConnection()) {
             try {
                 return count(connection, plan);

@@ -48,7 +48,7 @@ public final class SqlRenderer {
             }
             sql.identifier(selected.get(i));
         }
-        sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
+        from(sql, plan);
         where(sql, plan, true);
         sql.keyword(" ORDER BY ");
         List<SortKey> keys = plan.sortKeys();
@@ -83,13 +83,29 @@ public final class SqlRenderer {
                     first = false;
                 }
             }
-            sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
+            from(sql, plan);
             where(sql, plan, false);
             return sql.keyword(") d").build();
         }
-        sql.keyword("SELECT COUNT(*) FROM ").table(plan.entity().table(), plan.alias());
+        sql.keyword("SELECT COUNT(*)");
+        from(sql, plan);
         where(sql, plan, false);
         return sql.build();
+    }
+
+    /** FROM the root, then each joined relation with its join condition (join columns, row security, link criteria). */
+    private void from(SqlBuilder sql, QueryPlan plan) {
+        sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
+        for (QueryPlan.Join join : plan.joins()) {
+            sql.keyword(
+                    switch (join.kind()) {
+                        case INNER -> " INNER JOIN ";
+                        case LEFT_OUTER -> " LEFT OUTER JOIN ";
+                    });
+            sql.table(join.entity().table(), join.alias()).keyword(" ON (");
+            condition(sql, join.on());
+            sql.keyword(")");
+        }
     }
 
     private void where(SqlBuilder sql, QueryPlan plan, boolean withSeek) {

@@ -2,12 +2,14 @@ package dev.vegateway.adapter.plan;
 
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.ColumnRef;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Condition.Comparison;
 import dev.vegateway.adapter.query.Condition.Operator;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
@@ -264,7 +266,13 @@ public final class ContactFixtures {
         }
 
         public Query build() {
-            return new Query(entity, columns, criteria, orders, top, skip, distinct, page, includeCount);
+            return new Query(
+                    new Relation(entity, Columns.namedOrAll(columns), criteria, orders, List.of()),
+                    top,
+                    skip,
+                    distinct,
+                    page,
+                    includeCount);
         }
     }
 

@@ -20,6 +20,7 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.plan.AccessScope.Depth;
 import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Condition.And;
 import dev.vegateway.adapter.query.Condition.Between;
@@ -35,6 +36,7 @@ import dev.vegateway.adapter.query.FunctionCall.Function;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Literal.EnumMember;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -74,10 +76,12 @@ class QueryPlannerTest {
             assertRefused(
                             () -> planner.plan(
                                     new Query(
-                                            "nothing",
-                                            List.of(),
-                                            Condition.TRUE,
-                                            List.of(),
+                                            new Relation(
+                                                    "nothing",
+                                                    Columns.namedOrAll(List.of()),
+                                                    Condition.TRUE,
+                                                    List.of(),
+                                                    List.of()),
                                             OptionalInt.empty(),
                                             OptionalInt.empty(),
                                             false,
@@ -612,10 +616,12 @@ class QueryPlannerTest {
         @Test
         void opensAnOrganisationOwnedEntityAtAnyDepth() {
             Query products = new Query(
-                    ContactFixtures.PRODUCT,
-                    List.of(),
-                    Condition.TRUE,
-                    List.of(),
+                    new Relation(
+                            ContactFixtures.PRODUCT,
+                            Columns.namedOrAll(List.of()),
+                            Condition.TRUE,
+                            List.of(),
+                            List.of()),
                     OptionalInt.empty(),
                     OptionalInt.empty(),
                     false,

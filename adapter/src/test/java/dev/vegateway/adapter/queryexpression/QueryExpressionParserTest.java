@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Condition.And;
 import dev.vegateway.adapter.query.Condition.Between;
@@ -22,9 +23,11 @@ import dev.vegateway.adapter.query.Condition.Like;
 import dev.vegateway.adapter.query.Condition.LikeKind;
 import dev.vegateway.adapter.query.Condition.Operator;
 import dev.vegateway.adapter.query.Condition.Or;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -92,7 +95,7 @@ class QueryExpressionParserTest {
     }
 
     private static Condition criteriaOf(String conditions) {
-        return parse(withConditions(conditions)).criteria();
+        return parse(withConditions(conditions)).root().criteria();
     }
 
     private static GatewayException failure(String singleQuoted) {
@@ -120,10 +123,7 @@ class QueryExpressionParserTest {
 
     private static Query query(List<String> columns, Condition criteria) {
         return new Query(
-                "mserp_custcustomerv3entity",
-                columns,
-                criteria,
-                List.of(),
+                new Relation("mserp_custcustomerv3entity", Columns.namedOrAll(columns), criteria, List.of(), List.of()),
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 false,
@@ -153,17 +153,20 @@ class QueryExpressionParserTest {
 
         assertThat(query)
                 .isEqualTo(new Query(
-                        "mserp_custcustomerv3entity",
-                        List.of("mserp_customeraccount", "mserp_name"),
-                        new And(List.of(
-                                new Comparison(new AttributeRef("mserp_dataareaid"), Operator.EQUAL, literal("usmf")),
-                                new Or(List.of(
-                                        new Like(NAME, LikeKind.STARTS_WITH, "A", false),
+                        new Relation(
+                                "mserp_custcustomerv3entity",
+                                Columns.namedOrAll(List.of("mserp_customeraccount", "mserp_name")),
+                                new And(List.of(
                                         new Comparison(
-                                                new AttributeRef("mserp_creditlimit"),
-                                                Operator.GREATER_THAN,
-                                                literal(1000L)))))),
-                        List.of(new Order("mserp_name", false)),
+                                                new AttributeRef("mserp_dataareaid"), Operator.EQUAL, literal("usmf")),
+                                        new Or(List.of(
+                                                new Like(NAME, LikeKind.STARTS_WITH, "A", false),
+                                                new Comparison(
+                                                        new AttributeRef("mserp_creditlimit"),
+                                                        Operator.GREATER_THAN,
+                                                        literal(1000L)))))),
+                                List.of(new Order("mserp_name", false)),
+                                List.of()),
                         OptionalInt.empty(),
                         OptionalInt.empty(),
                         false,
@@ -445,6 +448,7 @@ class QueryExpressionParserTest {
                             {'AttributeName':'d','Operator':'Null'},
                             {'AttributeName':'e','Operator':'NotNull'}]}]}]}}
                     """)
+                    .root()
                     .criteria();
 
             assertThat(criteria)
@@ -466,12 +470,15 @@ class QueryExpressionParserTest {
                     List.of(new IsNull(new AttributeRef("a"), false), new IsNull(new AttributeRef("b"), false));
 
             assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':0," + conditions + "}}")
+                            .root()
                             .criteria())
                     .isEqualTo(new And(both));
             assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':1," + conditions + "}}")
+                            .root()
                             .criteria())
                     .isEqualTo(new Or(both));
             assertThat(parse("{'EntityName':'x','Criteria':{" + conditions + "}}")
+                            .root()
                             .criteria())
                     .isEqualTo(new And(both));
         }
@@ -479,12 +486,15 @@ class QueryExpressionParserTest {
         @Test
         void anEmptyFilterIsTrue() {
             assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':'And','Conditions':[],'Filters':[]}}")
+                            .root()
                             .criteria())
                     .isEqualTo(Condition.TRUE);
             assertThat(parse("{'EntityName':'x','Criteria':{'FilterOperator':'Or'}}")
+                            .root()
                             .criteria())
                     .isEqualTo(Condition.TRUE);
-            assertThat(parse("{'EntityName':'x','Criteria':null}").criteria()).isEqualTo(Condition.TRUE);
+            assertThat(parse("{'EntityName':'x','Criteria':null}").root().criteria())
+                    .isEqualTo(Condition.TRUE);
         }
 
         @Test
@@ -495,6 +505,7 @@ class QueryExpressionParserTest {
                       'Conditions':[{'AttributeName':'a','Operator':'Null'}],
                       'Filters':[{'FilterOperator':'And','Conditions':[],'Filters':[{'FilterOperator':'Or'}]}]}}
                     """)
+                    .root()
                     .criteria();
 
             assertThat(criteria).isEqualTo(new IsNull(new AttributeRef("a"), false));
@@ -513,7 +524,7 @@ class QueryExpressionParserTest {
                 filter = filter.putArray("Filters").addObject();
             }
 
-            Condition criteria = QueryExpressionParser.parse(query).criteria();
+            Condition criteria = QueryExpressionParser.parse(query).root().criteria();
 
             int depth = 0;
             while (criteria instanceof And || criteria instanceof Or) {
@@ -556,18 +567,16 @@ class QueryExpressionParserTest {
                     "IsQuickFindFilter",
                     "(at Criteria.Filters[0].IsQuickFindFilter)");
             assertThat(parse("{'EntityName':'x','Criteria':{'IsQuickFindFilter':false,'FilterHint':null}}")
+                            .root()
                             .criteria())
                     .isEqualTo(Condition.TRUE);
         }
 
         @Test
-        void linkEntityConditionsAndColumnComparisonsAreUnsupported() {
-            assertFails(
-                    withConditions("{'AttributeName':'name','Operator':'Equal','Values':['x'],'EntityName':'grp'}"),
-                    ErrorCode.UNSUPPORTED_QUERY,
-                    "link-entity",
-                    "'grp'",
-                    "(at Criteria.Conditions[0].EntityName)");
+        void aConditionOnALinkedEntityNamesItAndColumnComparisonsAreUnsupported() {
+            assertThat(criteriaOf("{'AttributeName':'name','Operator':'Equal','Values':['x'],'EntityName':'grp'}"))
+                    .isEqualTo(
+                            new Comparison(new AttributeRef(Optional.of("grp"), "name"), Operator.EQUAL, literal("x")));
             assertFails(
                     withConditions(
                             "{'AttributeName':'name','Operator':'Equal','Values':['other'],'CompareColumns':true}"),
@@ -653,7 +662,7 @@ class QueryExpressionParserTest {
                     """
                             .getBytes(UTF_8));
 
-            assertThat(query.criteria())
+            assertThat(query.root().criteria())
                     .isEqualTo(new Comparison(new AttributeRef("a"), Operator.EQUAL, literal(new BigDecimal("0.10"))));
         }
 
@@ -826,19 +835,23 @@ class QueryExpressionParserTest {
     @Test
     void allColumnsMissingColumnSetAndEmptyColumnsAllMeanEveryColumn() {
         assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':true}}")
+                        .root()
                         .columns())
-                .isEmpty();
+                .isEqualTo(Columns.every());
         assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':true,'Columns':['a']}}")
+                        .root()
                         .columns())
-                .isEmpty();
-        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity'}").columns())
-                .isEmpty();
+                .isEqualTo(Columns.every());
+        assertThat(parse("{'EntityName':'mserp_custcustomerv3entity'}").root().columns())
+                .isEqualTo(Columns.every());
         assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':null}")
+                        .root()
                         .columns())
-                .isEmpty();
+                .isEqualTo(Columns.every());
         assertThat(parse("{'EntityName':'mserp_custcustomerv3entity','ColumnSet':{'AllColumns':false,'Columns':[]}}")
+                        .root()
                         .columns())
-                .isEmpty();
+                .isEqualTo(Columns.every());
     }
 
     @Test
@@ -858,7 +871,7 @@ class QueryExpressionParserTest {
                   {'AttributeName':'c','OrderType':1},{'AttributeName':'d'}],'TopCount':10,'Distinct':true}
                 """);
 
-        assertThat(query.orders())
+        assertThat(query.root().orders())
                 .containsExactly(
                         new Order("a", true), new Order("b", false), new Order("c", true), new Order("d", false));
         assertThat(query.top()).hasValue(10);
@@ -995,12 +1008,81 @@ class QueryExpressionParserTest {
     // ---- the query object itself ---------------------------------------------------------------
 
     @Test
-    void linkEntitiesAreUnsupported() {
+    void linkEntitiesNestWithTheirJoinAliasColumnsCriteriaAndOrders() {
+        Query query = parse(
+                """
+                {'EntityName':'order','LinkEntities':[
+                  {'LinkFromEntityName':'order','LinkFromAttributeName':'customerid','LinkToEntityName':'customer',
+                   'LinkToAttributeName':'customerid','JoinOperator':'LeftOuter','EntityAlias':'c',
+                   'Columns':{'Columns':['name']},
+                   'LinkCriteria':{'Conditions':[{'AttributeName':'company','Operator':'Equal','Values':['usmf']}]},
+                   'Orders':[{'AttributeName':'name','OrderType':'Descending'}],
+                   'LinkEntities':[{'LinkFromAttributeName':'groupid','LinkToEntityName':'group','LinkToAttributeName':'groupid',
+                                    'JoinOperator':0,'Columns':{'AllColumns':true}}]}]}
+                """);
+        Link group = new Link(
+                new Relation("group", Columns.every(), Condition.TRUE, List.of(), List.of()),
+                "groupid",
+                "groupid",
+                Link.Kind.INNER,
+                Optional.empty());
+        Link customer = new Link(
+                new Relation(
+                        "customer",
+                        Columns.named(List.of("name")),
+                        new Comparison(new AttributeRef("company"), Operator.EQUAL, literal("usmf")),
+                        List.of(new Order("name", true)),
+                        List.of(group)),
+                "customerid",
+                "customerid",
+                Link.Kind.LEFT_OUTER,
+                Optional.of("c"));
+        assertThat(query.root().links()).containsExactly(customer);
+        assertThat(query.root().linkCount()).isEqualTo(2);
+        // A link without Columns only joins (the SDK's default), unlike the root.
+        assertThat(parse(
+                                "{'EntityName':'x','LinkEntities':[{'LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b'}]}")
+                        .root()
+                        .links()
+                        .get(0)
+                        .relation()
+                        .columns())
+                .isEqualTo(Columns.named(List.of()));
+    }
+
+    @Test
+    void malformedOrUnsupportedLinkEntitiesAreRefusedWithTheirPath() {
         assertFails(
                 "{'EntityName':'x','LinkEntities':[{'LinkToEntityName':'y'}]}",
+                ErrorCode.QUERY_SYNTAX,
+                "LinkFromAttributeName is missing",
+                "(at LinkEntities[0].LinkFromAttributeName)");
+        assertFails(
+                "{'EntityName':'x','LinkEntities':[{'LinkFromEntityName':'z','LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b'}]}",
+                ErrorCode.QUERY_SYNTAX,
+                "LinkFromEntityName 'z'",
+                "(at LinkEntities[0].LinkFromEntityName)");
+        assertFails(
+                "{'EntityName':'x','LinkEntities':[{'LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b','JoinOperator':'Exists'}]}",
                 ErrorCode.UNSUPPORTED_QUERY,
-                "LinkEntities are not supported yet",
-                "(at LinkEntities)");
+                "JoinOperator Exists",
+                "(at LinkEntities[0].JoinOperator)");
+        assertFails(
+                "{'EntityName':'x','LinkEntities':[{'LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b','Bogus':1}]}",
+                ErrorCode.QUERY_SYNTAX,
+                "Bogus",
+                "(at LinkEntities[0].Bogus)");
+        String link = "{'LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b'}";
+        String sixteen = String.join(",", java.util.Collections.nCopies(16, link));
+        assertFails(
+                "{'EntityName':'x','LinkEntities':[" + sixteen + "]}",
+                ErrorCode.TOO_MANY_LINK_ENTITIES,
+                "exceeded maximum limit",
+                "LinkEntities[15]");
+    }
+
+    @Test
+    void emptyLinkEntitiesJoinNothing() {
         assertThat(parse("{'EntityName':'x','LinkEntities':[]}")).isEqualTo(Query.all("x"));
         assertThat(parse("{'EntityName':'x','LinkEntities':null}")).isEqualTo(Query.all("x"));
         assertFails(

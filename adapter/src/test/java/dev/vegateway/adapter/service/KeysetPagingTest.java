@@ -288,10 +288,7 @@ class KeysetPagingTest {
     private static Read readOnePage(Query query, int pageSize, Optional<String> continuation, AccessScope scope)
             throws IOException {
         Query paged = new Query(
-                query.entityLogicalName(),
-                query.columns(),
-                query.criteria(),
-                query.orders(),
+                query.root(),
                 query.top(),
                 query.skip(),
                 query.distinct(),

@@ -10,6 +10,7 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.plan.AccessScope;
+import dev.vegateway.adapter.plan.ReadScopes;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.queryexpression.QueryExpressionParser;
 import dev.vegateway.adapter.security.Caller;
@@ -309,7 +310,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 portalMappings.readCollection(exchange, caller, read, context, this);
                 return;
             }
-            AccessScope scope = scope(caller, read.entity());
+            ReadScopes scopes = scopes(caller);
             if (prefer.requestedPageSize().isPresent()) {
                 exchange.response.getHeaders().put("Preference-Applied", "odata.maxpagesize=" + prefer.pageSize());
             }
@@ -319,7 +320,7 @@ public final class GatewayHandler extends Handler.Abstract {
                     exchange,
                     json -> new ODataJsonSink(
                             json, catalog, context, false, token -> nextLink(requestUrl, rawQuery, token)),
-                    sink -> queries.retrieveMultiple(read.query(), scope, sink));
+                    sink -> queries.retrieveMultiple(read.query(), scopes, sink));
         } else if (parsed instanceof ODataRequest.ReadEntity read) {
             exchange.log.operation = "Retrieve";
             exchange.log.entitySet = read.entity().entitySetName();
@@ -348,7 +349,7 @@ public final class GatewayHandler extends Handler.Abstract {
             } else if (PortalMappingEntitySets.isPortalMappingSet(count.entity())) {
                 total = portalMappings.count(exchange, caller, count);
             } else {
-                total = queries.count(count.query(), scope(caller, count.entity()));
+                total = queries.count(count.query(), scopes(caller));
             }
             exchange.timings.databaseNanos = System.nanoTime() - started;
             exchange.log.rows = 1;
@@ -361,29 +362,26 @@ public final class GatewayHandler extends Handler.Abstract {
         exchange.log.operation = "RetrieveMultiple(QueryExpression)";
         byte[] body = readBody(exchange.request);
         Query parsed = QueryExpressionParser.parseRequestBody(body);
-        Query query = parsed.page().isPresent()
+        Query query = parsed.page().isPresent() || parsed.top().isPresent()
                 ? parsed
-                : new Query(
-                        parsed.entityLogicalName(),
-                        parsed.columns(),
-                        parsed.criteria(),
-                        parsed.orders(),
-                        parsed.top(),
-                        parsed.skip(),
-                        parsed.distinct(),
-                        parsed.top().isPresent()
-                                ? Optional.empty()
-                                : Optional.of(new Query.Page(maxPageSize, Optional.empty())),
-                        parsed.includeCount());
+                : parsed.withPage(Optional.of(new Query.Page(maxPageSize, Optional.empty())));
         EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
                 .orElseThrow(() -> GatewayException.of(
                         ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
         exchange.log.entitySet = entity.entitySetName();
-        AccessScope scope = scope(caller, entity);
+        ReadScopes scopes = scopes(caller);
         stream(
                 exchange,
                 json -> new QueryExpressionJsonSink(json, catalog),
-                sink -> queries.retrieveMultiple(query, scope, sink));
+                sink -> queries.retrieveMultiple(query, scopes, sink));
+    }
+
+    /** The caller's read scope of every entity a query touches; 403 at once for a request without a caller. */
+    private ReadScopes scopes(Caller caller) {
+        if (!(caller instanceof Caller.User)) {
+            throw AccessDenied.noCaller();
+        }
+        return entity -> scope(caller, entity);
     }
 
     private AccessScope scope(Caller caller, EntityDefinition entity) {

@@ -57,7 +57,7 @@ final class InMemoryRows {
                 .skip(query.skip().orElse(0))
                 .limit(query.top().orElse(Integer.MAX_VALUE))
                 .toList();
-        List<FieldDefinition> fields = fields(entity, query.columns());
+        List<FieldDefinition> fields = fields(entity, query.root().columns().names());
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
@@ -103,12 +103,12 @@ final class InMemoryRows {
     static List<Map<String, Object>> matching(EntityDefinition entity, Query query, List<Map<String, Object>> rows) {
         List<Map<String, Object>> matching = new ArrayList<>();
         for (Map<String, Object> row : rows) {
-            if (matches(entity, query.criteria(), row)) {
+            if (matches(entity, query.root().criteria(), row)) {
                 matching.add(row);
             }
         }
         Comparator<Map<String, Object>> order = null;
-        for (Order sort : query.orders()) {
+        for (Order sort : query.root().orders()) {
             field(entity, sort.attribute());
             Comparator<Map<String, Object>> key =
                     (left, right) -> compareNullsFirst(left.get(sort.attribute()), right.get(sort.attribute()));

@@ -62,14 +62,13 @@ final class ODataJsonSink implements RowSink {
                     "@odata.etag", JsonValues.etag(values[plan.etagIndex().getAsInt()]));
         }
         for (OutputField output : plan.output()) {
-            json.writeFieldName(output.field().logicalName());
+            json.writeFieldName(output.name());
             JsonValues.write(
                     json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
         }
         if (plan.keyIndex().isPresent()
-                && plan.output().stream().noneMatch(output -> output.field()
-                        .logicalName()
-                        .equals(plan.entity().keyField()))) {
+                && plan.output().stream()
+                        .noneMatch(output -> output.name().equals(plan.entity().keyField()))) {
             json.writeStringField(
                     plan.entity().keyField(),
                     String.valueOf(values[plan.keyIndex().getAsInt()]));

@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
@@ -230,18 +232,7 @@ public final class ODataFrontEnd {
             Query query = collectionQuery(entity, uriInfo, List.of(), pageSize);
             // The orders do not change a count, but they are planned like any other query part, so that a
             // field the caller may not sort by is refused here as on the collection.
-            return new ODataRequest.CountCollection(
-                    entity,
-                    new Query(
-                            query.entityLogicalName(),
-                            List.of(),
-                            query.criteria(),
-                            query.orders(),
-                            OptionalInt.empty(),
-                            OptionalInt.empty(),
-                            false,
-                            Optional.empty(),
-                            false));
+            return new ODataRequest.CountCollection(entity, query.forCount());
         }
         if (parts.size() == 1) {
             List<UriParameter> keys = entitySet.getKeyPredicates();
@@ -306,10 +297,7 @@ public final class ODataFrontEnd {
                 ? Optional.empty()
                 : Optional.of(uriInfo.getSkipTokenOption().getValue());
         return new Query(
-                entity.logicalName(),
-                select,
-                criteria,
-                orders,
+                new Relation(entity.logicalName(), Columns.namedOrAll(select), criteria, orders, List.of()),
                 top,
                 skip,
                 false,

@@ -35,7 +35,7 @@ class FilterInTest {
                 "/mserp_custcustomerv3entities",
                 "$filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20"),
                 50);
-        return ((ODataRequest.ReadCollection) request).query().criteria();
+        return ((ODataRequest.ReadCollection) request).query().root().criteria();
     }
 
     @ParameterizedTest(name = "{0} in ({1},{2})")
