@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the backend answers, as one background probe sees it. The probe holds its own
- * connection, outside the pool (a pool busy under load is no outage), and checks it every
+ * connection, outside the pool (a pool busy under load is no outage); after an outage, the
+ * backend counts as back once the probe's connection and the pool both answer. It checks every
  * {@code interval} while the backend is down and every twice that while it is up; a request
  * that fails to get a connection for a connection-class reason wakes it at once. A check that
  * fails is retried on a new connection before the backend counts as down, so that one session
@@ -42,6 +43,7 @@ public final class BackendHealth implements AutoCloseable {
     }
 
     private final Connector connector;
+    private final DataSource pool;
     private final Duration interval;
     private final int timeoutSeconds;
     private final Clock clock;
@@ -58,8 +60,9 @@ public final class BackendHealth implements AutoCloseable {
     /** Guarded by {@link #signal}. */
     private boolean closed;
 
-    BackendHealth(Connector connector, Duration interval, Duration timeout, Clock clock) {
+    BackendHealth(Connector connector, DataSource pool, Duration interval, Duration timeout, Clock clock) {
         this.connector = requireNonNull(connector, "connector is null");
+        this.pool = requireNonNull(pool, "pool is null");
         this.interval = requireNonNull(interval, "interval is null");
         this.timeoutSeconds =
                 (int) Math.max(1, requireNonNull(timeout, "timeout is null").toSeconds());
@@ -72,11 +75,12 @@ public final class BackendHealth implements AutoCloseable {
     /**
      * Checks the backend once, then keeps checking it on a daemon thread until {@link #close}.
      *
+     * @param pool the pool that must hand out a connection again before the backend counts as back
      * @param interval how often to check while the backend is down (twice that while it is up)
      * @param timeout how long one check may take (whole seconds, at least one)
      */
-    public static BackendHealth start(Connector connector, Duration interval, Duration timeout) {
-        BackendHealth health = new BackendHealth(connector, interval, timeout, Clock.systemUTC());
+    public static BackendHealth start(Connector connector, DataSource pool, Duration interval, Duration timeout) {
+        BackendHealth health = new BackendHealth(connector, pool, interval, timeout, Clock.systemUTC());
         health.probe();
         health.thread.start();
         return health;
@@ -145,6 +149,16 @@ public final class BackendHealth implements AutoCloseable {
             }
             if (!reachable) {
                 discardConnection();
+            }
+        }
+        if (reachable && !up) {
+            // Back only once the pool serves again (it reconnects on its own schedule), so that readiness and the
+            // requests it lets in agree.
+            try (Connection pooled = pool.getConnection()) {
+                reachable = pooled.isValid(timeoutSeconds);
+            } catch (SQLException e) {
+                failure = e;
+                reachable = false;
             }
         }
         record(reachable, failure);

@@ -29,7 +29,7 @@ class BackendHealthTest {
 
     @BeforeEach
     void probeOnce() {
-        health = new BackendHealth(backend, Duration.ofMillis(250), Duration.ofSeconds(1), clock);
+        health = new BackendHealth(backend, backend.pool, Duration.ofMillis(250), Duration.ofSeconds(1), clock);
         health.probe();
     }
 
@@ -84,6 +84,25 @@ class BackendHealthTest {
         try (Connection connection = health.failFast(backend.pool).getConnection()) {
             assertThat(connection.isValid(1)).isTrue();
         }
+    }
+
+    @Test
+    void staysDownUntilThePoolServesAgain() {
+        CountingDataSource reconnecting = new CountingDataSource(null);
+        BackendHealth waiting = new BackendHealth(
+                backend, reconnecting.dataSource, Duration.ofMillis(250), Duration.ofSeconds(1), clock);
+        waiting.probe();
+        backend.goAway();
+        waiting.probe();
+        backend.comeBack();
+
+        waiting.probe();
+
+        assertThat(waiting.isUp())
+                .as("the probe's connection answers, the pool does not yet")
+                .isFalse();
+        assertThat(reconnecting.requests).hasValue(1);
+        waiting.close();
     }
 
     @Test
