@@ -20,7 +20,12 @@ public final class Backends {
         config.setUsername(backend.username());
         config.setPassword(backend.password().reveal());
         config.setMaximumPoolSize(backend.poolSize());
-        config.setMinimumIdle(Math.min(2, backend.poolSize()));
+        // No idle connections kept by force: while Hikari is below its minimum it retries connecting through an outage
+        // with a backoff growing to 5 s, and a backend that is back would then wait for the end of that sleep. Without
+        // a
+        // minimum it stops retrying once no request waits (BackendHealth refuses them), and the probe's first
+        // getConnection after the outage connects at once. Connections in use stay pooled for idleTimeout (10 min).
+        config.setMinimumIdle(0);
         config.setAutoCommit(false);
         // Short, so that a request waiting for a connection of a backend that has just gone away answers 503 quickly
         // (BackendHealth refuses at once once its probe has noticed).
