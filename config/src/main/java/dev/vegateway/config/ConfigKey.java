@@ -47,6 +47,8 @@ enum ConfigKey {
     BACKEND_POOL_SIZE("backend.poolSize", Shape.SCALAR),
     BACKEND_SECURITY_SCHEMA("backend.securitySchema", Shape.SCALAR),
     BACKEND_QUERY_TIMEOUT("backend.queryTimeout", Shape.SCALAR),
+    BACKEND_ACQUIRE_TIMEOUT("backend.acquireTimeout", Shape.SCALAR),
+    BACKEND_PROBE_INTERVAL("backend.probeInterval", Shape.SCALAR),
     CATALOG_FILE("catalog.file", Shape.SCALAR),
     SECURITY_FILE("security.file", Shape.SCALAR),
     SECURITY_IMPORT_ON_START("security.importOnStart", Shape.SCALAR),

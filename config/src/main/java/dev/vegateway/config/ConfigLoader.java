@@ -147,6 +147,8 @@ public final class ConfigLoader {
             case BACKEND_POOL_SIZE -> String.valueOf(config.backend().poolSize());
             case BACKEND_SECURITY_SCHEMA -> config.backend().securitySchema();
             case BACKEND_QUERY_TIMEOUT -> format(config.backend().queryTimeout());
+            case BACKEND_ACQUIRE_TIMEOUT -> format(config.backend().acquireTimeout());
+            case BACKEND_PROBE_INTERVAL -> format(config.backend().probeInterval());
             case CATALOG_FILE -> config.catalog().file().toString();
             case SECURITY_FILE -> config.security().file().map(Path::toString).orElse("(none)");
             case SECURITY_IMPORT_ON_START -> String.valueOf(config.security().importOnStart());
@@ -456,8 +458,26 @@ public final class ConfigLoader {
                     schemaNode, "must be an identifier matching [A-Za-z_][A-Za-z0-9_]*, was '" + securitySchema + "'");
         }
         Duration queryTimeout = positiveDuration(ConfigKey.BACKEND_QUERY_TIMEOUT, Duration.ofSeconds(30));
+        Duration acquireTimeout = durationBetween(
+                ConfigKey.BACKEND_ACQUIRE_TIMEOUT,
+                Backend.DEFAULT_ACQUIRE_TIMEOUT,
+                Backend.MINIMUM_ACQUIRE_TIMEOUT,
+                Duration.ofSeconds(30));
+        Duration probeInterval = durationBetween(
+                ConfigKey.BACKEND_PROBE_INTERVAL,
+                Backend.DEFAULT_PROBE_INTERVAL,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(10));
         return new Backend(
-                kind == null ? BackendKind.H2 : kind, url, username, password, poolSize, securitySchema, queryTimeout);
+                kind == null ? BackendKind.H2 : kind,
+                url,
+                username,
+                password,
+                poolSize,
+                securitySchema,
+                queryTimeout,
+                acquireTimeout,
+                probeInterval);
     }
 
     private SecurityBootstrap security() {
@@ -529,6 +549,18 @@ public final class ConfigLoader {
         Duration duration = reader.duration(node, fallback);
         if (duration.isZero()) {
             problems.add(node, "must be greater than 0");
+            return fallback;
+        }
+        return duration;
+    }
+
+    private Duration durationBetween(ConfigKey key, Duration fallback, Duration minimum, Duration maximum) {
+        YamlNode node = node(key);
+        Duration duration = reader.duration(node, fallback);
+        if (duration.compareTo(minimum) < 0 || duration.compareTo(maximum) > 0) {
+            problems.add(
+                    node,
+                    "must be between " + format(minimum) + " and " + format(maximum) + ", was " + format(duration));
             return fallback;
         }
         return duration;

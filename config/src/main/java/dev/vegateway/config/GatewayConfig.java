@@ -106,7 +106,15 @@ public record GatewayConfig(
             Secret password,
             int poolSize,
             String securitySchema,
-            Duration queryTimeout) {
+            Duration queryTimeout,
+            Duration acquireTimeout,
+            Duration probeInterval) {
+        /** Hikari refuses a shorter connection timeout. */
+        public static final Duration MINIMUM_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
+
+        public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMillis(500);
+        public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
+
         public Backend {
             requireNonNull(kind, "kind is null");
             requireNonNull(url, "url is null");
@@ -114,6 +122,15 @@ public record GatewayConfig(
             requireNonNull(password, "password is null");
             requireNonNull(securitySchema, "securitySchema is null");
             requireNonNull(queryTimeout, "queryTimeout is null");
+            requireNonNull(acquireTimeout, "acquireTimeout is null");
+            requireNonNull(probeInterval, "probeInterval is null");
+            if (acquireTimeout.compareTo(MINIMUM_ACQUIRE_TIMEOUT) < 0) {
+                throw new IllegalArgumentException("acquireTimeout must be at least "
+                        + MINIMUM_ACQUIRE_TIMEOUT.toMillis() + " ms, was " + acquireTimeout.toMillis() + " ms");
+            }
+            if (probeInterval.isZero() || probeInterval.isNegative()) {
+                throw new IllegalArgumentException("probeInterval must be positive, was " + probeInterval);
+            }
         }
     }
 

@@ -92,6 +92,8 @@ class ConfigLoaderTest {
         assertThat(config.backend().poolSize()).isEqualTo(10);
         assertThat(config.backend().securitySchema()).isEqualTo("vegateway_security");
         assertThat(config.backend().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.backend().acquireTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.backend().probeInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.catalog().file())
                 .isEqualTo(directory.resolve("catalog.yaml").toAbsolutePath().normalize());
         assertThat(config.security().file()).isEmpty();
@@ -118,7 +120,7 @@ class ConfigLoaderTest {
                   algorithms: [rs512, ES384]
                   clockSkew: 5m
                   devIssuer: { enabled: false, keyFile: keys/dev.json, issuer: "urn:i", audience: "urn:a" }
-                backend: { kind: PostgreSQL, url: "jdbc:postgresql://db/erp", username: gw, password: db-secret, poolSize: 200, securitySchema: sec, queryTimeout: 2500ms }
+                backend: { kind: PostgreSQL, url: "jdbc:postgresql://db/erp", username: gw, password: db-secret, poolSize: 200, securitySchema: sec, queryTimeout: 2500ms, acquireTimeout: 2s, probeInterval: 100ms }
                 catalog: { file: ./catalog.yaml }
                 security: { file: security.yaml, importOnStart: true }
                 limits: { maxPageSize: 1, maxTokenBytes: 2048, maxRequestBodyBytes: 4096, maxBatchParts: 10, maxBatchBodyBytes: 8192, skipTokenSecret: %s }
@@ -144,6 +146,8 @@ class ConfigLoaderTest {
         assertThat(config.backend().kind()).isEqualTo(BackendKind.POSTGRESQL);
         assertThat(config.backend().password().reveal()).isEqualTo("db-secret");
         assertThat(config.backend().queryTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(config.backend().acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.backend().probeInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.security().file())
                 .contains(directory.resolve("security.yaml").toAbsolutePath().normalize());
         assertThat(config.security().importOnStart()).isTrue();
@@ -274,6 +278,28 @@ class ConfigLoaderTest {
                 .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
                         .extracting(Problem::key, Problem::message)
                         .containsExactly(tuple("auth.jwks.unknownKidMinInterval", "must be greater than 0")));
+    }
+
+    @Test
+    void backendTimingsMustBeInRange() throws IOException {
+        String yaml = VALID.replace(
+                "url: jdbc:h2:mem:config-test",
+                "url: jdbc:h2:mem:config-test\n  acquireTimeout: 100ms\n  probeInterval: 1m");
+        assertThatThrownBy(() -> ConfigLoader.load(write(yaml), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::key, Problem::message)
+                        .containsExactly(
+                                tuple("backend.acquireTimeout", "must be between 250ms and 30s, was 100ms"),
+                                tuple("backend.probeInterval", "must be between 50ms and 10s, was 1m")));
+    }
+
+    @Test
+    void backendTimingsComeFromTheEnvironmentToo() throws IOException {
+        GatewayConfig config = ConfigLoader.load(
+                write(VALID),
+                Map.of("VEGATEWAY_BACKEND_ACQUIRE_TIMEOUT", "1s", "VEGATEWAY_BACKEND_PROBE_INTERVAL", "200ms"));
+        assertThat(config.backend().acquireTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.backend().probeInterval()).isEqualTo(Duration.ofMillis(200));
     }
 
     @Test

@@ -3,6 +3,11 @@ package dev.vegateway.adapter.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vegateway.config.GatewayConfig;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
 
 /** Creates the connection pool for the configured backend. */
 public final class Backends {
@@ -15,18 +20,67 @@ public final class Backends {
         config.setUsername(backend.username());
         config.setPassword(backend.password().reveal());
         config.setMaximumPoolSize(backend.poolSize());
-        config.setMinimumIdle(Math.min(2, backend.poolSize()));
+        // No idle connections kept by force: while Hikari is below its minimum it retries connecting through an outage
+        // with a backoff growing to 5 s, and a backend that is back would then wait for the end of that sleep. Without
+        // a
+        // minimum it stops retrying once no request waits (BackendHealth refuses them), and the probe's first
+        // getConnection after the outage connects at once. Connections in use stay pooled for idleTimeout (10 min).
+        config.setMinimumIdle(0);
         config.setAutoCommit(false);
-        config.setConnectionTimeout(5_000);
+        // Short, so that a request waiting for a connection of a backend that has just gone away answers 503 quickly
+        // (BackendHealth refuses at once once its probe has noticed).
+        config.setConnectionTimeout(backend.acquireTimeout().toMillis());
+        config.setValidationTimeout(backend.acquireTimeout().toMillis());
         config.setInitializationFailTimeout(-1);
-        config.setDriverClassName(
-                switch (backend.kind()) {
-                    case H2 -> "org.h2.Driver";
-                    case POSTGRESQL -> "org.postgresql.Driver";
-                });
+        config.setDriverClassName(driverClassName(backend.kind()));
         if (backend.kind() == GatewayConfig.BackendKind.POSTGRESQL) {
             config.setConnectionInitSql("SET TIME ZONE 'UTC'");
         }
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Opens connections to the backend outside the pool, for {@link BackendHealth}: PostgreSQL
+     * connection attempts give up after {@code timeout} and show as {@code vegateway-health-probe}
+     * in {@code pg_stat_activity}.
+     */
+    public static BackendHealth.Connector probeConnector(GatewayConfig.Backend backend, Duration timeout) {
+        Properties properties = new Properties();
+        properties.setProperty("user", backend.username());
+        properties.setProperty("password", backend.password().reveal());
+        if (backend.kind() == GatewayConfig.BackendKind.POSTGRESQL) {
+            String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+            properties.setProperty("connectTimeout", seconds);
+            properties.setProperty("loginTimeout", seconds);
+            properties.setProperty("socketTimeout", Long.toString(Math.max(1, timeout.toSeconds()) * 2));
+            properties.setProperty("ApplicationName", "vegateway-health-probe");
+        }
+        Driver driver = driver(backend.kind());
+        return () -> {
+            Connection connection = driver.connect(backend.url(), properties);
+            if (connection == null) {
+                throw new SQLException(
+                        "the driver " + driver.getClass().getName() + " does not accept the backend URL");
+            }
+            return connection;
+        };
+    }
+
+    private static String driverClassName(GatewayConfig.BackendKind kind) {
+        return switch (kind) {
+            case H2 -> "org.h2.Driver";
+            case POSTGRESQL -> "org.postgresql.Driver";
+        };
+    }
+
+    private static Driver driver(GatewayConfig.BackendKind kind) {
+        try {
+            return (Driver) Class.forName(driverClassName(kind))
+                    .getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(
+                    "the JDBC driver " + driverClassName(kind) + " is not on the class path", e);
+        }
     }
 }

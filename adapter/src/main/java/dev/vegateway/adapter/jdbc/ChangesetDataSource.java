@@ -73,7 +73,12 @@ public final class ChangesetDataSource implements DataSource {
             committed = true;
         }
 
-        /** Rolls back unless committed, and hands the connection back to the pool. */
+        /**
+         * Rolls back unless committed, and hands the connection back to the pool. A failure to roll
+         * back is logged, not thrown: nothing was committed either way (a connection that cannot roll
+         * back is broken, and the server discards its transaction with the session), and what ended
+         * the changeset, a failed request or commit, is what the client is answered.
+         */
         @Override
         public void close() throws SQLException {
             if (closed) {
@@ -83,7 +88,7 @@ public final class ChangesetDataSource implements DataSource {
             open.remove();
             try {
                 if (!committed) {
-                    connection.rollback();
+                    Transactions.endWithoutCommit(connection);
                 }
             } finally {
                 connection.close();

@@ -3,6 +3,7 @@ package dev.vegateway.adapter.jdbc;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
@@ -17,6 +18,19 @@ public final class SqlErrors {
 
     private SqlErrors() {}
 
+    /**
+     * Whether {@code exception} says the connection to the backend failed or was lost (SQLSTATE
+     * class 08, PostgreSQL's 57P01–57P05 for a server shutting down or ending the session, or the
+     * pool's connection timeout), as opposed to a failing statement on a working connection.
+     */
+    public static boolean isConnectionFailure(SQLException exception) {
+        String state = exception.getSQLState() == null ? "" : exception.getSQLState();
+        return exception instanceof SQLTransientConnectionException
+                || exception instanceof SQLNonTransientConnectionException
+                || state.startsWith("08")
+                || state.startsWith("57P");
+    }
+
     public static GatewayException classify(SQLException exception, String operation) {
         String state = exception.getSQLState() == null ? "" : exception.getSQLState();
         if (exception instanceof SQLTimeoutException || state.equals("57014")) {
@@ -24,10 +38,8 @@ public final class SqlErrors {
             return new GatewayException(
                     ErrorCode.BACKEND_TIMEOUT, "The backend did not answer " + operation + " in time.", exception);
         }
-        if (exception instanceof SQLTransientConnectionException
-                || state.startsWith("08")
+        if (isConnectionFailure(exception)
                 || state.startsWith("53")
-                || state.startsWith("57P")
                 || state.equals("40001")
                 || state.equals("40P01")
                 || state.equals("HYT00")) {

@@ -8,6 +8,7 @@ import com.google.errorprone.annotations.FormatMethod;
 import com.google.errorprone.annotations.FormatString;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.Transactions;
 import dev.vegateway.adapter.security.EffectivePermissions.Assignment;
 import dev.vegateway.adapter.security.PortalMappingAuditEntry.Operation;
 import dev.vegateway.adapter.security.SecurityDocument.Application;
@@ -1101,30 +1102,32 @@ final class SecurityDatabase {
             if (isolation.isPresent()) {
                 connection.setTransactionIsolation(isolation.getAsInt());
             }
+            T result;
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            } finally {
-                if (isolation.isPresent()) {
-                    connection.setTransactionIsolation(previousIsolation);
+                Transactions.rollback(connection, e);
+                try {
+                    restore(connection, autoCommit, isolation.isPresent(), previousIsolation);
+                } catch (SQLException restoring) {
+                    e.addSuppressed(restoring);
                 }
-                connection.setAutoCommit(autoCommit);
+                throw e;
             }
+            restore(connection, autoCommit, isolation.isPresent(), previousIsolation);
+            return result;
         } catch (SQLException e) {
             throw SecurityStoreFailures.failure(doing, e);
         }
     }
 
-    private static void rollback(Connection connection, Exception failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
+    private static void restore(Connection connection, boolean autoCommit, boolean isolationSet, int isolation)
+            throws SQLException {
+        if (isolationSet) {
+            connection.setTransactionIsolation(isolation);
         }
+        connection.setAutoCommit(autoCommit);
     }
 
     private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {

@@ -2,20 +2,21 @@ package dev.vegateway.adapter.security;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.SqlErrors;
 import java.sql.SQLException;
 
 /**
  * Turns a failure of the security database into a {@link GatewayException} by SQLSTATE class
- * (STYLE 5): 08 → backend unavailable, 57014 → backend timeout, anything else → internal. The
- * message says what the store was doing, never the SQL or the database's text; the cause is
- * kept for the log.
+ * (STYLE 5): a lost or unreachable backend ({@link SqlErrors#isConnectionFailure}) → backend
+ * unavailable, 57014 → backend timeout, anything else → internal. The message says what the store
+ * was doing, never the SQL or the database's text; the cause is kept for the log.
  */
 final class SecurityStoreFailures {
     private SecurityStoreFailures() {}
 
     static GatewayException failure(String doing, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.startsWith("08")) {
+        if (SqlErrors.isConnectionFailure(e)) {
             return new GatewayException(
                     ErrorCode.BACKEND_UNAVAILABLE,
                     "the security store is unavailable (while trying to " + doing + ")",

@@ -7,6 +7,7 @@ import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
 import dev.vegateway.adapter.jdbc.SqlErrors;
 import dev.vegateway.adapter.jdbc.Statements;
+import dev.vegateway.adapter.jdbc.Transactions;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlan;
@@ -130,11 +131,15 @@ public final class QueryService {
     public long count(Query query, ReadScopes scopes) {
         QueryPlan plan = planner.plan(query, scopes);
         try (Connection connection = dataSource.getConnection()) {
+            long count;
             try {
-                return count(connection, plan);
-            } finally {
-                connection.rollback();
+                count = count(connection, plan);
+            } catch (Throwable e) {
+                Transactions.rollback(connection, e);
+                throw e;
             }
+            Transactions.endWithoutCommit(connection);
+            return count;
         } catch (SQLException e) {
             throw SqlErrors.classify(e, "the count");
         }
@@ -193,9 +198,11 @@ public final class QueryService {
                 long beforeFinish = System.nanoTime();
                 sink.finish(plan, continuation);
                 sinkNanos += System.nanoTime() - beforeFinish;
-            } finally {
-                connection.rollback();
+            } catch (Throwable e) {
+                Transactions.rollback(connection, e);
+                throw e;
             }
+            Transactions.endWithoutCommit(connection);
         } catch (SQLException e) {
             throw SqlErrors.classify(e, "the query");
         } catch (UncheckedIOException e) {

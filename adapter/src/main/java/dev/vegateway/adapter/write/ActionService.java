@@ -7,6 +7,7 @@ import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
 import dev.vegateway.adapter.jdbc.SqlErrors;
 import dev.vegateway.adapter.jdbc.Statements;
+import dev.vegateway.adapter.jdbc.Transactions;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.security.EffectivePermissions;
@@ -185,7 +186,7 @@ public final class ActionService {
                         ? result.map(value -> returned(action.returns().get(), value))
                         : Optional.empty();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                Transactions.rollback(connection, e);
                 throw e;
             }
         } catch (SQLException e) {

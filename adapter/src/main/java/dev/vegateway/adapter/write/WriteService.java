@@ -7,6 +7,7 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ColumnReader;
 import dev.vegateway.adapter.jdbc.Statements;
+import dev.vegateway.adapter.jdbc.Transactions;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.sql.PreparedSql;
 import dev.vegateway.adapter.sql.WriteSqlRenderer;
@@ -205,7 +206,7 @@ public final class WriteService {
                 connection.commit();
                 return new Result(key, false);
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                Transactions.rollback(connection, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -240,7 +241,7 @@ public final class WriteService {
                 audit.record(connection, now(), context, "delete", entity.logicalName(), key, before.get(), Map.of());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                Transactions.rollback(connection, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -264,7 +265,17 @@ public final class WriteService {
     /** A connection in a fresh transaction (whatever the pool's auto-commit setting). */
     private Connection transaction() throws SQLException {
         Connection connection = dataSource.getConnection();
-        connection.setAutoCommit(false);
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+            // A connection that died in the pool: give it back, or the pool never sees it again.
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         return connection;
     }
 
@@ -334,7 +345,7 @@ public final class WriteService {
             connection.commit();
             return new Result(key, true);
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            Transactions.rollback(connection, e);
             throw e;
         }
     }

@@ -132,4 +132,14 @@ class ChangesetDataSourceTest {
             assertThatThrownBy(dataSource::begin).isInstanceOf(IllegalStateException.class);
         }
     }
+
+    @Test
+    void aChangesetWhoseConnectionWasLostClosesWithoutHidingWhatEndedIt() throws SQLException {
+        ChangesetDataSource lost = new ChangesetDataSource(new LostConnections(pool));
+        ChangesetDataSource.Changeset changeset = lost.begin();
+
+        // The request that failed answers for the changeset; the rollback that cannot run is no second failure.
+        org.assertj.core.api.Assertions.assertThatCode(changeset::close).doesNotThrowAnyException();
+        assertThat(rowsSeenByAnotherConnection()).isZero();
+    }
 }

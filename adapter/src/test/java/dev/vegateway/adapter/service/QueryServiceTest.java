@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.LostConnections;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.AccessScope.Depth;
 import dev.vegateway.adapter.plan.ContactFixtures;
@@ -169,6 +170,25 @@ class QueryServiceTest {
                     assertThat(exception.getMessage()).doesNotContain("SELECT").doesNotContainIgnoringCase("contactid");
                     assertThat(exception.getCause()).isInstanceOf(SQLException.class);
                 });
+    }
+
+    @Test
+    void aLostConnectionIs503EvenWhenItsRollbackFailsToo() {
+        QueryService lost = service(new LostConnections(database));
+
+        for (Throwable thrown : List.of(
+                catchThrowable(() -> lost.retrieveMultiple(query().build(), scope(grant(Depth.GLOBAL)), new Sink())),
+                catchThrowable(() -> lost.count(query().build(), scope(grant(Depth.GLOBAL)))))) {
+            assertThat(thrown).isInstanceOfSatisfying(GatewayException.class, exception -> {
+                assertThat(exception.errorCode()).isEqualTo(ErrorCode.BACKEND_UNAVAILABLE);
+                assertThat(exception.getCause())
+                        .isInstanceOfSatisfying(SQLException.class, cause -> assertThat(cause.getSQLState())
+                                .isEqualTo(LostConnections.LOST_STATE));
+                assertThat(exception.getCause().getSuppressed())
+                        .extracting(Throwable::getMessage)
+                        .contains(LostConnections.ROLLBACK_FAILURE);
+            });
+        }
     }
 
     @Test

@@ -2,10 +2,12 @@ package dev.vegateway.adapter.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
+import dev.vegateway.adapter.jdbc.LostConnections;
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Literal;
@@ -177,6 +179,35 @@ class WriteServiceTest {
             result.next();
             return result.getLong(1);
         }
+    }
+
+    @Test
+    void aLostConnectionIs503EvenWhenItsRollbackFailsToo() throws SQLException {
+        WriteService lost = new WriteService(
+                catalog,
+                new LostConnections(dataSource),
+                new WriteSqlRenderer(H2Dialect.INSTANCE),
+                audit,
+                Clock.systemUTC(),
+                Duration.ofSeconds(10));
+        UUID key = UUID.randomUUID();
+
+        for (Throwable thrown : List.of(
+                catchThrowable(() -> lost.create(entity, payload("company", "usmf", "name", "Lost"), context())),
+                catchThrowable(
+                        () -> lost.update(entity, key, payload("name", "Lost"), Preconditions.none(), context())),
+                catchThrowable(() -> lost.delete(entity, key, Preconditions.none(), context())))) {
+            assertThat(thrown).isInstanceOfSatisfying(GatewayException.class, exception -> {
+                assertThat(exception.errorCode()).isEqualTo(ErrorCode.BACKEND_UNAVAILABLE);
+                assertThat(exception.getCause())
+                        .isInstanceOfSatisfying(SQLException.class, cause -> assertThat(cause.getSQLState())
+                                .isEqualTo(LostConnections.LOST_STATE));
+                assertThat(exception.getCause().getSuppressed())
+                        .extracting(Throwable::getMessage)
+                        .contains(LostConnections.ROLLBACK_FAILURE);
+            });
+        }
+        assertThat(count("SELECT COUNT(*) FROM erp.account")).isZero();
     }
 
     @Test

@@ -5,24 +5,25 @@ import static java.util.Objects.requireNonNull;
 import dev.vegateway.gateway.http.Metrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** The admin listener: {@code /health/live}, {@code /health/ready} (backend reachable and signing keys loaded) and {@code /metrics}. */
+/**
+ * The admin listener: {@code /health/live}, {@code /health/ready} (backend reachable and signing
+ * keys loaded) and {@code /metrics}. Readiness reads the backend health probe's state and never
+ * waits for the backend itself, so it turns false and true again as fast as the probe notices.
+ */
 final class AdminHandler extends Handler.Abstract {
-    private final DataSource dataSource;
+    private final BooleanSupplier backendUp;
     private final BooleanSupplier keysLoaded;
     private final Metrics metrics;
 
-    AdminHandler(DataSource dataSource, BooleanSupplier keysLoaded, Metrics metrics) {
-        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+    AdminHandler(BooleanSupplier backendUp, BooleanSupplier keysLoaded, Metrics metrics) {
+        this.backendUp = requireNonNull(backendUp, "backendUp is null");
         this.keysLoaded = requireNonNull(keysLoaded, "keysLoaded is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
@@ -33,7 +34,7 @@ final class AdminHandler extends Handler.Abstract {
         switch (path == null ? "" : path) {
             case "/health/live" -> send(response, callback, 200, "application/json", "{\"status\":\"live\"}");
             case "/health/ready" -> {
-                boolean backend = backendReachable();
+                boolean backend = backendUp.getAsBoolean();
                 boolean keys = keysLoaded.getAsBoolean();
                 boolean ready = backend && keys;
                 send(
@@ -49,14 +50,6 @@ final class AdminHandler extends Handler.Abstract {
             default -> send(response, callback, 404, "application/json", "{\"status\":\"not found\"}");
         }
         return true;
-    }
-
-    private boolean backendReachable() {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     private static void send(Response response, Callback callback, int status, String contentType, String body) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.vegateway.adapter.jdbc.BackendHealth;
 import dev.vegateway.adapter.jdbc.Backends;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.plan.ContinuationTokens;
@@ -28,16 +29,21 @@ import dev.vegateway.gateway.http.GatewayHandler;
 import dev.vegateway.gateway.http.Metrics;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The composition root: builds every stage of the pipeline from the configuration and starts the server. */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** How long one check of the backend health probe may take. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final GatewayConfig config;
     private final HikariDataSource dataSource;
+    private final BackendHealth health;
     private final SecurityStore securityStore;
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
@@ -45,11 +51,13 @@ public final class Gateway implements AutoCloseable {
     private Gateway(
             GatewayConfig config,
             HikariDataSource dataSource,
+            BackendHealth health,
             SecurityStore securityStore,
             Optional<DevIssuer> devIssuer,
             GatewayServer server) {
         this.config = config;
         this.dataSource = dataSource;
+        this.health = health;
         this.securityStore = securityStore;
         this.devIssuer = devIssuer;
         this.server = server;
@@ -59,13 +67,21 @@ public final class Gateway implements AutoCloseable {
         requireNonNull(config, "config is null");
         Catalog loaded = CatalogLoader.load(config.catalog().file());
         HikariDataSource dataSource = Backends.dataSource(config.backend());
+        BackendHealth health = null;
         try {
             SecuritySchema schema = new SecuritySchema(config.backend().securitySchema());
             schema.createIfMissing(dataSource);
             AuditLog audit = new AuditLog(schema.name());
             audit.createIfMissing(dataSource, schema.name());
             Catalog catalog = loaded.withEntity(audit.entity());
-            SecurityStore securityStore = new SecurityStore(dataSource, schema.name());
+            health = BackendHealth.start(
+                    Backends.probeConnector(config.backend(), PROBE_TIMEOUT),
+                    dataSource,
+                    config.backend().probeInterval(),
+                    PROBE_TIMEOUT);
+            // Everything that asks for connections on the request path gets them through the health state.
+            DataSource backend = health.failFast(dataSource);
+            SecurityStore securityStore = new SecurityStore(backend, schema.name());
             if (config.security().importOnStart() && config.security().file().isPresent()) {
                 SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(
                         config.security().file().get(), Optional.of(catalog));
@@ -95,7 +111,7 @@ public final class Gateway implements AutoCloseable {
                     new QueryPlanner(catalog, tokens, config.limits().maxPageSize());
             // Reads, writes and actions share one data source, so that a $batch changeset can run them in one
             // transaction.
-            ChangesetDataSource changesets = new ChangesetDataSource(dataSource);
+            ChangesetDataSource changesets = new ChangesetDataSource(backend);
             QueryService queries = new QueryService(
                     planner,
                     new SqlRenderer(Dialect.of(config.backend().kind())),
@@ -133,7 +149,7 @@ public final class Gateway implements AutoCloseable {
                     metrics,
                     securityStore);
             GatewayServer server = GatewayServer.start(
-                    config, handler, new AdminHandler(dataSource, tokenValidator::keysLoaded, metrics));
+                    config, handler, new AdminHandler(health::isUp, tokenValidator::keysLoaded, metrics));
             LOG.info(
                     "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",
                     config.server().host(),
@@ -141,8 +157,11 @@ public final class Gateway implements AutoCloseable {
                     config.server().servicePath(),
                     config.admin().host(),
                     server.adminPort());
-            return new Gateway(config, dataSource, securityStore, devIssuer, server);
+            return new Gateway(config, dataSource, health, securityStore, devIssuer, server);
         } catch (Exception | Error e) {
+            if (health != null) {
+                health.close();
+            }
             dataSource.close();
             throw e;
         }
@@ -181,6 +200,7 @@ public final class Gateway implements AutoCloseable {
         try {
             server.close();
         } finally {
+            health.close();
             dataSource.close();
         }
     }
