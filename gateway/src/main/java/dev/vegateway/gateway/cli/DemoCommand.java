@@ -326,6 +326,26 @@ final class DemoCommand implements Callable<Integer> {
                                         + "&$filter=mserp_creditstatus%20in%20(Microsoft.Dynamics.CRM.mserp_custcreditstatus"
                                         + "%27Warning%27,Microsoft.Dynamics.CRM.mserp_custcreditstatus%27Blocked%27)")),
                 example(
+                        "Alice Sales, QueryExpression with a LinkEntity: usmf sales orders with their customer's name"
+                                + " (c.mserp_name), only customers not blocked (LinkCriteria)",
+                        asDataverse.post(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "RetrieveMultiple",
+                                ordersWithCustomers("Inner", "usmf")
+                                        .replace(
+                                                "\"LinkCriteria\":{}",
+                                                "\"LinkCriteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\","
+                                                        + "\"Operator\":\"NotEqual\",\"Values\":[\"Blocked\"]}]}"))),
+                example(
+                        "Bea Basic (Basic depth: her own orders and customers), LeftOuter link: orders whose customer she"
+                                + " does not own come back with c.mserp_name null",
+                        asDataverse.post(
+                                "MSCRMCallerID",
+                                DemoIdentities.BEA_BASIC.id(),
+                                "RetrieveMultiple",
+                                ordersWithCustomers("LeftOuter", null))),
+                example(
                         "Mia Mixed (Sales manager for usmf + unrestricted Basic): outside usmf, only the customers she owns",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.MIA_MIXED.id(), customersOutsideUsmf)),
                 example(
@@ -421,6 +441,21 @@ final class DemoCommand implements Callable<Integer> {
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
         out.println("# Stop with Ctrl+C.");
         out.flush();
+    }
+
+    /** A QueryExpression of sales orders (of {@code company}, when given) joined to their customers as alias c. */
+    private static String ordersWithCustomers(String joinOperator, String company) {
+        String criteria = company == null
+                ? "{}"
+                : "{\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\""
+                        + company + "\"]}]}";
+        return "{\"Query\":{\"EntityName\":\"mserp_salesorderheaderv2entity\",\"ColumnSet\":{\"Columns\":"
+                + "[\"mserp_salesordernumber\",\"mserp_totalamount\"]},\"Criteria\":" + criteria
+                + ",\"LinkEntities\":[{\"LinkFromAttributeName\":\"mserp_customerid\",\"LinkToEntityName\":"
+                + "\"mserp_custcustomerv3entity\",\"LinkToAttributeName\":\"mserp_custcustomerv3entityid\",\"JoinOperator\":\""
+                + joinOperator
+                + "\",\"EntityAlias\":\"c\",\"Columns\":{\"Columns\":[\"mserp_name\"]},\"LinkCriteria\":{}}],"
+                + "\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
     }
 
     private static String[] example(String description, String command) {
