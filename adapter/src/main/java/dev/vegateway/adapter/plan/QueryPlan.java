@@ -6,7 +6,10 @@ import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Link;
 import dev.vegateway.catalog.EntityDefinition;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -24,6 +27,8 @@ import java.util.OptionalInt;
  * @param seek keyset position after the previous page, if continuing
  * @param sortKeys the full ORDER BY, tie-breakers included
  * @param sortKeyIndexes SELECT position of each sort key (for continuation tokens)
+ * @param linkKeys SELECT position of the key of each joined relation, by its client name (null when
+ *     an outer join found no row the caller may read); empty for DISTINCT queries
  * @param limit rows to fetch (a page plus one, to know whether more exist)
  * @param offset rows to skip ($skip, first page only)
  * @param paging page size and remaining $top, when the result is paged
@@ -42,6 +47,7 @@ public record QueryPlan(
         Optional<Condition> seek,
         List<SortKey> sortKeys,
         List<Integer> sortKeyIndexes,
+        Map<String, Integer> linkKeys,
         boolean distinct,
         OptionalInt limit,
         OptionalInt offset,
@@ -62,6 +68,7 @@ public record QueryPlan(
         requireNonNull(seek, "seek is null");
         sortKeys = List.copyOf(sortKeys);
         sortKeyIndexes = List.copyOf(sortKeyIndexes);
+        linkKeys = Collections.unmodifiableMap(new LinkedHashMap<>(linkKeys));
         requireNonNull(limit, "limit is null");
         requireNonNull(offset, "offset is null");
         requireNonNull(paging, "paging is null");

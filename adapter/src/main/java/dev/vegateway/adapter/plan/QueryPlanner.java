@@ -131,8 +131,9 @@ public final class QueryPlanner {
         Set<String> sorted = new LinkedHashSet<>();
         for (Planned relation : relations.all()) {
             for (Order order : relation.relation().orders()) {
-                FieldDefinition field = relation.resolver().readableField(order.attribute(), "sort by");
-                ColumnRef column = relation.resolver().column(field);
+                Resolver owner = relation.resolver().named(order.relation());
+                FieldDefinition field = owner.readableField(order.attribute(), "sort by");
+                ColumnRef column = owner.column(field);
                 if (sorted.add(column.relationAlias() + "." + field.logicalName())) {
                     sortKeys.add(new SortKey(column, order.descending()));
                 }
@@ -213,6 +214,14 @@ public final class QueryPlanner {
         for (SortKey key : sortKeys) {
             sortKeyIndexes.add(select(key.column(), selected, selectIndex));
         }
+        Map<String, Integer> linkKeys = new LinkedHashMap<>();
+        if (!query.distinct()) {
+            for (Planned linked : relations.linked) {
+                linkKeys.put(
+                        linked.name(),
+                        select(linked.resolver().column(linked.entity().key()), selected, selectIndex));
+            }
+        }
 
         String fingerprint = ContinuationTokens.fingerprint(String.join(
                 "\u0001",
@@ -257,6 +266,7 @@ public final class QueryPlanner {
                 seek,
                 sortKeys,
                 sortKeyIndexes,
+                linkKeys,
                 query.distinct(),
                 limit,
                 offset,
@@ -437,6 +447,22 @@ public final class QueryPlanner {
             return new ColumnRef(alias, field);
         }
 
+        /** This resolver, or the one of the joined relation the client named. */
+        Resolver named(Optional<String> relation) {
+            if (relation.isEmpty()) {
+                return this;
+            }
+            Resolver other = named.get(relation.get());
+            if (other == null) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "The query has no link-entity or navigation property named '%s' (an EntityAlias, or the"
+                                + " entity name of a link without one).",
+                        shorten(relation.get()));
+            }
+            return other;
+        }
+
         FieldDefinition readableField(String name, String use) {
             FieldDefinition field = entity.field(name).orElseThrow(() -> unknownProperty(entity, name));
             if (unreadable.contains(name)) {
@@ -567,15 +593,7 @@ public final class QueryPlanner {
         Typed operand(Operand operand) {
             if (operand instanceof AttributeRef attribute
                     && attribute.relation().isPresent()) {
-                Resolver other = named.get(attribute.relation().get());
-                if (other == null) {
-                    throw GatewayException.of(
-                            ErrorCode.QUERY_SYNTAX,
-                            "The query has no link-entity named '%s' (an EntityAlias, or the entity name of a link"
-                                    + " without one).",
-                            shorten(attribute.relation().get()));
-                }
-                return other.operand(new AttributeRef(attribute.name()));
+                return named(attribute.relation()).operand(new AttributeRef(attribute.name()));
             }
             if (operand instanceof AttributeRef attribute) {
                 FieldDefinition field = readableField(attribute.name(), "filter on");

@@ -546,13 +546,9 @@ public final class QueryExpressionParser {
                         "Ordering by an aggregate alias (%s) is not supported yet",
                         quote(alias));
             });
-            optionalString(order, orderPath, "EntityName").ifPresent(entityName -> {
-                throw unsupported(
-                        child(orderPath, "EntityName"),
-                        "Ordering by link-entity attributes (EntityName %s) is not supported yet",
-                        quote(entityName));
-            });
-            orders.add(new Order(attribute, descending));
+            Optional<String> relation = optionalString(order, orderPath, "EntityName")
+                    .map(name -> JsonFields.checkLogicalName(name, child(orderPath, "EntityName")));
+            orders.add(new Order(relation, attribute, descending));
         }
         return orders;
     }

@@ -16,6 +16,7 @@ import dev.vegateway.adapter.plan.ReadScopes;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
@@ -90,6 +91,20 @@ public final class QueryService {
         long planned = System.nanoTime();
         FirstRowGuard guard = new FirstRowGuard(sink, entity, key);
         return execute(plan, guard, planned - started);
+    }
+
+    /** Retrieve one row by key with the relations {@code links} joins to it (an OData $expand), each under its own scope. */
+    public ReadResult retrieve(
+            EntityDefinition entity, UUID key, List<String> columns, List<Link> links, ReadScopes scopes, RowSink sink)
+            throws IOException {
+        Query byKey = byKey(entity, key, columns);
+        Relation root = byKey.root();
+        Query query = byKey.withRoot(
+                new Relation(root.entityLogicalName(), root.columns(), root.criteria(), root.orders(), links));
+        long started = System.nanoTime();
+        QueryPlan plan = planner.plan(query, scopes);
+        long planned = System.nanoTime();
+        return execute(plan, new FirstRowGuard(sink, entity, key), planned - started);
     }
 
     /** Whether the record {@code key} exists inside {@code scope} (its depth, companies and row filters). */

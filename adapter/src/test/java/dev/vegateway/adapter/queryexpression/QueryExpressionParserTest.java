@@ -894,10 +894,10 @@ class QueryExpressionParserTest {
                 "{'EntityName':'x','Orders':[{'AttributeName':'a','Alias':'total'}]}",
                 ErrorCode.UNSUPPORTED_QUERY,
                 "(at Orders[0].Alias)");
-        assertFails(
-                "{'EntityName':'x','Orders':[{'AttributeName':'a','EntityName':'grp'}]}",
-                ErrorCode.UNSUPPORTED_QUERY,
-                "(at Orders[0].EntityName)");
+        assertThat(parse("{'EntityName':'x','Orders':[{'AttributeName':'a','EntityName':'grp'}]}")
+                        .root()
+                        .orders())
+                .containsExactly(new Order(Optional.of("grp"), "a", false));
         assertFails(
                 "{'EntityName':'x','TopCount':-1}", ErrorCode.QUERY_SYNTAX, "TopCount must be from 0", "(at TopCount)");
         assertFails("{'EntityName':'x','TopCount':3000000000}", ErrorCode.QUERY_SYNTAX, "(at TopCount)");

@@ -301,7 +301,8 @@ public final class GatewayHandler extends Handler.Abstract {
         } else if (parsed instanceof ODataRequest.ReadCollection read) {
             exchange.log.operation = "RetrieveMultiple";
             exchange.log.entitySet = read.entity().entitySetName();
-            String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select());
+            String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
+                    + selectSuffix(read.select(), read.expanded());
             if (Objects.equals(read.entity(), CatalogEntitySet.DEFINITION)) {
                 catalogReader.readCollection(exchange, caller, read, context, this);
                 return;
@@ -319,13 +320,18 @@ public final class GatewayHandler extends Handler.Abstract {
             stream(
                     exchange,
                     json -> new ODataJsonSink(
-                            json, catalog, context, false, token -> nextLink(requestUrl, rawQuery, token)),
+                            json,
+                            catalog,
+                            context,
+                            false,
+                            token -> nextLink(requestUrl, rawQuery, token),
+                            read.expanded()),
                     sink -> queries.retrieveMultiple(read.query(), scopes, sink));
         } else if (parsed instanceof ODataRequest.ReadEntity read) {
             exchange.log.operation = "Retrieve";
             exchange.log.entitySet = read.entity().entitySetName();
-            String context = serviceRoot + "$metadata#" + read.entity().entitySetName() + selectSuffix(read.select())
-                    + "/$entity";
+            String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
+                    + selectSuffix(read.select(), read.expanded()) + "/$entity";
             if (Objects.equals(read.entity(), CatalogEntitySet.DEFINITION)) {
                 catalogReader.readEntity(exchange, caller, read, context, this);
                 return;
@@ -334,11 +340,11 @@ public final class GatewayHandler extends Handler.Abstract {
                 portalMappings.readEntity(exchange, caller, read, context, this);
                 return;
             }
-            AccessScope scope = scope(caller, read.entity());
+            ReadScopes scopes = scopes(caller);
             stream(
                     exchange,
-                    json -> new ODataJsonSink(json, catalog, context, true, token -> ""),
-                    sink -> queries.retrieve(read.entity(), read.key(), read.select(), scope, sink));
+                    json -> new ODataJsonSink(json, catalog, context, true, token -> "", read.expanded()),
+                    sink -> queries.retrieve(read.entity(), read.key(), read.select(), read.links(), scopes, sink));
         } else if (parsed instanceof ODataRequest.CountCollection count) {
             exchange.log.operation = "Count";
             exchange.log.entitySet = count.entity().entitySetName();
@@ -545,8 +551,11 @@ public final class GatewayHandler extends Handler.Abstract {
         return scheme + "://" + safeHost + (port > 0 ? ":" + port : "") + servicePath + "/";
     }
 
-    private static String selectSuffix(java.util.List<String> select) {
-        return select.isEmpty() ? "" : "(" + String.join(",", select) + ")";
+    /** The context URL's projection: the selected properties and each expanded navigation property as {@code nav()}. */
+    private static String selectSuffix(java.util.List<String> select, java.util.List<String> expanded) {
+        java.util.List<String> items = new java.util.ArrayList<>(select);
+        expanded.stream().filter(path -> !path.contains("/")).forEach(path -> items.add(path + "()"));
+        return items.isEmpty() ? "" : "(" + String.join(",", items) + ")";
     }
 
     /** The request URL with its $skiptoken replaced by {@code token}. */

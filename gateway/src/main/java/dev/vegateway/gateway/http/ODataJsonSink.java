@@ -8,6 +8,7 @@ import dev.vegateway.adapter.plan.QueryPlan;
 import dev.vegateway.adapter.service.RowSink;
 import dev.vegateway.catalog.Catalog;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -23,9 +24,22 @@ final class ODataJsonSink implements RowSink {
     private final String context;
     private final boolean single;
     private final Function<String, String> nextLink;
+    private final List<String> expanded;
 
     ODataJsonSink(
             JsonGenerator json, Catalog catalog, String context, boolean single, Function<String, String> nextLink) {
+        this(json, catalog, context, single, nextLink, List.of());
+    }
+
+    /** @param expanded the navigation paths the request expands, parents first */
+    ODataJsonSink(
+            JsonGenerator json,
+            Catalog catalog,
+            String context,
+            boolean single,
+            Function<String, String> nextLink,
+            List<String> expanded) {
+        this.expanded = List.copyOf(expanded);
         this.json = requireNonNull(json, "json is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.context = requireNonNull(context, "context is null");
@@ -52,16 +66,26 @@ final class ODataJsonSink implements RowSink {
         if (single) {
             json.writeStringField("@odata.context", context);
         }
-        writeFields(json, catalog, plan, values);
+        writeFields(json, catalog, plan, values, expanded);
         json.writeEndObject();
     }
 
-    static void writeFields(JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values) throws IOException {
+    /**
+     * The row's own fields (a field of a joined relation is written as {@code relation.field}), its
+     * ETag and key; then each of {@code expanded} (navigation paths, parents first) as a nested
+     * object under its navigation property, or null where the join found no row the caller may read.
+     */
+    static void writeFields(JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values, List<String> expanded)
+            throws IOException {
         if (plan.etagIndex().isPresent() && values[plan.etagIndex().getAsInt()] != null) {
             json.writeStringField(
                     "@odata.etag", JsonValues.etag(values[plan.etagIndex().getAsInt()]));
         }
         for (OutputField output : plan.output()) {
+            if (output.relation().isPresent()
+                    && expanded.contains(output.relation().get())) {
+                continue;
+            }
             json.writeFieldName(output.name());
             JsonValues.write(
                     json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
@@ -73,6 +97,36 @@ final class ODataJsonSink implements RowSink {
                     plan.entity().keyField(),
                     String.valueOf(values[plan.keyIndex().getAsInt()]));
         }
+        for (String path : expanded) {
+            if (!path.contains("/")) {
+                writeExpanded(json, catalog, plan, values, expanded, path);
+            }
+        }
+    }
+
+    private static void writeExpanded(
+            JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values, List<String> expanded, String path)
+            throws IOException {
+        json.writeFieldName(path.substring(path.lastIndexOf('/') + 1));
+        Integer key = plan.linkKeys().get(path);
+        if (key == null || values[key] == null) {
+            json.writeNull();
+            return;
+        }
+        json.writeStartObject();
+        for (OutputField output : plan.output()) {
+            if (output.relation().filter(path::equals).isPresent()) {
+                json.writeFieldName(output.field().logicalName());
+                JsonValues.write(
+                        json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
+            }
+        }
+        for (String child : expanded) {
+            if (child.startsWith(path + "/") && child.indexOf('/', path.length() + 1) < 0) {
+                writeExpanded(json, catalog, plan, values, expanded, child);
+            }
+        }
+        json.writeEndObject();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.vegateway.adapter.plan.QueryPlan;
 import dev.vegateway.adapter.service.RowSink;
 import dev.vegateway.catalog.Catalog;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -35,7 +36,7 @@ final class QueryExpressionJsonSink implements RowSink {
     @Override
     public void row(QueryPlan plan, Object[] values) throws IOException {
         json.writeStartObject();
-        ODataJsonSink.writeFields(json, catalog, plan, values);
+        ODataJsonSink.writeFields(json, catalog, plan, values, List.of());
         json.writeEndObject();
     }
 

@@ -9,6 +9,7 @@ import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.OptionSet;
+import dev.vegateway.catalog.RelationDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +24,12 @@ import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
 import org.apache.olingo.commons.api.edm.provider.CsdlEnumMember;
 import org.apache.olingo.commons.api.edm.provider.CsdlEnumType;
+import org.apache.olingo.commons.api.edm.provider.CsdlNavigationProperty;
+import org.apache.olingo.commons.api.edm.provider.CsdlNavigationPropertyBinding;
 import org.apache.olingo.commons.api.edm.provider.CsdlParameter;
 import org.apache.olingo.commons.api.edm.provider.CsdlProperty;
 import org.apache.olingo.commons.api.edm.provider.CsdlPropertyRef;
+import org.apache.olingo.commons.api.edm.provider.CsdlReferentialConstraint;
 import org.apache.olingo.commons.api.edm.provider.CsdlReturnType;
 import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
 
@@ -221,7 +225,23 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     private CsdlEntitySet entitySet(EntityDefinition entity) {
         return new CsdlEntitySet()
                 .setName(entity.entitySetName())
-                .setType(new FullQualifiedName(namespace, entity.logicalName()));
+                .setType(new FullQualifiedName(namespace, entity.logicalName()))
+                .setNavigationPropertyBindings(navigable(entity).stream()
+                        .map(relation -> new CsdlNavigationPropertyBinding()
+                                .setPath(relation.name())
+                                .setTarget(catalog.byLogicalName(relation.targetEntity())
+                                        .orElseThrow()
+                                        .entitySetName()))
+                        .toList());
+    }
+
+    /** The relations of the entity whose target is served: each is a single-valued navigation property. */
+    private List<RelationDefinition> navigable(EntityDefinition entity) {
+        return entity.relations().stream()
+                .filter(relation -> catalog.byLogicalName(relation.targetEntity())
+                        .filter(EntityDefinition::visible)
+                        .isPresent())
+                .toList();
     }
 
     private CsdlEntityType entityType(EntityDefinition entity) {
@@ -230,6 +250,17 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         return new CsdlEntityType()
                 .setName(entity.logicalName())
                 .setProperties(properties)
+                .setNavigationProperties(navigable(entity).stream()
+                        .map(relation -> new CsdlNavigationProperty()
+                                .setName(relation.name())
+                                .setType(new FullQualifiedName(namespace, relation.targetEntity()))
+                                .setNullable(!entity.field(relation.field())
+                                        .map(FieldDefinition::required)
+                                        .orElse(false))
+                                .setReferentialConstraints(List.of(new CsdlReferentialConstraint()
+                                        .setProperty(relation.field())
+                                        .setReferencedProperty(relation.targetField()))))
+                        .toList())
                 .setKey(List.of(new CsdlPropertyRef().setName(entity.keyField())));
     }
 

@@ -14,9 +14,11 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.olingo.commons.api.edm.EdmType;
 import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.expression.Binary;
 import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
@@ -170,7 +172,7 @@ final class FilterTranslator {
 
     static Operand operand(Expression expression) {
         if (expression instanceof Member member) {
-            return new AttributeRef(propertyName(member));
+            return attribute(member);
         }
         if (expression instanceof org.apache.olingo.server.api.uri.queryoption.expression.Literal literal) {
             return literal(literal);
@@ -220,12 +222,30 @@ final class FilterTranslator {
         throw unsupported("this kind of expression");
     }
 
-    private static String propertyName(Member member) {
-        List<UriResource> parts = member.getResourcePath().getUriResourceParts();
-        if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty property)) {
-            throw unsupported("paths through navigation or complex properties");
+    /**
+     * A property of the entity ({@code name}), or of an entity reached through single-valued
+     * navigation properties ({@code nav/name}, {@code nav/nav2/name}): the relation is then named
+     * by its navigation path, which the front end joins.
+     */
+    private static AttributeRef attribute(Member member) {
+        if (member.isCollection() || member.getResourcePath() == null) {
+            throw unsupported("collection-valued paths and lambda operators (any, all)");
         }
-        return property.getProperty().getName();
+        List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+        List<String> navigation = new ArrayList<>();
+        for (int i = 0; i < parts.size() - 1; i++) {
+            if (!(parts.get(i) instanceof UriResourceNavigation step) || step.isCollection()) {
+                throw unsupported("paths through collection-valued or complex properties");
+            }
+            navigation.add(step.getProperty().getName());
+        }
+        if (!(parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty property)) {
+            throw unsupported("a navigation property as a value; name one of its properties (nav/property)");
+        }
+        String name = property.getProperty().getName();
+        return navigation.isEmpty()
+                ? new AttributeRef(name)
+                : new AttributeRef(Optional.of(String.join("/", navigation)), name);
     }
 
     private static boolean isNullLiteral(Expression expression) {

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
@@ -40,6 +42,7 @@ import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.CustomQueryOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
 import org.apache.olingo.server.api.uri.queryoption.SelectItem;
+import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.apache.olingo.server.api.uri.queryoption.expression.Member;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.parser.UriParserException;
@@ -224,12 +227,17 @@ public final class ODataFrontEnd {
             int pageSize,
             String path) {
         if (parts.size() == 1 && entitySet.getKeyPredicates().isEmpty()) {
-            return new ODataRequest.ReadCollection(entity, collectionQuery(entity, uriInfo, select, pageSize), select);
+            Navigations navigations = new Navigations(catalog, entity);
+            return new ODataRequest.ReadCollection(
+                    entity,
+                    collectionQuery(entity, uriInfo, select, pageSize, navigations),
+                    select,
+                    navigations.expanded());
         }
         if (parts.size() == 2
                 && parts.get(1) instanceof UriResourceCount
                 && entitySet.getKeyPredicates().isEmpty()) {
-            Query query = collectionQuery(entity, uriInfo, List.of(), pageSize);
+            Query query = collectionQuery(entity, uriInfo, List.of(), pageSize, new Navigations(catalog, entity));
             // The orders do not change a count, but they are planned like any other query part, so that a
             // field the caller may not sort by is refused here as on the collection.
             return new ODataRequest.CountCollection(entity, query.forCount());
@@ -245,9 +253,12 @@ public final class ODataFrontEnd {
                     || uriInfo.getSkipTokenOption() != null) {
                 throw GatewayException.of(
                         ErrorCode.QUERY_SYNTAX,
-                        "A single entity takes only $select (and $expand later); remove the other query options.");
+                        "A single entity takes only $select and $expand; remove the other query options.");
             }
-            return new ODataRequest.ReadEntity(entity, key(keys.get(0)), select);
+            Navigations navigations = new Navigations(catalog, entity);
+            navigations.expand(uriInfo.getExpandOption());
+            return new ODataRequest.ReadEntity(
+                    entity, key(keys.get(0)), select, navigations.links(), navigations.expanded());
         }
         if (parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty) {
             throw GatewayException.of(
@@ -268,7 +279,9 @@ public final class ODataFrontEnd {
         }
     }
 
-    private Query collectionQuery(EntityDefinition entity, UriInfo uriInfo, List<String> select, int pageSize) {
+    /** The collection's query; {@code navigations} collects its $expand and the navigation paths it filters or sorts on. */
+    private Query collectionQuery(
+            EntityDefinition entity, UriInfo uriInfo, List<String> select, int pageSize, Navigations navigations) {
         Condition criteria = uriInfo.getFilterOption() == null
                 ? Condition.TRUE
                 : FilterTranslator.condition(uriInfo.getFilterOption().getExpression());
@@ -279,10 +292,8 @@ public final class ODataFrontEnd {
                     throw GatewayException.of(
                             ErrorCode.UNSUPPORTED_QUERY, "$orderby supports properties only, not expressions.");
                 }
-                String name = ((dev.vegateway.adapter.query.AttributeRef)
-                                FilterTranslator.operand(item.getExpression()))
-                        .name();
-                orders.add(new Order(name, item.isDescending()));
+                AttributeRef attribute = (AttributeRef) FilterTranslator.operand(item.getExpression());
+                orders.add(new Order(attribute.relation(), attribute.name(), item.isDescending()));
             }
         }
         OptionalInt top = uriInfo.getTopOption() == null
@@ -297,7 +308,12 @@ public final class ODataFrontEnd {
                 ? Optional.empty()
                 : Optional.of(uriInfo.getSkipTokenOption().getValue());
         return new Query(
-                new Relation(entity.logicalName(), Columns.namedOrAll(select), criteria, orders, List.of()),
+                new Relation(
+                        entity.logicalName(),
+                        Columns.namedOrAll(select),
+                        criteria,
+                        orders,
+                        links(navigations, uriInfo, criteria, orders)),
                 top,
                 skip,
                 false,
@@ -305,12 +321,24 @@ public final class ODataFrontEnd {
                 count);
     }
 
+    private static List<Link> links(Navigations navigations, UriInfo uriInfo, Condition criteria, List<Order> orders) {
+        navigations.expand(uriInfo.getExpandOption());
+        navigations.use(criteria);
+        orders.forEach(navigations::use);
+        return navigations.links();
+    }
+
     private static List<String> select(UriInfo uriInfo) {
-        if (uriInfo.getSelectOption() == null) {
+        return select(uriInfo.getSelectOption());
+    }
+
+    /** The properties a $select names; empty for none or {@code *}. */
+    static List<String> select(SelectOption option) {
+        if (option == null) {
             return List.of();
         }
         List<String> names = new ArrayList<>();
-        for (SelectItem item : uriInfo.getSelectOption().getSelectItems()) {
+        for (SelectItem item : option.getSelectItems()) {
             if (item.isStar()) {
                 return List.of();
             }
@@ -326,9 +354,6 @@ public final class ODataFrontEnd {
     }
 
     private static void rejectUnsupportedOptions(UriInfo uriInfo) {
-        if (uriInfo.getExpandOption() != null) {
-            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$expand is not supported yet.");
-        }
         if (uriInfo.getApplyOption() != null) {
             throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$apply is not supported yet.");
         }

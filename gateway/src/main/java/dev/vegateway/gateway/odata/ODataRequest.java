@@ -1,5 +1,6 @@
 package dev.vegateway.gateway.odata;
 
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.catalog.EntityDefinition;
 import java.util.List;
@@ -11,11 +12,16 @@ public sealed interface ODataRequest {
 
     record Metadata() implements ODataRequest {}
 
-    /** {@code GET {set}}: the neutral query plus the $select list as written (for the context URL). */
-    record ReadCollection(EntityDefinition entity, Query query, List<String> select) implements ODataRequest {}
+    /**
+     * {@code GET {set}}: the neutral query plus the $select list as written (for the context URL)
+     * and the navigation paths expanded (nested objects of the answer, parents first).
+     */
+    record ReadCollection(EntityDefinition entity, Query query, List<String> select, List<String> expanded)
+            implements ODataRequest {}
 
-    /** {@code GET {set}({key})}. */
-    record ReadEntity(EntityDefinition entity, UUID key, List<String> select) implements ODataRequest {}
+    /** {@code GET {set}({key})}, with the joins its $expand asks for. */
+    record ReadEntity(EntityDefinition entity, UUID key, List<String> select, List<Link> links, List<String> expanded)
+            implements ODataRequest {}
 
     /** {@code GET {set}/$count}. */
     record CountCollection(EntityDefinition entity, Query query) implements ODataRequest {}
