@@ -326,6 +326,22 @@ final class DemoCommand implements Callable<Integer> {
                                         + "&$filter=mserp_creditstatus%20in%20(Microsoft.Dynamics.CRM.mserp_custcreditstatus"
                                         + "%27Warning%27,Microsoft.Dynamics.CRM.mserp_custcreditstatus%27Blocked%27)")),
                 example(
+                        "Leo Local (Contoso Europe, Local depth): his unit's sales orders with $expand of their customer;"
+                                + " a customer outside his unit comes back null",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.LEO_LOCAL.id(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber&$top=5"
+                                        + "&$expand=mserp_Customer($select=mserp_customeraccount,mserp_name)")),
+                example(
+                        "Alice Sales: orders filtered and sorted through their customer (navigation paths)",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber&$top=3"
+                                        + "&$filter=mserp_Customer/mserp_creditstatus%20eq%20Microsoft.Dynamics.CRM"
+                                        + ".mserp_custcreditstatus%27Warning%27&$orderby=mserp_Customer/mserp_name")),
+                example(
                         "Alice Sales, QueryExpression with a LinkEntity: usmf sales orders with their customer's name"
                                 + " (c.mserp_name), only customers not blocked (LinkCriteria)",
                         asDataverse.post(

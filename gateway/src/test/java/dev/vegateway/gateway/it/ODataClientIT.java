@@ -251,6 +251,43 @@ class ODataClientIT {
             assertThat(page.getNext()).as("$top without a page preference").isNull();
         }
 
+        @Test
+        void expandsTheCustomerOfEachSalesOrder() throws SQLException {
+            URI uri = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment(SALES_ORDERS)
+                    .select("mserp_salesordernumber")
+                    .expandWithSelect("mserp_Customer", "mserp_customeraccount")
+                    .filter(client.getFilterFactory().eq("mserp_dataareaid", "gbsi"))
+                    .orderBy("mserp_salesordernumber")
+                    .top(5)
+                    .build();
+            ClientEntitySet page = retrieve(uri).page();
+            List<List<String>> expected = new ArrayList<>();
+            try (Connection connection = backend.connect();
+                    PreparedStatement statement = connection.prepareStatement(
+                            "SELECT o.sales_order_number, c.account_num FROM erp.sales_order_header o JOIN erp.customer c"
+                                    + " ON c.id = o.customer_id WHERE o.data_area_id = 'gbsi'"
+                                    + " ORDER BY o.sales_order_number LIMIT 5");
+                    ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    expected.add(List.of(rows.getString(1), rows.getString(2)));
+                }
+            }
+            List<List<String>> actual = new ArrayList<>();
+            for (ClientEntity order : page.getEntities()) {
+                // Without $metadata at hand, a generic client reads the inline entity as a structured value
+                // (minimal metadata carries no navigationLink annotation to tell it apart).
+                String account = order.getProperty("mserp_Customer")
+                        .getComplexValue()
+                        .get("mserp_customeraccount")
+                        .getPrimitiveValue()
+                        .toString();
+                actual.add(List.of(text(order, "mserp_salesordernumber"), account));
+            }
+            assertThat(expected).hasSize(5);
+            assertThat(actual).containsExactlyElementsOf(expected);
+        }
+
         static Stream<String> entitySets() {
             return Stream.of(
                     "mserp_legalentities",
