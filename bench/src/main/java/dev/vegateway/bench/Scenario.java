@@ -8,6 +8,8 @@ enum Scenario {
     RETRIEVE,
     /** GET a 50-row page of customers filtered by company. */
     PAGE50,
+    /** GET 50 usmf sales orders with {@code $expand} of their customer: a two-table join, to set against {@link #PAGE50}. */
+    JOIN50,
     /** GET a 5000-row page of sales order lines: measures serialization and streaming. */
     PAGE5000,
     /** POST {@code RetrieveMultiple} with a QueryExpression for 50 customers of one company. */
@@ -35,6 +37,8 @@ enum Scenario {
     static final String CUSTOMER_KEY = "mserp_custcustomerv3entityid";
     static final String KEYS_PATH = CUSTOMER_SET + "?$select=" + CUSTOMER_KEY + "&$top=200";
     static final String PAGE50_PATH = CUSTOMER_SET + "?$top=50&$filter=mserp_dataareaid%20eq%20%27usmf%27";
+    static final String JOIN50_PATH = "mserp_salesorderheaderv2entities?$top=50"
+            + "&$filter=mserp_dataareaid%20eq%20%27usmf%27&$expand=mserp_Customer";
     static final String PAGE5000_PATH = "mserp_salesorderlinev2entities";
     static final String PAGE5000_PREFER = "odata.maxpagesize=5000";
     static final String QUERYEXPRESSION_PATH = "RetrieveMultiple";
@@ -46,7 +50,7 @@ enum Scenario {
     boolean needsCustomerKeys() {
         return switch (this) {
             case RETRIEVE, MIXED, BATCHREAD -> true;
-            case PAGE50, PAGE5000, QUERYEXPRESSION, BATCHWRITE -> false;
+            case PAGE50, JOIN50, PAGE5000, QUERYEXPRESSION, BATCHWRITE -> false;
         };
     }
 

@@ -56,6 +56,7 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
         switch (scenario) {
             case RETRIEVE -> customerKeys.forEach(key -> requests.add(factory.retrieve(key)));
             case PAGE50 -> requests.add(factory.page50());
+            case JOIN50 -> requests.add(factory.join50());
             case PAGE5000 -> requests.add(factory.page5000());
             case QUERYEXPRESSION -> requests.add(factory.queryExpression());
             case MIXED -> customerKeys.forEach(key -> {
@@ -176,6 +177,10 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
 
         HttpRequest page50() {
             return get(Scenario.PAGE50_PATH, Map.of());
+        }
+
+        HttpRequest join50() {
+            return get(Scenario.JOIN50_PATH, Map.of());
         }
 
         HttpRequest page5000() {

@@ -27,6 +27,8 @@ import java.util.OptionalInt;
  * @param seek keyset position after the previous page, if continuing
  * @param sortKeys the full ORDER BY, tie-breakers included
  * @param sortKeyIndexes SELECT position of each sort key (for continuation tokens)
+ * @param pageRootFirst every join is a left outer lookup (n:1) that neither filters nor sorts: the
+ *     root's page can be cut before joining, so the database joins only the rows returned
  * @param linkKeys SELECT position of the key of each joined relation, by its client name (null when
  *     an outer join found no row the caller may read); empty for DISTINCT queries
  * @param limit rows to fetch (a page plus one, to know whether more exist)
@@ -48,6 +50,7 @@ public record QueryPlan(
         List<SortKey> sortKeys,
         List<Integer> sortKeyIndexes,
         Map<String, Integer> linkKeys,
+        boolean pageRootFirst,
         boolean distinct,
         OptionalInt limit,
         OptionalInt offset,

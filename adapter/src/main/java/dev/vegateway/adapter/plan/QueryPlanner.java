@@ -201,9 +201,13 @@ public final class QueryPlanner {
                         entity.field(entity.rowVersionField().get()).orElseThrow();
                 etagIndex = OptionalInt.of(select(resolver.column(version), selected, selectIndex));
             }
-            // The keys of the root and of every joined relation make the order total, also where a join
-            // multiplies the root's rows.
+            // The key of the root, and of every joined relation that can multiply the root's rows, make the
+            // order total. A join on the key of its entity (a lookup, n:1) cannot: its key would only keep the
+            // database from walking the root's order and stopping at the limit.
             for (Planned relation : relations.all()) {
+                if (!relation.multiplies()) {
+                    continue;
+                }
                 ColumnRef column = relation.resolver().column(relation.entity().key());
                 if (sorted.add(column.relationAlias() + "." + column.field().logicalName())) {
                     sortKeys.add(new SortKey(column, false));
@@ -267,12 +271,69 @@ public final class QueryPlanner {
                 sortKeys,
                 sortKeyIndexes,
                 linkKeys,
+                pageRootFirst(relations, filter, sortKeys),
                 query.distinct(),
                 limit,
                 offset,
                 paging,
                 query.includeCount(),
                 fingerprint);
+    }
+
+    /**
+     * Whether the root's page can be cut before the joins: every join is left outer on the key of
+     * its entity (it neither drops nor multiplies root rows) and neither the filter nor the order
+     * reads a joined relation.
+     */
+    private static boolean pageRootFirst(Relations relations, Condition filter, List<SortKey> sortKeys) {
+        if (relations.linked.isEmpty()) {
+            return false;
+        }
+        for (Planned linked : relations.linked) {
+            if (linked.link().kind() != Link.Kind.LEFT_OUTER || linked.multiplies()) {
+                return false;
+            }
+        }
+        return sortKeys.stream().allMatch(key -> key.column().relationAlias().equals(ROOT_ALIAS))
+                && readsRootOnly(filter);
+    }
+
+    private static boolean readsRootOnly(Condition condition) {
+        if (condition instanceof And and) {
+            return and.conditions().stream().allMatch(QueryPlanner::readsRootOnly);
+        }
+        if (condition instanceof Or or) {
+            return or.conditions().stream().allMatch(QueryPlanner::readsRootOnly);
+        }
+        if (condition instanceof Not not) {
+            return readsRootOnly(not.condition());
+        }
+        if (condition instanceof Comparison comparison) {
+            return readsRootOnly(comparison.left()) && readsRootOnly(comparison.right());
+        }
+        if (condition instanceof IsNull isNull) {
+            return readsRootOnly(isNull.operand());
+        }
+        if (condition instanceof Like like) {
+            return readsRootOnly(like.operand());
+        }
+        if (condition instanceof In in) {
+            return readsRootOnly(in.operand());
+        }
+        if (condition instanceof Between between) {
+            return readsRootOnly(between.operand());
+        }
+        return condition instanceof Constant;
+    }
+
+    private static boolean readsRootOnly(Operand operand) {
+        if (operand instanceof ColumnRef column) {
+            return column.relationAlias().equals(ROOT_ALIAS);
+        }
+        if (operand instanceof FunctionCall call) {
+            return call.arguments().stream().allMatch(QueryPlanner::readsRootOnly);
+        }
+        return operand instanceof Literal;
     }
 
     /**
@@ -288,7 +349,8 @@ public final class QueryPlanner {
             AccessScope scope,
             Resolver resolver,
             Condition rowScope,
-            Condition joinColumns) {
+            Condition joinColumns,
+            boolean multiplies) {
         Link link() {
             return linkOf.orElseThrow();
         }
@@ -317,7 +379,8 @@ public final class QueryPlanner {
                     scope,
                     resolver,
                     rowScope(entity, scope, ROOT_ALIAS),
-                    Condition.TRUE);
+                    Condition.TRUE,
+                    true);
             return root;
         }
 
@@ -358,7 +421,9 @@ public final class QueryPlanner {
                         scope,
                         resolver,
                         rowScope(entity, scope, alias),
-                        new Comparison(parent.resolver().column(from), Condition.Operator.EQUAL, resolver.column(to)));
+                        new Comparison(parent.resolver().column(from), Condition.Operator.EQUAL, resolver.column(to)),
+                        // the root's key orders the root; a join on another entity's key adds at most one row each
+                        !to.logicalName().equals(entity.keyField()));
                 linked.add(planned);
                 link(planned, link.relation().links());
             }

@@ -37,7 +37,11 @@ public final class SqlRenderer {
         return dialect;
     }
 
-    /** The page query: SELECT … WHERE (row security) AND (filter) [AND (seek)] ORDER BY … LIMIT … OFFSET …. */
+    /**
+     * The page query: SELECT … FROM root [JOIN …] WHERE (row security) AND (filter) [AND (seek)]
+     * ORDER BY … LIMIT … OFFSET …. When the plan allows, the root's page is cut first in a derived
+     * table and only its rows are joined.
+     */
     public PreparedSql select(QueryPlan plan) {
         SqlBuilder sql = new SqlBuilder(dialect);
         sql.keyword(plan.distinct() ? "SELECT DISTINCT " : "SELECT ");
@@ -48,8 +52,33 @@ public final class SqlRenderer {
             }
             sql.identifier(selected.get(i));
         }
+        if (plan.pageRootFirst()) {
+            sql.keyword(" FROM (SELECT ").keyword(plan.alias()).keyword(".*");
+            sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
+            where(sql, plan, true);
+            orderAndLimit(sql, plan);
+            sql.keyword(") ").keyword(plan.alias());
+            joins(sql, plan);
+            orderBy(sql, plan);
+            return sql.build();
+        }
         from(sql, plan);
         where(sql, plan, true);
+        orderAndLimit(sql, plan);
+        return sql.build();
+    }
+
+    private void orderAndLimit(SqlBuilder sql, QueryPlan plan) {
+        orderBy(sql, plan);
+        if (plan.limit().isPresent()) {
+            sql.keyword(" LIMIT ").parameter(plan.limit().getAsInt());
+        }
+        if (plan.offset().isPresent()) {
+            sql.keyword(" OFFSET ").parameter(plan.offset().getAsInt());
+        }
+    }
+
+    private void orderBy(SqlBuilder sql, QueryPlan plan) {
         sql.keyword(" ORDER BY ");
         List<SortKey> keys = plan.sortKeys();
         for (int i = 0; i < keys.size(); i++) {
@@ -59,13 +88,6 @@ public final class SqlRenderer {
             sql.identifier(keys.get(i).column())
                     .keyword(keys.get(i).descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
         }
-        if (plan.limit().isPresent()) {
-            sql.keyword(" LIMIT ").parameter(plan.limit().getAsInt());
-        }
-        if (plan.offset().isPresent()) {
-            sql.keyword(" OFFSET ").parameter(plan.offset().getAsInt());
-        }
-        return sql.build();
     }
 
     /** The count of every row the caller may see that matches the filter ($count ignores $top, $skip and paging). */
@@ -96,6 +118,10 @@ public final class SqlRenderer {
     /** FROM the root, then each joined relation with its join condition (join columns, row security, link criteria). */
     private void from(SqlBuilder sql, QueryPlan plan) {
         sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
+        joins(sql, plan);
+    }
+
+    private void joins(SqlBuilder sql, QueryPlan plan) {
         for (QueryPlan.Join join : plan.joins()) {
             sql.keyword(
                     switch (join.kind()) {
