@@ -121,6 +121,7 @@ public final class ConfigLoader {
             case SERVER_NAMESPACE -> config.server().namespace();
             case SERVER_PLAIN_HTTP_ENABLED -> String.valueOf(config.server().plainHttpEnabled());
             case SERVER_PLAIN_HTTP_PORT -> String.valueOf(config.server().plainHttpPort());
+            case SERVER_SHUTDOWN_GRACE_PERIOD -> format(config.server().shutdownGracePeriod());
             case TLS_KEYSTORE -> config.tls().keystore().toString();
             case TLS_KEYSTORE_PASSWORD -> MASK;
             case TLS_PROTOCOLS -> String.join(", ", config.tls().protocols());
@@ -154,6 +155,7 @@ public final class ConfigLoader {
             case SECURITY_IMPORT_ON_START -> String.valueOf(config.security().importOnStart());
             case LIMITS_MAX_PAGE_SIZE -> String.valueOf(config.limits().maxPageSize());
             case LIMITS_MAX_TOKEN_BYTES -> String.valueOf(config.limits().maxTokenBytes());
+            case LIMITS_MAX_URL_BYTES -> String.valueOf(config.limits().maxUrlBytes());
             case LIMITS_MAX_REQUEST_BODY_BYTES -> String.valueOf(config.limits().maxRequestBodyBytes());
             case LIMITS_MAX_BATCH_PARTS -> String.valueOf(config.limits().maxBatchParts());
             case LIMITS_MAX_BATCH_BODY_BYTES -> String.valueOf(config.limits().maxBatchBodyBytes());
@@ -305,7 +307,12 @@ public final class ConfigLoader {
                             + "but server.host is '" + host + "'; tokens must not travel unencrypted over the network");
         }
         int plainHttpPort = port(ConfigKey.SERVER_PLAIN_HTTP_PORT, 8080);
-        return new Server(host, port, servicePath, namespace, plainHttp, plainHttpPort);
+        Duration gracePeriod = durationBetween(
+                ConfigKey.SERVER_SHUTDOWN_GRACE_PERIOD,
+                Server.DEFAULT_SHUTDOWN_GRACE_PERIOD,
+                Duration.ZERO,
+                Duration.ofMinutes(10));
+        return new Server(host, port, servicePath, namespace, plainHttp, plainHttpPort, gracePeriod);
     }
 
     private Tls tls() {
@@ -494,6 +501,8 @@ public final class ConfigLoader {
     private Limits limits() {
         int maxPageSize = reader.integer(node(ConfigKey.LIMITS_MAX_PAGE_SIZE), 5000, 1, 5000);
         int maxTokenBytes = reader.integer(node(ConfigKey.LIMITS_MAX_TOKEN_BYTES), 16384, 1024, 1024 * 1024);
+        int maxUrlBytes =
+                reader.integer(node(ConfigKey.LIMITS_MAX_URL_BYTES), Limits.DEFAULT_MAX_URL_BYTES, 1024, 1024 * 1024);
         long maxRequestBodyBytes = reader.longValue(
                 node(ConfigKey.LIMITS_MAX_REQUEST_BODY_BYTES), 10L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
         int maxBatchParts = reader.integer(node(ConfigKey.LIMITS_MAX_BATCH_PARTS), 1000, 1, 1000);
@@ -509,7 +518,13 @@ public final class ConfigLoader {
                             + " characters long (it signs paging tokens), was " + secret.length() + " characters");
         }
         return new Limits(
-                maxPageSize, maxTokenBytes, maxRequestBodyBytes, maxBatchParts, maxBatchBodyBytes, Secret.of(secret));
+                maxPageSize,
+                maxTokenBytes,
+                maxUrlBytes,
+                maxRequestBodyBytes,
+                maxBatchParts,
+                maxBatchBodyBytes,
+                Secret.of(secret));
     }
 
     // ---- typed helpers ----

@@ -36,12 +36,36 @@ public record GatewayConfig(
     }
 
     /** The public HTTPS listener. Plain HTTP is allowed only when enabled, and then only on loopback. */
+    /**
+     * @param shutdownGracePeriod how long a stopping gateway lets the requests it accepted finish
+     *     before it cancels them at the database
+     */
     public record Server(
-            String host, int port, String servicePath, String namespace, boolean plainHttpEnabled, int plainHttpPort) {
+            String host,
+            int port,
+            String servicePath,
+            String namespace,
+            boolean plainHttpEnabled,
+            int plainHttpPort,
+            Duration shutdownGracePeriod) {
+        public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(30);
+
         public Server {
             requireNonNull(host, "host is null");
             requireNonNull(servicePath, "servicePath is null");
             requireNonNull(namespace, "namespace is null");
+            requireNonNull(shutdownGracePeriod, "shutdownGracePeriod is null");
+        }
+
+        /** With the default shutdown grace period. */
+        public Server(
+                String host,
+                int port,
+                String servicePath,
+                String namespace,
+                boolean plainHttpEnabled,
+                int plainHttpPort) {
+            this(host, port, servicePath, namespace, plainHttpEnabled, plainHttpPort, DEFAULT_SHUTDOWN_GRACE_PERIOD);
         }
     }
 
@@ -151,15 +175,45 @@ public record GatewayConfig(
      * Request limits. {@code maxBatchParts} counts every request of a {@code $batch}, those in
      * changesets included; {@code maxBatchBodyBytes} bounds a {@code $batch} body as it is read.
      */
+    /** @param maxUrlBytes the longest request URL (path and query) the gateway answers; longer ones are 414 */
     public record Limits(
             int maxPageSize,
             int maxTokenBytes,
+            int maxUrlBytes,
             long maxRequestBodyBytes,
             int maxBatchParts,
             long maxBatchBodyBytes,
             Secret skipTokenSecret) {
+        public static final int DEFAULT_MAX_URL_BYTES = 16 * 1024;
+
         public Limits {
             requireNonNull(skipTokenSecret, "skipTokenSecret is null");
+        }
+
+        /** With the default URL limit. */
+        public Limits(
+                int maxPageSize,
+                int maxTokenBytes,
+                long maxRequestBodyBytes,
+                int maxBatchParts,
+                long maxBatchBodyBytes,
+                Secret skipTokenSecret) {
+            this(
+                    maxPageSize,
+                    maxTokenBytes,
+                    DEFAULT_MAX_URL_BYTES,
+                    maxRequestBodyBytes,
+                    maxBatchParts,
+                    maxBatchBodyBytes,
+                    skipTokenSecret);
+        }
+
+        /**
+         * The request line and headers Jetty accepts: a URL up to {@link #maxUrlBytes}, a token up to
+         * {@link #maxTokenBytes}, and 16 KiB for the other headers.
+         */
+        public int maxRequestHeaderBytes() {
+            return maxUrlBytes + maxTokenBytes + 16 * 1024;
         }
     }
 }

@@ -214,7 +214,8 @@ class ConfigLoaderTest {
         assertThat(thrown.problems())
                 .allSatisfy(problem -> assertThat(problem.source()).endsWith("gateway.yaml"));
         assertThat(message(thrown, "server.prot"))
-                .startsWith("unknown key (allowed: host, port, servicePath, namespace, plainHttp)");
+                .startsWith(
+                        "unknown key (allowed: host, port, servicePath, namespace, plainHttp, shutdownGracePeriod)");
         assertThat(message(thrown, "server.port")).isEqualTo("must be between 0 and 65535, was 70000");
         assertThat(message(thrown, "tls.keystore"))
                 .startsWith("file not found: ")
@@ -499,5 +500,30 @@ class ConfigLoaderTest {
                 .findFirst();
         assertThat(problem).as("problem for %s in %s", key, thrown.problems()).isPresent();
         return problem.get().message();
+    }
+
+    @Test
+    void readsTheShutdownGracePeriodAndTheUrlLimitWithTheirRanges() throws Exception {
+        GatewayConfig defaults = ConfigLoader.load(write(VALID), Map.of());
+        assertThat(defaults.server().shutdownGracePeriod()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(defaults.limits().maxUrlBytes()).isEqualTo(16 * 1024);
+        GatewayConfig set = ConfigLoader.load(
+                write(VALID),
+                Map.of("VEGATEWAY_SERVER_SHUTDOWN_GRACE_PERIOD", "2s", "VEGATEWAY_LIMITS_MAX_URL_BYTES", "4096"));
+        assertThat(set.server().shutdownGracePeriod()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(set.limits().maxUrlBytes()).isEqualTo(4096);
+        assertThat(set.limits().maxRequestHeaderBytes()).isEqualTo(4096 + 16384 + 16384);
+        ProblemsException thrown = catchThrowableOfType(
+                ProblemsException.class,
+                () -> ConfigLoader.load(
+                        write(VALID),
+                        Map.of(
+                                "VEGATEWAY_SERVER_SHUTDOWN_GRACE_PERIOD",
+                                "11m",
+                                "VEGATEWAY_LIMITS_MAX_URL_BYTES",
+                                "10")));
+        assertThat(thrown.problems())
+                .extracting(Problem::key)
+                .containsExactlyInAnyOrder("server.shutdownGracePeriod", "limits.maxUrlBytes");
     }
 }

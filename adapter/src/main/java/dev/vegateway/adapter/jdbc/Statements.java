@@ -14,12 +14,26 @@ public final class Statements {
     public static PreparedStatement prepare(Connection connection, PreparedSql sql, int timeoutSeconds)
             throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql.sql());
+        InFlightStatements.register(statement);
         try {
             statement.setQueryTimeout(timeoutSeconds);
             List<Object> parameters = sql.parameters();
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    /** A statement of SQL text the catalog declared (an action's), its timeout set; the caller binds its parameters. */
+    public static PreparedStatement prepare(Connection connection, String sql, int timeoutSeconds) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        InFlightStatements.register(statement);
+        try {
+            statement.setQueryTimeout(timeoutSeconds);
             return statement;
         } catch (SQLException | RuntimeException e) {
             statement.close();

@@ -245,8 +245,7 @@ public final class ActionService {
             Map<FieldDefinition, Object> values,
             WriteContext context)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.jdbcSql())) {
-            statement.setQueryTimeout(timeoutSeconds);
+        try (PreparedStatement statement = Statements.prepare(connection, sql.jdbcSql(), timeoutSeconds)) {
             List<String> names = sql.parameterNames();
             for (int i = 0; i < names.size(); i++) {
                 bindParameter(statement, i + 1, names.get(i), action, key, values, context);

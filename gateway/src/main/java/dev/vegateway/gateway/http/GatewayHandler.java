@@ -9,6 +9,7 @@ import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
+import dev.vegateway.adapter.jdbc.InFlightStatements;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.ReadScopes;
 import dev.vegateway.adapter.query.Query;
@@ -73,7 +74,14 @@ public final class GatewayHandler extends Handler.Abstract {
     private final PortalMappingResource portalMappings;
     private final BatchEndpoint batches;
     private final int maxPageSize;
+    private static final String BODY_READ = "vegateway.bodyRead";
+    private static final String CLOSE_CONNECTION = "vegateway.closeConnection";
+
     private final long maxRequestBodyBytes;
+    /** An unread body up to this length is read and discarded before an error answer. */
+    private final long discardLimit;
+
+    private final int maxUrlBytes;
     private final Metrics metrics;
 
     /** {@code changesets} must be the data source the query, write and action services were built on. */
@@ -103,6 +111,8 @@ public final class GatewayHandler extends Handler.Abstract {
         this.batches = new BatchEndpoint(changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes());
         this.maxPageSize = limits.maxPageSize();
         this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
+        this.discardLimit = Math.max(limits.maxRequestBodyBytes(), limits.maxBatchBodyBytes());
+        this.maxUrlBytes = limits.maxUrlBytes();
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
@@ -119,10 +129,16 @@ public final class GatewayHandler extends Handler.Abstract {
             log.clientRequestId = sanitize(clientRequestId);
             headers.put("x-ms-client-request-id", log.clientRequestId);
         }
-        run(exchange, callback, () -> {
-            rest(request); // a path outside the service is 404 before any authentication
-            dispatch(exchange, authenticate(exchange));
-        });
+        InFlightStatements.enter(this, log.requestId);
+        try {
+            run(exchange, callback, () -> {
+                checkUrlLength(request);
+                rest(request); // a path outside the service is 404 before any authentication
+                dispatch(exchange, authenticate(exchange));
+            });
+        } finally {
+            InFlightStatements.exit();
+        }
         return true;
     }
 
@@ -197,6 +213,9 @@ public final class GatewayHandler extends Handler.Abstract {
             // A batch part is still in memory: what it wrote so far is replaced by the error.
             response.reset();
             partHeaders(exchange);
+        }
+        if (!exchange.batchPart) {
+            settleBody(exchange);
         }
         response.setStatus(exception.errorCode().httpStatus());
         HttpFields.Mutable headers = response.getHeaders();
@@ -508,17 +527,75 @@ public final class GatewayHandler extends Handler.Abstract {
         return readBounded(request, maxRequestBodyBytes, "request body");
     }
 
-    /** The body, read up to {@code limit} bytes: a larger declared or actual length is 413 before anything is parsed. */
+    /** 414 for a URL (path and query) longer than {@code limits.maxUrlBytes}, naming both lengths. */
+    private void checkUrlLength(Request request) {
+        String pathQuery = request.getHttpURI().getPathQuery();
+        int length = pathQuery == null ? 0 : pathQuery.length();
+        if (length > maxUrlBytes) {
+            throw GatewayException.of(
+                    ErrorCode.URI_TOO_LONG,
+                    "The request URL is %d bytes long; at most %d are allowed (limits.maxUrlBytes). Send long queries as"
+                            + " a QueryExpression (POST RetrieveMultiple) or inside a $batch.",
+                    length,
+                    maxUrlBytes);
+        }
+    }
+
+    /**
+     * The body, read up to {@code limit} bytes: a larger declared or actual length is 413 before
+     * anything is parsed, the rest of the body read and discarded first (see {@link #discardRest}).
+     */
     byte[] readBounded(Request request, long limit, String what) throws IOException {
+        request.setAttribute(BODY_READ, Boolean.TRUE);
         if (request.getLength() > limit) {
+            discardRest(request, Content.Source.asInputStream(request));
             throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The %s is larger than %d bytes.", what, limit);
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
-            if (body.length > limit) {
-                throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The %s is larger than %d bytes.", what, limit);
+        InputStream in = Content.Source.asInputStream(request);
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+        if (body.length > limit) {
+            discardRest(request, in);
+            throw GatewayException.of(ErrorCode.PAYLOAD_TOO_LARGE, "The %s is larger than %d bytes.", what, limit);
+        }
+        in.close();
+        return body;
+    }
+
+    /**
+     * Reads and discards what the client still sends of a body the gateway refuses, so that a
+     * client that writes its whole request before reading gets the answer and can keep the
+     * connection. A body longer than the larger of the two body limits is not read to its end: the
+     * answer then says {@code Connection: close}.
+     */
+    private void discardRest(Request request, InputStream in) {
+        if (request.getLength() > discardLimit) {
+            request.setAttribute(CLOSE_CONNECTION, Boolean.TRUE);
+            return;
+        }
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        try (in) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                read += n;
+                if (read > discardLimit) {
+                    request.setAttribute(CLOSE_CONNECTION, Boolean.TRUE);
+                    return;
+                }
             }
-            return body;
+        } catch (IOException e) {
+            request.setAttribute(CLOSE_CONNECTION, Boolean.TRUE);
+        }
+    }
+
+    /** Before an error answer to a request sent on its own: its unread body is discarded, or the connection closed. */
+    private void settleBody(Exchange exchange) {
+        Request request = exchange.request;
+        if (request.getAttribute(BODY_READ) == null) {
+            request.setAttribute(BODY_READ, Boolean.TRUE);
+            discardRest(request, Content.Source.asInputStream(request));
+        }
+        if (request.getAttribute(CLOSE_CONNECTION) != null) {
+            exchange.response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vegateway.gateway.http;
 
 import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.config.GatewayConfig;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
@@ -15,6 +16,12 @@ import org.eclipse.jetty.util.Callback;
  * every other error, instead of Jetty's HTML page.
  */
 public final class JsonErrorHandler extends ErrorHandler {
+    private final GatewayConfig.Limits limits;
+
+    public JsonErrorHandler(GatewayConfig.Limits limits) {
+        this.limits = java.util.Objects.requireNonNull(limits, "limits is null");
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
@@ -31,8 +38,11 @@ public final class JsonErrorHandler extends ErrorHandler {
                 };
         String message =
                 switch (code) {
-                    case URI_TOO_LONG -> "The request URI is too long; send long queries as QueryExpression (POST RetrieveMultiple).";
-                    case HEADERS_TOO_LARGE -> "The request headers are too large (a token may be at most limits.maxTokenBytes).";
+                    case URI_TOO_LONG -> "The request URL is longer than " + limits.maxUrlBytes()
+                            + " bytes (limits.maxUrlBytes); send long queries as a QueryExpression (POST RetrieveMultiple).";
+                    case HEADERS_TOO_LARGE -> "The request line and headers are larger than "
+                            + limits.maxRequestHeaderBytes()
+                            + " bytes together (limits.maxUrlBytes + limits.maxTokenBytes + 16 KiB).";
                     case PAYLOAD_TOO_LARGE -> "The request body is too large.";
                     case INTERNAL -> "An unexpected error occurred.";
                     default -> "The request is malformed (HTTP " + status + ").";

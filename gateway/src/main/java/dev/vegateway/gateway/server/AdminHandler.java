@@ -20,9 +20,11 @@ import org.eclipse.jetty.util.Callback;
 final class AdminHandler extends Handler.Abstract {
     private final BooleanSupplier backendUp;
     private final BooleanSupplier keysLoaded;
+    private final BooleanSupplier stopping;
     private final Metrics metrics;
 
-    AdminHandler(BooleanSupplier backendUp, BooleanSupplier keysLoaded, Metrics metrics) {
+    AdminHandler(BooleanSupplier backendUp, BooleanSupplier stopping, BooleanSupplier keysLoaded, Metrics metrics) {
+        this.stopping = requireNonNull(stopping, "stopping is null");
         this.backendUp = requireNonNull(backendUp, "backendUp is null");
         this.keysLoaded = requireNonNull(keysLoaded, "keysLoaded is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -36,14 +38,15 @@ final class AdminHandler extends Handler.Abstract {
             case "/health/ready" -> {
                 boolean backend = backendUp.getAsBoolean();
                 boolean keys = keysLoaded.getAsBoolean();
-                boolean ready = backend && keys;
+                boolean stop = stopping.getAsBoolean();
+                boolean ready = backend && keys && !stop;
                 send(
                         response,
                         callback,
                         ready ? 200 : 503,
                         "application/json",
                         "{\"status\":\"" + (ready ? "ready" : "not ready") + "\",\"backend\":" + backend
-                                + ",\"signingKeys\":" + keys + "}");
+                                + ",\"signingKeys\":" + keys + ",\"stopping\":" + stop + "}");
             }
             case "/metrics" -> send(
                     response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText());

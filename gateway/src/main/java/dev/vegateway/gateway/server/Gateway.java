@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.vegateway.adapter.jdbc.BackendHealth;
 import dev.vegateway.adapter.jdbc.Backends;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
+import dev.vegateway.adapter.jdbc.InFlightStatements;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
@@ -31,6 +32,8 @@ import dev.vegateway.gateway.odata.ODataFrontEnd;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,11 @@ public final class Gateway implements AutoCloseable {
     private final SecurityStore securityStore;
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
+    private final GatewayHandler handler;
+    private final AtomicBoolean draining;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile long drainDeadlineNanos;
 
     private Gateway(
             GatewayConfig config,
@@ -54,13 +62,17 @@ public final class Gateway implements AutoCloseable {
             BackendHealth health,
             SecurityStore securityStore,
             Optional<DevIssuer> devIssuer,
-            GatewayServer server) {
+            GatewayServer server,
+            GatewayHandler handler,
+            AtomicBoolean draining) {
         this.config = config;
         this.dataSource = dataSource;
         this.health = health;
         this.securityStore = securityStore;
         this.devIssuer = devIssuer;
         this.server = server;
+        this.handler = handler;
+        this.draining = draining;
     }
 
     public static Gateway start(GatewayConfig config) throws Exception {
@@ -135,6 +147,7 @@ public final class Gateway implements AutoCloseable {
                     audit,
                     Clock.systemUTC(),
                     config.backend().queryTimeout());
+            AtomicBoolean draining = new AtomicBoolean();
             GatewayHandler handler = new GatewayHandler(
                     config.server().servicePath(),
                     catalog,
@@ -149,7 +162,9 @@ public final class Gateway implements AutoCloseable {
                     metrics,
                     securityStore);
             GatewayServer server = GatewayServer.start(
-                    config, handler, new AdminHandler(health::isUp, tokenValidator::keysLoaded, metrics));
+                    config,
+                    handler,
+                    new AdminHandler(health::isUp, draining::get, tokenValidator::keysLoaded, metrics));
             LOG.info(
                     "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",
                     config.server().host(),
@@ -157,7 +172,7 @@ public final class Gateway implements AutoCloseable {
                     config.server().servicePath(),
                     config.admin().host(),
                     server.adminPort());
-            return new Gateway(config, dataSource, health, securityStore, devIssuer, server);
+            return new Gateway(config, dataSource, health, securityStore, devIssuer, server, handler, draining);
         } catch (Exception | Error e) {
             if (health != null) {
                 health.close();
@@ -195,13 +210,64 @@ public final class Gateway implements AutoCloseable {
         server.join();
     }
 
+    /** Whether a stop has begun: readiness is false and no new request is accepted. */
+    public boolean stopping() {
+        return closing.get();
+    }
+
+    /** Requests still being served. */
+    public int requestsInFlight() {
+        return InFlightStatements.requests(handler);
+    }
+
+    /** Time left of the shutdown grace period (zero before a stop and after it ended). */
+    public Duration drainTimeLeft() {
+        long left = drainDeadlineNanos - System.nanoTime();
+        return closing.get() && closed.getCount() > 0 && left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    /**
+     * Stops gracefully: readiness turns false at once, the listeners stop accepting, every request
+     * already accepted may finish within {@code server.shutdownGracePeriod} (a request still
+     * running then is cancelled at the database and logged at WARN with its request id), then the
+     * pool and the health probe close. A second call waits for the first to finish.
+     */
     @Override
     public void close() throws Exception {
+        if (!closing.compareAndSet(false, true)) {
+            closed.await();
+            return;
+        }
+        Duration grace = config.server().shutdownGracePeriod();
+        draining.set(true);
+        drainDeadlineNanos = System.nanoTime() + grace.toNanos();
+        LOG.info(
+                "stopping: new requests are refused; {} request(s) in flight may finish within {}",
+                requestsInFlight(),
+                grace);
+        Thread canceller = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(grace.toMillis());
+                    } catch (InterruptedException e) {
+                        return; // every request finished in time
+                    }
+                    InFlightStatements.cancel(handler);
+                },
+                "vegateway-shutdown-grace");
+        canceller.setDaemon(true);
+        canceller.start();
         try {
             server.close();
         } finally {
-            health.close();
-            dataSource.close();
+            canceller.interrupt();
+            try {
+                health.close();
+            } finally {
+                dataSource.close();
+                closed.countDown();
+                LOG.info("stopped");
+            }
         }
     }
 }

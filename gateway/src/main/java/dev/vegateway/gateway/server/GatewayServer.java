@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -49,8 +50,9 @@ public final class GatewayServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        // The token alone may be limits.maxTokenBytes; leave room for the request line and other headers.
-        http.setRequestHeaderSize(config.limits().maxTokenBytes() + 16 * 1024);
+        // Room for a URL up to limits.maxUrlBytes (the gateway answers 414 itself beyond it, naming the lengths), a
+        // token up to limits.maxTokenBytes and the other headers.
+        http.setRequestHeaderSize(config.limits().maxRequestHeaderBytes());
         http.setSecureScheme("https");
         HttpConfiguration secure = new HttpConfiguration(http);
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
@@ -87,8 +89,11 @@ public final class GatewayServer implements AutoCloseable {
         admin.setPort(config.admin().port());
         server.addConnector(admin);
 
-        server.setErrorHandler(new JsonErrorHandler());
-        server.setHandler(new Handler.Abstract() {
+        server.setErrorHandler(new JsonErrorHandler(config.limits()));
+        // On stop, the connectors stop accepting and the graceful handler lets every accepted request finish, for
+        // up to the grace period.
+        server.setStopTimeout(config.server().shutdownGracePeriod().toMillis());
+        server.setHandler(new GracefulHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Connector connector = request.getConnectionMetaData().getConnector();
@@ -96,7 +101,7 @@ public final class GatewayServer implements AutoCloseable {
                         ? adminHandler.handle(request, response, callback)
                         : api.handle(request, response, callback);
             }
-        });
+        }));
         server.start();
         return new GatewayServer(server, https, admin, plain);
     }
