@@ -259,6 +259,9 @@ public final class Gateway implements AutoCloseable {
         canceller.start();
         try {
             server.close();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Jetty stopped the listeners anyway; the requests still running were cancelled at the database.
+            LOG.warn("the shutdown grace period of {} ended with requests still running", grace);
         } finally {
             canceller.interrupt();
             try {
