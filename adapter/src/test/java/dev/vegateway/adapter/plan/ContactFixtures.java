@@ -6,6 +6,7 @@ import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Condition.Comparison;
 import dev.vegateway.adapter.query.Condition.Operator;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
@@ -196,6 +197,7 @@ public final class ContactFixtures {
 
     /** Builds a {@link Query} without spelling its nine components in every test. */
     public static final class QueryBuilder {
+        private final List<Link> links = new java.util.ArrayList<>();
         private final String entity;
         private List<String> columns = List.of();
         private Condition criteria = Condition.TRUE;
@@ -260,6 +262,11 @@ public final class ContactFixtures {
             return this;
         }
 
+        public QueryBuilder link(Link link) {
+            links.add(link);
+            return this;
+        }
+
         public QueryBuilder count() {
             includeCount = true;
             return this;
@@ -267,7 +274,7 @@ public final class ContactFixtures {
 
         public Query build() {
             return new Query(
-                    new Relation(entity, Columns.namedOrAll(columns), criteria, orders, List.of()),
+                    new Relation(entity, Columns.namedOrAll(columns), criteria, orders, List.copyOf(links)),
                     top,
                     skip,
                     distinct,
@@ -286,6 +293,7 @@ public final class ContactFixtures {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute(CREATE_CONTACT_TABLE);
+            statement.execute("CREATE TABLE product (productid UUID PRIMARY KEY, itemnumber VARCHAR(20))");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

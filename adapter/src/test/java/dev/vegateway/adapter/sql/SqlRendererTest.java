@@ -1,8 +1,10 @@
 package dev.vegateway.adapter.sql;
 
 import static dev.vegateway.adapter.plan.ContactFixtures.CHILD_UNIT;
+import static dev.vegateway.adapter.plan.ContactFixtures.CONTACT;
 import static dev.vegateway.adapter.plan.ContactFixtures.OTHER_UNIT;
 import static dev.vegateway.adapter.plan.ContactFixtures.OTHER_USER;
+import static dev.vegateway.adapter.plan.ContactFixtures.PRODUCT;
 import static dev.vegateway.adapter.plan.ContactFixtures.THIRD_USER;
 import static dev.vegateway.adapter.plan.ContactFixtures.UNIT;
 import static dev.vegateway.adapter.plan.ContactFixtures.USER;
@@ -24,6 +26,7 @@ import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlan;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Condition.And;
 import dev.vegateway.adapter.query.Condition.Between;
@@ -37,9 +40,11 @@ import dev.vegateway.adapter.query.Condition.Operator;
 import dev.vegateway.adapter.query.Condition.Or;
 import dev.vegateway.adapter.query.FunctionCall;
 import dev.vegateway.adapter.query.FunctionCall.Function;
+import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Literal.EnumMember;
 import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.TableName;
@@ -48,6 +53,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -760,6 +766,70 @@ class SqlRendererTest {
     }
 
     // Helpers
+
+    // Joins
+
+    /** A product per contact whose item number is the contact's name, and one whose key is contact 1's key. */
+    private static void insertProducts() throws SQLException {
+        try (Connection connection = database.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM product");
+            statement.execute("INSERT INTO product VALUES ('" + id(1) + "', 'Alice'), ('" + id(101) + "', 'Alice'), ('"
+                    + id(102) + "', 'bob')");
+        }
+    }
+
+    @Test
+    void aLookupJoinPagesTheRootFirstAndJoinsOnlyItsRows() throws SQLException {
+        insertProducts();
+        Link lookup = new Link(
+                new Relation(PRODUCT, Columns.named(List.of("itemnumber")), Condition.TRUE, List.of(), List.of()),
+                "contactid",
+                "productid",
+                Link.Kind.LEFT_OUTER,
+                Optional.of("p"));
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(
+                        PLANNER.plan(query().select("name").link(lookup).page(3).build(), entity -> unrestricted())),
+                "SELECT t0.`contactid`, t0.`name`, t1.`itemnumber`, t1.`productid` FROM (SELECT t0.* FROM `contact` t0 "
+                        + ALL_ROWS + BY_KEY
+                        + " LIMIT ?) t0 LEFT OUTER JOIN `product` t1 ON (t0.`contactid` = t1.`productid`)"
+                        + BY_KEY,
+                4);
+        List<List<Object>> rows = rows(h2);
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(0)).containsExactly(id(1), "Alice", "Alice", id(1));
+        assertThat(rows.get(1)).containsExactly(id(2), "bob", null, null);
+    }
+
+    @Test
+    void aJoinThatCanMultiplyRowsCarriesItsScopeInTheOnClauseAndItsKeyAsATieBreaker() throws SQLException {
+        insertProducts();
+        Link byName = new Link(
+                new Relation(
+                        PRODUCT,
+                        Columns.named(List.of("productid")),
+                        new Comparison(new AttributeRef("itemnumber"), Operator.NOT_EQUAL, new Literal("zzz")),
+                        List.of(),
+                        List.of()),
+                "name",
+                "itemnumber",
+                Link.Kind.INNER,
+                Optional.empty());
+        AccessScope contacts = scope(grant(Depth.GLOBAL, "usmf"));
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(PLANNER.plan(
+                        query().select("name").link(byName).build(),
+                        entity -> entity.logicalName().equals(CONTACT) ? contacts : unrestricted())),
+                "SELECT t0.`contactid`, t0.`name`, t1.`productid` FROM `contact` t0 INNER JOIN `product` t1 ON"
+                        + " ((t0.`name` = t1.`itemnumber`) AND (t1.`itemnumber` <> ?)) WHERE (t0.`dataareaid` IN (?))"
+                        + " AND (1=1) ORDER BY t0.`contactid` ASC NULLS FIRST, t1.`productid` ASC NULLS FIRST LIMIT ?",
+                "zzz",
+                "usmf",
+                PAGE + 1);
+        // Alice (contact 1, usmf) matches two products; bob (contact 2) is demf: outside the scope.
+        assertThat(rows(h2)).containsExactly(List.of(id(1), "Alice", id(1)), List.of(id(1), "Alice", id(101)));
+    }
 
     private static java.util.function.Function<SqlRenderer, PreparedSql> select(Query query) {
         return renderer -> renderer.select(PLANNER.plan(query, unrestricted()));

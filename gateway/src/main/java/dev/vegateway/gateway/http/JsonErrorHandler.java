@@ -44,6 +44,9 @@ public final class JsonErrorHandler extends ErrorHandler {
                             + limits.maxRequestHeaderBytes()
                             + " bytes together (limits.maxUrlBytes + limits.maxTokenBytes + 16 KiB).";
                     case PAYLOAD_TOO_LARGE -> "The request body is too large.";
+                        // Jetty answers 503 itself only while the gateway stops (its graceful handler refuses new
+                        // requests).
+                    case BACKEND_UNAVAILABLE -> "The gateway is shutting down; retry the request.";
                     case INTERNAL -> "An unexpected error occurred.";
                     default -> "The request is malformed (HTTP " + status + ").";
                 };
@@ -51,6 +54,9 @@ public final class JsonErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         response.getHeaders().put("OData-Version", "4.0");
         response.getHeaders().put("x-ms-service-request-id", UUID.randomUUID().toString());
+        if (code == ErrorCode.BACKEND_UNAVAILABLE) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;

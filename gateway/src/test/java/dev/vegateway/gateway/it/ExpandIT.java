@@ -25,16 +25,6 @@ abstract class ExpandIT extends SecurityIT {
     private static final String CUSTOMER_KEY = EntitySet.CUSTOMERS.key;
     private static final String EXPAND =
             "$expand=mserp_Customer($select=mserp_customeraccount,mserp_dataareaid,mserp_creditlimit)";
-    private static final List<DemoIdentities.User> USERS = List.of(
-            DemoIdentities.SAM_SYSTEM_ADMINISTRATOR,
-            DemoIdentities.ALICE_SALES_MANAGER,
-            DemoIdentities.BOB_SALES_CLERK,
-            DemoIdentities.BEA_BASIC,
-            DemoIdentities.LEO_LOCAL,
-            DemoIdentities.DEE_DEEP,
-            DemoIdentities.FIONA_FIELD_SECURITY,
-            DemoIdentities.MIA_MIXED,
-            DemoIdentities.CORA_COMPANIES);
 
     private static JsonNode json(Response response) throws Exception {
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
@@ -60,7 +50,7 @@ abstract class ExpandIT extends SecurityIT {
     void anExpandedRecordIsExactlyWhatTheCallerReadsDirectly() throws Exception {
         int present = 0;
         int hidden = 0;
-        for (DemoIdentities.User user : USERS) {
+        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
             Map<String, JsonNode> orders = byKey(
                     json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",mserp_customerid"))
                             .path("value"),

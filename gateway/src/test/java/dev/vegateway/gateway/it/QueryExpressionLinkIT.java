@@ -27,16 +27,6 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
     private static final String CUSTOMER_KEY = "mserp_custcustomerv3entityid";
     private static final List<String> CUSTOMER_COLUMNS =
             List.of("mserp_customeraccount", "mserp_dataareaid", "mserp_creditlimit");
-    private static final List<DemoIdentities.User> USERS = List.of(
-            DemoIdentities.SAM_SYSTEM_ADMINISTRATOR,
-            DemoIdentities.ALICE_SALES_MANAGER,
-            DemoIdentities.BOB_SALES_CLERK,
-            DemoIdentities.BEA_BASIC,
-            DemoIdentities.LEO_LOCAL,
-            DemoIdentities.DEE_DEEP,
-            DemoIdentities.FIONA_FIELD_SECURITY,
-            DemoIdentities.MIA_MIXED,
-            DemoIdentities.CORA_COMPANIES);
     private static final List<String> COMPANIES = List.of("usmf", "demf", "gbsi");
 
     private static JsonNode json(Response response) throws Exception {
@@ -89,7 +79,7 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
         Random random = new Random(10);
         int checkedRows = 0;
         int hiddenLinks = 0;
-        for (DemoIdentities.User user : USERS) {
+        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
             RequestSpecification caller = as(user);
             Map<String, JsonNode> orders =
                     direct(caller, EntitySet.SALES_ORDERS.set, ORDER_KEY + ",mserp_dataareaid,mserp_customerid");

@@ -63,6 +63,21 @@ abstract class SecurityIT {
     static final UUID CONTOSO_GERMANY = DemoIdentities.CONTOSO_GERMANY.id();
     static final UUID CONTOSO_UK = DemoIdentities.CONTOSO_UK.id();
 
+    /**
+     * Demo users who read sales orders and customers under different depths, company
+     * restrictions and field security: the callers of the join invariant tests.
+     */
+    static final List<DemoIdentities.User> READERS_OF_ORDERS_AND_CUSTOMERS = List.of(
+            DemoIdentities.SAM_SYSTEM_ADMINISTRATOR,
+            DemoIdentities.ALICE_SALES_MANAGER,
+            DemoIdentities.BOB_SALES_CLERK,
+            DemoIdentities.BEA_BASIC,
+            DemoIdentities.LEO_LOCAL,
+            DemoIdentities.DEE_DEEP,
+            DemoIdentities.FIONA_FIELD_SECURITY,
+            DemoIdentities.MIA_MIXED,
+            DemoIdentities.CORA_COMPANIES);
+
     TestBackend backend;
     TestGateway gateway;
 

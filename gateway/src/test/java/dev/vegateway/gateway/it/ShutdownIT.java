@@ -94,7 +94,8 @@ abstract class ShutdownIT {
         });
         await(() -> gateway.gateway().stopping(), "the stop has begun");
         assertThat(readiness(gateway)).as("readiness at once").isNotEqualTo(200);
-        Thread.sleep(500);
+        // Longer than the one second Jetty would give an idle connection while it stops.
+        Thread.sleep(1500);
         assertThat(close).as("close waits for the request").isNotDone();
         lock.rollback();
         lock.close();
