@@ -1,17 +1,12 @@
 package dev.vegateway.adapter.jdbc;
 
-import static java.util.Objects.requireNonNull;
-
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Savepoint;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -26,14 +21,13 @@ import javax.sql.DataSource;
  * service call), {@code commit()} and {@code close()} release it, and only
  * {@link Changeset#commit()} commits the database transaction.
  */
-public final class ChangesetDataSource implements DataSource {
-    private final DataSource pool;
+public final class ChangesetDataSource extends PoolView {
     /** Per data source, not static: each backend's changesets are its own. */
     @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Changeset> open = new ThreadLocal<>();
 
     public ChangesetDataSource(DataSource pool) {
-        this.pool = requireNonNull(pool, "pool is null");
+        super(pool);
     }
 
     /**
@@ -181,45 +175,5 @@ public final class ChangesetDataSource implements DataSource {
     public Connection getConnection() throws SQLException {
         Changeset changeset = open.get();
         return changeset == null ? pool.getConnection() : changeset.join();
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("the gateway connects with the configured backend user only");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return pool.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        pool.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        pool.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return pool.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return pool.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return type.isInstance(this) ? type.cast(this) : pool.unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return type.isInstance(this) || pool.isWrapperFor(type);
     }
 }
