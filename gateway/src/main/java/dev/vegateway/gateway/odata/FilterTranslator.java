@@ -72,18 +72,9 @@ final class FilterTranslator {
                 return comparison(binary);
             }
             case IN -> {
-                List<Literal> values = new ArrayList<>();
-                for (Expression value : binary.getExpressions()) {
-                    Operand operand = operand(value);
-                    if (!(operand instanceof Literal literal)) {
-                        throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The values of 'in' must be literals.");
-                    }
-                    values.add(literal);
-                }
-                if (values.isEmpty()) {
-                    throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "'in' needs at least one value.");
-                }
-                return new Condition.In(operand(binary.getLeftOperand()), values, false);
+                // A parenthesised list was spelled out as eq disjunctions before parsing (InOperator); what is left
+                // is 'in' with an alias or a collection on its right.
+                throw unsupported("'in' with anything but a parenthesised list of values");
             }
             default -> throw unsupported("the operator '" + operator.toString() + "'");
         }

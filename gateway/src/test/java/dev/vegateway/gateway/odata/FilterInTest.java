@@ -103,6 +103,15 @@ class FilterInTest {
     }
 
     @Test
+    void inWithAnAliasInsteadOfAListIsUnsupportedNotAServerError() {
+        assertThatThrownBy(() -> odata.parse(
+                        "/mserp_custcustomerv3entities", "$filter=mserp_name%20in%20@names&@names=[%27a%27]", 50))
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.errorCode().httpStatus()).isEqualTo(400));
+    }
+
+    @Test
     void aListOfMoreThanTheLimitIsRefused() {
         String values = String.join(",", java.util.Collections.nCopies(InOperator.MAX_VALUES + 1, "'a'"));
         assertThatThrownBy(() -> filter("mserp_name in (" + values + ")"))
