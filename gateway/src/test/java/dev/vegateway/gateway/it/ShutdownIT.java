@@ -60,6 +60,8 @@ abstract class ShutdownIT {
                     (HttpURLConnection) URI.create("http://127.0.0.1:" + gateway.adminPort() + "/health/ready")
                             .toURL()
                             .openConnection();
+            // A probe that keeps its connection open would hold the stop until the connection idles out.
+            connection.setRequestProperty("Connection", "close");
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(2000);
             return connection.getResponseCode();
