@@ -43,6 +43,8 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** How long one check of the backend health probe may take. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    /** How long requests cancelled at the end of the grace period get to send their error answers. */
+    private static final Duration CANCELLED_REQUESTS_ANSWER_TIME = Duration.ofSeconds(5);
 
     private final GatewayConfig config;
     private final HikariDataSource dataSource;
@@ -258,10 +260,12 @@ public final class Gateway implements AutoCloseable {
         canceller.setDaemon(true);
         canceller.start();
         try {
+            if (!server.drain(grace)) {
+                // The canceller cancels their statements now; give them a moment to send their error answers.
+                LOG.warn("the shutdown grace period of {} ended with requests still running", grace);
+                server.drain(CANCELLED_REQUESTS_ANSWER_TIME);
+            }
             server.close();
-        } catch (java.util.concurrent.TimeoutException e) {
-            // Jetty stopped the listeners anyway; the requests still running were cancelled at the database.
-            LOG.warn("the shutdown grace period of {} ended with requests still running", grace);
         } finally {
             canceller.interrupt();
             try {

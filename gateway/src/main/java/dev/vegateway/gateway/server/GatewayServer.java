@@ -30,9 +30,15 @@ public final class GatewayServer implements AutoCloseable {
     private final ServerConnector https;
     private final ServerConnector admin;
     private final Optional<ServerConnector> plain;
+    private final GracefulHandler graceful;
 
     private GatewayServer(
-            Server server, ServerConnector https, ServerConnector admin, Optional<ServerConnector> plain) {
+            Server server,
+            ServerConnector https,
+            ServerConnector admin,
+            Optional<ServerConnector> plain,
+            GracefulHandler graceful) {
+        this.graceful = graceful;
         this.server = server;
         this.https = https;
         this.admin = admin;
@@ -92,18 +98,20 @@ public final class GatewayServer implements AutoCloseable {
         server.setErrorHandler(new JsonErrorHandler(config.limits()));
         // On stop, the connectors stop accepting and the graceful handler lets every accepted request finish, for
         // up to the grace period.
-        server.setStopTimeout(config.server().shutdownGracePeriod().toMillis());
-        server.setHandler(new GracefulHandler(new Handler.Abstract() {
+        // The API handler counts its requests in flight, so that a stop can wait for them (drain); the admin listener
+        // stays outside it and keeps answering readiness during a drain.
+        GracefulHandler graceful = new GracefulHandler(api);
+        server.setHandler(new Handler.Wrapper(graceful) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Connector connector = request.getConnectionMetaData().getConnector();
                 return connector == admin
                         ? adminHandler.handle(request, response, callback)
-                        : api.handle(request, response, callback);
+                        : super.handle(request, response, callback);
             }
-        }));
+        });
         server.start();
-        return new GatewayServer(server, https, admin, plain);
+        return new GatewayServer(server, https, admin, plain, graceful);
     }
 
     public int port() {
@@ -122,6 +130,25 @@ public final class GatewayServer implements AutoCloseable {
         server.join();
     }
 
+    /**
+     * Stops the API listeners accepting connections (a request arriving meanwhile on an open
+     * connection is answered 503) and waits up to {@code timeout} for every API request already
+     * accepted to complete; whether they all did. Idle connections are not waited for.
+     */
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        https.shutdown();
+        plain.ifPresent(ServerConnector::shutdown);
+        try {
+            graceful.shutdown().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("draining the API listener failed", e.getCause());
+        }
+    }
+
+    /** Stops at once: every listener and connection closes (drain first to let requests finish). */
     @Override
     public void close() throws Exception {
         server.stop();
