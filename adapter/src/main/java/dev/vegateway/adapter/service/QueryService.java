@@ -66,14 +66,6 @@ public final class QueryService {
         return planner;
     }
 
-    /** RetrieveMultiple of a query that joins nothing, under the caller's scope of its one entity. */
-    public ReadResult retrieveMultiple(Query query, AccessScope scope, RowSink sink) throws IOException {
-        long started = System.nanoTime();
-        QueryPlan plan = planner.plan(query, scope);
-        long planned = System.nanoTime();
-        return execute(plan, sink, planned - started);
-    }
-
     /** RetrieveMultiple: {@code scopes} gives the caller's scope of every entity the query tree touches. */
     public ReadResult retrieveMultiple(Query query, ReadScopes scopes, RowSink sink) throws IOException {
         long started = System.nanoTime();
@@ -126,20 +118,6 @@ public final class QueryService {
                 false,
                 Optional.empty(),
                 false);
-    }
-
-    /** The count of a query that joins nothing, under the caller's scope of its one entity. */
-    public long count(Query query, AccessScope scope) {
-        return count(
-                query,
-                ReadScopes.only(
-                        planner.catalog()
-                                .byLogicalName(query.entityLogicalName())
-                                .orElseThrow(() -> GatewayException.of(
-                                        ErrorCode.ENTITY_SET_NOT_FOUND,
-                                        "Entity '%s' does not exist.",
-                                        query.entityLogicalName())),
-                        scope));
     }
 
     /** {@code /$count}: the number of rows the caller may see that match. */

@@ -142,7 +142,7 @@ class RowFilterQueryTest {
 
     private static Set<UUID> visible(Query query, AccessScope scope) throws IOException {
         KeyCollector keys = new KeyCollector();
-        service.retrieveMultiple(query, scope, keys);
+        service.retrieveMultiple(query, only(scope), keys);
         return keys.keys;
     }
 
@@ -178,7 +178,7 @@ class RowFilterQueryTest {
         assertThat(expected).containsExactly(id(1), id(2), id(3), id(7), id(9));
 
         assertThat(visible(query().select("name").build(), scopeOf(PAT))).isEqualTo(expected);
-        assertThat(service.count(query().build(), scopeOf(PAT))).isEqualTo(expected.size());
+        assertThat(service.count(query().build(), only(scopeOf(PAT)))).isEqualTo(expected.size());
     }
 
     @Test
@@ -199,7 +199,7 @@ class RowFilterQueryTest {
                 Condition.TRUE));
 
         assertThat(visible(query().where(everything).build(), scopeOf(PAT))).isEqualTo(expected);
-        assertThat(service.count(query().where(everything).build(), scopeOf(PAT)))
+        assertThat(service.count(query().where(everything).build(), only(scopeOf(PAT))))
                 .isEqualTo(expected.size());
         assertThatThrownBy(() -> service.retrieve(
                         ContactFixtures.contact(), id(5), List.of("name"), scopeOf(PAT), new KeyCollector()))
@@ -227,13 +227,13 @@ class RowFilterQueryTest {
         // Lee has no secretCode: the whole filter of the role admits no row, even its "ownerid eq @user.id" half
         assertThat(direct("ownerid = '" + LEE + "'")).isEmpty();
         assertThat(visible(query().build(), scopeOf(LEE))).isEmpty();
-        assertThat(service.count(query().build(), scopeOf(LEE))).isZero();
+        assertThat(service.count(query().build(), only(scopeOf(LEE)))).isZero();
     }
 
     @Test
     void filtersOnAFieldTheCallerMayNotRead() throws IOException {
         CollectingSink sink = new CollectingSink();
-        service.retrieveMultiple(query().select("name", "secret").build(), scopeOf(PAT), sink);
+        service.retrieveMultiple(query().select("name", "secret").build(), only(scopeOf(PAT)), sink);
 
         assertThat(sink.plan.output()).extracting(OutputField::masked).containsExactly(false, true);
         assertThat(sink.rows).extracting(row -> row[1]).containsExactly("c1", "c2", "c3", "c7", "c9");
@@ -278,5 +278,10 @@ class RowFilterQueryTest {
 
         @Override
         public void finish(QueryPlan plan, Optional<String> continuation) {}
+    }
+
+    /** Every entity of a query under one scope (these queries join nothing). */
+    private static dev.vegateway.adapter.plan.ReadScopes only(dev.vegateway.adapter.plan.AccessScope scope) {
+        return entity -> scope;
     }
 }

@@ -96,8 +96,6 @@ public final class GatewayServer implements AutoCloseable {
         server.addConnector(admin);
 
         server.setErrorHandler(new JsonErrorHandler(config.limits()));
-        // On stop, the connectors stop accepting and the graceful handler lets every accepted request finish, for
-        // up to the grace period.
         // The API handler counts its requests in flight, so that a stop can wait for them (drain); the admin listener
         // stays outside it and keeps answering readiness during a drain.
         GracefulHandler graceful = new GracefulHandler(api);
