@@ -53,8 +53,9 @@ public final class Gateway implements AutoCloseable {
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
     private final GatewayHandler handler;
+    /** Set once a stop has begun; readiness reads it. */
     private final AtomicBoolean draining;
-    private final AtomicBoolean closing = new AtomicBoolean();
+
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile long drainDeadlineNanos;
 
@@ -214,7 +215,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Whether a stop has begun: readiness is false and no new request is accepted. */
     public boolean stopping() {
-        return closing.get();
+        return draining.get();
     }
 
     /** Requests still being served. */
@@ -225,7 +226,7 @@ public final class Gateway implements AutoCloseable {
     /** Time left of the shutdown grace period (zero before a stop and after it ended). */
     public Duration drainTimeLeft() {
         long left = drainDeadlineNanos - System.nanoTime();
-        return closing.get() && closed.getCount() > 0 && left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+        return draining.get() && closed.getCount() > 0 && left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
     /**
@@ -236,12 +237,11 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
-        if (!closing.compareAndSet(false, true)) {
+        if (!draining.compareAndSet(false, true)) {
             closed.await();
             return;
         }
         Duration grace = config.server().shutdownGracePeriod();
-        draining.set(true);
         drainDeadlineNanos = System.nanoTime() + grace.toNanos();
         LOG.info(
                 "stopping: new requests are refused; {} request(s) in flight may finish within {}",
