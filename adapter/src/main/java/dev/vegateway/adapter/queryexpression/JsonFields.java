@@ -151,6 +151,11 @@ final class JsonFields {
         return checkLogicalName(requiredString(node, path, name), child(path, name));
     }
 
+    /** An optional property holding a logical name (a link's alias, the link an attribute belongs to). */
+    static Optional<String> optionalLogicalName(ObjectNode node, String path, String name) {
+        return optionalString(node, path, name).map(value -> checkLogicalName(value, child(path, name)));
+    }
+
     static String checkLogicalName(String name, String path) {
         if (name.length() > 128 || !LOGICAL_NAME.matcher(name).matches()) {
             throw syntax(

@@ -339,8 +339,7 @@ public final class QueryExpressionParser {
         ObjectNode condition = object(node, path);
         rejectUnknownProperties(condition, path, CONDITION_PROPERTIES);
         String attribute = logicalName(condition, path, "AttributeName");
-        Optional<String> relation = optionalString(condition, path, "EntityName")
-                .map(name -> JsonFields.checkLogicalName(name, child(path, "EntityName")));
+        Optional<String> relation = JsonFields.optionalLogicalName(condition, path, "EntityName");
         if (optionalBoolean(condition, path, "CompareColumns", false)) {
             throw unsupported(
                     child(path, "CompareColumns"), "Column comparisons (CompareColumns) are not supported yet");
@@ -515,8 +514,7 @@ public final class QueryExpressionParser {
                                 "JoinOperator %s is not supported yet; use Inner or LeftOuter",
                                 JOIN_OPERATORS.get(operator));
                     };
-            Optional<String> alias = optionalString(link, linkPath, "EntityAlias")
-                    .map(name -> JsonFields.checkLogicalName(name, child(linkPath, "EntityAlias")));
+            Optional<String> alias = JsonFields.optionalLogicalName(link, linkPath, "EntityAlias");
             Relation relation = new Relation(
                     entity,
                     columns(link, linkPath, Columns.named(List.of())),
@@ -546,8 +544,7 @@ public final class QueryExpressionParser {
                         "Ordering by an aggregate alias (%s) is not supported yet",
                         quote(alias));
             });
-            Optional<String> relation = optionalString(order, orderPath, "EntityName")
-                    .map(name -> JsonFields.checkLogicalName(name, child(orderPath, "EntityName")));
+            Optional<String> relation = JsonFields.optionalLogicalName(order, orderPath, "EntityName");
             orders.add(new Order(relation, attribute, descending));
         }
         return orders;
