@@ -124,6 +124,15 @@ public final class Catalog {
         return sourceLocation(entityLogicalName, fieldLogicalName).map(SourceLocation::toString);
     }
 
+    /**
+     * The navigation property {@code name} of {@code entity}: one of its relations (single-valued),
+     * or empty when it has none of that name.
+     */
+    public Optional<Navigation> navigation(EntityDefinition entity, String name) {
+        return entity.relation(name).flatMap(relation -> byLogicalName(relation.targetEntity())
+                .map(target -> new Navigation(name, target, relation.field(), relation.targetField(), false)));
+    }
+
     /** This catalog with one more entity (a built-in set the gateway adds, such as the data audit). */
     public Catalog withEntity(EntityDefinition entity) {
         if (byLogicalName(entity.logicalName()).isPresent()

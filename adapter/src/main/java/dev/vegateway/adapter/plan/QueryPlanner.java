@@ -12,6 +12,7 @@ import dev.vegateway.adapter.query.Condition.And;
 import dev.vegateway.adapter.query.Condition.Between;
 import dev.vegateway.adapter.query.Condition.Comparison;
 import dev.vegateway.adapter.query.Condition.Constant;
+import dev.vegateway.adapter.query.Condition.Exists;
 import dev.vegateway.adapter.query.Condition.In;
 import dev.vegateway.adapter.query.Condition.IsNull;
 import dev.vegateway.adapter.query.Condition.Like;
@@ -30,6 +31,7 @@ import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.Navigation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +49,8 @@ import java.util.Set;
  */
 public final class QueryPlanner {
     static final String ROOT_ALIAS = "t0";
+    /** Between a relation's alias and the number of a subquery under it: {@code t0s1}. */
+    private static final String SUBQUERY = "s";
 
     private final Catalog catalog;
     private final ContinuationTokens tokens;
@@ -72,13 +76,21 @@ public final class QueryPlanner {
      * {@code privilege} when no role grants it.
      */
     public Condition rowScope(EntityDefinition entity, AccessScope scope, String privilege) {
-        return RowScope.of(
-                entity,
-                scope,
-                ROOT_ALIAS,
-                rowFilters,
-                rowFilter -> new Resolver(entity, Set.of(), ROOT_ALIAS, Map.of()).condition(rowFilter),
-                privilege);
+        return RowScope.of(entity, scope, ROOT_ALIAS, rowFilters, rowFilterResolver(entity, ROOT_ALIAS), privilege);
+    }
+
+    /**
+     * Resolves a row filter of {@code entity} under {@code alias} as a caller's filter is resolved,
+     * but without the caller's field security or the row security of the entities its navigation
+     * paths reach: row filters are the server's rules.
+     */
+    private java.util.function.UnaryOperator<Condition> rowFilterResolver(EntityDefinition entity, String alias) {
+        return rowFilter -> new Resolver(entity, Set.of(), alias, Map.of(), Optional.empty()).condition(rowFilter);
+    }
+
+    /** The row security of {@code entity} under {@code alias} for {@code scope}: the conjunct every relation gets. */
+    private Condition relationScope(EntityDefinition entity, AccessScope scope, String alias) {
+        return RowScope.of(entity, scope, alias, rowFilters, rowFilterResolver(entity, alias));
     }
 
     /** Plans a query of one entity under one scope: a query that joins another entity fails (a programming error). */
@@ -114,7 +126,7 @@ public final class QueryPlanner {
         Set<String> unreadable = resolver.unreadable;
         relations.link(root, query.root().links());
 
-        Condition filter = resolver.condition(query.root().criteria());
+        Condition filter = Condition.and(concat(resolver.condition(query.root().criteria()), root.semiJoins()));
         List<QueryPlan.Join> joins = new ArrayList<>();
         for (Planned linked : relations.linked) {
             Condition criteria =
@@ -123,7 +135,8 @@ public final class QueryPlanner {
                     linked.entity(),
                     linked.resolver().alias,
                     linked.link().kind(),
-                    Condition.and(List.of(linked.joinColumns(), linked.rowScope(), criteria))));
+                    Condition.and(
+                            concat(List.of(linked.joinColumns(), linked.rowScope(), criteria), linked.semiJoins()))));
         }
         List<FieldDefinition> requested = requestedFields(entity, query.root().columns());
 
@@ -323,17 +336,38 @@ public final class QueryPlanner {
         if (condition instanceof Between between) {
             return readsRootOnly(between.operand());
         }
+        if (condition instanceof Exists exists) {
+            return readsRootOnly(exists.where());
+        }
         return condition instanceof Constant;
     }
 
     private static boolean readsRootOnly(Operand operand) {
         if (operand instanceof ColumnRef column) {
-            return column.relationAlias().equals(ROOT_ALIAS);
+            return isRootOrBelow(column.relationAlias());
         }
         if (operand instanceof FunctionCall call) {
             return call.arguments().stream().allMatch(QueryPlanner::readsRootOnly);
         }
         return operand instanceof Literal;
+    }
+
+    /** The root's alias, or the alias of a subquery under it ({@code t0s1}, {@code t0s1s2}). */
+    private static boolean isRootOrBelow(String alias) {
+        return alias.equals(ROOT_ALIAS) || alias.startsWith(ROOT_ALIAS + SUBQUERY);
+    }
+
+    private static List<Condition> concat(Condition first, List<Condition> rest) {
+        List<Condition> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static List<Condition> concat(List<Condition> first, List<Condition> rest) {
+        List<Condition> all = new ArrayList<>(first);
+        all.addAll(rest);
+        return all;
     }
 
     /**
@@ -350,7 +384,8 @@ public final class QueryPlanner {
             Resolver resolver,
             Condition rowScope,
             Condition joinColumns,
-            boolean multiplies) {
+            boolean multiplies,
+            List<Condition> semiJoins) {
         Link link() {
             return linkOf.orElseThrow();
         }
@@ -378,14 +413,19 @@ public final class QueryPlanner {
                     entity,
                     scope,
                     resolver,
-                    rowScope(entity, scope, ROOT_ALIAS),
+                    relationScope(entity, scope, ROOT_ALIAS),
                     Condition.TRUE,
-                    true);
+                    true,
+                    new ArrayList<>());
             return root;
         }
 
         void link(Planned parent, List<Link> links) {
             for (Link link : links) {
+                if (link.kind().filters()) {
+                    parent.semiJoins().add(parent.resolver().semiJoin(link));
+                    continue;
+                }
                 int number = linked.size() + 1;
                 String alias = ROOT_ALIAS.charAt(0) + Integer.toString(number);
                 EntityDefinition entity = entity(link.relation().entityLogicalName());
@@ -420,10 +460,11 @@ public final class QueryPlanner {
                         entity,
                         scope,
                         resolver,
-                        rowScope(entity, scope, alias),
+                        relationScope(entity, scope, alias),
                         new Comparison(parent.resolver().column(from), Condition.Operator.EQUAL, resolver.column(to)),
                         // the root's key orders the root; a join on another entity's key adds at most one row each
-                        !to.logicalName().equals(entity.keyField()));
+                        !to.logicalName().equals(entity.keyField()),
+                        new ArrayList<>());
                 linked.add(planned);
                 link(planned, link.relation().links());
             }
@@ -438,13 +479,12 @@ public final class QueryPlanner {
         }
 
         private Resolver resolver(EntityDefinition entity, AccessScope scope, String alias) {
-            return new Resolver(entity, scope.unrestricted() ? Set.of() : scope.unreadableFields(), alias, named);
-        }
-
-        private Condition rowScope(EntityDefinition entity, AccessScope scope, String alias) {
-            return RowScope.of(
-                    entity, scope, alias, rowFilters, rowFilter -> new Resolver(entity, Set.of(), alias, Map.of())
-                            .condition(rowFilter));
+            return new Resolver(
+                    entity,
+                    scope.unrestricted() ? Set.of() : scope.unreadableFields(),
+                    alias,
+                    named,
+                    Optional.of(scopes));
         }
 
         private EntityDefinition entity(String logicalName) {
@@ -500,12 +540,269 @@ public final class QueryPlanner {
         private final String alias;
         /** The joined relations by their client names, for attributes of another relation. */
         private final Map<String, Resolver> named;
+        /**
+         * The caller's scopes, for the entities a subquery reaches; empty for a row filter, which is the
+         * server's rule and reads them unrestricted.
+         */
+        private final Optional<ReadScopes> scopes;
 
-        Resolver(EntityDefinition entity, Set<String> unreadable, String alias, Map<String, Resolver> named) {
+        private int subqueries;
+
+        Resolver(
+                EntityDefinition entity,
+                Set<String> unreadable,
+                String alias,
+                Map<String, Resolver> named,
+                Optional<ReadScopes> scopes) {
             this.entity = entity;
             this.unreadable = unreadable;
             this.alias = alias;
             this.named = named;
+            this.scopes = scopes;
+        }
+
+        /**
+         * A resolver for a subquery of {@code target} correlated with this relation, under the next
+         * subquery alias, with the caller's field security and row security of {@code target}.
+         */
+        private Subquery subquery(EntityDefinition target) {
+            String subAlias = alias + SUBQUERY + (++subqueries);
+            if (scopes.isEmpty()) {
+                return new Subquery(
+                        new Resolver(target, Set.of(), subAlias, Map.of(), Optional.empty()), Condition.TRUE);
+            }
+            AccessScope scope = scopes.get().of(target);
+            Resolver resolver = new Resolver(
+                    target, scope.unrestricted() ? Set.of() : scope.unreadableFields(), subAlias, Map.of(), scopes);
+            return new Subquery(resolver, relationScope(target, scope, subAlias));
+        }
+
+        /**
+         * The condition a filtering link-entity puts on this relation: a semi-join with its own row
+         * security, its criteria and the filtering links nested in it.
+         */
+        Condition semiJoin(Link link) {
+            Relation relation = link.relation();
+            String kind = link.kind().name();
+            if (relation.columns().all() || !relation.columns().names().isEmpty()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "A link-entity of type %s only filters; it returns no columns. Remove the columns of '%s'.",
+                        kind,
+                        link.alias().orElse(relation.entityLogicalName()));
+            }
+            if (!relation.orders().isEmpty()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "A link-entity of type %s only filters; it cannot be ordered by. Remove the orders of '%s'.",
+                        kind,
+                        link.alias().orElse(relation.entityLogicalName()));
+            }
+            EntityDefinition target = catalog.byLogicalName(relation.entityLogicalName())
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.ENTITY_SET_NOT_FOUND,
+                            "Entity '%s' does not exist.",
+                            relation.entityLogicalName()));
+            Subquery sub = subquery(target);
+            FieldDefinition from = readableField(link.fromAttribute(), "join on");
+            FieldDefinition to = sub.resolver().readableField(link.toAttribute(), "join on");
+            if (!ValueType.of(from.type()).comparableWith(ValueType.of(to.type()))) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "Cannot join '%s' of '%s' to '%s' of '%s': their types differ.",
+                        from.logicalName(),
+                        entity.logicalName(),
+                        to.logicalName(),
+                        target.logicalName());
+            }
+            Condition correlation = new Comparison(
+                    column(from), Condition.Operator.EQUAL, sub.resolver().column(to));
+            List<Condition> criteria = new ArrayList<>();
+            criteria.add(sub.resolver().condition(relation.criteria()));
+            for (Link nested : relation.links()) {
+                if (!nested.kind().filters()) {
+                    throw GatewayException.of(
+                            ErrorCode.UNSUPPORTED_QUERY,
+                            "A link-entity of type %s can hold only filtering link-entities, not %s ('%s').",
+                            kind,
+                            nested.kind().name(),
+                            nested.alias().orElse(nested.relation().entityLogicalName()));
+                }
+                criteria.add(sub.resolver().semiJoin(nested));
+            }
+            Condition matching = Condition.and(concat(List.of(correlation, sub.rowScope()), criteria));
+            return switch (link.kind()) {
+                case EXISTS, IN, ANY, NOT_ALL -> new Exists(target, sub.resolver().alias, matching);
+                case NOT_ANY -> new Not(new Exists(target, sub.resolver().alias, matching));
+                case ALL -> new And(List.of(
+                        new Exists(target, sub.resolver().alias, Condition.and(List.of(correlation, sub.rowScope()))),
+                        new Not(new Exists(target, sub.resolver().alias, matching))));
+                case INNER, LEFT_OUTER -> throw new IllegalStateException("a join is not a semi-join");
+            };
+        }
+
+        /** {@code nav/any(x: p)}: some readable related record satisfies p; {@code nav/all(x: p)}: none fails it. */
+        private Condition lambda(Condition.Lambda lambda) {
+            if (lambda.navigation().contains("/")) {
+                throw GatewayException.of(
+                        ErrorCode.UNSUPPORTED_QUERY,
+                        "any and all apply to one navigation property of the record, not to the path '%s'.",
+                        shorten(lambda.navigation()));
+            }
+            Navigation navigation = navigation(lambda.navigation());
+            if (!navigation.collection()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "any and all apply to collection-valued navigation properties; '%s' is single-valued"
+                                + " (filter on %s/<field> instead).",
+                        navigation.name(),
+                        navigation.name());
+            }
+            Subquery sub = subquery(navigation.target());
+            Condition correlation = correlation(navigation, sub);
+            Condition predicate = sub.resolver().condition(lambda.predicate());
+            String subAlias = sub.resolver().alias;
+            return switch (lambda.quantifier()) {
+                case ANY -> new Exists(
+                        navigation.target(), subAlias, Condition.and(List.of(correlation, sub.rowScope(), predicate)));
+                case ALL -> new Not(new Exists(
+                        navigation.target(),
+                        subAlias,
+                        Condition.and(List.of(correlation, sub.rowScope(), new Not(predicate)))));
+            };
+        }
+
+        private Condition correlation(Navigation navigation, Subquery sub) {
+            FieldDefinition from = readableField(navigation.sourceField(), "join on");
+            FieldDefinition to = sub.resolver().readableField(navigation.targetField(), "join on");
+            return new Comparison(
+                    column(from), Condition.Operator.EQUAL, sub.resolver().column(to));
+        }
+
+        private Navigation navigation(String name) {
+            return catalog.navigation(entity, name)
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.UNKNOWN_PROPERTY,
+                            "Entity '%s' has no navigation property '%s'.",
+                            entity.logicalName(),
+                            shorten(name)));
+        }
+
+        /**
+         * A comparison, null test or match on a field reached through single-valued navigation
+         * properties that are not joined ({@code nav/field eq 'x'} in a row filter): a semi-join on
+         * the related record, so that a missing or unreadable one makes it false ({@code nav/field eq
+         * null} true). Empty when {@code leaf} reads no such path.
+         */
+        private Optional<Condition> throughNavigation(Condition leaf) {
+            Set<Optional<String>> relations = new LinkedHashSet<>();
+            collectRelations(leaf, relations);
+            Optional<String> path = relations.stream()
+                    .flatMap(Optional::stream)
+                    .filter(relation -> !named.containsKey(relation))
+                    .findFirst();
+            if (path.isEmpty()) {
+                return Optional.empty();
+            }
+            if (relations.size() > 1) {
+                throw GatewayException.of(
+                        ErrorCode.UNSUPPORTED_QUERY,
+                        "A field reached through '%s' can be compared with values only, not with other fields.",
+                        shorten(path.get()));
+            }
+            int slash = path.get().indexOf('/');
+            String first = slash < 0 ? path.get() : path.get().substring(0, slash);
+            Optional<String> rest =
+                    slash < 0 ? Optional.empty() : Optional.of(path.get().substring(slash + 1));
+            Optional<Navigation> step = catalog.navigation(entity, first);
+            if (step.isEmpty()) {
+                return Optional.empty(); // neither joined nor a navigation property: named() says so
+            }
+            Navigation navigation = step.get();
+            if (navigation.collection()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "'%s' is collection-valued; use any or all, as in %s/any(x: x/field eq 1).",
+                        first,
+                        first);
+            }
+            Subquery sub = subquery(navigation.target());
+            Condition correlation = correlation(navigation, sub);
+            Condition inner = relativeTo(leaf, rest);
+            String subAlias = sub.resolver().alias;
+            if (inner instanceof IsNull isNull && !isNull.negated()) {
+                // nav/field is null when there is no related record, or its field is null
+                return Optional.of(new Not(new Exists(
+                        navigation.target(),
+                        subAlias,
+                        Condition.and(List.of(
+                                correlation,
+                                sub.rowScope(),
+                                sub.resolver().condition(new IsNull(isNull.operand(), true)))))));
+            }
+            return Optional.of(new Exists(
+                    navigation.target(),
+                    subAlias,
+                    Condition.and(
+                            List.of(correlation, sub.rowScope(), sub.resolver().condition(inner)))));
+        }
+
+        private void collectRelations(Condition leaf, Set<Optional<String>> relations) {
+            if (leaf instanceof Comparison comparison) {
+                collectRelations(comparison.left(), relations);
+                collectRelations(comparison.right(), relations);
+            } else if (leaf instanceof IsNull isNull) {
+                collectRelations(isNull.operand(), relations);
+            } else if (leaf instanceof Like like) {
+                collectRelations(like.operand(), relations);
+            } else if (leaf instanceof In in) {
+                collectRelations(in.operand(), relations);
+            } else if (leaf instanceof Between between) {
+                collectRelations(between.operand(), relations);
+            }
+        }
+
+        private void collectRelations(Operand operand, Set<Optional<String>> relations) {
+            if (operand instanceof AttributeRef attribute) {
+                relations.add(attribute.relation());
+            } else if (operand instanceof FunctionCall call) {
+                call.arguments().forEach(argument -> collectRelations(argument, relations));
+            }
+        }
+
+        /** The leaf with every attribute's navigation path cut to {@code rest}. */
+        private Condition relativeTo(Condition leaf, Optional<String> rest) {
+            if (leaf instanceof Comparison comparison) {
+                return new Comparison(
+                        relativeTo(comparison.left(), rest),
+                        comparison.operator(),
+                        relativeTo(comparison.right(), rest));
+            }
+            if (leaf instanceof IsNull isNull) {
+                return new IsNull(relativeTo(isNull.operand(), rest), isNull.negated());
+            }
+            if (leaf instanceof Like like) {
+                return new Like(relativeTo(like.operand(), rest), like.kind(), like.text(), like.negated());
+            }
+            if (leaf instanceof In in) {
+                return new In(relativeTo(in.operand(), rest), in.values(), in.negated());
+            }
+            Between between = (Between) leaf;
+            return new Between(relativeTo(between.operand(), rest), between.low(), between.high(), between.negated());
+        }
+
+        private Operand relativeTo(Operand operand, Optional<String> rest) {
+            if (operand instanceof AttributeRef attribute) {
+                return new AttributeRef(rest, attribute.name());
+            }
+            if (operand instanceof FunctionCall call) {
+                return new FunctionCall(
+                        call.function(),
+                        call.arguments().stream()
+                                .map(argument -> relativeTo(argument, rest))
+                                .toList());
+            }
+            return operand;
         }
 
         ColumnRef column(FieldDefinition field) {
@@ -553,6 +850,16 @@ public final class QueryPlanner {
             }
             if (condition instanceof Not not) {
                 return new Not(condition(not.condition()));
+            }
+            if (condition instanceof Condition.Lambda lambda) {
+                return lambda(lambda);
+            }
+            if (condition instanceof Exists) {
+                throw new IllegalStateException("a planned semi-join reached the planner");
+            }
+            Optional<Condition> navigated = throughNavigation(condition);
+            if (navigated.isPresent()) {
+                return navigated.get();
             }
             if (condition instanceof IsNull isNull) {
                 return new IsNull(operand(isNull.operand()).operand(), isNull.negated());
@@ -752,6 +1059,9 @@ public final class QueryPlanner {
             return ValueType.ENUM;
         }
     }
+
+    /** A resolver of a subquery and the row security of its relation for the caller (TRUE in a row filter). */
+    private record Subquery(Resolver resolver, Condition rowScope) {}
 
     /** An operand with its checked type; {@code field} when it is a plain column (literals are coerced to it). */
     private record Typed(Operand operand, ValueType type, String description, Optional<FieldDefinition> field) {}

@@ -3,13 +3,13 @@ package dev.vegateway.adapter.plan;
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.filter.FilterSyntaxException;
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.rowfilter.CallerValues;
 import dev.vegateway.adapter.rowfilter.PlaceholderBinder;
 import dev.vegateway.adapter.rowfilter.RowFilterCache;
-import dev.vegateway.adapter.rowfilter.RowFilterSyntaxException;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import java.util.ArrayList;
@@ -109,7 +109,7 @@ final class RowScope {
         Condition parsed;
         try {
             parsed = rowFilters.parse(text).condition();
-        } catch (RowFilterSyntaxException e) {
+        } catch (FilterSyntaxException e) {
             throw misconfigured(entity, grant, "it does not parse: " + e.getMessage(), e);
         }
         Optional<Condition> bound = PlaceholderBinder.bind(parsed, caller);

@@ -2,6 +2,7 @@ package dev.vegateway.adapter.query;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.catalog.EntityDefinition;
 import java.util.List;
 
 /**
@@ -86,6 +87,40 @@ public sealed interface Condition {
     record Not(Condition condition) implements Condition {
         public Not {
             requireNonNull(condition, "condition is null");
+        }
+    }
+
+    /**
+     * An OData lambda over the records reached through a navigation property of the relation it
+     * stands in: {@code nav/any(x: <predicate>)} holds when some related record satisfies the
+     * predicate ({@code nav/any()}: when there is one), {@code nav/all(x: <predicate>)} when none
+     * fails it. The predicate's attributes are the related entity's; the planner resolves the
+     * navigation against the catalog and the related records under their own row security.
+     */
+    record Lambda(String navigation, Quantifier quantifier, Condition predicate) implements Condition {
+        public Lambda {
+            requireNonNull(navigation, "navigation is null");
+            requireNonNull(quantifier, "quantifier is null");
+            requireNonNull(predicate, "predicate is null");
+        }
+
+        public enum Quantifier {
+            ANY,
+            ALL
+        }
+    }
+
+    /**
+     * A planned semi-join: whether a row of {@code entity} (under {@code alias}) satisfies
+     * {@code where}, which correlates it with the enclosing query through its columns. Only the
+     * planner makes these, from lambdas, filtering link-entities and navigation paths of row
+     * filters.
+     */
+    record Exists(EntityDefinition entity, String alias, Condition where) implements Condition {
+        public Exists {
+            requireNonNull(entity, "entity is null");
+            requireNonNull(alias, "alias is null");
+            requireNonNull(where, "where is null");
         }
     }
 

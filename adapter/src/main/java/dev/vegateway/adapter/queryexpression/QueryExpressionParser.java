@@ -476,8 +476,9 @@ public final class QueryExpressionParser {
     /**
      * The LinkEntities of a query or link-entity whose entity is {@code parentEntity}: each joins
      * {@code LinkFromAttributeName} of the parent to {@code LinkToAttributeName} of
-     * {@code LinkToEntityName}. Only Inner and LeftOuter joins are planned; the filtering join
-     * operators are refused by name. {@code counter} numbers them across the whole tree.
+     * {@code LinkToEntityName}. Inner and LeftOuter join; In, Exists, Any, NotAny, All and NotAll
+     * filter the parent (see {@link Link.Kind}); Natural and MatchFirstRowUsingCrossApply are
+     * refused by name. {@code counter} numbers them across the whole tree.
      */
     private static List<Link> links(ObjectNode node, String path, String parentEntity, int[] counter) {
         String linksPath = child(path, "LinkEntities");
@@ -509,9 +510,16 @@ public final class QueryExpressionParser {
                     switch (operator) {
                         case 0 -> Link.Kind.INNER;
                         case 1 -> Link.Kind.LEFT_OUTER;
+                        case 4 -> Link.Kind.IN;
+                        case 5 -> Link.Kind.EXISTS;
+                        case 6 -> Link.Kind.ANY;
+                        case 7 -> Link.Kind.NOT_ANY;
+                        case 8 -> Link.Kind.ALL;
+                        case 9 -> Link.Kind.NOT_ALL;
                         default -> throw unsupported(
                                 child(linkPath, "JoinOperator"),
-                                "JoinOperator %s is not supported yet; use Inner or LeftOuter",
+                                "JoinOperator %s is not supported; use Inner, LeftOuter, In, Exists, Any, NotAny, All"
+                                        + " or NotAll",
                                 JOIN_OPERATORS.get(operator));
                     };
             Optional<String> alias = JsonFields.optionalLogicalName(link, linkPath, "EntityAlias");

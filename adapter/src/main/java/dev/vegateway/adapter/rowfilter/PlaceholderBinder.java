@@ -48,6 +48,10 @@ public final class PlaceholderBinder {
         if (filter instanceof Not not) {
             return bind(not.condition(), caller).map(Not::new);
         }
+        if (filter instanceof Condition.Lambda lambda) {
+            return bind(lambda.predicate(), caller)
+                    .map(predicate -> new Condition.Lambda(lambda.navigation(), lambda.quantifier(), predicate));
+        }
         if (filter instanceof Comparison comparison) {
             if (comparison.right() instanceof Placeholder placeholder && placeholder.isList()) {
                 return companies(comparison, caller);

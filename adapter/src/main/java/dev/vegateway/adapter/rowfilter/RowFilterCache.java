@@ -2,6 +2,8 @@ package dev.vegateway.adapter.rowfilter;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.vegateway.adapter.filter.FilterParser;
+import dev.vegateway.adapter.filter.FilterSyntaxException;
 
 /**
  * Parsed row filters by their text, so that each distinct filter is parsed once rather than on
@@ -21,9 +23,9 @@ public final class RowFilterCache {
     /**
      * The parsed row filter {@code text}, parsed once and cached.
      *
-     * @throws RowFilterSyntaxException when {@code text} does not parse
+     * @throws FilterSyntaxException when {@code text} does not parse
      */
     public ParsedRowFilter parse(String text) {
-        return parsed.get(text, RowFilterParser::parse);
+        return parsed.get(text, FilterParser::rowFilter);
     }
 }

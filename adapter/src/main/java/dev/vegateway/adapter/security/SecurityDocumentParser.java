@@ -2,9 +2,9 @@ package dev.vegateway.adapter.security;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.adapter.filter.FilterParser;
+import dev.vegateway.adapter.filter.FilterSyntaxException;
 import dev.vegateway.adapter.rowfilter.ParsedRowFilter;
-import dev.vegateway.adapter.rowfilter.RowFilterParser;
-import dev.vegateway.adapter.rowfilter.RowFilterSyntaxException;
 import dev.vegateway.adapter.security.SecurityDocument.Application;
 import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
 import dev.vegateway.adapter.security.SecurityDocument.EntityPrivileges;
@@ -290,13 +290,13 @@ final class SecurityDocumentParser {
         }
         ParsedRowFilter parsed;
         try {
-            parsed = RowFilterParser.parse(filter);
-        } catch (RowFilterSyntaxException e) {
+            parsed = FilterParser.rowFilter(filter);
+        } catch (FilterSyntaxException e) {
             problems.add(node, "row filter does not parse: " + e.getMessage());
             return;
         }
-        entity.ifPresent(definition ->
-                parsed.problemsOn(definition).forEach(problem -> problems.add(node, "row filter: " + problem)));
+        entity.ifPresent(definition -> parsed.problemsOn(definition, catalog.orElseThrow())
+                .forEach(problem -> problems.add(node, "row filter: " + problem)));
     }
 
     private List<FieldSecurity> fieldSecurity(YamlNode node) {

@@ -11,6 +11,7 @@ import dev.vegateway.adapter.query.Condition.And;
 import dev.vegateway.adapter.query.Condition.Between;
 import dev.vegateway.adapter.query.Condition.Comparison;
 import dev.vegateway.adapter.query.Condition.Constant;
+import dev.vegateway.adapter.query.Condition.Exists;
 import dev.vegateway.adapter.query.Condition.In;
 import dev.vegateway.adapter.query.Condition.IsNull;
 import dev.vegateway.adapter.query.Condition.Like;
@@ -127,6 +128,8 @@ public final class SqlRenderer {
                     switch (join.kind()) {
                         case INNER -> " INNER JOIN ";
                         case LEFT_OUTER -> " LEFT OUTER JOIN ";
+                        case EXISTS, IN, ANY, NOT_ALL, NOT_ANY, ALL -> throw new IllegalStateException(
+                                "a filtering link reached the renderer as a join");
                     });
             sql.table(join.entity().table(), join.alias()).keyword(" ON (");
             condition(sql, join.on());
@@ -195,6 +198,12 @@ public final class SqlRenderer {
             sql.parameter(between.low().value())
                     .keyword(" AND ")
                     .parameter(between.high().value());
+        } else if (condition instanceof Exists exists) {
+            sql.keyword("EXISTS (SELECT 1 FROM ")
+                    .table(exists.entity().table(), exists.alias())
+                    .keyword(" WHERE ");
+            condition(sql, exists.where());
+            sql.keyword(")");
         } else {
             throw new IllegalStateException("unknown condition " + condition.getClass());
         }

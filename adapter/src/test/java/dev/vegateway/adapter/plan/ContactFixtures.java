@@ -99,6 +99,7 @@ public final class ContactFixtures {
                 field("dataareaid", "dataareaid", FieldType.string(4)),
                 field("weird", "we\"ird", FieldType.string(20)),
                 field("secret", "secret", FieldType.string(20)));
+        // The lookup "Product" pairs a contact with the product whose key is the contact's key.
         return new EntityDefinition(
                 CONTACT,
                 "contacts",
@@ -110,7 +111,13 @@ public final class ContactFixtures {
                 Optional.of("dataareaid"),
                 Optional.of("ownerid"),
                 Optional.of("businessunitid"),
-                Optional.empty());
+                Optional.empty(),
+                dev.vegateway.catalog.KeyStrategy.GENERATED,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(new dev.vegateway.catalog.RelationDefinition("Product", "contactid", PRODUCT, "productid")));
     }
 
     /** Organisation-owned: no owner, business-unit or company field. */

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.filter.FilterParser;
+import dev.vegateway.adapter.filter.FilterSyntaxException;
 import dev.vegateway.adapter.plan.AccessScope.Depth;
 import dev.vegateway.adapter.plan.AccessScope.Grant;
 import dev.vegateway.adapter.query.Condition;
@@ -22,8 +24,6 @@ import dev.vegateway.adapter.query.Condition.Operator;
 import dev.vegateway.adapter.query.Condition.Or;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.rowfilter.RowFilterCache;
-import dev.vegateway.adapter.rowfilter.RowFilterParser;
-import dev.vegateway.adapter.rowfilter.RowFilterSyntaxException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -315,8 +315,8 @@ class RowFilterPlanningTest {
                         default -> sides[0] + " " + operators.get(random.nextInt(operators.size())) + " " + sides[1];
                     };
             try {
-                RowFilterParser.parse(filter);
-            } catch (RowFilterSyntaxException e) {
+                FilterParser.rowFilter(filter);
+            } catch (FilterSyntaxException e) {
                 continue;
             }
             AccessScope scope = caller(

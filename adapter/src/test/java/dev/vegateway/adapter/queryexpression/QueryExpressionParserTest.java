@@ -1063,9 +1063,9 @@ class QueryExpressionParserTest {
                 "LinkFromEntityName 'z'",
                 "(at LinkEntities[0].LinkFromEntityName)");
         assertFails(
-                "{'EntityName':'x','LinkEntities':[{'LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b','JoinOperator':'Exists'}]}",
+                "{'EntityName':'x','LinkEntities':[{'LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b','JoinOperator':'Natural'}]}",
                 ErrorCode.UNSUPPORTED_QUERY,
-                "JoinOperator Exists",
+                "JoinOperator Natural",
                 "(at LinkEntities[0].JoinOperator)");
         assertFails(
                 "{'EntityName':'x','LinkEntities':[{'LinkFromAttributeName':'a','LinkToEntityName':'y','LinkToAttributeName':'b','Bogus':1}]}",

@@ -831,6 +831,115 @@ class SqlRendererTest {
         assertThat(rows(h2)).containsExactly(List.of(id(1), "Alice", id(1)), List.of(id(1), "Alice", id(101)));
     }
 
+    /** A filtering link from a contact to the products named like it, other than 'zzz'. */
+    private static Link productsNamedLikeIt(Link.Kind kind) {
+        return new Link(
+                new Relation(
+                        PRODUCT,
+                        Columns.named(List.of()),
+                        new Comparison(new AttributeRef("itemnumber"), Operator.NOT_EQUAL, new Literal("zzz")),
+                        List.of(),
+                        List.of()),
+                "name",
+                "itemnumber",
+                kind,
+                Optional.empty());
+    }
+
+    private static final String PRODUCTS_NAMED_LIKE_IT =
+            "EXISTS (SELECT 1 FROM `product` t0s1 WHERE (t0.`name` = t0s1.`itemnumber`) AND (t0s1.`itemnumber` <> ?))";
+
+    @Test
+    void aFilteringLinkIsASemiJoinThatNeverMultipliesRows() throws SQLException {
+        insertProducts();
+        for (Link.Kind kind : List.of(Link.Kind.EXISTS, Link.Kind.IN, Link.Kind.ANY, Link.Kind.NOT_ALL)) {
+            PreparedSql h2 = golden(
+                    selectJoined(query().select("name")
+                            .link(productsNamedLikeIt(kind))
+                            .build()),
+                    "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (" + PRODUCTS_NAMED_LIKE_IT
+                            + ")" + BY_KEY + " LIMIT ?",
+                    "zzz",
+                    PAGE + 1);
+            // Alice matches two products and comes back once; bob matches 'bob'; the others match none.
+            assertThat(rows(h2)).as("%s", kind).containsExactly(List.of(id(1), "Alice"), List.of(id(2), "bob"));
+        }
+    }
+
+    @Test
+    void notAnyKeepsTheRowsWithoutAMatchAndAllTheRowsWithRelatedRowsNoneOfWhichMatches() throws SQLException {
+        insertProducts();
+        PreparedSql notAny = golden(
+                selectJoined(query().select("name")
+                        .link(productsNamedLikeIt(Link.Kind.NOT_ANY))
+                        .build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (NOT (" + PRODUCTS_NAMED_LIKE_IT
+                        + "))" + BY_KEY + " LIMIT ?",
+                "zzz",
+                PAGE + 1);
+        assertThat(ids(notAny)).doesNotContain(1, 2).isNotEmpty();
+        PreparedSql all = golden(
+                selectJoined(query().select("name")
+                        .link(productsNamedLikeIt(Link.Kind.ALL))
+                        .build()),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND ((EXISTS (SELECT 1 FROM `product`"
+                        + " t0s1 WHERE t0.`name` = t0s1.`itemnumber`)) AND (NOT (" + PRODUCTS_NAMED_LIKE_IT + ")))"
+                        + BY_KEY + " LIMIT ?",
+                "zzz",
+                PAGE + 1);
+        // every contact with a product of its name has one that is not 'zzz'
+        assertThat(ids(all)).isEmpty();
+    }
+
+    @Test
+    void aFilteringLinkCarriesTheRowSecurityOfItsEntity() {
+        AccessScope basic = scope(grant(Depth.BASIC));
+        Link contactsOfTheSameName = new Link(
+                new Relation(CONTACT, Columns.named(List.of()), Condition.TRUE, List.of(), List.of()),
+                "name",
+                "name",
+                Link.Kind.EXISTS,
+                Optional.empty());
+        golden(
+                renderer -> renderer.select(PLANNER.plan(
+                        query().select("name").link(contactsOfTheSameName).build(), entity -> basic)),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (t0.`ownerid` = ?) AND (EXISTS (SELECT 1"
+                        + " FROM `contact` t0s1 WHERE (t0.`name` = t0s1.`name`) AND (t0s1.`ownerid` = ?)))" + BY_KEY
+                        + " LIMIT ?",
+                USER,
+                USER,
+                PAGE + 1);
+    }
+
+    @Test
+    void aRowFilterPathThroughALookupIsASemiJoinOnTheRelatedRecord() throws SQLException {
+        insertProducts();
+        AccessScope filtered = scope(new AccessScope.Grant(
+                "product role", Depth.GLOBAL, Optional.empty(), Optional.of("Product/itemnumber eq 'Alice'")));
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(PLANNER.plan(query().select("name").build(), filtered)),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (EXISTS (SELECT 1 FROM `product` t0s1"
+                        + " WHERE (t0.`contactid` = t0s1.`productid`) AND (t0s1.`itemnumber` = ?))) AND (1=1)" + BY_KEY
+                        + " LIMIT ?",
+                "Alice",
+                PAGE + 1);
+        assertThat(ids(h2)).containsExactly(1);
+        AccessScope withoutProduct = scope(new AccessScope.Grant(
+                "no product role", Depth.GLOBAL, Optional.empty(), Optional.of("Product/itemnumber eq null")));
+        PreparedSql none = golden(
+                renderer -> renderer.select(PLANNER.plan(query().select("name").build(), withoutProduct)),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (NOT (EXISTS (SELECT 1 FROM `product` t0s1"
+                        + " WHERE (t0.`contactid` = t0s1.`productid`) AND (t0s1.`itemnumber` IS NOT NULL)))) AND (1=1)"
+                        + BY_KEY + " LIMIT ?",
+                PAGE + 1);
+        assertThat(ids(none)).doesNotContain(1).isNotEmpty();
+    }
+
+    /** Renders a query that reaches other entities, for a caller unrestricted on all of them. */
+    private static java.util.function.Function<SqlRenderer, PreparedSql> selectJoined(Query query) {
+        return renderer -> renderer.select(PLANNER.plan(query, entity -> unrestricted()));
+    }
+
     private static java.util.function.Function<SqlRenderer, PreparedSql> select(Query query) {
         return renderer -> renderer.select(PLANNER.plan(query, unrestricted()));
     }

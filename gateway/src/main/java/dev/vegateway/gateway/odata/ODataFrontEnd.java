@@ -17,7 +17,6 @@ import dev.vegateway.catalog.EntityDefinition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +37,7 @@ import org.apache.olingo.server.api.uri.UriParameter;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceCount;
 import org.apache.olingo.server.api.uri.UriResourceEntitySet;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.CustomQueryOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
@@ -143,10 +143,10 @@ public final class ODataFrontEnd {
         if (path.equals("/$metadata")) {
             return new ODataRequest.Metadata();
         }
-        String query = withInSpelledOut(rawQuery);
+        FilterOptions filter = FilterOptions.split(rawQuery);
         UriInfo uriInfo;
         try {
-            uriInfo = new Parser(serviceMetadata.getEdm(), odata).parseUri(path, query, null, "");
+            uriInfo = new Parser(serviceMetadata.getEdm(), odata).parseUri(path, filter.otherOptions(), null, "");
         } catch (UriParserException | UriValidationException e) {
             throw translate(e, path);
         } catch (StackOverflowError e) {
@@ -174,39 +174,14 @@ public final class ODataFrontEnd {
                                 ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
         List<String> select = select(uriInfo);
         try {
-            return request(uriInfo, parts, entitySet, entity, select, pageSize, path);
+            return request(uriInfo, filter, parts, entitySet, entity, select, pageSize, path);
         } catch (StackOverflowError e) {
             throw tooDeep();
         }
     }
 
-    /** The query string with the {@code in} lists of its {@code $filter} spelled out ({@link InOperator}). */
-    static String withInSpelledOut(String rawQuery) {
-        if (rawQuery == null || !rawQuery.contains("in")) {
-            return rawQuery;
-        }
-        String[] parameters = rawQuery.split("&", -1);
-        for (int i = 0; i < parameters.length; i++) {
-            int equals = parameters[i].indexOf('=');
-            if (equals < 0) {
-                continue;
-            }
-            String name = decode(parameters[i].substring(0, equals));
-            if (!name.equals("$filter")) {
-                continue;
-            }
-            String filter = decode(parameters[i].substring(equals + 1));
-            String rewritten = InOperator.rewrite(filter);
-            if (!rewritten.equals(filter)) {
-                parameters[i] = parameters[i].substring(0, equals + 1)
-                        + URLEncoder.encode(rewritten, StandardCharsets.UTF_8).replace("+", "%20");
-            }
-        }
-        return String.join("&", parameters);
-    }
-
     /** Percent-decoding only: a '+' stays a plus, as in the OData URL conventions. */
-    private static String decode(String text) {
+    static String decode(String text) {
         try {
             return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
@@ -220,6 +195,7 @@ public final class ODataFrontEnd {
 
     private ODataRequest request(
             UriInfo uriInfo,
+            FilterOptions filter,
             List<UriResource> parts,
             UriResourceEntitySet entitySet,
             EntityDefinition entity,
@@ -230,14 +206,15 @@ public final class ODataFrontEnd {
             Navigations navigations = new Navigations(catalog, entity);
             return new ODataRequest.ReadCollection(
                     entity,
-                    collectionQuery(entity, uriInfo, select, pageSize, navigations),
+                    collectionQuery(entity, uriInfo, filter, select, pageSize, navigations),
                     select,
                     navigations.expanded());
         }
         if (parts.size() == 2
                 && parts.get(1) instanceof UriResourceCount
                 && entitySet.getKeyPredicates().isEmpty()) {
-            Query query = collectionQuery(entity, uriInfo, List.of(), pageSize, new Navigations(catalog, entity));
+            Query query =
+                    collectionQuery(entity, uriInfo, filter, List.of(), pageSize, new Navigations(catalog, entity));
             // The orders do not change a count, but they are planned like any other query part, so that a
             // field the caller may not sort by is refused here as on the collection.
             return new ODataRequest.CountCollection(entity, query.forCount());
@@ -245,7 +222,7 @@ public final class ODataFrontEnd {
         if (parts.size() == 1) {
             List<UriParameter> keys = entitySet.getKeyPredicates();
             if (keys.size() != 1
-                    || uriInfo.getFilterOption() != null
+                    || filter.filter().isPresent()
                     || uriInfo.getOrderByOption() != null
                     || uriInfo.getTopOption() != null
                     || uriInfo.getSkipOption() != null
@@ -281,10 +258,13 @@ public final class ODataFrontEnd {
 
     /** The collection's query; {@code navigations} collects its $expand and the navigation paths it filters or sorts on. */
     private Query collectionQuery(
-            EntityDefinition entity, UriInfo uriInfo, List<String> select, int pageSize, Navigations navigations) {
-        Condition criteria = uriInfo.getFilterOption() == null
-                ? Condition.TRUE
-                : FilterTranslator.condition(uriInfo.getFilterOption().getExpression());
+            EntityDefinition entity,
+            UriInfo uriInfo,
+            FilterOptions filter,
+            List<String> select,
+            int pageSize,
+            Navigations navigations) {
+        Condition criteria = filter.condition();
         List<Order> orders = new ArrayList<>();
         if (uriInfo.getOrderByOption() != null) {
             for (OrderByItem item : uriInfo.getOrderByOption().getOrders()) {
@@ -292,7 +272,7 @@ public final class ODataFrontEnd {
                     throw GatewayException.of(
                             ErrorCode.UNSUPPORTED_QUERY, "$orderby supports properties only, not expressions.");
                 }
-                AttributeRef attribute = (AttributeRef) FilterTranslator.operand(item.getExpression());
+                AttributeRef attribute = attribute((Member) item.getExpression());
                 orders.add(new Order(attribute.relation(), attribute.name(), item.isDescending()));
             }
         }
@@ -319,6 +299,37 @@ public final class ODataFrontEnd {
                 false,
                 Optional.of(new Query.Page(pageSize, continuation)),
                 count);
+    }
+
+    /**
+     * A property of the entity ({@code name}), or of an entity reached through single-valued
+     * navigation properties ({@code nav/name}, {@code nav/nav2/name}): the relation is then named
+     * by its navigation path, which the front end joins.
+     */
+    private static AttributeRef attribute(Member member) {
+        if (member.isCollection() || member.getResourcePath() == null) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY, "$orderby cannot sort by a collection-valued property.");
+        }
+        List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+        List<String> navigation = new ArrayList<>();
+        for (int i = 0; i < parts.size() - 1; i++) {
+            if (!(parts.get(i) instanceof UriResourceNavigation step) || step.isCollection()) {
+                throw GatewayException.of(
+                        ErrorCode.UNSUPPORTED_QUERY,
+                        "$orderby supports paths through single-valued navigation properties only.");
+            }
+            navigation.add(step.getProperty().getName());
+        }
+        if (!(parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty property)) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "$orderby cannot sort by a navigation property; name one of its properties (nav/property).");
+        }
+        String name = property.getProperty().getName();
+        return navigation.isEmpty()
+                ? new AttributeRef(name)
+                : new AttributeRef(Optional.of(String.join("/", navigation)), name);
     }
 
     private static List<Link> links(Navigations navigations, UriInfo uriInfo, Condition criteria, List<Order> orders) {

@@ -28,6 +28,11 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
     private static final List<String> CUSTOMER_COLUMNS =
             List.of("mserp_customeraccount", "mserp_dataareaid", "mserp_creditlimit");
     private static final List<String> COMPANIES = List.of("usmf", "demf", "gbsi");
+    /** The JoinOperators that only filter the orders: a semi-join on a readable customer. */
+    private static final List<String> FILTERING = List.of("In", "Exists", "Any", "NotAny", "All", "NotAll");
+
+    private static final List<String> JOIN_OPERATORS =
+            List.of("Inner", "LeftOuter", "In", "Exists", "Any", "NotAny", "All", "NotAll");
 
     private static JsonNode json(Response response) throws Exception {
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
@@ -41,12 +46,18 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
                   "Criteria":%s,
                   "LinkEntities":[{"LinkFromEntityName":"mserp_salesorderheaderv2entity","LinkFromAttributeName":"mserp_customerid",
                     "LinkToEntityName":"mserp_custcustomerv3entity","LinkToAttributeName":"mserp_custcustomerv3entityid",
-                    "JoinOperator":"%s","EntityAlias":"c",
-                    "Columns":{"Columns":["mserp_customeraccount","mserp_dataareaid","mserp_creditlimit"]},
+                    "JoinOperator":"%s","EntityAlias":"c",%s
                     "LinkCriteria":%s}],
                   "PageInfo":{"Count":5000,"PageNumber":1}}}
                 """
-                .formatted(rootCriteria, joinOperator, linkCriteria);
+                .formatted(
+                        rootCriteria,
+                        joinOperator,
+                        FILTERING.contains(joinOperator)
+                                ? ""
+                                : "\"Columns\":{\"Columns\":[\"mserp_customeraccount\",\"mserp_dataareaid\","
+                                        + "\"mserp_creditlimit\"]},",
+                        linkCriteria);
     }
 
     private static String companyIs(String company) {
@@ -79,14 +90,16 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
         Random random = new Random(10);
         int checkedRows = 0;
         int hiddenLinks = 0;
+        Set<String> exercised = new java.util.TreeSet<>();
         for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
             RequestSpecification caller = as(user);
             Map<String, JsonNode> orders =
                     direct(caller, EntitySet.SALES_ORDERS.set, ORDER_KEY + ",mserp_dataareaid,mserp_customerid");
             Map<String, JsonNode> customers =
                     direct(as(user), EntitySet.CUSTOMERS.set, CUSTOMER_KEY + "," + String.join(",", CUSTOMER_COLUMNS));
-            for (int round = 0; round < 4; round++) {
-                String joinOperator = random.nextBoolean() ? "Inner" : "LeftOuter";
+            for (int round = 0; round < 8; round++) {
+                String joinOperator = JOIN_OPERATORS.get(random.nextInt(JOIN_OPERATORS.size()));
+                exercised.add(joinOperator);
                 String rootCompany = random.nextInt(3) == 0 ? COMPANIES.get(random.nextInt(3)) : null;
                 String linkCompany = random.nextInt(3) == 0 ? COMPANIES.get(random.nextInt(3)) : null;
                 JsonNode answer = json(queryExpression(
@@ -97,18 +110,27 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
                             && !rootCompany.equals(order.get("mserp_dataareaid").asText())) {
                         continue;
                     }
-                    JsonNode customer =
+                    JsonNode readable =
                             customers.get(order.get("mserp_customerid").asText());
+                    JsonNode customer = readable;
                     if (customer != null
                             && linkCompany != null
                             && !linkCompany.equals(
                                     customer.get("mserp_dataareaid").asText())) {
                         customer = null;
                     }
-                    if (customer == null && joinOperator.equals("Inner")) {
+                    boolean kept =
+                            switch (joinOperator) {
+                                case "LeftOuter" -> true;
+                                case "Inner", "In", "Exists", "Any", "NotAll" -> customer != null;
+                                case "NotAny" -> customer == null;
+                                case "All" -> readable != null && customer == null;
+                                default -> throw new IllegalStateException(joinOperator);
+                            };
+                    if (!kept) {
                         continue;
                     }
-                    expected.put(order.get(ORDER_KEY).asText(), customer);
+                    expected.put(order.get(ORDER_KEY).asText(), FILTERING.contains(joinOperator) ? null : customer);
                 }
                 String description = user.name() + " " + joinOperator + " orders of " + rootCompany
                         + " with customers of " + linkCompany;
@@ -134,7 +156,7 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
                                     .isEqualTo(reference.asText());
                         }
                     }
-                    if (customer == null) {
+                    if (customer == null && joinOperator.equals("LeftOuter")) {
                         hiddenLinks++;
                     }
                     checkedRows++;
@@ -145,6 +167,9 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
         }
         assertThat(checkedRows).as("the generated queries return rows").isGreaterThan(500);
         assertThat(hiddenLinks).as("some outer joins find no readable customer").isPositive();
+        assertThat(exercised)
+                .as("every JoinOperator was generated")
+                .containsExactlyInAnyOrderElementsOf(JOIN_OPERATORS);
     }
 
     @Test

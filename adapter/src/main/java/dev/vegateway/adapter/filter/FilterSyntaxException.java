@@ -1,17 +1,17 @@
-package dev.vegateway.adapter.rowfilter;
+package dev.vegateway.adapter.filter;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A row filter that does not parse. The message is {@code column <n>: <reason>}, where the
+ * A filter (a client's $filter or a role's row filter) that does not parse. The message is {@code column <n>: <reason>}, where the
  * column counts characters of the filter text from 1 (a line break counts as one character).
- * It is the only exception {@link RowFilterParser#parse} throws for any text.
+ * It is the only exception {@link FilterParser} throws for any text.
  */
-public final class RowFilterSyntaxException extends RuntimeException {
+public final class FilterSyntaxException extends RuntimeException {
     private final int column;
     private final String reason;
 
-    RowFilterSyntaxException(int column, String reason) {
+    FilterSyntaxException(int column, String reason) {
         super("column " + column + ": " + requireNonNull(reason, "reason is null"), null, false, false);
         this.column = column;
         this.reason = reason;

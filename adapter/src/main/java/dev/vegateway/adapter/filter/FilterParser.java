@@ -1,4 +1,4 @@
-package dev.vegateway.adapter.rowfilter;
+package dev.vegateway.adapter.filter;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,6 +17,7 @@ import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Literal.EnumMember;
 import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Placeholder;
+import dev.vegateway.adapter.rowfilter.ParsedRowFilter;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -25,14 +26,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Parses a role's row filter, written in the OData {@code $filter} subset below, into the
- * neutral {@link Condition} model. Field names become {@link AttributeRef}s and the caller's
- * values {@link Placeholder}s; the planner binds and resolves both. Any text either parses or
- * fails with a {@link RowFilterSyntaxException} naming the column; nothing else is thrown.
+ * The one parser of the gateway's filter language, an OData {@code $filter} subset: a client's
+ * {@code $filter} and a role's row filter are both read here into the neutral {@link Condition}
+ * model. Field names become {@link AttributeRef}s (a navigation path {@code nav/field} names its
+ * relation by the path), lambdas {@link Condition.Lambda}s; the planner resolves both against the
+ * catalog. A row filter may use the caller's values as {@link Placeholder}s, which are bound when
+ * it is planned; a client's filter may use parameter aliases ({@code @p1}) whose values the query
+ * string gives. Any text either parses or fails with a {@link FilterSyntaxException} naming the
+ * column; nothing else is thrown.
  *
  * <pre>
  * filter     = or END
@@ -41,13 +47,16 @@ import java.util.UUID;
  * compare    = unary [ ( "eq" / "ne" / "gt" / "ge" / "lt" / "le" ) unary
  *                    / "in" ( "(" literal *( "," literal ) ")" / "@user.companies" ) ]
  * unary      = "not" unary / primary
- * primary    = "(" or ")" / function / literal / placeholder / "true" / "false" / "null" / field
+ * primary    = "(" or ")" / function / literal / placeholder / alias / "true" / "false" / "null" / path
+ * path       = [ variable "/" ] *( navigation "/" ) ( field / navigation "/" lambda )
+ * lambda     = ( "any" / "all" ) "(" [ variable ":" or ] ")"       ; any() without a predicate
  * function   = ( "contains" / "startswith" / "endswith" ) "(" value "," text ")"
  *            / ( "tolower" / "toupper" / "trim" / "length" / "year" / "month" / "day" ) "(" value ")"
  * literal    = text / integer / decimal / double / guid / date / datetime / enum / "true" / "false"
  * text       = "'" *( char / "''" ) "'"                      ; 'O''Brien'
  * enum       = qualified-name text                            ; Namespace.Type'Member'
- * placeholder = "@user.id" / "@user.businessUnit" / "@user.companies" / "@user.attributes." name
+ * placeholder = "@user.id" / "@user.businessUnit" / "@user.companies" / "@user.attributes." name  ; row filters
+ * alias      = "@" name                                       ; a client's filter: its value from the query string
  * </pre>
  *
  * <p>Precedence is OData's: {@code not} binds tighter than comparisons, which bind tighter than
@@ -55,12 +64,17 @@ import java.util.UUID;
  * {@code not (name eq 'x')}). A Boolean field alone is a condition ({@code active} means
  * {@code active eq true}); a condition compared with {@code true}/{@code false} is itself or
  * its negation. {@code x eq null} is an {@link IsNull}. {@code x in @user.companies} becomes
- * {@code Comparison(x, EQUAL, @user.companies)}, see {@link Placeholder}. Keywords, functions
- * and field names are case-sensitive, as in OData.
+ * {@code Comparison(x, EQUAL, @user.companies)}, see {@link Placeholder}. Inside a lambda, fields
+ * are named through its variable ({@code o/amount}). Keywords, functions and field names are
+ * case-sensitive, as in OData.
  */
-public final class RowFilterParser {
-    /** The longest filter accepted, in characters. */
+public final class FilterParser {
+    /** The longest row filter accepted, in characters. */
     public static final int MAX_LENGTH = 4000;
+    /** The longest client filter accepted, in characters (the URL length limit is usually lower). */
+    public static final int MAX_QUERY_LENGTH = 65_536;
+    /** The most values one {@code in} list may hold. */
+    public static final int MAX_IN_VALUES = 1000;
     /** The deepest nesting of parentheses, {@code not} and function calls accepted. */
     public static final int MAX_DEPTH = 100;
 
@@ -106,31 +120,54 @@ public final class RowFilterParser {
 
     private final List<Token> tokens;
     private final List<ParsedRowFilter.FieldReference> fields = new ArrayList<>();
+    /** The variables of the lambdas the parser is inside, innermost last, each with its navigation path. */
+    private final List<Variable> variables = new ArrayList<>();
+
     private int next;
     private int depth;
 
-    private RowFilterParser(List<Token> tokens) {
+    private FilterParser(List<Token> tokens) {
         this.tokens = tokens;
     }
 
+    private record Variable(String name, String path) {}
+
     /**
-     * Parses {@code text}.
+     * Parses a role's row filter, which may use the caller's values ({@code @user.id}, …).
      *
-     * @throws RowFilterSyntaxException when the text is not a row filter: empty, longer than
+     * @throws FilterSyntaxException when the text is not a row filter: empty, longer than
      *     {@value #MAX_LENGTH} characters, nested deeper than {@value #MAX_DEPTH} levels, or not
      *     in the grammar
      */
-    public static ParsedRowFilter parse(String text) {
+    public static ParsedRowFilter rowFilter(String text) {
+        return new FilterParser(tokens(text, Optional.empty(), MAX_LENGTH)).filter();
+    }
+
+    /**
+     * Parses a client's filter ({@code $filter}): the same language, where {@code @name} is a
+     * parameter alias whose value (a literal, or a parenthesised list of them after {@code in})
+     * {@code aliases} gives, without its {@code @}.
+     *
+     * @throws FilterSyntaxException as {@link #rowFilter}, and for an alias without a value
+     */
+    public static Condition filter(String text, Map<String, String> aliases) {
+        requireNonNull(aliases, "aliases is null");
+        return new FilterParser(tokens(text, Optional.of(aliases), MAX_QUERY_LENGTH))
+                .filter()
+                .condition();
+    }
+
+    private static List<Token> tokens(String text, Optional<Map<String, String>> aliases, int maxLength) {
         requireNonNull(text, "text is null");
-        if (text.length() > MAX_LENGTH) {
-            throw new RowFilterSyntaxException(
-                    MAX_LENGTH + 1,
-                    "a row filter is at most " + MAX_LENGTH + " characters long, this one has " + text.length());
+        if (text.length() > maxLength) {
+            throw new FilterSyntaxException(
+                    maxLength + 1,
+                    "a filter is at most " + maxLength + " characters long, this one has " + text.length());
         }
         if (text.isBlank()) {
-            throw new RowFilterSyntaxException(1, "the row filter is empty");
+            throw new FilterSyntaxException(1, "the filter is empty");
         }
-        return new RowFilterParser(new Lexer(text).tokens()).filter();
+        return new Lexer(text, aliases).tokens();
     }
 
     // ---- grammar
@@ -193,7 +230,7 @@ public final class RowFilterParser {
         if (operator.kind() == Kind.WORD) {
             String word = operator.text();
             if (UNSUPPORTED_OPERATORS.contains(word)) {
-                throw error(operator, "the operator '" + word + "' is not supported in row filters");
+                throw error(operator, "the operator '" + word + "' is not supported in filters");
             }
             String lower = word.toLowerCase(Locale.ROOT);
             if (!lower.equals(word) && KEYWORDS.contains(lower)) {
@@ -246,7 +283,8 @@ public final class RowFilterParser {
                 yield new Value(placeholder, token.column());
             }
             case WORD -> word(token);
-            case CLOSE, COMMA, END -> throw error(token, "expected a field, a value or '(', found " + describe(token));
+            case CLOSE, COMMA, SLASH, COLON, END -> throw error(
+                    token, "expected a field, a value or '(', found " + describe(token));
         };
     }
 
@@ -268,8 +306,117 @@ public final class RowFilterParser {
         if (peek().kind() == Kind.OPEN) {
             return function(token);
         }
-        fields.add(new ParsedRowFilter.FieldReference(word, token.column()));
-        return new Value(new AttributeRef(word), token.column());
+        return path(token);
+    }
+
+    /** A field, a navigation path to one ({@code nav/field}), or a lambda ({@code nav/any(x: …)}). */
+    private Term path(Token first) {
+        List<String> segments = new ArrayList<>();
+        segments.add(first.text());
+        while (peek().kind() == Kind.SLASH) {
+            advance();
+            Token segment = advance();
+            if (segment.kind() != Kind.WORD || KEYWORDS.contains(segment.text())) {
+                throw error(segment, "expected a name after '/', found " + describe(segment));
+            }
+            if ((segment.text().equals("any") || segment.text().equals("all")) && peek().kind() == Kind.OPEN) {
+                return lambda(first, segments, segment);
+            }
+            segments.add(segment.text());
+        }
+        List<String> relative = relative(first, segments);
+        if (relative.isEmpty()) {
+            throw error(
+                    first,
+                    "the lambda variable '" + first.text() + "' names a record; name one of its fields, as in "
+                            + first.text() + "/field");
+        }
+        String name = relative.get(relative.size() - 1);
+        Optional<String> relation = relative.size() == 1
+                ? Optional.empty()
+                : Optional.of(String.join("/", relative.subList(0, relative.size() - 1)));
+        fields.add(new ParsedRowFilter.FieldReference(absolute(String.join("/", relative)), first.column()));
+        return new Value(new AttributeRef(relation, name), first.column());
+    }
+
+    /**
+     * The path relative to the relation the condition stands in: inside a lambda it must start
+     * with the lambda's variable, which is dropped.
+     */
+    private List<String> relative(Token first, List<String> segments) {
+        if (variables.isEmpty()) {
+            return segments;
+        }
+        Variable innermost = variables.get(variables.size() - 1);
+        if (segments.get(0).equals(innermost.name())) {
+            return segments.subList(1, segments.size());
+        }
+        for (Variable outer : variables) {
+            if (segments.get(0).equals(outer.name())) {
+                throw error(
+                        first,
+                        "a lambda can use only its own variable '" + innermost.name() + "'; '" + outer.name()
+                                + "' belongs to an enclosing lambda");
+            }
+        }
+        throw error(
+                first,
+                "inside a lambda, name fields through its variable, as in " + innermost.name() + "/" + segments.get(0));
+    }
+
+    /** A path relative to the innermost lambda, from the filter's own relation (for messages and checks). */
+    private String absolute(String relative) {
+        return variables.isEmpty()
+                ? relative
+                : variables.get(variables.size() - 1).path() + "/" + relative;
+    }
+
+    private Term lambda(Token first, List<String> segments, Token operator) {
+        List<String> relative = relative(first, segments);
+        if (relative.isEmpty()) {
+            throw error(
+                    operator,
+                    operator.text() + " applies to a navigation property, as in orders/" + operator.text()
+                            + "(o: o/amount gt 100)");
+        }
+        String navigation = String.join("/", relative);
+        Condition.Lambda.Quantifier quantifier =
+                operator.text().equals("any") ? Condition.Lambda.Quantifier.ANY : Condition.Lambda.Quantifier.ALL;
+        enter(operator);
+        advance(); // (
+        if (peek().kind() == Kind.CLOSE) {
+            if (quantifier == Condition.Lambda.Quantifier.ALL) {
+                throw error(peek(), "all needs a condition, as in all(x: x/field eq 1)");
+            }
+            advance();
+            leave();
+            return new Predicate(new Condition.Lambda(navigation, quantifier, Condition.TRUE), first.column());
+        }
+        Token variable = advance();
+        if (variable.kind() != Kind.WORD || KEYWORDS.contains(variable.text())) {
+            throw error(
+                    variable,
+                    "expected the lambda's variable, as in " + operator.text() + "(x: …), found " + describe(variable));
+        }
+        for (Variable outer : variables) {
+            if (outer.name().equals(variable.text())) {
+                throw error(variable, "the variable '" + variable.text() + "' is already used by an enclosing lambda");
+            }
+        }
+        Token colon = advance();
+        if (colon.kind() != Kind.COLON) {
+            throw error(colon, "expected ':' after the lambda's variable, found " + describe(colon));
+        }
+        variables.add(new Variable(variable.text(), absolute(navigation)));
+        Condition predicate = condition(or());
+        variables.remove(variables.size() - 1);
+        Token close = peek();
+        if (close.kind() != Kind.CLOSE) {
+            throw error(close, "expected ')' to close " + operator.text() + "(, found " + describe(close));
+        }
+        advance();
+        leave();
+        return new Predicate(new Condition.Lambda(navigation, quantifier, predicate), first.column());
     }
 
     private Term function(Token name) {
@@ -281,7 +428,7 @@ public final class RowFilterParser {
             if (MATCH_FUNCTIONS.containsKey(lower) || VALUE_FUNCTIONS.containsKey(lower)) {
                 throw error(name, "functions are written in lowercase: '" + lower + "', found " + describe(name));
             }
-            throw error(name, "unknown function " + describe(name) + " (row filters support " + FUNCTION_LIST + ")");
+            throw error(name, "unknown function " + describe(name) + " (filters support " + FUNCTION_LIST + ")");
         }
         enter(name);
         advance(); // (
@@ -308,7 +455,7 @@ public final class RowFilterParser {
             if (!(text instanceof Value textValue)
                     || !(textValue.operand() instanceof Literal literal)
                     || !(literal.value() instanceof String string)) {
-                throw new RowFilterSyntaxException(
+                throw new FilterSyntaxException(
                         text.column(), "the second argument of " + function + " must be a text literal such as 'abc'");
             }
             return new Predicate(new Like(subject, match, string, false), name.column());
@@ -325,7 +472,7 @@ public final class RowFilterParser {
                 && (value.operand() instanceof AttributeRef || value.operand() instanceof FunctionCall)) {
             return value.operand();
         }
-        throw new RowFilterSyntaxException(
+        throw new FilterSyntaxException(
                 argument.column(), function + " applies to a field, as in " + function + "(name)");
     }
 
@@ -393,6 +540,9 @@ public final class RowFilterParser {
             } else {
                 throw error(value, "the values of 'in' must be literals, found " + describe(value));
             }
+            if (values.size() > MAX_IN_VALUES) {
+                throw error(value, "'in' takes at most " + MAX_IN_VALUES + " values");
+            }
             Token separator = advance();
             if (separator.kind() == Kind.CLOSE) {
                 break;
@@ -417,7 +567,7 @@ public final class RowFilterParser {
                 return flag ? Condition.TRUE : Condition.FALSE;
             }
         }
-        throw new RowFilterSyntaxException(
+        throw new FilterSyntaxException(
                 term.column(), "expected a condition, found a value (compare it, as in name eq 'x')");
     }
 
@@ -450,8 +600,8 @@ public final class RowFilterParser {
         return token.kind() == Kind.WORD && token.text().equals(word);
     }
 
-    private static RowFilterSyntaxException error(Token token, String reason) {
-        return new RowFilterSyntaxException(token.column(), reason);
+    private static FilterSyntaxException error(Token token, String reason) {
+        return new FilterSyntaxException(token.column(), reason);
     }
 
     private static String describe(Token token) {
@@ -488,6 +638,8 @@ public final class RowFilterParser {
         OPEN,
         CLOSE,
         COMMA,
+        SLASH,
+        COLON,
         END
     }
 
@@ -511,11 +663,15 @@ public final class RowFilterParser {
     /** Splits the text into tokens; every malformed literal is refused here, with its column. */
     private static final class Lexer {
         private final String text;
+        /** A client's parameter aliases; empty for a row filter, whose {@code @} names are placeholders. */
+        private final Optional<Map<String, String>> aliases;
+
         private final List<Token> tokens = new ArrayList<>();
         private int position;
 
-        Lexer(String text) {
+        Lexer(String text, Optional<Map<String, String>> aliases) {
             this.text = text;
+            this.aliases = aliases;
         }
 
         List<Token> tokens() {
@@ -538,12 +694,14 @@ public final class RowFilterParser {
                     int start = position;
                     String value = text(start);
                     if (position < text.length() && isIdentifierPart(text.charAt(position))) {
-                        throw new RowFilterSyntaxException(
+                        throw new FilterSyntaxException(
                                 position,
                                 "the text ends at this quote but a name follows it;"
                                         + " a quote inside text is written twice, as in 'O''Brien'");
                     }
                     tokens.add(new Token(Kind.LITERAL, start + 1, text.substring(start, position), value));
+                } else if (c == '@' && aliases.isPresent()) {
+                    alias();
                 } else if (c == '@') {
                     placeholder();
                 } else if (isGuidAt(position)) {
@@ -554,11 +712,11 @@ public final class RowFilterParser {
                 } else if (isIdentifierStart(c)) {
                     word();
                 } else if (c == '/') {
-                    throw new RowFilterSyntaxException(
-                            position + 1,
-                            "paths such as 'a/b' are not supported; row filters use the entity's own fields");
+                    single(Kind.SLASH);
+                } else if (c == ':') {
+                    single(Kind.COLON);
                 } else {
-                    throw new RowFilterSyntaxException(position + 1, "unexpected character '" + printable(c) + "'");
+                    throw new FilterSyntaxException(position + 1, "unexpected character '" + printable(c) + "'");
                 }
             }
         }
@@ -586,9 +744,41 @@ public final class RowFilterParser {
                 value.append(c);
                 i++;
             }
-            throw new RowFilterSyntaxException(
+            throw new FilterSyntaxException(
                     start + 1,
                     "the text starting here is not closed by a quote (a quote inside text is written twice: 'O''Brien')");
+        }
+
+        /** A parameter alias: the tokens of its value, each at the column of the alias. */
+        private void alias() {
+            int start = position;
+            int end = start + 1;
+            while (end < text.length() && (isIdentifierPart(text.charAt(end)) || text.charAt(end) == '.')) {
+                end++;
+            }
+            String name = text.substring(start + 1, end);
+            String value = aliases.orElseThrow().get(name);
+            if (value == null) {
+                throw new FilterSyntaxException(
+                        start + 1,
+                        "the parameter alias " + quote("@" + name)
+                                + " has no value; give it in the query string, as in &@"
+                                + (name.isEmpty() ? "p1" : name) + "='value'");
+            }
+            List<Token> valueTokens;
+            try {
+                valueTokens = new Lexer(value, Optional.of(Map.of())).tokens();
+            } catch (FilterSyntaxException e) {
+                throw new FilterSyntaxException(
+                        start + 1, "the value of the alias " + quote("@" + name) + " is not valid: " + e.getMessage());
+            }
+            if (valueTokens.size() == 1) {
+                throw new FilterSyntaxException(start + 1, "the alias " + quote("@" + name) + " has an empty value");
+            }
+            for (Token token : valueTokens.subList(0, valueTokens.size() - 1)) {
+                tokens.add(new Token(token.kind(), start + 1, token.text(), token.value()));
+            }
+            position = end;
         }
 
         private void placeholder() {
@@ -607,7 +797,7 @@ public final class RowFilterParser {
                             String prefix = "user.attributes.";
                             String attribute = name.startsWith(prefix) ? name.substring(prefix.length()) : "";
                             if (!isIdentifier(attribute)) {
-                                throw new RowFilterSyntaxException(
+                                throw new FilterSyntaxException(
                                         start + 1,
                                         "unknown placeholder " + quote("@" + name) + " (known: " + PLACEHOLDER_LIST
                                                 + ")");
@@ -640,7 +830,7 @@ public final class RowFilterParser {
                     try {
                         tokens.add(new Token(Kind.LITERAL, start + 1, dateTime, OffsetDateTime.parse(dateTime)));
                     } catch (DateTimeParseException e) {
-                        throw new RowFilterSyntaxException(
+                        throw new FilterSyntaxException(
                                 start + 1,
                                 quote(dateTime)
                                         + " is not a valid date and time with an offset, such as 2024-01-31T10:00:00Z");
@@ -653,7 +843,7 @@ public final class RowFilterParser {
                 try {
                     tokens.add(new Token(Kind.LITERAL, start + 1, date, LocalDate.parse(date)));
                 } catch (DateTimeParseException e) {
-                    throw new RowFilterSyntaxException(
+                    throw new FilterSyntaxException(
                             start + 1, quote(date) + " is not a valid date, such as 2024-01-31");
                 }
                 return;
@@ -669,7 +859,7 @@ public final class RowFilterParser {
                 fraction = true;
                 int digitsEnd = digits(end + 1);
                 if (digitsEnd == end + 1) {
-                    throw new RowFilterSyntaxException(
+                    throw new FilterSyntaxException(
                             start + 1,
                             quote(text.substring(start, end + 1))
                                     + " is not a number: digits must follow the decimal point");
@@ -685,7 +875,7 @@ public final class RowFilterParser {
                 }
                 int digitsEnd = digits(digitsStart);
                 if (digitsEnd == digitsStart) {
-                    throw new RowFilterSyntaxException(
+                    throw new FilterSyntaxException(
                             start + 1,
                             quote(text.substring(start, Math.min(digitsStart, text.length())))
                                     + " is not a number: digits must follow the exponent");
@@ -699,7 +889,7 @@ public final class RowFilterParser {
             if (exponent) {
                 double floating = Double.parseDouble(number);
                 if (Double.isInfinite(floating)) {
-                    throw new RowFilterSyntaxException(start + 1, quote(number) + " is out of range for a Double");
+                    throw new FilterSyntaxException(start + 1, quote(number) + " is out of range for a Double");
                 }
                 value = floating;
             } else if (fraction) {
@@ -737,7 +927,7 @@ public final class RowFilterParser {
                             && (isIdentifierPart(text.charAt(end)) || ".-:+".indexOf(text.charAt(end)) >= 0)) {
                         end++;
                     }
-                    throw new RowFilterSyntaxException(
+                    throw new FilterSyntaxException(
                             start + 1,
                             quote(text.substring(start, Math.max(end, position + 1))) + " is not a valid literal");
                 }
@@ -755,25 +945,24 @@ public final class RowFilterParser {
             boolean qualified = name.indexOf('.') >= 0;
             if (end < text.length() && text.charAt(end) == '\'' && !KEYWORDS.contains(name)) {
                 if (!qualified) {
-                    throw new RowFilterSyntaxException(
+                    throw new FilterSyntaxException(
                             start + 1,
-                            quote(name + "'") + " starts a typed literal, which row filters do not support;"
+                            quote(name + "'") + " starts a typed literal, which filters do not support;"
                                     + " enum values are written Namespace.Type'Member'");
                 }
                 String member = text(end);
                 if (member.isEmpty()
                         || member.indexOf(',') >= 0
                         || !member.strip().equals(member)) {
-                    throw new RowFilterSyntaxException(
+                    throw new FilterSyntaxException(
                             start + 1, "an enum value names exactly one member, as in " + name + "'Active'");
                 }
                 tokens.add(new Token(Kind.LITERAL, start + 1, text.substring(start, position), new EnumMember(member)));
                 return;
             }
             if (qualified || (end < text.length() && text.charAt(end) == '.')) {
-                throw new RowFilterSyntaxException(
-                        start + 1,
-                        quote(name) + " is not a field name; qualified names are not supported in row filters");
+                throw new FilterSyntaxException(
+                        start + 1, quote(name) + " is not a field name; qualified names are not supported in filters");
             }
             tokens.add(new Token(Kind.WORD, start + 1, name, null));
         }

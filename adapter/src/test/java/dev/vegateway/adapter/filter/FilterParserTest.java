@@ -1,4 +1,4 @@
-package dev.vegateway.adapter.rowfilter;
+package dev.vegateway.adapter.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,6 +21,9 @@ import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Literal.EnumMember;
 import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Placeholder;
+import dev.vegateway.adapter.rowfilter.CallerValues;
+import dev.vegateway.adapter.rowfilter.ParsedRowFilter;
+import dev.vegateway.adapter.rowfilter.PlaceholderBinder;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -36,11 +39,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class RowFilterParserTest {
+class FilterParserTest {
     private static final UUID GUID = UUID.fromString("6f1c2c4e-0000-4000-8000-00000000000a");
 
     private static Condition parse(String text) {
-        return RowFilterParser.parse(text).condition();
+        return FilterParser.rowFilter(text).condition();
     }
 
     private static AttributeRef field(String name) {
@@ -57,9 +60,60 @@ class RowFilterParserTest {
 
     /** Asserts the text is refused with exactly this message ("column n: reason"). */
     private static void assertRefused(String text, String message) {
-        assertThatThrownBy(() -> RowFilterParser.parse(text))
-                .isInstanceOf(RowFilterSyntaxException.class)
+        assertThatThrownBy(() -> FilterParser.rowFilter(text))
+                .isInstanceOf(FilterSyntaxException.class)
                 .hasMessage(message);
+    }
+
+    @Nested
+    class PathsAndLambdas {
+        @Test
+        void aPathNamesTheRelationItGoesThrough() {
+            assertThat(parse("primarycontact/address/city eq 'x'"))
+                    .isEqualTo(new Comparison(
+                            new AttributeRef(Optional.of("primarycontact/address"), "city"),
+                            Operator.EQUAL,
+                            new Literal("x")));
+        }
+
+        @Test
+        void lambdasNestAndNameFieldsRelativeToTheirVariable() {
+            assertThat(parse("orders/any(o: o/amount gt 5 and o/lines/all(l: l/customer/name eq 'x')) or orders/any()"))
+                    .isEqualTo(new Or(List.of(
+                            new Condition.Lambda(
+                                    "orders",
+                                    Condition.Lambda.Quantifier.ANY,
+                                    new And(List.of(
+                                            compare("amount", Operator.GREATER_THAN, 5L),
+                                            new Condition.Lambda(
+                                                    "lines",
+                                                    Condition.Lambda.Quantifier.ALL,
+                                                    new Comparison(
+                                                            new AttributeRef(Optional.of("customer"), "name"),
+                                                            Operator.EQUAL,
+                                                            new Literal("x")))))),
+                            new Condition.Lambda("orders", Condition.Lambda.Quantifier.ANY, Condition.TRUE))));
+        }
+
+        @Test
+        void fieldReferencesCarryTheirWholePathForChecks() {
+            assertThat(FilterParser.rowFilter("a/b eq 1 and c/any(x: x/d/e eq 2)")
+                            .fields())
+                    .extracting(ParsedRowFilter.FieldReference::name)
+                    .containsExactly("a/b", "c/d/e");
+        }
+
+        @Test
+        void aClientFilterTakesAliasesButNoPlaceholders() {
+            assertThat(FilterParser.filter("name eq @p and id in @ids", Map.of("p", "'x'", "ids", "(1,2)")))
+                    .isEqualTo(new And(List.of(
+                            equal("name", "x"),
+                            new In(field("id"), List.of(new Literal(1L), new Literal(2L)), false))));
+            assertThatThrownBy(() -> FilterParser.filter("owner eq @user.id", Map.of()))
+                    .isInstanceOf(FilterSyntaxException.class)
+                    .hasMessage("column 10: the parameter alias '@user.id' has no value; give it in the query string,"
+                            + " as in &@user.id='value'");
+        }
     }
 
     @Nested
@@ -204,7 +258,7 @@ class RowFilterParserTest {
                     "column 11: an enum value names exactly one member, as in NS.Status'Active'");
             assertRefused(
                     "data eq binary'AAE='",
-                    "column 9: 'binary'' starts a typed literal, which row filters do not support; enum values are written Namespace.Type'Member'");
+                    "column 9: 'binary'' starts a typed literal, which filters do not support; enum values are written Namespace.Type'Member'");
         }
     }
 
@@ -362,7 +416,7 @@ class RowFilterParserTest {
                     "tolower(@user.attributes.x) eq 'a'", "column 9: tolower applies to a field, as in tolower(name)");
             assertRefused(
                     "substringof('a', name)",
-                    "column 1: unknown function 'substringof' (row filters support contains, startswith, endswith, tolower, toupper, trim, length, year, month, day)");
+                    "column 1: unknown function 'substringof' (filters support contains, startswith, endswith, tolower, toupper, trim, length, year, month, day)");
             assertRefused(
                     "Contains(name, 'a')",
                     "column 1: functions are written in lowercase: 'contains', found 'Contains'");
@@ -435,19 +489,29 @@ class RowFilterParserTest {
             assertRefused("a eq 1 eq 2", "column 8: expected 'and', 'or' or the end of the filter, found 'eq'");
             assertRefused("a Eq 1", "column 3: operators are written in lowercase: 'eq', found 'Eq'");
             assertRefused("a eq 1 AND b eq 2", "column 8: expected 'and', 'or' or the end of the filter, found 'AND'");
-            assertRefused("a add 1 eq 2", "column 3: the operator 'add' is not supported in row filters");
+            assertRefused("a add 1 eq 2", "column 3: the operator 'add' is not supported in filters");
             assertRefused(
                     "contains(a,'x') b", "column 17: expected 'and', 'or', ')' or the end of the filter, found 'b'");
         }
 
         @Test
         void refusesUnsupportedSyntax() {
+            assertRefused("primarycontact/ eq 'x'", "column 17: expected a name after '/', found 'eq'");
             assertRefused(
-                    "primarycontact/name eq 'x'",
-                    "column 15: paths such as 'a/b' are not supported; row filters use the entity's own fields");
+                    "o/any(x: y/a eq 1)", "column 10: inside a lambda, name fields through its variable, as in x/y");
             assertRefused(
-                    "a.b eq 1",
-                    "column 1: 'a.b' is not a field name; qualified names are not supported in row filters");
+                    "o/any(x: x/l/any(x: x/a eq 1))",
+                    "column 18: the variable 'x' is already used by an enclosing lambda");
+            assertRefused(
+                    "o/any(x: x/l/any(y: x/a eq 1))",
+                    "column 21: a lambda can use only its own variable 'y'; 'x' belongs to an enclosing lambda");
+            assertRefused("o/all()", "column 7: all needs a condition, as in all(x: x/field eq 1)");
+            assertRefused("o/any(x x/a eq 1)", "column 9: expected ':' after the lambda's variable, found 'x'");
+            assertRefused(
+                    "o/any(x: x)",
+                    "column 10: the lambda variable 'x' names a record; name one of its fields, as in x/field");
+            assertRefused(
+                    "a.b eq 1", "column 1: 'a.b' is not a field name; qualified names are not supported in filters");
             assertRefused("a eq 1 & b", "column 8: unexpected character '&'");
             assertRefused("a eq $it", "column 6: unexpected character '$'");
             assertRefused("a eq \"x\"", "column 6: unexpected character '\"'");
@@ -456,18 +520,17 @@ class RowFilterParserTest {
 
         @Test
         void refusesEmptyAndOverlongFilters() {
-            assertRefused("", "column 1: the row filter is empty");
-            assertRefused(" \n\t", "column 1: the row filter is empty");
-            String longest = "name eq '" + "x".repeat(RowFilterParser.MAX_LENGTH - 10) + "'";
-            assertThat(longest).hasSize(RowFilterParser.MAX_LENGTH);
+            assertRefused("", "column 1: the filter is empty");
+            assertRefused(" \n\t", "column 1: the filter is empty");
+            String longest = "name eq '" + "x".repeat(FilterParser.MAX_LENGTH - 10) + "'";
+            assertThat(longest).hasSize(FilterParser.MAX_LENGTH);
             assertThat(parse(longest)).isInstanceOf(Comparison.class);
-            assertRefused(
-                    longest + " ", "column 4001: a row filter is at most 4000 characters long, this one has 4001");
+            assertRefused(longest + " ", "column 4001: a filter is at most 4000 characters long, this one has 4001");
         }
 
         @Test
         void limitsTheNesting() {
-            String deepest = "(".repeat(RowFilterParser.MAX_DEPTH) + "a eq 1" + ")".repeat(RowFilterParser.MAX_DEPTH);
+            String deepest = "(".repeat(FilterParser.MAX_DEPTH) + "a eq 1" + ")".repeat(FilterParser.MAX_DEPTH);
             assertThat(parse(deepest)).isEqualTo(equal("a", 1L));
             String tooDeep = "(" + deepest + ")";
             assertRefused(tooDeep, "column 101: the filter is nested more than 100 levels deep");
@@ -486,7 +549,7 @@ class RowFilterParserTest {
     @Test
     void reportsEveryFieldWithItsColumn() {
         ParsedRowFilter parsed =
-                RowFilterParser.parse("name eq 'x' or contains(tolower(city), 'a') and ownerid eq @user.id");
+                FilterParser.rowFilter("name eq 'x' or contains(tolower(city), 'a') and ownerid eq @user.id");
         assertThat(parsed.fields())
                 .containsExactly(
                         new ParsedRowFilter.FieldReference("name", 1),
@@ -494,7 +557,7 @@ class RowFilterParserTest {
                         new ParsedRowFilter.FieldReference("ownerid", 49));
     }
 
-    // ---- fuzzing: any text parses or fails with RowFilterSyntaxException, nothing else
+    // ---- fuzzing: any text parses or fails with FilterSyntaxException, nothing else
 
     private static final List<String> VALID = List.of(
             "name eq 'O''Brien' and age ge 18",
@@ -555,7 +618,7 @@ class RowFilterParserTest {
     void neverThrowsAnythingButItsOwnExceptionForMutatedFilters() {
         Random random = new Random(42L);
         for (String valid : VALID) {
-            assertThat(RowFilterParser.parse(valid)).isNotNull();
+            assertThat(FilterParser.rowFilter(valid)).isNotNull();
         }
         for (int i = 0; i < 40_000; i++) {
             StringBuilder text = new StringBuilder(VALID.get(random.nextInt(VALID.size())));
@@ -584,14 +647,14 @@ class RowFilterParserTest {
         }
     }
 
-    /** Parses, and binds what parses: neither may throw anything but RowFilterSyntaxException. */
+    /** Parses, and binds what parses: neither may throw anything but FilterSyntaxException. */
     private static void parseSafely(String text) {
         try {
-            ParsedRowFilter parsed = RowFilterParser.parse(text);
+            ParsedRowFilter parsed = FilterParser.rowFilter(text);
             PlaceholderBinder.bind(
                     parsed.condition(),
                     new CallerValues(GUID, Optional.empty(), Set.of("usmf"), Map.of("region", "West")));
-        } catch (RowFilterSyntaxException e) {
+        } catch (FilterSyntaxException e) {
             assertThat(e.getMessage()).startsWith("column " + e.column() + ": ");
             assertThat(e.column()).isBetween(1, Math.max(1, text.length() + 1));
         } catch (RuntimeException | StackOverflowError e) {
