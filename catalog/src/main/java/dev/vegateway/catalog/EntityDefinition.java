@@ -16,7 +16,9 @@ import java.util.Set;
  * {@code keyStrategy} says who chooses the key of a new row. The optional company, owner,
  * business-unit and row-version fields, and the created-by/modified-by (Guid, stamped with the
  * caller's user id) and created-on/modified-on (DateTimeOffset, stamped with the time of the
- * write) fields, name fields of this entity. {@code relations} are its lookups.
+ * write) fields, name fields of this entity. {@code relations} are its lookups. {@code origin}
+ * says whose the entity is: the catalog's (business data, read under the caller's roles) or the
+ * gateway's own (its data audit, portal mappings, the catalog set: administrators only).
  */
 public record EntityDefinition(
         String logicalName,
@@ -35,7 +37,16 @@ public record EntityDefinition(
         Optional<String> modifiedByField,
         Optional<String> createdOnField,
         Optional<String> modifiedOnField,
-        List<RelationDefinition> relations) {
+        List<RelationDefinition> relations,
+        Origin origin) {
+
+    /** Whose an entity is. */
+    public enum Origin {
+        /** Declared in the catalog: the backend's business data. */
+        CATALOG,
+        /** One of the gateway's own sets; only System and Security administrators read it. */
+        GATEWAY
+    }
 
     public EntityDefinition {
         requireNonNull(logicalName, "logicalName is null");
@@ -54,6 +65,70 @@ public record EntityDefinition(
         requireNonNull(createdOnField, "createdOnField is null");
         requireNonNull(modifiedOnField, "modifiedOnField is null");
         relations = List.copyOf(relations);
+        requireNonNull(origin, "origin is null");
+    }
+
+    /** An entity of the catalog. */
+    public EntityDefinition(
+            String logicalName,
+            String entitySetName,
+            TableName table,
+            Map<String, String> labels,
+            boolean visible,
+            List<FieldDefinition> fields,
+            String keyField,
+            Optional<String> companyField,
+            Optional<String> ownerField,
+            Optional<String> businessUnitField,
+            Optional<String> rowVersionField,
+            KeyStrategy keyStrategy,
+            Optional<String> createdByField,
+            Optional<String> modifiedByField,
+            Optional<String> createdOnField,
+            Optional<String> modifiedOnField,
+            List<RelationDefinition> relations) {
+        this(
+                logicalName,
+                entitySetName,
+                table,
+                labels,
+                visible,
+                fields,
+                keyField,
+                companyField,
+                ownerField,
+                businessUnitField,
+                rowVersionField,
+                keyStrategy,
+                createdByField,
+                modifiedByField,
+                createdOnField,
+                modifiedOnField,
+                relations,
+                Origin.CATALOG);
+    }
+
+    /** This entity as one of the gateway's own sets. */
+    public EntityDefinition ownedByTheGateway() {
+        return new EntityDefinition(
+                logicalName,
+                entitySetName,
+                table,
+                labels,
+                visible,
+                fields,
+                keyField,
+                companyField,
+                ownerField,
+                businessUnitField,
+                rowVersionField,
+                keyStrategy,
+                createdByField,
+                modifiedByField,
+                createdOnField,
+                modifiedOnField,
+                relations,
+                Origin.GATEWAY);
     }
 
     /** An entity whose key the gateway generates, without stamped fields or relations. */

@@ -37,8 +37,15 @@ public final class AccessScopes {
         return of(permissions, entity, Privilege.READ);
     }
 
-    /** The scope of {@code privilege}; field security (unreadable fields) is that of Read whatever the privilege. */
+    /**
+     * The scope of {@code privilege}; field security (unreadable fields) is that of Read whatever the
+     * privilege. The gateway's own entities ({@link EntityDefinition.Origin#GATEWAY}) are for
+     * administrators only, whatever roles grant.
+     */
     public static AccessScope of(EffectivePermissions permissions, EntityDefinition entity, Privilege privilege) {
+        if (entity.origin() == EntityDefinition.Origin.GATEWAY) {
+            return administratorsOnly(permissions, entity, name(privilege));
+        }
         List<AccessScope.Grant> grants = permissions.grants(entity.logicalName(), privilege).stream()
                 .map(AccessScopes::grant)
                 .toList();
@@ -52,6 +59,18 @@ public final class AccessScopes {
                 permissions.businessUnitAndDescendants(),
                 permissions.user().attributes(),
                 permissions.companies());
+    }
+
+    /** The privilege as Dataverse's messages name it. */
+    private static String name(Privilege privilege) {
+        return switch (privilege) {
+            case CREATE -> "Create";
+            case READ -> "Read";
+            case WRITE -> "Write";
+            case DELETE -> "Delete";
+            case APPEND -> "Append";
+            case APPEND_TO -> "AppendTo";
+        };
     }
 
     private static AccessScope.Grant grant(RoleGrant grant) {

@@ -55,17 +55,18 @@ public final class AuditLog {
                 field("vegateway_recordid", "record_key", FieldType.of(FieldType.Kind.GUID), true),
                 field("vegateway_changes", "changes", FieldType.string(1_000_000), true));
         return new EntityDefinition(
-                ENTITY,
-                ENTITY_SET,
-                new TableName(java.util.Optional.of(schema), "data_audit"),
-                Map.of("en-US", "Data audit"),
-                true,
-                fields,
-                "vegateway_dataauditid",
-                java.util.Optional.empty(),
-                java.util.Optional.empty(),
-                java.util.Optional.empty(),
-                java.util.Optional.empty());
+                        ENTITY,
+                        ENTITY_SET,
+                        new TableName(java.util.Optional.of(schema), "data_audit"),
+                        Map.of("en-US", "Data audit"),
+                        true,
+                        fields,
+                        "vegateway_dataauditid",
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty())
+                .ownedByTheGateway();
     }
 
     private static FieldDefinition field(String name, String column, FieldType type, boolean required) {

