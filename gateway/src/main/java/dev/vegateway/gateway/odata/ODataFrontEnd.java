@@ -14,6 +14,7 @@ import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.InverseRelation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -38,6 +39,7 @@ import org.apache.olingo.server.api.uri.UriParameter;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceCount;
 import org.apache.olingo.server.api.uri.UriResourceEntitySet;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.CustomQueryOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
@@ -60,8 +62,18 @@ public final class ODataFrontEnd {
     private final ServiceMetadata serviceMetadata;
     private final byte[] metadataXml;
     private final Map<String, byte[]> serviceDocuments = new ConcurrentHashMap<>();
+    private final Navigations.Limits expandLimits;
 
     public ODataFrontEnd(Catalog catalog, String namespace) {
+        this(catalog, namespace, Navigations.Limits.DEFAULT.maxDepth(), Navigations.Limits.DEFAULT.maxExpands());
+    }
+
+    /**
+     * @param maxExpandDepth at most this many levels of nested $expand
+     * @param maxExpands at most this many expanded navigation properties in one request
+     */
+    public ODataFrontEnd(Catalog catalog, String namespace, int maxExpandDepth, int maxExpands) {
+        this.expandLimits = new Navigations.Limits(maxExpandDepth, maxExpands);
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.serviceMetadata = odata.createServiceMetadata(new CatalogEdmProvider(catalog, namespace), List.of());
@@ -173,8 +185,9 @@ public final class ODataFrontEnd {
                         .orElseThrow(() -> GatewayException.of(
                                 ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
         List<String> select = select(uriInfo);
+        String expandText = expandText(rawQuery);
         try {
-            return request(uriInfo, parts, entitySet, entity, select, pageSize, path);
+            return request(uriInfo, parts, entitySet, entity, select, pageSize, path, expandText);
         } catch (StackOverflowError e) {
             throw tooDeep();
         }
@@ -205,6 +218,20 @@ public final class ODataFrontEnd {
         return String.join("&", parameters);
     }
 
+    /** The decoded value of the query's {@code $expand} (empty when it has none), as written. */
+    private static String expandText(String rawQuery) {
+        if (rawQuery == null) {
+            return "";
+        }
+        for (String parameter : rawQuery.split("&")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && decode(parameter.substring(0, equals)).equals("$expand")) {
+                return decode(parameter.substring(equals + 1));
+            }
+        }
+        return "";
+    }
+
     /** Percent-decoding only: a '+' stays a plus, as in the OData URL conventions. */
     private static String decode(String text) {
         try {
@@ -225,19 +252,45 @@ public final class ODataFrontEnd {
             EntityDefinition entity,
             List<String> select,
             int pageSize,
-            String path) {
+            String path,
+            String expandText) {
         if (parts.size() == 1 && entitySet.getKeyPredicates().isEmpty()) {
-            Navigations navigations = new Navigations(catalog, entity);
+            Navigations navigations = new Navigations(catalog, entity, expandLimits);
             return new ODataRequest.ReadCollection(
                     entity,
-                    collectionQuery(entity, uriInfo, select, pageSize, navigations),
+                    collectionQuery(entity, uriInfo, select, pageSize, navigations, expandText),
                     select,
-                    navigations.expanded());
+                    navigations.expanded(),
+                    navigations.collections());
+        }
+        if (parts.size() == 2
+                && parts.get(1) instanceof UriResourceNavigation navigation
+                && navigation.isCollection()
+                && entitySet.getKeyPredicates().size() == 1) {
+            InverseRelation inverse = catalog.inverseRelation(
+                            entity.logicalName(), navigation.getProperty().getName())
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.UNKNOWN_PROPERTY,
+                            "Entity '%s' has no navigation property '%s'.",
+                            entity.logicalName(),
+                            navigation.getProperty().getName()));
+            EntityDefinition related =
+                    catalog.byLogicalName(inverse.sourceEntity()).orElseThrow();
+            Navigations navigations = new Navigations(catalog, related, expandLimits);
+            Query query = collectionQuery(related, uriInfo, select, pageSize, navigations, expandText);
+            return new ODataRequest.ReadCollection(
+                    related,
+                    RelatedCollection.of(
+                            entity, key(entitySet.getKeyPredicates().get(0)), inverse, query),
+                    select,
+                    navigations.expanded(),
+                    navigations.collections());
         }
         if (parts.size() == 2
                 && parts.get(1) instanceof UriResourceCount
                 && entitySet.getKeyPredicates().isEmpty()) {
-            Query query = collectionQuery(entity, uriInfo, List.of(), pageSize, new Navigations(catalog, entity));
+            Query query = collectionQuery(
+                    entity, uriInfo, List.of(), pageSize, new Navigations(catalog, entity, expandLimits), "");
             // The orders do not change a count, but they are planned like any other query part, so that a
             // field the caller may not sort by is refused here as on the collection.
             return new ODataRequest.CountCollection(entity, query.forCount());
@@ -255,10 +308,15 @@ public final class ODataFrontEnd {
                         ErrorCode.QUERY_SYNTAX,
                         "A single entity takes only $select and $expand; remove the other query options.");
             }
-            Navigations navigations = new Navigations(catalog, entity);
-            navigations.expand(uriInfo.getExpandOption());
+            Navigations navigations = new Navigations(catalog, entity, expandLimits);
+            navigations.expand(uriInfo.getExpandOption(), expandText);
             return new ODataRequest.ReadEntity(
-                    entity, key(keys.get(0)), select, navigations.links(), navigations.expanded());
+                    entity,
+                    key(keys.get(0)),
+                    select,
+                    navigations.links(),
+                    navigations.expanded(),
+                    navigations.collections());
         }
         if (parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty) {
             throw GatewayException.of(
@@ -281,7 +339,12 @@ public final class ODataFrontEnd {
 
     /** The collection's query; {@code navigations} collects its $expand and the navigation paths it filters or sorts on. */
     private Query collectionQuery(
-            EntityDefinition entity, UriInfo uriInfo, List<String> select, int pageSize, Navigations navigations) {
+            EntityDefinition entity,
+            UriInfo uriInfo,
+            List<String> select,
+            int pageSize,
+            Navigations navigations,
+            String expandText) {
         Condition criteria = uriInfo.getFilterOption() == null
                 ? Condition.TRUE
                 : FilterTranslator.condition(uriInfo.getFilterOption().getExpression());
@@ -313,7 +376,7 @@ public final class ODataFrontEnd {
                         Columns.namedOrAll(select),
                         criteria,
                         orders,
-                        links(navigations, uriInfo, criteria, orders)),
+                        links(navigations, uriInfo, criteria, orders, expandText)),
                 top,
                 skip,
                 false,
@@ -321,8 +384,9 @@ public final class ODataFrontEnd {
                 count);
     }
 
-    private static List<Link> links(Navigations navigations, UriInfo uriInfo, Condition criteria, List<Order> orders) {
-        navigations.expand(uriInfo.getExpandOption());
+    private static List<Link> links(
+            Navigations navigations, UriInfo uriInfo, Condition criteria, List<Order> orders, String expandText) {
+        navigations.expand(uriInfo.getExpandOption(), expandText);
         navigations.use(criteria);
         orders.forEach(navigations::use);
         return navigations.links();
