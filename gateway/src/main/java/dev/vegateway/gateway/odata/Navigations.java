@@ -92,11 +92,6 @@ final class Navigations {
         this.collectionsAllowed = collectionsAllowed;
     }
 
-    /** Adds the expanded navigation properties of {@code option} (absent: none). */
-    void expand(ExpandOption option) {
-        expand(option, "");
-    }
-
     /**
      * Adds the expanded navigation properties of {@code option} (absent: none); {@code expandText}
      * is the decoded {@code $expand} value as written, for the nextLinks of collection-valued ones.
