@@ -17,6 +17,7 @@ public final class Catalog {
     private final Map<String, EntityDefinition> byLogicalName = new LinkedHashMap<>();
     private final Map<String, EntityDefinition> byEntitySet = new LinkedHashMap<>();
     private final Map<Element, SourceLocation> locations;
+    private final Map<String, List<InverseRelation>> inverseRelations = new LinkedHashMap<>();
 
     /** Names an entity, or one field or relation of it, for {@link #sourceLocation}. */
     public record Element(String entityLogicalName, Optional<String> fieldLogicalName) {
@@ -69,6 +70,15 @@ public final class Catalog {
             byLogicalName.put(entity.logicalName(), entity);
             byEntitySet.put(entity.entitySetName(), entity);
         }
+        for (EntityDefinition entity : this.entities) {
+            for (RelationDefinition relation : entity.relations()) {
+                inverseRelations
+                        .computeIfAbsent(relation.targetEntity(), target -> new java.util.ArrayList<>())
+                        .add(new InverseRelation(
+                                relation.partnerName(entity.logicalName()), entity.logicalName(), relation));
+            }
+        }
+        inverseRelations.replaceAll((target, inverses) -> List.copyOf(inverses));
     }
 
     public List<EntityDefinition> entities() {
@@ -89,6 +99,22 @@ public final class Catalog {
 
     public Optional<OptionSet> optionSet(String name) {
         return Optional.ofNullable(optionSets.get(name));
+    }
+
+    /**
+     * The collection-valued navigation properties of the entity {@code targetLogicalName}: one per
+     * relation (n:1) of any entity that targets it, named by the relation's partner name, in the
+     * order the declaring entities and their relations are declared.
+     */
+    public List<InverseRelation> inverseRelations(String targetLogicalName) {
+        return inverseRelations.getOrDefault(targetLogicalName, List.of());
+    }
+
+    /** The collection-valued navigation property {@code name} of the entity {@code targetLogicalName} (exact, case-sensitive). */
+    public Optional<InverseRelation> inverseRelation(String targetLogicalName, String name) {
+        return inverseRelations(targetLogicalName).stream()
+                .filter(inverse -> inverse.name().equals(name))
+                .findFirst();
     }
 
     /** Actions in declaration order. */
@@ -126,11 +152,22 @@ public final class Catalog {
 
     /**
      * The navigation property {@code name} of {@code entity}: one of its relations (single-valued),
-     * or empty when it has none of that name.
+     * or the partner of a relation of another entity to it (collection-valued); empty when it has
+     * none of that name.
      */
     public Optional<Navigation> navigation(EntityDefinition entity, String name) {
-        return entity.relation(name).flatMap(relation -> byLogicalName(relation.targetEntity())
+        Optional<Navigation> lookup = entity.relation(name).flatMap(relation -> byLogicalName(relation.targetEntity())
                 .map(target -> new Navigation(name, target, relation.field(), relation.targetField(), false)));
+        if (lookup.isPresent()) {
+            return lookup;
+        }
+        return inverseRelation(entity.logicalName(), name).flatMap(inverse -> byLogicalName(inverse.sourceEntity())
+                .map(source -> new Navigation(
+                        name,
+                        source,
+                        inverse.relation().targetField(),
+                        inverse.relation().field(),
+                        true)));
     }
 
     /** This catalog with one more entity (a built-in set the gateway adds, such as the data audit). */

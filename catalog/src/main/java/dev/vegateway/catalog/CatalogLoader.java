@@ -613,14 +613,15 @@ public final class CatalogLoader {
             String name,
             String field,
             Optional<String> target,
-            Optional<String> targetField) {}
+            Optional<String> targetField,
+            Optional<String> partner) {}
 
     private void readRelations(Optional<String> entityName, YamlNode node, Fields fields) {
         UniqueNames names = new UniqueNames("relation name");
         Map<String, String> fieldNames = new HashMap<>();
         fields.nodes.keySet().forEach(fieldName -> fieldNames.put(fieldName.toLowerCase(Locale.ROOT), fieldName));
         for (YamlNode relationNode : sequence(node)) {
-            reader.allowOnly(relationNode, "name", "field", "target", "targetField");
+            reader.allowOnly(relationNode, "name", "field", "target", "targetField", "partner");
             YamlNode nameNode = relationNode.get("name");
             Optional<String> name = name(nameNode);
             name.ifPresent(value -> {
@@ -643,19 +644,25 @@ public final class CatalogLoader {
             Optional<String> target = name(relationNode.get("target"));
             YamlNode targetFieldNode = relationNode.get("targetField");
             Optional<String> targetField = targetFieldNode.isAbsent() ? Optional.empty() : name(targetFieldNode);
+            YamlNode partnerNode = relationNode.get("partner");
+            Optional<String> partner = partnerNode.isAbsent() ? Optional.empty() : name(partnerNode);
             if (entityName.isPresent() && name.isPresent()) {
                 locations.putIfAbsent(Element.field(entityName.get(), name.get()), location(relationNode));
                 if (field.isPresent()) {
                     pendingRelations.add(new PendingRelation(
-                            entityName.get(), relationNode, name.get(), field.get(), target, targetField));
+                            entityName.get(), relationNode, name.get(), field.get(), target, targetField, partner));
                 }
             }
         }
     }
 
-    /** Checks each relation's target and target field, by entity logical name. */
+    /**
+     * Checks each relation's target and target field, and that its partner (the collection-valued
+     * navigation property on the target) has a name of its own there; by entity logical name.
+     */
     private Map<String, List<RelationDefinition>> relations() {
         Map<String, List<RelationDefinition>> relations = new HashMap<>();
+        Map<String, Map<String, PendingRelation>> partnersByTarget = new HashMap<>();
         for (PendingRelation relation : pendingRelations) {
             if (relation.target().isEmpty()) {
                 continue;
@@ -691,11 +698,64 @@ public final class CatalogLoader {
                                 + targetField.get() + "', which is " + targetType);
                 continue;
             }
+            checkPartner(relation, targetName, target, partnersByTarget);
             relations
                     .computeIfAbsent(relation.entity(), entity -> new ArrayList<>())
-                    .add(new RelationDefinition(relation.name(), relation.field(), targetName, targetField.get()));
+                    .add(new RelationDefinition(
+                            relation.name(), relation.field(), targetName, targetField.get(), relation.partner()));
         }
         return relations;
+    }
+
+    /**
+     * The partner's name must differ (ignoring case, as fields and relations do) from every field
+     * and relation of the target and from every other partner on it.
+     */
+    private void checkPartner(
+            PendingRelation relation,
+            String targetName,
+            Fields target,
+            Map<String, Map<String, PendingRelation>> partnersByTarget) {
+        String partner =
+                relation.partner().orElse(RelationDefinition.defaultPartnerName(relation.entity(), relation.name()));
+        YamlNode partnerNode = relation.node().get("partner");
+        YamlNode where = partnerNode.isAbsent() ? relation.node().get("name") : partnerNode;
+        String what = partnerNode.isAbsent()
+                ? "the default partner name '" + partner + "' (<entity>_<relation>; set 'partner' to choose another)"
+                : "partner '" + partner + "'";
+        String lowerCase = partner.toLowerCase(Locale.ROOT);
+        for (String field : target.nodes.keySet()) {
+            if (field.toLowerCase(Locale.ROOT).equals(lowerCase)) {
+                problems.add(
+                        where,
+                        what + " collides with field '" + field + "' of '" + targetName + "' (declared at line "
+                                + target.nodes.get(field).line()
+                                + "): a navigation property needs a name of its own on its entity, compared ignoring case");
+                return;
+            }
+        }
+        for (PendingRelation other : pendingRelations) {
+            if (other.entity().equals(targetName)
+                    && other.name().toLowerCase(Locale.ROOT).equals(lowerCase)) {
+                problems.add(
+                        where,
+                        what + " collides with relation '" + other.name() + "' of '" + targetName
+                                + "' (declared at line " + other.node().line()
+                                + "): a navigation property needs a name of its own on its entity, compared ignoring case");
+                return;
+            }
+        }
+        PendingRelation first = partnersByTarget
+                .computeIfAbsent(targetName, name -> new HashMap<>())
+                .putIfAbsent(lowerCase, relation);
+        if (first != null) {
+            problems.add(
+                    where,
+                    what + " of '" + targetName + "' is already the partner of relation '" + first.name() + "' of '"
+                            + first.entity() + "' (declared at line "
+                            + first.node().line()
+                            + "): a navigation property needs a name of its own on its entity, compared ignoring case");
+        }
     }
 
     /** Types a lookup may join on: the same kind, and for Enum the same option set (lengths and precisions may differ). */

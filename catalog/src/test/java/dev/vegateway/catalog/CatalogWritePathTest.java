@@ -548,7 +548,7 @@ class CatalogWritePathTest {
                         tuple(
                                 24,
                                 "entities[1].relations[6].key",
-                                "unknown key (allowed: name, field, target, targetField)"),
+                                "unknown key (allowed: name, field, target, targetField, partner)"),
                         tuple(
                                 25,
                                 "entities[1].relations[7].name",
@@ -586,6 +586,103 @@ class CatalogWritePathTest {
         assertThat(CatalogLoader.load("c", yaml).entities().get(0).relations())
                 .extracting(RelationDefinition::targetField)
                 .containsExactly("accountid", "contactid");
+    }
+
+    @Test
+    void everyRelationHasACollectionValuedPartnerOnItsTarget() {
+        String yaml = TWO_ENTITIES
+                + """
+                      - { name: Account, field: accountid, target: account, partner: Contacts }
+                      - { name: ByName, field: accountname, target: account, targetField: name }
+                """;
+
+        Catalog catalog = CatalogLoader.load("c", yaml);
+
+        RelationDefinition account =
+                new RelationDefinition("Account", "accountid", "account", "accountid", Optional.of("Contacts"));
+        RelationDefinition byName = new RelationDefinition("ByName", "accountname", "account", "name");
+        assertThat(catalog.byLogicalName("contact").orElseThrow().relations()).containsExactly(account, byName);
+        assertThat(catalog.inverseRelations("account"))
+                .containsExactly(
+                        new InverseRelation("Contacts", "contact", account),
+                        new InverseRelation("contact_ByName", "contact", byName));
+        assertThat(catalog.inverseRelation("account", "contact_ByName"))
+                .map(InverseRelation::targetEntity)
+                .contains("account");
+        assertThat(catalog.inverseRelation("account", "contacts")).isEmpty();
+        assertThat(catalog.inverseRelations("contact")).isEmpty();
+    }
+
+    @Test
+    void aPartnerNeedsANameOfItsOwnOnTheTarget() {
+        String yaml = ENTITY
+                + """
+                    relations:
+                      - { name: Parent, field: ownerid, target: account, partner: Children }
+                      - { name: Contacts, field: ownerid, target: account, partner: Name }
+                  - logicalName: contact
+                    entitySetName: contacts
+                    table: contact
+                    fields:
+                      - { name: contactid, column: id, type: Guid }
+                      - { name: accountid, column: account_id, type: Guid }
+                    relations:
+                      - { name: Account, field: accountid, target: account, partner: children }
+                      - { name: Owner, field: accountid, target: account, partner: contacts }
+                      - { name: Parent, field: accountid, target: account }
+                      - { name: Bad, field: accountid, target: account, partner: "no name" }
+                """;
+
+        assertThat(problems(yaml))
+                .extracting(Problem::line, Problem::key, Problem::message)
+                .containsExactly(
+                        tuple(
+                                23,
+                                "entities[1].relations[3].partner",
+                                "must match [A-Za-z_][A-Za-z0-9_]{0,127} (letters, digits and '_', "
+                                        + "not starting with a digit, at most 128 characters), was 'no name'"),
+                        tuple(
+                                12,
+                                "entities[0].relations[1].partner",
+                                "partner 'Name' collides with field 'name' of 'account' (declared at line 7): "
+                                        + "a navigation property needs a name of its own on its entity, compared ignoring case"),
+                        tuple(
+                                20,
+                                "entities[1].relations[0].partner",
+                                "partner 'children' of 'account' is already the partner of relation 'Parent' of "
+                                        + "'account' (declared at line 11): a navigation property needs a name of its "
+                                        + "own on its entity, compared ignoring case"),
+                        tuple(
+                                21,
+                                "entities[1].relations[1].partner",
+                                "partner 'contacts' collides with relation 'Contacts' of 'account' (declared at line 12): "
+                                        + "a navigation property needs a name of its own on its entity, compared ignoring case"));
+    }
+
+    @Test
+    void theDefaultPartnerNameIsTheEntityAndTheRelation() {
+        String yaml = ENTITY
+                + """
+                      - { name: contact_Account, column: contact_account, type: String(10) }
+                  - logicalName: contact
+                    entitySetName: contacts
+                    table: contact
+                    fields:
+                      - { name: contactid, column: id, type: Guid }
+                      - { name: accountid, column: account_id, type: Guid }
+                    relations:
+                      - { name: Account, field: accountid, target: account }
+                """;
+
+        assertThat(problems(yaml))
+                .extracting(Problem::line, Problem::key, Problem::message)
+                .containsExactly(
+                        tuple(
+                                18,
+                                "entities[1].relations[0].name",
+                                "the default partner name 'contact_Account' (<entity>_<relation>; set 'partner' to choose "
+                                        + "another) collides with field 'contact_Account' of 'account' (declared at line 10): "
+                                        + "a navigation property needs a name of its own on its entity, compared ignoring case"));
     }
 
     // ---- actions ----

@@ -59,7 +59,10 @@ enum ConfigKey {
     LIMITS_MAX_REQUEST_BODY_BYTES("limits.maxRequestBodyBytes", Shape.SCALAR),
     LIMITS_MAX_BATCH_PARTS("limits.maxBatchParts", Shape.SCALAR),
     LIMITS_MAX_BATCH_BODY_BYTES("limits.maxBatchBodyBytes", Shape.SCALAR),
-    LIMITS_SKIP_TOKEN_SECRET("limits.skipTokenSecret", Shape.SCALAR);
+    LIMITS_SKIP_TOKEN_SECRET("limits.skipTokenSecret", Shape.SCALAR),
+    LIMITS_EXPAND_PAGE_SIZE("limits.expandPageSize", Shape.SCALAR),
+    LIMITS_MAX_EXPAND_DEPTH("limits.maxExpandDepth", Shape.SCALAR),
+    LIMITS_MAX_EXPANDS("limits.maxExpands", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {

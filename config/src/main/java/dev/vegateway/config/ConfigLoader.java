@@ -160,6 +160,9 @@ public final class ConfigLoader {
             case LIMITS_MAX_BATCH_PARTS -> String.valueOf(config.limits().maxBatchParts());
             case LIMITS_MAX_BATCH_BODY_BYTES -> String.valueOf(config.limits().maxBatchBodyBytes());
             case LIMITS_SKIP_TOKEN_SECRET -> MASK;
+            case LIMITS_EXPAND_PAGE_SIZE -> String.valueOf(config.limits().expandPageSize());
+            case LIMITS_MAX_EXPAND_DEPTH -> String.valueOf(config.limits().maxExpandDepth());
+            case LIMITS_MAX_EXPANDS -> String.valueOf(config.limits().maxExpands());
         };
     }
 
@@ -508,6 +511,11 @@ public final class ConfigLoader {
         int maxBatchParts = reader.integer(node(ConfigKey.LIMITS_MAX_BATCH_PARTS), 1000, 1, 1000);
         long maxBatchBodyBytes = reader.longValue(
                 node(ConfigKey.LIMITS_MAX_BATCH_BODY_BYTES), 32L * 1024 * 1024, 1024, 1024L * 1024 * 1024);
+        int expandPageSize =
+                reader.integer(node(ConfigKey.LIMITS_EXPAND_PAGE_SIZE), Limits.DEFAULT_EXPAND_PAGE_SIZE, 1, 5000);
+        int maxExpandDepth =
+                reader.integer(node(ConfigKey.LIMITS_MAX_EXPAND_DEPTH), Limits.DEFAULT_MAX_EXPAND_DEPTH, 1, 10);
+        int maxExpands = reader.integer(node(ConfigKey.LIMITS_MAX_EXPANDS), Limits.DEFAULT_MAX_EXPANDS, 1, 15);
         YamlNode secretNode = node(ConfigKey.LIMITS_SKIP_TOKEN_SECRET);
         String secret = reader.requiredString(secretNode);
         if (!secret.isBlank() && secret.length() < MINIMUM_SKIP_TOKEN_SECRET_LENGTH) {
@@ -524,7 +532,10 @@ public final class ConfigLoader {
                 maxRequestBodyBytes,
                 maxBatchParts,
                 maxBatchBodyBytes,
-                Secret.of(secret));
+                Secret.of(secret),
+                expandPageSize,
+                maxExpandDepth,
+                maxExpands);
     }
 
     // ---- typed helpers ----

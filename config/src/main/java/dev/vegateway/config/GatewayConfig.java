@@ -175,7 +175,13 @@ public record GatewayConfig(
      * Request limits. {@code maxBatchParts} counts every request of a {@code $batch}, those in
      * changesets included; {@code maxBatchBodyBytes} bounds a {@code $batch} body as it is read.
      */
-    /** @param maxUrlBytes the longest request URL (path and query) the gateway answers; longer ones are 414 */
+    /**
+     * @param maxUrlBytes the longest request URL (path and query) the gateway answers; longer ones are 414
+     * @param expandPageSize at most this many related rows per parent row in a collection-valued
+     *     {@code $expand}; a parent with more gets {@code <nav>@odata.nextLink}
+     * @param maxExpandDepth at most this many levels of nested {@code $expand}
+     * @param maxExpands at most this many expanded navigation properties in one request, nested ones included
+     */
     public record Limits(
             int maxPageSize,
             int maxTokenBytes,
@@ -183,11 +189,44 @@ public record GatewayConfig(
             long maxRequestBodyBytes,
             int maxBatchParts,
             long maxBatchBodyBytes,
-            Secret skipTokenSecret) {
+            Secret skipTokenSecret,
+            int expandPageSize,
+            int maxExpandDepth,
+            int maxExpands) {
         public static final int DEFAULT_MAX_URL_BYTES = 16 * 1024;
+        public static final int DEFAULT_EXPAND_PAGE_SIZE = 5000;
+        public static final int DEFAULT_MAX_EXPAND_DEPTH = 3;
+        public static final int DEFAULT_MAX_EXPANDS = 10;
 
         public Limits {
             requireNonNull(skipTokenSecret, "skipTokenSecret is null");
+            if (expandPageSize < 1 || maxExpandDepth < 1 || maxExpands < 1) {
+                throw new IllegalArgumentException(
+                        "expandPageSize, maxExpandDepth and maxExpands must be positive, were " + expandPageSize + ", "
+                                + maxExpandDepth + ", " + maxExpands);
+            }
+        }
+
+        /** With the default $expand limits. */
+        public Limits(
+                int maxPageSize,
+                int maxTokenBytes,
+                int maxUrlBytes,
+                long maxRequestBodyBytes,
+                int maxBatchParts,
+                long maxBatchBodyBytes,
+                Secret skipTokenSecret) {
+            this(
+                    maxPageSize,
+                    maxTokenBytes,
+                    maxUrlBytes,
+                    maxRequestBodyBytes,
+                    maxBatchParts,
+                    maxBatchBodyBytes,
+                    skipTokenSecret,
+                    DEFAULT_EXPAND_PAGE_SIZE,
+                    DEFAULT_MAX_EXPAND_DEPTH,
+                    DEFAULT_MAX_EXPANDS);
         }
 
         /** With the default URL limit. */

@@ -104,6 +104,9 @@ class ConfigLoaderTest {
         assertThat(config.limits().maxBatchParts()).isEqualTo(1000);
         assertThat(config.limits().maxBatchBodyBytes()).isEqualTo(33_554_432L);
         assertThat(config.limits().skipTokenSecret().reveal()).isEqualTo(SKIP_TOKEN_SECRET);
+        assertThat(config.limits().expandPageSize()).isEqualTo(5000);
+        assertThat(config.limits().maxExpandDepth()).isEqualTo(3);
+        assertThat(config.limits().maxExpands()).isEqualTo(10);
     }
 
     @Test
@@ -123,7 +126,7 @@ class ConfigLoaderTest {
                 backend: { kind: PostgreSQL, url: "jdbc:postgresql://db/erp", username: gw, password: db-secret, poolSize: 200, securitySchema: sec, queryTimeout: 2500ms, acquireTimeout: 2s, probeInterval: 100ms }
                 catalog: { file: ./catalog.yaml }
                 security: { file: security.yaml, importOnStart: true }
-                limits: { maxPageSize: 1, maxTokenBytes: 2048, maxRequestBodyBytes: 4096, maxBatchParts: 10, maxBatchBodyBytes: 8192, skipTokenSecret: %s }
+                limits: { maxPageSize: 1, maxTokenBytes: 2048, maxRequestBodyBytes: 4096, maxBatchParts: 10, maxBatchBodyBytes: 8192, skipTokenSecret: %s, expandPageSize: 7, maxExpandDepth: 2, maxExpands: 4 }
                 """
                         .formatted(SKIP_TOKEN_SECRET);
 
@@ -157,8 +160,11 @@ class ConfigLoaderTest {
                         GatewayConfig.Limits::maxTokenBytes,
                         GatewayConfig.Limits::maxRequestBodyBytes,
                         GatewayConfig.Limits::maxBatchParts,
-                        GatewayConfig.Limits::maxBatchBodyBytes)
-                .containsExactly(1, 2048, 4096L, 10, 8192L);
+                        GatewayConfig.Limits::maxBatchBodyBytes,
+                        GatewayConfig.Limits::expandPageSize,
+                        GatewayConfig.Limits::maxExpandDepth,
+                        GatewayConfig.Limits::maxExpands)
+                .containsExactly(1, 2048, 4096L, 10, 8192L, 7, 2, 4);
     }
 
     @Test

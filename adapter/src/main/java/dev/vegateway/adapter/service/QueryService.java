@@ -16,6 +16,7 @@ import dev.vegateway.adapter.plan.ReadScopes;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Expansion;
 import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Query;
@@ -31,6 +32,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -48,6 +50,7 @@ public final class QueryService {
     private final DataSource dataSource;
     private final ContinuationTokens tokens;
     private final int queryTimeoutSeconds;
+    private final CollectionExpansions expansions;
 
     public QueryService(
             QueryPlanner planner,
@@ -60,6 +63,7 @@ public final class QueryService {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.queryTimeoutSeconds = (int) Math.max(1, queryTimeout.toSeconds());
+        this.expansions = new CollectionExpansions(planner, renderer, dataSource, queryTimeoutSeconds);
     }
 
     public QueryPlanner planner() {
@@ -97,6 +101,115 @@ public final class QueryService {
         QueryPlan plan = planner.plan(query, scopes);
         long planned = System.nanoTime();
         return execute(plan, new FirstRowGuard(sink, entity, key), planned - started);
+    }
+
+    /**
+     * RetrieveMultiple with collection-valued expansions: the page of parents (one statement), then
+     * the related rows of all of them for each expansion (one statement each, at most
+     * {@code perParent} rows per parent). The page is held in memory until its related rows are
+     * read, then streamed to {@code sink}.
+     */
+    public ReadResult retrieveMultiple(
+            Query query, List<Expansion> expansions, int perParent, ReadScopes scopes, ExpandingRowSink sink)
+            throws IOException {
+        if (expansions.isEmpty()) {
+            return retrieveMultiple(query, scopes, sink);
+        }
+        return expanding(query, expansions, perParent, scopes, sink, Optional.empty());
+    }
+
+    /** Retrieve one row by key with its joins ({@code links}) and collection-valued expansions; 404 as {@link #retrieve}. */
+    public ReadResult retrieve(
+            EntityDefinition entity,
+            UUID key,
+            List<String> columns,
+            List<Link> links,
+            List<Expansion> expansions,
+            int perParent,
+            ReadScopes scopes,
+            ExpandingRowSink sink)
+            throws IOException {
+        if (expansions.isEmpty()) {
+            return retrieve(entity, key, columns, links, scopes, sink);
+        }
+        Query byKey = byKey(entity, key, columns);
+        Relation root = byKey.root();
+        Query query = byKey.withRoot(
+                new Relation(root.entityLogicalName(), root.columns(), root.criteria(), root.orders(), links));
+        return expanding(query, expansions, perParent, scopes, sink, Optional.of(key));
+    }
+
+    private ReadResult expanding(
+            Query query,
+            List<Expansion> expanded,
+            int perParent,
+            ReadScopes scopes,
+            ExpandingRowSink sink,
+            Optional<UUID> single)
+            throws IOException {
+        if (perParent < 1) {
+            throw new IllegalArgumentException("perParent must be positive, was " + perParent);
+        }
+        if (query.distinct()) {
+            throw new IllegalArgumentException("a distinct query has no parent keys to expand under");
+        }
+        long started = System.nanoTime();
+        QueryPlan plan = planner.plan(query, scopes);
+        expansions.check(plan.entity(), expanded, scopes);
+        long planned = System.nanoTime();
+        BufferedRows parents = new BufferedRows();
+        ReadResult parentsRead = execute(plan, parents, planned - started);
+        if (single.isPresent() && parents.rows.isEmpty()) {
+            throw GatewayException.of(
+                    ErrorCode.RECORD_NOT_FOUND,
+                    "%s With Id = %s Does Not Exist",
+                    plan.entity().logicalName(),
+                    single.get());
+        }
+        long beforeExpansions = System.nanoTime();
+        int keyIndex = plan.keyIndex().orElseThrow();
+        List<Object> keys =
+                parents.rows.stream().map(values -> values[keyIndex]).distinct().toList();
+        List<ExpandedRows> children = new ArrayList<>();
+        for (Expansion expansion : expanded) {
+            children.add(expansions.read(plan.entity(), expansion, keys, perParent, scopes));
+        }
+        long expansionNanos = System.nanoTime() - beforeExpansions;
+        long beforeSink = System.nanoTime();
+        sink.start(plan, parents.count);
+        for (Object[] values : parents.rows) {
+            sink.row(plan, values, children);
+        }
+        sink.finish(plan, parents.continuation);
+        long sinkNanos = System.nanoTime() - beforeSink;
+        return new ReadResult(
+                parentsRead.rows(),
+                parentsRead.moreRecords(),
+                parentsRead.planNanos(),
+                parentsRead.databaseNanos() + expansionNanos,
+                sinkNanos);
+    }
+
+    /** Holds a page of rows (copies) with its count and continuation until the related rows are read. */
+    private static final class BufferedRows implements RowSink {
+        final List<Object[]> rows = new ArrayList<>();
+        OptionalLong count = OptionalLong.empty();
+        Optional<String> continuation = Optional.empty();
+
+        @Override
+        public void start(QueryPlan plan, OptionalLong count) {
+            this.count = count;
+        }
+
+        @Override
+        public void row(QueryPlan plan, Object[] values) {
+            rows.add(values.clone());
+        }
+
+        @Override
+        public void finish(QueryPlan plan, Optional<String> continuation) {
+            this.continuation = continuation;
+        }
     }
 
     /** Whether the record {@code key} exists inside {@code scope} (its depth, companies and row filters). */

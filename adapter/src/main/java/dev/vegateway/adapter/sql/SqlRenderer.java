@@ -116,6 +116,45 @@ public final class SqlRenderer {
         return sql.build();
     }
 
+    /**
+     * The related rows of many parents in one statement, at most {@code perParent} per parent:
+     * every selected column numbered {@code c1…cn}, and {@code ROW_NUMBER() OVER (PARTITION BY
+     * <the selected column partitionIndex> ORDER BY <the plan's sort keys>)} kept up to
+     * {@code perParent}; ordered by parent, then by that row number. The plan's limit, offset and
+     * seek do not apply.
+     */
+    public PreparedSql selectPerParent(QueryPlan plan, int partitionIndex, int perParent) {
+        List<ColumnRef> selected = plan.selected();
+        if (partitionIndex < 0 || partitionIndex >= selected.size()) {
+            throw new IllegalArgumentException("partitionIndex " + partitionIndex + " is outside the SELECT list");
+        }
+        if (perParent < 1) {
+            throw new IllegalArgumentException("perParent must be positive, was " + perParent);
+        }
+        SqlBuilder sql = new SqlBuilder(dialect);
+        sql.keyword("SELECT ");
+        for (int i = 0; i < selected.size(); i++) {
+            sql.keyword(i > 0 ? ", p.c" : "p.c").keyword(Integer.toString(i + 1));
+        }
+        sql.keyword(" FROM (SELECT ");
+        for (int i = 0; i < selected.size(); i++) {
+            sql.identifier(selected.get(i))
+                    .keyword(" AS c")
+                    .keyword(Integer.toString(i + 1))
+                    .keyword(", ");
+        }
+        sql.keyword("ROW_NUMBER() OVER (PARTITION BY ").identifier(selected.get(partitionIndex));
+        orderBy(sql, plan);
+        sql.keyword(") AS rn");
+        from(sql, plan);
+        where(sql, plan, false);
+        sql.keyword(") p WHERE p.rn <= ").parameter(perParent);
+        sql.keyword(" ORDER BY p.c")
+                .keyword(Integer.toString(partitionIndex + 1))
+                .keyword(", p.rn");
+        return sql.build();
+    }
+
     /** FROM the root, then each joined relation with its join condition (join columns, row security, link criteria). */
     private void from(SqlBuilder sql, QueryPlan plan) {
         sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());

@@ -334,6 +334,15 @@ final class DemoCommand implements Callable<Integer> {
                                 "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber&$top=5"
                                         + "&$expand=mserp_Customer($select=mserp_customeraccount,mserp_name)")),
                 example(
+                        "Bea Basic (Basic depth): her customers with $expand of their sales orders (collection-valued,"
+                                + " nested $select/$orderby/$top); orders she does not own are left out of each list",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BEA_BASIC.id(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount&$top=3"
+                                        + "&$expand=mserp_SalesOrders($select=mserp_salesordernumber,mserp_totalamount"
+                                        + ";$orderby=mserp_totalamount%20desc;$top=5)")),
+                example(
                         "Alice Sales: orders filtered and sorted through their customer (navigation paths)",
                         asDataverse.get(
                                 "CallerObjectId",

@@ -12,6 +12,7 @@ import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.jdbc.InFlightStatements;
 import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.ReadScopes;
+import dev.vegateway.adapter.query.Expansion;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.queryexpression.QueryExpressionParser;
 import dev.vegateway.adapter.security.Caller;
@@ -19,6 +20,8 @@ import dev.vegateway.adapter.security.CallerRequest;
 import dev.vegateway.adapter.security.CallerResolver;
 import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.AccessScopes;
+import dev.vegateway.adapter.service.ExpandedRows;
+import dev.vegateway.adapter.service.ExpandingRowSink;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.service.ReadResult;
 import dev.vegateway.adapter.write.ActionService;
@@ -29,12 +32,14 @@ import dev.vegateway.config.GatewayConfig;
 import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.auth.VerifiedToken;
 import dev.vegateway.gateway.odata.CatalogEntitySet;
+import dev.vegateway.gateway.odata.CollectionExpand;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import dev.vegateway.gateway.odata.ODataRequest;
 import dev.vegateway.gateway.odata.PortalMappingEntitySets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -72,6 +77,7 @@ public final class GatewayHandler extends Handler.Abstract {
     private final PortalMappingResource portalMappings;
     private final BatchEndpoint batches;
     private final int maxPageSize;
+    private final int expandPageSize;
     private static final String BODY_READ = "vegateway.bodyRead";
     private static final String CLOSE_CONNECTION = "vegateway.closeConnection";
 
@@ -108,6 +114,7 @@ public final class GatewayHandler extends Handler.Abstract {
         this.portalMappings = new PortalMappingResource(securityStore, catalog, odata);
         this.batches = new BatchEndpoint(changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes());
         this.maxPageSize = limits.maxPageSize();
+        this.expandPageSize = limits.expandPageSize();
         this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
         this.discardLimit = Math.max(limits.maxRequestBodyBytes(), limits.maxBatchBodyBytes());
         this.maxUrlBytes = limits.maxUrlBytes();
@@ -319,7 +326,7 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.operation = "RetrieveMultiple";
             exchange.log.entitySet = read.entity().entitySetName();
             String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
-                    + selectSuffix(read.select(), read.expanded());
+                    + selectSuffix(read.select(), withCollections(read.expanded(), read.collections()));
             if (read.entity() == CatalogEntitySet.DEFINITION) {
                 catalogReader.readCollection(exchange, caller, read, context, this);
                 return;
@@ -342,13 +349,16 @@ public final class GatewayHandler extends Handler.Abstract {
                             context,
                             false,
                             token -> nextLink(requestUrl, rawQuery, token),
-                            read.expanded()),
-                    sink -> queries.retrieveMultiple(read.query(), scopes, sink));
+                            read.expanded(),
+                            collections(read.collections(), serviceRoot, read.entity())),
+                    sink -> queries.retrieveMultiple(
+                            read.query(), expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink)
+                                    sink));
         } else if (parsed instanceof ODataRequest.ReadEntity read) {
             exchange.log.operation = "Retrieve";
             exchange.log.entitySet = read.entity().entitySetName();
             String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
-                    + selectSuffix(read.select(), read.expanded()) + "/$entity";
+                    + selectSuffix(read.select(), withCollections(read.expanded(), read.collections())) + "/$entity";
             if (read.entity() == CatalogEntitySet.DEFINITION) {
                 catalogReader.readEntity(exchange, caller, read, context, this);
                 return;
@@ -360,8 +370,23 @@ public final class GatewayHandler extends Handler.Abstract {
             ReadScopes scopes = scopes(caller);
             stream(
                     exchange,
-                    json -> new ODataJsonSink(json, catalog, context, true, token -> "", read.expanded()),
-                    sink -> queries.retrieve(read.entity(), read.key(), read.select(), read.links(), scopes, sink));
+                    json -> new ODataJsonSink(
+                            json,
+                            catalog,
+                            context,
+                            true,
+                            token -> "",
+                            read.expanded(),
+                            collections(read.collections(), serviceRoot, read.entity())),
+                    sink -> queries.retrieve(
+                            read.entity(),
+                            read.key(),
+                            read.select(),
+                            read.links(),
+                            expansions(read.collections()),
+                            expandPageSize,
+                            scopes,
+                            (ExpandingRowSink) sink));
         } else if (parsed instanceof ODataRequest.CountCollection count) {
             exchange.log.operation = "Count";
             exchange.log.entitySet = count.entity().entitySetName();
@@ -472,7 +497,7 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     /** Counts the time spent serializing as it happens, so that headers committed mid-stream carry real figures. */
-    private static final class TimedSink implements dev.vegateway.adapter.service.RowSink {
+    private static final class TimedSink implements ExpandingRowSink {
         private final dev.vegateway.adapter.service.RowSink delegate;
         private final Timings timings;
 
@@ -497,6 +522,21 @@ public final class GatewayHandler extends Handler.Abstract {
         public void row(dev.vegateway.adapter.plan.QueryPlan plan, Object[] values) throws IOException {
             long started = System.nanoTime();
             delegate.row(plan, values);
+            timings.serializeNanos += System.nanoTime() - started;
+        }
+
+        /** Passes related rows on to a sink that writes them; any other sink is only given rows without. */
+        @Override
+        public void row(dev.vegateway.adapter.plan.QueryPlan plan, Object[] values, List<ExpandedRows> related)
+                throws IOException {
+            long started = System.nanoTime();
+            if (delegate instanceof ExpandingRowSink expanding) {
+                expanding.row(plan, values, related);
+            } else if (related.isEmpty()) {
+                delegate.row(plan, values);
+            } else {
+                throw new IllegalStateException("related rows for a sink that cannot write them");
+            }
             timings.serializeNanos += System.nanoTime() - started;
         }
 
@@ -621,6 +661,24 @@ public final class GatewayHandler extends Handler.Abstract {
                 : request.getHttpURI().getScheme();
         String safeHost = host == null || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+") ? "localhost" : host;
         return scheme + "://" + safeHost + (port > 0 ? ":" + port : "") + servicePath + "/";
+    }
+
+    private Optional<ODataJsonSink.Collections> collections(
+            List<CollectionExpand> collections, String serviceRoot, EntityDefinition parent) {
+        return collections.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new ODataJsonSink.Collections(collections, serviceRoot, parent, expandPageSize));
+    }
+
+    /** The expanded navigation paths with the collection-valued ones, for the context URL. */
+    private static List<String> withCollections(List<String> expanded, List<CollectionExpand> collections) {
+        List<String> all = new java.util.ArrayList<>(expanded);
+        collections.forEach(collection -> all.add(collection.name()));
+        return all;
+    }
+
+    private static List<Expansion> expansions(List<CollectionExpand> collections) {
+        return collections.stream().map(CollectionExpand::expansion).toList();
     }
 
     /** The context URL's projection: the selected properties and each expanded navigation property as {@code nav()}. */

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vegateway.adapter.plan.OutputField;
 import dev.vegateway.adapter.plan.QueryPlan;
-import dev.vegateway.adapter.service.RowSink;
+import dev.vegateway.adapter.service.ExpandedRows;
+import dev.vegateway.adapter.service.ExpandingRowSink;
 import dev.vegateway.catalog.Catalog;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.gateway.odata.CollectionExpand;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -18,13 +21,26 @@ import java.util.function.Function;
  * intermediate entity objects (Olingo's serializer builds them and is slow on wide pages).
  * {@code single} writes one entity instead of a collection.
  */
-final class ODataJsonSink implements RowSink {
+final class ODataJsonSink implements ExpandingRowSink {
     private final JsonGenerator json;
     private final Catalog catalog;
     private final String context;
     private final boolean single;
     private final Function<String, String> nextLink;
     private final List<String> expanded;
+    private final Optional<Collections> collections;
+
+    /**
+     * The collection-valued expansions of the request: how each is written and where the nextLink
+     * of a parent with more related rows than {@code cap} points.
+     */
+    record Collections(List<CollectionExpand> expands, String serviceRoot, EntityDefinition parent, int cap) {
+        Collections {
+            expands = List.copyOf(expands);
+            requireNonNull(serviceRoot, "serviceRoot is null");
+            requireNonNull(parent, "parent is null");
+        }
+    }
 
     ODataJsonSink(
             JsonGenerator json, Catalog catalog, String context, boolean single, Function<String, String> nextLink) {
@@ -39,6 +55,19 @@ final class ODataJsonSink implements RowSink {
             boolean single,
             Function<String, String> nextLink,
             List<String> expanded) {
+        this(json, catalog, context, single, nextLink, expanded, Optional.empty());
+    }
+
+    /** @param collections the collection-valued expansions, when the request has any */
+    ODataJsonSink(
+            JsonGenerator json,
+            Catalog catalog,
+            String context,
+            boolean single,
+            Function<String, String> nextLink,
+            List<String> expanded,
+            Optional<Collections> collections) {
+        this.collections = requireNonNull(collections, "collections is null");
         this.expanded = List.copyOf(expanded);
         this.json = requireNonNull(json, "json is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -62,12 +91,46 @@ final class ODataJsonSink implements RowSink {
 
     @Override
     public void row(QueryPlan plan, Object[] values) throws IOException {
+        row(plan, values, List.of());
+    }
+
+    @Override
+    public void row(QueryPlan plan, Object[] values, List<ExpandedRows> related) throws IOException {
         json.writeStartObject();
         if (single) {
             json.writeStringField("@odata.context", context);
         }
         writeFields(json, catalog, plan, values, expanded);
+        if (!related.isEmpty()) {
+            writeCollections(plan, values, related);
+        }
         json.writeEndObject();
+    }
+
+    /**
+     * Each collection-valued expansion as an array of the parent's related rows (with their own
+     * single-valued expansions), then {@code <nav>@odata.nextLink} when the parent has more.
+     */
+    private void writeCollections(QueryPlan plan, Object[] values, List<ExpandedRows> related) throws IOException {
+        Collections settings = collections.orElseThrow();
+        Object parentKey = values[plan.keyIndex().orElseThrow()];
+        for (int i = 0; i < related.size(); i++) {
+            ExpandedRows rows = related.get(i);
+            CollectionExpand expand = settings.expands().get(i);
+            json.writeArrayFieldStart(expand.name());
+            for (Object[] child : rows.rows(parentKey)) {
+                json.writeStartObject();
+                writeFields(json, catalog, rows.plan(), child, expand.expanded());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            if (rows.more(parentKey)) {
+                json.writeStringField(
+                        expand.name() + "@odata.nextLink",
+                        expand.nextLink(
+                                settings.serviceRoot(), settings.parent().entitySetName(), parentKey, settings.cap()));
+            }
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.InverseRelation;
 import dev.vegateway.catalog.OptionSet;
 import dev.vegateway.catalog.RelationDefinition;
 import java.util.ArrayList;
@@ -226,13 +227,60 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         return new CsdlEntitySet()
                 .setName(entity.entitySetName())
                 .setType(new FullQualifiedName(namespace, entity.logicalName()))
-                .setNavigationPropertyBindings(navigable(entity).stream()
-                        .map(relation -> new CsdlNavigationPropertyBinding()
-                                .setPath(relation.name())
-                                .setTarget(catalog.byLogicalName(relation.targetEntity())
-                                        .orElseThrow()
-                                        .entitySetName()))
-                        .toList());
+                .setNavigationPropertyBindings(navigationPropertyBindings(entity));
+    }
+
+    /** The entity set's bindings of its single-valued navigation properties, then of its collection-valued ones. */
+    private List<CsdlNavigationPropertyBinding> navigationPropertyBindings(EntityDefinition entity) {
+        List<CsdlNavigationPropertyBinding> bindings = new ArrayList<>(navigable(entity).stream()
+                .map(relation -> new CsdlNavigationPropertyBinding()
+                        .setPath(relation.name())
+                        .setTarget(catalog.byLogicalName(relation.targetEntity())
+                                .orElseThrow()
+                                .entitySetName()))
+                .toList());
+        for (InverseRelation inverse : collectionValued(entity)) {
+            bindings.add(new CsdlNavigationPropertyBinding()
+                    .setPath(inverse.name())
+                    .setTarget(catalog.byLogicalName(inverse.sourceEntity())
+                            .orElseThrow()
+                            .entitySetName()));
+        }
+        return bindings;
+    }
+
+    /** The collection-valued partners of the relations that target the entity, from entities that are served. */
+    private List<InverseRelation> collectionValued(EntityDefinition entity) {
+        return catalog.inverseRelations(entity.logicalName()).stream()
+                .filter(inverse -> catalog.byLogicalName(inverse.sourceEntity())
+                        .filter(EntityDefinition::visible)
+                        .isPresent())
+                .toList();
+    }
+
+    /** The single-valued navigation property of each relation, then the collection-valued partner of each inverse. */
+    private List<CsdlNavigationProperty> navigationProperties(EntityDefinition entity) {
+        List<CsdlNavigationProperty> properties = new ArrayList<>();
+        for (RelationDefinition relation : navigable(entity)) {
+            properties.add(new CsdlNavigationProperty()
+                    .setName(relation.name())
+                    .setType(new FullQualifiedName(namespace, relation.targetEntity()))
+                    .setNullable(!entity.field(relation.field())
+                            .map(FieldDefinition::required)
+                            .orElse(false))
+                    .setPartner(relation.partnerName(entity.logicalName()))
+                    .setReferentialConstraints(List.of(new CsdlReferentialConstraint()
+                            .setProperty(relation.field())
+                            .setReferencedProperty(relation.targetField()))));
+        }
+        for (InverseRelation inverse : collectionValued(entity)) {
+            properties.add(new CsdlNavigationProperty()
+                    .setName(inverse.name())
+                    .setType(new FullQualifiedName(namespace, inverse.sourceEntity()))
+                    .setCollection(true)
+                    .setPartner(inverse.relation().name()));
+        }
+        return properties;
     }
 
     /** The relations of the entity whose target is served: each is a single-valued navigation property. */
@@ -250,17 +298,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         return new CsdlEntityType()
                 .setName(entity.logicalName())
                 .setProperties(properties)
-                .setNavigationProperties(navigable(entity).stream()
-                        .map(relation -> new CsdlNavigationProperty()
-                                .setName(relation.name())
-                                .setType(new FullQualifiedName(namespace, relation.targetEntity()))
-                                .setNullable(!entity.field(relation.field())
-                                        .map(FieldDefinition::required)
-                                        .orElse(false))
-                                .setReferentialConstraints(List.of(new CsdlReferentialConstraint()
-                                        .setProperty(relation.field())
-                                        .setReferencedProperty(relation.targetField()))))
-                        .toList())
+                .setNavigationProperties(navigationProperties(entity))
                 .setKey(List.of(new CsdlPropertyRef().setName(entity.keyField())));
     }
 

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
-import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Link;
@@ -14,6 +13,7 @@ import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.InverseRelation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -40,10 +40,8 @@ import org.apache.olingo.server.api.uri.UriResourceEntitySet;
 import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.CustomQueryOption;
-import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
 import org.apache.olingo.server.api.uri.queryoption.SelectItem;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
-import org.apache.olingo.server.api.uri.queryoption.expression.Member;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.parser.UriParserException;
 import org.apache.olingo.server.core.uri.parser.UriParserSemanticException;
@@ -60,8 +58,18 @@ public final class ODataFrontEnd {
     private final ServiceMetadata serviceMetadata;
     private final byte[] metadataXml;
     private final Map<String, byte[]> serviceDocuments = new ConcurrentHashMap<>();
+    private final Navigations.Limits expandLimits;
 
     public ODataFrontEnd(Catalog catalog, String namespace) {
+        this(catalog, namespace, Navigations.Limits.DEFAULT.maxDepth(), Navigations.Limits.DEFAULT.maxExpands());
+    }
+
+    /**
+     * @param maxExpandDepth at most this many levels of nested $expand
+     * @param maxExpands at most this many expanded navigation properties in one request
+     */
+    public ODataFrontEnd(Catalog catalog, String namespace, int maxExpandDepth, int maxExpands) {
+        this.expandLimits = new Navigations.Limits(maxExpandDepth, maxExpands);
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.serviceMetadata = odata.createServiceMetadata(new CatalogEdmProvider(catalog, namespace), List.of());
@@ -173,11 +181,26 @@ public final class ODataFrontEnd {
                         .orElseThrow(() -> GatewayException.of(
                                 ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));
         List<String> select = select(uriInfo);
+        String expandText = expandText(rawQuery);
         try {
-            return request(uriInfo, filter, parts, entitySet, entity, select, pageSize, path);
+            return request(uriInfo, filter, parts, entitySet, entity, select, pageSize, path, expandText);
         } catch (StackOverflowError e) {
             throw tooDeep();
         }
+    }
+
+    /** The decoded value of the query's {@code $expand} (empty when it has none), as written. */
+    private static String expandText(String rawQuery) {
+        if (rawQuery == null) {
+            return "";
+        }
+        for (String parameter : rawQuery.split("&")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && decode(parameter.substring(0, equals)).equals("$expand")) {
+                return decode(parameter.substring(equals + 1));
+            }
+        }
+        return "";
     }
 
     /** Percent-decoding only: a '+' stays a plus, as in the OData URL conventions. */
@@ -201,20 +224,45 @@ public final class ODataFrontEnd {
             EntityDefinition entity,
             List<String> select,
             int pageSize,
-            String path) {
+            String path,
+            String expandText) {
         if (parts.size() == 1 && entitySet.getKeyPredicates().isEmpty()) {
-            Navigations navigations = new Navigations(catalog, entity);
+            Navigations navigations = new Navigations(catalog, entity, expandLimits);
             return new ODataRequest.ReadCollection(
                     entity,
-                    collectionQuery(entity, uriInfo, filter, select, pageSize, navigations),
+                    collectionQuery(entity, uriInfo, filter, select, pageSize, navigations, expandText),
                     select,
-                    navigations.expanded());
+                    navigations.expanded(),
+                    navigations.collections());
+        }
+        if (parts.size() == 2
+                && parts.get(1) instanceof UriResourceNavigation navigation
+                && navigation.isCollection()
+                && entitySet.getKeyPredicates().size() == 1) {
+            InverseRelation inverse = catalog.inverseRelation(
+                            entity.logicalName(), navigation.getProperty().getName())
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.UNKNOWN_PROPERTY,
+                            "Entity '%s' has no navigation property '%s'.",
+                            entity.logicalName(),
+                            navigation.getProperty().getName()));
+            EntityDefinition related =
+                    catalog.byLogicalName(inverse.sourceEntity()).orElseThrow();
+            Navigations navigations = new Navigations(catalog, related, expandLimits);
+            Query query = collectionQuery(related, uriInfo, filter, select, pageSize, navigations, expandText);
+            return new ODataRequest.ReadCollection(
+                    related,
+                    RelatedCollection.of(
+                            entity, key(entitySet.getKeyPredicates().get(0)), inverse, query),
+                    select,
+                    navigations.expanded(),
+                    navigations.collections());
         }
         if (parts.size() == 2
                 && parts.get(1) instanceof UriResourceCount
                 && entitySet.getKeyPredicates().isEmpty()) {
-            Query query =
-                    collectionQuery(entity, uriInfo, filter, List.of(), pageSize, new Navigations(catalog, entity));
+            Query query = collectionQuery(
+                    entity, uriInfo, filter, List.of(), pageSize, new Navigations(catalog, entity, expandLimits), "");
             // The orders do not change a count, but they are planned like any other query part, so that a
             // field the caller may not sort by is refused here as on the collection.
             return new ODataRequest.CountCollection(entity, query.forCount());
@@ -232,10 +280,15 @@ public final class ODataFrontEnd {
                         ErrorCode.QUERY_SYNTAX,
                         "A single entity takes only $select and $expand; remove the other query options.");
             }
-            Navigations navigations = new Navigations(catalog, entity);
-            navigations.expand(uriInfo.getExpandOption());
+            Navigations navigations = new Navigations(catalog, entity, expandLimits);
+            navigations.expand(uriInfo.getExpandOption(), expandText);
             return new ODataRequest.ReadEntity(
-                    entity, key(keys.get(0)), select, navigations.links(), navigations.expanded());
+                    entity,
+                    key(keys.get(0)),
+                    select,
+                    navigations.links(),
+                    navigations.expanded(),
+                    navigations.collections());
         }
         if (parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty) {
             throw GatewayException.of(
@@ -263,19 +316,10 @@ public final class ODataFrontEnd {
             FilterOptions filter,
             List<String> select,
             int pageSize,
-            Navigations navigations) {
+            Navigations navigations,
+            String expandText) {
         Condition criteria = filter.condition();
-        List<Order> orders = new ArrayList<>();
-        if (uriInfo.getOrderByOption() != null) {
-            for (OrderByItem item : uriInfo.getOrderByOption().getOrders()) {
-                if (!(item.getExpression() instanceof Member)) {
-                    throw GatewayException.of(
-                            ErrorCode.UNSUPPORTED_QUERY, "$orderby supports properties only, not expressions.");
-                }
-                AttributeRef attribute = attribute((Member) item.getExpression());
-                orders.add(new Order(attribute.relation(), attribute.name(), item.isDescending()));
-            }
-        }
+        List<Order> orders = Navigations.orders(uriInfo.getOrderByOption());
         OptionalInt top = uriInfo.getTopOption() == null
                 ? OptionalInt.empty()
                 : OptionalInt.of(uriInfo.getTopOption().getValue());
@@ -293,7 +337,7 @@ public final class ODataFrontEnd {
                         Columns.namedOrAll(select),
                         criteria,
                         orders,
-                        links(navigations, uriInfo, criteria, orders)),
+                        links(navigations, uriInfo, criteria, orders, expandText)),
                 top,
                 skip,
                 false,
@@ -301,39 +345,9 @@ public final class ODataFrontEnd {
                 count);
     }
 
-    /**
-     * A property of the entity ({@code name}), or of an entity reached through single-valued
-     * navigation properties ({@code nav/name}, {@code nav/nav2/name}): the relation is then named
-     * by its navigation path, which the front end joins.
-     */
-    private static AttributeRef attribute(Member member) {
-        if (member.isCollection() || member.getResourcePath() == null) {
-            throw GatewayException.of(
-                    ErrorCode.UNSUPPORTED_QUERY, "$orderby cannot sort by a collection-valued property.");
-        }
-        List<UriResource> parts = member.getResourcePath().getUriResourceParts();
-        List<String> navigation = new ArrayList<>();
-        for (int i = 0; i < parts.size() - 1; i++) {
-            if (!(parts.get(i) instanceof UriResourceNavigation step) || step.isCollection()) {
-                throw GatewayException.of(
-                        ErrorCode.UNSUPPORTED_QUERY,
-                        "$orderby supports paths through single-valued navigation properties only.");
-            }
-            navigation.add(step.getProperty().getName());
-        }
-        if (!(parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty property)) {
-            throw GatewayException.of(
-                    ErrorCode.UNSUPPORTED_QUERY,
-                    "$orderby cannot sort by a navigation property; name one of its properties (nav/property).");
-        }
-        String name = property.getProperty().getName();
-        return navigation.isEmpty()
-                ? new AttributeRef(name)
-                : new AttributeRef(Optional.of(String.join("/", navigation)), name);
-    }
-
-    private static List<Link> links(Navigations navigations, UriInfo uriInfo, Condition criteria, List<Order> orders) {
-        navigations.expand(uriInfo.getExpandOption());
+    private static List<Link> links(
+            Navigations navigations, UriInfo uriInfo, Condition criteria, List<Order> orders, String expandText) {
+        navigations.expand(uriInfo.getExpandOption(), expandText);
         navigations.use(criteria);
         orders.forEach(navigations::use);
         return navigations.links();

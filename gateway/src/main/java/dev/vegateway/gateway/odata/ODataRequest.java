@@ -16,12 +16,42 @@ public sealed interface ODataRequest {
      * {@code GET {set}}: the neutral query plus the $select list as written (for the context URL)
      * and the navigation paths expanded (nested objects of the answer, parents first).
      */
-    record ReadCollection(EntityDefinition entity, Query query, List<String> select, List<String> expanded)
-            implements ODataRequest {}
+    record ReadCollection(
+            EntityDefinition entity,
+            Query query,
+            List<String> select,
+            List<String> expanded,
+            List<CollectionExpand> collections)
+            implements ODataRequest {
+        public ReadCollection {
+            collections = List.copyOf(collections);
+        }
 
-    /** {@code GET {set}({key})}, with the joins its $expand asks for. */
-    record ReadEntity(EntityDefinition entity, UUID key, List<String> select, List<Link> links, List<String> expanded)
-            implements ODataRequest {}
+        /** Without collection-valued expansions. */
+        public ReadCollection(EntityDefinition entity, Query query, List<String> select, List<String> expanded) {
+            this(entity, query, select, expanded, List.of());
+        }
+    }
+
+    /** {@code GET {set}({key})}, with the joins its $expand asks for and its collection-valued expansions. */
+    record ReadEntity(
+            EntityDefinition entity,
+            UUID key,
+            List<String> select,
+            List<Link> links,
+            List<String> expanded,
+            List<CollectionExpand> collections)
+            implements ODataRequest {
+        public ReadEntity {
+            collections = List.copyOf(collections);
+        }
+
+        /** Without collection-valued expansions. */
+        public ReadEntity(
+                EntityDefinition entity, UUID key, List<String> select, List<Link> links, List<String> expanded) {
+            this(entity, key, select, links, expanded, List.of());
+        }
+    }
 
     /** {@code GET {set}/$count}. */
     record CountCollection(EntityDefinition entity, Query query) implements ODataRequest {}

@@ -133,7 +133,11 @@ public final class Gateway implements AutoCloseable {
                     changesets,
                     tokens,
                     config.backend().queryTimeout());
-            ODataFrontEnd odata = new ODataFrontEnd(catalog, config.server().namespace());
+            ODataFrontEnd odata = new ODataFrontEnd(
+                    catalog,
+                    config.server().namespace(),
+                    config.limits().maxExpandDepth(),
+                    config.limits().maxExpands());
             Metrics metrics = new Metrics();
             WriteService writes = new WriteService(
                     catalog,

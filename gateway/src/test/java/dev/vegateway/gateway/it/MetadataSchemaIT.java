@@ -129,6 +129,53 @@ class MetadataSchemaIT {
     }
 
     @Test
+    void everyRelationIsASingleValuedNavigationPropertyWithACollectionValuedPartner() throws Exception {
+        Document document = parse(metadata());
+        Element order = child(document, "EntityType", "mserp_salesorderheaderv2entity");
+        Element customer = child(document, "EntityType", "mserp_custcustomerv3entity");
+        Element single = child(order, "NavigationProperty", "mserp_Customer");
+        assertThat(single.getAttribute("Type")).isEqualTo("mscrm.mserp_custcustomerv3entity");
+        assertThat(single.getAttribute("Partner")).isEqualTo("mserp_SalesOrders");
+        assertThat(elements(single, "ReferentialConstraint"))
+                .extracting(constraint ->
+                        constraint.getAttribute("Property") + "->" + constraint.getAttribute("ReferencedProperty"))
+                .containsExactly("mserp_customerid->mserp_custcustomerv3entityid");
+        Element collection = child(customer, "NavigationProperty", "mserp_SalesOrders");
+        assertThat(collection.getAttribute("Type")).isEqualTo("Collection(mscrm.mserp_salesorderheaderv2entity)");
+        assertThat(collection.getAttribute("Partner")).isEqualTo("mserp_Customer");
+        assertThat(collection.hasAttribute("Nullable")).isFalse();
+        assertThat(child(order, "NavigationProperty", "mserp_Lines").getAttribute("Partner"))
+                .isEqualTo("mserp_SalesOrder");
+        Element customers = child(document, "EntitySet", "mserp_custcustomerv3entities");
+        assertThat(elements(customers, "NavigationPropertyBinding"))
+                .extracting(binding -> binding.getAttribute("Path") + "->" + binding.getAttribute("Target"))
+                .contains("mserp_SalesOrders->mserp_salesorderheaderv2entities");
+    }
+
+    private static Element child(Document document, String kind, String name) {
+        return elements(document, EDM, kind).stream()
+                .filter(element -> element.getAttribute("Name").equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
+    }
+
+    private static Element child(Element parent, String kind, String name) {
+        return elements(parent, kind).stream()
+                .filter(element -> element.getAttribute("Name").equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
+    }
+
+    private static List<Element> elements(Element parent, String kind) {
+        NodeList nodes = parent.getElementsByTagNameNS(EDM, kind);
+        List<Element> found = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            found.add((Element) nodes.item(i));
+        }
+        return found;
+    }
+
+    @Test
     void entitiesTheCatalogMarksInvisibleAreLeftOut() throws Exception {
         String catalogYaml = readResource("demo/catalog.yaml");
         String hidden = catalogYaml.replaceFirst(

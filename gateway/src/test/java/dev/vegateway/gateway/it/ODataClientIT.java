@@ -288,6 +288,55 @@ class ODataClientIT {
             assertThat(actual).containsExactlyElementsOf(expected);
         }
 
+        @Test
+        void expandsTheSalesOrdersOfACustomer() throws SQLException {
+            String customer;
+            List<String> expected = new ArrayList<>();
+            try (Connection connection = backend.connect();
+                    PreparedStatement statement = connection.prepareStatement(
+                            "SELECT c.id, o.sales_order_number FROM erp.customer c JOIN erp.sales_order_header o"
+                                    + " ON o.customer_id = c.id WHERE c.id = (SELECT customer_id FROM erp.sales_order_header"
+                                    + " ORDER BY customer_id LIMIT 1) ORDER BY o.sales_order_number DESC LIMIT 2");
+                    ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                customer = rows.getString(1);
+                expected.add(rows.getString(2));
+                if (rows.next()) {
+                    expected.add(rows.getString(2));
+                }
+            }
+            java.util.Map<org.apache.olingo.client.api.uri.QueryOption, Object> options =
+                    new java.util.LinkedHashMap<>();
+            options.put(org.apache.olingo.client.api.uri.QueryOption.SELECT, "mserp_salesordernumber");
+            options.put(org.apache.olingo.client.api.uri.QueryOption.ORDERBY, "mserp_salesordernumber desc");
+            options.put(org.apache.olingo.client.api.uri.QueryOption.TOP, 2);
+            URI uri = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment(CUSTOMERS)
+                    .appendKeySegment(java.util.UUID.fromString(customer))
+                    .select("mserp_customeraccount")
+                    .expandWithOptions("mserp_SalesOrders", options)
+                    .build();
+            ODataRetrieveResponse<ClientEntity> response =
+                    client.getRetrieveRequestFactory().getEntityRequest(uri).execute();
+            ClientEntity entity;
+            try {
+                assertThat(response.getStatusCode()).isEqualTo(200);
+                entity = response.getBody();
+            } finally {
+                response.close();
+            }
+            List<String> actual = new ArrayList<>();
+            // Without $metadata at hand, a generic client reads the inline collection as a collection of
+            // structured values.
+            entity.getProperty("mserp_SalesOrders")
+                    .getCollectionValue()
+                    .forEach(order -> actual.add(order.asComplex()
+                            .get("mserp_salesordernumber")
+                            .getPrimitiveValue()
+                            .toString()));
+            assertThat(actual).isNotEmpty().containsExactlyElementsOf(expected);
+        }
+
         static Stream<String> entitySets() {
             return Stream.of(
                     "mserp_legalentities",
