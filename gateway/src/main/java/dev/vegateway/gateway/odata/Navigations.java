@@ -24,7 +24,6 @@ import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
-import org.apache.olingo.server.api.uri.queryoption.FilterOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
 import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
 import org.apache.olingo.server.api.uri.queryoption.expression.Member;
@@ -198,7 +197,9 @@ final class Navigations {
                         name));
         EntityDefinition related = catalog.byLogicalName(inverse.sourceEntity()).orElseThrow();
         Navigations nested = new Navigations(catalog, related, limits, expands, false);
-        Condition criteria = item.getFilterOption() == null ? Condition.TRUE : condition(item.getFilterOption());
+        Condition criteria = item.getFilterOption() == null
+                ? Condition.TRUE
+                : condition(CollectionExpand.nestedOptions(expandText, name));
         List<Order> orders = orders(item.getOrderByOption());
         nested.expand(nested.root, item.getExpandOption(), depth + 1, "");
         nested.use(criteria);
@@ -220,12 +221,18 @@ final class Navigations {
                 new CollectionExpand(expansion, nested.expanded(), CollectionExpand.nestedOptions(expandText, name)));
     }
 
-    /** The condition of a nested $filter, read as written by the gateway's one filter parser. */
-    static Condition condition(FilterOption filter) {
-        if (filter.getText() == null) {
-            throw new IllegalStateException("Olingo gave a nested $filter without its text");
+    /**
+     * The condition of a nested {@code $filter}, from the nested options as written (Olingo checked
+     * their structure), read by the gateway's one filter parser.
+     */
+    static Condition condition(List<String> nestedOptions) {
+        for (String option : nestedOptions) {
+            if (option.startsWith("$filter=")) {
+                return new FilterOptions(Optional.of(option.substring("$filter=".length())), Map.of(), null)
+                        .condition();
+            }
         }
-        return new FilterOptions(Optional.of(filter.getText()), Map.of(), null).condition();
+        throw new IllegalStateException("a nested $filter that its expand item does not show");
     }
 
     /** The sort keys of a $orderby (absent: none); properties and navigation paths only. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vegateway.gateway.demo.DemoIdentities;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -245,6 +246,80 @@ abstract class CollectionExpandIT extends SecurityIT {
         assertThat(compared).isGreaterThan(100);
     }
 
+    /**
+     * The lambda invariant: {@code mserp_SalesOrders/any(o: …)} keeps exactly the readable
+     * customers with a readable order that matches, {@code all(o: …)} those none of whose readable
+     * orders fails it, as the caller's direct reads predict.
+     */
+    @Test
+    void lambdasSeeExactlyTheOrdersTheCallerReadsDirectly() throws Exception {
+        Random random = new Random(11);
+        int kept = 0;
+        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
+            Map<String, JsonNode> orders = byKey(
+                    json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",mserp_customerid,mserp_totalamount"))
+                            .path("value"),
+                    ORDER_KEY);
+            Set<String> customers = byKey(
+                            json(as(user).get(CUSTOMERS + "?$select=" + CUSTOMER_KEY))
+                                    .path("value"),
+                            CUSTOMER_KEY)
+                    .keySet();
+            int threshold = random.nextInt(5) * 2000;
+            for (String quantifier : List.of("any", "all")) {
+                Set<String> expected = new TreeSet<>();
+                for (String customer : customers) {
+                    boolean some = false;
+                    boolean failing = false;
+                    for (JsonNode order : orders.values()) {
+                        if (!order.get("mserp_customerid").asText().equals(customer)
+                                || order.get("mserp_totalamount").isNull()) {
+                            continue;
+                        }
+                        boolean matches =
+                                new BigDecimal(order.get("mserp_totalamount").asText())
+                                                .compareTo(BigDecimal.valueOf(threshold))
+                                        >= 0;
+                        some |= matches;
+                        failing |= !matches;
+                    }
+                    if (quantifier.equals("any") ? some : !failing) {
+                        expected.add(customer);
+                    }
+                }
+                String filter = "mserp_SalesOrders/" + quantifier + "(o: o/mserp_totalamount ge " + threshold + ")";
+                Set<String> answer = byKey(
+                                json(as(user).get(CUSTOMERS
+                                                + encoded("?$select=" + CUSTOMER_KEY + "&$filter=" + filter)))
+                                        .path("value"),
+                                CUSTOMER_KEY)
+                        .keySet();
+                assertThat(answer).as(user.name() + ": " + filter).isEqualTo(expected);
+                kept += answer.size();
+            }
+        }
+        assertThat(kept).isGreaterThan(10);
+    }
+
+    @Test
+    void lambdaMistakesAreA400NamingThem() {
+        assertThat(assertError(
+                        sam().get(CUSTOMERS + encoded("?$filter=mserp_SalesOrders/any(o: mserp_totalamount gt 1)")),
+                        400,
+                        "0x8ff00001"))
+                .contains("name fields through its variable");
+        assertThat(assertError(
+                        sam().get(ORDERS + encoded("?$filter=mserp_Customer/any(c: c/mserp_name eq 'x')")),
+                        400,
+                        "0x8ff00001"))
+                .contains("single-valued");
+        assertThat(assertError(
+                        sam().get(CUSTOMERS + encoded("?$filter=mserp_Nothing/any(o: o/mserp_totalamount gt 1)")),
+                        400,
+                        "0x8ff00002"))
+                .contains("mserp_Nothing");
+    }
+
     @Test
     void rowSecurityHidesSomeOrdersOfACustomerTheCallerReads() throws Exception {
         // Mia reads all of usmf and, elsewhere, only what she owns: some orders of a readable customer are hidden.
@@ -313,6 +388,10 @@ abstract class CollectionExpandIT extends SecurityIT {
                         400,
                         "0x8ff00001"))
                 .contains("at most 2");
+    }
+
+    private RequestSpecification sam() {
+        return as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);
     }
 
     private static Map<String, JsonNode> byKey(JsonNode value, String key) {
