@@ -115,10 +115,6 @@ public final class QueryPlanner {
                     links,
                     Relation.MAX_LINKS);
         }
-        if (query.distinct() && links > 0) {
-            throw GatewayException.of(
-                    ErrorCode.UNSUPPORTED_QUERY, "Distinct queries with link-entities are not supported yet.");
-        }
         Relations relations = new Relations(scopes);
         Planned root = relations.root(query.root());
         EntityDefinition entity = root.entity();
@@ -166,6 +162,7 @@ public final class QueryPlanner {
                     output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
                 }
             }
+            outputLinkedFields(relations, output, selected, selectIndex);
             if (selected.isEmpty()) {
                 throw GatewayException.of(
                         ErrorCode.MISSING_PRIVILEGE,
@@ -181,10 +178,14 @@ public final class QueryPlanner {
                             key.column().field().logicalName());
                 }
             }
+            // Every distinct column, the joined ones too, orders the rows totally, for keyset paging.
             for (OutputField field : output) {
-                if (!field.masked()
-                        && sorted.add(ROOT_ALIAS + "." + field.field().logicalName())) {
-                    sortKeys.add(new SortKey(resolver.column(field.field()), false));
+                if (field.masked()) {
+                    continue;
+                }
+                ColumnRef column = selected.get(field.selectIndex());
+                if (sorted.add(column.relationAlias() + "." + field.field().logicalName())) {
+                    sortKeys.add(new SortKey(column, false));
                 }
             }
         } else {
@@ -197,18 +198,7 @@ public final class QueryPlanner {
                     output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
                 }
             }
-            for (Planned linked : relations.linked) {
-                Set<String> hidden = linked.resolver().unreadable;
-                for (FieldDefinition field : requestedFields(
-                        linked.entity(), linked.link().relation().columns())) {
-                    output.add(new OutputField(
-                            field,
-                            hidden.contains(field.logicalName())
-                                    ? -1
-                                    : select(linked.resolver().column(field), selected, selectIndex),
-                            Optional.of(linked.name())));
-                }
-            }
+            outputLinkedFields(relations, output, selected, selectIndex);
             if (entity.rowVersionField().isPresent()) {
                 FieldDefinition version =
                         entity.field(entity.rowVersionField().get()).orElseThrow();
@@ -291,6 +281,23 @@ public final class QueryPlanner {
                 paging,
                 query.includeCount(),
                 fingerprint);
+    }
+
+    /** The requested columns of every joined relation, as {@code alias.attribute} (masked where field security hides them). */
+    private static void outputLinkedFields(
+            Relations relations, List<OutputField> output, List<ColumnRef> selected, Map<String, Integer> selectIndex) {
+        for (Planned linked : relations.linked) {
+            Set<String> hidden = linked.resolver().unreadable;
+            for (FieldDefinition field :
+                    requestedFields(linked.entity(), linked.link().relation().columns())) {
+                output.add(new OutputField(
+                        field,
+                        hidden.contains(field.logicalName())
+                                ? -1
+                                : select(linked.resolver().column(field), selected, selectIndex),
+                        Optional.of(linked.name())));
+            }
+        }
     }
 
     /**

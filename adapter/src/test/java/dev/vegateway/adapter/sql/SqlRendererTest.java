@@ -892,6 +892,25 @@ class SqlRendererTest {
     }
 
     @Test
+    void aDistinctJoinOrdersAndPagesByEveryDistinctColumn() throws SQLException {
+        insertProducts();
+        Link byName = new Link(
+                new Relation(PRODUCT, Columns.named(List.of("itemnumber")), Condition.TRUE, List.of(), List.of()),
+                "name",
+                "itemnumber",
+                Link.Kind.INNER,
+                Optional.of("p"));
+        PreparedSql h2 = golden(
+                selectJoined(query().select("name").link(byName).distinct().build()),
+                "SELECT DISTINCT t0.`name`, t1.`itemnumber` FROM `contact` t0 INNER JOIN `product` t1 ON (t0.`name` ="
+                        + " t1.`itemnumber`) WHERE (1=1) AND (1=1) ORDER BY t0.`name` ASC NULLS FIRST, t1.`itemnumber`"
+                        + " ASC NULLS FIRST LIMIT ?",
+                PAGE + 1);
+        // Alice matches two products of the same item number: one distinct row.
+        assertThat(rows(h2)).containsExactly(List.of("Alice", "Alice"), List.of("bob", "bob"));
+    }
+
+    @Test
     void aFilteringLinkCarriesTheRowSecurityOfItsEntity() {
         AccessScope basic = scope(grant(Depth.BASIC));
         Link contactsOfTheSameName = new Link(
