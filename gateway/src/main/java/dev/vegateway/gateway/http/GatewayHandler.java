@@ -105,7 +105,7 @@ public final class GatewayHandler extends Handler.Abstract {
         this.callers = requireNonNull(callers, "callers is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.catalogReader = new CatalogReader(catalog);
-        this.writes = new WriteEndpoint(writeService, queries);
+        this.writes = new WriteEndpoint(writeService, queries, odata.lookups());
         this.actions = new ActionEndpoint(catalog, actionService, odata.namespace());
         this.portalMappings = new PortalMappingResource(securityStore, catalog, odata);
         this.batches = new BatchEndpoint(changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes());
@@ -332,8 +332,9 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             ReadScopes scopes = scopes(caller);
             if (prefer.requestedPageSize().isPresent()) {
-                exchange.response.getHeaders().put("Preference-Applied", "odata.maxpagesize=" + prefer.pageSize());
+                Preferences.applied(exchange.response.getHeaders(), "odata.maxpagesize=" + prefer.pageSize());
             }
+            Optional<IncludeAnnotations> annotations = includeAnnotations(exchange);
             String requestUrl = serviceRoot + rest.substring(1);
             String rawQuery = exchange.request.getHttpURI().getQuery();
             stream(
@@ -344,7 +345,9 @@ public final class GatewayHandler extends Handler.Abstract {
                             context,
                             false,
                             token -> nextLink(requestUrl, rawQuery, token),
-                            read.expanded()),
+                            read.expanded(),
+                            odata.lookups(),
+                            annotations),
                     sink -> queries.retrieveMultiple(read.query(), scopes, sink));
         } else if (parsed instanceof ODataRequest.ReadEntity read) {
             exchange.log.operation = "Retrieve";
@@ -360,10 +363,12 @@ public final class GatewayHandler extends Handler.Abstract {
                 return;
             }
             ReadScopes scopes = scopes(caller);
+            Optional<IncludeAnnotations> annotations = includeAnnotations(exchange);
             stream(
                     exchange,
-                    json -> new ODataJsonSink(json, catalog, context, true, token -> "", read.expanded()),
-                    sink -> queries.retrieve(read.entity(), read.key(), read.select(), read.links(), scopes, sink));
+                    json -> new ODataJsonSink(
+                            json, catalog, context, true, token -> "", read.expanded(), odata.lookups(), annotations),
+                    sink -> queries.retrieve(read.entity(), read.key(), read.columns(), read.links(), scopes, sink));
         } else if (parsed instanceof ODataRequest.CountCollection count) {
             exchange.log.operation = "Count";
             exchange.log.entitySet = count.entity().entitySetName();
@@ -626,6 +631,13 @@ public final class GatewayHandler extends Handler.Abstract {
                 : request.getHttpURI().getScheme();
         String safeHost = host == null || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+") ? "localhost" : host;
         return scheme + "://" + safeHost + (port > 0 ? ":" + port : "") + servicePath + "/";
+    }
+
+    /** The request's {@code odata.include-annotations} preference, if any, noted in {@code Preference-Applied}. */
+    static Optional<IncludeAnnotations> includeAnnotations(Exchange exchange) {
+        Optional<IncludeAnnotations> annotations = Preferences.includeAnnotations(exchange.request.getHeaders());
+        annotations.ifPresent(asked -> Preferences.applied(exchange.response.getHeaders(), asked.applied()));
+        return annotations;
     }
 
     /** The context URL's projection: the selected properties and each expanded navigation property as {@code nav()}. */

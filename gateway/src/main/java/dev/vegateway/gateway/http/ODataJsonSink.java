@@ -7,6 +7,7 @@ import dev.vegateway.adapter.plan.OutputField;
 import dev.vegateway.adapter.plan.QueryPlan;
 import dev.vegateway.adapter.service.RowSink;
 import dev.vegateway.catalog.Catalog;
+import dev.vegateway.gateway.odata.LookupNames;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,9 @@ import java.util.function.Function;
 /**
  * Streams OData JSON straight from the result set: each row is written as it is read, with no
  * intermediate entity objects (Olingo's serializer builds them and is slow on wide pages).
- * {@code single} writes one entity instead of a collection.
+ * {@code single} writes one entity instead of a collection. Lookups are named
+ * {@code _<field>_value}, with the lookup annotations the request's {@code Prefer} asks for
+ * ({@link OutputNames}).
  */
 final class ODataJsonSink implements RowSink {
     private final JsonGenerator json;
@@ -25,21 +28,26 @@ final class ODataJsonSink implements RowSink {
     private final boolean single;
     private final Function<String, String> nextLink;
     private final List<String> expanded;
+    private final LookupNames lookups;
+    private final Optional<IncludeAnnotations> annotations;
+    private OutputNames names;
 
-    ODataJsonSink(
-            JsonGenerator json, Catalog catalog, String context, boolean single, Function<String, String> nextLink) {
-        this(json, catalog, context, single, nextLink, List.of());
-    }
-
-    /** @param expanded the navigation paths the request expands, parents first */
+    /**
+     * @param expanded the navigation paths the request expands, parents first
+     * @param annotations the request's {@code odata.include-annotations} preference, if any
+     */
     ODataJsonSink(
             JsonGenerator json,
             Catalog catalog,
             String context,
             boolean single,
             Function<String, String> nextLink,
-            List<String> expanded) {
+            List<String> expanded,
+            LookupNames lookups,
+            Optional<IncludeAnnotations> annotations) {
         this.expanded = List.copyOf(expanded);
+        this.lookups = requireNonNull(lookups, "lookups is null");
+        this.annotations = requireNonNull(annotations, "annotations is null");
         this.json = requireNonNull(json, "json is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.context = requireNonNull(context, "context is null");
@@ -49,6 +57,7 @@ final class ODataJsonSink implements RowSink {
 
     @Override
     public void start(QueryPlan plan, OptionalLong count) throws IOException {
+        names = OutputNames.of(plan, lookups, annotations);
         if (single) {
             return;
         }
@@ -66,7 +75,7 @@ final class ODataJsonSink implements RowSink {
         if (single) {
             json.writeStringField("@odata.context", context);
         }
-        writeFields(json, catalog, plan, values, expanded);
+        writeFields(json, catalog, plan, values, expanded, Optional.of(names));
         json.writeEndObject();
     }
 
@@ -74,21 +83,41 @@ final class ODataJsonSink implements RowSink {
      * The row's own fields (a field of a joined relation is written as {@code relation.field}), its
      * ETag and key; then each of {@code expanded} (navigation paths, parents first) as a nested
      * object under its navigation property, or null where the join found no row the caller may read.
+     * Fields are named by {@code names} (OData), or by their logical names when it is empty (QueryExpression).
      */
-    static void writeFields(JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values, List<String> expanded)
+    static void writeFields(
+            JsonGenerator json,
+            Catalog catalog,
+            QueryPlan plan,
+            Object[] values,
+            List<String> expanded,
+            Optional<OutputNames> names)
             throws IOException {
         if (plan.etagIndex().isPresent() && values[plan.etagIndex().getAsInt()] != null) {
             json.writeStringField(
                     "@odata.etag", JsonValues.etag(values[plan.etagIndex().getAsInt()]));
         }
-        for (OutputField output : plan.output()) {
+        for (int index = 0; index < plan.output().size(); index++) {
+            OutputField output = plan.output().get(index);
             if (output.relation().isPresent()
                     && expanded.contains(output.relation().get())) {
                 continue;
             }
-            json.writeFieldName(output.name());
-            JsonValues.write(
-                    json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
+            if (names.isEmpty()) {
+                json.writeFieldName(output.name());
+                JsonValues.write(
+                        json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
+            } else {
+                String name = names.get().names().get(index);
+                writeField(
+                        json,
+                        catalog,
+                        output,
+                        values,
+                        output.relation().map(relation -> relation + "." + name).orElse(name),
+                        names.get(),
+                        index);
+            }
         }
         if (plan.keyIndex().isPresent()
                 && plan.output().stream()
@@ -99,13 +128,47 @@ final class ODataJsonSink implements RowSink {
         }
         for (String path : expanded) {
             if (!path.contains("/")) {
-                writeExpanded(json, catalog, plan, values, expanded, path);
+                writeExpanded(json, catalog, plan, values, expanded, path, names);
             }
         }
     }
 
+    /** One field, preceded by its lookup annotations when asked for and the value is not null (as Dataverse writes them). */
+    private static void writeField(
+            JsonGenerator json,
+            Catalog catalog,
+            OutputField output,
+            Object[] values,
+            String name,
+            OutputNames names,
+            int index)
+            throws IOException {
+        Object value = output.masked() ? null : values[output.selectIndex()];
+        Optional<LookupNames.Lookup> lookup = names.lookups().get(index);
+        if (value != null && lookup.isPresent()) {
+            if (names.navigationProperty()) {
+                json.writeStringField(
+                        name + "@" + IncludeAnnotations.ASSOCIATED_NAVIGATION_PROPERTY,
+                        lookup.get().navigationProperty());
+            }
+            if (names.logicalName()) {
+                json.writeStringField(
+                        name + "@" + IncludeAnnotations.LOOKUP_LOGICAL_NAME,
+                        lookup.get().targetEntity());
+            }
+        }
+        json.writeFieldName(name);
+        JsonValues.write(json, catalog, output.field().type(), value);
+    }
+
     private static void writeExpanded(
-            JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values, List<String> expanded, String path)
+            JsonGenerator json,
+            Catalog catalog,
+            QueryPlan plan,
+            Object[] values,
+            List<String> expanded,
+            String path,
+            Optional<OutputNames> names)
             throws IOException {
         json.writeFieldName(path.substring(path.lastIndexOf('/') + 1));
         Integer key = plan.linkKeys().get(path);
@@ -114,16 +177,25 @@ final class ODataJsonSink implements RowSink {
             return;
         }
         json.writeStartObject();
-        for (OutputField output : plan.output()) {
+        for (int index = 0; index < plan.output().size(); index++) {
+            OutputField output = plan.output().get(index);
             if (output.relation().filter(path::equals).isPresent()) {
-                json.writeFieldName(output.field().logicalName());
-                JsonValues.write(
-                        json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
+                if (names.isEmpty()) {
+                    json.writeFieldName(output.field().logicalName());
+                    JsonValues.write(
+                            json,
+                            catalog,
+                            output.field().type(),
+                            output.masked() ? null : values[output.selectIndex()]);
+                } else {
+                    writeField(
+                            json, catalog, output, values, names.get().names().get(index), names.get(), index);
+                }
             }
         }
         for (String child : expanded) {
             if (child.startsWith(path + "/") && child.indexOf('/', path.length() + 1) < 0) {
-                writeExpanded(json, catalog, plan, values, expanded, child);
+                writeExpanded(json, catalog, plan, values, expanded, child, names);
             }
         }
         json.writeEndObject();

@@ -36,7 +36,7 @@ final class QueryExpressionJsonSink implements RowSink {
     @Override
     public void row(QueryPlan plan, Object[] values) throws IOException {
         json.writeStartObject();
-        ODataJsonSink.writeFields(json, catalog, plan, values, List.of());
+        ODataJsonSink.writeFields(json, catalog, plan, values, List.of(), Optional.empty());
         json.writeEndObject();
     }
 

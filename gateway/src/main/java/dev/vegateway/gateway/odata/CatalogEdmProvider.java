@@ -39,7 +39,8 @@ import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
  * parameter {@code entity}; unbound ones also get an action import), plus the built-in catalog
  * entity set and the portal mapping sets. Names are the
  * catalog's logical names in the configured namespace (Microsoft.Dynamics.CRM by default, as
- * Dataverse clients expect).
+ * Dataverse clients expect), except the foreign key of a served n:1 relation, which is the lookup
+ * property {@code _<field>_value} ({@link LookupNames}).
  */
 final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     static final String CONTAINER = "System";
@@ -47,10 +48,12 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     private final Catalog catalog;
     private final String namespace;
     private final FullQualifiedName containerName;
+    private final LookupNames lookups;
 
     CatalogEdmProvider(Catalog catalog, String namespace) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
+        this.lookups = new LookupNames(catalog);
         this.containerName = new FullQualifiedName(namespace, CONTAINER);
     }
 
@@ -245,8 +248,10 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     }
 
     private CsdlEntityType entityType(EntityDefinition entity) {
-        List<CsdlProperty> properties =
-                entity.fields().stream().map(this::property).toList();
+        // The foreign key of a served n:1 relation is the lookup property _<field>_value (LookupNames).
+        List<CsdlProperty> properties = entity.fields().stream()
+                .map(field -> property(field).setName(lookups.propertyName(entity.logicalName(), field.logicalName())))
+                .toList();
         return new CsdlEntityType()
                 .setName(entity.logicalName())
                 .setProperties(properties)
@@ -258,7 +263,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                                         .map(FieldDefinition::required)
                                         .orElse(false))
                                 .setReferentialConstraints(List.of(new CsdlReferentialConstraint()
-                                        .setProperty(relation.field())
+                                        .setProperty(lookups.propertyName(entity.logicalName(), relation.field()))
                                         .setReferencedProperty(relation.targetField()))))
                         .toList())
                 .setKey(List.of(new CsdlPropertyRef().setName(entity.keyField())));

@@ -60,10 +60,12 @@ public final class ODataFrontEnd {
     private final ServiceMetadata serviceMetadata;
     private final byte[] metadataXml;
     private final Map<String, byte[]> serviceDocuments = new ConcurrentHashMap<>();
+    private final LookupNames lookups;
 
     public ODataFrontEnd(Catalog catalog, String namespace) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
+        this.lookups = new LookupNames(catalog);
         this.serviceMetadata = odata.createServiceMetadata(new CatalogEdmProvider(catalog, namespace), List.of());
         try (InputStream content = odata.createSerializer(ContentType.APPLICATION_XML)
                 .metadataDocument(serviceMetadata)
@@ -77,6 +79,11 @@ public final class ODataFrontEnd {
     /** The EDM namespace (Microsoft.Dynamics.CRM unless configured otherwise). */
     public String namespace() {
         return namespace;
+    }
+
+    /** The OData names of lookups ({@code _<field>_value}) and the logical names behind them. */
+    public LookupNames lookups() {
+        return lookups;
     }
 
     /** The CSDL XML document; built once (which also warms Olingo's EDM caches before requests run concurrently). */
@@ -230,14 +237,15 @@ public final class ODataFrontEnd {
             Navigations navigations = new Navigations(catalog, entity);
             return new ODataRequest.ReadCollection(
                     entity,
-                    collectionQuery(entity, uriInfo, select, pageSize, navigations),
+                    lookups.logical(collectionQuery(entity, uriInfo, select, pageSize, navigations)),
                     select,
                     navigations.expanded());
         }
         if (parts.size() == 2
                 && parts.get(1) instanceof UriResourceCount
                 && entitySet.getKeyPredicates().isEmpty()) {
-            Query query = collectionQuery(entity, uriInfo, List.of(), pageSize, new Navigations(catalog, entity));
+            Query query = lookups.logical(
+                    collectionQuery(entity, uriInfo, List.of(), pageSize, new Navigations(catalog, entity)));
             // The orders do not change a count, but they are planned like any other query part, so that a
             // field the caller may not sort by is refused here as on the collection.
             return new ODataRequest.CountCollection(entity, query.forCount());
@@ -258,7 +266,12 @@ public final class ODataFrontEnd {
             Navigations navigations = new Navigations(catalog, entity);
             navigations.expand(uriInfo.getExpandOption());
             return new ODataRequest.ReadEntity(
-                    entity, key(keys.get(0)), select, navigations.links(), navigations.expanded());
+                    entity,
+                    key(keys.get(0)),
+                    select,
+                    lookups.logicalLinks(navigations.links()),
+                    navigations.expanded(),
+                    lookups.logicalNames(entity.logicalName(), select));
         }
         if (parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty) {
             throw GatewayException.of(
@@ -381,7 +394,7 @@ public final class ODataFrontEnd {
         }
     }
 
-    private static GatewayException translate(ODataLibraryException exception, String path) {
+    private GatewayException translate(ODataLibraryException exception, String path) {
         String message = exception.getTranslatedMessage(Locale.ENGLISH) == null
                 ? exception.getMessage()
                 : exception.getTranslatedMessage(Locale.ENGLISH).getMessage();
@@ -396,10 +409,27 @@ public final class ODataFrontEnd {
             if (key.contains("PROPERTY_NOT_IN_TYPE")
                     || key.equals("EXPRESSION_PROPERTY_NOT_IN_TYPE")
                     || key.equals("UNKNOWN_PART")) {
-                return new GatewayException(ErrorCode.UNKNOWN_PROPERTY, shorten(message));
+                return new GatewayException(ErrorCode.UNKNOWN_PROPERTY, shorten(message) + lookupHint(message));
             }
         }
         return new GatewayException(ErrorCode.QUERY_SYNTAX, "The query is not valid: " + shorten(message));
+    }
+
+    /** Where a lookup field named in an unknown-property message went: it is served as {@code _<field>_value}. */
+    private String lookupHint(String message) {
+        java.util.regex.Matcher quoted =
+                java.util.regex.Pattern.compile("'([^']{1,200})'").matcher(message);
+        while (quoted.find()) {
+            Optional<LookupNames.Lookup> lookup = lookups.anyByField(quoted.group(1));
+            if (lookup.isPresent()) {
+                return " The lookup '%s' is served as '%s' (its navigation property is '%s')."
+                        .formatted(
+                                lookup.get().field(),
+                                lookup.get().property(),
+                                lookup.get().navigationProperty());
+            }
+        }
+        return "";
     }
 
     static String shorten(String text) {

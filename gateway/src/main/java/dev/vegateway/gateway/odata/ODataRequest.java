@@ -13,14 +13,24 @@ public sealed interface ODataRequest {
     record Metadata() implements ODataRequest {}
 
     /**
-     * {@code GET {set}}: the neutral query plus the $select list as written (for the context URL)
+     * {@code GET {set}}: the neutral query (lookups by logical name) plus the $select list as written (for the context URL)
      * and the navigation paths expanded (nested objects of the answer, parents first).
      */
     record ReadCollection(EntityDefinition entity, Query query, List<String> select, List<String> expanded)
             implements ODataRequest {}
 
-    /** {@code GET {set}({key})}, with the joins its $expand asks for. */
-    record ReadEntity(EntityDefinition entity, UUID key, List<String> select, List<Link> links, List<String> expanded)
+    /**
+     * {@code GET {set}({key})}, with the joins its $expand asks for: the $select list as written (for
+     * the context URL) and the columns it names, by logical name (a lookup's field for its
+     * {@code _<field>_value}), as the query asks for them.
+     */
+    record ReadEntity(
+            EntityDefinition entity,
+            UUID key,
+            List<String> select,
+            List<Link> links,
+            List<String> expanded,
+            List<String> columns)
             implements ODataRequest {}
 
     /** {@code GET {set}/$count}. */
