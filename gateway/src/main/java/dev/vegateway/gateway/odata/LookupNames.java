@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -126,14 +125,6 @@ public final class LookupNames {
     /** The logical name behind an OData property name: the lookup's field for {@code _<field>_value}, else the name itself. */
     public String fieldName(String entityLogicalName, String property) {
         return byProperty(entityLogicalName, property).map(Lookup::field).orElse(property);
-    }
-
-    /** A lookup field of some entity named {@code field} (to say in an error where the property went). */
-    public Optional<Lookup> anyByField(String field) {
-        return byField.values().stream()
-                .map(fields -> fields.get(field))
-                .filter(Objects::nonNull)
-                .findFirst();
     }
 
     /**

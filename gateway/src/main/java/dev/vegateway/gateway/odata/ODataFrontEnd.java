@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataLibraryException;
@@ -415,21 +417,20 @@ public final class ODataFrontEnd {
         return new GatewayException(ErrorCode.QUERY_SYNTAX, "The query is not valid: " + shorten(message));
     }
 
-    /** Where a lookup field named in an unknown-property message went: it is served as {@code _<field>_value}. */
+    /** Olingo's unknown-property message: the property, then the type it is not defined in. */
+    private static final Pattern PROPERTY_NOT_IN_TYPE =
+            Pattern.compile("'([^']{1,200})'[^']*type '(?:[^']*\\.)?([^'.]{1,200})'");
+
+    /** Where a lookup's logical name named in an unknown-property message went: it is served as {@code _<field>_value}. */
     private String lookupHint(String message) {
-        java.util.regex.Matcher quoted =
-                java.util.regex.Pattern.compile("'([^']{1,200})'").matcher(message);
-        while (quoted.find()) {
-            Optional<LookupNames.Lookup> lookup = lookups.anyByField(quoted.group(1));
-            if (lookup.isPresent()) {
-                return " The lookup '%s' is served as '%s' (its navigation property is '%s')."
-                        .formatted(
-                                lookup.get().field(),
-                                lookup.get().property(),
-                                lookup.get().navigationProperty());
-            }
+        Matcher unknown = PROPERTY_NOT_IN_TYPE.matcher(message);
+        if (!unknown.find()) {
+            return "";
         }
-        return "";
+        return lookups.byField(unknown.group(2), unknown.group(1))
+                .map(lookup -> " The lookup '%s' is served as '%s' (its navigation property is '%s')."
+                        .formatted(lookup.field(), lookup.property(), lookup.navigationProperty()))
+                .orElse("");
     }
 
     static String shorten(String text) {

@@ -214,6 +214,12 @@ class LookupNamesTest {
                     .hasMessageContaining("mserp_customerid")
                     .hasMessageContaining("_mserp_customerid_value");
         }
+        // A name that is no lookup of the entity gets no hint.
+        assertThatThrownBy(() -> odata.parse(ORDERS, "$expand=mserp_Customer($select=mserp_customerid)", 50))
+                .isInstanceOfSatisfying(GatewayException.class, error -> assertThat(error.errorCode())
+                        .isEqualTo(ErrorCode.UNKNOWN_PROPERTY))
+                .hasMessageContaining("mserp_customerid")
+                .hasMessageNotContaining("_mserp_customerid_value");
     }
 
     @Test
