@@ -75,7 +75,7 @@ final class ODataJsonSink implements RowSink {
         if (single) {
             json.writeStringField("@odata.context", context);
         }
-        writeFields(json, catalog, plan, values, expanded, Optional.of(names));
+        writeFields(json, catalog, plan, values, expanded, names);
         json.writeEndObject();
     }
 
@@ -83,7 +83,7 @@ final class ODataJsonSink implements RowSink {
      * The row's own fields (a field of a joined relation is written as {@code relation.field}), its
      * ETag and key; then each of {@code expanded} (navigation paths, parents first) as a nested
      * object under its navigation property, or null where the join found no row the caller may read.
-     * Fields are named by {@code names} (OData), or by their logical names when it is empty (QueryExpression).
+     * Fields are named by {@code names}.
      */
     static void writeFields(
             JsonGenerator json,
@@ -91,7 +91,7 @@ final class ODataJsonSink implements RowSink {
             QueryPlan plan,
             Object[] values,
             List<String> expanded,
-            Optional<OutputNames> names)
+            OutputNames names)
             throws IOException {
         if (plan.etagIndex().isPresent() && values[plan.etagIndex().getAsInt()] != null) {
             json.writeStringField(
@@ -103,21 +103,15 @@ final class ODataJsonSink implements RowSink {
                     && expanded.contains(output.relation().get())) {
                 continue;
             }
-            if (names.isEmpty()) {
-                json.writeFieldName(output.name());
-                JsonValues.write(
-                        json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
-            } else {
-                String name = names.get().names().get(index);
-                writeField(
-                        json,
-                        catalog,
-                        output,
-                        values,
-                        output.relation().map(relation -> relation + "." + name).orElse(name),
-                        names.get(),
-                        index);
-            }
+            String name = names.names().get(index);
+            writeField(
+                    json,
+                    catalog,
+                    output,
+                    values,
+                    output.relation().map(relation -> relation + "." + name).orElse(name),
+                    names,
+                    index);
         }
         if (plan.keyIndex().isPresent()
                 && plan.output().stream()
@@ -168,7 +162,7 @@ final class ODataJsonSink implements RowSink {
             Object[] values,
             List<String> expanded,
             String path,
-            Optional<OutputNames> names)
+            OutputNames names)
             throws IOException {
         json.writeFieldName(path.substring(path.lastIndexOf('/') + 1));
         Integer key = plan.linkKeys().get(path);
@@ -180,17 +174,7 @@ final class ODataJsonSink implements RowSink {
         for (int index = 0; index < plan.output().size(); index++) {
             OutputField output = plan.output().get(index);
             if (output.relation().filter(path::equals).isPresent()) {
-                if (names.isEmpty()) {
-                    json.writeFieldName(output.field().logicalName());
-                    JsonValues.write(
-                            json,
-                            catalog,
-                            output.field().type(),
-                            output.masked() ? null : values[output.selectIndex()]);
-                } else {
-                    writeField(
-                            json, catalog, output, values, names.get().names().get(index), names.get(), index);
-                }
+                writeField(json, catalog, output, values, names.names().get(index), names, index);
             }
         }
         for (String child : expanded) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The OData property names of a plan's output fields, by output position: a lookup field is
+ * The property names of a plan's output fields, by output position. In OData a lookup field is
  * {@code _<field>_value}, every other field keeps its logical name (a field of an expanded relation
  * is named as its entity names it, without the relation's prefix). Where the caller asked for
  * lookup annotations ({@code Prefer: odata.include-annotations}), each lookup also carries the
@@ -32,6 +32,18 @@ record OutputNames(
         lookups = List.copyOf(requireNonNull(lookups, "lookups is null"));
     }
 
+    /** The logical names, without annotations (QueryExpression answers, as Dataverse's). */
+    static OutputNames logical(QueryPlan plan) {
+        List<String> names = new ArrayList<>();
+        List<Optional<LookupNames.Lookup>> lookups = new ArrayList<>();
+        for (OutputField output : plan.output()) {
+            names.add(output.field().logicalName());
+            lookups.add(Optional.empty());
+        }
+        return new OutputNames(names, lookups, false, false);
+    }
+
+    /** The OData names, with the lookup annotations {@code include} asks for. */
     static OutputNames of(QueryPlan plan, LookupNames lookupNames, Optional<IncludeAnnotations> include) {
         boolean logicalName = include.map(asked -> asked.includes(IncludeAnnotations.LOOKUP_LOGICAL_NAME))
                 .orElse(false);
