@@ -351,6 +351,24 @@ final class DemoCommand implements Callable<Integer> {
                                         + "&$filter=mserp_Customer/mserp_creditstatus%20eq%20Microsoft.Dynamics.CRM"
                                         + ".mserp_custcreditstatus%27Warning%27&$orderby=mserp_Customer/mserp_name")),
                 example(
+                        "Alice Sales: sales orders with their customer lookup _mserp_customerid_value and, as asked by"
+                                + " Prefer: odata.include-annotations, its lookuplogicalname (the customer entity) and"
+                                + " associatednavigationproperty (mserp_Customer)",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber,_mserp_customerid_value"
+                                        + "&$top=3",
+                                "Prefer: odata.include-annotations=\"*\"")),
+                example(
+                        "Alice Sales: the sales orders of customer US-0001, filtered by the lookup",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber,_mserp_customerid_value"
+                                        + "&$top=3&$filter=_mserp_customerid_value%20eq%20"
+                                        + DemoData.customerId("usmf", DemoData.customerAccount("usmf", 1)))),
+                example(
                         "Alice Sales, QueryExpression with a LinkEntity: usmf sales orders with their customer's name"
                                 + " (c.mserp_name), only customers not blocked (LinkCriteria)",
                         asDataverse.post(
@@ -491,6 +509,11 @@ final class DemoCommand implements Callable<Integer> {
     private record Curl(Path folder, String root, String token) {
         String get(String header, Object value, String path) {
             return prefix(header, value) + " '" + root + path + "'";
+        }
+
+        /** A GET with one more header, such as a {@code Prefer}. */
+        String get(String header, Object value, String path, String extraHeader) {
+            return prefix(header, value) + " -H '" + extraHeader + "' '" + root + path + "'";
         }
 
         /** A write as MSCRMCallerID {@code user}: method, path, optional JSON body and extra headers. */

@@ -67,7 +67,7 @@ final class ActionEndpoint {
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
-            Map<String, String> binds = new LinkedHashMap<>();
+            Map<String, Optional<String>> binds = new LinkedHashMap<>();
             WriteEndpoint.payload(body, parameters, binds);
             if (!binds.isEmpty()) {
                 throw GatewayException.of(

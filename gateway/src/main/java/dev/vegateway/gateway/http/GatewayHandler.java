@@ -109,7 +109,7 @@ public final class GatewayHandler extends Handler.Abstract {
         this.callers = requireNonNull(callers, "callers is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.catalogReader = new CatalogReader(catalog);
-        this.writes = new WriteEndpoint(writeService, queries);
+        this.writes = new WriteEndpoint(writeService, queries, odata.lookups());
         this.actions = new ActionEndpoint(catalog, actionService, odata.namespace());
         this.portalMappings = new PortalMappingResource(securityStore, catalog, odata);
         this.batches = new BatchEndpoint(changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes());
@@ -337,8 +337,9 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             ReadScopes scopes = scopes(caller);
             if (prefer.requestedPageSize().isPresent()) {
-                exchange.response.getHeaders().put("Preference-Applied", "odata.maxpagesize=" + prefer.pageSize());
+                Preferences.applied(exchange.response.getHeaders(), "odata.maxpagesize=" + prefer.pageSize());
             }
+            Optional<IncludeAnnotations> annotations = includeAnnotations(exchange);
             String requestUrl = serviceRoot + rest.substring(1);
             String rawQuery = exchange.request.getHttpURI().getQuery();
             stream(
@@ -350,6 +351,8 @@ public final class GatewayHandler extends Handler.Abstract {
                             false,
                             token -> nextLink(requestUrl, rawQuery, token),
                             read.expanded(),
+                            odata.lookups(),
+                            annotations,
                             collections(read.collections(), serviceRoot, read.entity())),
                     sink -> queries.retrieveMultiple(
                             read.query(), expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink)
@@ -368,6 +371,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 return;
             }
             ReadScopes scopes = scopes(caller);
+            Optional<IncludeAnnotations> annotations = includeAnnotations(exchange);
             stream(
                     exchange,
                     json -> new ODataJsonSink(
@@ -377,11 +381,13 @@ public final class GatewayHandler extends Handler.Abstract {
                             true,
                             token -> "",
                             read.expanded(),
+                            odata.lookups(),
+                            annotations,
                             collections(read.collections(), serviceRoot, read.entity())),
                     sink -> queries.retrieve(
                             read.entity(),
                             read.key(),
-                            read.select(),
+                            read.columns(),
                             read.links(),
                             expansions(read.collections()),
                             expandPageSize,
@@ -679,6 +685,13 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private static List<Expansion> expansions(List<CollectionExpand> collections) {
         return collections.stream().map(CollectionExpand::expansion).toList();
+    }
+
+    /** The request's {@code odata.include-annotations} preference, if any, noted in {@code Preference-Applied}. */
+    static Optional<IncludeAnnotations> includeAnnotations(Exchange exchange) {
+        Optional<IncludeAnnotations> annotations = Preferences.includeAnnotations(exchange.request.getHeaders());
+        annotations.ifPresent(asked -> Preferences.applied(exchange.response.getHeaders(), asked.applied()));
+        return annotations;
     }
 
     /** The context URL's projection: the selected properties and each expanded navigation property as {@code nav()}. */

@@ -10,6 +10,7 @@ import dev.vegateway.adapter.service.ExpandingRowSink;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.gateway.odata.CollectionExpand;
+import dev.vegateway.gateway.odata.LookupNames;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,9 @@ import java.util.function.Function;
 /**
  * Streams OData JSON straight from the result set: each row is written as it is read, with no
  * intermediate entity objects (Olingo's serializer builds them and is slow on wide pages).
- * {@code single} writes one entity instead of a collection.
+ * {@code single} writes one entity instead of a collection. Lookups are named
+ * {@code _<field>_value}, with the lookup annotations the request's {@code Prefer} asks for
+ * ({@link OutputNames}).
  */
 final class ODataJsonSink implements ExpandingRowSink {
     private final JsonGenerator json;
@@ -42,20 +45,26 @@ final class ODataJsonSink implements ExpandingRowSink {
         }
     }
 
-    ODataJsonSink(
-            JsonGenerator json, Catalog catalog, String context, boolean single, Function<String, String> nextLink) {
-        this(json, catalog, context, single, nextLink, List.of());
-    }
+    private final LookupNames lookups;
+    private final Optional<IncludeAnnotations> annotations;
+    private OutputNames names;
+    /** The names of each collection-valued expansion's fields, made from its plan at its first row. */
+    private final java.util.Map<QueryPlan, OutputNames> relatedNames = new java.util.IdentityHashMap<>();
 
-    /** @param expanded the navigation paths the request expands, parents first */
+    /**
+     * @param expanded the navigation paths the request expands, parents first
+     * @param annotations the request's {@code odata.include-annotations} preference, if any
+     */
     ODataJsonSink(
             JsonGenerator json,
             Catalog catalog,
             String context,
             boolean single,
             Function<String, String> nextLink,
-            List<String> expanded) {
-        this(json, catalog, context, single, nextLink, expanded, Optional.empty());
+            List<String> expanded,
+            LookupNames lookups,
+            Optional<IncludeAnnotations> annotations) {
+        this(json, catalog, context, single, nextLink, expanded, lookups, annotations, Optional.empty());
     }
 
     /** @param collections the collection-valued expansions, when the request has any */
@@ -66,9 +75,13 @@ final class ODataJsonSink implements ExpandingRowSink {
             boolean single,
             Function<String, String> nextLink,
             List<String> expanded,
+            LookupNames lookups,
+            Optional<IncludeAnnotations> annotations,
             Optional<Collections> collections) {
         this.collections = requireNonNull(collections, "collections is null");
         this.expanded = List.copyOf(expanded);
+        this.lookups = requireNonNull(lookups, "lookups is null");
+        this.annotations = requireNonNull(annotations, "annotations is null");
         this.json = requireNonNull(json, "json is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.context = requireNonNull(context, "context is null");
@@ -78,6 +91,7 @@ final class ODataJsonSink implements ExpandingRowSink {
 
     @Override
     public void start(QueryPlan plan, OptionalLong count) throws IOException {
+        names = OutputNames.of(plan, lookups, annotations);
         if (single) {
             return;
         }
@@ -100,7 +114,7 @@ final class ODataJsonSink implements ExpandingRowSink {
         if (single) {
             json.writeStringField("@odata.context", context);
         }
-        writeFields(json, catalog, plan, values, expanded);
+        writeFields(json, catalog, plan, values, expanded, names);
         if (!related.isEmpty()) {
             writeCollections(plan, values, related);
         }
@@ -120,7 +134,9 @@ final class ODataJsonSink implements ExpandingRowSink {
             json.writeArrayFieldStart(expand.name());
             for (Object[] child : rows.rows(parentKey)) {
                 json.writeStartObject();
-                writeFields(json, catalog, rows.plan(), child, expand.expanded());
+                OutputNames childNames = relatedNames.computeIfAbsent(
+                        rows.plan(), childPlan -> OutputNames.of(childPlan, lookups, annotations));
+                writeFields(json, catalog, rows.plan(), child, expand.expanded(), childNames);
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -137,21 +153,35 @@ final class ODataJsonSink implements ExpandingRowSink {
      * The row's own fields (a field of a joined relation is written as {@code relation.field}), its
      * ETag and key; then each of {@code expanded} (navigation paths, parents first) as a nested
      * object under its navigation property, or null where the join found no row the caller may read.
+     * Fields are named by {@code names}.
      */
-    static void writeFields(JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values, List<String> expanded)
+    static void writeFields(
+            JsonGenerator json,
+            Catalog catalog,
+            QueryPlan plan,
+            Object[] values,
+            List<String> expanded,
+            OutputNames names)
             throws IOException {
         if (plan.etagIndex().isPresent() && values[plan.etagIndex().getAsInt()] != null) {
             json.writeStringField(
                     "@odata.etag", JsonValues.etag(values[plan.etagIndex().getAsInt()]));
         }
-        for (OutputField output : plan.output()) {
+        for (int index = 0; index < plan.output().size(); index++) {
+            OutputField output = plan.output().get(index);
             if (output.relation().isPresent()
                     && expanded.contains(output.relation().get())) {
                 continue;
             }
-            json.writeFieldName(output.name());
-            JsonValues.write(
-                    json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
+            String name = names.names().get(index);
+            writeField(
+                    json,
+                    catalog,
+                    output,
+                    values,
+                    output.relation().map(relation -> relation + "." + name).orElse(name),
+                    names,
+                    index);
         }
         if (plan.keyIndex().isPresent()
                 && plan.output().stream()
@@ -162,13 +192,47 @@ final class ODataJsonSink implements ExpandingRowSink {
         }
         for (String path : expanded) {
             if (!path.contains("/")) {
-                writeExpanded(json, catalog, plan, values, expanded, path);
+                writeExpanded(json, catalog, plan, values, expanded, path, names);
             }
         }
     }
 
+    /** One field, preceded by its lookup annotations when asked for and the value is not null (as Dataverse writes them). */
+    private static void writeField(
+            JsonGenerator json,
+            Catalog catalog,
+            OutputField output,
+            Object[] values,
+            String name,
+            OutputNames names,
+            int index)
+            throws IOException {
+        Object value = output.masked() ? null : values[output.selectIndex()];
+        Optional<LookupNames.Lookup> lookup = names.lookups().get(index);
+        if (value != null && lookup.isPresent()) {
+            if (names.navigationProperty()) {
+                json.writeStringField(
+                        name + "@" + IncludeAnnotations.ASSOCIATED_NAVIGATION_PROPERTY,
+                        lookup.get().navigationProperty());
+            }
+            if (names.logicalName()) {
+                json.writeStringField(
+                        name + "@" + IncludeAnnotations.LOOKUP_LOGICAL_NAME,
+                        lookup.get().targetEntity());
+            }
+        }
+        json.writeFieldName(name);
+        JsonValues.write(json, catalog, output.field().type(), value);
+    }
+
     private static void writeExpanded(
-            JsonGenerator json, Catalog catalog, QueryPlan plan, Object[] values, List<String> expanded, String path)
+            JsonGenerator json,
+            Catalog catalog,
+            QueryPlan plan,
+            Object[] values,
+            List<String> expanded,
+            String path,
+            OutputNames names)
             throws IOException {
         json.writeFieldName(path.substring(path.lastIndexOf('/') + 1));
         Integer key = plan.linkKeys().get(path);
@@ -177,16 +241,15 @@ final class ODataJsonSink implements ExpandingRowSink {
             return;
         }
         json.writeStartObject();
-        for (OutputField output : plan.output()) {
+        for (int index = 0; index < plan.output().size(); index++) {
+            OutputField output = plan.output().get(index);
             if (output.relation().filter(path::equals).isPresent()) {
-                json.writeFieldName(output.field().logicalName());
-                JsonValues.write(
-                        json, catalog, output.field().type(), output.masked() ? null : values[output.selectIndex()]);
+                writeField(json, catalog, output, values, names.names().get(index), names, index);
             }
         }
         for (String child : expanded) {
             if (child.startsWith(path + "/") && child.indexOf('/', path.length() + 1) < 0) {
-                writeExpanded(json, catalog, plan, values, expanded, child);
+                writeExpanded(json, catalog, plan, values, expanded, child, names);
             }
         }
         json.writeEndObject();

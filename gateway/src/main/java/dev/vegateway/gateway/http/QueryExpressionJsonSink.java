@@ -19,6 +19,7 @@ final class QueryExpressionJsonSink implements RowSink {
     private final JsonGenerator json;
     private final Catalog catalog;
     private long count = -1;
+    private OutputNames names;
 
     QueryExpressionJsonSink(JsonGenerator json, Catalog catalog) {
         this.json = requireNonNull(json, "json is null");
@@ -28,6 +29,7 @@ final class QueryExpressionJsonSink implements RowSink {
     @Override
     public void start(QueryPlan plan, OptionalLong totalCount) throws IOException {
         count = totalCount.orElse(-1);
+        names = OutputNames.logical(plan);
         json.writeStartObject();
         json.writeStringField("EntityName", plan.entity().logicalName());
         json.writeArrayFieldStart("value");
@@ -36,7 +38,7 @@ final class QueryExpressionJsonSink implements RowSink {
     @Override
     public void row(QueryPlan plan, Object[] values) throws IOException {
         json.writeStartObject();
-        ODataJsonSink.writeFields(json, catalog, plan, values, List.of());
+        ODataJsonSink.writeFields(json, catalog, plan, values, List.of(), names);
         json.writeEndObject();
     }
 

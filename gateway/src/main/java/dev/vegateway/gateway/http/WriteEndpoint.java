@@ -19,6 +19,7 @@ import dev.vegateway.adapter.write.WriteScopes;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.RelationDefinition;
+import dev.vegateway.gateway.odata.LookupNames;
 import dev.vegateway.gateway.odata.ODataFrontEnd.WriteTarget;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -34,17 +35,21 @@ import org.eclipse.jetty.http.HttpHeader;
  * derived from their roles, the write done by the adapter's {@link WriteService}, and the
  * Dataverse answers: 204 with {@code OData-EntityId}, or the stored record under
  * {@code Prefer: return=representation} (read back through the read path, so defaults and
- * triggers show and read security applies).
+ * triggers show and read security applies). A lookup is written only through its navigation
+ * property ({@code "nav@odata.bind": "/set(<id>)"}, or null to clear it), never as its
+ * {@code _<field>_value} property or its logical field name, as in Dataverse.
  */
 final class WriteEndpoint {
 
     private final WriteService writes;
     private final QueryService queries;
     private final QueryPlanner planner;
+    private final LookupNames lookups;
 
-    WriteEndpoint(WriteService writes, QueryService queries) {
+    WriteEndpoint(WriteService writes, QueryService queries, LookupNames lookups) {
         this.writes = requireNonNull(writes, "writes is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.lookups = requireNonNull(lookups, "lookups is null");
         this.planner = queries.planner();
     }
 
@@ -128,13 +133,15 @@ final class WriteEndpoint {
             exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
             return;
         }
-        exchange.response.getHeaders().put("Preference-Applied", asked.get());
+        Preferences.applied(exchange.response.getHeaders(), asked.get());
+        Optional<IncludeAnnotations> annotations = GatewayHandler.includeAnnotations(exchange);
         String context = serviceRoot + "$metadata#" + entity.entitySetName() + "/$entity";
         EffectivePermissions permissions = ((Caller.User) caller).permissions();
         handler.stream(
                 exchange,
                 result.created() ? 201 : 200,
-                json -> new ODataJsonSink(json, queries.planner().catalog(), context, true, token -> ""),
+                json -> new ODataJsonSink(
+                        json, queries.planner().catalog(), context, true, token -> "", List.of(), lookups, annotations),
                 sink -> queries.retrieve(
                         entity, result.key(), List.of(), AccessScopes.read(permissions, entity), sink));
     }
@@ -168,8 +175,9 @@ final class WriteEndpoint {
      */
     private Map<String, Object> values(EntityDefinition entity, Optional<UUID> source, Caller caller, byte[] body) {
         Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, String> binds = new LinkedHashMap<>();
+        Map<String, Optional<String>> binds = new LinkedHashMap<>();
         payload(body, values, binds);
+        rejectLookupProperties(entity, values.keySet());
         if (binds.isEmpty()) {
             return values;
         }
@@ -187,16 +195,21 @@ final class WriteEndpoint {
                     source.get(),
                     entity.logicalName());
         }
-        for (Map.Entry<String, String> bind : binds.entrySet()) {
+        for (Map.Entry<String, Optional<String>> bind : binds.entrySet()) {
             RelationDefinition relation = entity.relation(bind.getKey())
                     .orElseThrow(() -> GatewayException.of(
                             ErrorCode.MALFORMED_PAYLOAD,
                             "Entity '%s' has no navigation property '%s' to bind.",
                             entity.logicalName(),
                             shorten(bind.getKey())));
+            if (bind.getValue().isEmpty()) {
+                // "nav@odata.bind": null clears the lookup (Append on the record suffices, there is no target).
+                values.put(relation.field(), null);
+                continue;
+            }
             EntityDefinition target =
                     planner.catalog().byLogicalName(relation.targetEntity()).orElseThrow();
-            UUID targetKey = reference(bind.getValue(), target, bind.getKey());
+            UUID targetKey = reference(bind.getValue().get(), target, bind.getKey());
             AccessScope appendTo = AccessScopes.of(permissions, target, Privilege.APPEND_TO);
             planner.rowScope(target, appendTo, "AppendTo");
             Object value = targetValue(target, targetKey, relation.targetField(), permissions);
@@ -216,6 +229,46 @@ final class WriteEndpoint {
                     value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value);
         }
         return values;
+    }
+
+    /**
+     * A body may not name a lookup by its {@code _<field>_value} property (Dataverse refuses direct
+     * updates of entity reference properties) nor by its logical field name (not a property of the
+     * OData entity type): 400 naming the property and the navigation property to bind instead.
+     */
+    private void rejectLookupProperties(EntityDefinition entity, java.util.Set<String> names) {
+        for (String name : names) {
+            Optional<LookupNames.Lookup> byProperty = lookups.byProperty(entity.logicalName(), name);
+            if (byProperty.isPresent()) {
+                throw GatewayException.of(
+                        ErrorCode.MALFORMED_PAYLOAD,
+                        "The lookup property '%s' of entity '%s' cannot be set directly; bind its navigation"
+                                + " property instead: \"%s@odata.bind\": \"/%s(<guid>)\" (or null to clear it).",
+                        name,
+                        entity.logicalName(),
+                        byProperty.get().navigationProperty(),
+                        targetSet(byProperty.get()));
+            }
+            Optional<LookupNames.Lookup> byField = lookups.byField(entity.logicalName(), name);
+            if (byField.isPresent()) {
+                throw GatewayException.of(
+                        ErrorCode.MALFORMED_PAYLOAD,
+                        "Invalid property '%s' was found in entity '%s': the lookup is read as '%s' and set"
+                                + " by binding its navigation property: \"%s@odata.bind\": \"/%s(<guid>)\".",
+                        name,
+                        entity.logicalName(),
+                        byField.get().property(),
+                        byField.get().navigationProperty(),
+                        targetSet(byField.get()));
+            }
+        }
+    }
+
+    private String targetSet(LookupNames.Lookup lookup) {
+        return planner.catalog()
+                .byLogicalName(lookup.targetEntity())
+                .map(EntityDefinition::entitySetName)
+                .orElse(lookup.targetEntity());
     }
 
     /** {@code /set(guid)}, {@code set(guid)} or an absolute URL ending so, naming a record of {@code target}. */
@@ -276,15 +329,18 @@ final class WriteEndpoint {
         return text.length() > 80 ? text.substring(0, 80) + "…" : text;
     }
 
-    /** The body as field name → plain JSON value (annotations ignored) and navigation property → bound reference. */
-    static void payload(byte[] body, Map<String, Object> values, Map<String, String> binds) {
+    /**
+     * The body as field name → plain JSON value (annotations ignored) and navigation property → bound
+     * reference (empty for {@code null}, which clears the lookup).
+     */
+    static void payload(byte[] body, Map<String, Object> values, Map<String, Optional<String>> binds) {
         JsonNode root = JsonBodies.object(body, "field values");
         var fields = root.fields();
         while (fields.hasNext()) {
             var field = fields.next();
             String name = field.getKey();
             if (name.endsWith("@odata.bind")) {
-                if (!field.getValue().isTextual()) {
+                if (!field.getValue().isTextual() && !field.getValue().isNull()) {
                     throw GatewayException.of(
                             ErrorCode.MALFORMED_PAYLOAD,
                             "The value of '%s' must be a record reference such as /set(<guid>).",
@@ -292,7 +348,7 @@ final class WriteEndpoint {
                 }
                 binds.put(
                         name.substring(0, name.length() - "@odata.bind".length()),
-                        field.getValue().textValue());
+                        Optional.ofNullable(field.getValue().textValue()));
                 continue;
             }
             if (name.contains("@")) {

@@ -40,7 +40,8 @@ import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
  * parameter {@code entity}; unbound ones also get an action import), plus the built-in catalog
  * entity set and the portal mapping sets. Names are the
  * catalog's logical names in the configured namespace (Microsoft.Dynamics.CRM by default, as
- * Dataverse clients expect).
+ * Dataverse clients expect), except the foreign key of a served n:1 relation, which is the lookup
+ * property {@code _<field>_value} ({@link LookupNames}).
  */
 final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     static final String CONTAINER = "System";
@@ -48,10 +49,12 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     private final Catalog catalog;
     private final String namespace;
     private final FullQualifiedName containerName;
+    private final LookupNames lookups;
 
     CatalogEdmProvider(Catalog catalog, String namespace) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
+        this.lookups = new LookupNames(catalog);
         this.containerName = new FullQualifiedName(namespace, CONTAINER);
     }
 
@@ -270,7 +273,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                             .orElse(false))
                     .setPartner(relation.partnerName(entity.logicalName()))
                     .setReferentialConstraints(List.of(new CsdlReferentialConstraint()
-                            .setProperty(relation.field())
+                            .setProperty(lookups.propertyName(entity.logicalName(), relation.field()))
                             .setReferencedProperty(relation.targetField()))));
         }
         for (InverseRelation inverse : collectionValued(entity)) {
@@ -293,8 +296,10 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     }
 
     private CsdlEntityType entityType(EntityDefinition entity) {
-        List<CsdlProperty> properties =
-                entity.fields().stream().map(this::property).toList();
+        // The foreign key of a served n:1 relation is the lookup property _<field>_value (LookupNames).
+        List<CsdlProperty> properties = entity.fields().stream()
+                .map(field -> property(field).setName(lookups.propertyName(entity.logicalName(), field.logicalName())))
+                .toList();
         return new CsdlEntityType()
                 .setName(entity.logicalName())
                 .setProperties(properties)

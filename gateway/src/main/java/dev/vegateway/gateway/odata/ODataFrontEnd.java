@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataLibraryException;
@@ -59,6 +61,7 @@ public final class ODataFrontEnd {
     private final byte[] metadataXml;
     private final Map<String, byte[]> serviceDocuments = new ConcurrentHashMap<>();
     private final Navigations.Limits expandLimits;
+    private final LookupNames lookups;
 
     public ODataFrontEnd(Catalog catalog, String namespace) {
         this(catalog, namespace, Navigations.Limits.DEFAULT.maxDepth(), Navigations.Limits.DEFAULT.maxExpands());
@@ -72,6 +75,7 @@ public final class ODataFrontEnd {
         this.expandLimits = new Navigations.Limits(maxExpandDepth, maxExpands);
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
+        this.lookups = new LookupNames(catalog);
         this.serviceMetadata = odata.createServiceMetadata(new CatalogEdmProvider(catalog, namespace), List.of());
         try (InputStream content = odata.createSerializer(ContentType.APPLICATION_XML)
                 .metadataDocument(serviceMetadata)
@@ -85,6 +89,11 @@ public final class ODataFrontEnd {
     /** The EDM namespace (Microsoft.Dynamics.CRM unless configured otherwise). */
     public String namespace() {
         return namespace;
+    }
+
+    /** The OData names of lookups ({@code _<field>_value}) and the logical names behind them. */
+    public LookupNames lookups() {
+        return lookups;
     }
 
     /** The CSDL XML document; built once (which also warms Olingo's EDM caches before requests run concurrently). */
@@ -230,10 +239,11 @@ public final class ODataFrontEnd {
             Navigations navigations = new Navigations(catalog, entity, expandLimits);
             return new ODataRequest.ReadCollection(
                     entity,
-                    collectionQuery(entity, uriInfo, filter, select, pageSize, navigations, expandText),
+                    lookups.logical(
+                            collectionQuery(entity, uriInfo, filter, select, pageSize, navigations, expandText)),
                     select,
                     navigations.expanded(),
-                    navigations.collections());
+                    lookups.logical(navigations.collections()));
         }
         if (parts.size() == 2
                 && parts.get(1) instanceof UriResourceNavigation navigation
@@ -249,20 +259,21 @@ public final class ODataFrontEnd {
             EntityDefinition related =
                     catalog.byLogicalName(inverse.sourceEntity()).orElseThrow();
             Navigations navigations = new Navigations(catalog, related, expandLimits);
-            Query query = collectionQuery(related, uriInfo, filter, select, pageSize, navigations, expandText);
+            Query query = lookups.logical(
+                    collectionQuery(related, uriInfo, filter, select, pageSize, navigations, expandText));
             return new ODataRequest.ReadCollection(
                     related,
                     RelatedCollection.of(
                             entity, key(entitySet.getKeyPredicates().get(0)), inverse, query),
                     select,
                     navigations.expanded(),
-                    navigations.collections());
+                    lookups.logical(navigations.collections()));
         }
         if (parts.size() == 2
                 && parts.get(1) instanceof UriResourceCount
                 && entitySet.getKeyPredicates().isEmpty()) {
-            Query query = collectionQuery(
-                    entity, uriInfo, filter, List.of(), pageSize, new Navigations(catalog, entity, expandLimits), "");
+            Query query = lookups.logical(collectionQuery(
+                    entity, uriInfo, filter, List.of(), pageSize, new Navigations(catalog, entity, expandLimits), ""));
             // The orders do not change a count, but they are planned like any other query part, so that a
             // field the caller may not sort by is refused here as on the collection.
             return new ODataRequest.CountCollection(entity, query.forCount());
@@ -286,9 +297,10 @@ public final class ODataFrontEnd {
                     entity,
                     key(keys.get(0)),
                     select,
-                    navigations.links(),
+                    lookups.logicalLinks(navigations.links()),
                     navigations.expanded(),
-                    navigations.collections());
+                    lookups.logicalNames(entity.logicalName(), select),
+                    lookups.logical(navigations.collections()));
         }
         if (parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty) {
             throw GatewayException.of(
@@ -406,7 +418,7 @@ public final class ODataFrontEnd {
         }
     }
 
-    private static GatewayException translate(ODataLibraryException exception, String path) {
+    private GatewayException translate(ODataLibraryException exception, String path) {
         String message = exception.getTranslatedMessage(Locale.ENGLISH) == null
                 ? exception.getMessage()
                 : exception.getTranslatedMessage(Locale.ENGLISH).getMessage();
@@ -421,10 +433,26 @@ public final class ODataFrontEnd {
             if (key.contains("PROPERTY_NOT_IN_TYPE")
                     || key.equals("EXPRESSION_PROPERTY_NOT_IN_TYPE")
                     || key.equals("UNKNOWN_PART")) {
-                return new GatewayException(ErrorCode.UNKNOWN_PROPERTY, shorten(message));
+                return new GatewayException(ErrorCode.UNKNOWN_PROPERTY, shorten(message) + lookupHint(message));
             }
         }
         return new GatewayException(ErrorCode.QUERY_SYNTAX, "The query is not valid: " + shorten(message));
+    }
+
+    /** Olingo's unknown-property message: the property, then the type it is not defined in. */
+    private static final Pattern PROPERTY_NOT_IN_TYPE =
+            Pattern.compile("'([^']{1,200})'[^']*type '(?:[^']*\\.)?([^'.]{1,200})'");
+
+    /** Where a lookup's logical name named in an unknown-property message went: it is served as {@code _<field>_value}. */
+    private String lookupHint(String message) {
+        Matcher unknown = PROPERTY_NOT_IN_TYPE.matcher(message);
+        if (!unknown.find()) {
+            return "";
+        }
+        return lookups.byField(unknown.group(2), unknown.group(1))
+                .map(lookup -> " The lookup '%s' is served as '%s' (its navigation property is '%s')."
+                        .formatted(lookup.field(), lookup.property(), lookup.navigationProperty()))
+                .orElse("");
     }
 
     static String shorten(String text) {

@@ -13,7 +13,7 @@ public sealed interface ODataRequest {
     record Metadata() implements ODataRequest {}
 
     /**
-     * {@code GET {set}}: the neutral query plus the $select list as written (for the context URL)
+     * {@code GET {set}}: the neutral query (lookups by logical name) plus the $select list as written (for the context URL)
      * and the navigation paths expanded (nested objects of the answer, parents first).
      */
     record ReadCollection(
@@ -33,23 +33,22 @@ public sealed interface ODataRequest {
         }
     }
 
-    /** {@code GET {set}({key})}, with the joins its $expand asks for and its collection-valued expansions. */
+    /**
+     * {@code GET {set}({key})}, with the joins its $expand asks for and its collection-valued
+     * expansions: the $select list as written (for the context URL) and the columns it names, by
+     * logical name (a lookup's field for its {@code _<field>_value}), as the query asks for them.
+     */
     record ReadEntity(
             EntityDefinition entity,
             UUID key,
             List<String> select,
             List<Link> links,
             List<String> expanded,
+            List<String> columns,
             List<CollectionExpand> collections)
             implements ODataRequest {
         public ReadEntity {
             collections = List.copyOf(collections);
-        }
-
-        /** Without collection-valued expansions. */
-        public ReadEntity(
-                EntityDefinition entity, UUID key, List<String> select, List<Link> links, List<String> expanded) {
-            this(entity, key, select, links, expanded, List.of());
         }
     }
 

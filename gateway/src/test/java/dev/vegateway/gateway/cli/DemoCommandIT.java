@@ -191,6 +191,21 @@ class DemoCommandIT {
                     .isTrue();
             return body;
         }
+        if (block.comment().contains("lookuplogicalname")) {
+            JsonNode order = JSON.readTree(body).path("value").path(0);
+            assertThat(order.path("_mserp_customerid_value").asText())
+                    .as(description)
+                    .matches("[0-9a-f-]{36}");
+            assertThat(order.path("_mserp_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname")
+                            .asText())
+                    .as(description)
+                    .isEqualTo("mserp_custcustomerv3entity");
+            assertThat(order.path("_mserp_customerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty")
+                            .asText())
+                    .as(description)
+                    .isEqualTo("mserp_Customer");
+            return body;
+        }
         if (block.comment().contains("returns a value")) {
             assertThat(JSON.readTree(body).path("value").isNumber())
                     .as(description)

@@ -196,7 +196,7 @@ abstract class CollectionExpandIT extends SecurityIT {
         int compared = 0;
         for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
             Map<String, JsonNode> orders = byKey(
-                    json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",mserp_customerid,mserp_totalamount"))
+                    json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",_mserp_customerid_value,mserp_totalamount"))
                             .path("value"),
                     ORDER_KEY);
             Map<String, JsonNode> customers = byKey(
@@ -204,8 +204,8 @@ abstract class CollectionExpandIT extends SecurityIT {
                             .path("value"),
                     CUSTOMER_KEY);
             int threshold = random.nextInt(5) * 2000;
-            String nested = "($select=mserp_customerid,mserp_totalamount;$filter=mserp_totalamount ge " + threshold
-                    + ";$expand=mserp_Customer($select=mserp_creditlimit))";
+            String nested = "($select=_mserp_customerid_value,mserp_totalamount;$filter=mserp_totalamount ge "
+                    + threshold + ";$expand=mserp_Customer($select=mserp_creditlimit))";
             Map<String, JsonNode> expanded = byKey(
                     json(as(user).get(CUSTOMERS
                                     + encoded("?$select=" + CUSTOMER_KEY + "&$expand=mserp_SalesOrders" + nested)))
@@ -215,7 +215,7 @@ abstract class CollectionExpandIT extends SecurityIT {
             for (Map.Entry<String, JsonNode> entry : expanded.entrySet()) {
                 Set<String> expected = new TreeSet<>();
                 orders.forEach((key, order) -> {
-                    if (order.get("mserp_customerid").asText().equals(entry.getKey())
+                    if (order.get("_mserp_customerid_value").asText().equals(entry.getKey())
                             && !order.get("mserp_totalamount").isNull()
                             && new BigDecimal(order.get("mserp_totalamount").asText())
                                             .compareTo(BigDecimal.valueOf(threshold))
@@ -257,7 +257,7 @@ abstract class CollectionExpandIT extends SecurityIT {
         int kept = 0;
         for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
             Map<String, JsonNode> orders = byKey(
-                    json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",mserp_customerid,mserp_totalamount"))
+                    json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",_mserp_customerid_value,mserp_totalamount"))
                             .path("value"),
                     ORDER_KEY);
             Set<String> customers = byKey(
@@ -272,7 +272,7 @@ abstract class CollectionExpandIT extends SecurityIT {
                     boolean some = false;
                     boolean failing = false;
                     for (JsonNode order : orders.values()) {
-                        if (!order.get("mserp_customerid").asText().equals(customer)
+                        if (!order.get("_mserp_customerid_value").asText().equals(customer)
                                 || order.get("mserp_totalamount").isNull()) {
                             continue;
                         }
@@ -326,7 +326,7 @@ abstract class CollectionExpandIT extends SecurityIT {
         DemoIdentities.User mia = DemoIdentities.MIA_MIXED;
         Map<String, JsonNode> customers = byKey(
                 json(as(mia).get(CUSTOMERS + "?$select=" + CUSTOMER_KEY
-                                + "&$expand=mserp_SalesOrders($select=mserp_customerid)"))
+                                + "&$expand=mserp_SalesOrders($select=_mserp_customerid_value)"))
                         .path("value"),
                 CUSTOMER_KEY);
         int hidden = 0;

@@ -52,7 +52,7 @@ abstract class ExpandIT extends SecurityIT {
         int hidden = 0;
         for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
             Map<String, JsonNode> orders = byKey(
-                    json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",mserp_customerid"))
+                    json(as(user).get(ORDERS + "?$select=" + ORDER_KEY + ",_mserp_customerid_value"))
                             .path("value"),
                     ORDER_KEY);
             Map<String, JsonNode> customers = byKey(
@@ -62,7 +62,7 @@ abstract class ExpandIT extends SecurityIT {
                             .path("value"),
                     CUSTOMER_KEY);
             Map<String, JsonNode> expanded = byKey(
-                    json(as(user).get(ORDERS + "?$select=mserp_customerid&" + EXPAND))
+                    json(as(user).get(ORDERS + "?$select=_mserp_customerid_value&" + EXPAND))
                             .path("value"),
                     ORDER_KEY);
             assertThat(expanded.keySet()).as(user.name()).isEqualTo(orders.keySet());
@@ -71,8 +71,8 @@ abstract class ExpandIT extends SecurityIT {
                 assertThat(customer)
                         .as(user.name() + ": mserp_Customer is always there")
                         .isNotNull();
-                JsonNode direct =
-                        customers.get(entry.getValue().get("mserp_customerid").asText());
+                JsonNode direct = customers.get(
+                        entry.getValue().get("_mserp_customerid_value").asText());
                 if (direct == null) {
                     assertThat(customer.isNull())
                             .as(user.name() + ": order " + entry.getKey() + " shows " + customer)

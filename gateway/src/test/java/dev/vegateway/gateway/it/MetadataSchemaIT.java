@@ -139,7 +139,7 @@ class MetadataSchemaIT {
         assertThat(elements(single, "ReferentialConstraint"))
                 .extracting(constraint ->
                         constraint.getAttribute("Property") + "->" + constraint.getAttribute("ReferencedProperty"))
-                .containsExactly("mserp_customerid->mserp_custcustomerv3entityid");
+                .containsExactly("_mserp_customerid_value->mserp_custcustomerv3entityid");
         Element collection = child(customer, "NavigationProperty", "mserp_SalesOrders");
         assertThat(collection.getAttribute("Type")).isEqualTo("Collection(mscrm.mserp_salesorderheaderv2entity)");
         assertThat(collection.getAttribute("Partner")).isEqualTo("mserp_Customer");

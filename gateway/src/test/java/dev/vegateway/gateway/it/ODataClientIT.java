@@ -10,6 +10,7 @@ import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.OptionSet;
 import dev.vegateway.config.GatewayConfig.BackendKind;
 import dev.vegateway.gateway.demo.DemoIdentities;
+import dev.vegateway.gateway.odata.LookupNames;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.sql.Connection;
@@ -93,6 +94,7 @@ class ODataClientIT {
         private TestBackend backend;
         private TestGateway gateway;
         private Catalog catalog;
+        private LookupNames lookups;
         private ODataClient client;
 
         Contract(BackendKind kind) {
@@ -104,6 +106,7 @@ class ODataClientIT {
             backend = TestBackend.shared(kind, "odata-read");
             gateway = TestGateway.start(backend, null);
             catalog = CatalogLoader.load(gateway.folder().resolve("catalog.yaml"));
+            lookups = new LookupNames(catalog);
             client = ODataClientFactory.getClient();
             client.getConfiguration()
                     .setHttpClientFactory(new CallerHttpClientFactory(
@@ -154,10 +157,10 @@ class ODataClientIT {
                 assertThat(type.getPropertyNames())
                         .as(entity.logicalName())
                         .containsExactlyInAnyOrderElementsOf(entity.fields().stream()
-                                .map(FieldDefinition::logicalName)
+                                .map(field -> property(entity, field))
                                 .toList());
                 for (FieldDefinition field : entity.fields()) {
-                    assertProperty(entity, field, type.getStructuralProperty(field.logicalName()));
+                    assertProperty(entity, field, type.getStructuralProperty(property(entity, field)));
                 }
             }
         }
@@ -337,6 +340,42 @@ class ODataClientIT {
             assertThat(actual).isNotEmpty().containsExactlyElementsOf(expected);
         }
 
+        @Test
+        void filtersAndReadsSalesOrdersByTheirCustomerLookup() throws SQLException {
+            UUID customer;
+            List<String> expected = new ArrayList<>();
+            try (Connection connection = backend.connect()) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                                "SELECT customer_id FROM erp.sales_order_header ORDER BY sales_order_number LIMIT 1");
+                        ResultSet rows = statement.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                    customer = rows.getObject(1, UUID.class);
+                }
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT sales_order_number FROM erp.sales_order_header WHERE customer_id = ?"
+                                + " ORDER BY sales_order_number")) {
+                    statement.setObject(1, customer);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            expected.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+            URI uri = client.newURIBuilder(gateway.serviceRoot())
+                    .appendEntitySetSegment(SALES_ORDERS)
+                    .select("mserp_salesordernumber", "_mserp_customerid_value")
+                    .filter(client.getFilterFactory().eq("_mserp_customerid_value", customer))
+                    .orderBy("mserp_salesordernumber")
+                    .build();
+            List<String> actual = new ArrayList<>();
+            for (ClientEntity order : retrieve(uri).page().getEntities()) {
+                assertThat(text(order, "_mserp_customerid_value")).isEqualTo(customer.toString());
+                actual.add(text(order, "mserp_salesordernumber"));
+            }
+            assertThat(actual).isNotEmpty().containsExactlyElementsOf(expected);
+        }
+
         static Stream<String> entitySets() {
             return Stream.of(
                     "mserp_legalentities",
@@ -361,7 +400,7 @@ class ODataClientIT {
                     ResultSet rows = statement.executeQuery()) {
                 assertThat(rows.next()).isTrue();
                 for (FieldDefinition field : entity.fields()) {
-                    stored.put(field.logicalName(), jdbcValue(rows, field));
+                    stored.put(property(entity, field), jdbcValue(rows, field));
                 }
             }
             UUID key = (UUID) stored.get(entity.keyField());
@@ -379,9 +418,9 @@ class ODataClientIT {
                         .extracting(ClientProperty::getName)
                         .containsExactlyInAnyOrderElementsOf(stored.keySet());
                 for (FieldDefinition field : entity.fields()) {
-                    assertThat(clientValue(read, field))
+                    assertThat(clientValue(read, property(entity, field), field))
                             .as("%s.%s", entity.logicalName(), field.logicalName())
-                            .isEqualTo(stored.get(field.logicalName()));
+                            .isEqualTo(stored.get(property(entity, field)));
                 }
             } finally {
                 response.close();
@@ -683,13 +722,18 @@ class ODataClientIT {
             return value;
         }
 
-        /** The value the client read, in the same form as {@link #jdbcValue}. */
-        private Object clientValue(ClientEntity entity, FieldDefinition field) {
-            ClientProperty property = entity.getProperty(field.logicalName());
+        /** The OData property of a field: {@code _<field>_value} for the foreign key of a relation (a lookup). */
+        private String property(EntityDefinition entity, FieldDefinition field) {
+            return lookups.propertyName(entity.logicalName(), field.logicalName());
+        }
+
+        /** The value the client read (property {@code name}), in the same form as {@link #jdbcValue}. */
+        private Object clientValue(ClientEntity entity, String name, FieldDefinition field) {
+            ClientProperty property = entity.getProperty(name);
             if (property == null || property.hasNullValue()) {
                 return null;
             }
-            String text = text(entity, field.logicalName());
+            String text = text(entity, name);
             Function<String, Object> parse =
                     switch (field.type().kind()) {
                         case STRING, ENUM -> value -> value;

@@ -94,7 +94,7 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
         for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
             RequestSpecification caller = as(user);
             Map<String, JsonNode> orders =
-                    direct(caller, EntitySet.SALES_ORDERS.set, ORDER_KEY + ",mserp_dataareaid,mserp_customerid");
+                    direct(caller, EntitySet.SALES_ORDERS.set, ORDER_KEY + ",mserp_dataareaid,_mserp_customerid_value");
             Map<String, JsonNode> customers =
                     direct(as(user), EntitySet.CUSTOMERS.set, CUSTOMER_KEY + "," + String.join(",", CUSTOMER_COLUMNS));
             for (int round = 0; round < 8; round++) {
@@ -111,7 +111,7 @@ abstract class QueryExpressionLinkIT extends SecurityIT {
                         continue;
                     }
                     JsonNode readable =
-                            customers.get(order.get("mserp_customerid").asText());
+                            customers.get(order.get("_mserp_customerid_value").asText());
                     JsonNode customer = readable;
                     if (customer != null
                             && linkCompany != null

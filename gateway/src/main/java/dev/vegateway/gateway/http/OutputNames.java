@@ -1,0 +1,67 @@
+package dev.vegateway.gateway.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.plan.OutputField;
+import dev.vegateway.adapter.plan.QueryPlan;
+import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.gateway.odata.LookupNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The property names of a plan's output fields, by output position. In OData a lookup field is
+ * {@code _<field>_value}, every other field keeps its logical name (a field of an expanded relation
+ * is named as its entity names it, without the relation's prefix). Where the caller asked for
+ * lookup annotations ({@code Prefer: odata.include-annotations}), each lookup also carries the
+ * annotations to write before its value.
+ *
+ * @param names the property name of each output field
+ * @param lookups the lookup of each output field whose annotations are asked for
+ * @param logicalName write {@code @Microsoft.Dynamics.CRM.lookuplogicalname}
+ * @param navigationProperty write {@code @Microsoft.Dynamics.CRM.associatednavigationproperty}
+ */
+record OutputNames(
+        List<String> names,
+        List<Optional<LookupNames.Lookup>> lookups,
+        boolean logicalName,
+        boolean navigationProperty) {
+    OutputNames {
+        names = List.copyOf(requireNonNull(names, "names is null"));
+        lookups = List.copyOf(requireNonNull(lookups, "lookups is null"));
+    }
+
+    /** The logical names, without annotations (QueryExpression answers, as Dataverse's). */
+    static OutputNames logical(QueryPlan plan) {
+        List<String> names = new ArrayList<>();
+        List<Optional<LookupNames.Lookup>> lookups = new ArrayList<>();
+        for (OutputField output : plan.output()) {
+            names.add(output.field().logicalName());
+            lookups.add(Optional.empty());
+        }
+        return new OutputNames(names, lookups, false, false);
+    }
+
+    /** The OData names, with the lookup annotations {@code include} asks for. */
+    static OutputNames of(QueryPlan plan, LookupNames lookupNames, Optional<IncludeAnnotations> include) {
+        boolean logicalName = include.map(asked -> asked.includes(IncludeAnnotations.LOOKUP_LOGICAL_NAME))
+                .orElse(false);
+        boolean navigationProperty = include.map(
+                        asked -> asked.includes(IncludeAnnotations.ASSOCIATED_NAVIGATION_PROPERTY))
+                .orElse(false);
+        List<String> names = new ArrayList<>();
+        List<Optional<LookupNames.Lookup>> lookups = new ArrayList<>();
+        for (OutputField output : plan.output()) {
+            Optional<EntityDefinition> entity = output.relation().isEmpty()
+                    ? Optional.of(plan.entity())
+                    : lookupNames.entityAt(plan.entity(), output.relation().get());
+            Optional<LookupNames.Lookup> lookup = entity.flatMap(owner ->
+                    lookupNames.byField(owner.logicalName(), output.field().logicalName()));
+            names.add(lookup.map(LookupNames.Lookup::property)
+                    .orElse(output.field().logicalName()));
+            lookups.add(logicalName || navigationProperty ? lookup : Optional.empty());
+        }
+        return new OutputNames(names, lookups, logicalName, navigationProperty);
+    }
+}
