@@ -381,6 +381,28 @@ final class DemoCommand implements Callable<Integer> {
                                                 "\"LinkCriteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\","
                                                         + "\"Operator\":\"NotEqual\",\"Values\":[\"Blocked\"]}]}"))),
                 example(
+                        "Alice Sales, QueryExpression with a filtering LinkEntity (JoinOperator Exists): usmf sales orders"
+                                + " whose customer is blocked; no customer columns, no duplicated orders",
+                        asDataverse.post(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "RetrieveMultiple",
+                                ordersWithCustomers("Exists", "usmf")
+                                        .replace(",\"Columns\":{\"Columns\":[\"mserp_name\"]}", "")
+                                        .replace(
+                                                "\"LinkCriteria\":{}",
+                                                "\"LinkCriteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\","
+                                                        + "\"Operator\":\"Equal\",\"Values\":[\"Blocked\"]}]}"))),
+                example(
+                        "Bea Basic (Basic depth): her customers with at least one order over 10,000 that she may read"
+                                + " (lambda any over the collection-valued mserp_SalesOrders; orders she does not own do"
+                                + " not count)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BEA_BASIC.id(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name&$top=5"
+                                        + "&$filter=mserp_SalesOrders/any(o:o/mserp_totalamount%20gt%2010000)")),
+                example(
                         "Bea Basic (Basic depth: her own orders and customers), LeftOuter link: orders whose customer she"
                                 + " does not own come back with c.mserp_name null",
                         asDataverse.post(
