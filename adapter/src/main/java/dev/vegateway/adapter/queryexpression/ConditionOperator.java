@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * (Above = 75 …), the SDK and the Web API use Under = 75, NotUnder = 76, UnderOrEqual = 77,
  * Above = 78, AboveOrEqual = 79.
  */
-enum ConditionOperator {
+public enum ConditionOperator {
     EQUAL(0, "Equal"),
     NOT_EQUAL(1, "NotEqual"),
     GREATER_THAN(2, "GreaterThan"),
@@ -152,7 +152,7 @@ enum ConditionOperator {
     }
 
     /** {@code 'LastXDays' (33)}, as error messages name an operator. */
-    String describe() {
+    public String describe() {
         return "'" + dataverseName + "' (" + value + ")";
     }
 }

@@ -390,7 +390,7 @@ class QueryExpressionParserTest {
                     withConditions("{'AttributeName':'x','Operator':'BeginsWith','Values':[5]}"),
                     ErrorCode.QUERY_SYNTAX,
                     "'BeginsWith' (54) on attribute 'x' needs a string value",
-                    "(at Criteria.Conditions[0].Values[0])");
+                    "(at Criteria.Conditions[0].Values)");
         }
 
         @Test

@@ -357,6 +357,22 @@ public final class GatewayHandler extends Handler.Abstract {
                     sink -> queries.retrieveMultiple(
                             read.query(), expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink)
                                     sink));
+        } else if (parsed instanceof ODataRequest.FetchXmlQuery fetch) {
+            exchange.log.operation = "RetrieveMultiple";
+            exchange.log.entitySet = fetch.entity().entitySetName();
+            String context = serviceRoot + "$metadata#" + fetch.entity().entitySetName();
+            ReadScopes scopes = scopes(caller);
+            Optional<IncludeAnnotations> annotations = includeAnnotations(exchange);
+            stream(
+                    exchange,
+                    json -> new FetchXmlJsonSink(
+                            json,
+                            catalog,
+                            context,
+                            odata.lookups(),
+                            annotations,
+                            fetch.fetch().pageNumber()),
+                    sink -> queries.retrieveMultiple(fetch.fetch().query(), scopes, sink));
         } else if (parsed instanceof ODataRequest.ReadEntity read) {
             exchange.log.operation = "Retrieve";
             exchange.log.entitySet = read.entity().entitySetName();

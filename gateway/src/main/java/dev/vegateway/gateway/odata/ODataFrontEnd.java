@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.fetchxml.FetchXml;
+import dev.vegateway.adapter.fetchxml.FetchXmlParser;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Link;
@@ -41,7 +43,6 @@ import org.apache.olingo.server.api.uri.UriResourceCount;
 import org.apache.olingo.server.api.uri.UriResourceEntitySet;
 import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
-import org.apache.olingo.server.api.uri.queryoption.CustomQueryOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectItem;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.apache.olingo.server.core.uri.parser.Parser;
@@ -160,6 +161,10 @@ public final class ODataFrontEnd {
         if (path.equals("/$metadata")) {
             return new ODataRequest.Metadata();
         }
+        Optional<String> fetchXml = fetchXml(rawQuery);
+        if (fetchXml.isPresent()) {
+            return fetchXmlRequest(path, rawQuery, fetchXml.get(), pageSize);
+        }
         FilterOptions filter = FilterOptions.split(rawQuery);
         UriInfo uriInfo;
         try {
@@ -210,6 +215,65 @@ public final class ODataFrontEnd {
             }
         }
         return "";
+    }
+
+    /** The decoded value of the query's {@code fetchXml} option (named in any case, as Dataverse accepts it). */
+    private static Optional<String> fetchXml(String rawQuery) {
+        if (rawQuery == null || !mentionsFetchXml(rawQuery)) {
+            return Optional.empty();
+        }
+        for (String parameter : rawQuery.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && decode(parameter.substring(0, equals)).equalsIgnoreCase("fetchXml")) {
+                return Optional.of(decode(parameter.substring(equals + 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A cheap test on every query string, without allocating: does {@code fetchXml} appear in it (in any case)? */
+    private static boolean mentionsFetchXml(String rawQuery) {
+        for (int at = 0; at + 8 <= rawQuery.length(); at++) {
+            if (rawQuery.regionMatches(true, at, "fetchxml", 0, 8)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code GET {set}?fetchXml=…}: the fetch's entity must be the set's, and no other query option
+     * may come with it (as in Dataverse).
+     */
+    private ODataRequest fetchXmlRequest(String path, String rawQuery, String text, int pageSize) {
+        String setName = path.substring(1);
+        if (setName.isEmpty() || setName.contains("/") || setName.contains("(")) {
+            throw GatewayException.of(
+                    ErrorCode.QUERY_SYNTAX, "fetchXml is a query of an entity set: GET {entityset}?fetchXml=….");
+        }
+        for (String parameter : rawQuery.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            String name = decode(equals < 0 ? parameter : parameter.substring(0, equals));
+            if (!name.equalsIgnoreCase("fetchXml") && !name.isEmpty()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "fetchXml cannot be combined with other query options; remove '%s'.",
+                        shorten(name));
+            }
+        }
+        EntityDefinition entity = catalog.byEntitySet(setName)
+                .filter(found -> found.origin() == EntityDefinition.Origin.CATALOG)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", shorten(setName)));
+        FetchXml fetch = FetchXmlParser.parse(text, pageSize);
+        if (!fetch.query().entityLogicalName().equals(entity.logicalName())) {
+            throw GatewayException.of(
+                    ErrorCode.QUERY_SYNTAX,
+                    "The FetchXML queries entity '%s', but the URL names the set of '%s'.",
+                    shorten(fetch.query().entityLogicalName()),
+                    entity.logicalName());
+        }
+        return new ODataRequest.FetchXmlQuery(entity, fetch);
     }
 
     /** Percent-decoding only: a '+' stays a plus, as in the OData URL conventions. */
@@ -410,11 +474,6 @@ public final class ODataFrontEnd {
                         .toLowerCase(Locale.ROOT)
                         .startsWith("application/json")) {
             throw GatewayException.of(ErrorCode.NOT_ACCEPTABLE, "Only $format=json is supported.");
-        }
-        for (CustomQueryOption option : uriInfo.getCustomQueryOptions()) {
-            if (option.getName().equalsIgnoreCase("fetchXml")) {
-                throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "fetchXml queries are not supported yet.");
-            }
         }
     }
 

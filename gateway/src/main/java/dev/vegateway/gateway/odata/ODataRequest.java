@@ -52,6 +52,10 @@ public sealed interface ODataRequest {
         }
     }
 
+    /** {@code GET {set}?fetchXml=…}: the FetchXML read into the query tree. */
+    record FetchXmlQuery(EntityDefinition entity, dev.vegateway.adapter.fetchxml.FetchXml fetch)
+            implements ODataRequest {}
+
     /** {@code GET {set}/$count}. */
     record CountCollection(EntityDefinition entity, Query query) implements ODataRequest {}
 }

@@ -1,0 +1,158 @@
+package dev.vegateway.adapter.fetchxml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.AttributeRef;
+import dev.vegateway.adapter.query.Columns;
+import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Link;
+import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.query.Order;
+import dev.vegateway.adapter.query.Query;
+import dev.vegateway.adapter.query.Relation;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FetchXmlParserTest {
+    private static FetchXml parse(String xml) {
+        return FetchXmlParser.parse(xml, 5000);
+    }
+
+    @Test
+    void readsTheEntityItsAttributesFiltersOrdersAndLinks() {
+        FetchXml fetch = parse(
+                """
+                <fetch distinct="false" returntotalrecordcount="true" no-lock="true">
+                  <entity name="account">
+                    <attribute name="name"/>
+                    <attribute name="revenue"/>
+                    <order attribute="name" descending="true"/>
+                    <filter type="or">
+                      <condition attribute="revenue" operator="ge" value="100"/>
+                      <filter>
+                        <condition attribute="city" operator="in"><value>Oslo</value><value>Bergen</value></condition>
+                        <condition attribute="c" entityname="contact" operator="not-null"/>
+                      </filter>
+                    </filter>
+                    <link-entity name="contact" from="contactid" to="primarycontactid" link-type="outer" alias="c">
+                      <attribute name="fullname"/>
+                      <order attribute="fullname"/>
+                    </link-entity>
+                  </entity>
+                </fetch>
+                """);
+        Relation contact = new Relation(
+                "contact",
+                Columns.named(List.of("fullname")),
+                Condition.TRUE,
+                List.of(new Order("fullname", false)),
+                List.of());
+        Condition criteria = new Condition.Or(List.of(
+                new Condition.Comparison(
+                        new AttributeRef("revenue"), Condition.Operator.GREATER_EQUAL, new Literal("100")),
+                new Condition.And(List.of(
+                        new Condition.In(
+                                new AttributeRef("city"), List.of(new Literal("Oslo"), new Literal("Bergen")), false),
+                        new Condition.IsNull(new AttributeRef(Optional.of("contact"), "c"), true)))));
+        Relation root = new Relation(
+                "account",
+                Columns.named(List.of("name", "revenue")),
+                criteria,
+                List.of(new Order("name", true)),
+                List.of(new Link(contact, "primarycontactid", "contactid", Link.Kind.LEFT_OUTER, Optional.of("c"))));
+        assertThat(fetch.query())
+                .isEqualTo(new Query(
+                        root,
+                        OptionalInt.empty(),
+                        OptionalInt.empty(),
+                        false,
+                        Optional.of(new Query.Page(5000, Optional.empty())),
+                        true));
+        assertThat(fetch.pageNumber()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "inner,INNER",
+        "outer,LEFT_OUTER",
+        "exists,EXISTS",
+        "in,IN",
+        "any,ANY",
+        "not any,NOT_ANY",
+        "all,ALL",
+        "not all,NOT_ALL"
+    })
+    void everyLinkTypeIsALinkKind(String linkType, Link.Kind kind) {
+        FetchXml fetch = parse("<fetch><entity name='a'><link-entity name='b' from='x' to='y' link-type='" + linkType
+                + "'/></entity></fetch>");
+        assertThat(fetch.query().root().links()).singleElement().satisfies(link -> {
+            assertThat(link.kind()).isEqualTo(kind);
+            assertThat(link.fromAttribute()).as("to: the parent's attribute").isEqualTo("y");
+            assertThat(link.toAttribute())
+                    .as("from: the linked entity's attribute")
+                    .isEqualTo("x");
+            assertThat(link.relation().columns()).isEqualTo(Columns.named(List.of()));
+        });
+    }
+
+    @Test
+    void anEntityWithoutAttributesReturnsThemAllAndPagingAttributesBecomePagingOrSkip() {
+        FetchXml fetch = parse("<fetch count='10' page='3'><entity name='a'/></fetch>");
+        assertThat(fetch.query().root().columns()).isEqualTo(Columns.every());
+        assertThat(fetch.query().page()).contains(new Query.Page(10, Optional.empty()));
+        assertThat(fetch.query().skip()).isEqualTo(OptionalInt.of(20));
+        assertThat(fetch.pageNumber()).isEqualTo(3);
+        FetchXml withCookie = parse("<fetch count='10' page='3' paging-cookie='abc'><entity name='a'/></fetch>");
+        assertThat(withCookie.query().page()).contains(new Query.Page(10, Optional.of("abc")));
+        assertThat(withCookie.query().skip()).isEmpty();
+        assertThat(parse("<fetch top='4'><entity name='a'/></fetch>").query().top())
+                .isEqualTo(OptionalInt.of(4));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "<fetch><entity name='a'>|QUERY_SYNTAX|not well-formed XML at line 1",
+                "<!DOCTYPE fetch [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><fetch><entity name='&x;'/></fetch>|QUERY_SYNTAX|DOCTYPE",
+                "<fetchx/>|QUERY_SYNTAX|<fetch> as its root element",
+                "<fetch/>|QUERY_SYNTAX|exactly one <entity>",
+                "<fetch pages='2'><entity name='a'/></fetch>|QUERY_SYNTAX|<fetch> has no attribute 'pages'",
+                "<fetch top='2' count='3'><entity name='a'/></fetch>|QUERY_SYNTAX|top attribute can't be specified",
+                "<fetch count='5001'><entity name='a'/></fetch>|QUERY_SYNTAX|must be from 1 to 5000",
+                "<fetch page='x'><entity name='a'/></fetch>|QUERY_SYNTAX|expected a whole number",
+                "<fetch aggregate='true'><entity name='a'/></fetch>|UNSUPPORTED_QUERY|aggregate queries",
+                "<fetch><entity name='a'><attribute name='b' aggregate='count' alias='n'/></entity></fetch>|UNSUPPORTED_QUERY|aggregates",
+                "<fetch><entity name='a'><attribut name='b'/></entity></fetch>|QUERY_SYNTAX|<entity> cannot hold <attribut>",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='eqq' value='1'/></filter></entity></fetch>|QUERY_SYNTAX|unknown operator",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='last-x-days' value='3'/></filter></entity></fetch>|UNSUPPORTED_QUERY|not supported yet",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='between' value='3'/></filter></entity></fetch>|QUERY_SYNTAX|expects exactly 2 values, got 1",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='eq' value='1'><value>2</value></condition></filter></entity></fetch>|QUERY_SYNTAX|not both",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='eq' valueof='c'/></filter></entity></fetch>|UNSUPPORTED_QUERY|comparing two columns",
+                "<fetch><entity name='a'><filter type='xor'/></entity></fetch>|QUERY_SYNTAX|the type is and or or",
+                "<fetch><entity name='a'><link-entity name='b' from='x'/></entity></fetch>|QUERY_SYNTAX|needs its to attribute",
+                "<fetch><entity name='a'><link-entity name='b' from='x' to='y' link-type='natural'/></entity></fetch>|UNSUPPORTED_QUERY|not supported",
+                "<fetch><entity name='a'>text</entity></fetch>|QUERY_SYNTAX|cannot hold text",
+            })
+    void badFetchXmlIsRefusedNamingWhatIsWrong(String xml, ErrorCode code, String message) {
+        assertThatThrownBy(() -> parse(xml)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(code);
+            assertThat(e.getMessage()).startsWith("FetchXML: ").contains(message);
+        });
+    }
+
+    @Test
+    void atMostFifteenLinkEntities() {
+        String sixteen = "<link-entity name='b' from='x' to='y'/>".repeat(16);
+        assertThatThrownBy(() -> parse("<fetch><entity name='a'>" + sixteen + "</entity></fetch>"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(ErrorCode.TOO_MANY_LINK_ENTITIES));
+    }
+}

@@ -1,0 +1,317 @@
+package dev.vegateway.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vegateway.gateway.demo.DemoIdentities;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET {set}?fetchXml=…}: the same rows as the same query in OData for every caller (the
+ * query tree and its security are the same), linked columns as {@code alias.attribute} with the
+ * values the caller reads directly, nulls left out, the Dataverse paging cookie walked to the end
+ * reading every row once, and precise 400s.
+ */
+abstract class FetchXmlIT extends SecurityIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CUSTOMERS = EntitySet.CUSTOMERS.set;
+    private static final String CUSTOMER_KEY = EntitySet.CUSTOMERS.key;
+    private static final String ORDERS = EntitySet.SALES_ORDERS.set;
+    private static final String ORDER_KEY = EntitySet.SALES_ORDERS.key;
+    private static final Pattern COOKIE =
+            Pattern.compile("<cookie pagenumber=\"(\\d+)\" pagingcookie=\"([^\"]+)\" istracking=\"False\" />");
+
+    private static JsonNode json(Response response) throws Exception {
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        return JSON.readTree(response.asString());
+    }
+
+    private static Response fetch(RequestSpecification caller, String set, String fetchXml) {
+        return caller.urlEncodingEnabled(false)
+                .get(set + "?fetchXml="
+                        + URLEncoder.encode(fetchXml, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+
+    private static Map<String, JsonNode> byKey(JsonNode value, String key) {
+        Map<String, JsonNode> rows = new TreeMap<>();
+        value.forEach(row -> rows.put(row.get(key).asText(), row));
+        return rows;
+    }
+
+    /** The same filter in FetchXML and in OData answers the same rows, in the same order, for every reader. */
+    @Test
+    void aFetchAnswersWhatTheSameODataQueryAnswersForEveryCaller() throws Exception {
+        String fetch = "<fetch><entity name='mserp_custcustomerv3entity'>"
+                + "<attribute name='mserp_customeraccount'/><attribute name='mserp_creditlimit'/>"
+                + "<order attribute='mserp_customeraccount' descending='true'/>"
+                + "<filter type='or'><condition attribute='mserp_creditlimit' operator='ge' value='20000'/>"
+                + "<filter><condition attribute='mserp_customeraccount' operator='like' value='%-00%'/>"
+                + "<condition attribute='mserp_dataareaid' operator='in'><value>demf</value><value>gbsi</value></condition>"
+                + "</filter></filter></entity></fetch>";
+        String odata =
+                CUSTOMERS + "?$select=mserp_customeraccount,mserp_creditlimit&$orderby=mserp_customeraccount%20desc"
+                        + "&$filter="
+                        + URLEncoder.encode(
+                                        "mserp_creditlimit ge 20000 or (contains(mserp_customeraccount,'-00')"
+                                                + " and mserp_dataareaid in ('demf','gbsi'))",
+                                        StandardCharsets.UTF_8)
+                                .replace("+", "%20");
+        int compared = 0;
+        int refused = 0;
+        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
+            Response direct = as(user).urlEncodingEnabled(false).get(odata);
+            if (direct.statusCode() == 403) {
+                // a caller who may not filter on a field in OData may not in FetchXML either
+                assertError(fetch(as(user), CUSTOMERS, fetch), 403, "0x80040220");
+                refused++;
+                continue;
+            }
+            List<String> expected = new ArrayList<>();
+            json(direct)
+                    .path("value")
+                    .forEach(row -> expected.add(row.get(CUSTOMER_KEY).asText()));
+            List<String> actual = new ArrayList<>();
+            json(fetch(as(user), CUSTOMERS, fetch))
+                    .path("value")
+                    .forEach(row -> actual.add(row.get(CUSTOMER_KEY).asText()));
+            assertThat(actual).as(user.name()).isEqualTo(expected);
+            compared += actual.size();
+        }
+        assertThat(compared).isPositive();
+        assertThat(refused).as("Fiona may not filter on the credit limit").isPositive();
+    }
+
+    /** An outer link-entity: linked values as alias.attribute, exactly those the caller reads directly; nulls left out. */
+    @Test
+    void linkedColumnsAreWhatTheCallerReadsDirectly() throws Exception {
+        String fetch = "<fetch><entity name='mserp_salesorderheaderv2entity'>"
+                + "<attribute name='mserp_salesordernumber'/><attribute name='mserp_customerid'/>"
+                + "<link-entity name='mserp_custcustomerv3entity' from='mserp_custcustomerv3entityid'"
+                + " to='mserp_customerid' link-type='outer' alias='c'>"
+                + "<attribute name='mserp_customeraccount'/><attribute name='mserp_creditlimit'/></link-entity>"
+                + "</entity></fetch>";
+        int linked = 0;
+        int unlinked = 0;
+        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
+            Map<String, JsonNode> customers = byKey(
+                    json(as(user).get(CUSTOMERS + "?$select=" + CUSTOMER_KEY
+                                    + ",mserp_customeraccount,mserp_creditlimit"))
+                            .path("value"),
+                    CUSTOMER_KEY);
+            Map<String, JsonNode> orders =
+                    byKey(json(as(user).get(ORDERS + "?$select=" + ORDER_KEY)).path("value"), ORDER_KEY);
+            JsonNode answer = json(fetch(as(user), ORDERS, fetch));
+            assertThat(byKey(answer.path("value"), ORDER_KEY).keySet())
+                    .as(user.name())
+                    .isEqualTo(orders.keySet());
+            for (JsonNode row : answer.path("value")) {
+                JsonNode customer =
+                        customers.get(row.path("_mserp_customerid_value").asText());
+                if (customer == null) {
+                    assertThat(row.has("c.mserp_customeraccount"))
+                            .as(user.name() + " " + row)
+                            .isFalse();
+                    unlinked++;
+                    continue;
+                }
+                assertThat(row.get("c.mserp_customeraccount").asText())
+                        .isEqualTo(customer.get("mserp_customeraccount").asText());
+                JsonNode limit = customer.get("mserp_creditlimit");
+                if (limit == null || limit.isNull()) {
+                    assertThat(row.has("c.mserp_creditlimit"))
+                            .as("null is left out")
+                            .isFalse();
+                } else {
+                    assertThat(row.get("c.mserp_creditlimit").decimalValue())
+                            .isEqualByComparingTo(limit.decimalValue());
+                }
+                row.fields()
+                        .forEachRemaining(field -> assertThat(field.getValue().isNull())
+                                .as("no null value in a FetchXML answer: " + field.getKey())
+                                .isFalse());
+                linked++;
+            }
+        }
+        assertThat(linked).isPositive();
+        assertThat(unlinked)
+                .as("some orders have a customer the caller cannot read")
+                .isPositive();
+    }
+
+    /** Feeding back the paging cookie reads every row exactly once, in order, as a direct read has them. */
+    @Test
+    void thePagingCookieWalksEveryRowOnce() throws Exception {
+        DemoIdentities.User mia = DemoIdentities.MIA_MIXED;
+        List<String> expected = new ArrayList<>();
+        json(as(mia).get(CUSTOMERS + "?$select=" + CUSTOMER_KEY + "&$orderby=mserp_name," + CUSTOMER_KEY))
+                .path("value")
+                .forEach(row -> expected.add(row.get(CUSTOMER_KEY).asText()));
+        Set<String> seen = new LinkedHashSet<>();
+        String page = "1";
+        String cookie = "";
+        int pages = 0;
+        int total = -1;
+        while (true) {
+            String fetch = "<fetch count='7' page='" + page + "' returntotalrecordcount='true'"
+                    + (cookie.isEmpty() ? "" : " paging-cookie='" + cookie + "'")
+                    + "><entity name='mserp_custcustomerv3entity'><attribute name='mserp_name'/>"
+                    + "<order attribute='mserp_name'/></entity></fetch>";
+            JsonNode answer = json(fetch(as(mia), CUSTOMERS, fetch));
+            pages++;
+            total = answer.get("@Microsoft.Dynamics.CRM.totalrecordcount").asInt();
+            answer.path("value")
+                    .forEach(row -> assertThat(seen.add(row.get(CUSTOMER_KEY).asText()))
+                            .as("each row once")
+                            .isTrue());
+            if (!answer.get("@Microsoft.Dynamics.CRM.morerecords").asBoolean()) {
+                assertThat(answer.has("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"))
+                        .isFalse();
+                break;
+            }
+            Matcher next = COOKIE.matcher(
+                    answer.get("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie").asText());
+            assertThat(next.matches()).isTrue();
+            assertThat(next.group(1)).isEqualTo(Integer.toString(Integer.parseInt(page) + 1));
+            page = next.group(1);
+            cookie = next.group(2);
+        }
+        assertThat(new ArrayList<>(seen)).isEqualTo(expected);
+        assertThat(total).isEqualTo(expected.size());
+        assertThat(pages).isGreaterThan(2);
+        // a page number without a cookie skips to that page
+        JsonNode second = json(fetch(
+                as(mia),
+                CUSTOMERS,
+                "<fetch count='7' page='2'><entity name='mserp_custcustomerv3entity'><attribute name='mserp_name'/>"
+                        + "<order attribute='mserp_name'/></entity></fetch>"));
+        List<String> secondPage = new ArrayList<>();
+        second.path("value").forEach(row -> secondPage.add(row.get(CUSTOMER_KEY).asText()));
+        assertThat(secondPage).isEqualTo(expected.subList(7, Math.min(14, expected.size())));
+    }
+
+    @Test
+    void aFilteringLinkTypeFiltersWithoutColumns() throws Exception {
+        DemoIdentities.User sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR;
+        String fetch = "<fetch><entity name='mserp_custcustomerv3entity'><attribute name='mserp_customeraccount'/>"
+                + "<link-entity name='mserp_salesorderheaderv2entity' from='mserp_customerid'"
+                + " to='mserp_custcustomerv3entityid' link-type='%s'>"
+                + "<filter><condition attribute='mserp_totalamount' operator='gt' value='10000'/></filter>"
+                + "</link-entity></entity></fetch>";
+        Set<String> any = byKey(
+                        json(fetch(as(sam), CUSTOMERS, fetch.formatted("any"))).path("value"), CUSTOMER_KEY)
+                .keySet();
+        Set<String> lambda = byKey(
+                        json(as(sam).urlEncodingEnabled(false)
+                                        .get(CUSTOMERS + "?$select=" + CUSTOMER_KEY
+                                                + "&$filter=mserp_SalesOrders/any(o:o/mserp_totalamount%20gt%2010000)"))
+                                .path("value"),
+                        CUSTOMER_KEY)
+                .keySet();
+        assertThat(any).isNotEmpty().isEqualTo(lambda);
+        Set<String> notAny = byKey(
+                        json(fetch(as(sam), CUSTOMERS, fetch.formatted("not any")))
+                                .path("value"),
+                        CUSTOMER_KEY)
+                .keySet();
+        Set<String> all = byKey(
+                        json(as(sam).get(CUSTOMERS + "?$select=" + CUSTOMER_KEY))
+                                .path("value"),
+                        CUSTOMER_KEY)
+                .keySet();
+        assertThat(notAny).doesNotContainAnyElementsOf(any);
+        assertThat(notAny.size() + any.size()).isEqualTo(all.size());
+    }
+
+    @Test
+    void badFetchXmlIsA400NamingTheElementAndAttribute() {
+        RequestSpecification sam = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);
+        assertThat(assertError(
+                        fetch(sam, CUSTOMERS, "<fetch><entity name='mserp_custcustomerv3entity'>"), 400, "0x8ff00001"))
+                .contains("not well-formed");
+        assertThat(assertError(
+                        fetch(
+                                as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR),
+                                CUSTOMERS,
+                                "<!DOCTYPE fetch [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><fetch><entity"
+                                        + " name='mserp_custcustomerv3entity'><attribute name='&x;'/></entity></fetch>"),
+                        400,
+                        "0x8ff00001"))
+                .contains("DOCTYPE");
+        assertThat(assertError(
+                        fetch(
+                                as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR),
+                                CUSTOMERS,
+                                "<fetch top='5' page='2'><entity name='mserp_custcustomerv3entity'/></fetch>"),
+                        400,
+                        "0x8ff00001"))
+                .contains("top");
+        assertThat(assertError(
+                        fetch(
+                                as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR),
+                                CUSTOMERS,
+                                "<fetch><entity name='mserp_custcustomerv3entity'><filter><condition"
+                                        + " attribute='mserp_name' operator='eqq' value='x'/></filter></entity></fetch>"),
+                        400,
+                        "0x8ff00001"))
+                .contains("operator=\"eqq\"");
+        assertThat(assertError(
+                        fetch(
+                                as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR),
+                                ORDERS,
+                                "<fetch><entity name='mserp_custcustomerv3entity'/></fetch>"),
+                        400,
+                        "0x8ff00001"))
+                .contains("mserp_custcustomerv3entity");
+        assertThat(assertError(
+                        fetch(
+                                as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR),
+                                CUSTOMERS,
+                                "<fetch><entity name='mserp_custcustomerv3entity'><attribute name='mserp_nosuch'/>"
+                                        + "</entity></fetch>"),
+                        400,
+                        "0x8ff00002"))
+                .contains("mserp_nosuch");
+        assertThat(assertError(
+                        as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR)
+                                .urlEncodingEnabled(false)
+                                .get(CUSTOMERS + "?fetchXml=%3Cfetch/%3E&$top=1"),
+                        400,
+                        "0x8ff00001"))
+                .contains("$top");
+    }
+
+    @Test
+    void hiddenFieldsAndUnreadableEntitiesAreRefusedAsInEveryLanguage() {
+        // Fiona may not read the credit limit; Bea may not read sales order lines.
+        assertError(
+                fetch(
+                        as(DemoIdentities.FIONA_FIELD_SECURITY),
+                        CUSTOMERS,
+                        "<fetch><entity name='mserp_custcustomerv3entity'><filter><condition attribute='mserp_creditlimit'"
+                                + " operator='gt' value='1'/></filter></entity></fetch>"),
+                403,
+                "0x80040220");
+        assertError(
+                fetch(
+                        as(DemoIdentities.BEA_BASIC),
+                        ORDERS,
+                        "<fetch><entity name='mserp_salesorderheaderv2entity'><link-entity"
+                                + " name='mserp_salesorderlinev2entity' from='mserp_salesorderid'"
+                                + " to='mserp_salesorderheaderv2entityid' link-type='exists'/></entity></fetch>"),
+                403,
+                "0x80040220");
+    }
+}
