@@ -1,6 +1,6 @@
 package dev.vegateway.adapter.fetchxml;
 
-import dev.vegateway.adapter.queryexpression.ConditionOperator;
+import dev.vegateway.adapter.operators.ConditionOperator;
 import java.util.Map;
 import java.util.Optional;
 

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.operators.ConditionBuilder;
+import dev.vegateway.adapter.operators.ConditionOperator;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
@@ -12,8 +14,6 @@ import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
-import dev.vegateway.adapter.queryexpression.ConditionBuilder;
-import dev.vegateway.adapter.queryexpression.ConditionOperator;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;

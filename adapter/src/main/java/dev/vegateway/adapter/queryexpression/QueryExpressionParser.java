@@ -29,6 +29,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.fetchxml.FetchXmlParser;
+import dev.vegateway.adapter.operators.ConditionBuilder;
+import dev.vegateway.adapter.operators.ConditionOperator;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
@@ -181,7 +184,39 @@ public final class QueryExpressionParser {
         if (!query.isObject()) {
             throw malformed("Query", "Expected a QueryExpression JSON object, found %s", describe(query));
         }
+        JsonNode type = query.get("@odata.type");
+        if (type != null) {
+            String typeName = type.isTextual() ? type.textValue().replaceFirst("^#", "") : "";
+            if (typeName.equals("Microsoft.Dynamics.CRM.FetchExpression")) {
+                return fetchExpression((ObjectNode) query);
+            }
+            if (!typeName.equals("Microsoft.Dynamics.CRM.QueryExpression")) {
+                throw malformed(
+                        "Query.@odata.type",
+                        "Expected Microsoft.Dynamics.CRM.QueryExpression or Microsoft.Dynamics.CRM.FetchExpression, found %s",
+                        describe(type));
+            }
+            ((ObjectNode) query).remove("@odata.type");
+        }
         return parse(query, "Query");
+    }
+
+    /** {@code {"@odata.type": "Microsoft.Dynamics.CRM.FetchExpression", "Query": "<fetch …>"}}: the FetchXML it holds. */
+    private static Query fetchExpression(ObjectNode expression) {
+        for (Map.Entry<String, JsonNode> property : expression.properties()) {
+            if (!property.getKey().equals("@odata.type") && !property.getKey().equals("Query")) {
+                throw malformed(
+                        child("Query", property.getKey()),
+                        "Unknown property %s; a FetchExpression has only Query",
+                        quote(property.getKey()));
+            }
+        }
+        JsonNode text = expression.get("Query");
+        if (text == null || !text.isTextual()) {
+            throw malformed("Query.Query", "A FetchExpression needs its FetchXML as the string property Query");
+        }
+        return FetchXmlParser.parse(text.textValue(), FetchXmlParser.MAX_PAGE_SIZE)
+                .query();
     }
 
     /** Parses a QueryExpression JSON object; error paths are relative to it ({@code Criteria.Conditions[0]}). */

@@ -63,11 +63,20 @@ import org.slf4j.LoggerFactory;
 public final class GatewayHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
     private static final JsonFactory JSON = new JsonFactory();
+    /** WhoAmI's business unit of a user in none (never for an imported user; kept total). */
+    private static final String NO_BUSINESS_UNIT = "00000000-0000-0000-0000-000000000000";
+
     private static final int BUFFERED_BYTES = 256 * 1024;
 
     private final String servicePath;
     private final Catalog catalog;
     private final ODataFrontEnd odata;
+    /**
+     * WhoAmI's OrganizationId: one deployment's, the same on every node, derived from its EDM
+     * namespace and service path.
+     */
+    private final UUID organizationId;
+
     private final TokenValidator tokens;
     private final CallerResolver callers;
     private final QueryService queries;
@@ -105,6 +114,8 @@ public final class GatewayHandler extends Handler.Abstract {
         this.servicePath = requireNonNull(servicePath, "servicePath is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.odata = requireNonNull(odata, "odata is null");
+        this.organizationId = UUID.nameUUIDFromBytes(
+                ("VE Gateway organization " + odata.namespace() + " " + servicePath).getBytes(StandardCharsets.UTF_8));
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.callers = requireNonNull(callers, "callers is null");
         this.queries = requireNonNull(queries, "queries is null");
@@ -357,6 +368,28 @@ public final class GatewayHandler extends Handler.Abstract {
                     sink -> queries.retrieveMultiple(
                             read.query(), expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink)
                                     sink));
+        } else if (parsed instanceof ODataRequest.WhoAmI) {
+            exchange.log.operation = "WhoAmI";
+            if (!(caller instanceof Caller.User user)) {
+                throw AccessDenied.noCaller();
+            }
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(256);
+            try (JsonGenerator json = JSON.createGenerator(body)) {
+                json.writeStartObject();
+                json.writeStringField(
+                        "@odata.context", serviceRoot + "$metadata#" + odata.namespace() + ".WhoAmIResponse");
+                json.writeStringField(
+                        "BusinessUnitId",
+                        user.permissions()
+                                .user()
+                                .businessUnitId()
+                                .map(UUID::toString)
+                                .orElse(NO_BUSINESS_UNIT));
+                json.writeStringField("UserId", user.permissions().user().id().toString());
+                json.writeStringField("OrganizationId", organizationId.toString());
+                json.writeEndObject();
+            }
+            sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", body.toByteArray());
         } else if (parsed instanceof ODataRequest.FetchXmlQuery fetch) {
             exchange.log.operation = "RetrieveMultiple";
             exchange.log.entitySet = fetch.entity().entitySetName();

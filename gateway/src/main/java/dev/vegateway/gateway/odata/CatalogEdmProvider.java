@@ -19,12 +19,15 @@ import org.apache.olingo.commons.api.edm.FullQualifiedName;
 import org.apache.olingo.commons.api.edm.provider.CsdlAbstractEdmProvider;
 import org.apache.olingo.commons.api.edm.provider.CsdlAction;
 import org.apache.olingo.commons.api.edm.provider.CsdlActionImport;
+import org.apache.olingo.commons.api.edm.provider.CsdlComplexType;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainerInfo;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
 import org.apache.olingo.commons.api.edm.provider.CsdlEnumMember;
 import org.apache.olingo.commons.api.edm.provider.CsdlEnumType;
+import org.apache.olingo.commons.api.edm.provider.CsdlFunction;
+import org.apache.olingo.commons.api.edm.provider.CsdlFunctionImport;
 import org.apache.olingo.commons.api.edm.provider.CsdlNavigationProperty;
 import org.apache.olingo.commons.api.edm.provider.CsdlNavigationPropertyBinding;
 import org.apache.olingo.commons.api.edm.provider.CsdlParameter;
@@ -112,7 +115,59 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                 .setActionImports(visibleActions().stream()
                         .filter(action -> !action.isBound())
                         .map(this::actionImport)
-                        .toList());
+                        .toList())
+                .setFunctionImports(List.of(whoAmIImport()));
+    }
+
+    /** Dataverse's {@code WhoAmI} function: the caller's user, business unit and organization. */
+    static final String WHO_AM_I = "WhoAmI";
+
+    static final String WHO_AM_I_RESPONSE = "WhoAmIResponse";
+
+    @Override
+    public CsdlComplexType getComplexType(FullQualifiedName name) {
+        return name.equals(new FullQualifiedName(namespace, WHO_AM_I_RESPONSE)) ? whoAmIResponse() : null;
+    }
+
+    @Override
+    public List<CsdlFunction> getFunctions(FullQualifiedName name) {
+        return name.equals(new FullQualifiedName(namespace, WHO_AM_I)) ? List.of(whoAmI()) : null;
+    }
+
+    @Override
+    public CsdlFunctionImport getFunctionImport(FullQualifiedName container, String functionImportName) {
+        return containerName.equals(container) && WHO_AM_I.equals(functionImportName) ? whoAmIImport() : null;
+    }
+
+    private CsdlComplexType whoAmIResponse() {
+        return new CsdlComplexType()
+                .setName(WHO_AM_I_RESPONSE)
+                .setProperties(List.of(
+                        guidProperty("BusinessUnitId"), guidProperty("UserId"), guidProperty("OrganizationId")));
+    }
+
+    private static CsdlProperty guidProperty(String name) {
+        return new CsdlProperty()
+                .setName(name)
+                .setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName())
+                .setNullable(false);
+    }
+
+    private CsdlFunction whoAmI() {
+        return new CsdlFunction()
+                .setName(WHO_AM_I)
+                .setBound(false)
+                .setComposable(false)
+                .setReturnType(new CsdlReturnType()
+                        .setType(new FullQualifiedName(namespace, WHO_AM_I_RESPONSE))
+                        .setNullable(false));
+    }
+
+    private CsdlFunctionImport whoAmIImport() {
+        return new CsdlFunctionImport()
+                .setName(WHO_AM_I)
+                .setFunction(new FullQualifiedName(namespace, WHO_AM_I))
+                .setIncludeInServiceDocument(false);
     }
 
     @Override
@@ -222,6 +277,8 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                         .toList())
                 .setEntityTypes(visibleEntities().stream().map(this::entityType).toList())
                 .setActions(visibleActions().stream().map(this::action).toList())
+                .setComplexTypes(List.of(whoAmIResponse()))
+                .setFunctions(List.of(whoAmI()))
                 .setEntityContainer(getEntityContainer());
         return List.of(schema);
     }

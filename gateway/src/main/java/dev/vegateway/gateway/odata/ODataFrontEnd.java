@@ -161,6 +161,12 @@ public final class ODataFrontEnd {
         if (path.equals("/$metadata")) {
             return new ODataRequest.Metadata();
         }
+        if (path.equals("/" + CatalogEdmProvider.WHO_AM_I) || path.equals("/" + CatalogEdmProvider.WHO_AM_I + "()")) {
+            if (rawQuery != null && !rawQuery.isEmpty()) {
+                throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "WhoAmI takes no query options.");
+            }
+            return new ODataRequest.WhoAmI();
+        }
         Optional<String> fetchXml = fetchXml(rawQuery);
         if (fetchXml.isPresent()) {
             return fetchXmlRequest(path, rawQuery, fetchXml.get(), pageSize);

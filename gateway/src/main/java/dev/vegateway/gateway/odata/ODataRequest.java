@@ -12,6 +12,9 @@ public sealed interface ODataRequest {
 
     record Metadata() implements ODataRequest {}
 
+    /** {@code GET WhoAmI()}: the caller's user, business unit and organization. */
+    record WhoAmI() implements ODataRequest {}
+
     /**
      * {@code GET {set}}: the neutral query (lookups by logical name) plus the $select list as written (for the context URL)
      * and the navigation paths expanded (nested objects of the answer, parents first).

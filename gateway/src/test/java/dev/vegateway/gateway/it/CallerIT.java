@@ -191,6 +191,27 @@ abstract class CallerIT {
         assertThat(catalog.jsonPath().getList("value")).isNotEmpty();
     }
 
+    /** WhoAmI names the mapped backend user: the Dataverse user, or the user a portal contact is mapped to. */
+    @Test
+    void whoAmINamesTheMappedUserAndItsBusinessUnit() {
+        Response leo = assertOk(gateway.as(DemoIdentities.LEO_LOCAL.id()).get("/WhoAmI"));
+        assertThat(leo.jsonPath().getString("UserId"))
+                .isEqualTo(DemoIdentities.LEO_LOCAL.id().toString());
+        assertThat(leo.jsonPath().getString("BusinessUnitId"))
+                .isEqualTo(DemoIdentities.LEO_LOCAL.businessUnit().id().toString());
+        assertThat(leo.jsonPath().getString("'@odata.context'"))
+                .endsWith("$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse");
+        Response paula =
+                assertOk(gateway.portal(DemoIdentities.PAULA_CONTACT.id()).get("/WhoAmI()"));
+        assertThat(paula.jsonPath().getString("UserId"))
+                .isEqualTo(DemoIdentities.PAULA_PORTAL.id().toString());
+        assertThat(paula.jsonPath().getString("OrganizationId"))
+                .isEqualTo(leo.jsonPath().getString("OrganizationId"));
+        assertError(gateway.application().get("/WhoAmI"), 403, "0x8ff00032");
+        assertThat(gateway.application().get("/$metadata").asString())
+                .contains("<Function Name=\"WhoAmI\"", "<FunctionImport Name=\"WhoAmI\"");
+    }
+
     @Test
     void noCallerIsRefusedOnEveryDataEntitySet() {
         List<String> sets = new ArrayList<>(

@@ -235,6 +235,28 @@ abstract class FetchXmlIT extends SecurityIT {
         assertThat(notAny.size() + any.size()).isEqualTo(all.size());
     }
 
+    /** RetrieveMultiple takes a FetchExpression too, and answers the same rows in the EntityCollection shape. */
+    @Test
+    void retrieveMultipleTakesAFetchExpression() throws Exception {
+        DemoIdentities.User leo = DemoIdentities.LEO_LOCAL;
+        String fetch = "<fetch count='5000'><entity name='mserp_salesorderheaderv2entity'>"
+                + "<attribute name='mserp_salesordernumber'/><order attribute='mserp_salesordernumber'/>"
+                + "<filter><condition attribute='mserp_totalamount' operator='gt' value='1000'/></filter>"
+                + "</entity></fetch>";
+        List<String> viaGet = new ArrayList<>();
+        json(fetch(as(leo), ORDERS, fetch))
+                .path("value")
+                .forEach(row -> viaGet.add(row.get(ORDER_KEY).asText()));
+        String body = JSON.writeValueAsString(
+                Map.of("Query", Map.of("@odata.type", "Microsoft.Dynamics.CRM.FetchExpression", "Query", fetch)));
+        JsonNode answer = json(queryExpression(as(leo), body));
+        List<String> viaRetrieveMultiple = new ArrayList<>();
+        answer.path("value")
+                .forEach(row -> viaRetrieveMultiple.add(row.get(ORDER_KEY).asText()));
+        assertThat(viaRetrieveMultiple).isNotEmpty().isEqualTo(viaGet);
+        assertThat(answer.get("MoreRecords").asBoolean()).isFalse();
+    }
+
     @Test
     void badFetchXmlIsA400NamingTheElementAndAttribute() {
         RequestSpecification sam = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);

@@ -1,4 +1,4 @@
-package dev.vegateway.adapter.queryexpression;
+package dev.vegateway.adapter.operators;
 
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.AttributeRef;

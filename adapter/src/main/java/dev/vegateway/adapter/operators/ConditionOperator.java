@@ -1,4 +1,4 @@
-package dev.vegateway.adapter.queryexpression;
+package dev.vegateway.adapter.operators;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -126,28 +126,28 @@ public enum ConditionOperator {
     }
 
     /** The SDK's integer value. */
-    int value() {
+    public int value() {
         return value;
     }
 
     /** The SDK's member name, as written in QueryExpression JSON ({@code "GreaterEqual"}). */
-    String dataverseName() {
+    public String dataverseName() {
         return dataverseName;
     }
 
     /** Looks a member up by its exact, case-sensitive name, as the SDK does. */
-    static Optional<ConditionOperator> byName(String name) {
+    public static Optional<ConditionOperator> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }
 
     /** The member whose name matches ignoring case, to suggest it when the case is wrong. */
-    static Optional<ConditionOperator> byNameIgnoringCase(String name) {
+    public static Optional<ConditionOperator> byNameIgnoringCase(String name) {
         return Arrays.stream(BY_VALUE)
                 .filter(operator -> operator.dataverseName.equalsIgnoreCase(name))
                 .findFirst();
     }
 
-    static Optional<ConditionOperator> byValue(long value) {
+    public static Optional<ConditionOperator> byValue(long value) {
         return value >= 0 && value < BY_VALUE.length ? Optional.of(BY_VALUE[(int) value]) : Optional.empty();
     }
 
