@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.vegateway.config.yaml.Problem;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -20,7 +21,8 @@ import java.util.Set;
 
 /**
  * Checks a catalog against a live database through JDBC {@link DatabaseMetaData}: every
- * entity's table or view exists, and every field's column exists with a compatible type. Works
+ * entity's table or view exists, every field's column exists with a compatible type, and every
+ * action's SQL prepares (it is never run). Works
  * for H2 and PostgreSQL. Identifiers are looked up as written, then in upper case, then in lower
  * case, because the backends fold unquoted identifiers differently (H2 up, PostgreSQL down).
  * Each problem names the catalog file and line of the entity or field.
@@ -66,7 +68,36 @@ public final class SchemaCheck {
                         "cannot read the metadata of " + entity.table() + ": " + e.getMessage());
             }
         }
+        for (ActionDefinition action : catalog.actions()) {
+            check.prepareAction(action, connection);
+        }
         return List.copyOf(check.problems);
+    }
+
+    /**
+     * Prepares (never runs) an action's SQL, so that a statement the backend cannot parse, or one
+     * naming a missing table or column, is found before a caller invokes it. PostgreSQL parses a
+     * statement only when asked to describe it, hence the parameter metadata.
+     */
+    private void prepareAction(ActionDefinition action, Connection connection) {
+        Optional<NamedParameterSql> statement = action.statement();
+        if (statement.isEmpty()) {
+            return; // a handler action: Java code, nothing to prepare
+        }
+        try (PreparedStatement prepared =
+                connection.prepareStatement(statement.get().jdbcSql())) {
+            prepared.getParameterMetaData();
+        } catch (SQLException e) {
+            // The driver's first line says what is wrong (H2 goes on with the statement, which the file shows).
+            String reason = Optional.ofNullable(e.getMessage())
+                    .flatMap(text -> text.lines().findFirst())
+                    .map(line -> line.replaceFirst(";\\s*SQL statement:\\s*$", ""))
+                    .orElse("SQLSTATE " + e.getSQLState());
+            String message = "the action's SQL does not prepare against the backend: " + reason;
+            problems.add(catalog.actionLocation(action.name())
+                    .map(where -> new Problem(where.source(), where.line(), where.path() + ".sql", message))
+                    .orElseGet(() -> new Problem("catalog", 0, "actions." + action.name() + ".sql", message)));
+        }
     }
 
     private void checkEntity(EntityDefinition entity, Optional<String> currentSchema) throws SQLException {

@@ -80,6 +80,49 @@ class SchemaCheckTest {
     }
 
     @Test
+    void actionSqlIsPreparedNotRunAndFailuresAreReportedAtTheAction() throws SQLException {
+        execute("CREATE TABLE account (id UUID, on_hold INTEGER)", "INSERT INTO account VALUES (RANDOM_UUID(), 0)");
+        Catalog catalog = CatalogLoader.load(
+                "catalog.yaml",
+                """
+                entities:
+                  - logicalName: account
+                    entitySetName: accounts
+                    table: account
+                    fields:
+                      - { name: accountid, column: id, type: Guid }
+                actions:
+                  - name: Hold
+                    boundTo: account
+                    sql: "UPDATE account SET on_hold = 2 WHERE id = :key"
+                  - name: Missing
+                    sql: "UPDATE no_such_table SET x = 1"
+                  - name: Broken
+                    boundTo: account
+                    sql: "UPDATE account SET WHERE id = :key"
+                  - name: Handled
+                    handler: com.example.Handled
+                """);
+
+        assertThat(SchemaCheck.check(catalog, connection))
+                .extracting(Problem::toString)
+                .hasSize(2)
+                .satisfiesExactly(
+                        missing -> assertThat(missing)
+                                .startsWith(
+                                        "catalog.yaml:11: actions[1].sql: the action's SQL does not prepare against the backend: ")
+                                .containsIgnoringCase("no_such_table"),
+                        broken -> assertThat(broken)
+                                .startsWith(
+                                        "catalog.yaml:13: actions[2].sql: the action's SQL does not prepare against the backend: "));
+        assertThat(connection.createStatement().executeQuery("SELECT on_hold FROM account"))
+                .satisfies(rows -> {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getInt(1)).as("prepared, never run").isZero();
+                });
+    }
+
+    @Test
     void missingTableIsReportedAtTheEntity() throws SQLException {
         // AXB matches the metadata pattern a_b ('_' is a wildcard there); a_b must still count as missing.
         execute("CREATE TABLE axb (id UUID)", "CREATE SCHEMA erp");

@@ -93,6 +93,30 @@ public final class ConfigLoader {
         return loader.read(source, problems.list());
     }
 
+    /**
+     * Loads and validates only the {@code backend} section of {@code file} (with its overrides),
+     * for commands that need nothing else, such as {@code catalog discover}, which runs before the
+     * catalog file exists. The other sections are not validated.
+     *
+     * @throws ProblemsException listing every problem found in the backend section
+     */
+    public static Backend loadBackend(Path file, Map<String, String> environment) {
+        requireNonNull(file, "file is null");
+        requireNonNull(environment, "environment is null");
+        Problems problems = new Problems();
+        YamlNode parsed = YamlNode.parse(file);
+        Map<ConfigKey, YamlNode> overrides = environmentOverrides(environment, problems);
+        ConfigLoader loader = new ConfigLoader(file.toAbsolutePath().normalize().getParent(), parsed);
+        overrides.forEach(loader::override);
+        List<String> backendPath = ConfigKey.BACKEND_KIND.segments().subList(0, 1);
+        loader.reader.allowOnly(
+                loader.node(backendPath), ConfigKey.childrenOf(backendPath).toArray(String[]::new));
+        Backend backend = loader.backend();
+        loader.problems.addAll(problems.list());
+        loader.problems.throwIfAny();
+        return backend;
+    }
+
     /** The effective configuration, one key per line, every secret shown as {@code ******}. */
     public static String describe(GatewayConfig config) {
         requireNonNull(config, "config is null");

@@ -55,6 +55,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theBackendSectionLoadsAloneWithItsOverridesAndProblems() throws IOException {
+        Path file = directory.resolve("backend-only.yaml");
+        Files.writeString(
+                file,
+                """
+                server: { port: not-checked-here }
+                catalog: { file: missing.yaml }
+                backend: { kind: h2, url: "jdbc:h2:mem:x", poolSize: 3 }
+                """);
+
+        GatewayConfig.Backend backend = ConfigLoader.loadBackend(file, Map.of("VEGATEWAY_BACKEND_POOL_SIZE", "4"));
+        assertThat(backend.kind()).isEqualTo(BackendKind.H2);
+        assertThat(backend.poolSize()).isEqualTo(4);
+
+        Files.writeString(file, "backend: { kind: h2, url: \"jdbc:postgresql://x/y\", pool: 3 }\n");
+        assertThatThrownBy(() -> ConfigLoader.loadBackend(file, Map.of()))
+                .isInstanceOf(ProblemsException.class)
+                .hasMessageContaining("backend-only.yaml:1: backend.url")
+                .hasMessageContaining("pool");
+    }
+
+    @Test
     void validFileLoadsWithDefaults() throws IOException {
         GatewayConfig config = ConfigLoader.load(write(VALID), Map.of());
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TokenCommand.class,
             CheckCommand.class,
-            SecurityCommand.class
+            SecurityCommand.class,
+            CatalogCommand.class
         })
 public final class Main {
     public static void main(String[] args) {

@@ -23,14 +23,19 @@ import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.CatalogLoader;
+import dev.vegateway.catalog.SchemaCheck;
 import dev.vegateway.config.GatewayConfig;
+import dev.vegateway.config.yaml.Problem;
+import dev.vegateway.config.yaml.ProblemsException;
 import dev.vegateway.gateway.auth.DevIssuer;
 import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.http.GatewayHandler;
 import dev.vegateway.gateway.http.Metrics;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +89,16 @@ public final class Gateway implements AutoCloseable {
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         BackendHealth health = null;
         try {
+            // Refuse to start on anything `vegateway check` reports against the backend (a missing table or column, a
+            // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
+            // answering 500 at request time.
+            List<Problem> problems;
+            try (Connection connection = dataSource.getConnection()) {
+                problems = SchemaCheck.check(loaded, connection);
+            }
+            if (!problems.isEmpty()) {
+                throw new ProblemsException(problems);
+            }
             SecuritySchema schema = new SecuritySchema(config.backend().securitySchema());
             schema.createIfMissing(dataSource);
             AuditLog audit = new AuditLog(schema.name());

@@ -88,6 +88,66 @@ class CliIT {
     }
 
     @Test
+    void serveRefusesToStartOnWhatCheckReportsWithTheSameMessages() throws Exception {
+        // The demo tables exist in the shared backend; add one keyed by text, as ERP tables are.
+        try (java.sql.Connection connection = dev.vegateway.gateway.it.TestBackend.shared(BackendKind.H2, "cli")
+                        .connect();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE IF NOT EXISTS erp.natural_item (id VARCHAR(20) PRIMARY KEY, name VARCHAR(60))");
+        }
+        String catalog = Files.readString(gateway.folder().resolve("catalog.yaml"), UTF_8)
+                .replace("column: account_num", "column: account_number")
+                .replace("SET on_hold = 2,", "SET no_such_column = 2,")
+                .replace(
+                        "\n# Actions:",
+                        """
+                          - logicalName: mserp_naturalitem
+                            entitySetName: mserp_naturalitems
+                            table: erp.natural_item
+                            fields:
+                              - { name: mserp_naturalitemid, column: id, type: Guid }
+                              - { name: mserp_name, column: name, type: String(60) }
+
+                        # Actions:""");
+        Path folder = folderWith(catalog);
+
+        Run serve = run("serve", "--config", folder.resolve("vegateway.yaml").toString());
+        Run check = run("check", "--config", folder.resolve("vegateway.yaml").toString());
+
+        assertThat(serve.exitCode()).as(serve.err()).isEqualTo(2);
+        assertThat(serve.err())
+                .containsPattern("catalog\\.yaml:\\d+: .*account_number not found")
+                .containsPattern(
+                        "catalog\\.yaml:\\d+: .*erp\\.natural_item\\.id has type CHARACTER VARYING, which does not fit Guid")
+                .containsPattern(
+                        "catalog\\.yaml:\\d+: actions\\[0\\]\\.sql: the action's SQL does not prepare against the backend: .*(?i)no_such_column")
+                .doesNotContain("listening");
+        assertThat(check.exitCode()).isEqualTo(2);
+        assertThat(problemLines(serve.err())).hasSize(4).isEqualTo(problemLines(check.err()));
+    }
+
+    private static java.util.List<String> problemLines(String err) {
+        return err.lines().filter(line -> line.startsWith("  ")).toList();
+    }
+
+    /** A folder with the gateway's configuration and security data and {@code catalog} as its catalog. */
+    private Path folderWith(String catalog) throws Exception {
+        Path folder = Files.createTempDirectory("vegateway-cli");
+        Files.writeString(folder.resolve("catalog.yaml"), catalog, UTF_8);
+        Files.copy(gateway.folder().resolve("security.yaml"), folder.resolve("security.yaml"));
+        String yaml = Files.readString(config, UTF_8)
+                .replace(
+                        "keystore: demo-tls.p12",
+                        "keystore: " + gateway.folder().resolve("demo-tls.p12"))
+                .replace(
+                        "keyFile: dev-issuer-key.json",
+                        "keyFile: " + gateway.folder().resolve("dev-issuer-key.json"));
+        Files.writeString(folder.resolve("vegateway.yaml"), yaml, UTF_8);
+        return folder;
+    }
+
+    @Test
     void invalidConfigurationListsEveryProblemAndExitsWith2() throws Exception {
         Path folder = Files.createTempDirectory("vegateway-cli");
         Files.writeString(

@@ -57,9 +57,20 @@ public final class TestGateway implements AutoCloseable {
     /** As {@link #start(TestBackend, String)}, with {@code VEGATEWAY_*} environment overrides of the configuration. */
     public static TestGateway start(TestBackend backend, String securityYaml, Map<String, String> environment)
             throws Exception {
+        return start(backend, securityYaml, environment, null);
+    }
+
+    /** As {@link #start(TestBackend, String, Map)}, serving {@code catalogYaml} (null = the demo catalog). */
+    public static TestGateway start(
+            TestBackend backend, String securityYaml, Map<String, String> environment, String catalogYaml)
+            throws Exception {
         Path folder = Files.createTempDirectory("vegateway-it");
         DemoCertificate.ensure(folder, "test-keystore");
-        copy("demo/catalog.yaml", folder.resolve("catalog.yaml"));
+        if (catalogYaml == null) {
+            copy("demo/catalog.yaml", folder.resolve("catalog.yaml"));
+        } else {
+            Files.writeString(folder.resolve("catalog.yaml"), catalogYaml, UTF_8);
+        }
         if (securityYaml == null) {
             copy("demo/security.yaml", folder.resolve("security.yaml"));
         } else {
