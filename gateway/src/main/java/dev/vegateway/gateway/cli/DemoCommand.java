@@ -394,6 +394,25 @@ final class DemoCommand implements Callable<Integer> {
                                                 "\"LinkCriteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\","
                                                         + "\"Operator\":\"Equal\",\"Values\":[\"Blocked\"]}]}"))),
                 example(
+                        "Alice Sales, FetchXML with an outer link-entity: usmf sales orders over 1,000 with their"
+                                + " customer's name as c.mserp_name (null values are left out, as in Dataverse)",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?fetchXml=" + urlEncoded(ORDERS_FETCH.formatted("")))),
+                example(
+                        "Alice Sales, FetchXML page 2: feed back the pagingcookie and pagenumber of"
+                                + " @Microsoft.Dynamics.CRM.fetchxmlpagingcookie as paging-cookie and page (here page 2"
+                                + " by number)",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?fetchXml="
+                                        + urlEncoded(ORDERS_FETCH.formatted(" count='3' page='2'")))),
+                example(
+                        "Paula Portal (a portal contact): WhoAmI names the backend user she is mapped to",
+                        asPortal.get("X-Portal-Contact-Id", DemoIdentities.PAULA_CONTACT.id(), "WhoAmI")),
+                example(
                         "Bea Basic (Basic depth): her customers with at least one order over 10,000 that she may read"
                                 + " (lambda any over the collection-valued mserp_SalesOrders; orders she does not own do"
                                 + " not count)",
@@ -506,6 +525,20 @@ final class DemoCommand implements Callable<Integer> {
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
         out.println("# Stop with Ctrl+C.");
         out.flush();
+    }
+
+    /** usmf sales orders over 1,000 with their customer's name; {@code %s} takes more fetch attributes. */
+    private static final String ORDERS_FETCH = "<fetch%s><entity name='mserp_salesorderheaderv2entity'>"
+            + "<attribute name='mserp_salesordernumber'/><attribute name='mserp_totalamount'/>"
+            + "<order attribute='mserp_salesordernumber'/>"
+            + "<filter><condition attribute='mserp_dataareaid' operator='eq' value='usmf'/>"
+            + "<condition attribute='mserp_totalamount' operator='gt' value='1000'/></filter>"
+            + "<link-entity name='mserp_custcustomerv3entity' from='mserp_custcustomerv3entityid' to='mserp_customerid'"
+            + " link-type='outer' alias='c'><attribute name='mserp_name'/></link-entity></entity></fetch>";
+
+    private static String urlEncoded(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     /** A QueryExpression of sales orders (of {@code company}, when given) joined to their customers as alias c. */

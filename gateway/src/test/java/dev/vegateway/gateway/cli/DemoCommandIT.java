@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vegateway.gateway.demo.DemoData;
+import dev.vegateway.gateway.demo.DemoIdentities;
 import dev.vegateway.gateway.server.Gateway;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -204,6 +205,25 @@ class DemoCommandIT {
                             .asText())
                     .as(description)
                     .isEqualTo("mserp_Customer");
+            return body;
+        }
+        if (block.comment().contains("WhoAmI")) {
+            JsonNode whoAmI = JSON.readTree(body);
+            assertThat(whoAmI.path("UserId").asText())
+                    .as(description)
+                    .isEqualTo(DemoIdentities.PAULA_PORTAL.id().toString());
+            assertThat(whoAmI.path("BusinessUnitId").asText()).as(description).matches("[0-9a-f-]{36}");
+            return body;
+        }
+        if (block.comment().contains("FetchXML")) {
+            JsonNode answer = JSON.readTree(body);
+            assertThat(answer.path("value").size()).as(description).isPositive();
+            assertThat(answer.path("value").path(0).has("mserp_salesordernumber"))
+                    .as(description)
+                    .isTrue();
+            assertThat(answer.has("@Microsoft.Dynamics.CRM.morerecords"))
+                    .as(description)
+                    .isTrue();
             return body;
         }
         if (block.comment().contains("returns a value")) {
