@@ -3,8 +3,12 @@ package dev.vegateway.adapter.operators;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Condition;
+import dev.vegateway.adapter.query.Condition.DateOperator;
 import dev.vegateway.adapter.query.Literal;
+import dev.vegateway.adapter.query.Placeholder;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -55,46 +59,51 @@ public final class ConditionBuilder {
             case NOT_BETWEEN -> shape.between(true);
             case NULL -> shape.isNull(false);
             case NOT_NULL -> shape.isNull(true);
-            case YESTERDAY,
-                    TODAY,
-                    TOMORROW,
-                    LAST_7_DAYS,
-                    NEXT_7_DAYS,
-                    LAST_WEEK,
-                    THIS_WEEK,
-                    NEXT_WEEK,
-                    LAST_MONTH,
-                    THIS_MONTH,
-                    NEXT_MONTH,
-                    ON,
-                    ON_OR_BEFORE,
-                    ON_OR_AFTER,
-                    LAST_YEAR,
-                    THIS_YEAR,
-                    NEXT_YEAR,
-                    LAST_X_HOURS,
-                    NEXT_X_HOURS,
-                    LAST_X_DAYS,
-                    NEXT_X_DAYS,
-                    LAST_X_WEEKS,
-                    NEXT_X_WEEKS,
-                    LAST_X_MONTHS,
-                    NEXT_X_MONTHS,
-                    LAST_X_YEARS,
-                    NEXT_X_YEARS,
-                    EQUAL_USER_ID,
-                    NOT_EQUAL_USER_ID,
-                    EQUAL_BUSINESS_ID,
-                    NOT_EQUAL_BUSINESS_ID,
-                    CHILD_OF,
+            case YESTERDAY -> shape.relative(DateOperator.YESTERDAY);
+            case TODAY -> shape.relative(DateOperator.TODAY);
+            case TOMORROW -> shape.relative(DateOperator.TOMORROW);
+            case LAST_7_DAYS -> shape.relative(DateOperator.LAST_7_DAYS);
+            case NEXT_7_DAYS -> shape.relative(DateOperator.NEXT_7_DAYS);
+            case LAST_WEEK -> shape.relative(DateOperator.LAST_WEEK);
+            case THIS_WEEK -> shape.relative(DateOperator.THIS_WEEK);
+            case NEXT_WEEK -> shape.relative(DateOperator.NEXT_WEEK);
+            case LAST_MONTH -> shape.relative(DateOperator.LAST_MONTH);
+            case THIS_MONTH -> shape.relative(DateOperator.THIS_MONTH);
+            case NEXT_MONTH -> shape.relative(DateOperator.NEXT_MONTH);
+            case LAST_YEAR -> shape.relative(DateOperator.LAST_YEAR);
+            case THIS_YEAR -> shape.relative(DateOperator.THIS_YEAR);
+            case NEXT_YEAR -> shape.relative(DateOperator.NEXT_YEAR);
+            case LAST_X_HOURS -> shape.relative(DateOperator.LAST_X_HOURS);
+            case NEXT_X_HOURS -> shape.relative(DateOperator.NEXT_X_HOURS);
+            case LAST_X_DAYS -> shape.relative(DateOperator.LAST_X_DAYS);
+            case NEXT_X_DAYS -> shape.relative(DateOperator.NEXT_X_DAYS);
+            case LAST_X_WEEKS -> shape.relative(DateOperator.LAST_X_WEEKS);
+            case NEXT_X_WEEKS -> shape.relative(DateOperator.NEXT_X_WEEKS);
+            case LAST_X_MONTHS -> shape.relative(DateOperator.LAST_X_MONTHS);
+            case NEXT_X_MONTHS -> shape.relative(DateOperator.NEXT_X_MONTHS);
+            case LAST_X_YEARS -> shape.relative(DateOperator.LAST_X_YEARS);
+            case NEXT_X_YEARS -> shape.relative(DateOperator.NEXT_X_YEARS);
+            case OLDER_THAN_X_MINUTES -> shape.relative(DateOperator.OLDER_THAN_X_MINUTES);
+            case OLDER_THAN_X_HOURS -> shape.relative(DateOperator.OLDER_THAN_X_HOURS);
+            case OLDER_THAN_X_DAYS -> shape.relative(DateOperator.OLDER_THAN_X_DAYS);
+            case OLDER_THAN_X_WEEKS -> shape.relative(DateOperator.OLDER_THAN_X_WEEKS);
+            case OLDER_THAN_X_MONTHS -> shape.relative(DateOperator.OLDER_THAN_X_MONTHS);
+            case OLDER_THAN_X_YEARS -> shape.relative(DateOperator.OLDER_THAN_X_YEARS);
+            case ON -> shape.on(true, true);
+            case NOT_ON -> new Condition.Not(shape.on(true, true));
+            case ON_OR_BEFORE -> shape.on(false, true);
+            case ON_OR_AFTER -> shape.on(true, false);
+            case EQUAL_USER_ID -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_ID);
+            case NOT_EQUAL_USER_ID -> shape.caller(Condition.Operator.NOT_EQUAL, Placeholder.USER_ID);
+            case EQUAL_BUSINESS_ID -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_BUSINESS_UNIT);
+            case NOT_EQUAL_BUSINESS_ID -> shape.caller(Condition.Operator.NOT_EQUAL, Placeholder.USER_BUSINESS_UNIT);
+            case CHILD_OF,
                     MASK,
                     NOT_MASK,
                     MASKS_SELECT,
                     CONTAINS,
                     DOES_NOT_CONTAIN,
                     EQUAL_USER_LANGUAGE,
-                    NOT_ON,
-                    OLDER_THAN_X_MONTHS,
                     THIS_FISCAL_YEAR,
                     THIS_FISCAL_PERIOD,
                     NEXT_FISCAL_YEAR,
@@ -119,11 +128,6 @@ public final class ConditionBuilder {
                     ABOVE_OR_EQUAL,
                     EQUAL_USER_OR_USER_HIERARCHY,
                     EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS,
-                    OLDER_THAN_X_YEARS,
-                    OLDER_THAN_X_WEEKS,
-                    OLDER_THAN_X_DAYS,
-                    OLDER_THAN_X_HOURS,
-                    OLDER_THAN_X_MINUTES,
                     CONTAIN_VALUES,
                     DOES_NOT_CONTAIN_VALUES -> throw problems.unsupported(String.format(
                     "Condition operator %s on attribute '%s' is not supported yet", name, attribute.name()));
@@ -157,6 +161,65 @@ public final class ConditionBuilder {
         Condition between(boolean negated) {
             List<Literal> both = values(2, 2);
             return new Condition.Between(attribute, both.get(0), both.get(1), negated);
+        }
+
+        /** A relative date: {@code LastXDays} takes one whole number, {@code Today} none. */
+        Condition relative(DateOperator date) {
+            if (!date.takesAmount()) {
+                values(0, 0);
+                return new Condition.RelativeDate(attribute, date, OptionalLong.empty());
+            }
+            Object value = values(1, 1).get(0).value();
+            long amount;
+            try {
+                amount = value instanceof Number number
+                        ? number.longValue()
+                        : Long.parseLong(value.toString().strip());
+            } catch (NumberFormatException e) {
+                amount = -1;
+            }
+            if (amount < 0 || amount > 100_000 || (value instanceof Number number && number.doubleValue() != amount)) {
+                throw problems.values(String.format(
+                        "Condition operator %s on attribute '%s' needs a whole number from 0 to 100000, got '%s'",
+                        name, attribute.name(), value));
+            }
+            return new Condition.RelativeDate(attribute, date, OptionalLong.of(amount));
+        }
+
+        /** {@code On}/{@code OnOrAfter}/{@code OnOrBefore} a date: from its midnight, and/or before the next one. */
+        Condition on(boolean from, boolean through) {
+            Object value = values(1, 1).get(0).value();
+            LocalDate day;
+            try {
+                day = value instanceof LocalDate date
+                        ? date
+                        : value instanceof java.time.OffsetDateTime timestamp
+                                ? timestamp.toLocalDate()
+                                : LocalDate.parse(value.toString()
+                                        .strip()
+                                        .substring(
+                                                0,
+                                                Math.min(
+                                                        10,
+                                                        value.toString().strip().length())));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw problems.values(String.format(
+                        "Condition operator %s on attribute '%s' needs a date such as 2024-01-31, got '%s'",
+                        name, attribute.name(), value));
+            }
+            Condition after = new Condition.Comparison(attribute, Condition.Operator.GREATER_EQUAL, new Literal(day));
+            Condition before =
+                    new Condition.Comparison(attribute, Condition.Operator.LESS_THAN, new Literal(day.plusDays(1)));
+            if (from && through) {
+                return new Condition.And(List.of(after, before));
+            }
+            return from ? after : before;
+        }
+
+        /** A comparison with the caller's own id or business unit, bound when the query is planned. */
+        Condition caller(Condition.Operator comparison, Placeholder value) {
+            values(0, 0);
+            return new Condition.Comparison(attribute, comparison, value);
         }
 
         Condition isNull(boolean negated) {

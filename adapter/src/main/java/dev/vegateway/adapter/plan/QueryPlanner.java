@@ -26,12 +26,15 @@ import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Placeholder;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
+import dev.vegateway.adapter.rowfilter.CallerValues;
+import dev.vegateway.adapter.rowfilter.PlaceholderBinder;
 import dev.vegateway.adapter.rowfilter.RowFilterCache;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.Navigation;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -57,7 +60,15 @@ public final class QueryPlanner {
     private final int maxPageSize;
     private final RowFilterCache rowFilters = new RowFilterCache(1_000);
 
+    private final Clock clock;
+
     public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
+        this(catalog, tokens, maxPageSize, Clock.systemUTC());
+    }
+
+    /** @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from */
+    public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize, Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         if (maxPageSize < 1) {
@@ -85,7 +96,8 @@ public final class QueryPlanner {
      * paths reach: row filters are the server's rules.
      */
     private java.util.function.UnaryOperator<Condition> rowFilterResolver(EntityDefinition entity, String alias) {
-        return rowFilter -> new Resolver(entity, Set.of(), alias, Map.of(), Optional.empty()).condition(rowFilter);
+        return rowFilter -> new Resolver(entity, Set.of(), alias, Map.of(), Optional.empty(), Optional.empty())
+                .condition(rowFilter);
     }
 
     /** The row security of {@code entity} under {@code alias} for {@code scope}: the conjunct every relation gets. */
@@ -491,7 +503,8 @@ public final class QueryPlanner {
                     scope.unrestricted() ? Set.of() : scope.unreadableFields(),
                     alias,
                     named,
-                    Optional.of(scopes));
+                    Optional.of(scopes),
+                    Optional.of(callerValues(scope)));
         }
 
         private EntityDefinition entity(String logicalName) {
@@ -552,6 +565,8 @@ public final class QueryPlanner {
          * server's rule and reads them unrestricted.
          */
         private final Optional<ReadScopes> scopes;
+        /** The caller's own values, for the {@code EqualUserId}-style operators of a caller's query; empty for a row filter. */
+        private final Optional<CallerValues> caller;
 
         private int subqueries;
 
@@ -560,12 +575,14 @@ public final class QueryPlanner {
                 Set<String> unreadable,
                 String alias,
                 Map<String, Resolver> named,
-                Optional<ReadScopes> scopes) {
+                Optional<ReadScopes> scopes,
+                Optional<CallerValues> caller) {
             this.entity = entity;
             this.unreadable = unreadable;
             this.alias = alias;
             this.named = named;
             this.scopes = scopes;
+            this.caller = caller;
         }
 
         /**
@@ -576,11 +593,17 @@ public final class QueryPlanner {
             String subAlias = alias + SUBQUERY + (++subqueries);
             if (scopes.isEmpty()) {
                 return new Subquery(
-                        new Resolver(target, Set.of(), subAlias, Map.of(), Optional.empty()), Condition.TRUE);
+                        new Resolver(target, Set.of(), subAlias, Map.of(), Optional.empty(), Optional.empty()),
+                        Condition.TRUE);
             }
             AccessScope scope = scopes.get().of(target);
             Resolver resolver = new Resolver(
-                    target, scope.unrestricted() ? Set.of() : scope.unreadableFields(), subAlias, Map.of(), scopes);
+                    target,
+                    scope.unrestricted() ? Set.of() : scope.unreadableFields(),
+                    subAlias,
+                    Map.of(),
+                    scopes,
+                    caller);
             return new Subquery(resolver, relationScope(target, scope, subAlias));
         }
 
@@ -864,6 +887,18 @@ public final class QueryPlanner {
             if (condition instanceof Exists) {
                 throw new IllegalStateException("a planned semi-join reached the planner");
             }
+            if (condition instanceof Condition.RelativeDate relative) {
+                return relativeDate(relative);
+            }
+            if (condition instanceof Comparison comparison
+                    && (comparison.left() instanceof Placeholder || comparison.right() instanceof Placeholder)) {
+                // EqualUserId and its kin: the caller's own values (a row filter's are bound before it gets here)
+                CallerValues values = caller.orElseThrow(
+                        () -> new IllegalStateException("a placeholder reached the planner unbound"));
+                return PlaceholderBinder.bind(comparison, values)
+                        .map(this::condition)
+                        .orElse(Condition.FALSE);
+            }
             Optional<Condition> navigated = throughNavigation(condition);
             if (navigated.isPresent()) {
                 return navigated.get();
@@ -884,6 +919,33 @@ public final class QueryPlanner {
                 return between(between);
             }
             throw new IllegalStateException("unknown condition " + condition.getClass());
+        }
+
+        /** {@code Today}, {@code LastXDays(3)}, …: the range they mean now, on a Date or DateTimeOffset attribute. */
+        private Condition relativeDate(Condition.RelativeDate relative) {
+            Typed subject = operand(relative.operand());
+            if (subject.type() != ValueType.DATE && subject.type() != ValueType.TIMESTAMP) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "The date operator %s needs a Date or DateTimeOffset attribute; '%s' is neither.",
+                        relative.operator().name(),
+                        subject.description());
+            }
+            RelativeDates.Range range =
+                    RelativeDates.range(relative.operator(), relative.amount().orElse(0), clock.instant());
+            boolean date = subject.type() == ValueType.DATE;
+            List<Condition> bounds = new ArrayList<>();
+            range.from()
+                    .ifPresent(from -> bounds.add(new Comparison(
+                            relative.operand(),
+                            Condition.Operator.GREATER_EQUAL,
+                            new Literal(date ? from.toLocalDate() : from))));
+            range.to()
+                    .ifPresent(to -> bounds.add(new Comparison(
+                            relative.operand(),
+                            Condition.Operator.LESS_THAN,
+                            new Literal(date ? ceilingDay(to) : to))));
+            return condition(Condition.and(bounds));
         }
 
         private Condition like(Like like) {
@@ -1065,6 +1127,16 @@ public final class QueryPlanner {
             }
             return ValueType.ENUM;
         }
+    }
+
+    /** The day an exclusive upper bound falls in, rounded up: a Date attribute is less than it when before the bound. */
+    private static java.time.LocalDate ceilingDay(java.time.OffsetDateTime to) {
+        java.time.LocalDate day = to.toLocalDate();
+        return to.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? day : day.plusDays(1);
+    }
+
+    private static CallerValues callerValues(AccessScope scope) {
+        return new CallerValues(scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes());
     }
 
     /** A resolver of a subquery and the row security of its relation for the caller (TRUE in a row filter). */

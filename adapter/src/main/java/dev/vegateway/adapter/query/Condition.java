@@ -124,6 +124,94 @@ public sealed interface Condition {
         }
     }
 
+    /**
+     * A date or time relative to the moment the query runs ({@code Today}, {@code LastXDays(3)},
+     * {@code OlderThanXMonths(6)}, …): the planner turns it into a range of the operand with the
+     * clock it is given, so the parsed query does not depend on when it was parsed.
+     *
+     * @param amount the X of the {@code …X…} operators, empty for the others
+     */
+    record RelativeDate(Operand operand, DateOperator operator, java.util.OptionalLong amount) implements Condition {
+        public RelativeDate {
+            requireNonNull(operand, "operand is null");
+            requireNonNull(operator, "operator is null");
+            requireNonNull(amount, "amount is null");
+            if (operator.takesAmount() != amount.isPresent()) {
+                throw new IllegalArgumentException(
+                        operator + (operator.takesAmount() ? " needs" : " takes no") + " amount");
+            }
+        }
+    }
+
+    /** The relative date operators of Dataverse's ConditionOperator. */
+    enum DateOperator {
+        YESTERDAY,
+        TODAY,
+        TOMORROW,
+        LAST_7_DAYS,
+        NEXT_7_DAYS,
+        LAST_WEEK,
+        THIS_WEEK,
+        NEXT_WEEK,
+        LAST_MONTH,
+        THIS_MONTH,
+        NEXT_MONTH,
+        LAST_YEAR,
+        THIS_YEAR,
+        NEXT_YEAR,
+        LAST_X_HOURS,
+        NEXT_X_HOURS,
+        LAST_X_DAYS,
+        NEXT_X_DAYS,
+        LAST_X_WEEKS,
+        NEXT_X_WEEKS,
+        LAST_X_MONTHS,
+        NEXT_X_MONTHS,
+        LAST_X_YEARS,
+        NEXT_X_YEARS,
+        OLDER_THAN_X_MINUTES,
+        OLDER_THAN_X_HOURS,
+        OLDER_THAN_X_DAYS,
+        OLDER_THAN_X_WEEKS,
+        OLDER_THAN_X_MONTHS,
+        OLDER_THAN_X_YEARS;
+
+        public boolean takesAmount() {
+            return switch (this) {
+                case YESTERDAY,
+                        TODAY,
+                        TOMORROW,
+                        LAST_7_DAYS,
+                        NEXT_7_DAYS,
+                        LAST_WEEK,
+                        THIS_WEEK,
+                        NEXT_WEEK,
+                        LAST_MONTH,
+                        THIS_MONTH,
+                        NEXT_MONTH,
+                        LAST_YEAR,
+                        THIS_YEAR,
+                        NEXT_YEAR -> false;
+                case LAST_X_HOURS,
+                        NEXT_X_HOURS,
+                        LAST_X_DAYS,
+                        NEXT_X_DAYS,
+                        LAST_X_WEEKS,
+                        NEXT_X_WEEKS,
+                        LAST_X_MONTHS,
+                        NEXT_X_MONTHS,
+                        LAST_X_YEARS,
+                        NEXT_X_YEARS,
+                        OLDER_THAN_X_MINUTES,
+                        OLDER_THAN_X_HOURS,
+                        OLDER_THAN_X_DAYS,
+                        OLDER_THAN_X_WEEKS,
+                        OLDER_THAN_X_MONTHS,
+                        OLDER_THAN_X_YEARS -> true;
+            };
+        }
+    }
+
     /** {@code true} or {@code false}: the empty And / Or, or a boolean literal in a filter. */
     record Constant(boolean value) implements Condition {}
 

@@ -27,6 +27,7 @@ import dev.vegateway.adapter.query.Condition.Or;
 import dev.vegateway.adapter.query.Link;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
+import dev.vegateway.adapter.query.Placeholder;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
 import java.math.BigDecimal;
@@ -72,7 +73,23 @@ class QueryExpressionParserTest {
             ConditionOperator.BEGINS_WITH,
             ConditionOperator.DOES_NOT_BEGIN_WITH,
             ConditionOperator.ENDS_WITH,
-            ConditionOperator.DOES_NOT_END_WITH);
+            ConditionOperator.DOES_NOT_END_WITH,
+            ConditionOperator.TODAY,
+            ConditionOperator.LAST_X_DAYS,
+            ConditionOperator.OLDER_THAN_X_MONTHS,
+            ConditionOperator.ON,
+            ConditionOperator.NOT_ON,
+            ConditionOperator.ON_OR_BEFORE,
+            ConditionOperator.ON_OR_AFTER,
+            ConditionOperator.EQUAL_USER_ID,
+            ConditionOperator.NOT_EQUAL_USER_ID,
+            ConditionOperator.EQUAL_BUSINESS_ID,
+            ConditionOperator.NOT_EQUAL_BUSINESS_ID);
+    /** The relative date operators: each maps to its DateOperator of the same name (checked separately). */
+    private static final Set<ConditionOperator> RELATIVE_DATES = Arrays.stream(ConditionOperator.values())
+            .filter(operator -> Arrays.stream(Condition.DateOperator.values())
+                    .anyMatch(date -> date.name().equals(operator.name())))
+            .collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(ConditionOperator.class)));
 
     // ---- helpers ----------------------------------------------------------------------------
 
@@ -204,7 +221,73 @@ class QueryExpressionParserTest {
                     Arguments.of("BeginsWith", "['Ab']", new Like(NAME, LikeKind.STARTS_WITH, "Ab", false)),
                     Arguments.of("DoesNotBeginWith", "['Ab']", new Like(NAME, LikeKind.STARTS_WITH, "Ab", true)),
                     Arguments.of("EndsWith", "['yz']", new Like(NAME, LikeKind.ENDS_WITH, "yz", false)),
-                    Arguments.of("DoesNotEndWith", "['yz']", new Like(NAME, LikeKind.ENDS_WITH, "yz", true)));
+                    Arguments.of("DoesNotEndWith", "['yz']", new Like(NAME, LikeKind.ENDS_WITH, "yz", true)),
+                    Arguments.of(
+                            "Today",
+                            "[]",
+                            new Condition.RelativeDate(
+                                    NAME, Condition.DateOperator.TODAY, java.util.OptionalLong.empty())),
+                    Arguments.of(
+                            "LastXDays",
+                            "[3]",
+                            new Condition.RelativeDate(
+                                    NAME, Condition.DateOperator.LAST_X_DAYS, java.util.OptionalLong.of(3))),
+                    Arguments.of(
+                            "OlderThanXMonths",
+                            "['6']",
+                            new Condition.RelativeDate(
+                                    NAME, Condition.DateOperator.OLDER_THAN_X_MONTHS, java.util.OptionalLong.of(6))),
+                    Arguments.of(
+                            "On",
+                            "['2024-02-29']",
+                            new Condition.And(List.of(
+                                    new Comparison(
+                                            NAME, Operator.GREATER_EQUAL, literal(java.time.LocalDate.of(2024, 2, 29))),
+                                    new Comparison(
+                                            NAME, Operator.LESS_THAN, literal(java.time.LocalDate.of(2024, 3, 1)))))),
+                    Arguments.of(
+                            "NotOn",
+                            "['2024-02-29']",
+                            new Condition.Not(new Condition.And(List.of(
+                                    new Comparison(
+                                            NAME, Operator.GREATER_EQUAL, literal(java.time.LocalDate.of(2024, 2, 29))),
+                                    new Comparison(
+                                            NAME, Operator.LESS_THAN, literal(java.time.LocalDate.of(2024, 3, 1))))))),
+                    Arguments.of(
+                            "OnOrBefore",
+                            "['2024-02-29']",
+                            new Comparison(NAME, Operator.LESS_THAN, literal(java.time.LocalDate.of(2024, 3, 1)))),
+                    Arguments.of(
+                            "OnOrAfter",
+                            "['2024-02-29']",
+                            new Comparison(NAME, Operator.GREATER_EQUAL, literal(java.time.LocalDate.of(2024, 2, 29)))),
+                    Arguments.of("EqualUserId", "[]", new Comparison(NAME, Operator.EQUAL, Placeholder.USER_ID)),
+                    Arguments.of("NotEqualUserId", "[]", new Comparison(NAME, Operator.NOT_EQUAL, Placeholder.USER_ID)),
+                    Arguments.of(
+                            "EqualBusinessId",
+                            "[]",
+                            new Comparison(NAME, Operator.EQUAL, Placeholder.USER_BUSINESS_UNIT)),
+                    Arguments.of(
+                            "NotEqualBusinessId",
+                            "[]",
+                            new Comparison(NAME, Operator.NOT_EQUAL, Placeholder.USER_BUSINESS_UNIT)));
+        }
+
+        static Stream<ConditionOperator> relativeDates() {
+            return RELATIVE_DATES.stream();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("relativeDates")
+        void everyRelativeDateOperatorMapsToItsDateOperator(ConditionOperator operator) {
+            Condition.DateOperator date = Condition.DateOperator.valueOf(operator.name());
+            String values = date.takesAmount() ? "[2]" : "[]";
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'" + operator.dataverseName()
+                            + "','Values':" + values + "}"))
+                    .isEqualTo(new Condition.RelativeDate(
+                            NAME,
+                            date,
+                            date.takesAmount() ? java.util.OptionalLong.of(2) : java.util.OptionalLong.empty()));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -229,7 +312,8 @@ class QueryExpressionParserTest {
         }
 
         static Stream<ConditionOperator> unsupported() {
-            return Arrays.stream(ConditionOperator.values()).filter(operator -> !SUPPORTED.contains(operator));
+            return Arrays.stream(ConditionOperator.values())
+                    .filter(operator -> !SUPPORTED.contains(operator) && !RELATIVE_DATES.contains(operator));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -254,10 +338,10 @@ class QueryExpressionParserTest {
 
         @Test
         void theBriefsExampleMessageIsExact() {
-            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'LastXDays','Values':[3]}"))
+            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'InFiscalYear','Values':[2024]}"))
                             .getMessage())
                     .isEqualTo(
-                            "Condition operator 'LastXDays' (33) on attribute 'x' is not supported yet (at Criteria.Conditions[0].Operator)");
+                            "Condition operator 'InFiscalYear' (68) on attribute 'x' is not supported yet (at Criteria.Conditions[0].Operator)");
         }
 
         @Test

@@ -955,6 +955,44 @@ class SqlRendererTest {
     }
 
     /** Renders a query that reaches other entities, for a caller unrestricted on all of them. */
+    @Test
+    void relativeDatesAreRangesAtThePlannersClockAndUserOperatorsTheCallersValues() throws SQLException {
+        QueryPlanner planner = new QueryPlanner(
+                ContactFixtures.catalog(),
+                ContactFixtures.tokens(),
+                PAGE,
+                java.time.Clock.fixed(java.time.Instant.parse("2024-03-01T15:30:00Z"), java.time.ZoneOffset.UTC));
+        PreparedSql h2 = golden(
+                renderer -> renderer.select(planner.plan(
+                        query().select("name")
+                                .where(new Condition.And(List.of(
+                                        new Condition.RelativeDate(
+                                                new AttributeRef("birthdate"),
+                                                Condition.DateOperator.LAST_X_YEARS,
+                                                java.util.OptionalLong.of(30)),
+                                        new Condition.RelativeDate(
+                                                new AttributeRef("modifiedon"),
+                                                Condition.DateOperator.THIS_MONTH,
+                                                java.util.OptionalLong.empty()),
+                                        new Comparison(
+                                                new AttributeRef("ownerid"),
+                                                Operator.NOT_EQUAL,
+                                                dev.vegateway.adapter.query.Placeholder.USER_ID))))
+                                .build(),
+                        scope(grant(Depth.GLOBAL)))),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (1=1) AND (((t0.`birthdate` >= ?) AND"
+                        + " (t0.`birthdate` < ?)) AND ((t0.`modifiedon` >= ?) AND (t0.`modifiedon` < ?)) AND"
+                        + " (t0.`ownerid` <> ?))" + BY_KEY + " LIMIT ?",
+                java.time.LocalDate.of(1994, 3, 1),
+                java.time.LocalDate.of(2024, 3, 2),
+                java.time.OffsetDateTime.parse("2024-03-01T00:00:00Z"),
+                java.time.OffsetDateTime.parse("2024-04-01T00:00:00Z"),
+                USER,
+                PAGE + 1);
+        // born 2000-06-30 (5) and 2000-01-01 (4); modified 2024-03-01 (4 and 5); owned by others than USER
+        assertThat(ids(h2)).containsExactly(4, 5);
+    }
+
     private static java.util.function.Function<SqlRenderer, PreparedSql> selectJoined(Query query) {
         return renderer -> renderer.select(PLANNER.plan(query, entity -> unrestricted()));
     }

@@ -257,6 +257,50 @@ abstract class FetchXmlIT extends SecurityIT {
         assertThat(answer.get("MoreRecords").asBoolean()).isFalse();
     }
 
+    /** eq-userid is the caller's own id; last-x-years the years before today and today, as OData with those bounds. */
+    @Test
+    void userAndRelativeDateOperatorsMeanTheCallerAndTheDayTheQueryRuns() throws Exception {
+        DemoIdentities.User mia = DemoIdentities.MIA_MIXED;
+        String own = "<fetch><entity name='mserp_salesorderheaderv2entity'><attribute name='mserp_salesordernumber'/>"
+                + "<filter><condition attribute='mserp_ownerid' operator='eq-userid'/></filter></entity></fetch>";
+        Set<String> viaFetch = byKey(json(fetch(as(mia), ORDERS, own)).path("value"), ORDER_KEY)
+                .keySet();
+        Set<String> viaOData = byKey(
+                        json(as(mia).urlEncodingEnabled(false)
+                                        .get(ORDERS + "?$select=" + ORDER_KEY + "&$filter=mserp_ownerid%20eq%20"
+                                                + mia.id()))
+                                .path("value"),
+                        ORDER_KEY)
+                .keySet();
+        assertThat(viaFetch).isNotEmpty().isEqualTo(viaOData);
+
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        String recent =
+                "<fetch><entity name='mserp_salesorderheaderv2entity'><attribute name='mserp_salesordernumber'/>"
+                        + "<filter><condition attribute='mserp_orderdate' operator='last-x-years' value='2'/></filter>"
+                        + "</entity></fetch>";
+        Set<String> lastTwoYears = byKey(json(fetch(as(mia), ORDERS, recent)).path("value"), ORDER_KEY)
+                .keySet();
+        Set<String> expected = byKey(
+                        json(as(mia).urlEncodingEnabled(false)
+                                        .get(ORDERS + "?$select=" + ORDER_KEY + "&$filter=mserp_orderdate%20ge%20"
+                                                + today.minusYears(2) + "%20and%20mserp_orderdate%20lt%20"
+                                                + today.plusDays(1)))
+                                .path("value"),
+                        ORDER_KEY)
+                .keySet();
+        assertThat(lastTwoYears).isEqualTo(expected);
+        assertThat(assertError(
+                        fetch(
+                                as(mia),
+                                ORDERS,
+                                "<fetch><entity name='mserp_salesorderheaderv2entity'><filter><condition"
+                                        + " attribute='mserp_salesordernumber' operator='today'/></filter></entity></fetch>"),
+                        400,
+                        "0x8ff00001"))
+                .contains("needs a Date or DateTimeOffset attribute");
+    }
+
     @Test
     void badFetchXmlIsA400NamingTheElementAndAttribute() {
         RequestSpecification sam = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);

@@ -1,0 +1,78 @@
+package dev.vegateway.adapter.plan;
+
+import dev.vegateway.adapter.query.Condition.DateOperator;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Optional;
+
+/**
+ * The range a relative date operator means at a given moment, in UTC: {@code [from, to)}, either
+ * end open-ended where the operator has none. Day-grained operators give whole days (midnight to
+ * midnight), as Dataverse's; hour- and minute-grained ones exact instants. Weeks start on Sunday,
+ * as in Dataverse's default (en-US) format. The {@code Last…}/{@code Next…} operators count
+ * today (or this hour) in: {@code LastXDays(3)} is the three days before today and today,
+ * {@code NextXDays(3)} today and the three days after.
+ */
+final class RelativeDates {
+    private RelativeDates() {}
+
+    /** A half-open range of instants; an absent end is unbounded. */
+    record Range(Optional<OffsetDateTime> from, Optional<OffsetDateTime> to) {}
+
+    static Range range(DateOperator operator, long amount, Instant now) {
+        OffsetDateTime moment = now.atOffset(ZoneOffset.UTC);
+        LocalDate today = moment.toLocalDate();
+        LocalDate weekStart = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.SUNDAY));
+        LocalDate monthStart = today.withDayOfMonth(1);
+        LocalDate yearStart = today.withDayOfYear(1);
+        OffsetDateTime hour = moment.withMinute(0).withSecond(0).withNano(0);
+        return switch (operator) {
+            case YESTERDAY -> days(today.minusDays(1), today);
+            case TODAY -> days(today, today.plusDays(1));
+            case TOMORROW -> days(today.plusDays(1), today.plusDays(2));
+            case LAST_7_DAYS -> days(today.minusDays(7), today.plusDays(1));
+            case NEXT_7_DAYS -> days(today, today.plusDays(8));
+            case LAST_WEEK -> days(weekStart.minusWeeks(1), weekStart);
+            case THIS_WEEK -> days(weekStart, weekStart.plusWeeks(1));
+            case NEXT_WEEK -> days(weekStart.plusWeeks(1), weekStart.plusWeeks(2));
+            case LAST_MONTH -> days(monthStart.minusMonths(1), monthStart);
+            case THIS_MONTH -> days(monthStart, monthStart.plusMonths(1));
+            case NEXT_MONTH -> days(monthStart.plusMonths(1), monthStart.plusMonths(2));
+            case LAST_YEAR -> days(yearStart.minusYears(1), yearStart);
+            case THIS_YEAR -> days(yearStart, yearStart.plusYears(1));
+            case NEXT_YEAR -> days(yearStart.plusYears(1), yearStart.plusYears(2));
+            case LAST_X_HOURS -> new Range(Optional.of(hour.minusHours(amount)), Optional.of(hour.plusHours(1)));
+            case NEXT_X_HOURS -> new Range(Optional.of(hour), Optional.of(hour.plusHours(amount + 1)));
+            case LAST_X_DAYS -> days(today.minusDays(amount), today.plusDays(1));
+            case NEXT_X_DAYS -> days(today, today.plusDays(amount + 1));
+            case LAST_X_WEEKS -> days(today.minusWeeks(amount), today.plusDays(1));
+            case NEXT_X_WEEKS -> days(today, today.plusWeeks(amount).plusDays(1));
+            case LAST_X_MONTHS -> days(today.minusMonths(amount), today.plusDays(1));
+            case NEXT_X_MONTHS -> days(today, today.plusMonths(amount).plusDays(1));
+            case LAST_X_YEARS -> days(today.minusYears(amount), today.plusDays(1));
+            case NEXT_X_YEARS -> days(today, today.plusYears(amount).plusDays(1));
+            case OLDER_THAN_X_MINUTES -> before(moment.minusMinutes(amount));
+            case OLDER_THAN_X_HOURS -> before(moment.minusHours(amount));
+            case OLDER_THAN_X_DAYS -> before(start(today.minusDays(amount)));
+            case OLDER_THAN_X_WEEKS -> before(start(today.minusWeeks(amount)));
+            case OLDER_THAN_X_MONTHS -> before(start(today.minusMonths(amount)));
+            case OLDER_THAN_X_YEARS -> before(start(today.minusYears(amount)));
+        };
+    }
+
+    private static Range days(LocalDate from, LocalDate to) {
+        return new Range(Optional.of(start(from)), Optional.of(start(to)));
+    }
+
+    private static Range before(OffsetDateTime to) {
+        return new Range(Optional.empty(), Optional.of(to));
+    }
+
+    private static OffsetDateTime start(LocalDate day) {
+        return day.atStartOfDay().atOffset(ZoneOffset.UTC);
+    }
+}
