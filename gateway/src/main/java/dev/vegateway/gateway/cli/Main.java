@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TokenCommand.class,
             CheckCommand.class,
-            SecurityCommand.class
+            SecurityCommand.class,
+            AuditCommand.class
         })
 public final class Main {
     public static void main(String[] args) {

@@ -113,6 +113,25 @@ abstract class AuditRetentionIT {
                 .containsExactly("create");
     }
 
+    @Test
+    void theExportStreamsATimeRangeOldestFirstOnThisBackend() throws Exception {
+        // Ahead of the data clock, so that no purge (the background one included) touches them.
+        Instant from = clock.instant().plus(Duration.ofDays(1000)).truncatedTo(ChronoUnit.DAYS);
+        insertAuditRows(from.minusMillis(1), 1_202);
+        java.io.StringWriter out = new java.io.StringWriter();
+        long written;
+        try (Connection connection = backend.connect()) {
+            written = new dev.vegateway.adapter.write.AuditExport(
+                            new dev.vegateway.adapter.write.AuditLog("vegateway_security"))
+                    .write(connection, from, from.plusMillis(1_200), out);
+        }
+        assertThat(written).isEqualTo(1_200);
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(1_200);
+        assertThat(lines.get(0)).contains("\"vegateway_changedon\":\"" + from + "\"");
+        assertThat(lines.get(1_199)).contains("\"vegateway_changedon\":\"" + from.plusMillis(1_199) + "\"");
+    }
+
     private UUID create(String account) {
         Response response = gateway.as(SAM)
                 .contentType("application/json")
