@@ -3,6 +3,7 @@ package dev.vegateway.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.config.GatewayConfig.Admin;
+import dev.vegateway.config.GatewayConfig.Audit;
 import dev.vegateway.config.GatewayConfig.Auth;
 import dev.vegateway.config.GatewayConfig.Backend;
 import dev.vegateway.config.GatewayConfig.BackendKind;
@@ -56,6 +57,8 @@ public final class ConfigLoader {
     private static final Pattern JDBC_PASSWORD = Pattern.compile("(?i)(password=)[^;&]*");
     private static final Duration MAXIMUM_CLOCK_SKEW = Duration.ofMinutes(5);
     private static final int MINIMUM_SKIP_TOKEN_SECRET_LENGTH = 32;
+    private static final Duration MINIMUM_AUDIT_RETENTION = Duration.ofHours(1);
+    private static final Duration MAXIMUM_AUDIT_RETENTION = Duration.ofDays(36_500);
     private static final String MASK = "******";
 
     private final Problems problems = new Problems();
@@ -187,6 +190,10 @@ public final class ConfigLoader {
             case LIMITS_EXPAND_PAGE_SIZE -> String.valueOf(config.limits().expandPageSize());
             case LIMITS_MAX_EXPAND_DEPTH -> String.valueOf(config.limits().maxExpandDepth());
             case LIMITS_MAX_EXPANDS -> String.valueOf(config.limits().maxExpands());
+            case AUDIT_RETENTION -> config.audit()
+                    .retention()
+                    .map(ConfigLoader::format)
+                    .orElse("0 (keep forever)");
         };
     }
 
@@ -303,9 +310,10 @@ public final class ConfigLoader {
         CatalogSource catalog = new CatalogSource(requiredPath(node(ConfigKey.CATALOG_FILE)));
         SecurityBootstrap security = security();
         Limits limits = limits();
+        Audit audit = audit();
         problems.addAll(environmentProblems);
         problems.throwIfAny();
-        return new GatewayConfig(source, server, tls, admin, auth, backend, catalog, security, limits);
+        return new GatewayConfig(source, server, tls, admin, auth, backend, catalog, security, limits, audit);
     }
 
     private Server server() {
@@ -560,6 +568,27 @@ public final class ConfigLoader {
                 expandPageSize,
                 maxExpandDepth,
                 maxExpands);
+    }
+
+    /** {@code audit.retention}: absent or {@code 0} keeps the audit forever; otherwise between 1h and 36500d. */
+    private Audit audit() {
+        YamlNode node = node(ConfigKey.AUDIT_RETENTION);
+        if (node.isAbsent() || node.text().map(text -> text.trim().equals("0")).orElse(false)) {
+            return Audit.keepForever();
+        }
+        Duration retention = reader.duration(node, Duration.ZERO);
+        if (retention.isZero()) {
+            // "0d", "0h": keep forever, like "0"; an unreadable value was reported by the reader.
+            return Audit.keepForever();
+        }
+        if (retention.compareTo(MINIMUM_AUDIT_RETENTION) < 0 || retention.compareTo(MAXIMUM_AUDIT_RETENTION) > 0) {
+            problems.add(
+                    node,
+                    "must be 0 (keep forever) or between " + format(MINIMUM_AUDIT_RETENTION) + " and "
+                            + format(MAXIMUM_AUDIT_RETENTION) + ", was " + format(retention));
+            return Audit.keepForever();
+        }
+        return new Audit(Optional.of(retention));
     }
 
     // ---- typed helpers ----

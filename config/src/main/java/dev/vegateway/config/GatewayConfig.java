@@ -21,7 +21,8 @@ public record GatewayConfig(
         Backend backend,
         CatalogSource catalog,
         SecurityBootstrap security,
-        Limits limits) {
+        Limits limits,
+        Audit audit) {
 
     public GatewayConfig {
         requireNonNull(source, "source is null");
@@ -33,6 +34,7 @@ public record GatewayConfig(
         requireNonNull(catalog, "catalog is null");
         requireNonNull(security, "security is null");
         requireNonNull(limits, "limits is null");
+        requireNonNull(audit, "audit is null");
     }
 
     /** The public HTTPS listener. Plain HTTP is allowed only when enabled, and then only on loopback. */
@@ -253,6 +255,29 @@ public record GatewayConfig(
          */
         public int maxRequestHeaderBytes() {
             return maxUrlBytes + maxTokenBytes + 16 * 1024;
+        }
+    }
+
+    /**
+     * The data audit's housekeeping.
+     *
+     * @param retention how long audit rows are kept before the background purge removes them;
+     *     empty keeps them forever
+     */
+    public record Audit(Optional<Duration> retention) {
+        public Audit {
+            requireNonNull(retention, "retention is null");
+            retention.ifPresent(duration -> {
+                if (duration.isZero() || duration.isNegative()) {
+                    throw new IllegalArgumentException(
+                            "retention must be positive (empty keeps the audit forever), was " + duration);
+                }
+            });
+        }
+
+        /** Audit rows are never removed. */
+        public static Audit keepForever() {
+            return new Audit(Optional.empty());
         }
     }
 }

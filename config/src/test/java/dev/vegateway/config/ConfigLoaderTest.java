@@ -554,4 +554,56 @@ class ConfigLoaderTest {
                 .extracting(Problem::key)
                 .containsExactlyInAnyOrder("server.shutdownGracePeriod", "limits.maxUrlBytes");
     }
+
+    @Test
+    void auditRetentionIsAbsentOrZeroForeverOrADurationBetweenAnHourAndAHundredYears() throws Exception {
+        assertThat(ConfigLoader.load(write(VALID), Map.of()).audit().retention())
+                .isEmpty();
+        assertThat(ConfigLoader.load(write(VALID + "audit: { retention: 0 }\n"), Map.of())
+                        .audit()
+                        .retention())
+                .isEmpty();
+        assertThat(ConfigLoader.load(write(VALID + "audit: { retention: 0d }\n"), Map.of())
+                        .audit()
+                        .retention())
+                .isEmpty();
+        GatewayConfig ninetyDays = ConfigLoader.load(write(VALID + "audit:\n  retention: 90d\n"), Map.of());
+        assertThat(ninetyDays.audit().retention()).contains(Duration.ofDays(90));
+        assertThat(ConfigLoader.describe(ninetyDays))
+                .contains("audit.retention: ")
+                .contains(" 90d\n");
+        assertThat(ConfigLoader.describe(ConfigLoader.load(write(VALID), Map.of())))
+                .contains("0 (keep forever)");
+        assertThat(ConfigLoader.load(write(VALID), Map.of("VEGATEWAY_AUDIT_RETENTION", "12h"))
+                        .audit()
+                        .retention())
+                .contains(Duration.ofHours(12));
+
+        ProblemsException tooShort = catchThrowableOfType(
+                ProblemsException.class,
+                () -> ConfigLoader.load(write(VALID + "audit:\n  retention: 30m\n"), Map.of()));
+        Problem problem = tooShort.problems().get(0);
+        assertThat(problem.source()).endsWith("gateway.yaml");
+        assertThat(problem.line()).isEqualTo(VALID.lines().count() + 2);
+        assertThat(problem.key()).isEqualTo("audit.retention");
+        assertThat(problem.message()).isEqualTo("must be 0 (keep forever) or between 1h and 36500d, was 30m");
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID), Map.of("VEGATEWAY_AUDIT_RETENTION", "90 days"))),
+                        "audit.retention"))
+                .isEqualTo("must be a duration such as 250ms, 30s, 5m, 1h or 1d, was '90 days'");
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID + "audit: { retention: 36501d }\n"), Map.of())),
+                        "audit.retention"))
+                .isEqualTo("must be 0 (keep forever) or between 1h and 36500d, was 36501d");
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID + "audit: { retain: 90d }\n"), Map.of())),
+                        "audit.retain"))
+                .contains("unknown key (allowed: retention)");
+    }
 }

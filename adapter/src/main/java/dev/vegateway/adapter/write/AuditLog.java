@@ -82,6 +82,8 @@ public final class AuditLog {
                     + " user_id UUID NOT NULL, application_id VARCHAR(100) NOT NULL, operation VARCHAR(100) NOT NULL, entity VARCHAR(128) NOT NULL,"
                     + " record_key UUID NOT NULL, changes VARCHAR(1000000) NOT NULL)");
             widenOperation(statement);
+            // The retention purge and the export select by time.
+            statement.execute("CREATE INDEX IF NOT EXISTS \"data_audit_changed_at\" ON " + table + " (changed_at)");
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }

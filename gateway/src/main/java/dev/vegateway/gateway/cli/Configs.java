@@ -30,13 +30,19 @@ final class Configs {
      * does not cut it short: it is logged with what is left (SIGKILL stops at once).
      */
     static int serveUntilShutdown(dev.vegateway.gateway.server.Gateway gateway) throws InterruptedException {
+        return serveUntilShutdown(gateway, () -> {});
+    }
+
+    /** As {@link #serveUntilShutdown(dev.vegateway.gateway.server.Gateway)}, closing {@code afterwards} once the gateway stopped. */
+    static int serveUntilShutdown(dev.vegateway.gateway.server.Gateway gateway, AutoCloseable afterwards)
+            throws InterruptedException {
         AtomicInteger signals = new AtomicInteger();
         SignalHandler onSignal = signal -> {
             if (signals.getAndIncrement() == 0) {
                 LOG.info("SIG{} received: stopping gracefully", signal.getName());
                 Thread stopper = new Thread(
                         () -> {
-                            closeQuietly(gateway);
+                            closeQuietly(gateway, afterwards);
                             System.exit(0);
                         },
                         "vegateway-shutdown");
@@ -53,14 +59,20 @@ final class Configs {
         Signal.handle(new Signal("TERM"), onSignal);
         Signal.handle(new Signal("INT"), onSignal);
         // Any other way the JVM ends (System.exit elsewhere) still stops the gateway first.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(gateway), "vegateway-shutdown-hook"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> closeQuietly(gateway, afterwards), "vegateway-shutdown-hook"));
         gateway.join();
         return 0;
     }
 
-    private static void closeQuietly(dev.vegateway.gateway.server.Gateway gateway) {
+    private static void closeQuietly(dev.vegateway.gateway.server.Gateway gateway, AutoCloseable afterwards) {
         try {
             gateway.close();
+        } catch (Exception e) {
+            LOG.error("error while stopping", e);
+        }
+        try {
+            afterwards.close();
         } catch (Exception e) {
             LOG.error("error while stopping", e);
         }

@@ -7,6 +7,7 @@ import dev.vegateway.config.GatewayConfig;
 import dev.vegateway.gateway.auth.DevIssuer;
 import dev.vegateway.gateway.demo.DemoCertificate;
 import dev.vegateway.gateway.demo.DemoData;
+import dev.vegateway.gateway.demo.DemoDatabase;
 import dev.vegateway.gateway.demo.DemoIdentities;
 import dev.vegateway.gateway.server.Gateway;
 import java.io.IOException;
@@ -15,24 +16,30 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code vegateway demo}: a self-contained gateway over a seeded H2 database, a self-signed
- * certificate and the embedded dev issuer, printing a ready-to-run curl command per identity.
- * A second start reuses the data folder.
+ * {@code vegateway demo}: a self-contained gateway over a seeded database (H2 by default, see
+ * {@link DemoDatabase}), a self-signed certificate and the embedded dev issuer, printing a
+ * ready-to-run curl command per identity. A second start reuses the data folder.
  */
 @Command(
         name = "demo",
-        description = "Start a demo gateway on 127.0.0.1 over a seeded H2 database, with ready-to-run curl commands.")
+        description =
+                "Start a demo gateway on 127.0.0.1 over a seeded database (H2, an existing PostgreSQL database or an"
+                        + " embedded PostgreSQL), with ready-to-run curl commands.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEFAULT_DATA_DIR = ".vegateway-demo";
     static final String DEV_ISSUER_KEY_FILE = "dev-issuer-key.json";
@@ -61,34 +68,119 @@ final class DemoCommand implements Callable<Integer> {
             description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(
+            names = "--backend",
+            defaultValue = "h2",
+            paramLabel = "BACKEND",
+            converter = BackendConverter.class,
+            description = "Where the demo data lives: h2 (a file in the data folder), postgresql (an existing database:"
+                    + " --jdbc-url; refused if it already holds the demo's schema erp, unless --reset) or"
+                    + " embedded-postgresql (a PostgreSQL started for the session, its data in the data folder)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    DemoDatabase.Backend backend;
+
+    @Option(
+            names = "--jdbc-url",
+            paramLabel = "URL",
+            description = "With --backend postgresql: the database, such as jdbc:postgresql://127.0.0.1:5432/demo."
+                    + " The demo's schema erp and the security schema go there.")
+    String jdbcUrl;
+
+    @Option(
+            names = "--username",
+            defaultValue = "postgres",
+            description = "With --backend postgresql: the user (default: ${DEFAULT-VALUE}).")
+    String username;
+
+    @Option(
+            names = "--password",
+            defaultValue = "",
+            description = "With --backend postgresql: the password (default: none). Kept out of the data folder.")
+    String password;
+
+    @Option(
+            names = "--reset",
+            description = "With a PostgreSQL backend: drop and recreate the demo's schema erp first (only it: anything"
+                    + " else in it, or depending on it, makes the reset fail and nothing is dropped).")
+    boolean reset;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        Gateway gateway = start(dataDir, port, adminPort, System.out);
-        return Configs.serveUntilShutdown(gateway);
+        DemoDatabase.Settings settings;
+        try {
+            settings = new DemoDatabase.Settings(
+                    backend,
+                    Optional.ofNullable(jdbcUrl),
+                    backend == DemoDatabase.Backend.H2 ? "sa" : username,
+                    backend == DemoDatabase.Backend.H2 ? "" : password,
+                    reset);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Session session = start(settings, dataDir, port, adminPort, System.out);
+        return Configs.serveUntilShutdown(session.gateway(), session.database());
     }
 
-    /** Prepares the data folder (first start only), starts the gateway and prints the curl commands. */
+    /** A running demo: the gateway and the database it runs on, closed in that order. */
+    record Session(Gateway gateway, DemoDatabase database) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try {
+                gateway.close();
+            } finally {
+                database.close();
+            }
+        }
+    }
+
+    /** The H2 demo: {@link #start(DemoDatabase.Settings, Path, int, int, PrintStream)} with nothing to stop but the gateway. */
     static Gateway start(Path dataDir, int port, int adminPort, PrintStream out) throws Exception {
+        return start(DemoDatabase.Settings.h2(), dataDir, port, adminPort, out).gateway();
+    }
+
+    /** Prepares the data folder and the database (seeding it when new), starts the gateway and prints the curl commands. */
+    static Session start(DemoDatabase.Settings settings, Path dataDir, int port, int adminPort, PrintStream out)
+            throws Exception {
         Path folder = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(folder);
         DemoCertificate.ensure(folder, KEYSTORE_PASSWORD);
         copyIfMissing("demo/catalog.yaml", folder.resolve("catalog.yaml"));
         copyIfMissing("demo/security.yaml", folder.resolve("security.yaml"));
-        String url = "jdbc:h2:file:" + folder.resolve("demo") + ";DATABASE_TO_LOWER=TRUE";
-        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
-            if (!DemoData.exists(connection)) {
-                out.println("Seeding the demo database in " + folder + " (first start only)...");
-                DemoData.Counts counts = DemoData.create(connection, DemoData.Scale.DEMO);
-                out.println("Seeded " + counts.total() + " rows.");
+        DemoDatabase database = DemoDatabase.prepare(settings, folder, out);
+        try {
+            Path configFile = folder.resolve("vegateway.yaml");
+            Files.writeString(configFile, config(folder, database, port, adminPort), UTF_8);
+            // The password stays out of the file: it comes in as the environment override would.
+            GatewayConfig config = ConfigLoader.load(
+                    configFile,
+                    database.password().isEmpty()
+                            ? Map.of()
+                            : Map.of("VEGATEWAY_BACKEND_PASSWORD", database.password()));
+            Gateway gateway = Gateway.start(config);
+            Files.writeString(folder.resolve(BATCH_EXAMPLE_FILE), batchExample(), UTF_8);
+            printCommands(gateway, folder, out);
+            return new Session(gateway, database);
+        } catch (Exception | Error e) {
+            try {
+                database.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
             }
+            throw e;
         }
-        Path configFile = folder.resolve("vegateway.yaml");
-        Files.writeString(configFile, config(folder, url, port, adminPort), UTF_8);
-        GatewayConfig config = ConfigLoader.load(configFile, Map.of());
-        Gateway gateway = Gateway.start(config);
-        Files.writeString(folder.resolve(BATCH_EXAMPLE_FILE), batchExample(), UTF_8);
-        printCommands(gateway, folder, out);
-        return gateway;
+    }
+
+    /** {@code --backend}: h2, postgresql or embedded-postgresql. */
+    static final class BackendConverter implements CommandLine.ITypeConverter<DemoDatabase.Backend> {
+        @Override
+        public DemoDatabase.Backend convert(String value) {
+            return DemoDatabase.Backend.byOptionValue(value)
+                    .orElseThrow(() -> new CommandLine.TypeConversionException(
+                            "'" + value + "' is not a demo backend: use h2, postgresql or embedded-postgresql"));
+        }
     }
 
     /**
@@ -152,7 +244,7 @@ final class DemoCommand implements Callable<Integer> {
                 "");
     }
 
-    private static String config(Path folder, String url, int port, int adminPort) throws IOException {
+    private static String config(Path folder, DemoDatabase database, int port, int adminPort) throws IOException {
         Path secretFile = folder.resolve("skip-token-secret");
         if (!Files.exists(secretFile)) {
             byte[] secret = new byte[32];
@@ -181,9 +273,9 @@ final class DemoCommand implements Callable<Integer> {
                     issuer: %s
                     audience: %s
                 backend:
-                  kind: h2
+                  kind: %s
                   url: "%s"
-                  username: sa
+                  username: "%s"
                 catalog:
                   file: catalog.yaml
                 security:
@@ -202,7 +294,9 @@ final class DemoCommand implements Callable<Integer> {
                         DEV_ISSUER_KEY_FILE,
                         DEV_ISSUER,
                         DEV_AUDIENCE,
-                        url.replace("\"", ""),
+                        database.kind().name().toLowerCase(Locale.ROOT),
+                        database.url().replace("\"", ""),
+                        database.username().replace("\"", ""),
                         secret);
     }
 

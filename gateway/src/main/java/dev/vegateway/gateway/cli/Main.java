@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             CheckCommand.class,
             SecurityCommand.class,
-            CatalogCommand.class
+            CatalogCommand.class,
+            AuditCommand.class
         })
 public final class Main {
     public static void main(String[] args) {

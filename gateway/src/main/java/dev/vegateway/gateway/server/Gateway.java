@@ -20,6 +20,7 @@ import dev.vegateway.adapter.sql.SqlRenderer;
 import dev.vegateway.adapter.sql.WriteSqlRenderer;
 import dev.vegateway.adapter.write.ActionService;
 import dev.vegateway.adapter.write.AuditLog;
+import dev.vegateway.adapter.write.AuditPurge;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.CatalogLoader;
@@ -58,6 +59,8 @@ public final class Gateway implements AutoCloseable {
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
     private final GatewayHandler handler;
+    private final Optional<AuditPurge> auditPurge;
+    private final Optional<AuditPurgeSchedule> auditPurgeSchedule;
     /** Set once a stop has begun; readiness reads it. */
     private final AtomicBoolean draining;
 
@@ -72,6 +75,8 @@ public final class Gateway implements AutoCloseable {
             Optional<DevIssuer> devIssuer,
             GatewayServer server,
             GatewayHandler handler,
+            Optional<AuditPurge> auditPurge,
+            Optional<AuditPurgeSchedule> auditPurgeSchedule,
             AtomicBoolean draining) {
         this.config = config;
         this.dataSource = dataSource;
@@ -80,11 +85,24 @@ public final class Gateway implements AutoCloseable {
         this.devIssuer = devIssuer;
         this.server = server;
         this.handler = handler;
+        this.auditPurge = auditPurge;
+        this.auditPurgeSchedule = auditPurgeSchedule;
         this.draining = draining;
     }
 
     public static Gateway start(GatewayConfig config) throws Exception {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts with {@code clock} as the time of the data: it stamps writes (audit rows, created-on and
+     * modified-on fields), tells the audit retention which rows are old, and is the "now" of relative
+     * date operators ({@code Today}, {@code LastXDays}). Tokens are always
+     * checked against the system clock.
+     */
+    public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
         requireNonNull(config, "config is null");
+        requireNonNull(clock, "clock is null");
         Catalog loaded = CatalogLoader.load(config.catalog().file());
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         BackendHealth health = null;
@@ -138,7 +156,7 @@ public final class Gateway implements AutoCloseable {
             ContinuationTokens tokens = new ContinuationTokens(
                     config.limits().skipTokenSecret().reveal().getBytes(UTF_8));
             QueryPlanner planner =
-                    new QueryPlanner(catalog, tokens, config.limits().maxPageSize());
+                    new QueryPlanner(catalog, tokens, config.limits().maxPageSize(), clock);
             // Reads, writes and actions share one data source, so that a $batch changeset can run them in one
             // transaction.
             ChangesetDataSource changesets = new ChangesetDataSource(backend);
@@ -159,7 +177,7 @@ public final class Gateway implements AutoCloseable {
                     changesets,
                     new WriteSqlRenderer(Dialect.of(config.backend().kind())),
                     audit,
-                    Clock.systemUTC(),
+                    clock,
                     config.backend().queryTimeout());
             ActionService actions = new ActionService(
                     catalog,
@@ -167,7 +185,7 @@ public final class Gateway implements AutoCloseable {
                     new WriteSqlRenderer(Dialect.of(config.backend().kind())),
                     planner,
                     audit,
-                    Clock.systemUTC(),
+                    clock,
                     config.backend().queryTimeout());
             AtomicBoolean draining = new AtomicBoolean();
             GatewayHandler handler = new GatewayHandler(
@@ -194,7 +212,30 @@ public final class Gateway implements AutoCloseable {
                     config.server().servicePath(),
                     config.admin().host(),
                     server.adminPort());
-            return new Gateway(config, dataSource, health, securityStore, devIssuer, server, handler, draining);
+            Optional<AuditPurge> auditPurge = config.audit()
+                    .retention()
+                    .map(retention -> new AuditPurge(
+                            backend,
+                            audit,
+                            AuditPurge.Settings.of(retention, config.backend().queryTimeout()),
+                            clock,
+                            AuditPurge.Pauser.SLEEP));
+            Optional<AuditPurgeSchedule> auditPurgeSchedule = auditPurge.map(AuditPurgeSchedule::start);
+            auditPurge.ifPresent(purge -> LOG.info(
+                    "audit retention: rows older than {} are removed, every {}",
+                    config.audit().retention().orElseThrow(),
+                    AuditPurgeSchedule.interval(purge.settings().retention())));
+            return new Gateway(
+                    config,
+                    dataSource,
+                    health,
+                    securityStore,
+                    devIssuer,
+                    server,
+                    handler,
+                    auditPurge,
+                    auditPurgeSchedule,
+                    draining);
         } catch (Exception | Error e) {
             if (health != null) {
                 health.close();
@@ -226,6 +267,11 @@ public final class Gateway implements AutoCloseable {
 
     public Optional<DevIssuer> devIssuer() {
         return devIssuer;
+    }
+
+    /** The audit purge, when {@code audit.retention} is set; it also runs in the background. */
+    public Optional<AuditPurge> auditPurge() {
+        return auditPurge;
     }
 
     public void join() throws InterruptedException {
@@ -288,6 +334,7 @@ public final class Gateway implements AutoCloseable {
         } finally {
             canceller.interrupt();
             try {
+                auditPurgeSchedule.ifPresent(AuditPurgeSchedule::close);
                 health.close();
             } finally {
                 dataSource.close();

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -212,5 +213,73 @@ class CliIT {
                 .get("$metadata")
                 .then()
                 .statusCode(200);
+    }
+
+    @Test
+    void auditExportWritesTheRangeAsJsonLinesOldestFirstAndRefusesBadArguments() throws Exception {
+        TestBackend backend = TestBackend.shared(BackendKind.H2, "cli");
+        java.util.UUID record = java.util.UUID.randomUUID();
+        for (String at : List.of(
+                "2020-01-02T00:00:00Z", "2020-01-01T12:00:00Z", "2020-01-01T00:00:00Z", "2019-12-31T23:59:59Z")) {
+            backend.execute(
+                    "INSERT INTO vegateway_security.data_audit (id, changed_at, user_id, application_id, operation, entity,"
+                            + " record_key, changes) VALUES (?, ?, ?, 'cli-test', 'update', 'mserp_custcustomerv3entity', ?, ?)",
+                    java.util.UUID.randomUUID(),
+                    java.time.OffsetDateTime.parse(at),
+                    DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(),
+                    record,
+                    "{\"mserp_name\":{\"old\":\"a\",\"new\":\"" + at + "\"}}");
+        }
+
+        Run run =
+                run("audit", "export", "--config", config.toString(), "--since", "2020-01-01", "--until", "2020-01-02");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode first = json.readTree(lines.get(0));
+        assertThat(first.get("vegateway_changedon").asText()).isEqualTo("2020-01-01T00:00:00Z");
+        assertThat(first.get("vegateway_recordid").asText()).isEqualTo(record.toString());
+        assertThat(first.get("vegateway_applicationid").asText()).isEqualTo("cli-test");
+        assertThat(first.get("vegateway_userid").asText())
+                .isEqualTo(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id().toString());
+        assertThat(first.get("vegateway_changes").asText()).contains("\"new\":\"2020-01-01T00:00:00Z\"");
+        assertThat(json.readTree(lines.get(1)).get("vegateway_changedon").asText())
+                .isEqualTo("2020-01-01T12:00:00Z");
+        assertThat(run.err()).contains("Exported 2 audit row(s)");
+
+        Path file = Files.createTempDirectory("vegateway-audit").resolve("audit.jsonl");
+        Run toFile = run(
+                "audit",
+                "export",
+                "--config",
+                config.toString(),
+                "--since",
+                "2019-12-31T23:59:59Z",
+                "--until",
+                "2020-01-02T01:00:00+01:00",
+                "--out",
+                file.toString());
+        assertThat(toFile.exitCode()).as(toFile.err()).isZero();
+        assertThat(toFile.out()).isEmpty();
+        assertThat(Files.readAllLines(file, UTF_8)).hasSize(3).allSatisfy(line -> assertThat(line)
+                .startsWith("{\"vegateway_dataauditid\":"));
+
+        Run badTime =
+                run("audit", "export", "--config", config.toString(), "--since", "yesterday", "--until", "2020-01-02");
+        assertThat(badTime.exitCode()).isEqualTo(2);
+        assertThat(badTime.err())
+                .contains("'yesterday' is not an ISO-8601 time")
+                .contains("Usage: vegateway audit export");
+        Run inverted =
+                run("audit", "export", "--config", config.toString(), "--since", "2020-01-02", "--until", "2020-01-01");
+        assertThat(inverted.exitCode()).isEqualTo(2);
+        assertThat(inverted.err())
+                .contains("--since (2020-01-02T00:00:00Z) must be before --until (2020-01-01T00:00:00Z)")
+                .contains("Usage: vegateway audit export");
+        Run missing = run("audit", "export", "--config", config.toString(), "--since", "2020-01-01");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("Missing required option: '--until=TIME'");
+        assertThat(missing.out()).isEmpty();
     }
 }

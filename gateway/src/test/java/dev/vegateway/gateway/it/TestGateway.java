@@ -57,12 +57,30 @@ public final class TestGateway implements AutoCloseable {
     /** As {@link #start(TestBackend, String)}, with {@code VEGATEWAY_*} environment overrides of the configuration. */
     public static TestGateway start(TestBackend backend, String securityYaml, Map<String, String> environment)
             throws Exception {
-        return start(backend, securityYaml, environment, null);
+        return start(backend, securityYaml, environment, null, java.time.Clock.systemUTC());
     }
 
     /** As {@link #start(TestBackend, String, Map)}, serving {@code catalogYaml} (null = the demo catalog). */
     public static TestGateway start(
             TestBackend backend, String securityYaml, Map<String, String> environment, String catalogYaml)
+            throws Exception {
+        return start(backend, securityYaml, environment, catalogYaml, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(TestBackend, String, Map)}, with {@code clock} as the time of the data ({@link Gateway#start(GatewayConfig, java.time.Clock)}). */
+    public static TestGateway start(
+            TestBackend backend, String securityYaml, Map<String, String> environment, java.time.Clock clock)
+            throws Exception {
+        return start(backend, securityYaml, environment, null, clock);
+    }
+
+    /** The catalog ({@code null} = the demo's) and the clock of the data, both given. */
+    public static TestGateway start(
+            TestBackend backend,
+            String securityYaml,
+            Map<String, String> environment,
+            String catalogYaml,
+            java.time.Clock clock)
             throws Exception {
         Path folder = Files.createTempDirectory("vegateway-it");
         DemoCertificate.ensure(folder, "test-keystore");
@@ -99,7 +117,7 @@ public final class TestGateway implements AutoCloseable {
                                 backend.password());
         Files.writeString(folder.resolve("vegateway.yaml"), yaml, UTF_8);
         GatewayConfig config = ConfigLoader.load(folder.resolve("vegateway.yaml"), environment);
-        Gateway gateway = Gateway.start(config);
+        Gateway gateway = Gateway.start(config, clock);
         return new TestGateway(gateway, folder, trustStore, gateway.devIssuer().orElseThrow());
     }
 
