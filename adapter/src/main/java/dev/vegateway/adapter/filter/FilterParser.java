@@ -2,6 +2,9 @@ package dev.vegateway.adapter.filter;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.operators.ConditionBuilder;
+import dev.vegateway.adapter.operators.ConditionOperator;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Condition.Comparison;
@@ -115,6 +118,8 @@ public final class FilterParser {
             Function.DAY);
     private static final String FUNCTION_LIST =
             "contains, startswith, endswith, tolower, toupper, trim, length, year, month, day";
+    private static final String DATAVERSE_NAMESPACE = "Microsoft.Dynamics.CRM.";
+    private static final String DATAVERSE_ALIAS = "mscrm.";
     private static final String PLACEHOLDER_LIST =
             "@user.id, @user.businessUnit, @user.companies, @user.attributes.<name>";
 
@@ -283,7 +288,7 @@ public final class FilterParser {
                 yield new Value(placeholder, token.column());
             }
             case WORD -> word(token);
-            case CLOSE, COMMA, SLASH, COLON, END -> throw error(
+            case CLOSE, COMMA, SLASH, COLON, EQUALS, OPEN_BRACKET, CLOSE_BRACKET, END -> throw error(
                     token, "expected a field, a value or '(', found " + describe(token));
         };
     }
@@ -421,6 +426,9 @@ public final class FilterParser {
 
     private Term function(Token name) {
         String function = name.text();
+        if (function.indexOf('.') >= 0) {
+            return queryFunction(name);
+        }
         LikeKind match = MATCH_FUNCTIONS.get(function);
         Function value = VALUE_FUNCTIONS.get(function);
         if (match == null && value == null) {
@@ -464,6 +472,103 @@ public final class FilterParser {
             throw error(name, function + " takes 1 argument, a field, found " + arguments.size());
         }
         return new Value(new FunctionCall(value, List.of(fieldArgument(function, arguments.get(0)))), name.column());
+    }
+
+    /**
+     * A Dataverse query function, {@code Microsoft.Dynamics.CRM.<Operator>(PropertyName='field'
+     * [,PropertyValue=literal | ,PropertyValues=[literal,…]])}: the condition operator of that name,
+     * built as QueryExpression and FetchXML build it.
+     */
+    private Term queryFunction(Token name) {
+        String qualified = name.text();
+        String operatorName = qualified.startsWith(DATAVERSE_NAMESPACE)
+                ? qualified.substring(DATAVERSE_NAMESPACE.length())
+                : qualified.startsWith(DATAVERSE_ALIAS) ? qualified.substring(DATAVERSE_ALIAS.length()) : "";
+        ConditionOperator operator = ConditionOperator.byName(operatorName)
+                .orElseThrow(() -> error(
+                        name,
+                        "unknown function " + describe(name)
+                                + " (query functions are Microsoft.Dynamics.CRM.<ConditionOperator>, such as"
+                                + " Microsoft.Dynamics.CRM.In)"));
+        enter(name);
+        advance(); // (
+        Optional<String> property = Optional.empty();
+        List<Literal> values = new ArrayList<>();
+        boolean first = true;
+        while (peek().kind() != Kind.CLOSE) {
+            if (!first) {
+                Token comma = advance();
+                if (comma.kind() != Kind.COMMA) {
+                    throw error(
+                            comma,
+                            "expected ',' or ')' in the parameters of " + operatorName + ", found " + describe(comma));
+                }
+            }
+            first = false;
+            Token parameter = advance();
+            Token equals = advance();
+            if (parameter.kind() != Kind.WORD || equals.kind() != Kind.EQUALS) {
+                throw error(
+                        parameter, "expected a parameter such as PropertyName='field', found " + describe(parameter));
+            }
+            switch (parameter.text()) {
+                case "PropertyName" -> {
+                    Token field = advance();
+                    if (field.kind() != Kind.LITERAL || !(field.value() instanceof String text) || text.isBlank()) {
+                        throw error(field, "PropertyName is the field's name as text, such as 'name'");
+                    }
+                    property = Optional.of(text);
+                }
+                case "PropertyValue" -> values.add(parameterValue(advance()));
+                case "PropertyValues" -> {
+                    Token open = advance();
+                    if (open.kind() != Kind.OPEN_BRACKET) {
+                        throw error(open, "PropertyValues is a list, such as ['a','b']");
+                    }
+                    while (peek().kind() != Kind.CLOSE_BRACKET) {
+                        if (!values.isEmpty() && advance().kind() != Kind.COMMA) {
+                            throw error(peek(), "expected ',' or ']' in PropertyValues");
+                        }
+                        values.add(parameterValue(advance()));
+                    }
+                    advance(); // ]
+                }
+                default -> throw error(
+                        parameter,
+                        "unknown parameter " + describe(parameter) + " (PropertyName, PropertyValue, PropertyValues)");
+            }
+        }
+        advance(); // )
+        leave();
+        String field = property.orElseThrow(() -> error(name, operatorName + " needs PropertyName='field'"));
+        int slash = field.lastIndexOf('/');
+        AttributeRef attribute = slash < 0
+                ? new AttributeRef(field)
+                : new AttributeRef(Optional.of(field.substring(0, slash)), field.substring(slash + 1));
+        fields.add(new ParsedRowFilter.FieldReference(absolute(field), name.column()));
+        Condition condition = ConditionBuilder.build(
+                operator, operatorName, attribute, () -> values, new ConditionBuilder.Problems() {
+                    @Override
+                    public GatewayException values(String message) {
+                        throw error(name, message);
+                    }
+
+                    @Override
+                    public GatewayException unsupported(String message) {
+                        throw error(name, message);
+                    }
+                });
+        return new Predicate(condition, name.column());
+    }
+
+    private Literal parameterValue(Token token) {
+        if (token.kind() == Kind.LITERAL) {
+            return new Literal(token.value());
+        }
+        if (isWord(token, "true") || isWord(token, "false")) {
+            return new Literal(Boolean.valueOf(token.text()));
+        }
+        throw error(token, "expected a literal value, found " + describe(token));
     }
 
     /** A function applies to a field or to another function of a field, never to a constant. */
@@ -640,6 +745,9 @@ public final class FilterParser {
         COMMA,
         SLASH,
         COLON,
+        EQUALS,
+        OPEN_BRACKET,
+        CLOSE_BRACKET,
         END
     }
 
@@ -715,6 +823,12 @@ public final class FilterParser {
                     single(Kind.SLASH);
                 } else if (c == ':') {
                     single(Kind.COLON);
+                } else if (c == '=') {
+                    single(Kind.EQUALS);
+                } else if (c == '[') {
+                    single(Kind.OPEN_BRACKET);
+                } else if (c == ']') {
+                    single(Kind.CLOSE_BRACKET);
                 } else {
                     throw new FilterSyntaxException(position + 1, "unexpected character '" + printable(c) + "'");
                 }
@@ -960,7 +1074,8 @@ public final class FilterParser {
                 tokens.add(new Token(Kind.LITERAL, start + 1, text.substring(start, position), new EnumMember(member)));
                 return;
             }
-            if (qualified || (end < text.length() && text.charAt(end) == '.')) {
+            boolean call = end < text.length() && text.charAt(end) == '(';
+            if ((qualified && !call) || (end < text.length() && text.charAt(end) == '.')) {
                 throw new FilterSyntaxException(
                         start + 1, quote(name) + " is not a field name; qualified names are not supported in filters");
             }

@@ -48,6 +48,9 @@ public final class PlaceholderBinder {
         if (filter instanceof Not not) {
             return bind(not.condition(), caller).map(Not::new);
         }
+        if (filter instanceof Condition.RelativeDate) {
+            return Optional.of(filter);
+        }
         if (filter instanceof Condition.Lambda lambda) {
             return bind(lambda.predicate(), caller)
                     .map(predicate -> new Condition.Lambda(lambda.navigation(), lambda.quantifier(), predicate));

@@ -567,12 +567,12 @@ abstract class ReadContract {
     @Test
     void queryExpressionUnsupportedOperatorIs400NamingIt() {
         String body =
-                "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"Criteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_createdon\",\"Operator\":\"LastXDays\",\"Values\":[3]}]}}}";
+                "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"Criteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_createdon\",\"Operator\":\"InFiscalYear\",\"Values\":[2024]}]}}}";
         Response response = gateway.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id())
                 .contentType("application/json")
                 .body(body)
                 .post("RetrieveMultiple");
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.jsonPath().getString("error.message")).contains("LastXDays");
+        assertThat(response.jsonPath().getString("error.message")).contains("InFiscalYear", "not supported yet");
     }
 }

@@ -150,6 +150,51 @@ class FilterOptionsTest {
         });
     }
 
+    /** Dataverse's query functions are the condition operators of QueryExpression, with the same meaning. */
+    @Test
+    void queryFunctionsAreTheConditionOperators() {
+        assertThat(filter("Microsoft.Dynamics.CRM.In(PropertyName='mserp_name',PropertyValues=['a','b'])"))
+                .isEqualTo(new Condition.In(
+                        new AttributeRef("mserp_name"), List.of(new Literal("a"), new Literal("b")), false));
+        assertThat(query(
+                        "$filter=" + encode("Microsoft.Dynamics.CRM.NotIn(PropertyName='mserp_name',PropertyValues=@v)")
+                                + "&@v=" + encode("['x']")))
+                .isEqualTo(new Condition.In(new AttributeRef("mserp_name"), List.of(new Literal("x")), true));
+        assertThat(filter("Microsoft.Dynamics.CRM.LastXDays(PropertyName='mserp_createdon',PropertyValue=3)"))
+                .isEqualTo(new Condition.RelativeDate(
+                        new AttributeRef("mserp_createdon"),
+                        Condition.DateOperator.LAST_X_DAYS,
+                        java.util.OptionalLong.of(3)));
+        assertThat(filter("Microsoft.Dynamics.CRM.Between(PropertyName='mserp_creditlimit',PropertyValues=[1,9])"
+                        + " and mscrm.EqualUserId(PropertyName='mserp_ownerid')"))
+                .isEqualTo(new Condition.And(List.of(
+                        new Condition.Between(
+                                new AttributeRef("mserp_creditlimit"), new Literal(1L), new Literal(9L), false),
+                        new Condition.Comparison(
+                                new AttributeRef("mserp_ownerid"),
+                                Condition.Operator.EQUAL,
+                                dev.vegateway.adapter.query.Placeholder.USER_ID))));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "Microsoft.Dynamics.CRM.Nope(PropertyName='mserp_name')|unknown function",
+                "Microsoft.Dynamics.CRM.In(PropertyValues=['a'])|needs PropertyName",
+                "Microsoft.Dynamics.CRM.In(PropertyName='mserp_name',Values=['a'])|unknown parameter",
+                "Microsoft.Dynamics.CRM.Between(PropertyName='mserp_creditlimit',PropertyValues=[1])|expects exactly 2 values",
+                "Microsoft.Dynamics.CRM.InFiscalYear(PropertyName='mserp_createdon',PropertyValue=2024)|not supported yet",
+                "Other.Namespace.In(PropertyName='mserp_name')|unknown function",
+            })
+    void badQueryFunctionsAre400s(String filter, String message) {
+        assertThatThrownBy(() -> filter(filter)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.QUERY_SYNTAX);
+            assertThat(e.getMessage()).contains(message);
+        });
+    }
+
     @Test
     void aNavigationPathNamesItsRelationAndIsJoined() {
         ODataRequest request = odata.parse(
