@@ -197,10 +197,19 @@ final class BatchEndpoint {
             byte[] body;
             try {
                 for (String identity : IDENTITY_HEADERS) {
-                    if (request.header(identity).isPresent()) {
+                    Optional<String> part = request.header(identity);
+                    if (part.isEmpty()) {
+                        continue;
+                    }
+                    // A client may repeat the batch's own caller header on each part (Dataverse clients do);
+                    // another caller is refused: the whole batch acts for the caller named on the $batch request.
+                    String batchValue = batch.request.getHeaders().get(identity);
+                    if (batchValue == null
+                            || !batchValue.strip().equalsIgnoreCase(part.get().strip())) {
                         throw GatewayException.of(
                                 ErrorCode.BATCH_MALFORMED,
-                                "A $batch part may not carry %s: the whole batch acts for the caller named on the $batch request.",
+                                "A $batch part may repeat the $batch request's %s only with the same value: the whole"
+                                        + " batch acts for the caller named on the $batch request.",
                                 identity);
                     }
                 }

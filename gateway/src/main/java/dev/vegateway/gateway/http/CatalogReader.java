@@ -43,10 +43,11 @@ final class CatalogReader {
             Caller caller,
             ODataRequest.ReadCollection read,
             String context,
-            GatewayHandler handler)
+            GatewayHandler handler,
+            java.util.function.Function<String, String> nextLink)
             throws IOException {
         InMemoryRows.Json page =
-                InMemoryRows.collection(catalog, CatalogEntitySet.DEFINITION, read.query(), rows, context);
+                InMemoryRows.collection(catalog, CatalogEntitySet.DEFINITION, read.query(), rows, context, nextLink);
         exchange.log.rows = page.rows();
         handler.sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", page.body());
     }

@@ -338,21 +338,23 @@ public final class GatewayHandler extends Handler.Abstract {
             exchange.log.entitySet = read.entity().entitySetName();
             String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
                     + selectSuffix(read.select(), withCollections(read.expanded(), read.collections()));
-            if (read.entity() == CatalogEntitySet.DEFINITION) {
-                catalogReader.readCollection(exchange, caller, read, context, this);
-                return;
-            }
-            if (PortalMappingEntitySets.isPortalMappingSet(read.entity())) {
-                portalMappings.readCollection(exchange, caller, read, context, this);
-                return;
-            }
-            ReadScopes scopes = scopes(caller);
+            String requestUrl = serviceRoot + rest.substring(1);
+            String rawQuery = exchange.request.getHttpURI().getQuery();
             if (prefer.requestedPageSize().isPresent()) {
                 Preferences.applied(exchange.response.getHeaders(), "odata.maxpagesize=" + prefer.pageSize());
             }
+            if (read.entity() == CatalogEntitySet.DEFINITION) {
+                catalogReader.readCollection(
+                        exchange, caller, read, context, this, token -> nextLink(requestUrl, rawQuery, token));
+                return;
+            }
+            if (PortalMappingEntitySets.isPortalMappingSet(read.entity())) {
+                portalMappings.readCollection(
+                        exchange, caller, read, context, this, token -> nextLink(requestUrl, rawQuery, token));
+                return;
+            }
+            ReadScopes scopes = scopes(caller);
             Optional<IncludeAnnotations> annotations = includeAnnotations(exchange);
-            String requestUrl = serviceRoot + rest.substring(1);
-            String rawQuery = exchange.request.getHttpURI().getQuery();
             stream(
                     exchange,
                     json -> new ODataJsonSink(

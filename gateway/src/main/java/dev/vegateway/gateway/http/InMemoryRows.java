@@ -43,20 +43,44 @@ final class InMemoryRows {
      * The rows matching {@code query} as an OData collection: $filter, $orderby, $skip, $top and
      * $count applied, the fields of $select. These sets are never paged, so a $skiptoken is 400.
      */
-    static Json collection(
-            Catalog catalog, EntityDefinition entity, Query query, List<Map<String, Object>> rows, String context)
-            throws IOException {
-        if (query.page().flatMap(Query.Page::continuation).isPresent()) {
-            throw GatewayException.of(
-                    ErrorCode.INVALID_SKIP_TOKEN,
-                    "Entity set '%s' is never paged; it has no $skiptoken.",
-                    entity.entitySetName());
+    /** The position a $skiptoken of an in-memory set names; 400 for anything else. */
+    private static int offset(EntityDefinition entity, String token) {
+        try {
+            int offset = Integer.parseInt(token);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
         }
+        throw GatewayException.of(
+                ErrorCode.INVALID_SKIP_TOKEN,
+                "The $skiptoken is not one entity set '%s' gave.",
+                entity.entitySetName());
+    }
+
+    static Json collection(
+            Catalog catalog,
+            EntityDefinition entity,
+            Query query,
+            List<Map<String, Object>> rows,
+            String context,
+            java.util.function.Function<String, String> nextLink)
+            throws IOException {
+        // These sets are small and held in memory: a page is cut by position, its $skiptoken the rows already read.
+        int offset = query.page()
+                .flatMap(Query.Page::continuation)
+                .map(token -> offset(entity, token))
+                .orElse(0);
         List<Map<String, Object>> matching = matching(entity, query, rows);
-        List<Map<String, Object>> page = matching.stream()
-                .skip(query.skip().orElse(0))
-                .limit(query.top().orElse(Integer.MAX_VALUE))
+        int pageSize = query.page().map(Query.Page::size).orElse(Integer.MAX_VALUE);
+        long wanted = Math.max(0, (long) query.top().orElse(Integer.MAX_VALUE) - offset);
+        List<Map<String, Object>> rest = matching.stream()
+                .skip(query.skip().orElse(0) + (long) offset)
+                .limit(wanted)
                 .toList();
+        List<Map<String, Object>> page = rest.subList(0, Math.min(pageSize, rest.size()));
+        boolean more = rest.size() > page.size();
         List<FieldDefinition> fields = fields(entity, query.root().columns().names());
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
@@ -72,6 +96,9 @@ final class InMemoryRows {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            if (more) {
+                json.writeStringField("@odata.nextLink", nextLink.apply(Integer.toString(offset + page.size())));
+            }
             json.writeEndObject();
         }
         return new Json(out.toByteArray(), page.size());

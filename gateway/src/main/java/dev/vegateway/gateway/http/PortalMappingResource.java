@@ -78,11 +78,12 @@ final class PortalMappingResource {
             Caller caller,
             ODataRequest.ReadCollection read,
             String context,
-            GatewayHandler handler)
+            GatewayHandler handler,
+            java.util.function.Function<String, String> nextLink)
             throws IOException {
         administrator(caller, read.entity(), "Read");
-        InMemoryRows.Json page =
-                InMemoryRows.collection(catalog, read.entity(), read.query(), rows(exchange, read.entity()), context);
+        InMemoryRows.Json page = InMemoryRows.collection(
+                catalog, read.entity(), read.query(), rows(exchange, read.entity()), context, nextLink);
         exchange.log.rows = page.rows();
         handler.sendBytes(exchange, JSON_CONTENT_TYPE, page.body());
     }

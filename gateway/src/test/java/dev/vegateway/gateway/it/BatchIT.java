@@ -391,6 +391,17 @@ abstract class BatchIT {
     }
 
     @Test
+    void aPartMayRepeatTheBatchsOwnCaller() {
+        String body = batch(
+                "batch_test",
+                request(Optional.empty(), "GET", CUSTOMERS + "?$top=1", null, "MSCRMCallerID", USMF_WRITER.toString()));
+
+        List<Multipart.Part> parts = parts(send(gateway, USMF_WRITER, body));
+
+        assertThat(parts.get(0).status()).as(parts.get(0).body()).isEqualTo(200);
+    }
+
+    @Test
     void unknownAndDuplicateContentIdsAreRefused() throws SQLException {
         String unknown = batch(
                 "batch_test",

@@ -191,6 +191,34 @@ abstract class CallerIT {
         assertThat(catalog.jsonPath().getList("value")).isNotEmpty();
     }
 
+    /** Prefer: odata.maxpagesize pages the catalog set too; walking its nextLinks reads every entity once. */
+    @Test
+    void theCatalogSetHonoursTheMaximumPageSize() {
+        List<String> all = assertOk(gateway.application().get(CATALOG))
+                .jsonPath()
+                .getList("value.mserp_logicalname", String.class);
+        List<String> walked = new ArrayList<>();
+        Response page = assertOk(
+                gateway.application().header("Prefer", "odata.maxpagesize=2").get(CATALOG));
+        assertThat(page.header("Preference-Applied")).contains("odata.maxpagesize=2");
+        while (true) {
+            List<String> names = page.jsonPath().getList("value.mserp_logicalname", String.class);
+            assertThat(names.size()).isLessThanOrEqualTo(2);
+            walked.addAll(names);
+            String next = page.jsonPath().getString("'@odata.nextLink'");
+            if (next == null) {
+                break;
+            }
+            String path = next.substring(next.indexOf("/api/data/v9.2/") + "/api/data/v9.2".length());
+            page = assertOk(gateway.application()
+                    .urlEncodingEnabled(false)
+                    .header("Prefer", "odata.maxpagesize=2")
+                    .get(path));
+        }
+        assertThat(walked).isEqualTo(all).hasSizeGreaterThan(2);
+        assertError(gateway.application().get(CATALOG + "?$skiptoken=abc"), 400, "0x8ff00004");
+    }
+
     /** WhoAmI names the mapped backend user: the Dataverse user, or the user a portal contact is mapped to. */
     @Test
     void whoAmINamesTheMappedUserAndItsBusinessUnit() {
