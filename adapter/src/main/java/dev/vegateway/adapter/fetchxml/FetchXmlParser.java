@@ -6,6 +6,7 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.operators.ConditionBuilder;
 import dev.vegateway.adapter.operators.ConditionOperator;
+import dev.vegateway.adapter.query.Aggregation;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
@@ -14,6 +15,7 @@ import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
+import dev.vegateway.adapter.service.QueryService;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -125,14 +127,17 @@ public final class FetchXmlParser {
             throw syntax("The FetchXML must have <fetch> as its root element, not <%s>.", fetch.getTagName());
         }
         allowOnly(fetch, FETCH_ATTRIBUTES);
-        if (bool(fetch, "aggregate", false)) {
-            throw unsupported("<fetch aggregate=\"true\">: aggregate queries are not supported yet.");
+        Optional<AggregateAttributes> aggregate =
+                bool(fetch, "aggregate", false) ? Optional.of(new AggregateAttributes()) : Optional.empty();
+        OptionalInt aggregateLimit = integer(fetch, "aggregatelimit", 1, QueryService.AGGREGATE_LIMIT);
+        if (aggregateLimit.isPresent() && aggregate.isEmpty()) {
+            throw syntax("<fetch aggregatelimit=…> needs aggregate=\"true\".");
         }
         List<Element> entities = children(fetch, Set.of("entity"));
         if (entities.size() != 1) {
             throw syntax("<fetch> must hold exactly one <entity>, it holds %d.", entities.size());
         }
-        Relation root = relation(entities.get(0), true, new int[] {0});
+        Relation root = relation(entities.get(0), true, new int[] {0}, aggregate);
 
         OptionalInt top = integer(fetch, "top", 0, Integer.MAX_VALUE);
         OptionalInt count = integer(fetch, "count", 1, MAX_PAGE_SIZE);
@@ -154,6 +159,23 @@ public final class FetchXmlParser {
                         "<fetch page=\"%d\">: the page is beyond the last row the gateway can skip to.", pageNumber);
             }
             skip = OptionalInt.of((int) rows);
+        }
+        if (aggregate.isPresent()) {
+            if (top.isPresent()
+                    || count.isPresent()
+                    || page.isPresent()
+                    || cookie.isPresent()
+                    || distinct
+                    || includeCount) {
+                throw unsupported("<fetch aggregate=\"true\">: top, count, page, paging-cookie, distinct and"
+                        + " returntotalrecordcount are not supported with aggregates yet.");
+            }
+            if (aggregate.get().groups.isEmpty() && aggregate.get().aggregates.isEmpty()) {
+                throw syntax("<fetch aggregate=\"true\"> needs attributes with aggregate or groupby.");
+            }
+            Query aggregated = new Query(root, OptionalInt.empty(), OptionalInt.empty(), false, Optional.empty(), false)
+                    .withAggregation(new Aggregation(aggregate.get().groups, aggregate.get().aggregates));
+            return new FetchXml(aggregated, 1);
         }
         Query query = new Query(
                 root,
@@ -193,7 +215,15 @@ public final class FetchXmlParser {
      * An {@code entity} or {@code link-entity}: its columns, criteria, orders and links. {@code counter}
      * numbers the link-entities of the whole fetch.
      */
-    private static Relation relation(Element element, boolean root, int[] counter) {
+    /** The groups and aggregates of an aggregate fetch, in the order written. */
+    private static final class AggregateAttributes {
+        final List<Aggregation.Grouping> groups = new ArrayList<>();
+        final List<Aggregation.Aggregate> aggregates = new ArrayList<>();
+        final Set<String> aliases = new java.util.HashSet<>();
+    }
+
+    private static Relation relation(
+            Element element, boolean root, int[] counter, Optional<AggregateAttributes> aggregate) {
         String tag = element.getTagName();
         if (root) {
             allowOnly(element, Set.of("name", "enableprefiltering", "prefilterparametername"));
@@ -207,12 +237,31 @@ public final class FetchXmlParser {
         for (Element child :
                 children(element, Set.of("attribute", "all-attributes", "order", "filter", "link-entity"))) {
             switch (child.getTagName()) {
-                case "attribute" -> columns.add(attributeColumn(child));
+                case "attribute" -> {
+                    if (aggregate.isPresent()) {
+                        if (!root) {
+                            throw unsupported(
+                                    "<link-entity name=\"%s\">: aggregates and groups of linked attributes are not"
+                                            + " supported yet.",
+                                    name);
+                        }
+                        aggregateAttribute(child, aggregate.get());
+                    } else {
+                        columns.add(attributeColumn(child));
+                    }
+                }
                 case "all-attributes" -> {
                     allowOnly(child, Set.of());
                     all = true;
                 }
-                case "order" -> orders.add(order(child));
+                case "order" -> {
+                    if (aggregate.isPresent()) {
+                        throw unsupported(
+                                "<order> in an aggregate fetch: its rows come ordered by their groups; other orders"
+                                        + " are not supported yet.");
+                    }
+                    orders.add(order(child));
+                }
                 case "filter" -> criteria.add(filter(child, 1));
                 case "link-entity" -> {
                     if (++counter[0] > Relation.MAX_LINKS) {
@@ -221,13 +270,18 @@ public final class FetchXmlParser {
                                 "Number of link entities in query exceeded maximum limit: at most " + Relation.MAX_LINKS
                                         + " are allowed.");
                     }
-                    links.add(link(child, counter));
+                    links.add(link(child, counter, aggregate));
                 }
                 default -> throw new IllegalStateException("unexpected <" + child.getTagName() + ">");
             }
         }
         Columns selected;
-        if (all) {
+        if (aggregate.isPresent()) {
+            if (all) {
+                throw syntax("<all-attributes/> cannot be used in an aggregate fetch.");
+            }
+            selected = Columns.named(List.of());
+        } else if (all) {
             selected = Columns.every();
         } else if (columns.isEmpty()) {
             // an entity without attribute elements returns all of them, a link-entity none (as in Dataverse)
@@ -241,13 +295,61 @@ public final class FetchXmlParser {
         return new Relation(name, selected, Condition.and(criteria), orders, links);
     }
 
+    private static void aggregateAttribute(Element element, AggregateAttributes aggregate) {
+        allowOnly(element, ATTRIBUTE_ATTRIBUTES);
+        String name = required(element, "name");
+        String alias = required(element, "alias");
+        if (element.hasAttribute("dategrouping") || element.hasAttribute("rowaggregate")) {
+            throw unsupported("<attribute name=\"%s\">: dategrouping and rowaggregate are not supported yet.", name);
+        }
+        if (!aggregate.aliases.add(alias)) {
+            throw syntax("<attribute name=\"%s\" alias=\"%s\">: the alias is used twice.", name, alias);
+        }
+        boolean groupBy = bool(element, "groupby", false);
+        Optional<String> function = attribute(element, "aggregate");
+        if (groupBy == function.isPresent()) {
+            throw syntax(
+                    "<attribute name=\"%s\">: in an aggregate fetch an attribute has either groupby=\"true\" or"
+                            + " an aggregate, not %s.",
+                    name, groupBy ? "both" : "neither");
+        }
+        AttributeRef attribute = new AttributeRef(name);
+        if (groupBy) {
+            aggregate.groups.add(new Aggregation.Grouping(attribute, alias));
+            return;
+        }
+        boolean distinct = bool(element, "distinct", false);
+        Aggregation.Function kind =
+                switch (function.get()) {
+                    case "count" -> Aggregation.Function.COUNT_ROWS;
+                    case "countcolumn" -> Aggregation.Function.COUNT;
+                    case "sum" -> Aggregation.Function.SUM;
+                    case "avg" -> Aggregation.Function.AVERAGE;
+                    case "min" -> Aggregation.Function.MIN;
+                    case "max" -> Aggregation.Function.MAX;
+                    default -> throw syntax(
+                            "<attribute name=\"%s\" aggregate=\"%s\">: the aggregates are count, countcolumn, sum,"
+                                    + " avg, min and max.",
+                            name, shorten(function.get()));
+                };
+        if (distinct && kind != Aggregation.Function.COUNT) {
+            throw unsupported(
+                    "<attribute name=\"%s\" distinct=\"true\">: distinct is supported with countcolumn only.", name);
+        }
+        aggregate.aggregates.add(new Aggregation.Aggregate(
+                kind,
+                kind == Aggregation.Function.COUNT_ROWS ? Optional.empty() : Optional.of(attribute),
+                distinct,
+                alias));
+    }
+
     private static String attributeColumn(Element element) {
         allowOnly(element, ATTRIBUTE_ATTRIBUTES);
         String name = required(element, "name");
         for (String aggregateAttribute : List.of("aggregate", "groupby", "dategrouping", "rowaggregate")) {
             if (element.hasAttribute(aggregateAttribute)) {
-                throw unsupported(
-                        "<attribute name=\"%s\" %s=…>: aggregates and grouping are not supported yet.",
+                throw syntax(
+                        "<attribute name=\"%s\" %s=…>: aggregates and groups need <fetch aggregate=\"true\">.",
                         name, aggregateAttribute);
             }
         }
@@ -266,7 +368,7 @@ public final class FetchXmlParser {
         return new Order(attribute(element, "entityname"), attribute, bool(element, "descending", false));
     }
 
-    private static Link link(Element element, int[] counter) {
+    private static Link link(Element element, int[] counter, Optional<AggregateAttributes> aggregate) {
         allowOnly(element, LINK_ATTRIBUTES);
         String name = required(element, "name");
         String linkType = attribute(element, "link-type").orElse("inner");
@@ -283,7 +385,7 @@ public final class FetchXmlParser {
         // from names the attribute of the linked entity, to the attribute of its parent
         String from = required(element, "from");
         String to = required(element, "to");
-        Relation relation = relation(element, false, counter);
+        Relation relation = relation(element, false, counter, aggregate);
         return new Link(relation, to, from, kind, attribute(element, "alias"));
     }
 

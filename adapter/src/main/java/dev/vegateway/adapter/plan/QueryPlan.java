@@ -2,10 +2,12 @@ package dev.vegateway.adapter.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.adapter.query.Aggregation;
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Link;
 import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.FieldType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,8 @@ import java.util.OptionalInt;
  * @param offset rows to skip ($skip, first page only)
  * @param paging page size and remaining $top, when the result is paged
  * @param fingerprint identifies the query (and caller) that a continuation token belongs to
+ * @param aggregation for an aggregate query: {@code selected} holds its GROUP BY columns, and the
+ *     SELECT list goes on with these aggregates
  */
 public record QueryPlan(
         EntityDefinition entity,
@@ -56,7 +60,8 @@ public record QueryPlan(
         OptionalInt offset,
         Optional<Paging> paging,
         boolean includeCount,
-        String fingerprint) {
+        String fingerprint,
+        Optional<Aggregated> aggregation) {
 
     public QueryPlan {
         requireNonNull(entity, "entity is null");
@@ -76,6 +81,33 @@ public record QueryPlan(
         requireNonNull(offset, "offset is null");
         requireNonNull(paging, "paging is null");
         requireNonNull(fingerprint, "fingerprint is null");
+        requireNonNull(aggregation, "aggregation is null");
+    }
+
+    /** The GROUP BY columns (the first of the SELECT list) and the aggregates after them. */
+    public record Aggregated(List<ColumnRef> groupBy, List<AggregateColumn> aggregates) {
+        public Aggregated {
+            groupBy = List.copyOf(groupBy);
+            aggregates = List.copyOf(aggregates);
+        }
+    }
+
+    /** {@code function(column)} ({@code COUNT(*)} without one), of type {@code type} in the answer. */
+    public record AggregateColumn(
+            Aggregation.Function function, Optional<ColumnRef> column, boolean distinct, FieldType type) {
+        public AggregateColumn {
+            requireNonNull(function, "function is null");
+            requireNonNull(column, "column is null");
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    /** The type of each SELECT column, in order: the selected columns', then the aggregates'. */
+    public List<FieldType> selectTypes() {
+        List<FieldType> types = new java.util.ArrayList<>(selected.size());
+        selected.forEach(column -> types.add(column.field().type()));
+        aggregation.ifPresent(aggregated -> aggregated.aggregates().forEach(aggregate -> types.add(aggregate.type())));
+        return types;
     }
 
     /**

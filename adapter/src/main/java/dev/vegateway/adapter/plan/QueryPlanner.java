@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.Aggregation;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Columns;
@@ -145,6 +146,9 @@ public final class QueryPlanner {
                     linked.link().kind(),
                     Condition.and(
                             concat(List.of(linked.joinColumns(), linked.rowScope(), criteria), linked.semiJoins()))));
+        }
+        if (query.aggregation().isPresent()) {
+            return aggregated(query, query.aggregation().get(), root, joins, filter);
         }
         List<FieldDefinition> requested = requestedFields(entity, query.root().columns());
 
@@ -292,7 +296,131 @@ public final class QueryPlanner {
                 offset,
                 paging,
                 query.includeCount(),
-                fingerprint);
+                fingerprint,
+                Optional.empty());
+    }
+
+    /**
+     * An aggregate query: the GROUP BY columns and the aggregates, each field readable by the
+     * caller (403 otherwise), ordered by the groups, in one page. Joins, filters and row security
+     * are those of any query.
+     */
+    private QueryPlan aggregated(
+            Query query, Aggregation aggregation, Planned root, List<QueryPlan.Join> joins, Condition filter) {
+        if (query.distinct() || query.top().isPresent() || query.skip().isPresent() || query.includeCount()) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "An aggregate query takes no top, skip, count or distinct of its own rows yet.");
+        }
+        Resolver resolver = root.resolver();
+        List<ColumnRef> groupBy = new ArrayList<>();
+        List<OutputField> output = new ArrayList<>();
+        List<SortKey> sortKeys = new ArrayList<>();
+        for (Aggregation.Grouping group : aggregation.groups()) {
+            Resolver owner = resolver.named(group.attribute().relation());
+            FieldDefinition field = owner.readableField(group.attribute().name(), "group by");
+            ColumnRef column = owner.column(field);
+            groupBy.add(column);
+            sortKeys.add(new SortKey(column, false));
+            output.add(new OutputField(renamed(field, group.alias(), field.type()), groupBy.size() - 1));
+        }
+        for (Order order : root.relation().orders()) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "An aggregate query is ordered by its groups; ordering by '%s' is not supported yet.",
+                    shorten(order.attribute()));
+        }
+        List<QueryPlan.AggregateColumn> aggregates = new ArrayList<>();
+        for (Aggregation.Aggregate aggregate : aggregation.aggregates()) {
+            Optional<ColumnRef> column = Optional.empty();
+            FieldType type = FieldType.of(FieldType.Kind.INT64);
+            if (aggregate.attribute().isPresent()) {
+                AttributeRef attribute = aggregate.attribute().get();
+                Resolver owner = resolver.named(attribute.relation());
+                FieldDefinition field = owner.readableField(attribute.name(), "aggregate");
+                column = Optional.of(owner.column(field));
+                type = resultType(aggregate, field);
+            }
+            aggregates.add(new QueryPlan.AggregateColumn(aggregate.function(), column, aggregate.distinct(), type));
+            output.add(new OutputField(
+                    renamed(column.map(ColumnRef::field).orElse(root.entity().key()), aggregate.alias(), type),
+                    groupBy.size() + aggregates.size() - 1));
+        }
+        String fingerprint = ContinuationTokens.fingerprint(String.join(
+                "\u0001", root.entity().logicalName(), root.scope().userId().toString(), query.toString()));
+        return new QueryPlan(
+                root.entity(),
+                ROOT_ALIAS,
+                joins,
+                groupBy,
+                output,
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                root.rowScope(),
+                filter,
+                Optional.empty(),
+                sortKeys,
+                List.of(),
+                Map.of(),
+                false,
+                false,
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                Optional.empty(),
+                false,
+                fingerprint,
+                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates)));
+    }
+
+    /** What an aggregate answers: a count is Int64, an average Double (Decimal over decimals), a sum and extremes the field's kind. */
+    private static FieldType resultType(Aggregation.Aggregate aggregate, FieldDefinition field) {
+        FieldType.Kind kind = field.type().kind();
+        boolean numeric =
+                switch (kind) {
+                    case INT32, INT64, DECIMAL, DOUBLE -> true;
+                    case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM -> false;
+                };
+        return switch (aggregate.function()) {
+            case COUNT_ROWS, COUNT -> FieldType.of(FieldType.Kind.INT64);
+            case SUM, AVERAGE -> {
+                if (!numeric) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "%s needs a number; '%s' is %s.",
+                            aggregate.function().name().toLowerCase(java.util.Locale.ROOT),
+                            field.logicalName(),
+                            field.type());
+                }
+                if (kind == FieldType.Kind.DECIMAL) {
+                    yield FieldType.decimal(
+                            38,
+                            Math.min(
+                                    38,
+                                    field.type().scale().orElse(2)
+                                            + (aggregate.function() == Aggregation.Function.AVERAGE ? 4 : 0)));
+                }
+                if (aggregate.function() == Aggregation.Function.AVERAGE || kind == FieldType.Kind.DOUBLE) {
+                    yield FieldType.of(FieldType.Kind.DOUBLE);
+                }
+                yield FieldType.of(FieldType.Kind.INT64);
+            }
+            case MIN, MAX -> {
+                if (kind == FieldType.Kind.BOOLEAN || kind == FieldType.Kind.GUID || kind == FieldType.Kind.ENUM) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "%s needs a number, a date or text; '%s' is %s.",
+                            aggregate.function().name().toLowerCase(java.util.Locale.ROOT),
+                            field.logicalName(),
+                            field.type());
+                }
+                yield field.type();
+            }
+        };
+    }
+
+    /** {@code field} answered under another name (an alias) and type. */
+    private static FieldDefinition renamed(FieldDefinition field, String name, FieldType type) {
+        return new FieldDefinition(name, field.column(), type, false, true, Map.of());
     }
 
     /** The requested columns of every joined relation, as {@code alias.attribute} (masked where field security hides them). */

@@ -15,14 +15,33 @@ import java.util.OptionalInt;
  * @param distinct DISTINCT over the selected columns
  * @param page server-driven paging: page size and the continuation token, if any
  * @param includeCount also count every row that matches (OData $count=true)
+ * @param aggregation groups and aggregates the matching rows instead of answering them
  */
 public record Query(
-        Relation root, OptionalInt top, OptionalInt skip, boolean distinct, Optional<Page> page, boolean includeCount) {
+        Relation root,
+        OptionalInt top,
+        OptionalInt skip,
+        boolean distinct,
+        Optional<Page> page,
+        boolean includeCount,
+        Optional<Aggregation> aggregation) {
     public Query {
         requireNonNull(root, "root is null");
         requireNonNull(top, "top is null");
         requireNonNull(skip, "skip is null");
         requireNonNull(page, "page is null");
+        requireNonNull(aggregation, "aggregation is null");
+    }
+
+    /** A query of rows, not aggregated. */
+    public Query(
+            Relation root,
+            OptionalInt top,
+            OptionalInt skip,
+            boolean distinct,
+            Optional<Page> page,
+            boolean includeCount) {
+        this(root, top, skip, distinct, page, includeCount, Optional.empty());
     }
 
     /** Server-driven paging: {@code size} rows per page, continuing after {@code continuation} when present. */
@@ -52,12 +71,17 @@ public record Query(
 
     /** This query with {@code page} in place of its own. */
     public Query withPage(Optional<Page> page) {
-        return new Query(root, top, skip, distinct, page, includeCount);
+        return new Query(root, top, skip, distinct, page, includeCount, aggregation);
     }
 
     /** This query with another root relation. */
     public Query withRoot(Relation root) {
-        return new Query(root, top, skip, distinct, page, includeCount);
+        return new Query(root, top, skip, distinct, page, includeCount, aggregation);
+    }
+
+    /** This query aggregated by {@code aggregation}. */
+    public Query withAggregation(Aggregation aggregation) {
+        return new Query(root, top, skip, distinct, page, includeCount, Optional.of(aggregation));
     }
 
     /** The conditions, orders and joins of the root only, as a count needs them: no paging, no $top or $skip. */

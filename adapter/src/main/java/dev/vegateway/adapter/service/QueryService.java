@@ -66,6 +66,9 @@ public final class QueryService {
         this.expansions = new CollectionExpansions(planner, renderer, dataSource, queryTimeoutSeconds);
     }
 
+    /** At most this many rows are aggregated by one query (Dataverse's AggregateQueryRecordLimit). */
+    public static final int AGGREGATE_LIMIT = 50_000;
+
     public QueryPlanner planner() {
         return planner;
     }
@@ -260,15 +263,24 @@ public final class QueryService {
             try {
                 OptionalLong count =
                         plan.includeCount() ? OptionalLong.of(count(connection, plan)) : OptionalLong.empty();
+                if (plan.aggregation().isPresent()) {
+                    long aggregated = count(connection, plan);
+                    if (aggregated > AGGREGATE_LIMIT) {
+                        throw GatewayException.of(
+                                ErrorCode.AGGREGATE_LIMIT,
+                                "AggregateQueryRecordLimit exceeded: the query aggregates %d rows, at most %d are"
+                                        + " allowed. Narrow it with a filter.",
+                                aggregated,
+                                AGGREGATE_LIMIT);
+                    }
+                }
                 long before = System.nanoTime();
                 sink.start(plan, count);
                 sinkNanos += System.nanoTime() - before;
                 PreparedSql sql = renderer.select(plan);
                 int rowsToReturn =
                         plan.paging().map(QueryPlan.Paging::rowsToReturn).orElse(Integer.MAX_VALUE);
-                List<FieldType> types = plan.selected().stream()
-                        .map(column -> column.field().type())
-                        .toList();
+                List<FieldType> types = plan.selectTypes();
                 Object[] values = new Object[types.size()];
                 Object[] lastSortValues = null;
                 try (PreparedStatement statement = prepare(connection, sql)) {

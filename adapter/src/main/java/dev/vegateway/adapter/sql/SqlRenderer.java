@@ -44,6 +44,9 @@ public final class SqlRenderer {
      * table and only its rows are joined.
      */
     public PreparedSql select(QueryPlan plan) {
+        if (plan.aggregation().isPresent()) {
+            return aggregated(plan, plan.aggregation().get());
+        }
         SqlBuilder sql = new SqlBuilder(dialect);
         sql.keyword(plan.distinct() ? "SELECT DISTINCT " : "SELECT ");
         List<ColumnRef> selected = plan.selected();
@@ -66,6 +69,69 @@ public final class SqlRenderer {
         from(sql, plan);
         where(sql, plan, true);
         orderAndLimit(sql, plan);
+        return sql.build();
+    }
+
+    /**
+     * SELECT group columns, aggregates FROM … WHERE (row security) AND (filter) GROUP BY group
+     * columns ORDER BY group columns. An average is taken over DOUBLE PRECISION (over DECIMAL for
+     * decimals), so integer columns average alike on every backend.
+     */
+    private PreparedSql aggregated(QueryPlan plan, QueryPlan.Aggregated aggregated) {
+        SqlBuilder sql = new SqlBuilder(dialect);
+        sql.keyword("SELECT ");
+        boolean first = true;
+        for (ColumnRef column : aggregated.groupBy()) {
+            if (!first) {
+                sql.keyword(", ");
+            }
+            sql.identifier(column);
+            first = false;
+        }
+        for (QueryPlan.AggregateColumn aggregate : aggregated.aggregates()) {
+            if (!first) {
+                sql.keyword(", ");
+            }
+            first = false;
+            if (aggregate.column().isEmpty()) {
+                sql.keyword("COUNT(*)");
+                continue;
+            }
+            ColumnRef column = aggregate.column().get();
+            sql.keyword(
+                    switch (aggregate.function()) {
+                        case COUNT_ROWS, COUNT -> "COUNT(";
+                        case SUM -> "SUM(";
+                        case AVERAGE -> "AVG(";
+                        case MIN -> "MIN(";
+                        case MAX -> "MAX(";
+                    });
+            if (aggregate.distinct()) {
+                sql.keyword("DISTINCT ");
+            }
+            boolean toDouble = aggregate.function() == dev.vegateway.adapter.query.Aggregation.Function.AVERAGE
+                    && aggregate.type().kind() == dev.vegateway.catalog.FieldType.Kind.DOUBLE;
+            if (toDouble) {
+                sql.keyword("CAST(");
+            }
+            sql.identifier(column);
+            if (toDouble) {
+                sql.keyword(" AS DOUBLE PRECISION)");
+            }
+            sql.keyword(")");
+        }
+        from(sql, plan);
+        where(sql, plan, false);
+        if (!aggregated.groupBy().isEmpty()) {
+            sql.keyword(" GROUP BY ");
+            for (int i = 0; i < aggregated.groupBy().size(); i++) {
+                if (i > 0) {
+                    sql.keyword(", ");
+                }
+                sql.identifier(aggregated.groupBy().get(i));
+            }
+            orderBy(sql, plan);
+        }
         return sql.build();
     }
 

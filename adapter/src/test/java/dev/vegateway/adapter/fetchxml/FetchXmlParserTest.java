@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.query.Aggregation;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
@@ -128,8 +129,13 @@ class FetchXmlParserTest {
                 "<fetch top='2' count='3'><entity name='a'/></fetch>|QUERY_SYNTAX|top attribute can't be specified",
                 "<fetch count='5001'><entity name='a'/></fetch>|QUERY_SYNTAX|must be from 1 to 5000",
                 "<fetch page='x'><entity name='a'/></fetch>|QUERY_SYNTAX|expected a whole number",
-                "<fetch aggregate='true'><entity name='a'/></fetch>|UNSUPPORTED_QUERY|aggregate queries",
-                "<fetch><entity name='a'><attribute name='b' aggregate='count' alias='n'/></entity></fetch>|UNSUPPORTED_QUERY|aggregates",
+                "<fetch aggregate='true'><entity name='a'/></fetch>|QUERY_SYNTAX|needs attributes with aggregate or groupby",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b'/></entity></fetch>|QUERY_SYNTAX|needs its alias",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x'/></entity></fetch>|QUERY_SYNTAX|not neither",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' aggregate='median'/></entity></fetch>|QUERY_SYNTAX|the aggregates are",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true' dategrouping='month'/></entity></fetch>|UNSUPPORTED_QUERY|dategrouping",
+                "<fetch aggregate='true' count='5'><entity name='a'><attribute name='b' alias='x' groupby='true'/></entity></fetch>|UNSUPPORTED_QUERY|not supported with aggregates",
+                "<fetch><entity name='a'><attribute name='b' aggregate='count' alias='n'/></entity></fetch>|QUERY_SYNTAX|need <fetch aggregate",
                 "<fetch><entity name='a'><attribut name='b'/></entity></fetch>|QUERY_SYNTAX|<entity> cannot hold <attribut>",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='eqq' value='1'/></filter></entity></fetch>|QUERY_SYNTAX|unknown operator",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='in-fiscal-year' value='2024'/></filter></entity></fetch>|UNSUPPORTED_QUERY|not supported yet",
@@ -146,6 +152,35 @@ class FetchXmlParserTest {
             assertThat(e.errorCode()).isEqualTo(code);
             assertThat(e.getMessage()).startsWith("FetchXML: ").contains(message);
         });
+    }
+
+    @Test
+    void anAggregateFetchIsAnAggregation() {
+        FetchXml fetch = parse("<fetch aggregate='true' aggregatelimit='1000'><entity name='a'>"
+                + "<attribute name='company' alias='c' groupby='true'/>"
+                + "<attribute name='a' alias='n' aggregate='count'/>"
+                + "<attribute name='amount' alias='total' aggregate='sum'/>"
+                + "<attribute name='owner' alias='owners' aggregate='countcolumn' distinct='true'/>"
+                + "<filter><condition attribute='amount' operator='gt' value='0'/></filter>"
+                + "</entity></fetch>");
+        assertThat(fetch.query().aggregation())
+                .contains(new Aggregation(
+                        List.of(new Aggregation.Grouping(new AttributeRef("company"), "c")),
+                        List.of(
+                                new Aggregation.Aggregate(
+                                        Aggregation.Function.COUNT_ROWS, Optional.empty(), false, "n"),
+                                new Aggregation.Aggregate(
+                                        Aggregation.Function.SUM,
+                                        Optional.of(new AttributeRef("amount")),
+                                        false,
+                                        "total"),
+                                new Aggregation.Aggregate(
+                                        Aggregation.Function.COUNT,
+                                        Optional.of(new AttributeRef("owner")),
+                                        true,
+                                        "owners"))));
+        assertThat(fetch.query().root().criteria()).isNotEqualTo(Condition.TRUE);
+        assertThat(fetch.query().page()).isEmpty();
     }
 
     @Test

@@ -305,6 +305,61 @@ abstract class FetchXmlIT extends SecurityIT {
                 .contains("needs a Date or DateTimeOffset attribute");
     }
 
+    /** Aggregates per company equal what the caller's direct read of the rows sums up; hidden fields are 403. */
+    @Test
+    void anAggregateFetchSumsExactlyTheRowsTheCallerReads() throws Exception {
+        String fetch = "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'>"
+                + "<attribute name='mserp_dataareaid' alias='company' groupby='true'/>"
+                + "<attribute name='mserp_salesorderheaderv2entityid' alias='orders' aggregate='count'/>"
+                + "<attribute name='mserp_totalamount' alias='total' aggregate='sum'/>"
+                + "<attribute name='mserp_totalamount' alias='largest' aggregate='max'/>"
+                + "<attribute name='mserp_customerid' alias='customers' aggregate='countcolumn' distinct='true'/>"
+                + "</entity></fetch>";
+        for (DemoIdentities.User user : List.of(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR, DemoIdentities.MIA_MIXED)) {
+            Map<String, long[]> counts = new TreeMap<>();
+            Map<String, java.math.BigDecimal> totals = new TreeMap<>();
+            Map<String, java.math.BigDecimal> largest = new TreeMap<>();
+            Map<String, Set<String>> customers = new TreeMap<>();
+            json(as(user).get(ORDERS + "?$select=mserp_dataareaid,mserp_totalamount,_mserp_customerid_value"))
+                    .path("value")
+                    .forEach(row -> {
+                        String company = row.get("mserp_dataareaid").asText();
+                        counts.computeIfAbsent(company, key -> new long[1])[0]++;
+                        customers
+                                .computeIfAbsent(company, key -> new java.util.TreeSet<>())
+                                .add(row.get("_mserp_customerid_value").asText());
+                        if (!row.get("mserp_totalamount").isNull()) {
+                            java.math.BigDecimal amount =
+                                    row.get("mserp_totalamount").decimalValue();
+                            totals.merge(company, amount, java.math.BigDecimal::add);
+                            largest.merge(company, amount, java.math.BigDecimal::max);
+                        }
+                    });
+            JsonNode answer = json(fetch(as(user), ORDERS, fetch));
+            List<String> companies = new ArrayList<>();
+            for (JsonNode row : answer.path("value")) {
+                String company = row.get("company").asText();
+                companies.add(company);
+                assertThat(row.get("orders").asLong())
+                        .as(user.name() + " " + company)
+                        .isEqualTo(counts.get(company)[0]);
+                assertThat(row.get("total").decimalValue()).isEqualByComparingTo(totals.get(company));
+                assertThat(row.get("largest").decimalValue()).isEqualByComparingTo(largest.get(company));
+                assertThat(row.get("customers").asLong())
+                        .isEqualTo(customers.get(company).size());
+            }
+            assertThat(companies).as(user.name()).isEqualTo(new ArrayList<>(counts.keySet()));
+        }
+        assertError(
+                fetch(
+                        as(DemoIdentities.FIONA_FIELD_SECURITY),
+                        CUSTOMERS,
+                        "<fetch aggregate='true'><entity name='mserp_custcustomerv3entity'>"
+                                + "<attribute name='mserp_creditlimit' alias='total' aggregate='sum'/></entity></fetch>"),
+                403,
+                "0x80040220");
+    }
+
     @Test
     void badFetchXmlIsA400NamingTheElementAndAttribute() {
         RequestSpecification sam = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);
