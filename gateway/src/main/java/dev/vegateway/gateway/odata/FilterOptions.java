@@ -21,18 +21,31 @@ import java.util.Optional;
  * @param filter the decoded {@code $filter}, when given
  * @param aliases the decoded parameter aliases by name, without the {@code @}
  * @param otherOptions the rest of the raw query string, or null when nothing is left
+ * @param apply the decoded {@code $apply}, when given (read by {@link ApplyOption}, not by Olingo)
  */
-record FilterOptions(Optional<String> filter, Map<String, String> aliases, String otherOptions) {
+record FilterOptions(
+        Optional<String> filter, Map<String, String> aliases, String otherOptions, Optional<String> apply) {
     FilterOptions {
         requireNonNull(filter, "filter is null");
         aliases = Map.copyOf(aliases);
+        requireNonNull(apply, "apply is null");
+    }
+
+    FilterOptions(Optional<String> filter, Map<String, String> aliases, String otherOptions) {
+        this(filter, aliases, otherOptions, Optional.empty());
+    }
+
+    /** The $apply, parsed, when given. */
+    Optional<ApplyOption> applyOption() {
+        return apply.map(text -> ApplyOption.parse(text, aliases));
     }
 
     static FilterOptions split(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
-            return new FilterOptions(Optional.empty(), Map.of(), rawQuery);
+            return new FilterOptions(Optional.empty(), Map.of(), rawQuery, Optional.empty());
         }
         Optional<String> filter = Optional.empty();
+        Optional<String> apply = Optional.empty();
         Map<String, String> aliases = new LinkedHashMap<>();
         List<String> others = new ArrayList<>();
         for (String parameter : rawQuery.split("&", -1)) {
@@ -44,6 +57,11 @@ record FilterOptions(Optional<String> filter, Map<String, String> aliases, Strin
                     throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The query option $filter is given twice.");
                 }
                 filter = Optional.of(value);
+            } else if (name.equals("$apply")) {
+                if (apply.isPresent()) {
+                    throw GatewayException.of(ErrorCode.QUERY_SYNTAX, "The query option $apply is given twice.");
+                }
+                apply = Optional.of(value);
             } else if (name.startsWith("@")) {
                 if (aliases.put(name.substring(1), value) != null) {
                     throw GatewayException.of(
@@ -53,7 +71,7 @@ record FilterOptions(Optional<String> filter, Map<String, String> aliases, Strin
                 others.add(parameter);
             }
         }
-        return new FilterOptions(filter, aliases, others.isEmpty() ? null : String.join("&", others));
+        return new FilterOptions(filter, aliases, others.isEmpty() ? null : String.join("&", others), apply);
     }
 
     /** The $filter as a neutral condition; TRUE without one. */

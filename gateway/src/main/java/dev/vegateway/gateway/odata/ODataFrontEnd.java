@@ -6,6 +6,8 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.fetchxml.FetchXml;
 import dev.vegateway.adapter.fetchxml.FetchXmlParser;
+import dev.vegateway.adapter.query.Aggregation;
+import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Link;
@@ -305,6 +307,10 @@ public final class ODataFrontEnd {
             int pageSize,
             String path,
             String expandText) {
+        Optional<ApplyOption> apply = filter.applyOption();
+        if (apply.isPresent()) {
+            return aggregated(uriInfo, filter, apply.get(), parts, entitySet, entity);
+        }
         if (parts.size() == 1 && entitySet.getKeyPredicates().isEmpty()) {
             Navigations navigations = new Navigations(catalog, entity, expandLimits);
             return new ODataRequest.ReadCollection(
@@ -377,6 +383,69 @@ public final class ODataFrontEnd {
                     ErrorCode.NOT_IMPLEMENTED, "Reading a single property is not supported yet; use $select.");
         }
         throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "The path '%s' is not supported yet.", shorten(path));
+    }
+
+    /** {@code GET {set}?$apply=…}: the entity's matching rows grouped and aggregated. */
+    private ODataRequest aggregated(
+            UriInfo uriInfo,
+            FilterOptions filter,
+            ApplyOption apply,
+            List<UriResource> parts,
+            UriResourceEntitySet entitySet,
+            EntityDefinition entity) {
+        if (parts.size() != 1 || !entitySet.getKeyPredicates().isEmpty()) {
+            throw GatewayException.of(ErrorCode.UNSUPPORTED_QUERY, "$apply applies to an entity set.");
+        }
+        if (uriInfo.getSelectOption() != null
+                || uriInfo.getExpandOption() != null
+                || uriInfo.getOrderByOption() != null
+                || uriInfo.getTopOption() != null
+                || uriInfo.getSkipOption() != null
+                || uriInfo.getCountOption() != null
+                || uriInfo.getSkipTokenOption() != null) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "With $apply, only $filter is supported yet; remove $select, $expand, $orderby, $top, $skip and"
+                            + " $count.");
+        }
+        Condition criteria = Condition.and(List.of(filter.condition(), apply.filter()));
+        Navigations navigations = new Navigations(catalog, entity, expandLimits);
+        navigations.use(criteria);
+        // names in the aggregation are OData properties: a lookup is grouped or counted by its field
+        Aggregation aggregation = new Aggregation(
+                apply.aggregation().groups().stream()
+                        .map(group -> new Aggregation.Grouping(
+                                new AttributeRef(lookups.fieldName(
+                                        entity.logicalName(), group.attribute().name())),
+                                group.alias()))
+                        .toList(),
+                apply.aggregation().aggregates().stream()
+                        .map(aggregate -> new Aggregation.Aggregate(
+                                aggregate.function(),
+                                aggregate
+                                        .attribute()
+                                        .map(attribute -> new AttributeRef(
+                                                lookups.fieldName(entity.logicalName(), attribute.name()))),
+                                aggregate.distinct(),
+                                aggregate.alias()))
+                        .toList());
+        Query query = new Query(
+                        new Relation(
+                                entity.logicalName(),
+                                Columns.named(List.of()),
+                                criteria,
+                                List.of(),
+                                navigations.links()),
+                        OptionalInt.empty(),
+                        OptionalInt.empty(),
+                        false,
+                        Optional.empty(),
+                        false)
+                .withAggregation(aggregation);
+        List<String> aliases = new ArrayList<>();
+        aggregation.groups().forEach(group -> aliases.add(group.alias()));
+        aggregation.aggregates().forEach(aggregate -> aliases.add(aggregate.alias()));
+        return new ODataRequest.ReadCollection(entity, lookups.logical(query), aliases, List.of());
     }
 
     private static UUID key(UriParameter key) {
@@ -461,9 +530,6 @@ public final class ODataFrontEnd {
     }
 
     private static void rejectUnsupportedOptions(UriInfo uriInfo) {
-        if (uriInfo.getApplyOption() != null) {
-            throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$apply is not supported yet.");
-        }
         if (uriInfo.getSearchOption() != null) {
             throw GatewayException.of(ErrorCode.NOT_IMPLEMENTED, "$search is not supported.");
         }

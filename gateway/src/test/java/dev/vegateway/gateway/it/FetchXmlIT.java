@@ -360,6 +360,58 @@ abstract class FetchXmlIT extends SecurityIT {
                 "0x80040220");
     }
 
+    /** OData's $apply is the same aggregation: groupby with aggregates answers what the aggregate fetch answers. */
+    @Test
+    void applyAnswersWhatTheAggregateFetchAnswers() throws Exception {
+        DemoIdentities.User mia = DemoIdentities.MIA_MIXED;
+        JsonNode fetched = json(fetch(
+                as(mia),
+                ORDERS,
+                "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'>"
+                        + "<attribute name='mserp_dataareaid' alias='mserp_dataareaid' groupby='true'/>"
+                        + "<attribute name='mserp_totalamount' alias='orders' aggregate='count'/>"
+                        + "<attribute name='mserp_totalamount' alias='total' aggregate='sum'/>"
+                        + "<filter><condition attribute='mserp_totalamount' operator='gt' value='1000'/></filter>"
+                        + "</entity></fetch>"));
+        JsonNode applied = json(as(mia).urlEncodingEnabled(false)
+                .get(ORDERS + "?$apply="
+                        + URLEncoder.encode(
+                                        "filter(mserp_totalamount gt 1000)/groupby((mserp_dataareaid),aggregate($count as"
+                                                + " orders,mserp_totalamount with sum as total))",
+                                        StandardCharsets.UTF_8)
+                                .replace("+", "%20")));
+        assertThat(applied.path("value").size())
+                .isPositive()
+                .isEqualTo(fetched.path("value").size());
+        for (int i = 0; i < fetched.path("value").size(); i++) {
+            JsonNode expected = fetched.path("value").get(i);
+            JsonNode actual = applied.path("value").get(i);
+            assertThat(actual.get("mserp_dataareaid").asText())
+                    .isEqualTo(expected.get("mserp_dataareaid").asText());
+            assertThat(actual.get("orders").asLong())
+                    .isEqualTo(expected.get("orders").asLong());
+            assertThat(actual.get("total").decimalValue())
+                    .isEqualByComparingTo(expected.get("total").decimalValue());
+        }
+        assertThat(applied.get("@odata.context").asText()).endsWith("(mserp_dataareaid,orders,total)");
+        JsonNode average = json(as(mia).urlEncodingEnabled(false)
+                .get(ORDERS + "?$apply=aggregate(mserp_totalamount%20with%20average%20as%20mean,"
+                        + "_mserp_customerid_value%20with%20countdistinct%20as%20customers)"));
+        assertThat(average.path("value")).hasSize(1);
+        assertThat(average.path("value").get(0).get("customers").asLong()).isPositive();
+        assertThat(assertError(
+                        as(mia).urlEncodingEnabled(false).get(ORDERS + "?$apply=groupby((mserp_dataareaid))&$top=1"),
+                        400,
+                        "0x8ff00003"))
+                .contains("only $filter");
+        assertThat(assertError(
+                        as(mia).urlEncodingEnabled(false)
+                                .get(ORDERS + "?$apply=aggregate(mserp_totalamount%20with%20median%20as%20m)"),
+                        400,
+                        "0x8ff00001"))
+                .contains("median");
+    }
+
     @Test
     void badFetchXmlIsA400NamingTheElementAndAttribute() {
         RequestSpecification sam = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);
