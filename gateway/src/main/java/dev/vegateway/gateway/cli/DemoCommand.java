@@ -504,6 +504,21 @@ final class DemoCommand implements Callable<Integer> {
                                 "mserp_salesorderheaderv2entities?fetchXml="
                                         + urlEncoded(ORDERS_FETCH.formatted(" count='3' page='2'")))),
                 example(
+                        "Mia Mixed, FetchXML aggregate: her readable sales orders per company (groupby) with their"
+                                + " count and total; orders she may not read are not counted",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.MIA_MIXED.id(),
+                                "mserp_salesorderheaderv2entities?fetchXml=" + urlEncoded(AGGREGATE_FETCH))),
+                example(
+                        "Mia Mixed, OData $apply: the same aggregation, orders over 1,000 only",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.MIA_MIXED.id(),
+                                "mserp_salesorderheaderv2entities?$apply="
+                                        + urlEncoded("filter(mserp_totalamount gt 1000)/groupby((mserp_dataareaid),"
+                                                + "aggregate($count as orders,mserp_totalamount with sum as total))"))),
+                example(
                         "Paula Portal (a portal contact): WhoAmI names the backend user she is mapped to",
                         asPortal.get("X-Portal-Contact-Id", DemoIdentities.PAULA_CONTACT.id(), "WhoAmI")),
                 example(
@@ -629,6 +644,12 @@ final class DemoCommand implements Callable<Integer> {
             + "<condition attribute='mserp_totalamount' operator='gt' value='1000'/></filter>"
             + "<link-entity name='mserp_custcustomerv3entity' from='mserp_custcustomerv3entityid' to='mserp_customerid'"
             + " link-type='outer' alias='c'><attribute name='mserp_name'/></link-entity></entity></fetch>";
+
+    private static final String AGGREGATE_FETCH =
+            "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'>"
+                    + "<attribute name='mserp_dataareaid' alias='company' groupby='true'/>"
+                    + "<attribute name='mserp_salesorderheaderv2entityid' alias='orders' aggregate='count'/>"
+                    + "<attribute name='mserp_totalamount' alias='total' aggregate='sum'/></entity></fetch>";
 
     private static String urlEncoded(String text) {
         return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)
