@@ -107,7 +107,8 @@ public final class Bench implements Callable<Integer> {
             names = "--scenario",
             required = true,
             paramLabel = "NAME",
-            description = "retrieve | page50 | join50 | page5000 | queryexpression | mixed | batchread | batchwrite")
+            description =
+                    "retrieve | page50 | join50 | fetchxml | apply | page5000 | queryexpression | mixed | batchread | batchwrite")
     Scenario scenario;
 
     @Option(

@@ -14,6 +14,10 @@ enum Scenario {
     PAGE5000,
     /** POST {@code RetrieveMultiple} with a QueryExpression for 50 customers of one company. */
     QUERYEXPRESSION,
+    /** GET the same 50 usmf customers as {@link #PAGE50}, asked in FetchXML. */
+    FETCHXML,
+    /** GET {@code $apply}: usmf sales orders grouped by customer group with their count and total. */
+    APPLY,
     /** Round robin of retrieve, page50 and queryexpression. */
     MIXED,
     /** POST {@code $batch} of 50 retrieves by key (parts outside changesets): the cost of a batch part against a request of its own. */
@@ -41,6 +45,19 @@ enum Scenario {
             + "&$filter=mserp_dataareaid%20eq%20%27usmf%27&$expand=mserp_Customer";
     static final String PAGE5000_PATH = "mserp_salesorderlinev2entities";
     static final String PAGE5000_PREFER = "odata.maxpagesize=5000";
+    static final String FETCHXML_PATH = CUSTOMER_SET + "?fetchXml="
+            + java.net.URLEncoder.encode(
+                            "<fetch count='50'><entity name='mserp_custcustomerv3entity'><all-attributes/>"
+                                    + "<filter><condition attribute='mserp_dataareaid' operator='eq' value='usmf'/>"
+                                    + "</filter></entity></fetch>",
+                            java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20");
+    static final String APPLY_PATH = "mserp_salesorderheaderv2entities?$apply="
+            + java.net.URLEncoder.encode(
+                            "filter(mserp_dataareaid eq 'usmf')/groupby((mserp_currencycode),aggregate($count as"
+                                    + " orders,mserp_totalamount with sum as total))",
+                            java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20");
     static final String QUERYEXPRESSION_PATH = "RetrieveMultiple";
     static final String QUERYEXPRESSION_BODY = "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\","
             + "\"ColumnSet\":{\"AllColumns\":true},"
@@ -50,7 +67,7 @@ enum Scenario {
     boolean needsCustomerKeys() {
         return switch (this) {
             case RETRIEVE, MIXED, BATCHREAD -> true;
-            case PAGE50, JOIN50, PAGE5000, QUERYEXPRESSION, BATCHWRITE -> false;
+            case PAGE50, JOIN50, FETCHXML, APPLY, PAGE5000, QUERYEXPRESSION, BATCHWRITE -> false;
         };
     }
 

@@ -57,6 +57,8 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
             case RETRIEVE -> customerKeys.forEach(key -> requests.add(factory.retrieve(key)));
             case PAGE50 -> requests.add(factory.page50());
             case JOIN50 -> requests.add(factory.join50());
+            case FETCHXML -> requests.add(factory.get(Scenario.FETCHXML_PATH, Map.of()));
+            case APPLY -> requests.add(factory.get(Scenario.APPLY_PATH, Map.of()));
             case PAGE5000 -> requests.add(factory.page5000());
             case QUERYEXPRESSION -> requests.add(factory.queryExpression());
             case MIXED -> customerKeys.forEach(key -> {
