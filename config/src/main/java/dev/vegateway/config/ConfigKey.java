@@ -62,7 +62,9 @@ enum ConfigKey {
     LIMITS_SKIP_TOKEN_SECRET("limits.skipTokenSecret", Shape.SCALAR),
     LIMITS_EXPAND_PAGE_SIZE("limits.expandPageSize", Shape.SCALAR),
     LIMITS_MAX_EXPAND_DEPTH("limits.maxExpandDepth", Shape.SCALAR),
-    LIMITS_MAX_EXPANDS("limits.maxExpands", Shape.SCALAR);
+    LIMITS_MAX_EXPANDS("limits.maxExpands", Shape.SCALAR),
+    PROVISIONING_DEFAULT_ROLES("provisioning.defaultRoles", Shape.LIST),
+    PROVISIONING_SECURITY_GROUP("provisioning.securityGroup", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {
