@@ -550,7 +550,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String[]> lines = List.of(
                 example(
                         "Provisioning (SCIM): the directory creates Sam Scim (root business unit, default role Sales"
-                                + " manager) → 201",
+                                + " manager): 201 Created",
                         "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE)
                                 + " -H 'Authorization: Bearer " + token + "' -H 'Content-Type: application/scim+json'"
                                 + " -d '" + user + "' '" + scim + "'"),
