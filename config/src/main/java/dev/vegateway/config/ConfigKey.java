@@ -63,7 +63,9 @@ enum ConfigKey {
     LIMITS_EXPAND_PAGE_SIZE("limits.expandPageSize", Shape.SCALAR),
     LIMITS_MAX_EXPAND_DEPTH("limits.maxExpandDepth", Shape.SCALAR),
     LIMITS_MAX_EXPANDS("limits.maxExpands", Shape.SCALAR),
-    AUDIT_RETENTION("audit.retention", Shape.SCALAR);
+    AUDIT_RETENTION("audit.retention", Shape.SCALAR),
+    PROVISIONING_DEFAULT_ROLES("provisioning.defaultRoles", Shape.LIST),
+    PROVISIONING_SECURITY_GROUP("provisioning.securityGroup", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {

@@ -10,6 +10,7 @@ import dev.vegateway.config.GatewayConfig.BackendKind;
 import dev.vegateway.config.GatewayConfig.CatalogSource;
 import dev.vegateway.config.GatewayConfig.DevIssuer;
 import dev.vegateway.config.GatewayConfig.Limits;
+import dev.vegateway.config.GatewayConfig.Provisioning;
 import dev.vegateway.config.GatewayConfig.SecurityBootstrap;
 import dev.vegateway.config.GatewayConfig.Server;
 import dev.vegateway.config.GatewayConfig.Tls;
@@ -194,6 +195,11 @@ public final class ConfigLoader {
                     .retention()
                     .map(ConfigLoader::format)
                     .orElse("0 (keep forever)");
+            case PROVISIONING_DEFAULT_ROLES -> String.join(
+                    ", ", config.provisioning().defaultRoles());
+            case PROVISIONING_SECURITY_GROUP -> config.provisioning()
+                    .securityGroup()
+                    .orElse("(none)");
         };
     }
 
@@ -311,9 +317,11 @@ public final class ConfigLoader {
         SecurityBootstrap security = security();
         Limits limits = limits();
         Audit audit = audit();
+        Provisioning provisioning = provisioning();
         problems.addAll(environmentProblems);
         problems.throwIfAny();
-        return new GatewayConfig(source, server, tls, admin, auth, backend, catalog, security, limits, audit);
+        return new GatewayConfig(
+                source, server, tls, admin, auth, backend, catalog, security, limits, audit, provisioning);
     }
 
     private Server server() {
@@ -531,6 +539,29 @@ public final class ConfigLoader {
             problems.add(importNode, "true requires security.file (the file to import)");
         }
         return new SecurityBootstrap(file, importOnStart);
+    }
+
+    /** {@code provisioning.*}: role names are checked against the security data when SCIM creates a user. */
+    private Provisioning provisioning() {
+        YamlNode rolesNode = node(ConfigKey.PROVISIONING_DEFAULT_ROLES);
+        List<String> roles = new ArrayList<>();
+        for (YamlNode element : listElements(rolesNode)) {
+            String role = element.text().orElseThrow().trim();
+            if (role.isEmpty()) {
+                problems.add(element, "must name a role, was empty");
+            } else if (roles.contains(role)) {
+                problems.add(element, "names role '" + role + "' twice");
+            } else {
+                roles.add(role);
+            }
+        }
+        YamlNode groupNode = node(ConfigKey.PROVISIONING_SECURITY_GROUP);
+        Optional<String> group = reader.optionalString(groupNode).map(String::trim);
+        if (group.isPresent() && group.get().isEmpty()) {
+            problems.add(groupNode, "must name a directory group (its displayName or externalId), was empty");
+            group = Optional.empty();
+        }
+        return new Provisioning(roles, group);
     }
 
     private Limits limits() {

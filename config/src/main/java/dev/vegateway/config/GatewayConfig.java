@@ -22,7 +22,8 @@ public record GatewayConfig(
         CatalogSource catalog,
         SecurityBootstrap security,
         Limits limits,
-        Audit audit) {
+        Audit audit,
+        Provisioning provisioning) {
 
     public GatewayConfig {
         requireNonNull(source, "source is null");
@@ -35,6 +36,38 @@ public record GatewayConfig(
         requireNonNull(security, "security is null");
         requireNonNull(limits, "limits is null");
         requireNonNull(audit, "audit is null");
+        requireNonNull(provisioning, "provisioning is null");
+    }
+
+    /** Without directory provisioning settings: {@link Provisioning#NONE}. */
+    public GatewayConfig(
+            Path source,
+            Server server,
+            Tls tls,
+            Admin admin,
+            Auth auth,
+            Backend backend,
+            CatalogSource catalog,
+            SecurityBootstrap security,
+            Limits limits,
+            Audit audit) {
+        this(source, server, tls, admin, auth, backend, catalog, security, limits, audit, Provisioning.NONE);
+    }
+
+    /**
+     * Directory provisioning over SCIM (issue 15).
+     *
+     * @param defaultRoles the roles a user created through SCIM is given (the analogue of Dataverse's Basic User)
+     * @param securityGroup the directory group (its SCIM {@code displayName} or {@code externalId}) a user must be a
+     *     direct member of to be enabled; empty: being active in the directory is enough
+     */
+    public record Provisioning(List<String> defaultRoles, Optional<String> securityGroup) {
+        public static final Provisioning NONE = new Provisioning(List.of(), Optional.empty());
+
+        public Provisioning {
+            defaultRoles = List.copyOf(requireNonNull(defaultRoles, "defaultRoles is null"));
+            requireNonNull(securityGroup, "securityGroup is null");
+        }
     }
 
     /** The public HTTPS listener. Plain HTTP is allowed only when enabled, and then only on loopback. */

@@ -5,5 +5,10 @@ public enum ApplicationKind {
     /** Sends {@code CallerObjectId} or {@code MSCRMCallerID}. */
     DATAVERSE,
     /** Sends {@code X-Portal-Contact-Id}, or nothing for the anonymous visitor. */
-    PORTAL
+    PORTAL,
+    /**
+     * Provisions users and groups from a directory through SCIM ({@code /scim/v2}); it may call
+     * nothing else, and only it may call SCIM. It needs no role.
+     */
+    PROVISIONING
 }

@@ -35,16 +35,45 @@ public final class CallerResolver {
         return switch (application.kind()) {
             case DATAVERSE -> dataverseCaller(application, request);
             case PORTAL -> portalCaller(application, request);
+            case PROVISIONING -> throw new IllegalStateException("a provisioning application passed the role check");
         };
     }
 
-    private ApplicationUser application(String appId) {
+    /**
+     * The registered, enabled provisioning application whose id this is: the only callers of the
+     * SCIM endpoint.
+     *
+     * @throws GatewayException {@link ErrorCode#APPLICATION_NOT_ALLOWED} for any other application
+     */
+    public ApplicationUser provisioningApplication(String appId) {
+        ApplicationUser application = registeredEnabled(requireNonNull(appId, "appId is null"));
+        if (application.kind() != ApplicationKind.PROVISIONING) {
+            throw GatewayException.of(
+                    ErrorCode.APPLICATION_NOT_ALLOWED,
+                    "application %s is not a provisioning application; only those may call the SCIM endpoint",
+                    describe(application));
+        }
+        return application;
+    }
+
+    private ApplicationUser registeredEnabled(String appId) {
         ApplicationUser application = store.application(appId)
                 .orElseThrow(() -> GatewayException.of(
                         ErrorCode.APPLICATION_NOT_ALLOWED, "application %s is not registered", appId));
         if (!application.enabled()) {
             throw GatewayException.of(
                     ErrorCode.APPLICATION_NOT_ALLOWED, "application %s is disabled", describe(application));
+        }
+        return application;
+    }
+
+    private ApplicationUser application(String appId) {
+        ApplicationUser application = registeredEnabled(appId);
+        if (application.kind() == ApplicationKind.PROVISIONING) {
+            throw GatewayException.of(
+                    ErrorCode.APPLICATION_NOT_ALLOWED,
+                    "application %s is a provisioning application; it may call only the SCIM endpoint /scim/v2",
+                    describe(application));
         }
         if (!application.hasRole(BuiltInRoles.VIRTUAL_ENTITY_APPLICATION)) {
             throw GatewayException.of(

@@ -64,7 +64,7 @@ final class SecurityDatabase {
     }
 
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
     }
 
@@ -558,7 +558,7 @@ final class SecurityDatabase {
      * row lock it takes makes changes from every node and process run one after the other, and
      * each then reads what the one before committed.
      */
-    private long bumpVersion(Connection connection) throws SQLException {
+    long bumpVersion(Connection connection) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE " + table("security_version") + " SET version = version + 1 WHERE singleton = 1")) {
             if (update.executeUpdate() == 0) {
@@ -1085,12 +1085,12 @@ final class SecurityDatabase {
      * Runs {@code work} in one transaction at the connection's isolation (read committed, the
      * default of both backends): all of it commits, or on any failure none of it.
      */
-    private <T> T write(String doing, SqlWork<T> work) {
+    <T> T write(String doing, SqlWork<T> work) {
         return transaction(doing, java.util.OptionalInt.empty(), work);
     }
 
     /** A consistent snapshot for reads that span several tables. */
-    private <T> T read(String doing, SqlWork<T> work) {
+    <T> T read(String doing, SqlWork<T> work) {
         return transaction(doing, java.util.OptionalInt.of(Connection.TRANSACTION_REPEATABLE_READ), work);
     }
 

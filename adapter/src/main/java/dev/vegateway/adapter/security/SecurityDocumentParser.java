@@ -60,8 +60,10 @@ final class SecurityDocumentParser {
     static final Map<String, UserKind> USER_KINDS =
             choices(Map.entry("person", UserKind.PERSON), Map.entry("stub", UserKind.STUB));
 
-    static final Map<String, ApplicationKind> APPLICATION_KINDS =
-            choices(Map.entry("dataverse", ApplicationKind.DATAVERSE), Map.entry("portal", ApplicationKind.PORTAL));
+    static final Map<String, ApplicationKind> APPLICATION_KINDS = choices(
+            Map.entry("dataverse", ApplicationKind.DATAVERSE),
+            Map.entry("portal", ApplicationKind.PORTAL),
+            Map.entry("provisioning", ApplicationKind.PROVISIONING));
     /** The YAML key of each privilege. */
     static final Map<Privilege, String> PRIVILEGE_KEYS = privilegeKeys();
 
@@ -519,7 +521,7 @@ final class SecurityDocumentParser {
             String name = name(element.get("name"));
             YamlNode kindNode = element.get("kind");
             if (kindNode.isAbsent()) {
-                problems.add(kindNode, "is required (dataverse or portal)");
+                problems.add(kindNode, "is required (dataverse, portal or provisioning)");
             }
             ApplicationKind kind = choice(kindNode, APPLICATION_KINDS, ApplicationKind.DATAVERSE);
             boolean enabled = reader.bool(element.get("enabled"), true);

@@ -48,7 +48,17 @@ public final class SecuritySchema {
      * through the API, and the single-row counter that every change of the security data bumps in
      * its own transaction, so that every node can tell cheaply that its caches are out of date.
      */
-    public static final List<String> KEPT_TABLES = List.of("portal_mapping_audit", "security_version");
+    public static final List<String> KEPT_TABLES = List.of(
+            "portal_mapping_audit",
+            "security_version",
+            "directory_users",
+            "directory_groups",
+            "directory_group_members");
+
+    /** The check of {@code applications.kind}, named so that a later kind can replace it. */
+    static final String APPLICATION_KIND_CHECK = "applications_kind_check";
+
+    private static final String APPLICATION_KINDS = "('DATAVERSE', 'PORTAL', 'PROVISIONING')";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String DEPTHS = "('NONE', 'BASIC', 'LOCAL', 'DEEP', 'GLOBAL')";
@@ -166,8 +176,9 @@ public final class SecuritySchema {
                 "CREATE TABLE IF NOT EXISTS " + table("applications") + " ("
                         + "app_id VARCHAR(255) NOT NULL PRIMARY KEY, "
                         + "user_id UUID NOT NULL UNIQUE REFERENCES " + table("users") + " (id), "
-                        + "kind VARCHAR(20) NOT NULL CHECK (kind IN ('DATAVERSE', 'PORTAL')), "
-                        + "sort_order INTEGER NOT NULL)",
+                        + "kind VARCHAR(20) NOT NULL, "
+                        + "sort_order INTEGER NOT NULL, "
+                        + "CONSTRAINT " + APPLICATION_KIND_CHECK + " CHECK (kind IN " + APPLICATION_KINDS + "))",
                 "CREATE TABLE IF NOT EXISTS " + table("role_assignments") + " ("
                         + "id UUID NOT NULL PRIMARY KEY, "
                         + "role_name VARCHAR(255) NOT NULL REFERENCES " + table("roles") + " (name), "
@@ -206,6 +217,33 @@ public final class SecuritySchema {
                         + "after_value VARCHAR, "
                         + "CHECK (operation = 'CREATE' OR before_value IS NOT NULL), "
                         + "CHECK (operation = 'DELETE' OR after_value IS NOT NULL))",
+                // Directory provisioning (SCIM): what the directory says of the users and groups it provisioned. No
+                // foreign keys: kept across imports; rows of users or teams an import removed are ignored, then
+                // dropped.
+                "CREATE TABLE IF NOT EXISTS " + table("directory_users") + " ("
+                        + "user_id UUID NOT NULL PRIMARY KEY, "
+                        + "user_name VARCHAR(255) NOT NULL, "
+                        + "user_name_key VARCHAR(255) NOT NULL UNIQUE, "
+                        + "active BOOLEAN NOT NULL, "
+                        + "deleted BOOLEAN NOT NULL, "
+                        + "display_name VARCHAR(255), "
+                        + "given_name VARCHAR(255), "
+                        + "family_name VARCHAR(255), "
+                        + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "modified_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("directory_groups") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "display_name VARCHAR(255) NOT NULL UNIQUE, "
+                        + "external_id VARCHAR(255), "
+                        + "team_id UUID NOT NULL UNIQUE, "
+                        + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "modified_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("directory_group_members") + " ("
+                        + "group_id UUID NOT NULL, "
+                        + "user_id UUID NOT NULL, "
+                        + "PRIMARY KEY (group_id, user_id))",
+                "CREATE INDEX IF NOT EXISTS directory_group_members_user_idx ON " + table("directory_group_members")
+                        + " (user_id)",
                 "CREATE TABLE IF NOT EXISTS " + table("security_version") + " ("
                         + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
                         + "version BIGINT NOT NULL)",
@@ -220,6 +258,36 @@ public final class SecuritySchema {
     }
 
     /**
+     * A schema created before provisioning applications existed checks {@code applications.kind}
+     * against the first two kinds under a name the database chose: that check is replaced by
+     * {@link #APPLICATION_KIND_CHECK}.
+     */
+    private void allowProvisioningApplications(Connection connection, Statement statement) throws SQLException {
+        List<String> outdated = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement select = connection.prepareStatement("SELECT tc.constraint_name"
+                + " FROM information_schema.table_constraints tc"
+                + " JOIN information_schema.check_constraints cc"
+                + " ON cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name"
+                + " WHERE tc.table_schema = ? AND tc.table_name = 'applications' AND tc.constraint_type = 'CHECK'"
+                + " AND cc.check_clause LIKE '%PORTAL%' AND cc.check_clause NOT LIKE '%PROVISIONING%'")) {
+            select.setString(1, name);
+            try (java.sql.ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    outdated.add(rows.getString(1));
+                }
+            }
+        }
+        for (String constraint : outdated) {
+            statement.execute("ALTER TABLE " + table("applications") + " DROP CONSTRAINT \""
+                    + constraint.replace("\"", "\"\"") + "\"");
+        }
+        if (!outdated.isEmpty()) {
+            statement.execute("ALTER TABLE " + table("applications") + " ADD CONSTRAINT " + APPLICATION_KIND_CHECK
+                    + " CHECK (kind IN " + APPLICATION_KINDS + ")");
+        }
+    }
+
+    /**
      * Creates the schema, tables, columns and indexes that do not exist yet, and the version
      * counter's row; existing ones are left as they are.
      */
@@ -230,6 +298,7 @@ public final class SecuritySchema {
             for (String sql : statements()) {
                 statement.execute(sql);
             }
+            allowProvisioningApplications(connection, statement);
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }

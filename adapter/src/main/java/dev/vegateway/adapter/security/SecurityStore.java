@@ -45,6 +45,7 @@ public final class SecurityStore {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityStore.class);
 
     private final SecurityDatabase database;
+    private final SecuritySchema schema;
     private final Ticker ticker;
     private final Clock clock;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -71,7 +72,8 @@ public final class SecurityStore {
 
     /** With an injected ticker, and the clock that dates audited changes. */
     SecurityStore(DataSource dataSource, String schemaName, Ticker ticker, Clock clock) {
-        this.database = new SecurityDatabase(dataSource, new SecuritySchema(schemaName));
+        this.schema = new SecuritySchema(schemaName);
+        this.database = new SecurityDatabase(dataSource, schema);
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.caches = new Caches();
@@ -97,6 +99,19 @@ public final class SecurityStore {
                 document.teams().size(),
                 document.applications().size(),
                 document.portal().mappings().size());
+        changed(version);
+    }
+
+    /**
+     * The users and groups provisioned from a directory (SCIM), with these provisioning settings;
+     * its changes are changes of this store (version bumped, caches dropped).
+     */
+    public Directory directory(dev.vegateway.config.GatewayConfig.Provisioning provisioning) {
+        return new Directory(database, schema, this, provisioning, clock);
+    }
+
+    /** After a change committed elsewhere in this package ({@link Directory}): as after a change of this store. */
+    void committed(long version) {
         changed(version);
     }
 

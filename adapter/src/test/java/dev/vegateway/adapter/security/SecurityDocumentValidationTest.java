@@ -422,8 +422,11 @@ class SecurityDocumentValidationTest {
                                 17,
                                 "teams[0].members[0]",
                                 "user Stub (6f1c2c4e-0000-4000-8000-000000000003) is a stub user and cannot be a team member"),
-                        problem(14, "applications[0].kind", "is required (dataverse or portal)"),
-                        problem(15, "applications[1].kind", "must be one of dataverse, portal, was 'mobile'"));
+                        problem(14, "applications[0].kind", "is required (dataverse, portal or provisioning)"),
+                        problem(
+                                15,
+                                "applications[1].kind",
+                                "must be one of dataverse, portal, provisioning, was 'mobile'"));
     }
 
     @Test

@@ -170,7 +170,8 @@ class SecuritySchemaTest {
                 depth--;
             } else if (character == ',' && depth == 0) {
                 String[] words = body.substring(start, index).trim().split("[ (]");
-                if (!List.of("PRIMARY", "CHECK", "UNIQUE", "FOREIGN").contains(words[0])) {
+                if (!List.of("PRIMARY", "CHECK", "UNIQUE", "FOREIGN", "CONSTRAINT")
+                        .contains(words[0])) {
                     types.add(words[1]);
                 }
                 start = index + 1;

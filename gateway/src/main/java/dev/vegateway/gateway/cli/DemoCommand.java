@@ -283,6 +283,8 @@ final class DemoCommand implements Callable<Integer> {
                   importOnStart: true
                 limits:
                   skipTokenSecret: "%s"
+                provisioning:
+                  defaultRoles: [Sales manager]
                 """
                 .formatted(
                         port,
@@ -629,11 +631,54 @@ final class DemoCommand implements Callable<Integer> {
             out.println("# " + line[0]);
             out.println(line[1]);
         }
+        printProvisioningCommands(gateway, folder, root, asDataverse, out);
         out.println();
         out.println("# Mint more tokens: ./vegateway token --app " + dataverse + "   (Dataverse application)");
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
         out.println("# Stop with Ctrl+C.");
         out.flush();
+    }
+
+    /** The Entra object id (SCIM externalId) of the user the demo provisions through SCIM. */
+    static final String DEMO_SCIM_OBJECT_ID = "00000000-0000-4000-8000-0000000005c1";
+
+    /**
+     * Directory provisioning (issue 15): create a user through SCIM with the provisioning
+     * application's token, read data as that user at once, and explain a user's access.
+     */
+    private static void printProvisioningCommands(
+            Gateway gateway, Path folder, String root, Curl asDataverse, PrintStream out) {
+        String token = gateway.devIssuer()
+                .orElseThrow()
+                .mint(DemoIdentities.PROVISIONING_APPLICATION.appId().toString(), Duration.ofHours(8), Map.of());
+        String scim = "https://127.0.0.1:" + gateway.port() + "/scim/v2/Users";
+        String user =
+                "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"sam.scim@contoso.com\","
+                        + "\"externalId\":\"" + DEMO_SCIM_OBJECT_ID
+                        + "\",\"active\":true,\"displayName\":\"Sam Scim\"}";
+        List<String[]> lines = List.of(
+                example(
+                        "Provisioning (SCIM): the directory creates Sam Scim (root business unit, default role Sales"
+                                + " manager): 201 Created",
+                        "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE)
+                                + " -H 'Authorization: Bearer " + token + "' -H 'Content-Type: application/scim+json'"
+                                + " -d '" + user + "' '" + scim + "'"),
+                example(
+                        "Sam Scim reads customers at once, as CallerObjectId = his externalId",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DEMO_SCIM_OBJECT_ID,
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name&$top=3")),
+                example(
+                        "The directory finds him by userName (the filter Entra ID sends)",
+                        "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE)
+                                + " -H 'Authorization: Bearer " + token + "' '" + scim
+                                + "?filter=userName%20eq%20%22sam.scim@contoso.com%22'"));
+        for (String[] line : lines) {
+            out.println();
+            out.println("# " + line[0]);
+            out.println(line[1]);
+        }
     }
 
     /** usmf sales orders over 1,000 with their customer's name; {@code %s} takes more fetch attributes. */

@@ -128,6 +128,9 @@ public final class DemoIdentities {
             UUID.fromString("11111111-1111-4111-8111-111111111111"), "Dataverse virtual entities", "dataverse");
     public static final Application PORTAL_APPLICATION =
             new Application(UUID.fromString("22222222-2222-4222-8222-222222222222"), "Customer portal", "portal");
+    /** Provisions users and groups over SCIM ({@code /scim/v2}); may call nothing else. */
+    public static final Application PROVISIONING_APPLICATION = new Application(
+            UUID.fromString("33333333-3333-4333-8333-333333333333"), "Directory provisioning", "provisioning");
 
     /** Mapped to {@link #PAULA_PORTAL} in company usmf. */
     public static final Contact PAULA_CONTACT = new Contact(pattern(201), "Paula Portal (contact)", PAULA_PORTAL);
@@ -189,7 +192,8 @@ public final class DemoIdentities {
             MIA_MIXED,
             CORA_COMPANIES);
 
-    public static final List<Application> APPLICATIONS = List.of(DATAVERSE_APPLICATION, PORTAL_APPLICATION);
+    public static final List<Application> APPLICATIONS =
+            List.of(DATAVERSE_APPLICATION, PORTAL_APPLICATION, PROVISIONING_APPLICATION);
 
     public static final List<Contact> CONTACTS = List.of(PAULA_CONTACT, MALLORY_CONTACT);
 

@@ -33,6 +33,7 @@ import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.http.GatewayHandler;
 import dev.vegateway.gateway.http.Metrics;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
+import dev.vegateway.gateway.scim.ScimHandler;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,7 +204,12 @@ public final class Gateway implements AutoCloseable {
                     securityStore);
             GatewayServer server = GatewayServer.start(
                     config,
-                    handler,
+                    new ScimHandler(
+                            tokenValidator,
+                            new CallerResolver(securityStore),
+                            securityStore.directory(config.provisioning()),
+                            config.limits().maxRequestBodyBytes(),
+                            handler),
                     new AdminHandler(health::isUp, draining::get, tokenValidator::keysLoaded, metrics));
             LOG.info(
                     "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",

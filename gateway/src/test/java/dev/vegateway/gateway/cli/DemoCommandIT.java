@@ -163,6 +163,13 @@ class DemoCommandIT {
             assertThat(body).as(description).isEmpty();
             return body;
         }
+        if (block.comment().contains("201 Created")) { // a SCIM create: a SCIM resource, no OData ETag
+            assertThat(status).as(description).isEqualTo(201);
+            assertThat(JSON.readTree(body).path("userName").asText())
+                    .as(description)
+                    .isNotEmpty();
+            return body;
+        }
         if (block.comment().contains("→ 201")) {
             assertThat(status).as(description).isEqualTo(201);
             assertThat(JSON.readTree(body).path("@odata.etag").asText())
@@ -242,6 +249,12 @@ class DemoCommandIT {
             assertThat(body.trim()).as(description).matches("\\d+");
             assertThat(Long.parseLong(body.trim())).as(description).isPositive();
             return body.trim();
+        }
+        if (block.command().contains("/scim/v2/")) { // a SCIM list: the user the demo provisioned
+            assertThat(JSON.readTree(body).path("totalResults").asInt())
+                    .as(description)
+                    .isEqualTo(1);
+            return body;
         }
         JsonNode value = JSON.readTree(body).path("value");
         assertThat(value.isArray()).as(description).isTrue();

@@ -261,7 +261,11 @@ class DemoResourcesTest {
                     .containsEntry("appId", expected.appId().toString())
                     .containsEntry("name", expected.name())
                     .containsEntry("kind", expected.kind())
-                    .containsEntry("roles", List.of("CDSVirtualEntityApplication"));
+                    .containsEntry(
+                            "roles",
+                            expected.kind().equals("provisioning")
+                                    ? List.of()
+                                    : List.of("CDSVirtualEntityApplication"));
         }
     }
 
