@@ -20,7 +20,6 @@ import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Literal.EnumMember;
 import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Placeholder;
-import dev.vegateway.adapter.rowfilter.ParsedRowFilter;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

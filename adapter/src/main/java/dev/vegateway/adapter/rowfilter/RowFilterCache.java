@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.vegateway.adapter.filter.FilterParser;
 import dev.vegateway.adapter.filter.FilterSyntaxException;
+import dev.vegateway.adapter.filter.ParsedRowFilter;
 
 /**
  * Parsed row filters by their text, so that each distinct filter is parsed once rather than on

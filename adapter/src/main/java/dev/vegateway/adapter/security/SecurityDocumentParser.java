@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.filter.FilterParser;
 import dev.vegateway.adapter.filter.FilterSyntaxException;
-import dev.vegateway.adapter.rowfilter.ParsedRowFilter;
+import dev.vegateway.adapter.filter.ParsedRowFilter;
 import dev.vegateway.adapter.security.SecurityDocument.Application;
 import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
 import dev.vegateway.adapter.security.SecurityDocument.EntityPrivileges;

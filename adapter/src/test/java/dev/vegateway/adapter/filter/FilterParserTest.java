@@ -22,7 +22,6 @@ import dev.vegateway.adapter.query.Literal.EnumMember;
 import dev.vegateway.adapter.query.Operand;
 import dev.vegateway.adapter.query.Placeholder;
 import dev.vegateway.adapter.rowfilter.CallerValues;
-import dev.vegateway.adapter.rowfilter.ParsedRowFilter;
 import dev.vegateway.adapter.rowfilter.PlaceholderBinder;
 import java.math.BigDecimal;
 import java.time.LocalDate;

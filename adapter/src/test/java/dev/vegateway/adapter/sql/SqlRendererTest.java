@@ -48,6 +48,7 @@ import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.TableName;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,12 +65,15 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Golden tests: queries planned by the real planner, rendered per dialect, the exact SQL and
- * parameters asserted, then the H2 statement run against a small table and its rows asserted.
+ * parameters asserted, then each dialect's statement run on its own backend (H2 and an embedded
+ * PostgreSQL holding the same rows), both answering the same rows in the same order, and those
+ * rows asserted.
  * In the expected SQL a backtick stands for a double quote, to keep the strings readable.
  */
 class SqlRendererTest {
@@ -82,6 +86,8 @@ class SqlRendererTest {
     private static final String BY_KEY = " ORDER BY t0.`contactid` ASC NULLS FIRST";
 
     private static DataSource database;
+    private static EmbeddedPostgres postgres;
+    private static DataSource postgresDatabase;
 
     /**
      * Eight contacts. Names with LIKE wildcards and a backslash, a null name; duplicate and null
@@ -89,8 +95,15 @@ class SqlRendererTest {
      * CHILD_UNIT (2, 3, 8), OTHER_UNIT (4, 6); companies usmf (1, 3, 4, 7), demf (2, 5), jpmf (6).
      */
     @BeforeAll
-    static void createTheTable() throws SQLException {
+    static void createTheTable() throws SQLException, java.io.IOException {
         database = ContactFixtures.newDatabase("renderer");
+        postgres = EmbeddedPostgres.builder().setServerConfig("timezone", "UTC").start();
+        postgresDatabase = postgres.getPostgresDatabase();
+        try (Connection connection = postgresDatabase.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(ContactFixtures.CREATE_CONTACT_TABLE);
+            statement.execute("CREATE TABLE product (productid UUID PRIMARY KEY, itemnumber VARCHAR(20))");
+        }
         insert(
                 1,
                 "Alice",
@@ -151,6 +164,11 @@ class SqlRendererTest {
         insert(6, "back\\slash", 60, "1.00", "1964-02-29", null, false, 2, USER, OTHER_UNIT, "jpmf", null, null);
         insert(7, null, 18, "3.00", "2006-01-01", null, true, 1, OTHER_USER, UNIT, "usmf", null, null);
         insert(8, "  Padded  ", null, null, null, null, null, null, THIRD_USER, CHILD_UNIT, null, null, null);
+    }
+
+    @AfterAll
+    static void stopPostgres() throws java.io.IOException {
+        postgres.close();
     }
 
     // Select list and identifiers
@@ -771,11 +789,13 @@ class SqlRendererTest {
 
     /** A product per contact whose item number is the contact's name, and one whose key is contact 1's key. */
     private static void insertProducts() throws SQLException {
-        try (Connection connection = database.getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("DELETE FROM product");
-            statement.execute("INSERT INTO product VALUES ('" + id(1) + "', 'Alice'), ('" + id(101) + "', 'Alice'), ('"
-                    + id(102) + "', 'bob')");
+        for (DataSource backend : List.of(database, postgresDatabase)) {
+            try (Connection connection = backend.getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("DELETE FROM product");
+                statement.execute("INSERT INTO product VALUES ('" + id(1) + "', 'Alice'), ('" + id(101)
+                        + "', 'Alice'), ('" + id(102) + "', 'bob')");
+            }
         }
     }
 
@@ -1012,6 +1032,7 @@ class SqlRendererTest {
             String expectedSql,
             Object... expectedParameters) {
         PreparedSql h2 = null;
+        PreparedSql postgresSql = null;
         for (Dialect dialect : DIALECTS) {
             PreparedSql sql = render.apply(new SqlRenderer(dialect));
             assertThat(sql.sql()).as("%s SQL", dialect).isEqualTo(expectedSql.replace('`', '"'));
@@ -1023,13 +1044,53 @@ class SqlRendererTest {
             }
             if (dialect == H2Dialect.INSTANCE) {
                 h2 = sql;
+            } else {
+                postgresSql = sql;
+            }
+        }
+        if (h2.sql().startsWith("SELECT")) {
+            try {
+                assertThat(normalized(rows(postgresDatabase, postgresSql)))
+                        .as("PostgreSQL rows of %s", postgresSql.sql())
+                        .isEqualTo(normalized(rows(database, h2)));
+            } catch (SQLException e) {
+                throw new AssertionError("running " + postgresSql.sql() + " on PostgreSQL", e);
             }
         }
         return h2;
     }
 
     private static List<List<Object>> rows(PreparedSql sql) throws SQLException {
-        try (Connection connection = database.getConnection();
+        return rows(database, sql);
+    }
+
+    /** The rows with each value in one form whatever the driver gave (numbers without trailing zeros, instants, dates). */
+    private static List<List<String>> normalized(List<List<Object>> rows) {
+        return rows.stream()
+                .map(row -> row.stream()
+                        .map(value -> {
+                            if (value instanceof BigDecimal number) {
+                                return number.stripTrailingZeros().toPlainString();
+                            }
+                            if (value instanceof Number number) {
+                                return new BigDecimal(number.toString())
+                                        .stripTrailingZeros()
+                                        .toPlainString();
+                            }
+                            if (value instanceof OffsetDateTime timestamp) {
+                                return timestamp.toInstant().toString();
+                            }
+                            if (value instanceof java.sql.Timestamp timestamp) {
+                                return timestamp.toInstant().toString();
+                            }
+                            return String.valueOf(value);
+                        })
+                        .toList())
+                .toList();
+    }
+
+    private static List<List<Object>> rows(DataSource backend, PreparedSql sql) throws SQLException {
+        try (Connection connection = backend.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql.sql())) {
             for (int i = 0; i < sql.parameters().size(); i++) {
                 statement.setObject(i + 1, sql.parameters().get(i));
@@ -1075,22 +1136,24 @@ class SqlRendererTest {
             String weird,
             String secret)
             throws SQLException {
-        try (Connection connection = database.getConnection();
-                PreparedStatement statement = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
-            statement.setObject(1, id(number));
-            statement.setObject(2, name);
-            statement.setObject(3, age);
-            statement.setObject(4, balance == null ? null : new BigDecimal(balance));
-            statement.setObject(5, birthdate == null ? null : LocalDate.parse(birthdate));
-            statement.setObject(6, modifiedOn == null ? null : OffsetDateTime.parse(modifiedOn));
-            statement.setObject(7, active);
-            statement.setObject(8, status);
-            statement.setObject(9, owner);
-            statement.setObject(10, unit);
-            statement.setObject(11, company);
-            statement.setObject(12, weird);
-            statement.setObject(13, secret);
-            statement.executeUpdate();
+        for (DataSource backend : List.of(database, postgresDatabase)) {
+            try (Connection connection = backend.getConnection();
+                    PreparedStatement statement = connection.prepareStatement(ContactFixtures.INSERT_CONTACT)) {
+                statement.setObject(1, id(number));
+                statement.setObject(2, name);
+                statement.setObject(3, age);
+                statement.setObject(4, balance == null ? null : new BigDecimal(balance));
+                statement.setObject(5, birthdate == null ? null : LocalDate.parse(birthdate));
+                statement.setObject(6, modifiedOn == null ? null : OffsetDateTime.parse(modifiedOn));
+                statement.setObject(7, active);
+                statement.setObject(8, status);
+                statement.setObject(9, owner);
+                statement.setObject(10, unit);
+                statement.setObject(11, company);
+                statement.setObject(12, weird);
+                statement.setObject(13, secret);
+                statement.executeUpdate();
+            }
         }
     }
 }

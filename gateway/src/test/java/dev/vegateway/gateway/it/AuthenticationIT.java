@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AuthenticationIT {
-    static final String DISABLED_APP = "33333333-3333-4333-8333-333333333333";
+    static final String DISABLED_APP = "55555555-5555-4555-8555-555555555555";
     static final String ROLELESS_APP = "44444444-4444-4444-8444-444444444444";
     private static final String CUSTOMERS = "/mserp_custcustomerv3entities?$top=1";
     private static final Pattern GUID =

@@ -1,4 +1,4 @@
-package dev.vegateway.adapter.rowfilter;
+package dev.vegateway.adapter.filter;
 
 import static java.util.Objects.requireNonNull;
 
