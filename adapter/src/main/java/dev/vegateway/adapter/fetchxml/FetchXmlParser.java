@@ -415,10 +415,7 @@ public final class FetchXmlParser {
         allowOnly(element, CONDITION_ATTRIBUTES);
         String attribute = required(element, "attribute");
         String operatorName = required(element, "operator");
-        if (element.hasAttribute("valueof")) {
-            throw unsupported(
-                    "<condition attribute=\"%s\" valueof=…>: comparing two columns is not supported yet.", attribute);
-        }
+
         if (element.hasAttribute("aggregate")
                 || element.hasAttribute("alias")
                 || element.hasAttribute("rowaggregate")) {
@@ -430,22 +427,29 @@ public final class FetchXmlParser {
                         "<condition attribute=\"%s\" operator=\"%s\">: unknown operator.",
                         attribute, shorten(operatorName)));
         String where = "<condition attribute=\"" + attribute + "\" operator=\"" + operatorName + "\">";
-        return ConditionBuilder.build(
-                operator,
-                "'" + operatorName + "'",
-                new AttributeRef(attribute(element, "entityname"), attribute),
-                () -> values(element, where),
-                new ConditionBuilder.Problems() {
-                    @Override
-                    public GatewayException values(String message) {
-                        return syntax("%s: %s.", where, message);
-                    }
+        AttributeRef subject = new AttributeRef(attribute(element, "entityname"), attribute);
+        ConditionBuilder.Problems problems = new ConditionBuilder.Problems() {
+            @Override
+            public GatewayException values(String message) {
+                return syntax("%s: %s.", where, message);
+            }
 
-                    @Override
-                    public GatewayException unsupported(String message) {
-                        return FetchXmlParser.unsupported("%s: %s.", where, message);
-                    }
-                });
+            @Override
+            public GatewayException unsupported(String message) {
+                return FetchXmlParser.unsupported("%s: %s.", where, message);
+            }
+        };
+        Optional<String> valueOf = attribute(element, "valueof").filter(text -> !text.isBlank());
+        if (valueOf.isPresent()) {
+            if (element.hasAttribute("value")
+                    || !children(element, Set.of("value")).isEmpty()) {
+                throw syntax("%s: valueof compares with another column; it takes no value.", where);
+            }
+            return ConditionBuilder.compareColumns(
+                    operator, "'" + operatorName + "'", subject, ConditionBuilder.column(valueOf.get()), problems);
+        }
+        return ConditionBuilder.build(
+                operator, "'" + operatorName + "'", subject, () -> values(element, where), problems);
     }
 
     /** The {@code value} attribute, or the {@code <value>} children; never both. Text is typed later, against the attribute. */

@@ -134,6 +134,39 @@ public final class ConditionBuilder {
         };
     }
 
+    /**
+     * A column comparison (QueryExpression {@code CompareColumns}, FetchXML {@code valueof}):
+     * {@code attribute} compared with {@code other}, both attributes of the query; only the six
+     * comparisons apply.
+     */
+    public static Condition compareColumns(
+            ConditionOperator operator, String name, AttributeRef attribute, AttributeRef other, Problems problems) {
+        Condition.Operator comparison =
+                switch (operator) {
+                    case EQUAL -> Condition.Operator.EQUAL;
+                    case NOT_EQUAL -> Condition.Operator.NOT_EQUAL;
+                    case GREATER_THAN -> Condition.Operator.GREATER_THAN;
+                    case GREATER_EQUAL -> Condition.Operator.GREATER_EQUAL;
+                    case LESS_THAN -> Condition.Operator.LESS_THAN;
+                    case LESS_EQUAL -> Condition.Operator.LESS_EQUAL;
+                    default -> throw problems.values(String.format(
+                            "Condition operator %s cannot compare two columns ('%s' and '%s'); use eq, ne, gt, ge, lt"
+                                    + " or le",
+                            name, attribute.name(), other.name()));
+                };
+        return new Condition.Comparison(attribute, comparison, other);
+    }
+
+    /** {@code alias.attribute} or {@code attribute}, as a column comparison names the other column. */
+    public static AttributeRef column(String text) {
+        int dot = text.indexOf('.');
+        return dot < 0
+                ? new AttributeRef(text.strip())
+                : new AttributeRef(
+                        java.util.Optional.of(text.substring(0, dot).strip()),
+                        text.substring(dot + 1).strip());
+    }
+
     private record Shape(
             ConditionOperator operator,
             String name,

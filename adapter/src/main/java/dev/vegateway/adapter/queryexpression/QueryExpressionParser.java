@@ -36,6 +36,7 @@ import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.adapter.query.Link;
+import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
@@ -374,30 +375,40 @@ public final class QueryExpressionParser {
         rejectUnknownProperties(condition, path, CONDITION_PROPERTIES);
         String attribute = logicalName(condition, path, "AttributeName");
         Optional<String> relation = JsonFields.optionalLogicalName(condition, path, "EntityName");
-        if (optionalBoolean(condition, path, "CompareColumns", false)) {
-            throw unsupported(
-                    child(path, "CompareColumns"), "Column comparisons (CompareColumns) are not supported yet");
-        }
         ConditionOperator operator = operator(condition, path);
         AttributeRef subject = new AttributeRef(relation, attribute);
         String valuesPath = child(path, "Values");
+        ConditionBuilder.Problems problems = problems(path, valuesPath);
+        if (optionalBoolean(condition, path, "CompareColumns", false)) {
+            List<Literal> values = ConditionValues.read(condition, path, false);
+            if (values.size() != 1 || !(values.get(0).value() instanceof String other) || other.isBlank()) {
+                throw syntax(
+                        valuesPath, "With CompareColumns, Values holds one value: the name of the other attribute");
+            }
+            return ConditionBuilder.compareColumns(
+                    operator, operator.describe(), subject, ConditionBuilder.column(other), problems);
+        }
         return ConditionBuilder.build(
                 operator,
                 operator.describe(),
                 subject,
                 () -> ConditionValues.read(
                         condition, path, operator == ConditionOperator.IN || operator == ConditionOperator.NOT_IN),
-                new ConditionBuilder.Problems() {
-                    @Override
-                    public GatewayException values(String message) {
-                        return syntax(valuesPath, "%s", message);
-                    }
+                problems);
+    }
 
-                    @Override
-                    public GatewayException unsupported(String message) {
-                        return JsonFields.unsupported(child(path, "Operator"), "%s", message);
-                    }
-                });
+    private static ConditionBuilder.Problems problems(String path, String valuesPath) {
+        return new ConditionBuilder.Problems() {
+            @Override
+            public GatewayException values(String message) {
+                return syntax(valuesPath, "%s", message);
+            }
+
+            @Override
+            public GatewayException unsupported(String message) {
+                return JsonFields.unsupported(child(path, "Operator"), "%s", message);
+            }
+        };
     }
 
     private static ConditionOperator operator(ObjectNode condition, String path) {

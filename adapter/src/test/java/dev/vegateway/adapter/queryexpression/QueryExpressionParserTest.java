@@ -658,16 +658,28 @@ class QueryExpressionParserTest {
         }
 
         @Test
-        void aConditionOnALinkedEntityNamesItAndColumnComparisonsAreUnsupported() {
+        void aConditionOnALinkedEntityNamesItAndCompareColumnsComparesTwoAttributes() {
             assertThat(criteriaOf("{'AttributeName':'name','Operator':'Equal','Values':['x'],'EntityName':'grp'}"))
                     .isEqualTo(
                             new Comparison(new AttributeRef(Optional.of("grp"), "name"), Operator.EQUAL, literal("x")));
+            assertThat(
+                            criteriaOf(
+                                    "{'AttributeName':'age','Operator':'GreaterThan','Values':['l.limit'],'CompareColumns':true}"))
+                    .isEqualTo(new Comparison(
+                            new AttributeRef("age"),
+                            Operator.GREATER_THAN,
+                            new AttributeRef(Optional.of("l"), "limit")));
             assertFails(
                     withConditions(
-                            "{'AttributeName':'name','Operator':'Equal','Values':['other'],'CompareColumns':true}"),
-                    ErrorCode.UNSUPPORTED_QUERY,
-                    "CompareColumns",
-                    "(at Criteria.Conditions[0].CompareColumns)");
+                            "{'AttributeName':'name','Operator':'Like','Values':['other'],'CompareColumns':true}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "cannot compare two columns",
+                    "(at Criteria.Conditions[0].Values)");
+            assertFails(
+                    withConditions("{'AttributeName':'name','Operator':'Equal','Values':[],'CompareColumns':true}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "the name of the other attribute",
+                    "(at Criteria.Conditions[0].Values)");
         }
 
         @Test

@@ -412,6 +412,31 @@ abstract class FetchXmlIT extends SecurityIT {
                 .contains("median");
     }
 
+    /** valueof compares two columns, as OData compares two properties. */
+    @Test
+    void valueofComparesTwoColumns() throws Exception {
+        DemoIdentities.User sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR;
+        Set<String> viaFetch = byKey(
+                        json(fetch(
+                                        as(sam),
+                                        CUSTOMERS,
+                                        "<fetch><entity name='mserp_custcustomerv3entity'><attribute"
+                                                + " name='mserp_name'/><filter><condition"
+                                                + " attribute='mserp_numberofemployees' operator='gt'"
+                                                + " valueof='mserp_creditlimit'/></filter></entity></fetch>"))
+                                .path("value"),
+                        CUSTOMER_KEY)
+                .keySet();
+        Set<String> viaOData = byKey(
+                        json(as(sam).urlEncodingEnabled(false)
+                                        .get(CUSTOMERS + "?$select=" + CUSTOMER_KEY
+                                                + "&$filter=mserp_numberofemployees%20gt%20mserp_creditlimit"))
+                                .path("value"),
+                        CUSTOMER_KEY)
+                .keySet();
+        assertThat(viaFetch).isEqualTo(viaOData);
+    }
+
     @Test
     void badFetchXmlIsA400NamingTheElementAndAttribute() {
         RequestSpecification sam = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);
