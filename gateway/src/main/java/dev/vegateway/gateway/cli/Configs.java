@@ -36,6 +36,17 @@ final class Configs {
     /** As {@link #serveUntilShutdown(dev.vegateway.gateway.server.Gateway)}, closing {@code afterwards} once the gateway stopped. */
     static int serveUntilShutdown(dev.vegateway.gateway.server.Gateway gateway, AutoCloseable afterwards)
             throws InterruptedException {
+        return serveUntilShutdown(gateway, afterwards, () -> {});
+    }
+
+    /**
+     * As {@link #serveUntilShutdown(dev.vegateway.gateway.server.Gateway, AutoCloseable)}, running
+     * {@code ready} once the signal handlers are in place (a signal before that ends the JVM with
+     * its default exit code).
+     */
+    static int serveUntilShutdown(
+            dev.vegateway.gateway.server.Gateway gateway, AutoCloseable afterwards, Runnable ready)
+            throws InterruptedException {
         AtomicInteger signals = new AtomicInteger();
         SignalHandler onSignal = signal -> {
             if (signals.getAndIncrement() == 0) {
@@ -61,6 +72,7 @@ final class Configs {
         // Any other way the JVM ends (System.exit elsewhere) still stops the gateway first.
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(() -> closeQuietly(gateway, afterwards), "vegateway-shutdown-hook"));
+        ready.run();
         gateway.join();
         return 0;
     }

@@ -121,7 +121,11 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Session session = start(settings, dataDir, port, adminPort, System.out);
-        return Configs.serveUntilShutdown(session.gateway(), session.database());
+        // Said only once SIGTERM and Ctrl+C stop the demo gracefully, so that whoever waits for it may send them.
+        return Configs.serveUntilShutdown(session.gateway(), session.database(), () -> {
+            System.out.println("# Stop with Ctrl+C.");
+            System.out.flush();
+        });
     }
 
     /** A running demo: the gateway and the database it runs on, closed in that order. */
@@ -635,7 +639,6 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("# Mint more tokens: ./vegateway token --app " + dataverse + "   (Dataverse application)");
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
-        out.println("# Stop with Ctrl+C.");
         out.flush();
     }
 
