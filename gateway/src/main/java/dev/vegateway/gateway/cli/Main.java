@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             SecurityCommand.class,
             CatalogCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            ExplainCommand.class
         })
 public final class Main {
     public static void main(String[] args) {

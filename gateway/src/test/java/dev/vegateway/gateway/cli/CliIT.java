@@ -148,6 +148,70 @@ class CliIT {
         return folder;
     }
 
+    /** explain asks the gateway's own objects: field security for Fiona, Basic depth row by row for Bea. */
+    @Test
+    void explainSaysWhyAUserCanOrCannotReadAFieldAndARow() throws Exception {
+        Run fiona = run(
+                "explain",
+                "--config",
+                config.toString(),
+                "--user",
+                DemoIdentities.FIONA_FIELD_SECURITY.id().toString(),
+                "--entity",
+                "mserp_custcustomerv3entity",
+                "--field",
+                "mserp_creditlimit");
+        assertThat(fiona.exitCode()).as(fiona.err()).isZero();
+        assertThat(fiona.out())
+                .contains("Fiona Fieldsec")
+                .contains("Read: yes")
+                .contains("hidden from reads mserp_creditlimit")
+                .contains("Field mserp_creditlimit: read no");
+
+        String bea = DemoIdentities.BEA_BASIC.id().toString();
+        String own;
+        String others;
+        try (java.sql.Connection connection =
+                        TestBackend.shared(BackendKind.H2, "cli").connect();
+                java.sql.Statement statement = connection.createStatement()) {
+            try (java.sql.ResultSet rows =
+                    statement.executeQuery("SELECT id FROM erp.customer WHERE owner_id = '" + bea + "' LIMIT 1")) {
+                assertThat(rows.next()).isTrue();
+                own = rows.getString(1);
+            }
+            try (java.sql.ResultSet rows =
+                    statement.executeQuery("SELECT id FROM erp.customer WHERE owner_id <> '" + bea + "' LIMIT 1")) {
+                assertThat(rows.next()).isTrue();
+                others = rows.getString(1);
+            }
+        }
+        Run mine = run(
+                "explain",
+                "--config",
+                config.toString(),
+                "--user",
+                bea,
+                "--entity",
+                "mserp_custcustomerv3entity",
+                "--key",
+                own);
+        assertThat(mine.out()).as(mine.err()).contains("depth Basic").contains("Read this row: yes");
+        Run theirs = run(
+                "explain",
+                "--config",
+                config.toString(),
+                "--user",
+                bea,
+                "--entity",
+                "mserp_custcustomerv3entity",
+                "--key",
+                others);
+        assertThat(theirs.out()).as(theirs.err()).contains("exists").contains("Read this row: no");
+        Run unknown = run("explain", "--config", config.toString(), "--user", bea, "--entity", "nosuch");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no entity 'nosuch'");
+    }
+
     @Test
     void invalidConfigurationListsEveryProblemAndExitsWith2() throws Exception {
         Path folder = Files.createTempDirectory("vegateway-cli");
