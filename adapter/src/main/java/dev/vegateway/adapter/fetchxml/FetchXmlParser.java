@@ -224,7 +224,6 @@ public final class FetchXmlParser {
 
     private static Relation relation(
             Element element, boolean root, int[] counter, Optional<AggregateAttributes> aggregate) {
-        String tag = element.getTagName();
         if (root) {
             allowOnly(element, Set.of("name", "enableprefiltering", "prefilterparametername"));
         }
@@ -288,9 +287,6 @@ public final class FetchXmlParser {
             selected = root ? Columns.every() : Columns.named(List.of());
         } else {
             selected = Columns.named(columns);
-        }
-        if (!tag.equals("entity") && !tag.equals("link-entity")) {
-            throw new IllegalStateException("not a relation: " + tag);
         }
         return new Relation(name, selected, Condition.and(criteria), orders, links);
     }

@@ -324,11 +324,11 @@ public final class QueryPlanner {
             sortKeys.add(new SortKey(column, false));
             output.add(new OutputField(renamed(field, group.alias(), field.type()), groupBy.size() - 1));
         }
-        for (Order order : root.relation().orders()) {
+        if (!root.relation().orders().isEmpty()) {
             throw GatewayException.of(
                     ErrorCode.UNSUPPORTED_QUERY,
                     "An aggregate query is ordered by its groups; ordering by '%s' is not supported yet.",
-                    shorten(order.attribute()));
+                    shorten(root.relation().orders().get(0).attribute()));
         }
         List<QueryPlan.AggregateColumn> aggregates = new ArrayList<>();
         for (Aggregation.Aggregate aggregate : aggregation.aggregates()) {
@@ -853,6 +853,9 @@ public final class QueryPlanner {
          * null} true). Empty when {@code leaf} reads no such path.
          */
         private Optional<Condition> throughNavigation(Condition leaf) {
+            if (!readsAnotherRelation(leaf)) {
+                return Optional.empty(); // the common case: no set to allocate on every leaf of every query
+            }
             Set<Optional<String>> relations = new LinkedHashSet<>();
             collectRelations(leaf, relations);
             Optional<String> path = relations.stream()
@@ -903,6 +906,36 @@ public final class QueryPlanner {
                     subAlias,
                     Condition.and(
                             List.of(correlation, sub.rowScope(), sub.resolver().condition(inner)))));
+        }
+
+        /** Whether an attribute of {@code leaf} names a relation (a link alias or a navigation path). */
+        private boolean readsAnotherRelation(Condition leaf) {
+            if (leaf instanceof Comparison comparison) {
+                return readsAnotherRelation(comparison.left()) || readsAnotherRelation(comparison.right());
+            }
+            if (leaf instanceof IsNull isNull) {
+                return readsAnotherRelation(isNull.operand());
+            }
+            if (leaf instanceof Like like) {
+                return readsAnotherRelation(like.operand());
+            }
+            if (leaf instanceof In in) {
+                return readsAnotherRelation(in.operand());
+            }
+            if (leaf instanceof Between between) {
+                return readsAnotherRelation(between.operand());
+            }
+            return false;
+        }
+
+        private boolean readsAnotherRelation(Operand operand) {
+            if (operand instanceof AttributeRef attribute) {
+                return attribute.relation().isPresent();
+            }
+            if (operand instanceof FunctionCall call) {
+                return call.arguments().stream().anyMatch(this::readsAnotherRelation);
+            }
+            return false;
         }
 
         private void collectRelations(Condition leaf, Set<Optional<String>> relations) {

@@ -184,22 +184,10 @@ final class ExplainCommand implements Callable<Integer> {
                 false,
                 Optional.empty(),
                 false);
-        Query anyone = new Query(
-                new Relation(
-                        definition.logicalName(),
-                        Columns.named(List.of()),
-                        byKey.root().criteria(),
-                        List.of(),
-                        List.of()),
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                false,
-                Optional.empty(),
-                false);
         // every row, whatever the roles: does the row exist at all?
         AccessScope everything = new AccessScope(
                 user, "explain", true, List.of(), java.util.Set.of(), Optional.empty(), java.util.Set.of());
-        long exists = queries.count(anyone, requested -> everything);
+        long exists = queries.count(byKey, requested -> everything);
         System.out.println("Row " + key + ": " + (exists == 0 ? "does not exist" : "exists"));
         if (exists == 0) {
             return;
