@@ -510,6 +510,30 @@ final class DemoCommand implements Callable<Integer> {
                                 "mserp_salesorderheaderv2entities?fetchXml="
                                         + urlEncoded(ORDERS_FETCH.formatted(" count='3' page='2'")))),
                 example(
+                        "Alice Sales, Dataverse query functions in $filter: usmf and demf sales orders older than six"
+                                + " months (Microsoft.Dynamics.CRM.In and OlderThanXMonths)",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber,mserp_orderdate&$top=3"
+                                        + "&$filter="
+                                        + urlEncoded(
+                                                "Microsoft.Dynamics.CRM.In(PropertyName='mserp_dataareaid',"
+                                                        + "PropertyValues=['usmf','demf']) and Microsoft.Dynamics.CRM"
+                                                        + ".OlderThanXMonths(PropertyName='mserp_orderdate',PropertyValue=6)"))),
+                example(
+                        "Sam Admin, FetchXML valueof (two columns compared): customers whose sales this year exceed"
+                                + " their credit limit",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(),
+                                "mserp_custcustomerv3entities?fetchXml="
+                                        + urlEncoded("<fetch count='3'><entity name='mserp_custcustomerv3entity'>"
+                                                + "<attribute name='mserp_customeraccount'/><attribute name='mserp_salesytd'/>"
+                                                + "<attribute name='mserp_creditlimit'/><filter><condition"
+                                                + " attribute='mserp_salesytd' operator='gt' valueof='mserp_creditlimit'/>"
+                                                + "</filter></entity></fetch>"))),
+                example(
                         "Mia Mixed, FetchXML aggregate: her readable sales orders per company (groupby) with their"
                                 + " count and total; orders she may not read are not counted",
                         asDataverse.get(

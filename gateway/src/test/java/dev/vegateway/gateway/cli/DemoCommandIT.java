@@ -231,9 +231,7 @@ class DemoCommandIT {
         if (block.comment().contains("FetchXML")) {
             JsonNode answer = JSON.readTree(body);
             assertThat(answer.path("value").size()).as(description).isPositive();
-            assertThat(answer.path("value").path(0).has("mserp_salesordernumber"))
-                    .as(description)
-                    .isTrue();
+            assertThat(answer.path("value").path(0).size()).as(description).isPositive();
             assertThat(answer.has("@Microsoft.Dynamics.CRM.morerecords"))
                     .as(description)
                     .isTrue();

@@ -415,26 +415,46 @@ abstract class FetchXmlIT extends SecurityIT {
     /** valueof compares two columns, as OData compares two properties. */
     @Test
     void valueofComparesTwoColumns() throws Exception {
-        DemoIdentities.User sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR;
-        Set<String> viaFetch = byKey(
-                        json(fetch(
-                                        as(sam),
-                                        CUSTOMERS,
-                                        "<fetch><entity name='mserp_custcustomerv3entity'><attribute"
-                                                + " name='mserp_name'/><filter><condition"
-                                                + " attribute='mserp_numberofemployees' operator='gt'"
-                                                + " valueof='mserp_creditlimit'/></filter></entity></fetch>"))
+        RequestSpecification sam = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR);
+        Map<String, Set<String>> byOperator = new TreeMap<>();
+        for (String operator : List.of("gt", "le")) {
+            Set<String> viaFetch = byKey(
+                            json(fetch(
+                                            as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR),
+                                            CUSTOMERS,
+                                            "<fetch><entity name='mserp_custcustomerv3entity'><attribute"
+                                                    + " name='mserp_name'/><filter><condition"
+                                                    + " attribute='mserp_salesytd' operator='" + operator + "'"
+                                                    + " valueof='mserp_creditlimit'/></filter></entity></fetch>"))
+                                    .path("value"),
+                            CUSTOMER_KEY)
+                    .keySet();
+            Set<String> viaOData = byKey(
+                            json(as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR)
+                                            .urlEncodingEnabled(false)
+                                            .get(CUSTOMERS + "?$select=" + CUSTOMER_KEY + "&$filter=mserp_salesytd%20"
+                                                    + operator + "%20mserp_creditlimit"))
+                                    .path("value"),
+                            CUSTOMER_KEY)
+                    .keySet();
+            assertThat(viaFetch).as(operator).isEqualTo(viaOData);
+            byOperator.put(operator, viaFetch);
+        }
+        Set<String> bothSet = byKey(
+                        json(sam.urlEncodingEnabled(false)
+                                        .get(
+                                                CUSTOMERS + "?$select=" + CUSTOMER_KEY
+                                                        + "&$filter=mserp_salesytd%20ne%20null%20and%20mserp_creditlimit%20ne%20null"))
                                 .path("value"),
                         CUSTOMER_KEY)
                 .keySet();
-        Set<String> viaOData = byKey(
-                        json(as(sam).urlEncodingEnabled(false)
-                                        .get(CUSTOMERS + "?$select=" + CUSTOMER_KEY
-                                                + "&$filter=mserp_numberofemployees%20gt%20mserp_creditlimit"))
-                                .path("value"),
-                        CUSTOMER_KEY)
-                .keySet();
-        assertThat(viaFetch).isEqualTo(viaOData);
+        assertThat(byOperator.get("gt")).isNotEmpty();
+        assertThat(java.util.Collections.disjoint(byOperator.get("gt"), byOperator.get("le")))
+                .as("no row is both gt and le")
+                .isTrue();
+        Set<String> union = new java.util.TreeSet<>(byOperator.get("gt"));
+        union.addAll(byOperator.get("le"));
+        assertThat(union).as("each row compared with its own other column").isEqualTo(bothSet);
     }
 
     @Test
