@@ -145,70 +145,46 @@ public sealed interface Condition {
 
     /** The relative date operators of Dataverse's ConditionOperator. */
     enum DateOperator {
-        YESTERDAY,
-        TODAY,
-        TOMORROW,
-        LAST_7_DAYS,
-        NEXT_7_DAYS,
-        LAST_WEEK,
-        THIS_WEEK,
-        NEXT_WEEK,
-        LAST_MONTH,
-        THIS_MONTH,
-        NEXT_MONTH,
-        LAST_YEAR,
-        THIS_YEAR,
-        NEXT_YEAR,
-        LAST_X_HOURS,
-        NEXT_X_HOURS,
-        LAST_X_DAYS,
-        NEXT_X_DAYS,
-        LAST_X_WEEKS,
-        NEXT_X_WEEKS,
-        LAST_X_MONTHS,
-        NEXT_X_MONTHS,
-        LAST_X_YEARS,
-        NEXT_X_YEARS,
-        OLDER_THAN_X_MINUTES,
-        OLDER_THAN_X_HOURS,
-        OLDER_THAN_X_DAYS,
-        OLDER_THAN_X_WEEKS,
-        OLDER_THAN_X_MONTHS,
-        OLDER_THAN_X_YEARS;
+        YESTERDAY(false),
+        TODAY(false),
+        TOMORROW(false),
+        LAST_7_DAYS(false),
+        NEXT_7_DAYS(false),
+        LAST_WEEK(false),
+        THIS_WEEK(false),
+        NEXT_WEEK(false),
+        LAST_MONTH(false),
+        THIS_MONTH(false),
+        NEXT_MONTH(false),
+        LAST_YEAR(false),
+        THIS_YEAR(false),
+        NEXT_YEAR(false),
+        LAST_X_HOURS(true),
+        NEXT_X_HOURS(true),
+        LAST_X_DAYS(true),
+        NEXT_X_DAYS(true),
+        LAST_X_WEEKS(true),
+        NEXT_X_WEEKS(true),
+        LAST_X_MONTHS(true),
+        NEXT_X_MONTHS(true),
+        LAST_X_YEARS(true),
+        NEXT_X_YEARS(true),
+        OLDER_THAN_X_MINUTES(true),
+        OLDER_THAN_X_HOURS(true),
+        OLDER_THAN_X_DAYS(true),
+        OLDER_THAN_X_WEEKS(true),
+        OLDER_THAN_X_MONTHS(true),
+        OLDER_THAN_X_YEARS(true);
 
+        private final boolean takesAmount;
+
+        DateOperator(boolean takesAmount) {
+            this.takesAmount = takesAmount;
+        }
+
+        /** Whether the operator counts units ({@code LastXDays 3}) rather than naming one period ({@code Today}). */
         public boolean takesAmount() {
-            return switch (this) {
-                case YESTERDAY,
-                        TODAY,
-                        TOMORROW,
-                        LAST_7_DAYS,
-                        NEXT_7_DAYS,
-                        LAST_WEEK,
-                        THIS_WEEK,
-                        NEXT_WEEK,
-                        LAST_MONTH,
-                        THIS_MONTH,
-                        NEXT_MONTH,
-                        LAST_YEAR,
-                        THIS_YEAR,
-                        NEXT_YEAR -> false;
-                case LAST_X_HOURS,
-                        NEXT_X_HOURS,
-                        LAST_X_DAYS,
-                        NEXT_X_DAYS,
-                        LAST_X_WEEKS,
-                        NEXT_X_WEEKS,
-                        LAST_X_MONTHS,
-                        NEXT_X_MONTHS,
-                        LAST_X_YEARS,
-                        NEXT_X_YEARS,
-                        OLDER_THAN_X_MINUTES,
-                        OLDER_THAN_X_HOURS,
-                        OLDER_THAN_X_DAYS,
-                        OLDER_THAN_X_WEEKS,
-                        OLDER_THAN_X_MONTHS,
-                        OLDER_THAN_X_YEARS -> true;
-            };
+            return takesAmount;
         }
     }
 
