@@ -13,6 +13,7 @@ import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.TableName;
+import dev.vegateway.gateway.odata.LookupNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,6 +86,7 @@ public class BenchmarkEntityCollectionSerialization {
     int rows;
 
     private Catalog catalog;
+    private LookupNames lookups;
     private QueryPlan plan;
     private Object[][] values;
     private OData odata;
@@ -120,6 +122,7 @@ public class BenchmarkEntityCollectionSerialization {
                 Optional.empty(),
                 Optional.of("version"));
         catalog = new Catalog(List.of(entity), List.of());
+        lookups = new LookupNames(catalog);
         QueryPlanner planner = new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 5000);
         plan = planner.plan(
                 Query.all("bench"),
@@ -169,7 +172,14 @@ public class BenchmarkEntityCollectionSerialization {
         CountingOutputStream out = new CountingOutputStream();
         try (JsonGenerator generator = json.createGenerator(out, JsonEncoding.UTF8)) {
             ODataJsonSink sink = new ODataJsonSink(
-                    generator, catalog, "https://127.0.0.1/api/data/v9.2/$metadata#benches", false, token -> token);
+                    generator,
+                    catalog,
+                    "https://127.0.0.1/api/data/v9.2/$metadata#benches",
+                    false,
+                    token -> token,
+                    List.of(),
+                    lookups,
+                    Optional.empty());
             sink.start(plan, OptionalLong.empty());
             for (Object[] row : values) {
                 sink.row(plan, row);
