@@ -51,14 +51,7 @@ final class ActionEndpoint {
                                 .isPresent());
     }
 
-    void perform(
-            GatewayHandler.Exchange exchange,
-            Caller caller,
-            String rest,
-            byte[] body,
-            String serviceRoot,
-            GatewayHandler handler)
-            throws IOException {
+    void perform(Exchange exchange, Caller caller, String rest, byte[] body, String serviceRoot) throws IOException {
         Target target = target(rest);
         exchange.log.operation = "Action";
         target.entity().ifPresent(entity -> exchange.log.entitySet = entity.entitySetName());
@@ -84,9 +77,7 @@ final class ActionEndpoint {
                 user.permissions(),
                 user.application().appId()));
         if (result.isEmpty()) {
-            exchange.response.setStatus(204);
-            exchange.log.status = 204;
-            exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
+            exchange.sendEmpty(204);
             return;
         }
         FieldType type = target.action().returns().orElseThrow();
@@ -104,8 +95,7 @@ final class ActionEndpoint {
         } else {
             answer.put("value", value.toString());
         }
-        handler.sendBytes(
-                exchange, "application/json; odata.metadata=minimal; charset=utf-8", JSON.writeValueAsBytes(answer));
+        exchange.send(200, "application/json; odata.metadata=minimal; charset=utf-8", JSON.writeValueAsBytes(answer));
     }
 
     private record Target(ActionDefinition action, Optional<EntityDefinition> entity, Optional<UUID> key) {}

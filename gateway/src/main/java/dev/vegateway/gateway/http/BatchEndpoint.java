@@ -11,7 +11,6 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.jdbc.SqlErrors;
-import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.gateway.odata.BatchReader;
 import dev.vegateway.gateway.odata.BatchReader.BatchItem;
 import dev.vegateway.gateway.odata.BatchReader.BatchRequest;
@@ -30,7 +29,9 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code POST $batch} (OData 4.0 §11.7, multipart form, as Dataverse answers it). The body is read
@@ -59,21 +60,32 @@ final class BatchEndpoint {
     private final String servicePath;
     private final int maxRequests;
     private final long maxBodyBytes;
+    private final Exchange.BodyLimits partLimits;
+    /** The chain each part runs through: its own context, error mapping and routes (without another $batch). */
+    private final Handler parts;
 
-    BatchEndpoint(ChangesetDataSource changesets, String servicePath, int maxRequests, long maxBodyBytes) {
+    BatchEndpoint(
+            ChangesetDataSource changesets,
+            String servicePath,
+            int maxRequests,
+            long maxBodyBytes,
+            Exchange.BodyLimits partLimits,
+            Handler parts) {
         this.changesets = requireNonNull(changesets, "changesets is null");
         this.servicePath = requireNonNull(servicePath, "servicePath is null");
         this.maxRequests = maxRequests;
         this.maxBodyBytes = maxBodyBytes;
+        this.partLimits = requireNonNull(partLimits, "partLimits is null");
+        this.parts = requireNonNull(parts, "parts is null");
     }
 
-    void execute(GatewayHandler.Exchange batch, Caller caller, String serviceRoot, GatewayHandler handler)
-            throws IOException {
+    void execute(Exchange batch) throws Exception {
         batch.log.operation = "Batch";
         Request request = batch.request;
+        String serviceRoot = batch.serviceRoot();
         String boundary =
                 BatchReader.boundary(Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
-        byte[] body = handler.readBounded(request, maxBodyBytes, "$batch body");
+        byte[] body = batch.body(maxBodyBytes, "$batch body");
         long parseStarted = System.nanoTime();
         List<BatchItem> items =
                 BatchReader.read(body, boundary, serviceRoot.substring(0, serviceRoot.length() - 1), maxRequests);
@@ -84,13 +96,8 @@ final class BatchEndpoint {
             batch.response.getHeaders().put("Preference-Applied", "odata.continue-on-error");
         }
         String responseBoundary = "batchresponse_" + UUID.randomUUID();
-        Run run = new Run(
-                batch,
-                caller,
-                serviceRoot,
-                handler,
-                handler.open(batch, 200, "multipart/mixed; boundary=" + responseBoundary, () -> {}),
-                responseBoundary);
+        ResponseOutput out = batch.open(200, "multipart/mixed; boundary=" + responseBoundary, () -> {});
+        Run run = new Run(batch, serviceRoot, out, responseBoundary);
         for (BatchItem item : items) {
             boolean succeeded = item instanceof BatchReader.Changeset changeset
                     ? run.changeset(changeset)
@@ -101,7 +108,7 @@ final class BatchEndpoint {
         }
         run.out.write(("--" + responseBoundary + "--" + CRLF).getBytes(UTF_8));
         batch.log.rows = run.requests;
-        batch.output.close();
+        out.close();
     }
 
     /** A request of the batch once it ran: its answer, and its Content-ID. */
@@ -113,25 +120,15 @@ final class BatchEndpoint {
 
     /** The state of one batch as it runs. */
     private final class Run {
-        private final GatewayHandler.Exchange batch;
-        private final Caller caller;
+        private final Exchange batch;
         private final String serviceRoot;
-        private final GatewayHandler handler;
         private final OutputStream out;
         private final String boundary;
         private int requests;
 
-        Run(
-                GatewayHandler.Exchange batch,
-                Caller caller,
-                String serviceRoot,
-                GatewayHandler handler,
-                OutputStream out,
-                String boundary) {
+        Run(Exchange batch, String serviceRoot, OutputStream out, String boundary) {
             this.batch = batch;
-            this.caller = caller;
             this.serviceRoot = serviceRoot;
-            this.handler = handler;
             this.out = out;
             this.boundary = boundary;
         }
@@ -229,19 +226,27 @@ final class BatchEndpoint {
             } catch (GatewayException e) {
                 return refuse(request, inChangeset, e);
             }
-            GatewayHandler.Exchange part = part(request, path, body, inChangeset);
-            handler.runPart(part, caller);
-            return finish(request, part);
+            return runPart(request, part(request, path, body, inChangeset));
         }
 
         /** A request refused before it ran: the error answers in its place. */
         private Finished refuse(BatchRequest request, boolean inChangeset, GatewayException failure) {
-            GatewayHandler.Exchange part = part(request, request.path(), request.body(), inChangeset);
-            handler.failPart(part, failure);
+            Exchange part = part(request, request.path(), request.body(), inChangeset);
+            PartRefusalHandler.refuse(part.request, failure);
+            return runPart(request, part);
+        }
+
+        /** Runs a part through the parts' chain; its answer, an error included, lands in its in-memory response. */
+        private Finished runPart(BatchRequest request, Exchange part) {
+            try {
+                parts.handle(part.request, part.response, Callback.NOOP);
+            } catch (Exception e) {
+                throw new IllegalStateException("the error mapping of a $batch part let an exception through", e);
+            }
             return finish(request, part);
         }
 
-        private GatewayHandler.Exchange part(BatchRequest request, String path, byte[] body, boolean inChangeset) {
+        private Exchange part(BatchRequest request, String path, byte[] body, boolean inChangeset) {
             requests++;
             HttpFields.Mutable headers = HttpFields.build();
             request.headers().forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
@@ -256,10 +261,14 @@ final class BatchEndpoint {
             log.clientRequestId = batch.log.clientRequestId;
             log.application = batch.log.application;
             log.user = batch.log.user;
-            return new GatewayHandler.Exchange(partRequest, partResponse, new Timings(), log, true, inChangeset);
+            Exchange part = new Exchange(partRequest, partResponse, log, servicePath, partLimits, true, inChangeset);
+            // A part runs below authentication: it acts for the batch's application and caller.
+            part.token(batch.token());
+            part.caller(batch.caller());
+            return part;
         }
 
-        private Finished finish(BatchRequest request, GatewayHandler.Exchange part) {
+        private Finished finish(BatchRequest request, Exchange part) {
             batch.timings.authzNanos += part.timings.authzNanos;
             batch.timings.databaseNanos += part.timings.databaseNanos;
             batch.timings.serializeNanos += part.timings.serializeNanos;

@@ -21,7 +21,7 @@ import java.util.Map;
  * (SPEC 7), with or without a caller. $select, $filter, $orderby are evaluated in memory by
  * {@link InMemoryRows}; $top, $skip and $count are applied here.
  */
-final class CatalogReader {
+final class CatalogReader implements InMemorySet {
     private final List<Map<String, Object>> rows;
     private final Catalog catalog;
 
@@ -34,30 +34,32 @@ final class CatalogReader {
         this.rows = List.copyOf(all);
     }
 
-    long count(Caller caller, Query query) {
-        return matching(query).size();
+    @Override
+    public boolean serves(EntityDefinition entity) {
+        return entity == CatalogEntitySet.DEFINITION;
     }
 
-    void readCollection(
-            GatewayHandler.Exchange exchange,
+    @Override
+    public long count(Exchange exchange, Caller caller, ODataRequest.CountCollection count) {
+        return matching(count.query()).size();
+    }
+
+    @Override
+    public void readCollection(
+            Exchange exchange,
             Caller caller,
             ODataRequest.ReadCollection read,
             String context,
-            GatewayHandler handler,
             java.util.function.Function<String, String> nextLink)
             throws IOException {
         InMemoryRows.Json page =
                 InMemoryRows.collection(catalog, CatalogEntitySet.DEFINITION, read.query(), rows, context, nextLink);
         exchange.log.rows = page.rows();
-        handler.sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", page.body());
+        exchange.send(200, "application/json; odata.metadata=minimal; charset=utf-8", page.body());
     }
 
-    void readEntity(
-            GatewayHandler.Exchange exchange,
-            Caller caller,
-            ODataRequest.ReadEntity read,
-            String context,
-            GatewayHandler handler)
+    @Override
+    public void readEntity(Exchange exchange, Caller caller, ODataRequest.ReadEntity read, String context)
             throws IOException {
         List<FieldDefinition> fields = fields(read.select());
         Map<String, Object> row = rows.stream()
@@ -71,7 +73,7 @@ final class CatalogReader {
                         read.key()));
         byte[] body = InMemoryRows.entity(catalog, row, fields, context);
         exchange.log.rows = 1;
-        handler.sendBytes(exchange, "application/json; odata.metadata=minimal; charset=utf-8", body);
+        exchange.send(200, "application/json; odata.metadata=minimal; charset=utf-8", body);
     }
 
     private static List<FieldDefinition> fields(List<String> names) {

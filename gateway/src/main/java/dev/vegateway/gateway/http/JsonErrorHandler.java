@@ -57,6 +57,11 @@ public final class JsonErrorHandler extends ErrorHandler {
         if (code == ErrorCode.BACKEND_UNAVAILABLE) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         }
+        if (code != ErrorCode.BACKEND_UNAVAILABLE) {
+            // Jetty refused the request before reading it whole (a request line or headers too large, a malformed
+            // message): what the client still sends of it would be read as the next request on this connection.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;

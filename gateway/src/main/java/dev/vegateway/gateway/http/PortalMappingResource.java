@@ -44,7 +44,7 @@ import org.eclipse.jetty.server.Request;
  * by the store in one transaction with its audit row, and drops the security caches of this node
  * at once. The audit is read-only (405 for any change).
  */
-final class PortalMappingResource {
+final class PortalMappingResource implements InMemorySet {
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final String JSON_CONTENT_TYPE = "application/json; odata.metadata=minimal; charset=utf-8";
@@ -73,27 +73,23 @@ final class PortalMappingResource {
 
     // ---- reads
 
-    void readCollection(
-            GatewayHandler.Exchange exchange,
+    @Override
+    public void readCollection(
+            Exchange exchange,
             Caller caller,
             ODataRequest.ReadCollection read,
             String context,
-            GatewayHandler handler,
             java.util.function.Function<String, String> nextLink)
             throws IOException {
         administrator(caller, read.entity(), "Read");
         InMemoryRows.Json page = InMemoryRows.collection(
                 catalog, read.entity(), read.query(), rows(exchange, read.entity()), context, nextLink);
         exchange.log.rows = page.rows();
-        handler.sendBytes(exchange, JSON_CONTENT_TYPE, page.body());
+        exchange.send(200, JSON_CONTENT_TYPE, page.body());
     }
 
-    void readEntity(
-            GatewayHandler.Exchange exchange,
-            Caller caller,
-            ODataRequest.ReadEntity read,
-            String context,
-            GatewayHandler handler)
+    @Override
+    public void readEntity(Exchange exchange, Caller caller, ODataRequest.ReadEntity read, String context)
             throws IOException {
         administrator(caller, read.entity(), "Read");
         EntityDefinition entity = read.entity();
@@ -104,16 +100,22 @@ final class PortalMappingResource {
         List<FieldDefinition> fields = InMemoryRows.fields(entity, read.select());
         byte[] body = InMemoryRows.entity(catalog, row, fields, context);
         exchange.log.rows = 1;
-        handler.sendBytes(exchange, JSON_CONTENT_TYPE, body);
+        exchange.send(200, JSON_CONTENT_TYPE, body);
     }
 
-    long count(GatewayHandler.Exchange exchange, Caller caller, ODataRequest.CountCollection count) {
+    @Override
+    public boolean serves(EntityDefinition entity) {
+        return PortalMappingEntitySets.isPortalMappingSet(entity);
+    }
+
+    @Override
+    public long count(Exchange exchange, Caller caller, ODataRequest.CountCollection count) {
         administrator(caller, count.entity(), "Read");
         return InMemoryRows.matching(count.entity(), count.query(), rows(exchange, count.entity()))
                 .size();
     }
 
-    private List<Map<String, Object>> rows(GatewayHandler.Exchange exchange, EntityDefinition entity) {
+    private List<Map<String, Object>> rows(Exchange exchange, EntityDefinition entity) {
         long started = System.nanoTime();
         List<Map<String, Object>> rows = new ArrayList<>();
         if (Objects.equals(entity, MAPPINGS)) {
@@ -132,8 +134,7 @@ final class PortalMappingResource {
      *
      * @return false if it addresses anything else, which this resource leaves alone
      */
-    boolean write(
-            GatewayHandler.Exchange exchange, Caller caller, String method, String path, String serviceRoot, Body body)
+    boolean write(Exchange exchange, Caller caller, String method, String path, String serviceRoot, Body body)
             throws IOException {
         Optional<ODataRequest> target = target(path);
         if (target.isEmpty()) {
@@ -165,7 +166,7 @@ final class PortalMappingResource {
                     ErrorCode.METHOD_NOT_ALLOWED,
                     "The method %s is not allowed on this path of entity set '%s': create"
                             + " with POST %s, change with PATCH %s(<contact id>), remove with DELETE %s(<contact id>).",
-                    GatewayHandler.sanitize(method),
+                    Exchange.sanitize(method),
                     entity.entitySetName(),
                     entity.entitySetName(),
                     entity.entitySetName(),
@@ -206,8 +207,7 @@ final class PortalMappingResource {
         throw new IllegalArgumentException("not an entity set request: " + request);
     }
 
-    private void create(GatewayHandler.Exchange exchange, Caller caller, String serviceRoot, Body body)
-            throws IOException {
+    private void create(Exchange exchange, Caller caller, String serviceRoot, Body body) throws IOException {
         exchange.log.operation = "Create";
         Caller.User user = administrator(caller, MAPPINGS, "Create");
         Map<String, JsonNode> properties = properties(body.read());
@@ -242,11 +242,11 @@ final class PortalMappingResource {
         if (prefersRepresentation(exchange.request)) {
             sendRepresentation(exchange, 201, serviceRoot, stored);
         } else {
-            noContent(exchange);
+            exchange.sendEmpty(204);
         }
     }
 
-    private void update(GatewayHandler.Exchange exchange, Caller caller, UUID contactId, String serviceRoot, Body body)
+    private void update(Exchange exchange, Caller caller, UUID contactId, String serviceRoot, Body body)
             throws IOException {
         exchange.log.operation = "Update";
         Caller.User user = administrator(caller, MAPPINGS, "Write");
@@ -277,11 +277,11 @@ final class PortalMappingResource {
         if (prefersRepresentation(exchange.request)) {
             sendRepresentation(exchange, 200, serviceRoot, stored);
         } else {
-            noContent(exchange);
+            exchange.sendEmpty(204);
         }
     }
 
-    private void delete(GatewayHandler.Exchange exchange, Caller caller, UUID contactId) {
+    private void delete(Exchange exchange, Caller caller, UUID contactId) {
         exchange.log.operation = "Delete";
         Caller.User user = administrator(caller, MAPPINGS, "Delete");
         refuseConditions(exchange.request);
@@ -292,7 +292,7 @@ final class PortalMappingResource {
         });
         exchange.timings.databaseNanos = System.nanoTime() - started;
         exchange.log.rows = 1;
-        noContent(exchange);
+        exchange.sendEmpty(204);
     }
 
     // ---- authorization
@@ -352,7 +352,7 @@ final class PortalMappingResource {
                         ErrorCode.VALIDATION,
                         "The property '%s' does not exist on type '%s'; its writable properties are"
                                 + " %s, %s and %s.",
-                        GatewayHandler.sanitize(name),
+                        Exchange.sanitize(name),
                         MAPPINGS.logicalName(),
                         PortalMappingNames.CONTACT_ID,
                         PortalMappingNames.USER_ID,
@@ -407,20 +407,13 @@ final class PortalMappingResource {
         return Preferences.representation(request.getHeaders()).isPresent();
     }
 
-    private void sendRepresentation(
-            GatewayHandler.Exchange exchange, int status, String serviceRoot, StoredPortalMapping stored)
+    private void sendRepresentation(Exchange exchange, int status, String serviceRoot, StoredPortalMapping stored)
             throws IOException {
         Map<String, Object> row = PortalMappingEntitySets.row(stored);
         byte[] body = InMemoryRows.entity(
                 catalog, row, MAPPINGS.fields(), serviceRoot + "$metadata#" + MAPPINGS.entitySetName() + "/$entity");
         exchange.response.getHeaders().put("Preference-Applied", "return=representation");
         exchange.send(status, JSON_CONTENT_TYPE, body);
-    }
-
-    private static void noContent(GatewayHandler.Exchange exchange) {
-        exchange.response.setStatus(204);
-        exchange.log.status = 204;
-        exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
     }
 
     private static String entityUrl(String serviceRoot, UUID contactId) {

@@ -53,13 +53,7 @@ final class WriteEndpoint {
         this.planner = queries.planner();
     }
 
-    void create(
-            GatewayHandler.Exchange exchange,
-            Caller caller,
-            WriteTarget target,
-            byte[] body,
-            String serviceRoot,
-            GatewayHandler handler)
+    void create(Exchange exchange, Caller caller, WriteTarget target, byte[] body, String serviceRoot)
             throws IOException {
         if (target.key().isPresent()) {
             throw GatewayException.of(
@@ -72,16 +66,10 @@ final class WriteEndpoint {
         WriteContext context = context(caller, entity, exchange);
         WriteService.Result result =
                 exchange.database(() -> writes.create(entity, values(entity, Optional.empty(), caller, body), context));
-        respond(exchange, caller, entity, result, serviceRoot, handler);
+        respond(exchange, caller, entity, result, serviceRoot);
     }
 
-    void update(
-            GatewayHandler.Exchange exchange,
-            Caller caller,
-            WriteTarget target,
-            byte[] body,
-            String serviceRoot,
-            GatewayHandler handler)
+    void update(Exchange exchange, Caller caller, WriteTarget target, byte[] body, String serviceRoot)
             throws IOException {
         UUID key = target.key()
                 .orElseThrow(() -> GatewayException.of(
@@ -94,10 +82,10 @@ final class WriteEndpoint {
         Preconditions preconditions = preconditions(exchange);
         WriteService.Result result = exchange.database(() ->
                 writes.update(entity, key, values(entity, Optional.of(key), caller, body), preconditions, context));
-        respond(exchange, caller, entity, result, serviceRoot, handler);
+        respond(exchange, caller, entity, result, serviceRoot);
     }
 
-    void delete(GatewayHandler.Exchange exchange, Caller caller, WriteTarget target) {
+    void delete(Exchange exchange, Caller caller, WriteTarget target) {
         UUID key = target.key()
                 .orElseThrow(() -> GatewayException.of(
                         ErrorCode.METHOD_NOT_ALLOWED,
@@ -110,35 +98,25 @@ final class WriteEndpoint {
             writes.delete(target.entity(), key, preconditions, context);
             return null;
         });
-        exchange.response.setStatus(204);
-        exchange.log.status = 204;
-        exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
+        exchange.sendEmpty(204);
     }
 
     private void respond(
-            GatewayHandler.Exchange exchange,
-            Caller caller,
-            EntityDefinition entity,
-            WriteService.Result result,
-            String serviceRoot,
-            GatewayHandler handler)
+            Exchange exchange, Caller caller, EntityDefinition entity, WriteService.Result result, String serviceRoot)
             throws IOException {
         String entityId = serviceRoot + entity.entitySetName() + "(" + result.key() + ")";
         exchange.response.getHeaders().put("OData-EntityId", entityId);
         Optional<String> asked = Preferences.representation(exchange.request.getHeaders());
         boolean representation = asked.isPresent();
         if (!representation) {
-            exchange.response.setStatus(204);
-            exchange.log.status = 204;
-            exchange.response.getHeaders().put("Server-Timing", exchange.timings.serverTiming());
+            exchange.sendEmpty(204);
             return;
         }
         Preferences.applied(exchange.response.getHeaders(), asked.get());
-        Optional<IncludeAnnotations> annotations = GatewayHandler.includeAnnotations(exchange);
+        Optional<IncludeAnnotations> annotations = exchange.includeAnnotations();
         String context = serviceRoot + "$metadata#" + entity.entitySetName() + "/$entity";
         EffectivePermissions permissions = ((Caller.User) caller).permissions();
-        handler.stream(
-                exchange,
+        exchange.stream(
                 result.created() ? 201 : 200,
                 json -> new ODataJsonSink(
                         json, queries.planner().catalog(), context, true, token -> "", List.of(), lookups, annotations),
@@ -146,7 +124,7 @@ final class WriteEndpoint {
                         entity, result.key(), List.of(), AccessScopes.read(permissions, entity), sink));
     }
 
-    private WriteContext context(Caller caller, EntityDefinition entity, GatewayHandler.Exchange exchange) {
+    private WriteContext context(Caller caller, EntityDefinition entity, Exchange exchange) {
         if (!(caller instanceof Caller.User user)) {
             throw AccessDenied.noCaller();
         }
@@ -160,7 +138,7 @@ final class WriteEndpoint {
                 WriteScopes.of(planner, permissions, entity));
     }
 
-    private static Preconditions preconditions(GatewayHandler.Exchange exchange) {
+    private static Preconditions preconditions(Exchange exchange) {
         return new Preconditions(
                 Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_MATCH)),
                 Optional.ofNullable(exchange.request.getHeaders().get(HttpHeader.IF_NONE_MATCH)));

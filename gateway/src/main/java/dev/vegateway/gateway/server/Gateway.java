@@ -7,7 +7,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.vegateway.adapter.jdbc.BackendHealth;
 import dev.vegateway.adapter.jdbc.Backends;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
-import dev.vegateway.adapter.jdbc.InFlightStatements;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
@@ -30,7 +29,7 @@ import dev.vegateway.config.yaml.Problem;
 import dev.vegateway.config.yaml.ProblemsException;
 import dev.vegateway.gateway.auth.DevIssuer;
 import dev.vegateway.gateway.auth.TokenValidator;
-import dev.vegateway.gateway.http.GatewayHandler;
+import dev.vegateway.gateway.http.ApiChain;
 import dev.vegateway.gateway.http.Metrics;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import dev.vegateway.gateway.scim.ScimHandler;
@@ -59,7 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final SecurityStore securityStore;
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
-    private final GatewayHandler handler;
+    private final ApiChain api;
     private final Optional<AuditPurge> auditPurge;
     private final Optional<AuditPurgeSchedule> auditPurgeSchedule;
     /** Set once a stop has begun; readiness reads it. */
@@ -75,7 +74,7 @@ public final class Gateway implements AutoCloseable {
             SecurityStore securityStore,
             Optional<DevIssuer> devIssuer,
             GatewayServer server,
-            GatewayHandler handler,
+            ApiChain api,
             Optional<AuditPurge> auditPurge,
             Optional<AuditPurgeSchedule> auditPurgeSchedule,
             AtomicBoolean draining) {
@@ -85,7 +84,7 @@ public final class Gateway implements AutoCloseable {
         this.securityStore = securityStore;
         this.devIssuer = devIssuer;
         this.server = server;
-        this.handler = handler;
+        this.api = api;
         this.auditPurge = auditPurge;
         this.auditPurgeSchedule = auditPurgeSchedule;
         this.draining = draining;
@@ -189,7 +188,7 @@ public final class Gateway implements AutoCloseable {
                     clock,
                     config.backend().queryTimeout());
             AtomicBoolean draining = new AtomicBoolean();
-            GatewayHandler handler = new GatewayHandler(
+            ApiChain api = ApiChain.build(
                     config.server().servicePath(),
                     catalog,
                     odata,
@@ -209,7 +208,7 @@ public final class Gateway implements AutoCloseable {
                             new CallerResolver(securityStore),
                             securityStore.directory(config.provisioning()),
                             config.limits().maxRequestBodyBytes(),
-                            handler),
+                            api.handler()),
                     new AdminHandler(health::isUp, draining::get, tokenValidator::keysLoaded, metrics));
             LOG.info(
                     "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",
@@ -238,7 +237,7 @@ public final class Gateway implements AutoCloseable {
                     securityStore,
                     devIssuer,
                     server,
-                    handler,
+                    api,
                     auditPurge,
                     auditPurgeSchedule,
                     draining);
@@ -291,7 +290,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Requests still being served. */
     public int requestsInFlight() {
-        return InFlightStatements.requests(handler);
+        return api.requestsInFlight();
     }
 
     /** Time left of the shutdown grace period (zero before a stop and after it ended). */
@@ -325,7 +324,7 @@ public final class Gateway implements AutoCloseable {
                     } catch (InterruptedException e) {
                         return; // every request finished in time
                     }
-                    InFlightStatements.cancel(handler);
+                    api.cancelInFlight();
                 },
                 "vegateway-shutdown-grace");
         canceller.setDaemon(true);

@@ -26,18 +26,18 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Keys, claims and configuration for the auth tests: real keys, no mocks. */
-final class TestTokens {
-    static final String ISSUER = "https://sts.example.test/tenant/";
-    static final String AUDIENCE = "api://ve-gateway";
-    static final String APPLICATION_ID = "11111111-2222-3333-4444-555555555555";
-    static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
-    static final Duration REFRESH_INTERVAL = Duration.ofMinutes(10);
-    static final Duration UNKNOWN_KID_MIN_INTERVAL = Duration.ofSeconds(30);
-    static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+public final class TestTokens {
+    public static final String ISSUER = "https://sts.example.test/tenant/";
+    public static final String AUDIENCE = "api://ve-gateway";
+    public static final String APPLICATION_ID = "11111111-2222-3333-4444-555555555555";
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    public static final Duration REFRESH_INTERVAL = Duration.ofMinutes(10);
+    public static final Duration UNKNOWN_KID_MIN_INTERVAL = Duration.ofSeconds(30);
+    public static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
     private TestTokens() {}
 
-    static RSAKey rsaKey(String keyId) {
+    public static RSAKey rsaKey(String keyId) {
         try {
             return new RSAKeyGenerator(2048).keyID(keyId).generate();
         } catch (JOSEException e) {
@@ -45,7 +45,7 @@ final class TestTokens {
         }
     }
 
-    static ECKey ecKey(String keyId) {
+    public static ECKey ecKey(String keyId) {
         try {
             return new ECKeyGenerator(Curve.P_256).keyID(keyId).generate();
         } catch (JOSEException e) {
@@ -53,12 +53,12 @@ final class TestTokens {
         }
     }
 
-    static JWKSet publicSet(JWK... keys) {
+    public static JWKSet publicSet(JWK... keys) {
         return new JWKSet(List.of(keys)).toPublicJWKSet();
     }
 
     /** Claims of a valid v1 token issued at {@code now}, expiring an hour later. */
-    static JWTClaimsSet.Builder claims(Instant now) {
+    public static JWTClaimsSet.Builder claims(Instant now) {
         return new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -71,11 +71,11 @@ final class TestTokens {
                 .jwtID(UUID.randomUUID().toString());
     }
 
-    static String sign(JWK key, JWSAlgorithm algorithm, JWTClaimsSet claims) {
+    public static String sign(JWK key, JWSAlgorithm algorithm, JWTClaimsSet claims) {
         return sign(key, new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(), claims);
     }
 
-    static String sign(JWK key, JWSHeader header, JWTClaimsSet claims) {
+    public static String sign(JWK key, JWSHeader header, JWTClaimsSet claims) {
         try {
             JWSSigner signer = key instanceof RSAKey rsaKey ? new RSASSASigner(rsaKey) : new ECDSASigner((ECKey) key);
             SignedJWT jwt = new SignedJWT(header, claims);
@@ -86,7 +86,7 @@ final class TestTokens {
         }
     }
 
-    static GatewayConfig.Auth auth(Optional<Path> jwksFile, Optional<URI> jwksUrl, List<String> algorithms) {
+    public static GatewayConfig.Auth auth(Optional<Path> jwksFile, Optional<URI> jwksUrl, List<String> algorithms) {
         return new GatewayConfig.Auth(
                 jwksFile,
                 jwksUrl,
@@ -99,7 +99,7 @@ final class TestTokens {
                 new GatewayConfig.DevIssuer(false, Path.of("unused-dev-key.json"), "unused", "unused"));
     }
 
-    static GatewayConfig.Auth auth() {
+    public static GatewayConfig.Auth auth() {
         return auth(Optional.empty(), Optional.empty(), List.of("RS256", "PS256", "ES256"));
     }
 }

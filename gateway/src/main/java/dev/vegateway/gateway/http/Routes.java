@@ -1,0 +1,99 @@
+package dev.vegateway.gateway.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vegateway.adapter.error.ErrorCode;
+import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.gateway.odata.ODataFrontEnd;
+import java.util.Optional;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The last link of the chain: sends an authenticated request, by method and path, to the
+ * endpoint that answers it, and completes the request once it answered (an endpoint that fails
+ * throws, and the error mapping above answers instead).
+ *
+ * <pre>
+ *   non-GET on a portal-mapping set   → PortalMappingResource (from the security store)
+ *   GET                               → ReadEndpoint
+ *   POST /RetrieveMultiple            → ReadEndpoint (QueryExpression)
+ *   POST /$batch                      → BatchEndpoint (its parts run through a chain of their own)
+ *   POST /{Action}, /set(id)/ns.Action → ActionEndpoint
+ *   POST /set, PATCH, DELETE          → WriteEndpoint
+ * </pre>
+ *
+ * The routes of a {@code $batch} part have no batch endpoint: a batch inside a batch is refused.
+ */
+final class Routes extends Handler.Abstract {
+    private final ODataFrontEnd odata;
+    private final ReadEndpoint reads;
+    private final WriteEndpoint writes;
+    private final ActionEndpoint actions;
+    private final PortalMappingResource portalMappings;
+    private final Optional<BatchEndpoint> batches;
+
+    Routes(
+            ODataFrontEnd odata,
+            ReadEndpoint reads,
+            WriteEndpoint writes,
+            ActionEndpoint actions,
+            PortalMappingResource portalMappings,
+            Optional<BatchEndpoint> batches) {
+        super(InvocationType.BLOCKING);
+        this.odata = requireNonNull(odata, "odata is null");
+        this.reads = requireNonNull(reads, "reads is null");
+        this.writes = requireNonNull(writes, "writes is null");
+        this.actions = requireNonNull(actions, "actions is null");
+        this.portalMappings = requireNonNull(portalMappings, "portalMappings is null");
+        this.batches = requireNonNull(batches, "batches is null");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Exchange exchange = Exchange.of(request);
+        String path = exchange.path();
+        String method = request.getMethod();
+        if (method.equals("GET")) {
+            reads.get(exchange);
+        } else if (portalMappings.write(
+                exchange, exchange.caller(), method, path, exchange.serviceRoot(), exchange::jsonBody)) {
+            // served from the security store
+        } else {
+            switch (method) {
+                case "POST" -> post(exchange, path);
+                case "PATCH" -> writes.update(
+                        exchange,
+                        exchange.caller(),
+                        odata.writeTarget(path),
+                        exchange.jsonBody(),
+                        exchange.serviceRoot());
+                case "PUT" -> throw GatewayException.of(
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        "Update records with PATCH; PUT of single properties is not supported.");
+                case "DELETE" -> writes.delete(exchange, exchange.caller(), odata.writeTarget(path));
+                default -> throw GatewayException.of(
+                        ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed here.", Exchange.sanitize(method));
+            }
+        }
+        callback.succeeded();
+        return true;
+    }
+
+    private void post(Exchange exchange, String path) throws Exception {
+        if (path.equals("/RetrieveMultiple")) {
+            reads.retrieveMultiple(exchange);
+        } else if (path.equals("/$batch")) {
+            batches.orElseThrow(() ->
+                            GatewayException.of(ErrorCode.BATCH_MALFORMED, "A $batch cannot contain another $batch."))
+                    .execute(exchange);
+        } else if (actions.isAction(path)) {
+            actions.perform(exchange, exchange.caller(), path, exchange.optionalJsonBody(), exchange.serviceRoot());
+        } else {
+            writes.create(
+                    exchange, exchange.caller(), odata.writeTarget(path), exchange.jsonBody(), exchange.serviceRoot());
+        }
+    }
+}
