@@ -65,7 +65,16 @@ enum ConfigKey {
     LIMITS_MAX_EXPANDS("limits.maxExpands", Shape.SCALAR),
     AUDIT_RETENTION("audit.retention", Shape.SCALAR),
     PROVISIONING_DEFAULT_ROLES("provisioning.defaultRoles", Shape.LIST),
-    PROVISIONING_SECURITY_GROUP("provisioning.securityGroup", Shape.SCALAR);
+    PROVISIONING_SECURITY_GROUP("provisioning.securityGroup", Shape.SCALAR),
+    THROTTLING_ENABLED("throttling.enabled", Shape.SCALAR),
+    THROTTLING_WINDOW("throttling.window", Shape.SCALAR),
+    THROTTLING_USER_REQUESTS("throttling.userRequests", Shape.SCALAR),
+    THROTTLING_USER_EXECUTION_TIME("throttling.userExecutionTime", Shape.SCALAR),
+    THROTTLING_USER_CONCURRENT_REQUESTS("throttling.userConcurrentRequests", Shape.SCALAR),
+    THROTTLING_APPLICATION_REQUESTS("throttling.applicationRequests", Shape.SCALAR),
+    THROTTLING_APPLICATION_EXECUTION_TIME("throttling.applicationExecutionTime", Shape.SCALAR),
+    THROTTLING_APPLICATION_CONCURRENT_REQUESTS("throttling.applicationConcurrentRequests", Shape.SCALAR),
+    THROTTLING_EXEMPT_APPLICATIONS("throttling.exemptApplications", Shape.LIST);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {

@@ -11,8 +11,10 @@ import dev.vegateway.config.GatewayConfig.CatalogSource;
 import dev.vegateway.config.GatewayConfig.DevIssuer;
 import dev.vegateway.config.GatewayConfig.Limits;
 import dev.vegateway.config.GatewayConfig.Provisioning;
+import dev.vegateway.config.GatewayConfig.Quota;
 import dev.vegateway.config.GatewayConfig.SecurityBootstrap;
 import dev.vegateway.config.GatewayConfig.Server;
+import dev.vegateway.config.GatewayConfig.Throttling;
 import dev.vegateway.config.GatewayConfig.Tls;
 import dev.vegateway.config.yaml.Problem;
 import dev.vegateway.config.yaml.Problems;
@@ -200,6 +202,25 @@ public final class ConfigLoader {
             case PROVISIONING_SECURITY_GROUP -> config.provisioning()
                     .securityGroup()
                     .orElse("(none)");
+            case THROTTLING_ENABLED -> String.valueOf(config.throttling().enabled());
+            case THROTTLING_WINDOW -> format(config.throttling().window());
+            case THROTTLING_USER_REQUESTS -> String.valueOf(
+                    config.throttling().perUser().requests());
+            case THROTTLING_USER_EXECUTION_TIME -> format(
+                    config.throttling().perUser().executionTime());
+            case THROTTLING_USER_CONCURRENT_REQUESTS -> String.valueOf(
+                    config.throttling().perUser().concurrentRequests());
+            case THROTTLING_APPLICATION_REQUESTS -> String.valueOf(
+                    config.throttling().perApplication().requests());
+            case THROTTLING_APPLICATION_EXECUTION_TIME -> format(
+                    config.throttling().perApplication().executionTime());
+            case THROTTLING_APPLICATION_CONCURRENT_REQUESTS -> String.valueOf(
+                    config.throttling().perApplication().concurrentRequests());
+            case THROTTLING_EXEMPT_APPLICATIONS -> config.throttling()
+                            .exemptApplications()
+                            .isEmpty()
+                    ? "(none)"
+                    : String.join(", ", config.throttling().exemptApplications());
         };
     }
 
@@ -318,10 +339,11 @@ public final class ConfigLoader {
         Limits limits = limits();
         Audit audit = audit();
         Provisioning provisioning = provisioning();
+        Throttling throttling = throttling();
         problems.addAll(environmentProblems);
         problems.throwIfAny();
         return new GatewayConfig(
-                source, server, tls, admin, auth, backend, catalog, security, limits, audit, provisioning);
+                source, server, tls, admin, auth, backend, catalog, security, limits, audit, provisioning, throttling);
     }
 
     private Server server() {
@@ -539,6 +561,43 @@ public final class ConfigLoader {
             problems.add(importNode, "true requires security.file (the file to import)");
         }
         return new SecurityBootstrap(file, importOnStart);
+    }
+
+    /** {@code throttling.*}: 0 for a count or a time means no limit of that kind. */
+    private Throttling throttling() {
+        boolean enabled = reader.bool(node(ConfigKey.THROTTLING_ENABLED), true);
+        Duration window = reader.duration(node(ConfigKey.THROTTLING_WINDOW), Throttling.DEFAULTS.window());
+        if (window.compareTo(Duration.ofSeconds(10)) < 0 || window.compareTo(Duration.ofHours(24)) > 0) {
+            problems.add(node(ConfigKey.THROTTLING_WINDOW), "must be between 10s and 24h, was " + format(window));
+            window = Throttling.DEFAULTS.window();
+        }
+        Quota user = quota(
+                ConfigKey.THROTTLING_USER_REQUESTS,
+                ConfigKey.THROTTLING_USER_EXECUTION_TIME,
+                ConfigKey.THROTTLING_USER_CONCURRENT_REQUESTS,
+                Quota.DATAVERSE_USER);
+        Quota application = quota(
+                ConfigKey.THROTTLING_APPLICATION_REQUESTS,
+                ConfigKey.THROTTLING_APPLICATION_EXECUTION_TIME,
+                ConfigKey.THROTTLING_APPLICATION_CONCURRENT_REQUESTS,
+                Quota.UNLIMITED);
+        Set<String> exempt = new LinkedHashSet<>();
+        for (YamlNode element : listElements(node(ConfigKey.THROTTLING_EXEMPT_APPLICATIONS))) {
+            String appId = element.text().orElseThrow().trim();
+            if (appId.isEmpty()) {
+                problems.add(element, "must name an application id, was empty");
+            } else {
+                exempt.add(appId.toLowerCase(Locale.ROOT));
+            }
+        }
+        return new Throttling(enabled, window, user, application, exempt);
+    }
+
+    private Quota quota(ConfigKey requests, ConfigKey executionTime, ConfigKey concurrent, Quota defaults) {
+        return new Quota(
+                reader.integer(node(requests), defaults.requests(), 0, 100_000_000),
+                reader.duration(node(executionTime), defaults.executionTime()),
+                reader.integer(node(concurrent), defaults.concurrentRequests(), 0, 100_000));
     }
 
     /** {@code provisioning.*}: role names are checked against the security data when SCIM creates a user. */

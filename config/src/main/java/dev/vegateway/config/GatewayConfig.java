@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole gateway configuration, as read from one YAML file plus environment overrides.
@@ -23,7 +24,8 @@ public record GatewayConfig(
         SecurityBootstrap security,
         Limits limits,
         Audit audit,
-        Provisioning provisioning) {
+        Provisioning provisioning,
+        Throttling throttling) {
 
     public GatewayConfig {
         requireNonNull(source, "source is null");
@@ -37,6 +39,7 @@ public record GatewayConfig(
         requireNonNull(limits, "limits is null");
         requireNonNull(audit, "audit is null");
         requireNonNull(provisioning, "provisioning is null");
+        requireNonNull(throttling, "throttling is null");
     }
 
     /** Without directory provisioning settings: {@link Provisioning#NONE}. */
@@ -51,7 +54,59 @@ public record GatewayConfig(
             SecurityBootstrap security,
             Limits limits,
             Audit audit) {
-        this(source, server, tls, admin, auth, backend, catalog, security, limits, audit, Provisioning.NONE);
+        this(
+                source,
+                server,
+                tls,
+                admin,
+                auth,
+                backend,
+                catalog,
+                security,
+                limits,
+                audit,
+                Provisioning.NONE,
+                Throttling.DEFAULTS);
+    }
+
+    /**
+     * Service protection limits, as Dataverse has them: per user and per application, on each
+     * node, over a sliding window.
+     *
+     * @param enabled false turns every limit off
+     * @param window the sliding window the request count and the execution time are summed over
+     * @param perUser the limits of one user (all applications acting for them)
+     * @param perApplication the limits of one application (all users it acts for)
+     * @param exemptApplications application ids no limit applies to
+     */
+    public record Throttling(
+            boolean enabled, Duration window, Quota perUser, Quota perApplication, Set<String> exemptApplications) {
+        /** Dataverse's numbers for users (6,000 requests and 1,200 s in 5 minutes, 52 at once); none per application. */
+        public static final Throttling DEFAULTS =
+                new Throttling(true, Duration.ofMinutes(5), Quota.DATAVERSE_USER, Quota.UNLIMITED, Set.of());
+
+        public Throttling {
+            requireNonNull(window, "window is null");
+            requireNonNull(perUser, "perUser is null");
+            requireNonNull(perApplication, "perApplication is null");
+            exemptApplications = Set.copyOf(requireNonNull(exemptApplications, "exemptApplications is null"));
+        }
+    }
+
+    /**
+     * One caller's limits; 0 in a field means no limit of that kind.
+     *
+     * @param requests requests in the window
+     * @param executionTime combined time spent answering them in the window
+     * @param concurrentRequests requests being answered at once
+     */
+    public record Quota(int requests, Duration executionTime, int concurrentRequests) {
+        public static final Quota DATAVERSE_USER = new Quota(6000, Duration.ofSeconds(1200), 52);
+        public static final Quota UNLIMITED = new Quota(0, Duration.ZERO, 0);
+
+        public Quota {
+            requireNonNull(executionTime, "executionTime is null");
+        }
     }
 
     /**

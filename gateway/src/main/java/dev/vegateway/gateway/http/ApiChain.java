@@ -28,7 +28,8 @@ import org.eclipse.jetty.server.Handler;
  *     └ RequestLimitsHandler  URL length (414), path outside the service root (404)
  *       └ AuthenticationHandler  the application's bearer token (401)
  *         └ CallerHandler          the user it acts for, with their roles' permissions
- *           └ Routes                 GET, RetrieveMultiple, $batch, actions, writes, own sets
+ *           └ ThrottlingHandler      service protection limits per user and application (429)
+ *             └ Routes                 GET, RetrieveMultiple, $batch, actions, writes, own sets
  *
  *   a $batch part:  RequestContextHandler → ErrorMappingHandler → PartRefusalHandler → Routes (no $batch)
  * </pre>
@@ -55,6 +56,7 @@ public final class ApiChain {
             ActionService actionService,
             ChangesetDataSource changesets,
             GatewayConfig.Limits limits,
+            GatewayConfig.Throttling throttling,
             Metrics metrics,
             SecurityStore securityStore) {
         requireNonNull(servicePath, "servicePath is null");
@@ -83,7 +85,8 @@ public final class ApiChain {
         Routes routes = new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches));
         return new ApiChain(new RequestContextHandler(
                 new ErrorMappingHandler(new RequestLimitsHandler(
-                        new AuthenticationHandler(new CallerHandler(routes, callers::resolve), tokens),
+                        new AuthenticationHandler(
+                                new CallerHandler(new ThrottlingHandler(routes, throttling), callers::resolve), tokens),
                         servicePath,
                         limits.maxUrlBytes())),
                 servicePath,

@@ -82,7 +82,8 @@ final class ErrorMappingHandler extends Handler.Wrapper {
         if (exception.errorCode().httpStatus() == 401) {
             headers.put(HttpHeader.WWW_AUTHENTICATE, ErrorResponses.wwwAuthenticate(message));
         }
-        if (exception.errorCode().httpStatus() == 503 || exception.errorCode().httpStatus() == 429) {
+        if ((exception.errorCode().httpStatus() == 503 || exception.errorCode().httpStatus() == 429)
+                && !headers.contains(HttpHeader.RETRY_AFTER)) {
             headers.put(HttpHeader.RETRY_AFTER, "5");
         }
         headers.put("Server-Timing", exchange.timings.serverTiming());

@@ -199,6 +199,7 @@ public final class Gateway implements AutoCloseable {
                     actions,
                     changesets,
                     config.limits(),
+                    config.throttling(),
                     metrics,
                     securityStore);
             GatewayServer server = GatewayServer.start(
