@@ -584,6 +584,11 @@ final class DemoCommand implements Callable<Integer> {
                         "Sid Secadmin (Security administrator only: manages security data, reads no business data) → 403 0x80040220",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.SID_SECURITY_ADMINISTRATOR.id(), oneCustomer)),
                 example(
+                        "Sam Admin: the service protection budget left (x-ms-ratelimit-… headers), on every answer (6,000 requests and 1,200 s of"
+                                + " execution per user in 5 minutes; over it → 429 0x80072322 with Retry-After)",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), oneCustomer)
+                                + " -D - -o /dev/null"),
+                example(
                         "Dora Disabled (disabled user) → 403",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.DORA_DISABLED.id(), oneCustomer)),
                 example(

@@ -214,6 +214,13 @@ class DemoCommandIT {
                     .isEqualTo("mserp_Customer");
             return body;
         }
+        if (block.comment().contains("service protection budget")) {
+            assertThat(body)
+                    .as(description)
+                    .containsPattern("(?i)x-ms-ratelimit-burst-remaining-xrm-requests: \\d+")
+                    .containsPattern("(?i)x-ms-ratelimit-time-remaining-xrm-requests: [0-9.]+");
+            return body;
+        }
         if (block.comment().contains("WhoAmI")) {
             JsonNode whoAmI = JSON.readTree(body);
             assertThat(whoAmI.path("UserId").asText())
