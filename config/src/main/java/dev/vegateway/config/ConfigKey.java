@@ -74,7 +74,10 @@ enum ConfigKey {
     THROTTLING_APPLICATION_REQUESTS("throttling.applicationRequests", Shape.SCALAR),
     THROTTLING_APPLICATION_EXECUTION_TIME("throttling.applicationExecutionTime", Shape.SCALAR),
     THROTTLING_APPLICATION_CONCURRENT_REQUESTS("throttling.applicationConcurrentRequests", Shape.SCALAR),
-    THROTTLING_EXEMPT_APPLICATIONS("throttling.exemptApplications", Shape.LIST);
+    THROTTLING_EXEMPT_APPLICATIONS("throttling.exemptApplications", Shape.LIST),
+    LOGGING_LEVEL("logging.level", Shape.SCALAR),
+    LOGGING_LEVELS("logging.levels", Shape.LIST),
+    LOGGING_FORMAT("logging.format", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {

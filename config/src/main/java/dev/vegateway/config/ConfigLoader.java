@@ -10,6 +10,8 @@ import dev.vegateway.config.GatewayConfig.BackendKind;
 import dev.vegateway.config.GatewayConfig.CatalogSource;
 import dev.vegateway.config.GatewayConfig.DevIssuer;
 import dev.vegateway.config.GatewayConfig.Limits;
+import dev.vegateway.config.GatewayConfig.LogFormat;
+import dev.vegateway.config.GatewayConfig.Logging;
 import dev.vegateway.config.GatewayConfig.Provisioning;
 import dev.vegateway.config.GatewayConfig.Quota;
 import dev.vegateway.config.GatewayConfig.SecurityBootstrap;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -221,6 +224,14 @@ public final class ConfigLoader {
                             .isEmpty()
                     ? "(none)"
                     : String.join(", ", config.throttling().exemptApplications());
+            case LOGGING_LEVEL -> config.logging().level();
+            case LOGGING_LEVELS -> config.logging().levels().isEmpty()
+                    ? "(none)"
+                    : config.logging().levels().entrySet().stream()
+                            .map(entry -> entry.getKey() + "=" + entry.getValue())
+                            .sorted()
+                            .collect(java.util.stream.Collectors.joining(", "));
+            case LOGGING_FORMAT -> config.logging().format().name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -340,10 +351,23 @@ public final class ConfigLoader {
         Audit audit = audit();
         Provisioning provisioning = provisioning();
         Throttling throttling = throttling();
+        Logging logging = logging();
         problems.addAll(environmentProblems);
         problems.throwIfAny();
         return new GatewayConfig(
-                source, server, tls, admin, auth, backend, catalog, security, limits, audit, provisioning, throttling);
+                source,
+                server,
+                tls,
+                admin,
+                auth,
+                backend,
+                catalog,
+                security,
+                limits,
+                audit,
+                provisioning,
+                throttling,
+                logging);
     }
 
     private Server server() {
@@ -561,6 +585,46 @@ public final class ConfigLoader {
             problems.add(importNode, "true requires security.file (the file to import)");
         }
         return new SecurityBootstrap(file, importOnStart);
+    }
+
+    private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    /** {@code logging.*}: levels by name (any case), {@code levels} as {@code logger=LEVEL} items. */
+    private Logging logging() {
+        YamlNode levelNode = node(ConfigKey.LOGGING_LEVEL);
+        String level = logLevel(levelNode, reader.optionalString(levelNode).orElse("INFO"));
+        Map<String, String> levels = new LinkedHashMap<>();
+        for (YamlNode element : listElements(node(ConfigKey.LOGGING_LEVELS))) {
+            String item = element.text().orElseThrow().trim();
+            int equals = item.indexOf('=');
+            if (equals <= 0 || equals == item.length() - 1) {
+                problems.add(element, "must be logger=LEVEL (for example vegateway.request=WARN), was '" + item + "'");
+                continue;
+            }
+            String logger = item.substring(0, equals).trim();
+            if (levels.containsKey(logger)) {
+                problems.add(element, "names logger '" + logger + "' twice");
+            }
+            levels.put(logger, logLevel(element, item.substring(equals + 1)));
+        }
+        YamlNode formatNode = node(ConfigKey.LOGGING_FORMAT);
+        String format = reader.optionalString(formatNode).orElse("text").trim().toLowerCase(Locale.ROOT);
+        LogFormat logFormat = LogFormat.TEXT;
+        switch (format) {
+            case "text" -> logFormat = LogFormat.TEXT;
+            case "json" -> logFormat = LogFormat.JSON;
+            default -> problems.add(formatNode, "must be text or json, was '" + format + "'");
+        }
+        return new Logging(level, levels, logFormat);
+    }
+
+    private String logLevel(YamlNode node, String text) {
+        String level = text.trim().toUpperCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            problems.add(node, "must be one of " + String.join(", ", LOG_LEVELS) + ", was '" + text.trim() + "'");
+            return "INFO";
+        }
+        return level;
     }
 
     /** {@code throttling.*}: 0 for a count or a time means no limit of that kind. */

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,7 +26,8 @@ public record GatewayConfig(
         Limits limits,
         Audit audit,
         Provisioning provisioning,
-        Throttling throttling) {
+        Throttling throttling,
+        Logging logging) {
 
     public GatewayConfig {
         requireNonNull(source, "source is null");
@@ -40,6 +42,7 @@ public record GatewayConfig(
         requireNonNull(audit, "audit is null");
         requireNonNull(provisioning, "provisioning is null");
         requireNonNull(throttling, "throttling is null");
+        requireNonNull(logging, "logging is null");
     }
 
     /** Without directory provisioning settings: {@link Provisioning#NONE}. */
@@ -66,7 +69,31 @@ public record GatewayConfig(
                 limits,
                 audit,
                 Provisioning.NONE,
-                Throttling.DEFAULTS);
+                Throttling.DEFAULTS,
+                Logging.DEFAULTS);
+    }
+
+    /**
+     * Logging: levels and line format, applied when the gateway starts.
+     *
+     * @param level the level of every logger not named in {@code levels} ({@code TRACE} … {@code ERROR}, {@code OFF})
+     * @param levels logger name → level, for single loggers (the request log is {@code vegateway.request})
+     * @param format text lines, or one JSON object per line carrying the request id, caller and entity set
+     */
+    public record Logging(String level, Map<String, String> levels, LogFormat format) {
+        public static final Logging DEFAULTS = new Logging("INFO", Map.of(), LogFormat.TEXT);
+
+        public Logging {
+            requireNonNull(level, "level is null");
+            levels = Map.copyOf(requireNonNull(levels, "levels is null"));
+            requireNonNull(format, "format is null");
+        }
+    }
+
+    /** The format of log lines. */
+    public enum LogFormat {
+        TEXT,
+        JSON
     }
 
     /**

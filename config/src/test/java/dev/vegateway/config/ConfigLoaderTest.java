@@ -606,4 +606,81 @@ class ConfigLoaderTest {
                         "audit.retain"))
                 .contains("unknown key (allowed: retention)");
     }
+
+    @Test
+    void throttlingDefaultsToDataversesUserLimitsAndReadsEverySetting() throws Exception {
+        GatewayConfig.Throttling defaults =
+                ConfigLoader.load(write(VALID), Map.of()).throttling();
+        assertThat(defaults).isEqualTo(GatewayConfig.Throttling.DEFAULTS);
+        assertThat(defaults.perUser()).isEqualTo(new GatewayConfig.Quota(6000, Duration.ofSeconds(1200), 52));
+        assertThat(defaults.perApplication()).isEqualTo(GatewayConfig.Quota.UNLIMITED);
+
+        GatewayConfig.Throttling set = ConfigLoader.load(
+                        write(VALID
+                                + "throttling:\n  enabled: false\n  window: 1m\n  userRequests: 10\n"
+                                + "  userExecutionTime: 30s\n  userConcurrentRequests: 2\n  applicationRequests: 100\n"
+                                + "  applicationExecutionTime: 5m\n  applicationConcurrentRequests: 20\n"
+                                + "  exemptApplications: [AAAA-1, bbbb-2]\n"),
+                        Map.of("VEGATEWAY_THROTTLING_USER_REQUESTS", "11"))
+                .throttling();
+        assertThat(set.enabled()).isFalse();
+        assertThat(set.window()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(set.perUser()).isEqualTo(new GatewayConfig.Quota(11, Duration.ofSeconds(30), 2));
+        assertThat(set.perApplication()).isEqualTo(new GatewayConfig.Quota(100, Duration.ofMinutes(5), 20));
+        assertThat(set.exemptApplications()).containsExactlyInAnyOrder("aaaa-1", "bbbb-2");
+
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID + "throttling: { window: 2s }\n"), Map.of())),
+                        "throttling.window"))
+                .isEqualTo("must be between 10s and 24h, was 2s");
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID + "throttling: { userRequests: -1 }\n"), Map.of())),
+                        "throttling.userRequests"))
+                .contains("-1");
+    }
+
+    @Test
+    void loggingTakesALevelLoggerLevelsAndAFormat() throws Exception {
+        assertThat(ConfigLoader.load(write(VALID), Map.of()).logging()).isEqualTo(GatewayConfig.Logging.DEFAULTS);
+
+        GatewayConfig.Logging set = ConfigLoader.load(
+                        write(VALID
+                                + "logging:\n  level: warn\n  levels: [vegateway.request=ERROR, org.eclipse.jetty=debug]\n"
+                                + "  format: JSON\n"),
+                        Map.of())
+                .logging();
+        assertThat(set.level()).isEqualTo("WARN");
+        assertThat(set.levels())
+                .containsEntry("vegateway.request", "ERROR")
+                .containsEntry("org.eclipse.jetty", "DEBUG");
+        assertThat(set.format()).isEqualTo(GatewayConfig.LogFormat.JSON);
+        assertThat(ConfigLoader.load(write(VALID), Map.of("VEGATEWAY_LOGGING_LEVELS", "a.b=TRACE,c=OFF"))
+                        .logging()
+                        .levels())
+                .containsOnly(Map.entry("a.b", "TRACE"), Map.entry("c", "OFF"));
+
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID + "logging: { level: loud }\n"), Map.of())),
+                        "logging.level"))
+                .isEqualTo("must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, was 'loud'");
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(
+                                        write(VALID + "logging: { levels: [just.a.logger] }\n"), Map.of())),
+                        "logging.levels[0]"))
+                .startsWith("must be logger=LEVEL");
+        assertThat(message(
+                        catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID + "logging: { format: xml }\n"), Map.of())),
+                        "logging.format"))
+                .isEqualTo("must be text or json, was 'xml'");
+    }
 }

@@ -2,6 +2,7 @@ package dev.vegateway.gateway.cli;
 
 import dev.vegateway.config.GatewayConfig;
 import dev.vegateway.gateway.server.Gateway;
+import dev.vegateway.gateway.server.LogSetup;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -16,6 +17,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GatewayConfig loaded = Configs.load(Optional.ofNullable(config));
+        LogSetup.apply(loaded.logging());
         Gateway gateway = Gateway.start(loaded);
         return Configs.serveUntilShutdown(gateway);
     }

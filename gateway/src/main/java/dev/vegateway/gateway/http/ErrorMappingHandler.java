@@ -2,9 +2,13 @@ package dev.vegateway.gateway.http;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -45,10 +49,38 @@ final class ErrorMappingHandler extends Handler.Wrapper {
                     GatewayException.of(ErrorCode.QUERY_SYNTAX, "The query is nested too deeply; simplify it."),
                     callback);
         } catch (Throwable e) {
+            if (exchange.committed() && clientGone(e)) {
+                // Not the gateway's failure: one line, no stack trace.
+                exchange.log.errorCode = "client-gone";
+                LOG.info(
+                        "request {}: the client closed the connection while the answer was streamed ({})",
+                        exchange.log.requestId,
+                        e.toString());
+                callback.failed(e);
+                return true;
+            }
             LOG.error("request {} failed", exchange.log.requestId, e);
             fail(exchange, new GatewayException(ErrorCode.INTERNAL, "internal error", e), callback);
         }
         return true;
+    }
+
+    /** Whether {@code failure} says the client's connection is gone (closed, reset, or timed out by Jetty). */
+    static boolean clientGone(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EofException || cause instanceof ClosedChannelException) {
+                return true;
+            }
+            if (cause instanceof IOException && cause.getMessage() != null) {
+                String message = cause.getMessage().toLowerCase(Locale.ROOT);
+                if (message.contains("broken pipe")
+                        || message.contains("connection reset")
+                        || message.contains("closed")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void fail(Exchange exchange, GatewayException exception, Callback callback) {

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.MDC;
 
 /**
  * The first link of the chain: gives the request its {@link Exchange} (id, stage timer, log
@@ -20,6 +21,8 @@ import org.eclipse.jetty.util.Callback;
  * id>/<n>}); it runs on the batch's thread, already in flight.
  */
 final class RequestContextHandler extends Handler.Wrapper {
+    static final String MDC_REQUEST_ID = "requestId";
+
     private final String servicePath;
     private final Exchange.BodyLimits limits;
     private final Metrics metrics;
@@ -41,6 +44,10 @@ final class RequestContextHandler extends Handler.Wrapper {
         if (part == null) {
             InFlightStatements.enter(this, exchange.log.requestId);
         }
+        // Every line logged while serving the request names it (the JSON log format shows the MDC); a batch part's
+        // id replaces its batch's until the part is done.
+        String outer = MDC.get(MDC_REQUEST_ID);
+        MDC.put(MDC_REQUEST_ID, exchange.log.requestId);
         try {
             return super.handle(request, response, callback);
         } finally {
@@ -53,6 +60,11 @@ final class RequestContextHandler extends Handler.Wrapper {
                     exchange.log.rows);
             if (part == null) {
                 InFlightStatements.exit();
+            }
+            if (outer == null) {
+                MDC.remove(MDC_REQUEST_ID);
+            } else {
+                MDC.put(MDC_REQUEST_ID, outer);
             }
         }
     }

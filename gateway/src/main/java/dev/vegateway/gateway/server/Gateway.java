@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.vegateway.adapter.jdbc.BackendHealth;
 import dev.vegateway.adapter.jdbc.Backends;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
@@ -172,6 +173,8 @@ public final class Gateway implements AutoCloseable {
                     config.limits().maxExpandDepth(),
                     config.limits().maxExpands());
             Metrics metrics = new Metrics();
+            // The pool's meters (active, idle, pending, acquire time) go to the same registry.
+            dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
             WriteService writes = new WriteService(
                     catalog,
                     changesets,
@@ -204,6 +207,7 @@ public final class Gateway implements AutoCloseable {
                     securityStore);
             GatewayServer server = GatewayServer.start(
                     config,
+                    metrics.registry(),
                     new ScimHandler(
                             tokenValidator,
                             new CallerResolver(securityStore),

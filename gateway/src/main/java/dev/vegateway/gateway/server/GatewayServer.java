@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.config.GatewayConfig;
 import dev.vegateway.gateway.http.JsonErrorHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.util.Optional;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
@@ -45,11 +49,14 @@ public final class GatewayServer implements AutoCloseable {
         this.plain = plain;
     }
 
-    public static GatewayServer start(GatewayConfig config, Handler api, Handler adminHandler) throws Exception {
+    /** {@code meters}: where Jetty's thread pool and connection meters are registered. */
+    public static GatewayServer start(GatewayConfig config, MeterRegistry meters, Handler api, Handler adminHandler)
+            throws Exception {
         requireNonNull(api, "api is null");
         requireNonNull(adminHandler, "adminHandler is null");
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("vegateway");
+        new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(meters);
         Server server = new Server(threads);
         server.setStopAtShutdown(false);
 
@@ -108,6 +115,7 @@ public final class GatewayServer implements AutoCloseable {
                         : super.handle(request, response, callback);
             }
         });
+        JettyConnectionMetrics.addToAllConnectors(server, meters);
         server.start();
         return new GatewayServer(server, https, admin, plain, graceful);
     }

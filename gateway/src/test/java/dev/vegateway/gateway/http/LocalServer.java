@@ -16,10 +16,12 @@ final class LocalServer implements AutoCloseable {
 
     private final Server server;
     private final LocalConnector connector;
+    private final Handler handler;
 
-    private LocalServer(Server server, LocalConnector connector) {
+    private LocalServer(Server server, LocalConnector connector, Handler handler) {
         this.server = server;
         this.connector = connector;
+        this.handler = handler;
     }
 
     static LocalServer start(Handler handler) throws Exception {
@@ -28,7 +30,7 @@ final class LocalServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(handler);
         server.start();
-        return new LocalServer(server, connector);
+        return new LocalServer(server, connector, handler);
     }
 
     /** Sends one request ({@code head} lines after the request line, then {@code body}) and parses the answer. */
@@ -44,6 +46,22 @@ final class LocalServer implements AutoCloseable {
         }
         raw.append("\r\n").append(body);
         return HttpTester.parseResponse(connector.getResponse(raw.toString()));
+    }
+
+    /**
+     * Waits until the chain's requests have all ended: a client can read its answer a moment
+     * before the handlers below the request context return (and, say, count its time).
+     */
+    void awaitIdle() throws InterruptedException {
+        if (!(handler instanceof RequestContextHandler context)) {
+            throw new IllegalStateException("only a chain that starts with a request context can be awaited");
+        }
+        for (int i = 0; i < 1000 && context.requestsInFlight() > 0; i++) {
+            Thread.sleep(5);
+        }
+        if (context.requestsInFlight() > 0) {
+            throw new IllegalStateException("requests still in flight after 5 s");
+        }
     }
 
     HttpTester.Response get(String uri, String... headers) throws Exception {

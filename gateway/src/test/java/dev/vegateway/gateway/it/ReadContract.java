@@ -440,7 +440,15 @@ abstract class ReadContract {
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics"))
                         .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body()).contains("vegateway_requests_total{operation=\"RetrieveMultiple\",status=\"200\"}");
+        assertThat(metrics.body())
+                .contains("vegateway_requests_seconds_count{operation=\"RetrieveMultiple\",status=\"200\"}")
+                .as("latency buckets fine enough for sub-millisecond calls")
+                .contains(
+                        "vegateway_requests_seconds_bucket{operation=\"RetrieveMultiple\",status=\"200\",le=\"1.0E-4\"}")
+                .as("the pool's, Jetty's and the JVM's meters")
+                .contains("hikaricp_connections_active")
+                .contains("jetty_threads_config_max")
+                .contains("jvm_memory_used_bytes");
         assertThat(gateway.anonymous().basePath("").get("/health/ready").statusCode())
                 .as("health is not served on the API listener")
                 .isEqualTo(404);
