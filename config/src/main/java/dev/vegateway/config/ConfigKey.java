@@ -50,6 +50,7 @@ enum ConfigKey {
     BACKEND_QUERY_TIMEOUT("backend.queryTimeout", Shape.SCALAR),
     BACKEND_ACQUIRE_TIMEOUT("backend.acquireTimeout", Shape.SCALAR),
     BACKEND_PROBE_INTERVAL("backend.probeInterval", Shape.SCALAR),
+    BACKEND_REPLICAS("backend.replicas", Shape.LIST),
     CATALOG_FILE("catalog.file", Shape.SCALAR),
     SECURITY_FILE("security.file", Shape.SCALAR),
     SECURITY_IMPORT_ON_START("security.importOnStart", Shape.SCALAR),

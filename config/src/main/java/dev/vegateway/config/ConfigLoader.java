@@ -183,6 +183,11 @@ public final class ConfigLoader {
             case BACKEND_QUERY_TIMEOUT -> format(config.backend().queryTimeout());
             case BACKEND_ACQUIRE_TIMEOUT -> format(config.backend().acquireTimeout());
             case BACKEND_PROBE_INTERVAL -> format(config.backend().probeInterval());
+            case BACKEND_REPLICAS -> config.backend().replicas().isEmpty()
+                    ? "(none)"
+                    : config.backend().replicas().stream()
+                            .map(replica -> JDBC_PASSWORD.matcher(replica).replaceAll("$1" + MASK))
+                            .collect(java.util.stream.Collectors.joining(", "));
             case CATALOG_FILE -> config.catalog().file().toString();
             case SECURITY_FILE -> config.security().file().map(Path::toString).orElse("(none)");
             case SECURITY_IMPORT_ON_START -> String.valueOf(config.security().importOnStart());
@@ -564,6 +569,21 @@ public final class ConfigLoader {
                 Backend.DEFAULT_PROBE_INTERVAL,
                 Duration.ofMillis(50),
                 Duration.ofSeconds(10));
+        List<String> replicas = new ArrayList<>();
+        for (YamlNode element : listElements(node(ConfigKey.BACKEND_REPLICAS))) {
+            String replica = element.text().orElseThrow().trim();
+            if (kind != null && !replica.startsWith(jdbcPrefix(kind))) {
+                // The URL is not echoed: it may carry a password.
+                problems.add(
+                        element,
+                        "must be a JDBC URL starting with " + jdbcPrefix(kind) + " for backend kind "
+                                + kind.name().toLowerCase(Locale.ROOT));
+            } else if (replica.equals(url) || replicas.contains(replica)) {
+                problems.add(element, "names the primary or another replica again");
+            } else {
+                replicas.add(replica);
+            }
+        }
         return new Backend(
                 kind == null ? BackendKind.H2 : kind,
                 url,
@@ -573,7 +593,15 @@ public final class ConfigLoader {
                 securitySchema,
                 queryTimeout,
                 acquireTimeout,
-                probeInterval);
+                probeInterval,
+                replicas);
+    }
+
+    private static String jdbcPrefix(BackendKind kind) {
+        return switch (kind) {
+            case H2 -> "jdbc:h2:";
+            case POSTGRESQL -> "jdbc:postgresql:";
+        };
     }
 
     private SecurityBootstrap security() {

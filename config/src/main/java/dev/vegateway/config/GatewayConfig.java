@@ -249,7 +249,8 @@ public record GatewayConfig(
             String securitySchema,
             Duration queryTimeout,
             Duration acquireTimeout,
-            Duration probeInterval) {
+            Duration probeInterval,
+            List<String> replicas) {
         /** Hikari refuses a shorter connection timeout. */
         public static final Duration MINIMUM_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
 
@@ -265,6 +266,7 @@ public record GatewayConfig(
             requireNonNull(queryTimeout, "queryTimeout is null");
             requireNonNull(acquireTimeout, "acquireTimeout is null");
             requireNonNull(probeInterval, "probeInterval is null");
+            replicas = List.copyOf(requireNonNull(replicas, "replicas is null"));
             if (acquireTimeout.compareTo(MINIMUM_ACQUIRE_TIMEOUT) < 0) {
                 throw new IllegalArgumentException("acquireTimeout must be at least "
                         + MINIMUM_ACQUIRE_TIMEOUT.toMillis() + " ms, was " + acquireTimeout.toMillis() + " ms");
@@ -272,6 +274,45 @@ public record GatewayConfig(
             if (probeInterval.isZero() || probeInterval.isNegative()) {
                 throw new IllegalArgumentException("probeInterval must be positive, was " + probeInterval);
             }
+        }
+
+        /** Without read replicas. */
+        public Backend(
+                BackendKind kind,
+                String url,
+                String username,
+                Secret password,
+                int poolSize,
+                String securitySchema,
+                Duration queryTimeout,
+                Duration acquireTimeout,
+                Duration probeInterval) {
+            this(
+                    kind,
+                    url,
+                    username,
+                    password,
+                    poolSize,
+                    securitySchema,
+                    queryTimeout,
+                    acquireTimeout,
+                    probeInterval,
+                    List.of());
+        }
+
+        /** The same backend at a replica's URL (same credentials, pool size and timings), without replicas of its own. */
+        public Backend atReplica(String replicaUrl) {
+            return new Backend(
+                    kind,
+                    replicaUrl,
+                    username,
+                    password,
+                    poolSize,
+                    securitySchema,
+                    queryTimeout,
+                    acquireTimeout,
+                    probeInterval,
+                    List.of());
         }
     }
 

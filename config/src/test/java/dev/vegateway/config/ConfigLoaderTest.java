@@ -683,4 +683,33 @@ class ConfigLoaderTest {
                         "logging.format"))
                 .isEqualTo("must be text or json, was 'xml'");
     }
+
+    @Test
+    void readReplicasAreJdbcUrlsOfTheBackendsKindNamedOnce() throws Exception {
+        assertThat(ConfigLoader.load(write(VALID), Map.of()).backend().replicas())
+                .isEmpty();
+        GatewayConfig.Backend backend = ConfigLoader.load(
+                        write(VALID),
+                        Map.of(
+                                "VEGATEWAY_BACKEND_REPLICAS",
+                                "jdbc:h2:mem:replica-1;password=hidden,jdbc:h2:mem:replica-2"))
+                .backend();
+        assertThat(backend.replicas())
+                .containsExactly("jdbc:h2:mem:replica-1;password=hidden", "jdbc:h2:mem:replica-2");
+        assertThat(backend.atReplica("jdbc:h2:mem:replica-2").url()).isEqualTo("jdbc:h2:mem:replica-2");
+        assertThat(backend.atReplica("jdbc:h2:mem:replica-2").username()).isEqualTo(backend.username());
+        assertThat(ConfigLoader.describe(ConfigLoader.load(
+                        write(VALID), Map.of("VEGATEWAY_BACKEND_REPLICAS", "jdbc:h2:mem:replica-1;password=hidden"))))
+                .doesNotContain("hidden");
+
+        ProblemsException wrong = catchThrowableOfType(
+                ProblemsException.class,
+                () -> ConfigLoader.load(
+                        write(VALID),
+                        Map.of("VEGATEWAY_BACKEND_REPLICAS", "jdbc:postgresql://r/erp,jdbc:h2:mem:r,jdbc:h2:mem:r")));
+        assertThat(wrong.problems())
+                .extracting(Problem::message)
+                .anySatisfy(message -> assertThat(message).startsWith("must be a JDBC URL starting with jdbc:h2:"))
+                .anySatisfy(message -> assertThat(message).isEqualTo("names the primary or another replica again"));
+    }
 }

@@ -14,8 +14,13 @@ public final class Backends {
     private Backends() {}
 
     public static HikariDataSource dataSource(GatewayConfig.Backend backend) {
+        return dataSource(backend, "vegateway-backend");
+    }
+
+    /** {@code poolName} names the pool in logs and metrics ({@code vegateway-replica-1}, …). */
+    public static HikariDataSource dataSource(GatewayConfig.Backend backend, String poolName) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("vegateway-backend");
+        config.setPoolName(poolName);
         config.setJdbcUrl(backend.url());
         config.setUsername(backend.username());
         config.setPassword(backend.password().reveal());

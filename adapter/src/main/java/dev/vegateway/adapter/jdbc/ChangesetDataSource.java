@@ -171,6 +171,11 @@ public final class ChangesetDataSource extends PoolView {
         }
     }
 
+    /** Whether a changeset is open on the calling thread (its reads must see its own writes). */
+    public boolean inChangeset() {
+        return open.get() != null;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         Changeset changeset = open.get();

@@ -589,6 +589,11 @@ final class DemoCommand implements Callable<Integer> {
                         asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), oneCustomer)
                                 + " -D - -o /dev/null"),
                 example(
+                        "Sam Admin: a read that must see every committed write (Prefer: vegateway.consistency=strong):"
+                                + " with read replicas it is served by the primary; Server-Timing says which served it",
+                        asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), oneCustomer)
+                                + " -H 'Prefer: vegateway.consistency=strong' -D - -o /dev/null"),
+                example(
                         "Dora Disabled (disabled user) → 403",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.DORA_DISABLED.id(), oneCustomer)),
                 example(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.ReadRouting;
 import dev.vegateway.adapter.security.Caller;
 import dev.vegateway.adapter.service.ReadResult;
 import dev.vegateway.adapter.service.RowSink;
@@ -181,6 +182,7 @@ final class Exchange {
         output = new ResponseOutput(response, threshold, committing -> {
             if (committing) {
                 beforeStreaming.run();
+                ReadRouting.lastServedBy().ifPresent(name -> timings.readFrom = name);
                 response.getHeaders().put(HttpHeader.TRAILER, "Server-Timing");
                 response.setTrailersSupplier(() -> HttpFields.build().put("Server-Timing", timings.serverTiming()));
             }
@@ -217,7 +219,9 @@ final class Exchange {
                 () -> TimedSink.measured(timings, readStarted));
         try (JsonGenerator json = JSON.createGenerator(output, JsonEncoding.UTF8)) {
             json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            ReadRouting.servedBy(); // forget an earlier request's
             ReadResult result = reader.read(new TimedSink(sinks.create(json), timings));
+            ReadRouting.servedBy().ifPresent(name -> timings.readFrom = name);
             log.rows = result.rows();
             timings.authzNanos += result.planNanos();
             timings.databaseNanos += result.databaseNanos();

@@ -48,6 +48,14 @@ final class Preferences {
     }
 
     /** {@code odata.continue-on-error} (also with {@code =true}, or without its {@code odata.} prefix as OData 4.01 allows). */
+    /** The read-consistency preference of VE Gateway: read from the primary, never a replica. */
+    static final String STRONG_CONSISTENCY = "vegateway.consistency=strong";
+
+    /** {@code Prefer: vegateway.consistency=strong}: the request's reads must see every committed write. */
+    static boolean strongConsistency(HttpFields headers) {
+        return of(headers).stream().anyMatch(preference -> preference.equalsIgnoreCase(STRONG_CONSISTENCY));
+    }
+
     static boolean continueOnError(HttpFields headers) {
         return of(headers).stream()
                 .anyMatch(value -> value.equals("odata.continue-on-error")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.ReadRouting;
 import dev.vegateway.adapter.plan.ReadScopes;
 import dev.vegateway.adapter.query.Expansion;
 import dev.vegateway.adapter.query.Query;
@@ -196,11 +197,13 @@ final class ReadEndpoint {
 
     private void count(Exchange exchange, ODataRequest.CountCollection count) throws IOException {
         long started = System.nanoTime();
+        ReadRouting.servedBy(); // forget an earlier request's
         Optional<InMemorySet> inMemory = inMemory(count.entity());
         long total = inMemory.isPresent()
                 ? inMemory.get().count(exchange, exchange.caller(), count)
                 : queries.count(count.query(), scopes(exchange));
         exchange.timings.databaseNanos = System.nanoTime() - started;
+        ReadRouting.servedBy().ifPresent(name -> exchange.timings.readFrom = name);
         exchange.log.rows = 1;
         exchange.send(200, "text/plain; charset=utf-8", Long.toString(total).getBytes(StandardCharsets.UTF_8));
     }

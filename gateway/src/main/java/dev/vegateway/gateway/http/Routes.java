@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.ReadRouting;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
@@ -56,6 +57,21 @@ final class Routes extends Handler.Abstract {
         Exchange exchange = Exchange.of(request);
         String path = exchange.path();
         String method = request.getMethod();
+        boolean reading = method.equals("GET") || (method.equals("POST") && path.equals("/RetrieveMultiple"));
+        boolean strong = Preferences.strongConsistency(request.getHeaders());
+        if (strong) {
+            Preferences.applied(exchange.response.getHeaders(), Preferences.STRONG_CONSISTENCY);
+        }
+        // A write (which may read back what it wrote, or bind to a record it must see) and a read that asks for
+        // strong consistency read from the primary; other reads may go to a replica.
+        try (ReadRouting.Scope primary = reading && !strong ? null : ReadRouting.primaryOnly()) {
+            route(exchange, method, path);
+        }
+        callback.succeeded();
+        return true;
+    }
+
+    private void route(Exchange exchange, String method, String path) throws Exception {
         if (method.equals("GET")) {
             reads.get(exchange);
         } else if (portalMappings.write(
@@ -78,8 +94,6 @@ final class Routes extends Handler.Abstract {
                         ErrorCode.METHOD_NOT_ALLOWED, "The method %s is not allowed here.", Exchange.sanitize(method));
             }
         }
-        callback.succeeded();
-        return true;
     }
 
     private void post(Exchange exchange, String path) throws Exception {

@@ -9,6 +9,8 @@ final class Timings {
     long authzNanos;
     long databaseNanos;
     long serializeNanos;
+    /** Which data source served the request's reads ({@code primary}, {@code replica-1}, …), once known. */
+    String readFrom;
 
     long elapsedNanos() {
         return System.nanoTime() - started;
@@ -17,10 +19,11 @@ final class Timings {
     String serverTiming() {
         return String.format(
                 Locale.ROOT,
-                "auth;dur=%.3f, authz;dur=%.3f, db;dur=%.3f, ser;dur=%.3f, total;dur=%.3f",
+                "auth;dur=%.3f, authz;dur=%.3f, db;dur=%.3f%s, ser;dur=%.3f, total;dur=%.3f",
                 millis(authNanos),
                 millis(authzNanos),
                 millis(databaseNanos),
+                readFrom == null ? "" : ";desc=\"" + readFrom + "\"",
                 millis(serializeNanos),
                 millis(elapsedNanos()));
     }

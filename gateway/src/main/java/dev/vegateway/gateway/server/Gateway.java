@@ -8,6 +8,8 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.vegateway.adapter.jdbc.BackendHealth;
 import dev.vegateway.adapter.jdbc.Backends;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
+import dev.vegateway.adapter.jdbc.ReadReplicas;
+import dev.vegateway.adapter.jdbc.ReadRouting;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
@@ -56,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final HikariDataSource dataSource;
     private final BackendHealth health;
+    private final ReadReplicas replicas;
     private final SecurityStore securityStore;
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
@@ -72,6 +75,7 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig config,
             HikariDataSource dataSource,
             BackendHealth health,
+            ReadReplicas replicas,
             SecurityStore securityStore,
             Optional<DevIssuer> devIssuer,
             GatewayServer server,
@@ -82,6 +86,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.dataSource = dataSource;
         this.health = health;
+        this.replicas = replicas;
         this.securityStore = securityStore;
         this.devIssuer = devIssuer;
         this.server = server;
@@ -107,6 +112,7 @@ public final class Gateway implements AutoCloseable {
         Catalog loaded = CatalogLoader.load(config.catalog().file());
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         BackendHealth health = null;
+        ReadReplicas replicas = null;
         try {
             // Refuse to start on anything `vegateway check` reports against the backend (a missing table or column, a
             // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
@@ -161,10 +167,18 @@ public final class Gateway implements AutoCloseable {
             // Reads, writes and actions share one data source, so that a $batch changeset can run them in one
             // transaction.
             ChangesetDataSource changesets = new ChangesetDataSource(backend);
+            Metrics metrics = new Metrics();
+            // The pools' meters (active, idle, pending, acquire time) go to the same registry.
+            dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
+            // Reads go to the replicas in turn when there are any (writes and changesets stay on the primary).
+            replicas = ReadReplicas.open(
+                    config.backend(),
+                    PROBE_TIMEOUT,
+                    pool -> pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry())));
             QueryService queries = new QueryService(
                     planner,
                     new SqlRenderer(Dialect.of(config.backend().kind())),
-                    changesets,
+                    new ReadRouting(changesets, replicas.replicas()),
                     tokens,
                     config.backend().queryTimeout());
             ODataFrontEnd odata = new ODataFrontEnd(
@@ -172,9 +186,6 @@ public final class Gateway implements AutoCloseable {
                     config.server().namespace(),
                     config.limits().maxExpandDepth(),
                     config.limits().maxExpands());
-            Metrics metrics = new Metrics();
-            // The pool's meters (active, idle, pending, acquire time) go to the same registry.
-            dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
             WriteService writes = new WriteService(
                     catalog,
                     changesets,
@@ -239,6 +250,7 @@ public final class Gateway implements AutoCloseable {
                     config,
                     dataSource,
                     health,
+                    replicas,
                     securityStore,
                     devIssuer,
                     server,
@@ -247,6 +259,9 @@ public final class Gateway implements AutoCloseable {
                     auditPurgeSchedule,
                     draining);
         } catch (Exception | Error e) {
+            if (replicas != null) {
+                replicas.close();
+            }
             if (health != null) {
                 health.close();
             }
@@ -345,6 +360,7 @@ public final class Gateway implements AutoCloseable {
             canceller.interrupt();
             try {
                 auditPurgeSchedule.ifPresent(AuditPurgeSchedule::close);
+                replicas.close();
                 health.close();
             } finally {
                 dataSource.close();

@@ -221,6 +221,13 @@ class DemoCommandIT {
                     .containsPattern("(?i)x-ms-ratelimit-time-remaining-xrm-requests: [0-9.]+");
             return body;
         }
+        if (block.comment().contains("Server-Timing says which served it")) {
+            assertThat(body)
+                    .as(description)
+                    .containsPattern("(?i)server-timing: .*db;dur=[0-9.]+;desc=\"primary\"")
+                    .containsPattern("(?i)preference-applied: vegateway.consistency=strong");
+            return body;
+        }
         if (block.comment().contains("WhoAmI")) {
             JsonNode whoAmI = JSON.readTree(body);
             assertThat(whoAmI.path("UserId").asText())
