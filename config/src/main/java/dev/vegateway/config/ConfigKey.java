@@ -65,7 +65,9 @@ enum ConfigKey {
     LIMITS_MAX_EXPANDS("limits.maxExpands", Shape.SCALAR),
     AUDIT_RETENTION("audit.retention", Shape.SCALAR),
     PROVISIONING_DEFAULT_ROLES("provisioning.defaultRoles", Shape.LIST),
-    PROVISIONING_SECURITY_GROUP("provisioning.securityGroup", Shape.SCALAR);
+    PROVISIONING_SECURITY_GROUP("provisioning.securityGroup", Shape.SCALAR),
+    QUERY_FISCAL_YEAR_START("query.fiscalYearStart", Shape.SCALAR),
+    QUERY_FISCAL_PERIOD("query.fiscalPeriod", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {

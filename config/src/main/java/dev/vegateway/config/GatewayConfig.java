@@ -23,7 +23,8 @@ public record GatewayConfig(
         SecurityBootstrap security,
         Limits limits,
         Audit audit,
-        Provisioning provisioning) {
+        Provisioning provisioning,
+        Query query) {
 
     public GatewayConfig {
         requireNonNull(source, "source is null");
@@ -37,6 +38,37 @@ public record GatewayConfig(
         requireNonNull(limits, "limits is null");
         requireNonNull(audit, "audit is null");
         requireNonNull(provisioning, "provisioning is null");
+        requireNonNull(query, "query is null");
+    }
+
+    /** Without query settings: {@link Query#NONE}. */
+    public GatewayConfig(
+            Path source,
+            Server server,
+            Tls tls,
+            Admin admin,
+            Auth auth,
+            Backend backend,
+            CatalogSource catalog,
+            SecurityBootstrap security,
+            Limits limits,
+            Audit audit,
+            Provisioning provisioning) {
+        this(source, server, tls, admin, auth, backend, catalog, security, limits, audit, provisioning, Query.NONE);
+    }
+
+    /**
+     * How queries are evaluated.
+     *
+     * @param fiscalCalendar the fiscal calendar of the fiscal date operators ({@code ThisFiscalYear} …) and of
+     *     FetchXML's fiscal date groupings; empty: those answer 400
+     */
+    public record Query(Optional<FiscalCalendar> fiscalCalendar) {
+        public static final Query NONE = new Query(Optional.empty());
+
+        public Query {
+            requireNonNull(fiscalCalendar, "fiscalCalendar is null");
+        }
     }
 
     /** Without directory provisioning settings: {@link Provisioning#NONE}. */

@@ -35,6 +35,7 @@ import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.Navigation;
+import dev.vegateway.config.FiscalCalendar;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +63,7 @@ public final class QueryPlanner {
     private final RowFilterCache rowFilters = new RowFilterCache(1_000);
 
     private final Clock clock;
+    private final Optional<FiscalCalendar> fiscalCalendar;
 
     public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
         this(catalog, tokens, maxPageSize, Clock.systemUTC());
@@ -69,6 +71,20 @@ public final class QueryPlanner {
 
     /** @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from */
     public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize, Clock clock) {
+        this(catalog, tokens, maxPageSize, clock, Optional.empty());
+    }
+
+    /**
+     * @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from
+     * @param fiscalCalendar the fiscal calendar of the fiscal operators and date groupings; empty: they are 400
+     */
+    public QueryPlanner(
+            Catalog catalog,
+            ContinuationTokens tokens,
+            int maxPageSize,
+            Clock clock,
+            Optional<FiscalCalendar> fiscalCalendar) {
+        this.fiscalCalendar = requireNonNull(fiscalCalendar, "fiscalCalendar is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
@@ -172,11 +188,13 @@ public final class QueryPlanner {
         OptionalInt etagIndex = OptionalInt.empty();
         if (query.distinct()) {
             for (FieldDefinition field : requested) {
-                if (unreadable.contains(field.logicalName())) {
-                    output.add(new OutputField(field, -1));
-                } else {
-                    output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
-                }
+                output.add(new OutputField(
+                        field,
+                        unreadable.contains(field.logicalName())
+                                ? -1
+                                : select(resolver.column(field), selected, selectIndex),
+                        Optional.empty(),
+                        alias(query.root().columns(), field)));
             }
             outputLinkedFields(relations, output, selected, selectIndex);
             if (selected.isEmpty()) {
@@ -208,11 +226,13 @@ public final class QueryPlanner {
             FieldDefinition key = entity.key();
             keyIndex = OptionalInt.of(select(resolver.column(key), selected, selectIndex));
             for (FieldDefinition field : requested) {
-                if (unreadable.contains(field.logicalName())) {
-                    output.add(new OutputField(field, -1));
-                } else {
-                    output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
-                }
+                output.add(new OutputField(
+                        field,
+                        unreadable.contains(field.logicalName())
+                                ? -1
+                                : select(resolver.column(field), selected, selectIndex),
+                        Optional.empty(),
+                        alias(query.root().columns(), field)));
             }
             outputLinkedFields(relations, output, selected, selectIndex);
             if (entity.rowVersionField().isPresent()) {
@@ -233,6 +253,7 @@ public final class QueryPlanner {
                 }
             }
         }
+        requireUniqueNames(output, entity);
         List<Integer> sortKeyIndexes = new ArrayList<>();
         for (SortKey key : sortKeys) {
             sortKeyIndexes.add(select(key.column(), selected, selectIndex));
@@ -252,7 +273,7 @@ public final class QueryPlanner {
                 root.scope().userId().toString(),
                 query.root().toString(),
                 query.top().toString(),
-                query.skip().toString(),
+                // not the skip: a token continues after its row, so a page reached by skipping goes on with tokens
                 Boolean.toString(query.distinct())));
 
         int pageSize = Math.min(query.page().map(Query.Page::size).orElse(maxPageSize), maxPageSize);
@@ -301,33 +322,39 @@ public final class QueryPlanner {
     }
 
     /**
-     * An aggregate query: the GROUP BY columns and the aggregates, each field readable by the
-     * caller (403 otherwise), ordered by the groups, in one page. Joins, filters and row security
-     * are those of any query.
+     * An aggregate query: the GROUP BY columns (or parts of dates) and the aggregates, each field
+     * readable by the caller (403 otherwise), ordered by the aliases asked for then by every group.
+     * Joins, filters and row security are those of any query. With a page size, pages are cut by
+     * position (a signed token holds the next row's position); {@code top} bounds the whole answer.
      */
     private QueryPlan aggregated(
             Query query, Aggregation aggregation, Planned root, List<QueryPlan.Join> joins, Condition filter) {
-        if (query.distinct() || query.top().isPresent() || query.skip().isPresent() || query.includeCount()) {
+        if (query.distinct() || query.includeCount()) {
             throw GatewayException.of(
                     ErrorCode.UNSUPPORTED_QUERY,
-                    "An aggregate query takes no top, skip, count or distinct of its own rows yet.");
+                    "An aggregate query takes no distinct or total record count of its own rows.");
         }
         Resolver resolver = root.resolver();
-        List<ColumnRef> groupBy = new ArrayList<>();
+        List<ColumnRef> groupColumns = new ArrayList<>();
+        List<QueryPlan.GroupColumn> groupBy = new ArrayList<>();
         List<OutputField> output = new ArrayList<>();
-        List<SortKey> sortKeys = new ArrayList<>();
+        Map<String, Integer> positions = new LinkedHashMap<>();
         for (Aggregation.Grouping group : aggregation.groups()) {
             Resolver owner = resolver.named(group.attribute().relation());
             FieldDefinition field = owner.readableField(group.attribute().name(), "group by");
             ColumnRef column = owner.column(field);
-            groupBy.add(column);
-            sortKeys.add(new SortKey(column, false));
-            output.add(new OutputField(renamed(field, group.alias(), field.type()), groupBy.size() - 1));
+            Optional<QueryPlan.DatePart> part = group.dateGrouping().map(grouping -> datePart(grouping, field));
+            QueryPlan.GroupColumn planned = new QueryPlan.GroupColumn(column, part);
+            groupColumns.add(column);
+            groupBy.add(planned);
+            positions.put(group.alias(), groupBy.size() - 1);
+            output.add(new OutputField(renamed(field, group.alias(), planned.type()), groupBy.size() - 1));
         }
         if (!root.relation().orders().isEmpty()) {
             throw GatewayException.of(
                     ErrorCode.UNSUPPORTED_QUERY,
-                    "An aggregate query is ordered by its groups; ordering by '%s' is not supported yet.",
+                    "An aggregate query is ordered by the aliases of its groups and aggregates, not by the attribute"
+                            + " '%s'.",
                     shorten(root.relation().orders().get(0).attribute()));
         }
         List<QueryPlan.AggregateColumn> aggregates = new ArrayList<>();
@@ -342,34 +369,106 @@ public final class QueryPlanner {
                 type = resultType(aggregate, field);
             }
             aggregates.add(new QueryPlan.AggregateColumn(aggregate.function(), column, aggregate.distinct(), type));
+            int position = groupBy.size() + aggregates.size() - 1;
+            positions.put(aggregate.alias(), position);
             output.add(new OutputField(
                     renamed(column.map(ColumnRef::field).orElse(root.entity().key()), aggregate.alias(), type),
-                    groupBy.size() + aggregates.size() - 1));
+                    position));
+        }
+        // the orders asked for, then every group: the groups make the order total, so pages cut by position hold
+        List<QueryPlan.SelectOrder> orders = new ArrayList<>();
+        Set<Integer> ordered = new java.util.HashSet<>();
+        for (Aggregation.AliasOrder order : aggregation.orders()) {
+            int position = positions.get(order.alias());
+            if (ordered.add(position)) {
+                orders.add(new QueryPlan.SelectOrder(position, order.descending()));
+            }
+        }
+        for (int position = 0; position < groupBy.size(); position++) {
+            if (ordered.add(position)) {
+                orders.add(new QueryPlan.SelectOrder(position, false));
+            }
         }
         String fingerprint = ContinuationTokens.fingerprint(String.join(
-                "\u0001", root.entity().logicalName(), root.scope().userId().toString(), query.toString()));
+                "\u0001",
+                root.entity().logicalName(),
+                root.scope().userId().toString(),
+                query.root().toString(),
+                aggregation.toString(),
+                query.top().toString(),
+                query.page().map(Query.Page::size).toString()));
+        OptionalInt remaining = query.top();
+        OptionalInt offset =
+                query.skip().isPresent() && query.skip().getAsInt() > 0 ? query.skip() : OptionalInt.empty();
+        Optional<QueryPlan.Paging> paging = Optional.empty();
+        OptionalInt limit = remaining;
+        if (query.page().isPresent()) {
+            int pageSize = Math.min(query.page().get().size(), maxPageSize);
+            Optional<String> continuation = query.page().get().continuation();
+            if (continuation.isPresent()) {
+                ContinuationTokens.Position position = tokens.decode(continuation.get(), fingerprint, 1);
+                if (!(position.values().get(0) instanceof Long next) || next < 0 || next > Integer.MAX_VALUE) {
+                    throw GatewayException.of(
+                            ErrorCode.INVALID_SKIP_TOKEN,
+                            "The paging token is not valid for an aggregate query. Start again from the first page.");
+                }
+                offset = next == 0 ? OptionalInt.empty() : OptionalInt.of((int) (long) next);
+                remaining = position.remaining();
+            }
+            if (remaining.isPresent() && remaining.getAsInt() <= pageSize) {
+                limit = remaining;
+            } else {
+                paging = Optional.of(new QueryPlan.Paging(pageSize, remaining));
+                limit = OptionalInt.of(paging.get().rowsToReturn() + 1);
+            }
+        }
         return new QueryPlan(
                 root.entity(),
                 ROOT_ALIAS,
                 joins,
-                groupBy,
+                groupColumns,
                 output,
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 root.rowScope(),
                 filter,
                 Optional.empty(),
-                sortKeys,
+                List.of(),
                 List.of(),
                 Map.of(),
                 false,
                 false,
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                Optional.empty(),
+                limit,
+                offset,
+                paging,
                 false,
                 fingerprint,
-                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates)));
+                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates, orders)));
+    }
+
+    /** A date grouping of {@code field}: a Date or DateTimeOffset; a fiscal one needs the fiscal calendar. */
+    private QueryPlan.DatePart datePart(Aggregation.DateGrouping grouping, FieldDefinition field) {
+        FieldType.Kind kind = field.type().kind();
+        if (kind != FieldType.Kind.DATE && kind != FieldType.Kind.DATE_TIME_OFFSET) {
+            throw GatewayException.of(
+                    ErrorCode.QUERY_SYNTAX,
+                    "The date grouping '%s' needs a Date or DateTimeOffset attribute; '%s' is %s.",
+                    grouping.fetchXmlName(),
+                    field.logicalName(),
+                    field.type());
+        }
+        if (!grouping.fiscal()) {
+            return new QueryPlan.DatePart(grouping, 0, 0, 1);
+        }
+        FiscalCalendar calendar = fiscalCalendar.orElseThrow(() -> GatewayException.of(
+                ErrorCode.UNSUPPORTED_QUERY,
+                "The date grouping '%s' needs the fiscal calendar, and none is configured (query.fiscalYearStart).",
+                grouping.fetchXmlName()));
+        return new QueryPlan.DatePart(
+                grouping,
+                calendar.yearStart().getDayOfMonth() - 1,
+                calendar.yearStart().getMonthValue() - 1,
+                calendar.period().months());
     }
 
     /** What an aggregate answers: a count is Int64, an average Double (Decimal over decimals), a sum and extremes the field's kind. */
@@ -435,7 +534,8 @@ public final class QueryPlanner {
                         hidden.contains(field.logicalName())
                                 ? -1
                                 : select(linked.resolver().column(field), selected, selectIndex),
-                        Optional.of(linked.name())));
+                        Optional.of(linked.name()),
+                        alias(linked.link().relation().columns(), field)));
             }
         }
     }
@@ -651,6 +751,30 @@ public final class QueryPlanner {
         selected.add(column);
         selectIndex.put(name, selected.size() - 1);
         return selected.size() - 1;
+    }
+
+    /** An alias may not answer a column under the name of another column of the answer (400). */
+    private static void requireUniqueNames(List<OutputField> output, EntityDefinition entity) {
+        if (output.stream().noneMatch(field -> field.alias().isPresent())) {
+            return;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (OutputField field : output) {
+            boolean rootKey =
+                    field.relation().isEmpty() && field.field().logicalName().equals(entity.keyField());
+            // the root's key is always answered under its own name
+            if (!names.add(field.name()) || (field.name().equals(entity.keyField()) && !rootKey)) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "Two columns of the answer are named '%s'; give each its own alias.",
+                        shorten(field.name()));
+            }
+        }
+    }
+
+    /** The alias the client gave {@code field} among {@code columns}, if any. */
+    private static Optional<String> alias(Columns columns, FieldDefinition field) {
+        return Optional.ofNullable(columns.aliases().get(field.logicalName()));
     }
 
     private static List<FieldDefinition> requestedFields(EntityDefinition entity, Columns columns) {

@@ -12,6 +12,11 @@ public final class H2Dialect implements Dialect {
     }
 
     @Override
+    public String isoWeekField() {
+        return "ISO_WEEK";
+    }
+
+    @Override
     public String toString() {
         return "H2";
     }

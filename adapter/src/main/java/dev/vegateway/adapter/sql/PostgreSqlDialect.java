@@ -12,6 +12,11 @@ public final class PostgreSqlDialect implements Dialect {
     }
 
     @Override
+    public String isoWeekField() {
+        return "WEEK";
+    }
+
+    @Override
     public String toString() {
         return "PostgreSQL";
     }

@@ -74,18 +74,19 @@ public final class SqlRenderer {
 
     /**
      * SELECT group columns, aggregates FROM … WHERE (row security) AND (filter) GROUP BY group
-     * columns ORDER BY group columns. An average is taken over DOUBLE PRECISION (over DECIMAL for
-     * decimals), so integer columns average alike on every backend.
+     * columns ORDER BY the plan's positions [LIMIT … OFFSET …]. An average is taken over DOUBLE
+     * PRECISION (over DECIMAL for decimals), so integer columns average alike on every backend. A
+     * part of a date is an integer, taken in UTC.
      */
     private PreparedSql aggregated(QueryPlan plan, QueryPlan.Aggregated aggregated) {
         SqlBuilder sql = new SqlBuilder(dialect);
         sql.keyword("SELECT ");
         boolean first = true;
-        for (ColumnRef column : aggregated.groupBy()) {
+        for (QueryPlan.GroupColumn group : aggregated.groupBy()) {
             if (!first) {
                 sql.keyword(", ");
             }
-            sql.identifier(column);
+            group(sql, group);
             first = false;
         }
         for (QueryPlan.AggregateColumn aggregate : aggregated.aggregates()) {
@@ -128,11 +129,81 @@ public final class SqlRenderer {
                 if (i > 0) {
                     sql.keyword(", ");
                 }
-                sql.identifier(aggregated.groupBy().get(i));
+                group(sql, aggregated.groupBy().get(i));
             }
-            orderBy(sql, plan);
+        }
+        if (!aggregated.orders().isEmpty()) {
+            sql.keyword(" ORDER BY ");
+            for (int i = 0; i < aggregated.orders().size(); i++) {
+                QueryPlan.SelectOrder order = aggregated.orders().get(i);
+                if (i > 0) {
+                    sql.keyword(", ");
+                }
+                sql.keyword(Integer.toString(order.index() + 1))
+                        .keyword(order.descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+            }
+        }
+        if (plan.limit().isPresent()) {
+            sql.keyword(" LIMIT ").parameter(plan.limit().getAsInt());
+        }
+        if (plan.offset().isPresent()) {
+            sql.keyword(" OFFSET ").parameter(plan.offset().getAsInt());
         }
         return sql.build();
+    }
+
+    /**
+     * A group column, or its part of a date as an integer: {@code CAST(EXTRACT(MONTH FROM c) AS
+     * INTEGER)}; a timestamp is taken in UTC, a fiscal part from the date shifted back by the start
+     * of the fiscal year (the plan's constant days and months).
+     */
+    private void group(SqlBuilder sql, QueryPlan.GroupColumn group) {
+        if (group.datePart().isEmpty()) {
+            sql.identifier(group.column());
+            return;
+        }
+        QueryPlan.DatePart part = group.datePart().get();
+        boolean timestamp =
+                group.column().field().type().kind() == dev.vegateway.catalog.FieldType.Kind.DATE_TIME_OFFSET;
+        sql.keyword("CAST(");
+        boolean periodOfMonths = part.grouping() == dev.vegateway.adapter.query.Aggregation.DateGrouping.FISCAL_PERIOD
+                && part.monthsPerPeriod() > 1;
+        if (periodOfMonths) {
+            sql.keyword("FLOOR((");
+        }
+        sql.keyword("EXTRACT(")
+                .keyword(
+                        switch (part.grouping()) {
+                            case DAY -> "DAY";
+                            case WEEK -> dialect.isoWeekField();
+                            case MONTH, FISCAL_PERIOD -> "MONTH";
+                            case QUARTER -> "QUARTER";
+                            case YEAR, FISCAL_YEAR -> "YEAR";
+                        })
+                .keyword(" FROM ");
+        boolean shifted = part.grouping().fiscal() && (part.shiftDays() > 0 || part.shiftMonths() > 0);
+        if (shifted) {
+            sql.keyword("(");
+        }
+        if (timestamp) {
+            sql.keyword("(").identifier(group.column()).keyword(" AT TIME ZONE 'UTC')");
+        } else {
+            sql.identifier(group.column());
+        }
+        if (shifted) {
+            sql.keyword(" - INTERVAL '")
+                    .keyword(Integer.toString(part.shiftDays()))
+                    .keyword("' DAY - INTERVAL '")
+                    .keyword(Integer.toString(part.shiftMonths()))
+                    .keyword("' MONTH)");
+        }
+        sql.keyword(")");
+        if (periodOfMonths) {
+            sql.keyword(" - 1) / ")
+                    .keyword(Integer.toString(part.monthsPerPeriod()))
+                    .keyword(") + 1");
+        }
+        sql.keyword(" AS INTEGER)");
     }
 
     private void orderAndLimit(SqlBuilder sql, QueryPlan plan) {
