@@ -1216,8 +1216,37 @@ public final class QueryPlanner {
                         relative.operator().name(),
                         subject.description());
             }
-            RelativeDates.Range range =
-                    RelativeDates.range(relative.operator(), relative.amount().orElse(0), clock.instant());
+            if (relative.operator() == Condition.DateOperator.IN_FISCAL_PERIOD) {
+                FiscalCalendar calendar = fiscalCalendar(relative.operator());
+                long period = relative.amount().getAsLong();
+                requirePeriod(calendar, period, relative.operator());
+                return condition(new Comparison(
+                        new FunctionCall(
+                                FunctionCall.Function.FISCAL_PERIOD,
+                                List.of(
+                                        relative.operand(),
+                                        new Literal((long) calendar.yearStart().getDayOfMonth() - 1),
+                                        new Literal((long) calendar.yearStart().getMonthValue() - 1),
+                                        new Literal((long) calendar.period().months()))),
+                        Condition.Operator.EQUAL,
+                        new Literal(period)));
+            }
+            RelativeDates.Range range;
+            if (relative.operator().fiscal()) {
+                FiscalCalendar calendar = fiscalCalendar(relative.operator());
+                if (relative.second().isPresent()) {
+                    requirePeriod(calendar, relative.amount().getAsLong(), relative.operator());
+                }
+                range = RelativeDates.fiscalRange(
+                        relative.operator(),
+                        relative.amount().orElse(0),
+                        relative.second().orElse(0),
+                        calendar,
+                        clock.instant());
+            } else {
+                range = RelativeDates.range(
+                        relative.operator(), relative.amount().orElse(0), clock.instant());
+            }
             boolean date = subject.type() == ValueType.DATE;
             List<Condition> bounds = new ArrayList<>();
             range.from()
@@ -1231,6 +1260,28 @@ public final class QueryPlanner {
                             Condition.Operator.LESS_THAN,
                             new Literal(date ? ceilingDay(to) : to))));
             return condition(Condition.and(bounds));
+        }
+
+        private FiscalCalendar fiscalCalendar(Condition.DateOperator operator) {
+            return QueryPlanner.this.fiscalCalendar.orElseThrow(() -> GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "The fiscal operator %s needs the fiscal calendar, and none is configured (query.fiscalYearStart"
+                            + " and query.fiscalPeriod).",
+                    dev.vegateway.adapter.operators.ConditionOperator.valueOf(operator.name())
+                            .describe()));
+        }
+
+        private void requirePeriod(FiscalCalendar calendar, long period, Condition.DateOperator operator) {
+            if (period < 1 || period > calendar.period().perYear()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "The fiscal operator %s names period %d; a fiscal year of the configured calendar has periods"
+                                + " 1 to %d.",
+                        dev.vegateway.adapter.operators.ConditionOperator.valueOf(operator.name())
+                                .describe(),
+                        period,
+                        calendar.period().perYear());
+            }
         }
 
         private Condition like(Like like) {
@@ -1343,6 +1394,39 @@ public final class QueryPlanner {
 
         private Typed function(FunctionCall call) {
             Typed argument = operand(call.arguments().get(0));
+            if (call.function() == FunctionCall.Function.BIT_AND) {
+                if (argument.type() != ValueType.INTEGER || argument.operand() instanceof Literal) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "The mask operators need a whole-number (Int32 or Int64) attribute; '%s' is not one.",
+                            argument.description());
+                }
+                Literal mask = (Literal) call.arguments().get(1);
+                return new Typed(
+                        new FunctionCall(
+                                call.function(),
+                                List.of(
+                                        argument.operand(),
+                                        LiteralCoercion.toValueType(mask, ValueType.INTEGER, argument.description()))),
+                        ValueType.INTEGER,
+                        "bitand(" + argument.description() + ")",
+                        Optional.empty());
+            }
+            if (call.function() == FunctionCall.Function.FISCAL_PERIOD) {
+                if (argument.type() != ValueType.DATE && argument.type() != ValueType.TIMESTAMP) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "The fiscal operators need a Date or DateTimeOffset attribute; '%s' is neither.",
+                            argument.description());
+                }
+                List<Operand> arguments = new ArrayList<>(call.arguments());
+                arguments.set(0, argument.operand());
+                return new Typed(
+                        new FunctionCall(call.function(), arguments),
+                        ValueType.INTEGER,
+                        "fiscalperiod(" + argument.description() + ")",
+                        Optional.empty());
+            }
             String name =
                     call.function().name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
             String description = name + "(" + argument.description() + ")";
@@ -1351,6 +1435,7 @@ public final class QueryPlanner {
                         case TO_LOWER, TO_UPPER, TRIM -> requireArgument(
                                 argument, ValueType.TEXT, name, ValueType.TEXT);
                         case LENGTH -> requireArgument(argument, ValueType.TEXT, name, ValueType.INTEGER);
+                        case BIT_AND, FISCAL_PERIOD -> throw new IllegalStateException("handled above");
                         case YEAR, MONTH, DAY -> {
                             if (argument.type() != ValueType.DATE && argument.type() != ValueType.TIMESTAMP) {
                                 throw GatewayException.of(

@@ -13,6 +13,11 @@ public sealed interface Dialect permits H2Dialect, PostgreSqlDialect {
     /** The operator for a case-insensitive LIKE. */
     String caseInsensitiveLike();
 
+    /** What opens a bitwise AND of two integers ({@code BITAND(}); {@link #bitAndSeparator} goes between them, {@code )} closes it. */
+    String bitAndOpen();
+
+    String bitAndSeparator();
+
     /** The EXTRACT field of the ISO 8601 week of the year. */
     String isoWeekField();
 

@@ -12,6 +12,16 @@ public final class PostgreSqlDialect implements Dialect {
     }
 
     @Override
+    public String bitAndOpen() {
+        return "(";
+    }
+
+    @Override
+    public String bitAndSeparator() {
+        return " & ";
+    }
+
+    @Override
     public String isoWeekField() {
         return "WEEK";
     }

@@ -162,9 +162,22 @@ public final class SqlRenderer {
             sql.identifier(group.column());
             return;
         }
-        QueryPlan.DatePart part = group.datePart().get();
-        boolean timestamp =
-                group.column().field().type().kind() == dev.vegateway.catalog.FieldType.Kind.DATE_TIME_OFFSET;
+        datePart(sql, group.column(), group.datePart().get());
+    }
+
+    /** A planner-made integer constant (a fiscal shift), written as SQL text: never a client's value. */
+    private static int constant(Operand operand) {
+        if (!(operand instanceof Literal literal)
+                || !(literal.value() instanceof Long value)
+                || value < 0
+                || value > 12) {
+            throw new IllegalStateException("a fiscal constant is a small whole number, not " + operand);
+        }
+        return (int) (long) value;
+    }
+
+    private void datePart(SqlBuilder sql, ColumnRef column, QueryPlan.DatePart part) {
+        boolean timestamp = column.field().type().kind() == dev.vegateway.catalog.FieldType.Kind.DATE_TIME_OFFSET;
         sql.keyword("CAST(");
         boolean periodOfMonths = part.grouping() == dev.vegateway.adapter.query.Aggregation.DateGrouping.FISCAL_PERIOD
                 && part.monthsPerPeriod() > 1;
@@ -186,9 +199,9 @@ public final class SqlRenderer {
             sql.keyword("(");
         }
         if (timestamp) {
-            sql.keyword("(").identifier(group.column()).keyword(" AT TIME ZONE 'UTC')");
+            sql.keyword("(").identifier(column).keyword(" AT TIME ZONE 'UTC')");
         } else {
-            sql.identifier(group.column());
+            sql.identifier(column);
         }
         if (shifted) {
             sql.keyword(" - INTERVAL '")
@@ -405,6 +418,24 @@ public final class SqlRenderer {
             sql.identifier(column);
         } else if (operand instanceof Literal literal) {
             sql.parameter(literal.value());
+        } else if (operand instanceof FunctionCall call && call.function() == FunctionCall.Function.BIT_AND) {
+            sql.keyword(dialect.bitAndOpen());
+            operand(sql, call.arguments().get(0));
+            sql.keyword(dialect.bitAndSeparator()).keyword("CAST(");
+            operand(sql, call.arguments().get(1));
+            sql.keyword(" AS BIGINT))");
+        } else if (operand instanceof FunctionCall call && call.function() == FunctionCall.Function.FISCAL_PERIOD) {
+            if (!(call.arguments().get(0) instanceof ColumnRef column)) {
+                throw new IllegalStateException("the fiscal period of something other than a column");
+            }
+            datePart(
+                    sql,
+                    column,
+                    new QueryPlan.DatePart(
+                            dev.vegateway.adapter.query.Aggregation.DateGrouping.FISCAL_PERIOD,
+                            constant(call.arguments().get(1)),
+                            constant(call.arguments().get(2)),
+                            constant(call.arguments().get(3))));
         } else if (operand instanceof FunctionCall call) {
             String open =
                     switch (call.function()) {
@@ -415,6 +446,7 @@ public final class SqlRenderer {
                         case YEAR -> "EXTRACT(YEAR FROM ";
                         case MONTH -> "EXTRACT(MONTH FROM ";
                         case DAY -> "EXTRACT(DAY FROM ";
+                        case BIT_AND, FISCAL_PERIOD -> throw new IllegalStateException("rendered above");
                     };
             sql.keyword(open);
             operand(sql, call.arguments().get(0));

@@ -281,13 +281,14 @@ class QueryExpressionParserTest {
         @MethodSource("relativeDates")
         void everyRelativeDateOperatorMapsToItsDateOperator(ConditionOperator operator) {
             Condition.DateOperator date = Condition.DateOperator.valueOf(operator.name());
-            String values = date.takesAmount() ? "[2]" : "[]";
+            String values = date.valueCount() == 2 ? "[2, 2024]" : date.takesAmount() ? "[2]" : "[]";
             assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'" + operator.dataverseName()
                             + "','Values':" + values + "}"))
                     .isEqualTo(new Condition.RelativeDate(
                             NAME,
                             date,
-                            date.takesAmount() ? java.util.OptionalLong.of(2) : java.util.OptionalLong.empty()));
+                            date.takesAmount() ? java.util.OptionalLong.of(2) : java.util.OptionalLong.empty(),
+                            date.valueCount() == 2 ? java.util.OptionalLong.of(2024) : java.util.OptionalLong.empty()));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -313,14 +314,35 @@ class QueryExpressionParserTest {
 
         static Stream<ConditionOperator> unsupported() {
             return Arrays.stream(ConditionOperator.values())
-                    .filter(operator -> !SUPPORTED.contains(operator) && !RELATIVE_DATES.contains(operator));
+                    .filter(operator -> !SUPPORTED.contains(operator)
+                            && !RELATIVE_DATES.contains(operator)
+                            && !MASKS.contains(operator));
+        }
+
+        private static final Set<ConditionOperator> MASKS =
+                EnumSet.of(ConditionOperator.MASK, ConditionOperator.NOT_MASK, ConditionOperator.MASKS_SELECT);
+
+        @Test
+        void theMaskOperatorsCompareTheBitsTheValueKeeps() {
+            dev.vegateway.adapter.query.FunctionCall bits = new dev.vegateway.adapter.query.FunctionCall(
+                    dev.vegateway.adapter.query.FunctionCall.Function.BIT_AND, List.of(NAME, literal(6L)));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'Mask','Values':[6]}"))
+                    .isEqualTo(new Comparison(bits, Operator.EQUAL, literal(6L)));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'NotMask','Values':['6']}"))
+                    .isEqualTo(new Comparison(bits, Operator.EQUAL, literal(0L)));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':48,'Values':[6]}"))
+                    .isEqualTo(new Comparison(bits, Operator.NOT_EQUAL, literal(0L)));
+            assertFails(
+                    withConditions("{'AttributeName':'mserp_name','Operator':'Mask','Values':[-1]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "needs a whole number from 0");
         }
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("unsupported")
         void everyOtherOperatorIsRefusedByName(ConditionOperator operator) {
             String expected = "Condition operator '" + operator.dataverseName() + "' (" + operator.value()
-                    + ") on attribute 'mserp_name' is not supported yet";
+                    + ") on attribute 'mserp_name' ";
             String path = "(at Criteria.Conditions[0].Operator)";
 
             assertFails(
@@ -338,10 +360,11 @@ class QueryExpressionParserTest {
 
         @Test
         void theBriefsExampleMessageIsExact() {
-            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'InFiscalYear','Values':[2024]}"))
+            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'Under','Values':[2024]}"))
                             .getMessage())
-                    .isEqualTo(
-                            "Condition operator 'InFiscalYear' (68) on attribute 'x' is not supported yet (at Criteria.Conditions[0].Operator)");
+                    .isEqualTo("Condition operator 'Under' (75) on attribute 'x' is not supported: the catalog declares"
+                            + " no hierarchical (self-referencing) relation, so there is no hierarchy to walk (at"
+                            + " Criteria.Conditions[0].Operator)");
         }
 
         @Test

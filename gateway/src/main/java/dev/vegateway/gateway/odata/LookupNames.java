@@ -273,7 +273,10 @@ public final class LookupNames {
         }
         if (condition instanceof Condition.RelativeDate relative) {
             return new Condition.RelativeDate(
-                    operand(relative.operand(), entity, entities), relative.operator(), relative.amount());
+                    operand(relative.operand(), entity, entities),
+                    relative.operator(),
+                    relative.amount(),
+                    relative.second());
         }
         if (condition instanceof Condition.Lambda lambda) {
             // the predicate's names belong to the entity the navigation property leads to
