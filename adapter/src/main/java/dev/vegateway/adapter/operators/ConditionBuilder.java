@@ -125,19 +125,19 @@ public final class ConditionBuilder {
                     "Condition operator %s on attribute '%s' is not supported: the planner does not evaluate"
                             + " ownership by the caller's teams (use eq-userid)",
                     name, attribute.name()));
-            case UNDER,
-                    NOT_UNDER,
-                    UNDER_OR_EQUAL,
-                    ABOVE,
-                    ABOVE_OR_EQUAL,
-                    EQUAL_USER_OR_USER_HIERARCHY,
-                    EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' is not supported: the catalog declares no hierarchical"
-                            + " (self-referencing) relation, so there is no hierarchy to walk",
-                    name, attribute.name()));
+            case UNDER -> shape.hierarchy(Condition.HierarchyOperator.UNDER);
+            case UNDER_OR_EQUAL -> shape.hierarchy(Condition.HierarchyOperator.UNDER_OR_EQUAL);
+            case NOT_UNDER -> shape.hierarchy(Condition.HierarchyOperator.NOT_UNDER);
+            case ABOVE -> shape.hierarchy(Condition.HierarchyOperator.ABOVE);
+            case ABOVE_OR_EQUAL -> shape.hierarchy(Condition.HierarchyOperator.ABOVE_OR_EQUAL);
+            case EQUAL_USER_OR_USER_HIERARCHY, EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS -> throw problems.unsupported(
+                    String.format(
+                            "Condition operator %s on attribute '%s' is not supported: the security model has no"
+                                    + " manager hierarchy of users",
+                            name, attribute.name()));
             case CHILD_OF -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' is not supported: it needs a hierarchical relation,"
-                            + " and the catalog declares none",
+                    "Condition operator %s on attribute '%s' is not supported: use Under (under), which walks the"
+                            + " entity's hierarchical relation",
                     name, attribute.name()));
             case CONTAINS, DOES_NOT_CONTAIN -> throw problems.unsupported(String.format(
                     "Condition operator %s on attribute '%s' is not supported: it is a full-text search, and the"
@@ -295,6 +295,11 @@ public final class ConditionBuilder {
                 return new Condition.And(List.of(after, before));
             }
             return from ? after : before;
+        }
+
+        /** A place in the hierarchy relative to the record whose key is the one value. */
+        Condition hierarchy(Condition.HierarchyOperator hierarchy) {
+            return new Condition.Hierarchy(attribute, hierarchy, values(1, 1).get(0));
         }
 
         /** A comparison with the caller's own id or business unit, bound when the query is planned. */

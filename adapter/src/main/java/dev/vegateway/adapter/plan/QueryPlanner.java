@@ -1184,6 +1184,12 @@ public final class QueryPlanner {
                         .map(this::condition)
                         .orElse(Condition.FALSE);
             }
+            if (condition instanceof Condition.Hierarchy hierarchy) {
+                return hierarchy(hierarchy);
+            }
+            if (condition instanceof Condition.HierarchyWalk) {
+                throw new IllegalStateException("a planned hierarchy walk reached the planner");
+            }
             Optional<Condition> navigated = throughNavigation(condition);
             if (navigated.isPresent()) {
                 return navigated.get();
@@ -1260,6 +1266,76 @@ public final class QueryPlanner {
                             Condition.Operator.LESS_THAN,
                             new Literal(date ? ceilingDay(to) : to))));
             return condition(Condition.and(bounds));
+        }
+
+        /**
+         * {@code Under}, {@code AboveOrEqual}, …: on the key of an entity with a hierarchical relation, a
+         * walk of the hierarchy from the record given, through rows the caller may read (the start
+         * included), so that it never reveals a row, or a link between rows, the caller could not read.
+         */
+        private Condition hierarchy(Condition.Hierarchy hierarchy) {
+            String name = dev.vegateway.adapter.operators.ConditionOperator.valueOf(
+                            hierarchy.operator().name())
+                    .describe();
+            if (!(hierarchy.operand() instanceof AttributeRef attribute)) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX, "The hierarchy operator %s applies to an attribute.", name);
+            }
+            if (attribute.relation().isPresent()) {
+                return named(attribute.relation())
+                        .hierarchy(new Condition.Hierarchy(
+                                new AttributeRef(attribute.name()), hierarchy.operator(), hierarchy.value()));
+            }
+            dev.vegateway.catalog.RelationDefinition relation = entity.hierarchy()
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.UNSUPPORTED_QUERY,
+                            "The hierarchy operator %s needs a hierarchical relation on entity '%s', and the catalog"
+                                    + " declares none (a relation with hierarchical: true).",
+                            name,
+                            entity.logicalName()));
+            FieldDefinition keyField = readableField(attribute.name(), "filter on");
+            if (!keyField.logicalName().equals(relation.targetField())) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "The hierarchy operator %s applies to '%s' (the field the hierarchy of '%s' refers to), not"
+                                + " to '%s'.",
+                        name,
+                        relation.targetField(),
+                        entity.logicalName(),
+                        keyField.logicalName());
+            }
+            FieldDefinition parent = readableField(relation.field(), "walk the hierarchy through");
+            Literal start = LiteralCoercion.toField(
+                    hierarchy.value(),
+                    keyField.type(),
+                    keyField.type().optionSet().flatMap(catalog::optionSet),
+                    keyField.logicalName());
+            Subquery walk = subquery(entity);
+            Subquery startRow = subquery(entity);
+            String cte = alias + SUBQUERY + (++subqueries);
+            boolean down =
+                    switch (hierarchy.operator()) {
+                        case UNDER, UNDER_OR_EQUAL, NOT_UNDER -> true;
+                        case ABOVE, ABOVE_OR_EQUAL -> false;
+                    };
+            Condition.HierarchyWalk planned = new Condition.HierarchyWalk(
+                    column(keyField),
+                    entity,
+                    keyField,
+                    parent,
+                    start,
+                    down,
+                    walk.resolver().alias,
+                    startRow.resolver().alias,
+                    cte,
+                    walk.rowScope(),
+                    startRow.rowScope());
+            return switch (hierarchy.operator()) {
+                case UNDER, ABOVE -> planned;
+                case UNDER_OR_EQUAL, ABOVE_OR_EQUAL -> new Or(
+                        List.of(new Comparison(column(keyField), Condition.Operator.EQUAL, start), planned));
+                case NOT_UNDER -> new Not(planned);
+            };
         }
 
         private FiscalCalendar fiscalCalendar(Condition.DateOperator operator) {

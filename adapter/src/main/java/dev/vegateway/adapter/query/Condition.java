@@ -229,6 +229,74 @@ public sealed interface Condition {
         }
     }
 
+    /**
+     * A place in the entity's hierarchy (its hierarchical relation in the catalog), relative to the
+     * record whose key is {@code value} ({@code Under}, {@code AboveOrEqual}, …): the planner walks
+     * the hierarchy, through the rows the caller may read, into a {@link HierarchyWalk}.
+     *
+     * @param operand the entity's key, as the client names it
+     */
+    record Hierarchy(Operand operand, HierarchyOperator operator, Literal value) implements Condition {
+        public Hierarchy {
+            requireNonNull(operand, "operand is null");
+            requireNonNull(operator, "operator is null");
+            requireNonNull(value, "value is null");
+        }
+    }
+
+    /** The hierarchy operators of Dataverse's ConditionOperator. */
+    enum HierarchyOperator {
+        /** The records below the one given (its children, their children, …). */
+        UNDER,
+        /** The record given and the records below it. */
+        UNDER_OR_EQUAL,
+        /** Every record that is not below the one given. */
+        NOT_UNDER,
+        /** The records above the one given (its parent, its parent's parent, …). */
+        ABOVE,
+        /** The record given and the records above it. */
+        ABOVE_OR_EQUAL
+    }
+
+    /**
+     * A planned hierarchy walk: {@code key} is one of the keys reached from the row whose key is
+     * {@code start}, going down ({@code down}: its children, their children …) or up (its parent, …)
+     * through {@code parent}, at most {@link #MAX_DEPTH} steps, every row on the way (the start
+     * included) satisfying {@code scope} (the caller's row security under {@code alias}). Only the
+     * planner makes these; the renderer writes a recursive common table expression.
+     *
+     * @param cte the name of the recursive table expression
+     */
+    record HierarchyWalk(
+            ColumnRef key,
+            EntityDefinition entity,
+            dev.vegateway.catalog.FieldDefinition keyField,
+            dev.vegateway.catalog.FieldDefinition parent,
+            Literal start,
+            boolean down,
+            String alias,
+            String startAlias,
+            String cte,
+            Condition scope,
+            Condition startScope)
+            implements Condition {
+        /** Dataverse walks a hierarchy at most this deep. */
+        public static final int MAX_DEPTH = 100;
+
+        public HierarchyWalk {
+            requireNonNull(key, "key is null");
+            requireNonNull(entity, "entity is null");
+            requireNonNull(keyField, "keyField is null");
+            requireNonNull(parent, "parent is null");
+            requireNonNull(start, "start is null");
+            requireNonNull(alias, "alias is null");
+            requireNonNull(startAlias, "startAlias is null");
+            requireNonNull(cte, "cte is null");
+            requireNonNull(scope, "scope is null");
+            requireNonNull(startScope, "startScope is null");
+        }
+    }
+
     /** {@code true} or {@code false}: the empty And / Or, or a boolean literal in a filter. */
     record Constant(boolean value) implements Condition {}
 

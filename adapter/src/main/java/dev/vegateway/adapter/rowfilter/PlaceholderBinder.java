@@ -48,7 +48,7 @@ public final class PlaceholderBinder {
         if (filter instanceof Not not) {
             return bind(not.condition(), caller).map(Not::new);
         }
-        if (filter instanceof Condition.RelativeDate) {
+        if (filter instanceof Condition.RelativeDate || filter instanceof Condition.Hierarchy) {
             return Optional.of(filter);
         }
         if (filter instanceof Condition.Lambda lambda) {

@@ -393,9 +393,77 @@ public final class SqlRenderer {
                     .keyword(" WHERE ");
             condition(sql, exists.where());
             sql.keyword(")");
+        } else if (condition instanceof Condition.HierarchyWalk walk) {
+            hierarchy(sql, walk);
         } else {
             throw new IllegalStateException("unknown condition " + condition.getClass());
         }
+    }
+
+    /**
+     * {@code key IN (WITH RECURSIVE h(k, d) AS (anchor UNION ALL step) SELECT h.k FROM h)}: down, the
+     * anchor is the start row's children and each step the children of the rows reached; up, the
+     * start row's parent and each step the parent of the row reached. Every row reached, and the
+     * start, satisfies the caller's row security; the depth stops at {@link Condition.HierarchyWalk#MAX_DEPTH}.
+     */
+    private void hierarchy(SqlBuilder sql, Condition.HierarchyWalk walk) {
+        ColumnRef key = new ColumnRef(walk.alias(), walk.keyField());
+        ColumnRef parent = new ColumnRef(walk.alias(), walk.parent());
+        ColumnRef startKey = new ColumnRef(walk.startAlias(), walk.keyField());
+        ColumnRef startParent = new ColumnRef(walk.startAlias(), walk.parent());
+        String cte = walk.cte();
+        sql.identifier(walk.key()).keyword(" IN (WITH RECURSIVE ").keyword(cte).keyword("(k, d) AS (SELECT ");
+        sql.identifier(key).keyword(", 1 FROM ").table(walk.entity().table(), walk.startAlias());
+        sql.keyword(" INNER JOIN ").table(walk.entity().table(), walk.alias()).keyword(" ON ");
+        if (walk.down()) {
+            sql.identifier(parent).keyword(" = ").identifier(startKey);
+        } else {
+            sql.identifier(key).keyword(" = ").identifier(startParent);
+        }
+        sql.keyword(" WHERE ")
+                .identifier(startKey)
+                .keyword(" = ")
+                .parameter(walk.start().value());
+        sql.keyword(" AND (");
+        condition(sql, walk.startScope());
+        sql.keyword(") AND (");
+        condition(sql, walk.scope());
+        sql.keyword(") UNION ALL SELECT ")
+                .identifier(key)
+                .keyword(", ")
+                .keyword(cte)
+                .keyword(".d + 1 FROM ");
+        if (walk.down()) {
+            sql.table(walk.entity().table(), walk.alias())
+                    .keyword(" INNER JOIN ")
+                    .keyword(cte)
+                    .keyword(" ON ")
+                    .identifier(parent)
+                    .keyword(" = ")
+                    .keyword(cte)
+                    .keyword(".k");
+        } else {
+            sql.keyword(cte)
+                    .keyword(" INNER JOIN ")
+                    .table(walk.entity().table(), walk.startAlias())
+                    .keyword(" ON ")
+                    .identifier(startKey)
+                    .keyword(" = ")
+                    .keyword(cte)
+                    .keyword(".k INNER JOIN ")
+                    .table(walk.entity().table(), walk.alias())
+                    .keyword(" ON ")
+                    .identifier(key)
+                    .keyword(" = ")
+                    .identifier(startParent);
+        }
+        sql.keyword(" WHERE ")
+                .keyword(cte)
+                .keyword(".d < ")
+                .keyword(Integer.toString(Condition.HierarchyWalk.MAX_DEPTH))
+                .keyword(" AND (");
+        condition(sql, walk.scope());
+        sql.keyword(")) SELECT ").keyword(cte).keyword(".k FROM ").keyword(cte).keyword(")");
     }
 
     private void junction(SqlBuilder sql, List<Condition> conditions, String separator, String empty) {

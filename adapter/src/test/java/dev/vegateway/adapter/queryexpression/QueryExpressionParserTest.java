@@ -316,7 +316,27 @@ class QueryExpressionParserTest {
             return Arrays.stream(ConditionOperator.values())
                     .filter(operator -> !SUPPORTED.contains(operator)
                             && !RELATIVE_DATES.contains(operator)
-                            && !MASKS.contains(operator));
+                            && !MASKS.contains(operator)
+                            && !HIERARCHY.containsKey(operator));
+        }
+
+        private static final Map<ConditionOperator, Condition.HierarchyOperator> HIERARCHY = Map.of(
+                ConditionOperator.UNDER, Condition.HierarchyOperator.UNDER,
+                ConditionOperator.UNDER_OR_EQUAL, Condition.HierarchyOperator.UNDER_OR_EQUAL,
+                ConditionOperator.NOT_UNDER, Condition.HierarchyOperator.NOT_UNDER,
+                ConditionOperator.ABOVE, Condition.HierarchyOperator.ABOVE,
+                ConditionOperator.ABOVE_OR_EQUAL, Condition.HierarchyOperator.ABOVE_OR_EQUAL);
+
+        @Test
+        void theHierarchyOperatorsNameTheRecordTheWalkStartsFrom() {
+            HIERARCHY.forEach(
+                    (operator, hierarchy) -> assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'"
+                                    + operator.dataverseName() + "','Values':['k']}"))
+                            .isEqualTo(new Condition.Hierarchy(NAME, hierarchy, literal("k"))));
+            assertFails(
+                    withConditions("{'AttributeName':'mserp_name','Operator':'Under','Values':[]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "expects exactly 1 value");
         }
 
         private static final Set<ConditionOperator> MASKS =
@@ -360,11 +380,10 @@ class QueryExpressionParserTest {
 
         @Test
         void theBriefsExampleMessageIsExact() {
-            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'Under','Values':[2024]}"))
+            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'ChildOf','Values':[2024]}"))
                             .getMessage())
-                    .isEqualTo("Condition operator 'Under' (75) on attribute 'x' is not supported: the catalog declares"
-                            + " no hierarchical (self-referencing) relation, so there is no hierarchy to walk (at"
-                            + " Criteria.Conditions[0].Operator)");
+                    .isEqualTo("Condition operator 'ChildOf' (45) on attribute 'x' is not supported: use Under (under),"
+                            + " which walks the entity's hierarchical relation (at Criteria.Conditions[0].Operator)");
         }
 
         @Test

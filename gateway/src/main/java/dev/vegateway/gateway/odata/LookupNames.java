@@ -278,6 +278,10 @@ public final class LookupNames {
                     relative.amount(),
                     relative.second());
         }
+        if (condition instanceof Condition.Hierarchy hierarchy) {
+            return new Condition.Hierarchy(
+                    operand(hierarchy.operand(), entity, entities), hierarchy.operator(), hierarchy.value());
+        }
         if (condition instanceof Condition.Lambda lambda) {
             // the predicate's names belong to the entity the navigation property leads to
             String target = catalog.byLogicalName(entity)
