@@ -121,10 +121,8 @@ public final class ConditionBuilder {
                             + " catalog has no multi-select option set field type (an Enum field holds one value;"
                             + " use In or NotIn)",
                     name, attribute.name()));
-            case EQUAL_USER_TEAMS, EQUAL_USER_OR_USER_TEAMS -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' is not supported: the planner does not evaluate"
-                            + " ownership by the caller's teams (use eq-userid)",
-                    name, attribute.name()));
+            case EQUAL_USER_TEAMS -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_TEAMS);
+            case EQUAL_USER_OR_USER_TEAMS -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_OR_USER_TEAMS);
             case UNDER -> shape.hierarchy(Condition.HierarchyOperator.UNDER);
             case UNDER_OR_EQUAL -> shape.hierarchy(Condition.HierarchyOperator.UNDER_OR_EQUAL);
             case NOT_UNDER -> shape.hierarchy(Condition.HierarchyOperator.NOT_UNDER);

@@ -1582,7 +1582,8 @@ public final class QueryPlanner {
     }
 
     private static CallerValues callerValues(AccessScope scope) {
-        return new CallerValues(scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes());
+        return new CallerValues(
+                scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes(), scope.teams());
     }
 
     /** A resolver of a subquery and the row security of its relation for the caller (TRUE in a row filter). */

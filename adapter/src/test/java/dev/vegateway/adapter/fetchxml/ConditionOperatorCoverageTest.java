@@ -63,8 +63,6 @@ class ConditionOperatorCoverageTest {
             ConditionOperator.CONTAINS,
             ConditionOperator.DOES_NOT_CONTAIN,
             ConditionOperator.EQUAL_USER_LANGUAGE,
-            ConditionOperator.EQUAL_USER_TEAMS,
-            ConditionOperator.EQUAL_USER_OR_USER_TEAMS,
             ConditionOperator.UNDER,
             ConditionOperator.NOT_UNDER,
             ConditionOperator.UNDER_OR_EQUAL,

@@ -74,6 +74,8 @@ class QueryExpressionParserTest {
             ConditionOperator.DOES_NOT_BEGIN_WITH,
             ConditionOperator.ENDS_WITH,
             ConditionOperator.DOES_NOT_END_WITH,
+            ConditionOperator.EQUAL_USER_TEAMS,
+            ConditionOperator.EQUAL_USER_OR_USER_TEAMS,
             ConditionOperator.TODAY,
             ConditionOperator.LAST_X_DAYS,
             ConditionOperator.OLDER_THAN_X_MONTHS,
@@ -270,7 +272,12 @@ class QueryExpressionParserTest {
                     Arguments.of(
                             "NotEqualBusinessId",
                             "[]",
-                            new Comparison(NAME, Operator.NOT_EQUAL, Placeholder.USER_BUSINESS_UNIT)));
+                            new Comparison(NAME, Operator.NOT_EQUAL, Placeholder.USER_BUSINESS_UNIT)),
+                    Arguments.of("EqualUserTeams", "[]", new Comparison(NAME, Operator.EQUAL, Placeholder.USER_TEAMS)),
+                    Arguments.of(
+                            "EqualUserOrUserTeams",
+                            "[]",
+                            new Comparison(NAME, Operator.EQUAL, Placeholder.USER_OR_USER_TEAMS)));
         }
 
         static Stream<ConditionOperator> relativeDates() {
