@@ -204,6 +204,21 @@ abstract class FetchXmlIT extends SecurityIT {
         List<String> secondPage = new ArrayList<>();
         second.path("value").forEach(row -> secondPage.add(row.get(CUSTOMER_KEY).asText()));
         assertThat(secondPage).isEqualTo(expected.subList(7, Math.min(14, expected.size())));
+        // and its cookie goes on from there: a page reached by number continues with cookies
+        Matcher third = COOKIE.matcher(
+                second.get("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie").asText());
+        assertThat(third.matches()).isTrue();
+        assertThat(third.group(1)).isEqualTo("3");
+        List<String> thirdPage = new ArrayList<>();
+        json(fetch(
+                        as(mia),
+                        CUSTOMERS,
+                        "<fetch count='7' page='3' paging-cookie='" + third.group(2) + "'><entity"
+                                + " name='mserp_custcustomerv3entity'><attribute name='mserp_name'/>"
+                                + "<order attribute='mserp_name'/></entity></fetch>"))
+                .path("value")
+                .forEach(row -> thirdPage.add(row.get(CUSTOMER_KEY).asText()));
+        assertThat(thirdPage).isEqualTo(expected.subList(14, Math.min(21, expected.size())));
     }
 
     @Test
