@@ -614,14 +614,15 @@ public final class CatalogLoader {
             String field,
             Optional<String> target,
             Optional<String> targetField,
-            Optional<String> partner) {}
+            Optional<String> partner,
+            boolean hierarchical) {}
 
     private void readRelations(Optional<String> entityName, YamlNode node, Fields fields) {
         UniqueNames names = new UniqueNames("relation name");
         Map<String, String> fieldNames = new HashMap<>();
         fields.nodes.keySet().forEach(fieldName -> fieldNames.put(fieldName.toLowerCase(Locale.ROOT), fieldName));
         for (YamlNode relationNode : sequence(node)) {
-            reader.allowOnly(relationNode, "name", "field", "target", "targetField", "partner");
+            reader.allowOnly(relationNode, "name", "field", "target", "targetField", "partner", "hierarchical");
             YamlNode nameNode = relationNode.get("name");
             Optional<String> name = name(nameNode);
             name.ifPresent(value -> {
@@ -650,7 +651,14 @@ public final class CatalogLoader {
                 locations.putIfAbsent(Element.field(entityName.get(), name.get()), location(relationNode));
                 if (field.isPresent()) {
                     pendingRelations.add(new PendingRelation(
-                            entityName.get(), relationNode, name.get(), field.get(), target, targetField, partner));
+                            entityName.get(),
+                            relationNode,
+                            name.get(),
+                            field.get(),
+                            target,
+                            targetField,
+                            partner,
+                            reader.bool(relationNode.get("hierarchical"), false)));
                 }
             }
         }
@@ -698,11 +706,34 @@ public final class CatalogLoader {
                                 + targetField.get() + "', which is " + targetType);
                 continue;
             }
+            if (relation.hierarchical()) {
+                if (!targetName.equals(relation.entity())) {
+                    problems.add(
+                            relation.node().get("hierarchical"),
+                            "a hierarchical relation refers to its own entity ('" + relation.entity() + "'), not to '"
+                                    + targetName + "'");
+                    continue;
+                }
+                boolean another = relations.getOrDefault(relation.entity(), List.of()).stream()
+                        .anyMatch(RelationDefinition::hierarchical);
+                if (another) {
+                    problems.add(
+                            relation.node().get("hierarchical"),
+                            "entity '" + relation.entity() + "' already has a hierarchical relation; an entity has"
+                                    + " one hierarchy");
+                    continue;
+                }
+            }
             checkPartner(relation, targetName, target, partnersByTarget);
             relations
                     .computeIfAbsent(relation.entity(), entity -> new ArrayList<>())
                     .add(new RelationDefinition(
-                            relation.name(), relation.field(), targetName, targetField.get(), relation.partner()));
+                            relation.name(),
+                            relation.field(),
+                            targetName,
+                            targetField.get(),
+                            relation.partner(),
+                            relation.hierarchical()));
         }
         return relations;
     }

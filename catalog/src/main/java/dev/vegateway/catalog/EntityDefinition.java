@@ -191,6 +191,11 @@ public record EntityDefinition(
         return labels.getOrDefault(locale, labels.getOrDefault("en-US", logicalName));
     }
 
+    /** The entity's hierarchy: its hierarchical (self-referencing) relation, if the catalog declares one. */
+    public Optional<RelationDefinition> hierarchy() {
+        return relations.stream().filter(RelationDefinition::hierarchical).findFirst();
+    }
+
     /** The relation (navigation property) with this name (exact, case-sensitive like OData). */
     public Optional<RelationDefinition> relation(String name) {
         return relations.stream()

@@ -287,6 +287,45 @@ class CatalogLoaderTest {
                         5, "entities[0].key", "must be 'accountid': Dataverse names the primary key <logicalName>id"));
     }
 
+    // ---- hierarchy ----
+
+    @Test
+    void aHierarchicalRelationRefersToItsOwnEntityAndAnEntityHasOne() {
+        String withParent = MINIMAL.replace(
+                        "    table: account\n",
+                        """
+                    table: account
+                    relations:
+                      - { name: Parent, field: parentid, target: account, hierarchical: true }
+                """)
+                + "      - { name: parentid, column: parent_id, type: Guid }\n";
+        Catalog catalog = CatalogLoader.load("catalog.yaml", withParent);
+        assertThat(catalog.byLogicalName("account").orElseThrow().hierarchy())
+                .contains(new RelationDefinition("Parent", "parentid", "account", "accountid", Optional.empty(), true));
+
+        String twoEntities = withParent.replace("target: account, hierarchical", "target: other, hierarchical")
+                + """
+              - logicalName: other
+                entitySetName: others
+                table: other
+                fields:
+                  - { name: otherid, column: id, type: Guid }
+            """;
+        assertThat(problems(twoEntities))
+                .extracting(Problem::key, Problem::message)
+                .containsExactly(tuple(
+                        "entities[0].relations[0].hierarchical",
+                        "a hierarchical relation refers to its own entity ('account'), not to 'other'"));
+        String twoHierarchies = withParent.replace(
+                "      - { name: Parent, field: parentid, target: account, hierarchical: true }\n",
+                "      - { name: Parent, field: parentid, target: account, hierarchical: true }\n"
+                        + "      - { name: Other, field: parentid, target: account, partner: Others, hierarchical:"
+                        + " true }\n");
+        assertThat(problems(twoHierarchies))
+                .extracting(Problem::message)
+                .containsExactly("entity 'account' already has a hierarchical relation; an entity has one hierarchy");
+    }
+
     // ---- company, owner, business unit, row version ----
 
     @Test

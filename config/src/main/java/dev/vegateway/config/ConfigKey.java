@@ -78,7 +78,9 @@ enum ConfigKey {
     THROTTLING_EXEMPT_APPLICATIONS("throttling.exemptApplications", Shape.LIST),
     LOGGING_LEVEL("logging.level", Shape.SCALAR),
     LOGGING_LEVELS("logging.levels", Shape.LIST),
-    LOGGING_FORMAT("logging.format", Shape.SCALAR);
+    LOGGING_FORMAT("logging.format", Shape.SCALAR),
+    QUERY_FISCAL_YEAR_START("query.fiscalYearStart", Shape.SCALAR),
+    QUERY_FISCAL_PERIOD("query.fiscalPeriod", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {

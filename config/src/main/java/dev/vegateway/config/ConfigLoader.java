@@ -237,6 +237,18 @@ public final class ConfigLoader {
                             .sorted()
                             .collect(java.util.stream.Collectors.joining(", "));
             case LOGGING_FORMAT -> config.logging().format().name().toLowerCase(Locale.ROOT);
+            case QUERY_FISCAL_YEAR_START -> config.query()
+                    .fiscalCalendar()
+                    .map(calendar -> String.format(
+                            Locale.ROOT,
+                            "%02d-%02d",
+                            calendar.yearStart().getMonthValue(),
+                            calendar.yearStart().getDayOfMonth()))
+                    .orElse("(none: fiscal operators answer 400)");
+            case QUERY_FISCAL_PERIOD -> config.query()
+                    .fiscalCalendar()
+                    .map(calendar -> calendar.period().name().toLowerCase(Locale.ROOT))
+                    .orElse("(none)");
         };
     }
 
@@ -357,6 +369,7 @@ public final class ConfigLoader {
         Provisioning provisioning = provisioning();
         Throttling throttling = throttling();
         Logging logging = logging();
+        GatewayConfig.Query query = query();
         problems.addAll(environmentProblems);
         problems.throwIfAny();
         return new GatewayConfig(
@@ -372,7 +385,8 @@ public final class ConfigLoader {
                 audit,
                 provisioning,
                 throttling,
-                logging);
+                logging,
+                query);
     }
 
     private Server server() {
@@ -750,6 +764,51 @@ public final class ConfigLoader {
                 expandPageSize,
                 maxExpandDepth,
                 maxExpands);
+    }
+
+    /**
+     * {@code query.fiscalYearStart} ({@code MM-DD}, day 1 to 28) and {@code query.fiscalPeriod}
+     * ({@code monthly} by default, {@code quarterly}, {@code semiannual}, {@code annual}); a period
+     * without a start is a problem.
+     */
+    private GatewayConfig.Query query() {
+        YamlNode startNode = node(ConfigKey.QUERY_FISCAL_YEAR_START);
+        YamlNode periodNode = node(ConfigKey.QUERY_FISCAL_PERIOD);
+        Optional<String> start = reader.optionalString(startNode).map(String::trim);
+        Optional<String> period = reader.optionalString(periodNode).map(String::trim);
+        FiscalCalendar.Period cut = FiscalCalendar.Period.MONTHLY;
+        if (period.isPresent()) {
+            try {
+                cut = FiscalCalendar.Period.valueOf(period.get().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add(
+                        periodNode, "must be monthly, quarterly, semiannual or annual, was '" + period.get() + "'");
+            }
+            if (start.isEmpty()) {
+                problems.add(periodNode, "needs query.fiscalYearStart (the MM-DD a fiscal year starts on)");
+            }
+        }
+        if (start.isEmpty()) {
+            return GatewayConfig.Query.NONE;
+        }
+        java.util.regex.Matcher matcher =
+                java.util.regex.Pattern.compile("(\\d{2})-(\\d{2})").matcher(start.get());
+        if (!matcher.matches()) {
+            problems.add(
+                    startNode,
+                    "must be MM-DD, the month and day a fiscal year starts on (04-01), was '" + start.get() + "'");
+            return GatewayConfig.Query.NONE;
+        }
+        int month = Integer.parseInt(matcher.group(1));
+        int day = Integer.parseInt(matcher.group(2));
+        if (month < 1 || month > 12 || day < 1 || day > 28) {
+            problems.add(
+                    startNode,
+                    "must be a month 01 to 12 and a day 01 to 28 (every fiscal period then starts on"
+                            + " the same day of its month), was '" + start.get() + "'");
+            return GatewayConfig.Query.NONE;
+        }
+        return new GatewayConfig.Query(Optional.of(new FiscalCalendar(java.time.MonthDay.of(month, day), cut)));
     }
 
     /** {@code audit.retention}: absent or {@code 0} keeps the audit forever; otherwise between 1h and 36500d. */

@@ -27,7 +27,8 @@ public record GatewayConfig(
         Audit audit,
         Provisioning provisioning,
         Throttling throttling,
-        Logging logging) {
+        Logging logging,
+        Query query) {
 
     public GatewayConfig {
         requireNonNull(source, "source is null");
@@ -43,6 +44,21 @@ public record GatewayConfig(
         requireNonNull(provisioning, "provisioning is null");
         requireNonNull(throttling, "throttling is null");
         requireNonNull(logging, "logging is null");
+        requireNonNull(query, "query is null");
+    }
+
+    /**
+     * How queries are evaluated.
+     *
+     * @param fiscalCalendar the fiscal calendar of the fiscal date operators ({@code ThisFiscalYear} …) and of
+     *     FetchXML's fiscal date groupings; empty: those answer 400
+     */
+    public record Query(Optional<FiscalCalendar> fiscalCalendar) {
+        public static final Query NONE = new Query(Optional.empty());
+
+        public Query {
+            requireNonNull(fiscalCalendar, "fiscalCalendar is null");
+        }
     }
 
     /** Without directory provisioning settings: {@link Provisioning#NONE}. */
@@ -70,7 +86,8 @@ public record GatewayConfig(
                 audit,
                 Provisioning.NONE,
                 Throttling.DEFAULTS,
-                Logging.DEFAULTS);
+                Logging.DEFAULTS,
+                Query.NONE);
     }
 
     /**

@@ -397,6 +397,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theFiscalCalendarIsReadAndCheckedWithItsKeys() throws IOException {
+        assertThat(ConfigLoader.load(write(VALID), Map.of()).query().fiscalCalendar())
+                .isEmpty();
+        GatewayConfig config = ConfigLoader.load(
+                write(VALID + "query:\n  fiscalYearStart: \"04-06\"\n  fiscalPeriod: semiannual\n"), Map.of());
+        assertThat(config.query().fiscalCalendar())
+                .contains(new FiscalCalendar(java.time.MonthDay.of(4, 6), FiscalCalendar.Period.SEMIANNUAL));
+        assertThat(ConfigLoader.load(write(VALID), Map.of("VEGATEWAY_QUERY_FISCAL_YEAR_START", "10-01"))
+                        .query()
+                        .fiscalCalendar())
+                .contains(new FiscalCalendar(java.time.MonthDay.of(10, 1), FiscalCalendar.Period.MONTHLY));
+        ProblemsException thrown = catchThrowableOfType(
+                ProblemsException.class,
+                () -> ConfigLoader.load(
+                        write(VALID + "query:\n  fiscalYearStart: \"02-30\"\n  fiscalPeriod: weekly\n"), Map.of()));
+        assertThat(thrown.problems())
+                .extracting(Problem::key)
+                .containsExactlyInAnyOrder("query.fiscalYearStart", "query.fiscalPeriod");
+        assertThat(thrown.getMessage()).contains("day 01 to 28").contains("monthly, quarterly, semiannual or annual");
+        assertThat(catchThrowableOfType(
+                                ProblemsException.class,
+                                () -> ConfigLoader.load(write(VALID + "query:\n  fiscalPeriod: annual\n"), Map.of()))
+                        .getMessage())
+                .contains("query.fiscalPeriod")
+                .contains("needs query.fiscalYearStart");
+    }
+
+    @Test
     void invalidOverrideNamesTheVariable() throws IOException {
         ProblemsException thrown = catchThrowableOfType(
                 ProblemsException.class,

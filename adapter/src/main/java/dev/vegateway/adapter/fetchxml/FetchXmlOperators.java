@@ -58,6 +58,7 @@ final class FetchXmlOperators {
             Map.entry("child-of", ConditionOperator.CHILD_OF),
             Map.entry("mask", ConditionOperator.MASK),
             Map.entry("not-mask", ConditionOperator.NOT_MASK),
+            Map.entry("masksselect", ConditionOperator.MASKS_SELECT),
             Map.entry("masks-select", ConditionOperator.MASKS_SELECT),
             Map.entry("eq-userlanguage", ConditionOperator.EQUAL_USER_LANGUAGE),
             Map.entry("not-on", ConditionOperator.NOT_ON),
@@ -97,6 +98,11 @@ final class FetchXmlOperators {
             Map.entry("olderthan-x-minutes", ConditionOperator.OLDER_THAN_X_MINUTES),
             Map.entry("contain-values", ConditionOperator.CONTAIN_VALUES),
             Map.entry("not-contain-values", ConditionOperator.DOES_NOT_CONTAIN_VALUES));
+
+    /** Every FetchXML operator name, for tests that walk them all. */
+    static java.util.Set<String> names() {
+        return BY_NAME.keySet();
+    }
 
     static Optional<ConditionOperator> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));

@@ -137,7 +137,7 @@ public final class FetchXmlParser {
         if (entities.size() != 1) {
             throw syntax("<fetch> must hold exactly one <entity>, it holds %d.", entities.size());
         }
-        Relation root = relation(entities.get(0), true, new int[] {0}, aggregate);
+        Relation root = relation(entities.get(0), true, new int[] {0}, aggregate, Optional.empty());
 
         OptionalInt top = integer(fetch, "top", 0, Integer.MAX_VALUE);
         OptionalInt count = integer(fetch, "count", 1, MAX_PAGE_SIZE);
@@ -161,21 +161,26 @@ public final class FetchXmlParser {
             skip = OptionalInt.of((int) rows);
         }
         if (aggregate.isPresent()) {
-            if (top.isPresent()
-                    || count.isPresent()
-                    || page.isPresent()
-                    || cookie.isPresent()
-                    || distinct
-                    || includeCount) {
-                throw unsupported("<fetch aggregate=\"true\">: top, count, page, paging-cookie, distinct and"
-                        + " returntotalrecordcount are not supported with aggregates yet.");
+            if (distinct || includeCount) {
+                throw unsupported("<fetch aggregate=\"true\">: distinct and returntotalrecordcount are not supported"
+                        + " with aggregates (each row is a distinct group already).");
             }
             if (aggregate.get().groups.isEmpty() && aggregate.get().aggregates.isEmpty()) {
                 throw syntax("<fetch aggregate=\"true\"> needs attributes with aggregate or groupby.");
             }
-            Query aggregated = new Query(root, OptionalInt.empty(), OptionalInt.empty(), false, Optional.empty(), false)
-                    .withAggregation(new Aggregation(aggregate.get().groups, aggregate.get().aggregates));
-            return new FetchXml(aggregated, 1);
+            for (Aggregation.AliasOrder order : aggregate.get().orders) {
+                if (!aggregate.get().aliases.contains(order.alias())) {
+                    throw syntax(
+                            "<order alias=\"%s\">: no attribute of the fetch has this alias.", shorten(order.alias()));
+                }
+            }
+            Optional<Query.Page> paged = count.isPresent() || page.isPresent() || cookie.isPresent()
+                    ? Optional.of(new Query.Page(pageSize, cookie.map(String::strip)))
+                    : Optional.empty();
+            Query aggregated = new Query(root, top, skip, false, paged, false)
+                    .withAggregation(new Aggregation(
+                            aggregate.get().groups, aggregate.get().aggregates, aggregate.get().orders));
+            return new FetchXml(aggregated, pageNumber);
         }
         Query query = new Query(
                 root,
@@ -220,15 +225,24 @@ public final class FetchXmlParser {
         final List<Aggregation.Grouping> groups = new ArrayList<>();
         final List<Aggregation.Aggregate> aggregates = new ArrayList<>();
         final Set<String> aliases = new java.util.HashSet<>();
+        final List<Aggregation.AliasOrder> orders = new ArrayList<>();
     }
 
+    /**
+     * @param linkName the alias of a link-entity, which names its attributes in an aggregate fetch
+     */
     private static Relation relation(
-            Element element, boolean root, int[] counter, Optional<AggregateAttributes> aggregate) {
+            Element element,
+            boolean root,
+            int[] counter,
+            Optional<AggregateAttributes> aggregate,
+            Optional<String> linkName) {
         if (root) {
             allowOnly(element, Set.of("name", "enableprefiltering", "prefilterparametername"));
         }
         String name = required(element, "name");
         List<String> columns = new ArrayList<>();
+        Map<String, String> aliases = new java.util.LinkedHashMap<>();
         boolean all = false;
         List<Condition> criteria = new ArrayList<>();
         List<Order> orders = new ArrayList<>();
@@ -238,15 +252,34 @@ public final class FetchXmlParser {
             switch (child.getTagName()) {
                 case "attribute" -> {
                     if (aggregate.isPresent()) {
-                        if (!root) {
-                            throw unsupported(
-                                    "<link-entity name=\"%s\">: aggregates and groups of linked attributes are not"
-                                            + " supported yet.",
+                        if (!root && linkName.isEmpty()) {
+                            throw syntax(
+                                    "<link-entity name=\"%s\">: give the link-entity an alias to group by or"
+                                            + " aggregate its attributes.",
                                     name);
                         }
-                        aggregateAttribute(child, aggregate.get());
+                        aggregateAttribute(child, aggregate.get(), linkName);
                     } else {
-                        columns.add(attributeColumn(child));
+                        String column = attributeColumn(child);
+                        Optional<String> alias = attribute(child, "alias").map(String::strip);
+                        if (alias.isPresent()) {
+                            if (alias.get().isEmpty()) {
+                                throw syntax("<attribute name=\"%s\" alias=\"\">: the alias is empty.", column);
+                            }
+                            String previous = aliases.putIfAbsent(column, alias.get());
+                            if (previous != null || columns.contains(column)) {
+                                throw unsupported(
+                                        "<attribute name=\"%s\" alias=\"%s\">: the attribute is asked for twice;"
+                                                + " an attribute can be answered under one name only.",
+                                        column, shorten(alias.get()));
+                            }
+                        } else if (aliases.containsKey(column)) {
+                            throw unsupported(
+                                    "<attribute name=\"%s\">: the attribute is asked for twice; an attribute can be"
+                                            + " answered under one name only.",
+                                    column);
+                        }
+                        columns.add(column);
                     }
                 }
                 case "all-attributes" -> {
@@ -255,11 +288,10 @@ public final class FetchXmlParser {
                 }
                 case "order" -> {
                     if (aggregate.isPresent()) {
-                        throw unsupported(
-                                "<order> in an aggregate fetch: its rows come ordered by their groups; other orders"
-                                        + " are not supported yet.");
+                        aggregate.get().orders.add(aliasOrder(child));
+                    } else {
+                        orders.add(order(child));
                     }
-                    orders.add(order(child));
                 }
                 case "filter" -> criteria.add(filter(child, 1));
                 case "link-entity" -> {
@@ -281,22 +313,27 @@ public final class FetchXmlParser {
             }
             selected = Columns.named(List.of());
         } else if (all) {
+            if (!aliases.isEmpty()) {
+                throw syntax(
+                        "<%s name=\"%s\">: <all-attributes/> cannot be combined with aliased attributes.",
+                        element.getTagName(), name);
+            }
             selected = Columns.every();
         } else if (columns.isEmpty()) {
             // an entity without attribute elements returns all of them, a link-entity none (as in Dataverse)
             selected = root ? Columns.every() : Columns.named(List.of());
         } else {
-            selected = Columns.named(columns);
+            selected = Columns.named(columns, aliases);
         }
         return new Relation(name, selected, Condition.and(criteria), orders, links);
     }
 
-    private static void aggregateAttribute(Element element, AggregateAttributes aggregate) {
+    private static void aggregateAttribute(Element element, AggregateAttributes aggregate, Optional<String> linkName) {
         allowOnly(element, ATTRIBUTE_ATTRIBUTES);
         String name = required(element, "name");
         String alias = required(element, "alias");
-        if (element.hasAttribute("dategrouping") || element.hasAttribute("rowaggregate")) {
-            throw unsupported("<attribute name=\"%s\">: dategrouping and rowaggregate are not supported yet.", name);
+        if (element.hasAttribute("rowaggregate")) {
+            throw unsupported("<attribute name=\"%s\">: rowaggregate is not supported.", name);
         }
         if (!aggregate.aliases.add(alias)) {
             throw syntax("<attribute name=\"%s\" alias=\"%s\">: the alias is used twice.", name, alias);
@@ -309,10 +346,22 @@ public final class FetchXmlParser {
                             + " an aggregate, not %s.",
                     name, groupBy ? "both" : "neither");
         }
-        AttributeRef attribute = new AttributeRef(name);
+        AttributeRef attribute = new AttributeRef(linkName, name);
+        Optional<String> dateGrouping = attribute(element, "dategrouping").map(String::strip);
         if (groupBy) {
-            aggregate.groups.add(new Aggregation.Grouping(attribute, alias));
+            Optional<Aggregation.DateGrouping> part = Optional.empty();
+            if (dateGrouping.isPresent()) {
+                part = Optional.of(Aggregation.DateGrouping.byFetchXmlName(dateGrouping.get())
+                        .orElseThrow(() -> syntax(
+                                "<attribute name=\"%s\" dategrouping=\"%s\">: the date groupings are day, week, month,"
+                                        + " quarter, year, fiscal-period and fiscal-year.",
+                                name, shorten(dateGrouping.get()))));
+            }
+            aggregate.groups.add(new Aggregation.Grouping(attribute, alias, part));
             return;
+        }
+        if (dateGrouping.isPresent()) {
+            throw syntax("<attribute name=\"%s\" dategrouping=…>: a date grouping needs groupby=\"true\".", name);
         }
         boolean distinct = bool(element, "distinct", false);
         Aggregation.Function kind =
@@ -349,16 +398,23 @@ public final class FetchXmlParser {
                         name, aggregateAttribute);
             }
         }
-        if (element.hasAttribute("alias")) {
-            throw unsupported("<attribute name=\"%s\" alias=…>: column aliases are not supported yet.", name);
-        }
         return name;
+    }
+
+    /** {@code <order alias="x" descending="…"/>} in an aggregate fetch: by a group's or an aggregate's alias. */
+    private static Aggregation.AliasOrder aliasOrder(Element element) {
+        allowOnly(element, ORDER_ATTRIBUTES);
+        if (element.hasAttribute("attribute") || element.hasAttribute("entityname")) {
+            throw syntax("<order attribute=…> in an aggregate fetch: order by the alias of a group or an aggregate"
+                    + " (<order alias=\"…\"/>).");
+        }
+        return new Aggregation.AliasOrder(required(element, "alias"), bool(element, "descending", false));
     }
 
     private static Order order(Element element) {
         allowOnly(element, ORDER_ATTRIBUTES);
         if (element.hasAttribute("alias")) {
-            throw unsupported("<order alias=…>: ordering by an aggregate alias is not supported yet.");
+            throw syntax("<order alias=…>: an order by alias belongs to an aggregate fetch; order by attribute here.");
         }
         String attribute = required(element, "attribute");
         return new Order(attribute(element, "entityname"), attribute, bool(element, "descending", false));
@@ -381,7 +437,16 @@ public final class FetchXmlParser {
         // from names the attribute of the linked entity, to the attribute of its parent
         String from = required(element, "from");
         String to = required(element, "to");
-        Relation relation = relation(element, false, counter, aggregate);
+        Optional<String> alias = attribute(element, "alias").map(String::strip).filter(text -> !text.isEmpty());
+        if (aggregate.isPresent()
+                && kind.filters()
+                && element.getElementsByTagName("attribute").getLength() > 0) {
+            throw syntax(
+                    "<link-entity name=\"%s\" link-type=\"%s\">: a filtering link-entity has no attributes to group"
+                            + " by or aggregate.",
+                    name, linkType);
+        }
+        Relation relation = relation(element, false, counter, aggregate, alias);
         return new Link(relation, to, from, kind, attribute(element, "alias"));
     }
 

@@ -97,40 +97,54 @@ public final class ConditionBuilder {
             case NOT_EQUAL_USER_ID -> shape.caller(Condition.Operator.NOT_EQUAL, Placeholder.USER_ID);
             case EQUAL_BUSINESS_ID -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_BUSINESS_UNIT);
             case NOT_EQUAL_BUSINESS_ID -> shape.caller(Condition.Operator.NOT_EQUAL, Placeholder.USER_BUSINESS_UNIT);
-            case CHILD_OF,
-                    MASK,
-                    NOT_MASK,
-                    MASKS_SELECT,
-                    CONTAINS,
-                    DOES_NOT_CONTAIN,
-                    EQUAL_USER_LANGUAGE,
-                    THIS_FISCAL_YEAR,
-                    THIS_FISCAL_PERIOD,
-                    NEXT_FISCAL_YEAR,
-                    NEXT_FISCAL_PERIOD,
-                    LAST_FISCAL_YEAR,
-                    LAST_FISCAL_PERIOD,
-                    LAST_X_FISCAL_YEARS,
-                    LAST_X_FISCAL_PERIODS,
-                    NEXT_X_FISCAL_YEARS,
-                    NEXT_X_FISCAL_PERIODS,
-                    IN_FISCAL_YEAR,
-                    IN_FISCAL_PERIOD,
-                    IN_FISCAL_PERIOD_AND_YEAR,
-                    IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR,
-                    IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR,
-                    EQUAL_USER_TEAMS,
-                    EQUAL_USER_OR_USER_TEAMS,
-                    UNDER,
-                    NOT_UNDER,
-                    UNDER_OR_EQUAL,
-                    ABOVE,
-                    ABOVE_OR_EQUAL,
-                    EQUAL_USER_OR_USER_HIERARCHY,
-                    EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS,
-                    CONTAIN_VALUES,
-                    DOES_NOT_CONTAIN_VALUES -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' is not supported yet", name, attribute.name()));
+            case MASK -> shape.mask(Condition.Operator.EQUAL, true);
+            case NOT_MASK -> shape.mask(Condition.Operator.EQUAL, false);
+            case MASKS_SELECT -> shape.mask(Condition.Operator.NOT_EQUAL, false);
+            case THIS_FISCAL_YEAR -> shape.relative(DateOperator.THIS_FISCAL_YEAR);
+            case THIS_FISCAL_PERIOD -> shape.relative(DateOperator.THIS_FISCAL_PERIOD);
+            case NEXT_FISCAL_YEAR -> shape.relative(DateOperator.NEXT_FISCAL_YEAR);
+            case NEXT_FISCAL_PERIOD -> shape.relative(DateOperator.NEXT_FISCAL_PERIOD);
+            case LAST_FISCAL_YEAR -> shape.relative(DateOperator.LAST_FISCAL_YEAR);
+            case LAST_FISCAL_PERIOD -> shape.relative(DateOperator.LAST_FISCAL_PERIOD);
+            case LAST_X_FISCAL_YEARS -> shape.relative(DateOperator.LAST_X_FISCAL_YEARS);
+            case LAST_X_FISCAL_PERIODS -> shape.relative(DateOperator.LAST_X_FISCAL_PERIODS);
+            case NEXT_X_FISCAL_YEARS -> shape.relative(DateOperator.NEXT_X_FISCAL_YEARS);
+            case NEXT_X_FISCAL_PERIODS -> shape.relative(DateOperator.NEXT_X_FISCAL_PERIODS);
+            case IN_FISCAL_YEAR -> shape.relative(DateOperator.IN_FISCAL_YEAR);
+            case IN_FISCAL_PERIOD -> shape.relative(DateOperator.IN_FISCAL_PERIOD);
+            case IN_FISCAL_PERIOD_AND_YEAR -> shape.relative(DateOperator.IN_FISCAL_PERIOD_AND_YEAR);
+            case IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR -> shape.relative(
+                    DateOperator.IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR);
+            case IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR -> shape.relative(DateOperator.IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR);
+            case CONTAIN_VALUES, DOES_NOT_CONTAIN_VALUES -> throw problems.unsupported(String.format(
+                    "Condition operator %s on attribute '%s' needs a multi-select option set attribute, and the"
+                            + " catalog has no multi-select option set field type (an Enum field holds one value;"
+                            + " use In or NotIn)",
+                    name, attribute.name()));
+            case EQUAL_USER_TEAMS -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_TEAMS);
+            case EQUAL_USER_OR_USER_TEAMS -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_OR_USER_TEAMS);
+            case UNDER -> shape.hierarchy(Condition.HierarchyOperator.UNDER);
+            case UNDER_OR_EQUAL -> shape.hierarchy(Condition.HierarchyOperator.UNDER_OR_EQUAL);
+            case NOT_UNDER -> shape.hierarchy(Condition.HierarchyOperator.NOT_UNDER);
+            case ABOVE -> shape.hierarchy(Condition.HierarchyOperator.ABOVE);
+            case ABOVE_OR_EQUAL -> shape.hierarchy(Condition.HierarchyOperator.ABOVE_OR_EQUAL);
+            case EQUAL_USER_OR_USER_HIERARCHY, EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS -> throw problems.unsupported(
+                    String.format(
+                            "Condition operator %s on attribute '%s' is not supported: the security model has no"
+                                    + " manager hierarchy of users",
+                            name, attribute.name()));
+            case CHILD_OF -> throw problems.unsupported(String.format(
+                    "Condition operator %s on attribute '%s' is not supported: use Under (under), which walks the"
+                            + " entity's hierarchical relation",
+                    name, attribute.name()));
+            case CONTAINS, DOES_NOT_CONTAIN -> throw problems.unsupported(String.format(
+                    "Condition operator %s on attribute '%s' is not supported: it is a full-text search, and the"
+                            + " gateway has no full-text index (use Like with %%text%%)",
+                    name, attribute.name()));
+            case EQUAL_USER_LANGUAGE -> throw problems.unsupported(String.format(
+                    "Condition operator %s on attribute '%s' is not supported: the gateway keeps no language for a"
+                            + " user",
+                    name, attribute.name()));
         };
     }
 
@@ -196,13 +210,45 @@ public final class ConditionBuilder {
             return new Condition.Between(attribute, both.get(0), both.get(1), negated);
         }
 
-        /** A relative date: {@code LastXDays} takes one whole number, {@code Today} none. */
+        /**
+         * {@code Mask}: every bit of the value is set ({@code attribute & v = v}); {@code NotMask}: none is
+         * ({@code = 0}); {@code MasksSelect}: at least one is ({@code <> 0}).
+         */
+        Condition mask(Condition.Operator comparison, boolean all) {
+            long bits = wholeNumber(values(1, 1).get(0).value(), Long.MAX_VALUE);
+            return new Condition.Comparison(
+                    new dev.vegateway.adapter.query.FunctionCall(
+                            dev.vegateway.adapter.query.FunctionCall.Function.BIT_AND,
+                            List.of(attribute, new Literal(bits))),
+                    comparison,
+                    new Literal(all ? bits : 0L));
+        }
+
+        /**
+         * A relative date or fiscal period: {@code Today} takes no value, {@code LastXDays} one whole
+         * number, {@code InFiscalPeriodAndYear} two (the period, then the year).
+         */
         Condition relative(DateOperator date) {
             if (!date.takesAmount()) {
                 values(0, 0);
                 return new Condition.RelativeDate(attribute, date, OptionalLong.empty());
             }
-            Object value = values(1, 1).get(0).value();
+            if (date.valueCount() == 2) {
+                List<Literal> both = values(2, 2);
+                return new Condition.RelativeDate(
+                        attribute,
+                        date,
+                        OptionalLong.of(wholeNumber(both.get(0).value(), 100_000)),
+                        OptionalLong.of(wholeNumber(both.get(1).value(), 100_000)));
+            }
+            return new Condition.RelativeDate(
+                    attribute,
+                    date,
+                    OptionalLong.of(wholeNumber(values(1, 1).get(0).value(), 100_000)));
+        }
+
+        /** A whole number from 0 to {@code maximum}, given as a number or as text. */
+        private long wholeNumber(Object value, long maximum) {
             long amount;
             try {
                 amount = value instanceof Number number
@@ -211,12 +257,12 @@ public final class ConditionBuilder {
             } catch (NumberFormatException e) {
                 amount = -1;
             }
-            if (amount < 0 || amount > 100_000 || (value instanceof Number number && number.doubleValue() != amount)) {
+            if (amount < 0 || amount > maximum || (value instanceof Number number && number.doubleValue() != amount)) {
                 throw problems.values(String.format(
-                        "Condition operator %s on attribute '%s' needs a whole number from 0 to 100000, got '%s'",
-                        name, attribute.name(), value));
+                        "Condition operator %s on attribute '%s' needs a whole number from 0 to %d, got '%s'",
+                        name, attribute.name(), maximum, value));
             }
-            return new Condition.RelativeDate(attribute, date, OptionalLong.of(amount));
+            return amount;
         }
 
         /** {@code On}/{@code OnOrAfter}/{@code OnOrBefore} a date: from its midnight, and/or before the next one. */
@@ -247,6 +293,11 @@ public final class ConditionBuilder {
                 return new Condition.And(List.of(after, before));
             }
             return from ? after : before;
+        }
+
+        /** A place in the hierarchy relative to the record whose key is the one value. */
+        Condition hierarchy(Condition.HierarchyOperator hierarchy) {
+            return new Condition.Hierarchy(attribute, hierarchy, values(1, 1).get(0));
         }
 
         /** A comparison with the caller's own id or business unit, bound when the query is planned. */

@@ -17,6 +17,7 @@ import java.util.UUID;
  * @param unrestricted System administrator: every row and field
  * @param userAttributes the caller's custom attributes, for {@code @user.attributes.<name>} in row filters
  * @param companies the companies the caller holds a role in, for {@code @user.companies} in row filters
+ * @param teams the teams the caller is a member of, for {@code EqualUserTeams} and {@code EqualUserOrUserTeams}
  */
 public record AccessScope(
         UUID userId,
@@ -27,7 +28,8 @@ public record AccessScope(
         Optional<UUID> businessUnit,
         Set<UUID> businessUnitAndDescendants,
         Map<String, String> userAttributes,
-        Set<String> companies) {
+        Set<String> companies,
+        Set<UUID> teams) {
 
     public AccessScope {
         requireNonNull(userId, "userId is null");
@@ -38,6 +40,31 @@ public record AccessScope(
         businessUnitAndDescendants = Set.copyOf(businessUnitAndDescendants);
         userAttributes = Map.copyOf(userAttributes);
         companies = Set.copyOf(companies);
+        teams = Set.copyOf(teams);
+    }
+
+    /** A caller of no team. */
+    public AccessScope(
+            UUID userId,
+            String userName,
+            boolean unrestricted,
+            List<Grant> grants,
+            Set<String> unreadableFields,
+            Optional<UUID> businessUnit,
+            Set<UUID> businessUnitAndDescendants,
+            Map<String, String> userAttributes,
+            Set<String> companies) {
+        this(
+                userId,
+                userName,
+                unrestricted,
+                grants,
+                unreadableFields,
+                businessUnit,
+                businessUnitAndDescendants,
+                userAttributes,
+                companies,
+                Set.of());
     }
 
     /** A caller without custom attributes or companies (row-filter placeholders for them have no value). */

@@ -84,13 +84,52 @@ public record QueryPlan(
         requireNonNull(aggregation, "aggregation is null");
     }
 
-    /** The GROUP BY columns (the first of the SELECT list) and the aggregates after them. */
-    public record Aggregated(List<ColumnRef> groupBy, List<AggregateColumn> aggregates) {
+    /**
+     * The GROUP BY columns (the first of the SELECT list, each a column or a part of a date) and the
+     * aggregates after them, the answer sorted by {@code orders} (positions in the SELECT list).
+     */
+    public record Aggregated(List<GroupColumn> groupBy, List<AggregateColumn> aggregates, List<SelectOrder> orders) {
         public Aggregated {
             groupBy = List.copyOf(groupBy);
             aggregates = List.copyOf(aggregates);
+            orders = List.copyOf(orders);
         }
     }
+
+    /** A column grouped by, or the part of it {@code datePart} takes. */
+    public record GroupColumn(ColumnRef column, Optional<DatePart> datePart) {
+        public GroupColumn {
+            requireNonNull(column, "column is null");
+            requireNonNull(datePart, "datePart is null");
+        }
+
+        /** What the answer holds: the column's type, or Int32 for a part of a date. */
+        public FieldType type() {
+            return datePart.isPresent()
+                    ? FieldType.of(FieldType.Kind.INT32)
+                    : column.field().type();
+        }
+    }
+
+    /**
+     * A part of a date or timestamp (taken in UTC): {@code grouping}'s part of the day that lies
+     * {@code shiftDays} days then {@code shiftMonths} months earlier (a fiscal year then starts on
+     * January 1st), periods of {@code monthsPerPeriod} months for a fiscal period.
+     */
+    public record DatePart(Aggregation.DateGrouping grouping, int shiftDays, int shiftMonths, int monthsPerPeriod) {
+        public DatePart {
+            requireNonNull(grouping, "grouping is null");
+            if (shiftDays < 0 || shiftDays > 27 || shiftMonths < 0 || shiftMonths > 11) {
+                throw new IllegalArgumentException("a fiscal shift is 0-27 days and 0-11 months");
+            }
+            if (monthsPerPeriod != 1 && monthsPerPeriod != 3 && monthsPerPeriod != 6 && monthsPerPeriod != 12) {
+                throw new IllegalArgumentException("a period is 1, 3, 6 or 12 months, not " + monthsPerPeriod);
+            }
+        }
+    }
+
+    /** Sort by the SELECT column at {@code index} (0-based). */
+    public record SelectOrder(int index, boolean descending) {}
 
     /** {@code function(column)} ({@code COUNT(*)} without one), of type {@code type} in the answer. */
     public record AggregateColumn(
@@ -105,8 +144,12 @@ public record QueryPlan(
     /** The type of each SELECT column, in order: the selected columns', then the aggregates'. */
     public List<FieldType> selectTypes() {
         List<FieldType> types = new java.util.ArrayList<>(selected.size());
+        if (aggregation.isPresent()) {
+            aggregation.get().groupBy().forEach(group -> types.add(group.type()));
+            aggregation.get().aggregates().forEach(aggregate -> types.add(aggregate.type()));
+            return types;
+        }
         selected.forEach(column -> types.add(column.field().type()));
-        aggregation.ifPresent(aggregated -> aggregated.aggregates().forEach(aggregate -> types.add(aggregate.type())));
         return types;
     }
 

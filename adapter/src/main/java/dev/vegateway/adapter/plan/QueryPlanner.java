@@ -35,6 +35,7 @@ import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.Navigation;
+import dev.vegateway.config.FiscalCalendar;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +63,7 @@ public final class QueryPlanner {
     private final RowFilterCache rowFilters = new RowFilterCache(1_000);
 
     private final Clock clock;
+    private final Optional<FiscalCalendar> fiscalCalendar;
 
     public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
         this(catalog, tokens, maxPageSize, Clock.systemUTC());
@@ -69,6 +71,20 @@ public final class QueryPlanner {
 
     /** @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from */
     public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize, Clock clock) {
+        this(catalog, tokens, maxPageSize, clock, Optional.empty());
+    }
+
+    /**
+     * @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from
+     * @param fiscalCalendar the fiscal calendar of the fiscal operators and date groupings; empty: they are 400
+     */
+    public QueryPlanner(
+            Catalog catalog,
+            ContinuationTokens tokens,
+            int maxPageSize,
+            Clock clock,
+            Optional<FiscalCalendar> fiscalCalendar) {
+        this.fiscalCalendar = requireNonNull(fiscalCalendar, "fiscalCalendar is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
@@ -172,11 +188,13 @@ public final class QueryPlanner {
         OptionalInt etagIndex = OptionalInt.empty();
         if (query.distinct()) {
             for (FieldDefinition field : requested) {
-                if (unreadable.contains(field.logicalName())) {
-                    output.add(new OutputField(field, -1));
-                } else {
-                    output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
-                }
+                output.add(new OutputField(
+                        field,
+                        unreadable.contains(field.logicalName())
+                                ? -1
+                                : select(resolver.column(field), selected, selectIndex),
+                        Optional.empty(),
+                        alias(query.root().columns(), field)));
             }
             outputLinkedFields(relations, output, selected, selectIndex);
             if (selected.isEmpty()) {
@@ -208,11 +226,13 @@ public final class QueryPlanner {
             FieldDefinition key = entity.key();
             keyIndex = OptionalInt.of(select(resolver.column(key), selected, selectIndex));
             for (FieldDefinition field : requested) {
-                if (unreadable.contains(field.logicalName())) {
-                    output.add(new OutputField(field, -1));
-                } else {
-                    output.add(new OutputField(field, select(resolver.column(field), selected, selectIndex)));
-                }
+                output.add(new OutputField(
+                        field,
+                        unreadable.contains(field.logicalName())
+                                ? -1
+                                : select(resolver.column(field), selected, selectIndex),
+                        Optional.empty(),
+                        alias(query.root().columns(), field)));
             }
             outputLinkedFields(relations, output, selected, selectIndex);
             if (entity.rowVersionField().isPresent()) {
@@ -233,6 +253,7 @@ public final class QueryPlanner {
                 }
             }
         }
+        requireUniqueNames(output, entity);
         List<Integer> sortKeyIndexes = new ArrayList<>();
         for (SortKey key : sortKeys) {
             sortKeyIndexes.add(select(key.column(), selected, selectIndex));
@@ -252,7 +273,7 @@ public final class QueryPlanner {
                 root.scope().userId().toString(),
                 query.root().toString(),
                 query.top().toString(),
-                query.skip().toString(),
+                // not the skip: a token continues after its row, so a page reached by skipping goes on with tokens
                 Boolean.toString(query.distinct())));
 
         int pageSize = Math.min(query.page().map(Query.Page::size).orElse(maxPageSize), maxPageSize);
@@ -301,33 +322,39 @@ public final class QueryPlanner {
     }
 
     /**
-     * An aggregate query: the GROUP BY columns and the aggregates, each field readable by the
-     * caller (403 otherwise), ordered by the groups, in one page. Joins, filters and row security
-     * are those of any query.
+     * An aggregate query: the GROUP BY columns (or parts of dates) and the aggregates, each field
+     * readable by the caller (403 otherwise), ordered by the aliases asked for then by every group.
+     * Joins, filters and row security are those of any query. With a page size, pages are cut by
+     * position (a signed token holds the next row's position); {@code top} bounds the whole answer.
      */
     private QueryPlan aggregated(
             Query query, Aggregation aggregation, Planned root, List<QueryPlan.Join> joins, Condition filter) {
-        if (query.distinct() || query.top().isPresent() || query.skip().isPresent() || query.includeCount()) {
+        if (query.distinct() || query.includeCount()) {
             throw GatewayException.of(
                     ErrorCode.UNSUPPORTED_QUERY,
-                    "An aggregate query takes no top, skip, count or distinct of its own rows yet.");
+                    "An aggregate query takes no distinct or total record count of its own rows.");
         }
         Resolver resolver = root.resolver();
-        List<ColumnRef> groupBy = new ArrayList<>();
+        List<ColumnRef> groupColumns = new ArrayList<>();
+        List<QueryPlan.GroupColumn> groupBy = new ArrayList<>();
         List<OutputField> output = new ArrayList<>();
-        List<SortKey> sortKeys = new ArrayList<>();
+        Map<String, Integer> positions = new LinkedHashMap<>();
         for (Aggregation.Grouping group : aggregation.groups()) {
             Resolver owner = resolver.named(group.attribute().relation());
             FieldDefinition field = owner.readableField(group.attribute().name(), "group by");
             ColumnRef column = owner.column(field);
-            groupBy.add(column);
-            sortKeys.add(new SortKey(column, false));
-            output.add(new OutputField(renamed(field, group.alias(), field.type()), groupBy.size() - 1));
+            Optional<QueryPlan.DatePart> part = group.dateGrouping().map(grouping -> datePart(grouping, field));
+            QueryPlan.GroupColumn planned = new QueryPlan.GroupColumn(column, part);
+            groupColumns.add(column);
+            groupBy.add(planned);
+            positions.put(group.alias(), groupBy.size() - 1);
+            output.add(new OutputField(renamed(field, group.alias(), planned.type()), groupBy.size() - 1));
         }
         if (!root.relation().orders().isEmpty()) {
             throw GatewayException.of(
                     ErrorCode.UNSUPPORTED_QUERY,
-                    "An aggregate query is ordered by its groups; ordering by '%s' is not supported yet.",
+                    "An aggregate query is ordered by the aliases of its groups and aggregates, not by the attribute"
+                            + " '%s'.",
                     shorten(root.relation().orders().get(0).attribute()));
         }
         List<QueryPlan.AggregateColumn> aggregates = new ArrayList<>();
@@ -342,34 +369,106 @@ public final class QueryPlanner {
                 type = resultType(aggregate, field);
             }
             aggregates.add(new QueryPlan.AggregateColumn(aggregate.function(), column, aggregate.distinct(), type));
+            int position = groupBy.size() + aggregates.size() - 1;
+            positions.put(aggregate.alias(), position);
             output.add(new OutputField(
                     renamed(column.map(ColumnRef::field).orElse(root.entity().key()), aggregate.alias(), type),
-                    groupBy.size() + aggregates.size() - 1));
+                    position));
+        }
+        // the orders asked for, then every group: the groups make the order total, so pages cut by position hold
+        List<QueryPlan.SelectOrder> orders = new ArrayList<>();
+        Set<Integer> ordered = new java.util.HashSet<>();
+        for (Aggregation.AliasOrder order : aggregation.orders()) {
+            int position = positions.get(order.alias());
+            if (ordered.add(position)) {
+                orders.add(new QueryPlan.SelectOrder(position, order.descending()));
+            }
+        }
+        for (int position = 0; position < groupBy.size(); position++) {
+            if (ordered.add(position)) {
+                orders.add(new QueryPlan.SelectOrder(position, false));
+            }
         }
         String fingerprint = ContinuationTokens.fingerprint(String.join(
-                "\u0001", root.entity().logicalName(), root.scope().userId().toString(), query.toString()));
+                "\u0001",
+                root.entity().logicalName(),
+                root.scope().userId().toString(),
+                query.root().toString(),
+                aggregation.toString(),
+                query.top().toString(),
+                query.page().map(Query.Page::size).toString()));
+        OptionalInt remaining = query.top();
+        OptionalInt offset =
+                query.skip().isPresent() && query.skip().getAsInt() > 0 ? query.skip() : OptionalInt.empty();
+        Optional<QueryPlan.Paging> paging = Optional.empty();
+        OptionalInt limit = remaining;
+        if (query.page().isPresent()) {
+            int pageSize = Math.min(query.page().get().size(), maxPageSize);
+            Optional<String> continuation = query.page().get().continuation();
+            if (continuation.isPresent()) {
+                ContinuationTokens.Position position = tokens.decode(continuation.get(), fingerprint, 1);
+                if (!(position.values().get(0) instanceof Long next) || next < 0 || next > Integer.MAX_VALUE) {
+                    throw GatewayException.of(
+                            ErrorCode.INVALID_SKIP_TOKEN,
+                            "The paging token is not valid for an aggregate query. Start again from the first page.");
+                }
+                offset = next == 0 ? OptionalInt.empty() : OptionalInt.of((int) (long) next);
+                remaining = position.remaining();
+            }
+            if (remaining.isPresent() && remaining.getAsInt() <= pageSize) {
+                limit = remaining;
+            } else {
+                paging = Optional.of(new QueryPlan.Paging(pageSize, remaining));
+                limit = OptionalInt.of(paging.get().rowsToReturn() + 1);
+            }
+        }
         return new QueryPlan(
                 root.entity(),
                 ROOT_ALIAS,
                 joins,
-                groupBy,
+                groupColumns,
                 output,
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 root.rowScope(),
                 filter,
                 Optional.empty(),
-                sortKeys,
+                List.of(),
                 List.of(),
                 Map.of(),
                 false,
                 false,
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                Optional.empty(),
+                limit,
+                offset,
+                paging,
                 false,
                 fingerprint,
-                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates)));
+                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates, orders)));
+    }
+
+    /** A date grouping of {@code field}: a Date or DateTimeOffset; a fiscal one needs the fiscal calendar. */
+    private QueryPlan.DatePart datePart(Aggregation.DateGrouping grouping, FieldDefinition field) {
+        FieldType.Kind kind = field.type().kind();
+        if (kind != FieldType.Kind.DATE && kind != FieldType.Kind.DATE_TIME_OFFSET) {
+            throw GatewayException.of(
+                    ErrorCode.QUERY_SYNTAX,
+                    "The date grouping '%s' needs a Date or DateTimeOffset attribute; '%s' is %s.",
+                    grouping.fetchXmlName(),
+                    field.logicalName(),
+                    field.type());
+        }
+        if (!grouping.fiscal()) {
+            return new QueryPlan.DatePart(grouping, 0, 0, 1);
+        }
+        FiscalCalendar calendar = fiscalCalendar.orElseThrow(() -> GatewayException.of(
+                ErrorCode.UNSUPPORTED_QUERY,
+                "The date grouping '%s' needs the fiscal calendar, and none is configured (query.fiscalYearStart).",
+                grouping.fetchXmlName()));
+        return new QueryPlan.DatePart(
+                grouping,
+                calendar.yearStart().getDayOfMonth() - 1,
+                calendar.yearStart().getMonthValue() - 1,
+                calendar.period().months());
     }
 
     /** What an aggregate answers: a count is Int64, an average Double (Decimal over decimals), a sum and extremes the field's kind. */
@@ -435,7 +534,8 @@ public final class QueryPlanner {
                         hidden.contains(field.logicalName())
                                 ? -1
                                 : select(linked.resolver().column(field), selected, selectIndex),
-                        Optional.of(linked.name())));
+                        Optional.of(linked.name()),
+                        alias(linked.link().relation().columns(), field)));
             }
         }
     }
@@ -651,6 +751,30 @@ public final class QueryPlanner {
         selected.add(column);
         selectIndex.put(name, selected.size() - 1);
         return selected.size() - 1;
+    }
+
+    /** An alias may not answer a column under the name of another column of the answer (400). */
+    private static void requireUniqueNames(List<OutputField> output, EntityDefinition entity) {
+        if (output.stream().noneMatch(field -> field.alias().isPresent())) {
+            return;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (OutputField field : output) {
+            boolean rootKey =
+                    field.relation().isEmpty() && field.field().logicalName().equals(entity.keyField());
+            // the root's key is always answered under its own name
+            if (!names.add(field.name()) || (field.name().equals(entity.keyField()) && !rootKey)) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "Two columns of the answer are named '%s'; give each its own alias.",
+                        shorten(field.name()));
+            }
+        }
+    }
+
+    /** The alias the client gave {@code field} among {@code columns}, if any. */
+    private static Optional<String> alias(Columns columns, FieldDefinition field) {
+        return Optional.ofNullable(columns.aliases().get(field.logicalName()));
     }
 
     private static List<FieldDefinition> requestedFields(EntityDefinition entity, Columns columns) {
@@ -1060,6 +1184,12 @@ public final class QueryPlanner {
                         .map(this::condition)
                         .orElse(Condition.FALSE);
             }
+            if (condition instanceof Condition.Hierarchy hierarchy) {
+                return hierarchy(hierarchy);
+            }
+            if (condition instanceof Condition.HierarchyWalk) {
+                throw new IllegalStateException("a planned hierarchy walk reached the planner");
+            }
             Optional<Condition> navigated = throughNavigation(condition);
             if (navigated.isPresent()) {
                 return navigated.get();
@@ -1092,8 +1222,37 @@ public final class QueryPlanner {
                         relative.operator().name(),
                         subject.description());
             }
-            RelativeDates.Range range =
-                    RelativeDates.range(relative.operator(), relative.amount().orElse(0), clock.instant());
+            if (relative.operator() == Condition.DateOperator.IN_FISCAL_PERIOD) {
+                FiscalCalendar calendar = fiscalCalendar(relative.operator());
+                long period = relative.amount().getAsLong();
+                requirePeriod(calendar, period, relative.operator());
+                return condition(new Comparison(
+                        new FunctionCall(
+                                FunctionCall.Function.FISCAL_PERIOD,
+                                List.of(
+                                        relative.operand(),
+                                        new Literal((long) calendar.yearStart().getDayOfMonth() - 1),
+                                        new Literal((long) calendar.yearStart().getMonthValue() - 1),
+                                        new Literal((long) calendar.period().months()))),
+                        Condition.Operator.EQUAL,
+                        new Literal(period)));
+            }
+            RelativeDates.Range range;
+            if (relative.operator().fiscal()) {
+                FiscalCalendar calendar = fiscalCalendar(relative.operator());
+                if (relative.second().isPresent()) {
+                    requirePeriod(calendar, relative.amount().getAsLong(), relative.operator());
+                }
+                range = RelativeDates.fiscalRange(
+                        relative.operator(),
+                        relative.amount().orElse(0),
+                        relative.second().orElse(0),
+                        calendar,
+                        clock.instant());
+            } else {
+                range = RelativeDates.range(
+                        relative.operator(), relative.amount().orElse(0), clock.instant());
+            }
             boolean date = subject.type() == ValueType.DATE;
             List<Condition> bounds = new ArrayList<>();
             range.from()
@@ -1107,6 +1266,98 @@ public final class QueryPlanner {
                             Condition.Operator.LESS_THAN,
                             new Literal(date ? ceilingDay(to) : to))));
             return condition(Condition.and(bounds));
+        }
+
+        /**
+         * {@code Under}, {@code AboveOrEqual}, …: on the key of an entity with a hierarchical relation, a
+         * walk of the hierarchy from the record given, through rows the caller may read (the start
+         * included), so that it never reveals a row, or a link between rows, the caller could not read.
+         */
+        private Condition hierarchy(Condition.Hierarchy hierarchy) {
+            String name = dev.vegateway.adapter.operators.ConditionOperator.valueOf(
+                            hierarchy.operator().name())
+                    .describe();
+            if (!(hierarchy.operand() instanceof AttributeRef attribute)) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX, "The hierarchy operator %s applies to an attribute.", name);
+            }
+            if (attribute.relation().isPresent()) {
+                return named(attribute.relation())
+                        .hierarchy(new Condition.Hierarchy(
+                                new AttributeRef(attribute.name()), hierarchy.operator(), hierarchy.value()));
+            }
+            dev.vegateway.catalog.RelationDefinition relation = entity.hierarchy()
+                    .orElseThrow(() -> GatewayException.of(
+                            ErrorCode.UNSUPPORTED_QUERY,
+                            "The hierarchy operator %s needs a hierarchical relation on entity '%s', and the catalog"
+                                    + " declares none (a relation with hierarchical: true).",
+                            name,
+                            entity.logicalName()));
+            FieldDefinition keyField = readableField(attribute.name(), "filter on");
+            if (!keyField.logicalName().equals(relation.targetField())) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "The hierarchy operator %s applies to '%s' (the field the hierarchy of '%s' refers to), not"
+                                + " to '%s'.",
+                        name,
+                        relation.targetField(),
+                        entity.logicalName(),
+                        keyField.logicalName());
+            }
+            FieldDefinition parent = readableField(relation.field(), "walk the hierarchy through");
+            Literal start = LiteralCoercion.toField(
+                    hierarchy.value(),
+                    keyField.type(),
+                    keyField.type().optionSet().flatMap(catalog::optionSet),
+                    keyField.logicalName());
+            Subquery walk = subquery(entity);
+            Subquery startRow = subquery(entity);
+            String cte = alias + SUBQUERY + (++subqueries);
+            boolean down =
+                    switch (hierarchy.operator()) {
+                        case UNDER, UNDER_OR_EQUAL, NOT_UNDER -> true;
+                        case ABOVE, ABOVE_OR_EQUAL -> false;
+                    };
+            Condition.HierarchyWalk planned = new Condition.HierarchyWalk(
+                    column(keyField),
+                    entity,
+                    keyField,
+                    parent,
+                    start,
+                    down,
+                    walk.resolver().alias,
+                    startRow.resolver().alias,
+                    cte,
+                    walk.rowScope(),
+                    startRow.rowScope());
+            return switch (hierarchy.operator()) {
+                case UNDER, ABOVE -> planned;
+                case UNDER_OR_EQUAL, ABOVE_OR_EQUAL -> new Or(
+                        List.of(new Comparison(column(keyField), Condition.Operator.EQUAL, start), planned));
+                case NOT_UNDER -> new Not(planned);
+            };
+        }
+
+        private FiscalCalendar fiscalCalendar(Condition.DateOperator operator) {
+            return QueryPlanner.this.fiscalCalendar.orElseThrow(() -> GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "The fiscal operator %s needs the fiscal calendar, and none is configured (query.fiscalYearStart"
+                            + " and query.fiscalPeriod).",
+                    dev.vegateway.adapter.operators.ConditionOperator.valueOf(operator.name())
+                            .describe()));
+        }
+
+        private void requirePeriod(FiscalCalendar calendar, long period, Condition.DateOperator operator) {
+            if (period < 1 || period > calendar.period().perYear()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "The fiscal operator %s names period %d; a fiscal year of the configured calendar has periods"
+                                + " 1 to %d.",
+                        dev.vegateway.adapter.operators.ConditionOperator.valueOf(operator.name())
+                                .describe(),
+                        period,
+                        calendar.period().perYear());
+            }
         }
 
         private Condition like(Like like) {
@@ -1219,6 +1470,39 @@ public final class QueryPlanner {
 
         private Typed function(FunctionCall call) {
             Typed argument = operand(call.arguments().get(0));
+            if (call.function() == FunctionCall.Function.BIT_AND) {
+                if (argument.type() != ValueType.INTEGER || argument.operand() instanceof Literal) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "The mask operators need a whole-number (Int32 or Int64) attribute; '%s' is not one.",
+                            argument.description());
+                }
+                Literal mask = (Literal) call.arguments().get(1);
+                return new Typed(
+                        new FunctionCall(
+                                call.function(),
+                                List.of(
+                                        argument.operand(),
+                                        LiteralCoercion.toValueType(mask, ValueType.INTEGER, argument.description()))),
+                        ValueType.INTEGER,
+                        "bitand(" + argument.description() + ")",
+                        Optional.empty());
+            }
+            if (call.function() == FunctionCall.Function.FISCAL_PERIOD) {
+                if (argument.type() != ValueType.DATE && argument.type() != ValueType.TIMESTAMP) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX,
+                            "The fiscal operators need a Date or DateTimeOffset attribute; '%s' is neither.",
+                            argument.description());
+                }
+                List<Operand> arguments = new ArrayList<>(call.arguments());
+                arguments.set(0, argument.operand());
+                return new Typed(
+                        new FunctionCall(call.function(), arguments),
+                        ValueType.INTEGER,
+                        "fiscalperiod(" + argument.description() + ")",
+                        Optional.empty());
+            }
             String name =
                     call.function().name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
             String description = name + "(" + argument.description() + ")";
@@ -1227,6 +1511,7 @@ public final class QueryPlanner {
                         case TO_LOWER, TO_UPPER, TRIM -> requireArgument(
                                 argument, ValueType.TEXT, name, ValueType.TEXT);
                         case LENGTH -> requireArgument(argument, ValueType.TEXT, name, ValueType.INTEGER);
+                        case BIT_AND, FISCAL_PERIOD -> throw new IllegalStateException("handled above");
                         case YEAR, MONTH, DAY -> {
                             if (argument.type() != ValueType.DATE && argument.type() != ValueType.TIMESTAMP) {
                                 throw GatewayException.of(
@@ -1297,7 +1582,8 @@ public final class QueryPlanner {
     }
 
     private static CallerValues callerValues(AccessScope scope) {
-        return new CallerValues(scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes());
+        return new CallerValues(
+                scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes(), scope.teams());
     }
 
     /** A resolver of a subquery and the row security of its relation for the caller (TRUE in a row filter). */

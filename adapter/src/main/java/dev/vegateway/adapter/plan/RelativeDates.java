@@ -1,6 +1,7 @@
 package dev.vegateway.adapter.plan;
 
 import dev.vegateway.adapter.query.Condition.DateOperator;
+import dev.vegateway.config.FiscalCalendar;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -61,7 +62,66 @@ final class RelativeDates {
             case OLDER_THAN_X_WEEKS -> before(start(today.minusWeeks(amount)));
             case OLDER_THAN_X_MONTHS -> before(start(today.minusMonths(amount)));
             case OLDER_THAN_X_YEARS -> before(start(today.minusYears(amount)));
+            case THIS_FISCAL_YEAR,
+                    THIS_FISCAL_PERIOD,
+                    NEXT_FISCAL_YEAR,
+                    NEXT_FISCAL_PERIOD,
+                    LAST_FISCAL_YEAR,
+                    LAST_FISCAL_PERIOD,
+                    LAST_X_FISCAL_YEARS,
+                    LAST_X_FISCAL_PERIODS,
+                    NEXT_X_FISCAL_YEARS,
+                    NEXT_X_FISCAL_PERIODS,
+                    IN_FISCAL_YEAR,
+                    IN_FISCAL_PERIOD,
+                    IN_FISCAL_PERIOD_AND_YEAR,
+                    IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR,
+                    IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR -> throw new IllegalArgumentException(
+                    operator + " needs the fiscal calendar (fiscalRange)");
         };
+    }
+
+    /**
+     * The range a fiscal operator means at {@code now} (UTC) in {@code calendar}: whole fiscal years
+     * or periods. {@code Last…}/{@code Next…} count whole periods before or after the current one,
+     * which they leave out ({@code LastXFiscalPeriods 2}: the two periods before this one).
+     *
+     * @param amount the X, the year of {@code InFiscalYear}, or the period of the {@code …PeriodAndYear} operators
+     * @param year the year of the {@code …PeriodAndYear} operators
+     */
+    static Range fiscalRange(DateOperator operator, long amount, long year, FiscalCalendar calendar, Instant now) {
+        LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
+        int fiscalYear = calendar.fiscalYear(today);
+        int period = calendar.fiscalPeriod(today);
+        return switch (operator) {
+            case THIS_FISCAL_YEAR -> years(calendar, fiscalYear, fiscalYear + 1L);
+            case LAST_FISCAL_YEAR -> years(calendar, fiscalYear - 1L, fiscalYear);
+            case NEXT_FISCAL_YEAR -> years(calendar, fiscalYear + 1L, fiscalYear + 2L);
+            case LAST_X_FISCAL_YEARS -> years(calendar, fiscalYear - amount, fiscalYear);
+            case NEXT_X_FISCAL_YEARS -> years(calendar, fiscalYear + 1L, fiscalYear + 1L + amount);
+            case THIS_FISCAL_PERIOD -> days(
+                    calendar.periodStart(fiscalYear, period), calendar.periodStart(fiscalYear, period + 1L));
+            case LAST_FISCAL_PERIOD -> days(
+                    calendar.periodStart(fiscalYear, period - 1L), calendar.periodStart(fiscalYear, period));
+            case NEXT_FISCAL_PERIOD -> days(
+                    calendar.periodStart(fiscalYear, period + 1L), calendar.periodStart(fiscalYear, period + 2L));
+            case LAST_X_FISCAL_PERIODS -> days(
+                    calendar.periodStart(fiscalYear, period - amount), calendar.periodStart(fiscalYear, period));
+            case NEXT_X_FISCAL_PERIODS -> days(
+                    calendar.periodStart(fiscalYear, period + 1L),
+                    calendar.periodStart(fiscalYear, period + 1L + amount));
+            case IN_FISCAL_YEAR -> years(calendar, amount, amount + 1);
+            case IN_FISCAL_PERIOD_AND_YEAR -> days(
+                    calendar.periodStart((int) year, amount), calendar.periodStart((int) year, amount + 1));
+            case IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR -> before(start(calendar.periodStart((int) year, amount + 1)));
+            case IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR -> new Range(
+                    Optional.of(start(calendar.periodStart((int) year, amount))), Optional.empty());
+            default -> throw new IllegalArgumentException(operator + " is not a fiscal range");
+        };
+    }
+
+    private static Range years(FiscalCalendar calendar, long from, long to) {
+        return days(calendar.yearStart((int) from), calendar.yearStart((int) to));
     }
 
     private static Range days(LocalDate from, LocalDate to) {

@@ -126,65 +126,174 @@ public sealed interface Condition {
 
     /**
      * A date or time relative to the moment the query runs ({@code Today}, {@code LastXDays(3)},
-     * {@code OlderThanXMonths(6)}, …): the planner turns it into a range of the operand with the
-     * clock it is given, so the parsed query does not depend on when it was parsed.
+     * {@code OlderThanXMonths(6)}, …) or a period of the fiscal calendar ({@code ThisFiscalYear},
+     * {@code InFiscalPeriodAndYear(3, 2024)}): the planner turns it into a range of the operand with
+     * the clock and the fiscal calendar it is given, so the parsed query does not depend on when it
+     * was parsed.
      *
-     * @param amount the X of the {@code …X…} operators, empty for the others
+     * @param amount the X of the {@code …X…} operators, the year of {@code InFiscalYear}, the period
+     *     of {@code InFiscalPeriod…}; empty for the others
+     * @param second the year of {@code InFiscalPeriodAndYear} and its kin; empty for the others
      */
-    record RelativeDate(Operand operand, DateOperator operator, java.util.OptionalLong amount) implements Condition {
+    record RelativeDate(
+            Operand operand, DateOperator operator, java.util.OptionalLong amount, java.util.OptionalLong second)
+            implements Condition {
         public RelativeDate {
             requireNonNull(operand, "operand is null");
             requireNonNull(operator, "operator is null");
             requireNonNull(amount, "amount is null");
-            if (operator.takesAmount() != amount.isPresent()) {
+            requireNonNull(second, "second is null");
+            int given = (amount.isPresent() ? 1 : 0) + (second.isPresent() ? 1 : 0);
+            if (operator.valueCount() != given || (second.isPresent() && amount.isEmpty())) {
                 throw new IllegalArgumentException(
-                        operator + (operator.takesAmount() ? " needs" : " takes no") + " amount");
+                        operator + " takes " + operator.valueCount() + " values, not " + given);
             }
+        }
+
+        /** An operator of at most one value. */
+        public RelativeDate(Operand operand, DateOperator operator, java.util.OptionalLong amount) {
+            this(operand, operator, amount, java.util.OptionalLong.empty());
         }
     }
 
-    /** The relative date operators of Dataverse's ConditionOperator. */
+    /** The relative date and fiscal operators of Dataverse's ConditionOperator. */
     enum DateOperator {
-        YESTERDAY(false),
-        TODAY(false),
-        TOMORROW(false),
-        LAST_7_DAYS(false),
-        NEXT_7_DAYS(false),
-        LAST_WEEK(false),
-        THIS_WEEK(false),
-        NEXT_WEEK(false),
-        LAST_MONTH(false),
-        THIS_MONTH(false),
-        NEXT_MONTH(false),
-        LAST_YEAR(false),
-        THIS_YEAR(false),
-        NEXT_YEAR(false),
-        LAST_X_HOURS(true),
-        NEXT_X_HOURS(true),
-        LAST_X_DAYS(true),
-        NEXT_X_DAYS(true),
-        LAST_X_WEEKS(true),
-        NEXT_X_WEEKS(true),
-        LAST_X_MONTHS(true),
-        NEXT_X_MONTHS(true),
-        LAST_X_YEARS(true),
-        NEXT_X_YEARS(true),
-        OLDER_THAN_X_MINUTES(true),
-        OLDER_THAN_X_HOURS(true),
-        OLDER_THAN_X_DAYS(true),
-        OLDER_THAN_X_WEEKS(true),
-        OLDER_THAN_X_MONTHS(true),
-        OLDER_THAN_X_YEARS(true);
+        YESTERDAY(0),
+        TODAY(0),
+        TOMORROW(0),
+        LAST_7_DAYS(0),
+        NEXT_7_DAYS(0),
+        LAST_WEEK(0),
+        THIS_WEEK(0),
+        NEXT_WEEK(0),
+        LAST_MONTH(0),
+        THIS_MONTH(0),
+        NEXT_MONTH(0),
+        LAST_YEAR(0),
+        THIS_YEAR(0),
+        NEXT_YEAR(0),
+        LAST_X_HOURS(1),
+        NEXT_X_HOURS(1),
+        LAST_X_DAYS(1),
+        NEXT_X_DAYS(1),
+        LAST_X_WEEKS(1),
+        NEXT_X_WEEKS(1),
+        LAST_X_MONTHS(1),
+        NEXT_X_MONTHS(1),
+        LAST_X_YEARS(1),
+        NEXT_X_YEARS(1),
+        OLDER_THAN_X_MINUTES(1),
+        OLDER_THAN_X_HOURS(1),
+        OLDER_THAN_X_DAYS(1),
+        OLDER_THAN_X_WEEKS(1),
+        OLDER_THAN_X_MONTHS(1),
+        OLDER_THAN_X_YEARS(1),
+        THIS_FISCAL_YEAR(0),
+        THIS_FISCAL_PERIOD(0),
+        NEXT_FISCAL_YEAR(0),
+        NEXT_FISCAL_PERIOD(0),
+        LAST_FISCAL_YEAR(0),
+        LAST_FISCAL_PERIOD(0),
+        LAST_X_FISCAL_YEARS(1),
+        LAST_X_FISCAL_PERIODS(1),
+        NEXT_X_FISCAL_YEARS(1),
+        NEXT_X_FISCAL_PERIODS(1),
+        /** The fiscal year given. */
+        IN_FISCAL_YEAR(1),
+        /** The fiscal period given, of any fiscal year. */
+        IN_FISCAL_PERIOD(1),
+        /** The period and the year given, in that order. */
+        IN_FISCAL_PERIOD_AND_YEAR(2),
+        IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR(2),
+        IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR(2);
 
-        private final boolean takesAmount;
+        private final int values;
 
-        DateOperator(boolean takesAmount) {
-            this.takesAmount = takesAmount;
+        DateOperator(int values) {
+            this.values = values;
         }
 
         /** Whether the operator counts units ({@code LastXDays 3}) rather than naming one period ({@code Today}). */
         public boolean takesAmount() {
-            return takesAmount;
+            return values > 0;
+        }
+
+        /** How many values the operator takes: none, one ({@code LastXDays 3}), or a period and a year. */
+        public int valueCount() {
+            return values;
+        }
+
+        /** Whether the operator reads the fiscal calendar. */
+        public boolean fiscal() {
+            return ordinal() >= THIS_FISCAL_YEAR.ordinal();
+        }
+    }
+
+    /**
+     * A place in the entity's hierarchy (its hierarchical relation in the catalog), relative to the
+     * record whose key is {@code value} ({@code Under}, {@code AboveOrEqual}, …): the planner walks
+     * the hierarchy, through the rows the caller may read, into a {@link HierarchyWalk}.
+     *
+     * @param operand the entity's key, as the client names it
+     */
+    record Hierarchy(Operand operand, HierarchyOperator operator, Literal value) implements Condition {
+        public Hierarchy {
+            requireNonNull(operand, "operand is null");
+            requireNonNull(operator, "operator is null");
+            requireNonNull(value, "value is null");
+        }
+    }
+
+    /** The hierarchy operators of Dataverse's ConditionOperator. */
+    enum HierarchyOperator {
+        /** The records below the one given (its children, their children, …). */
+        UNDER,
+        /** The record given and the records below it. */
+        UNDER_OR_EQUAL,
+        /** Every record that is not below the one given. */
+        NOT_UNDER,
+        /** The records above the one given (its parent, its parent's parent, …). */
+        ABOVE,
+        /** The record given and the records above it. */
+        ABOVE_OR_EQUAL
+    }
+
+    /**
+     * A planned hierarchy walk: {@code key} is one of the keys reached from the row whose key is
+     * {@code start}, going down ({@code down}: its children, their children …) or up (its parent, …)
+     * through {@code parent}, at most {@link #MAX_DEPTH} steps, every row on the way (the start
+     * included) satisfying {@code scope} (the caller's row security under {@code alias}). Only the
+     * planner makes these; the renderer writes a recursive common table expression.
+     *
+     * @param cte the name of the recursive table expression
+     */
+    record HierarchyWalk(
+            ColumnRef key,
+            EntityDefinition entity,
+            dev.vegateway.catalog.FieldDefinition keyField,
+            dev.vegateway.catalog.FieldDefinition parent,
+            Literal start,
+            boolean down,
+            String alias,
+            String startAlias,
+            String cte,
+            Condition scope,
+            Condition startScope)
+            implements Condition {
+        /** Dataverse walks a hierarchy at most this deep. */
+        public static final int MAX_DEPTH = 100;
+
+        public HierarchyWalk {
+            requireNonNull(key, "key is null");
+            requireNonNull(entity, "entity is null");
+            requireNonNull(keyField, "keyField is null");
+            requireNonNull(parent, "parent is null");
+            requireNonNull(start, "start is null");
+            requireNonNull(alias, "alias is null");
+            requireNonNull(startAlias, "startAlias is null");
+            requireNonNull(cte, "cte is null");
+            requireNonNull(scope, "scope is null");
+            requireNonNull(startScope, "startScope is null");
         }
     }
 

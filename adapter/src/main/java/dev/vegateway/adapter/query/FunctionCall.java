@@ -13,14 +13,31 @@ public record FunctionCall(Function function, List<Operand> arguments) implement
         LENGTH,
         YEAR,
         MONTH,
-        DAY
+        DAY,
+        /** {@code BIT_AND(attribute, mask)}: the bits of an integer attribute a whole-number literal keeps (Mask operators). */
+        BIT_AND,
+        /**
+         * {@code FISCAL_PERIOD(date, shiftDays, shiftMonths, monthsPerPeriod)}: the fiscal period a date
+         * falls in; the planner makes it from the fiscal calendar (its three integer literals), never a client.
+         */
+        FISCAL_PERIOD;
+
+        /** How many arguments the function takes. */
+        public int arity() {
+            return switch (this) {
+                case TO_LOWER, TO_UPPER, TRIM, LENGTH, YEAR, MONTH, DAY -> 1;
+                case BIT_AND -> 2;
+                case FISCAL_PERIOD -> 4;
+            };
+        }
     }
 
     public FunctionCall {
         requireNonNull(function, "function is null");
         arguments = List.copyOf(arguments);
-        if (arguments.size() != 1) {
-            throw new IllegalArgumentException(function + " takes one argument, got " + arguments.size());
+        if (arguments.size() != function.arity()) {
+            throw new IllegalArgumentException(
+                    function + " takes " + function.arity() + " arguments, got " + arguments.size());
         }
     }
 }

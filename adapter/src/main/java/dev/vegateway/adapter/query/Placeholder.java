@@ -23,6 +23,10 @@ public record Placeholder(String name) implements Operand {
     public static final Placeholder USER_BUSINESS_UNIT = new Placeholder("user.businessUnit");
     /** {@code @user.companies}: the companies the caller holds a role in (a list of text). */
     public static final Placeholder USER_COMPANIES = new Placeholder("user.companies");
+    /** The ids of the teams the caller is a member of (a list of Guid; EqualUserTeams). */
+    public static final Placeholder USER_TEAMS = new Placeholder("user.teams");
+    /** The caller's own id and the ids of its teams (a list of Guid; EqualUserOrUserTeams). */
+    public static final Placeholder USER_OR_USER_TEAMS = new Placeholder("user.idOrTeams");
 
     private static final String USER_ATTRIBUTE_PREFIX = "user.attributes.";
 
@@ -51,7 +55,7 @@ public record Placeholder(String name) implements Operand {
 
     /** Whether this placeholder stands for a list of values rather than one value. */
     public boolean isList() {
-        return equals(USER_COMPANIES);
+        return equals(USER_COMPANIES) || equals(USER_TEAMS) || equals(USER_OR_USER_TEAMS);
     }
 
     /** As written in a row filter: {@code @user.id}. */

@@ -16,13 +16,25 @@ import java.util.UUID;
  * @param businessUnit {@code @user.businessUnit}; empty for a user without a unit
  * @param companies {@code @user.companies}, kept sorted so that plans are deterministic
  * @param attributes {@code @user.attributes.<name>}
+ * @param teams the teams the caller is a member of (EqualUserTeams), kept sorted
  */
 public record CallerValues(
-        UUID userId, Optional<UUID> businessUnit, Set<String> companies, Map<String, String> attributes) {
+        UUID userId,
+        Optional<UUID> businessUnit,
+        Set<String> companies,
+        Map<String, String> attributes,
+        Set<UUID> teams) {
     public CallerValues {
         requireNonNull(userId, "userId is null");
         requireNonNull(businessUnit, "businessUnit is null");
         companies = Collections.unmodifiableSet(new TreeSet<>(requireNonNull(companies, "companies is null")));
         attributes = Map.copyOf(requireNonNull(attributes, "attributes is null"));
+        teams = Collections.unmodifiableSet(new TreeSet<>(requireNonNull(teams, "teams is null")));
+    }
+
+    /** A caller of no team. */
+    public CallerValues(
+            UUID userId, Optional<UUID> businessUnit, Set<String> companies, Map<String, String> attributes) {
+        this(userId, businessUnit, companies, attributes, Set.of());
     }
 }

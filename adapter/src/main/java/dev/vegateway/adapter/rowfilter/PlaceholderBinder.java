@@ -48,7 +48,7 @@ public final class PlaceholderBinder {
         if (filter instanceof Not not) {
             return bind(not.condition(), caller).map(Not::new);
         }
-        if (filter instanceof Condition.RelativeDate) {
+        if (filter instanceof Condition.RelativeDate || filter instanceof Condition.Hierarchy) {
             return Optional.of(filter);
         }
         if (filter instanceof Condition.Lambda lambda) {
@@ -86,15 +86,25 @@ public final class PlaceholderBinder {
     /** {@code x in @user.companies}: the parser writes it as {@code Comparison(x, EQUAL, @user.companies)}. */
     private static Optional<Condition> companies(Comparison comparison, CallerValues caller) {
         Optional<Operand> subject = operand(comparison.left(), caller);
-        if (subject.isEmpty()
-                || comparison.operator() != Condition.Operator.EQUAL
-                || !comparison.right().equals(Placeholder.USER_COMPANIES)) {
+        if (subject.isEmpty() || comparison.operator() != Condition.Operator.EQUAL) {
             return Optional.empty();
         }
-        if (caller.companies().isEmpty()) {
+        List<Literal> values;
+        if (comparison.right().equals(Placeholder.USER_COMPANIES)) {
+            values = caller.companies().stream().map(Literal::new).toList();
+        } else if (comparison.right().equals(Placeholder.USER_TEAMS)) {
+            values = caller.teams().stream().map(Literal::new).toList();
+        } else if (comparison.right().equals(Placeholder.USER_OR_USER_TEAMS)) {
+            List<Literal> both = new java.util.ArrayList<>();
+            both.add(new Literal(caller.userId()));
+            caller.teams().forEach(team -> both.add(new Literal(team)));
+            values = both;
+        } else {
+            return Optional.empty();
+        }
+        if (values.isEmpty()) {
             return Optional.of(Condition.FALSE);
         }
-        List<Literal> values = caller.companies().stream().map(Literal::new).toList();
         return Optional.of(in(subject.get(), values, false));
     }
 

@@ -36,6 +36,7 @@ public final class EffectivePermissions {
     private final Set<String> allCompanies;
     private final Set<UUID> businessUnitAndDescendants;
     private final Set<String> roles;
+    private final Set<UUID> teams;
 
     /**
      * @param roleDefinitions the definitions of (at least) the roles the assignments name
@@ -48,6 +49,18 @@ public final class EffectivePermissions {
             Map<String, Role> roleDefinitions,
             Set<String> allCompanies,
             Set<UUID> businessUnitAndDescendants) {
+        this(user, assignments, roleDefinitions, allCompanies, businessUnitAndDescendants, Set.of());
+    }
+
+    /** @param teams the teams the user is a member of (whether or not they hold roles) */
+    EffectivePermissions(
+            BackendUser user,
+            List<Assignment> assignments,
+            Map<String, Role> roleDefinitions,
+            Set<String> allCompanies,
+            Set<UUID> businessUnitAndDescendants,
+            Set<UUID> teams) {
+        this.teams = Ordered.set(requireNonNull(teams, "teams is null"));
         this.user = requireNonNull(user, "user is null");
         this.assignments = List.copyOf(requireNonNull(assignments, "assignments is null"));
         this.roleDefinitions = Ordered.map(requireNonNull(roleDefinitions, "roleDefinitions is null"));
@@ -61,6 +74,11 @@ public final class EffectivePermissions {
 
     public BackendUser user() {
         return user;
+    }
+
+    /** The ids of the teams the user is a member of. */
+    public Set<UUID> teams() {
+        return teams;
     }
 
     /** Every role held, directly or through a team. */

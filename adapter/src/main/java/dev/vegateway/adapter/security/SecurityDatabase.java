@@ -528,8 +528,18 @@ final class SecurityDatabase {
             Set<UUID> units = user.get().businessUnitId().isPresent()
                     ? unitAndDescendants(connection, user.get().businessUnitId().get())
                     : Set.of();
+            Set<UUID> teams = new java.util.LinkedHashSet<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT team_id FROM " + table("team_members") + " WHERE user_id = ? ORDER BY sort_order")) {
+                select.setObject(1, userId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        teams.add(rows.getObject(1, UUID.class));
+                    }
+                }
+            }
             return Optional.of(new EffectivePermissions(
-                    user.get(), assignments, roles, Ordered.set(companies(connection)), units));
+                    user.get(), assignments, roles, Ordered.set(companies(connection)), units, teams));
         });
     }
 

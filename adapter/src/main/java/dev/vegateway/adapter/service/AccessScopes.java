@@ -58,7 +58,8 @@ public final class AccessScopes {
                 permissions.user().businessUnitId(),
                 permissions.businessUnitAndDescendants(),
                 permissions.user().attributes(),
-                permissions.companies());
+                permissions.companies(),
+                permissions.teams());
     }
 
     /** The privilege as Dataverse's messages name it. */

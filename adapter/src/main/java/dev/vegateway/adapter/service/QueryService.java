@@ -305,7 +305,15 @@ public final class QueryService {
                     }
                 }
                 Optional<String> continuation = Optional.empty();
-                if (more && lastSortValues != null) {
+                if (more && plan.aggregation().isPresent()) {
+                    // aggregate pages are cut by position: the token holds the next row's
+                    QueryPlan.Paging paging = plan.paging().orElseThrow();
+                    OptionalInt remaining = paging.remaining().isPresent()
+                            ? OptionalInt.of(paging.remaining().getAsInt() - (int) rows)
+                            : OptionalInt.empty();
+                    continuation = Optional.of(tokens.encode(
+                            plan.fingerprint(), List.of((long) plan.offset().orElse(0) + rows), remaining));
+                } else if (more && lastSortValues != null) {
                     QueryPlan.Paging paging = plan.paging().orElseThrow();
                     OptionalInt remaining = paging.remaining().isPresent()
                             ? OptionalInt.of(paging.remaining().getAsInt() - (int) rows)

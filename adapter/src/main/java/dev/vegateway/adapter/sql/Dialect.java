@@ -13,6 +13,14 @@ public sealed interface Dialect permits H2Dialect, PostgreSqlDialect {
     /** The operator for a case-insensitive LIKE. */
     String caseInsensitiveLike();
 
+    /** What opens a bitwise AND of two integers ({@code BITAND(}); {@link #bitAndSeparator} goes between them, {@code )} closes it. */
+    String bitAndOpen();
+
+    String bitAndSeparator();
+
+    /** The EXTRACT field of the ISO 8601 week of the year. */
+    String isoWeekField();
+
     /** The number of rows the driver should fetch at a time while streaming. */
     default int fetchSize() {
         return 500;

@@ -12,6 +12,21 @@ public final class H2Dialect implements Dialect {
     }
 
     @Override
+    public String bitAndOpen() {
+        return "BITAND(";
+    }
+
+    @Override
+    public String bitAndSeparator() {
+        return ", ";
+    }
+
+    @Override
+    public String isoWeekField() {
+        return "ISO_WEEK";
+    }
+
+    @Override
     public String toString() {
         return "H2";
     }

@@ -12,6 +12,21 @@ public final class PostgreSqlDialect implements Dialect {
     }
 
     @Override
+    public String bitAndOpen() {
+        return "(";
+    }
+
+    @Override
+    public String bitAndSeparator() {
+        return " & ";
+    }
+
+    @Override
+    public String isoWeekField() {
+        return "WEEK";
+    }
+
+    @Override
     public String toString() {
         return "PostgreSQL";
     }

@@ -74,18 +74,19 @@ public final class SqlRenderer {
 
     /**
      * SELECT group columns, aggregates FROM … WHERE (row security) AND (filter) GROUP BY group
-     * columns ORDER BY group columns. An average is taken over DOUBLE PRECISION (over DECIMAL for
-     * decimals), so integer columns average alike on every backend.
+     * columns ORDER BY the plan's positions [LIMIT … OFFSET …]. An average is taken over DOUBLE
+     * PRECISION (over DECIMAL for decimals), so integer columns average alike on every backend. A
+     * part of a date is an integer, taken in UTC.
      */
     private PreparedSql aggregated(QueryPlan plan, QueryPlan.Aggregated aggregated) {
         SqlBuilder sql = new SqlBuilder(dialect);
         sql.keyword("SELECT ");
         boolean first = true;
-        for (ColumnRef column : aggregated.groupBy()) {
+        for (QueryPlan.GroupColumn group : aggregated.groupBy()) {
             if (!first) {
                 sql.keyword(", ");
             }
-            sql.identifier(column);
+            group(sql, group);
             first = false;
         }
         for (QueryPlan.AggregateColumn aggregate : aggregated.aggregates()) {
@@ -128,11 +129,94 @@ public final class SqlRenderer {
                 if (i > 0) {
                     sql.keyword(", ");
                 }
-                sql.identifier(aggregated.groupBy().get(i));
+                group(sql, aggregated.groupBy().get(i));
             }
-            orderBy(sql, plan);
+        }
+        if (!aggregated.orders().isEmpty()) {
+            sql.keyword(" ORDER BY ");
+            for (int i = 0; i < aggregated.orders().size(); i++) {
+                QueryPlan.SelectOrder order = aggregated.orders().get(i);
+                if (i > 0) {
+                    sql.keyword(", ");
+                }
+                sql.keyword(Integer.toString(order.index() + 1))
+                        .keyword(order.descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+            }
+        }
+        if (plan.limit().isPresent()) {
+            sql.keyword(" LIMIT ").parameter(plan.limit().getAsInt());
+        }
+        if (plan.offset().isPresent()) {
+            sql.keyword(" OFFSET ").parameter(plan.offset().getAsInt());
         }
         return sql.build();
+    }
+
+    /**
+     * A group column, or its part of a date as an integer: {@code CAST(EXTRACT(MONTH FROM c) AS
+     * INTEGER)}; a timestamp is taken in UTC, a fiscal part from the date shifted back by the start
+     * of the fiscal year (the plan's constant days and months).
+     */
+    private void group(SqlBuilder sql, QueryPlan.GroupColumn group) {
+        if (group.datePart().isEmpty()) {
+            sql.identifier(group.column());
+            return;
+        }
+        datePart(sql, group.column(), group.datePart().get());
+    }
+
+    /** A planner-made integer constant (a fiscal shift), written as SQL text: never a client's value. */
+    private static int constant(Operand operand) {
+        if (!(operand instanceof Literal literal)
+                || !(literal.value() instanceof Long value)
+                || value < 0
+                || value > 12) {
+            throw new IllegalStateException("a fiscal constant is a small whole number, not " + operand);
+        }
+        return (int) (long) value;
+    }
+
+    private void datePart(SqlBuilder sql, ColumnRef column, QueryPlan.DatePart part) {
+        boolean timestamp = column.field().type().kind() == dev.vegateway.catalog.FieldType.Kind.DATE_TIME_OFFSET;
+        sql.keyword("CAST(");
+        boolean periodOfMonths = part.grouping() == dev.vegateway.adapter.query.Aggregation.DateGrouping.FISCAL_PERIOD
+                && part.monthsPerPeriod() > 1;
+        if (periodOfMonths) {
+            sql.keyword("FLOOR((");
+        }
+        sql.keyword("EXTRACT(")
+                .keyword(
+                        switch (part.grouping()) {
+                            case DAY -> "DAY";
+                            case WEEK -> dialect.isoWeekField();
+                            case MONTH, FISCAL_PERIOD -> "MONTH";
+                            case QUARTER -> "QUARTER";
+                            case YEAR, FISCAL_YEAR -> "YEAR";
+                        })
+                .keyword(" FROM ");
+        boolean shifted = part.grouping().fiscal() && (part.shiftDays() > 0 || part.shiftMonths() > 0);
+        if (shifted) {
+            sql.keyword("(");
+        }
+        if (timestamp) {
+            sql.keyword("(").identifier(column).keyword(" AT TIME ZONE 'UTC')");
+        } else {
+            sql.identifier(column);
+        }
+        if (shifted) {
+            sql.keyword(" - INTERVAL '")
+                    .keyword(Integer.toString(part.shiftDays()))
+                    .keyword("' DAY - INTERVAL '")
+                    .keyword(Integer.toString(part.shiftMonths()))
+                    .keyword("' MONTH)");
+        }
+        sql.keyword(")");
+        if (periodOfMonths) {
+            sql.keyword(" - 1) / ")
+                    .keyword(Integer.toString(part.monthsPerPeriod()))
+                    .keyword(") + 1");
+        }
+        sql.keyword(" AS INTEGER)");
     }
 
     private void orderAndLimit(SqlBuilder sql, QueryPlan plan) {
@@ -309,9 +393,77 @@ public final class SqlRenderer {
                     .keyword(" WHERE ");
             condition(sql, exists.where());
             sql.keyword(")");
+        } else if (condition instanceof Condition.HierarchyWalk walk) {
+            hierarchy(sql, walk);
         } else {
             throw new IllegalStateException("unknown condition " + condition.getClass());
         }
+    }
+
+    /**
+     * {@code key IN (WITH RECURSIVE h(k, d) AS (anchor UNION ALL step) SELECT h.k FROM h)}: down, the
+     * anchor is the start row's children and each step the children of the rows reached; up, the
+     * start row's parent and each step the parent of the row reached. Every row reached, and the
+     * start, satisfies the caller's row security; the depth stops at {@link Condition.HierarchyWalk#MAX_DEPTH}.
+     */
+    private void hierarchy(SqlBuilder sql, Condition.HierarchyWalk walk) {
+        ColumnRef key = new ColumnRef(walk.alias(), walk.keyField());
+        ColumnRef parent = new ColumnRef(walk.alias(), walk.parent());
+        ColumnRef startKey = new ColumnRef(walk.startAlias(), walk.keyField());
+        ColumnRef startParent = new ColumnRef(walk.startAlias(), walk.parent());
+        String cte = walk.cte();
+        sql.identifier(walk.key()).keyword(" IN (WITH RECURSIVE ").keyword(cte).keyword("(k, d) AS (SELECT ");
+        sql.identifier(key).keyword(", 1 FROM ").table(walk.entity().table(), walk.startAlias());
+        sql.keyword(" INNER JOIN ").table(walk.entity().table(), walk.alias()).keyword(" ON ");
+        if (walk.down()) {
+            sql.identifier(parent).keyword(" = ").identifier(startKey);
+        } else {
+            sql.identifier(key).keyword(" = ").identifier(startParent);
+        }
+        sql.keyword(" WHERE ")
+                .identifier(startKey)
+                .keyword(" = ")
+                .parameter(walk.start().value());
+        sql.keyword(" AND (");
+        condition(sql, walk.startScope());
+        sql.keyword(") AND (");
+        condition(sql, walk.scope());
+        sql.keyword(") UNION ALL SELECT ")
+                .identifier(key)
+                .keyword(", ")
+                .keyword(cte)
+                .keyword(".d + 1 FROM ");
+        if (walk.down()) {
+            sql.table(walk.entity().table(), walk.alias())
+                    .keyword(" INNER JOIN ")
+                    .keyword(cte)
+                    .keyword(" ON ")
+                    .identifier(parent)
+                    .keyword(" = ")
+                    .keyword(cte)
+                    .keyword(".k");
+        } else {
+            sql.keyword(cte)
+                    .keyword(" INNER JOIN ")
+                    .table(walk.entity().table(), walk.startAlias())
+                    .keyword(" ON ")
+                    .identifier(startKey)
+                    .keyword(" = ")
+                    .keyword(cte)
+                    .keyword(".k INNER JOIN ")
+                    .table(walk.entity().table(), walk.alias())
+                    .keyword(" ON ")
+                    .identifier(key)
+                    .keyword(" = ")
+                    .identifier(startParent);
+        }
+        sql.keyword(" WHERE ")
+                .keyword(cte)
+                .keyword(".d < ")
+                .keyword(Integer.toString(Condition.HierarchyWalk.MAX_DEPTH))
+                .keyword(" AND (");
+        condition(sql, walk.scope());
+        sql.keyword(")) SELECT ").keyword(cte).keyword(".k FROM ").keyword(cte).keyword(")");
     }
 
     private void junction(SqlBuilder sql, List<Condition> conditions, String separator, String empty) {
@@ -334,6 +486,24 @@ public final class SqlRenderer {
             sql.identifier(column);
         } else if (operand instanceof Literal literal) {
             sql.parameter(literal.value());
+        } else if (operand instanceof FunctionCall call && call.function() == FunctionCall.Function.BIT_AND) {
+            sql.keyword(dialect.bitAndOpen());
+            operand(sql, call.arguments().get(0));
+            sql.keyword(dialect.bitAndSeparator()).keyword("CAST(");
+            operand(sql, call.arguments().get(1));
+            sql.keyword(" AS BIGINT))");
+        } else if (operand instanceof FunctionCall call && call.function() == FunctionCall.Function.FISCAL_PERIOD) {
+            if (!(call.arguments().get(0) instanceof ColumnRef column)) {
+                throw new IllegalStateException("the fiscal period of something other than a column");
+            }
+            datePart(
+                    sql,
+                    column,
+                    new QueryPlan.DatePart(
+                            dev.vegateway.adapter.query.Aggregation.DateGrouping.FISCAL_PERIOD,
+                            constant(call.arguments().get(1)),
+                            constant(call.arguments().get(2)),
+                            constant(call.arguments().get(3))));
         } else if (operand instanceof FunctionCall call) {
             String open =
                     switch (call.function()) {
@@ -344,6 +514,7 @@ public final class SqlRenderer {
                         case YEAR -> "EXTRACT(YEAR FROM ";
                         case MONTH -> "EXTRACT(MONTH FROM ";
                         case DAY -> "EXTRACT(DAY FROM ";
+                        case BIT_AND, FISCAL_PERIOD -> throw new IllegalStateException("rendered above");
                     };
             sql.keyword(open);
             operand(sql, call.arguments().get(0));

@@ -15,6 +15,7 @@ import dev.vegateway.adapter.query.Order;
 import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -133,12 +134,21 @@ class FetchXmlParserTest {
                 "<fetch aggregate='true'><entity name='a'><attribute name='b'/></entity></fetch>|QUERY_SYNTAX|needs its alias",
                 "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x'/></entity></fetch>|QUERY_SYNTAX|not neither",
                 "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' aggregate='median'/></entity></fetch>|QUERY_SYNTAX|the aggregates are",
-                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true' dategrouping='month'/></entity></fetch>|UNSUPPORTED_QUERY|dategrouping",
-                "<fetch aggregate='true' count='5'><entity name='a'><attribute name='b' alias='x' groupby='true'/></entity></fetch>|UNSUPPORTED_QUERY|not supported with aggregates",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true' dategrouping='decade'/></entity></fetch>|QUERY_SYNTAX|the date groupings are",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' aggregate='max' dategrouping='year'/></entity></fetch>|QUERY_SYNTAX|needs groupby",
+                "<fetch aggregate='true' returntotalrecordcount='true'><entity name='a'><attribute name='b' alias='x' groupby='true'/></entity></fetch>|UNSUPPORTED_QUERY|not supported with aggregates",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true'/><order alias='y'/></entity></fetch>|QUERY_SYNTAX|no attribute of the fetch has this alias",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true'/><order attribute='b'/></entity></fetch>|QUERY_SYNTAX|order by the alias",
+                "<fetch><entity name='a'><attribute name='b'/><order alias='b'/></entity></fetch>|QUERY_SYNTAX|belongs to an aggregate fetch",
+                "<fetch aggregate='true'><entity name='a'><link-entity name='l' from='x' to='y'><attribute name='b' alias='x' groupby='true'/></link-entity></entity></fetch>|QUERY_SYNTAX|give the link-entity an alias",
+                "<fetch aggregate='true'><entity name='a'><attribute name='c' alias='n' aggregate='count'/><link-entity name='l' from='x' to='y' alias='l' link-type='exists'><attribute name='b' alias='x' groupby='true'/></link-entity></entity></fetch>|QUERY_SYNTAX|a filtering link-entity has no attributes",
+                "<fetch><entity name='a'><attribute name='b' alias='x'/><attribute name='b' alias='y'/></entity></fetch>|UNSUPPORTED_QUERY|asked for twice",
+                "<fetch><entity name='a'><attribute name='b' alias=''/></entity></fetch>|QUERY_SYNTAX|the alias is empty",
+                "<fetch><entity name='a'><all-attributes/><attribute name='b' alias='x'/></entity></fetch>|QUERY_SYNTAX|cannot be combined with aliased",
                 "<fetch><entity name='a'><attribute name='b' aggregate='count' alias='n'/></entity></fetch>|QUERY_SYNTAX|need <fetch aggregate",
                 "<fetch><entity name='a'><attribut name='b'/></entity></fetch>|QUERY_SYNTAX|<entity> cannot hold <attribut>",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='eqq' value='1'/></filter></entity></fetch>|QUERY_SYNTAX|unknown operator",
-                "<fetch><entity name='a'><filter><condition attribute='b' operator='in-fiscal-year' value='2024'/></filter></entity></fetch>|UNSUPPORTED_QUERY|not supported yet",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='child-of' value='2024'/></filter></entity></fetch>|UNSUPPORTED_QUERY|use Under",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='between' value='3'/></filter></entity></fetch>|QUERY_SYNTAX|expects exactly 2 values, got 1",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='eq' value='1'><value>2</value></condition></filter></entity></fetch>|QUERY_SYNTAX|not both",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='like' valueof='c'/></filter></entity></fetch>|QUERY_SYNTAX|cannot compare two columns",
@@ -182,6 +192,46 @@ class FetchXmlParserTest {
                                         "owners"))));
         assertThat(fetch.query().root().criteria()).isNotEqualTo(Condition.TRUE);
         assertThat(fetch.query().page()).isEmpty();
+    }
+
+    @Test
+    void attributeAliasesNameTheColumnsOfTheAnswer() {
+        FetchXml fetch = parse("<fetch><entity name='a'><attribute name='b' alias='bee'/><attribute name='c'/>"
+                + "<link-entity name='l' from='x' to='y' alias='k'><attribute name='d' alias='dee'/></link-entity>"
+                + "</entity></fetch>");
+        assertThat(fetch.query().root().columns()).isEqualTo(Columns.named(List.of("b", "c"), Map.of("b", "bee")));
+        assertThat(fetch.query().root().links().get(0).relation().columns())
+                .isEqualTo(Columns.named(List.of("d"), Map.of("d", "dee")));
+    }
+
+    @Test
+    void anAggregateFetchGroupsLinkedAttributesAndDatePartsOrdersByAliasAndPages() {
+        FetchXml fetch = parse("<fetch aggregate='true' count='2' page='3'><entity name='a'>"
+                + "<attribute name='created' alias='year' groupby='true' dategrouping='year'/>"
+                + "<attribute name='a' alias='n' aggregate='count'/>"
+                + "<order alias='n' descending='true'/>"
+                + "<link-entity name='l' from='x' to='y' alias='k'>"
+                + "<attribute name='city' alias='city' groupby='true'/>"
+                + "<attribute name='amount' alias='total' aggregate='sum'/>"
+                + "<order alias='city'/></link-entity>"
+                + "</entity></fetch>");
+        Aggregation aggregation = fetch.query().aggregation().orElseThrow();
+        assertThat(aggregation.groups())
+                .containsExactly(
+                        new Aggregation.Grouping(
+                                new AttributeRef("created"), "year", Optional.of(Aggregation.DateGrouping.YEAR)),
+                        new Aggregation.Grouping(new AttributeRef(Optional.of("k"), "city"), "city"));
+        assertThat(aggregation.aggregates().get(1).attribute()).contains(new AttributeRef(Optional.of("k"), "amount"));
+        assertThat(aggregation.orders())
+                .containsExactly(new Aggregation.AliasOrder("n", true), new Aggregation.AliasOrder("city", false));
+        assertThat(fetch.query().page()).contains(new Query.Page(2, Optional.empty()));
+        assertThat(fetch.query().skip()).isEqualTo(OptionalInt.of(4));
+        assertThat(fetch.pageNumber()).isEqualTo(3);
+        assertThat(parse("<fetch aggregate='true' top='3'><entity name='a'><attribute name='b' alias='x'"
+                                + " groupby='true'/></entity></fetch>")
+                        .query()
+                        .top())
+                .isEqualTo(OptionalInt.of(3));
     }
 
     @Test

@@ -33,7 +33,13 @@ class QueryLanguageFuzzTest {
     /** Every generated value carries this mark, so that SQL text can be searched for it. */
     private static final String MARK = "zqx";
 
-    private static final QueryPlanner PLANNER = ContactFixtures.planner(50);
+    private static final QueryPlanner PLANNER = new QueryPlanner(
+            ContactFixtures.catalog(),
+            ContactFixtures.tokens(),
+            50,
+            java.time.Clock.systemUTC(),
+            java.util.Optional.of(new dev.vegateway.config.FiscalCalendar(
+                    java.time.MonthDay.of(4, 6), dev.vegateway.config.FiscalCalendar.Period.QUARTERLY)));
     private static final AccessScope CALLER = ContactFixtures.scope(ContactFixtures.grant(AccessScope.Depth.BASIC));
     private static final List<SqlRenderer> RENDERERS =
             List.of(new SqlRenderer(H2Dialect.INSTANCE), new SqlRenderer(PostgreSqlDialect.INSTANCE));
@@ -94,6 +100,13 @@ class QueryLanguageFuzzTest {
             "eq-userid",
             "ne-businessid",
             "in-fiscal-year",
+            "in-fiscal-period-and-year",
+            "this-fiscal-period",
+            "last-x-fiscal-periods",
+            "mask",
+            "masksselect",
+            "not-mask",
+            "contain-values",
             "under",
             "bogus");
     private static final List<String> QUERY_EXPRESSION_OPERATORS = List.of(
@@ -199,12 +212,24 @@ class QueryLanguageFuzzTest {
                 xml.append(
                         random.nextBoolean()
                                 ? " groupby='true'"
+                                        + (random.nextInt(3) == 0
+                                                ? " dategrouping='"
+                                                        + pick(List.of(
+                                                                "year", "month", "week", "fiscal-period", "decade"))
+                                                        + "'"
+                                                : "")
                                 : " aggregate='" + pick(List.of("count", "countcolumn", "sum", "avg", "min", "max"))
                                         + "'");
             }
             xml.append("/>");
         }
-        if (random.nextInt(3) == 0) {
+        if (aggregate && random.nextInt(3) == 0) {
+            xml.append("<order alias='a")
+                    .append(random.nextInt(4))
+                    .append("' descending='")
+                    .append(random.nextBoolean())
+                    .append("'/>");
+        } else if (random.nextInt(3) == 0) {
             xml.append("<order attribute='")
                     .append(pick(ATTRIBUTES))
                     .append("' descending='")

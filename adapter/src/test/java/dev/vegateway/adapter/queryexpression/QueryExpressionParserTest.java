@@ -74,6 +74,8 @@ class QueryExpressionParserTest {
             ConditionOperator.DOES_NOT_BEGIN_WITH,
             ConditionOperator.ENDS_WITH,
             ConditionOperator.DOES_NOT_END_WITH,
+            ConditionOperator.EQUAL_USER_TEAMS,
+            ConditionOperator.EQUAL_USER_OR_USER_TEAMS,
             ConditionOperator.TODAY,
             ConditionOperator.LAST_X_DAYS,
             ConditionOperator.OLDER_THAN_X_MONTHS,
@@ -270,7 +272,12 @@ class QueryExpressionParserTest {
                     Arguments.of(
                             "NotEqualBusinessId",
                             "[]",
-                            new Comparison(NAME, Operator.NOT_EQUAL, Placeholder.USER_BUSINESS_UNIT)));
+                            new Comparison(NAME, Operator.NOT_EQUAL, Placeholder.USER_BUSINESS_UNIT)),
+                    Arguments.of("EqualUserTeams", "[]", new Comparison(NAME, Operator.EQUAL, Placeholder.USER_TEAMS)),
+                    Arguments.of(
+                            "EqualUserOrUserTeams",
+                            "[]",
+                            new Comparison(NAME, Operator.EQUAL, Placeholder.USER_OR_USER_TEAMS)));
         }
 
         static Stream<ConditionOperator> relativeDates() {
@@ -281,13 +288,14 @@ class QueryExpressionParserTest {
         @MethodSource("relativeDates")
         void everyRelativeDateOperatorMapsToItsDateOperator(ConditionOperator operator) {
             Condition.DateOperator date = Condition.DateOperator.valueOf(operator.name());
-            String values = date.takesAmount() ? "[2]" : "[]";
+            String values = date.valueCount() == 2 ? "[2, 2024]" : date.takesAmount() ? "[2]" : "[]";
             assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'" + operator.dataverseName()
                             + "','Values':" + values + "}"))
                     .isEqualTo(new Condition.RelativeDate(
                             NAME,
                             date,
-                            date.takesAmount() ? java.util.OptionalLong.of(2) : java.util.OptionalLong.empty()));
+                            date.takesAmount() ? java.util.OptionalLong.of(2) : java.util.OptionalLong.empty(),
+                            date.valueCount() == 2 ? java.util.OptionalLong.of(2024) : java.util.OptionalLong.empty()));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -313,14 +321,55 @@ class QueryExpressionParserTest {
 
         static Stream<ConditionOperator> unsupported() {
             return Arrays.stream(ConditionOperator.values())
-                    .filter(operator -> !SUPPORTED.contains(operator) && !RELATIVE_DATES.contains(operator));
+                    .filter(operator -> !SUPPORTED.contains(operator)
+                            && !RELATIVE_DATES.contains(operator)
+                            && !MASKS.contains(operator)
+                            && !HIERARCHY.containsKey(operator));
+        }
+
+        private static final Map<ConditionOperator, Condition.HierarchyOperator> HIERARCHY = Map.of(
+                ConditionOperator.UNDER, Condition.HierarchyOperator.UNDER,
+                ConditionOperator.UNDER_OR_EQUAL, Condition.HierarchyOperator.UNDER_OR_EQUAL,
+                ConditionOperator.NOT_UNDER, Condition.HierarchyOperator.NOT_UNDER,
+                ConditionOperator.ABOVE, Condition.HierarchyOperator.ABOVE,
+                ConditionOperator.ABOVE_OR_EQUAL, Condition.HierarchyOperator.ABOVE_OR_EQUAL);
+
+        @Test
+        void theHierarchyOperatorsNameTheRecordTheWalkStartsFrom() {
+            HIERARCHY.forEach(
+                    (operator, hierarchy) -> assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'"
+                                    + operator.dataverseName() + "','Values':['k']}"))
+                            .isEqualTo(new Condition.Hierarchy(NAME, hierarchy, literal("k"))));
+            assertFails(
+                    withConditions("{'AttributeName':'mserp_name','Operator':'Under','Values':[]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "expects exactly 1 value");
+        }
+
+        private static final Set<ConditionOperator> MASKS =
+                EnumSet.of(ConditionOperator.MASK, ConditionOperator.NOT_MASK, ConditionOperator.MASKS_SELECT);
+
+        @Test
+        void theMaskOperatorsCompareTheBitsTheValueKeeps() {
+            dev.vegateway.adapter.query.FunctionCall bits = new dev.vegateway.adapter.query.FunctionCall(
+                    dev.vegateway.adapter.query.FunctionCall.Function.BIT_AND, List.of(NAME, literal(6L)));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'Mask','Values':[6]}"))
+                    .isEqualTo(new Comparison(bits, Operator.EQUAL, literal(6L)));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':'NotMask','Values':['6']}"))
+                    .isEqualTo(new Comparison(bits, Operator.EQUAL, literal(0L)));
+            assertThat(criteriaOf("{'AttributeName':'mserp_name','Operator':48,'Values':[6]}"))
+                    .isEqualTo(new Comparison(bits, Operator.NOT_EQUAL, literal(0L)));
+            assertFails(
+                    withConditions("{'AttributeName':'mserp_name','Operator':'Mask','Values':[-1]}"),
+                    ErrorCode.QUERY_SYNTAX,
+                    "needs a whole number from 0");
         }
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("unsupported")
         void everyOtherOperatorIsRefusedByName(ConditionOperator operator) {
             String expected = "Condition operator '" + operator.dataverseName() + "' (" + operator.value()
-                    + ") on attribute 'mserp_name' is not supported yet";
+                    + ") on attribute 'mserp_name' ";
             String path = "(at Criteria.Conditions[0].Operator)";
 
             assertFails(
@@ -338,10 +387,10 @@ class QueryExpressionParserTest {
 
         @Test
         void theBriefsExampleMessageIsExact() {
-            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'InFiscalYear','Values':[2024]}"))
+            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'ChildOf','Values':[2024]}"))
                             .getMessage())
-                    .isEqualTo(
-                            "Condition operator 'InFiscalYear' (68) on attribute 'x' is not supported yet (at Criteria.Conditions[0].Operator)");
+                    .isEqualTo("Condition operator 'ChildOf' (45) on attribute 'x' is not supported: use Under (under),"
+                            + " which walks the entity's hierarchical relation (at Criteria.Conditions[0].Operator)");
         }
 
         @Test

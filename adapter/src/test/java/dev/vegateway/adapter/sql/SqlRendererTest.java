@@ -186,6 +186,82 @@ class SqlRendererTest {
     }
 
     @Test
+    void aggregatesGroupByPartsOfADateOrderedByAliasOnEveryBackend() throws SQLException {
+        Query byYear = query().top(3)
+                .build()
+                .withAggregation(new dev.vegateway.adapter.query.Aggregation(
+                        List.of(new dev.vegateway.adapter.query.Aggregation.Grouping(
+                                new AttributeRef("birthdate"),
+                                "y",
+                                Optional.of(dev.vegateway.adapter.query.Aggregation.DateGrouping.YEAR))),
+                        List.of(new dev.vegateway.adapter.query.Aggregation.Aggregate(
+                                dev.vegateway.adapter.query.Aggregation.Function.COUNT_ROWS,
+                                Optional.empty(),
+                                false,
+                                "n")),
+                        List.of(new dev.vegateway.adapter.query.Aggregation.AliasOrder("n", true))));
+        PreparedSql years = golden(
+                select(byYear),
+                "SELECT CAST(EXTRACT(YEAR FROM t0.`birthdate`) AS INTEGER), COUNT(*) FROM `contact` t0 " + ALL_ROWS
+                        + " GROUP BY CAST(EXTRACT(YEAR FROM t0.`birthdate`) AS INTEGER) ORDER BY 2 DESC NULLS LAST, 1"
+                        + " ASC NULLS FIRST LIMIT ?",
+                3);
+        List<List<Object>> rows = rows(years);
+        assertThat(rows).isNotEmpty().hasSizeLessThanOrEqualTo(3);
+        for (int i = 1; i < rows.size(); i++) {
+            assertThat(((Number) rows.get(i).get(1)).longValue())
+                    .isLessThanOrEqualTo(((Number) rows.get(i - 1).get(1)).longValue());
+        }
+
+        dev.vegateway.config.FiscalCalendar calendar = new dev.vegateway.config.FiscalCalendar(
+                java.time.MonthDay.of(4, 6), dev.vegateway.config.FiscalCalendar.Period.QUARTERLY);
+        QueryPlanner fiscal = new QueryPlanner(
+                ContactFixtures.catalog(),
+                ContactFixtures.tokens(),
+                PAGE,
+                java.time.Clock.systemUTC(),
+                Optional.of(calendar));
+        Query byFiscalPeriod = query().build()
+                .withAggregation(new dev.vegateway.adapter.query.Aggregation(
+                        List.of(
+                                new dev.vegateway.adapter.query.Aggregation.Grouping(
+                                        new AttributeRef("birthdate"),
+                                        "fy",
+                                        Optional.of(dev.vegateway.adapter.query.Aggregation.DateGrouping.FISCAL_YEAR)),
+                                new dev.vegateway.adapter.query.Aggregation.Grouping(
+                                        new AttributeRef("birthdate"),
+                                        "fp",
+                                        Optional.of(
+                                                dev.vegateway.adapter.query.Aggregation.DateGrouping.FISCAL_PERIOD))),
+                        List.of(new dev.vegateway.adapter.query.Aggregation.Aggregate(
+                                dev.vegateway.adapter.query.Aggregation.Function.COUNT_ROWS,
+                                Optional.empty(),
+                                false,
+                                "n"))));
+        String year = "CAST(EXTRACT(YEAR FROM (t0.`birthdate` - INTERVAL '5' DAY - INTERVAL '3' MONTH)) AS INTEGER)";
+        String period = "CAST(FLOOR((EXTRACT(MONTH FROM (t0.`birthdate` - INTERVAL '5' DAY - INTERVAL '3' MONTH)) - 1)"
+                + " / 3) + 1 AS INTEGER)";
+        PreparedSql periods = golden(
+                renderer -> renderer.select(fiscal.plan(byFiscalPeriod, unrestricted())),
+                "SELECT " + year + ", " + period + ", COUNT(*) FROM `contact` t0 " + ALL_ROWS + " GROUP BY " + year
+                        + ", " + period + " ORDER BY 1 ASC NULLS FIRST, 2 ASC NULLS FIRST");
+        java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+        for (List<Object> row : rows(new PreparedSql("SELECT birthdate FROM contact", List.of()))) {
+            if (row.get(0) == null) {
+                expected.merge("null/null", 1L, Long::sum);
+                continue;
+            }
+            LocalDate day = row.get(0) instanceof LocalDate date ? date : ((java.sql.Date) row.get(0)).toLocalDate();
+            expected.merge(calendar.fiscalYear(day) + "/" + calendar.fiscalPeriod(day), 1L, Long::sum);
+        }
+        java.util.Map<String, Long> actual = new java.util.TreeMap<>();
+        for (List<Object> row : rows(periods)) {
+            actual.put(row.get(0) + "/" + row.get(1), ((Number) row.get(2)).longValue());
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
     void selectsEveryFieldWhenNoColumnIsNamed() throws SQLException {
         PreparedSql h2 = golden(
                 select(query().build()),

@@ -549,6 +549,51 @@ final class DemoCommand implements Callable<Integer> {
                                         + urlEncoded("filter(mserp_totalamount gt 1000)/groupby((mserp_dataareaid),"
                                                 + "aggregate($count as orders,mserp_totalamount with sum as total))"))),
                 example(
+                        "Mia Mixed, FetchXML aggregate by date part and linked attribute: her orders per year and"
+                                + " quarter of the order date and per customer city (a link-entity groupby), most"
+                                + " orders first (order alias), 5 groups a page",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.MIA_MIXED.id(),
+                                "mserp_salesorderheaderv2entities?fetchXml="
+                                        + urlEncoded("<fetch aggregate='true' count='5'>"
+                                                + "<entity name='mserp_salesorderheaderv2entity'>"
+                                                + "<attribute name='mserp_orderdate' alias='year' groupby='true'"
+                                                + " dategrouping='year'/>"
+                                                + "<attribute name='mserp_orderdate' alias='quarter' groupby='true'"
+                                                + " dategrouping='quarter'/>"
+                                                + "<attribute name='mserp_salesorderheaderv2entityid' alias='orders'"
+                                                + " aggregate='count'/><order alias='orders' descending='true'/>"
+                                                + "<link-entity name='mserp_custcustomerv3entity'"
+                                                + " from='mserp_custcustomerv3entityid' to='mserp_customerid' alias='c'>"
+                                                + "<attribute name='mserp_addresscity' alias='city' groupby='true'/>"
+                                                + "</link-entity></entity></fetch>"))),
+                example(
+                        "Alice Sales, FetchXML attribute aliases: each column answered under the alias given"
+                                + " (number, customer), with the total record count",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?fetchXml="
+                                        + urlEncoded("<fetch count='3' returntotalrecordcount='true'>"
+                                                + "<entity name='mserp_salesorderheaderv2entity'>"
+                                                + "<attribute name='mserp_salesordernumber' alias='number'/>"
+                                                + "<link-entity name='mserp_custcustomerv3entity'"
+                                                + " from='mserp_custcustomerv3entityid' to='mserp_customerid'"
+                                                + " link-type='outer' alias='c'><attribute name='mserp_name'"
+                                                + " alias='customer'/></link-entity></entity></fetch>"))),
+                example(
+                        "Sam Admin, FetchXML mask operator: customers whose number of employees has the bits 2 and 4"
+                                + " set (mask 6)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(),
+                                "mserp_custcustomerv3entities?fetchXml="
+                                        + urlEncoded("<fetch count='3'><entity name='mserp_custcustomerv3entity'>"
+                                                + "<attribute name='mserp_numberofemployees'/><filter><condition"
+                                                + " attribute='mserp_numberofemployees' operator='mask' value='6'/>"
+                                                + "</filter></entity></fetch>"))),
+                example(
                         "Paula Portal (a portal contact): WhoAmI names the backend user she is mapped to",
                         asPortal.get("X-Portal-Contact-Id", DemoIdentities.PAULA_CONTACT.id(), "WhoAmI")),
                 example(

@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 /**
  * Streams the answer to {@code GET {set}?fetchXml=…} as Dataverse writes it: each row with its
  * non-null values only (linked ones as {@code alias.attribute}, lookups as {@code _<field>_value}),
- * then {@code @Microsoft.Dynamics.CRM.totalrecordcount} (when asked for),
+ * then {@code @Microsoft.Dynamics.CRM.totalrecordcount} and {@code …totalrecordcountlimitexceeded}
+ * (when asked for; at most 5,000, as Dataverse counts),
  * {@code @Microsoft.Dynamics.CRM.morerecords} and, when there are more rows,
  * {@code @Microsoft.Dynamics.CRM.fetchxmlpagingcookie}: {@code <cookie pagenumber="2"
  * pagingcookie="…" istracking="False" />}, whose {@code pagingcookie} (the gateway's signed
@@ -26,6 +27,11 @@ final class FetchXmlJsonSink implements RowSink {
     static final String TOTAL_RECORD_COUNT_LIMIT_EXCEEDED = "@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded";
     static final String MORE_RECORDS = "@Microsoft.Dynamics.CRM.morerecords";
     static final String PAGING_COOKIE = "@Microsoft.Dynamics.CRM.fetchxmlpagingcookie";
+    /**
+     * Dataverse counts up to 5,000 rows: a larger total reads 5,000 with
+     * {@code totalrecordcountlimitexceeded} true (FetchXML and QueryExpression alike).
+     */
+    static final long TOTAL_RECORD_COUNT_LIMIT = 5000;
 
     private final JsonGenerator json;
     private final Catalog catalog;
@@ -75,7 +81,11 @@ final class FetchXmlJsonSink implements RowSink {
             }
             String name = names.names().get(index);
             json.writeFieldName(
-                    output.relation().map(relation -> relation + "." + name).orElse(name));
+                    output.alias().isPresent()
+                            ? name
+                            : output.relation()
+                                    .map(relation -> relation + "." + name)
+                                    .orElse(name));
             JsonValues.write(json, catalog, output.field().type(), value);
         }
         if (plan.keyIndex().isPresent()
@@ -93,8 +103,8 @@ final class FetchXmlJsonSink implements RowSink {
     public void finish(QueryPlan plan, Optional<String> continuation) throws IOException {
         json.writeEndArray();
         if (count.isPresent()) {
-            json.writeNumberField(TOTAL_RECORD_COUNT, count.getAsLong());
-            json.writeBooleanField(TOTAL_RECORD_COUNT_LIMIT_EXCEEDED, false);
+            json.writeNumberField(TOTAL_RECORD_COUNT, Math.min(count.getAsLong(), TOTAL_RECORD_COUNT_LIMIT));
+            json.writeBooleanField(TOTAL_RECORD_COUNT_LIMIT_EXCEEDED, count.getAsLong() > TOTAL_RECORD_COUNT_LIMIT);
         }
         json.writeBooleanField(MORE_RECORDS, continuation.isPresent());
         if (continuation.isPresent()) {

@@ -179,7 +179,11 @@ final class ODataJsonSink implements ExpandingRowSink {
                     catalog,
                     output,
                     values,
-                    output.relation().map(relation -> relation + "." + name).orElse(name),
+                    output.alias().isPresent()
+                            ? name
+                            : output.relation()
+                                    .map(relation -> relation + "." + name)
+                                    .orElse(name),
                     names,
                     index);
         }

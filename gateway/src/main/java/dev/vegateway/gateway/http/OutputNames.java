@@ -37,7 +37,7 @@ record OutputNames(
         List<String> names = new ArrayList<>();
         List<Optional<LookupNames.Lookup>> lookups = new ArrayList<>();
         for (OutputField output : plan.output()) {
-            names.add(output.field().logicalName());
+            names.add(output.alias().orElse(output.field().logicalName()));
             lookups.add(Optional.empty());
         }
         return new OutputNames(names, lookups, false, false);
@@ -53,6 +53,12 @@ record OutputNames(
         List<String> names = new ArrayList<>();
         List<Optional<LookupNames.Lookup>> lookups = new ArrayList<>();
         for (OutputField output : plan.output()) {
+            if (output.alias().isPresent()) {
+                // an aliased column is answered under its alias alone, as a plain value
+                names.add(output.alias().get());
+                lookups.add(Optional.empty());
+                continue;
+            }
             Optional<EntityDefinition> entity = output.relation().isEmpty()
                     ? Optional.of(plan.entity())
                     : lookupNames.entityAt(plan.entity(), output.relation().get());

@@ -51,8 +51,8 @@ final class QueryExpressionJsonSink implements RowSink {
         } else {
             json.writeNullField("PagingCookie");
         }
-        json.writeNumberField("TotalRecordCount", count);
-        json.writeBooleanField("TotalRecordCountLimitExceeded", false);
+        json.writeNumberField("TotalRecordCount", Math.min(count, FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT));
+        json.writeBooleanField("TotalRecordCountLimitExceeded", count > FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT);
         json.writeEndObject();
         json.flush();
     }

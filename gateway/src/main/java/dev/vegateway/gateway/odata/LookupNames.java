@@ -273,7 +273,14 @@ public final class LookupNames {
         }
         if (condition instanceof Condition.RelativeDate relative) {
             return new Condition.RelativeDate(
-                    operand(relative.operand(), entity, entities), relative.operator(), relative.amount());
+                    operand(relative.operand(), entity, entities),
+                    relative.operator(),
+                    relative.amount(),
+                    relative.second());
+        }
+        if (condition instanceof Condition.Hierarchy hierarchy) {
+            return new Condition.Hierarchy(
+                    operand(hierarchy.operand(), entity, entities), hierarchy.operator(), hierarchy.value());
         }
         if (condition instanceof Condition.Lambda lambda) {
             // the predicate's names belong to the entity the navigation property leads to

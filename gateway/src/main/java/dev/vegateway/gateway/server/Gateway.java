@@ -162,8 +162,12 @@ public final class Gateway implements AutoCloseable {
             }
             ContinuationTokens tokens = new ContinuationTokens(
                     config.limits().skipTokenSecret().reveal().getBytes(UTF_8));
-            QueryPlanner planner =
-                    new QueryPlanner(catalog, tokens, config.limits().maxPageSize(), clock);
+            QueryPlanner planner = new QueryPlanner(
+                    catalog,
+                    tokens,
+                    config.limits().maxPageSize(),
+                    clock,
+                    config.query().fiscalCalendar());
             // Reads, writes and actions share one data source, so that a $batch changeset can run them in one
             // transaction.
             ChangesetDataSource changesets = new ChangesetDataSource(backend);

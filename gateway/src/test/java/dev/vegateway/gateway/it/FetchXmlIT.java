@@ -204,6 +204,21 @@ abstract class FetchXmlIT extends SecurityIT {
         List<String> secondPage = new ArrayList<>();
         second.path("value").forEach(row -> secondPage.add(row.get(CUSTOMER_KEY).asText()));
         assertThat(secondPage).isEqualTo(expected.subList(7, Math.min(14, expected.size())));
+        // and its cookie goes on from there: a page reached by number continues with cookies
+        Matcher third = COOKIE.matcher(
+                second.get("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie").asText());
+        assertThat(third.matches()).isTrue();
+        assertThat(third.group(1)).isEqualTo("3");
+        List<String> thirdPage = new ArrayList<>();
+        json(fetch(
+                        as(mia),
+                        CUSTOMERS,
+                        "<fetch count='7' page='3' paging-cookie='" + third.group(2) + "'><entity"
+                                + " name='mserp_custcustomerv3entity'><attribute name='mserp_name'/>"
+                                + "<order attribute='mserp_name'/></entity></fetch>"))
+                .path("value")
+                .forEach(row -> thirdPage.add(row.get(CUSTOMER_KEY).asText()));
+        assertThat(thirdPage).isEqualTo(expected.subList(14, Math.min(21, expected.size())));
     }
 
     @Test
@@ -455,6 +470,292 @@ abstract class FetchXmlIT extends SecurityIT {
         Set<String> union = new java.util.TreeSet<>(byOperator.get("gt"));
         union.addAll(byOperator.get("le"));
         assertThat(union).as("each row compared with its own other column").isEqualTo(bothSet);
+    }
+
+    /** An attribute alias names the column in the answer, for the root and for a link-entity, in both layouts. */
+    @Test
+    void aliasedAttributesAreAnsweredUnderTheirAlias() throws Exception {
+        DemoIdentities.User mia = DemoIdentities.MIA_MIXED;
+        String fetch = "<fetch><entity name='mserp_salesorderheaderv2entity'>"
+                + "<attribute name='mserp_salesordernumber'%s/><order attribute='mserp_salesordernumber'/>"
+                + "<link-entity name='mserp_custcustomerv3entity' from='mserp_custcustomerv3entityid'"
+                + " to='mserp_customerid' link-type='outer' alias='c'><attribute name='mserp_name'%s/></link-entity>"
+                + "</entity></fetch>";
+        JsonNode plain = json(fetch(as(mia), ORDERS, fetch.formatted("", ""))).path("value");
+        String aliased = fetch.formatted(" alias='number'", " alias='customer'");
+        JsonNode renamed = json(fetch(as(mia), ORDERS, aliased)).path("value");
+        assertThat(renamed.size()).isPositive().isEqualTo(plain.size());
+        int linked = 0;
+        for (int i = 0; i < plain.size(); i++) {
+            JsonNode expected = plain.get(i);
+            JsonNode actual = renamed.get(i);
+            assertThat(actual.get(ORDER_KEY).asText())
+                    .isEqualTo(expected.get(ORDER_KEY).asText());
+            assertThat(actual.get("number").asText())
+                    .isEqualTo(expected.get("mserp_salesordernumber").asText());
+            assertThat(actual.has("mserp_salesordernumber")).isFalse();
+            assertThat(actual.has("c.mserp_name")).isFalse();
+            if (expected.has("c.mserp_name")) {
+                assertThat(actual.get("customer").asText())
+                        .isEqualTo(expected.get("c.mserp_name").asText());
+                linked++;
+            } else {
+                assertThat(actual.has("customer")).as("a null is left out").isFalse();
+            }
+        }
+        assertThat(linked).isPositive();
+        JsonNode viaRetrieveMultiple = json(queryExpression(
+                        as(mia),
+                        JSON.writeValueAsString(Map.of(
+                                "Query",
+                                Map.of("@odata.type", "Microsoft.Dynamics.CRM.FetchExpression", "Query", aliased)))))
+                .path("value");
+        assertThat(viaRetrieveMultiple.get(0).get("number").asText())
+                .isEqualTo(plain.get(0).get("mserp_salesordernumber").asText());
+        assertThat(assertError(
+                        fetch(
+                                as(mia),
+                                ORDERS,
+                                "<fetch><entity name='mserp_salesorderheaderv2entity'><attribute"
+                                        + " name='mserp_salesordernumber' alias='mserp_currencycode'/><attribute"
+                                        + " name='mserp_currencycode'/></entity></fetch>"),
+                        400,
+                        "0x8ff00001"))
+                .contains("Two columns of the answer are named 'mserp_currencycode'");
+    }
+
+    /** Dataverse counts up to 5,000: a larger total reads 5,000 with totalrecordcountlimitexceeded true. */
+    @Test
+    void theTotalRecordCountStopsAtFiveThousand() throws Exception {
+        DemoIdentities.User sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR;
+        long total;
+        try (java.sql.Connection connection = backend.connect();
+                java.sql.ResultSet rows = connection
+                        .createStatement()
+                        .executeQuery("SELECT COUNT(*) FROM erp.sales_order_line a JOIN erp.sales_order_line b"
+                                + " ON b.item_number = a.item_number WHERE a.data_area_id = 'usmf'")) {
+            rows.next();
+            total = rows.getLong(1);
+        }
+        assertThat(total).as("the line pairs of one item").isGreaterThan(5000);
+        String fetch = "<fetch count='1' returntotalrecordcount='true'><entity name='mserp_salesorderlinev2entity'>"
+                + "<attribute name='mserp_linenumber'/>"
+                + "<filter><condition attribute='mserp_dataareaid' operator='eq' value='usmf'/></filter>"
+                + "<link-entity name='mserp_salesorderlinev2entity' from='mserp_itemnumber' to='mserp_itemnumber'"
+                + " alias='same'/></entity></fetch>";
+        JsonNode answer = json(fetch(as(sam), EntitySet.SALES_ORDER_LINES.set, fetch));
+        assertThat(answer.get("@Microsoft.Dynamics.CRM.totalrecordcount").asLong())
+                .isEqualTo(5000);
+        assertThat(answer.get("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded")
+                        .asBoolean())
+                .isTrue();
+        JsonNode viaRetrieveMultiple = json(queryExpression(
+                as(sam),
+                JSON.writeValueAsString(Map.of(
+                        "Query", Map.of("@odata.type", "Microsoft.Dynamics.CRM.FetchExpression", "Query", fetch)))));
+        assertThat(viaRetrieveMultiple.get("TotalRecordCount").asLong()).isEqualTo(5000);
+        assertThat(viaRetrieveMultiple.get("TotalRecordCountLimitExceeded").asBoolean())
+                .isTrue();
+        JsonNode small = json(fetch(
+                as(sam),
+                CUSTOMERS,
+                "<fetch count='1' returntotalrecordcount='true'><entity name='mserp_custcustomerv3entity'>"
+                        + "<attribute name='mserp_name'/></entity></fetch>"));
+        assertThat(small.get("@Microsoft.Dynamics.CRM.totalrecordcount").asLong())
+                .isEqualTo(sql(EntitySet.CUSTOMERS, "").size());
+        assertThat(small.get("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded")
+                        .asBoolean())
+                .isFalse();
+    }
+
+    /** The rows of an aggregate answer as text, one line each, in order. */
+    private static List<String> rows(JsonNode answer) {
+        List<String> rows = new ArrayList<>();
+        answer.path("value").forEach(row -> rows.add(row.toString()));
+        return rows;
+    }
+
+    /**
+     * An aggregate ordered by an alias comes in that order; top keeps its first rows; pages of count
+     * rows walked with the paging cookie, or reached by page number, hold exactly its rows in order.
+     */
+    @Test
+    void anAggregateFetchIsOrderedByAliasAndPaged() throws Exception {
+        for (DemoIdentities.User user : List.of(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR, DemoIdentities.MIA_MIXED)) {
+            String fetch = "<fetch aggregate='true'%s><entity name='mserp_salesorderheaderv2entity'>"
+                    + "<attribute name='mserp_orderingcustomeraccountnumber' alias='account' groupby='true'/>"
+                    + "<attribute name='mserp_dataareaid' alias='company' groupby='true'/>"
+                    + "<attribute name='mserp_salesorderheaderv2entityid' alias='orders' aggregate='count'/>"
+                    + "<order alias='orders' descending='true'/></entity></fetch>";
+            Map<String, Long> expected = new TreeMap<>();
+            json(as(user).get(ORDERS + "?$select=mserp_orderingcustomeraccountnumber,mserp_dataareaid"))
+                    .path("value")
+                    .forEach(row -> expected.merge(
+                            row.get("mserp_dataareaid").asText() + "/"
+                                    + row.get("mserp_orderingcustomeraccountnumber")
+                                            .asText(),
+                            1L,
+                            Long::sum));
+            JsonNode whole = json(fetch(as(user), ORDERS, fetch.formatted("")));
+            Map<String, Long> actual = new TreeMap<>();
+            long previous = Long.MAX_VALUE;
+            for (JsonNode row : whole.path("value")) {
+                long orders = row.get("orders").asLong();
+                assertThat(orders).as("descending by the alias").isLessThanOrEqualTo(previous);
+                previous = orders;
+                actual.put(
+                        row.get("company").asText() + "/" + row.get("account").asText(), orders);
+            }
+            assertThat(actual).as(user.name()).isEqualTo(expected);
+            assertThat(whole.get("@Microsoft.Dynamics.CRM.morerecords").asBoolean())
+                    .isFalse();
+            List<String> all = rows(whole);
+            assertThat(all.size()).isGreaterThan(8);
+            assertThat(rows(json(fetch(as(user), ORDERS, fetch.formatted(" top='3'")))))
+                    .isEqualTo(all.subList(0, 3));
+            assertThat(rows(json(fetch(as(user), ORDERS, fetch.formatted(" count='4' page='2'")))))
+                    .isEqualTo(all.subList(4, 8));
+            List<String> walked = new ArrayList<>();
+            String attributes = " count='4'";
+            int pages = 0;
+            while (true) {
+                JsonNode page = json(fetch(as(user), ORDERS, fetch.formatted(attributes)));
+                walked.addAll(rows(page));
+                pages++;
+                if (!page.get("@Microsoft.Dynamics.CRM.morerecords").asBoolean()) {
+                    break;
+                }
+                Matcher next = COOKIE.matcher(
+                        page.get("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie").asText());
+                assertThat(next.matches()).isTrue();
+                attributes = " count='4' page='" + next.group(1) + "' paging-cookie='" + next.group(2) + "'";
+            }
+            assertThat(walked).as(user.name() + ": every group once, in order").isEqualTo(all);
+            assertThat(pages).isEqualTo((all.size() + 3) / 4);
+        }
+    }
+
+    /** Groups and aggregates of a link-entity's attributes read the linked rows the caller reads directly. */
+    @Test
+    void anAggregateGroupsAndAggregatesLinkedAttributes() throws Exception {
+        for (DemoIdentities.User user : List.of(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR, DemoIdentities.MIA_MIXED)) {
+            Map<String, JsonNode> customers = byKey(
+                    json(as(user).get(CUSTOMERS + "?$select=" + CUSTOMER_KEY + ",mserp_addresscity,mserp_salesytd"))
+                            .path("value"),
+                    CUSTOMER_KEY);
+            Map<String, Long> counts = new TreeMap<>();
+            Map<String, Long> largest = new TreeMap<>();
+            json(as(user).get(ORDERS + "?$select=_mserp_customerid_value"))
+                    .path("value")
+                    .forEach(order -> {
+                        JsonNode customer = customers.get(
+                                order.get("_mserp_customerid_value").asText());
+                        if (customer == null) {
+                            return; // the inner link drops an order whose customer the caller cannot read
+                        }
+                        String city = customer.get("mserp_addresscity").isNull()
+                                ? "(none)"
+                                : customer.get("mserp_addresscity").asText();
+                        counts.merge(city, 1L, Long::sum);
+                        if (!customer.get("mserp_salesytd").isNull()) {
+                            largest.merge(city, customer.get("mserp_salesytd").asLong(), Math::max);
+                        }
+                    });
+            JsonNode answer = json(fetch(
+                    as(user),
+                    ORDERS,
+                    "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'>"
+                            + "<attribute name='mserp_salesorderheaderv2entityid' alias='orders' aggregate='count'/>"
+                            + "<link-entity name='mserp_custcustomerv3entity' from='mserp_custcustomerv3entityid'"
+                            + " to='mserp_customerid' alias='c'>"
+                            + "<attribute name='mserp_addresscity' alias='city' groupby='true'/>"
+                            + "<attribute name='mserp_salesytd' alias='largest' aggregate='max'/>"
+                            + "</link-entity></entity></fetch>"));
+            Map<String, Long> actualCounts = new TreeMap<>();
+            Map<String, Long> actualLargest = new TreeMap<>();
+            for (JsonNode row : answer.path("value")) {
+                String city = row.has("city") ? row.get("city").asText() : "(none)";
+                actualCounts.put(city, row.get("orders").asLong());
+                if (row.has("largest")) {
+                    actualLargest.put(city, row.get("largest").asLong());
+                }
+            }
+            assertThat(actualCounts).as(user.name()).isNotEmpty().isEqualTo(counts);
+            assertThat(actualLargest).as(user.name()).isEqualTo(largest);
+        }
+    }
+
+    /** dategrouping takes the year, quarter, month, ISO week or day of a Date, and of a DateTimeOffset in UTC. */
+    @Test
+    void anAggregateGroupsByPartsOfADate() throws Exception {
+        DemoIdentities.User mia = DemoIdentities.MIA_MIXED;
+        JsonNode orders = json(as(mia).get(ORDERS + "?$select=mserp_orderdate,mserp_requestedshippingdate"))
+                .path("value");
+        for (String field : List.of("mserp_orderdate", "mserp_requestedshippingdate")) {
+            Map<String, Long> expected = new TreeMap<>();
+            orders.forEach(row -> {
+                if (row.get(field).isNull()) {
+                    expected.merge("null", 1L, Long::sum);
+                    return;
+                }
+                java.time.LocalDate day = field.equals("mserp_orderdate")
+                        ? java.time.LocalDate.parse(row.get(field).asText())
+                        : java.time.OffsetDateTime.parse(row.get(field).asText())
+                                .withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                                .toLocalDate();
+                expected.merge(
+                        day.getYear() + "/" + day.get(java.time.temporal.IsoFields.QUARTER_OF_YEAR) + "/"
+                                + day.getMonthValue() + "/"
+                                + day.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR) + "/"
+                                + day.getDayOfMonth(),
+                        1L,
+                        Long::sum);
+            });
+            JsonNode answer = json(fetch(
+                    as(mia),
+                    ORDERS,
+                    "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'>"
+                            + "<attribute name='" + field + "' alias='y' groupby='true' dategrouping='year'/>"
+                            + "<attribute name='" + field + "' alias='q' groupby='true' dategrouping='quarter'/>"
+                            + "<attribute name='" + field + "' alias='m' groupby='true' dategrouping='month'/>"
+                            + "<attribute name='" + field + "' alias='w' groupby='true' dategrouping='week'/>"
+                            + "<attribute name='" + field + "' alias='d' groupby='true' dategrouping='day'/>"
+                            + "<attribute name='mserp_salesorderheaderv2entityid' alias='n' aggregate='count'/>"
+                            + "</entity></fetch>"));
+            Map<String, Long> actual = new TreeMap<>();
+            for (JsonNode row : answer.path("value")) {
+                String key = row.has("y")
+                        ? row.get("y").asInt() + "/" + row.get("q").asInt() + "/"
+                                + row.get("m").asInt() + "/" + row.get("w").asInt() + "/"
+                                + row.get("d").asInt()
+                        : "null";
+                assertThat(actual.put(key, row.get("n").asLong()))
+                        .as("each group once")
+                        .isNull();
+            }
+            assertThat(actual).as(field).hasSizeGreaterThan(3).isEqualTo(expected);
+        }
+        assertThat(assertError(
+                        fetch(
+                                as(mia),
+                                ORDERS,
+                                "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'><attribute"
+                                        + " name='mserp_orderdate' alias='fy' groupby='true' dategrouping='fiscal-year'/>"
+                                        + "</entity></fetch>"),
+                        400,
+                        "0x8ff00003"))
+                .contains("fiscal-year")
+                .contains("query.fiscalYearStart");
+        assertThat(assertError(
+                        fetch(
+                                as(mia),
+                                ORDERS,
+                                "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'><attribute"
+                                        + " name='mserp_dataareaid' alias='y' groupby='true' dategrouping='year'/>"
+                                        + "</entity></fetch>"),
+                        400,
+                        "0x8ff00001"))
+                .contains("needs a Date or DateTimeOffset attribute");
     }
 
     @Test

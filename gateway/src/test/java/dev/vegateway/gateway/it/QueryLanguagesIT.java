@@ -135,6 +135,27 @@ abstract class QueryLanguagesIT extends SecurityIT {
         }
     }
 
+    /** A mask operator on a whole number: a Dataverse query function in OData. */
+    private record Bits(String operator, String fetchXmlName, long bits) implements Term {
+        @Override
+        public String odata() {
+            return "Microsoft.Dynamics.CRM." + operator + "(PropertyName='mserp_numberofemployees',PropertyValue="
+                    + bits + ")";
+        }
+
+        @Override
+        public String queryExpression() {
+            return "{\"Conditions\":[{\"AttributeName\":\"mserp_numberofemployees\",\"Operator\":\"" + operator
+                    + "\",\"Values\":[" + bits + "]}]}";
+        }
+
+        @Override
+        public String fetchXml() {
+            return "<condition attribute='mserp_numberofemployees' operator='" + fetchXmlName + "' value='" + bits
+                    + "'/>";
+        }
+    }
+
     private record Junction(boolean or, List<Term> parts) implements Term {
         public String odata() {
             return parts.stream()
@@ -173,6 +194,13 @@ abstract class QueryLanguagesIT extends SecurityIT {
                 parts.add(term(random, depth + 1));
             }
             return new Junction(random.nextBoolean(), parts);
+        }
+        if (random.nextInt(12) == 0) {
+            int kind = random.nextInt(3);
+            return new Bits(
+                    List.of("Mask", "NotMask", "MasksSelect").get(kind),
+                    List.of("mask", "not-mask", "masksselect").get(kind),
+                    1 + random.nextInt(15));
         }
         Field field = FIELDS.get(random.nextInt(FIELDS.size()));
         String value = field.values().get(random.nextInt(field.values().size()));

@@ -581,6 +581,8 @@ abstract class ReadContract {
                 .body(body)
                 .post("RetrieveMultiple");
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.jsonPath().getString("error.message")).contains("InFiscalYear", "not supported yet");
+        assertThat(response.jsonPath().getString("error.code")).isEqualTo("0x8ff00003");
+        // the demo configures no fiscal calendar
+        assertThat(response.jsonPath().getString("error.message")).contains("InFiscalYear", "query.fiscalYearStart");
     }
 }
