@@ -11,6 +11,7 @@ import dev.vegateway.adapter.jdbc.InFlightStatements;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.security.SecurityBackend;
 import dev.vegateway.adapter.security.SecurityDocument;
 import dev.vegateway.adapter.security.SecuritySchema;
 import dev.vegateway.adapter.security.SecurityStore;
@@ -56,7 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final HikariDataSource dataSource;
     private final BackendHealth health;
-    private final SecurityStore securityStore;
+    private final SecurityBackend security;
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
     private final GatewayHandler handler;
@@ -72,7 +73,7 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig config,
             HikariDataSource dataSource,
             BackendHealth health,
-            SecurityStore securityStore,
+            SecurityBackend security,
             Optional<DevIssuer> devIssuer,
             GatewayServer server,
             GatewayHandler handler,
@@ -82,7 +83,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.dataSource = dataSource;
         this.health = health;
-        this.securityStore = securityStore;
+        this.security = security;
         this.devIssuer = devIssuer;
         this.server = server;
         this.handler = handler;
@@ -107,6 +108,7 @@ public final class Gateway implements AutoCloseable {
         Catalog loaded = CatalogLoader.load(config.catalog().file());
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         BackendHealth health = null;
+        SecurityBackend security = null;
         try {
             // Refuse to start on anything `vegateway check` reports against the backend (a missing table or column, a
             // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
@@ -119,7 +121,6 @@ public final class Gateway implements AutoCloseable {
                 throw new ProblemsException(problems);
             }
             SecuritySchema schema = new SecuritySchema(config.backend().securitySchema());
-            schema.createIfMissing(dataSource);
             AuditLog audit = new AuditLog(schema.name());
             audit.createIfMissing(dataSource, schema.name());
             Catalog catalog = loaded.withEntity(audit.entity());
@@ -130,7 +131,8 @@ public final class Gateway implements AutoCloseable {
                     PROBE_TIMEOUT);
             // Everything that asks for connections on the request path gets them through the health state.
             DataSource backend = health.failFast(dataSource);
-            SecurityStore securityStore = new SecurityStore(backend, schema.name());
+            security = SecurityBackend.start(config, dataSource, backend);
+            SecurityStore securityStore = security.store();
             if (config.security().importOnStart() && config.security().file().isPresent()) {
                 SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(
                         config.security().file().get(), Optional.of(catalog));
@@ -210,7 +212,7 @@ public final class Gateway implements AutoCloseable {
                             securityStore.directory(config.provisioning()),
                             config.limits().maxRequestBodyBytes(),
                             handler),
-                    new AdminHandler(health::isUp, draining::get, tokenValidator::keysLoaded, metrics));
+                    new AdminHandler(readiness(health, security), draining::get, tokenValidator::keysLoaded, metrics));
             LOG.info(
                     "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",
                     config.server().host(),
@@ -235,7 +237,7 @@ public final class Gateway implements AutoCloseable {
                     config,
                     dataSource,
                     health,
-                    securityStore,
+                    security,
                     devIssuer,
                     server,
                     handler,
@@ -243,6 +245,9 @@ public final class Gateway implements AutoCloseable {
                     auditPurgeSchedule,
                     draining);
         } catch (Exception | Error e) {
+            if (security != null) {
+                security.close();
+            }
             if (health != null) {
                 health.close();
             }
@@ -268,7 +273,17 @@ public final class Gateway implements AutoCloseable {
     }
 
     public SecurityStore securityStore() {
-        return securityStore;
+        return security.store();
+    }
+
+    /** The security data of this node: its store, the listener that tells it of changes made elsewhere. */
+    public SecurityBackend security() {
+        return security;
+    }
+
+    /** Ready while the backend answers, and the security database when it is another one. */
+    private static java.util.function.BooleanSupplier readiness(BackendHealth health, SecurityBackend security) {
+        return () -> health.isUp() && security.isUp();
     }
 
     public Optional<DevIssuer> devIssuer() {
@@ -341,6 +356,7 @@ public final class Gateway implements AutoCloseable {
             canceller.interrupt();
             try {
                 auditPurgeSchedule.ifPresent(AuditPurgeSchedule::close);
+                security.close();
                 health.close();
             } finally {
                 dataSource.close();
