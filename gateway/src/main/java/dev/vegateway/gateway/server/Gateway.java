@@ -108,7 +108,7 @@ public final class Gateway implements AutoCloseable {
         Catalog loaded = CatalogLoader.load(config.catalog().file());
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         BackendHealth health = null;
-        SecurityBackend security = null;
+        SecurityBackend securityBackend = null;
         try {
             // Refuse to start on anything `vegateway check` reports against the backend (a missing table or column, a
             // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
@@ -131,8 +131,8 @@ public final class Gateway implements AutoCloseable {
                     PROBE_TIMEOUT);
             // Everything that asks for connections on the request path gets them through the health state.
             DataSource backend = health.failFast(dataSource);
-            security = SecurityBackend.start(config, dataSource, backend);
-            SecurityStore securityStore = security.store();
+            securityBackend = SecurityBackend.start(config, dataSource, backend);
+            SecurityStore securityStore = securityBackend.store();
             if (config.security().importOnStart() && config.security().file().isPresent()) {
                 SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(
                         config.security().file().get(), Optional.of(catalog));
@@ -212,7 +212,8 @@ public final class Gateway implements AutoCloseable {
                             securityStore.directory(config.provisioning()),
                             config.limits().maxRequestBodyBytes(),
                             handler),
-                    new AdminHandler(readiness(health, security), draining::get, tokenValidator::keysLoaded, metrics));
+                    new AdminHandler(
+                            readiness(health, securityBackend), draining::get, tokenValidator::keysLoaded, metrics));
             LOG.info(
                     "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",
                     config.server().host(),
@@ -237,7 +238,7 @@ public final class Gateway implements AutoCloseable {
                     config,
                     dataSource,
                     health,
-                    security,
+                    securityBackend,
                     devIssuer,
                     server,
                     handler,
@@ -245,8 +246,8 @@ public final class Gateway implements AutoCloseable {
                     auditPurgeSchedule,
                     draining);
         } catch (Exception | Error e) {
-            if (security != null) {
-                security.close();
+            if (securityBackend != null) {
+                securityBackend.close();
             }
             if (health != null) {
                 health.close();
