@@ -34,9 +34,9 @@ abstract class SeparateSecurityDatabaseIT {
     private static final String MAPPINGS = "/msdyn_externalportalusermappings";
     private static final String CUSTOMERS = "/mserp_custcustomerv3entities";
 
-    private TestBackend business;
-    private TestBackend security;
-    private TestGateway gateway;
+    TestBackend business;
+    TestBackend security;
+    TestGateway gateway;
 
     abstract BackendKind kind();
 
