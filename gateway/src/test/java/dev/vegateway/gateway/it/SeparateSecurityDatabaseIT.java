@@ -1,11 +1,15 @@
 package dev.vegateway.gateway.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vegateway.adapter.security.SecuritySchema;
 import dev.vegateway.config.GatewayConfig.BackendKind;
+import dev.vegateway.gateway.cli.Main;
 import dev.vegateway.gateway.demo.DemoIdentities;
 import io.restassured.response.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -148,6 +152,42 @@ abstract class SeparateSecurityDatabaseIT {
                                 + "\".data_audit WHERE record_key = ? AND operation = 'create'",
                         key))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void securityImportFromTheCommandLineGoesToTheSecurityDatabaseAndIsEnforced() throws Exception {
+        UUID alice = DemoIdentities.ALICE_SALES_MANAGER.id();
+        assertThat(gateway.as(alice).get(CUSTOMERS + "?$top=1").statusCode()).isEqualTo(200);
+        Path folder = gateway.folder();
+        String yaml = Files.readString(folder.resolve("vegateway.yaml"), UTF_8)
+                .replace(
+                        "security: { file: security.yaml, importOnStart: true }",
+                        "security:\n  file: security.yaml\n  backend: { url: \"" + security.url() + "\", username: \""
+                                + security.username() + "\", password: \"" + security.password() + "\" }");
+        assertThat(yaml).contains("  backend: { url: ");
+        Path config = folder.resolve("separate.yaml");
+        Files.writeString(config, yaml, UTF_8);
+        Path withoutAlice = folder.resolve("without-alice.yaml");
+        Files.writeString(
+                withoutAlice,
+                InvalidationIT.withoutRoles(InvalidationIT.demoSecurity(), alice)
+                        .toYaml(),
+                UTF_8);
+        try {
+            assertThat(Main.run("security", "import", withoutAlice.toString(), "--config", config.toString()))
+                    .isZero();
+            InvalidationIT.awaitStatus(() -> gateway.as(alice).get(CUSTOMERS + "?$top=1"), 403);
+            assertThat(tables(business)).containsExactly("data_audit");
+        } finally {
+            assertThat(Main.run(
+                            "security",
+                            "import",
+                            folder.resolve("security.yaml").toString(),
+                            "--config",
+                            config.toString()))
+                    .isZero();
+        }
+        InvalidationIT.awaitStatus(() -> gateway.as(alice).get(CUSTOMERS + "?$top=1"), 200);
     }
 
     /** The tables of the security schema in {@code database}, lower case. */
