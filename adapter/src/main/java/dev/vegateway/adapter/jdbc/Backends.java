@@ -44,6 +44,10 @@ public final class Backends {
         config.setDriverClassName(driverClassName(backend.kind()));
         if (backend.kind() == GatewayConfig.BackendKind.POSTGRESQL) {
             config.setConnectionInitSql("SET TIME ZONE 'UTC'");
+            // Commit the init statement: without auto-commit it would leave a new connection inside a transaction, and
+            // its first borrower could not set an isolation level (PostgreSQL: "Cannot change transaction isolation
+            // level in the middle of a transaction"), as the security store's reads do.
+            config.setIsolateInternalQueries(true);
         }
         return new HikariDataSource(config);
     }

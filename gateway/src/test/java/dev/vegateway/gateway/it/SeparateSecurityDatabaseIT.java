@@ -159,14 +159,7 @@ abstract class SeparateSecurityDatabaseIT {
         UUID alice = DemoIdentities.ALICE_SALES_MANAGER.id();
         assertThat(gateway.as(alice).get(CUSTOMERS + "?$top=1").statusCode()).isEqualTo(200);
         Path folder = gateway.folder();
-        String yaml = Files.readString(folder.resolve("vegateway.yaml"), UTF_8)
-                .replace(
-                        "security: { file: security.yaml, importOnStart: true }",
-                        "security:\n  file: security.yaml\n  backend: { url: \"" + security.url() + "\", username: \""
-                                + security.username() + "\", password: \"" + security.password() + "\" }");
-        assertThat(yaml).contains("  backend: { url: ");
-        Path config = folder.resolve("separate.yaml");
-        Files.writeString(config, yaml, UTF_8);
+        Path config = separateConfig();
         Path withoutAlice = folder.resolve("without-alice.yaml");
         Files.writeString(
                 withoutAlice,
@@ -188,6 +181,79 @@ abstract class SeparateSecurityDatabaseIT {
                     .isZero();
         }
         InvalidationIT.awaitStatus(() -> gateway.as(alice).get(CUSTOMERS + "?$top=1"), 200);
+    }
+
+    @Test
+    void theCommandLineReadsTheSecurityDataFromTheSecurityDatabase() throws Exception {
+        Path config = separateConfig();
+        Run check = run("check", "--config", config.toString());
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        assertThat(check.out())
+                .contains("security.backend.url")
+                .contains(security.url().split("\\?")[0]);
+
+        Run export = run("security", "export", "--config", config.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out()).contains("Alice Sales").contains("Sid Secadmin");
+
+        String bea = DemoIdentities.BEA_BASIC.id().toString();
+        Object own = business.single("SELECT id FROM erp.customer WHERE owner_id = ?", DemoIdentities.BEA_BASIC.id());
+        Object others =
+                business.single("SELECT id FROM erp.customer WHERE owner_id <> ?", DemoIdentities.BEA_BASIC.id());
+        Run mine = run(
+                "explain",
+                "--config",
+                config.toString(),
+                "--user",
+                bea,
+                "--entity",
+                "mserp_custcustomerv3entity",
+                "--key",
+                own.toString());
+        assertThat(mine.out()).as(mine.err()).contains("Bea Basic").contains("Read this row: yes");
+        Run theirs = run(
+                "explain",
+                "--config",
+                config.toString(),
+                "--user",
+                bea,
+                "--entity",
+                "mserp_custcustomerv3entity",
+                "--key",
+                others.toString());
+        assertThat(theirs.out()).as(theirs.err()).contains("Read this row: no");
+    }
+
+    /** The gateway's configuration with {@code security.backend} written in the file (the CLI reads no test overrides). */
+    private Path separateConfig() throws Exception {
+        Path folder = gateway.folder();
+        String yaml = Files.readString(folder.resolve("vegateway.yaml"), UTF_8)
+                .replace(
+                        "security: { file: security.yaml, importOnStart: true }",
+                        "security:\n  file: security.yaml\n  backend: { url: \"" + security.url() + "\", username: \""
+                                + security.username() + "\", password: \"" + security.password() + "\" }");
+        assertThat(yaml).contains("  backend: { url: ");
+        Path config = folder.resolve("separate.yaml");
+        Files.writeString(config, yaml, UTF_8);
+        return config;
+    }
+
+    record Run(int exitCode, String out, String err) {}
+
+    private static synchronized Run run(String... args) {
+        java.io.PrintStream originalOut = System.out;
+        java.io.PrintStream originalErr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, UTF_8));
+            System.setErr(new java.io.PrintStream(err, true, UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
     }
 
     /** The tables of the security schema in {@code database}, lower case. */
