@@ -207,8 +207,8 @@ public record GatewayConfig(
      *     its kind follows from its URL, its schema is {@code backend.securitySchema}, its timeouts are the
      *     business backend's
      * @param invalidationPollInterval {@code security.invalidation.pollInterval}: on H2 how often every node
-     *     reads the version of the security data; on PostgreSQL the longest wait of the listener for
-     *     announcements (so also how long stopping it may take)
+     *     reads the version of the security data; on PostgreSQL it only shortens the listener's wait for
+     *     announcements below its 500 ms
      */
     public record SecurityBootstrap(
             Optional<Path> file, boolean importOnStart, Optional<Backend> backend, Duration invalidationPollInterval) {

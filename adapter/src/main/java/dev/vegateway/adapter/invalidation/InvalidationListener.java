@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class InvalidationListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InvalidationListener.class);
-    /** How long {@link #close} waits for the thread beyond one wait for announcements. */
+    /** How long {@link #close} waits for the thread beyond one wait or poll. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** {@link Mode#LISTEN}: the longest one wait for announcements lasts, so also how long {@link #close} may take. */
+    static final Duration LONGEST_LISTEN_WAIT = Duration.ofMillis(500);
 
     public enum Mode {
         /** PostgreSQL: {@code LISTEN} on {@link Announcements#CHANNEL}. */
@@ -68,7 +70,8 @@ public final class InvalidationListener implements AutoCloseable {
      * How the listener waits, checks and reconnects.
      *
      * @param pollInterval {@link Mode#POLL}: how often the subscribers check; {@link Mode#LISTEN}:
-     *     the longest one wait for announcements lasts (so also how long {@link #close} may take)
+     *     the longest one wait for announcements lasts, at most {@link #LONGEST_LISTEN_WAIT} (it
+     *     bounds how long {@link #close} takes)
      * @param heartbeatInterval {@link Mode#LISTEN}: after this long without an announcement the
      *     subscribers check on the connection, which finds a connection that died silently
      */
@@ -223,7 +226,7 @@ public final class InvalidationListener implements AutoCloseable {
 
     private void listen(Connection connection) throws SQLException {
         PGConnection postgres = connection.unwrap(PGConnection.class);
-        int waitMillis = (int) settings.pollInterval().toMillis();
+        int waitMillis = (int) Math.min(settings.pollInterval().toMillis(), LONGEST_LISTEN_WAIT.toMillis());
         long lastHeard = System.nanoTime();
         while (!isClosed()) {
             PGNotification[] notifications = postgres.getNotifications(waitMillis);

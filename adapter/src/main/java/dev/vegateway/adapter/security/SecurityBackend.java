@@ -68,6 +68,7 @@ public final class SecurityBackend implements AutoCloseable {
                 pool = Backends.dataSource(backend, "vegateway-security");
                 schema.createIfMissing(pool);
                 health = BackendHealth.start(
+                        "security database",
                         Backends.probeConnector(backend, CONNECT_TIMEOUT),
                         pool,
                         backend.probeInterval(),
