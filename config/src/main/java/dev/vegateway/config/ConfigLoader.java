@@ -191,6 +191,20 @@ public final class ConfigLoader {
             case CATALOG_FILE -> config.catalog().file().toString();
             case SECURITY_FILE -> config.security().file().map(Path::toString).orElse("(none)");
             case SECURITY_IMPORT_ON_START -> String.valueOf(config.security().importOnStart());
+            case SECURITY_BACKEND_URL -> config.security()
+                    .backend()
+                    .map(backend -> JDBC_PASSWORD.matcher(backend.url()).replaceAll("$1" + MASK))
+                    .orElse("(none: the security data is in the business database)");
+            case SECURITY_BACKEND_USERNAME -> config.security()
+                    .backend()
+                    .map(Backend::username)
+                    .orElse("(none)");
+            case SECURITY_BACKEND_PASSWORD -> MASK;
+            case SECURITY_BACKEND_POOL_SIZE -> config.security()
+                    .backend()
+                    .map(backend -> String.valueOf(backend.poolSize()))
+                    .orElse("(none)");
+            case SECURITY_INVALIDATION_POLL_INTERVAL -> format(config.security().invalidationPollInterval());
             case LIMITS_MAX_PAGE_SIZE -> String.valueOf(config.limits().maxPageSize());
             case LIMITS_MAX_TOKEN_BYTES -> String.valueOf(config.limits().maxTokenBytes());
             case LIMITS_MAX_URL_BYTES -> String.valueOf(config.limits().maxUrlBytes());
@@ -363,7 +377,7 @@ public final class ConfigLoader {
         Auth auth = auth();
         Backend backend = backend();
         CatalogSource catalog = new CatalogSource(requiredPath(node(ConfigKey.CATALOG_FILE)));
-        SecurityBootstrap security = security();
+        SecurityBootstrap security = security(backend);
         Limits limits = limits();
         Audit audit = audit();
         Provisioning provisioning = provisioning();
@@ -618,7 +632,7 @@ public final class ConfigLoader {
         };
     }
 
-    private SecurityBootstrap security() {
+    private SecurityBootstrap security(Backend business) {
         YamlNode fileNode = node(ConfigKey.SECURITY_FILE);
         Optional<Path> file = path(fileNode, true);
         YamlNode importNode = node(ConfigKey.SECURITY_IMPORT_ON_START);
@@ -626,7 +640,48 @@ public final class ConfigLoader {
         if (importOnStart && fileNode.isAbsent()) {
             problems.add(importNode, "true requires security.file (the file to import)");
         }
-        return new SecurityBootstrap(file, importOnStart);
+        Duration pollInterval = durationBetween(
+                ConfigKey.SECURITY_INVALIDATION_POLL_INTERVAL,
+                SecurityBootstrap.DEFAULT_INVALIDATION_POLL_INTERVAL,
+                Duration.ofMillis(50),
+                Duration.ofMinutes(1));
+        return new SecurityBootstrap(file, importOnStart, securityBackend(business), pollInterval);
+    }
+
+    /** {@code security.backend.*}: absent, or a database of its own whose kind its URL tells. */
+    private Optional<Backend> securityBackend(Backend business) {
+        YamlNode section = node(ConfigKey.SECURITY_BACKEND_URL.segments().subList(0, 2));
+        if (section.isAbsent()) {
+            return Optional.empty();
+        }
+        YamlNode urlNode = node(ConfigKey.SECURITY_BACKEND_URL);
+        String url = reader.requiredString(urlNode);
+        BackendKind kind = null;
+        if (url.startsWith("jdbc:h2:")) {
+            kind = BackendKind.H2;
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            kind = BackendKind.POSTGRESQL;
+        } else if (!url.isEmpty()) {
+            // The URL is not echoed: it may carry a password.
+            problems.add(urlNode, "must be a JDBC URL starting with jdbc:h2: or jdbc:postgresql:");
+        }
+        String username = reader.string(node(ConfigKey.SECURITY_BACKEND_USERNAME), "");
+        Secret password = Secret.of(reader.string(node(ConfigKey.SECURITY_BACKEND_PASSWORD), ""));
+        int poolSize =
+                reader.integer(node(ConfigKey.SECURITY_BACKEND_POOL_SIZE), SecurityBootstrap.DEFAULT_POOL_SIZE, 1, 200);
+        if (kind == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Backend(
+                kind,
+                url,
+                username,
+                password,
+                poolSize,
+                business.securitySchema(),
+                business.queryTimeout(),
+                business.acquireTimeout(),
+                business.probeInterval()));
     }
 
     private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");

@@ -339,11 +339,46 @@ public record GatewayConfig(
         }
     }
 
-    /** Security data to import at start-up (optional). */
-    public record SecurityBootstrap(Optional<Path> file, boolean importOnStart) {
+    /**
+     * Security data to import at start-up (optional), the database that holds it, and how nodes
+     * learn of its changes.
+     *
+     * @param backend the security database when it is not the business database ({@code security.backend});
+     *     its kind follows from its URL, its schema is {@code backend.securitySchema}, its timeouts are the
+     *     business backend's
+     * @param invalidationPollInterval {@code security.invalidation.pollInterval}: on H2 how often every node
+     *     reads the version of the security data; on PostgreSQL it only shortens the listener's wait for
+     *     announcements below its 500 ms
+     */
+    public record SecurityBootstrap(
+            Optional<Path> file, boolean importOnStart, Optional<Backend> backend, Duration invalidationPollInterval) {
+        public static final Duration DEFAULT_INVALIDATION_POLL_INTERVAL = Duration.ofSeconds(1);
+        public static final int DEFAULT_POOL_SIZE = 4;
+
         public SecurityBootstrap {
             requireNonNull(file, "file is null");
+            requireNonNull(backend, "backend is null");
+            requireNonNull(invalidationPollInterval, "invalidationPollInterval is null");
+            if (invalidationPollInterval.isZero() || invalidationPollInterval.isNegative()) {
+                throw new IllegalArgumentException(
+                        "invalidationPollInterval must be positive, was " + invalidationPollInterval);
+            }
         }
+
+        /** In the business database, polled every {@link #DEFAULT_INVALIDATION_POLL_INTERVAL} on H2. */
+        public SecurityBootstrap(Optional<Path> file, boolean importOnStart) {
+            this(file, importOnStart, Optional.empty(), DEFAULT_INVALIDATION_POLL_INTERVAL);
+        }
+    }
+
+    /** The database of the security data: {@code security.backend} if set, else the business database. */
+    public Backend securityBackend() {
+        return security.backend().orElse(backend);
+    }
+
+    /** Whether the security data lives in a database of its own ({@code security.backend}). */
+    public boolean separateSecurityBackend() {
+        return security.backend().isPresent();
     }
 
     /**

@@ -517,31 +517,118 @@ class ConfigLoaderTest {
                 .containsExactly(tuple("env VEGATEWAY_SERVER_PLAIN_HTTP_ENABLED", "server.plainHttp.enabled"));
     }
 
+    // ---- the security database and invalidation ----
+
+    @Test
+    void theSecurityDataIsInTheBusinessDatabaseUnlessSecurityBackendIsSet() throws IOException {
+        GatewayConfig config = ConfigLoader.load(write(VALID), Map.of());
+        assertThat(config.separateSecurityBackend()).isFalse();
+        assertThat(config.securityBackend()).isSameAs(config.backend());
+        assertThat(config.security().invalidationPollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ConfigLoader.describe(config))
+                .containsPattern("security.backend.url: +\\(none: the security data is in the business database\\)\n")
+                .containsPattern("security.invalidation.pollInterval: +1s\n");
+    }
+
+    @Test
+    void aSecurityBackendTakesItsKindFromItsUrlAndTheSchemaAndTimeoutsOfTheBusinessBackend() throws IOException {
+        String yaml = VALID
+                + """
+                security:
+                  backend:
+                    url: jdbc:postgresql://127.0.0.1:5432/security
+                    username: keeper
+                    password: security-db-secret
+                    poolSize: 3
+                  invalidation:
+                    pollInterval: 200ms
+                """;
+        GatewayConfig config = ConfigLoader.load(write(yaml), Map.of("VEGATEWAY_BACKEND_QUERY_TIMEOUT", "7s"));
+        assertThat(config.separateSecurityBackend()).isTrue();
+        GatewayConfig.Backend security = config.securityBackend();
+        assertThat(security.kind()).isEqualTo(GatewayConfig.BackendKind.POSTGRESQL);
+        assertThat(security.url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/security");
+        assertThat(security.username()).isEqualTo("keeper");
+        assertThat(security.password().reveal()).isEqualTo("security-db-secret");
+        assertThat(security.poolSize()).isEqualTo(3);
+        assertThat(security.securitySchema()).isEqualTo(config.backend().securitySchema());
+        assertThat(security.queryTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.backend().kind()).isEqualTo(GatewayConfig.BackendKind.H2);
+        assertThat(config.security().invalidationPollInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(ConfigLoader.describe(config))
+                .doesNotContain("security-db-secret")
+                .containsPattern("security.backend.poolSize: +3\n");
+    }
+
+    @Test
+    void aSecurityBackendComesFromTheEnvironmentToo() throws IOException {
+        GatewayConfig config = ConfigLoader.load(
+                write(VALID),
+                Map.of(
+                        "VEGATEWAY_SECURITY_BACKEND_URL", "jdbc:h2:mem:security-elsewhere",
+                        "VEGATEWAY_SECURITY_INVALIDATION_POLL_INTERVAL", "2s"));
+        assertThat(config.securityBackend().kind()).isEqualTo(GatewayConfig.BackendKind.H2);
+        assertThat(config.securityBackend().url()).isEqualTo("jdbc:h2:mem:security-elsewhere");
+        assertThat(config.securityBackend().poolSize()).isEqualTo(GatewayConfig.SecurityBootstrap.DEFAULT_POOL_SIZE);
+        assertThat(config.security().invalidationPollInterval()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aSecurityBackendNeedsAJdbcUrlOfAKnownKindAndThePollIntervalARange() throws IOException {
+        String other = VALID
+                + """
+                security:
+                  backend: { url: "jdbc:mysql://127.0.0.1/security?password=not-echoed", kind: mysql }
+                  invalidation: { pollInterval: 10ms }
+                """;
+        assertThatThrownBy(() -> ConfigLoader.load(write(other), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> {
+                    assertThat(e.problems())
+                            .extracting(Problem::key, Problem::message)
+                            .contains(
+                                    tuple(
+                                            "security.backend.url",
+                                            "must be a JDBC URL starting with jdbc:h2: or jdbc:postgresql:"),
+                                    tuple(
+                                            "security.invalidation.pollInterval",
+                                            "must be between 50ms and 1m, was 10ms"));
+                    assertThat(e.problems()).extracting(Problem::key).contains("security.backend.kind");
+                    assertThat(e.problems().toString()).doesNotContain("not-echoed");
+                });
+        String withoutUrl = VALID + "security:\n  backend: { username: keeper }\n";
+        assertThatThrownBy(() -> ConfigLoader.load(write(withoutUrl), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::key, Problem::message)
+                        .containsExactly(tuple("security.backend.url", "is required")));
+    }
+
     // ---- secrets ----
 
     @Test
     void secretsNeverAppearInDescribeOrToString() throws IOException {
         String yaml = VALID.replace(
-                "url: jdbc:h2:mem:config-test",
-                "url: \"jdbc:h2:mem:config-test;USER=sa;PASSWORD=url-secret-value\"\n  password: db-secret-value");
+                        "url: jdbc:h2:mem:config-test",
+                        "url: \"jdbc:h2:mem:config-test;USER=sa;PASSWORD=url-secret-value\"\n  password: db-secret-value")
+                + "security:\n  backend: { url: \"jdbc:h2:mem:security;PASSWORD=security-url-secret\","
+                + " password: security-db-secret }\n";
 
         GatewayConfig config = ConfigLoader.load(write(yaml), Map.of());
         String described = ConfigLoader.describe(config);
 
         for (String text : List.of(described, config.toString())) {
             assertThat(text)
-                    .doesNotContain("keystore-secret-value", "db-secret-value", SKIP_TOKEN_SECRET)
+                    .doesNotContain("keystore-secret-value", "db-secret-value", "security-db-secret", SKIP_TOKEN_SECRET)
                     .contains("******");
         }
         assertThat(described)
-                .doesNotContain("url-secret-value")
+                .doesNotContain("url-secret-value", "security-url-secret")
                 .contains("tls.keystorePassword: ")
                 .contains("server.port: ")
                 .containsPattern("auth.jwks.refreshInterval: +5m\n")
                 .containsPattern("backend.queryTimeout: +30s\n")
                 .contains("jdbc:h2:mem:config-test;USER=sa;PASSWORD=******");
         assertThat(described.lines()).hasSize(ConfigKey.values().length + 1);
-        assertThat(described.lines().filter(line -> line.endsWith("******"))).hasSize(4);
+        assertThat(described.lines().filter(line -> line.endsWith("******"))).hasSize(6);
     }
 
     private Path write(String yaml) throws IOException {

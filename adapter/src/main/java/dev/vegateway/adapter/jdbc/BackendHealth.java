@@ -42,6 +42,7 @@ public final class BackendHealth implements AutoCloseable {
         Connection connect() throws SQLException;
     }
 
+    private final String name;
     private final Connector connector;
     private final DataSource pool;
     private final Duration interval;
@@ -61,6 +62,12 @@ public final class BackendHealth implements AutoCloseable {
     private boolean closed;
 
     BackendHealth(Connector connector, DataSource pool, Duration interval, Duration timeout, Clock clock) {
+        this("backend", connector, pool, interval, timeout, clock);
+    }
+
+    /** @param name what the probe checks, in its log lines and thread name ({@code backend}, {@code security database}) */
+    BackendHealth(String name, Connector connector, DataSource pool, Duration interval, Duration timeout, Clock clock) {
+        this.name = requireNonNull(name, "name is null");
         this.connector = requireNonNull(connector, "connector is null");
         this.pool = requireNonNull(pool, "pool is null");
         this.interval = requireNonNull(interval, "interval is null");
@@ -68,7 +75,7 @@ public final class BackendHealth implements AutoCloseable {
                 (int) Math.max(1, requireNonNull(timeout, "timeout is null").toSeconds());
         this.clock = requireNonNull(clock, "clock is null");
         this.since = clock.instant();
-        this.thread = new Thread(this::run, "vegateway-backend-probe");
+        this.thread = new Thread(this::run, "vegateway-" + name.replace(' ', '-') + "-probe");
         this.thread.setDaemon(true);
     }
 
@@ -80,7 +87,13 @@ public final class BackendHealth implements AutoCloseable {
      * @param timeout how long one check may take (whole seconds, at least one)
      */
     public static BackendHealth start(Connector connector, DataSource pool, Duration interval, Duration timeout) {
-        BackendHealth health = new BackendHealth(connector, pool, interval, timeout, Clock.systemUTC());
+        return start("backend", connector, pool, interval, timeout);
+    }
+
+    /** As {@link #start(Connector, DataSource, Duration, Duration)}, for the database {@code name} says in the log. */
+    public static BackendHealth start(
+            String name, Connector connector, DataSource pool, Duration interval, Duration timeout) {
+        BackendHealth health = new BackendHealth(name, connector, pool, interval, timeout, Clock.systemUTC());
         health.probe();
         health.thread.start();
         return health;
@@ -173,10 +186,11 @@ public final class BackendHealth implements AutoCloseable {
         up = reachable;
         since = now;
         if (reachable) {
-            LOG.info("The backend answers again, after {} ms down; requests go to it again", lasted.toMillis());
+            LOG.info("The {} answers again, after {} ms down; requests go to it again", name, lasted.toMillis());
         } else {
             LOG.warn(
-                    "The backend does not answer ({}, SQLSTATE {}); requests are answered 503 until it does",
+                    "The {} does not answer ({}, SQLSTATE {}); requests are answered 503 until it does",
+                    name,
                     failure == null ? "no answer" : failure.getMessage(),
                     failure == null ? "-" : failure.getSQLState());
         }
@@ -217,7 +231,7 @@ public final class BackendHealth implements AutoCloseable {
             try {
                 probe();
             } catch (RuntimeException e) {
-                LOG.error("the backend health probe failed", e);
+                LOG.error("the {} health probe failed", name, e);
             }
         }
         discardConnection();

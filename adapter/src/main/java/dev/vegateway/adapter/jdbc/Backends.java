@@ -2,6 +2,7 @@ package dev.vegateway.adapter.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.vegateway.adapter.invalidation.InvalidationListener;
 import dev.vegateway.config.GatewayConfig;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -11,13 +12,16 @@ import java.util.Properties;
 
 /** Creates the connection pool for the configured backend. */
 public final class Backends {
+    /** The invalidation listener's connection, as {@code pg_stat_activity.application_name} shows it. */
+    public static final String LISTENER_APPLICATION_NAME = "vegateway-invalidation";
+
     private Backends() {}
 
     public static HikariDataSource dataSource(GatewayConfig.Backend backend) {
         return dataSource(backend, "vegateway-backend");
     }
 
-    /** {@code poolName} names the pool in logs and metrics ({@code vegateway-replica-1}, …). */
+    /** The pool for {@code backend}, named {@code poolName} (threads, logs, metrics: {@code vegateway-replica-1}, …). */
     public static HikariDataSource dataSource(GatewayConfig.Backend backend, String poolName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
@@ -40,6 +44,10 @@ public final class Backends {
         config.setDriverClassName(driverClassName(backend.kind()));
         if (backend.kind() == GatewayConfig.BackendKind.POSTGRESQL) {
             config.setConnectionInitSql("SET TIME ZONE 'UTC'");
+            // Commit the init statement: without auto-commit it would leave a new connection inside a transaction, and
+            // its first borrower could not set an isolation level (PostgreSQL: "Cannot change transaction isolation
+            // level in the middle of a transaction"), as the security store's reads do.
+            config.setIsolateInternalQueries(true);
         }
         return new HikariDataSource(config);
     }
@@ -59,6 +67,36 @@ public final class Backends {
             properties.setProperty("loginTimeout", seconds);
             properties.setProperty("socketTimeout", Long.toString(Math.max(1, timeout.toSeconds()) * 2));
             properties.setProperty("ApplicationName", "vegateway-health-probe");
+        }
+        Driver driver = driver(backend.kind());
+        return () -> {
+            Connection connection = driver.connect(backend.url(), properties);
+            if (connection == null) {
+                throw new SQLException(
+                        "the driver " + driver.getClass().getName() + " does not accept the backend URL");
+            }
+            return connection;
+        };
+    }
+
+    /**
+     * Opens the invalidation listener's own connection to {@code backend}, outside the pool: it
+     * shows as {@code vegateway-invalidation} in {@code pg_stat_activity}, with TCP keep-alive, and
+     * gives up connecting after {@code timeout}; a statement on it (the listener's checks) gives up
+     * after {@code statementTimeout}.
+     */
+    public static InvalidationListener.Connector listenerConnector(
+            GatewayConfig.Backend backend, Duration timeout, Duration statementTimeout) {
+        Properties properties = new Properties();
+        properties.setProperty("user", backend.username());
+        properties.setProperty("password", backend.password().reveal());
+        if (backend.kind() == GatewayConfig.BackendKind.POSTGRESQL) {
+            String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+            properties.setProperty("connectTimeout", seconds);
+            properties.setProperty("loginTimeout", seconds);
+            properties.setProperty("socketTimeout", Long.toString(Math.max(1, statementTimeout.toSeconds())));
+            properties.setProperty("tcpKeepAlive", "true");
+            properties.setProperty("ApplicationName", LISTENER_APPLICATION_NAME);
         }
         Driver driver = driver(backend.kind());
         return () -> {

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every change runs in one transaction that first bumps the version of the security data (which
  * also makes changes from every node run one after the other) and drops this node's caches when it
- * commits; other nodes notice the version within a second.
+ * commits; other nodes learn of it from their invalidation listener (see {@link SecurityStore}).
  */
 public final class Directory {
     private static final Logger LOG = LoggerFactory.getLogger(Directory.class);

@@ -8,6 +8,7 @@ import com.google.errorprone.annotations.FormatMethod;
 import com.google.errorprone.annotations.FormatString;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.invalidation.Announcements;
 import dev.vegateway.adapter.jdbc.Transactions;
 import dev.vegateway.adapter.security.EffectivePermissions.Assignment;
 import dev.vegateway.adapter.security.PortalMappingAuditEntry.Operation;
@@ -545,30 +546,31 @@ final class SecurityDatabase {
 
     // ---- the version of the security data
 
-    /** The version of the security data, which every change bumps in its own transaction; 0 before the first change. */
-    long version() {
-        try (Connection connection = dataSource.getConnection()) {
-            long version;
-            try (PreparedStatement select =
-                            connection.prepareStatement("SELECT version FROM " + table("security_version"));
-                    ResultSet rows = select.executeQuery()) {
-                version = rows.next() ? rows.getLong(1) : 0;
-            }
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
-            return version;
-        } catch (SQLException e) {
-            throw SecurityStoreFailures.failure("read the version of the security data", e);
+    /**
+     * The version of the security data on {@code connection} (the invalidation listener's own),
+     * which every change bumps in its own transaction; 0 before the first change.
+     */
+    static long version(Connection connection, SecuritySchema schema) throws SQLException {
+        long version;
+        try (PreparedStatement select =
+                        connection.prepareStatement("SELECT version FROM " + schema.table("security_version"));
+                ResultSet rows = select.executeQuery()) {
+            version = rows.next() ? rows.getLong(1) : 0;
         }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+        return version;
     }
 
     /**
-     * Bumps the version and returns the new one. It is the first statement of every change: the
-     * row lock it takes makes changes from every node and process run one after the other, and
-     * each then reads what the one before committed.
+     * Bumps the version and returns the new one, and announces it to every node when the change
+     * commits ({@link Announcements}, PostgreSQL only; other databases are polled). It is the
+     * first statement of every change: the row lock it takes makes changes from every node and
+     * process run one after the other, and each then reads what the one before committed.
      */
     long bumpVersion(Connection connection) throws SQLException {
+        long version;
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE " + table("security_version") + " SET version = version + 1 WHERE singleton = 1")) {
             if (update.executeUpdate() == 0) {
@@ -576,15 +578,18 @@ final class SecurityDatabase {
                         "INSERT INTO " + table("security_version") + " (singleton, version) VALUES (1, 1)")) {
                     insert.executeUpdate();
                 }
-                return 1;
+                version = 1;
+            } else {
+                try (PreparedStatement select = connection.prepareStatement(
+                                "SELECT version FROM " + table("security_version") + " WHERE singleton = 1");
+                        ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    version = rows.getLong(1);
+                }
             }
         }
-        try (PreparedStatement select = connection.prepareStatement(
-                        "SELECT version FROM " + table("security_version") + " WHERE singleton = 1");
-                ResultSet rows = select.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        Announcements.announce(connection, SecurityInvalidation.topic(schema), Long.toString(version));
+        return version;
     }
 
     // ---- portal mappings through the API: each change and its audit row in one transaction

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.invalidation.InvalidationListener;
 import dev.vegateway.adapter.security.SecurityDocument.PortalMapping;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
@@ -23,22 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The security data in the backend database (SPEC 5), shared by all gateway nodes: imported
- * and exported whole, read per user on the request path; the portal mappings are also changed one
- * at a time through the API, each change audited.
+ * The security data in the security database (SPEC 5; the business database unless
+ * {@code security.backend} names another), shared by all gateway nodes: imported and exported
+ * whole, read per user on the request path; the portal mappings are also changed one at a time
+ * through the API, each change audited.
  *
  * <p>Request-path reads are cached (bounded, and expiring after {@link #EXPIRY} as a last safety
  * net). Every change, from any node or process, bumps a version counter in the database in its
- * own transaction. A change made through this store drops every cache of this node as soon as it
- * commits; a change made elsewhere (another node, {@code vegateway security import}) is noticed
- * on the request path, which reads the counter at most once per {@link #VERSION_CHECK_INTERVAL}
- * and drops every cache when it moved. {@link #invalidateAll} drops them on demand.
+ * own transaction, which on PostgreSQL also announces the new version when it commits. A change
+ * made through this store drops every cache of this node as soon as it commits; a change made
+ * elsewhere (another node, {@code vegateway security import}) reaches this node through its
+ * {@link InvalidationListener}, on a background thread: it hands this store every announced
+ * version ({@link #announced}) and the version it reads after each connect and poll
+ * ({@link #checked}). The request path never reads the counter and never waits for a lock.
+ * {@link #invalidateAll} drops every cache on demand.
  */
 public final class SecurityStore {
     /** How long a cached lookup may be served without asking the database again. */
     public static final Duration EXPIRY = Duration.ofMinutes(5);
-    /** How often, at most, the request path reads the version of the security data. */
-    public static final Duration VERSION_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     static final long MAXIMUM_ENTRIES = 10_000;
 
@@ -52,20 +56,20 @@ public final class SecurityStore {
     /** Replaced as a whole on invalidation, so that a load still running against old data can only fill a discarded cache. */
     private volatile Caches caches;
 
-    /** Guards the version check, so that one thread reads the counter while the others wait for its outcome. */
-    private final Object versionLock = new Object();
-    /** Whether {@link #knownVersion} was read yet; until then, the next lookup reads it. */
-    private volatile boolean versionKnown;
-    /** The ticker's reading at the last version check. */
-    private volatile long lastVersionCheck;
-    /** The version the caches are at least as new as. Guarded by {@link #versionLock}. */
-    private long knownVersion;
+    /** No version is known yet: the first one seen drops every cache. */
+    private static final long UNKNOWN = -1;
+
+    /**
+     * The version whose commit every cache was dropped after (at least), or {@link #UNKNOWN}.
+     * Whoever sets it to a version drops every cache after that version committed.
+     */
+    private final AtomicLong knownVersion = new AtomicLong(UNKNOWN);
 
     public SecurityStore(DataSource dataSource, String schemaName) {
         this(dataSource, schemaName, Ticker.systemTicker());
     }
 
-    /** With an injected ticker, so that tests can let cache entries expire and version checks fall due without sleeping. */
+    /** With an injected ticker, so that tests can let cache entries expire without sleeping. */
     SecurityStore(DataSource dataSource, String schemaName, Ticker ticker) {
         this(dataSource, schemaName, ticker, Clock.systemUTC());
     }
@@ -213,25 +217,21 @@ public final class SecurityStore {
     }
 
     public Optional<ApplicationUser> application(String appId) {
-        checkVersion();
         return caches.applications.get(requireNonNull(appId, "appId is null"));
     }
 
     /** The user whose id ({@code MSCRMCallerID}) this is: person, stub or application user. */
     public Optional<BackendUser> userById(UUID id) {
-        checkVersion();
         return caches.usersById.get(requireNonNull(id, "id is null"));
     }
 
     /** The user whose Entra object id ({@code CallerObjectId}) this is. */
     public Optional<BackendUser> userByEntraObjectId(UUID entraObjectId) {
-        checkVersion();
         return caches.usersByEntraObjectId.get(requireNonNull(entraObjectId, "entraObjectId is null"));
     }
 
     /** The mapping of a portal contact: the user it runs as and the company it is restricted to, if any. */
     public Optional<PortalMapping> portalMapping(UUID contactId) {
-        checkVersion();
         return caches.portalMappings.get(requireNonNull(contactId, "contactId is null"));
     }
 
@@ -240,7 +240,6 @@ public final class SecurityStore {
     }
 
     public Optional<UUID> anonymousPortalUser() {
-        checkVersion();
         return caches.anonymousPortalUser.get(Boolean.TRUE);
     }
 
@@ -250,56 +249,58 @@ public final class SecurityStore {
      * @throws GatewayException {@link ErrorCode#CALLER_NOT_ALLOWED} if there is no such user
      */
     public EffectivePermissions permissionsOf(UUID userId) {
-        checkVersion();
         return caches.permissions
                 .get(requireNonNull(userId, "userId is null"))
                 .orElseThrow(
                         () -> GatewayException.of(ErrorCode.CALLER_NOT_ALLOWED, "no backend user with id %s", userId));
     }
 
+    /** After this store committed {@code version}: that version is known, and every cache is dropped. */
+    private void changed(long version) {
+        // Versions only grow, and every cache is dropped below, after the commit of this version and of any before it.
+        knownVersion.accumulateAndGet(version, Math::max);
+        invalidateAll();
+    }
+
     /**
-     * Reads the version of the security data if it was not read for
-     * {@link #VERSION_CHECK_INTERVAL}, and drops every cache when another node or process changed
-     * the data since. One thread reads; the others wait for its outcome, so no lookup after the
-     * check fell due is served from caches the check would drop.
-     *
-     * @throws GatewayException if the version cannot be read; the next lookup after the interval tries again
+     * Another node or process announced that it committed {@code version}: every cache is dropped
+     * unless a version at least as new is known (this node's own change, announced to it too).
      */
-    private void checkVersion() {
-        if (versionKnown && ticker.read() - lastVersionCheck < VERSION_CHECK_INTERVAL.toNanos()) {
-            return;
-        }
-        synchronized (versionLock) {
-            long now = ticker.read();
-            if (versionKnown && now - lastVersionCheck < VERSION_CHECK_INTERVAL.toNanos()) {
-                return;
-            }
-            lastVersionCheck = now;
-            long version = database.version();
-            boolean changedElsewhere = versionKnown && version != knownVersion;
-            knownVersion = version;
-            versionKnown = true;
-            if (changedElsewhere) {
-                LOG.info(
-                        "The security data changed elsewhere (version {}); dropping the security caches of this node",
-                        version);
-                invalidateAll();
-            }
+    void announced(long version) {
+        long previous = knownVersion.getAndAccumulate(version, Math::max);
+        if (version > previous) {
+            LOG.info(
+                    "The security data changed elsewhere (version {}); dropping the security caches of this node",
+                    version);
+            invalidateAll();
         }
     }
 
-    /** After this store committed {@code version}: that version is known, and every cache is dropped. */
-    private void changed(long version) {
-        synchronized (versionLock) {
-            // Versions only grow, and every cache is dropped below, after the commit of this version and of any before
-            // it.
-            if (!versionKnown || version > knownVersion) {
-                knownVersion = version;
+    /**
+     * The version was read from the database (after the listener connected, at a poll, at a
+     * heartbeat): every cache is dropped unless it is the known one. A version lower than the
+     * known one (the schema was recreated) drops them too.
+     */
+    void checked(long version) {
+        long previous = knownVersion.getAndSet(version);
+        if (version != previous) {
+            if (previous != UNKNOWN) {
+                LOG.info(
+                        "The security data changed elsewhere (version {}, was {}); dropping the security caches of this"
+                                + " node",
+                        version,
+                        previous);
             }
-            versionKnown = true;
-            lastVersionCheck = ticker.read();
+            invalidateAll();
         }
-        invalidateAll();
+    }
+
+    /**
+     * What this store's {@link InvalidationListener} tells it of changes made elsewhere; the
+     * listener must use the database this store reads.
+     */
+    public InvalidationListener.Subscriber invalidationSubscriber() {
+        return new SecurityInvalidation(this, schema);
     }
 
     /**
@@ -321,7 +322,7 @@ public final class SecurityStore {
 
     /**
      * {@code listener} runs after every change made through this store, every {@link #invalidateAll},
-     * and every change made elsewhere that a version check noticed.
+     * and every change made elsewhere that the invalidation listener told of.
      */
     public void addChangeListener(Runnable listener) {
         listeners.add(requireNonNull(listener, "listener is null"));

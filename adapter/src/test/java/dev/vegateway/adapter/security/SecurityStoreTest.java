@@ -234,7 +234,7 @@ class SecurityStoreTest {
     }
 
     @Test
-    void anotherNodesChangeIsSeenAfterTheVersionCheckOrInvalidateAll() {
+    void anotherNodesChangeIsSeenAfterTheListenersCheckOrInvalidateAll() throws Exception {
         SecurityStore otherNode = new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME);
         assertThat(store.application(DATAVERSE_APP).orElseThrow().enabled()).isTrue();
         assertThat(store.permissionsOf(ALICE).isSystemAdministrator()).isFalse();
@@ -262,8 +262,10 @@ class SecurityStoreTest {
 
         // this node still serves what it cached ...
         assertThat(store.application(DATAVERSE_APP).orElseThrow().enabled()).isTrue();
-        // ... until its next version check notices the other node's change
-        nanos.addAndGet(SecurityStore.VERSION_CHECK_INTERVAL.toNanos());
+        // ... until its invalidation listener checks the version and notices the other node's change
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            store.invalidationSubscriber().check(connection);
+        }
         assertThat(store.application(DATAVERSE_APP).orElseThrow().enabled()).isFalse();
 
         otherNode.replaceAll(valid);

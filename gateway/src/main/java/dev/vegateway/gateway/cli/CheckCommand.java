@@ -58,6 +58,18 @@ final class CheckCommand implements Callable<Integer> {
             problems.add(new Problem(
                     loaded.source().toString(), 0, "backend.url", "the backend is not reachable: " + e.getMessage()));
         }
+        if (loaded.separateSecurityBackend()) {
+            try (HikariDataSource dataSource = Backends.dataSource(loaded.securityBackend(), "vegateway-security");
+                    Connection connection = dataSource.getConnection()) {
+                connection.isValid(1);
+            } catch (SQLException e) {
+                problems.add(new Problem(
+                        loaded.source().toString(),
+                        0,
+                        "security.backend.url",
+                        "the security database is not reachable: " + e.getMessage()));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ProblemsException(problems);
         }

@@ -76,9 +76,13 @@ final class ExplainCommand implements Callable<Integer> {
             System.err.println("Entity '" + entity + "' has no field '" + field + "'.");
             return 2;
         }
-        try (HikariDataSource dataSource = Backends.dataSource(loaded.backend())) {
+        try (HikariDataSource dataSource = Backends.dataSource(loaded.backend());
+                HikariDataSource securityData = loaded.separateSecurityBackend()
+                        ? Backends.dataSource(loaded.securityBackend(), "vegateway-security")
+                        : null) {
             SecurityStore store = new SecurityStore(
-                    dataSource, new SecuritySchema(loaded.backend().securitySchema()).name());
+                    securityData == null ? dataSource : securityData,
+                    new SecuritySchema(loaded.securityBackend().securitySchema()).name());
             EffectivePermissions permissions;
             try {
                 permissions = store.permissionsOf(user);

@@ -40,8 +40,9 @@ final class SecurityCommand {
                     file, Optional.of(CatalogLoader.load(loaded.catalog().file())));
             parsed.warnings().forEach(warning -> System.err.println("warning: " + warning));
             SecurityDocument document = parsed.document();
-            try (HikariDataSource dataSource = Backends.dataSource(loaded.backend())) {
-                SecuritySchema schema = new SecuritySchema(loaded.backend().securitySchema());
+            try (HikariDataSource dataSource = Backends.dataSource(loaded.securityBackend())) {
+                SecuritySchema schema =
+                        new SecuritySchema(loaded.securityBackend().securitySchema());
                 schema.createIfMissing(dataSource);
                 new SecurityStore(dataSource, schema.name()).replaceAll(document);
             }
@@ -64,8 +65,9 @@ final class SecurityCommand {
         public Integer call() throws Exception {
             GatewayConfig loaded = Configs.load(Optional.ofNullable(config));
             String yaml;
-            try (HikariDataSource dataSource = Backends.dataSource(loaded.backend())) {
-                SecuritySchema schema = new SecuritySchema(loaded.backend().securitySchema());
+            try (HikariDataSource dataSource = Backends.dataSource(loaded.securityBackend())) {
+                SecuritySchema schema =
+                        new SecuritySchema(loaded.securityBackend().securitySchema());
                 schema.createIfMissing(dataSource);
                 yaml = new SecurityStore(dataSource, schema.name()).exportAll().toYaml();
             }

@@ -13,6 +13,7 @@ import dev.vegateway.adapter.jdbc.ReadRouting;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.security.SecurityBackend;
 import dev.vegateway.adapter.security.SecurityDocument;
 import dev.vegateway.adapter.security.SecuritySchema;
 import dev.vegateway.adapter.security.SecurityStore;
@@ -59,7 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final BackendHealth health;
     private final ReadReplicas replicas;
-    private final SecurityStore securityStore;
+    private final SecurityBackend security;
     private final Optional<DevIssuer> devIssuer;
     private final GatewayServer server;
     private final ApiChain api;
@@ -76,7 +77,7 @@ public final class Gateway implements AutoCloseable {
             HikariDataSource dataSource,
             BackendHealth health,
             ReadReplicas replicas,
-            SecurityStore securityStore,
+            SecurityBackend security,
             Optional<DevIssuer> devIssuer,
             GatewayServer server,
             ApiChain api,
@@ -87,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         this.dataSource = dataSource;
         this.health = health;
         this.replicas = replicas;
-        this.securityStore = securityStore;
+        this.security = security;
         this.devIssuer = devIssuer;
         this.server = server;
         this.api = api;
@@ -113,6 +114,7 @@ public final class Gateway implements AutoCloseable {
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         BackendHealth health = null;
         ReadReplicas replicas = null;
+        SecurityBackend securityBackend = null;
         try {
             // Refuse to start on anything `vegateway check` reports against the backend (a missing table or column, a
             // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
@@ -125,7 +127,6 @@ public final class Gateway implements AutoCloseable {
                 throw new ProblemsException(problems);
             }
             SecuritySchema schema = new SecuritySchema(config.backend().securitySchema());
-            schema.createIfMissing(dataSource);
             AuditLog audit = new AuditLog(schema.name());
             audit.createIfMissing(dataSource, schema.name());
             Catalog catalog = loaded.withEntity(audit.entity());
@@ -136,7 +137,8 @@ public final class Gateway implements AutoCloseable {
                     PROBE_TIMEOUT);
             // Everything that asks for connections on the request path gets them through the health state.
             DataSource backend = health.failFast(dataSource);
-            SecurityStore securityStore = new SecurityStore(backend, schema.name());
+            securityBackend = SecurityBackend.start(config, dataSource, backend);
+            SecurityStore securityStore = securityBackend.store();
             if (config.security().importOnStart() && config.security().file().isPresent()) {
                 SecurityDocument.Parsed security = SecurityDocument.parseWithWarnings(
                         config.security().file().get(), Optional.of(catalog));
@@ -229,7 +231,8 @@ public final class Gateway implements AutoCloseable {
                             securityStore.directory(config.provisioning()),
                             config.limits().maxRequestBodyBytes(),
                             api.handler()),
-                    new AdminHandler(health::isUp, draining::get, tokenValidator::keysLoaded, metrics));
+                    new AdminHandler(
+                            readiness(health, securityBackend), draining::get, tokenValidator::keysLoaded, metrics));
             LOG.info(
                     "VE Gateway listening on https://{}:{}{}/ (admin http://{}:{})",
                     config.server().host(),
@@ -255,7 +258,7 @@ public final class Gateway implements AutoCloseable {
                     dataSource,
                     health,
                     replicas,
-                    securityStore,
+                    securityBackend,
                     devIssuer,
                     server,
                     api,
@@ -265,6 +268,9 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception | Error e) {
             if (replicas != null) {
                 replicas.close();
+            }
+            if (securityBackend != null) {
+                securityBackend.close();
             }
             if (health != null) {
                 health.close();
@@ -291,7 +297,17 @@ public final class Gateway implements AutoCloseable {
     }
 
     public SecurityStore securityStore() {
-        return securityStore;
+        return security.store();
+    }
+
+    /** The security data of this node: its store, the listener that tells it of changes made elsewhere. */
+    public SecurityBackend security() {
+        return security;
+    }
+
+    /** Ready while the backend answers, and the security database when it is another one. */
+    private static java.util.function.BooleanSupplier readiness(BackendHealth health, SecurityBackend security) {
+        return () -> health.isUp() && security.isUp();
     }
 
     public Optional<DevIssuer> devIssuer() {
@@ -365,6 +381,7 @@ public final class Gateway implements AutoCloseable {
             try {
                 auditPurgeSchedule.ifPresent(AuditPurgeSchedule::close);
                 replicas.close();
+                security.close();
                 health.close();
             } finally {
                 dataSource.close();

@@ -30,30 +30,33 @@ public record TestBackend(BackendKind kind, String url, String username, String 
 
     /** A new, freshly seeded database. */
     public static TestBackend fresh(BackendKind kind) {
-        String name =
-                "vg" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        TestBackend backend =
-                switch (kind) {
-                    case H2 -> new TestBackend(
-                            kind, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "sa", "");
-                    case POSTGRESQL -> {
-                        EmbeddedPostgres server = postgres();
-                        try (Connection connection =
-                                        server.getPostgresDatabase().getConnection();
-                                Statement statement = connection.createStatement()) {
-                            statement.execute("CREATE DATABASE " + name);
-                        } catch (SQLException e) {
-                            throw new IllegalStateException("cannot create test database", e);
-                        }
-                        yield new TestBackend(kind, server.getJdbcUrl("postgres", name), "postgres", "postgres");
-                    }
-                };
+        TestBackend backend = empty(kind);
         try (Connection connection = backend.connect()) {
             DemoData.create(connection, DemoData.Scale.TEST);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot seed test database", e);
         }
         return backend;
+    }
+
+    /** A new database with nothing in it. */
+    public static TestBackend empty(BackendKind kind) {
+        String name =
+                "vg" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        return switch (kind) {
+            case H2 -> new TestBackend(
+                    kind, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "sa", "");
+            case POSTGRESQL -> {
+                EmbeddedPostgres server = postgres();
+                try (Connection connection = server.getPostgresDatabase().getConnection();
+                        Statement statement = connection.createStatement()) {
+                    statement.execute("CREATE DATABASE " + name);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot create test database", e);
+                }
+                yield new TestBackend(kind, server.getJdbcUrl("postgres", name), "postgres", "postgres");
+            }
+        };
     }
 
     public Connection connect() throws SQLException {

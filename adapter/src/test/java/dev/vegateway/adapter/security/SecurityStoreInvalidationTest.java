@@ -4,17 +4,14 @@ import static dev.vegateway.adapter.security.SecurityFixtures.ALICE;
 import static dev.vegateway.adapter.security.SecurityFixtures.DATAVERSE_APP;
 import static dev.vegateway.adapter.security.SecurityFixtures.PAULA;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vegateway.adapter.error.ErrorCode;
-import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.invalidation.InvalidationListener;
 import dev.vegateway.adapter.security.SecurityDocument.PortalMapping;
 import dev.vegateway.adapter.security.SecurityDocument.User;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -31,91 +27,95 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The version check that makes a node notice changes made by another node or process (for
- * example {@code vegateway security import}): at most one cheap read per
- * {@link SecurityStore#VERSION_CHECK_INTERVAL}, every cache dropped when the version moved. Time
- * is a fake ticker the tests advance; the database connections are counted.
+ * How a node learns of changes made by another node or process (for example {@code vegateway
+ * security import}): its invalidation listener hands the store each announced version and the
+ * version it reads on its own connection; the store drops every cache when the version moved,
+ * and the request path itself never reads the version. The database connections the request path
+ * takes are counted.
  */
-class SecurityStoreVersionTest {
-    private static final long INTERVAL = SecurityStore.VERSION_CHECK_INTERVAL.toNanos();
-
+class SecurityStoreInvalidationTest {
     private final SecurityDocument valid = SecurityFixtures.validDocument();
     private final AtomicLong nanos = new AtomicLong(-7_000_000_000L);
     private final AtomicInteger changes = new AtomicInteger();
+    private DataSource database;
     private CountingDataSource dataSource;
     private SecurityStore store;
+    private InvalidationListener.Subscriber subscriber;
     private SecurityStore otherNode;
 
     @BeforeEach
-    void twoNodesOnOneDatabase() {
-        DataSource database = SecurityFixtures.newDatabase();
+    void twoNodesOnOneDatabase() throws SQLException {
+        database = SecurityFixtures.newDatabase();
         SecuritySchema.defaultSchema().createIfMissing(database);
         otherNode = new SecurityStore(database, SecuritySchema.DEFAULT_NAME);
         otherNode.replaceAll(valid);
         dataSource = new CountingDataSource(database);
         store = new SecurityStore(dataSource, SecuritySchema.DEFAULT_NAME, nanos::get);
         store.addChangeListener(changes::incrementAndGet);
+        subscriber = store.invalidationSubscriber();
+        check();
+        changes.set(0);
     }
 
     @Test
-    void readsTheVersionBeforeTheFirstLookupThenAtMostOncePerInterval() {
+    void theRequestPathNeverReadsTheVersion() {
         assertThat(store.userById(ALICE)).isPresent();
-        assertThat(dataSource.connections()).as("version, then the user").isEqualTo(2);
-
+        assertThat(dataSource.connections()).as("the user only").isEqualTo(1);
         for (int step = 0; step < 10; step++) {
-            nanos.addAndGet(INTERVAL / 10 - 1);
+            nanos.addAndGet(Duration.ofSeconds(10).toNanos());
             assertThat(store.userById(ALICE)).isPresent();
         }
         assertThat(dataSource.connections())
-                .as("served from the cache, no version read within the interval")
-                .isEqualTo(2);
-
-        nanos.addAndGet(10);
-        for (int lookup = 0; lookup < 5; lookup++) {
-            assertThat(store.userById(ALICE)).isPresent();
-        }
-        assertThat(dataSource.connections())
-                .as("one version read once the interval passed")
-                .isEqualTo(3);
+                .as("served from the cache however much time passes within the expiry")
+                .isEqualTo(1);
         assertThat(changes).as("nothing changed, nothing dropped").hasValue(0);
     }
 
     @Test
-    void anImportByAnotherProcessIsEnforcedAfterTheNextCheck() {
+    void anImportByAnotherProcessIsEnforcedAfterTheNextCheck() throws SQLException {
         assertThat(store.permissionsOf(ALICE).roles()).containsExactly("Sales manager", "Sales clerk");
         assertThat(store.application(DATAVERSE_APP).orElseThrow().enabled()).isTrue();
 
         otherNode.replaceAll(withAliceHolding(List.of(SecurityDocument.RoleAssignment.unrestricted("AP clerk"))));
 
-        nanos.addAndGet(INTERVAL - 1);
         assertThat(store.permissionsOf(ALICE).roles())
-                .as("within the interval: the cache")
+                .as("before the listener checks: the cache")
                 .containsExactly("Sales manager", "Sales clerk");
-        nanos.addAndGet(1);
+        check();
         assertThat(store.permissionsOf(ALICE).roles())
-                .as("after the interval: the import")
+                .as("after the check: the import")
                 .containsExactly("AP clerk", "Sales clerk");
         assertThat(changes).hasValue(1);
 
-        nanos.addAndGet(5 * INTERVAL);
+        check();
+        check();
         assertThat(store.permissionsOf(ALICE).roles()).containsExactly("AP clerk", "Sales clerk");
         assertThat(changes).as("the version did not move again").hasValue(1);
     }
 
     @Test
-    void aMappingWrittenByAnotherNodeIsEnforcedAfterTheNextCheck() {
+    void aMappingWrittenByAnotherNodeIsEnforcedWhenItsVersionIsAnnounced() throws SQLException {
         UUID contact = UUID.fromString("7c000000-0000-4000-8000-000000000077");
         assertThat(store.portalMapping(contact)).isEmpty();
         otherNode.createPortalMapping(
                 new PortalMapping(contact, PAULA, Optional.empty()),
                 new ChangeAuthor(SecurityFixtures.SAM, "Sam Admin", DATAVERSE_APP));
         assertThat(store.portalMapping(contact)).as("the cached absence").isEmpty();
-        nanos.addAndGet(INTERVAL);
+        long version = version();
+        subscriber.announced(Long.toString(version - 1));
+        assertThat(store.portalMapping(contact))
+                .as("an older version was known already")
+                .isEmpty();
+        subscriber.announced(Long.toString(version));
         assertThat(store.portalMapping(contact)).contains(new PortalMapping(contact, PAULA, Optional.empty()));
+        assertThat(changes).hasValue(1);
+        subscriber.announced(Long.toString(version));
+        check();
+        assertThat(changes).as("the same version again drops nothing").hasValue(1);
     }
 
     @Test
-    void itsOwnChangesDropTheCachesAtOnceAndOnlyOnce() {
+    void itsOwnChangesDropTheCachesAtOnceAndOnlyOnce() throws SQLException {
         UUID contact = UUID.fromString("7c000000-0000-4000-8000-000000000078");
         assertThat(store.portalMapping(contact)).isEmpty();
         store.createPortalMapping(
@@ -123,42 +123,42 @@ class SecurityStoreVersionTest {
                 new ChangeAuthor(SecurityFixtures.SAM, "Sam Admin", DATAVERSE_APP));
         assertThat(changes).hasValue(1);
         assertThat(store.portalMapping(contact))
-                .as("at once, without waiting for a check")
+                .as("at once, without waiting for the listener")
                 .isPresent();
 
-        nanos.addAndGet(INTERVAL);
+        subscriber.announced(Long.toString(version()));
+        check();
         assertThat(store.portalMapping(contact)).isPresent();
         assertThat(changes)
-                .as("its own version is known: the check drops nothing more")
+                .as("its own version is known: its announcement and the check drop nothing more")
                 .hasValue(1);
 
         store.replaceAll(valid);
         assertThat(changes).hasValue(2);
         assertThat(store.portalMapping(contact)).isEmpty();
-        nanos.addAndGet(INTERVAL);
-        assertThat(store.portalMapping(contact)).isEmpty();
+        check();
         assertThat(changes).hasValue(2);
     }
 
     @Test
-    void aFailedCheckFailsTheLookupAndIsRetriedAfterTheInterval() {
+    void anAnnouncementWithoutAVersionDropsEverything() {
+        assertThat(store.userById(ALICE)).isPresent();
+        subscriber.announced("not-a-number");
+        assertThat(changes).hasValue(1);
+    }
+
+    @Test
+    void aVersionLowerThanTheKnownOneDropsEverything() throws SQLException {
         assertThat(store.permissionsOf(ALICE).roles()).containsExactly("Sales manager", "Sales clerk");
-        otherNode.replaceAll(withAliceHolding(List.of()));
-        nanos.addAndGet(INTERVAL);
-        dataSource.failing.set(true);
-        assertThatThrownBy(() -> store.userById(ALICE))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode())
-                        .isEqualTo(ErrorCode.BACKEND_UNAVAILABLE));
-        dataSource.failing.set(false);
-        int before = dataSource.connections();
-        assertThat(store.permissionsOf(ALICE).roles())
-                .as("not retried before the interval: the cache")
-                .contains("Sales manager");
-        assertThat(dataSource.connections()).isEqualTo(before);
-        nanos.addAndGet(INTERVAL);
-        assertThat(store.permissionsOf(ALICE).roles())
-                .as("retried: the change is seen")
-                .containsExactly("Sales clerk");
+        try (Connection connection = database.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE \"vegateway_security\".security_version SET version = 0");
+            statement.executeUpdate(
+                    "UPDATE \"vegateway_security\".users SET name = 'Alice Recreated' WHERE id = '" + ALICE + "'");
+        }
+        check();
+        assertThat(changes).hasValue(1);
+        assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo("Alice Recreated");
     }
 
     @Test
@@ -169,10 +169,24 @@ class SecurityStoreVersionTest {
             statement.executeUpdate(
                     "UPDATE \"vegateway_security\".users SET name = 'Alice Edited' WHERE id = '" + ALICE + "'");
         }
+        check();
         nanos.addAndGet(SecurityStore.EXPIRY.minus(Duration.ofSeconds(1)).toNanos());
         assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo("Alice Sales");
         nanos.addAndGet(Duration.ofSeconds(2).toNanos());
         assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo("Alice Edited");
+    }
+
+    /** What the listener does after each connect and poll, on a connection of its own. */
+    private void check() throws SQLException {
+        try (Connection connection = database.getConnection()) {
+            subscriber.check(connection);
+        }
+    }
+
+    private long version() throws SQLException {
+        try (Connection connection = database.getConnection()) {
+            return SecurityDatabase.version(connection, SecuritySchema.defaultSchema());
+        }
     }
 
     private SecurityDocument withAliceHolding(List<SecurityDocument.RoleAssignment> roles) {
@@ -202,11 +216,10 @@ class SecurityStoreVersionTest {
                 valid.portal());
     }
 
-    /** A data source that counts the connections it hands out, and can be told to fail as an unreachable database does. */
+    /** A data source that counts the connections it hands out. */
     private static final class CountingDataSource implements DataSource {
         private final DataSource delegate;
         private final AtomicInteger connections = new AtomicInteger();
-        final AtomicBoolean failing = new AtomicBoolean();
 
         CountingDataSource(DataSource delegate) {
             this.delegate = delegate;
@@ -218,9 +231,6 @@ class SecurityStoreVersionTest {
 
         @Override
         public Connection getConnection() throws SQLException {
-            if (failing.get()) {
-                throw new SQLTransientConnectionException("the test made the database unreachable", "08001");
-            }
             connections.incrementAndGet();
             return delegate.getConnection();
         }
