@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
  *     --app 11111111-1111-4111-8111-111111111111 --caller-header MSCRMCallerID=00000000-0000-4000-8000-000000000005 \
  *     --scenario retrieve --connections 1 --warmup 5s --duration 20s
  * </pre>
+ *
+ * <p>{@code vegateway-bench compare …} runs {@link Compare} instead: the gateway side by side with a bare
+ * Jetty + JDBC baseline.
  */
 @Command(
         name = "vegateway-bench",
@@ -108,7 +111,8 @@ public final class Bench implements Callable<Integer> {
             required = true,
             paramLabel = "NAME",
             description =
-                    "retrieve | page50 | join50 | fetchxml | apply | page5000 | queryexpression | mixed | batchread | batchwrite")
+                    "retrieve | page50 | page50sorted | create | join50 | fetchxml | apply | page5000 | queryexpression | mixed"
+                            + " | batchread | batchwrite")
     Scenario scenario;
 
     @Option(
@@ -151,6 +155,11 @@ public final class Bench implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        if (args.length > 0 && args[0].equals("compare")) {
+            System.exit(new CommandLine(new Compare())
+                    .setCaseInsensitiveEnumValuesAllowed(true)
+                    .execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -15,28 +15,51 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 
 /**
- * The requests of one scenario, built once and reused (an {@link HttpRequest} is immutable).
- * A worker asks for request number {@code n} and gets them in a fixed cycle.
+ * The requests of one scenario. Most are built once and reused (an {@link HttpRequest} is
+ * immutable) and a worker asks for request number {@code n} and gets them in a fixed cycle;
+ * {@link Scenario#CREATE} builds each request on demand, since every create needs its own
+ * account number.
  */
-record Workload(Scenario scenario, List<HttpRequest> requests) {
+final class Workload {
+    /** The request numbers a generated workload spans before it would repeat one. */
+    static final long GENERATED_CYCLE = 1_000_000_000_000L;
 
-    Workload {
-        requireNonNull(scenario, "scenario is null");
-        requests = List.copyOf(requireNonNull(requests, "requests is null"));
-        if (requests.isEmpty()) {
+    private final Scenario scenario;
+    private final long cycle;
+    private final LongFunction<HttpRequest> requests;
+
+    private Workload(Scenario scenario, long cycle, LongFunction<HttpRequest> requests) {
+        this.scenario = requireNonNull(scenario, "scenario is null");
+        this.requests = requireNonNull(requests, "requests is null");
+        if (cycle < 1) {
             throw new IllegalArgumentException("a workload needs at least one request");
         }
+        this.cycle = cycle;
+    }
+
+    Workload(Scenario scenario, List<HttpRequest> requests) {
+        this(scenario, requests.size(), fixed(List.copyOf(requireNonNull(requests, "requests is null"))));
+    }
+
+    private static LongFunction<HttpRequest> fixed(List<HttpRequest> requests) {
+        return sequence -> requests.get((int) sequence);
+    }
+
+    Scenario scenario() {
+        return scenario;
     }
 
     HttpRequest request(long sequence) {
-        return requests.get((int) Math.floorMod(sequence, (long) requests.size()));
+        return requests.apply(Math.floorMod(sequence, cycle));
     }
 
     /** Where worker {@code worker} of {@code workers} starts in the cycle, so that workers spread over the keys. */
     long startOf(int worker, int workers) {
-        return (long) worker * requests.size() / workers;
+        return cycle <= Integer.MAX_VALUE ? (long) worker * cycle / workers : cycle / workers * worker;
     }
 
     /** Builds the workload; {@code customerKeys} must be non-empty when {@link Scenario#needsCustomerKeys()}. */
@@ -52,10 +75,16 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
                     "the " + scenario.displayName() + " scenario needs at least one customer key");
         }
         RequestFactory factory = new RequestFactory(target, headers, timeout);
+        if (scenario == Scenario.CREATE) {
+            String tag = runTag();
+            return new Workload(scenario, GENERATED_CYCLE, sequence -> factory.create(tag, sequence));
+        }
         List<HttpRequest> requests = new ArrayList<>();
         switch (scenario) {
             case RETRIEVE -> customerKeys.forEach(key -> requests.add(factory.retrieve(key)));
             case PAGE50 -> requests.add(factory.page50());
+            case PAGE50SORTED -> requests.add(factory.get(Scenario.PAGE50SORTED_PATH, Map.of()));
+            case CREATE -> throw new AssertionError("built above");
             case JOIN50 -> requests.add(factory.join50());
             case FETCHXML -> requests.add(factory.get(Scenario.FETCHXML_PATH, Map.of()));
             case APPLY -> requests.add(factory.get(Scenario.APPLY_PATH, Map.of()));
@@ -83,6 +112,18 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
             }
         }
         return new Workload(scenario, requests);
+    }
+
+    /** Six base-36 digits, new for every {@link Scenario#CREATE} workload, so that runs do not reuse an account number. */
+    private static String runTag() {
+        String digits = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+        return "0".repeat(6 - digits.length()) + digits;
+    }
+
+    /** The body of create number {@code sequence}: a usmf customer with account {@code B<tag>-<sequence>}. */
+    static String createBody(String tag, long sequence) {
+        return "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"" + Scenario.CREATE_ACCOUNT_PREFIX + tag
+                + "-" + sequence + "\",\"mserp_name\":\"Load test " + sequence + "\"}";
     }
 
     private static final String CRLF = "\r\n";
@@ -192,6 +233,12 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
         HttpRequest queryExpression() {
             return builder(Scenario.QUERYEXPRESSION_PATH, Map.of("Content-Type", "application/json"))
                     .POST(HttpRequest.BodyPublishers.ofString(Scenario.QUERYEXPRESSION_BODY))
+                    .build();
+        }
+
+        HttpRequest create(String tag, long sequence) {
+            return builder(Scenario.CUSTOMER_SET, Map.of("Content-Type", "application/json"))
+                    .POST(HttpRequest.BodyPublishers.ofString(createBody(tag, sequence)))
                     .build();
         }
 
