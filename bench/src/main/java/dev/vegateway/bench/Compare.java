@@ -127,8 +127,7 @@ final class Compare implements Callable<Integer> {
     @Option(
             names = "--pool-size",
             paramLabel = "N",
-            description =
-                    "The bare server's pool (default: the gateway's default for this machine, 2 x cores, at least 4)")
+            description = "The bare server's pool (default: the gateway's default for this machine, 2 x cores, 4..32)")
     Integer poolSize;
 
     @Option(
@@ -269,9 +268,9 @@ final class Compare implements Callable<Integer> {
         }
     }
 
-    /** The pool size the gateway chooses by default on a machine with {@code processors} cores (config's rule). */
+    /** The pool size the gateway chooses by default on a machine with {@code processors} cores (config's rule, repeated). */
     static int defaultPoolSize(int processors) {
-        return Math.max(4, 2 * processors);
+        return Math.min(32, Math.max(4, 2 * processors));
     }
 
     private Run measure(

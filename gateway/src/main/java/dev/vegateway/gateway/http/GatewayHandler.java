@@ -242,9 +242,7 @@ public final class GatewayHandler extends Handler.Abstract {
         if (exception.errorCode().httpStatus() == 401) {
             headers.put(HttpHeader.WWW_AUTHENTICATE, ErrorResponses.wwwAuthenticate(message));
         }
-        if (exception.errorCode().httpStatus() == 503 || exception.errorCode().httpStatus() == 429) {
-            headers.put(HttpHeader.RETRY_AFTER, "5");
-        }
+        ErrorResponses.retryAfter(exception).ifPresent(seconds -> headers.put(HttpHeader.RETRY_AFTER, seconds));
         headers.put("Server-Timing", exchange.timings.serverTiming());
         byte[] body = ErrorResponses.body(exception.errorCode(), message);
         headers.put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
