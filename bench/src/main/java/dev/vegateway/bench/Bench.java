@@ -6,11 +6,13 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -23,8 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vegateway-bench}: a closed-loop load generator for a gateway running on this machine.
- * It talks HTTP only (no server internals), mints its own dev-issuer token, and reports client
+ * {@code vegateway-bench}: a load generator for a gateway running on this machine, closed loop
+ * or open loop at a fixed rate ({@code --rate}). It talks HTTP only (no server internals), mints its own dev-issuer token, and reports client
  * latency next to the gateway's own {@code Server-Timing} account.
  *
  * <pre>
@@ -44,8 +46,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpWidth = 110,
         description = {
-            "Closed-loop load generator for a VE Gateway on this machine (loopback targets only).",
-            "Prints client latency, the gateway's Server-Timing breakdown, throughput and errors."
+            "Load generator for a VE Gateway on this machine (loopback targets only), closed loop or open loop",
+            "(--rate). Prints client latency, the gateway's Server-Timing breakdown, throughput, 429s and errors.",
+            "'vegateway-bench compare --help': the gateway side by side with a bare Jetty + JDBC handler."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -56,6 +59,9 @@ import picocli.CommandLine.Spec;
 public final class Bench implements Callable<Integer> {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
+    static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
+    /** The bound of a run by request count only. */
+    static final Duration UNLIMITED = Duration.ofDays(1);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -116,11 +122,31 @@ public final class Bench implements Callable<Integer> {
     Scenario scenario;
 
     @Option(
+            names = "--callers",
+            paramLabel = "FILE",
+            description = "Many identities in one run: one per line, NAME=VALUE headers separated by ';'"
+                    + " (app=APPID mints that application's token); requests take turns among them")
+    Path callersFile;
+
+    @Option(
             names = "--connections",
             paramLabel = "N",
             defaultValue = "1",
-            description = "Closed-loop workers, one connection each (default: ${DEFAULT-VALUE})")
+            description = "Workers, one connection each (default: ${DEFAULT-VALUE})")
     int connections;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "REQ/S",
+            description = "Open loop: send this many requests per second in all, on a fixed schedule whatever the"
+                    + " answers take; latency counts from when a request was due (coordinated omission corrected)."
+                    + " Without it: closed loop")
+    Double rate;
+
+    @Option(
+            names = "--honour-retry-after",
+            description = "After a 429 or 503 with Retry-After, the connection waits that long (at most 60 s)")
+    boolean honourRetryAfter;
 
     @Option(
             names = "--warmup",
@@ -133,15 +159,14 @@ public final class Bench implements Callable<Integer> {
     @Option(
             names = "--duration",
             paramLabel = "TIME",
-            defaultValue = "20s",
             converter = DurationConverter.class,
-            description = "Measured time (default: ${DEFAULT-VALUE})")
+            description = "Measured time (default: 20s, or no limit with --requests)")
     Duration duration;
 
     @Option(
-            names = "--max-requests",
+            names = {"--requests", "--max-requests"},
             paramLabel = "N",
-            description = "Stop after N measured requests if that comes before --duration")
+            description = "Stop after N measured requests (or at --duration if that comes first)")
     Long maxRequests;
 
     @Option(
@@ -152,6 +177,9 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--plot", paramLabel = "PNG", description = "Write a latency-by-percentile chart")
     Path plot;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON")
+    Path json;
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -175,16 +203,20 @@ public final class Bench implements Callable<Integer> {
         RunSettings settings;
         Supplier<HttpClient> clients;
         Map<String, String> headers;
+        List<Map<String, String>> callers;
         try {
             target = LoopbackTarget.parse(url);
             settings = new RunSettings(
                     connections,
                     warmup,
-                    duration,
+                    duration != null ? duration : maxRequests != null ? UNLIMITED : DEFAULT_DURATION,
                     maxRequests == null ? OptionalLong.empty() : OptionalLong.of(maxRequests),
-                    REQUEST_TIMEOUT);
+                    REQUEST_TIMEOUT,
+                    rate == null ? OptionalDouble.empty() : OptionalDouble.of(rate),
+                    honourRetryAfter);
             clients = clients(target);
             headers = headers();
+            callers = callers();
         } catch (IllegalArgumentException e) {
             err.println("vegateway-bench: " + e.getMessage());
             err.flush();
@@ -194,7 +226,9 @@ public final class Bench implements Callable<Integer> {
         List<String> keys = List.of();
         if (scenario.needsCustomerKeys()) {
             try {
-                keys = Workload.fetchCustomerKeys(clients.get(), target, headers, REQUEST_TIMEOUT);
+                Map<String, String> first = new LinkedHashMap<>(headers);
+                first.putAll(callers.get(0));
+                keys = Workload.fetchCustomerKeys(clients.get(), target, first, REQUEST_TIMEOUT);
             } catch (IOException e) {
                 err.println("vegateway-bench: cannot prepare the " + scenario.displayName() + " scenario: "
                         + e.getMessage());
@@ -202,15 +236,19 @@ public final class Bench implements Callable<Integer> {
                 return CommandLine.ExitCode.SOFTWARE;
             }
         }
-        Workload workload = Workload.of(scenario, target, headers, REQUEST_TIMEOUT, keys);
+        Workload workload = Workload.of(scenario, target, headers, callers, REQUEST_TIMEOUT, keys);
         err.printf(
                 Locale.ROOT,
-                "vegateway-bench: %s against %s, %d connection(s), warm-up %s, duration %s%s%n",
+                "vegateway-bench: %s against %s, %d connection(s), %s, %d caller(s), warm-up %s, %s%s%n",
                 scenario.displayName(),
                 target.serviceRoot(),
                 connections,
+                rate == null ? "closed loop" : String.format(Locale.ROOT, "open loop at %.1f req/s", rate),
+                callers.size(),
                 DurationConverter.format(warmup),
-                DurationConverter.format(duration),
+                settings.duration().equals(UNLIMITED)
+                        ? "no time limit"
+                        : "duration " + DurationConverter.format(settings.duration()),
                 maxRequests == null ? "" : ", at most " + maxRequests + " requests");
         err.flush();
 
@@ -225,6 +263,9 @@ public final class Bench implements Callable<Integer> {
         }
         if (plot != null) {
             PercentilePlot.write(plot, result);
+        }
+        if (json != null) {
+            ResultJson.write(json, result, target.serviceRoot(), Instant.now());
         }
         return CommandLine.ExitCode.OK;
     }
@@ -251,6 +292,33 @@ public final class Bench implements Callable<Integer> {
             sslContext.ifPresent(builder::sslContext);
             return builder.build();
         };
+    }
+
+    /** The --callers file's identities as header maps (their own token when they name an app); one empty map without it. */
+    private List<Map<String, String>> callers() {
+        if (callersFile == null) {
+            return List.of(Map.of());
+        }
+        Map<String, String> tokens = new LinkedHashMap<>();
+        List<Map<String, String>> callers = new ArrayList<>();
+        for (Callers.Caller caller : Callers.read(callersFile)) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            caller.application().ifPresent(application -> {
+                if (issuerKey == null) {
+                    throw new IllegalArgumentException(
+                            "--callers names app=" + application + ": minting its token needs --issuer-key");
+                }
+                headers.put("Authorization", "Bearer " + tokens.computeIfAbsent(application, this::mint));
+            });
+            headers.putAll(caller.headers());
+            callers.add(headers);
+        }
+        return callers;
+    }
+
+    private String mint(String applicationId) {
+        return new TokenMinter(TokenMinter.readKey(issuerKey), issuer, audience)
+                .mint(applicationId, Instant.now(), TOKEN_LIFETIME);
     }
 
     private Map<String, String> headers() {

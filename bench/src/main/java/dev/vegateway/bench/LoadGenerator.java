@@ -7,17 +7,25 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * Runs {@code connections} workers, each a closed loop (send, wait for the whole body, repeat)
- * on its own {@link HttpClient} and so on its own keep-alive connection. Requests that start
- * during the warm-up are sent but not recorded; the run ends at the duration or after
- * {@code maxRequests} measured requests, whichever comes first. Error responses are recorded
- * and the loop goes on.
+ * Runs {@code connections} workers, each on its own {@link HttpClient} and so on its own
+ * keep-alive connection. In a closed loop a worker sends, waits for the whole body and sends
+ * again. In an open loop ({@link RunSettings#rate()}) worker {@code w} sends request {@code k} at
+ * {@code start + (k + w / connections) × interval}, or at once when it is late; the latency of a
+ * request counts from the moment it was due, so a slow answer that delays the requests behind it
+ * shows in their latency too (no coordinated omission), and the service time (sent → answered)
+ * is recorded beside it. Requests due during the warm-up are sent but not recorded; the run
+ * ends at the duration or after {@code maxRequests} measured requests, whichever comes first.
+ * Error responses are recorded and the loop goes on; with {@link RunSettings#honourRetryAfter()}
+ * a worker answered 429 or 503 with {@code Retry-After} pauses that long first.
  */
 final class LoadGenerator {
     private final RunSettings settings;
@@ -41,6 +49,8 @@ final class LoadGenerator {
                     clients.get(),
                     workload,
                     workload.startOf(index, settings.connections()),
+                    settings,
+                    settings.openLoop() ? started + settings.intervalNanos() * index / settings.connections() : started,
                     measureFrom,
                     measureUntil,
                     budget);
@@ -67,12 +77,20 @@ final class LoadGenerator {
         }
         Duration measured =
                 Duration.ofNanos(merged.requests() == 0 ? settings.duration().toNanos() : lastCompletion - measureFrom);
-        return new RunResult(workload.scenario(), settings.connections(), merged, measured, warmupRequests);
+        return new RunResult(
+                workload.scenario(),
+                settings.connections(),
+                merged,
+                measured,
+                warmupRequests,
+                settings.rate(),
+                workload.callers());
     }
 
     private static final class Worker implements Runnable {
         private final HttpClient client;
         private final Workload workload;
+        private final RunSettings settings;
         private final long measureFrom;
         private final long measureUntil;
         private final AtomicLong budget;
@@ -80,17 +98,23 @@ final class LoadGenerator {
         private long sequence;
         private long warmupRequests;
         private long lastCompletion;
+        /** Open loop: when the next request is due. */
+        private long due;
 
         Worker(
                 HttpClient client,
                 Workload workload,
                 long firstSequence,
+                RunSettings settings,
+                long firstDue,
                 long measureFrom,
                 long measureUntil,
                 AtomicLong budget) {
             this.client = requireNonNull(client, "client is null");
             this.workload = workload;
             this.sequence = firstSequence;
+            this.settings = settings;
+            this.due = firstDue;
             this.measureFrom = measureFrom;
             this.measureUntil = measureUntil;
             this.budget = budget;
@@ -99,48 +123,84 @@ final class LoadGenerator {
         @Override
         public void run() {
             while (!Thread.currentThread().isInterrupted()) {
+                long intended;
+                if (settings.openLoop()) {
+                    intended = due;
+                    due += settings.intervalNanos();
+                    if (intended - measureUntil >= 0 || !sleepUntil(intended)) {
+                        return;
+                    }
+                } else {
+                    intended = System.nanoTime();
+                }
                 long start = System.nanoTime();
                 if (start - measureUntil >= 0) {
                     return;
                 }
-                boolean measured = start - measureFrom >= 0;
+                boolean measured = intended - measureFrom >= 0;
                 if (measured && budget.getAndDecrement() <= 0) {
                     return;
                 }
                 HttpRequest request = workload.request(sequence++);
+                long pause = 0;
                 try {
                     HttpResponse<CountedBody> response = client.send(request, CountedBody.handler());
                     long end = System.nanoTime();
                     if (measured) {
                         ServerTiming timing =
                                 ServerTiming.parse(response.headers().firstValue("Server-Timing"));
-                        measurements.recordResponse(end - start, response.statusCode(), timing, response.body());
+                        measurements.recordResponse(
+                                end - intended, end - start, response.statusCode(), timing, response.body());
                         lastCompletion = end;
                     } else {
                         warmupRequests++;
+                    }
+                    if (settings.honourRetryAfter() && (response.statusCode() == 429 || response.statusCode() == 503)) {
+                        pause = RetryAfter.parse(response.headers().firstValue("Retry-After"), Instant.now())
+                                .map(wait -> Math.min(wait.toNanos(), RunSettings.MAXIMUM_RETRY_AFTER.toNanos()))
+                                .orElse(0L);
+                        if (measured && pause > 0) {
+                            measurements.recordRetryAfterWait(pause);
+                        }
                     }
                 } catch (IOException e) {
                     long end = System.nanoTime();
                     if (measured) {
-                        measurements.recordFailure(end - start, e);
+                        measurements.recordFailure(end - intended, end - start, e);
                         lastCompletion = end;
                     } else {
                         warmupRequests++;
                     }
-                    pauseAfterFailure();
+                    // A refused connection fails in microseconds; do not spin on it.
+                    pause = TimeUnit.MILLISECONDS.toNanos(10);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                if (pause > 0) {
+                    long resume = System.nanoTime() + pause;
+                    if (!sleepUntil(Math.min(resume, measureUntil))) {
+                        return;
+                    }
+                    if (settings.openLoop() && due - resume < 0) {
+                        // Requests due while waiting are not sent later in a burst: the schedule resumes now.
+                        due = resume;
+                    }
+                }
             }
         }
 
-        /** A refused connection fails in microseconds; do not spin on it. */
-        private static void pauseAfterFailure() {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        /** Sleeps until {@code deadline} ({@link System#nanoTime()}); false when interrupted. */
+        private static boolean sleepUntil(long deadline) {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                LockSupport.parkNanos(left);
+                if (Thread.currentThread().isInterrupted()) {
+                    return false;
+                }
             }
         }
     }

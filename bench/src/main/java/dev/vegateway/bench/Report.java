@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
 /** The run as a table on stdout and, optionally, one appended CSV line. Latencies in milliseconds. */
 final class Report {
     private static final String TABLE_FORMAT =
-            "%-15s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %7s%n";
+            "%-15s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %6s %7s%n";
     private static final List<String> CSV_COLUMNS = List.of(
             "finished",
             "scenario",
@@ -40,7 +40,11 @@ final class Report {
             "gateway_p50_ms",
             "errors",
             "bytes",
-            "megabytes_per_second");
+            "megabytes_per_second",
+            "throttled",
+            "mode",
+            "rate",
+            "callers");
 
     private Report() {}
 
@@ -59,6 +63,7 @@ final class Report {
                 "server",
                 "",
                 "server p50",
+                "",
                 "",
                 "",
                 "",
@@ -83,6 +88,7 @@ final class Report {
                 "db",
                 "ser",
                 "gateway",
+                "429",
                 "errors",
                 "MB/s");
     }
@@ -95,6 +101,7 @@ final class Report {
                 measurements.requests(),
                 String.format(Locale.ROOT, "%.1f", result.requestsPerSecond())));
         values.addAll(latencies(measurements));
+        values.add(measurements.throttled());
         values.add(measurements.errors());
         values.add(String.format(Locale.ROOT, "%.2f", result.megabytesPerSecond()));
         out.printf(Locale.ROOT, TABLE_FORMAT, values.toArray());
@@ -113,6 +120,26 @@ final class Report {
                 statuses.isEmpty() ? "(none)" : statuses,
                 result.warmupRequests(),
                 result.seconds());
+        if (result.rate().isPresent()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  open loop at %.1f req/s: latency counts from when each request was due; service time (sent →"
+                            + " answered) p50 %s, p99 %s, max %s ms%n",
+                    result.rate().getAsDouble(),
+                    millis(measurements.serviceMicros(), 50),
+                    millis(measurements.serviceMicros(), 99),
+                    maxMillis(measurements.serviceMicros()));
+        }
+        if (measurements.throttled() > 0) {
+            out.printf(Locale.ROOT, "  %d throttled (429), not counted as errors%n", measurements.throttled());
+        }
+        if (measurements.retryAfterWaits() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  waited %d times on Retry-After, %.1f s in all%n",
+                    measurements.retryAfterWaits(),
+                    measurements.retryAfterNanos() / 1e9);
+        }
         for (Map.Entry<Integer, String> error : measurements.firstErrorBodies().entrySet()) {
             out.printf(Locale.ROOT, "  %d, first body: %s%n", error.getKey(), error.getValue());
         }
@@ -149,6 +176,13 @@ final class Report {
         values.add(measurements.errors());
         values.add(measurements.bytes());
         values.add(String.format(Locale.ROOT, "%.3f", result.megabytesPerSecond()));
+        values.add(measurements.throttled());
+        values.add(result.rate().isPresent() ? "open" : "closed");
+        values.add(
+                result.rate().isPresent()
+                        ? String.format(Locale.ROOT, "%.1f", result.rate().getAsDouble())
+                        : "");
+        values.add(result.callers());
         StringBuilder text = new StringBuilder();
         if (!Files.exists(file) || Files.size(file) == 0) {
             text.append(String.join(",", CSV_COLUMNS)).append('\n');

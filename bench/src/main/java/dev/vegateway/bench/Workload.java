@@ -31,18 +31,29 @@ final class Workload {
     private final Scenario scenario;
     private final long cycle;
     private final LongFunction<HttpRequest> requests;
+    private final int callers;
 
-    private Workload(Scenario scenario, long cycle, LongFunction<HttpRequest> requests) {
+    private Workload(Scenario scenario, long cycle, LongFunction<HttpRequest> requests, int callers) {
         this.scenario = requireNonNull(scenario, "scenario is null");
         this.requests = requireNonNull(requests, "requests is null");
         if (cycle < 1) {
             throw new IllegalArgumentException("a workload needs at least one request");
         }
         this.cycle = cycle;
+        this.callers = callers;
     }
 
     Workload(Scenario scenario, List<HttpRequest> requests) {
-        this(scenario, requests.size(), fixed(List.copyOf(requireNonNull(requests, "requests is null"))));
+        this(scenario, requests, 1);
+    }
+
+    private Workload(Scenario scenario, List<HttpRequest> requests, int callers) {
+        this(scenario, requests.size(), fixed(List.copyOf(requireNonNull(requests, "requests is null"))), callers);
+    }
+
+    /** How many identities take turns in the requests. */
+    int callers() {
+        return callers;
     }
 
     private static LongFunction<HttpRequest> fixed(List<HttpRequest> requests) {
@@ -69,22 +80,65 @@ final class Workload {
             Map<String, String> headers,
             Duration timeout,
             List<String> customerKeys) {
+        return of(scenario, target, headers, List.of(Map.of()), timeout, customerKeys);
+    }
+
+    /**
+     * As {@link #of(Scenario, LoopbackTarget, Map, Duration, List)}, the requests taking turns among
+     * {@code callers}: each one's headers are added to {@code headers} (and replace those of the same
+     * name), so request {@code n} of the cycle goes as caller {@code n mod callers.size()}.
+     */
+    static Workload of(
+            Scenario scenario,
+            LoopbackTarget target,
+            Map<String, String> headers,
+            List<Map<String, String>> callers,
+            Duration timeout,
+            List<String> customerKeys) {
         requireNonNull(customerKeys, "customerKeys is null");
+        requireNonNull(callers, "callers is null");
+        if (callers.isEmpty()) {
+            throw new IllegalArgumentException("a workload needs at least one caller");
+        }
         if (scenario.needsCustomerKeys() && customerKeys.isEmpty()) {
             throw new IllegalArgumentException(
                     "the " + scenario.displayName() + " scenario needs at least one customer key");
         }
-        RequestFactory factory = new RequestFactory(target, headers, timeout);
+        List<RequestFactory> factories = new ArrayList<>();
+        for (Map<String, String> caller : callers) {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.putAll(caller);
+            factories.add(new RequestFactory(target, all, timeout));
+        }
         if (scenario == Scenario.CREATE) {
             String tag = runTag();
-            return new Workload(scenario, GENERATED_CYCLE, sequence -> factory.create(tag, sequence));
+            return new Workload(
+                    scenario,
+                    GENERATED_CYCLE,
+                    sequence ->
+                            factories.get((int) (sequence % factories.size())).create(tag, sequence),
+                    factories.size());
         }
+        List<List<HttpRequest>> byCaller = new ArrayList<>();
+        for (RequestFactory factory : factories) {
+            byCaller.add(requestsOf(scenario, factory, customerKeys));
+        }
+        List<HttpRequest> requests = new ArrayList<>();
+        for (int index = 0; index < byCaller.get(0).size(); index++) {
+            for (List<HttpRequest> ofCaller : byCaller) {
+                requests.add(ofCaller.get(index));
+            }
+        }
+        return new Workload(scenario, requests, factories.size());
+    }
+
+    private static List<HttpRequest> requestsOf(Scenario scenario, RequestFactory factory, List<String> customerKeys) {
         List<HttpRequest> requests = new ArrayList<>();
         switch (scenario) {
             case RETRIEVE -> customerKeys.forEach(key -> requests.add(factory.retrieve(key)));
             case PAGE50 -> requests.add(factory.page50());
             case PAGE50SORTED -> requests.add(factory.get(Scenario.PAGE50SORTED_PATH, Map.of()));
-            case CREATE -> throw new AssertionError("built above");
+            case CREATE -> throw new IllegalArgumentException("create requests are built one by one");
             case JOIN50 -> requests.add(factory.join50());
             case FETCHXML -> requests.add(factory.get(Scenario.FETCHXML_PATH, Map.of()));
             case APPLY -> requests.add(factory.get(Scenario.APPLY_PATH, Map.of()));
@@ -111,7 +165,7 @@ final class Workload {
                 }
             }
         }
-        return new Workload(scenario, requests);
+        return requests;
     }
 
     /** Six base-36 digits, new for every {@link Scenario#CREATE} workload, so that runs do not reuse an account number. */
