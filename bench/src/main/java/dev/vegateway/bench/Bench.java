@@ -113,12 +113,18 @@ public final class Bench implements Callable<Integer> {
     Map<String, String> callerHeaders = new LinkedHashMap<>();
 
     @Option(
+            names = "--mix",
+            paramLabel = "FILE",
+            description =
+                    "A JSON file of weighted request templates (instead of --scenario): your own traffic, see README")
+    Path mixFile;
+
+    @Option(
             names = "--scenario",
-            required = true,
             paramLabel = "NAME",
             description =
                     "retrieve | page50 | page50sorted | create | join50 | fetchxml | apply | page5000 | queryexpression | mixed"
-                            + " | batchread | batchwrite")
+                            + " | batchread | batchwrite (or --mix FILE)")
     Scenario scenario;
 
     @Option(
@@ -181,6 +187,13 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON")
     Path json;
 
+    @Option(
+            names = "--html",
+            paramLabel = "FILE",
+            description = "Write a self-contained HTML report (percentiles, throughput and latency over time, statuses,"
+                    + " server stages)")
+    Path html;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         if (args.length > 0 && args[0].equals("compare")) {
@@ -204,7 +217,17 @@ public final class Bench implements Callable<Integer> {
         Supplier<HttpClient> clients;
         Map<String, String> headers;
         List<Map<String, String>> callers;
+        List<Mix.Template> templates = List.of();
         try {
+            if ((scenario == null) == (mixFile == null)) {
+                throw new IllegalArgumentException("give either --scenario or --mix");
+            }
+            if (mixFile != null) {
+                templates = Mix.read(mixFile);
+                scenario = Scenario.MIX;
+            } else if (scenario == Scenario.MIX) {
+                throw new IllegalArgumentException("the mix scenario comes from --mix FILE");
+            }
             target = LoopbackTarget.parse(url);
             settings = new RunSettings(
                     connections,
@@ -224,7 +247,7 @@ public final class Bench implements Callable<Integer> {
         }
 
         List<String> keys = List.of();
-        if (scenario.needsCustomerKeys()) {
+        if (scenario.needsCustomerKeys() || templates.stream().anyMatch(Mix.Template::usesKeys)) {
             try {
                 Map<String, String> first = new LinkedHashMap<>(headers);
                 first.putAll(callers.get(0));
@@ -236,7 +259,9 @@ public final class Bench implements Callable<Integer> {
                 return CommandLine.ExitCode.SOFTWARE;
             }
         }
-        Workload workload = Workload.of(scenario, target, headers, callers, REQUEST_TIMEOUT, keys);
+        Workload workload = scenario == Scenario.MIX
+                ? Workload.mix(templates, target, headers, callers, REQUEST_TIMEOUT, keys)
+                : Workload.of(scenario, target, headers, callers, REQUEST_TIMEOUT, keys);
         err.printf(
                 Locale.ROOT,
                 "vegateway-bench: %s against %s, %d connection(s), %s, %d caller(s), warm-up %s, %s%s%n",
@@ -256,6 +281,7 @@ public final class Bench implements Callable<Integer> {
 
         Report.printHeader(out);
         Report.printRow(out, result);
+        result.byTemplate().forEach((name, measurements) -> Report.printRow(out, result, "  " + name, measurements));
         Report.printDetails(out, result);
         out.flush();
         if (csv != null) {
@@ -266,6 +292,9 @@ public final class Bench implements Callable<Integer> {
         }
         if (json != null) {
             ResultJson.write(json, result, target.serviceRoot(), Instant.now());
+        }
+        if (html != null) {
+            HtmlReport.write(html, result, target.serviceRoot(), Instant.now());
         }
         return CommandLine.ExitCode.OK;
     }

@@ -247,12 +247,43 @@ final class Compare implements Callable<Integer> {
                 checkSamePage(clients.get(), gatewayTarget, gatewayHeaders, bareTarget);
                 say(err, "both servers answer the same page; %d keys to retrieve", keys.size());
 
+                // Both servers see every call once before anything is measured, so that the first measured runs do
+                // not pay for the JIT compiling the others' code paths.
+                int widest =
+                        connections.stream().mapToInt(Integer::intValue).max().orElse(1);
+                for (Scenario call : CALLS) {
+                    warm(call, widest, bareTarget, Map.of(), keys, clients);
+                    warm(call, widest, gatewayTarget, gatewayHeaders, keys, clients);
+                }
+                removeCreated(data);
+                say(err, "both servers warmed up on every call (%s each at %d connections)", warmup, widest);
+
                 List<Run> runs = new ArrayList<>();
+                int row = 0;
                 for (Scenario call : CALLS) {
                     for (int count : connections) {
-                        runs.add(measure(call, count, "bare", bare, bareTarget, Map.of(), keys, clients, err));
-                        runs.add(measure(
-                                call, count, "gateway", gateway, gatewayTarget, gatewayHeaders, keys, clients, err));
+                        Run bareRun = null;
+                        Run gatewayRun = null;
+                        // Which one goes first alternates, so that a drift in the machine's other load favours neither.
+                        for (int turn = 0; turn < 2; turn++) {
+                            if ((turn + row) % 2 == 0) {
+                                bareRun = measure(call, count, "bare", bare, bareTarget, Map.of(), keys, clients, err);
+                            } else {
+                                gatewayRun = measure(
+                                        call,
+                                        count,
+                                        "gateway",
+                                        gateway,
+                                        gatewayTarget,
+                                        gatewayHeaders,
+                                        keys,
+                                        clients,
+                                        err);
+                            }
+                        }
+                        runs.add(bareRun);
+                        runs.add(gatewayRun);
+                        row++;
                         if (call == Scenario.CREATE) {
                             removeCreated(data);
                         }
@@ -273,6 +304,22 @@ final class Compare implements Callable<Integer> {
         return Math.min(32, Math.max(4, 2 * processors));
     }
 
+    private void warm(
+            Scenario call,
+            int count,
+            LoopbackTarget target,
+            Map<String, String> headers,
+            List<String> keys,
+            Supplier<HttpClient> clients)
+            throws InterruptedException {
+        if (!warmup.isZero()) {
+            new LoadGenerator(
+                            new RunSettings(count, Duration.ZERO, warmup, OptionalLong.empty(), Bench.REQUEST_TIMEOUT),
+                            clients)
+                    .run(Workload.of(call, target, headers, Bench.REQUEST_TIMEOUT, keys));
+        }
+    }
+
     private Run measure(
             Scenario call,
             int count,
@@ -284,12 +331,7 @@ final class Compare implements Callable<Integer> {
             Supplier<HttpClient> clients,
             PrintWriter err)
             throws InterruptedException {
-        if (!warmup.isZero()) {
-            new LoadGenerator(
-                            new RunSettings(count, Duration.ZERO, warmup, OptionalLong.empty(), Bench.REQUEST_TIMEOUT),
-                            clients)
-                    .run(Workload.of(call, target, headers, Bench.REQUEST_TIMEOUT, keys));
-        }
+        warm(call, count, target, headers, keys, clients);
         // A workload of its own (creates get a new run tag, so no account number of the warm-up comes again).
         Workload workload = Workload.of(call, target, headers, Bench.REQUEST_TIMEOUT, keys);
         Duration cpuBefore = ProcessCpu.of(process.pid());
@@ -301,7 +343,7 @@ final class Compare implements Callable<Integer> {
         Run measured = new Run(call, count, server, result, cpu);
         say(
                 err,
-                "%-12s %2d conn %-7s %9.1f req/s  p50 %7.3f ms  p99 %7.3f ms  CPU %6.0f µs/request  errors %d",
+                "%-12s %2d conn %-7s %9.1f req/s  p50 %7.3f ms  p99 %7.3f ms  CPU %6.0f µs/request  errors %d%s",
                 call.displayName(),
                 count,
                 server,
@@ -309,11 +351,27 @@ final class Compare implements Callable<Integer> {
                 result.measurements().clientMicros().getValueAtPercentile(50) / 1e3,
                 result.measurements().clientMicros().getValueAtPercentile(99) / 1e3,
                 measured.cpuMicrosPerRequest(),
-                result.measurements().errors());
+                result.measurements().errors(),
+                stages(result.measurements()));
         if (result.measurements().errors() > 0) {
             Report.printDetails(err, result);
         }
         return measured;
+    }
+
+    /** The server's own p50 by stage, from Server-Timing (the gateway's; the bare server sends none). */
+    private static String stages(Measurements measurements) {
+        if (measurements.serverMicros(ServerTiming.Stage.TOTAL).getTotalCount() == 0) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("  server p50:");
+        for (ServerTiming.Stage stage : ServerTiming.Stage.values()) {
+            text.append(' ')
+                    .append(stage.metricName())
+                    .append(' ')
+                    .append(Report.millis(measurements.serverMicros(stage), 50));
+        }
+        return text.append(" ms").toString();
     }
 
     static void printTable(PrintWriter out, List<Run> runs, int pool) {

@@ -9,7 +9,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -68,10 +72,15 @@ final class LoadGenerator {
             threads.forEach(Thread::interrupt);
         }
         Measurements merged = new Measurements();
+        Timeline timeline = new Timeline();
+        Map<String, Measurements> byLabel = new TreeMap<>();
         long warmupRequests = 0;
         long lastCompletion = measureFrom;
         for (Worker worker : workers) {
             merged.add(worker.measurements);
+            timeline.add(worker.timeline);
+            worker.byLabel.forEach((label, measurements) ->
+                    byLabel.computeIfAbsent(label, name -> new Measurements()).add(measurements));
             warmupRequests += worker.warmupRequests;
             lastCompletion = Math.max(lastCompletion, worker.lastCompletion);
         }
@@ -84,7 +93,9 @@ final class LoadGenerator {
                 measured,
                 warmupRequests,
                 settings.rate(),
-                workload.callers());
+                workload.callers(),
+                byLabel,
+                timeline);
     }
 
     private static final class Worker implements Runnable {
@@ -95,6 +106,10 @@ final class LoadGenerator {
         private final long measureUntil;
         private final AtomicLong budget;
         private final Measurements measurements = new Measurements();
+        private final Timeline timeline = new Timeline();
+        /** Mix workloads: the measurements of each template apart. */
+        private final Map<String, Measurements> byLabel = new HashMap<>();
+
         private long sequence;
         private long warmupRequests;
         private long lastCompletion;
@@ -141,6 +156,7 @@ final class LoadGenerator {
                 if (measured && budget.getAndDecrement() <= 0) {
                     return;
                 }
+                Optional<String> label = workload.label(sequence);
                 HttpRequest request = workload.request(sequence++);
                 long pause = 0;
                 try {
@@ -151,6 +167,14 @@ final class LoadGenerator {
                                 ServerTiming.parse(response.headers().firstValue("Server-Timing"));
                         measurements.recordResponse(
                                 end - intended, end - start, response.statusCode(), timing, response.body());
+                        timeline.record(
+                                end - measureFrom,
+                                (end - intended) / 1_000,
+                                response.statusCode() / 100 != 2
+                                        || response.body().failedParts() > 0);
+                        label.ifPresent(name -> byLabel.computeIfAbsent(name, key -> new Measurements())
+                                .recordResponse(
+                                        end - intended, end - start, response.statusCode(), timing, response.body()));
                         lastCompletion = end;
                     } else {
                         warmupRequests++;
@@ -167,6 +191,9 @@ final class LoadGenerator {
                     long end = System.nanoTime();
                     if (measured) {
                         measurements.recordFailure(end - intended, end - start, e);
+                        timeline.record(end - measureFrom, (end - intended) / 1_000, true);
+                        label.ifPresent(name -> byLabel.computeIfAbsent(name, key -> new Measurements())
+                                .recordFailure(end - intended, end - start, e));
                         lastCompletion = end;
                     } else {
                         warmupRequests++;

@@ -94,12 +94,16 @@ final class Report {
     }
 
     static void printRow(PrintWriter out, RunResult result) {
-        Measurements measurements = result.measurements();
+        printRow(out, result, result.scenario().displayName(), result.measurements());
+    }
+
+    /** A row of {@code measurements}, part of {@code result} (a mix's template), named {@code name}. */
+    static void printRow(PrintWriter out, RunResult result, String name, Measurements measurements) {
         List<Object> values = new ArrayList<>(List.of(
-                result.scenario().displayName(),
+                name,
                 result.connections(),
                 measurements.requests(),
-                String.format(Locale.ROOT, "%.1f", result.requestsPerSecond())));
+                String.format(Locale.ROOT, "%.1f", measurements.requests() / result.seconds())));
         values.addAll(latencies(measurements));
         values.add(measurements.throttled());
         values.add(measurements.errors());

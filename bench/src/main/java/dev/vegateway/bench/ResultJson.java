@@ -60,6 +60,21 @@ final class ResultJson {
         measurements.firstErrorBodies().forEach((status, body) -> firstBodies.put(Integer.toString(status), body));
         json.put("firstErrorBodies", firstBodies);
         json.put("firstFailure", measurements.firstFailure().isEmpty() ? null : measurements.firstFailure());
+        Map<String, Object> templates = new LinkedHashMap<>();
+        result.byTemplate().forEach((name, ofTemplate) -> {
+            Map<String, Object> template = new LinkedHashMap<>();
+            template.put("requests", ofTemplate.requests());
+            template.put("requestsPerSecond", round(ofTemplate.requests() / result.seconds()));
+            Map<String, Long> templateStatuses = new LinkedHashMap<>();
+            ofTemplate.statusCounts().forEach((status, count) -> templateStatuses.put(Integer.toString(status), count));
+            template.put("statuses", templateStatuses);
+            template.put("throttled", ofTemplate.throttled());
+            template.put("errors", ofTemplate.errors());
+            template.put("latency", percentiles(ofTemplate.clientMicros()));
+            template.put("serverTotal", percentiles(ofTemplate.serverMicros(Stage.TOTAL)));
+            templates.put(name, template);
+        });
+        json.put("byTemplate", templates);
         return json;
     }
 

@@ -35,7 +35,9 @@ enum Scenario {
      * {@code $1} and deletes it again: three writes in one transaction, leaving no trace. Each
      * request of the cycle has its own key; the caller needs Create, Write and Delete on customers.
      */
-    BATCHWRITE;
+    BATCHWRITE,
+    /** The requests of a mix file ({@code --mix FILE}, see {@link Mix}), in proportion to their weights. */
+    MIX;
 
     /** Requests of a {@link #BATCHREAD} batch. */
     static final int BATCH_READS = 50;
@@ -79,7 +81,16 @@ enum Scenario {
     boolean needsCustomerKeys() {
         return switch (this) {
             case RETRIEVE, MIXED, BATCHREAD -> true;
-            case PAGE50, PAGE50SORTED, CREATE, JOIN50, FETCHXML, APPLY, PAGE5000, QUERYEXPRESSION, BATCHWRITE -> false;
+            case PAGE50,
+                    PAGE50SORTED,
+                    CREATE,
+                    JOIN50,
+                    FETCHXML,
+                    APPLY,
+                    PAGE5000,
+                    QUERYEXPRESSION,
+                    BATCHWRITE,
+                    MIX -> false;
         };
     }
 

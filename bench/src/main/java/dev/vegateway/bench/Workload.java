@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongFunction;
@@ -32,8 +33,19 @@ final class Workload {
     private final long cycle;
     private final LongFunction<HttpRequest> requests;
     private final int callers;
+    /** Mix workloads: the template name of request n; empty for one-scenario workloads. */
+    private final Optional<LongFunction<String>> labels;
 
     private Workload(Scenario scenario, long cycle, LongFunction<HttpRequest> requests, int callers) {
+        this(scenario, cycle, requests, callers, Optional.empty());
+    }
+
+    private Workload(
+            Scenario scenario,
+            long cycle,
+            LongFunction<HttpRequest> requests,
+            int callers,
+            Optional<LongFunction<String>> labels) {
         this.scenario = requireNonNull(scenario, "scenario is null");
         this.requests = requireNonNull(requests, "requests is null");
         if (cycle < 1) {
@@ -41,6 +53,46 @@ final class Workload {
         }
         this.cycle = cycle;
         this.callers = callers;
+        this.labels = requireNonNull(labels, "labels is null");
+    }
+
+    /** The name of request {@code sequence}'s template in a mix; empty otherwise. */
+    Optional<String> label(long sequence) {
+        return labels.map(names -> names.apply(Math.floorMod(sequence, cycle)));
+    }
+
+    /**
+     * A mix: request {@code n} is the template at {@code n} in the weights' cycle ({@link Mix#schedule}),
+     * filled in for number {@code n}; the callers take turns cycle by cycle.
+     */
+    static Workload mix(
+            List<Mix.Template> templates,
+            LoopbackTarget target,
+            Map<String, String> headers,
+            List<Map<String, String>> callers,
+            Duration timeout,
+            List<String> customerKeys) {
+        requireNonNull(templates, "templates is null");
+        if (templates.stream().anyMatch(Mix.Template::usesKeys) && customerKeys.isEmpty()) {
+            throw new IllegalArgumentException("the mix uses {key} but no customer key was fetched");
+        }
+        int[] schedule = Mix.schedule(templates);
+        List<RequestFactory> factories = new ArrayList<>();
+        for (Map<String, String> caller : callers) {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.putAll(caller);
+            factories.add(new RequestFactory(target, all, timeout));
+        }
+        String run = runTag();
+        List<String> keys = List.copyOf(customerKeys);
+        LongFunction<HttpRequest> requests = sequence -> {
+            Mix.Template template = templates.get(schedule[(int) (sequence % schedule.length)]);
+            RequestFactory factory = factories.get((int) (sequence / schedule.length % factories.size()));
+            return factory.template(template, sequence, run, keys);
+        };
+        return new Workload(Scenario.MIX, GENERATED_CYCLE, requests, factories.size(), Optional.of(sequence -> templates
+                .get(schedule[(int) (sequence % schedule.length)])
+                .name()));
     }
 
     Workload(Scenario scenario, List<HttpRequest> requests) {
@@ -139,6 +191,7 @@ final class Workload {
             case PAGE50 -> requests.add(factory.page50());
             case PAGE50SORTED -> requests.add(factory.get(Scenario.PAGE50SORTED_PATH, Map.of()));
             case CREATE -> throw new IllegalArgumentException("create requests are built one by one");
+            case MIX -> throw new IllegalArgumentException("a mix is built from its file (Workload.mix)");
             case JOIN50 -> requests.add(factory.join50());
             case FETCHXML -> requests.add(factory.get(Scenario.FETCHXML_PATH, Map.of()));
             case APPLY -> requests.add(factory.get(Scenario.APPLY_PATH, Map.of()));
@@ -293,6 +346,17 @@ final class Workload {
         HttpRequest create(String tag, long sequence) {
             return builder(Scenario.CUSTOMER_SET, Map.of("Content-Type", "application/json"))
                     .POST(HttpRequest.BodyPublishers.ofString(createBody(tag, sequence)))
+                    .build();
+        }
+
+        HttpRequest template(Mix.Template template, long number, String run, List<String> keys) {
+            Map<String, String> extra = new LinkedHashMap<>();
+            template.headers().forEach((name, value) -> extra.put(name, Mix.expand(value, number, run, keys)));
+            HttpRequest.BodyPublisher body = template.body()
+                    .map(text -> HttpRequest.BodyPublishers.ofString(Mix.expand(text, number, run, keys)))
+                    .orElse(HttpRequest.BodyPublishers.noBody());
+            return builder(Mix.encode(Mix.expand(template.path(), number, run, keys)), extra)
+                    .method(template.method(), body)
                     .build();
         }
 

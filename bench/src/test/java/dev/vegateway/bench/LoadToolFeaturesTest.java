@@ -76,10 +76,20 @@ class LoadToolFeaturesTest {
         server.stop(0);
     }
 
+    /** Per request: method, URI as sent, content type and body. */
+    private final Queue<String> requests = new ConcurrentLinkedQueue<>();
+
     private void handle(HttpExchange exchange) throws IOException {
+        String requestBody;
         try (InputStream in = exchange.getRequestBody()) {
-            in.readAllBytes();
+            requestBody = new String(in.readAllBytes(), UTF_8);
         }
+        requests.add(
+                exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                        + (exchange.getRequestURI().getRawQuery() == null
+                                ? ""
+                                : "?" + exchange.getRequestURI().getRawQuery())
+                        + " " + exchange.getRequestHeaders().getFirst("Content-Type") + " " + requestBody);
         int number = served.incrementAndGet();
         arrivals.add(new long[] {number, System.nanoTime()});
         callers.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
@@ -290,6 +300,7 @@ class LoadToolFeaturesTest {
                 "MSCRMCallerID=00000000-0000-4000-8000-000000000001\n"
                         + "app=22222222-2222-4222-8222-222222222222; X-Portal-Contact-Id=00000000-0000-4000-8000-000000000201\n",
                 UTF_8);
+        Path html = folder.resolve("report.html");
         Path json = folder.resolve("result.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -318,7 +329,9 @@ class LoadToolFeaturesTest {
                         "--requests",
                         "20",
                         "--json",
-                        json.toString());
+                        json.toString(),
+                        "--html",
+                        html.toString());
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(err.toString()).contains("open loop at 200.0 req/s, 2 caller(s)", "no time limit");
@@ -349,5 +362,109 @@ class LoadToolFeaturesTest {
         String token = portal.get(0).substring("Bearer ".length(), portal.get(0).indexOf(' ', "Bearer ".length()));
         assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("appid"))
                 .isEqualTo("22222222-2222-4222-8222-222222222222");
+        String page = Files.readString(html, UTF_8);
+        assertThat(page)
+                .startsWith("<!DOCTYPE html>")
+                .contains("open loop at 200.0 req/s", "Latency by percentile", "<polyline", "Over time")
+                .contains("<td class=\"l\">200</td><td>15</td>", "<td class=\"l\">429 (throttled)</td><td>5</td>")
+                .contains("&quot;slow down&quot;")
+                .contains("The responses carried no <code>Server-Timing</code> header.");
+        assertThat(page)
+                .as("self-contained: nothing loaded from elsewhere")
+                .doesNotContain("<script", "src=", "href=", "@import", "url(");
+    }
+
+    @Test
+    void aMixFileSendsItsTemplatesInProportionWithPlaceholdersFilledIn(@TempDir Path folder) throws Exception {
+        Path mix = folder.resolve("mix.json");
+        Files.writeString(
+                mix,
+                """
+                {"requests": [
+                  {"name": "by key", "weight": 3, "path": "mserp_custcustomerv3entities({key})"},
+                  {"name": "page", "path": "mserp_custcustomerv3entities?$top=50&$filter=mserp_dataareaid eq 'usmf'"},
+                  {"name": "create", "weight": 1, "method": "POST", "path": "mserp_custcustomerv3entities",
+                   "body": {"mserp_customeraccount": "B{run}-{n}", "mserp_name": "Mix {n}"}}
+                ]}
+                """,
+                UTF_8);
+        Path json = folder.resolve("result.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = Bench.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(
+                        "--url",
+                        target.serviceRoot().toString(),
+                        "--token",
+                        "abc",
+                        "--mix",
+                        mix.toString(),
+                        "--warmup",
+                        "0s",
+                        "--requests",
+                        "10",
+                        "--json",
+                        json.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        List<String> seen = List.copyOf(requests);
+        assertThat(seen).hasSize(11);
+        assertThat(seen.get(0))
+                .as("the keys, fetched first")
+                .startsWith("GET /api/data/v9.2/mserp_custcustomerv3entities?$select=");
+        List<String> measured = seen.subList(1, 11);
+        assertThat(
+                        measured.stream()
+                                .filter(
+                                        line -> line.equals(
+                                                "GET /api/data/v9.2/mserp_custcustomerv3entities(7d6b1e3c-0000-4000-8000-000000000001) null ")))
+                .hasSize(6);
+        assertThat(measured.stream()
+                        .filter(line -> line.equals("GET /api/data/v9.2/mserp_custcustomerv3entities"
+                                + "?$top=50&$filter=mserp_dataareaid%20eq%20%27usmf%27 null ")))
+                .hasSize(2);
+        List<String> creates =
+                measured.stream().filter(line -> line.startsWith("POST ")).toList();
+        assertThat(creates).hasSize(2);
+        assertThat(creates.get(0))
+                .matches("POST /api/data/v9\\.2/mserp_custcustomerv3entities application/json "
+                        + "\\{\"mserp_customeraccount\":\"B[0-9a-z]{6}-[0-9]+\",\"mserp_name\":\"Mix [0-9]+\"}");
+        assertThat(creates.get(0)).isNotEqualTo(creates.get(1));
+        assertThat(out.toString()).contains("  by key", "  page", "  create");
+        JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("scenario").asText()).isEqualTo("mix");
+        assertThat(result.path("byTemplate").path("by key").path("requests").asLong())
+                .isEqualTo(6);
+        assertThat(result.path("byTemplate").path("page").path("requests").asLong())
+                .isEqualTo(2);
+        assertThat(result.path("byTemplate").path("create").path("requests").asLong())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aMixIsSpreadByWeightAndItsMistakesAreNamed() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<Mix.Template> templates = Mix.parse(
+                mapper.readTree("{\"requests\":[{\"path\":\"a\",\"weight\":3},{\"path\":\"b\"}]}"), "mix.json");
+        assertThat(Mix.schedule(templates)).containsExactly(0, 0, 1, 0);
+
+        assertThatThrownBy(() -> Mix.parse(mapper.readTree("{\"requests\":[{\"path\":\"a\",\"weight\":0}]}"), "m"))
+                .hasMessage("m: requests[0]: weight must be a whole number between 1 and 1000, was 0");
+        assertThatThrownBy(() -> Mix.parse(mapper.readTree("{\"requests\":[{\"path\":\"/x\"}]}"), "m"))
+                .hasMessage("m: requests[0]: path '/x' must be relative to the service root");
+        assertThatThrownBy(() -> Mix.parse(mapper.readTree("{\"requests\":[{\"path\":\"a\",\"verb\":\"GET\"}]}"), "m"))
+                .hasMessageStartingWith("m: requests[0]: unknown field 'verb'");
+        assertThatThrownBy(
+                        () -> Mix.parse(mapper.readTree("{\"requests\":[{\"path\":\"a\",\"body\":{\"x\":1}}]}"), "m"))
+                .hasMessage("m: requests[0]: a GET has no body");
+        assertThatThrownBy(() -> Mix.parse(mapper.readTree("{\"requests\":[]}"), "m"))
+                .hasMessage("m: needs {\"requests\": [ … ]} with at least one request");
+        assertThat(Mix.encode("x?$filter=name eq 'Ä'&$top=1%20"))
+                .isEqualTo("x?$filter=name%20eq%20%27%C3%84%27&$top=1%20");
+        assertThat(Mix.expand("({key})/{n}/{run}", 3, "abc123", List.of("k0", "k1")))
+                .isEqualTo("(k1)/3/abc123");
     }
 }
