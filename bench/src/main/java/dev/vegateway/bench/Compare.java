@@ -131,6 +131,13 @@ final class Compare implements Callable<Integer> {
     Integer poolSize;
 
     @Option(
+            names = "--postgres-config",
+            paramLabel = "NAME=VALUE",
+            description = "A PostgreSQL setting, e.g. log_min_duration_statement=0 to log every statement to"
+                    + " postgresql.log; repeatable")
+    Map<String, String> postgresConfig = new LinkedHashMap<>();
+
+    @Option(
             names = "--jvm-option",
             paramLabel = "OPTION",
             description = "A JVM option for both server processes, e.g. -Xmx1g; repeatable")
@@ -162,8 +169,9 @@ final class Compare implements Callable<Integer> {
         Files.writeString(gatewayDir.resolve("security.yaml"), securityYaml(), UTF_8);
         say(err, "work folder %s", run);
 
-        try (EmbeddedPostgres database = EmbeddedPostgres.builder()
-                .setDataDirectory(run.resolve("postgresql"))
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        postgresConfig.forEach(builder::setServerConfig);
+        try (EmbeddedPostgres database = builder.setDataDirectory(run.resolve("postgresql"))
                 .setCleanDataDirectory(true)
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(
                         run.resolve("postgresql.log").toFile()))

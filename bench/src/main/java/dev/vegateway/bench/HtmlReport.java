@@ -356,11 +356,13 @@ final class HtmlReport {
                 + text(WIDTH - RIGHT - 124, y, "start", label);
     }
 
-    private static String decadeLabel(int decade) {
-        if (decade == 0) {
-            return "0";
-        }
-        return "9".repeat(Math.min(2, decade)) + (decade > 2 ? "." + "9".repeat(decade - 2) : "");
+    /** The percentile at {@code decade} on the axis: 0, 90, 99, 99.9, 99.99 … */
+    static String decadeLabel(int decade) {
+        return switch (decade) {
+            case 0 -> "0";
+            case 1 -> "90";
+            default -> "99" + (decade > 2 ? "." + "9".repeat(decade - 2) : "");
+        };
     }
 
     private static String percentileName(double percentile) {

@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
 /** The run as a table on stdout and, optionally, one appended CSV line. Latencies in milliseconds. */
 final class Report {
     private static final String TABLE_FORMAT =
-            "%-15s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %6s %7s%n";
+            "%-18s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %6s %7s%n";
     private static final List<String> CSV_COLUMNS = List.of(
             "finished",
             "scenario",

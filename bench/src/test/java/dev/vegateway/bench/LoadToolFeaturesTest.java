@@ -366,6 +366,7 @@ class LoadToolFeaturesTest {
         assertThat(page)
                 .startsWith("<!DOCTYPE html>")
                 .contains("open loop at 200.0 req/s", "Latency by percentile", "<polyline", "Over time")
+                .contains(">90</text>", ">99</text>")
                 .contains("<td class=\"l\">200</td><td>15</td>", "<td class=\"l\">429 (throttled)</td><td>5</td>")
                 .contains("&quot;slow down&quot;")
                 .contains("The responses carried no <code>Server-Timing</code> header.");
