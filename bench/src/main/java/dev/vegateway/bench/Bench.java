@@ -277,7 +277,12 @@ public final class Bench implements Callable<Integer> {
                 maxRequests == null ? "" : ", at most " + maxRequests + " requests");
         err.flush();
 
-        RunResult result = new LoadGenerator(settings, clients).run(workload);
+        RunResult result = new LoadGenerator(
+                        settings,
+                        clients,
+                        Optional.of(progress -> printProgress(err, progress)),
+                        LoadGenerator.PROGRESS_INTERVAL)
+                .run(workload);
 
         Report.printHeader(out);
         Report.printRow(out, result);
@@ -297,6 +302,23 @@ public final class Bench implements Callable<Integer> {
             HtmlReport.write(html, result, target.serviceRoot(), Instant.now());
         }
         return CommandLine.ExitCode.OK;
+    }
+
+    private void printProgress(PrintWriter err, LoadGenerator.Progress progress) {
+        if (progress.elapsedNanos() == 0) {
+            err.printf(Locale.ROOT, "vegateway-bench: %s warming up%n", scenario.displayName());
+        } else {
+            err.printf(
+                    Locale.ROOT,
+                    "vegateway-bench: %s %.0f s measured: %d requests (%.1f/s), %d throttled (429), %d errors%n",
+                    scenario.displayName(),
+                    progress.elapsedNanos() / 1e9,
+                    progress.requests(),
+                    progress.requests() / (progress.elapsedNanos() / 1e9),
+                    progress.throttled(),
+                    progress.errors());
+        }
+        err.flush();
     }
 
     /** One client per worker: HTTP/1.1, keep-alive, trusting only --cacert with hostname verification on. */

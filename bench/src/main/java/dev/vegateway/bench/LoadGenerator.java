@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,9 +36,35 @@ final class LoadGenerator {
     private final RunSettings settings;
     private final Supplier<HttpClient> clients;
 
+    /** What the run has measured so far, for a progress line. */
+    record Progress(long elapsedNanos, long requests, long throttled, long errors) {}
+
+    /** How often the command line prints a progress line. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+    private final Optional<Consumer<Progress>> onProgress;
+    private final Duration progressInterval;
+    private final AtomicLong measuredRequests = new AtomicLong();
+    private final AtomicLong measuredThrottled = new AtomicLong();
+    private final AtomicLong measuredErrors = new AtomicLong();
+
     LoadGenerator(RunSettings settings, Supplier<HttpClient> clients) {
+        this(settings, clients, Optional.empty(), PROGRESS_INTERVAL);
+    }
+
+    /** As {@link #LoadGenerator(RunSettings, Supplier)}, telling {@code onProgress} every {@code progressInterval}. */
+    LoadGenerator(
+            RunSettings settings,
+            Supplier<HttpClient> clients,
+            Optional<Consumer<Progress>> onProgress,
+            Duration progressInterval) {
         this.settings = requireNonNull(settings, "settings is null");
         this.clients = requireNonNull(clients, "clients is null");
+        this.onProgress = requireNonNull(onProgress, "onProgress is null");
+        this.progressInterval = requireNonNull(progressInterval, "progressInterval is null");
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new IllegalArgumentException("the progress interval must be positive, was " + progressInterval);
+        }
     }
 
     RunResult run(Workload workload) throws InterruptedException {
@@ -50,6 +77,7 @@ final class LoadGenerator {
         List<Thread> threads = new ArrayList<>();
         for (int index = 0; index < settings.connections(); index++) {
             Worker worker = new Worker(
+                    this,
                     clients.get(),
                     workload,
                     workload.startOf(index, settings.connections()),
@@ -65,8 +93,23 @@ final class LoadGenerator {
         }
         threads.forEach(Thread::start);
         try {
+            long nextProgress = started + progressInterval.toNanos();
             for (Thread thread : threads) {
-                thread.join();
+                while (thread.isAlive()) {
+                    long wait = Math.max(1, (nextProgress - System.nanoTime()) / 1_000_000);
+                    thread.join(onProgress.isPresent() ? wait : 0);
+                    if (onProgress.isPresent() && System.nanoTime() - nextProgress >= 0) {
+                        long now = System.nanoTime();
+                        onProgress
+                                .get()
+                                .accept(new Progress(
+                                        Math.max(0, now - measureFrom),
+                                        measuredRequests.get(),
+                                        measuredThrottled.get(),
+                                        measuredErrors.get()));
+                        nextProgress = now + progressInterval.toNanos();
+                    }
+                }
             }
         } finally {
             threads.forEach(Thread::interrupt);
@@ -98,7 +141,18 @@ final class LoadGenerator {
                 timeline);
     }
 
+    /** A measured answer for the progress line; status 0 is no answer at all. */
+    private void count(int status, boolean failedParts) {
+        measuredRequests.incrementAndGet();
+        if (status == 429) {
+            measuredThrottled.incrementAndGet();
+        } else if (status / 100 != 2 || failedParts) {
+            measuredErrors.incrementAndGet();
+        }
+    }
+
     private static final class Worker implements Runnable {
+        private final LoadGenerator generator;
         private final HttpClient client;
         private final Workload workload;
         private final RunSettings settings;
@@ -117,6 +171,7 @@ final class LoadGenerator {
         private long due;
 
         Worker(
+                LoadGenerator generator,
                 HttpClient client,
                 Workload workload,
                 long firstSequence,
@@ -125,6 +180,7 @@ final class LoadGenerator {
                 long measureFrom,
                 long measureUntil,
                 AtomicLong budget) {
+            this.generator = generator;
             this.client = requireNonNull(client, "client is null");
             this.workload = workload;
             this.sequence = firstSequence;
@@ -167,6 +223,7 @@ final class LoadGenerator {
                                 ServerTiming.parse(response.headers().firstValue("Server-Timing"));
                         measurements.recordResponse(
                                 end - intended, end - start, response.statusCode(), timing, response.body());
+                        generator.count(response.statusCode(), response.body().failedParts() > 0);
                         timeline.record(
                                 end - measureFrom,
                                 (end - intended) / 1_000,
@@ -192,6 +249,7 @@ final class LoadGenerator {
                     if (measured) {
                         measurements.recordFailure(end - intended, end - start, e);
                         timeline.record(end - measureFrom, (end - intended) / 1_000, true);
+                        generator.count(0, false);
                         label.ifPresent(name -> byLabel.computeIfAbsent(name, key -> new Measurements())
                                 .recordFailure(end - intended, end - start, e));
                         lastCompletion = end;

@@ -468,4 +468,40 @@ class LoadToolFeaturesTest {
         assertThat(Mix.expand("({key})/{n}/{run}", 3, "abc123", List.of("k0", "k1")))
                 .isEqualTo("(k1)/3/abc123");
     }
+
+    @Test
+    void progressIsReportedWhileTheRunGoesOn() throws Exception {
+        // Each answer takes at least 150 ms and progress comes every 100 ms: while the 7th to 9th requests are answered
+        // (at least 450 ms), a progress report sees the 429s of requests 3 and 6.
+        answers = number -> number % 3 == 0
+                ? new Answer(429, Optional.of("1"), Duration.ofMillis(150))
+                : new Answer(200, Optional.empty(), Duration.ofMillis(150));
+        Queue<LoadGenerator.Progress> heard = new ConcurrentLinkedQueue<>();
+
+        RunResult result = new LoadGenerator(
+                        new RunSettings(1, Duration.ZERO, Duration.ofSeconds(60), OptionalLong.of(9), TIMEOUT),
+                        LoadToolFeaturesTest::client,
+                        Optional.of(heard::add),
+                        Duration.ofMillis(100))
+                .run(page50());
+
+        assertThat(heard).isNotEmpty();
+        List<LoadGenerator.Progress> lines = List.copyOf(heard);
+        for (int i = 1; i < lines.size(); i++) {
+            assertThat(lines.get(i).requests())
+                    .isGreaterThanOrEqualTo(lines.get(i - 1).requests());
+            assertThat(lines.get(i).elapsedNanos())
+                    .isGreaterThan(lines.get(i - 1).elapsedNanos());
+        }
+        LoadGenerator.Progress last = lines.get(lines.size() - 1);
+        assertThat(last.requests()).isLessThanOrEqualTo(result.measurements().requests());
+        assertThat(last.throttled()).isLessThanOrEqualTo(result.measurements().throttled());
+        assertThat(last.errors()).isZero();
+        assertThat(lines.stream()
+                        .mapToLong(LoadGenerator.Progress::throttled)
+                        .max()
+                        .orElseThrow())
+                .as("every third answer is a 429, counted as throttled, not as an error")
+                .isPositive();
+    }
 }

@@ -43,12 +43,12 @@ public final class PoolWaits {
         return nanos;
     }
 
-    /** Process-wide: the time all requests waited for a pool connection. */
+    /** Process-wide: the time all requests (and the audit purge) waited for a pool connection. */
     public static long totalNanos() {
         return TOTAL_NANOS.sum();
     }
 
-    /** Process-wide: connections asked for on the request path (granted or not). */
+    /** Process-wide: connections asked for through {@link BackendHealth#failFast} (by requests and the audit purge), granted or not. */
     public static long acquisitions() {
         return ACQUISITIONS.sum();
     }

@@ -47,8 +47,10 @@ public final class Metrics {
                 + "# TYPE vegateway_pool_wait_seconds_total counter\n");
         text.append(
                 String.format(Locale.ROOT, "vegateway_pool_wait_seconds_total %.6f%n", PoolWaits.totalNanos() / 1e9));
-        text.append("# HELP vegateway_pool_acquisitions_total Backend pool connections requests asked for.\n"
-                + "# TYPE vegateway_pool_acquisitions_total counter\n");
+        text.append(
+                "# HELP vegateway_pool_acquisitions_total Backend pool connections asked for (by requests and the audit"
+                        + " purge).\n"
+                        + "# TYPE vegateway_pool_acquisitions_total counter\n");
         text.append("vegateway_pool_acquisitions_total ")
                 .append(PoolWaits.acquisitions())
                 .append('\n');
