@@ -184,6 +184,25 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "PNG", description = "Write a latency-by-percentile chart")
     Path plot;
 
+    @Option(
+            names = "--compare-url",
+            paramLabel = "URL",
+            description = "Run the same workload against this service root too (after --url) and print B ÷ A ratios:"
+                    + " two builds, or the gateway and another OData server")
+    String compareUrl;
+
+    @Option(
+            names = "--compare-cacert",
+            paramLabel = "PEM",
+            description = "The certificate to trust for --compare-url (default: --cacert)")
+    Path compareCaCertificate;
+
+    @Option(
+            names = "--compare-token",
+            paramLabel = "JWT",
+            description = "The bearer token for --compare-url (default: the same as for --url)")
+    String compareToken;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON")
     Path json;
 
@@ -213,9 +232,12 @@ public final class Bench implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         LoopbackTarget target;
+        Optional<LoopbackTarget> other = Optional.empty();
         RunSettings settings;
         Supplier<HttpClient> clients;
+        Supplier<HttpClient> otherClients = null;
         Map<String, String> headers;
+        Map<String, String> otherHeaders = Map.of();
         List<Map<String, String>> callers;
         List<Mix.Template> templates = List.of();
         try {
@@ -237,27 +259,110 @@ public final class Bench implements Callable<Integer> {
                     REQUEST_TIMEOUT,
                     rate == null ? OptionalDouble.empty() : OptionalDouble.of(rate),
                     honourRetryAfter);
-            clients = clients(target);
+            clients = clients(target, caCertificate, "--cacert", "--url");
             headers = headers();
             callers = callers();
+            if (compareUrl != null) {
+                LoopbackTarget second = LoopbackTarget.parse(compareUrl);
+                other = Optional.of(second);
+                otherClients = compareCaCertificate != null
+                        ? clients(second, compareCaCertificate, "--compare-cacert", "--compare-url")
+                        : clients(second, second.secure() ? caCertificate : null, "--cacert", "--compare-url");
+                otherHeaders = new LinkedHashMap<>(headers);
+                if (compareToken != null) {
+                    if (compareToken.isBlank()) {
+                        throw new IllegalArgumentException("--compare-token is blank");
+                    }
+                    otherHeaders.put("Authorization", "Bearer " + compareToken.strip());
+                }
+            } else if (compareCaCertificate != null || compareToken != null) {
+                throw new IllegalArgumentException("--compare-cacert and --compare-token need --compare-url");
+            }
         } catch (IllegalArgumentException e) {
             err.println("vegateway-bench: " + e.getMessage());
             err.flush();
             return CommandLine.ExitCode.USAGE;
         }
 
+        RunResult result;
+        Optional<RunResult> otherResult = Optional.empty();
+        try {
+            result = runAgainst(target, clients, headers, callers, templates, settings, err);
+            if (other.isPresent()) {
+                otherResult = Optional.of(
+                        runAgainst(other.get(), otherClients, otherHeaders, callers, templates, settings, err));
+            }
+        } catch (IOException e) {
+            err.println(
+                    "vegateway-bench: cannot prepare the " + scenario.displayName() + " scenario: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+
+        Report.printHeader(out);
+        if (otherResult.isEmpty()) {
+            Report.printRow(out, result);
+            result.byTemplate()
+                    .forEach((name, measurements) -> Report.printRow(out, result, "  " + name, measurements));
+            Report.printDetails(out, result);
+        } else {
+            RunResult second = otherResult.get();
+            Report.printRow(out, result, "A " + scenario.displayName(), result.measurements());
+            Report.printRow(out, second, "B " + scenario.displayName(), second.measurements());
+            Report.printDetails(out, result);
+            Report.printDetails(out, second);
+            out.printf(
+                    Locale.ROOT,
+                    "A = %s%nB = %s%n",
+                    target.serviceRoot(),
+                    other.get().serviceRoot());
+            Report.printRatios(out, result, second);
+        }
+        out.flush();
+        Instant finished = Instant.now();
+        if (csv != null) {
+            Report.appendCsv(csv, result, finished);
+            if (otherResult.isPresent()) {
+                Report.appendCsv(csv, otherResult.get(), finished);
+            }
+        }
+        if (plot != null) {
+            PercentilePlot.write(plot, result);
+        }
+        if (json != null) {
+            if (otherResult.isEmpty()) {
+                ResultJson.write(json, result, target.serviceRoot(), finished);
+            } else {
+                ResultJson.writeComparison(
+                        json,
+                        result,
+                        target.serviceRoot(),
+                        otherResult.get(),
+                        other.get().serviceRoot(),
+                        finished);
+            }
+        }
+        if (html != null) {
+            HtmlReport.write(html, result, target.serviceRoot(), finished);
+        }
+        return CommandLine.ExitCode.OK;
+    }
+
+    /** Fetches the keys the workload needs, says what runs, and runs it against {@code target}. */
+    private RunResult runAgainst(
+            LoopbackTarget target,
+            Supplier<HttpClient> clients,
+            Map<String, String> headers,
+            List<Map<String, String>> callers,
+            List<Mix.Template> templates,
+            RunSettings settings,
+            PrintWriter err)
+            throws IOException, InterruptedException {
         List<String> keys = List.of();
         if (scenario.needsCustomerKeys() || templates.stream().anyMatch(Mix.Template::usesKeys)) {
-            try {
-                Map<String, String> first = new LinkedHashMap<>(headers);
-                first.putAll(callers.get(0));
-                keys = Workload.fetchCustomerKeys(clients.get(), target, first, REQUEST_TIMEOUT);
-            } catch (IOException e) {
-                err.println("vegateway-bench: cannot prepare the " + scenario.displayName() + " scenario: "
-                        + e.getMessage());
-                err.flush();
-                return CommandLine.ExitCode.SOFTWARE;
-            }
+            Map<String, String> first = new LinkedHashMap<>(headers);
+            first.putAll(callers.get(0));
+            keys = Workload.fetchCustomerKeys(clients.get(), target, first, REQUEST_TIMEOUT);
         }
         Workload workload = scenario == Scenario.MIX
                 ? Workload.mix(templates, target, headers, callers, REQUEST_TIMEOUT, keys)
@@ -276,32 +381,12 @@ public final class Bench implements Callable<Integer> {
                         : "duration " + DurationConverter.format(settings.duration()),
                 maxRequests == null ? "" : ", at most " + maxRequests + " requests");
         err.flush();
-
-        RunResult result = new LoadGenerator(
+        return new LoadGenerator(
                         settings,
                         clients,
                         Optional.of(progress -> printProgress(err, progress)),
                         LoadGenerator.PROGRESS_INTERVAL)
                 .run(workload);
-
-        Report.printHeader(out);
-        Report.printRow(out, result);
-        result.byTemplate().forEach((name, measurements) -> Report.printRow(out, result, "  " + name, measurements));
-        Report.printDetails(out, result);
-        out.flush();
-        if (csv != null) {
-            Report.appendCsv(csv, result, Instant.now());
-        }
-        if (plot != null) {
-            PercentilePlot.write(plot, result);
-        }
-        if (json != null) {
-            ResultJson.write(json, result, target.serviceRoot(), Instant.now());
-        }
-        if (html != null) {
-            HtmlReport.write(html, result, target.serviceRoot(), Instant.now());
-        }
-        return CommandLine.ExitCode.OK;
     }
 
     private void printProgress(PrintWriter err, LoadGenerator.Progress progress) {
@@ -321,17 +406,20 @@ public final class Bench implements Callable<Integer> {
         err.flush();
     }
 
-    /** One client per worker: HTTP/1.1, keep-alive, trusting only --cacert with hostname verification on. */
-    private Supplier<HttpClient> clients(LoopbackTarget target) {
+    /** One client per worker: HTTP/1.1, keep-alive, trusting only the given certificate with hostname verification on. */
+    private static Supplier<HttpClient> clients(
+            LoopbackTarget target, Path caCertificate, String certificateOption, String urlOption) {
         Optional<SSLContext> sslContext;
         if (target.secure()) {
             if (caCertificate == null) {
-                throw new IllegalArgumentException("an https --url needs --cacert (the certificate to trust)");
+                throw new IllegalArgumentException(
+                        "an https " + urlOption + " needs " + certificateOption + " (the certificate to trust)");
             }
             sslContext = Optional.of(TrustedCertificate.sslContext(caCertificate));
         } else {
             if (caCertificate != null) {
-                throw new IllegalArgumentException("--cacert was given but --url is plain http");
+                throw new IllegalArgumentException(
+                        certificateOption + " was given but " + urlOption + " is plain http");
             }
             sslContext = Optional.empty();
         }

@@ -167,6 +167,39 @@ final class Report {
         }
     }
 
+    /** B ÷ A for throughput and latency: below 1 for req/s means B is slower, above 1 for latency means B is slower. */
+    static void printRatios(PrintWriter out, RunResult a, RunResult b) {
+        out.printf(
+                Locale.ROOT,
+                "B ÷ A: req/s %s, client p50 %s, client p99 %s, server total p50 %s, errors %d → %d, 429 %d → %d%n",
+                ratio(b.requestsPerSecond(), a.requestsPerSecond()),
+                ratio(
+                        percentile(b.measurements().clientMicros(), 50),
+                        percentile(a.measurements().clientMicros(), 50)),
+                ratio(
+                        percentile(b.measurements().clientMicros(), 99),
+                        percentile(a.measurements().clientMicros(), 99)),
+                ratio(
+                        percentile(b.measurements().serverMicros(Stage.TOTAL), 50),
+                        percentile(a.measurements().serverMicros(Stage.TOTAL), 50)),
+                a.measurements().errors(),
+                b.measurements().errors(),
+                a.measurements().throttled(),
+                b.measurements().throttled());
+    }
+
+    static double percentile(Histogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile);
+    }
+
+    /** {@code b / a} with two decimals, or {@code -} when either is missing or a is 0. */
+    static String ratio(double b, double a) {
+        if (Double.isNaN(a) || Double.isNaN(b) || a == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2f", b / a);
+    }
+
     static void appendCsv(Path file, RunResult result, Instant finished) throws IOException {
         Measurements measurements = result.measurements();
         List<Object> values = new ArrayList<>(List.of(

@@ -78,6 +78,35 @@ final class ResultJson {
         return json;
     }
 
+    /** Two runs of one workload ({@code --compare-url}): {@code a}, {@code b} and the ratios B ÷ A. */
+    static void writeComparison(Path file, RunResult a, URI targetA, RunResult b, URI targetB, Instant finished)
+            throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("a", of(a, targetA, finished));
+        json.put("b", of(b, targetB, finished));
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("requestsPerSecond", ratio(b.requestsPerSecond(), a.requestsPerSecond()));
+        for (double percentile : new double[] {50, 99}) {
+            ratios.put(
+                    String.format(Locale.ROOT, "latencyP%.0f", percentile),
+                    ratio(
+                            Report.percentile(b.measurements().clientMicros(), percentile),
+                            Report.percentile(a.measurements().clientMicros(), percentile)));
+        }
+        ratios.put(
+                "serverTotalP50",
+                ratio(
+                        Report.percentile(b.measurements().serverMicros(Stage.TOTAL), 50),
+                        Report.percentile(a.measurements().serverMicros(Stage.TOTAL), 50)));
+        json.put("ratios", ratios);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    }
+
+    /** {@code b / a}, or null when either is missing or a is 0. */
+    private static Double ratio(double b, double a) {
+        return Double.isNaN(a) || Double.isNaN(b) || a == 0 ? null : round(b / a);
+    }
+
     static void write(Path file, RunResult result, URI target, Instant finished) throws IOException {
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)

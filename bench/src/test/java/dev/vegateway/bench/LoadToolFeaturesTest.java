@@ -504,4 +504,63 @@ class LoadToolFeaturesTest {
                 .as("every third answer is a 429, counted as throttled, not as an error")
                 .isPositive();
     }
+
+    @Test
+    void compareRunsTheSameWorkloadAgainstASecondUrlAndPrintsTheRatios(@TempDir Path folder) throws Exception {
+        Queue<String> secondSaw = new ConcurrentLinkedQueue<>();
+        HttpServer second = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        second.createContext("/odata/", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                in.readAllBytes();
+            }
+            secondSaw.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = BODY.getBytes(UTF_8);
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().contains("(") ? 404 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        second.start();
+        Path json = folder.resolve("compare.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try {
+            int exit = Bench.commandLine()
+                    .setOut(new PrintWriter(out))
+                    .setErr(new PrintWriter(err))
+                    .execute(
+                            "--url",
+                            target.serviceRoot().toString(),
+                            "--token",
+                            "first",
+                            "--compare-url",
+                            "http://127.0.0.1:" + second.getAddress().getPort() + "/odata/",
+                            "--compare-token",
+                            "second",
+                            "--scenario",
+                            "retrieve",
+                            "--warmup",
+                            "0s",
+                            "--requests",
+                            "10",
+                            "--json",
+                            json.toString());
+
+            assertThat(exit).as(err.toString()).isZero();
+        } finally {
+            second.stop(0);
+        }
+        assertThat(callers).hasSize(11).allMatch(line -> line.startsWith("Bearer first "));
+        assertThat(secondSaw)
+                .hasSize(11)
+                .allMatch(line -> line.endsWith(" Bearer second"))
+                .anyMatch(line -> line.startsWith("GET /odata/mserp_custcustomerv3entities(7d6b1e3c-"));
+        assertThat(out.toString()).contains("A retrieve", "B retrieve", "B ÷ A: req/s ", "errors 0 → 10");
+        JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("a").path("requests").asLong()).isEqualTo(10);
+        assertThat(result.path("b").path("requests").asLong()).isEqualTo(10);
+        assertThat(result.path("b").path("statuses").path("404").asLong()).isEqualTo(10);
+        assertThat(result.path("b").path("target").asText()).endsWith("/odata/");
+        assertThat(result.path("ratios").path("requestsPerSecond").isNumber()).isTrue();
+    }
 }
