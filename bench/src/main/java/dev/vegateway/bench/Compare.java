@@ -7,6 +7,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -130,6 +131,9 @@ final class Compare implements Callable<Integer> {
             description = "The bare server's pool (default: the gateway's default for this machine, 2 x cores, 4..32)")
     Integer poolSize;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every run and the ratios as JSON")
+    Path json;
+
     @Option(
             names = "--postgres-config",
             paramLabel = "NAME=VALUE",
@@ -144,7 +148,7 @@ final class Compare implements Callable<Integer> {
     List<String> jvmOptions = new ArrayList<>();
 
     /** One measured run of one server. */
-    record Run(Scenario call, int connections, String server, RunResult result, Duration cpu) {
+    record Run(Scenario call, int connections, String server, URI target, RunResult result, Duration cpu) {
         double cpuMicrosPerRequest() {
             return result.measurements().requests() == 0
                     ? Double.NaN
@@ -299,6 +303,9 @@ final class Compare implements Callable<Integer> {
                 }
                 printTable(out, runs, pool);
                 out.flush();
+                if (json != null) {
+                    writeJson(json, runs, pool, Instant.now());
+                }
                 return CommandLine.ExitCode.OK;
             } finally {
                 stop(bare);
@@ -348,7 +355,7 @@ final class Compare implements Callable<Integer> {
                         clients)
                 .run(workload);
         Duration cpu = ProcessCpu.of(process.pid()).minus(cpuBefore);
-        Run measured = new Run(call, count, server, result, cpu);
+        Run measured = new Run(call, count, server, target.serviceRoot(), result, cpu);
         say(
                 err,
                 "%-12s %2d conn %-7s %9.1f req/s  p50 %7.3f ms  p99 %7.3f ms  CPU %6.0f µs/request  errors %d%s",
@@ -414,6 +421,45 @@ final class Compare implements Callable<Integer> {
                 "%nratio = gateway req/s ÷ bare req/s; CPU from /proc/<pid>/stat of each server process (user + system,"
                         + " 10 ms ticks) over the measured run; both pools %d connections; client on the same machine.%n",
                 pool);
+    }
+
+    /** Every run (with its CPU) and, per call and connection count, the ratios of the table. */
+    static void writeJson(Path file, List<Run> runs, int pool, Instant finished) throws IOException {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("tool", "vegateway-bench compare");
+        document.put("processors", Runtime.getRuntime().availableProcessors());
+        document.put("poolSize", pool);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (int i = 0; i + 1 < runs.size(); i += 2) {
+            Run bare = runs.get(i);
+            Run gateway = runs.get(i + 1);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("call", label(bare.call()));
+            row.put("connections", bare.connections());
+            row.put("bareRequestsPerSecond", Math.round(bare.result().requestsPerSecond()));
+            row.put("gatewayRequestsPerSecond", Math.round(gateway.result().requestsPerSecond()));
+            row.put(
+                    "ratio",
+                    gateway.result().requestsPerSecond() / bare.result().requestsPerSecond());
+            row.put("bareCpuMicrosPerRequest", bare.cpuMicrosPerRequest());
+            row.put("gatewayCpuMicrosPerRequest", gateway.cpuMicrosPerRequest());
+            row.put("cpuRatio", gateway.cpuMicrosPerRequest() / bare.cpuMicrosPerRequest());
+            rows.add(row);
+        }
+        for (Run run : runs) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("server", run.server());
+            entry.put("cpuMillis", run.cpu().toMillis());
+            entry.put("cpuMicrosPerRequest", run.cpuMicrosPerRequest());
+            entry.put("result", ResultJson.of(run.result(), run.target(), finished));
+            all.add(entry);
+        }
+        document.put("rows", rows);
+        document.put("runs", all);
+        new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValue(file.toFile(), document);
     }
 
     private static String label(Scenario call) {

@@ -21,7 +21,13 @@ class CompareTest {
                     (i % 2 == 0 ? 1_000_000L : 3_000_000L), 200, ServerTiming.NONE, new CountedBody(10, "", 0));
         }
         RunResult result = new RunResult(call, connections, measurements, Duration.ofSeconds(10), 0);
-        return new Compare.Run(call, connections, server, result, Duration.ofMillis(cpuMillis));
+        return new Compare.Run(
+                call,
+                connections,
+                server,
+                java.net.URI.create("https://127.0.0.1:8443/" + server + "/"),
+                result,
+                Duration.ofMillis(cpuMillis));
     }
 
     @Test
@@ -41,6 +47,29 @@ class CompareTest {
                 .contains(
                         "| GET by key | 16 | 2,000 | 1,000 | 0.50 | 1.00 / 3.00 | 1.00 / 3.00 | 100 → 300 µs | 3.00 | 0 / 0 |")
                 .contains("both pools 4 connections");
+    }
+
+    @Test
+    void theJsonHoldsTheRowsAndEveryRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+        java.nio.file.Path file = folder.resolve("compare.json");
+
+        Compare.writeJson(
+                file,
+                List.of(run(Scenario.CREATE, 1, "bare", 2_000, 300), run(Scenario.CREATE, 1, "gateway", 1_000, 400)),
+                4,
+                java.time.Instant.parse("2026-01-01T00:00:00Z"));
+
+        com.fasterxml.jackson.databind.JsonNode json =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        assertThat(json.path("poolSize").asInt()).isEqualTo(4);
+        assertThat(json.path("rows").get(0).path("call").asText()).isEqualTo("POST create");
+        assertThat(json.path("rows").get(0).path("ratio").asDouble()).isEqualTo(0.5);
+        assertThat(json.path("rows").get(0).path("cpuRatio").asDouble())
+                .isEqualTo(2.6666, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(json.path("runs")).hasSize(2);
+        assertThat(json.path("runs").get(1).path("server").asText()).isEqualTo("gateway");
+        assertThat(json.path("runs").get(1).path("result").path("requests").asLong())
+                .isEqualTo(1_000);
     }
 
     @Test
