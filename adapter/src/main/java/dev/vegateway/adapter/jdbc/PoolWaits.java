@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Time spent waiting for a pool connection, recorded where the request path acquires one
  * ({@link BackendHealth#failFast}): per thread, for the request's {@code Server-Timing}
- * ({@code pool;dur=}), and in process-wide totals for the metrics. A request is served on one
+ * ({@code pool;dur=}), and in process-wide totals that a metrics registry can read (the busy
+ * refusals in particular, which the pool's own timeout count does not tell from an outage). A request is served on one
  * thread from the moment it asks for its first connection until it has its last, so what a
  * thread waited between two {@link #takeNanos()} is what its request waited.
  */

@@ -1,6 +1,5 @@
 package dev.vegateway.gateway.http;
 
-import dev.vegateway.adapter.jdbc.PoolWaits;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,20 +42,6 @@ public final class Metrics {
         text.append(String.format(Locale.ROOT, "vegateway_database_seconds_total %.6f%n", databaseNanos.sum() / 1e9));
         text.append("# HELP vegateway_rows_total Rows returned.\n# TYPE vegateway_rows_total counter\n");
         text.append("vegateway_rows_total ").append(rows.sum()).append('\n');
-        text.append("# HELP vegateway_pool_wait_seconds_total Time requests waited for a backend pool connection.\n"
-                + "# TYPE vegateway_pool_wait_seconds_total counter\n");
-        text.append(
-                String.format(Locale.ROOT, "vegateway_pool_wait_seconds_total %.6f%n", PoolWaits.totalNanos() / 1e9));
-        text.append(
-                "# HELP vegateway_pool_acquisitions_total Backend pool connections asked for (by requests and the audit"
-                        + " purge).\n"
-                        + "# TYPE vegateway_pool_acquisitions_total counter\n");
-        text.append("vegateway_pool_acquisitions_total ")
-                .append(PoolWaits.acquisitions())
-                .append('\n');
-        text.append("# HELP vegateway_pool_busy_total Requests answered 503 because no pool connection became free"
-                + " within backend.acquireTimeout.\n# TYPE vegateway_pool_busy_total counter\n");
-        text.append("vegateway_pool_busy_total ").append(PoolWaits.busy()).append('\n');
         return text.toString();
     }
 }
