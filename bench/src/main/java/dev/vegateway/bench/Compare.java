@@ -61,8 +61,6 @@ final class Compare implements Callable<Integer> {
     /** The application and the user the gateway serves the load as (written to the bench's security.yaml). */
     static final String APPLICATION = "11111111-1111-4111-8111-111111111111";
 
-    static final UUID BENCH_USER = UUID.fromString("00000000-0000-4000-8000-0000000b0001");
-    static final UUID BENCH_USER_OBJECT_ID = UUID.fromString("00000000-0000-4000-8000-0000000b0101");
     static final String BUSINESS_UNIT = "Contoso US";
     static final String COMPANY = "usmf";
     private static final String KEYSTORE_FILE = "demo-tls.p12";
@@ -126,6 +124,14 @@ final class Compare implements Callable<Integer> {
     Duration duration;
 
     @Option(
+            names = "--callers",
+            paramLabel = "N",
+            defaultValue = "512",
+            description = "Bench users the gateway's requests take turns among, all with the same row scope, so that"
+                    + " no user reaches the gateway's service protection limits (default: ${DEFAULT-VALUE})")
+    int callers;
+
+    @Option(
             names = "--pool-size",
             paramLabel = "N",
             description = "The bare server's pool (default: the gateway's default for this machine, 2 x cores, 4..32)")
@@ -170,7 +176,12 @@ final class Compare implements Callable<Integer> {
         Files.createDirectories(workDir);
         Path run = Files.createTempDirectory(workDir.toAbsolutePath(), "run-");
         Path gatewayDir = Files.createDirectories(run.resolve("gateway"));
-        Files.writeString(gatewayDir.resolve("security.yaml"), securityYaml(), UTF_8);
+        if (callers < 1 || callers > 10_000) {
+            err.println("vegateway-bench compare: --callers must be between 1 and 10000, was " + callers);
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+        Files.writeString(gatewayDir.resolve("security.yaml"), securityYaml(callers), UTF_8);
         say(err, "work folder %s", run);
 
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
@@ -228,7 +239,7 @@ final class Compare implements Callable<Integer> {
                                 "--business-unit",
                                 businessUnit.toString(),
                                 "--owner",
-                                BENCH_USER.toString())),
+                                userId(0).toString())),
                         run.resolve("bare.log"));
                 String bareLine = waitFor(bare, run.resolve("bare.log"), BareServer.READY_PREFIX);
                 LoopbackTarget bareTarget = LoopbackTarget.parse(
@@ -252,7 +263,11 @@ final class Compare implements Callable<Integer> {
                         .mint(APPLICATION, Instant.now(), Duration.ofHours(4));
                 Map<String, String> gatewayHeaders = new LinkedHashMap<>();
                 gatewayHeaders.put("Authorization", "Bearer " + token);
-                gatewayHeaders.put("CallerObjectId", BENCH_USER_OBJECT_ID.toString());
+                gatewayHeaders.put("CallerObjectId", objectId(0).toString());
+                List<Map<String, String>> gatewayCallers = new ArrayList<>();
+                for (int caller = 0; caller < callers; caller++) {
+                    gatewayCallers.add(Map.of("CallerObjectId", objectId(caller).toString()));
+                }
 
                 List<String> keys =
                         Workload.fetchCustomerKeys(clients.get(), gatewayTarget, gatewayHeaders, Bench.REQUEST_TIMEOUT);
@@ -264,8 +279,8 @@ final class Compare implements Callable<Integer> {
                 int widest =
                         connections.stream().mapToInt(Integer::intValue).max().orElse(1);
                 for (Scenario call : CALLS) {
-                    warm(call, widest, bareTarget, Map.of(), keys, clients);
-                    warm(call, widest, gatewayTarget, gatewayHeaders, keys, clients);
+                    warm(call, widest, bareTarget, Map.of(), List.of(Map.of()), keys, clients);
+                    warm(call, widest, gatewayTarget, gatewayHeaders, gatewayCallers, keys, clients);
                 }
                 removeCreated(data);
                 say(err, "both servers warmed up on every call (%s each at %d connections)", warmup, widest);
@@ -279,7 +294,17 @@ final class Compare implements Callable<Integer> {
                         // Which one goes first alternates, so that a drift in the machine's other load favours neither.
                         for (int turn = 0; turn < 2; turn++) {
                             if ((turn + row) % 2 == 0) {
-                                bareRun = measure(call, count, "bare", bare, bareTarget, Map.of(), keys, clients, err);
+                                bareRun = measure(
+                                        call,
+                                        count,
+                                        "bare",
+                                        bare,
+                                        bareTarget,
+                                        Map.of(),
+                                        List.of(Map.of()),
+                                        keys,
+                                        clients,
+                                        err);
                             } else {
                                 gatewayRun = measure(
                                         call,
@@ -288,6 +313,7 @@ final class Compare implements Callable<Integer> {
                                         gateway,
                                         gatewayTarget,
                                         gatewayHeaders,
+                                        gatewayCallers,
                                         keys,
                                         clients,
                                         err);
@@ -324,6 +350,7 @@ final class Compare implements Callable<Integer> {
             int count,
             LoopbackTarget target,
             Map<String, String> headers,
+            List<Map<String, String>> identities,
             List<String> keys,
             Supplier<HttpClient> clients)
             throws InterruptedException {
@@ -331,7 +358,7 @@ final class Compare implements Callable<Integer> {
             new LoadGenerator(
                             new RunSettings(count, Duration.ZERO, warmup, OptionalLong.empty(), Bench.REQUEST_TIMEOUT),
                             clients)
-                    .run(Workload.of(call, target, headers, Bench.REQUEST_TIMEOUT, keys));
+                    .run(Workload.of(call, target, headers, identities, Bench.REQUEST_TIMEOUT, keys));
         }
     }
 
@@ -342,13 +369,14 @@ final class Compare implements Callable<Integer> {
             Process process,
             LoopbackTarget target,
             Map<String, String> headers,
+            List<Map<String, String>> identities,
             List<String> keys,
             Supplier<HttpClient> clients,
             PrintWriter err)
             throws InterruptedException {
-        warm(call, count, target, headers, keys, clients);
+        warm(call, count, target, headers, identities, keys, clients);
         // A workload of its own (creates get a new run tag, so no account number of the warm-up comes again).
-        Workload workload = Workload.of(call, target, headers, Bench.REQUEST_TIMEOUT, keys);
+        Workload workload = Workload.of(call, target, headers, identities, Bench.REQUEST_TIMEOUT, keys);
         Duration cpuBefore = ProcessCpu.of(process.pid());
         RunResult result = new LoadGenerator(
                         new RunSettings(count, Duration.ZERO, duration, OptionalLong.empty(), Bench.REQUEST_TIMEOUT),
@@ -358,7 +386,7 @@ final class Compare implements Callable<Integer> {
         Run measured = new Run(call, count, server, target.serviceRoot(), result, cpu);
         say(
                 err,
-                "%-12s %2d conn %-7s %9.1f req/s  p50 %7.3f ms  p99 %7.3f ms  CPU %6.0f µs/request  errors %d%s",
+                "%-12s %2d conn %-7s %9.1f req/s  p50 %7.3f ms  p99 %7.3f ms  CPU %6.0f µs/request  errors %d  429 %d%s",
                 call.displayName(),
                 count,
                 server,
@@ -367,8 +395,9 @@ final class Compare implements Callable<Integer> {
                 result.measurements().clientMicros().getValueAtPercentile(99) / 1e3,
                 measured.cpuMicrosPerRequest(),
                 result.measurements().errors(),
+                result.measurements().throttled(),
                 stages(result.measurements()));
-        if (result.measurements().errors() > 0) {
+        if (result.measurements().errors() > 0 || result.measurements().throttled() > 0) {
             Report.printDetails(err, result);
         }
         return measured;
@@ -393,14 +422,14 @@ final class Compare implements Callable<Integer> {
         out.println();
         out.println(
                 "| call | connections | bare req/s | gateway req/s | ratio | bare p50 / p99 ms | gateway p50 / p99 ms"
-                        + " | server CPU per request, bare → gateway | CPU ratio | errors bare / gateway |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+                        + " | server CPU per request, bare → gateway | CPU ratio | errors bare / gateway | 429 bare / gateway |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i + 1 < runs.size(); i += 2) {
             Run bare = runs.get(i);
             Run gateway = runs.get(i + 1);
             out.printf(
                     Locale.ROOT,
-                    "| %s | %d | %,.0f | %,.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %,.0f → %,.0f µs | %.2f | %d / %d |%n",
+                    "| %s | %d | %,.0f | %,.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %,.0f → %,.0f µs | %.2f | %d / %d | %d / %d |%n",
                     label(bare.call()),
                     bare.connections(),
                     bare.result().requestsPerSecond(),
@@ -414,7 +443,9 @@ final class Compare implements Callable<Integer> {
                     gateway.cpuMicrosPerRequest(),
                     gateway.cpuMicrosPerRequest() / bare.cpuMicrosPerRequest(),
                     bare.result().measurements().errors(),
-                    gateway.result().measurements().errors());
+                    gateway.result().measurements().errors(),
+                    bare.result().measurements().throttled(),
+                    gateway.result().measurements().throttled());
         }
         out.printf(
                 Locale.ROOT,
@@ -555,10 +586,24 @@ final class Compare implements Callable<Integer> {
         }
     }
 
-    /** Security data of the run: the demo's business units and one caller, Local on customers of usmf. */
-    static String securityYaml() {
-        return """
-                # Written by vegateway-bench compare: one caller with row scope (Local depth, company usmf).
+    /** The Entra object id of bench user {@code index} (0-based). */
+    static UUID objectId(int index) {
+        return UUID.fromString(String.format(Locale.ROOT, "00000000-0000-4000-8000-%012x", 0xb10000L + index));
+    }
+
+    /** The backend user id of bench user {@code index} (0-based). */
+    static UUID userId(int index) {
+        return UUID.fromString(String.format(Locale.ROOT, "00000000-0000-4000-8000-%012x", 0xb00000L + index));
+    }
+
+    /**
+     * Security data of the run: the demo's business units and {@code users} callers, each with Local
+     * depth on customers of usmf in Contoso US (the same rows for all of them).
+     */
+    static String securityYaml(int users) {
+        StringBuilder yaml = new StringBuilder(
+                """
+                # Written by vegateway-bench compare: callers with row scope (Local depth, company usmf).
                 businessUnits:
                   - name: Contoso
                   - { name: Contoso US, parent: Contoso }
@@ -576,11 +621,24 @@ final class Compare implements Callable<Integer> {
                       - { entity: mserp_custcustomerv3entity, read: Local, create: Local }
                     actions: []
                 users:
-                  - { id: %s, name: Bench Clerk, entraObjectId: %s, enabled: true, accessMode: ReadWrite, kind: person, businessUnit: %s, roles: [ { role: Bench clerk, companies: [%s] } ] }
-                applications:
-                  - { appId: %s, name: Dataverse virtual entities, kind: dataverse, enabled: true, roles: [CDSVirtualEntityApplication] }
-                """
-                .formatted(BENCH_USER, BENCH_USER_OBJECT_ID, BUSINESS_UNIT, COMPANY, APPLICATION);
+                """);
+        for (int index = 0; index < users; index++) {
+            yaml.append(String.format(
+                    Locale.ROOT,
+                    "  - { id: %s, name: Bench Clerk %d, entraObjectId: %s, enabled: true, accessMode: ReadWrite,"
+                            + " kind: person, businessUnit: %s, roles: [ { role: Bench clerk, companies: [%s] } ] }%n",
+                    userId(index),
+                    index + 1,
+                    objectId(index),
+                    BUSINESS_UNIT,
+                    COMPANY));
+        }
+        return yaml.append("applications:\n")
+                .append("  - { appId: ")
+                .append(APPLICATION)
+                .append(", name: Dataverse virtual entities, kind: dataverse, enabled: true,"
+                        + " roles: [CDSVirtualEntityApplication] }\n")
+                .toString();
     }
 
     private List<String> javaCommand(List<String> arguments) {

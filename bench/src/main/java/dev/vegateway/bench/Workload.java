@@ -26,6 +26,9 @@ import java.util.function.LongFunction;
  * account number.
  */
 final class Workload {
+    /** The most requests built ahead for one scenario and its callers. */
+    static final long MAXIMUM_CYCLE = 1_000_000;
+
     /** The request numbers a generated workload spans before it would repeat one. */
     static final long GENERATED_CYCLE = 1_000_000_000_000L;
 
@@ -171,17 +174,31 @@ final class Workload {
                             factories.get((int) (sequence % factories.size())).create(tag, sequence),
                     factories.size());
         }
+        // Request n of the cycle is request (n mod size) of the scenario, as caller (n mod callers): a cycle of
+        // lcm(size, callers) requests, each caller as often as each other and each request as often as each other.
+        List<HttpRequest> base = requestsOf(scenario, factories.get(0), customerKeys);
+        int size = base.size();
+        long cycle = (long) size / gcd(size, factories.size()) * factories.size();
+        if (cycle > MAXIMUM_CYCLE) {
+            throw new IllegalArgumentException("the " + scenario.displayName() + " scenario's " + size
+                    + " requests and "
+                    + factories.size() + " callers make a cycle of " + cycle + " requests, more than " + MAXIMUM_CYCLE
+                    + "; use fewer callers");
+        }
         List<List<HttpRequest>> byCaller = new ArrayList<>();
-        for (RequestFactory factory : factories) {
-            byCaller.add(requestsOf(scenario, factory, customerKeys));
+        byCaller.add(base);
+        for (int caller = 1; caller < factories.size(); caller++) {
+            byCaller.add(requestsOf(scenario, factories.get(caller), customerKeys));
         }
         List<HttpRequest> requests = new ArrayList<>();
-        for (int index = 0; index < byCaller.get(0).size(); index++) {
-            for (List<HttpRequest> ofCaller : byCaller) {
-                requests.add(ofCaller.get(index));
-            }
+        for (int n = 0; n < cycle; n++) {
+            requests.add(byCaller.get(n % factories.size()).get(n % size));
         }
         return new Workload(scenario, requests, factories.size());
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     private static List<HttpRequest> requestsOf(Scenario scenario, RequestFactory factory, List<String> customerKeys) {

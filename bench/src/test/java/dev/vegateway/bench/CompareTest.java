@@ -110,12 +110,17 @@ class CompareTest {
     }
 
     @Test
-    void theSecurityDataGivesOneCallerLocalDepthInOneCompany() {
-        assertThat(Compare.securityYaml())
+    void theSecurityDataGivesEveryCallerLocalDepthInOneCompany() {
+        String yaml = Compare.securityYaml(3);
+        assertThat(yaml)
                 .contains("{ entity: mserp_custcustomerv3entity, read: Local, create: Local }")
-                .contains("entraObjectId: " + Compare.BENCH_USER_OBJECT_ID)
+                .contains("entraObjectId: 00000000-0000-4000-8000-000000b10000")
+                .contains("entraObjectId: 00000000-0000-4000-8000-000000b10002")
+                .doesNotContain("00000000-0000-4000-8000-000000b10003")
                 .contains("businessUnit: Contoso US, roles: [ { role: Bench clerk, companies: [usmf] } ]")
                 .contains("appId: " + Compare.APPLICATION);
+        assertThat(yaml.lines().filter(line -> line.contains("role: Bench clerk, companies")))
+                .hasSize(3);
         assertThat(Compare.defaultPoolSize(2)).isEqualTo(4);
         assertThat(Compare.defaultPoolSize(8)).isEqualTo(16);
         assertThat(Compare.defaultPoolSize(64)).isEqualTo(32);
