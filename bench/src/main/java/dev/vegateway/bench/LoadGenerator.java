@@ -7,25 +7,64 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Runs {@code connections} workers, each a closed loop (send, wait for the whole body, repeat)
- * on its own {@link HttpClient} and so on its own keep-alive connection. Requests that start
- * during the warm-up are sent but not recorded; the run ends at the duration or after
- * {@code maxRequests} measured requests, whichever comes first. Error responses are recorded
- * and the loop goes on.
+ * Runs {@code connections} workers, each on its own {@link HttpClient} and so on its own
+ * keep-alive connection. In a closed loop a worker sends, waits for the whole body and sends
+ * again. In an open loop ({@link RunSettings#rate()}) worker {@code w} sends request {@code k} at
+ * {@code start + (k + w / connections) × interval}, or at once when it is late; the latency of a
+ * request counts from the moment it was due, so a slow answer that delays the requests behind it
+ * shows in their latency too (no coordinated omission), and the service time (sent → answered)
+ * is recorded beside it. Requests due during the warm-up are sent but not recorded; the run
+ * ends at the duration or after {@code maxRequests} measured requests, whichever comes first.
+ * Error responses are recorded and the loop goes on; with {@link RunSettings#honourRetryAfter()}
+ * a worker answered 429 or 503 with {@code Retry-After} pauses that long first.
  */
 final class LoadGenerator {
     private final RunSettings settings;
     private final Supplier<HttpClient> clients;
 
+    /** What the run has measured so far, for a progress line. */
+    record Progress(long elapsedNanos, long requests, long throttled, long errors) {}
+
+    /** How often the command line prints a progress line. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+    private final Optional<Consumer<Progress>> onProgress;
+    private final Duration progressInterval;
+    private final AtomicLong measuredRequests = new AtomicLong();
+    private final AtomicLong measuredThrottled = new AtomicLong();
+    private final AtomicLong measuredErrors = new AtomicLong();
+
     LoadGenerator(RunSettings settings, Supplier<HttpClient> clients) {
+        this(settings, clients, Optional.empty(), PROGRESS_INTERVAL);
+    }
+
+    /** As {@link #LoadGenerator(RunSettings, Supplier)}, telling {@code onProgress} every {@code progressInterval}. */
+    LoadGenerator(
+            RunSettings settings,
+            Supplier<HttpClient> clients,
+            Optional<Consumer<Progress>> onProgress,
+            Duration progressInterval) {
         this.settings = requireNonNull(settings, "settings is null");
         this.clients = requireNonNull(clients, "clients is null");
+        this.onProgress = requireNonNull(onProgress, "onProgress is null");
+        this.progressInterval = requireNonNull(progressInterval, "progressInterval is null");
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new IllegalArgumentException("the progress interval must be positive, was " + progressInterval);
+        }
     }
 
     RunResult run(Workload workload) throws InterruptedException {
@@ -38,9 +77,12 @@ final class LoadGenerator {
         List<Thread> threads = new ArrayList<>();
         for (int index = 0; index < settings.connections(); index++) {
             Worker worker = new Worker(
+                    this,
                     clients.get(),
                     workload,
                     workload.startOf(index, settings.connections()),
+                    settings,
+                    settings.openLoop() ? started + settings.intervalNanos() * index / settings.connections() : started,
                     measureFrom,
                     measureUntil,
                     budget);
@@ -51,46 +93,99 @@ final class LoadGenerator {
         }
         threads.forEach(Thread::start);
         try {
+            long nextProgress = started + progressInterval.toNanos();
             for (Thread thread : threads) {
-                thread.join();
+                while (thread.isAlive()) {
+                    long wait = Math.max(1, (nextProgress - System.nanoTime()) / 1_000_000);
+                    thread.join(onProgress.isPresent() ? wait : 0);
+                    if (onProgress.isPresent() && System.nanoTime() - nextProgress >= 0) {
+                        long now = System.nanoTime();
+                        onProgress
+                                .get()
+                                .accept(new Progress(
+                                        Math.max(0, now - measureFrom),
+                                        measuredRequests.get(),
+                                        measuredThrottled.get(),
+                                        measuredErrors.get()));
+                        nextProgress = now + progressInterval.toNanos();
+                    }
+                }
             }
         } finally {
             threads.forEach(Thread::interrupt);
         }
         Measurements merged = new Measurements();
+        Timeline timeline = new Timeline();
+        Map<String, Measurements> byLabel = new TreeMap<>();
         long warmupRequests = 0;
         long lastCompletion = measureFrom;
         for (Worker worker : workers) {
             merged.add(worker.measurements);
+            timeline.add(worker.timeline);
+            worker.byLabel.forEach((label, measurements) ->
+                    byLabel.computeIfAbsent(label, name -> new Measurements()).add(measurements));
             warmupRequests += worker.warmupRequests;
             lastCompletion = Math.max(lastCompletion, worker.lastCompletion);
         }
         Duration measured =
                 Duration.ofNanos(merged.requests() == 0 ? settings.duration().toNanos() : lastCompletion - measureFrom);
-        return new RunResult(workload.scenario(), settings.connections(), merged, measured, warmupRequests);
+        return new RunResult(
+                workload.scenario(),
+                settings.connections(),
+                merged,
+                measured,
+                warmupRequests,
+                settings.rate(),
+                workload.callers(),
+                byLabel,
+                timeline);
+    }
+
+    /** A measured answer for the progress line; status 0 is no answer at all. */
+    private void count(int status, boolean failedParts) {
+        measuredRequests.incrementAndGet();
+        if (status == 429) {
+            measuredThrottled.incrementAndGet();
+        } else if (status / 100 != 2 || failedParts) {
+            measuredErrors.incrementAndGet();
+        }
     }
 
     private static final class Worker implements Runnable {
+        private final LoadGenerator generator;
         private final HttpClient client;
         private final Workload workload;
+        private final RunSettings settings;
         private final long measureFrom;
         private final long measureUntil;
         private final AtomicLong budget;
         private final Measurements measurements = new Measurements();
+        private final Timeline timeline = new Timeline();
+        /** Mix workloads: the measurements of each template apart. */
+        private final Map<String, Measurements> byLabel = new HashMap<>();
+
         private long sequence;
         private long warmupRequests;
         private long lastCompletion;
+        /** Open loop: when the next request is due. */
+        private long due;
 
         Worker(
+                LoadGenerator generator,
                 HttpClient client,
                 Workload workload,
                 long firstSequence,
+                RunSettings settings,
+                long firstDue,
                 long measureFrom,
                 long measureUntil,
                 AtomicLong budget) {
+            this.generator = generator;
             this.client = requireNonNull(client, "client is null");
             this.workload = workload;
             this.sequence = firstSequence;
+            this.settings = settings;
+            this.due = firstDue;
             this.measureFrom = measureFrom;
             this.measureUntil = measureUntil;
             this.budget = budget;
@@ -99,48 +194,98 @@ final class LoadGenerator {
         @Override
         public void run() {
             while (!Thread.currentThread().isInterrupted()) {
+                long intended;
+                if (settings.openLoop()) {
+                    intended = due;
+                    due += settings.intervalNanos();
+                    if (intended - measureUntil >= 0 || !sleepUntil(intended)) {
+                        return;
+                    }
+                } else {
+                    intended = System.nanoTime();
+                }
                 long start = System.nanoTime();
                 if (start - measureUntil >= 0) {
                     return;
                 }
-                boolean measured = start - measureFrom >= 0;
+                boolean measured = intended - measureFrom >= 0;
                 if (measured && budget.getAndDecrement() <= 0) {
                     return;
                 }
+                Optional<String> label = workload.label(sequence);
                 HttpRequest request = workload.request(sequence++);
+                long pause = 0;
                 try {
                     HttpResponse<CountedBody> response = client.send(request, CountedBody.handler());
                     long end = System.nanoTime();
                     if (measured) {
                         ServerTiming timing =
                                 ServerTiming.parse(response.headers().firstValue("Server-Timing"));
-                        measurements.recordResponse(end - start, response.statusCode(), timing, response.body());
+                        measurements.recordResponse(
+                                end - intended, end - start, response.statusCode(), timing, response.body());
+                        generator.count(response.statusCode(), response.body().failedParts() > 0);
+                        timeline.record(
+                                end - measureFrom,
+                                (end - intended) / 1_000,
+                                response.statusCode() / 100 != 2
+                                        || response.body().failedParts() > 0);
+                        label.ifPresent(name -> byLabel.computeIfAbsent(name, key -> new Measurements())
+                                .recordResponse(
+                                        end - intended, end - start, response.statusCode(), timing, response.body()));
                         lastCompletion = end;
                     } else {
                         warmupRequests++;
+                    }
+                    if (settings.honourRetryAfter() && (response.statusCode() == 429 || response.statusCode() == 503)) {
+                        pause = RetryAfter.parse(response.headers().firstValue("Retry-After"), Instant.now())
+                                .map(wait -> Math.min(wait.toNanos(), RunSettings.MAXIMUM_RETRY_AFTER.toNanos()))
+                                .orElse(0L);
+                        if (measured && pause > 0) {
+                            measurements.recordRetryAfterWait(pause);
+                        }
                     }
                 } catch (IOException e) {
                     long end = System.nanoTime();
                     if (measured) {
-                        measurements.recordFailure(end - start, e);
+                        measurements.recordFailure(end - intended, end - start, e);
+                        timeline.record(end - measureFrom, (end - intended) / 1_000, true);
+                        generator.count(0, false);
+                        label.ifPresent(name -> byLabel.computeIfAbsent(name, key -> new Measurements())
+                                .recordFailure(end - intended, end - start, e));
                         lastCompletion = end;
                     } else {
                         warmupRequests++;
                     }
-                    pauseAfterFailure();
+                    // A refused connection fails in microseconds; do not spin on it.
+                    pause = TimeUnit.MILLISECONDS.toNanos(10);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                if (pause > 0) {
+                    long resume = System.nanoTime() + pause;
+                    if (!sleepUntil(Math.min(resume, measureUntil))) {
+                        return;
+                    }
+                    if (settings.openLoop() && due - resume < 0) {
+                        // Requests due while waiting are not sent later in a burst: the schedule resumes now.
+                        due = resume;
+                    }
+                }
             }
         }
 
-        /** A refused connection fails in microseconds; do not spin on it. */
-        private static void pauseAfterFailure() {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        /** Sleeps until {@code deadline} ({@link System#nanoTime()}); false when interrupted. */
+        private static boolean sleepUntil(long deadline) {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                LockSupport.parkNanos(left);
+                if (Thread.currentThread().isInterrupted()) {
+                    return false;
+                }
             }
         }
     }

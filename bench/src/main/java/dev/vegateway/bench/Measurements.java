@@ -11,12 +11,16 @@ import org.HdrHistogram.Histogram;
 /**
  * What the measured requests of one worker (or, merged, of a run) produced. Not thread-safe:
  * each worker records into its own instance; the run merges them at the end.
- * Histograms hold microseconds.
+ * Histograms hold microseconds. {@link #clientMicros()} is the latency as a caller sees it: from
+ * the moment the request was due (open loop) or sent (closed loop) to the end of the body;
+ * {@link #serviceMicros()} counts from the moment it was sent, so the two differ only when an
+ * open-loop worker fell behind its schedule.
  */
 final class Measurements {
     private static final int SIGNIFICANT_DIGITS = 3;
 
     private final Histogram clientMicros = new Histogram(SIGNIFICANT_DIGITS);
+    private final Histogram serviceMicros = new Histogram(SIGNIFICANT_DIGITS);
     private final Map<Stage, Histogram> serverMicros = new EnumMap<>(Stage.class);
     /** Per request: server total minus database time, i.e. what the gateway itself added. */
     private final Histogram gatewayMicros = new Histogram(SIGNIFICANT_DIGITS);
@@ -32,6 +36,10 @@ final class Measurements {
     private String firstFailedBatch = "";
     private String firstFailure = "";
     private long bytes;
+    /** Waits on {@code Retry-After} before the next request, when honoured. */
+    private long retryAfterWaits;
+
+    private long retryAfterNanos;
 
     Measurements() {
         for (Stage stage : Stage.values()) {
@@ -40,8 +48,14 @@ final class Measurements {
     }
 
     void recordResponse(long clientNanos, int status, ServerTiming timing, CountedBody body) {
+        recordResponse(clientNanos, clientNanos, status, timing, body);
+    }
+
+    /** A response: {@code latencyNanos} from when it was due, {@code serviceNanos} from when it was sent. */
+    void recordResponse(long latencyNanos, long serviceNanos, int status, ServerTiming timing, CountedBody body) {
         requests++;
-        clientMicros.recordValue(Math.max(0, clientNanos / 1_000));
+        clientMicros.recordValue(Math.max(0, latencyNanos / 1_000));
+        serviceMicros.recordValue(Math.max(0, serviceNanos / 1_000));
         statusCounts.merge(status, 1L, Long::sum);
         if (status / 100 != 2) {
             firstErrorBodies.putIfAbsent(status, Workload.abbreviate(body.prefix()));
@@ -64,17 +78,31 @@ final class Measurements {
 
     /** A request that got no response at all (connection refused, timeout, reset). */
     void recordFailure(long clientNanos, Exception failure) {
+        recordFailure(clientNanos, clientNanos, failure);
+    }
+
+    void recordFailure(long latencyNanos, long serviceNanos, Exception failure) {
         requests++;
         failures++;
-        clientMicros.recordValue(Math.max(0, clientNanos / 1_000));
+        clientMicros.recordValue(Math.max(0, latencyNanos / 1_000));
+        serviceMicros.recordValue(Math.max(0, serviceNanos / 1_000));
         if (firstFailure.isEmpty()) {
             firstFailure = failure.getClass().getSimpleName()
                     + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
         }
     }
 
+    /** The worker paused {@code nanos} on a {@code Retry-After}. */
+    void recordRetryAfterWait(long nanos) {
+        retryAfterWaits++;
+        retryAfterNanos += nanos;
+    }
+
     void add(Measurements other) {
         requests += other.requests;
+        retryAfterWaits += other.retryAfterWaits;
+        retryAfterNanos += other.retryAfterNanos;
+        serviceMicros.add(other.serviceMicros);
         failures += other.failures;
         failedBatches += other.failedBatches;
         failedParts += other.failedParts;
@@ -96,13 +124,34 @@ final class Measurements {
         return requests;
     }
 
-    /** Non-2xx responses, requests that got no response, and $batch responses with a failed part. */
+    /**
+     * Non-2xx responses other than 429, requests that got no response, and $batch responses with a
+     * failed part. 429s are {@link #throttled()}, counted apart: the server protecting itself as
+     * asked is not a failure of the run.
+     */
     long errors() {
         long non2xx = statusCounts.entrySet().stream()
-                .filter(entry -> entry.getKey() / 100 != 2)
+                .filter(entry -> entry.getKey() / 100 != 2 && entry.getKey() != 429)
                 .mapToLong(Map.Entry::getValue)
                 .sum();
         return non2xx + failures + failedBatches;
+    }
+
+    /** 429 Too Many Requests answers. */
+    long throttled() {
+        return statusCounts.getOrDefault(429, 0L);
+    }
+
+    long retryAfterWaits() {
+        return retryAfterWaits;
+    }
+
+    long retryAfterNanos() {
+        return retryAfterNanos;
+    }
+
+    Histogram serviceMicros() {
+        return serviceMicros;
     }
 
     long failedBatches() {

@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
 /** The run as a table on stdout and, optionally, one appended CSV line. Latencies in milliseconds. */
 final class Report {
     private static final String TABLE_FORMAT =
-            "%-15s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %7s%n";
+            "%-18s %4s %9s %9s | %7s %7s %7s %8s | %7s %7s | %6s %6s %7s %7s %7s | %6s %6s %7s%n";
     private static final List<String> CSV_COLUMNS = List.of(
             "finished",
             "scenario",
@@ -40,7 +40,11 @@ final class Report {
             "gateway_p50_ms",
             "errors",
             "bytes",
-            "megabytes_per_second");
+            "megabytes_per_second",
+            "throttled",
+            "mode",
+            "rate",
+            "callers");
 
     private Report() {}
 
@@ -59,6 +63,7 @@ final class Report {
                 "server",
                 "",
                 "server p50",
+                "",
                 "",
                 "",
                 "",
@@ -83,18 +88,24 @@ final class Report {
                 "db",
                 "ser",
                 "gateway",
+                "429",
                 "errors",
                 "MB/s");
     }
 
     static void printRow(PrintWriter out, RunResult result) {
-        Measurements measurements = result.measurements();
+        printRow(out, result, result.scenario().displayName(), result.measurements());
+    }
+
+    /** A row of {@code measurements}, part of {@code result} (a mix's template), named {@code name}. */
+    static void printRow(PrintWriter out, RunResult result, String name, Measurements measurements) {
         List<Object> values = new ArrayList<>(List.of(
-                result.scenario().displayName(),
+                name,
                 result.connections(),
                 measurements.requests(),
-                String.format(Locale.ROOT, "%.1f", result.requestsPerSecond())));
+                String.format(Locale.ROOT, "%.1f", measurements.requests() / result.seconds())));
         values.addAll(latencies(measurements));
+        values.add(measurements.throttled());
         values.add(measurements.errors());
         values.add(String.format(Locale.ROOT, "%.2f", result.megabytesPerSecond()));
         out.printf(Locale.ROOT, TABLE_FORMAT, values.toArray());
@@ -113,6 +124,26 @@ final class Report {
                 statuses.isEmpty() ? "(none)" : statuses,
                 result.warmupRequests(),
                 result.seconds());
+        if (result.rate().isPresent()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  open loop at %.1f req/s: latency counts from when each request was due; service time (sent →"
+                            + " answered) p50 %s, p99 %s, max %s ms%n",
+                    result.rate().getAsDouble(),
+                    millis(measurements.serviceMicros(), 50),
+                    millis(measurements.serviceMicros(), 99),
+                    maxMillis(measurements.serviceMicros()));
+        }
+        if (measurements.throttled() > 0) {
+            out.printf(Locale.ROOT, "  %d throttled (429), not counted as errors%n", measurements.throttled());
+        }
+        if (measurements.retryAfterWaits() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  waited %d times on Retry-After, %.1f s in all%n",
+                    measurements.retryAfterWaits(),
+                    measurements.retryAfterNanos() / 1e9);
+        }
         for (Map.Entry<Integer, String> error : measurements.firstErrorBodies().entrySet()) {
             out.printf(Locale.ROOT, "  %d, first body: %s%n", error.getKey(), error.getValue());
         }
@@ -136,6 +167,39 @@ final class Report {
         }
     }
 
+    /** B ÷ A for throughput and latency: below 1 for req/s means B is slower, above 1 for latency means B is slower. */
+    static void printRatios(PrintWriter out, RunResult a, RunResult b) {
+        out.printf(
+                Locale.ROOT,
+                "B ÷ A: req/s %s, client p50 %s, client p99 %s, server total p50 %s, errors %d → %d, 429 %d → %d%n",
+                ratio(b.requestsPerSecond(), a.requestsPerSecond()),
+                ratio(
+                        percentile(b.measurements().clientMicros(), 50),
+                        percentile(a.measurements().clientMicros(), 50)),
+                ratio(
+                        percentile(b.measurements().clientMicros(), 99),
+                        percentile(a.measurements().clientMicros(), 99)),
+                ratio(
+                        percentile(b.measurements().serverMicros(Stage.TOTAL), 50),
+                        percentile(a.measurements().serverMicros(Stage.TOTAL), 50)),
+                a.measurements().errors(),
+                b.measurements().errors(),
+                a.measurements().throttled(),
+                b.measurements().throttled());
+    }
+
+    static double percentile(Histogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile);
+    }
+
+    /** {@code b / a} with two decimals, or {@code -} when either is missing or a is 0. */
+    static String ratio(double b, double a) {
+        if (Double.isNaN(a) || Double.isNaN(b) || a == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2f", b / a);
+    }
+
     static void appendCsv(Path file, RunResult result, Instant finished) throws IOException {
         Measurements measurements = result.measurements();
         List<Object> values = new ArrayList<>(List.of(
@@ -149,6 +213,13 @@ final class Report {
         values.add(measurements.errors());
         values.add(measurements.bytes());
         values.add(String.format(Locale.ROOT, "%.3f", result.megabytesPerSecond()));
+        values.add(measurements.throttled());
+        values.add(result.rate().isPresent() ? "open" : "closed");
+        values.add(
+                result.rate().isPresent()
+                        ? String.format(Locale.ROOT, "%.1f", result.rate().getAsDouble())
+                        : "");
+        values.add(result.callers());
         StringBuilder text = new StringBuilder();
         if (!Files.exists(file) || Files.size(file) == 0) {
             text.append(String.join(",", CSV_COLUMNS)).append('\n');

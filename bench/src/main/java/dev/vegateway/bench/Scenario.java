@@ -8,6 +8,14 @@ enum Scenario {
     RETRIEVE,
     /** GET a 50-row page of customers filtered by company. */
     PAGE50,
+    /** GET a 50-row page of customers filtered by company and ordered by name (the page of {@code compare}). */
+    PAGE50SORTED,
+    /**
+     * POST a new customer of usmf (the gateway or the server picks the key), each request with its
+     * own account number; the caller needs Create on customers. The rows stay: {@code compare}
+     * removes them after its run.
+     */
+    CREATE,
     /** GET 50 usmf sales orders with {@code $expand} of their customer: a two-table join, to set against {@link #PAGE50}. */
     JOIN50,
     /** GET a 5000-row page of sales order lines: measures serialization and streaming. */
@@ -27,7 +35,9 @@ enum Scenario {
      * {@code $1} and deletes it again: three writes in one transaction, leaving no trace. Each
      * request of the cycle has its own key; the caller needs Create, Write and Delete on customers.
      */
-    BATCHWRITE;
+    BATCHWRITE,
+    /** The requests of a mix file ({@code --mix FILE}, see {@link Mix}), in proportion to their weights. */
+    MIX;
 
     /** Requests of a {@link #BATCHREAD} batch. */
     static final int BATCH_READS = 50;
@@ -41,6 +51,10 @@ enum Scenario {
     static final String CUSTOMER_KEY = "mserp_custcustomerv3entityid";
     static final String KEYS_PATH = CUSTOMER_SET + "?$select=" + CUSTOMER_KEY + "&$top=200";
     static final String PAGE50_PATH = CUSTOMER_SET + "?$top=50&$filter=mserp_dataareaid%20eq%20%27usmf%27";
+    static final String PAGE50SORTED_PATH = PAGE50_PATH + "&$orderby=mserp_name";
+    /** Account numbers of {@link #CREATE} begin with this, then a tag of the run, a dash and the request number. */
+    static final String CREATE_ACCOUNT_PREFIX = "B";
+
     static final String JOIN50_PATH = "mserp_salesorderheaderv2entities?$top=50"
             + "&$filter=mserp_dataareaid%20eq%20%27usmf%27&$expand=mserp_Customer";
     static final String PAGE5000_PATH = "mserp_salesorderlinev2entities";
@@ -67,7 +81,16 @@ enum Scenario {
     boolean needsCustomerKeys() {
         return switch (this) {
             case RETRIEVE, MIXED, BATCHREAD -> true;
-            case PAGE50, JOIN50, FETCHXML, APPLY, PAGE5000, QUERYEXPRESSION, BATCHWRITE -> false;
+            case PAGE50,
+                    PAGE50SORTED,
+                    CREATE,
+                    JOIN50,
+                    FETCHXML,
+                    APPLY,
+                    PAGE5000,
+                    QUERYEXPRESSION,
+                    BATCHWRITE,
+                    MIX -> false;
         };
     }
 

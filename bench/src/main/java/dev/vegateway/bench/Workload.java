@@ -14,29 +14,118 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 
 /**
- * The requests of one scenario, built once and reused (an {@link HttpRequest} is immutable).
- * A worker asks for request number {@code n} and gets them in a fixed cycle.
+ * The requests of one scenario. Most are built once and reused (an {@link HttpRequest} is
+ * immutable) and a worker asks for request number {@code n} and gets them in a fixed cycle;
+ * {@link Scenario#CREATE} builds each request on demand, since every create needs its own
+ * account number.
  */
-record Workload(Scenario scenario, List<HttpRequest> requests) {
+final class Workload {
+    /** The most requests built ahead for one scenario and its callers. */
+    static final long MAXIMUM_CYCLE = 1_000_000;
 
-    Workload {
-        requireNonNull(scenario, "scenario is null");
-        requests = List.copyOf(requireNonNull(requests, "requests is null"));
-        if (requests.isEmpty()) {
+    /** The request numbers a generated workload spans before it would repeat one. */
+    static final long GENERATED_CYCLE = 1_000_000_000_000L;
+
+    private final Scenario scenario;
+    private final long cycle;
+    private final LongFunction<HttpRequest> requests;
+    private final int callers;
+    /** Mix workloads: the template name of request n; empty for one-scenario workloads. */
+    private final Optional<LongFunction<String>> labels;
+
+    private Workload(Scenario scenario, long cycle, LongFunction<HttpRequest> requests, int callers) {
+        this(scenario, cycle, requests, callers, Optional.empty());
+    }
+
+    private Workload(
+            Scenario scenario,
+            long cycle,
+            LongFunction<HttpRequest> requests,
+            int callers,
+            Optional<LongFunction<String>> labels) {
+        this.scenario = requireNonNull(scenario, "scenario is null");
+        this.requests = requireNonNull(requests, "requests is null");
+        if (cycle < 1) {
             throw new IllegalArgumentException("a workload needs at least one request");
         }
+        this.cycle = cycle;
+        this.callers = callers;
+        this.labels = requireNonNull(labels, "labels is null");
+    }
+
+    /** The name of request {@code sequence}'s template in a mix; empty otherwise. */
+    Optional<String> label(long sequence) {
+        return labels.map(names -> names.apply(Math.floorMod(sequence, cycle)));
+    }
+
+    /**
+     * A mix: request {@code n} is the template at {@code n} in the weights' cycle ({@link Mix#schedule}),
+     * filled in for number {@code n}; the callers take turns cycle by cycle.
+     */
+    static Workload mix(
+            List<Mix.Template> templates,
+            LoopbackTarget target,
+            Map<String, String> headers,
+            List<Map<String, String>> callers,
+            Duration timeout,
+            List<String> customerKeys) {
+        requireNonNull(templates, "templates is null");
+        if (templates.stream().anyMatch(Mix.Template::usesKeys) && customerKeys.isEmpty()) {
+            throw new IllegalArgumentException("the mix uses {key} but no customer key was fetched");
+        }
+        int[] schedule = Mix.schedule(templates);
+        List<RequestFactory> factories = new ArrayList<>();
+        for (Map<String, String> caller : callers) {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.putAll(caller);
+            factories.add(new RequestFactory(target, all, timeout));
+        }
+        String run = runTag();
+        List<String> keys = List.copyOf(customerKeys);
+        LongFunction<HttpRequest> requests = sequence -> {
+            Mix.Template template = templates.get(schedule[(int) (sequence % schedule.length)]);
+            RequestFactory factory = factories.get((int) (sequence / schedule.length % factories.size()));
+            return factory.template(template, sequence, run, keys);
+        };
+        return new Workload(Scenario.MIX, GENERATED_CYCLE, requests, factories.size(), Optional.of(sequence -> templates
+                .get(schedule[(int) (sequence % schedule.length)])
+                .name()));
+    }
+
+    Workload(Scenario scenario, List<HttpRequest> requests) {
+        this(scenario, requests, 1);
+    }
+
+    private Workload(Scenario scenario, List<HttpRequest> requests, int callers) {
+        this(scenario, requests.size(), fixed(List.copyOf(requireNonNull(requests, "requests is null"))), callers);
+    }
+
+    /** How many identities take turns in the requests. */
+    int callers() {
+        return callers;
+    }
+
+    private static LongFunction<HttpRequest> fixed(List<HttpRequest> requests) {
+        return sequence -> requests.get((int) sequence);
+    }
+
+    Scenario scenario() {
+        return scenario;
     }
 
     HttpRequest request(long sequence) {
-        return requests.get((int) Math.floorMod(sequence, (long) requests.size()));
+        return requests.apply(Math.floorMod(sequence, cycle));
     }
 
     /** Where worker {@code worker} of {@code workers} starts in the cycle, so that workers spread over the keys. */
     long startOf(int worker, int workers) {
-        return (long) worker * requests.size() / workers;
+        return cycle <= Integer.MAX_VALUE ? (long) worker * cycle / workers : cycle / workers * worker;
     }
 
     /** Builds the workload; {@code customerKeys} must be non-empty when {@link Scenario#needsCustomerKeys()}. */
@@ -46,16 +135,80 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
             Map<String, String> headers,
             Duration timeout,
             List<String> customerKeys) {
+        return of(scenario, target, headers, List.of(Map.of()), timeout, customerKeys);
+    }
+
+    /**
+     * As {@link #of(Scenario, LoopbackTarget, Map, Duration, List)}, the requests taking turns among
+     * {@code callers}: each one's headers are added to {@code headers} (and replace those of the same
+     * name), so request {@code n} of the cycle goes as caller {@code n mod callers.size()}.
+     */
+    static Workload of(
+            Scenario scenario,
+            LoopbackTarget target,
+            Map<String, String> headers,
+            List<Map<String, String>> callers,
+            Duration timeout,
+            List<String> customerKeys) {
         requireNonNull(customerKeys, "customerKeys is null");
+        requireNonNull(callers, "callers is null");
+        if (callers.isEmpty()) {
+            throw new IllegalArgumentException("a workload needs at least one caller");
+        }
         if (scenario.needsCustomerKeys() && customerKeys.isEmpty()) {
             throw new IllegalArgumentException(
                     "the " + scenario.displayName() + " scenario needs at least one customer key");
         }
-        RequestFactory factory = new RequestFactory(target, headers, timeout);
+        List<RequestFactory> factories = new ArrayList<>();
+        for (Map<String, String> caller : callers) {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.putAll(caller);
+            factories.add(new RequestFactory(target, all, timeout));
+        }
+        if (scenario == Scenario.CREATE) {
+            String tag = runTag();
+            return new Workload(
+                    scenario,
+                    GENERATED_CYCLE,
+                    sequence ->
+                            factories.get((int) (sequence % factories.size())).create(tag, sequence),
+                    factories.size());
+        }
+        // Request n of the cycle is request (n mod size) of the scenario, as caller (n mod callers): a cycle of
+        // lcm(size, callers) requests, each caller as often as each other and each request as often as each other.
+        List<HttpRequest> base = requestsOf(scenario, factories.get(0), customerKeys);
+        int size = base.size();
+        long cycle = (long) size / gcd(size, factories.size()) * factories.size();
+        if (cycle > MAXIMUM_CYCLE) {
+            throw new IllegalArgumentException("the " + scenario.displayName() + " scenario's " + size
+                    + " requests and "
+                    + factories.size() + " callers make a cycle of " + cycle + " requests, more than " + MAXIMUM_CYCLE
+                    + "; use fewer callers");
+        }
+        List<List<HttpRequest>> byCaller = new ArrayList<>();
+        byCaller.add(base);
+        for (int caller = 1; caller < factories.size(); caller++) {
+            byCaller.add(requestsOf(scenario, factories.get(caller), customerKeys));
+        }
+        List<HttpRequest> requests = new ArrayList<>();
+        for (int n = 0; n < cycle; n++) {
+            requests.add(byCaller.get(n % factories.size()).get(n % size));
+        }
+        return new Workload(scenario, requests, factories.size());
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    private static List<HttpRequest> requestsOf(Scenario scenario, RequestFactory factory, List<String> customerKeys) {
         List<HttpRequest> requests = new ArrayList<>();
         switch (scenario) {
             case RETRIEVE -> customerKeys.forEach(key -> requests.add(factory.retrieve(key)));
             case PAGE50 -> requests.add(factory.page50());
+            case PAGE50SORTED -> requests.add(factory.get(Scenario.PAGE50SORTED_PATH, Map.of()));
+            case CREATE -> throw new IllegalArgumentException("create requests are built one by one");
+            case MIX -> throw new IllegalArgumentException("a mix is built from its file (Workload.mix)");
             case JOIN50 -> requests.add(factory.join50());
             case FETCHXML -> requests.add(factory.get(Scenario.FETCHXML_PATH, Map.of()));
             case APPLY -> requests.add(factory.get(Scenario.APPLY_PATH, Map.of()));
@@ -82,7 +235,19 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
                 }
             }
         }
-        return new Workload(scenario, requests);
+        return requests;
+    }
+
+    /** Six base-36 digits, new for every {@link Scenario#CREATE} workload, so that runs do not reuse an account number. */
+    private static String runTag() {
+        String digits = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+        return "0".repeat(6 - digits.length()) + digits;
+    }
+
+    /** The body of create number {@code sequence}: a usmf customer with account {@code B<tag>-<sequence>}. */
+    static String createBody(String tag, long sequence) {
+        return "{\"mserp_dataareaid\":\"usmf\",\"mserp_customeraccount\":\"" + Scenario.CREATE_ACCOUNT_PREFIX + tag
+                + "-" + sequence + "\",\"mserp_name\":\"Load test " + sequence + "\"}";
     }
 
     private static final String CRLF = "\r\n";
@@ -192,6 +357,23 @@ record Workload(Scenario scenario, List<HttpRequest> requests) {
         HttpRequest queryExpression() {
             return builder(Scenario.QUERYEXPRESSION_PATH, Map.of("Content-Type", "application/json"))
                     .POST(HttpRequest.BodyPublishers.ofString(Scenario.QUERYEXPRESSION_BODY))
+                    .build();
+        }
+
+        HttpRequest create(String tag, long sequence) {
+            return builder(Scenario.CUSTOMER_SET, Map.of("Content-Type", "application/json"))
+                    .POST(HttpRequest.BodyPublishers.ofString(createBody(tag, sequence)))
+                    .build();
+        }
+
+        HttpRequest template(Mix.Template template, long number, String run, List<String> keys) {
+            Map<String, String> extra = new LinkedHashMap<>();
+            template.headers().forEach((name, value) -> extra.put(name, Mix.expand(value, number, run, keys)));
+            HttpRequest.BodyPublisher body = template.body()
+                    .map(text -> HttpRequest.BodyPublishers.ofString(Mix.expand(text, number, run, keys)))
+                    .orElse(HttpRequest.BodyPublishers.noBody());
+            return builder(Mix.encode(Mix.expand(template.path(), number, run, keys)), extra)
+                    .method(template.method(), body)
                     .build();
         }
 

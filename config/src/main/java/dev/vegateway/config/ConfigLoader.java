@@ -579,7 +579,11 @@ public final class ConfigLoader {
         }
         String username = reader.string(node(ConfigKey.BACKEND_USERNAME), "");
         Secret password = Secret.of(reader.string(node(ConfigKey.BACKEND_PASSWORD), ""));
-        int poolSize = reader.integer(node(ConfigKey.BACKEND_POOL_SIZE), 10, 1, 200);
+        int poolSize = reader.integer(
+                node(ConfigKey.BACKEND_POOL_SIZE),
+                Backend.defaultPoolSize(Runtime.getRuntime().availableProcessors()),
+                1,
+                200);
         YamlNode schemaNode = node(ConfigKey.BACKEND_SECURITY_SCHEMA);
         String securitySchema = reader.string(schemaNode, "vegateway_security");
         if (!IDENTIFIER.matcher(securitySchema).matches()) {

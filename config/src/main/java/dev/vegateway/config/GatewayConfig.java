@@ -274,6 +274,25 @@ public record GatewayConfig(
         public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMillis(500);
         public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
 
+        /** Bounds of {@link #defaultPoolSize}. */
+        public static final int MINIMUM_DEFAULT_POOL_SIZE = 4;
+
+        public static final int MAXIMUM_DEFAULT_POOL_SIZE = 32;
+
+        /**
+         * The pool size when {@code backend.poolSize} is not set: two connections per core of this
+         * machine, at least {@value #MINIMUM_DEFAULT_POOL_SIZE} and at most
+         * {@value #MAXIMUM_DEFAULT_POOL_SIZE}. A connection is busy while the database works and while
+         * the page streams out, so about two per core keep the cores fed without queueing inside the
+         * database (PostgreSQL's own rule of thumb is two per database core plus the disks).
+         */
+        public static int defaultPoolSize(int processors) {
+            if (processors < 1) {
+                throw new IllegalArgumentException("processors must be positive, was " + processors);
+            }
+            return Math.min(MAXIMUM_DEFAULT_POOL_SIZE, Math.max(MINIMUM_DEFAULT_POOL_SIZE, 2 * processors));
+        }
+
         public Backend {
             requireNonNull(kind, "kind is null");
             requireNonNull(url, "url is null");

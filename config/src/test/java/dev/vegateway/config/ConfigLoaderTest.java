@@ -77,6 +77,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void defaultPoolSizeIsTwoPerCoreBetweenFourAndThirtyTwo() {
+        assertThat(GatewayConfig.Backend.defaultPoolSize(1)).isEqualTo(4);
+        assertThat(GatewayConfig.Backend.defaultPoolSize(2)).isEqualTo(4);
+        assertThat(GatewayConfig.Backend.defaultPoolSize(3)).isEqualTo(6);
+        assertThat(GatewayConfig.Backend.defaultPoolSize(8)).isEqualTo(16);
+        assertThat(GatewayConfig.Backend.defaultPoolSize(16)).isEqualTo(32);
+        assertThat(GatewayConfig.Backend.defaultPoolSize(64)).isEqualTo(32);
+        assertThatThrownBy(() -> GatewayConfig.Backend.defaultPoolSize(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("processors must be positive, was 0");
+    }
+
+    @Test
     void validFileLoadsWithDefaults() throws IOException {
         GatewayConfig config = ConfigLoader.load(write(VALID), Map.of());
 
@@ -111,7 +124,9 @@ class ConfigLoaderTest {
         assertThat(config.backend().url()).isEqualTo("jdbc:h2:mem:config-test");
         assertThat(config.backend().username()).isEmpty();
         assertThat(config.backend().password().isEmpty()).isTrue();
-        assertThat(config.backend().poolSize()).isEqualTo(10);
+        assertThat(config.backend().poolSize())
+                .isEqualTo(GatewayConfig.Backend.defaultPoolSize(
+                        Runtime.getRuntime().availableProcessors()));
         assertThat(config.backend().securitySchema()).isEqualTo("vegateway_security");
         assertThat(config.backend().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.backend().acquireTimeout()).isEqualTo(Duration.ofMillis(500));

@@ -41,6 +41,8 @@ public enum ErrorCode {
     INTERNAL(500, "0x8ff00020", Category.INTERNAL),
     NOT_IMPLEMENTED(501, "0x8ff00006", Category.USER),
     BACKEND_UNAVAILABLE(503, "0x8ff00010", Category.EXTERNAL),
+    /** Every pool connection stayed busy for the whole {@code backend.acquireTimeout}: the backend is up, the node is saturated. */
+    BACKEND_BUSY(503, "0x8ff00012", Category.EXTERNAL),
     BACKEND_TIMEOUT(504, "0x8ff00011", Category.EXTERNAL);
 
     public enum Category {

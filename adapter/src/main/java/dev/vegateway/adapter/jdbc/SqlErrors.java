@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,19 @@ public final class SqlErrors {
                 || state.startsWith("57P");
     }
 
+    /** How soon a client refused for a busy pool may try again. */
+    public static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
+
     public static GatewayException classify(SQLException exception, String operation) {
+        if (exception instanceof PoolBusyException busy) {
+            LOG.warn("backend busy during {}: {}", operation, busy.getMessage());
+            return new GatewayException(
+                    ErrorCode.BACKEND_BUSY,
+                    "Every backend connection stayed busy for " + busy.waited().toMillis()
+                            + " ms (backend.acquireTimeout); retry later.",
+                    exception,
+                    Optional.of(BUSY_RETRY_AFTER));
+        }
         String state = exception.getSQLState() == null ? "" : exception.getSQLState();
         if (exception instanceof SQLTimeoutException || state.equals("57014")) {
             LOG.warn("backend timeout during {}: {}", operation, exception.getMessage());

@@ -2,6 +2,7 @@ package dev.vegateway.adapter.security;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.jdbc.PoolBusyException;
 import dev.vegateway.adapter.jdbc.SqlErrors;
 import java.sql.SQLException;
 
@@ -15,6 +16,9 @@ final class SecurityStoreFailures {
     private SecurityStoreFailures() {}
 
     static GatewayException failure(String doing, SQLException e) {
+        if (e instanceof PoolBusyException) {
+            return SqlErrors.classify(e, "the security store's attempt to " + doing);
+        }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (SqlErrors.isConnectionFailure(e)) {
             return new GatewayException(

@@ -271,6 +271,7 @@ final class BatchEndpoint {
         private Finished finish(BatchRequest request, Exchange part) {
             batch.timings.authzNanos += part.timings.authzNanos;
             batch.timings.databaseNanos += part.timings.databaseNanos;
+            batch.timings.poolNanos += part.timings.poolNanos;
             batch.timings.serializeNanos += part.timings.serializeNanos;
             return new Finished(request.method(), request.contentId(), (BatchPartResponse) part.response);
         }

@@ -114,10 +114,7 @@ final class ErrorMappingHandler extends Handler.Wrapper {
         if (exception.errorCode().httpStatus() == 401) {
             headers.put(HttpHeader.WWW_AUTHENTICATE, ErrorResponses.wwwAuthenticate(message));
         }
-        if ((exception.errorCode().httpStatus() == 503 || exception.errorCode().httpStatus() == 429)
-                && !headers.contains(HttpHeader.RETRY_AFTER)) {
-            headers.put(HttpHeader.RETRY_AFTER, "5");
-        }
+        ErrorResponses.retryAfter(exception).ifPresent(seconds -> headers.put(HttpHeader.RETRY_AFTER, seconds));
         headers.put("Server-Timing", exchange.timings.serverTiming());
         byte[] body = ErrorResponses.body(exception.errorCode(), message);
         headers.put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));

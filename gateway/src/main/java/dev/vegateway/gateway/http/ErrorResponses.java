@@ -7,6 +7,8 @@ import dev.vegateway.adapter.error.GatewayException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
 
 /** The one place that turns an error into the Dataverse-style JSON body {@code {"error":{"code","message"}}}. */
 final class ErrorResponses {
@@ -35,6 +37,21 @@ final class ErrorResponses {
             return "An unexpected error occurred. Quote request id " + requestId + " to the operator.";
         }
         return exception.getMessage();
+    }
+
+    /** {@code Retry-After} of a 429 or 503 when the error names no time of its own. */
+    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * The {@code Retry-After} header's value in whole seconds (at least 1): the error's own time
+     * when it has one, {@link #DEFAULT_RETRY_AFTER} for any other 429 or 503, none otherwise.
+     */
+    static Optional<String> retryAfter(GatewayException exception) {
+        int status = exception.errorCode().httpStatus();
+        Optional<Duration> after = exception
+                .retryAfter()
+                .or(() -> status == 503 || status == 429 ? Optional.of(DEFAULT_RETRY_AFTER) : Optional.empty());
+        return after.map(duration -> Long.toString(Math.max(1, (duration.toMillis() + 999) / 1000)));
     }
 
     /** {@code WWW-Authenticate} for a 401 (RFC 6750), with the description made safe for a quoted string. */

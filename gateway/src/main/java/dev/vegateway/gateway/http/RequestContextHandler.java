@@ -3,6 +3,7 @@ package dev.vegateway.gateway.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.jdbc.InFlightStatements;
+import dev.vegateway.adapter.jdbc.PoolWaits;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Handler;
@@ -43,6 +44,7 @@ final class RequestContextHandler extends Handler.Wrapper {
         headers.put("x-ms-service-request-id", exchange.log.requestId);
         if (part == null) {
             InFlightStatements.enter(this, exchange.log.requestId);
+            PoolWaits.takeNanos(); // what this thread waited before belongs to an earlier request
         }
         // Every line logged while serving the request names it (the JSON log format shows the MDC); a batch part's
         // id replaces its batch's until the part is done.

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -74,7 +73,6 @@ final class ThrottlingHandler extends Handler.Wrapper {
                     .flatMap(id -> admit(users, id, settings.perUser(), "user", Optional.empty()));
             app = admit(applications, application, settings.perApplication(), "application", user);
         } catch (Refused refused) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(refused.retryAfterSeconds));
             throw refused.error;
         }
         Optional<Admitted> shown = user.isPresent() ? user : app;
@@ -230,19 +228,21 @@ final class ThrottlingHandler extends Handler.Wrapper {
     @FormatMethod
     private static Refused refuse(
             ErrorCode code, long retryAfterSeconds, @FormatString String message, Object... arguments) {
-        return new Refused(GatewayException.of(code, message, arguments), retryAfterSeconds);
+        return new Refused(new GatewayException(
+                code,
+                String.format(Locale.ROOT, message, arguments),
+                null,
+                Optional.of(Duration.ofSeconds(retryAfterSeconds))));
     }
 
-    /** A window's refusal: the error, and when the caller may try again. */
+    /** A window's refusal: the 429 to answer, with its {@code Retry-After}. */
     private static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient GatewayException error;
-        private final long retryAfterSeconds;
 
-        Refused(GatewayException error, long retryAfterSeconds) {
+        Refused(GatewayException error) {
             super(error.getMessage(), null, false, false);
             this.error = error;
-            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 }
