@@ -147,18 +147,8 @@ final class ReadEndpoint {
             return;
         }
         ReadScopes scopes = scopes(exchange);
-        Optional<IncludeAnnotations> annotations = exchange.includeAnnotations();
         exchange.stream(
-                json -> new ODataJsonSink(
-                        json,
-                        catalog,
-                        context,
-                        false,
-                        nextLink,
-                        read.expanded(),
-                        odata.lookups(),
-                        annotations,
-                        collections(read.collections(), serviceRoot, read.entity())),
+                odataSink(exchange, context, false, nextLink, read.expanded(), read.collections(), read.entity()),
                 sink -> queries.retrieveMultiple(
                         read.query(), expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink) sink));
     }
@@ -172,18 +162,8 @@ final class ReadEndpoint {
             return;
         }
         ReadScopes scopes = scopes(exchange);
-        Optional<IncludeAnnotations> annotations = exchange.includeAnnotations();
         exchange.stream(
-                json -> new ODataJsonSink(
-                        json,
-                        catalog,
-                        context,
-                        true,
-                        token -> "",
-                        read.expanded(),
-                        odata.lookups(),
-                        annotations,
-                        collections(read.collections(), serviceRoot, read.entity())),
+                odataSink(exchange, context, true, token -> "", read.expanded(), read.collections(), read.entity()),
                 sink -> queries.retrieve(
                         read.entity(),
                         read.key(),
@@ -226,6 +206,22 @@ final class ReadEndpoint {
             json.writeEndObject();
         }
         exchange.send(200, JSON_CONTENT_TYPE, body.toByteArray());
+    }
+
+    /** The OData JSON sink of one answer (a page or one record), with the request's annotation preference. */
+    private Exchange.SinkFactory odataSink(
+            Exchange exchange,
+            String context,
+            boolean single,
+            Function<String, String> nextLink,
+            List<String> expanded,
+            List<CollectionExpand> collections,
+            EntityDefinition entity) {
+        Optional<IncludeAnnotations> annotations = exchange.includeAnnotations();
+        Optional<ODataJsonSink.Collections> expandedCollections =
+                collections(collections, exchange.serviceRoot(), entity);
+        return json -> new ODataJsonSink(
+                json, catalog, context, single, nextLink, expanded, odata.lookups(), annotations, expandedCollections);
     }
 
     private Optional<InMemorySet> inMemory(EntityDefinition entity) {

@@ -1,7 +1,6 @@
 package dev.vegateway.gateway.http;
 
 import dev.vegateway.adapter.jdbc.PoolWaits;
-
 import java.util.Locale;
 
 /** Nanoseconds spent in each pipeline stage of one request; becomes {@code Server-Timing} and the log line. */

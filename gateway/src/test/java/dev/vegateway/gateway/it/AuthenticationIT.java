@@ -395,7 +395,7 @@ abstract class AuthenticationIT {
         while (matcher.find()) {
             durations.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
         }
-        assertThat(durations).as(timing).containsOnlyKeys("auth", "authz", "db", "ser", "total");
+        assertThat(durations).as(timing).containsOnlyKeys("auth", "authz", "pool", "db", "ser", "total");
         assertThat(durations.get("total")).isGreaterThanOrEqualTo(durations.get("auth"));
     }
 
