@@ -157,8 +157,9 @@ public final class WriteService {
             WriteContext context) {
         WriteContext.Allowed allowed = context.scopes().of(WriteContext.Operation.WRITE);
         Condition scope = allowed.rows();
-        Map<FieldDefinition, Object> values =
-                binder.bind(entity, payload, field -> clientWritable(entity, field, false));
+        // A natural key's fields are accepted here for an upsert, and refused below when the row exists.
+        Map<FieldDefinition, Object> values = binder.bind(
+                entity, payload, field -> clientWritable(entity, field, false) || naturalKeyPart(entity, field));
         Optional<Long> expected = preconditions.expectedVersion();
         try (Connection connection = transaction()) {
             try {
@@ -182,6 +183,16 @@ public final class WriteService {
                                 .ifPresent(entry -> created.putIfAbsent(entry.getKey(), entry.getValue()));
                     }
                     return insertIn(connection, entity, key, created, creating.rows(), context);
+                }
+                for (FieldDefinition field : values.keySet()) {
+                    if (naturalKeyPart(entity, field)) {
+                        throw GatewayException.of(
+                                ErrorCode.VALIDATION,
+                                "The property '%s' is read-only and cannot be set: it is part of the key of entity"
+                                        + " '%s', which makes the record's id.",
+                                field.logicalName(),
+                                entity.logicalName());
+                    }
                 }
                 requireSettable(entity, values.keySet(), allowed, "update", context);
                 if (preconditions.ifNoneMatchAny()) {
@@ -441,6 +452,13 @@ public final class WriteService {
         audited.put(
                 version.get(), old instanceof Integer ? (Object) (old.intValue() + 1) : (Object) (old.longValue() + 1));
         return audited;
+    }
+
+    /** Whether {@code field} is part of the natural key the entity's GUID is derived from. */
+    private static boolean naturalKeyPart(EntityDefinition entity, FieldDefinition field) {
+        return entity.derivedKey()
+                .filter(key -> key.fieldNames().contains(field.logicalName()))
+                .isPresent();
     }
 
     /** Fields a client may send: not read-only, not the row version, owner or unit (stamped); the key only on create. */
