@@ -182,6 +182,10 @@ public final class WriteService {
                         decodedKeyValue(entity, key)
                                 .ifPresent(entry -> created.putIfAbsent(entry.getKey(), entry.getValue()));
                     }
+                    // addressed by an alternate key: its values are the new record's (the body may repeat them)
+                    AddressedRecord.values(entity.logicalName(), key)
+                            .ifPresent(addressed -> addressed.forEach((name, value) ->
+                                    entity.field(name).ifPresent(field -> created.putIfAbsent(field, value))));
                     return insertIn(connection, entity, key, created, creating.rows(), context);
                 }
                 for (FieldDefinition field : values.keySet()) {

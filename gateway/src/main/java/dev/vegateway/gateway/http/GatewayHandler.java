@@ -80,6 +80,7 @@ public final class GatewayHandler extends Handler.Abstract {
     private final TokenValidator tokens;
     private final CallerResolver callers;
     private final QueryService queries;
+    private final dev.vegateway.gateway.odata.AlternateKeyPaths alternateKeys;
     private final CatalogReader catalogReader;
     private final WriteEndpoint writes;
     private final ActionEndpoint actions;
@@ -119,6 +120,7 @@ public final class GatewayHandler extends Handler.Abstract {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.callers = requireNonNull(callers, "callers is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.alternateKeys = new dev.vegateway.gateway.odata.AlternateKeyPaths(catalog, queries);
         this.catalogReader = new CatalogReader(catalog);
         this.writes = new WriteEndpoint(writeService, queries, odata.lookups());
         this.actions = new ActionEndpoint(catalog, actionService, odata.namespace());
@@ -283,7 +285,7 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void dispatch(Exchange exchange, Caller caller) throws IOException {
         Request request = exchange.request;
-        String rest = rest(request);
+        String rest = alternateKeys.rewrite(rest(request), caller);
         String method = request.getMethod();
 
         // The portal mapping sets are served from the security store, never by the generic write path.
