@@ -50,11 +50,12 @@ public record FieldDefinition(
     /** A read-only field computed from the entity's natural key; {@code column} is its stored column or its own name. */
     public static FieldDefinition derived(
             String logicalName, String column, FieldType type, Map<String, String> labels, DerivedValue derived) {
+        // the derived GUID is never null (its key fields are required); the primary field's text neither
         return new FieldDefinition(
                 logicalName,
                 column,
                 type,
-                false,
+                true,
                 true,
                 labels,
                 Optional.empty(),

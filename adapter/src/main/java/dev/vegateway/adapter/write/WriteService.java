@@ -363,7 +363,7 @@ public final class WriteService {
                 values.put(entity.key(), key);
             }
             for (FieldDefinition field : entity.fields()) {
-                if (field.required() && values.get(field) == null) {
+                if (field.required() && field.derived().isEmpty() && values.get(field) == null) {
                     throw GatewayException.of(
                             ErrorCode.VALIDATION, "The property '%s' is required.", field.logicalName());
                 }

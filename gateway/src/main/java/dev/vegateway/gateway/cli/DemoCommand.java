@@ -376,7 +376,7 @@ final class DemoCommand implements Callable<Integer> {
                                 DemoIdentities.BOB_SALES_CLERK.id(),
                                 "mserp_paymenttermentities(" + paymentTermKey("usmf", "Net30") + ")")),
                 example(
-                        "Bob Clerk: the same record by its alternate key (company, terms id)",
+                        "Bob Clerk: usmf's Net30 again, by its alternate key (company, terms id)",
                         asDataverse.get(
                                 "MSCRMCallerID",
                                 DemoIdentities.BOB_SALES_CLERK.id(),
@@ -444,8 +444,8 @@ final class DemoCommand implements Callable<Integer> {
                                 "{\"mserp_primarycontactphone\":\"+1 555 0100\"}",
                                 "Prefer: return=representation")),
                 example(
-                        "Fiona Fieldsec: upsert usmf's terms Net90 by alternate key: 204 (created the first time),"
-                                + " OData-EntityId carries the derived GUID",
+                        "Fiona Fieldsec: upsert usmf's terms Net90 by alternate key (created the first time, updated"
+                                + " after; OData-EntityId carries the derived GUID) → 204",
                         asDataverse.send(
                                 "PATCH",
                                 DemoIdentities.FIONA_FIELD_SECURITY.id(),
