@@ -258,6 +258,42 @@ abstract class NaturalKeyIT extends SecurityIT {
     }
 
     @Test
+    void aLookupToANaturalKeyEntityIsBoundByTheDerivedGuid() throws Exception {
+        String catalog;
+        try (InputStream in = NaturalKeyIT.class.getClassLoader().getResourceAsStream("demo/catalog.yaml")) {
+            catalog = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String anchor = "\n\n  # A table without a GUID column";
+        assertThat(catalog).contains(anchor);
+        catalog = catalog.replace(
+                anchor,
+                "\n    relations:\n      - { name: mserp_PaymentTerms, field: mserp_paymenttermid,"
+                        + " target: mserp_paymenttermentity, targetField: mserp_paymenttermid }" + anchor);
+        UUID group = (UUID)
+                backend.single("SELECT id FROM erp.customer_group WHERE data_area_id = 'usmf' AND group_id = '20'");
+        Object before = backend.single("SELECT payment_terms FROM erp.customer_group WHERE id = ?", group);
+        try (TestGateway bound = TestGateway.start(backend, null, java.util.Map.of(), catalog)) {
+            for (String terms : List.of("Net60", (String) before)) {
+                UUID target = derivedKey().guid(List.of("usmf", terms));
+                Response patched = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
+                        .contentType("application/json")
+                        .body("{\"mserp_PaymentTerms@odata.bind\":\"/" + SET + "(" + target + ")\"}")
+                        .patch("mserp_custcustomergroupentities(" + group + ")");
+                assertThat(patched.statusCode()).as(patched.asString()).isEqualTo(204);
+                assertThat(backend.single("SELECT payment_terms FROM erp.customer_group WHERE id = ?", group))
+                        .isEqualTo(terms);
+            }
+            // a GUID no record has is 404, as for any lookup
+            Response missing = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
+                    .contentType("application/json")
+                    .body("{\"mserp_PaymentTerms@odata.bind\":\"/" + SET + "("
+                            + derivedKey().guid(List.of("usmf", "Nope")) + ")\"}")
+                    .patch("mserp_custcustomergroupentities(" + group + ")");
+            assertError(missing, 404, RECORD_NOT_FOUND);
+        }
+    }
+
+    @Test
     void theDerivedGuidIsTheSameOnAnotherInstanceAndAfterARestart() throws Exception {
         String path = SET + "?$select=" + KEY + ",mserp_primaryfield&$orderby=mserp_primaryfield";
         List<String> first = assertOk(as(DemoIdentities.ALICE_SALES_MANAGER).get(path))
