@@ -25,6 +25,16 @@ CREATE TABLE erp.customer_group (
     CONSTRAINT uq_customer_group_group UNIQUE (data_area_id, group_id)
 );
 
+-- Terms of payment, keyed by company and terms id as in Finance and Operations: no GUID column.
+-- The gateway serves it with a GUID derived from (data_area_id, payment_terms_id).
+CREATE TABLE erp.payment_terms (
+    data_area_id VARCHAR(4) NOT NULL,
+    payment_terms_id VARCHAR(10) NOT NULL,
+    description VARCHAR(60) NOT NULL,
+    net_days INTEGER NOT NULL,
+    PRIMARY KEY (data_area_id, payment_terms_id)
+);
+
 CREATE TABLE erp.customer (
     id UUID PRIMARY KEY,
     data_area_id VARCHAR(4) NOT NULL,

@@ -180,6 +180,8 @@ public final class CatalogLoader {
                 "labels",
                 "visible",
                 "key",
+                "keyColumn",
+                "alternateKeys",
                 "keyStrategy",
                 "companyField",
                 "ownerField",
@@ -215,21 +217,35 @@ public final class CatalogLoader {
 
         YamlNode keyNode = node.get("key");
         Optional<String> expectedKey = logicalName.map(name -> name + "id");
-        Optional<String> key = keyNode.isAbsent() ? expectedKey : name(keyNode);
-        if (!keyNode.isAbsent() && key.isPresent() && expectedKey.isPresent() && !key.equals(expectedKey)) {
+        boolean natural = keyNode.isSequence();
+        Optional<String> key = keyNode.isAbsent() || natural ? expectedKey : name(keyNode);
+        if (!keyNode.isAbsent() && !natural && key.isPresent() && expectedKey.isPresent() && !key.equals(expectedKey)) {
             problems.add(
-                    keyNode, "must be '" + expectedKey.get() + "': Dataverse names the primary key <logicalName>id");
+                    keyNode,
+                    "must be '" + expectedKey.get()
+                            + "': Dataverse names the primary key <logicalName>id (or give a natural key as a list of"
+                            + " fields, such as [mserp_dataareaid, mserp_customeraccount])");
         }
 
         KeyStrategy keyStrategy = keyStrategy(node.get("keyStrategy"));
-        Fields fields = fields(node.get("fields"), key, optionSets);
+        Fields fields = fields(node.get("fields"), natural ? Optional.empty() : key, optionSets);
+        fields.derivedKey = natural;
         logicalName.ifPresent(entityName -> {
             locations.put(Element.entity(entityName), location(node));
             fields.nodes.forEach(
                     (fieldName, fieldNode) -> locations.put(Element.field(entityName, fieldName), location(fieldNode)));
             fieldsByEntity.putIfAbsent(entityName, fields);
         });
-        if (key.isPresent() && fields.allNamesValid) {
+        Optional<DerivedKey> derivedKey = Optional.empty();
+        if (natural) {
+            YamlNode keyColumnNode = node.get("keyColumn");
+            Optional<String> keyColumn = keyColumnNode.isAbsent() ? Optional.empty() : name(keyColumnNode);
+            derivedKey = naturalKey(keyNode, keyColumnNode, keyColumn, logicalName, key, fields);
+            keyStrategy = naturalKeyStrategy(node.get("keyStrategy"), keyStrategy, derivedKey);
+        } else if (!node.get("keyColumn").isAbsent()) {
+            problems.add(node.get("keyColumn"), "keyColumn applies only to a natural key (key: [field, ...])");
+        }
+        if (key.isPresent() && fields.allNamesValid && !natural) {
             YamlNode keyField = fields.nodes.get(key.get());
             if (keyField == null) {
                 problems.add(keyNode, "key field '" + key.get() + "' is not one of the entity's fields");
@@ -273,6 +289,13 @@ public final class CatalogLoader {
         fields.definitions.replaceAll(field -> stamped.contains(field.logicalName()) ? field.asReadOnly() : field);
 
         readRelations(logicalName, node.get("relations"), fields);
+        List<AlternateKey> alternateKeys = alternateKeys(node.get("alternateKeys"), fields);
+        if (derivedKey.isPresent()) {
+            addDerivedFields(derivedKey.get(), key.orElseThrow(), keyStrategy, companyField, fields);
+            alternateKeys.add(
+                    0,
+                    new AlternateKey(AlternateKey.NATURAL_KEY, derivedKey.get().fieldNames()));
+        }
 
         if (logicalName.isEmpty() || entitySetName.isEmpty() || table.isEmpty() || key.isEmpty()) {
             return Optional.empty();
@@ -294,7 +317,217 @@ public final class CatalogLoader {
                 modifiedByField,
                 createdOnField,
                 modifiedOnField,
-                List.of()));
+                List.of(),
+                EntityDefinition.Origin.CATALOG,
+                alternateKeys));
+    }
+
+    /**
+     * {@code key: [field, ...]}: each a declared field of a type a key may have, none twice, and no
+     * declared field named {@code <logicalName>id} (the gateway derives it).
+     */
+    private Optional<DerivedKey> naturalKey(
+            YamlNode keyNode,
+            YamlNode keyColumnNode,
+            Optional<String> keyColumn,
+            Optional<String> logicalName,
+            Optional<String> keyField,
+            Fields fields) {
+        List<YamlNode> elements = keyNode.elements();
+        if (elements.isEmpty()) {
+            problems.add(keyNode, "a natural key lists at least one field");
+            return Optional.empty();
+        }
+        if (keyField.isPresent() && fields.nodes.containsKey(keyField.get())) {
+            problems.add(
+                    fields.nodes.get(keyField.get()).get("name"),
+                    "'" + keyField.get() + "' is the GUID the gateway derives from the natural key "
+                            + elements.stream()
+                                    .map(element -> element.text().orElse("?"))
+                                    .toList()
+                            + "; remove this field (or declare key: " + keyField.get()
+                            + " if the table has a GUID column)");
+        }
+        List<FieldDefinition> parts = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        boolean valid = fields.allNamesValid;
+        for (YamlNode element : elements) {
+            Optional<String> name = name(element);
+            if (name.isEmpty()) {
+                valid = false;
+                continue;
+            }
+            if (!seen.add(name.get())) {
+                problems.add(element, "field '" + name.get() + "' is listed twice in the key");
+                valid = false;
+                continue;
+            }
+            Optional<FieldDefinition> field = fields.definitions.stream()
+                    .filter(definition -> definition.logicalName().equals(name.get()))
+                    .findFirst();
+            if (field.isEmpty()) {
+                if (fields.allNamesValid && !fields.nodes.containsKey(name.get())) {
+                    problems.add(element, "field '" + name.get() + "' is not one of the entity's fields");
+                }
+                valid = false;
+                continue;
+            }
+            if (!DerivedKey.allowedPart(field.get().type())) {
+                problems.add(
+                        element,
+                        "field '" + name.get() + "' is " + field.get().type()
+                                + "; a key part is String, Int32, Int64, Guid, Date or Boolean (a value whose text is"
+                                + " the same on every backend)");
+                valid = false;
+                continue;
+            }
+            parts.add(field.get());
+        }
+        if (!valid || logicalName.isEmpty()) {
+            return Optional.empty();
+        }
+        DerivedKey derived = new DerivedKey(logicalName.get(), parts, keyColumn);
+        if (keyColumn.isPresent()) {
+            if (derived.scheme() == DerivedKey.Scheme.RECORD_ID) {
+                problems.add(
+                        keyColumnNode,
+                        "a key of one Int32 or Int64 field is decoded from the GUID and seeks its own index; it needs"
+                                + " no keyColumn");
+                return Optional.empty();
+            }
+            for (FieldDefinition field : fields.definitions) {
+                if (field.column().equalsIgnoreCase(keyColumn.get())) {
+                    problems.add(
+                            keyColumnNode,
+                            "column '" + keyColumn.get() + "' is already the column of field '" + field.logicalName()
+                                    + "'; keyColumn names the generated column holding the derived GUID");
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(derived);
+    }
+
+    /**
+     * The key strategy of a natural key: a composite key's values always come from the client
+     * ({@code client}, the default); a RecId-style key is filled by the database ({@code generated},
+     * the default) or sent by the client ({@code client}).
+     */
+    private KeyStrategy naturalKeyStrategy(YamlNode node, KeyStrategy declared, Optional<DerivedKey> key) {
+        if (key.isEmpty() || key.get().scheme() == DerivedKey.Scheme.RECORD_ID) {
+            return declared;
+        }
+        if (!node.isAbsent() && declared != KeyStrategy.CLIENT) {
+            problems.add(
+                    node,
+                    "a composite natural key takes its values from the client: keyStrategy must be client (the"
+                            + " default), was '" + declared.catalogName() + "'");
+        }
+        return KeyStrategy.CLIENT;
+    }
+
+    /**
+     * The fields the gateway adds to an entity with a natural key: the derived GUID key (first),
+     * {@code mserp_primaryfield}, and {@code mserp_dataareaid} for the company field when it has
+     * another name. Key parts become required; a database-filled RecId is read-only.
+     */
+    private static void addDerivedFields(
+            DerivedKey key, String keyField, KeyStrategy strategy, Optional<String> companyField, Fields fields) {
+        Set<String> parts = Set.copyOf(key.fieldNames());
+        boolean databaseFilled = key.scheme() == DerivedKey.Scheme.RECORD_ID && !strategy.clientMayChooseKey();
+        fields.definitions.replaceAll(field -> {
+            if (!parts.contains(field.logicalName())) {
+                return field;
+            }
+            return new FieldDefinition(
+                    field.logicalName(),
+                    field.column(),
+                    field.type(),
+                    !databaseFilled,
+                    field.readOnly() || databaseFilled,
+                    field.labels(),
+                    field.defaultValue(),
+                    field.validation(),
+                    field.derived());
+        });
+        Set<String> declared = new LinkedHashSet<>(fields.nodes.keySet());
+        fields.definitions.add(
+                0,
+                FieldDefinition.derived(
+                        keyField,
+                        key.storedColumn().orElse(keyField),
+                        FieldType.of(FieldType.Kind.GUID),
+                        Map.of(),
+                        new DerivedValue(DerivedValue.Kind.GUID, key)));
+        if (!declared.contains(DerivedKey.PRIMARY_FIELD)) {
+            fields.definitions.add(FieldDefinition.derived(
+                    DerivedKey.PRIMARY_FIELD,
+                    DerivedKey.PRIMARY_FIELD,
+                    FieldType.string(DerivedKey.PRIMARY_FIELD_LENGTH),
+                    Map.of("en-US", "Primary field"),
+                    new DerivedValue(DerivedValue.Kind.PRIMARY_TEXT, key)));
+        }
+        if (companyField.isPresent() && !declared.contains(DerivedKey.COMPANY_FIELD)) {
+            fields.definitions.stream()
+                    .filter(field -> field.logicalName().equals(companyField.get()))
+                    .findFirst()
+                    .ifPresent(company -> fields.definitions.add(new FieldDefinition(
+                            DerivedKey.COMPANY_FIELD,
+                            company.column(),
+                            company.type(),
+                            false,
+                            true,
+                            Map.of("en-US", "Company"))));
+        }
+    }
+
+    /** {@code alternateKeys: [{name, fields: [...]}]}: each naming declared fields a key may have. */
+    private List<AlternateKey> alternateKeys(YamlNode node, Fields fields) {
+        List<AlternateKey> keys = new ArrayList<>();
+        UniqueNames names = new UniqueNames("alternate key name");
+        for (YamlNode keyNode : sequence(node)) {
+            reader.allowOnly(keyNode, "name", "fields");
+            YamlNode nameNode = keyNode.get("name");
+            Optional<String> name = name(nameNode);
+            name.ifPresent(value -> {
+                names.check(nameNode, value);
+                if (fields.derivedKey && value.equalsIgnoreCase(AlternateKey.NATURAL_KEY)) {
+                    problems.add(nameNode, "'" + value + "' is the name of the natural key's alternate key");
+                }
+            });
+            YamlNode fieldsNode = keyNode.get("fields");
+            if (!fieldsNode.isSequence() || fieldsNode.elements().isEmpty()) {
+                problems.add(fieldsNode, "must be a list of at least one field");
+                continue;
+            }
+            List<String> keyFields = new ArrayList<>();
+            boolean valid = true;
+            for (YamlNode element : fieldsNode.elements()) {
+                Optional<String> field = name(element);
+                if (field.isEmpty()) {
+                    valid = false;
+                } else if (!fields.nodes.containsKey(field.get())) {
+                    problems.add(element, "field '" + field.get() + "' is not one of the entity's fields");
+                    valid = false;
+                } else if (keyFields.contains(field.get())) {
+                    problems.add(element, "field '" + field.get() + "' is listed twice");
+                    valid = false;
+                } else if (fields.types.get(field.get()) != null
+                        && !DerivedKey.allowedPart(fields.types.get(field.get()))) {
+                    problems.add(
+                            element,
+                            "field '" + field.get() + "' is " + fields.types.get(field.get())
+                                    + "; an alternate key part is String, Int32, Int64, Guid, Date or Boolean");
+                    valid = false;
+                } else {
+                    keyFields.add(field.get());
+                }
+            }
+            if (valid && name.isPresent()) {
+                keys.add(new AlternateKey(name.get(), keyFields));
+            }
+        }
+        return keys;
     }
 
     private KeyStrategy keyStrategy(YamlNode node) {
@@ -350,6 +583,8 @@ public final class CatalogLoader {
         final Map<String, FieldType> types = new HashMap<>();
         Optional<String> key = Optional.empty();
         boolean allNamesValid = true;
+        /** Whether the entity's GUID key is derived from a natural key (so a relation to it names a targetField). */
+        boolean derivedKey;
     }
 
     private Fields fields(YamlNode node, Optional<String> key, Map<String, OptionSet> optionSets) {
@@ -685,6 +920,13 @@ public final class CatalogLoader {
                 continue;
             }
             YamlNode targetFieldNode = relation.node().get("targetField");
+            if (relation.targetField().isEmpty() && target.derivedKey) {
+                problems.add(
+                        targetNode,
+                        "entity '" + targetName + "' derives its GUID key from a natural key; name the targetField"
+                                + " the lookup field refers to (one of its fields)");
+                continue;
+            }
             Optional<String> targetField = relation.targetField().or(() -> target.key);
             if (targetField.isEmpty()) {
                 continue;
@@ -802,27 +1044,7 @@ public final class CatalogLoader {
     }
 
     private static EntityDefinition withRelations(EntityDefinition entity, List<RelationDefinition> relations) {
-        if (relations.isEmpty()) {
-            return entity;
-        }
-        return new EntityDefinition(
-                entity.logicalName(),
-                entity.entitySetName(),
-                entity.table(),
-                entity.labels(),
-                entity.visible(),
-                entity.fields(),
-                entity.keyField(),
-                entity.companyField(),
-                entity.ownerField(),
-                entity.businessUnitField(),
-                entity.rowVersionField(),
-                entity.keyStrategy(),
-                entity.createdByField(),
-                entity.modifiedByField(),
-                entity.createdOnField(),
-                entity.modifiedOnField(),
-                relations);
+        return relations.isEmpty() ? entity : entity.withRelations(relations);
     }
 
     // ---- actions ----

@@ -38,7 +38,8 @@ public record EntityDefinition(
         Optional<String> createdOnField,
         Optional<String> modifiedOnField,
         List<RelationDefinition> relations,
-        Origin origin) {
+        Origin origin,
+        List<AlternateKey> alternateKeys) {
 
     /** Whose an entity is. */
     public enum Origin {
@@ -66,6 +67,85 @@ public record EntityDefinition(
         requireNonNull(modifiedOnField, "modifiedOnField is null");
         relations = List.copyOf(relations);
         requireNonNull(origin, "origin is null");
+        alternateKeys = List.copyOf(alternateKeys);
+    }
+
+    /** An entity without alternate keys. */
+    public EntityDefinition(
+            String logicalName,
+            String entitySetName,
+            TableName table,
+            Map<String, String> labels,
+            boolean visible,
+            List<FieldDefinition> fields,
+            String keyField,
+            Optional<String> companyField,
+            Optional<String> ownerField,
+            Optional<String> businessUnitField,
+            Optional<String> rowVersionField,
+            KeyStrategy keyStrategy,
+            Optional<String> createdByField,
+            Optional<String> modifiedByField,
+            Optional<String> createdOnField,
+            Optional<String> modifiedOnField,
+            List<RelationDefinition> relations,
+            Origin origin) {
+        this(
+                logicalName,
+                entitySetName,
+                table,
+                labels,
+                visible,
+                fields,
+                keyField,
+                companyField,
+                ownerField,
+                businessUnitField,
+                rowVersionField,
+                keyStrategy,
+                createdByField,
+                modifiedByField,
+                createdOnField,
+                modifiedOnField,
+                relations,
+                origin,
+                List.of());
+    }
+
+    /** This entity with these relations (and everything else unchanged). */
+    public EntityDefinition withRelations(List<RelationDefinition> newRelations) {
+        return new EntityDefinition(
+                logicalName,
+                entitySetName,
+                table,
+                labels,
+                visible,
+                fields,
+                keyField,
+                companyField,
+                ownerField,
+                businessUnitField,
+                rowVersionField,
+                keyStrategy,
+                createdByField,
+                modifiedByField,
+                createdOnField,
+                modifiedOnField,
+                newRelations,
+                origin,
+                alternateKeys);
+    }
+
+    /** The natural key the entity's GUID key is derived from, when its table has no GUID column. */
+    public Optional<DerivedKey> derivedKey() {
+        return field(keyField).flatMap(FieldDefinition::derived).map(DerivedValue::key);
+    }
+
+    /** The alternate key whose fields are exactly these (in any order). */
+    public Optional<AlternateKey> alternateKey(Set<String> fieldNames) {
+        return alternateKeys.stream()
+                .filter(key -> Set.copyOf(key.fields()).equals(fieldNames))
+                .findFirst();
     }
 
     /** An entity of the catalog. */
@@ -128,7 +208,8 @@ public record EntityDefinition(
                 createdOnField,
                 modifiedOnField,
                 relations,
-                Origin.GATEWAY);
+                Origin.GATEWAY,
+                alternateKeys);
     }
 
     /** An entity whose key the gateway generates, without stamped fields or relations. */

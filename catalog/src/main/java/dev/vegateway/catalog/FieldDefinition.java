@@ -21,7 +21,8 @@ public record FieldDefinition(
         boolean readOnly,
         Map<String, String> labels,
         Optional<Object> defaultValue,
-        FieldValidation validation) {
+        FieldValidation validation,
+        Optional<DerivedValue> derived) {
 
     public FieldDefinition {
         requireNonNull(logicalName, "logicalName is null");
@@ -30,6 +31,41 @@ public record FieldDefinition(
         labels = Map.copyOf(labels);
         requireNonNull(defaultValue, "defaultValue is null");
         requireNonNull(validation, "validation is null");
+        requireNonNull(derived, "derived is null");
+    }
+
+    /** A field the backend stores in {@code column}. */
+    public FieldDefinition(
+            String logicalName,
+            String column,
+            FieldType type,
+            boolean required,
+            boolean readOnly,
+            Map<String, String> labels,
+            Optional<Object> defaultValue,
+            FieldValidation validation) {
+        this(logicalName, column, type, required, readOnly, labels, defaultValue, validation, Optional.empty());
+    }
+
+    /** A read-only field computed from the entity's natural key; {@code column} is its stored column or its own name. */
+    public static FieldDefinition derived(
+            String logicalName, String column, FieldType type, Map<String, String> labels, DerivedValue derived) {
+        // the derived GUID is never null (its key fields are required); the primary field's text neither
+        return new FieldDefinition(
+                logicalName,
+                column,
+                type,
+                true,
+                true,
+                labels,
+                Optional.empty(),
+                FieldValidation.NONE,
+                Optional.of(derived));
+    }
+
+    /** Whether the backend has no column of this name: the renderer writes an expression for it. */
+    public boolean computed() {
+        return derived.isPresent() && !derived.get().stored();
     }
 
     /** A field without default or validation. */
@@ -47,6 +83,7 @@ public record FieldDefinition(
     FieldDefinition asReadOnly() {
         return readOnly
                 ? this
-                : new FieldDefinition(logicalName, column, type, required, true, labels, defaultValue, validation);
+                : new FieldDefinition(
+                        logicalName, column, type, required, true, labels, defaultValue, validation, derived);
     }
 }

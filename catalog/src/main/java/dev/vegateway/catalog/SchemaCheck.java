@@ -112,6 +112,9 @@ public final class SchemaCheck {
         }
         Map<String, Column> columns = columns(table.get());
         for (FieldDefinition field : entity.fields()) {
+            if (field.computed()) {
+                continue; // computed from the natural key's columns, which are fields of their own
+            }
             String columnName = entity.table() + "." + field.column();
             Optional<Column> column = caseVariants(field.column()).stream()
                     .map(columns::get)

@@ -458,6 +458,9 @@ public final class SchemaDiscovery {
         private final Map<String, String> keyColumns = new LinkedHashMap<>();
 
         private final Map<String, Boolean> keyGuessed = new LinkedHashMap<>();
+        /** The primary-key columns of each table served with a natural key (and a derived GUID), by table name. */
+        private final Map<String, List<String>> naturalKeys = new LinkedHashMap<>();
+
         private final Map<String, String> leftOutReasons = new LinkedHashMap<>();
         private final StringBuilder out = new StringBuilder();
 
@@ -506,7 +509,7 @@ public final class SchemaDiscovery {
                     continue;
                 }
                 String entity = entity(table);
-                if (keyColumns.containsKey(table.name())) {
+                if (keyColumns.containsKey(table.name()) || naturalKeys.containsKey(table.name())) {
                     out.append(entity);
                     entities.add(table.qualifiedName());
                 } else {
@@ -562,17 +565,9 @@ public final class SchemaDiscovery {
                     keyGuessed.put(table.name(), false);
                     return;
                 }
-                leftOutReasons.put(
-                        table.name(),
-                        "its primary key " + column.name() + " is " + column.describe()
-                                + ", not a UUID; natural keys (and derived GUID keys) are not served yet");
-                return;
             }
-            if (primaryKey.size() > 1) {
-                leftOutReasons.put(
-                        table.name(),
-                        "its primary key (" + String.join(", ", primaryKey)
-                                + ") has several columns; natural keys (and derived GUID keys) are not served yet");
+            if (!primaryKey.isEmpty()) {
+                naturalKey(table, primaryKey);
                 return;
             }
             Optional<Column> id = table.columns().stream()
@@ -587,6 +582,27 @@ public final class SchemaDiscovery {
                     table.name(),
                     (table.view() ? "the view" : "the table")
                             + " has no primary key and no UUID column named id; the gateway needs a Guid key");
+        }
+
+        /**
+         * A primary key that is not one UUID column becomes a natural key ({@code key: [...]}) when
+         * each of its columns maps to a type a key part may have; the gateway derives the GUID.
+         */
+        private void naturalKey(Table table, List<String> primaryKey) {
+            for (String name : primaryKey) {
+                Column column = table.column(name).orElseThrow();
+                Optional<FieldType> type = map(column).type();
+                if (!CatalogLoader.NAME.matcher(column.name()).matches()
+                        || type.isEmpty()
+                        || !DerivedKey.allowedPart(type.get())) {
+                    leftOutReasons.put(
+                            table.name(),
+                            "its primary key column " + column.name() + " is " + column.describe()
+                                    + ", which a natural key cannot hold (String, Int32, Int64, Guid, Date or Boolean)");
+                    return;
+                }
+            }
+            naturalKeys.put(table.name(), List.copyOf(primaryKey));
         }
 
         private String entity(Table table) {
@@ -699,8 +715,23 @@ public final class SchemaDiscovery {
                 fieldLines.add(line.append('\n').toString());
             }
 
+            List<String> naturalKey = naturalKeys.getOrDefault(table.name(), List.of());
             if (keyColumn.isPresent()) {
                 entity.append("    key: ").append(name(keyField)).append('\n');
+            } else if (!naturalKey.isEmpty()) {
+                entity.append("    key: [")
+                        .append(naturalKey.stream()
+                                .map(column -> name(fieldByColumn.get(column)))
+                                .collect(java.util.stream.Collectors.joining(", ")))
+                        .append("]  # the primary key (")
+                        .append(String.join(", ", naturalKey))
+                        .append("): the gateway derives the Guid ")
+                        .append(keyField)
+                        .append(" from it\n");
+                entity.append("    # a read by ")
+                        .append(keyField)
+                        .append(" is an index seek with the index 'vegateway catalog discover' and 'vegateway check'"
+                                + " print for it\n");
             } else {
                 entity.append("    # key: none the gateway serves (see above)\n");
             }
@@ -753,6 +784,8 @@ public final class SchemaDiscovery {
                     reason = Optional.of("it has several columns");
                 } else if (!sameSchema || !logicalNames.containsKey(key.targetTable())) {
                     reason = Optional.of("its table is not discovered (give it to --schema/--tables)");
+                } else if (naturalKeys.containsKey(key.targetTable())) {
+                    reason = Optional.of("its table has a natural key; relate to it with a targetField by hand");
                 } else if (!keyColumns.containsKey(key.targetTable())) {
                     reason = Optional.of("its table is left out");
                 } else if (!keyColumns.get(key.targetTable()).equals(targetColumns.get(0))) {

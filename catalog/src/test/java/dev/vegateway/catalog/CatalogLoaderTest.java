@@ -284,7 +284,10 @@ class CatalogLoaderTest {
         assertThat(problems(yaml))
                 .extracting(Problem::line, Problem::key, Problem::message)
                 .containsExactly(tuple(
-                        5, "entities[0].key", "must be 'accountid': Dataverse names the primary key <logicalName>id"));
+                        5,
+                        "entities[0].key",
+                        "must be 'accountid': Dataverse names the primary key <logicalName>id (or give a natural key"
+                                + " as a list of fields, such as [mserp_dataareaid, mserp_customeraccount])"));
     }
 
     // ---- hierarchy ----

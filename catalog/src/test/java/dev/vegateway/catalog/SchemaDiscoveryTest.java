@@ -78,8 +78,16 @@ class SchemaDiscoveryTest {
         Result result = discover(Optional.of("shop"), List.of());
 
         assertThat(result.discovery().entities())
-                .containsExactly("shop.big_customer", "shop.customer", "shop.sales_order");
-        assertThat(result.discovery().leftOut()).containsExactly("shop.item", "shop.order_line");
+                .containsExactly(
+                        "shop.big_customer", "shop.customer", "shop.item", "shop.order_line", "shop.sales_order");
+        assertThat(result.discovery().leftOut()).isEmpty();
+        assertThat(result.catalog()
+                        .byLogicalName("mserp_orderlineentity")
+                        .orElseThrow()
+                        .derivedKey()
+                        .orElseThrow()
+                        .fieldNames())
+                .containsExactly("mserp_orderid", "mserp_linenumber");
         assertThat(SchemaCheck.check(result.catalog(), connection)).isEmpty();
 
         EntityDefinition customer =
@@ -133,10 +141,12 @@ class SchemaDiscoveryTest {
                 .contains("# column photo (BINARY VARYING")
                 .doesNotContain("mserp_photo")
                 .containsPattern("# unique key uq_customer_account\\S* \\(data_area_id, account_num\\): not declared")
-                .contains("# shop.item left out: its primary key code is CHARACTER VARYING, not a UUID")
-                .contains("# shop.order_line left out: its primary key (order_id, line_number) has several columns")
-                .contains("  # - logicalName: mserp_itementity\n  #   entitySetName: mserp_itementities\n")
-                .contains("is no relation: its table is left out")
+                // a primary key that is not one UUID column becomes a natural key, from which the GUID is derived
+                .contains("    key: [mserp_code]  # the primary key (code): the gateway derives the Guid"
+                        + " mserp_itementityid from it\n")
+                .contains("    key: [mserp_orderid, mserp_linenumber]  # the primary key (order_id, line_number)")
+                .contains("  - logicalName: mserp_itementity\n    entitySetName: mserp_itementities\n")
+                .contains("is no relation: its table has a natural key")
                 .contains("the key: guessed from the column name (the view declares no primary key)");
     }
 

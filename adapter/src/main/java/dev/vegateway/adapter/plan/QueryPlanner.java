@@ -247,9 +247,11 @@ public final class QueryPlanner {
                 if (!relation.multiplies()) {
                     continue;
                 }
-                ColumnRef column = relation.resolver().column(relation.entity().key());
-                if (sorted.add(column.relationAlias() + "." + column.field().logicalName())) {
-                    sortKeys.add(new SortKey(column, false));
+                for (FieldDefinition tieBreaker : tieBreakers(relation.entity(), relation.resolver().unreadable)) {
+                    ColumnRef column = relation.resolver().column(tieBreaker);
+                    if (sorted.add(column.relationAlias() + "." + column.field().logicalName())) {
+                        sortKeys.add(new SortKey(column, false));
+                    }
                 }
             }
         }
@@ -728,7 +730,7 @@ public final class QueryPlanner {
         private Resolver resolver(EntityDefinition entity, AccessScope scope, String alias) {
             return new Resolver(
                     entity,
-                    scope.unrestricted() ? Set.of() : scope.unreadableFields(),
+                    scope.unrestricted() ? Set.of() : withDependents(entity, scope.unreadableFields()),
                     alias,
                     named,
                     Optional.of(scopes),
@@ -851,7 +853,7 @@ public final class QueryPlanner {
             AccessScope scope = scopes.get().of(target);
             Resolver resolver = new Resolver(
                     target,
-                    scope.unrestricted() ? Set.of() : scope.unreadableFields(),
+                    scope.unrestricted() ? Set.of() : withDependents(target, scope.unreadableFields()),
                     subAlias,
                     Map.of(),
                     scopes,
@@ -1391,7 +1393,15 @@ public final class QueryPlanner {
                 throw GatewayException.of(
                         ErrorCode.QUERY_SYNTAX, "'%s' supports only equality comparisons.", left.description());
             }
-            return new Comparison(left.operand(), comparison.operator(), right.operand());
+            Comparison planned = new Comparison(left.operand(), comparison.operator(), right.operand());
+            if (right.operand() instanceof Literal) {
+                return KeyConditions.rewrite(planned).orElse(planned);
+            }
+            if (left.operand() instanceof Literal) {
+                Comparison swapped = new Comparison(right.operand(), comparison.operator(), left.operand());
+                return KeyConditions.rewrite(swapped).orElse(planned);
+            }
+            return planned;
         }
 
         private boolean isOrdering(Condition.Operator operator) {
@@ -1408,7 +1418,8 @@ public final class QueryPlanner {
                             (Literal) coerce(new Typed(value, subject.type(), "literal", Optional.empty()), subject)
                                     .operand())
                     .toList();
-            return new In(subject.operand(), values, in.negated());
+            In planned = new In(subject.operand(), values, in.negated());
+            return KeyConditions.rewrite(planned).orElse(planned);
         }
 
         private Condition between(Between between) {
@@ -1579,6 +1590,47 @@ public final class QueryPlanner {
     private static java.time.LocalDate ceilingDay(java.time.OffsetDateTime to) {
         java.time.LocalDate day = to.toLocalDate();
         return to.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? day : day.plusDays(1);
+    }
+
+    /**
+     * The fields that order an entity's rows totally: its key; for a key derived from a natural key,
+     * the natural key's fields (which an index serves, unlike the derived expression) unless the
+     * caller may not read one of them (their values travel in continuation tokens).
+     */
+    private static List<FieldDefinition> tieBreakers(EntityDefinition entity, Set<String> unreadable) {
+        Optional<dev.vegateway.catalog.DerivedKey> derived = entity.derivedKey();
+        if (derived.isEmpty() || derived.get().fieldNames().stream().anyMatch(unreadable::contains)) {
+            return List.of(entity.key());
+        }
+        return derived.get().fieldNames().stream()
+                .map(name -> entity.field(name).orElseThrow())
+                .toList();
+    }
+
+    /**
+     * The unreadable fields with every field that shows their values: {@code mserp_primaryfield}
+     * when a key part is unreadable, and a field served from the same column as an unreadable one
+     * (such as {@code mserp_dataareaid} for the company field).
+     */
+    static Set<String> withDependents(EntityDefinition entity, Set<String> unreadable) {
+        if (unreadable.isEmpty()) {
+            return unreadable;
+        }
+        Set<String> columns = new java.util.HashSet<>();
+        entity.fields().stream()
+                .filter(field -> unreadable.contains(field.logicalName()) && !field.computed())
+                .forEach(field -> columns.add(field.column()));
+        Set<String> hidden = new java.util.LinkedHashSet<>(unreadable);
+        for (FieldDefinition field : entity.fields()) {
+            boolean showsHiddenPart = field.derived()
+                    .filter(derived -> derived.kind() == dev.vegateway.catalog.DerivedValue.Kind.PRIMARY_TEXT)
+                    .map(derived -> derived.key().fieldNames().stream().anyMatch(unreadable::contains))
+                    .orElse(false);
+            if (showsHiddenPart || (!field.computed() && columns.contains(field.column()))) {
+                hidden.add(field.logicalName());
+            }
+        }
+        return java.util.Collections.unmodifiableSet(hidden);
     }
 
     private static CallerValues callerValues(AccessScope scope) {

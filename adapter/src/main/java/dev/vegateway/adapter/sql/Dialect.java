@@ -21,6 +21,24 @@ public sealed interface Dialect permits H2Dialect, PostgreSqlDialect {
     /** The EXTRACT field of the ISO 8601 week of the year. */
     String isoWeekField();
 
+    /**
+     * The 16 bytes of SHA-256 over the UTF-8 text {@code nameSql} as a UUID: one deterministic
+     * expression (PostgreSQL: immutable, so an expression index can hold it).
+     */
+    String sha256Uuid(String nameSql);
+
+    /** {@code EEEEEEEE-0000-0000-} followed by the 64-bit {@code numberSql} in hex, as a UUID. */
+    String recordIdUuid(String entityNumberHex, String numberSql);
+
+    /** The days from 1970-01-01 to the date {@code dateSql}, as an integer. */
+    String dayNumber(String dateSql);
+
+    /**
+     * A statement that inserts with {@code insertSql} ({@code INSERT INTO table AS alias …} on
+     * PostgreSQL, without the alias on H2) and answers {@code selectSql} over the inserted row.
+     */
+    String insertReturning(String table, String alias, String insertRest, String selectSql);
+
     /** The number of rows the driver should fetch at a time while streaming. */
     default int fetchSize() {
         return 500;

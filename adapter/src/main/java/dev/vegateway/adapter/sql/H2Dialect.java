@@ -27,6 +27,27 @@ public final class H2Dialect implements Dialect {
     }
 
     @Override
+    public String sha256Uuid(String nameSql) {
+        return "CAST(SUBSTRING(HASH('SHA-256', " + nameSql + ") FROM 1 FOR 16) AS UUID)";
+    }
+
+    @Override
+    public String recordIdUuid(String entityNumberHex, String numberSql) {
+        return "CAST(X'" + entityNumberHex + "00000000' || CAST(CAST(" + numberSql
+                + " AS BIGINT) AS BINARY(8)) AS UUID)";
+    }
+
+    @Override
+    public String dayNumber(String dateSql) {
+        return "DATEDIFF(DAY, DATE '1970-01-01', " + dateSql + ")";
+    }
+
+    @Override
+    public String insertReturning(String table, String alias, String insertRest, String selectSql) {
+        return "SELECT " + selectSql + " FROM FINAL TABLE (INSERT INTO " + table + insertRest + ") " + alias;
+    }
+
+    @Override
     public String toString() {
         return "H2";
     }

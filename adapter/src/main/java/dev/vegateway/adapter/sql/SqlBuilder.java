@@ -27,6 +27,10 @@ final class SqlBuilder {
     }
 
     SqlBuilder identifier(ColumnRef column) {
+        if (column.field().computed()) {
+            sql.append(DerivedSql.expression(dialect, column.relationAlias(), column.field()));
+            return this;
+        }
         sql.append(column.relationAlias())
                 .append('.')
                 .append(dialect.quoteIdentifier(column.field().column()));
@@ -35,6 +39,9 @@ final class SqlBuilder {
 
     /** A column of the statement's one table, unqualified (UPDATE ... SET, INSERT column lists). */
     SqlBuilder column(dev.vegateway.catalog.FieldDefinition field) {
+        if (field.computed()) {
+            throw new IllegalStateException(field.logicalName() + " is computed from the key and never written");
+        }
         sql.append(dialect.quoteIdentifier(field.column()));
         return this;
     }

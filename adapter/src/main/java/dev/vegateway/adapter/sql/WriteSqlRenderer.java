@@ -2,6 +2,7 @@ package dev.vegateway.adapter.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.adapter.plan.KeyConditions;
 import dev.vegateway.adapter.query.ColumnRef;
 import dev.vegateway.adapter.query.Condition;
 import dev.vegateway.catalog.EntityDefinition;
@@ -48,6 +49,27 @@ public final class WriteSqlRenderer {
             value(sql, value);
         }
         return sql.keyword(")").build();
+    }
+
+    /**
+     * An INSERT that answers the new row's derived GUID key (an entity with a natural key, whose
+     * GUID the backend computes, from a RecId the database may fill): {@code INSERT … RETURNING}
+     * on PostgreSQL, {@code SELECT … FROM FINAL TABLE (INSERT …)} on H2.
+     */
+    public PreparedSql insertReturningKey(EntityDefinition entity, String alias, Map<FieldDefinition, Object> values) {
+        PreparedSql insert = insert(entity, values);
+        String prefix = new SqlBuilder(dialect)
+                .keyword("INSERT INTO ")
+                .table(entity.table(), "")
+                .build()
+                .sql();
+        String rest = insert.sql().substring(prefix.length());
+        String table = prefix.substring("INSERT INTO ".length());
+        String key = new SqlBuilder(dialect)
+                .identifier(new ColumnRef(alias, entity.key()))
+                .build()
+                .sql();
+        return new PreparedSql(dialect.insertReturning(table, alias, rest, key), insert.parameters());
     }
 
     /** The row with this key if {@code scope} lets the caller act on it, locked for the rest of the transaction. */
@@ -101,10 +123,9 @@ public final class WriteSqlRenderer {
                     .identifier(new ColumnRef(alias, version.get()))
                     .keyword(" + 1");
         }
-        sql.keyword(" WHERE ")
-                .identifier(new ColumnRef(alias, entity.key()))
-                .keyword(" = ")
-                .parameter(key);
+        sql.keyword(" WHERE (");
+        conditions.condition(sql, KeyConditions.keyEquals(entity, alias, key));
+        sql.keyword(")");
         if (expectedVersion.isPresent() && version.isPresent()) {
             sql.keyword(" AND ")
                     .identifier(new ColumnRef(alias, version.get()))
@@ -117,10 +138,9 @@ public final class WriteSqlRenderer {
     /** {@code DELETE FROM table WHERE key = ? [AND version = ?]}. */
     public PreparedSql delete(EntityDefinition entity, String alias, UUID key, Optional<Long> expectedVersion) {
         SqlBuilder sql = new SqlBuilder(dialect).keyword("DELETE FROM ").table(entity.table(), alias);
-        sql.keyword(" WHERE ")
-                .identifier(new ColumnRef(alias, entity.key()))
-                .keyword(" = ")
-                .parameter(key);
+        sql.keyword(" WHERE (");
+        conditions.condition(sql, KeyConditions.keyEquals(entity, alias, key));
+        sql.keyword(")");
         Optional<FieldDefinition> version = entity.rowVersionField().flatMap(entity::field);
         if (expectedVersion.isPresent() && version.isPresent()) {
             sql.keyword(" AND ")
@@ -132,11 +152,9 @@ public final class WriteSqlRenderer {
     }
 
     private void keyAndScope(SqlBuilder sql, EntityDefinition entity, String alias, UUID key, Condition scope) {
-        sql.keyword(" WHERE ")
-                .identifier(new ColumnRef(alias, entity.key()))
-                .keyword(" = ")
-                .parameter(key)
-                .keyword(" AND (");
+        sql.keyword(" WHERE (");
+        conditions.condition(sql, KeyConditions.keyEquals(entity, alias, key));
+        sql.keyword(") AND (");
         conditions.condition(sql, scope);
         sql.keyword(")");
     }

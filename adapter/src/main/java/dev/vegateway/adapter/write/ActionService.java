@@ -263,7 +263,20 @@ public final class ActionService {
         }
     }
 
-    private static void bindParameter(
+    /**
+     * The value {@code :key} binds: the record's GUID, or for an entity whose GUID encodes a RecId,
+     * that RecId (so the statement can say {@code WHERE recid = :key}).
+     */
+    private Object keyValue(ActionDefinition action, UUID key) {
+        return action.boundEntity()
+                .flatMap(catalog::byLogicalName)
+                .flatMap(EntityDefinition::derivedKey)
+                .filter(derived -> derived.scheme() == dev.vegateway.catalog.DerivedKey.Scheme.RECORD_ID)
+                .<Object>flatMap(derived -> derived.decode(key))
+                .orElse(key);
+    }
+
+    private void bindParameter(
             PreparedStatement statement,
             int index,
             String name,
@@ -273,7 +286,7 @@ public final class ActionService {
             WriteContext context)
             throws SQLException {
         switch (name) {
-            case ActionDefinition.KEY_PARAMETER -> statement.setObject(index, key.orElseThrow());
+            case ActionDefinition.KEY_PARAMETER -> statement.setObject(index, keyValue(action, key.orElseThrow()));
             case ActionDefinition.USER_ID_PARAMETER -> statement.setObject(index, context.userId());
             case ActionDefinition.USER_BUSINESS_UNIT_PARAMETER -> {
                 if (context.businessUnit().isPresent()) {

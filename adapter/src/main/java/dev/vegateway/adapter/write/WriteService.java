@@ -107,15 +107,36 @@ public final class WriteService {
         }
     }
 
+    /** The key passed to an insert of an entity whose GUID the backend derives when the row exists. */
+    private static final UUID DERIVED_LATER = new UUID(0, 0);
+
+    /** 400 when a create sends the GUID the gateway derives from the natural key. */
+    private static void rejectDerivedKey(EntityDefinition entity, Map<String, Object> payload) {
+        Optional<dev.vegateway.catalog.DerivedKey> derived = entity.derivedKey();
+        if (derived.isPresent() && payload.containsKey(entity.keyField())) {
+            throw GatewayException.of(
+                    ErrorCode.VALIDATION,
+                    "The property '%s' is derived from the key (%s) of entity '%s' and cannot be set; send %s instead.",
+                    entity.keyField(),
+                    String.join(", ", derived.get().fieldNames()),
+                    entity.logicalName(),
+                    String.join(" and ", derived.get().fieldNames()));
+        }
+    }
+
     /** The outcome of a write: the key, and whether it created the row (an upsert may). */
     public record Result(UUID key, boolean created) {}
 
     /** {@code POST {set}}. The key comes from the payload when given, else it is generated. */
     public Result create(EntityDefinition entity, Map<String, Object> payload, WriteContext context) {
         WriteContext.Allowed allowed = context.scopes().of(WriteContext.Operation.CREATE);
+        rejectDerivedKey(entity, payload);
         Map<FieldDefinition, Object> values =
                 binder.bind(entity, payload, field -> clientWritable(entity, field, true));
         requireSettable(entity, values.keySet(), allowed, "create", context);
+        if (entity.derivedKey().isPresent()) {
+            return insert(entity, DERIVED_LATER, values, allowed.rows(), context);
+        }
         UUID key = (UUID) values.getOrDefault(entity.key(), null);
         if (key == null && entity.keyStrategy().clientMustChooseKey()) {
             throw GatewayException.of(
@@ -136,8 +157,9 @@ public final class WriteService {
             WriteContext context) {
         WriteContext.Allowed allowed = context.scopes().of(WriteContext.Operation.WRITE);
         Condition scope = allowed.rows();
-        Map<FieldDefinition, Object> values =
-                binder.bind(entity, payload, field -> clientWritable(entity, field, false));
+        // A natural key's fields are accepted here for an upsert, and refused below when the row exists.
+        Map<FieldDefinition, Object> values = binder.bind(
+                entity, payload, field -> clientWritable(entity, field, false) || naturalKeyPart(entity, field));
         Optional<Long> expected = preconditions.expectedVersion();
         try (Connection connection = transaction()) {
             try {
@@ -152,10 +174,29 @@ public final class WriteService {
                         throw notFound(entity, key);
                     }
                     WriteContext.Allowed creating = context.scopes().of(WriteContext.Operation.CREATE);
+                    rejectDerivedKey(entity, payload);
                     Map<FieldDefinition, Object> created =
                             binder.bind(entity, payload, field -> clientWritable(entity, field, true));
                     requireSettable(entity, created.keySet(), creating, "create", context);
+                    if (entity.derivedKey().isPresent()) {
+                        decodedKeyValue(entity, key)
+                                .ifPresent(entry -> created.putIfAbsent(entry.getKey(), entry.getValue()));
+                    }
+                    // addressed by an alternate key: its values are the new record's (the body may repeat them)
+                    AddressedRecord.values(entity.logicalName(), key)
+                            .ifPresent(addressed -> addressed.forEach((name, value) ->
+                                    entity.field(name).ifPresent(field -> created.putIfAbsent(field, value))));
                     return insertIn(connection, entity, key, created, creating.rows(), context);
+                }
+                for (FieldDefinition field : values.keySet()) {
+                    if (naturalKeyPart(entity, field)) {
+                        throw GatewayException.of(
+                                ErrorCode.VALIDATION,
+                                "The property '%s' is read-only and cannot be set: it is part of the key of entity"
+                                        + " '%s', which makes the record's id.",
+                                field.logicalName(),
+                                entity.logicalName());
+                    }
                 }
                 requireSettable(entity, values.keySet(), allowed, "update", context);
                 if (preconditions.ifNoneMatchAny()) {
@@ -288,8 +329,11 @@ public final class WriteService {
             WriteContext context)
             throws SQLException {
         try {
+            boolean derived = entity.derivedKey().isPresent();
             Map<FieldDefinition, Object> values = new LinkedHashMap<>();
-            values.put(entity.key(), key);
+            if (!derived) {
+                values.put(entity.key(), key);
+            }
             sent.forEach((field, value) -> {
                 if (!field.equals(entity.key())) {
                     values.put(field, value);
@@ -315,14 +359,29 @@ public final class WriteService {
             runHooks(
                     WriteHook::beforeCreate,
                     new WriteEvent(entity, key, context, values, Map.of(), connection, binder, true));
-            values.put(entity.key(), key);
+            if (!derived) {
+                values.put(entity.key(), key);
+            }
             for (FieldDefinition field : entity.fields()) {
-                if (field.required() && values.get(field) == null) {
+                if (field.required() && field.derived().isEmpty() && values.get(field) == null) {
                     throw GatewayException.of(
                             ErrorCode.VALIDATION, "The property '%s' is required.", field.logicalName());
                 }
             }
-            execute(connection, renderer.insert(entity, values));
+            if (derived) {
+                UUID made = insertReturningKey(connection, entity, values);
+                if (!key.equals(DERIVED_LATER) && !key.equals(made)) {
+                    throw GatewayException.of(
+                            ErrorCode.VALIDATION,
+                            "The key values in the body (%s) make the id %s, not the id %s in the URL.",
+                            String.join(", ", entity.derivedKey().orElseThrow().fieldNames()),
+                            made,
+                            key);
+                }
+                key = made;
+            } else {
+                execute(connection, renderer.insert(entity, values));
+            }
             if (!inScope(connection, entity, key, scope)) {
                 throw GatewayException.of(
                         ErrorCode.MISSING_PRIVILEGE,
@@ -348,6 +407,28 @@ public final class WriteService {
             Transactions.rollback(connection, e);
             throw e;
         }
+    }
+
+    /** Runs an insert that answers the new row's derived GUID. */
+    private UUID insertReturningKey(Connection connection, EntityDefinition entity, Map<FieldDefinition, Object> values)
+            throws SQLException {
+        try (PreparedStatement statement = prepare(connection, renderer.insertReturningKey(entity, ALIAS, values));
+                ResultSet result = statement.executeQuery()) {
+            if (!result.next()) {
+                throw new IllegalStateException("the insert of " + entity.logicalName() + " answered no key");
+            }
+            return (UUID) ColumnReader.read(result, 1, entity.key().type());
+        }
+    }
+
+    /** The RecId a GUID of a RecId-style key decodes to, as the value of the key field (for an upsert by GUID). */
+    private static Optional<Map.Entry<FieldDefinition, Object>> decodedKeyValue(EntityDefinition entity, UUID key) {
+        dev.vegateway.catalog.DerivedKey derived = entity.derivedKey().orElseThrow();
+        if (derived.scheme() != dev.vegateway.catalog.DerivedKey.Scheme.RECORD_ID) {
+            return Optional.empty();
+        }
+        FieldDefinition part = entity.field(derived.fieldNames().get(0)).orElseThrow();
+        return derived.decode(key).map(value -> Map.entry(part, value));
     }
 
     /** 403 naming the first field the payload sets that field security forbids setting; checked before anything is written. */
@@ -377,11 +458,25 @@ public final class WriteService {
         return audited;
     }
 
+    /** Whether {@code field} is part of the natural key the entity's GUID is derived from. */
+    private static boolean naturalKeyPart(EntityDefinition entity, FieldDefinition field) {
+        return entity.derivedKey()
+                .filter(key -> key.fieldNames().contains(field.logicalName()))
+                .isPresent();
+    }
+
     /** Fields a client may send: not read-only, not the row version, owner or unit (stamped); the key only on create. */
     private static boolean clientWritable(EntityDefinition entity, FieldDefinition field, boolean creating) {
         String name = field.logicalName();
+        if (field.derived().isPresent()) {
+            return false;
+        }
         if (name.equals(entity.keyField())) {
             return creating && entity.keyStrategy().clientMayChooseKey();
+        }
+        if (entity.derivedKey().filter(key -> key.fieldNames().contains(name)).isPresent()) {
+            // the row's id is made from these: set once, on create (a database-filled RecId never)
+            return creating && !field.readOnly();
         }
         if (entity.stampedFields().contains(name)) {
             return false;

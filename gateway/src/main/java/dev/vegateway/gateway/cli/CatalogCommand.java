@@ -85,11 +85,12 @@ final class CatalogCommand {
                             ? ""
                             : "; left out (commented in the file, with the reason): "
                                     + String.join(", ", result.leftOut()));
+            String yaml = result.yaml() + indexAdvice(result.yaml(), backend);
             if (out == null) {
-                System.out.print(result.yaml());
+                System.out.print(yaml);
                 System.err.println(summary);
             } else {
-                Files.writeString(out, result.yaml(), UTF_8);
+                Files.writeString(out, yaml, UTF_8);
                 System.out.println(summary + ". Wrote " + out);
             }
             if (result.entities().isEmpty()) {
@@ -97,6 +98,23 @@ final class CatalogCommand {
                         + " one entity");
             }
             return 0;
+        }
+
+        /** Comments with the index statements the discovered natural keys need, when the discovered catalog loads. */
+        private static String indexAdvice(String yaml, GatewayConfig.Backend backend) {
+            try {
+                java.util.List<String> lines = KeyIndexAdvice.lines(
+                        dev.vegateway.catalog.CatalogLoader.load("discovered", yaml),
+                        dev.vegateway.adapter.sql.Dialect.of(backend.kind()),
+                        "#   ");
+                if (lines.isEmpty()) {
+                    return "";
+                }
+                return "\n# Run these once so that a read by a derived GUID is an index seek (README: \"Natural keys"
+                        + " and alternate keys\"):\n" + String.join("\n", lines) + "\n";
+            } catch (dev.vegateway.config.yaml.ProblemsException e) {
+                return ""; // nothing to serve yet: the summary says so
+            }
         }
     }
 }

@@ -74,6 +74,15 @@ final class CheckCommand implements Callable<Integer> {
             throw new ProblemsException(problems);
         }
         System.out.println("Catalog, security data and backend schema: OK");
+        java.util.List<String> advice = KeyIndexAdvice.lines(
+                catalog.orElseThrow(),
+                dev.vegateway.adapter.sql.Dialect.of(loaded.backend().kind()),
+                "  ");
+        if (!advice.isEmpty()) {
+            System.out.println("Natural keys: a read by a derived GUID is an index seek with these statements (create"
+                    + " them once if they do not exist yet):");
+            advice.forEach(System.out::println);
+        }
         return 0;
     }
 }

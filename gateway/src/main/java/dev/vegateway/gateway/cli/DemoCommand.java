@@ -362,6 +362,32 @@ final class DemoCommand implements Callable<Integer> {
                         "Bob Clerk (sales clerk for usmf only, Local depth): usmf customers of his unit Contoso US",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.BOB_SALES_CLERK.id(), countedCustomers)),
                 example(
+                        "Bob Clerk: terms of payment, a table without a GUID column (key: company + terms id): the"
+                                + " GUID is derived, usmf only",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_paymenttermentities?$select=mserp_dataareaid,mserp_paymenttermid,"
+                                        + "mserp_description,mserp_primaryfield&$top=3")),
+                example(
+                        "Bob Clerk: usmf's Net30 by its derived GUID (the same on every node and after every restart)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_paymenttermentities(" + paymentTermKey("usmf", "Net30") + ")")),
+                example(
+                        "Bob Clerk: usmf's Net30 again, by its alternate key (company, terms id)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_paymenttermentities(mserp_dataareaid=%27usmf%27,mserp_paymenttermid=%27Net30%27)")),
+                example(
+                        "Bob Clerk: demf's Net30 by alternate key → 404 0x80040217 (his role covers usmf only)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_paymenttermentities(mserp_dataareaid=%27demf%27,mserp_paymenttermid=%27Net30%27)")),
+                example(
                         "Bob Clerk: vendors are not his → 403 0x80040220",
                         asDataverse.get(
                                 "MSCRMCallerID",
@@ -417,6 +443,14 @@ final class DemoCommand implements Callable<Integer> {
                                 firstCustomer,
                                 "{\"mserp_primarycontactphone\":\"+1 555 0100\"}",
                                 "Prefer: return=representation")),
+                example(
+                        "Fiona Fieldsec: upsert usmf's terms Net90 by alternate key (created the first time, updated"
+                                + " after; OData-EntityId carries the derived GUID) → 204",
+                        asDataverse.send(
+                                "PATCH",
+                                DemoIdentities.FIONA_FIELD_SECURITY.id(),
+                                "mserp_paymenttermentities(mserp_dataareaid=%27usmf%27,mserp_paymenttermid=%27Net90%27)",
+                                "{\"mserp_description\":\"Net 90 days\",\"mserp_netdays\":90}")),
                 example(
                         "Alice Sales: customers whose credit status is Warning or Blocked (in with option-set members)",
                         asDataverse.get(
@@ -796,6 +830,29 @@ final class DemoCommand implements Callable<Integer> {
                 + joinOperator
                 + "\",\"EntityAlias\":\"c\",\"Columns\":{\"Columns\":[\"mserp_name\"]},\"LinkCriteria\":{}}],"
                 + "\"PageInfo\":{\"Count\":3,\"PageNumber\":1}}}";
+    }
+
+    /** The GUID the gateway derives for a row of the demo's terms of payment (entity mserp_paymenttermentity). */
+    static java.util.UUID paymentTermKey(String dataAreaId, String paymentTermId) {
+        return new dev.vegateway.catalog.DerivedKey(
+                        "mserp_paymenttermentity",
+                        List.of(
+                                new dev.vegateway.catalog.FieldDefinition(
+                                        "mserp_dataareaid",
+                                        "data_area_id",
+                                        dev.vegateway.catalog.FieldType.string(4),
+                                        true,
+                                        false,
+                                        java.util.Map.of()),
+                                new dev.vegateway.catalog.FieldDefinition(
+                                        "mserp_paymenttermid",
+                                        "payment_terms_id",
+                                        dev.vegateway.catalog.FieldType.string(10),
+                                        true,
+                                        false,
+                                        java.util.Map.of())),
+                        java.util.Optional.empty())
+                .guid(List.of(dataAreaId, paymentTermId));
     }
 
     private static String[] example(String description, String command) {

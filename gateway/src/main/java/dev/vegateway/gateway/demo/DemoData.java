@@ -450,6 +450,7 @@ public final class DemoData {
         Counts run() throws SQLException {
             int legalEntities = insertLegalEntities();
             int groups = insertCustomerGroups();
+            insertPaymentTerms();
             int customers = 0;
             int vendors = 0;
             int products = 0;
@@ -549,6 +550,25 @@ public final class DemoData {
                 }
             }
             return COMPANY_DATA.size() * CUSTOMER_GROUPS.size();
+        }
+
+        /** The terms of payment the customer groups name, per company (a table with a natural key, no GUID). */
+        private void insertPaymentTerms() throws SQLException {
+            java.util.Set<String> terms = new java.util.TreeSet<>();
+            CUSTOMER_GROUPS.forEach(group -> terms.add(group.paymentTerms()));
+            try (Batch batch = new Batch(
+                    "INSERT INTO erp.payment_terms (data_area_id, payment_terms_id, description, net_days) VALUES (?, ?, ?, ?)")) {
+                for (Company company : COMPANY_DATA) {
+                    for (String term : terms) {
+                        int days = term.startsWith("Net") ? Integer.parseInt(term.substring(3)) : 0;
+                        batch.string(company.dataAreaId())
+                                .string(term)
+                                .string(days == 0 ? "Cash on delivery" : "Net " + days + " days")
+                                .int32(days)
+                                .add();
+                    }
+                }
+            }
         }
 
         private CustomerRef customer(Batch batch, Company company, int number) throws SQLException {

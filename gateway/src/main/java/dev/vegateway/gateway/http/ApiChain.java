@@ -11,6 +11,7 @@ import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.config.GatewayConfig;
 import dev.vegateway.gateway.auth.TokenValidator;
+import dev.vegateway.gateway.odata.AlternateKeyPaths;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,9 +30,11 @@ import org.eclipse.jetty.server.Handler;
  *       └ AuthenticationHandler  the application's bearer token (401)
  *         └ CallerHandler          the user it acts for, with their roles' permissions
  *           └ ThrottlingHandler      service protection limits per user and application (429)
- *             └ Routes                 GET, RetrieveMultiple, $batch, actions, writes, own sets
+ *             └ AlternateKeyHandler    a record addressed by an alternate key → by its GUID
+ *               └ Routes                 GET, RetrieveMultiple, $batch, actions, writes, own sets
  *
- *   a $batch part:  RequestContextHandler → ErrorMappingHandler → PartRefusalHandler → Routes (no $batch)
+ *   a $batch part:  RequestContextHandler → ErrorMappingHandler → PartRefusalHandler → AlternateKeyHandler
+ *                   → Routes (no $batch)
  * </pre>
  *
  * A {@code $batch} part runs below authentication, for the batch's caller: its chain starts with
@@ -74,9 +77,10 @@ public final class ApiChain {
         WriteEndpoint writes = new WriteEndpoint(writeService, queries, odata.lookups());
         ActionEndpoint actions = new ActionEndpoint(catalog, actionService, odata.namespace());
 
+        AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
         Handler parts = new RequestContextHandler(
-                new ErrorMappingHandler(new PartRefusalHandler(
-                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty()))),
+                new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
+                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty()), alternateKeys))),
                 servicePath,
                 bodyLimits,
                 metrics);
@@ -86,7 +90,11 @@ public final class ApiChain {
         return new ApiChain(new RequestContextHandler(
                 new ErrorMappingHandler(new RequestLimitsHandler(
                         new AuthenticationHandler(
-                                new CallerHandler(new ThrottlingHandler(routes, throttling), callers::resolve), tokens),
+                                new CallerHandler(
+                                        new ThrottlingHandler(
+                                                new AlternateKeyHandler(routes, alternateKeys), throttling),
+                                        callers::resolve),
+                                tokens),
                         servicePath,
                         limits.maxUrlBytes())),
                 servicePath,

@@ -56,6 +56,7 @@ final class Exchange {
 
     private final String servicePath;
     private final BodyLimits limits;
+    private String path;
     private VerifiedToken token;
     private Caller caller;
     private boolean bodyRead;
@@ -126,9 +127,17 @@ final class Exchange {
         }
     }
 
-    /** The path after the service root ({@code /accounts(…)}, empty for the root itself). */
+    /**
+     * The path after the service root ({@code /accounts(…)}, empty for the root itself), with a
+     * record addressed by an alternate key already addressed by its GUID ({@link
+     * AlternateKeyHandler}).
+     */
     String path() {
-        return request.getHttpURI().getPath().substring(servicePath.length());
+        return path != null ? path : request.getHttpURI().getPath().substring(servicePath.length());
+    }
+
+    void path(String rewritten) {
+        this.path = requireNonNull(rewritten, "rewritten is null");
     }
 
     /** {@code https://host:port/api/data/v9.2/}, from the request's own URL (a host that is not a plain name reads as localhost). */

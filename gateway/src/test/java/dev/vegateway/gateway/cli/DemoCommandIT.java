@@ -158,6 +158,29 @@ class DemoCommandIT {
             }
             return body;
         }
+        if (block.comment().contains("→ 404")) {
+            assertThat(status).as(description).isEqualTo(404);
+            Matcher announced = ERROR_CODE.matcher(block.comment());
+            assertThat(announced.find()).as(description).isTrue();
+            assertThat(JSON.readTree(body).path("error").path("code").asText())
+                    .as(description)
+                    .isEqualToIgnoringCase(announced.group());
+            return body;
+        }
+        if (block.comment().contains("usmf's Net30")) { // one record by derived GUID or alternate key
+            assertThat(status).as(description).isEqualTo(200);
+            JsonNode record = JSON.readTree(body);
+            assertThat(record.path("mserp_paymenttermid").asText())
+                    .as(description)
+                    .isEqualTo("Net30");
+            assertThat(record.path("mserp_primaryfield").asText())
+                    .as(description)
+                    .isEqualTo("usmf|Net30");
+            assertThat(record.path("mserp_paymenttermentityid").asText())
+                    .as(description)
+                    .isEqualTo(DemoCommand.paymentTermKey("usmf", "Net30").toString());
+            return body;
+        }
         if (block.comment().contains("→ 204")) {
             assertThat(status).as(description).isEqualTo(204);
             assertThat(body).as(description).isEmpty();

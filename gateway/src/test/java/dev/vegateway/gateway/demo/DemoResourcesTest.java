@@ -58,6 +58,7 @@ class DemoResourcesTest {
                 .containsExactly(
                         "mserp_legalentities",
                         "mserp_custcustomergroupentities",
+                        "mserp_paymenttermentities",
                         "mserp_custcustomerv3entities",
                         "mserp_vendvendorv2entities",
                         "mserp_ecoresreleasedproductv2entities",
@@ -112,6 +113,13 @@ class DemoResourcesTest {
                 assertThat(types.put((String) field.get("name"), type))
                         .as("duplicate field " + field.get("name"))
                         .isNull();
+            }
+            if (entity.get("key") instanceof List<?> naturalKey) {
+                // a table without a GUID column: the key is natural, the GUID derived (and not declared)
+                assertThat(types).as(logicalName + " natural key").containsKeys(naturalKey.toArray(new String[0]));
+                assertThat(types).doesNotContainKey(logicalName + "id");
+                assertThat(entity.get("companyField")).isEqualTo("mserp_dataareaid");
+                continue;
             }
             assertThat(entity.get("key")).isEqualTo(logicalName + "id");
             assertThat(types.get(logicalName + "id")).as(logicalName + " key").isEqualTo("Guid");
@@ -192,6 +200,10 @@ class DemoResourcesTest {
                 if (role.get("name").equals("Sales assistant")
                         && privilege.get("entity").equals("mserp_custcustomerv3entity")) {
                     assertThat(privilege).containsOnlyKeys("entity", "read", "create", "write");
+                } else if (role.get("name").equals("Sales assistant")
+                        && privilege.get("entity").equals("mserp_paymenttermentity")) {
+                    // and terms of payment, to show writes by derived GUID and alternate key
+                    assertThat(privilege).containsOnlyKeys("entity", "read", "create", "write", "delete");
                 } else {
                     assertThat(privilege).containsOnlyKeys("entity", "read");
                 }

@@ -204,11 +204,11 @@ class MetadataSchemaIT {
             Document document = parse(metadata.body());
             // the visible catalog entities, the catalog entity set, the two portal mapping sets and the data audit
             assertThat(names(document, "EntityType"))
-                    .hasSize(10)
+                    .hasSize(11)
                     .doesNotContain(HIDDEN_ENTITY)
                     .contains("mserp_custcustomerv3entity");
             assertThat(names(document, "EntitySet"))
-                    .hasSize(10)
+                    .hasSize(11)
                     .doesNotContain(HIDDEN_SET)
                     .contains(CATALOG_SET);
 

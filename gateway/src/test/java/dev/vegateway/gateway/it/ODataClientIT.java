@@ -130,7 +130,7 @@ class ODataClientIT {
             List<EntityDefinition> visible = catalog.entities().stream()
                     .filter(EntityDefinition::visible)
                     .toList();
-            assertThat(visible).hasSize(7);
+            assertThat(visible).hasSize(8);
             assertThat(container.getEntitySets())
                     .extracting(EdmEntitySet::getName)
                     .containsExactlyInAnyOrderElementsOf(Stream.concat(

@@ -467,7 +467,7 @@ abstract class ReadContract {
                         + "&$orderby=" + encode("mserp_logicalname desc") + "&$count=true&$top=2");
         List<String> names = sorted.jsonPath().getList("value.mserp_logicalname");
         assertThat(names).hasSize(2).isSortedAccordingTo(Comparator.reverseOrder());
-        assertThat(sorted.jsonPath().getInt("'@odata.count'")).isEqualTo(7);
+        assertThat(sorted.jsonPath().getInt("'@odata.count'")).isEqualTo(8);
         assertThat(gateway.application()
                         .get("mserp_financeandoperationsentities?$filter=" + encode("mserp_nosuch eq 1"))
                         .statusCode())
