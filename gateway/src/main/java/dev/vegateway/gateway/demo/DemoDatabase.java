@@ -238,7 +238,12 @@ public final class DemoDatabase implements AutoCloseable {
     static List<String> demoTables() {
         List<String> tables = new ArrayList<>();
         for (String statement : DemoData.schemaStatements()) {
-            Matcher matcher = CREATE_TABLE.matcher(statement);
+            // A statement may begin with comment lines (the table's description in schema.sql).
+            String code = statement
+                    .lines()
+                    .dropWhile(line -> line.isBlank() || line.strip().startsWith("--"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            Matcher matcher = CREATE_TABLE.matcher(code);
             if (matcher.lookingAt()) {
                 tables.add(matcher.group(1).toLowerCase(Locale.ROOT));
             }
