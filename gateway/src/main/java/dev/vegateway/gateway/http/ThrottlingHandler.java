@@ -66,15 +66,9 @@ final class ThrottlingHandler extends Handler.Wrapper {
         if (!settings.enabled() || settings.exemptApplications().contains(application)) {
             return super.handle(request, response, callback);
         }
-        Optional<Admitted> user;
-        Optional<Admitted> app;
-        try {
-            user = user(exchange.caller())
-                    .flatMap(id -> admit(users, id, settings.perUser(), "user", Optional.empty()));
-            app = admit(applications, application, settings.perApplication(), "application", user);
-        } catch (Refused refused) {
-            throw refused.error;
-        }
+        Optional<Admitted> user =
+                user(exchange.caller()).flatMap(id -> admit(users, id, settings.perUser(), "user", Optional.empty()));
+        Optional<Admitted> app = admit(applications, application, settings.perApplication(), "application", user);
         Optional<Admitted> shown = user.isPresent() ? user : app;
         shown.ifPresent(admitted -> {
             if (admitted.quota().requests() > 0) {
@@ -116,7 +110,7 @@ final class ThrottlingHandler extends Handler.Wrapper {
         long now = nanoTime.getAsLong();
         try {
             return Optional.of(window.admit(now, quota, whose));
-        } catch (Refused refused) {
+        } catch (GatewayException refused) {
             earlier.ifPresent(admitted -> admitted.window().cancel(admitted.bucket()));
             throw refused;
         }
@@ -226,23 +220,12 @@ final class ThrottlingHandler extends Handler.Wrapper {
     }
 
     @FormatMethod
-    private static Refused refuse(
+    private static GatewayException refuse(
             ErrorCode code, long retryAfterSeconds, @FormatString String message, Object... arguments) {
-        return new Refused(new GatewayException(
+        return new GatewayException(
                 code,
                 String.format(Locale.ROOT, message, arguments),
                 null,
-                Optional.of(Duration.ofSeconds(retryAfterSeconds))));
-    }
-
-    /** A window's refusal: the 429 to answer, with its {@code Retry-After}. */
-    private static final class Refused extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient GatewayException error;
-
-        Refused(GatewayException error) {
-            super(error.getMessage(), null, false, false);
-            this.error = error;
-        }
+                Optional.of(Duration.ofSeconds(retryAfterSeconds)));
     }
 }
