@@ -187,6 +187,7 @@ public final class CatalogLoader {
                 "ownerField",
                 "businessUnitField",
                 "rowVersionField",
+                "changeTracking",
                 "createdByField",
                 "modifiedByField",
                 "createdOnField",
@@ -267,6 +268,18 @@ public final class CatalogLoader {
                 fields,
                 "an Int64 or Int32",
                 type -> type.kind() == FieldType.Kind.INT64 || type.kind() == FieldType.Kind.INT32);
+        YamlNode changeTrackingNode = node.get("changeTracking");
+        boolean changeTracking = reader.bool(changeTrackingNode, false);
+        if (changeTracking
+                && rowVersionField
+                        .map(name -> fields.types.get(name))
+                        .filter(type -> type != null && type.kind() == FieldType.Kind.INT64)
+                        .isEmpty()) {
+            problems.add(
+                    changeTrackingNode,
+                    "change tracking needs an Int64 rowVersionField (the gateway sets it from the entity's change"
+                            + " counter)");
+        }
 
         // Stamped fields: set by the gateway on every write, so each has one role, no default, and is read-only for
         // clients.
@@ -319,7 +332,8 @@ public final class CatalogLoader {
                 modifiedOnField,
                 List.of(),
                 EntityDefinition.Origin.CATALOG,
-                alternateKeys));
+                alternateKeys,
+                changeTracking));
     }
 
     /**

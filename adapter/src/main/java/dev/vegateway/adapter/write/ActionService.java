@@ -180,7 +180,8 @@ public final class ActionService {
                         auditEntity,
                         key.orElse(NO_KEY),
                         Map.of(),
-                        values);
+                        values,
+                        null);
                 connection.commit();
                 return action.returns().isPresent()
                         ? result.map(value -> returned(action.returns().get(), value))

@@ -61,7 +61,8 @@ public final class ApiChain {
             GatewayConfig.Limits limits,
             GatewayConfig.Throttling throttling,
             Metrics metrics,
-            SecurityStore securityStore) {
+            SecurityStore securityStore,
+            DeltaLinks deltas) {
         requireNonNull(servicePath, "servicePath is null");
         Exchange.BodyLimits bodyLimits = new Exchange.BodyLimits(
                 limits.maxRequestBodyBytes(), Math.max(limits.maxRequestBodyBytes(), limits.maxBatchBodyBytes()));
@@ -73,7 +74,8 @@ public final class ApiChain {
                 List.of(new CatalogReader(catalog), portalMappings),
                 organizationId(odata.namespace(), servicePath),
                 limits.maxPageSize(),
-                limits.expandPageSize());
+                limits.expandPageSize(),
+                deltas);
         WriteEndpoint writes = new WriteEndpoint(writeService, queries, odata.lookups());
         ActionEndpoint actions = new ActionEndpoint(catalog, actionService, odata.namespace());
 

@@ -24,6 +24,7 @@ import dev.vegateway.adapter.sql.WriteSqlRenderer;
 import dev.vegateway.adapter.write.ActionService;
 import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.AuditPurge;
+import dev.vegateway.adapter.write.ChangeTracking;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.CatalogLoader;
@@ -34,6 +35,7 @@ import dev.vegateway.config.yaml.ProblemsException;
 import dev.vegateway.gateway.auth.DevIssuer;
 import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.http.ApiChain;
+import dev.vegateway.gateway.http.DeltaLinks;
 import dev.vegateway.gateway.http.Metrics;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import dev.vegateway.gateway.scim.ScimHandler;
@@ -137,6 +139,10 @@ public final class Gateway implements AutoCloseable {
                     PROBE_TIMEOUT);
             // Everything that asks for connections on the request path gets them through the health state.
             DataSource backend = health.failFast(dataSource);
+            ChangeTracking changeTracking = new ChangeTracking(
+                    backend, new WriteSqlRenderer(Dialect.of(config.backend().kind())), schema.name(), (int)
+                            Math.max(1, config.backend().queryTimeout().toSeconds()));
+            changeTracking.createIfMissing();
             securityBackend = SecurityBackend.start(config, dataSource, backend);
             SecurityStore securityStore = securityBackend.store();
             if (config.security().importOnStart() && config.security().file().isPresent()) {
@@ -197,6 +203,7 @@ public final class Gateway implements AutoCloseable {
                     changesets,
                     new WriteSqlRenderer(Dialect.of(config.backend().kind())),
                     audit,
+                    changeTracking,
                     clock,
                     config.backend().queryTimeout());
             ActionService actions = new ActionService(
@@ -221,7 +228,8 @@ public final class Gateway implements AutoCloseable {
                     config.limits(),
                     config.throttling(),
                     metrics,
-                    securityStore);
+                    securityStore,
+                    new DeltaLinks(changeTracking, clock, config.audit().retention()));
             GatewayServer server = GatewayServer.start(
                     config,
                     metrics.registry(),
