@@ -76,10 +76,10 @@ public final class ApiChain {
                 limits.maxPageSize(),
                 limits.expandPageSize(),
                 deltas);
-        WriteEndpoint writes = new WriteEndpoint(writeService, queries, odata.lookups());
+        AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
+        WriteEndpoint writes = new WriteEndpoint(writeService, queries, odata.lookups(), alternateKeys);
         ActionEndpoint actions = new ActionEndpoint(catalog, actionService, odata.namespace());
 
-        AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
         Handler parts = new RequestContextHandler(
                 new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
                         new Routes(odata, reads, writes, actions, portalMappings, Optional.empty()), alternateKeys))),

@@ -212,6 +212,7 @@ public final class Gateway implements AutoCloseable {
                     new WriteSqlRenderer(Dialect.of(config.backend().kind())),
                     planner,
                     audit,
+                    changeTracking,
                     clock,
                     config.backend().queryTimeout());
             AtomicBoolean draining = new AtomicBoolean();

@@ -278,6 +278,26 @@ abstract class ChangeTrackingIT {
     }
 
     @Test
+    void aBoundActionThatStoresTheChangeVersionIsInTheDelta() throws Exception {
+        UUID customer = create("usmf", "CT-ACTION");
+        String link =
+                walk(SAM, SET + "?$select=mserp_onholdstatus," + KEY, 5000).deltaLink();
+        Response held = gateway.as(SAM.id())
+                .contentType("application/json")
+                .body("{}")
+                .post(SET + "(" + customer + ")/Microsoft.Dynamics.CRM.mserp_PlaceOnHold");
+        assertThat(held.statusCode()).as(held.asString()).isEqualTo(204);
+        Delta since = walk(SAM, link, 5000);
+        assertThat(since.rows().keySet()).containsExactly(customer.toString());
+        assertThat(since.rows()
+                        .get(customer.toString())
+                        .get("mserp_onholdstatus")
+                        .asText())
+                .as("All (2), by name or by value")
+                .isIn("All", "2");
+    }
+
+    @Test
     void badAsksAreRefusedPrecisely() throws Exception {
         assertError(
                 tracking(SAM, 10).get(SET + "?$filter=" + encode("mserp_name eq 'x'")), 400, "0x8ff00041", "$filter");
