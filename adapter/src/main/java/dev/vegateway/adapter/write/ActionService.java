@@ -365,7 +365,8 @@ public final class ActionService {
         Map<String, Object> parameters = new LinkedHashMap<>();
         values.forEach((field, value) -> parameters.put(field.logicalName(), value));
         try {
-            return handler.run(new ActionCall(connection, action, key, parameters, context));
+            return handler.run(new ActionCall(
+                    connection, action, key, parameters, context, () -> changeVersion(connection, action)));
         } catch (WriteRejected rejected) {
             throw new GatewayException(ErrorCode.BUSINESS_RULE, rejected.getMessage());
         }
@@ -386,6 +387,20 @@ public final class ActionService {
             return number.intValue();
         }
         return value;
+    }
+
+    /** The next change version of the action's bound entity (for a handler); 500 for an entity without change tracking. */
+    private long changeVersion(Connection connection, ActionDefinition action) {
+        EntityDefinition entity = action.boundEntity()
+                .flatMap(catalog::byLogicalName)
+                .filter(EntityDefinition::changeTracking)
+                .orElseThrow(() -> new IllegalStateException("action " + action.name()
+                        + " asked for a change version, but is not bound to a" + " change-tracked entity"));
+        try {
+            return changeTracking.next(connection, entity);
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e, "the change counter");
+        }
     }
 
     /**

@@ -58,7 +58,25 @@ abstract class ChangeTrackingIT {
     @BeforeAll
     void start() throws Exception {
         backend = TestBackend.fresh(kind());
-        gateway = TestGateway.start(backend, null, Map.of("VEGATEWAY_AUDIT_RETENTION", "7d"), clock);
+        gateway =
+                TestGateway.start(backend, null, Map.of("VEGATEWAY_AUDIT_RETENTION", "7d"), trackedCustomers(), clock);
+    }
+
+    /**
+     * The demo catalog with its customers change-tracked too (their security has every part: company, owner, unit,
+     * field rules), and their bound action storing the change version.
+     */
+    static String trackedCustomers() throws Exception {
+        String catalog;
+        try (var in = ChangeTrackingIT.class.getClassLoader().getResourceAsStream("demo/catalog.yaml")) {
+            catalog = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String customers = "    businessUnitField: mserp_owningbusinessunit\n    rowVersionField: mserp_versionnumber\n"
+                + "    fields:\n      - { name: mserp_custcustomerv3entityid,";
+        String placeOnHold = "version_number = version_number + 1 WHERE id = :key\"";
+        assertThat(catalog).contains(customers).contains(placeOnHold);
+        return catalog.replace(customers, customers.replace("    fields:", "    changeTracking: true\n    fields:"))
+                .replace(placeOnHold, "version_number = :change_version WHERE id = :key\"");
     }
 
     @AfterAll
@@ -295,6 +313,37 @@ abstract class ChangeTrackingIT {
                         .asText())
                 .as("All (2), by name or by value")
                 .isIn("All", "2");
+    }
+
+    @Test
+    void aBoundActionHandlerThatStoresTheChangeVersionIsInTheDelta() throws Exception {
+        String orders = "mserp_salesorderheaderv2entities";
+        String order = backend.single(
+                        "SELECT MIN(CAST(h.id AS VARCHAR(36))) FROM erp.sales_order_header h WHERE h.status = 0"
+                                + " AND EXISTS (SELECT 1 FROM erp.sales_order_line l WHERE l.sales_order_id = h.id)")
+                .toString();
+        Response first = gateway.as(SAM.id())
+                .header("Prefer", TRACK)
+                .get(orders + "?$select=mserp_salesorderstatus&$filter="
+                        + encode("mserp_salesorderheaderv2entityid eq " + order));
+        assertError(first, 400, "0x8ff00041", "$filter");
+        String link = null;
+        String next = orders + "?$select=mserp_salesordernumber";
+        while (next != null) {
+            Response page = gateway.as(SAM.id()).header("Prefer", TRACK).get(relative(next));
+            assertThat(page.statusCode()).as(page.asString()).isEqualTo(200);
+            next = page.jsonPath().getString("'@odata.nextLink'");
+            link = page.jsonPath().getString("'@odata.deltaLink'");
+        }
+        Response confirmed = gateway.as(SAM.id())
+                .contentType("application/json")
+                .body("{}")
+                .post(orders + "(" + order + ")/Microsoft.Dynamics.CRM.mserp_ConfirmSalesOrder");
+        assertThat(confirmed.statusCode()).as(confirmed.asString()).isEqualTo(204);
+        Response since = gateway.as(SAM.id()).header("Prefer", TRACK).get(relative(link));
+        assertThat(since.statusCode()).as(since.asString()).isEqualTo(200);
+        assertThat(since.jsonPath().getList("value.mserp_salesorderheaderv2entityid", String.class))
+                .containsExactly(order);
     }
 
     @Test
