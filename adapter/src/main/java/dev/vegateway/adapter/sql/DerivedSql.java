@@ -75,6 +75,28 @@ public final class DerivedSql {
     }
 
     /**
+     * A query that looks a row of {@code entity} up by its derived GUID exactly as the gateway does,
+     * for {@code EXPLAIN}: whether the backend has an index for it (PostgreSQL, composite keys only:
+     * what {@link #keyIndexStatements} would create); empty where there is nothing to look for.
+     */
+    public static Optional<String> keyLookupProbe(Dialect dialect, EntityDefinition entity) {
+        Optional<DerivedKey> key = entity.derivedKey();
+        if (!(dialect instanceof PostgreSqlDialect)
+                || key.isEmpty()
+                || key.get().scheme() != DerivedKey.Scheme.NAME_HASH
+                || key.get().storedColumn().isPresent()) {
+            return Optional.empty();
+        }
+        String table = entity.table()
+                        .schema()
+                        .map(schema -> dialect.quoteIdentifier(schema) + ".")
+                        .orElse("")
+                + dialect.quoteIdentifier(entity.table().name());
+        return Optional.of("SELECT 1 FROM " + table + " WHERE " + guid(dialect, "", key.get())
+                + " = CAST('00000000-0000-0000-0000-000000000000' AS UUID)");
+    }
+
+    /**
      * The statements that make looking a row up by its derived GUID an index seek, for an entity
      * whose GUID is a hash of a composite key: on PostgreSQL an expression index; on H2 (which has
      * no expression indexes) a generated column with an index, which the catalog then names as

@@ -74,13 +74,21 @@ final class CheckCommand implements Callable<Integer> {
             throw new ProblemsException(problems);
         }
         System.out.println("Catalog, security data and backend schema: OK");
-        java.util.List<String> advice = KeyIndexAdvice.lines(
-                catalog.orElseThrow(),
-                dev.vegateway.adapter.sql.Dialect.of(loaded.backend().kind()),
-                "  ");
+        java.util.List<String> advice;
+        try (HikariDataSource dataSource = Backends.dataSource(loaded.backend());
+                Connection connection = dataSource.getConnection()) {
+            advice = KeyIndexAdvice.lines(
+                    catalog.orElseThrow(),
+                    dev.vegateway.adapter.sql.Dialect.of(loaded.backend().kind()),
+                    "  ",
+                    java.util.Optional.of(connection));
+        } catch (SQLException e) {
+            System.err.println("warning: could not look for the natural keys' indexes: " + e.getMessage());
+            return 0;
+        }
         if (!advice.isEmpty()) {
-            System.out.println("Natural keys: a read by a derived GUID is an index seek with these statements (create"
-                    + " them once if they do not exist yet):");
+            System.out.println("Natural keys: a read by a derived GUID is an index seek with an index; create the"
+                    + " statements shown once:");
             advice.forEach(System.out::println);
         }
         return 0;
