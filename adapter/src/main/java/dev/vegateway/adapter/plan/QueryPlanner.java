@@ -964,12 +964,23 @@ public final class QueryPlanner {
         }
 
         private Navigation navigation(String name) {
-            return catalog.navigation(entity, name)
+            Navigation navigation = catalog.navigation(entity, name)
                     .orElseThrow(() -> GatewayException.of(
                             ErrorCode.UNKNOWN_PROPERTY,
                             "Entity '%s' has no navigation property '%s'.",
                             entity.logicalName(),
                             shorten(name)));
+            requireNavigable(navigation);
+            return navigation;
+        }
+
+        /** 400 for a navigation whose relation's target field does not identify one record (see NavigableRelations). */
+        private void requireNavigable(Navigation navigation) {
+            Optional<dev.vegateway.catalog.RelationDefinition> relation = navigation.collection()
+                    ? catalog.inverseRelation(entity.logicalName(), navigation.name())
+                            .map(dev.vegateway.catalog.InverseRelation::relation)
+                    : entity.relation(navigation.name());
+            relation.ifPresent(definition -> NavigableRelations.require(catalog, definition, navigation.name()));
         }
 
         /**
@@ -1006,6 +1017,7 @@ public final class QueryPlanner {
                 return Optional.empty(); // neither joined nor a navigation property: named() says so
             }
             Navigation navigation = step.get();
+            requireNavigable(navigation);
             if (navigation.collection()) {
                 throw GatewayException.of(
                         ErrorCode.QUERY_SYNTAX,

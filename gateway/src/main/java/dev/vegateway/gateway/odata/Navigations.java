@@ -2,6 +2,7 @@ package dev.vegateway.gateway.odata;
 
 import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
+import dev.vegateway.adapter.plan.NavigableRelations;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
 import dev.vegateway.adapter.query.Condition;
@@ -195,6 +196,7 @@ final class Navigations {
                         "Entity '%s' has no navigation property '%s'.",
                         parent.entity.logicalName(),
                         name));
+        NavigableRelations.require(catalog, inverse.relation(), name);
         EntityDefinition related = catalog.byLogicalName(inverse.sourceEntity()).orElseThrow();
         Navigations nested = new Navigations(catalog, related, limits, expands, false);
         Condition criteria = item.getFilterOption() == null
@@ -342,6 +344,7 @@ final class Navigations {
                         "Entity '%s' has no navigation property '%s'.",
                         parent.entity.logicalName(),
                         name));
+        NavigableRelations.require(catalog, relation, name);
         EntityDefinition target = catalog.byLogicalName(relation.targetEntity()).orElseThrow();
         Node node = new Node(parent.path.isEmpty() ? name : parent.path + "/" + name, Optional.of(relation), target);
         parent.children.put(name, node);

@@ -6,6 +6,7 @@ import dev.vegateway.adapter.error.ErrorCode;
 import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.fetchxml.FetchXml;
 import dev.vegateway.adapter.fetchxml.FetchXmlParser;
+import dev.vegateway.adapter.plan.NavigableRelations;
 import dev.vegateway.adapter.query.Aggregation;
 import dev.vegateway.adapter.query.AttributeRef;
 import dev.vegateway.adapter.query.Columns;
@@ -332,6 +333,8 @@ public final class ODataFrontEnd {
                             "Entity '%s' has no navigation property '%s'.",
                             entity.logicalName(),
                             navigation.getProperty().getName()));
+            NavigableRelations.require(
+                    catalog, inverse.relation(), navigation.getProperty().getName());
             EntityDefinition related =
                     catalog.byLogicalName(inverse.sourceEntity()).orElseThrow();
             Navigations navigations = new Navigations(catalog, related, expandLimits);

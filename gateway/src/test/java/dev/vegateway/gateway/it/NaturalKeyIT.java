@@ -303,6 +303,15 @@ abstract class NaturalKeyIT extends SecurityIT {
                     .body("{\"mserp_PaymentTerms@odata.bind\":\"/" + SET + "(mserp_description='Net')\"}")
                     .patch("mserp_custcustomergroupentities(" + group + ")");
             assertThat(assertError(notAKey, 400, QUERY_SYNTAX)).contains("mserp_description");
+            // the terms id repeats in every company, so the relation binds but does not navigate (no wrong join)
+            Response expanded = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
+                    .get("mserp_custcustomergroupentities(" + group + ")?$expand=mserp_PaymentTerms");
+            assertThat(assertError(expanded, 400, "0x8ff00003"))
+                    .contains("mserp_PaymentTerms")
+                    .contains("does not identify one record");
+            Response filtered = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
+                    .get("mserp_custcustomergroupentities?$filter=" + encode("mserp_PaymentTerms/mserp_netdays gt 10"));
+            assertThat(assertError(filtered, 400, "0x8ff00003")).contains("mserp_PaymentTerms");
             // a GUID no record has is 404, as for any lookup
             Response missing = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
                     .contentType("application/json")
