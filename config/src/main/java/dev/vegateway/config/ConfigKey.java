@@ -33,6 +33,7 @@ enum ConfigKey {
     AUTH_JWKS_URL("auth.jwks.url", Shape.SCALAR),
     AUTH_JWKS_REFRESH_INTERVAL("auth.jwks.refreshInterval", Shape.SCALAR),
     AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL("auth.jwks.unknownKidMinInterval", Shape.SCALAR),
+    AUTH_JWKS_MAX_STALENESS("auth.jwks.maxStaleness", Shape.SCALAR),
     AUTH_ISSUERS("auth.issuers", Shape.LIST),
     AUTH_AUDIENCES("auth.audiences", Shape.LIST),
     AUTH_ALGORITHMS("auth.algorithms", Shape.LIST),

@@ -164,6 +164,7 @@ public final class ConfigLoader {
             case AUTH_JWKS_URL -> config.auth().jwksUrl().map(URI::toString).orElse("(none)");
             case AUTH_JWKS_REFRESH_INTERVAL -> format(config.auth().jwksRefreshInterval());
             case AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL -> format(config.auth().unknownKidMinInterval());
+            case AUTH_JWKS_MAX_STALENESS -> format(config.auth().jwksMaxStaleness());
             case AUTH_ISSUERS -> String.join(", ", config.auth().issuers());
             case AUTH_AUDIENCES -> String.join(", ", config.auth().audiences());
             case AUTH_ALGORITHMS -> String.join(", ", config.auth().algorithms());
@@ -487,6 +488,7 @@ public final class ConfigLoader {
         Duration refreshInterval = positiveDuration(ConfigKey.AUTH_JWKS_REFRESH_INTERVAL, Duration.ofMinutes(5));
         Duration unknownKidMinInterval =
                 positiveDuration(ConfigKey.AUTH_JWKS_UNKNOWN_KID_MIN_INTERVAL, Duration.ofSeconds(30));
+        Duration maxStaleness = positiveDuration(ConfigKey.AUTH_JWKS_MAX_STALENESS, Duration.ofHours(24));
 
         List<String> issuers = requiredList(
                 ConfigKey.AUTH_ISSUERS,
@@ -512,6 +514,7 @@ public final class ConfigLoader {
                 jwksUrl,
                 refreshInterval,
                 unknownKidMinInterval,
+                maxStaleness,
                 issuers,
                 audiences,
                 algorithms,

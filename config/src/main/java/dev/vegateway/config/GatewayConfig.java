@@ -219,12 +219,17 @@ public record GatewayConfig(
         }
     }
 
-    /** S2S token validation (SPEC 4). Exactly one of jwksFile / jwksUrl, or the dev issuer's key. */
+    /**
+     * S2S token validation (SPEC 4). Exactly one of jwksFile / jwksUrl, or the dev issuer's key.
+     * {@code jwksMaxStaleness}: how long keys fetched from the JWKS URL stay trusted while the URL
+     * cannot be read.
+     */
     public record Auth(
             Optional<Path> jwksFile,
             Optional<URI> jwksUrl,
             Duration jwksRefreshInterval,
             Duration unknownKidMinInterval,
+            Duration jwksMaxStaleness,
             List<String> issuers,
             List<String> audiences,
             List<String> algorithms,
@@ -235,6 +240,7 @@ public record GatewayConfig(
             requireNonNull(jwksUrl, "jwksUrl is null");
             requireNonNull(jwksRefreshInterval, "jwksRefreshInterval is null");
             requireNonNull(unknownKidMinInterval, "unknownKidMinInterval is null");
+            requireNonNull(jwksMaxStaleness, "jwksMaxStaleness is null");
             issuers = List.copyOf(issuers);
             audiences = List.copyOf(audiences);
             algorithms = List.copyOf(algorithms);

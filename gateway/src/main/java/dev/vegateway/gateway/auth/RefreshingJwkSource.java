@@ -21,6 +21,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Whatever the reason, loads start at most once per {@code minimumLoadInterval}; a flood of
  *       tokens with invented key ids costs one request per interval.
  *   <li>A failed or empty load keeps the keys we have, so an outage of the issuer's JWKS endpoint
- *       does not become an outage of the gateway.
+ *       does not become an outage of the gateway; but only for {@code maxStaleness} after the last
+ *       successful load of a URL: keys nobody could confirm for that long (the issuer may have
+ *       revoked them) are dropped, tokens are refused and readiness turns false until a load works.
  * </ul>
  */
 final class RefreshingJwkSource implements JWKSource<SecurityContext> {
@@ -60,6 +63,11 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
     private final Clock clock;
     private final Duration refreshInterval;
     private final Duration minimumLoadInterval;
+    private final Duration maxStaleness;
+    /** When the keys were last loaded successfully. */
+    private volatile Instant loadedAt = Instant.MIN;
+
+    private volatile boolean staleLogged;
     private final ReentrantLock loadLock = new ReentrantLock();
     private volatile JWKSet keys = new JWKSet();
     private volatile Instant refreshDue = Instant.MIN;
@@ -67,27 +75,34 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
     private Optional<Instant> lastAttempt = Optional.empty();
 
     private RefreshingJwkSource(
-            String description, Loader loader, Clock clock, Duration refreshInterval, Duration minimumLoadInterval) {
+            String description,
+            Loader loader,
+            Clock clock,
+            Duration refreshInterval,
+            Duration minimumLoadInterval,
+            Duration maxStaleness) {
         this.description = requireNonNull(description, "description is null");
         this.loader = requireNonNull(loader, "loader is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.refreshInterval = requirePositive(refreshInterval, "auth.jwks.refreshInterval");
         this.minimumLoadInterval = requirePositive(minimumLoadInterval, "auth.jwks.unknownKidMinInterval");
+        this.maxStaleness = requirePositive(maxStaleness, "auth.jwks.maxStaleness");
     }
 
     /**
      * A JWKS endpoint. The first fetch happens here; when it fails the source starts empty (not
      * ready) and tries again on use, at most once per {@code minimumLoadInterval}.
      */
-    static RefreshingJwkSource fromUrl(URI url, Clock clock, Duration refreshInterval, Duration minimumLoadInterval) {
+    static RefreshingJwkSource fromUrl(
+            URI url, Clock clock, Duration refreshInterval, Duration minimumLoadInterval, Duration maxStaleness) {
         URL location = toUrl(url);
         ResourceRetriever retriever = new DefaultResourceRetriever(
                 JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT,
                 JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT,
                 JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT);
         Loader loader = () -> JWKSet.parse(retriever.retrieveResource(location).getContent());
-        RefreshingJwkSource source =
-                new RefreshingJwkSource("JWKS URL " + url, loader, clock, refreshInterval, minimumLoadInterval);
+        RefreshingJwkSource source = new RefreshingJwkSource(
+                "JWKS URL " + url, loader, clock, refreshInterval, minimumLoadInterval, maxStaleness);
         source.reloadIfAllowed(clock.instant(), true);
         return source;
     }
@@ -98,8 +113,14 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
      */
     static RefreshingJwkSource fromFile(Path file, Clock clock, Duration minimumLoadInterval) {
         requireNonNull(file, "file is null");
+        // a local file does not go stale: what it holds is what the operator put there
         RefreshingJwkSource source = new RefreshingJwkSource(
-                "JWKS file " + file, new FileLoader(file), clock, minimumLoadInterval, minimumLoadInterval);
+                "JWKS file " + file,
+                new FileLoader(file),
+                clock,
+                minimumLoadInterval,
+                minimumLoadInterval,
+                ChronoUnit.FOREVER.getDuration());
         source.loadLock.lock();
         try {
             Instant now = clock.instant();
@@ -117,9 +138,16 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
         return source;
     }
 
-    /** True once a set with at least one key has been loaded; a later failed load does not clear it. */
+    /**
+     * True once a set with at least one key has been loaded, until those keys are older than
+     * {@code maxStaleness} without a successful load; a failed load alone does not clear it.
+     */
     boolean keysLoaded() {
-        return !keys.isEmpty();
+        return !keys.isEmpty() && !stale(clock.instant());
+    }
+
+    private boolean stale(Instant now) {
+        return !loadedAt.equals(Instant.MIN) && Duration.between(loadedAt, now).compareTo(maxStaleness) > 0;
     }
 
     @Override
@@ -130,11 +158,23 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
             reloadIfAllowed(now, keys.isEmpty());
         }
         List<JWK> matches = selector.select(keys);
-        if (!matches.isEmpty()) {
+        if (!matches.isEmpty() && !stale(now)) {
             return matches;
         }
-        // A key we do not know: the issuer may have rotated its keys.
+        // A key we do not know (the issuer may have rotated its keys), or keys too old to trust.
         reloadIfAllowed(now, true);
+        if (stale(now)) {
+            if (!staleLogged) {
+                staleLogged = true;
+                log.error(
+                        "The signing keys from {} were last loaded at {}, more than auth.jwks.maxStaleness ({}) ago;"
+                                + " tokens are refused until the keys can be loaded again",
+                        description,
+                        loadedAt,
+                        maxStaleness);
+            }
+            return List.of();
+        }
         return selector.select(keys);
     }
 
@@ -171,6 +211,8 @@ final class RefreshingJwkSource implements JWKSource<SecurityContext> {
         refreshDue = now.plus(refreshInterval);
         String previousKeyIds = keyIds(keys);
         keys = publicKeys;
+        loadedAt = now;
+        staleLogged = false;
         String keyIds = keyIds(publicKeys);
         if (!keyIds.equals(previousKeyIds)) {
             log.info("Loaded the signing keys from {}: kid {}", description, keyIds);

@@ -128,7 +128,11 @@ public final class TokenValidator {
             this.keysLoaded = fileSource::keysLoaded;
         } else if (auth.jwksUrl().isPresent()) {
             RefreshingJwkSource urlSource = RefreshingJwkSource.fromUrl(
-                    auth.jwksUrl().get(), clock, auth.jwksRefreshInterval(), auth.unknownKidMinInterval());
+                    auth.jwksUrl().get(),
+                    clock,
+                    auth.jwksRefreshInterval(),
+                    auth.unknownKidMinInterval(),
+                    auth.jwksMaxStaleness());
             keySource = urlSource;
             this.keysLoaded = urlSource::keysLoaded;
         } else {
@@ -241,7 +245,8 @@ public final class TokenValidator {
             return keys;
         }
         if (!keysLoaded()) {
-            throw invalid("No signing keys have been loaded yet");
+            throw invalid("No signing keys have been loaded yet, or the loaded ones are older than"
+                    + " auth.jwks.maxStaleness and the JWKS URL cannot be read");
         }
         if (header.getKeyID() == null) {
             throw invalid(

@@ -185,6 +185,7 @@ class DevIssuerTest {
                 Optional.empty(),
                 Duration.ofMinutes(10),
                 Duration.ofSeconds(30),
+                Duration.ofHours(24),
                 List.of(ISSUER),
                 List.of(AUDIENCE),
                 List.of("RS256"),

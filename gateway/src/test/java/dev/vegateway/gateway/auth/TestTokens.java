@@ -33,6 +33,7 @@ public final class TestTokens {
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     public static final Duration REFRESH_INTERVAL = Duration.ofMinutes(10);
     public static final Duration UNKNOWN_KID_MIN_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration MAX_STALENESS = Duration.ofHours(24);
     public static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
     private TestTokens() {}
@@ -92,6 +93,7 @@ public final class TestTokens {
                 jwksUrl,
                 REFRESH_INTERVAL,
                 UNKNOWN_KID_MIN_INTERVAL,
+                MAX_STALENESS,
                 List.of(ISSUER, "https://login.example.test/other/"),
                 List.of(AUDIENCE, "api://second-audience"),
                 algorithms,

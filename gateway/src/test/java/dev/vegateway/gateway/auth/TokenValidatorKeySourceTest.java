@@ -1,6 +1,7 @@
 package dev.vegateway.gateway.auth;
 
 import static dev.vegateway.gateway.auth.TestTokens.APPLICATION_ID;
+import static dev.vegateway.gateway.auth.TestTokens.MAX_STALENESS;
 import static dev.vegateway.gateway.auth.TestTokens.REFRESH_INTERVAL;
 import static dev.vegateway.gateway.auth.TestTokens.START;
 import static dev.vegateway.gateway.auth.TestTokens.UNKNOWN_KID_MIN_INTERVAL;
@@ -116,6 +117,26 @@ class TokenValidatorKeySourceTest {
 
         assertThat(validator.validate(bearer(FIRST_KEY)).applicationId()).isEqualTo(APPLICATION_ID);
         assertThat(server.requests()).isEqualTo(2);
+        assertThat(validator.keysLoaded()).isTrue();
+    }
+
+    @Test
+    void dropsKeysNobodyCouldConfirmForMaxStalenessAndTrustsThemAgainOnceTheEndpointAnswers() {
+        server.serve(publicSet(FIRST_KEY));
+        TokenValidator validator = urlValidator();
+        server.failWith(503);
+
+        clock.advance(MAX_STALENESS.minusMinutes(1));
+        assertThat(validator.validate(bearer(FIRST_KEY)).applicationId()).isEqualTo(APPLICATION_ID);
+        assertThat(validator.keysLoaded()).isTrue();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertRejected(validator, bearer(FIRST_KEY), "older than auth.jwks.maxStaleness");
+        assertThat(validator.keysLoaded()).isFalse();
+
+        server.serve(publicSet(FIRST_KEY));
+        clock.advance(UNKNOWN_KID_MIN_INTERVAL);
+        assertThat(validator.validate(bearer(FIRST_KEY)).applicationId()).isEqualTo(APPLICATION_ID);
         assertThat(validator.keysLoaded()).isTrue();
     }
 
