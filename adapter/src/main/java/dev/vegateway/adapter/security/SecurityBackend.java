@@ -110,6 +110,11 @@ public final class SecurityBackend implements AutoCloseable {
         }
     }
 
+    /** The security database's own pool, when it has one ({@code security.backend}), for its meters. */
+    public Optional<HikariDataSource> ownPool() {
+        return ownPool;
+    }
+
     public SecurityStore store() {
         return store;
     }

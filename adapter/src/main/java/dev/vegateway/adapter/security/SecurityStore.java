@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -310,6 +311,7 @@ public final class SecurityStore {
     public void invalidateAll() {
         Caches old = caches;
         caches = new Caches();
+        old.retire();
         old.invalidateAll();
         for (Runnable listener : listeners) {
             try {
@@ -328,6 +330,33 @@ public final class SecurityStore {
         listeners.add(requireNonNull(listener, "listener is null"));
     }
 
+    /**
+     * The statistics of each cache of security lookups (applications, users, portal mappings,
+     * permissions, …) since the store started, across the generations {@link #invalidateAll} replaces.
+     */
+    public Map<String, com.github.benmanes.caffeine.cache.stats.CacheStats> cacheStats() {
+        Caches current = caches;
+        Map<String, com.github.benmanes.caffeine.cache.stats.CacheStats> stats = new java.util.LinkedHashMap<>();
+        current.named()
+                .forEach((name, cache) -> stats.put(
+                        name,
+                        retiredStats
+                                .getOrDefault(name, com.github.benmanes.caffeine.cache.stats.CacheStats.empty())
+                                .plus(cache.stats())));
+        return stats;
+    }
+
+    /** The number of entries of each cache of security lookups now. */
+    public Map<String, Long> cacheSizes() {
+        Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+        caches.named().forEach((name, cache) -> sizes.put(name, cache.estimatedSize()));
+        return sizes;
+    }
+
+    /** The statistics of the caches {@link #invalidateAll} replaced, summed per cache. */
+    private final Map<String, com.github.benmanes.caffeine.cache.stats.CacheStats> retiredStats =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final class Caches {
         final LoadingCache<String, Optional<ApplicationUser>> applications = cache(database::application);
         final LoadingCache<UUID, Optional<BackendUser>> usersById = cache(database::userById);
@@ -336,8 +365,26 @@ public final class SecurityStore {
         final LoadingCache<Boolean, Optional<UUID>> anonymousPortalUser = cache(key -> database.anonymousPortalUser());
         final LoadingCache<UUID, Optional<EffectivePermissions>> permissions = cache(database::permissionsOf);
 
+        Map<String, LoadingCache<?, ?>> named() {
+            Map<String, LoadingCache<?, ?>> named = new java.util.LinkedHashMap<>();
+            named.put("applications", applications);
+            named.put("usersById", usersById);
+            named.put("usersByEntraObjectId", usersByEntraObjectId);
+            named.put("portalMappings", portalMappings);
+            named.put("anonymousPortalUser", anonymousPortalUser);
+            named.put("permissions", permissions);
+            return named;
+        }
+
+        /** Adds this generation's statistics to the retired ones. */
+        void retire() {
+            named().forEach((name, cache) ->
+                    retiredStats.merge(name, cache.stats(), com.github.benmanes.caffeine.cache.stats.CacheStats::plus));
+        }
+
         private <K, V> LoadingCache<K, V> cache(Function<K, V> loader) {
             return Caffeine.newBuilder()
+                    .recordStats()
                     .maximumSize(MAXIMUM_ENTRIES)
                     .expireAfterWrite(EXPIRY)
                     .ticker(ticker)

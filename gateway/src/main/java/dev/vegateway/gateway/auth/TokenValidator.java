@@ -141,11 +141,17 @@ public final class TokenValidator {
         this.keySelector = new JWSVerificationKeySelector<>(algorithms, keySource);
 
         this.verifiedTokens = Caffeine.newBuilder()
+                .recordStats()
                 .maximumSize(MAXIMUM_CACHED_TOKENS)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .expireAfter(Expiry.creating((String hash, VerifiedToken token) -> timeToLive(token)))
                 .executor(Runnable::run)
                 .build();
+    }
+
+    /** The cache of verified tokens (by their SHA-256), for its meters. */
+    public Cache<String, VerifiedToken> verifiedTokens() {
+        return verifiedTokens;
     }
 
     /**

@@ -47,6 +47,9 @@ public final class Metrics {
     /** The request timer of each operation and status, made once: the hot path only looks it up. */
     private final Map<String, Timer> requests = new ConcurrentHashMap<>();
 
+    /** What the cache meters read (they hold it weakly). */
+    private final java.util.List<Object> cacheSources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final Timer database;
     private final Counter rows;
 
@@ -62,6 +65,51 @@ public final class Metrics {
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
         rows = Counter.builder("vegateway.rows").description("Rows returned").register(registry);
+    }
+
+    /**
+     * The caches' meters ({@code cache_gets_total{cache,result}}, {@code cache_evictions_total},
+     * {@code cache_size}): Caffeine's binder for the verified tokens, the same meters for the
+     * security lookups, which the security store replaces when another node announces a change
+     * (their counts add up across those generations).
+     */
+    public void bindCaches(
+            com.github.benmanes.caffeine.cache.Cache<?, ?> verifiedTokens,
+            java.util.function.Supplier<Map<String, com.github.benmanes.caffeine.cache.stats.CacheStats>> security,
+            java.util.function.Supplier<Map<String, Long>> securitySizes) {
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(
+                registry, verifiedTokens, "verified_tokens");
+        // the meters hold what they read weakly: keep it here, for as long as the registry
+        cacheSources.add(security);
+        cacheSources.add(securitySizes);
+        for (String name : security.get().keySet()) {
+            String cache = "security_" + name;
+            io.micrometer.core.instrument.FunctionCounter.builder("cache.gets", security, stats -> stats.get()
+                            .get(name)
+                            .hitCount())
+                    .tags("cache", cache, "result", "hit")
+                    .description("The number of times cache lookup methods have returned a cached value.")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("cache.gets", security, stats -> stats.get()
+                            .get(name)
+                            .missCount())
+                    .tags("cache", cache, "result", "miss")
+                    .description(
+                            "The number of times cache lookup methods have returned an uncached (newly loaded) value.")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("cache.evictions", security, stats -> stats.get()
+                            .get(name)
+                            .evictionCount())
+                    .tags("cache", cache)
+                    .description("The number of times the cache was evicted.")
+                    .register(registry);
+            io.micrometer.core.instrument.Gauge.builder(
+                            "cache.size", securitySizes, sizes -> sizes.get().getOrDefault(name, 0L))
+                    .strongReference(true)
+                    .tags("cache", cache)
+                    .description("The number of entries in this cache.")
+                    .register(registry);
+        }
     }
 
     /** The registry the server binds Jetty's and the connection pool's meters to. */

@@ -182,6 +182,11 @@ public final class Gateway implements AutoCloseable {
             Metrics metrics = new Metrics();
             // The pools' meters (active, idle, pending, acquire time) go to the same registry.
             dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
+            securityBackend
+                    .ownPool()
+                    .ifPresent(pool ->
+                            pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry())));
+            metrics.bindCaches(tokenValidator.verifiedTokens(), securityStore::cacheStats, securityStore::cacheSizes);
             // Reads go to the replicas in turn when there are any (writes and changesets stay on the primary).
             replicas = ReadReplicas.open(
                     config.backend(),

@@ -448,7 +448,11 @@ abstract class ReadContract {
                 .as("the pool's, Jetty's and the JVM's meters")
                 .contains("hikaricp_connections_active")
                 .contains("jetty_threads_config_max")
-                .contains("jvm_memory_used_bytes");
+                .contains("jvm_memory_used_bytes")
+                .as("the caches' meters: verified tokens and security lookups")
+                .containsPattern("cache_gets_total\\{cache=\"verified_tokens\",result=\"miss\"} [1-9]")
+                .containsPattern("cache_gets_total\\{cache=\"security_permissions\",result=\"(hit|miss)\"} [1-9]")
+                .containsPattern("cache_size\\{cache=\"security_usersById\"} [0-9]");
         assertThat(gateway.anonymous().basePath("").get("/health/ready").statusCode())
                 .as("health is not served on the API listener")
                 .isEqualTo(404);
