@@ -181,6 +181,19 @@ class DemoCommandIT {
                     .isEqualTo(DemoCommand.paymentTermKey("usmf", "Net30").toString());
             return body;
         }
+        if (block.comment().contains("→ 304")) { // $metadata with its current ETag
+            assertThat(status).as(description).isEqualTo(304);
+            assertThat(body).as(description).isEmpty();
+            return body;
+        }
+        if (block.comment().contains("@vegateway.refresh")) { // the catalog set's refresh report
+            assertThat(status).as(description).isEqualTo(200);
+            JsonNode report = JSON.readTree(body).path("@vegateway.refresh");
+            assertThat(report.path("table").asText()).as(description).isEqualTo("erp.vendor");
+            assertThat(report.path("tableFound").asBoolean()).as(description).isTrue();
+            assertThat(report.path("removedColumns").isArray()).as(description).isTrue();
+            return body;
+        }
         if (block.comment().contains("→ 204")) {
             assertThat(status).as(description).isEqualTo(204);
             assertThat(body).as(description).isEmpty();
