@@ -70,7 +70,10 @@ class DemoCommandIT {
                     .anySatisfy(comment -> assertThat(comment).startsWith("Nora"))
                     .anySatisfy(comment -> assertThat(comment).startsWith("Paula"))
                     .anySatisfy(comment -> assertThat(comment).startsWith("Anonymous"))
-                    .anySatisfy(comment -> assertThat(comment).startsWith("Mallory"));
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Mallory"))
+                    .anySatisfy(comment -> assertThat(comment).contains("hides the vendors"))
+                    .anySatisfy(comment -> assertThat(comment).contains("→ 304 Not Modified"))
+                    .anySatisfy(comment -> assertThat(comment).contains("@vegateway.refresh"));
             int forbidden = 0;
             String count = null;
             for (Block block : blocks) {

@@ -160,6 +160,52 @@ abstract class LiveCatalogIT {
         }
     }
 
+    /**
+     * A request runs on the snapshot it took: every part of a $batch does, so a read after the
+     * part that hides vendors still reads them; the next request does not. A hide inside a
+     * changeset is refused (the security store is outside the backend's transaction).
+     */
+    @Test
+    void aRequestRunsToItsEndOnTheSnapshotItTook() throws Exception {
+        String hide = Multipart.request(
+                java.util.Optional.empty(),
+                "PATCH",
+                CATALOG_SET.substring(1) + "(" + catalogId(VENDOR) + ")",
+                "{\"mserp_hasbeengenerated\":false}");
+        String read = Multipart.request(java.util.Optional.empty(), "GET", VENDORS.substring(1) + "?$top=1", null);
+        try {
+            Response batch = first.as(SAM)
+                    .contentType("multipart/mixed; boundary=batch_live")
+                    .body(Multipart.batch("batch_live", read, hide, read))
+                    .post("$batch");
+            assertThat(batch.statusCode()).as(batch.asString()).isEqualTo(200);
+            List<Multipart.Part> parts = Multipart.parse(batch.contentType(), batch.asString());
+            assertThat(parts)
+                    .extracting(Multipart.Part::status)
+                    .as(batch.asString())
+                    .containsExactly(200, 204, 200);
+            assertThat(first.as(SAM).get(VENDORS + "?$top=1").statusCode()).isEqualTo(404);
+
+            Response inChangeset = first.as(SAM)
+                    .contentType("multipart/mixed; boundary=batch_live")
+                    .body(Multipart.batch(
+                            "batch_live",
+                            Multipart.changeset(
+                                    "changeset_live",
+                                    Multipart.request(
+                                            java.util.Optional.of("1"),
+                                            "PATCH",
+                                            CATALOG_SET.substring(1) + "(" + catalogId(VENDOR) + ")",
+                                            "{\"mserp_hasbeengenerated\":true}"))))
+                    .post("$batch");
+            assertThat(inChangeset.asString()).contains("HTTP/1.1 400").contains("outside the backend's transaction");
+            assertThat(first.as(SAM).get(VENDORS + "?$top=1").statusCode()).isEqualTo(404);
+        } finally {
+            visible(first, SAM, VENDOR, true);
+        }
+        awaitStatus(() -> second.as(SAM).get(VENDORS + "?$top=1"), 200);
+    }
+
     @Test
     void onlyASystemAdministratorChangesTheCatalog() throws Exception {
         long audited = auditRows(VENDOR);
