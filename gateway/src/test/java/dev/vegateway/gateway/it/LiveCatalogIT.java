@@ -395,6 +395,8 @@ abstract class LiveCatalogIT {
                     .isEqualTo(etag);
             assertThat(second.gateway().catalog().current().sequence()).isEqualTo(sequence);
             assertThat(second.as(SAM).get(VENDORS + "?$top=1").statusCode()).isEqualTo(200);
+            assertThat(metrics(second))
+                    .containsPattern("vegateway_catalog_reloads_total\\{outcome=\"refused\",source=\"file\"\\} 2\\.0");
 
             // A valid change: products hidden by the file.
             write(file, hideProducts(demoCatalog));
@@ -402,6 +404,10 @@ abstract class LiveCatalogIT {
             assertThat(second.as(SAM).get(PRODUCTS + "?$top=1").statusCode()).isEqualTo(404);
             assertThat(second.application().get("/$metadata").header("ETag")).isNotEqualTo(etag);
             assertThat(watcher.look()).isEqualTo(CatalogFileWatcher.Outcome.UNCHANGED);
+            assertThat(metrics(second))
+                    .containsPattern("vegateway_catalog_reloads_total\\{outcome=\"applied\",source=\"file\"\\} [1-9]")
+                    .contains("vegateway_catalog_snapshot "
+                            + second.gateway().catalog().current().sequence() + ".0");
             assertThat(first.as(SAM).get(PRODUCTS + "?$top=1").statusCode())
                     .as("the file is each node's own")
                     .isEqualTo(200);
@@ -500,6 +506,18 @@ abstract class LiveCatalogIT {
             }
         }
         throw new AssertionError(part + " is not in the text");
+    }
+
+    /** The node's Prometheus text from its admin listener. */
+    private static String metrics(TestGateway node) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + node.adminPort() + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     private static List<String> messages(ListAppender<ILoggingEvent> events) {
