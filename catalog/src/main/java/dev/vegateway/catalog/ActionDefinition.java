@@ -12,8 +12,9 @@ import java.util.Optional;
  * Boolean, Guid, Date and DateTimeOffset.
  *
  * <p>The SQL may use the declared parameters as {@code :name}, and {@code :key} (the bound row's
- * key, bound actions only), {@code :user_id} and {@code :user_businessunit} (the caller); see
- * {@link #statement()}.
+ * key, bound actions only), {@code :key_<field>} (a part of the bound row's natural key),
+ * {@code :change_version} (the next change version of a change-tracked bound entity), {@code
+ * :user_id} and {@code :user_businessunit} (the caller); see {@link #statement()}.
  */
 public record ActionDefinition(
         String name,
@@ -28,6 +29,13 @@ public record ActionDefinition(
     public static final String USER_ID_PARAMETER = "user_id";
     /** The caller's business unit, in an action's SQL. */
     public static final String USER_BUSINESS_UNIT_PARAMETER = "user_businessunit";
+    /**
+     * The bound entity's next change version, in the SQL of an action bound to a change-tracked
+     * entity: the statement stores it in the row version so that delta links see the change.
+     */
+    public static final String CHANGE_VERSION_PARAMETER = "change_version";
+    /** {@code :key_<field>}: one part of the bound row's natural key, in the SQL of an action bound to a natural-key entity. */
+    public static final String KEY_PART_PREFIX = "key_";
 
     /**
      * @throws IllegalArgumentException if {@code sql} and {@code handlerClass} are both present or both absent,

@@ -56,7 +56,8 @@ public final class CatalogLoader {
     private static final Set<String> RESERVED_PARAMETER_NAMES = Set.of(
             ActionDefinition.KEY_PARAMETER,
             ActionDefinition.USER_ID_PARAMETER,
-            ActionDefinition.USER_BUSINESS_UNIT_PARAMETER);
+            ActionDefinition.USER_BUSINESS_UNIT_PARAMETER,
+            ActionDefinition.CHANGE_VERSION_PARAMETER);
     /** A Java binary class name, such as {@code com.example.Actions$PlaceOnHold}. */
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
@@ -114,7 +115,7 @@ public final class CatalogLoader {
             entity(entityNode, optionSetsByName, logicalNames, entitySetNames).ifPresent(entities::add);
         }
         Map<String, List<RelationDefinition>> relations = relations();
-        List<ActionDefinition> actions = actions(root.get("actions"));
+        List<ActionDefinition> actions = actions(root.get("actions"), entities);
         problems.throwIfAny();
         List<EntityDefinition> withRelations = entities.stream()
                 .map(entity -> withRelations(entity, relations.getOrDefault(entity.logicalName(), List.of())))
@@ -187,6 +188,7 @@ public final class CatalogLoader {
                 "ownerField",
                 "businessUnitField",
                 "rowVersionField",
+                "changeTracking",
                 "createdByField",
                 "modifiedByField",
                 "createdOnField",
@@ -267,6 +269,18 @@ public final class CatalogLoader {
                 fields,
                 "an Int64 or Int32",
                 type -> type.kind() == FieldType.Kind.INT64 || type.kind() == FieldType.Kind.INT32);
+        YamlNode changeTrackingNode = node.get("changeTracking");
+        boolean changeTracking = reader.bool(changeTrackingNode, false);
+        if (changeTracking
+                && rowVersionField
+                        .map(name -> fields.types.get(name))
+                        .filter(type -> type != null && type.kind() == FieldType.Kind.INT64)
+                        .isEmpty()) {
+            problems.add(
+                    changeTrackingNode,
+                    "change tracking needs an Int64 rowVersionField (the gateway sets it from the entity's change"
+                            + " counter)");
+        }
 
         // Stamped fields: set by the gateway on every write, so each has one role, no default, and is read-only for
         // clients.
@@ -319,7 +333,8 @@ public final class CatalogLoader {
                 modifiedOnField,
                 List.of(),
                 EntityDefinition.Origin.CATALOG,
-                alternateKeys));
+                alternateKeys,
+                changeTracking));
     }
 
     /**
@@ -1049,7 +1064,7 @@ public final class CatalogLoader {
 
     // ---- actions ----
 
-    private List<ActionDefinition> actions(YamlNode node) {
+    private List<ActionDefinition> actions(YamlNode node, List<EntityDefinition> entities) {
         UniqueNames names = new UniqueNames("action name");
         List<ActionDefinition> actions = new ArrayList<>();
         for (YamlNode actionNode : sequence(node)) {
@@ -1094,7 +1109,10 @@ public final class CatalogLoader {
             } else if (!sqlNode.isAbsent() && !handlerNode.isAbsent()) {
                 problems.add(handlerNode, "give either sql or handler, not both");
             } else if (!sqlNode.isAbsent()) {
-                sql = actionSql(sqlNode, parameters, boundToNode.isAbsent());
+                Optional<EntityDefinition> bound = boundEntity.flatMap(entityName -> entities.stream()
+                        .filter(entity -> entity.logicalName().equals(entityName))
+                        .findFirst());
+                sql = actionSql(sqlNode, parameters, boundToNode.isAbsent(), bound);
             } else {
                 String text = reader.requiredString(handlerNode).trim();
                 if (!text.isEmpty() && !CLASS_NAME.matcher(text).matches()) {
@@ -1155,7 +1173,8 @@ public final class CatalogLoader {
     }
 
     /** The statement, when it parses and every :name in it is a declared parameter or one the gateway sets. */
-    private Optional<String> actionSql(YamlNode node, List<ActionParameter> parameters, boolean unbound) {
+    private Optional<String> actionSql(
+            YamlNode node, List<ActionParameter> parameters, boolean unbound, Optional<EntityDefinition> bound) {
         String text = reader.requiredString(node);
         if (text.isBlank()) {
             return Optional.empty();
@@ -1185,6 +1204,33 @@ public final class CatalogLoader {
                 }
                 continue;
             }
+            if (name.equals(ActionDefinition.CHANGE_VERSION_PARAMETER)) {
+                if (bound.filter(EntityDefinition::changeTracking).isPresent()) {
+                    valid = true;
+                } else {
+                    problems.add(
+                            node,
+                            ":change_version is the bound entity's next change version, so only an action bound to"
+                                    + " an entity with changeTracking: true may use it");
+                }
+                continue;
+            }
+            if (name.startsWith(ActionDefinition.KEY_PART_PREFIX)) {
+                String part = name.substring(ActionDefinition.KEY_PART_PREFIX.length());
+                Optional<DerivedKey> naturalKey = bound.flatMap(EntityDefinition::derivedKey);
+                if (naturalKey.isPresent() && naturalKey.get().fieldNames().contains(part)) {
+                    valid = true;
+                } else {
+                    problems.add(
+                            node,
+                            ":" + name + " is a part of the bound row's natural key, so only an action bound to an"
+                                    + " entity with a natural key may use it, for one of its key fields"
+                                    + naturalKey
+                                            .map(key -> " (" + String.join(", ", key.fieldNames()) + ")")
+                                            .orElse(""));
+                }
+                continue;
+            }
             Optional<String> sameIgnoringCase = declared.keySet().stream()
                     .filter(declaredName -> declaredName.equalsIgnoreCase(name))
                     .findFirst();
@@ -1192,7 +1238,8 @@ public final class CatalogLoader {
                     node,
                     ":" + name + " is neither a declared parameter"
                             + (declared.isEmpty() ? "" : " (" + String.join(", ", declared.keySet()) + ")")
-                            + " nor one the gateway sets (:key for bound actions, :user_id, :user_businessunit)"
+                            + " nor one the gateway sets (:key, :key_<field> and :change_version for bound actions,"
+                            + " :user_id, :user_businessunit)"
                             + sameIgnoringCase
                                     .map(other -> "; parameter names are case-sensitive, did you mean :" + other + "?")
                                     .orElse(""));

@@ -19,6 +19,8 @@ import java.util.Set;
  * write) fields, name fields of this entity. {@code relations} are its lookups. {@code origin}
  * says whose the entity is: the catalog's (business data, read under the caller's roles) or the
  * gateway's own (its data audit, portal mappings, the catalog set: administrators only).
+ * {@code changeTracking} (Dataverse's "Track changes") lets clients ask for a delta link; it
+ * needs a row-version field, which the gateway then sets from a per-entity change counter.
  */
 public record EntityDefinition(
         String logicalName,
@@ -39,7 +41,8 @@ public record EntityDefinition(
         Optional<String> modifiedOnField,
         List<RelationDefinition> relations,
         Origin origin,
-        List<AlternateKey> alternateKeys) {
+        List<AlternateKey> alternateKeys,
+        boolean changeTracking) {
 
     /** Whose an entity is. */
     public enum Origin {
@@ -109,7 +112,8 @@ public record EntityDefinition(
                 modifiedOnField,
                 relations,
                 origin,
-                List.of());
+                List.of(),
+                false);
     }
 
     /** This entity with these relations (and everything else unchanged). */
@@ -133,7 +137,8 @@ public record EntityDefinition(
                 modifiedOnField,
                 newRelations,
                 origin,
-                alternateKeys);
+                alternateKeys,
+                changeTracking);
     }
 
     /** This entity shown in or hidden from {@code $metadata} (and everything else unchanged). */
@@ -157,7 +162,8 @@ public record EntityDefinition(
                 modifiedOnField,
                 relations,
                 origin,
-                alternateKeys);
+                alternateKeys,
+                changeTracking);
     }
 
     /** The natural key the entity's GUID key is derived from, when its table has no GUID column. */
@@ -233,7 +239,8 @@ public record EntityDefinition(
                 modifiedOnField,
                 relations,
                 Origin.GATEWAY,
-                alternateKeys);
+                alternateKeys,
+                changeTracking);
     }
 
     /** An entity whose key the gateway generates, without stamped fields or relations. */

@@ -368,6 +368,27 @@ class CatalogLoaderTest {
                 .contains("version");
     }
 
+    @Test
+    void changeTrackingNeedsAnInt64RowVersion() {
+        String int64 = MINIMAL.replace(
+                        "    table: account\n",
+                        "    table: account\n    rowVersionField: version\n    changeTracking: true\n")
+                + "      - { name: version, column: version, type: Int64 }\n";
+        assertThat(CatalogLoader.load("c", int64).entities().get(0).changeTracking())
+                .isTrue();
+        assertThat(CatalogLoader.load("c", MINIMAL).entities().get(0).changeTracking())
+                .isFalse();
+
+        assertThat(problems(int64.replace("type: Int64 }", "type: Int32 }")))
+                .extracting(Problem::message)
+                .containsExactly("change tracking needs an Int64 rowVersionField (the gateway sets it from the entity's"
+                        + " change counter)");
+        assertThat(problems(MINIMAL.replace("    table: account\n", "    table: account\n    changeTracking: true\n")))
+                .extracting(Problem::message)
+                .containsExactly("change tracking needs an Int64 rowVersionField (the gateway sets it from the entity's"
+                        + " change counter)");
+    }
+
     // ---- types and option sets ----
 
     @Test

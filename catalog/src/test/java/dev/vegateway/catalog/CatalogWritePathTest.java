@@ -792,7 +792,8 @@ class CatalogWritePathTest {
                                 13,
                                 "actions[0].sql",
                                 ":newname is neither a declared parameter (NewName) nor one the gateway sets "
-                                        + "(:key for bound actions, :user_id, :user_businessunit); parameter names are case-sensitive, did you mean :NewName?"),
+                                        + "(:key, :key_<field> and :change_version for bound actions, :user_id,"
+                                        + " :user_businessunit); parameter names are case-sensitive, did you mean :NewName?"),
                         tuple(
                                 13,
                                 "actions[0].sql",

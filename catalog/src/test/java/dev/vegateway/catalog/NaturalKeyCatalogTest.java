@@ -177,6 +177,30 @@ class NaturalKeyCatalogTest {
                 .isEqualTo("e|1|true|0a1b2c3d-0000-4000-8000-00000000abcd|-7");
     }
 
+    @Test
+    void aBoundActionsSqlMayNameTheNaturalKeysPartsAndOnlyThose() {
+        String actions =
+                """
+                actions:
+                  - name: Rename
+                    boundTo: mserp_custcustomerv3entity
+                    sql: "UPDATE custtable SET name = 'x' WHERE dataareaid = :key_dataareaid AND accountnum = :key_accountnum"
+                """;
+        ActionDefinition rename =
+                CatalogLoader.load("catalog.yaml", CUSTOMER + actions).actions().get(0);
+        assertThat(rename.statement().orElseThrow().parameterNames())
+                .containsExactly("key_dataareaid", "key_accountnum");
+
+        assertThat(problems(CUSTOMER + actions.replace(":key_accountnum", ":key_email")))
+                .extracting(Problem::message)
+                .containsExactly(":key_email is a part of the bound row's natural key, so only an action bound to an"
+                        + " entity with a natural key may use it, for one of its key fields (dataareaid, accountnum)");
+        assertThat(problems(CUSTOMER + actions.replace(":key_accountnum", ":change_version")))
+                .extracting(Problem::message)
+                .containsExactly(":change_version is the bound entity's next change version, so only an action bound to"
+                        + " an entity with changeTracking: true may use it");
+    }
+
     private static List<Problem> problems(String yaml) {
         ProblemsException thrown =
                 catchThrowableOfType(ProblemsException.class, () -> CatalogLoader.load("catalog.yaml", yaml));

@@ -35,6 +35,12 @@ public enum ErrorCode {
     BAD_REQUEST(400, "0x8ff0000d", Category.USER),
     BATCH_MALFORMED(400, "0x8ff0000e", Category.USER),
     BATCH_TOO_LARGE(400, "0x8ff0000f", Category.USER),
+    /** {@code Prefer: odata.track-changes} or a delta link on an entity that is not change-tracked. */
+    CHANGE_TRACKING_NOT_ENABLED(400, "0x8ff00040", Category.USER),
+    /** A {@code $deltatoken} this gateway did not give, or with other query options than {@code $select}. */
+    INVALID_DELTA_TOKEN(400, "0x8ff00041", Category.USER),
+    /** A {@code $deltatoken} older than the data audit keeps deletions: read the set again from the start. */
+    DELTA_TOKEN_EXPIRED(410, "0x8ff00042", Category.USER),
     THROTTLED_COUNT(429, "0x80072322", Category.USER),
     THROTTLED_TIME(429, "0x80072321", Category.USER),
     THROTTLED_CONCURRENCY(429, "0x80072326", Category.USER),

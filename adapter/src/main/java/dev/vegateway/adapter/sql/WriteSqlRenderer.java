@@ -114,7 +114,8 @@ public final class WriteSqlRenderer {
             value(sql, entry.getValue());
         }
         Optional<FieldDefinition> version = entity.rowVersionField().flatMap(entity::field);
-        if (version.isPresent()) {
+        // A change-tracked entity's version comes from its change counter, among the values; any other's counts up.
+        if (version.isPresent() && !values.containsKey(version.get())) {
             if (index > 0) {
                 sql.keyword(", ");
             }
@@ -133,6 +134,19 @@ public final class WriteSqlRenderer {
                     .parameter(expectedVersion.get());
         }
         return sql.build();
+    }
+
+    /** {@code SELECT MAX(version) FROM table}: the highest row version a change-tracked entity's table holds. */
+    public PreparedSql maxRowVersion(EntityDefinition entity) {
+        FieldDefinition version = entity.rowVersionField()
+                .flatMap(entity::field)
+                .orElseThrow(() -> new IllegalArgumentException(entity.logicalName() + " has no row version"));
+        return new SqlBuilder(dialect)
+                .keyword("SELECT MAX(")
+                .column(version)
+                .keyword(") FROM ")
+                .table(entity.table(), "")
+                .build();
     }
 
     /** {@code DELETE FROM table WHERE key = ? [AND version = ?]}. */

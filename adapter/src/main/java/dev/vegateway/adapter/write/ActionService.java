@@ -56,6 +56,7 @@ public final class ActionService {
     private final QueryPlanner planner;
     private final PayloadBinder binder;
     private final AuditLog audit;
+    private final ChangeTracking changeTracking;
     private final Clock clock;
     private final int timeoutSeconds;
     private final Map<String, ActionHandler> handlers;
@@ -67,6 +68,7 @@ public final class ActionService {
             WriteSqlRenderer renderer,
             QueryPlanner planner,
             AuditLog audit,
+            ChangeTracking changeTracking,
             Clock clock,
             Duration timeout) {
         this(
@@ -75,6 +77,7 @@ public final class ActionService {
                 renderer,
                 planner,
                 audit,
+                changeTracking,
                 clock,
                 timeout,
                 ServiceLoader.load(ActionHandler.class).stream()
@@ -88,6 +91,7 @@ public final class ActionService {
             WriteSqlRenderer renderer,
             QueryPlanner planner,
             AuditLog audit,
+            ChangeTracking changeTracking,
             Clock clock,
             Duration timeout,
             List<ActionHandler> handlers) {
@@ -97,6 +101,7 @@ public final class ActionService {
         this.planner = requireNonNull(planner, "planner is null");
         this.binder = new PayloadBinder(catalog);
         this.audit = requireNonNull(audit, "audit is null");
+        this.changeTracking = requireNonNull(changeTracking, "changeTracking is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
         Map<String, ActionHandler> byName = new LinkedHashMap<>();
@@ -170,7 +175,7 @@ public final class ActionService {
                             key.get());
                 }
                 Optional<Object> result = action.statement().isPresent()
-                        ? runSql(connection, action, action.statement().get(), key, values, context)
+                        ? runSql(connection, action, action.statement().get(), entity, key, values, context)
                         : runHandler(connection, action, key, values, context);
                 audit.record(
                         connection,
@@ -180,7 +185,8 @@ public final class ActionService {
                         auditEntity,
                         key.orElse(NO_KEY),
                         Map.of(),
-                        values);
+                        values,
+                        null);
                 connection.commit();
                 return action.returns().isPresent()
                         ? result.map(value -> returned(action.returns().get(), value))
@@ -241,14 +247,30 @@ public final class ActionService {
             Connection connection,
             ActionDefinition action,
             NamedParameterSql sql,
+            Optional<EntityDefinition> entity,
             Optional<UUID> key,
             Map<FieldDefinition, Object> values,
             WriteContext context)
             throws SQLException {
+        List<String> names = sql.parameterNames();
+        // taken before the statement runs, as a write takes it before it locks the row (see ChangeTracking)
+        Optional<Long> changeVersion = names.contains(ActionDefinition.CHANGE_VERSION_PARAMETER)
+                ? Optional.of(changeTracking.next(connection, entity.orElseThrow()))
+                : Optional.empty();
+        Map<String, Object> keyParts =
+                names.stream().anyMatch(name -> name.startsWith(ActionDefinition.KEY_PART_PREFIX))
+                        ? keyParts(connection, entity.orElseThrow(), key.orElseThrow())
+                        : Map.of();
         try (PreparedStatement statement = Statements.prepare(connection, sql.jdbcSql(), timeoutSeconds)) {
-            List<String> names = sql.parameterNames();
             for (int i = 0; i < names.size(); i++) {
-                bindParameter(statement, i + 1, names.get(i), action, key, values, context);
+                String name = names.get(i);
+                if (name.equals(ActionDefinition.CHANGE_VERSION_PARAMETER)) {
+                    statement.setLong(i + 1, changeVersion.orElseThrow());
+                } else if (keyParts.containsKey(name)) {
+                    statement.setObject(i + 1, keyParts.get(name));
+                } else {
+                    bindParameter(statement, i + 1, name, action, key, values, context);
+                }
             }
             if (!statement.execute()) {
                 return Optional.empty();
@@ -343,7 +365,8 @@ public final class ActionService {
         Map<String, Object> parameters = new LinkedHashMap<>();
         values.forEach((field, value) -> parameters.put(field.logicalName(), value));
         try {
-            return handler.run(new ActionCall(connection, action, key, parameters, context));
+            return handler.run(new ActionCall(
+                    connection, action, key, parameters, context, () -> changeVersion(connection, action)));
         } catch (WriteRejected rejected) {
             throw new GatewayException(ErrorCode.BUSINESS_RULE, rejected.getMessage());
         }
@@ -364,6 +387,47 @@ public final class ActionService {
             return number.intValue();
         }
         return value;
+    }
+
+    /** The next change version of the action's bound entity (for a handler); 500 for an entity without change tracking. */
+    private long changeVersion(Connection connection, ActionDefinition action) {
+        EntityDefinition entity = action.boundEntity()
+                .flatMap(catalog::byLogicalName)
+                .filter(EntityDefinition::changeTracking)
+                .orElseThrow(() -> new IllegalStateException("action " + action.name()
+                        + " asked for a change version, but is not bound to a" + " change-tracked entity"));
+        try {
+            return changeTracking.next(connection, entity);
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e, "the change counter");
+        }
+    }
+
+    /**
+     * The bound row's natural-key values as {@code key_<field>} (read, and locked, by its derived
+     * GUID: a composite key's GUID is a hash and cannot be decoded).
+     */
+    private Map<String, Object> keyParts(Connection connection, EntityDefinition entity, UUID key) throws SQLException {
+        List<FieldDefinition> fields = entity.derivedKey().orElseThrow().fieldNames().stream()
+                .map(name -> entity.field(name).orElseThrow())
+                .toList();
+        Map<String, Object> parts = new LinkedHashMap<>();
+        try (PreparedStatement statement = Statements.prepare(
+                        connection,
+                        renderer.selectForUpdate(entity, WriteService.ALIAS, fields, key, Condition.TRUE),
+                        timeoutSeconds);
+                ResultSet result = statement.executeQuery()) {
+            if (!result.next()) {
+                throw GatewayException.of(
+                        ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
+            }
+            for (int index = 0; index < fields.size(); index++) {
+                parts.put(
+                        ActionDefinition.KEY_PART_PREFIX + fields.get(index).logicalName(),
+                        ColumnReader.read(result, index + 1, fields.get(index).type()));
+            }
+        }
+        return parts;
     }
 
     private boolean visible(Connection connection, EntityDefinition entity, UUID key, Condition scope)

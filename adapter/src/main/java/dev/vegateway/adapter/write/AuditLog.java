@@ -82,8 +82,13 @@ public final class AuditLog {
                     + " user_id UUID NOT NULL, application_id VARCHAR(100) NOT NULL, operation VARCHAR(100) NOT NULL, entity VARCHAR(128) NOT NULL,"
                     + " record_key UUID NOT NULL, changes VARCHAR(1000000) NOT NULL)");
             widenOperation(statement);
+            // The version a write to a change-tracked entity took (see ChangeTracking); null for any other.
+            statement.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS change_version BIGINT");
             // The retention purge and the export select by time.
             statement.execute("CREATE INDEX IF NOT EXISTS \"data_audit_changed_at\" ON " + table + " (changed_at)");
+            // A delta link finds the deletions since its version.
+            statement.execute("CREATE INDEX IF NOT EXISTS \"data_audit_change_version\" ON " + table
+                    + " (entity, change_version)");
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
@@ -101,7 +106,10 @@ public final class AuditLog {
         }
     }
 
-    /** Records a write; {@code before}/{@code after} hold the changed fields' old and new values (absent side = null). */
+    /**
+     * Records a write; {@code before}/{@code after} hold the changed fields' old and new values (absent side = null),
+     * {@code changeVersion} the version the write took when its entity is change-tracked (else null).
+     */
     void record(
             Connection connection,
             OffsetDateTime at,
@@ -110,7 +118,8 @@ public final class AuditLog {
             String entity,
             UUID key,
             Map<FieldDefinition, Object> before,
-            Map<FieldDefinition, Object> after)
+            Map<FieldDefinition, Object> after,
+            Long changeVersion)
             throws SQLException {
         ObjectNode changes = JSON.createObjectNode();
         java.util.Set<FieldDefinition> fields = new java.util.LinkedHashSet<>(before.keySet());
@@ -125,9 +134,9 @@ public final class AuditLog {
             put(change, "old", old);
             put(change, "new", now);
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO " + table
-                        + " (id, changed_at, user_id, application_id, operation, entity, record_key, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
+                + " (id, changed_at, user_id, application_id, operation, entity, record_key, changes,"
+                + " change_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setObject(1, UUID.randomUUID());
             statement.setObject(2, at);
             statement.setObject(3, context.userId());
@@ -136,6 +145,11 @@ public final class AuditLog {
             statement.setString(6, entity);
             statement.setObject(7, key);
             statement.setString(8, changes.toString());
+            if (changeVersion == null) {
+                statement.setNull(9, java.sql.Types.BIGINT);
+            } else {
+                statement.setLong(9, changeVersion);
+            }
             statement.executeUpdate();
         }
     }

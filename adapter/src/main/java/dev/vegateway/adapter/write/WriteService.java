@@ -46,6 +46,7 @@ public final class WriteService {
     private final WriteSqlRenderer renderer;
     private final PayloadBinder binder;
     private final AuditLog audit;
+    private final ChangeTracking changeTracking;
     private final Clock clock;
     private final int timeoutSeconds;
     private final List<WriteHook> hooks;
@@ -56,6 +57,7 @@ public final class WriteService {
             DataSource dataSource,
             WriteSqlRenderer renderer,
             AuditLog audit,
+            ChangeTracking changes,
             Clock clock,
             Duration timeout) {
         this(
@@ -63,6 +65,7 @@ public final class WriteService {
                 dataSource,
                 renderer,
                 audit,
+                changes,
                 clock,
                 timeout,
                 java.util.ServiceLoader.load(WriteHook.class).stream()
@@ -75,6 +78,7 @@ public final class WriteService {
             DataSource dataSource,
             WriteSqlRenderer renderer,
             AuditLog audit,
+            ChangeTracking changes,
             Clock clock,
             Duration timeout,
             List<WriteHook> hooks) {
@@ -83,6 +87,7 @@ public final class WriteService {
         this.renderer = requireNonNull(renderer, "renderer is null");
         this.binder = new PayloadBinder(catalog);
         this.audit = requireNonNull(audit, "audit is null");
+        this.changeTracking = requireNonNull(changes, "changes is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
         this.hooks = List.copyOf(hooks);
@@ -163,6 +168,7 @@ public final class WriteService {
         Optional<Long> expected = preconditions.expectedVersion();
         try (Connection connection = transaction()) {
             try {
+                Optional<Long> version = changeVersion(connection, entity);
                 Optional<Map<FieldDefinition, Object>> before =
                         lockedRow(connection, entity, key, scope, values.keySet());
                 if (before.isEmpty()) {
@@ -209,6 +215,7 @@ public final class WriteService {
                         WriteHook::beforeUpdate,
                         new WriteEvent(entity, key, context, changes, before.get(), connection, binder, true));
                 stampModification(entity, changes, context);
+                version.ifPresent(taken -> putRowVersion(entity, changes, taken));
                 if (!changes.isEmpty() || entity.rowVersionField().isPresent()) {
                     int updated = execute(connection, renderer.update(entity, ALIAS, changes, key, expected));
                     if (updated == 0) {
@@ -243,7 +250,8 @@ public final class WriteService {
                         entity.logicalName(),
                         key,
                         before.get(),
-                        audited(entity, before.get(), changes));
+                        audited(entity, before.get(), changes),
+                        version.orElse(null));
                 connection.commit();
                 return new Result(key, false);
             } catch (SQLException | RuntimeException e) {
@@ -261,6 +269,7 @@ public final class WriteService {
         Optional<Long> expected = preconditions.expectedVersion();
         try (Connection connection = transaction()) {
             try {
+                Optional<Long> version = changeVersion(connection, entity);
                 Optional<Map<FieldDefinition, Object>> before =
                         lockedRow(connection, entity, key, scope, Set.copyOf(entity.fields()));
                 if (before.isEmpty()) {
@@ -279,7 +288,16 @@ public final class WriteService {
                 runHooks(
                         WriteHook::afterDelete,
                         new WriteEvent(entity, key, context, Map.of(), before.get(), connection, binder, false));
-                audit.record(connection, now(), context, "delete", entity.logicalName(), key, before.get(), Map.of());
+                audit.record(
+                        connection,
+                        now(),
+                        context,
+                        "delete",
+                        entity.logicalName(),
+                        key,
+                        before.get(),
+                        Map.of(),
+                        version.orElse(null));
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollback(connection, e);
@@ -349,13 +367,8 @@ public final class WriteService {
             entity.businessUnitField()
                     .flatMap(entity::field)
                     .ifPresent(unit -> values.put(unit, context.businessUnit().orElse(null)));
-            entity.rowVersionField()
-                    .flatMap(entity::field)
-                    .ifPresent(version -> values.put(
-                            version,
-                            version.type().kind() == dev.vegateway.catalog.FieldType.Kind.INT32
-                                    ? (Object) 1
-                                    : (Object) 1L));
+            Optional<Long> version = changeVersion(connection, entity);
+            putRowVersion(entity, values, version.orElse(1L));
             runHooks(
                     WriteHook::beforeCreate,
                     new WriteEvent(entity, key, context, values, Map.of(), connection, binder, true));
@@ -400,7 +413,16 @@ public final class WriteService {
                             connection,
                             binder,
                             false));
-            audit.record(connection, now(), context, "create", entity.logicalName(), key, Map.of(), values);
+            audit.record(
+                    connection,
+                    now(),
+                    context,
+                    "create",
+                    entity.logicalName(),
+                    key,
+                    Map.of(),
+                    values,
+                    version.orElse(null));
             connection.commit();
             return new Result(key, true);
         } catch (SQLException | RuntimeException e) {
@@ -546,6 +568,25 @@ public final class WriteService {
                     ErrorCode.ETAG_MISMATCH,
                     "The ETag does not match the record's current version; read it again and retry.");
         }
+    }
+
+    /**
+     * The version this write gives a change-tracked entity's row, taken first in the transaction (see {@link
+     * ChangeTracking}); empty for any other entity.
+     */
+    private Optional<Long> changeVersion(Connection connection, EntityDefinition entity) throws SQLException {
+        return entity.changeTracking() ? Optional.of(changeTracking.next(connection, entity)) : Optional.empty();
+    }
+
+    /** Sets the row-version field, if the entity has one, to {@code version} in the field's type. */
+    private static void putRowVersion(EntityDefinition entity, Map<FieldDefinition, Object> values, long version) {
+        entity.rowVersionField()
+                .flatMap(entity::field)
+                .ifPresent(field -> values.put(
+                        field,
+                        field.type().kind() == dev.vegateway.catalog.FieldType.Kind.INT32
+                                ? (Object) Math.toIntExact(version)
+                                : (Object) version));
     }
 
     private int execute(Connection connection, PreparedSql sql) throws SQLException {

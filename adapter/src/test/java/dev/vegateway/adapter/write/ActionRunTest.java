@@ -105,6 +105,7 @@ class ActionRunTest {
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 new QueryPlanner(catalog, ContactFixtures.tokens(), 50),
                 audit,
+                new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 5),
                 Clock.systemUTC(),
                 Duration.ofSeconds(5),
                 List.of());

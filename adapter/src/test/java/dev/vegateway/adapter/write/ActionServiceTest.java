@@ -37,6 +37,7 @@ class ActionServiceTest {
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 50),
                 new AuditLog("vegateway_security"),
+                new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 5),
                 Clock.systemUTC(),
                 Duration.ofSeconds(5),
                 handlers);

@@ -175,6 +175,8 @@ class NaturalKeyTest {
                 backend.dataSource(),
                 new WriteSqlRenderer(backend.dialect()),
                 new AuditLog("vegateway_security"),
+                new ChangeTracking(
+                        backend.dataSource(), new WriteSqlRenderer(backend.dialect()), "vegateway_security", 10),
                 Clock.systemUTC(),
                 Duration.ofSeconds(10),
                 List.of());

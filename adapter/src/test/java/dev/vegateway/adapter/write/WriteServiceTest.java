@@ -120,6 +120,7 @@ class WriteServiceTest {
                 dataSource,
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 audit,
+                new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 10),
                 Clock.systemUTC(),
                 Duration.ofSeconds(10));
     }
@@ -188,6 +189,7 @@ class WriteServiceTest {
                 new LostConnections(dataSource),
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 audit,
+                new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 10),
                 Clock.systemUTC(),
                 Duration.ofSeconds(10));
         UUID key = UUID.randomUUID();
@@ -528,6 +530,7 @@ class WriteServiceTest {
                 dataSource,
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 new AuditLog("vegateway_security"),
+                new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 10),
                 Clock.systemUTC(),
                 Duration.ofSeconds(10),
                 List.of(hook));
@@ -733,6 +736,7 @@ class WriteServiceTest {
                 changesets,
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 audit,
+                new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 10),
                 Clock.systemUTC(),
                 Duration.ofSeconds(10));
     }

@@ -673,6 +673,15 @@ final class DemoCommand implements Callable<Integer> {
                         asDataverse.get("MSCRMCallerID", DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(), oneCustomer)
                                 + " -H 'Prefer: vegateway.consistency=strong' -D - -o /dev/null"),
                 example(
+                        "Bob Clerk: change tracking (Prefer: odata.track-changes) on sales orders: the orders he may read"
+                                + " and, at the end, an @odata.deltaLink; GET that link later for what was created, changed"
+                                + " or deleted since",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber,mserp_salesorderstatus",
+                                "Prefer: odata.track-changes")),
+                example(
                         "Dora Disabled (disabled user) → 403",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.DORA_DISABLED.id(), oneCustomer)),
                 example(

@@ -36,11 +36,13 @@ public final class ConfirmSalesOrderHandler implements ActionHandler {
                 }
             }
         }
+        // the sales orders are change-tracked: the row takes the entity's next change version
+        long version = call.changeVersion().getAsLong();
         try (PreparedStatement confirm = call.connection()
-                .prepareStatement(
-                        "UPDATE erp.sales_order_header SET status = ?, version_number = version_number + 1 WHERE id = ?")) {
+                .prepareStatement("UPDATE erp.sales_order_header SET status = ?, version_number = ? WHERE id = ?")) {
             confirm.setInt(1, DELIVERED);
-            confirm.setObject(2, order);
+            confirm.setLong(2, version);
+            confirm.setObject(3, order);
             confirm.executeUpdate();
         }
         return Optional.empty();

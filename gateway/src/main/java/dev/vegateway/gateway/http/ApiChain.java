@@ -71,6 +71,7 @@ public final class ApiChain {
             GatewayConfig.Throttling throttling,
             Metrics metrics,
             SecurityStore securityStore,
+            DeltaLinks deltas,
             CatalogVisibility catalogVisibility,
             DataSource backend,
             Clock clock) {
@@ -95,6 +96,7 @@ public final class ApiChain {
                                     limits,
                                     metrics,
                                     securityStore,
+                                    deltas,
                                     administration,
                                     bodyLimits));
                 },
@@ -123,6 +125,7 @@ public final class ApiChain {
             GatewayConfig.Limits limits,
             Metrics metrics,
             SecurityStore securityStore,
+            DeltaLinks deltas,
             CatalogSetWriter.Administration administration,
             Exchange.BodyLimits bodyLimits) {
         Catalog catalog = services.catalog();
@@ -136,12 +139,13 @@ public final class ApiChain {
                 List.of(new CatalogReader(catalog), portalMappings),
                 organizationId(odata.namespace(), servicePath),
                 limits.maxPageSize(),
-                limits.expandPageSize());
-        WriteEndpoint writes = new WriteEndpoint(services.writes(), queries, odata.lookups());
+                limits.expandPageSize(),
+                deltas);
+        AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
+        WriteEndpoint writes = new WriteEndpoint(services.writes(), queries, odata.lookups(), alternateKeys);
         ActionEndpoint actions = new ActionEndpoint(catalog, services.actions(), odata.namespace());
         CatalogSetWriter catalogSet = new CatalogSetWriter(catalog, odata, administration);
 
-        AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
         Handler parts = new RequestContextHandler(
                 new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
                         new Routes(odata, reads, writes, actions, portalMappings, Optional.empty(), catalogSet),

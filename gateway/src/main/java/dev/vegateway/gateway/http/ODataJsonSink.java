@@ -45,6 +45,19 @@ final class ODataJsonSink implements ExpandingRowSink {
         }
     }
 
+    /**
+     * The end of a change-tracking answer's last page: a {@code $deletedEntity} entry for each key
+     * in {@code deleted} (their context {@code deletedContext}), then the {@code @odata.deltaLink}.
+     */
+    record Delta(String deletedContext, List<java.util.UUID> deleted, String deltaLink) {
+        Delta {
+            requireNonNull(deletedContext, "deletedContext is null");
+            deleted = List.copyOf(deleted);
+            requireNonNull(deltaLink, "deltaLink is null");
+        }
+    }
+
+    private final Optional<Delta> delta;
     private final LookupNames lookups;
     private final Optional<IncludeAnnotations> annotations;
     private OutputNames names;
@@ -64,10 +77,23 @@ final class ODataJsonSink implements ExpandingRowSink {
             List<String> expanded,
             LookupNames lookups,
             Optional<IncludeAnnotations> annotations) {
-        this(json, catalog, context, single, nextLink, expanded, lookups, annotations, Optional.empty());
+        this(
+                json,
+                catalog,
+                context,
+                single,
+                nextLink,
+                expanded,
+                lookups,
+                annotations,
+                Optional.empty(),
+                Optional.empty());
     }
 
-    /** @param collections the collection-valued expansions, when the request has any */
+    /**
+     * @param collections the collection-valued expansions, when the request has any
+     * @param delta the end of a change-tracking answer, when the request asked for one
+     */
     ODataJsonSink(
             JsonGenerator json,
             Catalog catalog,
@@ -77,7 +103,9 @@ final class ODataJsonSink implements ExpandingRowSink {
             List<String> expanded,
             LookupNames lookups,
             Optional<IncludeAnnotations> annotations,
-            Optional<Collections> collections) {
+            Optional<Collections> collections,
+            Optional<Delta> delta) {
+        this.delta = requireNonNull(delta, "delta is null");
         this.collections = requireNonNull(collections, "collections is null");
         this.expanded = List.copyOf(expanded);
         this.lookups = requireNonNull(lookups, "lookups is null");
@@ -265,9 +293,20 @@ final class ODataJsonSink implements ExpandingRowSink {
             json.flush();
             return;
         }
+        if (delta.isPresent() && continuation.isEmpty()) {
+            for (java.util.UUID key : delta.get().deleted()) {
+                json.writeStartObject();
+                json.writeStringField("@odata.context", delta.get().deletedContext());
+                json.writeStringField("id", key.toString());
+                json.writeStringField("reason", "deleted");
+                json.writeEndObject();
+            }
+        }
         json.writeEndArray();
         if (continuation.isPresent()) {
             json.writeStringField("@odata.nextLink", nextLink.apply(continuation.get()));
+        } else if (delta.isPresent()) {
+            json.writeStringField("@odata.deltaLink", delta.get().deltaLink());
         }
         json.writeEndObject();
         json.flush();

@@ -52,6 +52,7 @@ final class ReadEndpoint {
 
     private final int maxPageSize;
     private final int expandPageSize;
+    private final DeltaLinks deltas;
     /** The ETag of this snapshot's {@code $metadata}: a hash of the document. */
     private final String metadataEtag;
 
@@ -62,7 +63,8 @@ final class ReadEndpoint {
             List<InMemorySet> inMemorySets,
             UUID organizationId,
             int maxPageSize,
-            int expandPageSize) {
+            int expandPageSize,
+            DeltaLinks deltas) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.odata = requireNonNull(odata, "odata is null");
         this.queries = requireNonNull(queries, "queries is null");
@@ -70,14 +72,36 @@ final class ReadEndpoint {
         this.organizationId = requireNonNull(organizationId, "organizationId is null");
         this.maxPageSize = maxPageSize;
         this.expandPageSize = expandPageSize;
+        this.deltas = requireNonNull(deltas, "deltas is null");
         this.metadataEtag = ConditionalGet.contentTag(odata.metadataXml());
     }
 
     void get(Exchange exchange) throws IOException {
         Prefer prefer = Prefer.parse(exchange.request.getHeaders(), maxPageSize);
         String rest = exchange.path();
-        ODataRequest parsed = odata.parse(rest, exchange.request.getHttpURI().getQuery(), prefer.pageSize());
+        Optional<DeltaLinks.Ask> delta = deltas.ask(
+                exchange.request.getHeaders(), exchange.request.getHttpURI().getQuery());
+        ODataRequest parsed = odata.parse(
+                rest,
+                delta.map(DeltaLinks.Ask::queryToParse)
+                        .orElse(exchange.request.getHttpURI().getQuery()),
+                prefer.pageSize());
         String serviceRoot = exchange.serviceRoot();
+        if (delta.isPresent()) {
+            if (!(parsed instanceof ODataRequest.ReadCollection read)) {
+                throw GatewayException.of(
+                        ErrorCode.CHANGE_TRACKING_NOT_ENABLED,
+                        "Change tracking (Prefer: odata.track-changes, $deltatoken) applies to an entity set's"
+                                + " collection only.");
+            }
+            exchange.log.operation = "RetrieveEntityChanges";
+            exchange.log.entitySet = read.entity().entitySetName();
+            if (prefer.requestedPageSize().isPresent()) {
+                Preferences.applied(exchange.response.getHeaders(), "odata.maxpagesize=" + prefer.pageSize());
+            }
+            readChanges(exchange, read, serviceRoot, rest, delta.get());
+            return;
+        }
         if (parsed instanceof ODataRequest.ServiceDocument) {
             exchange.log.operation = "ServiceDocument";
             exchange.send(200, JSON_CONTENT_TYPE, odata.serviceDocument(serviceRoot));
@@ -162,6 +186,62 @@ final class ReadEndpoint {
                         read.query(), expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink) sink));
     }
 
+    /**
+     * A change-tracking read: the set's rows (or, after a delta token, those changed since and the
+     * keys deleted since), on the primary, its last page ending with a new delta link.
+     */
+    private void readChanges(
+            Exchange exchange, ODataRequest.ReadCollection read, String serviceRoot, String rest, DeltaLinks.Ask ask)
+            throws IOException {
+        EntityDefinition entity = read.entity();
+        if (inMemory(entity).isPresent()) {
+            throw GatewayException.of(
+                    ErrorCode.CHANGE_TRACKING_NOT_ENABLED,
+                    "Entity '%s' is not enabled for change tracking.",
+                    entity.logicalName());
+        }
+        DeltaLinks.requireTracked(entity);
+        DeltaLinks.requireOnlySelect(ask.query());
+        ReadScopes scopes = scopes(exchange);
+        // the counter and the rows come from the primary: a replica may not have every change the counter counts
+        try (ReadRouting.Scope primary = ReadRouting.primaryOnly()) {
+            long upTo = ask.pinned().isPresent() ? ask.pinned().getAsLong() : deltas.current(entity);
+            Query query = read.query();
+            List<UUID> deleted = List.of();
+            if (ask.since().isPresent()) {
+                long since = ask.since().getAsLong();
+                DeltaLinks.requireNotAhead(since, upTo, Long.toString(since));
+                query = DeltaLinks.changedSince(query, entity, since);
+                deleted = deltas.deleted(entity, since, upTo);
+            }
+            String setUrl = serviceRoot + rest.substring(1);
+            String context = serviceRoot + "$metadata#" + entity.entitySetName()
+                    + selectSuffix(read.select(), List.of()) + "/$delta";
+            ODataJsonSink.Delta end = new ODataJsonSink.Delta(
+                    serviceRoot + "$metadata#" + entity.entitySetName() + "/$deletedEntity",
+                    deleted,
+                    deltas.link(setUrl, ask.query(), upTo));
+            Function<String, String> nextLink =
+                    token -> nextLink(setUrl, ask.query(), DeltaLinks.pageToken(upTo, token));
+            Preferences.applied(exchange.response.getHeaders(), DeltaLinks.TRACK_CHANGES);
+            Optional<IncludeAnnotations> annotations = exchange.includeAnnotations();
+            Query changes = query;
+            exchange.stream(
+                    json -> new ODataJsonSink(
+                            json,
+                            catalog,
+                            context,
+                            false,
+                            nextLink,
+                            List.of(),
+                            odata.lookups(),
+                            annotations,
+                            Optional.empty(),
+                            Optional.of(end)),
+                    sink -> queries.retrieveMultiple(changes, scopes, sink));
+        }
+    }
+
     private void readEntity(Exchange exchange, ODataRequest.ReadEntity read, String serviceRoot) throws IOException {
         String context = serviceRoot + "$metadata#" + read.entity().entitySetName()
                 + selectSuffix(read.select(), withCollections(read.expanded(), read.collections())) + "/$entity";
@@ -233,7 +313,16 @@ final class ReadEndpoint {
         Optional<ODataJsonSink.Collections> expandedCollections =
                 collections(collections, exchange.serviceRoot(), entity);
         return json -> new ODataJsonSink(
-                json, catalog, context, single, nextLink, expanded, odata.lookups(), annotations, expandedCollections);
+                json,
+                catalog,
+                context,
+                single,
+                nextLink,
+                expanded,
+                odata.lookups(),
+                annotations,
+                expandedCollections,
+                Optional.empty());
     }
 
     private Optional<InMemorySet> inMemory(EntityDefinition entity) {

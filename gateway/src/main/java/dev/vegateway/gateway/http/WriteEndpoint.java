@@ -19,6 +19,7 @@ import dev.vegateway.adapter.write.WriteScopes;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.RelationDefinition;
+import dev.vegateway.gateway.odata.AlternateKeyPaths;
 import dev.vegateway.gateway.odata.LookupNames;
 import dev.vegateway.gateway.odata.ODataFrontEnd.WriteTarget;
 import java.io.IOException;
@@ -45,8 +46,10 @@ final class WriteEndpoint {
     private final QueryService queries;
     private final QueryPlanner planner;
     private final LookupNames lookups;
+    private final AlternateKeyPaths alternateKeys;
 
-    WriteEndpoint(WriteService writes, QueryService queries, LookupNames lookups) {
+    WriteEndpoint(WriteService writes, QueryService queries, LookupNames lookups, AlternateKeyPaths alternateKeys) {
+        this.alternateKeys = requireNonNull(alternateKeys, "alternateKeys is null");
         this.writes = requireNonNull(writes, "writes is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.lookups = requireNonNull(lookups, "lookups is null");
@@ -187,7 +190,7 @@ final class WriteEndpoint {
             }
             EntityDefinition target =
                     planner.catalog().byLogicalName(relation.targetEntity()).orElseThrow();
-            UUID targetKey = reference(bind.getValue().get(), target, bind.getKey());
+            UUID targetKey = reference(bind.getValue().get(), target, bind.getKey(), caller);
             AccessScope appendTo = AccessScopes.of(permissions, target, Privilege.APPEND_TO);
             planner.rowScope(target, appendTo, "AppendTo");
             Object value = targetValue(target, targetKey, relation.targetField(), permissions);
@@ -249,12 +252,16 @@ final class WriteEndpoint {
                 .orElse(lookup.targetEntity());
     }
 
-    /** {@code /set(guid)}, {@code set(guid)} or an absolute URL ending so, naming a record of {@code target}. */
-    private static UUID reference(String reference, EntityDefinition target, String property) {
+    /**
+     * {@code /set(guid)}, {@code set(guid)} or an absolute URL ending so, naming a record of {@code target};
+     * or the same with an alternate key, {@code /set(mserp_dataareaid='usmf',mserp_paymenttermid='Net30')}.
+     */
+    private UUID reference(String reference, EntityDefinition target, String property, Caller caller) {
         String path = reference.trim();
-        int root = path.lastIndexOf('/');
-        path = root >= 0 ? path.substring(root + 1) : path;
         String prefix = target.entitySetName() + "(";
+        // the first segment naming the set (an alternate key's values may hold a slash)
+        int start = path.startsWith(prefix) ? 0 : path.indexOf("/" + prefix) + 1;
+        path = start > 0 || path.startsWith(prefix) ? path.substring(start) : path;
         if (!path.startsWith(prefix) || !path.endsWith(")")) {
             throw GatewayException.of(
                     ErrorCode.MALFORMED_PAYLOAD,
@@ -263,8 +270,12 @@ final class WriteEndpoint {
                     target.entitySetName(),
                     target.entitySetName());
         }
+        String predicate = path.substring(prefix.length(), path.length() - 1);
+        if (predicate.contains("=") || predicate.contains("%3D") || predicate.contains("%3d")) {
+            return alternateKeys.key(target, predicate, caller);
+        }
         try {
-            return UUID.fromString(path.substring(prefix.length(), path.length() - 1));
+            return UUID.fromString(predicate);
         } catch (IllegalArgumentException e) {
             throw GatewayException.of(
                     ErrorCode.MALFORMED_PAYLOAD, "The key in '%s@odata.bind' is not a GUID.", shorten(property));

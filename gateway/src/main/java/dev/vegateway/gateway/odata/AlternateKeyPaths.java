@@ -92,11 +92,21 @@ public final class AlternateKeyPaths {
             return path; // a GUID (or nothing): the parser's to judge
         }
         Map<String, String> named = namedValues(predicate, entity.get());
-        UUID key = key(entity.get(), named, caller);
+        UUID key = key(entity.get(), named, caller, true);
         return path.substring(0, open + 1) + key + path.substring(close);
     }
 
-    private UUID key(EntityDefinition entity, Map<String, String> named, Caller caller) {
+    /**
+     * The GUID of the record of {@code entity} that an alternate key names ({@code predicate}, the
+     * text between the parentheses, percent-encoded or not: {@code mserp_dataareaid='usmf',…}), as in a
+     * URL; for {@code @odata.bind} references, which name their record the same way.
+     */
+    public UUID key(EntityDefinition entity, String predicate, Caller caller) {
+        return key(entity, namedValues(percentDecoded(predicate), entity), caller, false);
+    }
+
+    /** {@code remember}: the addressed record's values are kept for an upsert of the request's own record. */
+    private UUID key(EntityDefinition entity, Map<String, String> named, Caller caller, boolean remember) {
         if (named.size() == 1 && named.containsKey(entity.keyField())) {
             String text = named.get(entity.keyField());
             if (!GUID.matcher(text).matches()) {
@@ -119,7 +129,9 @@ public final class AlternateKeyPaths {
                 && values.keySet().containsAll(derived.get().fieldNames())) {
             UUID key = derived.get()
                     .guid(derived.get().fieldNames().stream().map(values::get).toList());
-            AddressedRecord.set(entity.logicalName(), key, values);
+            if (remember) {
+                AddressedRecord.set(entity.logicalName(), key, values);
+            }
             return key;
         }
         return lookUp(entity, alternateKey, values, caller);

@@ -60,7 +60,7 @@ public final class CatalogEntitySet {
         row.put("mserp_label", entity.label("en-US"));
         row.put("mserp_hasbeengenerated", entity.visible());
         row.put("mserp_refresh", false);
-        row.put("mserp_changetrackingenabled", false);
+        row.put("mserp_changetrackingenabled", entity.changeTracking());
         return row;
     }
 }

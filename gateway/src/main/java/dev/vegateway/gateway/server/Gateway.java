@@ -25,6 +25,7 @@ import dev.vegateway.adapter.sql.WriteSqlRenderer;
 import dev.vegateway.adapter.write.ActionService;
 import dev.vegateway.adapter.write.AuditLog;
 import dev.vegateway.adapter.write.AuditPurge;
+import dev.vegateway.adapter.write.ChangeTracking;
 import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.CatalogLoader;
@@ -36,6 +37,7 @@ import dev.vegateway.gateway.auth.DevIssuer;
 import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.http.ApiChain;
 import dev.vegateway.gateway.http.CatalogServices;
+import dev.vegateway.gateway.http.DeltaLinks;
 import dev.vegateway.gateway.http.LiveCatalog;
 import dev.vegateway.gateway.http.Metrics;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
@@ -146,6 +148,10 @@ public final class Gateway implements AutoCloseable {
                     PROBE_TIMEOUT);
             // Everything that asks for connections on the request path gets them through the health state.
             DataSource backend = health.failFast(dataSource);
+            ChangeTracking changeTracking = new ChangeTracking(
+                    backend, new WriteSqlRenderer(Dialect.of(config.backend().kind())), schema.name(), (int)
+                            Math.max(1, config.backend().queryTimeout().toSeconds()));
+            changeTracking.createIfMissing();
             securityBackend = SecurityBackend.start(config, dataSource, backend);
             SecurityStore securityStore = securityBackend.store();
             if (config.security().importOnStart() && config.security().file().isPresent()) {
@@ -212,6 +218,7 @@ public final class Gateway implements AutoCloseable {
                                 changesets,
                                 new WriteSqlRenderer(Dialect.of(config.backend().kind())),
                                 audit,
+                                changeTracking,
                                 clock,
                                 config.backend().queryTimeout()),
                         new ActionService(
@@ -220,6 +227,7 @@ public final class Gateway implements AutoCloseable {
                                 new WriteSqlRenderer(Dialect.of(config.backend().kind())),
                                 planner,
                                 audit,
+                                changeTracking,
                                 clock,
                                 config.backend().queryTimeout()));
             };
@@ -237,6 +245,7 @@ public final class Gateway implements AutoCloseable {
                     config.throttling(),
                     metrics,
                     securityStore,
+                    new DeltaLinks(changeTracking, clock, config.audit().retention()),
                     visibility,
                     backend,
                     clock);

@@ -283,6 +283,26 @@ abstract class NaturalKeyIT extends SecurityIT {
                 assertThat(backend.single("SELECT payment_terms FROM erp.customer_group WHERE id = ?", group))
                         .isEqualTo(terms);
             }
+            // the reference may name the record by its alternate key, as a URL may
+            for (String terms : List.of("Net60", (String) before)) {
+                Response patched = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
+                        .contentType("application/json")
+                        .body("{\"mserp_PaymentTerms@odata.bind\":\"/" + alternateKey("usmf", terms) + "\"}")
+                        .patch("mserp_custcustomergroupentities(" + group + ")");
+                assertThat(patched.statusCode()).as(patched.asString()).isEqualTo(204);
+                assertThat(backend.single("SELECT payment_terms FROM erp.customer_group WHERE id = ?", group))
+                        .isEqualTo(terms);
+            }
+            Response noSuchTerms = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
+                    .contentType("application/json")
+                    .body("{\"mserp_PaymentTerms@odata.bind\":\"/" + alternateKey("usmf", "Nope") + "\"}")
+                    .patch("mserp_custcustomergroupentities(" + group + ")");
+            assertError(noSuchTerms, 404, RECORD_NOT_FOUND);
+            Response notAKey = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
+                    .contentType("application/json")
+                    .body("{\"mserp_PaymentTerms@odata.bind\":\"/" + SET + "(mserp_description='Net')\"}")
+                    .patch("mserp_custcustomergroupentities(" + group + ")");
+            assertThat(assertError(notAKey, 400, QUERY_SYNTAX)).contains("mserp_description");
             // a GUID no record has is 404, as for any lookup
             Response missing = paged(bound.as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id()))
                     .contentType("application/json")
@@ -291,6 +311,43 @@ abstract class NaturalKeyIT extends SecurityIT {
                     .patch("mserp_custcustomergroupentities(" + group + ")");
             assertError(missing, 404, RECORD_NOT_FOUND);
         }
+    }
+
+    @Test
+    void aBoundSqlActionNamesTheRowByItsNaturalKeyParts() throws Exception {
+        int days = ((Number)
+                        backend.single(
+                                "SELECT net_days FROM erp.payment_terms WHERE data_area_id = 'demf' AND payment_terms_id = 'Net10'"))
+                .intValue();
+        UUID net10 = derivedKey().guid(List.of("demf", "Net10"));
+        Response byGuid = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR)
+                .contentType("application/json")
+                .body("{\"Days\":5}")
+                .post(SET + "(" + net10 + ")/Microsoft.Dynamics.CRM.mserp_ExtendPaymentTerm");
+        assertThat(byGuid.statusCode()).as(byGuid.asString()).isEqualTo(204);
+        Response byAlternateKey = as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR)
+                .contentType("application/json")
+                .body("{\"Days\":2}")
+                .post(alternateKey("demf", "Net10") + "/Microsoft.Dynamics.CRM.mserp_ExtendPaymentTerm");
+        assertThat(byAlternateKey.statusCode()).as(byAlternateKey.asString()).isEqualTo(204);
+        assertThat(((Number)
+                                backend.single(
+                                        "SELECT net_days FROM erp.payment_terms WHERE data_area_id = 'demf' AND payment_terms_id = 'Net10'"))
+                        .intValue())
+                .isEqualTo(days + 7);
+        // the same terms id of another company is untouched
+        assertThat(backend.count(
+                        "SELECT COUNT(*) FROM erp.payment_terms WHERE payment_terms_id = 'Net10' AND net_days = ?",
+                        days + 7))
+                .isEqualTo(1);
+        assertError(
+                as(DemoIdentities.SAM_SYSTEM_ADMINISTRATOR)
+                        .contentType("application/json")
+                        .body("{\"Days\":1}")
+                        .post(SET + "(" + derivedKey().guid(List.of("demf", "Nope"))
+                                + ")/Microsoft.Dynamics.CRM.mserp_ExtendPaymentTerm"),
+                404,
+                RECORD_NOT_FOUND);
     }
 
     @Test
