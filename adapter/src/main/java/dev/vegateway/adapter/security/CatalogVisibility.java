@@ -202,12 +202,30 @@ public final class CatalogVisibility {
         }
     }
 
-    /** Re-reads the choices and tells the listener, unless a version at least as new was read already. */
-    private void reload(long version) {
+    /**
+     * Re-reads the choices and tells the listener, unless a version at least as new was read
+     * already. One at a time (this node's own change and the listener's thread may both reload),
+     * so a read that saw less is never handed over after one that saw more.
+     */
+    private synchronized void reload(long version) {
         long before = known.getAndAccumulate(version, Math::max);
         if (before >= version) {
             return;
         }
+        listener.accept(read());
+    }
+
+    /** The listener's check: the version read on its connection moved (or went back: the schema was recreated). */
+    private synchronized void checked(long version, Connection connection) throws SQLException {
+        if (version == known.get()) {
+            return;
+        }
+        known.set(version);
+        listener.accept(read(connection));
+    }
+
+    /** An announcement without a version: re-read whatever it was. */
+    private synchronized void reread() {
         listener.accept(read());
     }
 
@@ -228,8 +246,7 @@ public final class CatalogVisibility {
                     LOG.warn(
                             "An announced catalog change has no version ('{}'); re-reading the catalog choices",
                             detail);
-                    known.set(-1);
-                    listener.accept(read());
+                    reread();
                     return;
                 }
                 reload(version);
@@ -241,11 +258,7 @@ public final class CatalogVisibility {
                 if (!connection.getAutoCommit()) {
                     connection.commit();
                 }
-                long before = known.get();
-                // A lower version than known means the schema was recreated: re-read as well.
-                if (version != before && known.compareAndSet(before, version)) {
-                    listener.accept(read(connection));
-                }
+                checked(version, connection);
             }
         };
     }
