@@ -182,4 +182,32 @@ public final class Catalog {
         return new Catalog(
                 more, List.copyOf(optionSets.values()), List.copyOf(actions.values()), locations, actionLocations);
     }
+
+    /**
+     * This catalog with the visibility of some entities overridden ({@code $metadata} and the
+     * catalog set's {@code mserp_hasbeengenerated}): {@code visibility} maps logical names to
+     * visible; names of entities this catalog does not have are ignored.
+     */
+    public Catalog withVisibility(Map<String, Boolean> visibility) {
+        requireNonNull(visibility, "visibility is null");
+        List<EntityDefinition> changed = new java.util.ArrayList<>(entities.size());
+        boolean any = false;
+        for (EntityDefinition entity : entities) {
+            Boolean visible = visibility.get(entity.logicalName());
+            if (visible != null && visible != entity.visible()) {
+                changed.add(entity.withVisible(visible));
+                any = true;
+            } else {
+                changed.add(entity);
+            }
+        }
+        return any
+                ? new Catalog(
+                        changed,
+                        List.copyOf(optionSets.values()),
+                        List.copyOf(actions.values()),
+                        locations,
+                        actionLocations)
+                : this;
+    }
 }

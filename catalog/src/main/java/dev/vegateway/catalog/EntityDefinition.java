@@ -141,6 +141,31 @@ public record EntityDefinition(
                 changeTracking);
     }
 
+    /** This entity shown in or hidden from {@code $metadata} (and everything else unchanged). */
+    public EntityDefinition withVisible(boolean newVisible) {
+        return new EntityDefinition(
+                logicalName,
+                entitySetName,
+                table,
+                labels,
+                newVisible,
+                fields,
+                keyField,
+                companyField,
+                ownerField,
+                businessUnitField,
+                rowVersionField,
+                keyStrategy,
+                createdByField,
+                modifiedByField,
+                createdOnField,
+                modifiedOnField,
+                relations,
+                origin,
+                alternateKeys,
+                changeTracking);
+    }
+
     /** The natural key the entity's GUID key is derived from, when its table has no GUID column. */
     public Optional<DerivedKey> derivedKey() {
         return field(keyField).flatMap(FieldDefinition::derived).map(DerivedValue::key);

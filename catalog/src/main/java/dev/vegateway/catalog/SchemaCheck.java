@@ -75,6 +75,61 @@ public final class SchemaCheck {
     }
 
     /**
+     * Re-reads the table of {@code entity} and compares its columns with the entity's fields (a
+     * refresh asked through the catalog set). Fields computed from the natural key map no column.
+     */
+    public static TableDrift drift(EntityDefinition entity, Connection connection) throws SQLException {
+        requireNonNull(entity, "entity is null");
+        requireNonNull(connection, "connection is null");
+        DatabaseMetaData metaData = connection.getMetaData();
+        String escape = Optional.ofNullable(metaData.getSearchStringEscape()).orElse("");
+        SchemaCheck check = new SchemaCheck(new Catalog(List.of(entity), List.of()), metaData, escape);
+        Optional<ResolvedTable> table = check.findTable(entity.table(), Optional.ofNullable(connection.getSchema()));
+        List<TableDrift.MappedColumn> removed = new ArrayList<>();
+        if (table.isEmpty()) {
+            for (FieldDefinition field : entity.fields()) {
+                if (!field.computed()) {
+                    removed.add(new TableDrift.MappedColumn(field.logicalName(), field.column()));
+                }
+            }
+            return new TableDrift(
+                    entity.logicalName(), entity.table().toString(), false, List.of(), removed, List.of());
+        }
+        Map<String, Column> columns = check.columns(table.get());
+        Set<String> mapped = new java.util.HashSet<>();
+        List<TableDrift.Retyped> retyped = new ArrayList<>();
+        for (FieldDefinition field : entity.fields()) {
+            if (field.computed()) {
+                continue;
+            }
+            Optional<String> name = caseVariants(field.column()).stream()
+                    .filter(columns::containsKey)
+                    .findFirst();
+            if (name.isEmpty()) {
+                removed.add(new TableDrift.MappedColumn(field.logicalName(), field.column()));
+                continue;
+            }
+            mapped.add(name.get());
+            Column column = columns.get(name.get());
+            boolean shorter = field.type().kind() == FieldType.Kind.STRING
+                    && field.type().maxLength().isPresent()
+                    && column.size() > 0
+                    && field.type().maxLength().getAsInt() > column.size();
+            if (!compatible(field.type(), column) || shorter) {
+                retyped.add(new TableDrift.Retyped(
+                        field.logicalName(), column.name(), field.type().toString(), column.describeWithSize()));
+            }
+        }
+        List<TableDrift.Column> added = new ArrayList<>();
+        for (Column column : columns.values()) {
+            if (!mapped.contains(column.name())) {
+                added.add(new TableDrift.Column(column.name(), column.describeWithSize()));
+            }
+        }
+        return new TableDrift(entity.logicalName(), entity.table().toString(), true, added, removed, retyped);
+    }
+
+    /**
      * Prepares (never runs) an action's SQL, so that a statement the backend cannot parse, or one
      * naming a missing table or column, is found before a caller invokes it. PostgreSQL parses a
      * statement only when asked to describe it, hence the parameter metadata.
@@ -196,6 +251,17 @@ public final class SchemaCheck {
     private record Column(String name, int jdbcType, String typeName, int size) {
         String describe() {
             return typeName.isEmpty() ? "JDBC type " + jdbcType : typeName;
+        }
+
+        /** The type with its length or precision where it has one: {@code VARCHAR(40)}. */
+        String describeWithSize() {
+            boolean sized = jdbcType == Types.CHAR
+                    || jdbcType == Types.VARCHAR
+                    || jdbcType == Types.NCHAR
+                    || jdbcType == Types.NVARCHAR
+                    || jdbcType == Types.NUMERIC
+                    || jdbcType == Types.DECIMAL;
+            return sized && size > 0 && size < Integer.MAX_VALUE ? describe() + "(" + size + ")" : describe();
         }
     }
 

@@ -53,6 +53,8 @@ enum ConfigKey {
     BACKEND_PROBE_INTERVAL("backend.probeInterval", Shape.SCALAR),
     BACKEND_REPLICAS("backend.replicas", Shape.LIST),
     CATALOG_FILE("catalog.file", Shape.SCALAR),
+    CATALOG_WATCH("catalog.watch", Shape.SCALAR),
+    CATALOG_WATCH_INTERVAL("catalog.watchInterval", Shape.SCALAR),
     SECURITY_FILE("security.file", Shape.SCALAR),
     SECURITY_IMPORT_ON_START("security.importOnStart", Shape.SCALAR),
     SECURITY_BACKEND_URL("security.backend.url", Shape.SCALAR),

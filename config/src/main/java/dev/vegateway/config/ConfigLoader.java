@@ -190,6 +190,8 @@ public final class ConfigLoader {
                             .map(replica -> JDBC_PASSWORD.matcher(replica).replaceAll("$1" + MASK))
                             .collect(java.util.stream.Collectors.joining(", "));
             case CATALOG_FILE -> config.catalog().file().toString();
+            case CATALOG_WATCH -> String.valueOf(config.catalog().watch());
+            case CATALOG_WATCH_INTERVAL -> format(config.catalog().watchInterval());
             case SECURITY_FILE -> config.security().file().map(Path::toString).orElse("(none)");
             case SECURITY_IMPORT_ON_START -> String.valueOf(config.security().importOnStart());
             case SECURITY_BACKEND_URL -> config.security()
@@ -377,7 +379,14 @@ public final class ConfigLoader {
         Admin admin = new Admin(host(ConfigKey.ADMIN_HOST), port(ConfigKey.ADMIN_PORT, 8444));
         Auth auth = auth();
         Backend backend = backend();
-        CatalogSource catalog = new CatalogSource(requiredPath(node(ConfigKey.CATALOG_FILE)));
+        CatalogSource catalog = new CatalogSource(
+                requiredPath(node(ConfigKey.CATALOG_FILE)),
+                reader.bool(node(ConfigKey.CATALOG_WATCH), true),
+                durationBetween(
+                        ConfigKey.CATALOG_WATCH_INTERVAL,
+                        CatalogSource.DEFAULT_WATCH_INTERVAL,
+                        Duration.ofMillis(100),
+                        Duration.ofHours(1)));
         SecurityBootstrap security = security(backend);
         Limits limits = limits();
         Audit audit = audit();

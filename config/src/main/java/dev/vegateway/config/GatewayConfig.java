@@ -358,9 +358,18 @@ public record GatewayConfig(
         }
     }
 
-    public record CatalogSource(Path file) {
+    /**
+     * The catalog file, and whether a running node watches it for changes.
+     *
+     * @param watch {@code catalog.watch}: a changed file is loaded, checked and served without a restart
+     * @param watchInterval {@code catalog.watchInterval}: how often the file's modification time and size are read
+     */
+    public record CatalogSource(Path file, boolean watch, Duration watchInterval) {
+        public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofSeconds(2);
+
         public CatalogSource {
             requireNonNull(file, "file is null");
+            requireNonNull(watchInterval, "watchInterval is null");
         }
     }
 

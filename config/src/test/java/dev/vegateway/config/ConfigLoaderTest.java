@@ -617,6 +617,32 @@ class ConfigLoaderTest {
                         .containsExactly(tuple("security.backend.url", "is required")));
     }
 
+    @Test
+    void theCatalogFileIsWatchedByDefaultAndTheIntervalHasARange() throws IOException {
+        GatewayConfig defaults = ConfigLoader.load(write(VALID), Map.of());
+        assertThat(defaults.catalog().watch()).isTrue();
+        assertThat(defaults.catalog().watchInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(ConfigLoader.describe(defaults))
+                .containsPattern("catalog.watch: +true\n")
+                .containsPattern("catalog.watchInterval: +2s\n");
+
+        String off = VALID.replace(
+                "  file: catalog.yaml\n", "  file: catalog.yaml\n  watch: false\n  watchInterval: 250ms\n");
+        GatewayConfig unwatched = ConfigLoader.load(write(off), Map.of());
+        assertThat(unwatched.catalog().watch()).isFalse();
+        assertThat(unwatched.catalog().watchInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(ConfigLoader.load(write(VALID), Map.of("VEGATEWAY_CATALOG_WATCH", "false"))
+                        .catalog()
+                        .watch())
+                .isFalse();
+
+        String tooShort = VALID.replace("  file: catalog.yaml\n", "  file: catalog.yaml\n  watchInterval: 10ms\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(tooShort), Map.of()))
+                .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::key, Problem::line, Problem::message)
+                        .containsExactly(tuple("catalog.watchInterval", 14, "must be between 100ms and 1h, was 10ms")));
+    }
+
     // ---- secrets ----
 
     @Test

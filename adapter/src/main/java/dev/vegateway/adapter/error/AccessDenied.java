@@ -44,4 +44,16 @@ public final class AccessDenied {
                 ErrorCode.CALLER_NOT_ALLOWED,
                 "Unable to determine the user: the request names no caller (CallerObjectId or MSCRMCallerID), so only the catalog and metadata are available.");
     }
+
+    /** A change of the catalog (hide, show, refresh an entity) that only a System administrator may make. */
+    public static GatewayException systemAdministratorsOnly(
+            String userName, String privilege, String entityLogicalName) {
+        return GatewayException.of(
+                ErrorCode.MISSING_PRIVILEGE,
+                "Principal user '%s' is missing the %s privilege on entity '%s': only a System administrator may change"
+                        + " the catalog.",
+                userName,
+                privilege,
+                entityLogicalName);
+    }
 }

@@ -34,16 +34,19 @@ public final class SecurityBackend implements AutoCloseable {
     private final InvalidationListener listener;
     private final Optional<BackendHealth> ownHealth;
     private final Optional<HikariDataSource> ownPool;
+    private final CatalogVisibility catalogVisibility;
 
     private SecurityBackend(
             SecurityStore store,
             InvalidationListener listener,
             Optional<BackendHealth> ownHealth,
-            Optional<HikariDataSource> ownPool) {
+            Optional<HikariDataSource> ownPool,
+            CatalogVisibility catalogVisibility) {
         this.store = store;
         this.listener = listener;
         this.ownHealth = ownHealth;
         this.ownPool = ownPool;
+        this.catalogVisibility = catalogVisibility;
     }
 
     /**
@@ -80,6 +83,7 @@ public final class SecurityBackend implements AutoCloseable {
                 requestPath = businessRequestPath;
             }
             SecurityStore store = new SecurityStore(requestPath, schema.name());
+            CatalogVisibility catalogVisibility = new CatalogVisibility(requestPath, schema);
             InvalidationListener.Settings settings = InvalidationListener.Settings.of(
                     switch (backend.kind()) {
                         case POSTGRESQL -> InvalidationListener.Mode.LISTEN;
@@ -89,7 +93,7 @@ public final class SecurityBackend implements AutoCloseable {
             InvalidationListener listener = InvalidationListener.start(
                     Backends.listenerConnector(backend, CONNECT_TIMEOUT, backend.queryTimeout()),
                     settings,
-                    List.of(store.invalidationSubscriber()));
+                    List.of(store.invalidationSubscriber(), catalogVisibility.invalidationSubscriber()));
             switch (settings.mode()) {
                 case LISTEN -> LOG.info(
                         "Security changes made elsewhere are announced to this node (LISTEN {})",
@@ -98,7 +102,8 @@ public final class SecurityBackend implements AutoCloseable {
                         "Security changes made elsewhere are polled every {} ms",
                         settings.pollInterval().toMillis());
             }
-            return new SecurityBackend(store, listener, Optional.ofNullable(health), Optional.ofNullable(pool));
+            return new SecurityBackend(
+                    store, listener, Optional.ofNullable(health), Optional.ofNullable(pool), catalogVisibility);
         } catch (RuntimeException | Error e) {
             if (health != null) {
                 health.close();
@@ -117,6 +122,11 @@ public final class SecurityBackend implements AutoCloseable {
 
     public SecurityStore store() {
         return store;
+    }
+
+    /** The catalog entities hidden or shown through the catalog set, shared by every node. */
+    public CatalogVisibility catalogVisibility() {
+        return catalogVisibility;
     }
 
     public InvalidationListener listener() {

@@ -53,7 +53,10 @@ public final class SecuritySchema {
             "security_version",
             "directory_users",
             "directory_groups",
-            "directory_group_members");
+            "directory_group_members",
+            "catalog_visibility",
+            "catalog_audit",
+            "catalog_version");
 
     /** The check of {@code applications.kind}, named so that a later kind can replace it. */
     static final String APPLICATION_KIND_CHECK = "applications_kind_check";
@@ -254,7 +257,30 @@ public final class SecuritySchema {
                 "CREATE INDEX IF NOT EXISTS role_assignments_team_idx ON " + table("role_assignments") + " (team_id)",
                 "CREATE INDEX IF NOT EXISTS team_members_user_idx ON " + table("team_members") + " (user_id)",
                 "CREATE INDEX IF NOT EXISTS portal_mapping_audit_contact_idx ON " + table("portal_mapping_audit")
-                        + " (contact_id)");
+                        + " (contact_id)",
+                // Live catalog changes (CatalogVisibility): the entities an administrator hid or showed through the
+                // catalog set, their audit, and the counter every such change bumps. No foreign keys: entities are
+                // the catalog file's, not the security data's.
+                "CREATE TABLE IF NOT EXISTS " + table("catalog_visibility") + " ("
+                        + "entity_name VARCHAR(255) NOT NULL PRIMARY KEY, "
+                        + "visible BOOLEAN NOT NULL, "
+                        + "changed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "changed_by UUID NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("catalog_audit") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "changed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "changed_by UUID NOT NULL, "
+                        + "application_id VARCHAR(255) NOT NULL, "
+                        + "entity_name VARCHAR(255) NOT NULL, "
+                        + "operation VARCHAR(10) NOT NULL CHECK (operation IN ('HIDE', 'SHOW')), "
+                        + "visible_before BOOLEAN NOT NULL, "
+                        + "visible_after BOOLEAN NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + table("catalog_version") + " ("
+                        + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
+                        + "version BIGINT NOT NULL)",
+                "INSERT INTO " + table("catalog_version")
+                        + " (singleton, version) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM "
+                        + table("catalog_version") + ")");
     }
 
     /**

@@ -746,6 +746,8 @@ final class DemoCommand implements Callable<Integer> {
                                 + ": a changeset creates US-BATCH, changes it and places it on hold"
                                 + " through Content-ID $1; a read shows it; a second changeset deletes it",
                         asDataverse.batch(sam, folder.resolve(BATCH_EXAMPLE_FILE))));
+        lines = new java.util.ArrayList<>(lines);
+        lines.addAll(liveCatalogExamples(gateway, asDataverse, sam));
         out.println();
         out.println("VE Gateway demo is running at " + root + " (admin: http://127.0.0.1:" + gateway.adminPort()
                 + "/health/ready)");
@@ -762,6 +764,42 @@ final class DemoCommand implements Callable<Integer> {
         out.println("# Mint more tokens: ./vegateway token --app " + dataverse + "   (Dataverse application)");
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
         out.flush();
+    }
+
+    /**
+     * Live catalog changes (issue 12): {@code $metadata} answered 304 while its ETag is current, and
+     * the System administrator hiding, showing and refreshing the vendors through the catalog set.
+     */
+    private static List<String[]> liveCatalogExamples(Gateway gateway, Curl asDataverse, Object sam) {
+        String vendor = "mserp_vendvendorv2entity";
+        Object vendorRow = dev.vegateway.gateway.odata.CatalogEntitySet.row(
+                        gateway.catalog().catalog().byLogicalName(vendor).orElseThrow())
+                .get("mserp_financeandoperationsentityid");
+        String catalogRow = "mserp_financeandoperationsentities(" + vendorRow + ")";
+        return List.of(
+                example(
+                        "Sam Admin: $metadata again with the ETag it carries (If-None-Match) → 304 Not Modified,"
+                                + " no body, while the catalog is unchanged",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                sam,
+                                "$metadata",
+                                "If-None-Match: " + gateway.catalog().current().metadataEtag())),
+                example(
+                        "Sam Admin (System administrator) hides the vendors through the catalog set: gone from"
+                                + " $metadata on every node at once, kept after a restart → 204",
+                        asDataverse.send("PATCH", sam, catalogRow, "{\"mserp_hasbeengenerated\":false}")),
+                example(
+                        "Sam Admin: the hidden vendors → 404 0x80060888",
+                        asDataverse.get("MSCRMCallerID", sam, "mserp_vendvendorv2entities?$top=1")),
+                example(
+                        "Sam Admin shows the vendors again → 204",
+                        asDataverse.send("PATCH", sam, catalogRow, "{\"mserp_hasbeengenerated\":true}")),
+                example(
+                        "Sam Admin refreshes the vendors: @vegateway.refresh lists the columns of erp.vendor the"
+                                + " catalog does not map (added), maps but the table lacks (removed) or types"
+                                + " otherwise (retyped)",
+                        asDataverse.send("PATCH", sam, catalogRow, "{\"mserp_refresh\":true}")));
     }
 
     /** The Entra object id (SCIM externalId) of the user the demo provisions through SCIM. */

@@ -4,19 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.security.CatalogVisibility;
 import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.QueryService;
-import dev.vegateway.adapter.write.ActionService;
-import dev.vegateway.adapter.write.WriteService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.config.GatewayConfig;
 import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.odata.AlternateKeyPaths;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.eclipse.jetty.server.Handler;
 
 /**
@@ -30,8 +32,9 @@ import org.eclipse.jetty.server.Handler;
  *       └ AuthenticationHandler  the application's bearer token (401)
  *         └ CallerHandler          the user it acts for, with their roles' permissions
  *           └ ThrottlingHandler      service protection limits per user and application (429)
- *             └ AlternateKeyHandler    a record addressed by an alternate key → by its GUID
- *               └ Routes                 GET, RetrieveMultiple, $batch, actions, writes, own sets
+ *             └ CatalogSnapshotHandler  the catalog snapshot the request runs on to its end
+ *               └ AlternateKeyHandler    a record addressed by an alternate key → by its GUID
+ *                 └ Routes                 GET, RetrieveMultiple, $batch, actions, writes, own sets
  *
  *   a $batch part:  RequestContextHandler → ErrorMappingHandler → PartRefusalHandler → AlternateKeyHandler
  *                   → Routes (no $batch)
@@ -42,30 +45,92 @@ import org.eclipse.jetty.server.Handler;
  */
 public final class ApiChain {
     private final RequestContextHandler top;
+    private final LiveCatalog catalog;
 
-    private ApiChain(RequestContextHandler top) {
+    private ApiChain(RequestContextHandler top, LiveCatalog catalog) {
         this.top = top;
+        this.catalog = catalog;
     }
 
-    /** {@code changesets} must be the data source the query, write and action services were built on. */
+    /**
+     * {@code changesets} must be the data source the services of every catalog are built on.
+     *
+     * @param catalog the catalog file's catalog with the gateway's own sets
+     * @param choices the administrators' visibility choices (logical name to visible) stored so far
+     * @param services builds the services of each catalog snapshot
+     */
     public static ApiChain build(
             String servicePath,
             Catalog catalog,
-            ODataFrontEnd odata,
+            Map<String, Boolean> choices,
+            CatalogServices.Factory services,
             TokenValidator tokens,
             CallerResolver callers,
-            QueryService queries,
-            WriteService writeService,
-            ActionService actionService,
             ChangesetDataSource changesets,
             GatewayConfig.Limits limits,
             GatewayConfig.Throttling throttling,
             Metrics metrics,
             SecurityStore securityStore,
-            DeltaLinks deltas) {
+            DeltaLinks deltas,
+            CatalogVisibility catalogVisibility,
+            DataSource backend,
+            Clock clock) {
         requireNonNull(servicePath, "servicePath is null");
         Exchange.BodyLimits bodyLimits = new Exchange.BodyLimits(
                 limits.maxRequestBodyBytes(), Math.max(limits.maxRequestBodyBytes(), limits.maxBatchBodyBytes()));
+        CatalogSetWriter.Administration administration =
+                new CatalogSetWriter.Administration(catalogVisibility, backend, clock);
+        LiveCatalog live = new LiveCatalog(
+                catalog,
+                choices,
+                (sequence, effective) -> {
+                    CatalogServices built = services.build(effective);
+                    return new CatalogSnapshot(
+                            sequence,
+                            built,
+                            ConditionalGet.contentTag(built.odata().metadataXml()),
+                            routes(
+                                    servicePath,
+                                    built,
+                                    changesets,
+                                    limits,
+                                    metrics,
+                                    securityStore,
+                                    deltas,
+                                    administration,
+                                    bodyLimits));
+                },
+                metrics.registry());
+        return new ApiChain(
+                new RequestContextHandler(
+                        new ErrorMappingHandler(new RequestLimitsHandler(
+                                new AuthenticationHandler(
+                                        new CallerHandler(
+                                                new ThrottlingHandler(new CatalogSnapshotHandler(live), throttling),
+                                                callers::resolve),
+                                        tokens),
+                                servicePath,
+                                limits.maxUrlBytes())),
+                        servicePath,
+                        bodyLimits,
+                        metrics),
+                live);
+    }
+
+    /** The routes of one catalog snapshot: every endpoint built on its services, and the chain of its $batch parts. */
+    private static Handler routes(
+            String servicePath,
+            CatalogServices services,
+            ChangesetDataSource changesets,
+            GatewayConfig.Limits limits,
+            Metrics metrics,
+            SecurityStore securityStore,
+            DeltaLinks deltas,
+            CatalogSetWriter.Administration administration,
+            Exchange.BodyLimits bodyLimits) {
+        Catalog catalog = services.catalog();
+        ODataFrontEnd odata = services.odata();
+        QueryService queries = services.queries();
         PortalMappingResource portalMappings = new PortalMappingResource(securityStore, catalog, odata);
         ReadEndpoint reads = new ReadEndpoint(
                 catalog,
@@ -77,31 +142,21 @@ public final class ApiChain {
                 limits.expandPageSize(),
                 deltas);
         AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
-        WriteEndpoint writes = new WriteEndpoint(writeService, queries, odata.lookups(), alternateKeys);
-        ActionEndpoint actions = new ActionEndpoint(catalog, actionService, odata.namespace());
+        WriteEndpoint writes = new WriteEndpoint(services.writes(), queries, odata.lookups(), alternateKeys);
+        ActionEndpoint actions = new ActionEndpoint(catalog, services.actions(), odata.namespace());
+        CatalogSetWriter catalogSet = new CatalogSetWriter(catalog, odata, administration);
 
         Handler parts = new RequestContextHandler(
                 new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
-                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty()), alternateKeys))),
+                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty(), catalogSet),
+                        alternateKeys))),
                 servicePath,
                 bodyLimits,
                 metrics);
         BatchEndpoint batches = new BatchEndpoint(
                 changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes(), bodyLimits, parts);
-        Routes routes = new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches));
-        return new ApiChain(new RequestContextHandler(
-                new ErrorMappingHandler(new RequestLimitsHandler(
-                        new AuthenticationHandler(
-                                new CallerHandler(
-                                        new ThrottlingHandler(
-                                                new AlternateKeyHandler(routes, alternateKeys), throttling),
-                                        callers::resolve),
-                                tokens),
-                        servicePath,
-                        limits.maxUrlBytes())),
-                servicePath,
-                bodyLimits,
-                metrics));
+        Routes routes = new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches), catalogSet);
+        return new AlternateKeyHandler(routes, alternateKeys);
     }
 
     /**
@@ -116,6 +171,11 @@ public final class ApiChain {
     /** The chain's first handler, to be installed on the server. */
     public Handler handler() {
         return top;
+    }
+
+    /** The catalog this chain serves, swapped as a whole when the catalog file or a visibility choice changes. */
+    public LiveCatalog catalog() {
+        return catalog;
     }
 
     /** Requests being served. */

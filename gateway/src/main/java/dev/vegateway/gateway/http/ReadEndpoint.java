@@ -53,6 +53,8 @@ final class ReadEndpoint {
     private final int maxPageSize;
     private final int expandPageSize;
     private final DeltaLinks deltas;
+    /** The ETag of this snapshot's {@code $metadata}: a hash of the document. */
+    private final String metadataEtag;
 
     ReadEndpoint(
             Catalog catalog,
@@ -71,6 +73,7 @@ final class ReadEndpoint {
         this.maxPageSize = maxPageSize;
         this.expandPageSize = expandPageSize;
         this.deltas = requireNonNull(deltas, "deltas is null");
+        this.metadataEtag = ConditionalGet.contentTag(odata.metadataXml());
     }
 
     void get(Exchange exchange) throws IOException {
@@ -104,6 +107,11 @@ final class ReadEndpoint {
             exchange.send(200, JSON_CONTENT_TYPE, odata.serviceDocument(serviceRoot));
         } else if (parsed instanceof ODataRequest.Metadata) {
             exchange.log.operation = "Metadata";
+            if (ConditionalGet.matches(exchange.request.getHeaders(), metadataEtag)) {
+                ConditionalGet.notModified(exchange, metadataEtag);
+                return;
+            }
+            exchange.response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.ETAG, metadataEtag);
             exchange.send(200, "application/xml; charset=utf-8", odata.metadataXml());
         } else if (parsed instanceof ODataRequest.ReadCollection read) {
             exchange.log.operation = "RetrieveMultiple";
@@ -149,6 +157,7 @@ final class ReadEndpoint {
                 ? parsed
                 : parsed.withPage(Optional.of(new Query.Page(maxPageSize, Optional.empty())));
         EntityDefinition entity = catalog.byLogicalName(query.entityLogicalName())
+                .filter(EntityDefinition::visible) // a hidden entity is in no front end
                 .orElseThrow(() -> GatewayException.of(
                         ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", query.entityLogicalName()));
         exchange.log.entitySet = entity.entitySetName();
@@ -242,6 +251,9 @@ final class ReadEndpoint {
             return;
         }
         ReadScopes scopes = scopes(exchange);
+        if (EntityReadTag.notModified(exchange, read, queries, scopes)) {
+            return;
+        }
         exchange.stream(
                 odataSink(exchange, context, true, token -> "", read.expanded(), read.collections(), read.entity()),
                 sink -> queries.retrieve(

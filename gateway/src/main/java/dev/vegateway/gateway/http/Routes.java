@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.Callback;
  *
  * <pre>
  *   non-GET on a portal-mapping set   → PortalMappingResource (from the security store)
+ *   non-GET on the catalog set        → CatalogSetWriter (hide, show, refresh an entity)
  *   GET                               → ReadEndpoint
  *   POST /RetrieveMultiple            → ReadEndpoint (QueryExpression)
  *   POST /$batch                      → BatchEndpoint (its parts run through a chain of their own)
@@ -35,6 +36,7 @@ final class Routes extends Handler.Abstract {
     private final ActionEndpoint actions;
     private final PortalMappingResource portalMappings;
     private final Optional<BatchEndpoint> batches;
+    private final CatalogSetWriter catalogSet;
 
     Routes(
             ODataFrontEnd odata,
@@ -42,7 +44,8 @@ final class Routes extends Handler.Abstract {
             WriteEndpoint writes,
             ActionEndpoint actions,
             PortalMappingResource portalMappings,
-            Optional<BatchEndpoint> batches) {
+            Optional<BatchEndpoint> batches,
+            CatalogSetWriter catalogSet) {
         super(InvocationType.BLOCKING);
         this.odata = requireNonNull(odata, "odata is null");
         this.reads = requireNonNull(reads, "reads is null");
@@ -50,6 +53,7 @@ final class Routes extends Handler.Abstract {
         this.actions = requireNonNull(actions, "actions is null");
         this.portalMappings = requireNonNull(portalMappings, "portalMappings is null");
         this.batches = requireNonNull(batches, "batches is null");
+        this.catalogSet = requireNonNull(catalogSet, "catalogSet is null");
     }
 
     @Override
@@ -77,6 +81,8 @@ final class Routes extends Handler.Abstract {
         } else if (portalMappings.write(
                 exchange, exchange.caller(), method, path, exchange.serviceRoot(), exchange::jsonBody)) {
             // served from the security store
+        } else if (catalogSet.write(exchange, method, path)) {
+            // a catalog entity hidden, shown or refreshed
         } else {
             switch (method) {
                 case "POST" -> post(exchange, path);

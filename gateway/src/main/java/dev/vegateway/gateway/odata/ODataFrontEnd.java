@@ -272,6 +272,7 @@ public final class ODataFrontEnd {
         }
         EntityDefinition entity = catalog.byEntitySet(setName)
                 .filter(found -> found.origin() == EntityDefinition.Origin.CATALOG)
+                .filter(EntityDefinition::visible) // a hidden entity is in no front end
                 .orElseThrow(() -> GatewayException.of(
                         ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", shorten(setName)));
         FetchXml fetch = FetchXmlParser.parse(text, pageSize);

@@ -13,6 +13,7 @@ import dev.vegateway.adapter.jdbc.ReadRouting;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.security.CatalogVisibility;
 import dev.vegateway.adapter.security.SecurityBackend;
 import dev.vegateway.adapter.security.SecurityDocument;
 import dev.vegateway.adapter.security.SecuritySchema;
@@ -35,7 +36,9 @@ import dev.vegateway.config.yaml.ProblemsException;
 import dev.vegateway.gateway.auth.DevIssuer;
 import dev.vegateway.gateway.auth.TokenValidator;
 import dev.vegateway.gateway.http.ApiChain;
+import dev.vegateway.gateway.http.CatalogServices;
 import dev.vegateway.gateway.http.DeltaLinks;
+import dev.vegateway.gateway.http.LiveCatalog;
 import dev.vegateway.gateway.http.Metrics;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import dev.vegateway.gateway.scim.ScimHandler;
@@ -68,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final ApiChain api;
     private final Optional<AuditPurge> auditPurge;
     private final Optional<AuditPurgeSchedule> auditPurgeSchedule;
+    private final Optional<CatalogFileWatcher> catalogWatcher;
     /** Set once a stop has begun; readiness reads it. */
     private final AtomicBoolean draining;
 
@@ -85,6 +89,7 @@ public final class Gateway implements AutoCloseable {
             ApiChain api,
             Optional<AuditPurge> auditPurge,
             Optional<AuditPurgeSchedule> auditPurgeSchedule,
+            Optional<CatalogFileWatcher> catalogWatcher,
             AtomicBoolean draining) {
         this.config = config;
         this.dataSource = dataSource;
@@ -96,6 +101,7 @@ public final class Gateway implements AutoCloseable {
         this.api = api;
         this.auditPurge = auditPurge;
         this.auditPurgeSchedule = auditPurgeSchedule;
+        this.catalogWatcher = catalogWatcher;
         this.draining = draining;
     }
 
@@ -112,11 +118,14 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
         requireNonNull(config, "config is null");
         requireNonNull(clock, "clock is null");
+        // The content the node starts with, so that the catalog watcher tries only a later change.
+        Optional<byte[]> startContent = readQuietly(config.catalog().file());
         Catalog loaded = CatalogLoader.load(config.catalog().file());
         HikariDataSource dataSource = Backends.dataSource(config.backend());
         BackendHealth health = null;
         ReadReplicas replicas = null;
         SecurityBackend securityBackend = null;
+        Optional<CatalogFileWatcher> catalogWatcher = Optional.empty();
         try {
             // Refuse to start on anything `vegateway check` reports against the backend (a missing table or column, a
             // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
@@ -170,12 +179,6 @@ public final class Gateway implements AutoCloseable {
             }
             ContinuationTokens tokens = new ContinuationTokens(
                     config.limits().skipTokenSecret().reveal().getBytes(UTF_8));
-            QueryPlanner planner = new QueryPlanner(
-                    catalog,
-                    tokens,
-                    config.limits().maxPageSize(),
-                    clock,
-                    config.query().fiscalCalendar());
             // Reads, writes and actions share one data source, so that a $batch changeset can run them in one
             // transaction.
             ChangesetDataSource changesets = new ChangesetDataSource(backend);
@@ -192,50 +195,84 @@ public final class Gateway implements AutoCloseable {
                     config.backend(),
                     PROBE_TIMEOUT,
                     pool -> pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry())));
-            QueryService queries = new QueryService(
-                    planner,
-                    new SqlRenderer(Dialect.of(config.backend().kind())),
-                    new ReadRouting(changesets, replicas.replicas()),
-                    tokens,
-                    config.backend().queryTimeout());
-            ODataFrontEnd odata = new ODataFrontEnd(
-                    catalog,
-                    config.server().namespace(),
-                    config.limits().maxExpandDepth(),
-                    config.limits().maxExpands());
-            WriteService writes = new WriteService(
-                    catalog,
-                    changesets,
-                    new WriteSqlRenderer(Dialect.of(config.backend().kind())),
-                    audit,
-                    changeTracking,
-                    clock,
-                    config.backend().queryTimeout());
-            ActionService actions = new ActionService(
-                    catalog,
-                    changesets,
-                    new WriteSqlRenderer(Dialect.of(config.backend().kind())),
-                    planner,
-                    audit,
-                    changeTracking,
-                    clock,
-                    config.backend().queryTimeout());
+            ReadRouting readRouting = new ReadRouting(changesets, replicas.replicas());
+            // Everything built from a catalog is built again, as a whole, for each catalog snapshot (a changed catalog
+            // file, an entity hidden or shown through the catalog set).
+            CatalogServices.Factory services = effective -> {
+                QueryPlanner planner = new QueryPlanner(
+                        effective,
+                        tokens,
+                        config.limits().maxPageSize(),
+                        clock,
+                        config.query().fiscalCalendar());
+                return new CatalogServices(
+                        effective,
+                        new ODataFrontEnd(
+                                effective,
+                                config.server().namespace(),
+                                config.limits().maxExpandDepth(),
+                                config.limits().maxExpands()),
+                        new QueryService(
+                                planner,
+                                new SqlRenderer(Dialect.of(config.backend().kind())),
+                                readRouting,
+                                tokens,
+                                config.backend().queryTimeout()),
+                        new WriteService(
+                                effective,
+                                changesets,
+                                new WriteSqlRenderer(Dialect.of(config.backend().kind())),
+                                audit,
+                                changeTracking,
+                                clock,
+                                config.backend().queryTimeout()),
+                        new ActionService(
+                                effective,
+                                changesets,
+                                new WriteSqlRenderer(Dialect.of(config.backend().kind())),
+                                planner,
+                                audit,
+                                changeTracking,
+                                clock,
+                                config.backend().queryTimeout()));
+            };
             AtomicBoolean draining = new AtomicBoolean();
+            CatalogVisibility visibility = securityBackend.catalogVisibility();
             ApiChain api = ApiChain.build(
                     config.server().servicePath(),
                     catalog,
-                    odata,
+                    visibility.read(),
+                    services,
                     tokenValidator,
                     new CallerResolver(securityStore),
-                    queries,
-                    writes,
-                    actions,
                     changesets,
                     config.limits(),
                     config.throttling(),
                     metrics,
                     securityStore,
-                    new DeltaLinks(changeTracking, clock, config.audit().retention()));
+                    new DeltaLinks(changeTracking, clock, config.audit().retention()),
+                    visibility,
+                    backend,
+                    clock);
+            LiveCatalog live = api.catalog();
+            // Choices made through any node reach this one through the invalidation listener; read once more after
+            // subscribing, so that a choice made between the first read and now is not missed.
+            visibility.onChange(choices -> {
+                try {
+                    live.visibility(choices);
+                } catch (RuntimeException e) {
+                    LOG.error("the catalog could not be rebuilt after an entity was hidden or shown elsewhere", e);
+                }
+            });
+            live.visibility(visibility.read());
+            if (config.catalog().watch()) {
+                catalogWatcher = Optional.of(CatalogFileWatcher.start(
+                        config.catalog().file(),
+                        config.catalog().watchInterval(),
+                        (source, text) -> checkedCatalog(source, text, dataSource, audit),
+                        live,
+                        startContent));
+            }
             GatewayServer server = GatewayServer.start(
                     config,
                     metrics.registry(),
@@ -278,8 +315,10 @@ public final class Gateway implements AutoCloseable {
                     api,
                     auditPurge,
                     auditPurgeSchedule,
+                    catalogWatcher,
                     draining);
         } catch (Exception | Error e) {
+            catalogWatcher.ifPresent(CatalogFileWatcher::close);
             if (replicas != null) {
                 replicas.close();
             }
@@ -296,6 +335,43 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** The catalog this node serves, swapped as a whole on a change of the catalog file or of a visibility choice. */
+    public LiveCatalog catalog() {
+        return api.catalog();
+    }
+
+    /** The watcher of the catalog file, when {@code catalog.watch} is on. */
+    public Optional<CatalogFileWatcher> catalogWatcher() {
+        return catalogWatcher;
+    }
+
+    /**
+     * A changed catalog file's catalog, loaded and checked against the backend as at start (the
+     * gateway's own sets added); {@link ProblemsException} lists every problem.
+     */
+    private static Catalog checkedCatalog(String source, String text, DataSource dataSource, AuditLog audit) {
+        Catalog loaded = CatalogLoader.load(source, text);
+        List<Problem> problems;
+        try (Connection connection = dataSource.getConnection()) {
+            problems = SchemaCheck.check(loaded, connection);
+        } catch (java.sql.SQLException e) {
+            throw new ProblemsException(
+                    List.of(new Problem(source, 0, "", "cannot check the catalog against the backend: " + e)));
+        }
+        if (!problems.isEmpty()) {
+            throw new ProblemsException(problems);
+        }
+        return loaded.withEntity(audit.entity());
+    }
+
+    private static Optional<byte[]> readQuietly(java.nio.file.Path file) {
+        try {
+            return Optional.of(java.nio.file.Files.readAllBytes(file));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     public int port() {
@@ -393,6 +469,7 @@ public final class Gateway implements AutoCloseable {
         } finally {
             canceller.interrupt();
             try {
+                catalogWatcher.ifPresent(CatalogFileWatcher::close);
                 auditPurgeSchedule.ifPresent(AuditPurgeSchedule::close);
                 replicas.close();
                 security.close();

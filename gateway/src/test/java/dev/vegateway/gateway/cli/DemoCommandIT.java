@@ -70,7 +70,10 @@ class DemoCommandIT {
                     .anySatisfy(comment -> assertThat(comment).startsWith("Nora"))
                     .anySatisfy(comment -> assertThat(comment).startsWith("Paula"))
                     .anySatisfy(comment -> assertThat(comment).startsWith("Anonymous"))
-                    .anySatisfy(comment -> assertThat(comment).startsWith("Mallory"));
+                    .anySatisfy(comment -> assertThat(comment).startsWith("Mallory"))
+                    .anySatisfy(comment -> assertThat(comment).contains("hides the vendors"))
+                    .anySatisfy(comment -> assertThat(comment).contains("→ 304 Not Modified"))
+                    .anySatisfy(comment -> assertThat(comment).contains("@vegateway.refresh"));
             int forbidden = 0;
             String count = null;
             for (Block block : blocks) {
@@ -179,6 +182,19 @@ class DemoCommandIT {
             assertThat(record.path("mserp_paymenttermentityid").asText())
                     .as(description)
                     .isEqualTo(DemoCommand.paymentTermKey("usmf", "Net30").toString());
+            return body;
+        }
+        if (block.comment().contains("→ 304")) { // $metadata with its current ETag
+            assertThat(status).as(description).isEqualTo(304);
+            assertThat(body).as(description).isEmpty();
+            return body;
+        }
+        if (block.comment().contains("@vegateway.refresh")) { // the catalog set's refresh report
+            assertThat(status).as(description).isEqualTo(200);
+            JsonNode report = JSON.readTree(body).path("@vegateway.refresh");
+            assertThat(report.path("table").asText()).as(description).isEqualTo("erp.vendor");
+            assertThat(report.path("tableFound").asBoolean()).as(description).isTrue();
+            assertThat(report.path("removedColumns").isArray()).as(description).isTrue();
             return body;
         }
         if (block.comment().contains("→ 204")) {
