@@ -111,8 +111,8 @@ class WriteServiceTest {
                 List.of(new OptionSet(
                         "accountstatus",
                         List.of(
-                                new OptionSet.Member("Active", 0, Map.of()),
-                                new OptionSet.Member("OnHold", 1, Map.of())))));
+                                new OptionSet.Member("Active", 0, Map.of(), 0),
+                                new OptionSet.Member("OnHold", 1, Map.of(), 1)))));
         audit = new AuditLog("vegateway_security");
         audit.createIfMissing(dataSource, "vegateway_security");
         service = new WriteService(
@@ -524,7 +524,8 @@ class WriteServiceTest {
         WriteService hooked = new WriteService(
                 new Catalog(
                         List.of(entity),
-                        List.of(new OptionSet("accountstatus", List.of(new OptionSet.Member("Active", 0, Map.of()))))),
+                        List.of(new OptionSet(
+                                "accountstatus", List.of(new OptionSet.Member("Active", 0, Map.of(), 0))))),
                 dataSource,
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 new AuditLog("vegateway_security"),

@@ -78,15 +78,19 @@ public final class ApiChain {
         ActionEndpoint actions = new ActionEndpoint(catalog, actionService, odata.namespace());
 
         AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
+        MetadataDefinitions metadataDefinitions = new MetadataDefinitions(catalog);
         Handler parts = new RequestContextHandler(
                 new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
-                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty()), alternateKeys))),
+                        new Routes(
+                                odata, reads, writes, actions, portalMappings, Optional.empty(), metadataDefinitions),
+                        alternateKeys))),
                 servicePath,
                 bodyLimits,
                 metrics);
         BatchEndpoint batches = new BatchEndpoint(
                 changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes(), bodyLimits, parts);
-        Routes routes = new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches));
+        Routes routes =
+                new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches), metadataDefinitions);
         return new ApiChain(new RequestContextHandler(
                 new ErrorMappingHandler(new RequestLimitsHandler(
                         new AuthenticationHandler(

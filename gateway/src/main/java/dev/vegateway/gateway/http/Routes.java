@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.Callback;
  *
  * <pre>
  *   non-GET on a portal-mapping set   → PortalMappingResource (from the security store)
+ *   GET of EntityDefinitions, GlobalOptionSetDefinitions → MetadataDefinitions (from the catalog)
  *   GET                               → ReadEndpoint
  *   POST /RetrieveMultiple            → ReadEndpoint (QueryExpression)
  *   POST /$batch                      → BatchEndpoint (its parts run through a chain of their own)
@@ -35,6 +36,7 @@ final class Routes extends Handler.Abstract {
     private final ActionEndpoint actions;
     private final PortalMappingResource portalMappings;
     private final Optional<BatchEndpoint> batches;
+    private final MetadataDefinitions metadataDefinitions;
 
     Routes(
             ODataFrontEnd odata,
@@ -42,8 +44,10 @@ final class Routes extends Handler.Abstract {
             WriteEndpoint writes,
             ActionEndpoint actions,
             PortalMappingResource portalMappings,
-            Optional<BatchEndpoint> batches) {
+            Optional<BatchEndpoint> batches,
+            MetadataDefinitions metadataDefinitions) {
         super(InvocationType.BLOCKING);
+        this.metadataDefinitions = requireNonNull(metadataDefinitions, "metadataDefinitions is null");
         this.odata = requireNonNull(odata, "odata is null");
         this.reads = requireNonNull(reads, "reads is null");
         this.writes = requireNonNull(writes, "writes is null");
@@ -72,7 +76,9 @@ final class Routes extends Handler.Abstract {
     }
 
     private void route(Exchange exchange, String method, String path) throws Exception {
-        if (method.equals("GET")) {
+        if (method.equals("GET") && MetadataDefinitions.serves(path)) {
+            metadataDefinitions.get(exchange);
+        } else if (method.equals("GET")) {
             reads.get(exchange);
         } else if (portalMappings.write(
                 exchange, exchange.caller(), method, path, exchange.serviceRoot(), exchange::jsonBody)) {

@@ -207,7 +207,7 @@ class DemoCommandIT {
                     .contains("--batchresponse_")
                     .contains("--changesetresponse_")
                     .contains("HTTP/1.1 200 OK")
-                    .contains("\"mserp_onholdstatus\":\"All\"")
+                    .contains("\"mserp_onholdstatus\":2")
                     .contains("\"mserp_creditlimit\":2500")
                     .doesNotContain("HTTP/1.1 4")
                     .doesNotContain("HTTP/1.1 5");
