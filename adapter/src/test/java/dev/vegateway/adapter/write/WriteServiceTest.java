@@ -214,7 +214,7 @@ class WriteServiceTest {
     void createStampsOwnerUnitAndVersionAndWritesAnAuditRecord() throws SQLException {
         WriteService.Result result = service.create(
                 entity,
-                payload("company", "usmf", "name", "Contoso", "credit", new BigDecimal("12.5"), "status", "OnHold"),
+                payload("company", "usmf", "name", "Contoso", "credit", new BigDecimal("12.5"), "status", 1L),
                 context());
         assertThat(result.created()).isTrue();
         Map<String, Object> row = row(result.key());
@@ -371,7 +371,7 @@ class WriteServiceTest {
                         switch (field) {
                             case "name" -> "n" + round;
                             case "credit" -> new BigDecimal(round + ".25");
-                            default -> random.nextBoolean() ? "Active" : "OnHold";
+                            default -> random.nextBoolean() ? 0L : 1L;
                         });
             }
             boolean creating = random.nextBoolean();

@@ -76,6 +76,36 @@ final class MetadataDefinitions {
             Map.entry("ja-jp", 1041),
             Map.entry("zh-cn", 2052));
 
+    private static final Set<String> ENTITY_PROPERTIES = Set.of(
+            "MetadataId",
+            "LogicalName",
+            "SchemaName",
+            "EntitySetName",
+            "PrimaryIdAttribute",
+            "TableType",
+            "DisplayName",
+            "DisplayCollectionName");
+    private static final Set<String> ATTRIBUTE_PROPERTIES = Set.of(
+            "MetadataId",
+            "LogicalName",
+            "SchemaName",
+            "EntityLogicalName",
+            "AttributeType",
+            "AttributeTypeName",
+            "DisplayName",
+            "RequiredLevel",
+            "IsPrimaryId",
+            "IsValidForRead",
+            "IsValidForCreate",
+            "IsValidForUpdate",
+            "MaxLength",
+            "Precision",
+            "Format",
+            "Targets",
+            "OptionSet");
+    private static final Set<String> OPTION_SET_PROPERTIES =
+            Set.of("MetadataId", "Name", "IsGlobal", "OptionSetType", "Options");
+
     private final Catalog catalog;
 
     MetadataDefinitions(Catalog catalog) {
@@ -110,6 +140,7 @@ final class MetadataDefinitions {
                 if (options.expand().isPresent()) {
                     throw unsupported("$expand");
                 }
+                checkSelect(options.select(), OPTION_SET_PROPERTIES);
                 optionSets(json, caller, languages, root, options, Optional.ofNullable(optionSetPath.group(1)));
             } else {
                 throw GatewayException.of(
@@ -127,6 +158,10 @@ final class MetadataDefinitions {
         Optional<String> logicalName = Optional.ofNullable(path.group(1));
         boolean attributesPath = path.group(2) != null;
         Optional<String> attributeName = Optional.ofNullable(path.group(3));
+        checkSelect(options.select(), attributesPath ? ATTRIBUTE_PROPERTIES : ENTITY_PROPERTIES);
+        if (options.expand().isPresent()) {
+            checkSelect(options.expand().get(), ATTRIBUTE_PROPERTIES);
+        }
         if (attributesPath && logicalName.isEmpty()) {
             throw GatewayException.of(
                     ErrorCode.QUERY_SYNTAX,
@@ -369,7 +404,7 @@ final class MetadataDefinitions {
                             ODataPaths.shorten(name.get())));
             json.writeStartObject();
             json.writeStringField("@odata.context", root + "$metadata#" + OPTION_SET_DEFINITIONS + "/$entity");
-            optionSetFields(json, set, languages);
+            optionSetFields(json, set, languages, Selection.of(options.select()));
             json.writeEndObject();
             return;
         }
@@ -377,7 +412,9 @@ final class MetadataDefinitions {
         json.writeStringField("@odata.context", root + "$metadata#" + OPTION_SET_DEFINITIONS);
         json.writeArrayFieldStart("value");
         for (OptionSet set : sets) {
-            optionSetBody(json, set, languages);
+            json.writeStartObject();
+            optionSetFields(json, set, languages, Selection.of(options.select()));
+            json.writeEndObject();
         }
         json.writeEndArray();
         json.writeEndObject();
@@ -385,21 +422,30 @@ final class MetadataDefinitions {
 
     private void optionSetBody(JsonGenerator json, OptionSet set, Languages languages) throws IOException {
         json.writeStartObject();
-        optionSetFields(json, set, languages);
+        optionSetFields(json, set, languages, Selection.of(Optional.empty()));
         json.writeEndObject();
     }
 
-    private void optionSetFields(JsonGenerator json, OptionSet set, Languages languages) throws IOException {
+    private void optionSetFields(JsonGenerator json, OptionSet set, Languages languages, Selection select)
+            throws IOException {
         json.writeStringField("@odata.type", "#Microsoft.Dynamics.CRM.OptionSetMetadata");
         json.writeStringField("MetadataId", metadataId("optionset", set.name()).toString());
-        json.writeStringField("Name", set.name());
-        json.writeBooleanField("IsGlobal", true);
-        json.writeStringField("OptionSetType", "Picklist");
-        json.writeArrayFieldStart("Options");
-        for (OptionSet.Member member : set.members()) {
-            option(json, set, member, languages);
+        if (select.has("Name")) {
+            json.writeStringField("Name", set.name());
         }
-        json.writeEndArray();
+        if (select.has("IsGlobal")) {
+            json.writeBooleanField("IsGlobal", true);
+        }
+        if (select.has("OptionSetType")) {
+            json.writeStringField("OptionSetType", "Picklist");
+        }
+        if (select.has("Options")) {
+            json.writeArrayFieldStart("Options");
+            for (OptionSet.Member member : set.members()) {
+                option(json, set, member, languages);
+            }
+            json.writeEndArray();
+        }
     }
 
     private void booleanOptionSet(
@@ -495,6 +541,22 @@ final class MetadataDefinitions {
         return entity.fields().stream()
                 .filter(field -> !hidden.contains(field.logicalName()))
                 .toList();
+    }
+
+    /** Refuses a {@code $select} that names a property the resource does not have. */
+    private static void checkSelect(Optional<String> select, Set<String> known) {
+        if (select.isEmpty()) {
+            return;
+        }
+        for (String name : select.get().split(",")) {
+            if (!known.contains(name)) {
+                throw GatewayException.of(
+                        ErrorCode.UNKNOWN_PROPERTY,
+                        "Could not find a property named '%s' (%s).",
+                        ODataPaths.shorten(name),
+                        String.join(", ", new java.util.TreeSet<>(known)));
+            }
+        }
     }
 
     private static UUID metadataId(String kind, String name) {

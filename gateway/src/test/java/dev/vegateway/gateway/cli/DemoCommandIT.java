@@ -291,6 +291,37 @@ class DemoCommandIT {
                     .isEqualTo(1);
             return body;
         }
+        if (block.command().contains("Definitions(")) { // one metadata definition, in Dataverse's shape
+            JsonNode definition = JSON.readTree(body);
+            assertThat(definition.has("LogicalName") || definition.has("Name"))
+                    .as(description)
+                    .isTrue();
+            if (block.command().contains("Accept-Language: de-DE")) {
+                assertThat(definition
+                                .at("/DisplayName/UserLocalizedLabel/Label")
+                                .asText())
+                        .as(description)
+                        .isEqualTo("Debitoren V3");
+            }
+            return body;
+        }
+        if (block.command().contains("include-annotations") && block.command().contains("mserp_creditstatus")) {
+            int labelled = 0;
+            for (JsonNode row : JSON.readTree(body).path("value")) {
+                if (row.path("mserp_creditstatus").isNull()) {
+                    continue;
+                }
+                labelled++;
+                assertThat(row.path("mserp_creditstatus@OData.Community.Display.V1.FormattedValue")
+                                .asText())
+                        .as(description)
+                        .isIn(
+                                block.command().contains("Accept-Language: de-DE")
+                                        ? List.of("Normal", "Warnung", "Gesperrt")
+                                        : List.of("Normal", "Warning", "Blocked"));
+            }
+            assertThat(labelled).as(description).isPositive();
+        }
         JsonNode value = JSON.readTree(body).path("value");
         assertThat(value.isArray()).as(description).isTrue();
         assertThat(value.size()).as(description).isPositive();

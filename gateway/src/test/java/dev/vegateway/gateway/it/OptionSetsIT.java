@@ -520,6 +520,13 @@ abstract class OptionSetsIT extends SecurityIT {
                 RECORD_NOT_FOUND);
         assertError(
                 gateway.as(SAM).get("EntityDefinitions?$filter=" + encode("LogicalName eq 'x'")), 400, "0x8ff00003");
+        assertThat(assertError(gateway.as(SAM).get("EntityDefinitions?$select=LogicalName,Secret"), 400, "0x8ff00002"))
+                .contains("'Secret'");
+        assertError(
+                gateway.as(SAM)
+                        .get("EntityDefinitions(LogicalName='mserp_custcustomerv3entity')/Attributes?$select=Nope"),
+                400,
+                "0x8ff00002");
     }
 
     @Test
@@ -533,6 +540,10 @@ abstract class OptionSetsIT extends SecurityIT {
                 .forEach(option -> options.add(option.get("Value").asInt() + " "
                         + option.at("/Label/UserLocalizedLabel/Label").asText()));
         assertThat(options).containsExactly("0 Normal", "1 Warnung", "2 Gesperrt");
+        JsonNode named = json(assertOk(
+                gateway.as(SAM).get("GlobalOptionSetDefinitions(Name='mserp_custcreditstatus')?$select=Name")));
+        assertThat(named.get("Name").asText()).isEqualTo("mserp_custcreditstatus");
+        assertThat(named.has("Options")).isFalse();
         // Carol (AP clerk) reads legal entities and vendors: vendor blocking, not the customers' credit status
         Set<String> carols = new TreeSet<>();
         json(assertOk(gateway.as(DemoIdentities.CAROL_AP_CLERK.id()).get("GlobalOptionSetDefinitions")))

@@ -380,7 +380,7 @@ abstract class WriteIT {
         UUID customer = create(ADMIN, "usmf", "W-0016");
         String order =
                 "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"SO-W-1\",\"mserp_orderingcustomeraccountnumber\":\"W-0016\","
-                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":0,\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
         Response created = gateway.as(ADMIN)
                 .contentType("application/json")
                 .body(order.formatted(customer))
@@ -438,7 +438,7 @@ abstract class WriteIT {
         UUID others = create(ADMIN, "usmf", "W-0031");
         String order =
                 "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"%s\",\"mserp_orderingcustomeraccountnumber\":\"W-0030\","
-                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":0,\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
         String rebind = "{\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
 
         Response mine = gateway.as(ORDER_TAKER)
