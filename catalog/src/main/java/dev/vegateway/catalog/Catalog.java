@@ -18,6 +18,11 @@ public final class Catalog {
     private final Map<String, EntityDefinition> byEntitySet = new LinkedHashMap<>();
     private final Map<Element, SourceLocation> locations;
     private final Map<String, List<InverseRelation>> inverseRelations = new LinkedHashMap<>();
+    /** The language of labels written as plain text and of callers that ask for none. */
+    private final String defaultLanguage;
+
+    /** The default language of a catalog that names none. */
+    public static final String DEFAULT_LANGUAGE = "en-US";
 
     /** Names an entity, or one field or relation of it, for {@link #sourceLocation}. */
     public record Element(String entityLogicalName, Optional<String> fieldLogicalName) {
@@ -55,6 +60,17 @@ public final class Catalog {
             List<ActionDefinition> actions,
             Map<Element, SourceLocation> locations,
             Map<String, SourceLocation> actionLocations) {
+        this(entities, optionSets, actions, locations, actionLocations, DEFAULT_LANGUAGE);
+    }
+
+    private Catalog(
+            List<EntityDefinition> entities,
+            List<OptionSet> optionSets,
+            List<ActionDefinition> actions,
+            Map<Element, SourceLocation> locations,
+            Map<String, SourceLocation> actionLocations,
+            String defaultLanguage) {
+        this.defaultLanguage = requireNonNull(defaultLanguage, "defaultLanguage is null");
         this.locations =
                 Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(locations, "locations is null")));
         this.actionLocations = Collections.unmodifiableMap(
@@ -180,7 +196,28 @@ public final class Catalog {
         List<EntityDefinition> more = new java.util.ArrayList<>(entities);
         more.add(entity);
         return new Catalog(
-                more, List.copyOf(optionSets.values()), List.copyOf(actions.values()), locations, actionLocations);
+                more,
+                List.copyOf(optionSets.values()),
+                List.copyOf(actions.values()),
+                locations,
+                actionLocations,
+                defaultLanguage);
+    }
+
+    /** The language of labels written as plain text in the catalog file, and of callers that ask for none. */
+    public String defaultLanguage() {
+        return defaultLanguage;
+    }
+
+    /** This catalog with another default language. */
+    public Catalog withDefaultLanguage(String language) {
+        return new Catalog(
+                entities,
+                List.copyOf(optionSets.values()),
+                List.copyOf(actions.values()),
+                locations,
+                actionLocations,
+                language);
     }
 
     /**

@@ -47,8 +47,11 @@ public final class CatalogLoader {
     private static final Pattern STRING_TYPE = Pattern.compile("String\\(\\s*(\\d{1,9})\\s*\\)");
     private static final Pattern DECIMAL_TYPE = Pattern.compile("Decimal\\(\\s*(\\d{1,9})\\s*,\\s*(\\d{1,9})\\s*\\)");
     private static final Pattern ENUM_TYPE = Pattern.compile("Enum\\(\\s*(.*?)\\s*\\)");
+    /** {@code Boolean(optionSet)}: a Boolean whose labels are the option set's members of value 0 (false) and 1 (true). */
+    private static final Pattern BOOLEAN_TYPE = Pattern.compile("Boolean\\(\\s*(.*?)\\s*\\)");
+
     private static final String ALLOWED_TYPES =
-            "String, String(n), Int32, Int64, Decimal(p,s), Double, Boolean, Date, DateTimeOffset, Guid, Enum(optionSetName)";
+            "String, String(n), Int32, Int64, Decimal(p,s), Double, Boolean, Boolean(optionSetName), Date, DateTimeOffset, Guid, Enum(optionSetName)";
     private static final String ACTION_TYPES =
             "String, String(n), Int32, Int64, Decimal(p,s), Boolean, Guid, Date or DateTimeOffset";
     private static final Set<String> PLAIN_ACTION_TYPES =
@@ -74,6 +77,9 @@ public final class CatalogLoader {
     private final Map<String, String> entityByEntitySetName = new HashMap<>();
     private final List<PendingRelation> pendingRelations = new ArrayList<>();
 
+    /** The language of labels written as plain text, and of callers that ask for none. */
+    private String defaultLanguage = Catalog.DEFAULT_LANGUAGE;
+
     private CatalogLoader() {}
 
     /**
@@ -98,7 +104,17 @@ public final class CatalogLoader {
     }
 
     private Catalog read(YamlNode root) {
-        reader.allowOnly(root, "optionSets", "entities", "actions");
+        reader.allowOnly(root, "defaultLanguage", "optionSets", "entities", "actions");
+        YamlNode languageNode = root.get("defaultLanguage");
+        if (!languageNode.isAbsent()) {
+            reader.optionalString(languageNode).ifPresent(language -> {
+                if (LOCALE.matcher(language).matches()) {
+                    defaultLanguage = language;
+                } else {
+                    problems.add(languageNode, "'" + language + "' is not a locale such as en-US");
+                }
+            });
+        }
         List<OptionSet> optionSets = optionSets(root.get("optionSets"));
         Map<String, OptionSet> optionSetsByName = new LinkedHashMap<>();
         optionSets.forEach(set -> optionSetsByName.put(set.name(), set));
@@ -120,7 +136,8 @@ public final class CatalogLoader {
         List<EntityDefinition> withRelations = entities.stream()
                 .map(entity -> withRelations(entity, relations.getOrDefault(entity.logicalName(), List.of())))
                 .toList();
-        return new Catalog(withRelations, optionSets, actions, locations, actionLocations);
+        return new Catalog(withRelations, optionSets, actions, locations, actionLocations)
+                .withDefaultLanguage(defaultLanguage);
     }
 
     // ---- option sets ----
@@ -139,32 +156,60 @@ public final class CatalogLoader {
         return optionSets;
     }
 
+    /**
+     * The members of an option set. {@code value} is the option's value on the wire; when no member
+     * of the set gives one, the members are numbered 0, 1, 2, … in declaration order. {@code stored}
+     * is what the backend column holds, {@code value} unless given.
+     */
     private List<OptionSet.Member> members(YamlNode node) {
         List<YamlNode> memberNodes = sequence(node);
         if (memberNodes.isEmpty() && (node.isAbsent() || node.isSequence())) {
             problems.add(node, "at least one member is required");
         }
+        long withValue = memberNodes.stream()
+                .filter(memberNode -> !memberNode.get("value").isAbsent())
+                .count();
+        boolean numbered = withValue == 0;
         UniqueNames names = new UniqueNames("member name");
         Map<Integer, YamlNode> values = new HashMap<>();
+        Map<Integer, YamlNode> storedValues = new HashMap<>();
         List<OptionSet.Member> members = new ArrayList<>();
         for (YamlNode memberNode : memberNodes) {
-            reader.allowOnly(memberNode, "name", "value", "labels");
+            reader.allowOnly(memberNode, "name", "value", "stored", "labels");
             YamlNode nameNode = memberNode.get("name");
             Optional<String> name = name(nameNode);
             name.ifPresent(value -> names.check(nameNode, value));
             Map<String, String> labels = labels(memberNode.get("labels"));
             YamlNode valueNode = memberNode.get("value");
-            if (valueNode.isAbsent()) {
-                problems.add(valueNode, "is required");
+            int value;
+            boolean duplicateValue = false;
+            if (numbered) {
+                value = members.size();
+            } else if (valueNode.isAbsent()) {
+                problems.add(valueNode, "is required when another member of the option set gives its value");
                 continue;
+            } else {
+                value = reader.integer(valueNode, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                YamlNode first = values.putIfAbsent(value, valueNode);
+                if (first != null) {
+                    duplicateValue = true;
+                    problems.add(
+                            valueNode,
+                            "duplicate member value " + value + " (first used at line " + first.line() + ")");
+                }
             }
-            int value = reader.integer(valueNode, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            YamlNode first = values.putIfAbsent(value, valueNode);
-            if (first != null) {
+            YamlNode storedNode = memberNode.get("stored");
+            int stored = storedNode.isAbsent()
+                    ? value
+                    : reader.integer(storedNode, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            YamlNode located = storedNode.isAbsent() ? (valueNode.isAbsent() ? memberNode : valueNode) : storedNode;
+            YamlNode firstStored = storedValues.putIfAbsent(stored, located);
+            if (firstStored != null && !(duplicateValue && storedNode.isAbsent())) {
                 problems.add(
-                        valueNode, "duplicate member value " + value + " (first used at line " + first.line() + ")");
+                        located,
+                        "duplicate stored value " + stored + " (first used at line " + firstStored.line() + ")");
             }
-            name.ifPresent(memberName -> members.add(new OptionSet.Member(memberName, value, labels)));
+            name.ifPresent(memberName -> members.add(new OptionSet.Member(memberName, value, labels, stored)));
         }
         return members;
     }
@@ -626,6 +671,15 @@ public final class CatalogLoader {
             Map<String, String> labels = labels(fieldNode.get("labels"));
             boolean isKey = key.isPresent() && name.isPresent() && key.get().equals(name.get());
             Optional<OptionSet> optionSet = type.flatMap(FieldType::optionSet).map(optionSets::get);
+            if (type.filter(value -> value.kind() == FieldType.Kind.BOOLEAN).isPresent()
+                    && optionSet.isPresent()
+                    && (optionSet.get().members().size() != 2
+                            || optionSet.get().byValue(0).isEmpty()
+                            || optionSet.get().byValue(1).isEmpty())) {
+                problems.add(
+                        fieldNode.get("type"),
+                        "the option set of a Boolean has exactly two members, of value 0 (false) and 1 (true)");
+            }
             FieldValidation validation = type.map(value -> validation(fieldNode.get("validation"), value, optionSet))
                     .orElse(FieldValidation.NONE);
             Optional<Object> defaultValue =
@@ -849,6 +903,15 @@ public final class CatalogLoader {
                 return Optional.empty();
             }
             return Optional.of(FieldType.enumeration(optionSet));
+        }
+        Matcher labelledBoolean = BOOLEAN_TYPE.matcher(text);
+        if (labelledBoolean.matches()) {
+            String optionSet = labelledBoolean.group(1);
+            if (!optionSetNames.contains(optionSet)) {
+                problems.add(node, "option set '" + optionSet + "' is not declared under optionSets");
+                return Optional.empty();
+            }
+            return Optional.of(FieldType.labelledBoolean(optionSet));
         }
         problems.add(node, "unknown type '" + text + "' (allowed: " + ALLOWED_TYPES + ")");
         return Optional.empty();
@@ -1261,13 +1324,20 @@ public final class CatalogLoader {
         return Optional.of(text);
     }
 
+    /** Labels: a mapping of locale to text, or one text in the catalog's default language. */
     private Map<String, String> labels(YamlNode node) {
         if (node.isAbsent()) {
             return Map.of();
         }
         if (!node.isMapping()) {
-            problems.add(node, "must be a mapping of locale to text, such as { en-US: Customers }");
-            return Map.of();
+            Optional<String> text = node.isSequence() ? Optional.empty() : reader.optionalString(node);
+            if (text.isEmpty()) {
+                problems.add(
+                        node,
+                        "must be a text or a mapping of locale to text, such as { en-US: Customers, de-DE: Debitoren }");
+                return Map.of();
+            }
+            return Map.of(defaultLanguage, text.get());
         }
         Map<String, String> labels = new LinkedHashMap<>();
         for (String locale : node.keys()) {

@@ -93,7 +93,7 @@ final class FieldLiterals {
                 OptionSet set =
                         optionSet.orElseThrow(() -> new IllegalStateException("option set of " + type + " not given"));
                 yield set.byName(trimmed)
-                        .map(OptionSet.Member::value)
+                        .map(OptionSet.Member::stored)
                         .orElseThrow(() -> new IllegalArgumentException("must be a member name of " + set.name() + " ("
                                 + set.members().stream()
                                         .map(OptionSet.Member::name)

@@ -8,7 +8,8 @@ import java.util.OptionalInt;
 /**
  * The type of a catalog field. Written in the catalog as {@code String(100)}, {@code Int32},
  * {@code Int64}, {@code Decimal(18,2)}, {@code Double}, {@code Boolean}, {@code Date},
- * {@code DateTimeOffset}, {@code Guid} or {@code Enum(optionSetName)}.
+ * {@code DateTimeOffset}, {@code Guid} or {@code Enum(optionSetName)}; a Boolean may name the option
+ * set its labels come from, {@code Boolean(optionSetName)} (members of value 0 and 1).
  */
 public record FieldType(
         Kind kind, OptionalInt maxLength, OptionalInt precision, OptionalInt scale, Optional<String> optionSet) {
@@ -55,6 +56,12 @@ public record FieldType(
                 Kind.ENUM, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of(optionSet));
     }
 
+    /** A Boolean whose labels (false = the member of value 0, true = 1) come from an option set. */
+    public static FieldType labelledBoolean(String optionSet) {
+        return new FieldType(
+                Kind.BOOLEAN, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of(optionSet));
+    }
+
     /** The catalog spelling, e.g. {@code Decimal(18,2)}. */
     @Override
     public String toString() {
@@ -64,7 +71,7 @@ public record FieldType(
             case INT64 -> "Int64";
             case DECIMAL -> "Decimal(" + precision.orElse(38) + "," + scale.orElse(0) + ")";
             case DOUBLE -> "Double";
-            case BOOLEAN -> "Boolean";
+            case BOOLEAN -> optionSet.map(set -> "Boolean(" + set + ")").orElse("Boolean");
             case DATE -> "Date";
             case DATE_TIME_OFFSET -> "DateTimeOffset";
             case GUID -> "Guid";

@@ -194,31 +194,34 @@ final class LiteralCoercion {
         return null;
     }
 
+    /**
+     * The stored value of the option a literal names: its value on the wire (an integer, or an
+     * integer in text), or the qualified member literal {@code Namespace.set'Member'} that row
+     * filters written before option sets were served as integers use.
+     */
     private static Integer enumValue(Object value, OptionSet optionSet) {
         if (value instanceof EnumMember member) {
             return optionSet
                     .byName(member.member())
-                    .map(OptionSet.Member::value)
+                    .map(OptionSet.Member::stored)
                     .orElse(null);
         }
+        Long number;
         if (value instanceof String text) {
-            Optional<OptionSet.Member> byName = optionSet.byName(text.trim());
-            if (byName.isPresent()) {
-                return byName.get().value();
-            }
             try {
-                return optionSet
-                        .byValue(Integer.parseInt(text.trim()))
-                        .map(OptionSet.Member::value)
-                        .orElse(null);
+                number = Long.parseLong(text.trim());
             } catch (NumberFormatException e) {
                 return null;
             }
+        } else {
+            number = int64(value);
         }
-        Long number = int64(value);
         if (number == null || number < Integer.MIN_VALUE || number > Integer.MAX_VALUE) {
             return null;
         }
-        return optionSet.byValue(number.intValue()).map(OptionSet.Member::value).orElse(null);
+        return optionSet
+                .byValue(number.intValue())
+                .map(OptionSet.Member::stored)
+                .orElse(null);
     }
 }

@@ -157,25 +157,29 @@ public final class PayloadBinder {
         }
     }
 
+    /** The stored value of the option whose value on the wire (an Int32) the payload gives. */
     private Integer enumValue(FieldType type, Object value, String name) {
         OptionSet optionSet = type.optionSet().flatMap(catalog::optionSet).orElseThrow();
-        Optional<OptionSet.Member> member;
-        if (value instanceof String text) {
-            member = optionSet.byName(text);
-        } else if ((value instanceof Long || value instanceof Integer)
-                && ((Number) value).longValue() >= Integer.MIN_VALUE
-                && ((Number) value).longValue() <= Integer.MAX_VALUE) {
-            member = optionSet.byValue(((Number) value).intValue());
-        } else {
-            throw wrongType(value, name, "a member of " + optionSet.name());
+        if (!(value instanceof Long || value instanceof Integer)) {
+            throw GatewayException.of(
+                    ErrorCode.VALIDATION,
+                    "The value '%s' of '%s' is not an option value: option sets take the option's integer value (%s).",
+                    shorten(String.valueOf(value)),
+                    name,
+                    OptionValues.describe(optionSet));
         }
-        return member.map(OptionSet.Member::value)
+        long number = ((Number) value).longValue();
+        Optional<OptionSet.Member> member = number >= Integer.MIN_VALUE && number <= Integer.MAX_VALUE
+                ? optionSet.byValue((int) number)
+                : Optional.empty();
+        return member.map(OptionSet.Member::stored)
                 .orElseThrow(() -> GatewayException.of(
                         ErrorCode.VALIDATION,
-                        "The value '%s' of '%s' is not in the option set %s.",
+                        "The value '%s' of '%s' is not in the option set %s (%s).",
                         shorten(String.valueOf(value)),
                         name,
-                        optionSet.name()));
+                        optionSet.name(),
+                        OptionValues.describe(optionSet)));
     }
 
     private static long integral(Object value, String name) {

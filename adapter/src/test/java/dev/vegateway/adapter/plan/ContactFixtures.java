@@ -142,7 +142,9 @@ public final class ContactFixtures {
     public static Catalog catalog() {
         OptionSet status = new OptionSet(
                 STATUS_OPTION_SET,
-                List.of(new OptionSet.Member("Active", 1, Map.of()), new OptionSet.Member("Inactive", 2, Map.of())));
+                List.of(
+                        new OptionSet.Member("Active", 1, Map.of(), 1),
+                        new OptionSet.Member("Inactive", 2, Map.of(), 2)));
         return new Catalog(List.of(contact(), product()), List.of(status));
     }
 

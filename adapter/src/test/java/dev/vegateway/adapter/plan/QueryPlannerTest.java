@@ -262,9 +262,10 @@ class QueryPlannerTest {
         }
 
         @Test
-        void coercesEnumFromMemberNameAndFromIntegerValue() {
+        void coercesEnumFromIntegerValueAndQualifiedMember() {
             assertThat(coerced("status", new EnumMember("Inactive"))).isEqualTo(2);
-            assertThat(coerced("status", "Active")).isEqualTo(1);
+            assertRefused(() -> filter(equal("status", "Active")), ErrorCode.QUERY_SYNTAX)
+                    .hasMessage("The value 'Active' is not valid for attribute 'status' of type Enum(contact_status).");
             assertThat(coerced("status", 2L)).isEqualTo(2);
             assertThat(coerced("status", "2")).isEqualTo(2);
             assertRefused(() -> filter(equal("status", new EnumMember("Deleted"))), ErrorCode.QUERY_SYNTAX)

@@ -89,8 +89,8 @@ class ActionRunTest {
                 List.of(new OptionSet(
                         ContactFixtures.STATUS_OPTION_SET,
                         List.of(
-                                new OptionSet.Member("Active", 1, Map.of()),
-                                new OptionSet.Member("Inactive", 2, Map.of())))),
+                                new OptionSet.Member("Active", 1, Map.of(), 1),
+                                new OptionSet.Member("Inactive", 2, Map.of(), 2)))),
                 List.of(ACTIVATE, BALANCE, COUNT_IN),
                 Map.of(),
                 Map.of());

@@ -111,8 +111,8 @@ class WriteServiceTest {
                 List.of(new OptionSet(
                         "accountstatus",
                         List.of(
-                                new OptionSet.Member("Active", 0, Map.of()),
-                                new OptionSet.Member("OnHold", 1, Map.of())))));
+                                new OptionSet.Member("Active", 0, Map.of(), 0),
+                                new OptionSet.Member("OnHold", 1, Map.of(), 1)))));
         audit = new AuditLog("vegateway_security");
         audit.createIfMissing(dataSource, "vegateway_security");
         service = new WriteService(
@@ -216,7 +216,7 @@ class WriteServiceTest {
     void createStampsOwnerUnitAndVersionAndWritesAnAuditRecord() throws SQLException {
         WriteService.Result result = service.create(
                 entity,
-                payload("company", "usmf", "name", "Contoso", "credit", new BigDecimal("12.5"), "status", "OnHold"),
+                payload("company", "usmf", "name", "Contoso", "credit", new BigDecimal("12.5"), "status", 1L),
                 context());
         assertThat(result.created()).isTrue();
         Map<String, Object> row = row(result.key());
@@ -373,7 +373,7 @@ class WriteServiceTest {
                         switch (field) {
                             case "name" -> "n" + round;
                             case "credit" -> new BigDecimal(round + ".25");
-                            default -> random.nextBoolean() ? "Active" : "OnHold";
+                            default -> random.nextBoolean() ? 0L : 1L;
                         });
             }
             boolean creating = random.nextBoolean();
@@ -526,7 +526,8 @@ class WriteServiceTest {
         WriteService hooked = new WriteService(
                 new Catalog(
                         List.of(entity),
-                        List.of(new OptionSet("accountstatus", List.of(new OptionSet.Member("Active", 0, Map.of()))))),
+                        List.of(new OptionSet(
+                                "accountstatus", List.of(new OptionSet.Member("Active", 0, Map.of(), 0))))),
                 dataSource,
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
                 new AuditLog("vegateway_security"),

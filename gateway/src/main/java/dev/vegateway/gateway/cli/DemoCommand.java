@@ -452,13 +452,12 @@ final class DemoCommand implements Callable<Integer> {
                                 "mserp_paymenttermentities(mserp_dataareaid=%27usmf%27,mserp_paymenttermid=%27Net90%27)",
                                 "{\"mserp_description\":\"Net 90 days\",\"mserp_netdays\":90}")),
                 example(
-                        "Alice Sales: customers whose credit status is Warning or Blocked (in with option-set members)",
+                        "Alice Sales: customers whose credit status is Warning (1) or Blocked (2): option sets are Edm.Int32",
                         asDataverse.get(
                                 "CallerObjectId",
                                 DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
                                 "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditstatus&$top=3"
-                                        + "&$filter=mserp_creditstatus%20in%20(Microsoft.Dynamics.CRM.mserp_custcreditstatus"
-                                        + "%27Warning%27,Microsoft.Dynamics.CRM.mserp_custcreditstatus%27Blocked%27)")),
+                                        + "&$filter=mserp_creditstatus%20in%20(1,2)")),
                 example(
                         "Leo Local (Contoso Europe, Local depth): his unit's sales orders with $expand of their customer;"
                                 + " a customer outside his unit comes back null",
@@ -482,8 +481,8 @@ final class DemoCommand implements Callable<Integer> {
                                 "CallerObjectId",
                                 DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
                                 "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber&$top=3"
-                                        + "&$filter=mserp_Customer/mserp_creditstatus%20eq%20Microsoft.Dynamics.CRM"
-                                        + ".mserp_custcreditstatus%27Warning%27&$orderby=mserp_Customer/mserp_name")),
+                                        + "&$filter=mserp_Customer/mserp_creditstatus%20eq%201"
+                                        + "&$orderby=mserp_Customer/mserp_name")),
                 example(
                         "Alice Sales: sales orders with their customer lookup _mserp_customerid_value and, as asked by"
                                 + " Prefer: odata.include-annotations, its lookuplogicalname (the customer entity) and"
@@ -513,7 +512,7 @@ final class DemoCommand implements Callable<Integer> {
                                         .replace(
                                                 "\"LinkCriteria\":{}",
                                                 "\"LinkCriteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\","
-                                                        + "\"Operator\":\"NotEqual\",\"Values\":[\"Blocked\"]}]}"))),
+                                                        + "\"Operator\":\"NotEqual\",\"Values\":[2]}]}"))),
                 example(
                         "Alice Sales, QueryExpression with a filtering LinkEntity (JoinOperator Exists): usmf sales orders"
                                 + " whose customer is blocked; no customer columns, no duplicated orders",
@@ -526,7 +525,7 @@ final class DemoCommand implements Callable<Integer> {
                                         .replace(
                                                 "\"LinkCriteria\":{}",
                                                 "\"LinkCriteria\":{\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\","
-                                                        + "\"Operator\":\"Equal\",\"Values\":[\"Blocked\"]}]}"))),
+                                                        + "\"Operator\":\"Equal\",\"Values\":[2]}]}"))),
                 example(
                         "Alice Sales, FetchXML with an outer link-entity: usmf sales orders over 1,000 with their"
                                 + " customer's name as c.mserp_name (null values are left out, as in Dataverse)",
@@ -820,6 +819,43 @@ final class DemoCommand implements Callable<Integer> {
                         + "\"externalId\":\"" + DEMO_SCIM_OBJECT_ID
                         + "\",\"active\":true,\"displayName\":\"Sam Scim\"}";
         List<String[]> lines = List.of(
+                // ---- issue 12: option sets, labels in two languages, metadata sets ----
+                example(
+                        "Alice Sales: customers with the FormattedValue annotation (option-set and Boolean labels,"
+                                + " formatted credit limit and date)",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditstatus,"
+                                        + "mserp_iskeyaccount,mserp_creditlimit,mserp_establisheddate&$top=3",
+                                "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
+                example(
+                        "The same in German (Accept-Language: de-DE): Gesperrt, Ja/Nein, 25.000,00, 14.03.2011",
+                        prefixed(
+                                asDataverse.get(
+                                        "CallerObjectId",
+                                        DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                        "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditstatus,"
+                                                + "mserp_iskeyaccount,mserp_creditlimit&$top=3",
+                                        "Prefer: odata.include-annotations=\"*\""),
+                                "Accept-Language: de-DE")),
+                example(
+                        "Alice Sales: the customer entity's definition with its attributes (labels in German,"
+                                + " option values); only entities and fields she may read are described",
+                        prefixed(
+                                asDataverse.get(
+                                        "CallerObjectId",
+                                        DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                        "EntityDefinitions(LogicalName=%27mserp_custcustomerv3entity%27)"
+                                                + "?$select=LogicalName,DisplayName&$expand=Attributes($select=LogicalName,"
+                                                + "AttributeType,DisplayName,OptionSet)"),
+                                "Accept-Language: de-DE")),
+                example(
+                        "Alice Sales: the credit status option set with its localized labels",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "GlobalOptionSetDefinitions(Name=%27mserp_custcreditstatus%27)")),
                 example(
                         "Provisioning (SCIM): the directory creates Sam Scim (root business unit, default role Sales"
                                 + " manager): 201 Created",
@@ -900,6 +936,12 @@ final class DemoCommand implements Callable<Integer> {
                                         java.util.Map.of())),
                         java.util.Optional.empty())
                 .guid(List.of(dataAreaId, paymentTermId));
+    }
+
+    /** A curl line with one more header, given before its URL. */
+    private static String prefixed(String curl, String header) {
+        int url = curl.lastIndexOf(" '");
+        return curl.substring(0, url) + " -H '" + header + "'" + curl.substring(url);
     }
 
     private static String[] example(String description, String command) {

@@ -145,17 +145,27 @@ public final class ApiChain {
         WriteEndpoint writes = new WriteEndpoint(services.writes(), queries, odata.lookups(), alternateKeys);
         ActionEndpoint actions = new ActionEndpoint(catalog, services.actions(), odata.namespace());
         CatalogSetWriter catalogSet = new CatalogSetWriter(catalog, odata, administration);
+        MetadataDefinitions metadataDefinitions = new MetadataDefinitions(catalog);
 
         Handler parts = new RequestContextHandler(
                 new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
-                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty(), catalogSet),
+                        new Routes(
+                                odata,
+                                reads,
+                                writes,
+                                actions,
+                                portalMappings,
+                                Optional.empty(),
+                                catalogSet,
+                                metadataDefinitions),
                         alternateKeys))),
                 servicePath,
                 bodyLimits,
                 metrics);
         BatchEndpoint batches = new BatchEndpoint(
                 changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes(), bodyLimits, parts);
-        Routes routes = new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches), catalogSet);
+        Routes routes = new Routes(
+                odata, reads, writes, actions, portalMappings, Optional.of(batches), catalogSet, metadataDefinitions);
         return new AlternateKeyHandler(routes, alternateKeys);
     }
 

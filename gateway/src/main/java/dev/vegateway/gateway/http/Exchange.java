@@ -330,9 +330,15 @@ final class Exchange {
 
     /** The request's {@code odata.include-annotations} preference, if any, noted in {@code Preference-Applied}. */
     Optional<IncludeAnnotations> includeAnnotations() {
-        Optional<IncludeAnnotations> annotations = Preferences.includeAnnotations(request.getHeaders());
+        Optional<IncludeAnnotations> annotations =
+                Preferences.includeAnnotations(request.getHeaders()).map(asked -> asked.withLanguages(languages()));
         annotations.ifPresent(asked -> Preferences.applied(response.getHeaders(), asked.applied()));
         return annotations;
+    }
+
+    /** The languages the request asks labels in ({@code Accept-Language}). */
+    Languages languages() {
+        return Languages.fromHeader(Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE)));
     }
 
     /** Printable ASCII of a client's value, at most 128 characters, for logs and messages. */

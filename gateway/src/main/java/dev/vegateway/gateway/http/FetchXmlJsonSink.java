@@ -80,12 +80,17 @@ final class FetchXmlJsonSink implements RowSink {
                 continue; // FetchXML answers leave null values out
             }
             String name = names.names().get(index);
-            json.writeFieldName(
-                    output.alias().isPresent()
-                            ? name
-                            : output.relation()
-                                    .map(relation -> relation + "." + name)
-                                    .orElse(name));
+            String property = output.alias().isPresent()
+                    ? name
+                    : output.relation().map(relation -> relation + "." + name).orElse(name);
+            if (names.formatted().isPresent()) {
+                Optional<String> formatted = FormattedValues.format(
+                        catalog, output.field(), value, names.formatted().get());
+                if (formatted.isPresent()) {
+                    json.writeStringField(property + "@" + FormattedValues.TERM, formatted.get());
+                }
+            }
+            json.writeFieldName(property);
             JsonValues.write(json, catalog, output.field().type(), value);
         }
         if (plan.keyIndex().isPresent()

@@ -16,8 +16,9 @@ import java.util.Locale;
  *
  * @param value the preference's value as written, without its quotes (echoed in {@code Preference-Applied})
  * @param entries the entries of the list
+ * @param languages the languages the request asks labels in (for the FormattedValue annotation)
  */
-record IncludeAnnotations(String value, List<Entry> entries) {
+record IncludeAnnotations(String value, List<Entry> entries, Languages languages) {
     /** The vocabulary of Dataverse's lookup annotations. */
     static final String LOOKUP_LOGICAL_NAME = "Microsoft.Dynamics.CRM.lookuplogicalname";
 
@@ -26,6 +27,12 @@ record IncludeAnnotations(String value, List<Entry> entries) {
     IncludeAnnotations {
         requireNonNull(value, "value is null");
         entries = List.copyOf(requireNonNull(entries, "entries is null"));
+        requireNonNull(languages, "languages is null");
+    }
+
+    /** This preference for a request that asks labels in {@code requested}. */
+    IncludeAnnotations withLanguages(Languages requested) {
+        return new IncludeAnnotations(value, entries, requested);
     }
 
     /**
@@ -68,7 +75,7 @@ record IncludeAnnotations(String value, List<Entry> entries) {
                 entries.add(new Entry(pattern, excluded));
             }
         }
-        return new IncludeAnnotations(unquoted.strip(), entries);
+        return new IncludeAnnotations(unquoted.strip(), entries, Languages.NONE);
     }
 
     /** Whether annotations of {@code term} (namespace-qualified) are asked for. */

@@ -40,13 +40,13 @@ final class JsonValues {
                     DateTimeFormatter.ISO_OFFSET_DATE_TIME.format((OffsetDateTime) value));
             case GUID -> json.writeString(value.toString());
             case ENUM -> {
-                int number = (Integer) value;
-                String member = type.optionSet()
+                // the backend's stored value → the option's value on the wire (Edm.Int32, as Dataverse)
+                int stored = (Integer) value;
+                json.writeNumber(type.optionSet()
                         .flatMap(catalog::optionSet)
-                        .flatMap(set -> set.byValue(number))
-                        .map(OptionSet.Member::name)
-                        .orElse(null);
-                json.writeString(member == null ? Integer.toString(number) : member);
+                        .flatMap(set -> set.byStored(stored))
+                        .map(OptionSet.Member::value)
+                        .orElse(stored));
             }
         }
     }

@@ -253,6 +253,13 @@ final class ODataJsonSink implements ExpandingRowSink {
                         lookup.get().targetEntity());
             }
         }
+        if (value != null && names.formatted().isPresent()) {
+            Optional<String> formatted = FormattedValues.format(
+                    catalog, output.field(), value, names.formatted().get());
+            if (formatted.isPresent()) {
+                json.writeStringField(name + "@" + FormattedValues.TERM, formatted.get());
+            }
+        }
         json.writeFieldName(name);
         JsonValues.write(json, catalog, output.field().type(), value);
     }

@@ -21,15 +21,18 @@ import java.util.Optional;
  * @param lookups the lookup of each output field whose annotations are asked for
  * @param logicalName write {@code @Microsoft.Dynamics.CRM.lookuplogicalname}
  * @param navigationProperty write {@code @Microsoft.Dynamics.CRM.associatednavigationproperty}
+ * @param formatted the languages to write {@code @OData.Community.Display.V1.FormattedValue} in, when asked for
  */
 record OutputNames(
         List<String> names,
         List<Optional<LookupNames.Lookup>> lookups,
         boolean logicalName,
-        boolean navigationProperty) {
+        boolean navigationProperty,
+        Optional<Languages> formatted) {
     OutputNames {
         names = List.copyOf(requireNonNull(names, "names is null"));
         lookups = List.copyOf(requireNonNull(lookups, "lookups is null"));
+        requireNonNull(formatted, "formatted is null");
     }
 
     /** The logical names, without annotations (QueryExpression answers, as Dataverse's). */
@@ -40,7 +43,7 @@ record OutputNames(
             names.add(output.alias().orElse(output.field().logicalName()));
             lookups.add(Optional.empty());
         }
-        return new OutputNames(names, lookups, false, false);
+        return new OutputNames(names, lookups, false, false, Optional.empty());
     }
 
     /** The OData names, with the lookup annotations {@code include} asks for. */
@@ -68,6 +71,8 @@ record OutputNames(
                     .orElse(output.field().logicalName()));
             lookups.add(logicalName || navigationProperty ? lookup : Optional.empty());
         }
-        return new OutputNames(names, lookups, logicalName, navigationProperty);
+        Optional<Languages> formatted =
+                include.filter(asked -> asked.includes(FormattedValues.TERM)).map(IncludeAnnotations::languages);
+        return new OutputNames(names, lookups, logicalName, navigationProperty, formatted);
     }
 }

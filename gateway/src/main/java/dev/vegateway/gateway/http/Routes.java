@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.Callback;
  * <pre>
  *   non-GET on a portal-mapping set   → PortalMappingResource (from the security store)
  *   non-GET on the catalog set        → CatalogSetWriter (hide, show, refresh an entity)
+ *   GET of EntityDefinitions, GlobalOptionSetDefinitions → MetadataDefinitions (from the catalog)
  *   GET                               → ReadEndpoint
  *   POST /RetrieveMultiple            → ReadEndpoint (QueryExpression)
  *   POST /$batch                      → BatchEndpoint (its parts run through a chain of their own)
@@ -37,6 +38,7 @@ final class Routes extends Handler.Abstract {
     private final PortalMappingResource portalMappings;
     private final Optional<BatchEndpoint> batches;
     private final CatalogSetWriter catalogSet;
+    private final MetadataDefinitions metadataDefinitions;
 
     Routes(
             ODataFrontEnd odata,
@@ -45,8 +47,10 @@ final class Routes extends Handler.Abstract {
             ActionEndpoint actions,
             PortalMappingResource portalMappings,
             Optional<BatchEndpoint> batches,
-            CatalogSetWriter catalogSet) {
+            CatalogSetWriter catalogSet,
+            MetadataDefinitions metadataDefinitions) {
         super(InvocationType.BLOCKING);
+        this.metadataDefinitions = requireNonNull(metadataDefinitions, "metadataDefinitions is null");
         this.odata = requireNonNull(odata, "odata is null");
         this.reads = requireNonNull(reads, "reads is null");
         this.writes = requireNonNull(writes, "writes is null");
@@ -76,7 +80,9 @@ final class Routes extends Handler.Abstract {
     }
 
     private void route(Exchange exchange, String method, String path) throws Exception {
-        if (method.equals("GET")) {
+        if (method.equals("GET") && MetadataDefinitions.serves(path)) {
+            metadataDefinitions.get(exchange);
+        } else if (method.equals("GET")) {
             reads.get(exchange);
         } else if (portalMappings.write(
                 exchange, exchange.caller(), method, path, exchange.serviceRoot(), exchange::jsonBody)) {

@@ -9,7 +9,6 @@ import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.InverseRelation;
-import dev.vegateway.catalog.OptionSet;
 import dev.vegateway.catalog.RelationDefinition;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,6 @@ import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainerInfo;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
-import org.apache.olingo.commons.api.edm.provider.CsdlEnumMember;
-import org.apache.olingo.commons.api.edm.provider.CsdlEnumType;
 import org.apache.olingo.commons.api.edm.provider.CsdlFunction;
 import org.apache.olingo.commons.api.edm.provider.CsdlFunctionImport;
 import org.apache.olingo.commons.api.edm.provider.CsdlNavigationProperty;
@@ -85,14 +82,6 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     @Override
     public CsdlEntityType getEntityType(FullQualifiedName name) {
         return entityByType(name).map(this::entityType).orElse(null);
-    }
-
-    @Override
-    public CsdlEnumType getEnumType(FullQualifiedName name) {
-        if (!namespace.equals(name.getNamespace())) {
-            return null;
-        }
-        return catalog.optionSet(name.getName()).map(this::enumType).orElse(null);
     }
 
     @Override
@@ -272,9 +261,6 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         CsdlSchema schema = new CsdlSchema()
                 .setNamespace(namespace)
                 .setAlias("mscrm")
-                .setEnumTypes(catalog.optionSets().values().stream()
-                        .map(this::enumType)
-                        .toList())
                 .setEntityTypes(visibleEntities().stream().map(this::entityType).toList())
                 .setActions(visibleActions().stream().map(this::action).toList())
                 .setComplexTypes(List.of(whoAmIResponse()))
@@ -384,19 +370,9 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
             case DATE -> property.setType(EdmPrimitiveTypeKind.Date.getFullQualifiedName());
             case DATE_TIME_OFFSET -> property.setType(EdmPrimitiveTypeKind.DateTimeOffset.getFullQualifiedName());
             case GUID -> property.setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName());
-            case ENUM -> property.setType(
-                    new FullQualifiedName(namespace, type.optionSet().orElseThrow()));
+                // option sets are Edm.Int32 on the wire, as Dataverse serves them (the option's value)
+            case ENUM -> property.setType(EdmPrimitiveTypeKind.Int32.getFullQualifiedName());
         }
         return property;
-    }
-
-    private CsdlEnumType enumType(OptionSet optionSet) {
-        return new CsdlEnumType()
-                .setName(optionSet.name())
-                .setUnderlyingType(EdmPrimitiveTypeKind.Int32.getFullQualifiedName())
-                .setMembers(optionSet.members().stream()
-                        .map(member ->
-                                new CsdlEnumMember().setName(member.name()).setValue(Integer.toString(member.value())))
-                        .toList());
     }
 }

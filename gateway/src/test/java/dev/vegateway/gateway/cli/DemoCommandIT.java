@@ -223,7 +223,7 @@ class DemoCommandIT {
                     .contains("--batchresponse_")
                     .contains("--changesetresponse_")
                     .contains("HTTP/1.1 200 OK")
-                    .contains("\"mserp_onholdstatus\":\"All\"")
+                    .contains("\"mserp_onholdstatus\":2")
                     .contains("\"mserp_creditlimit\":2500")
                     .doesNotContain("HTTP/1.1 4")
                     .doesNotContain("HTTP/1.1 5");
@@ -306,6 +306,37 @@ class DemoCommandIT {
                     .as(description)
                     .isEqualTo(1);
             return body;
+        }
+        if (block.command().contains("Definitions(")) { // one metadata definition, in Dataverse's shape
+            JsonNode definition = JSON.readTree(body);
+            assertThat(definition.has("LogicalName") || definition.has("Name"))
+                    .as(description)
+                    .isTrue();
+            if (block.command().contains("Accept-Language: de-DE")) {
+                assertThat(definition
+                                .at("/DisplayName/UserLocalizedLabel/Label")
+                                .asText())
+                        .as(description)
+                        .isEqualTo("Debitoren V3");
+            }
+            return body;
+        }
+        if (block.command().contains("include-annotations") && block.command().contains("mserp_creditstatus")) {
+            int labelled = 0;
+            for (JsonNode row : JSON.readTree(body).path("value")) {
+                if (row.path("mserp_creditstatus").isNull()) {
+                    continue;
+                }
+                labelled++;
+                assertThat(row.path("mserp_creditstatus@OData.Community.Display.V1.FormattedValue")
+                                .asText())
+                        .as(description)
+                        .isIn(
+                                block.command().contains("Accept-Language: de-DE")
+                                        ? List.of("Normal", "Warnung", "Gesperrt")
+                                        : List.of("Normal", "Warning", "Blocked"));
+            }
+            assertThat(labelled).as(description).isPositive();
         }
         JsonNode value = JSON.readTree(body).path("value");
         assertThat(value.isArray()).as(description).isTrue();

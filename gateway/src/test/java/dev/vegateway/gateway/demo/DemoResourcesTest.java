@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.Yaml;
 /** demo/catalog.yaml and demo/security.yaml are well-formed and agree with schema.sql and {@link DemoIdentities}. */
 class DemoResourcesTest {
     private static final Pattern TYPE = Pattern.compile(
-            "String\\((\\d+)\\)|Int32|Int64|Decimal\\((\\d+),(\\d+)\\)|Double|Boolean|Date|DateTimeOffset|Guid|Enum\\((\\w+)\\)");
+            "String\\((\\d+)\\)|Int32|Int64|Decimal\\((\\d+),(\\d+)\\)|Double|Boolean|Date|DateTimeOffset|Guid|Enum\\((\\w+)\\)"
+                    + "|Boolean\\((\\w+)\\)");
     private static final Set<String> BUILT_IN_ROLES = Set.of(
             "System administrator",
             "Security administrator",
@@ -109,6 +110,11 @@ class DemoResourcesTest {
                     assertThat(optionSets)
                             .as(logicalName + "." + field.get("name"))
                             .contains(matcher.group(4));
+                }
+                if (matcher.group(5) != null) {
+                    assertThat(optionSets)
+                            .as(logicalName + "." + field.get("name"))
+                            .contains(matcher.group(5));
                 }
                 assertThat(types.put((String) field.get("name"), type))
                         .as("duplicate field " + field.get("name"))
@@ -338,6 +344,9 @@ class DemoResourcesTest {
         }
         if (matcher.group(4) != null) {
             return "INTEGER";
+        }
+        if (matcher.group(5) != null) {
+            return "BOOLEAN";
         }
         return switch (type) {
             case "Int32" -> "INTEGER";

@@ -101,7 +101,7 @@ abstract class BatchIT {
     private static String order(String company, String number, String customerReference) {
         return "{\"mserp_dataareaid\":\"" + company + "\",\"mserp_salesordernumber\":\"" + number
                 + "\",\"mserp_orderingcustomeraccountnumber\":\"B\","
-                + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\""
+                + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":0,\"mserp_Customer@odata.bind\":\""
                 + customerReference + "\"}";
     }
 

@@ -154,7 +154,8 @@ abstract class CatalogDiscoveryIT {
         assertThat(discoveredYaml)
                 .containsPattern("# unique key uq_customer_account\\S* \\(data_area_id, account_num\\)")
                 .contains("companyField: mserp_dataareaid  # guessed from the column name");
-        // Every column of the demo catalog is discovered, with the same type (option sets become their integers).
+        // Every column of the demo catalog is discovered, with the same type (option sets become their integers,
+        // Booleans with labels plain Booleans).
         for (EntityDefinition demoEntity : demoCatalog.entities()) {
             EntityDefinition discoveredEntity =
                     entityFor(discoveredCatalog, demoEntity.table().toString());
@@ -164,7 +165,11 @@ abstract class CatalogDiscoveryIT {
                 }
                 FieldDefinition found = fieldFor(discoveredEntity, field.column());
                 FieldType expected =
-                        field.type().kind() == FieldType.Kind.ENUM ? FieldType.of(FieldType.Kind.INT32) : field.type();
+                        switch (field.type().kind()) {
+                            case ENUM -> FieldType.of(FieldType.Kind.INT32);
+                            case BOOLEAN -> FieldType.of(FieldType.Kind.BOOLEAN);
+                            default -> field.type();
+                        };
                 assertThat(found.type())
                         .as(demoEntity.table() + "." + field.column())
                         .isEqualTo(expected);

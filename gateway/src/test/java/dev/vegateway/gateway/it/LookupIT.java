@@ -77,7 +77,7 @@ abstract class LookupIT extends SecurityIT {
     private static String order(String number, String extra) {
         return "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"" + number
                 + "\",\"mserp_orderingcustomeraccountnumber\":\"L\",\"mserp_orderdate\":\"2026-11-22\","
-                + "\"mserp_salesorderstatus\":\"Open\"" + extra + "}";
+                + "\"mserp_salesorderstatus\":0" + extra + "}";
     }
 
     private String someCustomer(String company) throws SQLException {

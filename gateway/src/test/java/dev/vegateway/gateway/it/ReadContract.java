@@ -130,19 +130,15 @@ abstract class ReadContract {
                 Arguments.of("mserp_discountpercentage le 2.5", (Predicate<CustomerRows.Row>)
                         row -> row.discount() != null && row.discount() <= 2.5),
                 Arguments.of(
-                        "(mserp_dataareaid eq 'usmf' or mserp_dataareaid eq 'gbsi') and not (mserp_creditstatus eq "
-                                + NS + "mserp_custcreditstatus'Blocked')",
+                        "(mserp_dataareaid eq 'usmf' or mserp_dataareaid eq 'gbsi') and not (mserp_creditstatus eq 2)",
                         (Predicate<CustomerRows.Row>) row ->
                                 (row.dataArea().equals("usmf") || row.dataArea().equals("gbsi"))
                                         && !(row.creditStatus() != null && row.creditStatus() == 2)),
                 Arguments.of("mserp_dataareaid in ('demf','gbsi')", (Predicate<CustomerRows.Row>)
                         row -> row.dataArea().equals("demf") || row.dataArea().equals("gbsi")),
-                // Issue 9: option-set members and decimal literals on a Double field, as eq takes them
-                Arguments.of(
-                        "mserp_creditstatus in (" + NS + "mserp_custcreditstatus'Normal'," + NS
-                                + "mserp_custcreditstatus'Warning')",
-                        (Predicate<CustomerRows.Row>) row ->
-                                row.creditStatus() != null && (row.creditStatus() == 0 || row.creditStatus() == 1)),
+                // Issue 12: option sets are Edm.Int32 on the wire, as Dataverse serves them
+                Arguments.of("mserp_creditstatus in (0,1)", (Predicate<CustomerRows.Row>)
+                        row -> row.creditStatus() != null && (row.creditStatus() == 0 || row.creditStatus() == 1)),
                 Arguments.of("mserp_discountpercentage in (2.5,5)", (Predicate<CustomerRows.Row>)
                         row -> row.discount() != null && (row.discount() == 2.5 || row.discount() == 5.0)),
                 Arguments.of("contains(mserp_name,'FRESH')", (Predicate<CustomerRows.Row>)
@@ -517,9 +513,8 @@ abstract class ReadContract {
                         "mserp_numberofemployees ge 100 and mserp_numberofemployees le 1000",
                         "{\"Conditions\":[{\"AttributeName\":\"mserp_numberofemployees\",\"Operator\":\"Between\",\"Values\":[100,1000]}]}"),
                 Arguments.of(
-                        "(mserp_dataareaid eq 'usmf' or mserp_dataareaid eq 'gbsi') and mserp_creditstatus ne " + NS
-                                + "mserp_custcreditstatus'Blocked'",
-                        "{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\",\"Operator\":\"NotEqual\",\"Values\":[\"Blocked\"]}],"
+                        "(mserp_dataareaid eq 'usmf' or mserp_dataareaid eq 'gbsi') and mserp_creditstatus ne 2",
+                        "{\"FilterOperator\":\"And\",\"Conditions\":[{\"AttributeName\":\"mserp_creditstatus\",\"Operator\":\"NotEqual\",\"Values\":[{\"Value\":2,\"Type\":\"System.Int32\"}]}],"
                                 + "\"Filters\":[{\"FilterOperator\":\"Or\",\"Conditions\":[{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"usmf\"]},"
                                 + "{\"AttributeName\":\"mserp_dataareaid\",\"Operator\":\"Equal\",\"Values\":[\"gbsi\"]}]}]}"));
     }

@@ -131,7 +131,7 @@ abstract class WriteIT {
         Response response = post(
                 ADMIN,
                 "{\"mserp_dataareaid\":\"demf\",\"mserp_customeraccount\":\"W-0002\",\"mserp_name\":\"Rep\",\"mserp_creditlimit\":12.5,"
-                        + "\"mserp_creditstatus\":\"Blocked\",\"@odata.type\":\"Microsoft.Dynamics.CRM.mserp_custcustomerv3entity\"}",
+                        + "\"mserp_creditstatus\":2,\"@odata.type\":\"Microsoft.Dynamics.CRM.mserp_custcustomerv3entity\"}",
                 "Prefer",
                 "return=representation");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(201);
@@ -141,7 +141,7 @@ abstract class WriteIT {
                 .contains("db;dur=")
                 .doesNotContain("db;dur=0.000");
         assertThat(response.jsonPath().getString("'@odata.etag'")).isEqualTo("W/\"1\"");
-        assertThat(response.jsonPath().getString("mserp_creditstatus")).isEqualTo("Blocked");
+        assertThat(response.jsonPath().getInt("mserp_creditstatus")).isEqualTo(2);
         assertThat(response.jsonPath().getDouble("mserp_creditlimit")).isEqualTo(12.5);
         assertThat(response.jsonPath().getString("mserp_ownerid")).isEqualTo(ADMIN.toString());
     }
@@ -380,7 +380,7 @@ abstract class WriteIT {
         UUID customer = create(ADMIN, "usmf", "W-0016");
         String order =
                 "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"SO-W-1\",\"mserp_orderingcustomeraccountnumber\":\"W-0016\","
-                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":0,\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
         Response created = gateway.as(ADMIN)
                 .contentType("application/json")
                 .body(order.formatted(customer))
@@ -438,7 +438,7 @@ abstract class WriteIT {
         UUID others = create(ADMIN, "usmf", "W-0031");
         String order =
                 "{\"mserp_dataareaid\":\"usmf\",\"mserp_salesordernumber\":\"%s\",\"mserp_orderingcustomeraccountnumber\":\"W-0030\","
-                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":\"Open\",\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
+                        + "\"mserp_orderdate\":\"2026-11-22\",\"mserp_salesorderstatus\":0,\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
         String rebind = "{\"mserp_Customer@odata.bind\":\"/mserp_custcustomerv3entities(%s)\"}";
 
         Response mine = gateway.as(ORDER_TAKER)

@@ -57,8 +57,8 @@ class FilterOptionsTest {
             delimiter = '|',
             quoteCharacter = '"',
             value = {
-                "mserp_creditstatus|mscrm.mserp_custcreditstatus'Normal'|mscrm.mserp_custcreditstatus'Warning'",
-                "mserp_creditstatus|Microsoft.Dynamics.CRM.mserp_custcreditstatus'Normal'|Microsoft.Dynamics.CRM.mserp_custcreditstatus'Blocked'",
+                "mserp_creditstatus|0|1",
+                "mserp_creditstatus|0|2",
                 "mserp_customeraccount|'US-0001'|'it''s'",
                 "mserp_creditlimit|100.5|-2",
                 "mserp_creditlimit|100|5.25",
