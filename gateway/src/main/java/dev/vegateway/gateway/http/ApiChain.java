@@ -28,6 +28,7 @@ import org.eclipse.jetty.server.Handler;
  *   └ ErrorMappingHandler   any failure below → the JSON error answer
  *     └ RequestLimitsHandler  URL length (414), path outside the service root (404)
  *       └ AuthenticationHandler  the application's bearer token (401)
+ *         └ AdministrationCallerHandler  for systemusers, businessunits, teams, roles: the user, Administrative too
  *         └ CallerHandler          the user it acts for, with their roles' permissions
  *           └ ThrottlingHandler      service protection limits per user and application (429)
  *             └ AlternateKeyHandler    a record addressed by an alternate key → by its GUID
@@ -66,11 +67,13 @@ public final class ApiChain {
         Exchange.BodyLimits bodyLimits = new Exchange.BodyLimits(
                 limits.maxRequestBodyBytes(), Math.max(limits.maxRequestBodyBytes(), limits.maxBatchBodyBytes()));
         PortalMappingResource portalMappings = new PortalMappingResource(securityStore, catalog, odata);
+        AdministrationResource administration =
+                new AdministrationResource(securityStore.administration(), catalog, odata);
         ReadEndpoint reads = new ReadEndpoint(
                 catalog,
                 odata,
                 queries,
-                List.of(new CatalogReader(catalog), portalMappings),
+                List.of(new CatalogReader(catalog), portalMappings, administration),
                 organizationId(odata.namespace(), servicePath),
                 limits.maxPageSize(),
                 limits.expandPageSize());
@@ -80,20 +83,22 @@ public final class ApiChain {
         AlternateKeyPaths alternateKeys = new AlternateKeyPaths(catalog, queries);
         Handler parts = new RequestContextHandler(
                 new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
-                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty()), alternateKeys))),
+                        new Routes(odata, reads, writes, actions, portalMappings, Optional.empty(), administration),
+                        alternateKeys))),
                 servicePath,
                 bodyLimits,
                 metrics);
         BatchEndpoint batches = new BatchEndpoint(
                 changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes(), bodyLimits, parts);
-        Routes routes = new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches));
+        Routes routes = new Routes(odata, reads, writes, actions, portalMappings, Optional.of(batches), administration);
         return new ApiChain(new RequestContextHandler(
                 new ErrorMappingHandler(new RequestLimitsHandler(
                         new AuthenticationHandler(
-                                new CallerHandler(
+                                AdministrationCallerHandler.around(
+                                        throttled -> new CallerHandler(throttled, callers::resolve),
                                         new ThrottlingHandler(
                                                 new AlternateKeyHandler(routes, alternateKeys), throttling),
-                                        callers::resolve),
+                                        callers::resolveForAdministration),
                                 tokens),
                         servicePath,
                         limits.maxUrlBytes())),

@@ -18,6 +18,7 @@ import org.eclipse.jetty.util.Callback;
  * throws, and the error mapping above answers instead).
  *
  * <pre>
+ *   write or association of systemusers, businessunits, teams, roles → AdministrationResource
  *   non-GET on a portal-mapping set   → PortalMappingResource (from the security store)
  *   GET                               → ReadEndpoint
  *   POST /RetrieveMultiple            → ReadEndpoint (QueryExpression)
@@ -35,6 +36,7 @@ final class Routes extends Handler.Abstract {
     private final ActionEndpoint actions;
     private final PortalMappingResource portalMappings;
     private final Optional<BatchEndpoint> batches;
+    private final AdministrationResource administration;
 
     Routes(
             ODataFrontEnd odata,
@@ -42,7 +44,8 @@ final class Routes extends Handler.Abstract {
             WriteEndpoint writes,
             ActionEndpoint actions,
             PortalMappingResource portalMappings,
-            Optional<BatchEndpoint> batches) {
+            Optional<BatchEndpoint> batches,
+            AdministrationResource administration) {
         super(InvocationType.BLOCKING);
         this.odata = requireNonNull(odata, "odata is null");
         this.reads = requireNonNull(reads, "reads is null");
@@ -50,6 +53,7 @@ final class Routes extends Handler.Abstract {
         this.actions = requireNonNull(actions, "actions is null");
         this.portalMappings = requireNonNull(portalMappings, "portalMappings is null");
         this.batches = requireNonNull(batches, "batches is null");
+        this.administration = requireNonNull(administration, "administration is null");
     }
 
     @Override
@@ -72,7 +76,9 @@ final class Routes extends Handler.Abstract {
     }
 
     private void route(Exchange exchange, String method, String path) throws Exception {
-        if (method.equals("GET")) {
+        if (administration.handle(exchange, exchange.caller(), method, path, exchange.serviceRoot())) {
+            // an administration set's write or association, served from the security store
+        } else if (method.equals("GET")) {
             reads.get(exchange);
         } else if (portalMappings.write(
                 exchange, exchange.caller(), method, path, exchange.serviceRoot(), exchange::jsonBody)) {

@@ -70,6 +70,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         }
         entities.add(CatalogEntitySet.DEFINITION);
         entities.addAll(PortalMappingEntitySets.ALL);
+        entities.addAll(AdministrationEntitySets.ALL);
         return entities;
     }
 
