@@ -124,6 +124,7 @@ final class AdministrationResource implements InMemorySet {
         administrator(caller, read.entity(), "Read");
         refuseExpand(
                 read.entity(), read.expanded().isEmpty() && read.collections().isEmpty());
+        refuseAggregation(read.entity(), read.query());
         InMemoryRows.Json page = InMemoryRows.collection(
                 catalog, read.entity(), read.query(), rows(exchange, read.entity()), context, nextLink);
         exchange.log.rows = page.rows();
@@ -149,8 +150,20 @@ final class AdministrationResource implements InMemorySet {
     @Override
     public long count(Exchange exchange, Caller caller, ODataRequest.CountCollection count) {
         administrator(caller, count.entity(), "Read");
+        refuseAggregation(count.entity(), count.query());
         return InMemoryRows.matching(count.entity(), count.query(), rows(exchange, count.entity()))
                 .size();
+    }
+
+    /** $apply and distinct are not evaluated in memory: 400 rather than every row. */
+    private static void refuseAggregation(EntityDefinition entity, dev.vegateway.adapter.query.Query query) {
+        if (query.aggregation().isPresent() || query.distinct()) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY,
+                    "Entity set '%s' does not support $apply; it takes $filter, $select, $orderby, $top, $skip and"
+                            + " $count.",
+                    entity.entitySetName());
+        }
     }
 
     private static void refuseExpand(EntityDefinition entity, boolean none) {
@@ -495,6 +508,7 @@ final class AdministrationResource implements InMemorySet {
             throw GatewayException.of(ErrorCode.BAD_REQUEST, "Only the related records can be read here.");
         }
         refuseExpand(target, read.expanded().isEmpty() && read.collections().isEmpty());
+        refuseAggregation(target, read.query());
         String context = serviceRoot + "$metadata#" + target.entitySetName();
         InMemoryRows.Json page = InMemoryRows.collection(catalog, target, read.query(), rows, context, token -> "");
         exchange.log.rows = page.rows();
