@@ -823,17 +823,18 @@ final class DemoCommand implements Callable<Integer> {
                         asDataverse.get(
                                 "MSCRMCallerID", nora, "mserp_custcustomerv3entities?$select=mserp_name&$top=3")),
                 example(
-                        "Sid lists Nora's roles, then takes the role back → 204",
+                        "Sid lists Nora's roles through the association",
                         asDataverse.get(
-                                        "MSCRMCallerID",
-                                        sid,
-                                        "systemusers(" + nora + ")/systemuserroles_association?$select=name")
-                                + "\n"
-                                + asDataverse.send(
-                                        "DELETE",
-                                        sid,
-                                        "systemusers(" + nora + ")/systemuserroles_association(" + role + ")/$ref",
-                                        null)),
+                                "MSCRMCallerID",
+                                sid,
+                                "systemusers(" + nora + ")/systemuserroles_association?$select=name")),
+                example(
+                        "Sid takes the role back → 204",
+                        asDataverse.send(
+                                "DELETE",
+                                sid,
+                                "systemusers(" + nora + ")/systemuserroles_association(" + role + ")/$ref",
+                                null)),
                 example(
                         "Ava Useradmin (access mode Administrative, Security administrator) lists the users",
                         asDataverse.get(
