@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.olingo.commons.api.edm.FullQualifiedName;
+import org.apache.olingo.commons.api.edm.provider.CsdlNavigationProperty;
+import org.apache.olingo.commons.api.edm.provider.CsdlNavigationPropertyBinding;
 
 /**
  * The Dataverse administration sets (issue 15): {@code systemusers}, {@code businessunits},
@@ -92,6 +95,20 @@ public final class AdministrationEntitySets {
                     field(NAME, FieldType.string(255), true, false),
                     field(BUSINESS_UNIT_VALUE, FieldType.of(FieldType.Kind.GUID), true, true)));
 
+    /**
+     * The collection-valued navigation properties of the many-to-many associations, per set: name →
+     * target set. Each has a partner of the same name on the target, as in Dataverse.
+     */
+    public static final Map<String, Map<String, String>> ASSOCIATIONS = Map.of(
+            "systemusers",
+            Map.of("systemuserroles_association", "roles", "teammembership_association", "teams"),
+            "teams",
+            Map.of("teamroles_association", "roles", "teammembership_association", "systemusers"),
+            "roles",
+            Map.of("systemuserroles_association", "systemusers", "teamroles_association", "teams"),
+            "businessunits",
+            Map.of());
+
     /** All four, in the order of $metadata. */
     public static final List<EntityDefinition> ALL = List.of(SYSTEM_USERS, BUSINESS_UNITS, TEAMS, ROLES);
 
@@ -105,6 +122,38 @@ public final class AdministrationEntitySets {
 
     public static boolean isAdministrationSet(EntityDefinition entity) {
         return ALL.stream().anyMatch(set -> set == entity); // identity: the sets are these constants
+    }
+
+    /** The association navigation properties of an administration set (none for any other entity), sorted by name. */
+    static List<CsdlNavigationProperty> navigationProperties(EntityDefinition entity, String namespace) {
+        if (!isAdministrationSet(entity)) {
+            return List.of();
+        }
+        return ASSOCIATIONS.get(entity.entitySetName()).entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(association -> new CsdlNavigationProperty()
+                        .setName(association.getKey())
+                        .setType(new FullQualifiedName(
+                                namespace,
+                                byEntitySet(association.getValue())
+                                        .orElseThrow()
+                                        .logicalName()))
+                        .setCollection(true)
+                        .setPartner(association.getKey()))
+                .toList();
+    }
+
+    /** The bindings of {@link #navigationProperties}. */
+    static List<CsdlNavigationPropertyBinding> navigationPropertyBindings(EntityDefinition entity) {
+        if (!isAdministrationSet(entity)) {
+            return List.of();
+        }
+        return ASSOCIATIONS.get(entity.entitySetName()).entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(association -> new CsdlNavigationPropertyBinding()
+                        .setPath(association.getKey())
+                        .setTarget(association.getValue()))
+                .toList();
     }
 
     /** The rows of one set, by property name, from the security data. */

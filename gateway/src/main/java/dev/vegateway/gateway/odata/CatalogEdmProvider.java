@@ -307,6 +307,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                             .orElseThrow()
                             .entitySetName()));
         }
+        bindings.addAll(AdministrationEntitySets.navigationPropertyBindings(entity));
         return bindings;
     }
 
@@ -341,6 +342,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                     .setCollection(true)
                     .setPartner(inverse.relation().name()));
         }
+        properties.addAll(AdministrationEntitySets.navigationProperties(entity, namespace));
         return properties;
     }
 

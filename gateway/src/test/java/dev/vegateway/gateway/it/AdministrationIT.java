@@ -194,6 +194,11 @@ abstract class AdministrationIT {
                         400,
                         UNSUPPORTED_QUERY))
                 .contains("$apply");
+        assertThat(assertError(
+                        gateway.as(SECURITY_ADMINISTRATOR).get("/systemusers?$expand=systemuserroles_association"),
+                        400,
+                        null))
+                .isNotBlank();
         assertError(
                 gateway.as(SECURITY_ADMINISTRATOR).get("/systemusers(" + UUID.randomUUID() + ")"),
                 404,
@@ -406,7 +411,9 @@ abstract class AdministrationIT {
                 .contains("<EntitySet Name=\"businessunits\"")
                 .contains("<EntitySet Name=\"teams\"")
                 .contains("<EntitySet Name=\"roles\"")
-                .contains("Name=\"_businessunitid_value\"");
+                .contains("Name=\"_businessunitid_value\"")
+                .contains("<NavigationProperty Name=\"systemuserroles_association\" Type=\"Collection(")
+                .contains("<NavigationPropertyBinding Path=\"teammembership_association\" Target=\"systemusers\"");
     }
 
     // ---- the security data: the demo file's plus this test's users

@@ -75,6 +75,11 @@ abstract class AdministrationInvariantIT {
                 users.add(createUser(gateway, random, units));
             }
             Map<String, Integer> statuses = new LinkedHashMap<>();
+            int checkedAtOnce = 0;
+            HikariDataSource dataSource =
+                    Backends.dataSource(gateway.gateway().config().backend());
+            SecurityStore store = new SecurityStore(
+                    dataSource, gateway.gateway().config().backend().securitySchema());
             for (int step = 0; step < STEPS; step++) {
                 UUID user = pick(random, users);
                 UUID team = pick(random, teams);
@@ -156,7 +161,22 @@ abstract class AdministrationInvariantIT {
                 // 409: the association exists already; 404: it does not exist (yet)
                 expect(response, Set.of(204, 404, 409));
                 statuses.merge(call + " " + response.statusCode(), 1, Integer::sum);
+                if (response.statusCode() == 204) {
+                    // enforced at once: the very next request of the user agrees with the stored data
+                    SecurityDocument now = store.exportAll();
+                    boolean mayCall = now.user(user).orElseThrow().enabled()
+                            && !rolesHeld(now, user).isEmpty();
+                    Response read = gateway.as(user).get(ENTITY_SETS.get(0) + "?$top=1");
+                    assertThat(read.statusCode() == 403
+                                    && AdministrationIT.CALLER_NOT_ALLOWED.equals(
+                                            read.jsonPath().getString("error.code")))
+                            .as("after %s, user %s may call: %s; answer %s", call, user, mayCall, read.asString())
+                            .isEqualTo(!mayCall);
+                    checkedAtOnce++;
+                }
             }
+            dataSource.close();
+            assertThat(checkedAtOnce).isPositive();
             System.out.println("AdministrationInvariantIT " + kind() + ": " + statuses);
             for (UUID user : users) {
                 seen.put(user, reads(gateway, user));
@@ -178,6 +198,15 @@ abstract class AdministrationInvariantIT {
                 assertThat(reads(imported, user)).as("user %s", user).isEqualTo(seen.get(user));
             }
         }
+    }
+
+    /** The roles the user holds, directly or through a team. */
+    private static Set<String> rolesHeld(SecurityDocument document, UUID user) {
+        Set<String> roles = new LinkedHashSet<>();
+        document.user(user).orElseThrow().roles().forEach(role -> roles.add(role.role()));
+        document.teams().stream().filter(team -> team.members().contains(user)).forEach(team -> team.roles()
+                .forEach(role -> roles.add(role.role())));
+        return roles;
     }
 
     private static UUID createUser(TestGateway gateway, Random random, List<UUID> units) {
