@@ -40,6 +40,44 @@ public final class CallerResolver {
     }
 
     /**
+     * As {@link #resolve}, for a request to the administration sets ({@code systemusers},
+     * {@code businessunits}, {@code teams}, {@code roles}): a Dataverse caller whose access mode is
+     * Administrative is accepted too (enabled, a person, holding at least one role), since those
+     * sets are what such a user is for. Whether the caller may read or change them is the sets' own
+     * check.
+     */
+    public Caller resolveForAdministration(CallerRequest request) {
+        requireNonNull(request, "request is null");
+        ApplicationUser application = application(request.applicationId());
+        if (application.kind() == ApplicationKind.DATAVERSE
+                && request.portalContactId().isEmpty()) {
+            Optional<UUID> objectId = guid(request.callerObjectId(), CALLER_OBJECT_ID_HEADER);
+            Optional<UUID> callerId = guid(request.msCrmCallerId(), MSCRM_CALLER_ID_HEADER);
+            Optional<BackendUser> user = objectId.isPresent()
+                    ? objectId.flatMap(store::userByEntraObjectId)
+                    : callerId.flatMap(store::userById);
+            if (user.isPresent()
+                    && user.get().accessMode() == AccessMode.ADMINISTRATIVE
+                    && user.get().kind() == UserKind.PERSON
+                    && user.get().enabled()
+                    && (callerId.isEmpty() || callerId.get().equals(user.get().id()))) {
+                EffectivePermissions permissions =
+                        store.permissionsOf(user.get().id());
+                if (permissions.roles().isEmpty()) {
+                    throw GatewayException.of(
+                            ErrorCode.CALLER_NOT_ALLOWED,
+                            "user %s holds no security role",
+                            user.get().name());
+                }
+                CallerSource source =
+                        objectId.isPresent() ? CallerSource.CALLER_OBJECT_ID : CallerSource.MSCRM_CALLER_ID;
+                return new Caller.User(application, permissions, source);
+            }
+        }
+        return resolve(request);
+    }
+
+    /**
      * The registered, enabled provisioning application whose id this is: the only callers of the
      * SCIM endpoint.
      *
@@ -224,7 +262,8 @@ public final class CallerResolver {
         if (!user.accessMode().grantsDataAccess()) {
             throw GatewayException.of(
                     ErrorCode.CALLER_NOT_ALLOWED,
-                    "%s %s has access mode Administrative, which grants no data access",
+                    "%s %s has access mode Administrative, which grants no data access"
+                            + " (only the administration sets systemusers, businessunits, teams and roles)",
                     who,
                     user.name());
         }

@@ -367,7 +367,12 @@ final class SecurityDatabase {
     // ---- export
 
     SecurityDocument exportAll() {
-        return read("export the security data", connection -> {
+        return read("export the security data", this::exportAll);
+    }
+
+    /** The whole security data as {@code connection} sees it (inside a change: with the change's own writes). */
+    SecurityDocument exportAll(Connection connection) throws SQLException {
+        {
             Map<UUID, String> unitNames = new LinkedHashMap<>();
             List<BusinessUnit> units = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT b.id, b.name, p.name FROM "
@@ -452,7 +457,7 @@ final class SecurityDatabase {
             }
             Portal portal = new Portal(anonymousPortalUser(connection), mappings);
             return new SecurityDocument(units, companies, roles, users, teams, applications, portal);
-        });
+        }
     }
 
     // ---- lookups on the request path

@@ -56,7 +56,8 @@ public final class SecuritySchema {
             "directory_group_members",
             "catalog_visibility",
             "catalog_audit",
-            "catalog_version");
+            "catalog_version",
+            "security_change_audit");
 
     /** The check of {@code applications.kind}, named so that a later kind can replace it. */
     static final String APPLICATION_KIND_CHECK = "applications_kind_check";
@@ -247,6 +248,18 @@ public final class SecuritySchema {
                         + "PRIMARY KEY (group_id, user_id))",
                 "CREATE INDEX IF NOT EXISTS directory_group_members_user_idx ON " + table("directory_group_members")
                         + " (user_id)",
+                // Changes made through the administration sets (systemusers, teams, ...); no foreign keys, kept across
+                // imports like the portal mapping audit.
+                "CREATE TABLE IF NOT EXISTS " + table("security_change_audit") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "changed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "changed_by UUID NOT NULL, "
+                        + "application_id VARCHAR(255) NOT NULL, "
+                        + "operation VARCHAR(20) NOT NULL, "
+                        + "record_type VARCHAR(64) NOT NULL, "
+                        + "record_id VARCHAR(255) NOT NULL, "
+                        + "before_value VARCHAR, "
+                        + "after_value VARCHAR)",
                 "CREATE TABLE IF NOT EXISTS " + table("security_version") + " ("
                         + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
                         + "version BIGINT NOT NULL)",

@@ -115,6 +115,14 @@ public final class SecurityStore {
         return new Directory(database, schema, this, provisioning, clock);
     }
 
+    /**
+     * Users, business units, teams, roles and their associations changed one at a time (the
+     * Dataverse administration sets); its changes are changes of this store.
+     */
+    public SecurityAdministration administration() {
+        return new SecurityAdministration(database, schema, this, clock);
+    }
+
     /** After a change committed elsewhere in this package ({@link Directory}): as after a change of this store. */
     void committed(long version) {
         changed(version);

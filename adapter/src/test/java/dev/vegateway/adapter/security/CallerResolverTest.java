@@ -224,7 +224,8 @@ class CallerResolverTest {
                         dataverse(null, SecurityFixtures.ADAM.toString()),
                         ErrorCode.CALLER_NOT_ALLOWED,
                         403,
-                        "user Adam Administrative has access mode Administrative, which grants no data access"),
+                        "user Adam Administrative has access mode Administrative, which grants no data access"
+                                + " (only the administration sets systemusers, businessunits, teams and roles)"),
                 refusal(
                         "user without a role",
                         dataverse(null, SecurityFixtures.NORA.toString()),

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -759,6 +760,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println(line[1]);
         }
         printProvisioningCommands(gateway, folder, root, asDataverse, out);
+        printAdministrationCommands(asDataverse, out);
         out.println();
         out.println("# Mint more tokens: ./vegateway token --app " + dataverse + "   (Dataverse application)");
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
@@ -873,6 +875,60 @@ final class DemoCommand implements Callable<Integer> {
                         "curl -sS --cacert " + folder.resolve(DemoCertificate.CERTIFICATE_FILE)
                                 + " -H 'Authorization: Bearer " + token + "' '" + scim
                                 + "?filter=userName%20eq%20%22sam.scim@contoso.com%22'"));
+        for (String[] line : lines) {
+            out.println();
+            out.println("# " + line[0]);
+            out.println(line[1]);
+        }
+    }
+
+    /**
+     * The Dataverse administration sets (issue 15): a Security administrator gives Nora Norole a role
+     * through {@code systemuserroles_association/$ref} (and takes it back), and an Administrative user
+     * lists users but is refused business data.
+     */
+    private static void printAdministrationCommands(Curl asDataverse, PrintStream out) {
+        UUID role = dev.vegateway.adapter.security.SecurityAdministration.roleId("Customer service Global");
+        UUID nora = DemoIdentities.NORA_NO_ROLE.id();
+        UUID sid = DemoIdentities.SID_SECURITY_ADMINISTRATOR.id();
+        UUID ava = DemoIdentities.AVA_ADMINISTRATIVE.id();
+        List<String[]> lines = List.of(
+                example(
+                        "Administration: Sid Secadmin (Security administrator) gives Nora Norole the role Customer service"
+                                + " Global through systemuserroles_association/$ref → 204",
+                        asDataverse.send(
+                                "POST",
+                                sid,
+                                "systemusers(" + nora + ")/systemuserroles_association/$ref",
+                                "{\"@odata.id\":\"roles(" + role + ")\"}")),
+                example(
+                        "Nora reads customers at once (before: 403, no role)",
+                        asDataverse.get(
+                                "MSCRMCallerID", nora, "mserp_custcustomerv3entities?$select=mserp_name&$top=3")),
+                example(
+                        "Sid lists Nora's roles through the association",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                sid,
+                                "systemusers(" + nora + ")/systemuserroles_association?$select=name")),
+                example(
+                        "Sid takes the role back → 204",
+                        asDataverse.send(
+                                "DELETE",
+                                sid,
+                                "systemusers(" + nora + ")/systemuserroles_association(" + role + ")/$ref",
+                                null)),
+                example(
+                        "Ava Useradmin (access mode Administrative, Security administrator) lists the users",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                ava,
+                                "systemusers?$select=fullname,accessmode,isdisabled&$filter=isdisabled%20eq%20false"
+                                        + "&$orderby=fullname&$top=5")),
+                example(
+                        "Ava reads business data → 403 0x8ff00032 (Administrative: only the administration sets)",
+                        asDataverse.get(
+                                "MSCRMCallerID", ava, "mserp_custcustomerv3entities?$select=mserp_name&$top=1")));
         for (String[] line : lines) {
             out.println();
             out.println("# " + line[0]);

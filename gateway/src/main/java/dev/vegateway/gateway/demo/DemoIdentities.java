@@ -123,6 +123,11 @@ public final class DemoIdentities {
     public static final User VINCE_VENDORS = user(21, "Vince Vendors", CONTOSO_GERMANY);
     /** Role "Security administrator" only: may manage the security data, reads no business data. */
     public static final User SID_SECURITY_ADMINISTRATOR = user(22, "Sid Secadmin", CONTOSO);
+    /**
+     * Access mode Administrative with "Security administrator": administers users, teams, business
+     * units and roles through the Dataverse administration sets; reads no business data (403).
+     */
+    public static final User AVA_ADMINISTRATIVE = user(30, "Ava Useradmin", CONTOSO);
 
     public static final Application DATAVERSE_APPLICATION = new Application(
             UUID.fromString("11111111-1111-4111-8111-111111111111"), "Dataverse virtual entities", "dataverse");
@@ -163,7 +168,8 @@ public final class DemoIdentities {
             MIA_MIXED,
             CORA_COMPANIES,
             VINCE_VENDORS,
-            SID_SECURITY_ADMINISTRATOR);
+            SID_SECURITY_ADMINISTRATOR,
+            AVA_ADMINISTRATIVE);
 
     /**
      * The owners of owned rows (customers, vendors, sales orders): row number {@code n} (0-based,

@@ -30,6 +30,7 @@ import org.eclipse.jetty.server.Handler;
  *   └ ErrorMappingHandler   any failure below → the JSON error answer
  *     └ RequestLimitsHandler  URL length (414), path outside the service root (404)
  *       └ AuthenticationHandler  the application's bearer token (401)
+ *         └ AdministrationCallerHandler  for systemusers, businessunits, teams, roles: the user, Administrative too
  *         └ CallerHandler          the user it acts for, with their roles' permissions
  *           └ ThrottlingHandler      service protection limits per user and application (429)
  *             └ CatalogSnapshotHandler  the catalog snapshot the request runs on to its end
@@ -105,9 +106,10 @@ public final class ApiChain {
                 new RequestContextHandler(
                         new ErrorMappingHandler(new RequestLimitsHandler(
                                 new AuthenticationHandler(
-                                        new CallerHandler(
+                                        AdministrationCallerHandler.around(
+                                                throttled -> new CallerHandler(throttled, callers::resolve),
                                                 new ThrottlingHandler(new CatalogSnapshotHandler(live), throttling),
-                                                callers::resolve),
+                                                callers::resolveForAdministration),
                                         tokens),
                                 servicePath,
                                 limits.maxUrlBytes())),
@@ -132,11 +134,13 @@ public final class ApiChain {
         ODataFrontEnd odata = services.odata();
         QueryService queries = services.queries();
         PortalMappingResource portalMappings = new PortalMappingResource(securityStore, catalog, odata);
+        AdministrationResource administrationSets =
+                new AdministrationResource(securityStore.administration(), catalog, odata);
         ReadEndpoint reads = new ReadEndpoint(
                 catalog,
                 odata,
                 queries,
-                List.of(new CatalogReader(catalog), portalMappings),
+                List.of(new CatalogReader(catalog), portalMappings, administrationSets),
                 organizationId(odata.namespace(), servicePath),
                 limits.maxPageSize(),
                 limits.expandPageSize(),
@@ -157,7 +161,8 @@ public final class ApiChain {
                                 portalMappings,
                                 Optional.empty(),
                                 catalogSet,
-                                metadataDefinitions),
+                                metadataDefinitions,
+                                administrationSets),
                         alternateKeys))),
                 servicePath,
                 bodyLimits,
@@ -165,7 +170,15 @@ public final class ApiChain {
         BatchEndpoint batches = new BatchEndpoint(
                 changesets, servicePath, limits.maxBatchParts(), limits.maxBatchBodyBytes(), bodyLimits, parts);
         Routes routes = new Routes(
-                odata, reads, writes, actions, portalMappings, Optional.of(batches), catalogSet, metadataDefinitions);
+                odata,
+                reads,
+                writes,
+                actions,
+                portalMappings,
+                Optional.of(batches),
+                catalogSet,
+                metadataDefinitions,
+                administrationSets);
         return new AlternateKeyHandler(routes, alternateKeys);
     }
 

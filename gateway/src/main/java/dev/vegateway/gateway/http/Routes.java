@@ -18,6 +18,7 @@ import org.eclipse.jetty.util.Callback;
  * throws, and the error mapping above answers instead).
  *
  * <pre>
+ *   write or association of systemusers, businessunits, teams, roles → AdministrationResource
  *   non-GET on a portal-mapping set   → PortalMappingResource (from the security store)
  *   non-GET on the catalog set        → CatalogSetWriter (hide, show, refresh an entity)
  *   GET of EntityDefinitions, GlobalOptionSetDefinitions → MetadataDefinitions (from the catalog)
@@ -39,6 +40,7 @@ final class Routes extends Handler.Abstract {
     private final Optional<BatchEndpoint> batches;
     private final CatalogSetWriter catalogSet;
     private final MetadataDefinitions metadataDefinitions;
+    private final AdministrationResource administration;
 
     Routes(
             ODataFrontEnd odata,
@@ -48,7 +50,8 @@ final class Routes extends Handler.Abstract {
             PortalMappingResource portalMappings,
             Optional<BatchEndpoint> batches,
             CatalogSetWriter catalogSet,
-            MetadataDefinitions metadataDefinitions) {
+            MetadataDefinitions metadataDefinitions,
+            AdministrationResource administration) {
         super(InvocationType.BLOCKING);
         this.metadataDefinitions = requireNonNull(metadataDefinitions, "metadataDefinitions is null");
         this.odata = requireNonNull(odata, "odata is null");
@@ -58,6 +61,7 @@ final class Routes extends Handler.Abstract {
         this.portalMappings = requireNonNull(portalMappings, "portalMappings is null");
         this.batches = requireNonNull(batches, "batches is null");
         this.catalogSet = requireNonNull(catalogSet, "catalogSet is null");
+        this.administration = requireNonNull(administration, "administration is null");
     }
 
     @Override
@@ -82,6 +86,8 @@ final class Routes extends Handler.Abstract {
     private void route(Exchange exchange, String method, String path) throws Exception {
         if (method.equals("GET") && MetadataDefinitions.serves(path)) {
             metadataDefinitions.get(exchange);
+        } else if (administration.handle(exchange, exchange.caller(), method, path, exchange.serviceRoot())) {
+            // an administration set's write or association, served from the security store
         } else if (method.equals("GET")) {
             reads.get(exchange);
         } else if (portalMappings.write(

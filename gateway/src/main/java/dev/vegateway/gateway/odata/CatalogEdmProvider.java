@@ -67,6 +67,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         }
         entities.add(CatalogEntitySet.DEFINITION);
         entities.addAll(PortalMappingEntitySets.ALL);
+        entities.addAll(AdministrationEntitySets.ALL);
         return entities;
     }
 
@@ -292,6 +293,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                             .orElseThrow()
                             .entitySetName()));
         }
+        bindings.addAll(AdministrationEntitySets.navigationPropertyBindings(entity));
         return bindings;
     }
 
@@ -326,6 +328,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                     .setCollection(true)
                     .setPartner(inverse.relation().name()));
         }
+        properties.addAll(AdministrationEntitySets.navigationProperties(entity, namespace));
         return properties;
     }
 

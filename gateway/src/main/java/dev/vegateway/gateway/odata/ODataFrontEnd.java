@@ -200,6 +200,7 @@ public final class ODataFrontEnd {
         EntityDefinition entity = setName.equals(CatalogEntitySet.ENTITY_SET_NAME)
                 ? CatalogEntitySet.DEFINITION
                 : PortalMappingEntitySets.byEntitySet(setName)
+                        .or(() -> AdministrationEntitySets.byEntitySet(setName))
                         .or(() -> catalog.byEntitySet(setName))
                         .orElseThrow(() -> GatewayException.of(
                                 ErrorCode.ENTITY_SET_NOT_FOUND, "Resource not found for the segment '%s'.", setName));

@@ -113,7 +113,11 @@ class MetadataSchemaIT {
                                         "mserp_financeandoperationsentity",
                                         "msdyn_externalportalusermapping",
                                         "msdyn_externalportalusermappingaudit",
-                                        "vegateway_dataaudit"))
+                                        "vegateway_dataaudit",
+                                        "systemuser",
+                                        "businessunit",
+                                        "team",
+                                        "role"))
                         .toList());
         assertThat(names(document, "EntitySet"))
                 .containsExactlyInAnyOrderElementsOf(Stream.concat(
@@ -122,7 +126,11 @@ class MetadataSchemaIT {
                                         CATALOG_SET,
                                         "msdyn_externalportalusermappings",
                                         "msdyn_externalportalusermappingaudits",
-                                        "vegateway_dataaudits"))
+                                        "vegateway_dataaudits",
+                                        "systemusers",
+                                        "businessunits",
+                                        "teams",
+                                        "roles"))
                         .toList());
         assertThat(names(document, "EnumType"))
                 .as("option sets are Edm.Int32, as Dataverse serves them (issue 12)")
@@ -203,13 +211,14 @@ class MetadataSchemaIT {
             assertThat(metadata.statusCode()).isEqualTo(200);
             validate(metadata.body());
             Document document = parse(metadata.body());
-            // the visible catalog entities, the catalog entity set, the two portal mapping sets and the data audit
+            // the visible catalog entities, the catalog entity set, the two portal mapping sets, the data audit and
+            // the four administration sets
             assertThat(names(document, "EntityType"))
-                    .hasSize(11)
+                    .hasSize(15)
                     .doesNotContain(HIDDEN_ENTITY)
                     .contains("mserp_custcustomerv3entity");
             assertThat(names(document, "EntitySet"))
-                    .hasSize(11)
+                    .hasSize(15)
                     .doesNotContain(HIDDEN_SET)
                     .contains(CATALOG_SET);
 

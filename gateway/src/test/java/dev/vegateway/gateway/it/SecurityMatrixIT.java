@@ -87,6 +87,7 @@ abstract class SecurityMatrixIT extends SecurityIT {
         for (User refused : List.of(
                 DemoIdentities.DORA_DISABLED,
                 DemoIdentities.ADAM_ADMINISTRATIVE,
+                DemoIdentities.AVA_ADMINISTRATIVE,
                 DemoIdentities.NORA_NO_ROLE,
                 DemoIdentities.ROW_OWNER_GERMANY,
                 DemoIdentities.ROW_OWNER_US)) {
