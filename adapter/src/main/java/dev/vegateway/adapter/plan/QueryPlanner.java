@@ -1635,7 +1635,12 @@ public final class QueryPlanner {
 
     private static CallerValues callerValues(AccessScope scope) {
         return new CallerValues(
-                scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes(), scope.teams());
+                scope.userId(),
+                scope.businessUnit(),
+                scope.companies(),
+                scope.userAttributes(),
+                scope.teams(),
+                scope.profile());
     }
 
     /** A resolver of a subquery and the row security of its relation for the caller (TRUE in a row filter). */

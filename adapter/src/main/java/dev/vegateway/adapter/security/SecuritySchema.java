@@ -254,7 +254,11 @@ public final class SecuritySchema {
                 "CREATE INDEX IF NOT EXISTS role_assignments_team_idx ON " + table("role_assignments") + " (team_id)",
                 "CREATE INDEX IF NOT EXISTS team_members_user_idx ON " + table("team_members") + " (user_id)",
                 "CREATE INDEX IF NOT EXISTS portal_mapping_audit_contact_idx ON " + table("portal_mapping_audit")
-                        + " (contact_id)");
+                        + " (contact_id)",
+                // a user's manager (no foreign key: an import writes the users in one batch) and language (an LCID)
+                "ALTER TABLE " + table("users") + " ADD COLUMN IF NOT EXISTS manager_id UUID",
+                "ALTER TABLE " + table("users") + " ADD COLUMN IF NOT EXISTS language_code INTEGER",
+                "CREATE INDEX IF NOT EXISTS users_manager_idx ON " + table("users") + " (manager_id)");
     }
 
     /**

@@ -148,7 +148,7 @@ class FetchXmlParserTest {
                 "<fetch><entity name='a'><attribute name='b' aggregate='count' alias='n'/></entity></fetch>|QUERY_SYNTAX|need <fetch aggregate",
                 "<fetch><entity name='a'><attribut name='b'/></entity></fetch>|QUERY_SYNTAX|<entity> cannot hold <attribut>",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='eqq' value='1'/></filter></entity></fetch>|QUERY_SYNTAX|unknown operator",
-                "<fetch><entity name='a'><filter><condition attribute='b' operator='child-of' value='2024'/></filter></entity></fetch>|UNSUPPORTED_QUERY|use Under",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='contain-values' value='2024'/></filter></entity></fetch>|UNSUPPORTED_QUERY|contain-values",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='between' value='3'/></filter></entity></fetch>|QUERY_SYNTAX|expects exactly 2 values, got 1",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='eq' value='1'><value>2</value></condition></filter></entity></fetch>|QUERY_SYNTAX|not both",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='like' valueof='c'/></filter></entity></fetch>|QUERY_SYNTAX|cannot compare two columns",

@@ -154,6 +154,7 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
                 notUnder.removeAll(under);
                 String description = user.name() + " from " + start;
                 assertThat(keys(user, "under", start)).as(description).isEqualTo(under);
+                assertThat(keys(user, "child-of", start)).as(description).isEqualTo(under);
                 assertThat(keys(user, "eq-or-under", start)).as(description).isEqualTo(union(self, under));
                 assertThat(keys(user, "not-under", start)).as(description).isEqualTo(notUnder);
                 assertThat(keys(user, "above", start)).as(description).isEqualTo(above);
@@ -206,15 +207,17 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
                         400,
                         "0x8ff00001"))
                 .contains("applies to '" + KEY + "'");
-        assertThat(assertError(
-                        as(sam).urlEncodingEnabled(false)
-                                .get(CUSTOMERS + "?fetchXml="
-                                        + encode("<fetch><entity name='mserp_custcustomerv3entity'><filter><condition"
-                                                + " attribute='mserp_ownerid' operator='eq-useroruserhierarchy'/>"
-                                                + "</filter></entity></fetch>")),
-                        400,
-                        "0x8ff00003"))
-                .contains("'eq-useroruserhierarchy'")
-                .contains("manager hierarchy");
+        // ChildOf (45), internal in the SDK, is read as Under
+        Response childOf = queryExpression(
+                as(sam),
+                "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"" + KEY
+                        + "\"]},\"Criteria\":{\"Conditions\":[{\"AttributeName\":\"" + KEY
+                        + "\",\"Operator\":\"ChildOf\",\"Values\":[\"" + tree.get(1)
+                        + "\"]}]},\"PageInfo\":{\"Count\":5000}}}");
+        Set<String> children = new TreeSet<>();
+        JSON.readTree(assertOk(childOf).asString())
+                .path("value")
+                .forEach(row -> children.add(row.get(KEY).asText()));
+        assertThat(children).isEqualTo(keys);
     }
 }
