@@ -1182,6 +1182,17 @@ public final class QueryPlanner {
                 // EqualUserId and its kin: the caller's own values (a row filter's are bound before it gets here)
                 CallerValues values = caller.orElseThrow(
                         () -> new IllegalStateException("a placeholder reached the planner unbound"));
+                if (comparison.right().equals(Placeholder.USER_LANGUAGE)) {
+                    Typed subject = operand(comparison.left());
+                    if (subject.type() != ValueType.INTEGER) {
+                        throw GatewayException.of(
+                                ErrorCode.QUERY_SYNTAX,
+                                "Condition operator EqualUserLanguage (eq-userlanguage) compares a whole-number"
+                                        + " attribute (a language code such as 1033) with the caller's language;"
+                                        + " '%s' is not a whole number.",
+                                subject.description());
+                    }
+                }
                 return PlaceholderBinder.bind(comparison, values)
                         .map(this::condition)
                         .orElse(Condition.FALSE);
