@@ -161,10 +161,6 @@ public final class FetchXmlParser {
             skip = OptionalInt.of((int) rows);
         }
         if (aggregate.isPresent()) {
-            if (distinct || includeCount) {
-                throw unsupported("<fetch aggregate=\"true\">: distinct and returntotalrecordcount are not supported"
-                        + " with aggregates (each row is a distinct group already).");
-            }
             if (aggregate.get().groups.isEmpty() && aggregate.get().aggregates.isEmpty()) {
                 throw syntax("<fetch aggregate=\"true\"> needs attributes with aggregate or groupby.");
             }
@@ -177,7 +173,8 @@ public final class FetchXmlParser {
             Optional<Query.Page> paged = count.isPresent() || page.isPresent() || cookie.isPresent()
                     ? Optional.of(new Query.Page(pageSize, cookie.map(String::strip)))
                     : Optional.empty();
-            Query aggregated = new Query(root, top, skip, false, paged, false)
+            // distinct changes nothing (each row is a distinct group); returntotalrecordcount counts the groups
+            Query aggregated = new Query(root, top, skip, false, paged, includeCount)
                     .withAggregation(new Aggregation(
                             aggregate.get().groups, aggregate.get().aggregates, aggregate.get().orders));
             return new FetchXml(aggregated, pageNumber);
@@ -377,9 +374,9 @@ public final class FetchXmlParser {
                                     + " avg, min and max.",
                             name, shorten(function.get()));
                 };
-        if (distinct && kind != Aggregation.Function.COUNT) {
-            throw unsupported(
-                    "<attribute name=\"%s\" distinct=\"true\">: distinct is supported with countcolumn only.", name);
+        // distinct="true": over the distinct values of the column; count then counts them (as countcolumn does)
+        if (distinct && kind == Aggregation.Function.COUNT_ROWS) {
+            kind = Aggregation.Function.COUNT;
         }
         aggregate.aggregates.add(new Aggregation.Aggregate(
                 kind,

@@ -331,10 +331,9 @@ public final class QueryPlanner {
      */
     private QueryPlan aggregated(
             Query query, Aggregation aggregation, Planned root, List<QueryPlan.Join> joins, Condition filter) {
-        if (query.distinct() || query.includeCount()) {
+        if (query.distinct()) {
             throw GatewayException.of(
-                    ErrorCode.UNSUPPORTED_QUERY,
-                    "An aggregate query takes no distinct or total record count of its own rows.");
+                    ErrorCode.UNSUPPORTED_QUERY, "An aggregate query takes no distinct: each row is a distinct group.");
         }
         Resolver resolver = root.resolver();
         List<ColumnRef> groupColumns = new ArrayList<>();
@@ -443,7 +442,7 @@ public final class QueryPlanner {
                 limit,
                 offset,
                 paging,
-                false,
+                query.includeCount(),
                 fingerprint,
                 Optional.of(new QueryPlan.Aggregated(groupBy, aggregates, orders)));
     }

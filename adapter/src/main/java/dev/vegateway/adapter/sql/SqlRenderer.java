@@ -267,6 +267,37 @@ public final class SqlRenderer {
     }
 
     /**
+     * The number of rows an aggregate plan answers (its groups; one without groups), ignoring its
+     * order, limit and offset: {@code SELECT COUNT(*) FROM (SELECT <groups> … GROUP BY <groups>) g}.
+     */
+    public PreparedSql countGroups(QueryPlan plan) {
+        QueryPlan.Aggregated aggregated =
+                plan.aggregation().orElseThrow(() -> new IllegalArgumentException("the plan does not aggregate"));
+        SqlBuilder sql = new SqlBuilder(dialect);
+        if (aggregated.groupBy().isEmpty()) {
+            return sql.keyword("SELECT 1").build();
+        }
+        sql.keyword("SELECT COUNT(*) FROM (SELECT ");
+        for (int i = 0; i < aggregated.groupBy().size(); i++) {
+            if (i > 0) {
+                sql.keyword(", ");
+            }
+            group(sql, aggregated.groupBy().get(i));
+            sql.keyword(" AS g").keyword(Integer.toString(i + 1));
+        }
+        from(sql, plan);
+        where(sql, plan, false);
+        sql.keyword(" GROUP BY ");
+        for (int i = 0; i < aggregated.groupBy().size(); i++) {
+            if (i > 0) {
+                sql.keyword(", ");
+            }
+            group(sql, aggregated.groupBy().get(i));
+        }
+        return sql.keyword(") g").build();
+    }
+
+    /**
      * The related rows of many parents in one statement, at most {@code perParent} per parent:
      * every selected column numbered {@code c1…cn}, and {@code ROW_NUMBER() OVER (PARTITION BY
      * <the selected column partitionIndex> ORDER BY <the plan's sort keys>)} kept up to

@@ -136,7 +136,7 @@ class FetchXmlParserTest {
                 "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' aggregate='median'/></entity></fetch>|QUERY_SYNTAX|the aggregates are",
                 "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true' dategrouping='decade'/></entity></fetch>|QUERY_SYNTAX|the date groupings are",
                 "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' aggregate='max' dategrouping='year'/></entity></fetch>|QUERY_SYNTAX|needs groupby",
-                "<fetch aggregate='true' returntotalrecordcount='true'><entity name='a'><attribute name='b' alias='x' groupby='true'/></entity></fetch>|UNSUPPORTED_QUERY|not supported with aggregates",
+                "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true' rowaggregate='CountChildren'/></entity></fetch>|UNSUPPORTED_QUERY|rowaggregate",
                 "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true'/><order alias='y'/></entity></fetch>|QUERY_SYNTAX|no attribute of the fetch has this alias",
                 "<fetch aggregate='true'><entity name='a'><attribute name='b' alias='x' groupby='true'/><order attribute='b'/></entity></fetch>|QUERY_SYNTAX|order by the alias",
                 "<fetch><entity name='a'><attribute name='b'/><order alias='b'/></entity></fetch>|QUERY_SYNTAX|belongs to an aggregate fetch",
