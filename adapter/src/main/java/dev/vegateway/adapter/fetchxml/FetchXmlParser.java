@@ -240,6 +240,7 @@ public final class FetchXmlParser {
         String name = required(element, "name");
         List<String> columns = new ArrayList<>();
         Map<String, String> aliases = new java.util.LinkedHashMap<>();
+        Map<String, String> childCounts = new java.util.LinkedHashMap<>();
         boolean all = false;
         List<Condition> criteria = new ArrayList<>();
         List<Order> orders = new ArrayList<>();
@@ -256,6 +257,8 @@ public final class FetchXmlParser {
                                     name);
                         }
                         aggregateAttribute(child, aggregate.get(), linkName);
+                    } else if (child.hasAttribute("rowaggregate")) {
+                        childCount(child, root, childCounts);
                     } else {
                         String column = attributeColumn(child);
                         Optional<String> alias = attribute(child, "alias").map(String::strip);
@@ -322,7 +325,43 @@ public final class FetchXmlParser {
         } else {
             selected = Columns.named(columns, aliases);
         }
+        if (!childCounts.isEmpty()) {
+            selected = selected.withChildCounts(childCounts);
+        }
         return new Relation(name, selected, Condition.and(criteria), orders, links);
+    }
+
+    /**
+     * {@code <attribute name="key" rowaggregate="CountChildren" alias="n"/>}: the number of child
+     * rows of each row in the entity's hierarchy, answered as {@code n}; on the entity of the fetch.
+     */
+    private static void childCount(Element element, boolean root, Map<String, String> childCounts) {
+        allowOnly(element, ATTRIBUTE_ATTRIBUTES);
+        String name = required(element, "name");
+        String kind = element.getAttribute("rowaggregate").strip();
+        if (!kind.equalsIgnoreCase("CountChildren")) {
+            throw syntax(
+                    "<attribute name=\"%s\" rowaggregate=\"%s\">: rowaggregate takes CountChildren.",
+                    name, shorten(kind));
+        }
+        if (!root) {
+            throw unsupported(
+                    "<attribute name=\"%s\" rowaggregate=\"CountChildren\">: child rows are counted on the entity of"
+                            + " the fetch, not on a link-entity.",
+                    name);
+        }
+        for (String other : List.of("aggregate", "groupby", "dategrouping", "distinct")) {
+            if (element.hasAttribute(other)) {
+                throw syntax(
+                        "<attribute name=\"%s\" rowaggregate=\"CountChildren\">: %s does not apply to it.",
+                        name, other);
+            }
+        }
+        String alias = required(element, "alias").strip();
+        if (alias.isEmpty() || childCounts.putIfAbsent(alias, name) != null) {
+            throw syntax(
+                    "<attribute name=\"%s\" alias=\"%s\">: the alias is empty or used twice.", name, shorten(alias));
+        }
     }
 
     private static void aggregateAttribute(Element element, AggregateAttributes aggregate, Optional<String> linkName) {

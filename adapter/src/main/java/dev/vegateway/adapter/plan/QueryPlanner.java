@@ -269,6 +269,8 @@ public final class QueryPlanner {
             }
         }
 
+        List<QueryPlan.ChildCount> childCounts = childCounts(query, resolver, output, selected.size());
+
         String fingerprint = ContinuationTokens.fingerprint(String.join(
                 "\u0001",
                 entity.logicalName(),
@@ -320,7 +322,67 @@ public final class QueryPlanner {
                 paging,
                 query.includeCount(),
                 fingerprint,
-                Optional.empty());
+                Optional.empty(),
+                childCounts);
+    }
+
+    /**
+     * FetchXML's {@code rowaggregate="CountChildren"}: for each row, the number of its child rows in
+     * the entity's hierarchy that the caller may read (Dataverse counts every child, readable or not;
+     * the gateway never reveals a row the caller could not read, not even by counting it). The
+     * attribute named is the key the hierarchy refers to; the count is an Int64 under its alias,
+     * after the other fields ({@code firstIndex} is its place in the SELECT list).
+     */
+    private List<QueryPlan.ChildCount> childCounts(
+            Query query, Resolver resolver, List<OutputField> output, int firstIndex) {
+        Map<String, String> counts = query.root().columns().childCounts();
+        if (counts.isEmpty()) {
+            return List.of();
+        }
+        EntityDefinition entity = resolver.entity;
+        if (query.distinct()) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY, "rowaggregate=\"CountChildren\" cannot be combined with distinct.");
+        }
+        dev.vegateway.catalog.RelationDefinition hierarchy = entity.hierarchy()
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.UNSUPPORTED_QUERY,
+                        "rowaggregate=\"CountChildren\" needs a hierarchical relation on entity '%s', and the catalog"
+                                + " declares none (a relation with hierarchical: true).",
+                        entity.logicalName()));
+        Set<String> names = new java.util.HashSet<>();
+        output.forEach(field -> names.add(field.name()));
+        List<QueryPlan.ChildCount> planned = new ArrayList<>();
+        for (Map.Entry<String, String> count : counts.entrySet()) {
+            if (!count.getValue().equals(hierarchy.targetField())) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "rowaggregate=\"CountChildren\" applies to '%s' (the field the hierarchy of '%s' refers to),"
+                                + " not to '%s'.",
+                        hierarchy.targetField(),
+                        entity.logicalName(),
+                        shorten(count.getValue()));
+            }
+            if (!names.add(count.getKey())) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "Two columns of the answer are named '%s'; give the child count another alias.",
+                        shorten(count.getKey()));
+            }
+            FieldDefinition key = resolver.readableField(hierarchy.targetField(), "count the children of");
+            Subquery children = resolver.subquery(entity);
+            FieldDefinition parent = children.resolver().readableField(hierarchy.field(), "count the children through");
+            planned.add(new QueryPlan.ChildCount(
+                    entity,
+                    children.resolver().alias,
+                    Condition.and(List.of(
+                            new Comparison(
+                                    children.resolver().column(parent), Condition.Operator.EQUAL, resolver.column(key)),
+                            children.rowScope()))));
+            output.add(new OutputField(
+                    renamed(key, count.getKey(), FieldType.of(FieldType.Kind.INT64)), firstIndex + planned.size() - 1));
+        }
+        return planned;
     }
 
     /**
@@ -444,7 +506,8 @@ public final class QueryPlanner {
                 paging,
                 query.includeCount(),
                 fingerprint,
-                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates, orders)));
+                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates, orders)),
+                List.of());
     }
 
     /** A date grouping of {@code field}: a Date or DateTimeOffset; a fiscal one needs the fiscal calendar. */

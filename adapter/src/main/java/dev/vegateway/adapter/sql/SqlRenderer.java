@@ -56,6 +56,12 @@ public final class SqlRenderer {
             }
             sql.identifier(selected.get(i));
         }
+        for (QueryPlan.ChildCount count : plan.childCounts()) {
+            sql.keyword(", (SELECT COUNT(*) FROM ").table(count.entity().table(), count.alias());
+            sql.keyword(" WHERE (");
+            condition(sql, count.where());
+            sql.keyword("))");
+        }
         if (plan.pageRootFirst()) {
             sql.keyword(" FROM (SELECT ").keyword(plan.alias()).keyword(".*");
             sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());

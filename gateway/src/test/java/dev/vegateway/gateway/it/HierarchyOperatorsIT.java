@@ -167,6 +167,65 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
         assertThat(nonEmpty).as("walks that went both ways").isPositive();
     }
 
+    /**
+     * rowaggregate="CountChildren": each row comes with the number of its direct children in the
+     * hierarchy that the caller reads, never counting a row the caller could not read.
+     */
+    @Test
+    void countChildrenCountsTheReadableChildrenOfEachRow() throws Exception {
+        int counted = 0;
+        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
+            Map<String, String> parents = new HashMap<>();
+            Map<String, Long> children = new HashMap<>();
+            JsonNode answer = fetch(
+                    user,
+                    "<fetch><entity name='mserp_custcustomerv3entity'><attribute name='mserp_parentcustomerid'/>"
+                            + "<attribute name='" + KEY + "' rowaggregate='CountChildren' alias='children'/>"
+                            + "</entity></fetch>");
+            answer.path("value").forEach(row -> {
+                parents.put(
+                        row.get(KEY).asText(),
+                        row.has("_mserp_parentcustomerid_value")
+                                ? row.get("_mserp_parentcustomerid_value").asText()
+                                : null);
+                children.put(row.get(KEY).asText(), row.get("children").asLong());
+            });
+            for (Map.Entry<String, Long> row : children.entrySet()) {
+                long readable = parents.values().stream()
+                        .filter(parent -> row.getKey().equals(parent))
+                        .count();
+                assertThat(row.getValue()).as(user.name() + " " + row.getKey()).isEqualTo(readable);
+                counted += readable > 0 ? 1 : 0;
+            }
+        }
+        assertThat(counted).as("rows with children").isPositive();
+        DemoIdentities.User sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR;
+        JsonNode root = fetch(
+                sam,
+                "<fetch><entity name='mserp_custcustomerv3entity'><attribute name='mserp_name'/><attribute name='" + KEY
+                        + "' rowaggregate='CountChildren' alias='n'/><filter><condition attribute='" + KEY
+                        + "' operator='eq' value='" + tree.get(0) + "'/></filter></entity></fetch>");
+        assertThat(root.path("value").get(0).get("n").asLong()).isEqualTo(3);
+        assertThat(assertError(
+                        as(sam).urlEncodingEnabled(false)
+                                .get(EntitySet.SALES_ORDERS.set + "?fetchXml="
+                                        + encode("<fetch><entity name='mserp_salesorderheaderv2entity'><attribute"
+                                                + " name='mserp_salesorderheaderv2entityid' rowaggregate='CountChildren'"
+                                                + " alias='n'/></entity></fetch>")),
+                        400,
+                        "0x8ff00003"))
+                .contains("needs a hierarchical relation");
+        assertThat(assertError(
+                        as(sam).urlEncodingEnabled(false)
+                                .get(CUSTOMERS + "?fetchXml="
+                                        + encode("<fetch><entity name='mserp_custcustomerv3entity'><attribute"
+                                                + " name='mserp_name' rowaggregate='CountChildren' alias='n'/>"
+                                                + "</entity></fetch>")),
+                        400,
+                        "0x8ff00001"))
+                .contains("applies to '" + KEY + "'");
+    }
+
     private static Set<String> union(Set<String> first, Set<String> second) {
         Set<String> union = new TreeSet<>(first);
         union.addAll(second);
