@@ -37,6 +37,63 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
 
     private final List<String> tree = new ArrayList<>();
 
+    /** Generated readers of customers: a random business unit and role (depth, company restriction) each. */
+    private static final List<DemoIdentities.User> GENERATED = generatedUsers();
+
+    private static final List<String> GENERATED_ROLES = List.of(
+            "Sales manager",
+            "Customer service Basic",
+            "Customer service Local",
+            "Customer service Deep",
+            "Customer service Global",
+            "{ role: Sales manager, companies: [usmf] }",
+            "{ role: Customer service Deep, companies: [demf] }",
+            "Sales assistant");
+
+    private static List<DemoIdentities.User> generatedUsers() {
+        List<DemoIdentities.BusinessUnit> units = List.of(
+                DemoIdentities.CONTOSO,
+                DemoIdentities.CONTOSO_US,
+                DemoIdentities.CONTOSO_EUROPE,
+                DemoIdentities.CONTOSO_GERMANY,
+                DemoIdentities.CONTOSO_UK);
+        java.util.Random random = new java.util.Random(11);
+        List<DemoIdentities.User> users = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            users.add(new DemoIdentities.User(
+                    UUID.nameUUIDFromBytes(("hierarchy-user-" + i).getBytes(StandardCharsets.UTF_8)),
+                    "Generated " + i + " " + GENERATED_ROLES.get(i % GENERATED_ROLES.size()),
+                    UUID.nameUUIDFromBytes(("hierarchy-entra-" + i).getBytes(StandardCharsets.UTF_8)),
+                    units.get(random.nextInt(units.size()))));
+        }
+        return users;
+    }
+
+    /** The demo security data and the generated users. */
+    private static String securityYaml(List<DemoIdentities.User> generated) throws Exception {
+        String demo;
+        try (InputStream in = HierarchyOperatorsIT.class.getClassLoader().getResourceAsStream("demo/security.yaml")) {
+            demo = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        StringBuilder users = new StringBuilder("users:\n");
+        for (int i = 0; i < generated.size(); i++) {
+            DemoIdentities.User user = generated.get(i);
+            users.append("  - { id: ")
+                    .append(user.id())
+                    .append(", name: \"")
+                    .append(user.name())
+                    .append("\", entraObjectId: ")
+                    .append(user.entraObjectId())
+                    .append(", businessUnit: ")
+                    .append(user.businessUnit().name())
+                    .append(", roles: [")
+                    .append(GENERATED_ROLES.get(i % GENERATED_ROLES.size()))
+                    .append("] }\n");
+        }
+        assertThat(demo).contains("\nusers:\n");
+        return demo.replace("\nusers:\n", "\n" + users);
+    }
+
     @Override
     String backendName() {
         return "hierarchy";
@@ -68,9 +125,22 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
+            // generated users own some customers, so that their Basic depth reads some
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE erp.customer SET owner_id = ? WHERE id = ?")) {
+                for (int i = 0; i < ids.size(); i += 4) {
+                    update.setObject(
+                            1, GENERATED.get((i / 4) % GENERATED.size()).id());
+                    update.setObject(2, ids.get(i));
+                    update.executeUpdate();
+                }
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
             ids.forEach(id -> tree.add(id.toString()));
         }
-        gateway = TestGateway.start(backend, null, Map.of(), catalog(), Clock.systemUTC());
+        gateway = TestGateway.start(backend, securityYaml(GENERATED), Map.of(), catalog(), Clock.systemUTC());
     }
 
     /** The demo catalog, with a parent customer on customers, declared as their hierarchy. */
@@ -110,7 +180,9 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
     @Test
     void everyHierarchyOperatorWalksOnlyTheRowsTheCallerReads() throws Exception {
         int nonEmpty = 0;
-        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
+        List<DemoIdentities.User> readers = new ArrayList<>(READERS_OF_ORDERS_AND_CUSTOMERS);
+        readers.addAll(GENERATED);
+        for (DemoIdentities.User user : readers) {
             // what the caller reads directly: each row and its parent
             Map<String, String> parents = new HashMap<>();
             fetch(
@@ -174,7 +246,9 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
     @Test
     void countChildrenCountsTheReadableChildrenOfEachRow() throws Exception {
         int counted = 0;
-        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
+        List<DemoIdentities.User> readers = new ArrayList<>(READERS_OF_ORDERS_AND_CUSTOMERS);
+        readers.addAll(GENERATED);
+        for (DemoIdentities.User user : readers) {
             Map<String, String> parents = new HashMap<>();
             Map<String, Long> children = new HashMap<>();
             JsonNode answer = fetch(
