@@ -37,9 +37,6 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
 
     private final List<String> tree = new ArrayList<>();
 
-    /** Generated readers of customers: a random business unit and role (depth, company restriction) each. */
-    private static final List<DemoIdentities.User> GENERATED = generatedUsers();
-
     private static final List<String> GENERATED_ROLES = List.of(
             "Sales manager",
             "Customer service Basic",
@@ -49,6 +46,9 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
             "{ role: Sales manager, companies: [usmf] }",
             "{ role: Customer service Deep, companies: [demf] }",
             "Sales assistant");
+
+    /** Generated readers of customers: a random business unit and role (depth, company restriction) each. */
+    private static final List<DemoIdentities.User> GENERATED = generatedUsers();
 
     private static List<DemoIdentities.User> generatedUsers() {
         List<DemoIdentities.BusinessUnit> units = List.of(
