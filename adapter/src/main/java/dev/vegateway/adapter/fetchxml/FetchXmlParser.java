@@ -161,10 +161,6 @@ public final class FetchXmlParser {
             skip = OptionalInt.of((int) rows);
         }
         if (aggregate.isPresent()) {
-            if (distinct || includeCount) {
-                throw unsupported("<fetch aggregate=\"true\">: distinct and returntotalrecordcount are not supported"
-                        + " with aggregates (each row is a distinct group already).");
-            }
             if (aggregate.get().groups.isEmpty() && aggregate.get().aggregates.isEmpty()) {
                 throw syntax("<fetch aggregate=\"true\"> needs attributes with aggregate or groupby.");
             }
@@ -177,7 +173,8 @@ public final class FetchXmlParser {
             Optional<Query.Page> paged = count.isPresent() || page.isPresent() || cookie.isPresent()
                     ? Optional.of(new Query.Page(pageSize, cookie.map(String::strip)))
                     : Optional.empty();
-            Query aggregated = new Query(root, top, skip, false, paged, false)
+            // distinct changes nothing (each row is a distinct group); returntotalrecordcount counts the groups
+            Query aggregated = new Query(root, top, skip, false, paged, includeCount)
                     .withAggregation(new Aggregation(
                             aggregate.get().groups, aggregate.get().aggregates, aggregate.get().orders));
             return new FetchXml(aggregated, pageNumber);
@@ -243,6 +240,7 @@ public final class FetchXmlParser {
         String name = required(element, "name");
         List<String> columns = new ArrayList<>();
         Map<String, String> aliases = new java.util.LinkedHashMap<>();
+        Map<String, String> childCounts = new java.util.LinkedHashMap<>();
         boolean all = false;
         List<Condition> criteria = new ArrayList<>();
         List<Order> orders = new ArrayList<>();
@@ -259,6 +257,8 @@ public final class FetchXmlParser {
                                     name);
                         }
                         aggregateAttribute(child, aggregate.get(), linkName);
+                    } else if (child.hasAttribute("rowaggregate")) {
+                        childCount(child, root, childCounts);
                     } else {
                         String column = attributeColumn(child);
                         Optional<String> alias = attribute(child, "alias").map(String::strip);
@@ -325,7 +325,43 @@ public final class FetchXmlParser {
         } else {
             selected = Columns.named(columns, aliases);
         }
+        if (!childCounts.isEmpty()) {
+            selected = selected.withChildCounts(childCounts);
+        }
         return new Relation(name, selected, Condition.and(criteria), orders, links);
+    }
+
+    /**
+     * {@code <attribute name="key" rowaggregate="CountChildren" alias="n"/>}: the number of child
+     * rows of each row in the entity's hierarchy, answered as {@code n}; on the entity of the fetch.
+     */
+    private static void childCount(Element element, boolean root, Map<String, String> childCounts) {
+        allowOnly(element, ATTRIBUTE_ATTRIBUTES);
+        String name = required(element, "name");
+        String kind = element.getAttribute("rowaggregate").strip();
+        if (!kind.equalsIgnoreCase("CountChildren")) {
+            throw syntax(
+                    "<attribute name=\"%s\" rowaggregate=\"%s\">: rowaggregate takes CountChildren.",
+                    name, shorten(kind));
+        }
+        if (!root) {
+            throw unsupported(
+                    "<attribute name=\"%s\" rowaggregate=\"CountChildren\">: child rows are counted on the entity of"
+                            + " the fetch, not on a link-entity.",
+                    name);
+        }
+        for (String other : List.of("aggregate", "groupby", "dategrouping", "distinct")) {
+            if (element.hasAttribute(other)) {
+                throw syntax(
+                        "<attribute name=\"%s\" rowaggregate=\"CountChildren\">: %s does not apply to it.",
+                        name, other);
+            }
+        }
+        String alias = required(element, "alias").strip();
+        if (alias.isEmpty() || childCounts.putIfAbsent(alias, name) != null) {
+            throw syntax(
+                    "<attribute name=\"%s\" alias=\"%s\">: the alias is empty or used twice.", name, shorten(alias));
+        }
     }
 
     private static void aggregateAttribute(Element element, AggregateAttributes aggregate, Optional<String> linkName) {
@@ -377,9 +413,9 @@ public final class FetchXmlParser {
                                     + " avg, min and max.",
                             name, shorten(function.get()));
                 };
-        if (distinct && kind != Aggregation.Function.COUNT) {
-            throw unsupported(
-                    "<attribute name=\"%s\" distinct=\"true\">: distinct is supported with countcolumn only.", name);
+        // distinct="true": over the distinct values of the column; count then counts them (as countcolumn does)
+        if (distinct && kind == Aggregation.Function.COUNT_ROWS) {
+            kind = Aggregation.Function.COUNT;
         }
         aggregate.aggregates.add(new Aggregation.Aggregate(
                 kind,

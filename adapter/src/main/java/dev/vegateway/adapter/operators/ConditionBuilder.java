@@ -128,23 +128,16 @@ public final class ConditionBuilder {
             case NOT_UNDER -> shape.hierarchy(Condition.HierarchyOperator.NOT_UNDER);
             case ABOVE -> shape.hierarchy(Condition.HierarchyOperator.ABOVE);
             case ABOVE_OR_EQUAL -> shape.hierarchy(Condition.HierarchyOperator.ABOVE_OR_EQUAL);
-            case EQUAL_USER_OR_USER_HIERARCHY, EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS -> throw problems.unsupported(
-                    String.format(
-                            "Condition operator %s on attribute '%s' is not supported: the security model has no"
-                                    + " manager hierarchy of users",
-                            name, attribute.name()));
-            case CHILD_OF -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' is not supported: use Under (under), which walks the"
-                            + " entity's hierarchical relation",
-                    name, attribute.name()));
-            case CONTAINS, DOES_NOT_CONTAIN -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' is not supported: it is a full-text search, and the"
-                            + " gateway has no full-text index (use Like with %%text%%)",
-                    name, attribute.name()));
-            case EQUAL_USER_LANGUAGE -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' is not supported: the gateway keeps no language for a"
-                            + " user",
-                    name, attribute.name()));
+            case EQUAL_USER_OR_USER_HIERARCHY -> shape.caller(
+                    Condition.Operator.EQUAL, Placeholder.USER_OR_USER_HIERARCHY);
+            case EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS -> shape.caller(
+                    Condition.Operator.EQUAL, Placeholder.USER_OR_USER_HIERARCHY_AND_TEAMS);
+                // ChildOf is marked internal in the SDK, with no meaning of its own: it is read as Under
+            case CHILD_OF -> shape.hierarchy(Condition.HierarchyOperator.UNDER);
+                // Dataverse's full-text search, read as a case-insensitive substring match (no full-text index)
+            case CONTAINS -> shape.like(Condition.LikeKind.CONTAINS, false);
+            case DOES_NOT_CONTAIN -> shape.like(Condition.LikeKind.CONTAINS, true);
+            case EQUAL_USER_LANGUAGE -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_LANGUAGE);
         };
     }
 

@@ -2,6 +2,7 @@ package dev.vegateway.adapter.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vegateway.adapter.rowfilter.CallerProfile;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import java.util.UUID;
  * @param userAttributes the caller's custom attributes, for {@code @user.attributes.<name>} in row filters
  * @param companies the companies the caller holds a role in, for {@code @user.companies} in row filters
  * @param teams the teams the caller is a member of, for {@code EqualUserTeams} and {@code EqualUserOrUserTeams}
+ * @param profile the caller's reports, their teams and its language, for {@code EqualUserOrUserHierarchy…} and
+ *     {@code EqualUserLanguage}
  */
 public record AccessScope(
         UUID userId,
@@ -29,7 +32,8 @@ public record AccessScope(
         Set<UUID> businessUnitAndDescendants,
         Map<String, String> userAttributes,
         Set<String> companies,
-        Set<UUID> teams) {
+        Set<UUID> teams,
+        CallerProfile profile) {
 
     public AccessScope {
         requireNonNull(userId, "userId is null");
@@ -41,6 +45,7 @@ public record AccessScope(
         userAttributes = Map.copyOf(userAttributes);
         companies = Set.copyOf(companies);
         teams = Set.copyOf(teams);
+        requireNonNull(profile, "profile is null");
     }
 
     /** A caller of no team. */
@@ -64,7 +69,8 @@ public record AccessScope(
                 businessUnitAndDescendants,
                 userAttributes,
                 companies,
-                Set.of());
+                Set.of(),
+                CallerProfile.NONE);
     }
 
     /** A caller without custom attributes or companies (row-filter placeholders for them have no value). */

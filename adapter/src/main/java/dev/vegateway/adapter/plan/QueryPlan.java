@@ -39,6 +39,8 @@ import java.util.OptionalInt;
  * @param fingerprint identifies the query (and caller) that a continuation token belongs to
  * @param aggregation for an aggregate query: {@code selected} holds its GROUP BY columns, and the
  *     SELECT list goes on with these aggregates
+ * @param childCounts counts of each row's child rows in the entity's hierarchy, each a correlated
+ *     subquery after the {@code selected} columns in the SELECT list (FetchXML {@code rowaggregate})
  */
 public record QueryPlan(
         EntityDefinition entity,
@@ -61,7 +63,8 @@ public record QueryPlan(
         Optional<Paging> paging,
         boolean includeCount,
         String fingerprint,
-        Optional<Aggregated> aggregation) {
+        Optional<Aggregated> aggregation,
+        List<ChildCount> childCounts) {
 
     public QueryPlan {
         requireNonNull(entity, "entity is null");
@@ -82,6 +85,20 @@ public record QueryPlan(
         requireNonNull(paging, "paging is null");
         requireNonNull(fingerprint, "fingerprint is null");
         requireNonNull(aggregation, "aggregation is null");
+        childCounts = List.copyOf(childCounts);
+    }
+
+    /**
+     * {@code (SELECT COUNT(*) FROM <entity> <alias> WHERE <where>)}: {@code where} joins the child's
+     * parent column to the row's key and holds the child relation's own row security, so only child
+     * rows the caller may read are counted.
+     */
+    public record ChildCount(EntityDefinition entity, String alias, Condition where) {
+        public ChildCount {
+            requireNonNull(entity, "entity is null");
+            requireNonNull(alias, "alias is null");
+            requireNonNull(where, "where is null");
+        }
     }
 
     /**
@@ -150,6 +167,7 @@ public record QueryPlan(
             return types;
         }
         selected.forEach(column -> types.add(column.field().type()));
+        childCounts.forEach(count -> types.add(FieldType.of(FieldType.Kind.INT64)));
         return types;
     }
 

@@ -269,6 +269,8 @@ public final class QueryPlanner {
             }
         }
 
+        List<QueryPlan.ChildCount> childCounts = childCounts(query, resolver, output, selected.size());
+
         String fingerprint = ContinuationTokens.fingerprint(String.join(
                 "\u0001",
                 entity.logicalName(),
@@ -320,7 +322,67 @@ public final class QueryPlanner {
                 paging,
                 query.includeCount(),
                 fingerprint,
-                Optional.empty());
+                Optional.empty(),
+                childCounts);
+    }
+
+    /**
+     * FetchXML's {@code rowaggregate="CountChildren"}: for each row, the number of its child rows in
+     * the entity's hierarchy that the caller may read (Dataverse counts every child, readable or not;
+     * the gateway never reveals a row the caller could not read, not even by counting it). The
+     * attribute named is the key the hierarchy refers to; the count is an Int64 under its alias,
+     * after the other fields ({@code firstIndex} is its place in the SELECT list).
+     */
+    private List<QueryPlan.ChildCount> childCounts(
+            Query query, Resolver resolver, List<OutputField> output, int firstIndex) {
+        Map<String, String> counts = query.root().columns().childCounts();
+        if (counts.isEmpty()) {
+            return List.of();
+        }
+        EntityDefinition entity = resolver.entity;
+        if (query.distinct()) {
+            throw GatewayException.of(
+                    ErrorCode.UNSUPPORTED_QUERY, "rowaggregate=\"CountChildren\" cannot be combined with distinct.");
+        }
+        dev.vegateway.catalog.RelationDefinition hierarchy = entity.hierarchy()
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.UNSUPPORTED_QUERY,
+                        "rowaggregate=\"CountChildren\" needs a hierarchical relation on entity '%s', and the catalog"
+                                + " declares none (a relation with hierarchical: true).",
+                        entity.logicalName()));
+        Set<String> names = new java.util.HashSet<>();
+        output.forEach(field -> names.add(field.name()));
+        List<QueryPlan.ChildCount> planned = new ArrayList<>();
+        for (Map.Entry<String, String> count : counts.entrySet()) {
+            if (!count.getValue().equals(hierarchy.targetField())) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "rowaggregate=\"CountChildren\" applies to '%s' (the field the hierarchy of '%s' refers to),"
+                                + " not to '%s'.",
+                        hierarchy.targetField(),
+                        entity.logicalName(),
+                        shorten(count.getValue()));
+            }
+            if (!names.add(count.getKey())) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "Two columns of the answer are named '%s'; give the child count another alias.",
+                        shorten(count.getKey()));
+            }
+            FieldDefinition key = resolver.readableField(hierarchy.targetField(), "count the children of");
+            Subquery children = resolver.subquery(entity);
+            FieldDefinition parent = children.resolver().readableField(hierarchy.field(), "count the children through");
+            planned.add(new QueryPlan.ChildCount(
+                    entity,
+                    children.resolver().alias,
+                    Condition.and(List.of(
+                            new Comparison(
+                                    children.resolver().column(parent), Condition.Operator.EQUAL, resolver.column(key)),
+                            children.rowScope()))));
+            output.add(new OutputField(
+                    renamed(key, count.getKey(), FieldType.of(FieldType.Kind.INT64)), firstIndex + planned.size() - 1));
+        }
+        return planned;
     }
 
     /**
@@ -331,10 +393,9 @@ public final class QueryPlanner {
      */
     private QueryPlan aggregated(
             Query query, Aggregation aggregation, Planned root, List<QueryPlan.Join> joins, Condition filter) {
-        if (query.distinct() || query.includeCount()) {
+        if (query.distinct()) {
             throw GatewayException.of(
-                    ErrorCode.UNSUPPORTED_QUERY,
-                    "An aggregate query takes no distinct or total record count of its own rows.");
+                    ErrorCode.UNSUPPORTED_QUERY, "An aggregate query takes no distinct: each row is a distinct group.");
         }
         Resolver resolver = root.resolver();
         List<ColumnRef> groupColumns = new ArrayList<>();
@@ -443,9 +504,10 @@ public final class QueryPlanner {
                 limit,
                 offset,
                 paging,
-                false,
+                query.includeCount(),
                 fingerprint,
-                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates, orders)));
+                Optional.of(new QueryPlan.Aggregated(groupBy, aggregates, orders)),
+                List.of());
     }
 
     /** A date grouping of {@code field}: a Date or DateTimeOffset; a fiscal one needs the fiscal calendar. */
@@ -1194,6 +1256,17 @@ public final class QueryPlanner {
                 // EqualUserId and its kin: the caller's own values (a row filter's are bound before it gets here)
                 CallerValues values = caller.orElseThrow(
                         () -> new IllegalStateException("a placeholder reached the planner unbound"));
+                if (comparison.right().equals(Placeholder.USER_LANGUAGE)) {
+                    Typed subject = operand(comparison.left());
+                    if (subject.type() != ValueType.INTEGER) {
+                        throw GatewayException.of(
+                                ErrorCode.QUERY_SYNTAX,
+                                "Condition operator EqualUserLanguage (eq-userlanguage) compares a whole-number"
+                                        + " attribute (a language code such as 1033) with the caller's language;"
+                                        + " '%s' is not a whole number.",
+                                subject.description());
+                    }
+                }
                 return PlaceholderBinder.bind(comparison, values)
                         .map(this::condition)
                         .orElse(Condition.FALSE);
@@ -1647,7 +1720,12 @@ public final class QueryPlanner {
 
     private static CallerValues callerValues(AccessScope scope) {
         return new CallerValues(
-                scope.userId(), scope.businessUnit(), scope.companies(), scope.userAttributes(), scope.teams());
+                scope.userId(),
+                scope.businessUnit(),
+                scope.companies(),
+                scope.userAttributes(),
+                scope.teams(),
+                scope.profile());
     }
 
     /** A resolver of a subquery and the row security of its relation for the caller (TRUE in a row filter). */

@@ -12,14 +12,19 @@ import java.util.Map;
  *
  * @param aliases the name a named column is answered under instead of its own (FetchXML
  *     {@code <attribute name="x" alias="y"/>}), by column name; each a column of {@code names}
+ * @param childCounts the number of child rows of each row in the entity's hierarchy, answered under
+ *     an alias (FetchXML {@code <attribute name="key" rowaggregate="CountChildren" alias="n"/>}): the
+ *     attribute named (the key the hierarchy refers to), by alias
  */
-public record Columns(boolean all, List<String> names, Map<String, String> aliases) {
+public record Columns(boolean all, List<String> names, Map<String, String> aliases, Map<String, String> childCounts) {
     private static final Columns ALL = new Columns(true, List.of());
 
     public Columns {
         names = List.copyOf(requireNonNull(names, "names is null"));
         aliases =
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(aliases, "aliases is null")));
+        childCounts = java.util.Collections.unmodifiableMap(
+                new LinkedHashMap<>(requireNonNull(childCounts, "childCounts is null")));
         if (all && !names.isEmpty()) {
             throw new IllegalArgumentException("all columns, yet names given: " + names);
         }
@@ -30,7 +35,12 @@ public record Columns(boolean all, List<String> names, Map<String, String> alias
 
     /** Columns without aliases. */
     public Columns(boolean all, List<String> names) {
-        this(all, names, Map.of());
+        this(all, names, Map.of(), Map.of());
+    }
+
+    /** These columns with the counts of child rows asked for, by alias. */
+    public Columns withChildCounts(Map<String, String> counts) {
+        return new Columns(all, names, aliases, counts);
     }
 
     public static Columns every() {
@@ -48,6 +58,6 @@ public record Columns(boolean all, List<String> names, Map<String, String> alias
 
     /** The named columns, some answered under an alias. */
     public static Columns named(List<String> names, Map<String, String> aliases) {
-        return new Columns(false, names, aliases);
+        return new Columns(false, names, aliases, Map.of());
     }
 }

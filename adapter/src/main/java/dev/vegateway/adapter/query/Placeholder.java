@@ -27,6 +27,12 @@ public record Placeholder(String name) implements Operand {
     public static final Placeholder USER_TEAMS = new Placeholder("user.teams");
     /** The caller's own id and the ids of its teams (a list of Guid; EqualUserOrUserTeams). */
     public static final Placeholder USER_OR_USER_TEAMS = new Placeholder("user.idOrTeams");
+    /** The caller's id and the ids of every user under it in the manager hierarchy (a list of Guid; EqualUserOrUserHierarchy). */
+    public static final Placeholder USER_OR_USER_HIERARCHY = new Placeholder("user.idOrHierarchy");
+    /** Those users and the teams each of them is a member of (a list of Guid; EqualUserOrUserHierarchyAndTeams). */
+    public static final Placeholder USER_OR_USER_HIERARCHY_AND_TEAMS = new Placeholder("user.idOrHierarchyAndTeams");
+    /** The caller's language setting, an LCID (Int32; EqualUserLanguage); no value when the user has none. */
+    public static final Placeholder USER_LANGUAGE = new Placeholder("user.language");
 
     private static final String USER_ATTRIBUTE_PREFIX = "user.attributes.";
 
@@ -55,7 +61,11 @@ public record Placeholder(String name) implements Operand {
 
     /** Whether this placeholder stands for a list of values rather than one value. */
     public boolean isList() {
-        return equals(USER_COMPANIES) || equals(USER_TEAMS) || equals(USER_OR_USER_TEAMS);
+        return equals(USER_COMPANIES)
+                || equals(USER_TEAMS)
+                || equals(USER_OR_USER_TEAMS)
+                || equals(USER_OR_USER_HIERARCHY)
+                || equals(USER_OR_USER_HIERARCHY_AND_TEAMS);
     }
 
     /** As written in a row filter: {@code @user.id}. */

@@ -99,6 +99,17 @@ public final class PlaceholderBinder {
             both.add(new Literal(caller.userId()));
             caller.teams().forEach(team -> both.add(new Literal(team)));
             values = both;
+        } else if (comparison.right().equals(Placeholder.USER_OR_USER_HIERARCHY)
+                || comparison.right().equals(Placeholder.USER_OR_USER_HIERARCHY_AND_TEAMS)) {
+            // the caller, every user under it, and with teams the teams of all of them
+            java.util.Set<java.util.UUID> ids = new java.util.LinkedHashSet<>();
+            ids.add(caller.userId());
+            ids.addAll(caller.profile().hierarchy());
+            if (comparison.right().equals(Placeholder.USER_OR_USER_HIERARCHY_AND_TEAMS)) {
+                ids.addAll(caller.teams());
+                ids.addAll(caller.profile().hierarchyTeams());
+            }
+            values = ids.stream().map(Literal::new).toList();
         } else {
             return Optional.empty();
         }
@@ -160,6 +171,11 @@ public final class PlaceholderBinder {
         }
         if (placeholder.equals(Placeholder.USER_BUSINESS_UNIT)) {
             return caller.businessUnit().map(Literal::new);
+        }
+        if (placeholder.equals(Placeholder.USER_LANGUAGE)) {
+            return caller.profile().language().isPresent()
+                    ? Optional.of(new Literal(caller.profile().language().getAsInt()))
+                    : Optional.empty();
         }
         return placeholder
                 .userAttribute()

@@ -37,6 +37,7 @@ public final class EffectivePermissions {
     private final Set<UUID> businessUnitAndDescendants;
     private final Set<String> roles;
     private final Set<UUID> teams;
+    private final Hierarchy hierarchy;
 
     /**
      * @param roleDefinitions the definitions of (at least) the roles the assignments name
@@ -60,6 +61,33 @@ public final class EffectivePermissions {
             Set<String> allCompanies,
             Set<UUID> businessUnitAndDescendants,
             Set<UUID> teams) {
+        this(user, assignments, roleDefinitions, allCompanies, businessUnitAndDescendants, teams, Hierarchy.NONE);
+    }
+
+    /**
+     * The users under one user in the manager hierarchy, the teams they are members of, and the
+     * user's language setting (a Windows LCID).
+     */
+    public record Hierarchy(Set<UUID> reports, Set<UUID> reportsTeams, java.util.OptionalInt language) {
+        static final Hierarchy NONE = new Hierarchy(Set.of(), Set.of(), java.util.OptionalInt.empty());
+
+        public Hierarchy {
+            reports = Ordered.set(requireNonNull(reports, "reports is null"));
+            reportsTeams = Ordered.set(requireNonNull(reportsTeams, "reportsTeams is null"));
+            requireNonNull(language, "language is null");
+        }
+    }
+
+    /** @param hierarchy the users under this one, their teams, and this one's language */
+    EffectivePermissions(
+            BackendUser user,
+            List<Assignment> assignments,
+            Map<String, Role> roleDefinitions,
+            Set<String> allCompanies,
+            Set<UUID> businessUnitAndDescendants,
+            Set<UUID> teams,
+            Hierarchy hierarchy) {
+        this.hierarchy = requireNonNull(hierarchy, "hierarchy is null");
         this.teams = Ordered.set(requireNonNull(teams, "teams is null"));
         this.user = requireNonNull(user, "user is null");
         this.assignments = List.copyOf(requireNonNull(assignments, "assignments is null"));
@@ -79,6 +107,11 @@ public final class EffectivePermissions {
     /** The ids of the teams the user is a member of. */
     public Set<UUID> teams() {
         return teams;
+    }
+
+    /** The users under this one in the manager hierarchy, their teams, and this user's language. */
+    public Hierarchy hierarchy() {
+        return hierarchy;
     }
 
     /** Every role held, directly or through a team. */

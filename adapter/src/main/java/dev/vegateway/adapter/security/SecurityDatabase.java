@@ -279,6 +279,50 @@ final class SecurityDatabase {
             attribute.executeBatch();
             application.executeBatch();
         }
+        insertUserSettings(connection, document.users());
+    }
+
+    /** Each user's manager and language, once every user row exists. */
+    private void insertUserSettings(Connection connection, List<User> users) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + table("users") + " SET manager_id = ?, language_code = ? WHERE id = ?")) {
+            boolean any = false;
+            for (User each : users) {
+                if (each.settings().equals(SecurityDocument.UserSettings.NONE)) {
+                    continue;
+                }
+                setUuid(update, 1, each.settings().manager());
+                if (each.settings().language().isPresent()) {
+                    update.setInt(2, each.settings().language().getAsInt());
+                } else {
+                    update.setNull(2, java.sql.Types.INTEGER);
+                }
+                update.setObject(3, each.id());
+                update.addBatch();
+                any = true;
+            }
+            if (any) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    /** The manager and language of every user that has one, by user id. */
+    private Map<UUID, SecurityDocument.UserSettings> userSettings(Connection connection) throws SQLException {
+        Map<UUID, SecurityDocument.UserSettings> settings = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, manager_id, language_code FROM "
+                        + table("users") + " WHERE manager_id IS NOT NULL OR language_code IS NOT NULL");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                int language = rows.getInt(3);
+                settings.put(
+                        rows.getObject(1, UUID.class),
+                        new SecurityDocument.UserSettings(
+                                Optional.ofNullable(rows.getObject(2, UUID.class)),
+                                rows.wasNull() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(language)));
+            }
+        }
+        return settings;
     }
 
     private void insertTeams(
@@ -399,6 +443,7 @@ final class SecurityDatabase {
                         .add(assignment));
             }
             List<User> users = new ArrayList<>();
+            Map<UUID, SecurityDocument.UserSettings> settings = userSettings(connection);
             for (BackendUser user : users(connection, " WHERE u.kind <> 'APPLICATION'", List.of())) {
                 users.add(new User(
                         user.id(),
@@ -409,7 +454,8 @@ final class SecurityDatabase {
                         user.kind(),
                         user.businessUnitId().map(unitNames::get),
                         user.attributes(),
-                        userRoles.getOrDefault(user.id(), List.of())));
+                        userRoles.getOrDefault(user.id(), List.of()),
+                        settings.getOrDefault(user.id(), SecurityDocument.UserSettings.NONE)));
             }
             Map<UUID, List<UUID>> members = new HashMap<>();
             try (PreparedStatement select = connection.prepareStatement(
@@ -545,9 +591,72 @@ final class SecurityDatabase {
                 }
             }
             return Optional.of(new EffectivePermissions(
-                    user.get(), assignments, roles, Ordered.set(companies(connection)), units, teams));
+                    user.get(),
+                    assignments,
+                    roles,
+                    Ordered.set(companies(connection)),
+                    units,
+                    teams,
+                    hierarchy(connection, userId)));
         });
     }
+
+    /**
+     * The users under {@code userId} in the manager hierarchy, the teams they are members of, and
+     * the user's language: walked level by level, each user once (an import refuses cycles; a
+     * database edited by hand cannot make the walk loop), at most {@value #MAX_HIERARCHY_DEPTH} levels.
+     */
+    private EffectivePermissions.Hierarchy hierarchy(Connection connection, UUID userId) throws SQLException {
+        java.util.OptionalInt language = java.util.OptionalInt.empty();
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT language_code FROM " + table("users") + " WHERE id = ?")) {
+            select.setObject(1, userId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                    int code = rows.getInt(1);
+                    language = rows.wasNull() ? language : java.util.OptionalInt.of(code);
+                }
+            }
+        }
+        Set<UUID> reports = new java.util.LinkedHashSet<>();
+        List<UUID> level = List.of(userId);
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id FROM " + table("users") + " WHERE manager_id = ? ORDER BY sort_order")) {
+            for (int depth = 0; depth < MAX_HIERARCHY_DEPTH && !level.isEmpty(); depth++) {
+                List<UUID> next = new ArrayList<>();
+                for (UUID manager : level) {
+                    select.setObject(1, manager);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            UUID report = rows.getObject(1, UUID.class);
+                            if (!report.equals(userId) && reports.add(report)) {
+                                next.add(report);
+                            }
+                        }
+                    }
+                }
+                level = next;
+            }
+        }
+        Set<UUID> teams = new java.util.LinkedHashSet<>();
+        if (!reports.isEmpty()) {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT team_id FROM " + table("team_members") + " WHERE user_id = ? ORDER BY sort_order")) {
+                for (UUID report : reports) {
+                    select.setObject(1, report);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            teams.add(rows.getObject(1, UUID.class));
+                        }
+                    }
+                }
+            }
+        }
+        return new EffectivePermissions.Hierarchy(reports, teams, language);
+    }
+
+    /** The deepest manager hierarchy walked for EqualUserOrUserHierarchy (Dataverse's hierarchy depth ranges up to 100). */
+    private static final int MAX_HIERARCHY_DEPTH = 100;
 
     // ---- the version of the security data
 

@@ -242,7 +242,8 @@ public record SecurityDocument(
             UserKind kind,
             Optional<String> businessUnit,
             Map<String, String> attributes,
-            List<RoleAssignment> roles) {
+            List<RoleAssignment> roles,
+            UserSettings settings) {
         public User {
             requireNonNull(id, "id is null");
             requireNonNull(name, "name is null");
@@ -252,6 +253,22 @@ public record SecurityDocument(
             requireNonNull(businessUnit, "businessUnit is null");
             attributes = Ordered.map(requireNonNull(attributes, "attributes is null"));
             roles = List.copyOf(requireNonNull(roles, "roles is null"));
+            requireNonNull(settings, "settings is null");
+        }
+    }
+
+    /**
+     * A user's optional settings: its {@code manager} (another user, the parent in the manager
+     * hierarchy that EqualUserOrUserHierarchy walks; the hierarchy has no cycle) and its
+     * {@code language}, a Windows LCID such as 1033 (EqualUserLanguage).
+     */
+    public record UserSettings(Optional<UUID> manager, java.util.OptionalInt language) {
+        /** No manager, no language. */
+        public static final UserSettings NONE = new UserSettings(Optional.empty(), java.util.OptionalInt.empty());
+
+        public UserSettings {
+            requireNonNull(manager, "manager is null");
+            requireNonNull(language, "language is null");
         }
     }
 

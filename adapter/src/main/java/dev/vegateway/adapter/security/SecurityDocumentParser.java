@@ -343,6 +343,7 @@ final class SecurityDocumentParser {
 
     private List<User> users(YamlNode node) {
         List<User> result = new ArrayList<>();
+        Map<UUID, YamlNode> managerNodes = new HashMap<>();
         Map<UUID, YamlNode> ids = new HashMap<>();
         Map<UUID, YamlNode> entraObjectIds = new HashMap<>();
         for (YamlNode element : list(node)) {
@@ -356,7 +357,9 @@ final class SecurityDocumentParser {
                     "kind",
                     "businessUnit",
                     "attributes",
-                    "roles");
+                    "roles",
+                    "manager",
+                    "language");
             Optional<UUID> id = requiredUuid(element.get("id"));
             String name = name(element.get("name"));
             Optional<UUID> entraObjectId = reader.uuid(element.get("entraObjectId"));
@@ -388,12 +391,62 @@ final class SecurityDocumentParser {
                         kind,
                         businessUnit,
                         attributes,
-                        assignments);
+                        assignments,
+                        settings(element));
                 users.put(user.id(), user);
                 result.add(user);
+                if (!element.get("manager").isAbsent()) {
+                    managerNodes.put(user.id(), element.get("manager"));
+                }
             }
         }
+        checkManagers(result, managerNodes);
         return result;
+    }
+
+    /** A user's {@code manager} (a user id) and {@code language} (an LCID from 1 to 65535), both optional. */
+    private SecurityDocument.UserSettings settings(YamlNode element) {
+        Optional<UUID> manager = reader.uuid(element.get("manager"));
+        YamlNode languageNode = element.get("language");
+        java.util.OptionalInt language = languageNode.isAbsent()
+                ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(reader.integer(languageNode, 1033, 1, 65535));
+        return new SecurityDocument.UserSettings(manager, language);
+    }
+
+    /**
+     * Every {@code manager} names another user of the file, and following managers from any user
+     * never comes back to it (the manager hierarchy is a forest).
+     */
+    private void checkManagers(List<User> declared, Map<UUID, YamlNode> managerNodes) {
+        Map<UUID, UUID> managers = new HashMap<>();
+        for (User user : declared) {
+            Optional<UUID> manager = user.settings().manager();
+            if (manager.isEmpty()) {
+                continue;
+            }
+            YamlNode node = managerNodes.get(user.id());
+            if (manager.get().equals(user.id())) {
+                problems.add(node, "a user cannot be its own manager");
+            } else if (!users.containsKey(manager.get())) {
+                problems.add(node, "unknown user '" + manager.get() + "' (a manager is the id of a user of this file)");
+            } else {
+                managers.put(user.id(), manager.get());
+            }
+        }
+        for (User user : declared) {
+            Set<UUID> seen = new java.util.HashSet<>();
+            UUID current = user.id();
+            while (managers.containsKey(current)) {
+                if (!seen.add(current)) {
+                    problems.add(
+                            managerNodes.get(user.id()),
+                            "the managers of user '" + user.name() + "' form a cycle (a user is above itself)");
+                    break;
+                }
+                current = managers.get(current);
+            }
+        }
     }
 
     private Map<String, String> attributes(YamlNode node) {

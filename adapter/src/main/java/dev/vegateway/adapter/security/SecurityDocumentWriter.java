@@ -144,6 +144,8 @@ final class SecurityDocumentWriter {
             line(2, "attributes: " + flowMapping(entries));
         }
         assignments(user.roles());
+        user.settings().manager().ifPresent(manager -> line(2, entry("manager", manager.toString())));
+        user.settings().language().ifPresent(language -> line(2, "language: " + language));
     }
 
     private void team(Team team) {

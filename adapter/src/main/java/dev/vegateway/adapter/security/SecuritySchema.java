@@ -293,7 +293,11 @@ public final class SecuritySchema {
                         + "version BIGINT NOT NULL)",
                 "INSERT INTO " + table("catalog_version")
                         + " (singleton, version) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM "
-                        + table("catalog_version") + ")");
+                        + table("catalog_version") + ")",
+                // a user's manager (no foreign key: an import writes the users in one batch) and language (an LCID)
+                "ALTER TABLE " + table("users") + " ADD COLUMN IF NOT EXISTS manager_id UUID",
+                "ALTER TABLE " + table("users") + " ADD COLUMN IF NOT EXISTS language_code INTEGER",
+                "CREATE INDEX IF NOT EXISTS users_manager_idx ON " + table("users") + " (manager_id)");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.vegateway.adapter.service;
 
 import dev.vegateway.adapter.error.AccessDenied;
 import dev.vegateway.adapter.plan.AccessScope;
+import dev.vegateway.adapter.rowfilter.CallerProfile;
 import dev.vegateway.adapter.security.EffectivePermissions;
 import dev.vegateway.adapter.security.Privilege;
 import dev.vegateway.adapter.security.RoleGrant;
@@ -59,7 +60,11 @@ public final class AccessScopes {
                 permissions.businessUnitAndDescendants(),
                 permissions.user().attributes(),
                 permissions.companies(),
-                permissions.teams());
+                permissions.teams(),
+                new CallerProfile(
+                        permissions.hierarchy().reports(),
+                        permissions.hierarchy().reportsTeams(),
+                        permissions.hierarchy().language()));
     }
 
     /** The privilege as Dataverse's messages name it. */

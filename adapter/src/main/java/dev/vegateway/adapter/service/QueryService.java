@@ -261,8 +261,6 @@ public final class QueryService {
         boolean more = false;
         try (Connection connection = dataSource.getConnection()) {
             try {
-                OptionalLong count =
-                        plan.includeCount() ? OptionalLong.of(count(connection, plan)) : OptionalLong.empty();
                 if (plan.aggregation().isPresent()) {
                     long aggregated = count(connection, plan);
                     if (aggregated > AGGREGATE_LIMIT) {
@@ -274,6 +272,13 @@ public final class QueryService {
                                 AGGREGATE_LIMIT);
                     }
                 }
+                // an aggregate answer counts its own rows (the groups), not the rows it aggregates
+                OptionalLong count = !plan.includeCount()
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(
+                                plan.aggregation().isPresent()
+                                        ? countOf(connection, renderer.countGroups(plan))
+                                        : count(connection, plan));
                 long before = System.nanoTime();
                 sink.start(plan, count);
                 sinkNanos += System.nanoTime() - before;
@@ -340,6 +345,14 @@ public final class QueryService {
 
     private long count(Connection connection, QueryPlan plan) throws SQLException {
         try (PreparedStatement statement = prepare(connection, renderer.count(plan));
+                ResultSet resultSet = statement.executeQuery()) {
+            resultSet.next();
+            return resultSet.getLong(1);
+        }
+    }
+
+    private long countOf(Connection connection, PreparedSql sql) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql);
                 ResultSet resultSet = statement.executeQuery()) {
             resultSet.next();
             return resultSet.getLong(1);

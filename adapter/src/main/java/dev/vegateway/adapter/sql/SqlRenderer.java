@@ -56,6 +56,12 @@ public final class SqlRenderer {
             }
             sql.identifier(selected.get(i));
         }
+        for (QueryPlan.ChildCount count : plan.childCounts()) {
+            sql.keyword(", (SELECT COUNT(*) FROM ").table(count.entity().table(), count.alias());
+            sql.keyword(" WHERE (");
+            condition(sql, count.where());
+            sql.keyword("))");
+        }
         if (plan.pageRootFirst()) {
             sql.keyword(" FROM (SELECT ").keyword(plan.alias()).keyword(".*");
             sql.keyword(" FROM ").table(plan.entity().table(), plan.alias());
@@ -264,6 +270,37 @@ public final class SqlRenderer {
         from(sql, plan);
         where(sql, plan, false);
         return sql.build();
+    }
+
+    /**
+     * The number of rows an aggregate plan answers (its groups; one without groups), ignoring its
+     * order, limit and offset: {@code SELECT COUNT(*) FROM (SELECT <groups> … GROUP BY <groups>) g}.
+     */
+    public PreparedSql countGroups(QueryPlan plan) {
+        QueryPlan.Aggregated aggregated =
+                plan.aggregation().orElseThrow(() -> new IllegalArgumentException("the plan does not aggregate"));
+        SqlBuilder sql = new SqlBuilder(dialect);
+        if (aggregated.groupBy().isEmpty()) {
+            return sql.keyword("SELECT 1").build();
+        }
+        sql.keyword("SELECT COUNT(*) FROM (SELECT ");
+        for (int i = 0; i < aggregated.groupBy().size(); i++) {
+            if (i > 0) {
+                sql.keyword(", ");
+            }
+            group(sql, aggregated.groupBy().get(i));
+            sql.keyword(" AS g").keyword(Integer.toString(i + 1));
+        }
+        from(sql, plan);
+        where(sql, plan, false);
+        sql.keyword(" GROUP BY ");
+        for (int i = 0; i < aggregated.groupBy().size(); i++) {
+            if (i > 0) {
+                sql.keyword(", ");
+            }
+            group(sql, aggregated.groupBy().get(i));
+        }
+        return sql.keyword(") g").build();
     }
 
     /**

@@ -86,7 +86,12 @@ class QueryExpressionParserTest {
             ConditionOperator.EQUAL_USER_ID,
             ConditionOperator.NOT_EQUAL_USER_ID,
             ConditionOperator.EQUAL_BUSINESS_ID,
-            ConditionOperator.NOT_EQUAL_BUSINESS_ID);
+            ConditionOperator.NOT_EQUAL_BUSINESS_ID,
+            ConditionOperator.CONTAINS,
+            ConditionOperator.DOES_NOT_CONTAIN,
+            ConditionOperator.EQUAL_USER_OR_USER_HIERARCHY,
+            ConditionOperator.EQUAL_USER_OR_USER_HIERARCHY_AND_TEAMS,
+            ConditionOperator.EQUAL_USER_LANGUAGE);
     /** The relative date operators: each maps to its DateOperator of the same name (checked separately). */
     private static final Set<ConditionOperator> RELATIVE_DATES = Arrays.stream(ConditionOperator.values())
             .filter(operator -> Arrays.stream(Condition.DateOperator.values())
@@ -224,6 +229,27 @@ class QueryExpressionParserTest {
                     Arguments.of("DoesNotBeginWith", "['Ab']", new Like(NAME, LikeKind.STARTS_WITH, "Ab", true)),
                     Arguments.of("EndsWith", "['yz']", new Like(NAME, LikeKind.ENDS_WITH, "yz", false)),
                     Arguments.of("DoesNotEndWith", "['yz']", new Like(NAME, LikeKind.ENDS_WITH, "yz", true)),
+                    Arguments.of("Contains", "['5%_x']", new Like(NAME, LikeKind.CONTAINS, "5%_x", false)),
+                    Arguments.of("DoesNotContain", "['yz']", new Like(NAME, LikeKind.CONTAINS, "yz", true)),
+                    Arguments.of(
+                            "EqualUserOrUserHierarchy",
+                            "[]",
+                            new Comparison(
+                                    NAME,
+                                    Operator.EQUAL,
+                                    dev.vegateway.adapter.query.Placeholder.USER_OR_USER_HIERARCHY)),
+                    Arguments.of(
+                            "EqualUserOrUserHierarchyAndTeams",
+                            "[]",
+                            new Comparison(
+                                    NAME,
+                                    Operator.EQUAL,
+                                    dev.vegateway.adapter.query.Placeholder.USER_OR_USER_HIERARCHY_AND_TEAMS)),
+                    Arguments.of(
+                            "EqualUserLanguage",
+                            "[]",
+                            new Comparison(
+                                    NAME, Operator.EQUAL, dev.vegateway.adapter.query.Placeholder.USER_LANGUAGE)),
                     Arguments.of(
                             "Today",
                             "[]",
@@ -332,7 +358,8 @@ class QueryExpressionParserTest {
                 ConditionOperator.UNDER_OR_EQUAL, Condition.HierarchyOperator.UNDER_OR_EQUAL,
                 ConditionOperator.NOT_UNDER, Condition.HierarchyOperator.NOT_UNDER,
                 ConditionOperator.ABOVE, Condition.HierarchyOperator.ABOVE,
-                ConditionOperator.ABOVE_OR_EQUAL, Condition.HierarchyOperator.ABOVE_OR_EQUAL);
+                ConditionOperator.ABOVE_OR_EQUAL, Condition.HierarchyOperator.ABOVE_OR_EQUAL,
+                ConditionOperator.CHILD_OF, Condition.HierarchyOperator.UNDER);
 
         @Test
         void theHierarchyOperatorsNameTheRecordTheWalkStartsFrom() {
@@ -387,10 +414,10 @@ class QueryExpressionParserTest {
 
         @Test
         void theBriefsExampleMessageIsExact() {
-            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'ChildOf','Values':[2024]}"))
+            assertThat(failure(withConditions("{'AttributeName':'x','Operator':'ContainValues','Values':[2024]}"))
                             .getMessage())
-                    .isEqualTo("Condition operator 'ChildOf' (45) on attribute 'x' is not supported: use Under (under),"
-                            + " which walks the entity's hierarchical relation (at Criteria.Conditions[0].Operator)");
+                    .startsWith("Condition operator 'ContainValues' (87) on attribute 'x' ")
+                    .endsWith(" (at Criteria.Conditions[0].Operator)");
         }
 
         @Test

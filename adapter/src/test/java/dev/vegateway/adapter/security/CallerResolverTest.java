@@ -342,7 +342,8 @@ class CallerResolverTest {
                 UserKind.PERSON,
                 Optional.of("Contoso"),
                 Map.of(),
-                List.of(RoleAssignment.unrestricted(BuiltInRoles.AUTHORIZED_PORTAL_USER))));
+                List.of(RoleAssignment.unrestricted(BuiltInRoles.AUTHORIZED_PORTAL_USER)),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         users.add(new User(
                 RITA,
                 "Rita Restricted",
@@ -352,7 +353,8 @@ class CallerResolverTest {
                 UserKind.PERSON,
                 Optional.of("Contoso"),
                 Map.of(),
-                List.of(new RoleAssignment(BuiltInRoles.AUTHORIZED_PORTAL_USER, Optional.of(Set.of("usmf"))))));
+                List.of(new RoleAssignment(BuiltInRoles.AUTHORIZED_PORTAL_USER, Optional.of(Set.of("usmf")))),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         List<Team> teams = new ArrayList<>(valid.teams());
         teams.add(new Team(
                 "Security team",

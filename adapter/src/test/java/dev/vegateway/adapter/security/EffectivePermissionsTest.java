@@ -176,7 +176,8 @@ class EffectivePermissionsTest {
                 Map.of(),
                 List.of(
                         new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf"))),
-                        new RoleAssignment("AP clerk", Optional.of(Set.of("demf"))))));
+                        new RoleAssignment("AP clerk", Optional.of(Set.of("demf")))),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         users.add(new User(
                 RESTRICTED_ADMINISTRATOR,
                 "Gus Gbsi",
@@ -186,7 +187,8 @@ class EffectivePermissionsTest {
                 UserKind.PERSON,
                 Optional.of("Contoso"),
                 Map.of(),
-                List.of(new RoleAssignment(BuiltInRoles.SYSTEM_ADMINISTRATOR, Optional.of(Set.of("gbsi"))))));
+                List.of(new RoleAssignment(BuiltInRoles.SYSTEM_ADMINISTRATOR, Optional.of(Set.of("gbsi")))),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         store.replaceAll(SecurityStoreTest.withUsers(valid, users));
         return store;
     }

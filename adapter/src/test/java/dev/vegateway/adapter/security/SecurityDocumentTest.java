@@ -114,7 +114,8 @@ class SecurityDocumentTest {
                         Map.of("region", "West", "level", "3"),
                         List.of(
                                 RoleAssignment.unrestricted("Sales manager"),
-                                new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf"))))));
+                                new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf")))),
+                        dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         User dave = document.user(DAVE).orElseThrow();
         assertThat(dave.enabled()).isTrue();
         assertThat(dave.accessMode()).isEqualTo(AccessMode.READ_WRITE);
@@ -200,7 +201,8 @@ class SecurityDocumentTest {
                         UserKind.STUB,
                         Optional.empty(),
                         Map.of("key: with colon", awkward, "~", ""),
-                        List.of())),
+                        List.of(),
+                        dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE)),
                 List.of(new Team(
                         UUID.fromString("00000000-0000-4000-8000-00000000beef"),
                         "team",
@@ -214,6 +216,28 @@ class SecurityDocumentTest {
         assertThat(yaml)
                 .contains("id: 00000000-0000-4000-8000-00000000abcd")
                 .contains("id: 00000000-0000-4000-8000-00000000beef");
+    }
+
+    @Test
+    void managersAndLanguagesRoundTrip() {
+        SecurityDocument managed = SecurityDocument.parse(
+                "inline",
+                """
+                businessUnits: [{ name: Root }]
+                users:
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000001, name: Boss, businessUnit: Root, language: 1031 }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000002, name: Report, businessUnit: Root, manager: 6f1c2c4e-0000-4000-8000-000000000001 }
+                """,
+                Optional.empty());
+        assertThat(managed.users().get(0).settings())
+                .isEqualTo(new SecurityDocument.UserSettings(Optional.empty(), java.util.OptionalInt.of(1031)));
+        assertThat(managed.users().get(1).settings().manager())
+                .contains(managed.users().get(0).id());
+        String yaml = managed.toYaml();
+        assertThat(yaml)
+                .contains("manager: 6f1c2c4e-0000-4000-8000-000000000001")
+                .contains("language: 1031");
+        assertThat(SecurityDocument.parse("export", yaml, Optional.empty())).isEqualTo(managed);
     }
 
     @Test

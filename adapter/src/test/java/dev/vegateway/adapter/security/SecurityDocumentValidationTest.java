@@ -455,6 +455,28 @@ class SecurityDocumentValidationTest {
                 .containsExactly(1, "");
     }
 
+    @Test
+    void aManagerIsAnotherUserOfTheFileAndManagersMakeNoCycle() {
+        List<Problem> problems = problemsOf(
+                """
+                businessUnits: [{ name: Root }]
+                users:
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000001, name: A, businessUnit: Root, manager: 6f1c2c4e-0000-4000-8000-000000000002 }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000002, name: B, businessUnit: Root, manager: 6f1c2c4e-0000-4000-8000-000000000001 }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000003, name: C, businessUnit: Root, manager: 6f1c2c4e-0000-4000-8000-000000000003 }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000004, name: D, businessUnit: Root, manager: 6f1c2c4e-0000-4000-8000-000000000009 }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000005, name: E, businessUnit: Root, language: 0 }
+                """);
+        assertThat(problems)
+                .extracting(Problem::message)
+                .contains(
+                        "the managers of user 'A' form a cycle (a user is above itself)",
+                        "the managers of user 'B' form a cycle (a user is above itself)",
+                        "a user cannot be its own manager",
+                        "unknown user '6f1c2c4e-0000-4000-8000-000000000009' (a manager is the id of a user of this file)")
+                .hasSize(5);
+    }
+
     private static List<Problem> problemsOf(String yaml) {
         try {
             SecurityDocument.parse(SOURCE, yaml, Optional.of(SecurityFixtures.catalog()));

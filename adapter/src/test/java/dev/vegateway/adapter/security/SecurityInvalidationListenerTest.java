@@ -147,7 +147,8 @@ abstract class SecurityInvalidationListenerTest {
                                     user.kind(),
                                     user.businessUnit(),
                                     Map.copyOf(user.attributes()),
-                                    List.of(RoleAssignment.unrestricted(role)))
+                                    List.of(RoleAssignment.unrestricted(role)),
+                                    dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE)
                             : user);
         }
         return new SecurityDocument(

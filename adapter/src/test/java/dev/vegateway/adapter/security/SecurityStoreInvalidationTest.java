@@ -203,7 +203,8 @@ class SecurityStoreInvalidationTest {
                                     user.kind(),
                                     user.businessUnit(),
                                     Map.copyOf(user.attributes()),
-                                    roles)
+                                    roles,
+                                    dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE)
                             : user);
         }
         return new SecurityDocument(

@@ -173,7 +173,8 @@ class SecurityStoreTest {
                 UserKind.PERSON,
                 Optional.of("Contoso"),
                 Map.of(),
-                List.of()));
+                List.of(),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         assertThatThrownBy(() -> store.replaceAll(withUsers(valid, users))).isInstanceOf(GatewayException.class);
         assertThat(store.exportAll()).isEqualTo(valid);
         assertThat(store.userById(ALICE).orElseThrow().name()).isEqualTo(alice.name());
@@ -201,7 +202,8 @@ class SecurityStoreTest {
                                     user.kind(),
                                     user.businessUnit(),
                                     user.attributes(),
-                                    List.of(SecurityDocument.RoleAssignment.unrestricted("AP clerk")))
+                                    List.of(SecurityDocument.RoleAssignment.unrestricted("AP clerk")),
+                                    dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE)
                             : user);
         }
         users.add(new User(
@@ -213,7 +215,8 @@ class SecurityStoreTest {
                 UserKind.PERSON,
                 Optional.of("Contoso"),
                 Map.of(),
-                List.of()));
+                List.of(),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         SecurityDocument changed = withUsers(valid, users);
         store.replaceAll(new SecurityDocument(
                 changed.businessUnits(),

@@ -583,6 +583,27 @@ final class DemoCommand implements Callable<Integer> {
                                         + urlEncoded("filter(mserp_totalamount gt 1000)/groupby((mserp_dataareaid),"
                                                 + "aggregate($count as orders,mserp_totalamount with sum as total))"))),
                 example(
+                        "Alice Sales, OData $apply with $orderby, $top and $count: the five customers with the largest"
+                                + " order totals, and (@odata.count) how many customers have orders",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.ALICE_SALES_MANAGER.id(),
+                                "mserp_salesorderheaderv2entities?$apply="
+                                        + urlEncoded("groupby((_mserp_customerid_value),aggregate(mserp_totalamount"
+                                                + " with sum as total,$count as orders))")
+                                        + "&$orderby=" + urlEncoded("total desc") + "&$top=5&$count=true")),
+                example(
+                        "Alice Sales, FetchXML eq-useroruserhierarchy: customers owned by her or by anyone under her"
+                                + " in the manager hierarchy (Bob, and Mia under Bob), among those she reads",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.ALICE_SALES_MANAGER.id(),
+                                "mserp_custcustomerv3entities?fetchXml="
+                                        + urlEncoded("<fetch count='5'><entity name='mserp_custcustomerv3entity'>"
+                                                + "<attribute name='mserp_name'/><attribute name='mserp_ownerid'/>"
+                                                + "<filter><condition attribute='mserp_ownerid'"
+                                                + " operator='eq-useroruserhierarchy'/></filter></entity></fetch>"))),
+                example(
                         "Mia Mixed, FetchXML aggregate by date part and linked attribute: her orders per year and"
                                 + " quarter of the order date and per customer city (a link-entity groupby), most"
                                 + " orders first (order alias), 5 groups a page",
@@ -654,7 +675,7 @@ final class DemoCommand implements Callable<Integer> {
                         "Cora Companies (Sales manager for usmf + Basic for demf): outside usmf, only her own demf customers, no gbsi",
                         asDataverse.get("MSCRMCallerID", DemoIdentities.CORA_COMPANIES.id(), customersOutsideUsmf)),
                 example(
-                        "Sam Admin (System administrator): number of sales orders",
+                        "Sam Admin (System administrator): number of sales orders (up to 5,000, as Dataverse counts)",
                         asDataverse.get(
                                 "MSCRMCallerID",
                                 DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id(),

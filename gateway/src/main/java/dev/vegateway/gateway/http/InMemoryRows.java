@@ -87,7 +87,8 @@ final class InMemoryRows {
             json.writeStartObject();
             json.writeStringField("@odata.context", context);
             if (query.includeCount()) {
-                json.writeNumberField("@odata.count", matching.size());
+                json.writeNumberField(
+                        "@odata.count", Math.min(matching.size(), FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT));
             }
             json.writeArrayFieldStart("value");
             for (Map<String, Object> row : page) {

@@ -126,9 +126,32 @@ final class ODataJsonSink implements ExpandingRowSink {
         json.writeStartObject();
         json.writeStringField("@odata.context", context);
         if (count.isPresent()) {
-            json.writeNumberField("@odata.count", count.getAsLong());
+            json.writeNumberField(
+                    "@odata.count", Math.min(count.getAsLong(), FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT));
         }
+        writeTotalRecordCount(json, annotations, count);
         json.writeArrayFieldStart("value");
+    }
+
+    /**
+     * Dataverse's {@code totalrecordcount} and {@code totalrecordcountlimitexceeded} annotations, when
+     * {@code odata.include-annotations} asks for them: the count of {@code $count=true} up to 5,000 and
+     * whether the true count is larger; -1 and false without {@code $count=true}.
+     */
+    static void writeTotalRecordCount(JsonGenerator json, Optional<IncludeAnnotations> annotations, OptionalLong count)
+            throws IOException {
+        if (annotations.isEmpty()) {
+            return;
+        }
+        long limit = FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT;
+        if (annotations.get().includes(FetchXmlJsonSink.TOTAL_RECORD_COUNT.substring(1))) {
+            json.writeNumberField(
+                    FetchXmlJsonSink.TOTAL_RECORD_COUNT, count.isPresent() ? Math.min(count.getAsLong(), limit) : -1);
+        }
+        if (annotations.get().includes(FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT_EXCEEDED.substring(1))) {
+            json.writeBooleanField(
+                    FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT_EXCEEDED, count.isPresent() && count.getAsLong() > limit);
+        }
     }
 
     @Override

@@ -277,7 +277,9 @@ final class ReadEndpoint {
         exchange.timings.databaseNanos = System.nanoTime() - started;
         ReadRouting.servedBy().ifPresent(name -> exchange.timings.readFrom = name);
         exchange.log.rows = 1;
-        exchange.send(200, "text/plain; charset=utf-8", Long.toString(total).getBytes(StandardCharsets.UTF_8));
+        // as Dataverse, a count answers at most 5,000
+        long answered = Math.min(total, FetchXmlJsonSink.TOTAL_RECORD_COUNT_LIMIT);
+        exchange.send(200, "text/plain; charset=utf-8", Long.toString(answered).getBytes(StandardCharsets.UTF_8));
     }
 
     private void whoAmI(Exchange exchange, String serviceRoot) throws IOException {

@@ -22,17 +22,27 @@ import java.util.Optional;
  * @param aliases the decoded parameter aliases by name, without the {@code @}
  * @param otherOptions the rest of the raw query string, or null when nothing is left
  * @param apply the decoded {@code $apply}, when given (read by {@link ApplyOption}, not by Olingo)
+ * @param applyOptions with {@code $apply}, its {@code $orderby}, {@code $top}, {@code $skip} and {@code $count},
+ *     decoded, by name: they name the aliases of the aggregation, which Olingo does not know
  */
 record FilterOptions(
-        Optional<String> filter, Map<String, String> aliases, String otherOptions, Optional<String> apply) {
+        Optional<String> filter,
+        Map<String, String> aliases,
+        String otherOptions,
+        Optional<String> apply,
+        Map<String, String> applyOptions) {
+    /** The options of an aggregated answer that the gateway reads itself. */
+    static final java.util.Set<String> APPLY_OPTIONS = java.util.Set.of("$orderby", "$top", "$skip", "$count");
+
     FilterOptions {
         requireNonNull(filter, "filter is null");
         aliases = Map.copyOf(aliases);
         requireNonNull(apply, "apply is null");
+        applyOptions = Map.copyOf(applyOptions);
     }
 
     FilterOptions(Optional<String> filter, Map<String, String> aliases, String otherOptions) {
-        this(filter, aliases, otherOptions, Optional.empty());
+        this(filter, aliases, otherOptions, Optional.empty(), Map.of());
     }
 
     /** The $apply, parsed, when given. */
@@ -42,7 +52,7 @@ record FilterOptions(
 
     static FilterOptions split(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
-            return new FilterOptions(Optional.empty(), Map.of(), rawQuery, Optional.empty());
+            return new FilterOptions(Optional.empty(), Map.of(), rawQuery, Optional.empty(), Map.of());
         }
         Optional<String> filter = Optional.empty();
         Optional<String> apply = Optional.empty();
@@ -71,7 +81,25 @@ record FilterOptions(
                 others.add(parameter);
             }
         }
-        return new FilterOptions(filter, aliases, others.isEmpty() ? null : String.join("&", others), apply);
+        Map<String, String> applyOptions = new LinkedHashMap<>();
+        if (apply.isPresent()) {
+            List<String> rest = new ArrayList<>();
+            for (String parameter : others) {
+                int equals = parameter.indexOf('=');
+                String name = ODataFrontEnd.decode(equals < 0 ? parameter : parameter.substring(0, equals));
+                if (!APPLY_OPTIONS.contains(name)) {
+                    rest.add(parameter);
+                } else if (applyOptions.put(
+                                name, equals < 0 ? "" : ODataFrontEnd.decode(parameter.substring(equals + 1)))
+                        != null) {
+                    throw GatewayException.of(
+                            ErrorCode.QUERY_SYNTAX, "The query option %s is given twice.", shorten(name));
+                }
+            }
+            others = rest;
+        }
+        return new FilterOptions(
+                filter, aliases, others.isEmpty() ? null : String.join("&", others), apply, applyOptions);
     }
 
     /** The $filter as a neutral condition; TRUE without one. */

@@ -403,16 +403,13 @@ public final class ODataFrontEnd {
         }
         if (uriInfo.getSelectOption() != null
                 || uriInfo.getExpandOption() != null
-                || uriInfo.getOrderByOption() != null
-                || uriInfo.getTopOption() != null
-                || uriInfo.getSkipOption() != null
-                || uriInfo.getCountOption() != null
                 || uriInfo.getSkipTokenOption() != null) {
             throw GatewayException.of(
                     ErrorCode.UNSUPPORTED_QUERY,
-                    "With $apply, only $filter is supported yet; remove $select, $expand, $orderby, $top, $skip and"
-                            + " $count.");
+                    "With $apply, $select, $expand and $skiptoken are not supported: the answer holds the groups and"
+                            + " aggregates of the $apply, ordered with $orderby and cut with $top and $skip.");
         }
+        ApplyResultOptions options = ApplyResultOptions.parse(filter.applyOptions(), apply.aggregation());
         Condition criteria = Condition.and(List.of(filter.condition(), apply.filter()));
         Navigations navigations = new Navigations(catalog, entity, expandLimits);
         navigations.use(criteria);
@@ -433,7 +430,8 @@ public final class ODataFrontEnd {
                                                 lookups.fieldName(entity.logicalName(), attribute.name()))),
                                 aggregate.distinct(),
                                 aggregate.alias()))
-                        .toList());
+                        .toList(),
+                options.orders());
         Query query = new Query(
                         new Relation(
                                 entity.logicalName(),
@@ -441,11 +439,11 @@ public final class ODataFrontEnd {
                                 criteria,
                                 List.of(),
                                 navigations.links()),
-                        OptionalInt.empty(),
-                        OptionalInt.empty(),
+                        options.top(),
+                        options.skip(),
                         false,
                         Optional.empty(),
-                        false)
+                        options.count())
                 .withAggregation(aggregation);
         List<String> aliases = new ArrayList<>();
         aggregation.groups().forEach(group -> aliases.add(group.alias()));

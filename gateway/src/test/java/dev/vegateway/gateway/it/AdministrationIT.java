@@ -466,7 +466,8 @@ abstract class AdministrationIT {
                 UserKind.PERSON,
                 Optional.of(unit),
                 Map.of(),
-                List.of(roles).stream().map(RoleAssignment::unrestricted).toList());
+                List.of(roles).stream().map(RoleAssignment::unrestricted).toList(),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE);
     }
 
     static UUID id(int number) {

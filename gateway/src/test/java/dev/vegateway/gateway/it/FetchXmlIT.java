@@ -415,16 +415,90 @@ abstract class FetchXmlIT extends SecurityIT {
         assertThat(average.path("value")).hasSize(1);
         assertThat(average.path("value").get(0).get("customers").asLong()).isPositive();
         assertThat(assertError(
-                        as(mia).urlEncodingEnabled(false).get(ORDERS + "?$apply=groupby((mserp_dataareaid))&$top=1"),
+                        as(mia).urlEncodingEnabled(false)
+                                .get(ORDERS + "?$apply=groupby((mserp_dataareaid))&$select=mserp_dataareaid"),
                         400,
                         "0x8ff00003"))
-                .contains("only $filter");
+                .contains("$select");
         assertThat(assertError(
                         as(mia).urlEncodingEnabled(false)
                                 .get(ORDERS + "?$apply=aggregate(mserp_totalamount%20with%20median%20as%20m)"),
                         400,
                         "0x8ff00001"))
                 .contains("median");
+    }
+
+    /**
+     * $apply with $orderby (by a grouped property or an aggregate's alias), $top, $skip and $count
+     * answers the rows, in the order, of the aggregate fetch with the same orders; $count and
+     * returntotalrecordcount count the groups.
+     */
+    @Test
+    void applyTakesOrderByTopSkipAndCountOverItsGroups() throws Exception {
+        DemoIdentities.User alice = DemoIdentities.ALICE_SALES_MANAGER;
+        String groups = "<attribute name='mserp_customerid' alias='customer' groupby='true'/>"
+                + "<attribute name='mserp_totalamount' alias='total' aggregate='sum'/>"
+                + "<attribute name='mserp_totalamount' alias='orders' aggregate='count'/>";
+        JsonNode fetched = json(fetch(
+                as(alice),
+                ORDERS,
+                "<fetch aggregate='true' returntotalrecordcount='true'><entity name='mserp_salesorderheaderv2entity'>"
+                        + groups + "<order alias='total' descending='true'/></entity></fetch>"));
+        int all = fetched.path("value").size();
+        assertThat(all).isGreaterThan(4);
+        assertThat(fetched.get("@Microsoft.Dynamics.CRM.totalrecordcount").asLong())
+                .isEqualTo(all);
+        String apply = URLEncoder.encode(
+                        "groupby((_mserp_customerid_value),aggregate(mserp_totalamount with sum as total,$count as"
+                                + " orders))",
+                        StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        JsonNode applied = json(as(alice)
+                .urlEncodingEnabled(false)
+                .get(ORDERS + "?$apply=" + apply + "&$orderby=total%20desc&$top=3&$skip=1&$count=true"));
+        assertThat(applied.get("@odata.count").asLong()).isEqualTo(all);
+        assertThat(applied.path("value")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            JsonNode expected = fetched.path("value").get(i + 1);
+            JsonNode actual = applied.path("value").get(i);
+            assertThat(actual.get("total").decimalValue())
+                    .isEqualByComparingTo(expected.get("total").decimalValue());
+            assertThat(actual.get("orders").asLong())
+                    .isEqualTo(expected.get("orders").asLong());
+        }
+        // ascending by the grouped property: the customer keys in order
+        JsonNode byCustomer = json(as(alice)
+                .urlEncodingEnabled(false)
+                .get(ORDERS + "?$apply=" + apply + "&$orderby=_mserp_customerid_value%20asc,orders%20desc"));
+        List<String> customers = new ArrayList<>();
+        byCustomer
+                .path("value")
+                .forEach(
+                        row -> customers.add(row.path("_mserp_customerid_value").asText()));
+        assertThat(customers).hasSize(all).isSorted();
+        assertThat(assertError(
+                        as(alice).urlEncodingEnabled(false).get(ORDERS + "?$apply=" + apply + "&$orderby=mserp_name"),
+                        400,
+                        "0x8ff00001"))
+                .contains("'mserp_name' is neither");
+        assertThat(assertError(
+                        as(alice).urlEncodingEnabled(false).get(ORDERS + "?$apply=" + apply + "&$top=-1"),
+                        400,
+                        "0x8ff00001"))
+                .contains("$top");
+        // count distinct, sum distinct: over the distinct values of the column
+        JsonNode distinct = json(fetch(
+                as(alice),
+                ORDERS,
+                "<fetch aggregate='true'><entity name='mserp_salesorderheaderv2entity'>"
+                        + "<attribute name='mserp_customerid' alias='customers' aggregate='count' distinct='true'/>"
+                        + "<attribute name='mserp_customerid' alias='rows' aggregate='count'/>"
+                        + "<attribute name='mserp_dataareaid' alias='companies' aggregate='countcolumn' distinct='true'/>"
+                        + "</entity></fetch>"));
+        JsonNode row = distinct.path("value").get(0);
+        assertThat(row.get("customers").asLong()).isEqualTo(all);
+        assertThat(row.get("rows").asLong()).isGreaterThan(all);
+        assertThat(row.get("companies").asLong()).isBetween(1L, 4L);
     }
 
     /** valueof compares two columns, as OData compares two properties. */

@@ -37,6 +37,63 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
 
     private final List<String> tree = new ArrayList<>();
 
+    private static final List<String> GENERATED_ROLES = List.of(
+            "Sales manager",
+            "Customer service Basic",
+            "Customer service Local",
+            "Customer service Deep",
+            "Customer service Global",
+            "{ role: Sales manager, companies: [usmf] }",
+            "{ role: Customer service Deep, companies: [demf] }",
+            "Sales assistant");
+
+    /** Generated readers of customers: a random business unit and role (depth, company restriction) each. */
+    private static final List<DemoIdentities.User> GENERATED = generatedUsers();
+
+    private static List<DemoIdentities.User> generatedUsers() {
+        List<DemoIdentities.BusinessUnit> units = List.of(
+                DemoIdentities.CONTOSO,
+                DemoIdentities.CONTOSO_US,
+                DemoIdentities.CONTOSO_EUROPE,
+                DemoIdentities.CONTOSO_GERMANY,
+                DemoIdentities.CONTOSO_UK);
+        java.util.Random random = new java.util.Random(11);
+        List<DemoIdentities.User> users = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            users.add(new DemoIdentities.User(
+                    UUID.nameUUIDFromBytes(("hierarchy-user-" + i).getBytes(StandardCharsets.UTF_8)),
+                    "Generated " + i + " " + GENERATED_ROLES.get(i % GENERATED_ROLES.size()),
+                    UUID.nameUUIDFromBytes(("hierarchy-entra-" + i).getBytes(StandardCharsets.UTF_8)),
+                    units.get(random.nextInt(units.size()))));
+        }
+        return users;
+    }
+
+    /** The demo security data and the generated users. */
+    private static String securityYaml(List<DemoIdentities.User> generated) throws Exception {
+        String demo;
+        try (InputStream in = HierarchyOperatorsIT.class.getClassLoader().getResourceAsStream("demo/security.yaml")) {
+            demo = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        StringBuilder users = new StringBuilder("users:\n");
+        for (int i = 0; i < generated.size(); i++) {
+            DemoIdentities.User user = generated.get(i);
+            users.append("  - { id: ")
+                    .append(user.id())
+                    .append(", name: \"")
+                    .append(user.name())
+                    .append("\", entraObjectId: ")
+                    .append(user.entraObjectId())
+                    .append(", businessUnit: ")
+                    .append(user.businessUnit().name())
+                    .append(", roles: [")
+                    .append(GENERATED_ROLES.get(i % GENERATED_ROLES.size()))
+                    .append("] }\n");
+        }
+        assertThat(demo).contains("\nusers:\n");
+        return demo.replace("\nusers:\n", "\n" + users);
+    }
+
     @Override
     String backendName() {
         return "hierarchy";
@@ -68,9 +125,22 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
+            // generated users own some customers, so that their Basic depth reads some
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE erp.customer SET owner_id = ? WHERE id = ?")) {
+                for (int i = 0; i < ids.size(); i += 4) {
+                    update.setObject(
+                            1, GENERATED.get((i / 4) % GENERATED.size()).id());
+                    update.setObject(2, ids.get(i));
+                    update.executeUpdate();
+                }
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
             ids.forEach(id -> tree.add(id.toString()));
         }
-        gateway = TestGateway.start(backend, null, Map.of(), catalog(), Clock.systemUTC());
+        gateway = TestGateway.start(backend, securityYaml(GENERATED), Map.of(), catalog(), Clock.systemUTC());
     }
 
     /** The demo catalog, with a parent customer on customers, declared as their hierarchy. */
@@ -110,7 +180,9 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
     @Test
     void everyHierarchyOperatorWalksOnlyTheRowsTheCallerReads() throws Exception {
         int nonEmpty = 0;
-        for (DemoIdentities.User user : READERS_OF_ORDERS_AND_CUSTOMERS) {
+        List<DemoIdentities.User> readers = new ArrayList<>(READERS_OF_ORDERS_AND_CUSTOMERS);
+        readers.addAll(GENERATED);
+        for (DemoIdentities.User user : readers) {
             // what the caller reads directly: each row and its parent
             Map<String, String> parents = new HashMap<>();
             fetch(
@@ -154,6 +226,7 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
                 notUnder.removeAll(under);
                 String description = user.name() + " from " + start;
                 assertThat(keys(user, "under", start)).as(description).isEqualTo(under);
+                assertThat(keys(user, "child-of", start)).as(description).isEqualTo(under);
                 assertThat(keys(user, "eq-or-under", start)).as(description).isEqualTo(union(self, under));
                 assertThat(keys(user, "not-under", start)).as(description).isEqualTo(notUnder);
                 assertThat(keys(user, "above", start)).as(description).isEqualTo(above);
@@ -164,6 +237,67 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
             }
         }
         assertThat(nonEmpty).as("walks that went both ways").isPositive();
+    }
+
+    /**
+     * rowaggregate="CountChildren": each row comes with the number of its direct children in the
+     * hierarchy that the caller reads, never counting a row the caller could not read.
+     */
+    @Test
+    void countChildrenCountsTheReadableChildrenOfEachRow() throws Exception {
+        int counted = 0;
+        List<DemoIdentities.User> readers = new ArrayList<>(READERS_OF_ORDERS_AND_CUSTOMERS);
+        readers.addAll(GENERATED);
+        for (DemoIdentities.User user : readers) {
+            Map<String, String> parents = new HashMap<>();
+            Map<String, Long> children = new HashMap<>();
+            JsonNode answer = fetch(
+                    user,
+                    "<fetch><entity name='mserp_custcustomerv3entity'><attribute name='mserp_parentcustomerid'/>"
+                            + "<attribute name='" + KEY + "' rowaggregate='CountChildren' alias='children'/>"
+                            + "</entity></fetch>");
+            answer.path("value").forEach(row -> {
+                parents.put(
+                        row.get(KEY).asText(),
+                        row.has("_mserp_parentcustomerid_value")
+                                ? row.get("_mserp_parentcustomerid_value").asText()
+                                : null);
+                children.put(row.get(KEY).asText(), row.get("children").asLong());
+            });
+            for (Map.Entry<String, Long> row : children.entrySet()) {
+                long readable = parents.values().stream()
+                        .filter(parent -> row.getKey().equals(parent))
+                        .count();
+                assertThat(row.getValue()).as(user.name() + " " + row.getKey()).isEqualTo(readable);
+                counted += readable > 0 ? 1 : 0;
+            }
+        }
+        assertThat(counted).as("rows with children").isPositive();
+        DemoIdentities.User sam = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR;
+        JsonNode root = fetch(
+                sam,
+                "<fetch><entity name='mserp_custcustomerv3entity'><attribute name='mserp_name'/><attribute name='" + KEY
+                        + "' rowaggregate='CountChildren' alias='n'/><filter><condition attribute='" + KEY
+                        + "' operator='eq' value='" + tree.get(0) + "'/></filter></entity></fetch>");
+        assertThat(root.path("value").get(0).get("n").asLong()).isEqualTo(3);
+        assertThat(assertError(
+                        as(sam).urlEncodingEnabled(false)
+                                .get(EntitySet.SALES_ORDERS.set + "?fetchXml="
+                                        + encode("<fetch><entity name='mserp_salesorderheaderv2entity'><attribute"
+                                                + " name='mserp_salesorderheaderv2entityid' rowaggregate='CountChildren'"
+                                                + " alias='n'/></entity></fetch>")),
+                        400,
+                        "0x8ff00003"))
+                .contains("needs a hierarchical relation");
+        assertThat(assertError(
+                        as(sam).urlEncodingEnabled(false)
+                                .get(CUSTOMERS + "?fetchXml="
+                                        + encode("<fetch><entity name='mserp_custcustomerv3entity'><attribute"
+                                                + " name='mserp_name' rowaggregate='CountChildren' alias='n'/>"
+                                                + "</entity></fetch>")),
+                        400,
+                        "0x8ff00001"))
+                .contains("applies to '" + KEY + "'");
     }
 
     private static Set<String> union(Set<String> first, Set<String> second) {
@@ -206,15 +340,17 @@ abstract class HierarchyOperatorsIT extends SecurityIT {
                         400,
                         "0x8ff00001"))
                 .contains("applies to '" + KEY + "'");
-        assertThat(assertError(
-                        as(sam).urlEncodingEnabled(false)
-                                .get(CUSTOMERS + "?fetchXml="
-                                        + encode("<fetch><entity name='mserp_custcustomerv3entity'><filter><condition"
-                                                + " attribute='mserp_ownerid' operator='eq-useroruserhierarchy'/>"
-                                                + "</filter></entity></fetch>")),
-                        400,
-                        "0x8ff00003"))
-                .contains("'eq-useroruserhierarchy'")
-                .contains("manager hierarchy");
+        // ChildOf (45), internal in the SDK, is read as Under
+        Response childOf = queryExpression(
+                as(sam),
+                "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"" + KEY
+                        + "\"]},\"Criteria\":{\"Conditions\":[{\"AttributeName\":\"" + KEY
+                        + "\",\"Operator\":\"ChildOf\",\"Values\":[\"" + tree.get(1)
+                        + "\"]}]},\"PageInfo\":{\"Count\":5000}}}");
+        Set<String> children = new TreeSet<>();
+        JSON.readTree(assertOk(childOf).asString())
+                .path("value")
+                .forEach(row -> children.add(row.get(KEY).asText()));
+        assertThat(children).isEqualTo(keys);
     }
 }

@@ -208,7 +208,8 @@ abstract class InvalidationIT {
                                     user.kind(),
                                     user.businessUnit(),
                                     user.attributes(),
-                                    List.of())
+                                    List.of(),
+                                    dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE)
                             : user);
         }
         return new SecurityDocument(

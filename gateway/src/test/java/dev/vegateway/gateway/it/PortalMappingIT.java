@@ -454,7 +454,8 @@ abstract class PortalMappingIT {
                 UserKind.STUB,
                 Optional.of(unit),
                 Map.of(),
-                List.of()));
+                List.of(),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         List<PortalMapping> mappings = new ArrayList<>(demo.portal().mappings());
         mappings.add(new PortalMapping(MAPPED_CONTACT, PORTAL_USER, Optional.empty()));
         return new SecurityDocument(
@@ -491,7 +492,8 @@ abstract class PortalMappingIT {
                 UserKind.PERSON,
                 Optional.of(unit),
                 Map.of(),
-                List.of(roles).stream().map(RoleAssignment::unrestricted).toList());
+                List.of(roles).stream().map(RoleAssignment::unrestricted).toList(),
+                dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE);
     }
 
     private static UUID id(int number) {

@@ -185,7 +185,6 @@ class FilterOptionsTest {
                 "Microsoft.Dynamics.CRM.In(PropertyValues=['a'])|needs PropertyName",
                 "Microsoft.Dynamics.CRM.In(PropertyName='mserp_name',Values=['a'])|unknown parameter",
                 "Microsoft.Dynamics.CRM.Between(PropertyName='mserp_creditlimit',PropertyValues=[1])|expects exactly 2 values",
-                "Microsoft.Dynamics.CRM.EqualUserLanguage(PropertyName='mserp_name')|no language for a user",
                 "Other.Namespace.In(PropertyName='mserp_name')|unknown function",
             })
     void badQueryFunctionsAre400s(String filter, String message) {
