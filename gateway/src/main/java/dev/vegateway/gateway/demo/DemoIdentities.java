@@ -123,6 +123,14 @@ public final class DemoIdentities {
     public static final User VINCE_VENDORS = user(21, "Vince Vendors", CONTOSO_GERMANY);
     /** Role "Security administrator" only: may manage the security data, reads no business data. */
     public static final User SID_SECURITY_ADMINISTRATOR = user(22, "Sid Secadmin", CONTOSO);
+    /**
+     * No role and no team of his own: reads what "Sales manager" grants only on calls whose token (issued
+     * for him, {@code oid} = his Entra object id) carries {@link #SALES_READERS_GROUP} in its {@code groups}
+     * claim, through the group team "Sales readers (directory group)"; refused (no role) otherwise.
+     */
+    public static final User GUS_GROUP_TEAM = user(40, "Gus Groupteam", CONTOSO_US);
+    /** The directory group object id the group team "Sales readers (directory group)" is bound to. */
+    public static final UUID SALES_READERS_GROUP = pattern(340);
 
     public static final Application DATAVERSE_APPLICATION = new Application(
             UUID.fromString("11111111-1111-4111-8111-111111111111"), "Dataverse virtual entities", "dataverse");
@@ -163,7 +171,8 @@ public final class DemoIdentities {
             MIA_MIXED,
             CORA_COMPANIES,
             VINCE_VENDORS,
-            SID_SECURITY_ADMINISTRATOR);
+            SID_SECURITY_ADMINISTRATOR,
+            GUS_GROUP_TEAM);
 
     /**
      * The owners of owned rows (customers, vendors, sales orders): row number {@code n} (0-based,

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.security.CallerResolver;
+import dev.vegateway.adapter.security.IdentityLifecycle;
 import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.write.ActionService;
@@ -28,6 +29,7 @@ import org.eclipse.jetty.server.Handler;
  *   └ ErrorMappingHandler   any failure below → the JSON error answer
  *     └ RequestLimitsHandler  URL length (414), path outside the service root (404)
  *       └ AuthenticationHandler  the application's bearer token (401)
+ *         └ IdentityHandler        first access and group teams from the token's oid/tid/groups claims
  *         └ CallerHandler          the user it acts for, with their roles' permissions
  *           └ ThrottlingHandler      service protection limits per user and application (429)
  *             └ AlternateKeyHandler    a record addressed by an alternate key → by its GUID
@@ -62,7 +64,8 @@ public final class ApiChain {
             GatewayConfig.Throttling throttling,
             Metrics metrics,
             SecurityStore securityStore,
-            DeltaLinks deltas) {
+            DeltaLinks deltas,
+            IdentityLifecycle identity) {
         requireNonNull(servicePath, "servicePath is null");
         Exchange.BodyLimits bodyLimits = new Exchange.BodyLimits(
                 limits.maxRequestBodyBytes(), Math.max(limits.maxRequestBodyBytes(), limits.maxBatchBodyBytes()));
@@ -92,10 +95,12 @@ public final class ApiChain {
         return new ApiChain(new RequestContextHandler(
                 new ErrorMappingHandler(new RequestLimitsHandler(
                         new AuthenticationHandler(
-                                new CallerHandler(
-                                        new ThrottlingHandler(
-                                                new AlternateKeyHandler(routes, alternateKeys), throttling),
-                                        callers::resolve),
+                                new IdentityHandler(
+                                        new CallerHandler(
+                                                new ThrottlingHandler(
+                                                        new AlternateKeyHandler(routes, alternateKeys), throttling),
+                                                callers::resolve),
+                                        identity),
                                 tokens),
                         servicePath,
                         limits.maxUrlBytes())),

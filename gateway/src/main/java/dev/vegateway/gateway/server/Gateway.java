@@ -230,7 +230,8 @@ public final class Gateway implements AutoCloseable {
                     config.throttling(),
                     metrics,
                     securityStore,
-                    new DeltaLinks(changeTracking, clock, config.audit().retention()));
+                    new DeltaLinks(changeTracking, clock, config.audit().retention()),
+                    securityStore.identity(config.identity()));
             GatewayServer server = GatewayServer.start(
                     config,
                     metrics.registry(),

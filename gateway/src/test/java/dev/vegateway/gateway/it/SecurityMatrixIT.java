@@ -88,6 +88,7 @@ abstract class SecurityMatrixIT extends SecurityIT {
                 DemoIdentities.DORA_DISABLED,
                 DemoIdentities.ADAM_ADMINISTRATIVE,
                 DemoIdentities.NORA_NO_ROLE,
+                DemoIdentities.GUS_GROUP_TEAM,
                 DemoIdentities.ROW_OWNER_GERMANY,
                 DemoIdentities.ROW_OWNER_US)) {
             identities.add(user(refused, callerNotAllowed()));
