@@ -88,7 +88,13 @@ enum ConfigKey {
     LOGGING_LEVELS("logging.levels", Shape.LIST),
     LOGGING_FORMAT("logging.format", Shape.SCALAR),
     QUERY_FISCAL_YEAR_START("query.fiscalYearStart", Shape.SCALAR),
-    QUERY_FISCAL_PERIOD("query.fiscalPeriod", Shape.SCALAR);
+    QUERY_FISCAL_PERIOD("query.fiscalPeriod", Shape.SCALAR),
+    IDENTITY_FIRST_ACCESS_ENABLED("identity.firstAccess.enabled", Shape.SCALAR),
+    IDENTITY_FIRST_ACCESS_TENANTS("identity.firstAccess.tenants", Shape.LIST),
+    IDENTITY_FIRST_ACCESS_GROUP("identity.firstAccess.group", Shape.SCALAR),
+    IDENTITY_FIRST_ACCESS_DEFAULT_ROLES("identity.firstAccess.defaultRoles", Shape.LIST),
+    IDENTITY_FIRST_ACCESS_RE_ENABLE("identity.firstAccess.reEnable", Shape.SCALAR),
+    IDENTITY_GROUP_MEMBERSHIP_TTL("identity.groupMembershipTtl", Shape.SCALAR);
 
     /** A scalar value, or a list (comma-separated when it comes from the environment). */
     enum Shape {

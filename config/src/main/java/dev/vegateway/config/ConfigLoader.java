@@ -266,6 +266,26 @@ public final class ConfigLoader {
                     .fiscalCalendar()
                     .map(calendar -> calendar.period().name().toLowerCase(Locale.ROOT))
                     .orElse("(none)");
+            case IDENTITY_FIRST_ACCESS_ENABLED -> String.valueOf(
+                    config.identity().firstAccess().enabled());
+            case IDENTITY_FIRST_ACCESS_TENANTS -> config.identity()
+                            .firstAccess()
+                            .tenants()
+                            .isEmpty()
+                    ? "(any)"
+                    : String.join(
+                            ", ",
+                            new java.util.TreeSet<>(
+                                    config.identity().firstAccess().tenants()));
+            case IDENTITY_FIRST_ACCESS_GROUP -> config.identity()
+                    .firstAccess()
+                    .group()
+                    .orElse("(none)");
+            case IDENTITY_FIRST_ACCESS_DEFAULT_ROLES -> String.join(
+                    ", ", config.identity().firstAccess().defaultRoles());
+            case IDENTITY_FIRST_ACCESS_RE_ENABLE -> String.valueOf(
+                    config.identity().firstAccess().reEnable());
+            case IDENTITY_GROUP_MEMBERSHIP_TTL -> format(config.identity().groupMembershipTtl());
         };
     }
 
@@ -394,6 +414,7 @@ public final class ConfigLoader {
         Throttling throttling = throttling();
         Logging logging = logging();
         GatewayConfig.Query query = query();
+        GatewayConfig.Identity identity = identity();
         problems.addAll(environmentProblems);
         problems.throwIfAny();
         return new GatewayConfig(
@@ -410,7 +431,8 @@ public final class ConfigLoader {
                 provisioning,
                 throttling,
                 logging,
-                query);
+                query,
+                identity);
     }
 
     private Server server() {
@@ -777,6 +799,54 @@ public final class ConfigLoader {
                 reader.integer(node(concurrent), defaults.concurrentRequests(), 0, 100_000));
     }
 
+    /** {@code identity.*}: first access and the time a group membership from a token is kept. */
+    private GatewayConfig.Identity identity() {
+        boolean enabled = reader.bool(node(ConfigKey.IDENTITY_FIRST_ACCESS_ENABLED), false);
+        Set<String> tenants = new LinkedHashSet<>();
+        for (YamlNode element : listElements(node(ConfigKey.IDENTITY_FIRST_ACCESS_TENANTS))) {
+            String tenant = element.text().orElseThrow().trim();
+            if (tenant.isEmpty()) {
+                problems.add(element, "must name a tenant id, was empty");
+            } else {
+                tenants.add(tenant);
+            }
+        }
+        YamlNode groupNode = node(ConfigKey.IDENTITY_FIRST_ACCESS_GROUP);
+        Optional<String> group = reader.optionalString(groupNode).map(String::trim);
+        if (group.isPresent() && !GUID_TEXT.matcher(group.get()).matches()) {
+            problems.add(groupNode, "must be a directory group object id (a GUID), was '" + group.get() + "'");
+            group = Optional.empty();
+        }
+        List<String> roles = new ArrayList<>();
+        for (YamlNode element : listElements(node(ConfigKey.IDENTITY_FIRST_ACCESS_DEFAULT_ROLES))) {
+            String role = element.text().orElseThrow().trim();
+            if (role.isEmpty()) {
+                problems.add(element, "must name a role, was empty");
+            } else if (roles.contains(role)) {
+                problems.add(element, "names role '" + role + "' twice");
+            } else {
+                roles.add(role);
+            }
+        }
+        if (enabled && roles.isEmpty()) {
+            problems.add(
+                    node(ConfigKey.IDENTITY_FIRST_ACCESS_DEFAULT_ROLES),
+                    "must name at least one role when identity.firstAccess.enabled is true"
+                            + " (a user without a role cannot call)");
+        }
+        boolean reEnable = reader.bool(node(ConfigKey.IDENTITY_FIRST_ACCESS_RE_ENABLE), false);
+        YamlNode ttlNode = node(ConfigKey.IDENTITY_GROUP_MEMBERSHIP_TTL);
+        Duration ttl = reader.duration(ttlNode, GatewayConfig.Identity.DEFAULTS.groupMembershipTtl());
+        if (ttl.isZero() || ttl.isNegative()) {
+            problems.add(ttlNode, "must be a positive duration such as 8h");
+            ttl = GatewayConfig.Identity.DEFAULTS.groupMembershipTtl();
+        }
+        return new GatewayConfig.Identity(new GatewayConfig.FirstAccess(enabled, tenants, group, roles, reEnable), ttl);
+    }
+
+    private static final Pattern GUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     /** {@code provisioning.*}: role names are checked against the security data when SCIM creates a user. */
     private Provisioning provisioning() {
         YamlNode rolesNode = node(ConfigKey.PROVISIONING_DEFAULT_ROLES);
@@ -862,8 +932,7 @@ public final class ConfigLoader {
         if (start.isEmpty()) {
             return GatewayConfig.Query.NONE;
         }
-        java.util.regex.Matcher matcher =
-                java.util.regex.Pattern.compile("(\\d{2})-(\\d{2})").matcher(start.get());
+        java.util.regex.Matcher matcher = Pattern.compile("(\\d{2})-(\\d{2})").matcher(start.get());
         if (!matcher.matches()) {
             problems.add(
                     startNode,

@@ -28,7 +28,8 @@ public record GatewayConfig(
         Provisioning provisioning,
         Throttling throttling,
         Logging logging,
-        Query query) {
+        Query query,
+        Identity identity) {
 
     public GatewayConfig {
         requireNonNull(source, "source is null");
@@ -45,6 +46,7 @@ public record GatewayConfig(
         requireNonNull(throttling, "throttling is null");
         requireNonNull(logging, "logging is null");
         requireNonNull(query, "query is null");
+        requireNonNull(identity, "identity is null");
     }
 
     /**
@@ -58,6 +60,41 @@ public record GatewayConfig(
 
         public Query {
             requireNonNull(fiscalCalendar, "fiscalCalendar is null");
+        }
+    }
+
+    /**
+     * How users come to exist and which groups they are in (issue 15).
+     *
+     * @param firstAccess whether a token for an unknown, eligible user creates the user on its first call
+     * @param groupMembershipTtl how long the group-team membership read from a token's {@code groups} claim is
+     *     kept before the next call's claim is read again (8 hours, as in Dataverse)
+     */
+    public record Identity(FirstAccess firstAccess, Duration groupMembershipTtl) {
+        public static final Identity DEFAULTS = new Identity(FirstAccess.DISABLED, Duration.ofHours(8));
+
+        public Identity {
+            requireNonNull(firstAccess, "firstAccess is null");
+            requireNonNull(groupMembershipTtl, "groupMembershipTtl is null");
+        }
+    }
+
+    /**
+     * Users created on their first call (off by default).
+     *
+     * @param tenants the token's {@code tid} must be one of these (empty: any tenant)
+     * @param group the token's {@code groups} claim must hold this directory group object id (empty: no group needed)
+     * @param defaultRoles the roles a user created on first access is given
+     * @param reEnable whether a disabled user who is eligible again is enabled on its next call
+     */
+    public record FirstAccess(
+            boolean enabled, Set<String> tenants, Optional<String> group, List<String> defaultRoles, boolean reEnable) {
+        public static final FirstAccess DISABLED = new FirstAccess(false, Set.of(), Optional.empty(), List.of(), false);
+
+        public FirstAccess {
+            tenants = Set.copyOf(requireNonNull(tenants, "tenants is null"));
+            requireNonNull(group, "group is null");
+            defaultRoles = List.copyOf(requireNonNull(defaultRoles, "defaultRoles is null"));
         }
     }
 
@@ -87,7 +124,8 @@ public record GatewayConfig(
                 Provisioning.NONE,
                 Throttling.DEFAULTS,
                 Logging.DEFAULTS,
-                Query.NONE);
+                Query.NONE,
+                Identity.DEFAULTS);
     }
 
     /**

@@ -75,6 +75,16 @@ final class SecurityDatabase {
     private static final String HELD_BY_USER =
             "(a.user_id = ? OR a.team_id IN (SELECT m.team_id FROM %s m WHERE m.user_id = ?))";
 
+    /**
+     * The teams a user is a member of: listed members, and the group teams of the groups its tokens
+     * named ({@code group_claim_members}, see {@link IdentityLifecycle}); over alias {@code m}.
+     */
+    private String memberTeams() {
+        return "(SELECT m.team_id, m.user_id FROM " + table("team_members") + " m UNION SELECT t.id, g.user_id FROM "
+                + table("teams") + " t JOIN " + table("group_claim_members")
+                + " g ON g.group_object_id = t.group_object_id)";
+    }
+
     private final DataSource dataSource;
     private final SecuritySchema schema;
 
@@ -329,7 +339,8 @@ final class SecurityDatabase {
             Connection connection, List<Team> teams, Map<String, UUID> unitIds, List<PendingAssignment> assignments)
             throws SQLException {
         try (PreparedStatement team = connection.prepareStatement("INSERT INTO " + table("teams")
-                        + " (id, name, business_unit_id, sort_order) VALUES (?, ?, ?, ?)");
+                        + " (id, name, business_unit_id, sort_order, group_object_id, inheritance)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)");
                 PreparedStatement member = connection.prepareStatement(
                         "INSERT INTO " + table("team_members") + " (team_id, user_id, sort_order) VALUES (?, ?, ?)")) {
             int order = 0;
@@ -338,6 +349,12 @@ final class SecurityDatabase {
                 team.setString(2, each.name());
                 setUuid(team, 3, Optional.ofNullable(unitIds.get(each.businessUnit())));
                 team.setInt(4, order++);
+                setUuid(team, 5, each.group().map(SecurityDocument.GroupBinding::groupObjectId));
+                team.setString(
+                        6,
+                        each.group()
+                                .map(group -> group.inheritance().documentName())
+                                .orElse(null));
                 team.addBatch();
                 for (UUID user : each.members()) {
                     member.setObject(1, each.id());
@@ -468,16 +485,25 @@ final class SecurityDatabase {
             }
             List<Team> teams = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
-                            "SELECT id, name, business_unit_id FROM " + table("teams") + " ORDER BY sort_order");
+                            "SELECT id, name, business_unit_id, group_object_id, inheritance FROM " + table("teams")
+                                    + " ORDER BY sort_order");
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     UUID id = rows.getObject(1, UUID.class);
+                    Optional<SecurityDocument.GroupBinding> group = Optional.ofNullable(rows.getObject(4, UUID.class))
+                            .map(groupId ->
+                                    new SecurityDocument.GroupBinding(groupId, TeamInheritance.DIRECT_BASIC_ACCESS));
+                    if (group.isPresent()) {
+                        group = Optional.of(new SecurityDocument.GroupBinding(
+                                group.get().groupObjectId(), GroupTeams.inheritance(rows.getString(5))));
+                    }
                     teams.add(new Team(
                             id,
                             rows.getString(2),
                             unitNames.get(rows.getObject(3, UUID.class)),
                             teamRoles.getOrDefault(id, List.of()),
-                            members.getOrDefault(id, List.of())));
+                            members.getOrDefault(id, List.of()),
+                            group));
                 }
             }
             List<Application> applications = new ArrayList<>();
@@ -567,7 +593,7 @@ final class SecurityDatabase {
             if (user.isEmpty()) {
                 return Optional.empty();
             }
-            String heldByUser = String.format(HELD_BY_USER, table("team_members"));
+            String heldByUser = String.format(HELD_BY_USER, memberTeams());
             List<Assignment> assignments = new ArrayList<>();
             for (StoredAssignment stored : assignments(connection, " WHERE " + heldByUser, List.of(userId, userId))) {
                 assignments.add(new Assignment(stored.role(), stored.companies(), stored.teamName()));
@@ -582,7 +608,7 @@ final class SecurityDatabase {
                     : Set.of();
             Set<UUID> teams = new java.util.LinkedHashSet<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT team_id FROM " + table("team_members") + " WHERE user_id = ? ORDER BY sort_order")) {
+                    "SELECT m.team_id FROM " + memberTeams() + " m WHERE m.user_id = ? ORDER BY m.team_id")) {
                 select.setObject(1, userId);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -881,9 +907,7 @@ final class SecurityDatabase {
         }
         Map<String, String> held = new LinkedHashMap<>();
         for (StoredAssignment assignment : assignments(
-                connection,
-                " WHERE " + String.format(HELD_BY_USER, table("team_members")),
-                List.of(user.id(), user.id()))) {
+                connection, " WHERE " + String.format(HELD_BY_USER, memberTeams()), List.of(user.id(), user.id()))) {
             held.putIfAbsent(
                     assignment.role(),
                     assignment.teamName().map(team -> " through team " + team).orElse(""));

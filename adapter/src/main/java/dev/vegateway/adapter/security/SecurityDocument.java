@@ -272,23 +272,43 @@ public record SecurityDocument(
         }
     }
 
-    /** An owner team: its members hold its roles in addition to their own. The id defaults to one derived from the name. */
-    public record Team(UUID id, String name, String businessUnit, List<RoleAssignment> roles, List<UUID> members) {
+    /**
+     * An owner team: its members hold its roles in addition to their own. The id defaults to one
+     * derived from the name. A group team ({@code group} present, type {@code AadSecurityGroup} in the
+     * file) is bound to a directory group: its members are also the users whose tokens' {@code groups}
+     * claim names the group.
+     */
+    public record Team(
+            UUID id,
+            String name,
+            String businessUnit,
+            List<RoleAssignment> roles,
+            List<UUID> members,
+            Optional<GroupBinding> group) {
         public Team {
             requireNonNull(id, "id is null");
             requireNonNull(name, "name is null");
             requireNonNull(businessUnit, "businessUnit is null");
             roles = List.copyOf(requireNonNull(roles, "roles is null"));
             members = List.copyOf(requireNonNull(members, "members is null"));
+            requireNonNull(group, "group is null");
         }
 
         public Team(String name, String businessUnit, List<RoleAssignment> roles, List<UUID> members) {
-            this(idFor(name), name, businessUnit, roles, members);
+            this(idFor(name), name, businessUnit, roles, members, Optional.empty());
         }
 
         /** {@code UUID.nameUUIDFromBytes(("team:" + name).getBytes(UTF_8))}. */
         public static UUID idFor(String name) {
             return UUID.nameUUIDFromBytes(("team:" + name).getBytes(UTF_8));
+        }
+    }
+
+    /** The directory group (object id) a group team is bound to, and how its roles apply to the members. */
+    public record GroupBinding(UUID groupObjectId, TeamInheritance inheritance) {
+        public GroupBinding {
+            requireNonNull(groupObjectId, "groupObjectId is null");
+            requireNonNull(inheritance, "inheritance is null");
         }
     }
 

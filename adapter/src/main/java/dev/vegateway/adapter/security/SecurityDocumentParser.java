@@ -9,6 +9,7 @@ import dev.vegateway.adapter.security.SecurityDocument.Application;
 import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
 import dev.vegateway.adapter.security.SecurityDocument.EntityPrivileges;
 import dev.vegateway.adapter.security.SecurityDocument.FieldSecurity;
+import dev.vegateway.adapter.security.SecurityDocument.GroupBinding;
 import dev.vegateway.adapter.security.SecurityDocument.Portal;
 import dev.vegateway.adapter.security.SecurityDocument.PortalMapping;
 import dev.vegateway.adapter.security.SecurityDocument.Role;
@@ -77,6 +78,7 @@ final class SecurityDocumentParser {
     private final Set<String> roles = new LinkedHashSet<>(BuiltInRoles.ALL);
     private final Map<UUID, User> users = new LinkedHashMap<>();
     private final List<Team> teams = new ArrayList<>();
+    private Optional<String> rootUnit = Optional.empty();
 
     SecurityDocumentParser(Optional<Catalog> catalog) {
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -150,6 +152,9 @@ final class SecurityDocumentParser {
             } else {
                 parents.put(unit.name(), unit.parent().get());
             }
+        }
+        if (roots.size() == 1) {
+            rootUnit = Optional.of(roots.get(0));
         }
         if (!units.isEmpty() && roots.isEmpty()) {
             problems.add(node, "no business unit is the root: exactly one must have no parent");
@@ -524,10 +529,14 @@ final class SecurityDocumentParser {
         Map<String, YamlNode> names = new HashMap<>();
         Map<UUID, YamlNode> ids = new HashMap<>();
         for (YamlNode element : list(node)) {
-            reader.allowOnly(element, "name", "id", "businessUnit", "roles", "members");
+            reader.allowOnly(element, "name", "id", "businessUnit", "roles", "members", "type", "group", "inheritance");
             String name = name(element.get("name"));
             UUID id = reader.uuid(element.get("id")).orElse(Team.idFor(name));
-            String businessUnit = name(element.get("businessUnit"));
+            Optional<GroupBinding> group = GroupTeams.binding(element, reader, problems);
+            String businessUnit =
+                    group.isPresent() && element.get("businessUnit").isMissing()
+                            ? rootBusinessUnit()
+                            : name(element.get("businessUnit"));
             if (!businessUnit.isEmpty()) {
                 checkBusinessUnit(element.get("businessUnit"), businessUnit);
             }
@@ -540,7 +549,7 @@ final class SecurityDocumentParser {
                             id,
                             element.get("id").isMissing() ? element.get("name") : element.get("id"),
                             "team id")) {
-                teams.add(new Team(id, name, businessUnit, assignments, members));
+                teams.add(new Team(id, name, businessUnit, assignments, members, group));
             }
         }
         return List.copyOf(teams);
@@ -664,6 +673,11 @@ final class SecurityDocumentParser {
     }
 
     // ---- helpers
+
+    /** The root business unit's name, the unit of a group team that names none; "" when there is no single root. */
+    private String rootBusinessUnit() {
+        return rootUnit.orElse("");
+    }
 
     private void checkBusinessUnit(YamlNode node, String name) {
         if (!businessUnits.containsKey(name)) {

@@ -154,6 +154,11 @@ final class SecurityDocumentWriter {
             line(2, entry("id", team.id().toString()));
         }
         line(2, entry("businessUnit", team.businessUnit()));
+        team.group().ifPresent(group -> {
+            line(2, entry("type", GroupTeams.AAD_SECURITY_GROUP));
+            line(2, entry("group", group.groupObjectId().toString()));
+            line(2, entry("inheritance", group.inheritance().documentName()));
+        });
         assignments(team.roles());
         if (!team.members().isEmpty()) {
             line(2, "members:");

@@ -57,7 +57,9 @@ public final class SecuritySchema {
             "catalog_visibility",
             "catalog_audit",
             "catalog_version",
-            "security_change_audit");
+            "security_change_audit",
+            "group_claim_members",
+            "first_access_audit");
 
     /** The check of {@code applications.kind}, named so that a later kind can replace it. */
     static final String APPLICATION_KIND_CHECK = "applications_kind_check";
@@ -260,6 +262,24 @@ public final class SecuritySchema {
                         + "record_id VARCHAR(255) NOT NULL, "
                         + "before_value VARCHAR, "
                         + "after_value VARCHAR)",
+                // Group teams, roles applied in another business unit, the groups tokens said a user is in, and the
+                // users first access created or enabled (issue 15); the last two are kept across imports.
+                "ALTER TABLE " + table("teams") + " ADD COLUMN IF NOT EXISTS group_object_id UUID",
+                "ALTER TABLE " + table("teams") + " ADD COLUMN IF NOT EXISTS inheritance VARCHAR(32)",
+                "ALTER TABLE " + table("role_assignments") + " ADD COLUMN IF NOT EXISTS business_unit_id UUID",
+                "CREATE TABLE IF NOT EXISTS " + table("group_claim_members") + " ("
+                        + "user_id UUID NOT NULL, "
+                        + "group_object_id UUID NOT NULL, "
+                        + "refreshed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "PRIMARY KEY (user_id, group_object_id))",
+                "CREATE TABLE IF NOT EXISTS " + table("first_access_audit") + " ("
+                        + "id UUID NOT NULL PRIMARY KEY, "
+                        + "changed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "user_id UUID NOT NULL, "
+                        + "entra_object_id UUID NOT NULL, "
+                        + "tenant_id VARCHAR(255), "
+                        + "application_id VARCHAR(255) NOT NULL, "
+                        + "operation VARCHAR(20) NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS " + table("security_version") + " ("
                         + "singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), "
                         + "version BIGINT NOT NULL)",

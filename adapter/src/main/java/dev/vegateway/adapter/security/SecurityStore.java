@@ -123,6 +123,14 @@ public final class SecurityStore {
         return new SecurityAdministration(database, schema, this, clock);
     }
 
+    /**
+     * First access and group-team membership from tokens, with these identity settings; its changes
+     * are changes of this store.
+     */
+    public IdentityLifecycle identity(dev.vegateway.config.GatewayConfig.Identity identity) {
+        return new IdentityLifecycle(database, schema, this, identity, ticker, clock);
+    }
+
     /** After a change committed elsewhere in this package ({@link Directory}): as after a change of this store. */
     void committed(long version) {
         changed(version);

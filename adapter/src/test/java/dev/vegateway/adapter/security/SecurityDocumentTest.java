@@ -208,7 +208,8 @@ class SecurityDocumentTest {
                         "team",
                         "Root: the top",
                         List.of(new RoleAssignment("- dash role", Optional.of(Set.of("null", "0123")))),
-                        List.of())),
+                        List.of(),
+                        Optional.empty())),
                 List.of(new Application("app/with:colon", "on", ApplicationKind.PORTAL, false, List.of())),
                 Portal.NONE);
         String yaml = tricky.toYaml();

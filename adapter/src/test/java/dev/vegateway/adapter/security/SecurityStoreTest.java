@@ -302,7 +302,8 @@ class SecurityStoreTest {
                     team.name(),
                     team.businessUnit(),
                     team.roles(),
-                    team.members().stream().filter(ids::contains).toList()));
+                    team.members().stream().filter(ids::contains).toList(),
+                    team.group()));
         }
         Portal portal = new Portal(
                 document.portal().anonymousUser().filter(ids::contains),

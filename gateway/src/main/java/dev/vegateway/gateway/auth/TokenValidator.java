@@ -309,7 +309,13 @@ public final class TokenValidator {
         String applicationId = stringClaim(claims, "appid")
                 .or(() -> stringClaim(claims, "azp"))
                 .orElseThrow(() -> invalid("The token has neither an appid nor an azp claim"));
-        return new VerifiedToken(applicationId, issuer, Optional.ofNullable(claims.getSubject()), expiresAt, tokenHash);
+        return new VerifiedToken(
+                applicationId,
+                issuer,
+                Optional.ofNullable(claims.getSubject()),
+                expiresAt,
+                tokenHash,
+                TokenUsers.of(claims));
     }
 
     /** A verified token is remembered until it expires, clock skew included. */

@@ -782,9 +782,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         printProvisioningCommands(gateway, folder, root, asDataverse, out);
         printAdministrationCommands(asDataverse, out);
+        printGroupTeamCommands(gateway, folder, root, out);
         out.println();
         out.println("# Mint more tokens: ./vegateway token --app " + dataverse + "   (Dataverse application)");
         out.println("#                   ./vegateway token --app " + portal + "   (portal application)");
+        out.println("#                   ./vegateway token --app " + dataverse + " --oid "
+                + DemoIdentities.GUS_GROUP_TEAM.entraObjectId() + " --group " + DemoIdentities.SALES_READERS_GROUP
+                + "   (on behalf of Gus Groupteam, with a groups claim)");
         out.flush();
     }
 
@@ -822,6 +826,34 @@ final class DemoCommand implements Callable<Integer> {
                                 + " catalog does not map (added), maps but the table lacks (removed) or types"
                                 + " otherwise (retyped)",
                         asDataverse.send("PATCH", sam, catalogRow, "{\"mserp_refresh\":true}")));
+    }
+
+    /**
+     * Group teams (issue 15): Gus Groupteam holds no role; a token issued for him ({@code oid}) whose
+     * {@code groups} claim names the directory group of "Sales readers (directory group)" gives him that
+     * team's Sales manager access.
+     */
+    private static void printGroupTeamCommands(Gateway gateway, Path folder, String root, PrintStream out) {
+        DemoIdentities.User gus = DemoIdentities.GUS_GROUP_TEAM;
+        String token = gateway.devIssuer()
+                .orElseThrow()
+                .mint(
+                        DemoIdentities.DATAVERSE_APPLICATION.appId().toString(),
+                        Duration.ofHours(8),
+                        Map.of(
+                                "oid",
+                                gus.entraObjectId().toString(),
+                                "groups",
+                                List.of(DemoIdentities.SALES_READERS_GROUP.toString())));
+        Curl asGus = new Curl(folder, root, token);
+        out.println();
+        out.println("# Group team: Gus Groupteam holds no role; his token (oid = his object id) carries groups ["
+                + DemoIdentities.SALES_READERS_GROUP + "], the group of team 'Sales readers (directory group)'"
+                + " (Sales manager) → 200");
+        out.println(asGus.get(
+                "CallerObjectId",
+                gus.entraObjectId(),
+                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_name&$top=3"));
     }
 
     /** The Entra object id (SCIM externalId) of the user the demo provisions through SCIM. */

@@ -5,6 +5,8 @@ import dev.vegateway.gateway.auth.DevIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,6 +23,20 @@ final class TokenCommand implements Callable<Integer> {
             defaultValue = "60",
             description = "Minutes until the token expires (default: ${DEFAULT-VALUE}).")
     long lifetimeMinutes;
+
+    @Option(
+            names = "--oid",
+            description = "The user the token is issued for (oid claim): first access and group teams apply when a"
+                    + " request's CallerObjectId names this user.")
+    String objectId;
+
+    @Option(names = "--tid", description = "The tenant (tid claim), for the first-access rule.")
+    String tenantId;
+
+    @Option(
+            names = "--group",
+            description = "A directory group object id for the groups claim; repeat for more groups.")
+    List<String> groups;
 
     @Option(
             names = "--data-dir",
@@ -52,7 +68,17 @@ final class TokenCommand implements Callable<Integer> {
             }
             issuer = DevIssuer.loadOrCreate(keyFile, DemoCommand.DEV_ISSUER, DemoCommand.DEV_AUDIENCE);
         }
-        System.out.println(issuer.mint(application, Duration.ofMinutes(lifetimeMinutes), Map.of()));
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (objectId != null) {
+            claims.put("oid", objectId);
+        }
+        if (tenantId != null) {
+            claims.put("tid", tenantId);
+        }
+        if (groups != null) {
+            claims.put("groups", List.copyOf(groups));
+        }
+        System.out.println(issuer.mint(application, Duration.ofMinutes(lifetimeMinutes), claims));
         return 0;
     }
 }

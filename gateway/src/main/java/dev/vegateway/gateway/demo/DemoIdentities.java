@@ -128,6 +128,14 @@ public final class DemoIdentities {
      * units and roles through the Dataverse administration sets; reads no business data (403).
      */
     public static final User AVA_ADMINISTRATIVE = user(30, "Ava Useradmin", CONTOSO);
+    /**
+     * No role and no team of his own: reads what "Sales manager" grants only on calls whose token (issued
+     * for him, {@code oid} = his Entra object id) carries {@link #SALES_READERS_GROUP} in its {@code groups}
+     * claim, through the group team "Sales readers (directory group)"; refused (no role) otherwise.
+     */
+    public static final User GUS_GROUP_TEAM = user(40, "Gus Groupteam", CONTOSO_US);
+    /** The directory group object id the group team "Sales readers (directory group)" is bound to. */
+    public static final UUID SALES_READERS_GROUP = pattern(340);
 
     public static final Application DATAVERSE_APPLICATION = new Application(
             UUID.fromString("11111111-1111-4111-8111-111111111111"), "Dataverse virtual entities", "dataverse");
@@ -169,7 +177,8 @@ public final class DemoIdentities {
             CORA_COMPANIES,
             VINCE_VENDORS,
             SID_SECURITY_ADMINISTRATOR,
-            AVA_ADMINISTRATIVE);
+            AVA_ADMINISTRATIVE,
+            GUS_GROUP_TEAM);
 
     /**
      * The owners of owned rows (customers, vendors, sales orders): row number {@code n} (0-based,

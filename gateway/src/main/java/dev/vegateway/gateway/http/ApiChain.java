@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.security.CallerResolver;
 import dev.vegateway.adapter.security.CatalogVisibility;
+import dev.vegateway.adapter.security.IdentityLifecycle;
 import dev.vegateway.adapter.security.SecurityStore;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.catalog.Catalog;
@@ -30,8 +31,10 @@ import org.eclipse.jetty.server.Handler;
  *   └ ErrorMappingHandler   any failure below → the JSON error answer
  *     └ RequestLimitsHandler  URL length (414), path outside the service root (404)
  *       └ AuthenticationHandler  the application's bearer token (401)
- *         └ AdministrationCallerHandler  for systemusers, businessunits, teams, roles: the user, Administrative too
- *         └ CallerHandler          the user it acts for, with their roles' permissions
+ *         └ IdentityHandler        first access and group teams from the token's oid/tid/groups claims
+ *           └ CallerHandler          the user it acts for, with their roles' permissions (for the administration
+ *                                    sets systemusers, businessunits, teams, roles: AdministrationCallerHandler,
+ *                                    which lets Administrative users in too)
  *           └ ThrottlingHandler      service protection limits per user and application (429)
  *             └ CatalogSnapshotHandler  the catalog snapshot the request runs on to its end
  *               └ AlternateKeyHandler    a record addressed by an alternate key → by its GUID
@@ -75,7 +78,8 @@ public final class ApiChain {
             DeltaLinks deltas,
             CatalogVisibility catalogVisibility,
             DataSource backend,
-            Clock clock) {
+            Clock clock,
+            IdentityLifecycle identity) {
         requireNonNull(servicePath, "servicePath is null");
         Exchange.BodyLimits bodyLimits = new Exchange.BodyLimits(
                 limits.maxRequestBodyBytes(), Math.max(limits.maxRequestBodyBytes(), limits.maxBatchBodyBytes()));
@@ -106,10 +110,13 @@ public final class ApiChain {
                 new RequestContextHandler(
                         new ErrorMappingHandler(new RequestLimitsHandler(
                                 new AuthenticationHandler(
-                                        AdministrationCallerHandler.around(
-                                                throttled -> new CallerHandler(throttled, callers::resolve),
-                                                new ThrottlingHandler(new CatalogSnapshotHandler(live), throttling),
-                                                callers::resolveForAdministration),
+                                        new IdentityHandler(
+                                                AdministrationCallerHandler.around(
+                                                        throttled -> new CallerHandler(throttled, callers::resolve),
+                                                        new ThrottlingHandler(
+                                                                new CatalogSnapshotHandler(live), throttling),
+                                                        callers::resolveForAdministration),
+                                                identity),
                                         tokens),
                                 servicePath,
                                 limits.maxUrlBytes())),

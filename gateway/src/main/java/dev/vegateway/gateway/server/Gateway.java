@@ -253,7 +253,8 @@ public final class Gateway implements AutoCloseable {
                     new DeltaLinks(changeTracking, clock, config.audit().retention()),
                     visibility,
                     backend,
-                    clock);
+                    clock,
+                    securityStore.identity(config.identity()));
             LiveCatalog live = api.catalog();
             // Choices made through any node reach this one through the invalidation listener; read once more after
             // subscribing, so that a choice made between the first read and now is not missed.

@@ -37,7 +37,14 @@ class CallerHandlerTest {
         return LocalServer.start(LocalServer.inChain(new Handler.Wrapper(callers) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                Exchange.of(request).token(new VerifiedToken(APP, "issuer", Optional.empty(), Instant.EPOCH, "hash"));
+                Exchange.of(request)
+                        .token(new VerifiedToken(
+                                APP,
+                                "issuer",
+                                Optional.empty(),
+                                Instant.EPOCH,
+                                "hash",
+                                dev.vegateway.adapter.security.TokenUser.NONE));
                 return super.handle(request, response, callback);
             }
         }));

@@ -42,7 +42,13 @@ class ThrottlingHandlerTest {
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 String app = request.getHeaders().get("X-Test-App");
                 Exchange exchange = Exchange.of(request);
-                exchange.token(new VerifiedToken(app, "issuer", Optional.empty(), Instant.EPOCH, "hash"));
+                exchange.token(new VerifiedToken(
+                        app,
+                        "issuer",
+                        Optional.empty(),
+                        Instant.EPOCH,
+                        "hash",
+                        dev.vegateway.adapter.security.TokenUser.NONE));
                 exchange.caller(new Caller.ApplicationOnly(
                         new ApplicationUser(app, "test", ApplicationKind.DATAVERSE, true, Set.of())));
                 return super.handle(request, response, callback);

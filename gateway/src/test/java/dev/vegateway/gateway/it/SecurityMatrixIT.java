@@ -89,6 +89,7 @@ abstract class SecurityMatrixIT extends SecurityIT {
                 DemoIdentities.ADAM_ADMINISTRATIVE,
                 DemoIdentities.AVA_ADMINISTRATIVE,
                 DemoIdentities.NORA_NO_ROLE,
+                DemoIdentities.GUS_GROUP_TEAM,
                 DemoIdentities.ROW_OWNER_GERMANY,
                 DemoIdentities.ROW_OWNER_US)) {
             identities.add(user(refused, callerNotAllowed()));
