@@ -324,12 +324,14 @@ final class SecurityDatabase {
                         + table("users") + " WHERE manager_id IS NOT NULL OR language_code IS NOT NULL");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                int language = rows.getInt(3);
+                int code = rows.getInt(3);
+                // wasNull() speaks of the column read last: the language's, before the manager is read
+                java.util.OptionalInt language =
+                        rows.wasNull() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(code);
                 settings.put(
                         rows.getObject(1, UUID.class),
                         new SecurityDocument.UserSettings(
-                                Optional.ofNullable(rows.getObject(2, UUID.class)),
-                                rows.wasNull() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(language)));
+                                Optional.ofNullable(rows.getObject(2, UUID.class)), language));
             }
         }
         return settings;

@@ -138,7 +138,11 @@ class ODataClientIT {
                                             "mserp_financeandoperationsentities",
                                             "msdyn_externalportalusermappings",
                                             "msdyn_externalportalusermappingaudits",
-                                            "vegateway_dataaudits"))
+                                            "vegateway_dataaudits",
+                                            "systemusers",
+                                            "businessunits",
+                                            "teams",
+                                            "roles"))
                             .toList());
 
             for (EntityDefinition entity : visible) {
