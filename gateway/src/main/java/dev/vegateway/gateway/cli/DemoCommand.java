@@ -895,6 +895,14 @@ final class DemoCommand implements Callable<Integer> {
                                         "Prefer: odata.include-annotations=\"*\""),
                                 "Accept-Language: de-DE")),
                 example(
+                        "Cora Companies: German labels from her own language setting (language: 1031 in the security"
+                                + " data), which comes before any Accept-Language",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.CORA_COMPANIES.id(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditstatus&$top=3",
+                                "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
+                example(
                         "Alice Sales: the customer entity's definition with its attributes (labels in German,"
                                 + " option values); only entities and fields she may read are described",
                         prefixed(

@@ -336,9 +336,20 @@ final class Exchange {
         return annotations;
     }
 
-    /** The languages the request asks labels in ({@code Accept-Language}). */
+    /**
+     * The languages the request's labels come in: the user's own language setting (its LCID), when
+     * the caller is a user who has one, then the request's {@code Accept-Language}.
+     */
     Languages languages() {
-        return Languages.fromHeader(Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE)));
+        Languages asked =
+                Languages.fromHeader(Optional.ofNullable(request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE)));
+        if (caller instanceof Caller.User user) {
+            java.util.OptionalInt lcid = user.permissions().hierarchy().language();
+            if (lcid.isPresent()) {
+                return Lcids.tag(lcid.getAsInt()).map(asked::preferring).orElse(asked);
+            }
+        }
+        return asked;
     }
 
     /** Printable ASCII of a client's value, at most 128 characters, for logs and messages. */

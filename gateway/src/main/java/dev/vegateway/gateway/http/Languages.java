@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The languages a request asks labels in, best first: its {@code Accept-Language} ranges (RFC 4647,
- * {@code q=0} left out), then the catalog's default language. A label is chosen per label: the
+ * The languages a request asks labels in, best first: the calling user's language setting, if any,
+ * then its {@code Accept-Language} ranges (RFC 4647, {@code q=0} left out), then the catalog's
+ * default language. A label is chosen per label: the
  * first language that label exists in wins (an exact tag, then the tag truncated, {@code de-CH} →
  * {@code de}, then a label of a more specific tag, {@code de} → {@code de-DE}); a label in none of
  * them falls back to the label in the catalog's default language, then to any label.
@@ -46,6 +47,17 @@ record Languages(List<Locale.LanguageRange> ranges) {
         } catch (IllegalArgumentException e) {
             return NONE;
         }
+    }
+
+    /** These languages with {@code tag} first (a user's own language setting, which comes before the request's). */
+    Languages preferring(String tag) {
+        List<Locale.LanguageRange> ranked = new ArrayList<>();
+        ranked.add(new Locale.LanguageRange(tag.toLowerCase(Locale.ROOT)));
+        ranges.stream()
+                .filter(range -> !range.getRange().equalsIgnoreCase(tag))
+                .limit(MAXIMUM_RANGES - 1L)
+                .forEach(ranked::add);
+        return new Languages(ranked);
     }
 
     /** The label for this request: see the type's description. */

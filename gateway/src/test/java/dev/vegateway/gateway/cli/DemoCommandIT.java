@@ -335,6 +335,7 @@ class DemoCommandIT {
                         .as(description)
                         .isIn(
                                 block.command().contains("Accept-Language: de-DE")
+                                                || block.comment().contains("German")
                                         ? List.of("Normal", "Warnung", "Gesperrt")
                                         : List.of("Normal", "Warning", "Blocked"));
             }

@@ -15,6 +15,18 @@ class LanguagesTest {
     }
 
     @Test
+    void aUsersLanguageComesBeforeTheAskedOnes() {
+        assertThat(of("en-US").preferring("de-DE").pick(LABELS, "en-US")).contains("Gesperrt");
+        assertThat(of(null).preferring("de-DE").pick(LABELS, "en-US")).contains("Gesperrt");
+        assertThat(of("de-DE").preferring("fr-FR").pick(LABELS, "en-US"))
+                .as("a user language without labels gives way to the asked ones")
+                .contains("Gesperrt");
+        assertThat(Lcids.tag(1031)).contains("de-DE");
+        assertThat(Lcids.tag(1033)).contains("en-US");
+        assertThat(Lcids.tag(9999)).isEmpty();
+    }
+
+    @Test
     void theFirstAskedLanguageALabelExistsInWins() {
         assertThat(of("de-DE").pick(LABELS, "en-US")).contains("Gesperrt");
         assertThat(of("fr-FR, de;q=0.8, en;q=0.5").pick(LABELS, "en-US")).contains("Gesperrt");

@@ -280,6 +280,28 @@ abstract class OptionSetsIT extends SecurityIT {
         }
     }
 
+    @Test
+    void aUsersLanguageSettingComesBeforeTheRequestsAcceptLanguage() throws Exception {
+        String blocked = backend.single(
+                        "SELECT MIN(CAST(id AS VARCHAR(36))) FROM erp.customer WHERE credit_status = 2 AND data_area_id = 'usmf'")
+                .toString();
+        // Cora Companies has language 1031 (German) in the demo security data; Sam has none
+        UUID cora = DemoIdentities.CORA_COMPANIES.id();
+        JsonNode own = json(assertOk(gateway.as(cora)
+                .header("Prefer", ASK_FORMATTED)
+                .get(CUSTOMERS + "(" + blocked + ")?$select=mserp_creditstatus")));
+        assertThat(own.get("mserp_creditstatus" + FORMATTED).asText()).isEqualTo("Gesperrt");
+        JsonNode asked = json(assertOk(gateway.as(cora)
+                .header("Prefer", ASK_FORMATTED)
+                .header("Accept-Language", "en-US")
+                .get(CUSTOMERS + "(" + blocked + ")?$select=mserp_creditstatus")));
+        assertThat(asked.get("mserp_creditstatus" + FORMATTED).asText()).isEqualTo("Gesperrt");
+        JsonNode none = json(assertOk(gateway.as(SAM)
+                .header("Prefer", ASK_FORMATTED)
+                .get(CUSTOMERS + "(" + blocked + ")?$select=mserp_creditstatus")));
+        assertThat(none.get("mserp_creditstatus" + FORMATTED).asText()).isEqualTo("Blocked");
+    }
+
     private static final String SAMPLE_SELECT =
             "?$select=mserp_creditstatus,mserp_iskeyaccount,mserp_creditlimit,mserp_establisheddate,mserp_createdon,mserp_name";
 
