@@ -801,6 +801,7 @@ public final class QueryPlanner {
 
         private EntityDefinition entity(String logicalName) {
             return catalog.byLogicalName(logicalName)
+                    .filter(EntityDefinition::visible) // a hidden entity is in no query, linked or not
                     .orElseThrow(() -> GatewayException.of(
                             ErrorCode.ENTITY_SET_NOT_FOUND, "Entity '%s' does not exist.", logicalName));
         }
@@ -945,6 +946,7 @@ public final class QueryPlanner {
                         link.alias().orElse(relation.entityLogicalName()));
             }
             EntityDefinition target = catalog.byLogicalName(relation.entityLogicalName())
+                    .filter(EntityDefinition::visible)
                     .orElseThrow(() -> GatewayException.of(
                             ErrorCode.ENTITY_SET_NOT_FOUND,
                             "Entity '%s' does not exist.",

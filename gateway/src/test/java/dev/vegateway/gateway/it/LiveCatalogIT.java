@@ -479,6 +479,18 @@ abstract class LiveCatalogIT {
                 "<fetch top=\"1\"><entity name=\"" + VENDOR + "\"><all-attributes/></entity></fetch>", UTF_8);
         Response fetchXml = node.as(SAM).get(VENDORS + "?fetchXml=" + fetch);
         assertThat(fetchXml.statusCode()).as(fetchXml.asString()).isEqualTo(404);
+        // nor as a linked entity of a query on an entity that is served
+        Response linked = node.as(SAM)
+                .contentType("application/json")
+                .body(
+                        "{\"Query\":{\"EntityName\":\"mserp_custcustomerv3entity\",\"ColumnSet\":{\"Columns\":[\"mserp_name\"]},"
+                                + "\"LinkEntities\":[{\"LinkFromAttributeName\":\"mserp_dataareaid\",\"LinkToEntityName\":\""
+                                + VENDOR
+                                + "\",\"LinkToAttributeName\":\"mserp_dataareaid\",\"JoinOperator\":\"Inner\",\"EntityAlias\":\"v\"}],"
+                                + "\"PageInfo\":{\"Count\":1,\"PageNumber\":1}}}")
+                .post("/RetrieveMultiple");
+        assertThat(linked.statusCode()).as(linked.asString()).isEqualTo(404);
+        assertThat(linked.jsonPath().getString("error.message")).contains(VENDOR);
     }
 
     private long auditRows(String entity) throws Exception {
