@@ -5,24 +5,17 @@ import static dev.vegateway.gateway.it.Multipart.changeset;
 import static dev.vegateway.gateway.it.Multipart.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vegateway.config.GatewayConfig.BackendKind;
-import dev.vegateway.gateway.demo.DemoData;
 import io.restassured.response.Response;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,27 +71,15 @@ final class BackendOutagePostgreSqlIT {
     /** Generous bounds on one outage event (the goal is 1 s; the machine is shared with other builds). */
     private static final Duration FAST = Duration.ofMillis(1000);
 
-    private Path dataDirectory;
-    private int port;
-    private EmbeddedPostgres postgres;
+    private StoppablePostgres postgres;
     private TestBackend backend;
     private TestGateway gateway;
     private final HttpClient admin = HttpClient.newHttpClient();
 
     @BeforeAll
     void start() throws Exception {
-        dataDirectory = Files.createTempDirectory("vegateway-outage-pg");
-        postgres = startPostgres(0);
-        port = postgres.getPort();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE outage");
-        }
-        backend = new TestBackend(
-                BackendKind.POSTGRESQL, postgres.getJdbcUrl("postgres", "outage"), "postgres", "postgres");
-        try (Connection connection = backend.connect()) {
-            DemoData.create(connection, DemoData.Scale.TEST);
-        }
+        postgres = StoppablePostgres.start("outage");
+        backend = postgres.backend();
         gateway = TestGateway.start(backend, SECURITY);
     }
 
@@ -113,24 +93,7 @@ final class BackendOutagePostgreSqlIT {
             if (postgres != null) {
                 postgres.close();
             }
-            if (dataDirectory != null) {
-                try (Stream<Path> paths = Files.walk(dataDirectory)) {
-                    paths.sorted(Comparator.reverseOrder())
-                            .forEach(path -> path.toFile().delete());
-                }
-            }
         }
-    }
-
-    private EmbeddedPostgres startPostgres(int onPort) throws IOException {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setServerConfig("timezone", "UTC")
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false);
-        if (onPort != 0) {
-            builder.setPort(onPort);
-        }
-        return builder.start();
     }
 
     /** An answer and how long it took. */
@@ -298,7 +261,7 @@ final class BackendOutagePostgreSqlIT {
                         request(Optional.of("2"), "PATCH", SET + "(" + locked + ")", "{\"mserp_creditlimit\":999}")))));
                 awaitLockWaiters(2);
                 stopStarted = System.nanoTime();
-                postgres.close();
+                postgres.stop();
                 stopped = System.nanoTime();
                 long since = stopped;
                 readinessDown = clients.submit(() -> awaitReady(503, since));
@@ -341,7 +304,7 @@ final class BackendOutagePostgreSqlIT {
             }
 
             long restartStarted = System.nanoTime();
-            postgres = startPostgres(port);
+            postgres.restart();
             long restarted = System.nanoTime();
             LOG.info("PostgreSQL started again in {} ms", (restarted - restartStarted) / 1_000_000);
             long readinessUp = awaitReady(200, restarted);

@@ -2,10 +2,7 @@ package dev.vegateway.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vegateway.config.GatewayConfig.BackendKind;
-import dev.vegateway.gateway.demo.DemoData;
 import dev.vegateway.gateway.demo.DemoIdentities;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -13,14 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,9 +53,7 @@ class SoakPostgreSqlIT {
     private static final String SET = "mserp_custcustomerv3entities";
     private static final UUID SAM = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id();
 
-    private Path dataDirectory;
-    private EmbeddedPostgres postgres;
-    private int port;
+    private StoppablePostgres postgres;
     private TestBackend backend;
     private TestGateway gateway;
     private HttpClient client;
@@ -71,18 +62,8 @@ class SoakPostgreSqlIT {
 
     @BeforeAll
     void start() throws Exception {
-        dataDirectory = Files.createTempDirectory("vegateway-soak-pg");
-        postgres = startPostgres(0);
-        port = postgres.getPort();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE soak");
-        }
-        backend = new TestBackend(
-                BackendKind.POSTGRESQL, postgres.getJdbcUrl("postgres", "soak"), "postgres", "postgres");
-        try (Connection connection = backend.connect()) {
-            DemoData.create(connection, DemoData.Scale.TEST);
-        }
+        postgres = StoppablePostgres.start("soak");
+        backend = postgres.backend();
         // the load comes from one user: service protection limits would answer 429 long before the end
         gateway = TestGateway.start(backend, null, Map.of("VEGATEWAY_THROTTLING_ENABLED", "false"));
         client = HttpClient.newBuilder()
@@ -112,25 +93,7 @@ class SoakPostgreSqlIT {
             if (postgres != null) {
                 postgres.close();
             }
-            if (dataDirectory != null) {
-                try (Stream<Path> paths = Files.walk(dataDirectory)) {
-                    paths.sorted(Comparator.reverseOrder())
-                            .forEach(path -> path.toFile().delete());
-                }
-            }
         }
-    }
-
-    private EmbeddedPostgres startPostgres(int onPort) throws IOException {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setServerConfig("timezone", "UTC")
-                .setServerConfig("max_connections", "200")
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false);
-        if (onPort != 0) {
-            builder.setPort(onPort);
-        }
-        return builder.start();
     }
 
     /** What a run saw: answers by status, and the keys and accounts of the creates it acknowledged. */
@@ -159,9 +122,9 @@ class SoakPostgreSqlIT {
             try {
                 for (int restart = 0; restart < 2; restart++) {
                     Thread.sleep(DURATION.toMillis() / 4);
-                    postgres.close();
+                    postgres.stop();
                     Thread.sleep(1_000);
-                    postgres = startPostgres(port);
+                    postgres.restart();
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
