@@ -33,8 +33,7 @@ import org.eclipse.jetty.server.Handler;
  *       └ AuthenticationHandler  the application's bearer token (401)
  *         └ IdentityHandler        first access and group teams from the token's oid/tid/groups claims
  *           └ CallerHandler          the user it acts for, with their roles' permissions (for the administration
- *                                    sets systemusers, businessunits, teams, roles: AdministrationCallerHandler,
- *                                    which lets Administrative users in too)
+ *                                    sets systemusers, businessunits, teams, roles: Administrative users too)
  *           └ ThrottlingHandler      service protection limits per user and application (429)
  *             └ CatalogSnapshotHandler  the catalog snapshot the request runs on to its end
  *               └ AlternateKeyHandler    a record addressed by an alternate key → by its GUID
@@ -111,10 +110,10 @@ public final class ApiChain {
                         new ErrorMappingHandler(new RequestLimitsHandler(
                                 new AuthenticationHandler(
                                         new IdentityHandler(
-                                                AdministrationCallerHandler.around(
-                                                        throttled -> new CallerHandler(throttled, callers::resolve),
+                                                new CallerHandler(
                                                         new ThrottlingHandler(
                                                                 new CatalogSnapshotHandler(live), throttling),
+                                                        callers::resolve,
                                                         callers::resolveForAdministration),
                                                 identity),
                                         tokens),

@@ -29,10 +29,13 @@ class CallerHandlerTest {
 
     /** The caller handler below a link that stands in for authentication (the token of {@link #APP}). */
     private LocalServer server(Function<CallerRequest, Caller> resolver) throws Exception {
+        Function<CallerRequest, Caller> recording = request -> {
+            asked.set(request);
+            return resolver.apply(request);
+        };
         Handler callers = new CallerHandler(
-                LocalServer.answering(exchange -> exchange.caller().getClass().getSimpleName()), request -> {
-                    asked.set(request);
-                    return resolver.apply(request);
+                LocalServer.answering(exchange -> exchange.caller().getClass().getSimpleName()), recording, request -> {
+                    throw new AssertionError("no request of this test addresses the administration sets");
                 });
         return LocalServer.start(LocalServer.inChain(new Handler.Wrapper(callers) {
             @Override
