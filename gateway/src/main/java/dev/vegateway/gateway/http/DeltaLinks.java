@@ -174,9 +174,9 @@ public final class DeltaLinks {
     }
 
     /** 400 when {@code since} is above the version the answer reads up to: a token of another database. */
-    static void requireNotAhead(long since, long upTo, String rawToken) {
+    static void requireNotAhead(long since, long upTo) {
         if (since > upTo) {
-            throw invalid(rawToken);
+            throw invalid(Long.toString(since));
         }
     }
 

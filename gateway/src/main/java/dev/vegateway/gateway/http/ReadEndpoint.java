@@ -194,13 +194,7 @@ final class ReadEndpoint {
             Exchange exchange, ODataRequest.ReadCollection read, String serviceRoot, String rest, DeltaLinks.Ask ask)
             throws IOException {
         EntityDefinition entity = read.entity();
-        if (inMemory(entity).isPresent()) {
-            throw GatewayException.of(
-                    ErrorCode.CHANGE_TRACKING_NOT_ENABLED,
-                    "Entity '%s' is not enabled for change tracking.",
-                    entity.logicalName());
-        }
-        DeltaLinks.requireTracked(entity);
+        DeltaLinks.requireTracked(entity); // the gateway's in-memory sets never are
         DeltaLinks.requireOnlySelect(ask.query());
         ReadScopes scopes = scopes(exchange);
         // the counter and the rows come from the primary: a replica may not have every change the counter counts
@@ -210,7 +204,7 @@ final class ReadEndpoint {
             List<UUID> deleted = List.of();
             if (ask.since().isPresent()) {
                 long since = ask.since().getAsLong();
-                DeltaLinks.requireNotAhead(since, upTo, Long.toString(since));
+                DeltaLinks.requireNotAhead(since, upTo);
                 query = DeltaLinks.changedSince(query, entity, since);
                 deleted = deltas.deleted(entity, since, upTo);
             }
