@@ -36,6 +36,12 @@ public final class TestGateway implements AutoCloseable {
     public static final String PORTAL_APP =
             DemoIdentities.PORTAL_APPLICATION.appId().toString();
     private static final String TRUST_PASSWORD = "changeit";
+    private static final String KEYSTORE_PASSWORD = "test-keystore";
+    /**
+     * One certificate for every gateway of this JVM: {@link DemoCertificate} runs {@code keytool}
+     * twice (two JVM starts), which cost about a second per gateway when each made its own.
+     */
+    private static Path certificateFolder;
 
     private final Gateway gateway;
     private final Path folder;
@@ -83,7 +89,11 @@ public final class TestGateway implements AutoCloseable {
             java.time.Clock clock)
             throws Exception {
         Path folder = Files.createTempDirectory("vegateway-it");
-        DemoCertificate.ensure(folder, "test-keystore");
+        Path certificates = certificateFolder();
+        Files.copy(certificates.resolve(DemoCertificate.KEYSTORE_FILE), folder.resolve(DemoCertificate.KEYSTORE_FILE));
+        Files.copy(
+                certificates.resolve(DemoCertificate.CERTIFICATE_FILE),
+                folder.resolve(DemoCertificate.CERTIFICATE_FILE));
         if (catalogYaml == null) {
             copy("demo/catalog.yaml", folder.resolve("catalog.yaml"));
         } else {
@@ -98,7 +108,7 @@ public final class TestGateway implements AutoCloseable {
         String yaml =
                 """
                 server: { host: 127.0.0.1, port: 0 }
-                tls: { keystore: %s, keystorePassword: test-keystore }
+                tls: { keystore: %s, keystorePassword: %s }
                 admin: { host: 127.0.0.1, port: 0 }
                 auth:
                   issuers: [urn:vegateway:dev-issuer]
@@ -111,6 +121,7 @@ public final class TestGateway implements AutoCloseable {
                 """
                         .formatted(
                                 DemoCertificate.KEYSTORE_FILE,
+                                KEYSTORE_PASSWORD,
                                 backend.kind().name().toLowerCase(java.util.Locale.ROOT),
                                 backend.url(),
                                 backend.username(),
@@ -119,6 +130,26 @@ public final class TestGateway implements AutoCloseable {
         GatewayConfig config = ConfigLoader.load(folder.resolve("vegateway.yaml"), environment);
         Gateway gateway = Gateway.start(config, clock);
         return new TestGateway(gateway, folder, trustStore, gateway.devIssuer().orElseThrow());
+    }
+
+    private static synchronized Path certificateFolder() throws Exception {
+        if (certificateFolder == null) {
+            Path folder = Files.createTempDirectory("vegateway-it-certificate");
+            DemoCertificate.ensure(folder, KEYSTORE_PASSWORD);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder)));
+            certificateFolder = folder;
+        }
+        return certificateFolder;
+    }
+
+    /** Deletes a test folder and everything in it; what cannot be deleted stays (it is under the temporary directory). */
+    static void deleteQuietly(Path folder) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // left for the system's temporary-file cleanup
+        }
     }
 
     private static void copy(String resource, Path target) throws Exception {
@@ -222,7 +253,11 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        gateway.close();
+        try {
+            gateway.close();
+        } finally {
+            deleteQuietly(folder);
+        }
     }
 
     static String utf8(byte[] bytes) {
