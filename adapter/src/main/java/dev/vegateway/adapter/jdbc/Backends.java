@@ -9,11 +9,15 @@ import java.sql.Driver;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates the connection pool for the configured backend. */
 public final class Backends {
     /** The invalidation listener's connection, as {@code pg_stat_activity.application_name} shows it. */
     public static final String LISTENER_APPLICATION_NAME = "vegateway-invalidation";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
     private Backends() {}
 
@@ -31,8 +35,7 @@ public final class Backends {
         config.setMaximumPoolSize(backend.poolSize());
         // No idle connections kept by force: while Hikari is below its minimum it retries connecting through an outage
         // with a backoff growing to 5 s, and a backend that is back would then wait for the end of that sleep. Without
-        // a
-        // minimum it stops retrying once no request waits (BackendHealth refuses them), and the probe's first
+        // a minimum it stops retrying once no request waits (BackendHealth refuses them), and the probe's first
         // getConnection after the outage connects at once. Connections in use stay pooled for idleTimeout (10 min).
         config.setMinimumIdle(0);
         config.setAutoCommit(false);
@@ -50,6 +53,32 @@ public final class Backends {
             config.setIsolateInternalQueries(true);
         }
         return new HikariDataSource(config);
+    }
+
+    /**
+     * The first connection of a starting node. The pool gives up after {@code backend.acquireTimeout}
+     * (short, for requests); a start waits up to {@code patience} for the backend instead, so that a
+     * slow first connect (a busy machine, a database still starting) does not fail it.
+     */
+    public static Connection awaitConnection(HikariDataSource dataSource, Duration patience) throws SQLException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean logged = false;
+        while (true) {
+            try {
+                return dataSource.getConnection();
+            } catch (java.sql.SQLTransientConnectionException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                if (!logged) {
+                    LOG.info(
+                            "waiting up to {} s for a first connection to the backend: {}",
+                            patience.toSeconds(),
+                            e.getMessage());
+                    logged = true;
+                }
+            }
+        }
     }
 
     /**

@@ -58,6 +58,8 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** How long one check of the backend health probe may take. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a start waits for its first backend connection before it fails. */
+    private static final Duration START_PATIENCE = Duration.ofSeconds(30);
     /** How long requests cancelled at the end of the grace period get to send their error answers. */
     private static final Duration CANCELLED_REQUESTS_ANSWER_TIME = Duration.ofSeconds(5);
 
@@ -131,7 +133,7 @@ public final class Gateway implements AutoCloseable {
             // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
             // answering 500 at request time.
             List<Problem> problems;
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = Backends.awaitConnection(dataSource, START_PATIENCE)) {
                 problems = SchemaCheck.check(loaded, connection);
             }
             if (!problems.isEmpty()) {

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * while the database is down), every acknowledged create stored exactly once (counted by SQL), no
  * account stored twice. Printed: requests, statuses, heap after a full GC before and after.
  *
- * <p>{@code mvn verify} runs a short version (16 connections, 15 s each); the {@code soak} profile of
+ * <p>{@code mvn verify} runs a short version (16 connections, 8 s each); the {@code soak} profile of
  * the gateway module runs the long one ({@code -Dvegateway.soak.connections=64
  * -Dvegateway.soak.duration=PT10M}). This class runs its own embedded PostgreSQL, because it stops it.
  */
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 class SoakPostgreSqlIT {
     private static final Logger LOG = LoggerFactory.getLogger(SoakPostgreSqlIT.class);
     private static final int CONNECTIONS = Integer.getInteger("vegateway.soak.connections", 16);
-    private static final Duration DURATION = Duration.parse(System.getProperty("vegateway.soak.duration", "PT15S"));
+    private static final Duration DURATION = Duration.parse(System.getProperty("vegateway.soak.duration", "PT8S"));
     private static final String SET = "mserp_custcustomerv3entities";
     private static final UUID SAM = DemoIdentities.SAM_SYSTEM_ADMINISTRATOR.id();
 
