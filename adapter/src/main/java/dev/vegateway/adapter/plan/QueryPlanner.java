@@ -1326,6 +1326,9 @@ public final class QueryPlanner {
                         Condition.Operator.EQUAL,
                         new Literal(period)));
             }
+            // Days begin in the caller's time zone (a user setting; UTC without one); a row filter has no caller.
+            java.time.ZoneId zone =
+                    caller.map(values -> values.profile().zone()).orElse(java.time.ZoneOffset.UTC);
             RelativeDates.Range range;
             if (relative.operator().fiscal()) {
                 FiscalCalendar calendar = fiscalCalendar(relative.operator());
@@ -1337,10 +1340,11 @@ public final class QueryPlanner {
                         relative.amount().orElse(0),
                         relative.second().orElse(0),
                         calendar,
-                        clock.instant());
+                        clock.instant(),
+                        zone);
             } else {
                 range = RelativeDates.range(
-                        relative.operator(), relative.amount().orElse(0), clock.instant());
+                        relative.operator(), relative.amount().orElse(0), clock.instant(), zone);
             }
             boolean date = subject.type() == ValueType.DATE;
             List<Condition> bounds = new ArrayList<>();
@@ -1348,12 +1352,12 @@ public final class QueryPlanner {
                     .ifPresent(from -> bounds.add(new Comparison(
                             relative.operand(),
                             Condition.Operator.GREATER_EQUAL,
-                            new Literal(date ? from.toLocalDate() : from))));
+                            new Literal(date ? from.toLocalDate() : utc(from)))));
             range.to()
                     .ifPresent(to -> bounds.add(new Comparison(
                             relative.operand(),
                             Condition.Operator.LESS_THAN,
-                            new Literal(date ? ceilingDay(to) : to))));
+                            new Literal(date ? ceilingDay(to, zone) : utc(to)))));
             return condition(Condition.and(bounds));
         }
 
@@ -1674,9 +1678,15 @@ public final class QueryPlanner {
     }
 
     /** The day an exclusive upper bound falls in, rounded up: a Date attribute is less than it when before the bound. */
-    private static java.time.LocalDate ceilingDay(java.time.OffsetDateTime to) {
-        java.time.LocalDate day = to.toLocalDate();
-        return to.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? day : day.plusDays(1);
+    /** An instant as the gateway binds every DateTimeOffset: at offset zero. */
+    private static java.time.OffsetDateTime utc(java.time.OffsetDateTime moment) {
+        return moment.withOffsetSameInstant(java.time.ZoneOffset.UTC);
+    }
+
+    /** The first day in {@code zone} that begins at or after {@code to}: the day of {@code to} when it begins that day. */
+    private static java.time.LocalDate ceilingDay(java.time.OffsetDateTime to, java.time.ZoneId zone) {
+        java.time.LocalDate day = to.atZoneSameInstant(zone).toLocalDate();
+        return to.toInstant().equals(day.atStartOfDay(zone).toInstant()) ? day : day.plusDays(1);
     }
 
     /**

@@ -66,15 +66,21 @@ public final class EffectivePermissions {
 
     /**
      * The users under one user in the manager hierarchy, the teams they are members of, and the
-     * user's language setting (a Windows LCID).
+     * user's language (a Windows LCID) and time zone settings.
      */
-    public record Hierarchy(Set<UUID> reports, Set<UUID> reportsTeams, java.util.OptionalInt language) {
-        static final Hierarchy NONE = new Hierarchy(Set.of(), Set.of(), java.util.OptionalInt.empty());
+    public record Hierarchy(
+            Set<UUID> reports,
+            Set<UUID> reportsTeams,
+            java.util.OptionalInt language,
+            java.util.Optional<java.time.ZoneId> timeZone) {
+        static final Hierarchy NONE =
+                new Hierarchy(Set.of(), Set.of(), java.util.OptionalInt.empty(), java.util.Optional.empty());
 
         public Hierarchy {
             reports = Ordered.set(requireNonNull(reports, "reports is null"));
             reportsTeams = Ordered.set(requireNonNull(reportsTeams, "reportsTeams is null"));
             requireNonNull(language, "language is null");
+            requireNonNull(timeZone, "timeZone is null");
         }
     }
 

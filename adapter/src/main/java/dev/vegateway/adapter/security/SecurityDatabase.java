@@ -292,10 +292,10 @@ final class SecurityDatabase {
         insertUserSettings(connection, document.users());
     }
 
-    /** Each user's manager and language, once every user row exists. */
+    /** Each user's manager, language and time zone, once every user row exists. */
     private void insertUserSettings(Connection connection, List<User> users) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE " + table("users") + " SET manager_id = ?, language_code = ? WHERE id = ?")) {
+                "UPDATE " + table("users") + " SET manager_id = ?, language_code = ?, time_zone = ? WHERE id = ?")) {
             boolean any = false;
             for (User each : users) {
                 if (each.settings().equals(SecurityDocument.UserSettings.NONE)) {
@@ -307,7 +307,10 @@ final class SecurityDatabase {
                 } else {
                     update.setNull(2, java.sql.Types.INTEGER);
                 }
-                update.setObject(3, each.id());
+                update.setString(
+                        3,
+                        each.settings().timeZone().map(java.time.ZoneId::getId).orElse(null));
+                update.setObject(4, each.id());
                 update.addBatch();
                 any = true;
             }
@@ -317,11 +320,12 @@ final class SecurityDatabase {
         }
     }
 
-    /** The manager and language of every user that has one, by user id. */
+    /** The manager, language and time zone of every user that has one, by user id. */
     private Map<UUID, SecurityDocument.UserSettings> userSettings(Connection connection) throws SQLException {
         Map<UUID, SecurityDocument.UserSettings> settings = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT id, manager_id, language_code FROM "
-                        + table("users") + " WHERE manager_id IS NOT NULL OR language_code IS NOT NULL");
+        try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT id, manager_id, language_code, time_zone FROM " + table("users")
+                                + " WHERE manager_id IS NOT NULL OR language_code IS NOT NULL OR time_zone IS NOT NULL");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 int code = rows.getInt(3);
@@ -331,7 +335,9 @@ final class SecurityDatabase {
                 settings.put(
                         rows.getObject(1, UUID.class),
                         new SecurityDocument.UserSettings(
-                                Optional.ofNullable(rows.getObject(2, UUID.class)), language));
+                                Optional.ofNullable(rows.getObject(2, UUID.class)),
+                                language,
+                                Optional.ofNullable(rows.getString(4)).map(SecurityDatabase::zone)));
             }
         }
         return settings;
@@ -636,13 +642,15 @@ final class SecurityDatabase {
      */
     private EffectivePermissions.Hierarchy hierarchy(Connection connection, UUID userId) throws SQLException {
         java.util.OptionalInt language = java.util.OptionalInt.empty();
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT language_code FROM " + table("users") + " WHERE id = ?")) {
+        Optional<java.time.ZoneId> timeZone = Optional.empty();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT language_code, time_zone FROM " + table("users") + " WHERE id = ?")) {
             select.setObject(1, userId);
             try (ResultSet rows = select.executeQuery()) {
                 if (rows.next()) {
                     int code = rows.getInt(1);
                     language = rows.wasNull() ? language : java.util.OptionalInt.of(code);
+                    timeZone = Optional.ofNullable(rows.getString(2)).map(SecurityDatabase::zone);
                 }
             }
         }
@@ -680,7 +688,19 @@ final class SecurityDatabase {
                 }
             }
         }
-        return new EffectivePermissions.Hierarchy(reports, teams, language);
+        return new EffectivePermissions.Hierarchy(reports, teams, language, timeZone);
+    }
+
+    /**
+     * A stored time zone; one this JVM does not know (a database edited by hand, an older JDK's
+     * zone rules) counts as UTC rather than failing every call of that user.
+     */
+    private static java.time.ZoneId zone(String id) {
+        try {
+            return java.time.ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            return java.time.ZoneOffset.UTC;
+        }
     }
 
     /** The deepest manager hierarchy walked for EqualUserOrUserHierarchy (Dataverse's hierarchy depth ranges up to 100). */

@@ -259,16 +259,20 @@ public record SecurityDocument(
 
     /**
      * A user's optional settings: its {@code manager} (another user, the parent in the manager
-     * hierarchy that EqualUserOrUserHierarchy walks; the hierarchy has no cycle) and its
-     * {@code language}, a Windows LCID such as 1033 (EqualUserLanguage).
+     * hierarchy that EqualUserOrUserHierarchy walks; the hierarchy has no cycle), its
+     * {@code language}, a Windows LCID such as 1033 (EqualUserLanguage), and its {@code timeZone}
+     * (an IANA zone such as Europe/Berlin), in which the relative date operators count days.
      */
-    public record UserSettings(Optional<UUID> manager, java.util.OptionalInt language) {
-        /** No manager, no language. */
-        public static final UserSettings NONE = new UserSettings(Optional.empty(), java.util.OptionalInt.empty());
+    public record UserSettings(
+            Optional<UUID> manager, java.util.OptionalInt language, Optional<java.time.ZoneId> timeZone) {
+        /** No manager, no language, no time zone (UTC). */
+        public static final UserSettings NONE =
+                new UserSettings(Optional.empty(), java.util.OptionalInt.empty(), Optional.empty());
 
         public UserSettings {
             requireNonNull(manager, "manager is null");
             requireNonNull(language, "language is null");
+            requireNonNull(timeZone, "timeZone is null");
         }
     }
 

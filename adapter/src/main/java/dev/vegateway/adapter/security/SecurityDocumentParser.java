@@ -364,7 +364,8 @@ final class SecurityDocumentParser {
                     "attributes",
                     "roles",
                     "manager",
-                    "language");
+                    "language",
+                    "timeZone");
             Optional<UUID> id = requiredUuid(element.get("id"));
             String name = name(element.get("name"));
             Optional<UUID> entraObjectId = reader.uuid(element.get("entraObjectId"));
@@ -409,14 +410,31 @@ final class SecurityDocumentParser {
         return result;
     }
 
-    /** A user's {@code manager} (a user id) and {@code language} (an LCID from 1 to 65535), both optional. */
+    /**
+     * A user's {@code manager} (a user id), {@code language} (an LCID from 1 to 65535) and
+     * {@code timeZone} (an IANA zone id such as Europe/Berlin, or UTC), all optional.
+     */
     private SecurityDocument.UserSettings settings(YamlNode element) {
         Optional<UUID> manager = reader.uuid(element.get("manager"));
         YamlNode languageNode = element.get("language");
         java.util.OptionalInt language = languageNode.isAbsent()
                 ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(reader.integer(languageNode, 1033, 1, 65535));
-        return new SecurityDocument.UserSettings(manager, language);
+        return new SecurityDocument.UserSettings(manager, language, timeZone(element.get("timeZone")));
+    }
+
+    private Optional<java.time.ZoneId> timeZone(YamlNode node) {
+        Optional<String> given = reader.optionalString(node);
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = given.get();
+        try {
+            return Optional.of(java.time.ZoneId.of(text));
+        } catch (java.time.DateTimeException e) {
+            problems.add(node, "timeZone must be an IANA time zone such as Europe/Berlin or UTC, was '" + text + "'");
+            return Optional.empty();
+        }
     }
 
     /**

@@ -146,6 +146,7 @@ final class SecurityDocumentWriter {
         assignments(user.roles());
         user.settings().manager().ifPresent(manager -> line(2, entry("manager", manager.toString())));
         user.settings().language().ifPresent(language -> line(2, "language: " + language));
+        user.settings().timeZone().ifPresent(zone -> line(2, entry("timeZone", zone.getId())));
     }
 
     private void team(Team team) {

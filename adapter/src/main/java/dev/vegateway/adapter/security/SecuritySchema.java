@@ -317,6 +317,7 @@ public final class SecuritySchema {
                 // a user's manager (no foreign key: an import writes the users in one batch) and language (an LCID)
                 "ALTER TABLE " + table("users") + " ADD COLUMN IF NOT EXISTS manager_id UUID",
                 "ALTER TABLE " + table("users") + " ADD COLUMN IF NOT EXISTS language_code INTEGER",
+                "ALTER TABLE " + table("users") + " ADD COLUMN IF NOT EXISTS time_zone VARCHAR(64)",
                 "CREATE INDEX IF NOT EXISTS users_manager_idx ON " + table("users") + " (manager_id)");
     }
 

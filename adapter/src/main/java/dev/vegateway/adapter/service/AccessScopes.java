@@ -64,7 +64,8 @@ public final class AccessScopes {
                 new CallerProfile(
                         permissions.hierarchy().reports(),
                         permissions.hierarchy().reportsTeams(),
-                        permissions.hierarchy().language()));
+                        permissions.hierarchy().language(),
+                        permissions.hierarchy().timeZone()));
     }
 
     /** The privilege as Dataverse's messages name it. */

@@ -11,6 +11,7 @@ import static dev.vegateway.adapter.security.SecurityFixtures.PRODUCTS;
 import static dev.vegateway.adapter.security.SecurityFixtures.ROW_OWNER;
 import static dev.vegateway.adapter.security.SecurityFixtures.VENDORS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vegateway.adapter.security.SecurityDocument.Application;
 import dev.vegateway.adapter.security.SecurityDocument.BusinessUnit;
@@ -231,7 +232,8 @@ class SecurityDocumentTest {
                 """,
                 Optional.empty());
         assertThat(managed.users().get(0).settings())
-                .isEqualTo(new SecurityDocument.UserSettings(Optional.empty(), java.util.OptionalInt.of(1031)));
+                .isEqualTo(new SecurityDocument.UserSettings(
+                        Optional.empty(), java.util.OptionalInt.of(1031), Optional.empty()));
         assertThat(managed.users().get(1).settings().manager())
                 .contains(managed.users().get(0).id());
         String yaml = managed.toYaml();
@@ -239,6 +241,35 @@ class SecurityDocumentTest {
                 .contains("manager: 6f1c2c4e-0000-4000-8000-000000000001")
                 .contains("language: 1031");
         assertThat(SecurityDocument.parse("export", yaml, Optional.empty())).isEqualTo(managed);
+    }
+
+    @Test
+    void timeZonesRoundTripAndAnUnknownZoneIsRefusedWithItsLine() {
+        SecurityDocument zoned = SecurityDocument.parse(
+                "inline",
+                """
+                businessUnits: [{ name: Root }]
+                users:
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000001, name: Tokyo, businessUnit: Root, timeZone: Asia/Tokyo }
+                  - { id: 6f1c2c4e-0000-4000-8000-000000000002, name: Nowhere, businessUnit: Root }
+                """,
+                Optional.empty());
+        assertThat(zoned.users().get(0).settings().timeZone()).contains(java.time.ZoneId.of("Asia/Tokyo"));
+        assertThat(zoned.users().get(1).settings().timeZone()).isEmpty();
+        assertThat(zoned.toYaml()).contains("timeZone: Asia/Tokyo");
+        assertThat(SecurityDocument.parse("export", zoned.toYaml(), Optional.empty()))
+                .isEqualTo(zoned);
+        assertThatThrownBy(() -> SecurityDocument.parse(
+                        "zones.yaml",
+                        """
+                        businessUnits: [{ name: Root }]
+                        users:
+                          - { id: 6f1c2c4e-0000-4000-8000-000000000001, name: Lost, businessUnit: Root, timeZone: Mars/Olympus }
+                        """,
+                        Optional.empty()))
+                .hasMessageContaining("zones.yaml:3")
+                .hasMessageContaining("timeZone must be an IANA time zone")
+                .hasMessageContaining("Mars/Olympus");
     }
 
     @Test
