@@ -903,6 +903,15 @@ final class DemoCommand implements Callable<Integer> {
                                 "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_creditstatus&$top=3",
                                 "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
                 example(
+                        "Cora Companies: her orders of the last two years, the days counted from midnight in her"
+                                + " own time zone (timeZone: Europe/Berlin in the security data)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.CORA_COMPANIES.id(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber,mserp_orderdate"
+                                        + "&$filter=Microsoft.Dynamics.CRM.LastXYears(PropertyName=%27mserp_orderdate%27,"
+                                        + "PropertyValue=2)&$top=3")),
+                example(
                         "Alice Sales: the customer entity's definition with its attributes (labels in German,"
                                 + " option values); only entities and fields she may read are described",
                         prefixed(
