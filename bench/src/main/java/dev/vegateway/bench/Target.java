@@ -9,13 +9,14 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
- * The service root under load. Only loopback targets are accepted ({@code 127.0.0.0/8},
- * {@code ::1}, {@code localhost}) so that the tool cannot be pointed at someone else's server;
- * host names other than {@code localhost} are refused without a DNS lookup.
+ * The service root under load: any {@code https://} URL (a user's own deployment), or
+ * {@code http://} on a loopback address only, so that tokens and client secrets never travel in
+ * clear text over a network. {@link #loopback()} tells the built-in demo's targets apart; it is
+ * decided from the URL alone, without a DNS lookup.
  */
-record LoopbackTarget(URI serviceRoot) {
+record Target(URI serviceRoot) {
 
-    LoopbackTarget {
+    Target {
         requireNonNull(serviceRoot, "serviceRoot is null");
     }
 
@@ -23,40 +24,52 @@ record LoopbackTarget(URI serviceRoot) {
         return serviceRoot.getScheme().equals("https");
     }
 
+    /** True when the host is {@code localhost}, an address in 127.0.0.0/8 or {@code ::1}. */
+    boolean loopback() {
+        return isLoopback(serviceRoot.getHost());
+    }
+
     /** {@code relative} resolved against the service root (which always ends with a slash). */
     URI resolve(String relative) {
         return serviceRoot.resolve(relative);
     }
 
-    static LoopbackTarget parse(String url) {
+    static Target parse(String url) {
+        return parse(url, "--url");
+    }
+
+    /** Parses {@code url}, the value of {@code option}, whose name the errors carry. */
+    static Target parse(String url, String option) {
         requireNonNull(url, "url is null");
         URI uri;
         try {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--url '" + url + "' is not a URL: " + e.getMessage(), e);
+            throw new IllegalArgumentException(option + " '" + url + "' is not a URL: " + e.getMessage(), e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new IllegalArgumentException("--url '" + url + "' must be an https:// (or http://) URL");
+            throw new IllegalArgumentException(option + " '" + url + "' must be an https:// (or http://) URL");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("--url '" + url + "' has no valid host name or address");
+            throw new IllegalArgumentException(option + " '" + url + "' has no valid host name or address");
         }
-        if (!isLoopback(uri.getHost())) {
-            throw new IllegalArgumentException(
-                    "--url '" + url + "' is not a loopback target: vegateway-bench only loads "
-                            + "127.0.0.0/8, ::1 or localhost, never a shared or remote server");
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new IllegalArgumentException(option + " '" + url + "' is plain http to " + uri.getHost()
+                    + ", which is not a loopback address: use https (tokens must not cross a network in clear text)");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(option + " '" + url + "' must not carry a user name or password");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException(
-                    "--url '" + url + "' must be the service root, without query or fragment");
+                    option + " '" + url + "' must be the service root, without query or fragment");
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (!path.endsWith("/")) {
             path = path + "/";
         }
-        return new LoopbackTarget(URI.create(scheme + "://" + uri.getRawAuthority() + path));
+        return new Target(URI.create(scheme + "://" + uri.getRawAuthority() + path));
     }
 
     /** True for {@code localhost}, an IPv4 literal in 127.0.0.0/8 or the IPv6 literal {@code ::1}. */
