@@ -389,6 +389,7 @@ public final class Bench implements Callable<Integer> {
             result.byTemplate()
                     .forEach((name, measurements) -> Report.printRow(out, result, "  " + name, measurements));
             Report.printDetails(out, result);
+            printBehind(out, result, settings);
         } else {
             RunResult second = otherResult.get();
             Report.printRow(out, result, "A " + scenario.displayName(), result.measurements());
@@ -433,6 +434,33 @@ public final class Bench implements Callable<Integer> {
             HtmlReport.write(html, result, target.serviceRoot(), finished);
         }
         return CommandLine.ExitCode.OK;
+    }
+
+    /**
+     * An open loop whose requests were sent so late that fewer than 90 % of those due in the measured
+     * time were sent in it (a request counts where it was due: one due in the ramp-up or warm-up and
+     * sent later is not recorded) says so: its figures describe a server that did not keep up.
+     */
+    static void printBehind(PrintWriter out, RunResult result, RunSettings settings) {
+        if (!settings.openLoop() || settings.duration().equals(UNLIMITED)) {
+            return;
+        }
+        long from = settings.measureFromNanos();
+        long due =
+                Math.round(settings.requestsDueBy(from + settings.duration().toNanos()) - settings.requestsDueBy(from));
+        long sent = result.measurements().requests();
+        if (settings.maxRequests().isPresent() && sent >= settings.maxRequests().getAsLong()) {
+            return;
+        }
+        if (sent < 0.9 * due) {
+            out.printf(
+                    Locale.ROOT,
+                    "  the open loop fell behind: %d of the %d requests due in the measured time were sent in it;"
+                            + " the server (or this machine) did not keep up with %.1f req/s%n",
+                    sent,
+                    due,
+                    settings.rate().getAsDouble());
+        }
     }
 
     /** Fetches the keys the workload needs, says what runs, and runs it against {@code target}. */

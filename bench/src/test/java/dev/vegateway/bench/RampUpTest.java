@@ -162,6 +162,40 @@ class RampUpTest {
     }
 
     @Test
+    void anOpenLoopThatFellBehindSaysSo() {
+        RunSettings settings = new RunSettings(
+                1,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                OptionalLong.empty(),
+                TIMEOUT,
+                OptionalDouble.of(100),
+                false,
+                Duration.ofSeconds(10));
+        Measurements measurements = new Measurements();
+        for (int i = 0; i < 899; i++) {
+            measurements.recordResponse(1_000_000L, 200, ServerTiming.NONE, new CountedBody(10, "", 0));
+        }
+        StringWriter behind = new StringWriter();
+        StringWriter enough = new StringWriter();
+
+        Bench.printBehind(
+                new PrintWriter(behind, true),
+                new RunResult(Scenario.PAGE50, 1, measurements, Duration.ofSeconds(10), 0),
+                settings);
+        measurements.recordResponse(1_000_000L, 200, ServerTiming.NONE, new CountedBody(10, "", 0));
+        Bench.printBehind(
+                new PrintWriter(enough, true),
+                new RunResult(Scenario.PAGE50, 1, measurements, Duration.ofSeconds(10), 0),
+                settings);
+
+        assertThat(behind.toString())
+                .contains(
+                        "the open loop fell behind: 899 of the 1000 requests due in the measured time were sent in it");
+        assertThat(enough.toString()).isEmpty();
+    }
+
+    @Test
     void aNegativeRampIsRefused() {
         assertThatThrownBy(() -> new RunSettings(
                         1,
