@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * java -jar bench/target/vegateway-bench.jar --url https://127.0.0.1:8443/api/data/v9.2/ \
- *     --cacert .vegateway-demo/demo-ca.pem --issuer-key .vegateway-demo/dev-issuer-key.json \
+ *     --ca .vegateway-demo/demo-ca.pem --issuer-key .vegateway-demo/dev-issuer-key.json \
  *     --app 11111111-1111-4111-8111-111111111111 --caller-header MSCRMCallerID=00000000-0000-4000-8000-000000000005 \
  *     --scenario retrieve --connections 1 --warmup 5s --duration 20s
  * </pre>
@@ -673,7 +673,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     private RefreshingToken clientCredentials(PrintWriter err) throws IOException, InterruptedException {
-        Target endpoint = Target.parse(tokenEndpoint, "--token-endpoint");
+        URI uri = Target.endpoint(tokenEndpoint, "--token-endpoint");
         if (clientId == null) {
             throw new IllegalArgumentException("--token-endpoint needs --client-id");
         }
@@ -692,10 +692,9 @@ public final class Bench implements Callable<Integer> {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10));
-        if (endpoint.secure()) {
+        if (uri.getScheme().equalsIgnoreCase("https")) {
             builder.sslContext(Trust.systemAnd(Optional.ofNullable(caCertificate)));
         }
-        URI uri = URI.create(tokenEndpoint.strip());
         ClientCredentials grant = new ClientCredentials(
                 uri,
                 clientId.strip(),

@@ -72,6 +72,36 @@ record Target(URI serviceRoot) {
         return new Target(URI.create(scheme + "://" + uri.getRawAuthority() + path));
     }
 
+    /**
+     * A URL that is no service root, such as a token endpoint: https, or http on a loopback address
+     * only, without user information; its path and query are kept as they are.
+     */
+    static URI endpoint(String url, String option) {
+        requireNonNull(url, "url is null");
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(option + " '" + url + "' is not a URL: " + e.getMessage(), e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new IllegalArgumentException(option + " '" + url + "' must be an https:// (or http://) URL");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(option + " '" + url + "' has no valid host name or address");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new IllegalArgumentException(option + " '" + url + "' is plain http to " + uri.getHost()
+                    + ", which is not a loopback address: use https (tokens must not cross a network in clear text)");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(
+                    option + " '" + url + "' must not carry a user name, password or fragment");
+        }
+        return uri;
+    }
+
     /** True for {@code localhost}, an IPv4 literal in 127.0.0.0/8 or the IPv6 literal {@code ::1}. */
     static boolean isLoopback(String host) {
         String name = host.toLowerCase(Locale.ROOT);

@@ -67,8 +67,15 @@ class TargetTest {
         assertThatThrownBy(() -> Target.parse("https://127.0.0.1/api?x=1")).hasMessageContaining("without query");
         assertThatThrownBy(() -> Target.parse("https://user:secret@gateway.example.com/"))
                 .hasMessageContaining("must not carry a user name or password");
-        assertThatThrownBy(() -> Target.parse("https://bad host/", "--token-endpoint"))
+        assertThatThrownBy(() -> Target.endpoint("https://bad host/", "--token-endpoint"))
                 .hasMessageStartingWith("--token-endpoint 'https://bad host/' is not a URL");
+        assertThat(Target.endpoint("https://login.example.com/tenant/oauth2/token?p=policy", "--token-endpoint"))
+                .as("a token endpoint keeps its path and query")
+                .hasToString("https://login.example.com/tenant/oauth2/token?p=policy");
+        assertThatThrownBy(() -> Target.endpoint("http://login.example.com/token", "--token-endpoint"))
+                .hasMessageContaining("is plain http to login.example.com");
+        assertThatThrownBy(() -> Target.endpoint("https://id:secret@login.example.com/token", "--token-endpoint"))
+                .hasMessageContaining("must not carry a user name, password or fragment");
     }
 
     @Test
