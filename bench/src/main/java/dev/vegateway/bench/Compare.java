@@ -242,11 +242,10 @@ final class Compare implements Callable<Integer> {
                                 userId(0).toString())),
                         run.resolve("bare.log"));
                 String bareLine = waitFor(bare, run.resolve("bare.log"), BareServer.READY_PREFIX);
-                LoopbackTarget bareTarget = LoopbackTarget.parse(
+                Target bareTarget = Target.parse(
                         bareLine.substring(bareLine.indexOf(BareServer.READY_PREFIX) + BareServer.READY_PREFIX.length())
                                 .strip());
-                LoopbackTarget gatewayTarget =
-                        LoopbackTarget.parse("https://127.0.0.1:" + gatewayPort + "/api/data/v9.2/");
+                Target gatewayTarget = Target.parse("https://127.0.0.1:" + gatewayPort + "/api/data/v9.2/");
                 say(err, "bare server (pid %d) at %s, pool %d", bare.pid(), bareTarget.serviceRoot(), pool);
 
                 SSLContext tls = TrustedCertificate.sslContext(gatewayDir.resolve(CA_FILE));
@@ -348,7 +347,7 @@ final class Compare implements Callable<Integer> {
     private void warm(
             Scenario call,
             int count,
-            LoopbackTarget target,
+            Target target,
             Map<String, String> headers,
             List<Map<String, String>> identities,
             List<String> keys,
@@ -367,7 +366,7 @@ final class Compare implements Callable<Integer> {
             int count,
             String server,
             Process process,
-            LoopbackTarget target,
+            Target target,
             Map<String, String> headers,
             List<Map<String, String>> identities,
             List<String> keys,
@@ -507,8 +506,7 @@ final class Compare implements Callable<Integer> {
     }
 
     /** Both servers must read the same rows: the first page's keys are compared before anything is measured. */
-    private static void checkSamePage(
-            HttpClient client, LoopbackTarget gateway, Map<String, String> headers, LoopbackTarget bare)
+    private static void checkSamePage(HttpClient client, Target gateway, Map<String, String> headers, Target bare)
             throws IOException, InterruptedException {
         String fromGateway = keysOfPage(client, gateway, headers);
         String fromBare = keysOfPage(client, bare, Map.of());
@@ -518,7 +516,7 @@ final class Compare implements Callable<Integer> {
         }
     }
 
-    private static String keysOfPage(HttpClient client, LoopbackTarget target, Map<String, String> headers)
+    private static String keysOfPage(HttpClient client, Target target, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(Scenario.PAGE50SORTED_PATH))
                 .header("Accept", "application/json");

@@ -23,14 +23,20 @@ import java.util.function.Supplier;
 /**
  * Runs {@code connections} workers, each on its own {@link HttpClient} and so on its own
  * keep-alive connection. In a closed loop a worker sends, waits for the whole body and sends
- * again. In an open loop ({@link RunSettings#rate()}) worker {@code w} sends request {@code k} at
- * {@code start + (k + w / connections) × interval}, or at once when it is late; the latency of a
- * request counts from the moment it was due, so a slow answer that delays the requests behind it
- * shows in their latency too (no coordinated omission), and the service time (sent → answered)
- * is recorded beside it. Requests due during the warm-up are sent but not recorded; the run
- * ends at the duration or after {@code maxRequests} measured requests, whichever comes first.
- * Error responses are recorded and the loop goes on; with {@link RunSettings#honourRetryAfter()}
- * a worker answered 429 or 503 with {@code Retry-After} pauses that long first.
+ * again. In an open loop ({@link RunSettings#rate()}) request {@code k} of all is due at
+ * {@link RunSettings#dueNanos(long) dueNanos(k)} after the start (every {@code 1 / rate} once the
+ * ramp-up is over) and worker {@code w} sends the requests {@code k ≡ w (mod connections)}, or at
+ * once when it is late; the latency of a request counts from the moment it was due, so a slow
+ * answer that delays the requests behind it shows in their latency too (no coordinated omission),
+ * and the service time (sent → answered) is recorded beside it.
+ *
+ * <p>A run is a ramp-up ({@link RunSettings#rampUp()}: closed-loop workers start one after another
+ * spread evenly over it, the open loop's rate rises linearly from 0), then the warm-up at full
+ * load, then the measured time. Requests due during the ramp-up and the warm-up are sent but not
+ * recorded (counted as warm-up requests); the run ends at the duration or after
+ * {@code maxRequests} measured requests, whichever comes first. Error responses are recorded and
+ * the loop goes on; with {@link RunSettings#honourRetryAfter()} a worker answered 429 or 503 with
+ * {@code Retry-After} pauses that long first.
  */
 final class LoadGenerator {
     private final RunSettings settings;
@@ -70,7 +76,7 @@ final class LoadGenerator {
     RunResult run(Workload workload) throws InterruptedException {
         requireNonNull(workload, "workload is null");
         long started = System.nanoTime();
-        long measureFrom = started + settings.warmup().toNanos();
+        long measureFrom = started + settings.measureFromNanos();
         long measureUntil = measureFrom + settings.duration().toNanos();
         AtomicLong budget = new AtomicLong(settings.maxRequests().orElse(Long.MAX_VALUE));
         List<Worker> workers = new ArrayList<>();
@@ -82,7 +88,8 @@ final class LoadGenerator {
                     workload,
                     workload.startOf(index, settings.connections()),
                     settings,
-                    settings.openLoop() ? started + settings.intervalNanos() * index / settings.connections() : started,
+                    index,
+                    started,
                     measureFrom,
                     measureUntil,
                     budget);
@@ -164,11 +171,13 @@ final class LoadGenerator {
         /** Mix workloads: the measurements of each template apart. */
         private final Map<String, Measurements> byLabel = new HashMap<>();
 
+        private final int index;
+        private final long started;
         private long sequence;
         private long warmupRequests;
         private long lastCompletion;
-        /** Open loop: when the next request is due. */
-        private long due;
+        /** Open loop: this worker's requests are numbers {@code index + k × connections} of all; the next one's k. */
+        private long turn;
 
         Worker(
                 LoadGenerator generator,
@@ -176,7 +185,8 @@ final class LoadGenerator {
                 Workload workload,
                 long firstSequence,
                 RunSettings settings,
-                long firstDue,
+                int index,
+                long started,
                 long measureFrom,
                 long measureUntil,
                 AtomicLong budget) {
@@ -185,7 +195,8 @@ final class LoadGenerator {
             this.workload = workload;
             this.sequence = firstSequence;
             this.settings = settings;
-            this.due = firstDue;
+            this.index = index;
+            this.started = started;
             this.measureFrom = measureFrom;
             this.measureUntil = measureUntil;
             this.budget = budget;
@@ -193,11 +204,14 @@ final class LoadGenerator {
 
         @Override
         public void run() {
+            if (!settings.openLoop() && !sleepUntil(started + settings.firstRequestNanos(index))) {
+                return;
+            }
             while (!Thread.currentThread().isInterrupted()) {
                 long intended;
                 if (settings.openLoop()) {
-                    intended = due;
-                    due += settings.intervalNanos();
+                    intended = started + settings.dueNanos(index + turn * settings.connections());
+                    turn++;
                     if (intended - measureUntil >= 0 || !sleepUntil(intended)) {
                         return;
                     }
@@ -267,9 +281,10 @@ final class LoadGenerator {
                     if (!sleepUntil(Math.min(resume, measureUntil))) {
                         return;
                     }
-                    if (settings.openLoop() && due - resume < 0) {
+                    if (settings.openLoop()) {
                         // Requests due while waiting are not sent later in a burst: the schedule resumes now.
-                        due = resume;
+                        double due = settings.requestsDueBy(resume - started);
+                        turn = Math.max(turn, (long) Math.ceil((due - index) / settings.connections()));
                     }
                 }
             }

@@ -119,7 +119,7 @@ final class Report {
                 .collect(Collectors.joining(" "));
         out.printf(
                 Locale.ROOT,
-                "%s: statuses %s; %d warm-up requests not recorded; measured %.1f s%n",
+                "%s: statuses %s; %d ramp-up and warm-up requests not recorded; measured %.1f s%n",
                 result.scenario().displayName(),
                 statuses.isEmpty() ? "(none)" : statuses,
                 result.warmupRequests(),

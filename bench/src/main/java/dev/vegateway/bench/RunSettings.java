@@ -16,6 +16,9 @@ import java.util.OptionalLong;
  *     a request was due (corrected for coordinated omission)
  * @param honourRetryAfter after a 429 or 503 with {@code Retry-After}, the worker waits that long
  *     (at most {@link #MAXIMUM_RETRY_AFTER}) before its next request
+ * @param rampUp before the warm-up, the load rises from nothing to full over this time: a closed
+ *     loop starts its connections evenly spread over it, an open loop raises its rate linearly from
+ *     0 to {@code rate}. Nothing sent during the ramp is recorded; zero for none
  */
 record RunSettings(
         int connections,
@@ -24,7 +27,8 @@ record RunSettings(
         OptionalLong maxRequests,
         Duration requestTimeout,
         OptionalDouble rate,
-        boolean honourRetryAfter) {
+        boolean honourRetryAfter,
+        Duration rampUp) {
     /** The longest {@code Retry-After} a worker honours; longer ones are cut to it. */
     static final Duration MAXIMUM_RETRY_AFTER = Duration.ofSeconds(60);
 
@@ -34,6 +38,10 @@ record RunSettings(
         requireNonNull(maxRequests, "maxRequests is null");
         requireNonNull(requestTimeout, "requestTimeout is null");
         requireNonNull(rate, "rate is null");
+        requireNonNull(rampUp, "rampUp is null");
+        if (rampUp.isNegative()) {
+            throw new IllegalArgumentException("--ramp-up must not be negative but was " + rampUp);
+        }
         if (connections < 1 || connections > 1024) {
             throw new IllegalArgumentException("--connections must be between 1 and 1024 but was " + connections);
         }
@@ -58,15 +66,59 @@ record RunSettings(
     /** A closed-loop run that does not wait on {@code Retry-After}. */
     RunSettings(
             int connections, Duration warmup, Duration duration, OptionalLong maxRequests, Duration requestTimeout) {
-        this(connections, warmup, duration, maxRequests, requestTimeout, OptionalDouble.empty(), false);
+        this(connections, warmup, duration, maxRequests, requestTimeout, OptionalDouble.empty(), false, Duration.ZERO);
+    }
+
+    /** A run without ramp-up. */
+    RunSettings(
+            int connections,
+            Duration warmup,
+            Duration duration,
+            OptionalLong maxRequests,
+            Duration requestTimeout,
+            OptionalDouble rate,
+            boolean honourRetryAfter) {
+        this(connections, warmup, duration, maxRequests, requestTimeout, rate, honourRetryAfter, Duration.ZERO);
     }
 
     boolean openLoop() {
         return rate.isPresent();
     }
 
-    /** Nanoseconds between two requests of one worker in an open loop. */
-    long intervalNanos() {
-        return Math.max(1, Math.round(1e9 * connections / rate.orElseThrow()));
+    /** Nanoseconds from the start of the run to the first recorded request: the ramp-up, then the warm-up. */
+    long measureFromNanos() {
+        return rampUp.toNanos() + warmup.toNanos();
+    }
+
+    /** Closed loop: nanoseconds from the start at which worker {@code worker} sends its first request. */
+    long firstRequestNanos(int worker) {
+        return (long) (rampUp.toNanos() * ((double) worker / connections));
+    }
+
+    /**
+     * Open loop: nanoseconds from the start at which request {@code index} (counted over all
+     * connections) is due. During the ramp the rate grows linearly, so {@code index} requests are
+     * due by {@code t = sqrt(2 × index × ramp / rate)}; after it, by {@code t = index / rate + ramp / 2}.
+     */
+    long dueNanos(long index) {
+        double perNano = rate.orElseThrow() / 1e9;
+        double ramp = rampUp.toNanos();
+        if (index < perNano * ramp / 2) {
+            return Math.round(Math.sqrt(2 * index * ramp / perNano));
+        }
+        return Math.round(index / perNano + ramp / 2);
+    }
+
+    /** Open loop: how many requests are due in the first {@code nanos} nanoseconds (the inverse of {@link #dueNanos}). */
+    double requestsDueBy(long nanos) {
+        double perNano = rate.orElseThrow() / 1e9;
+        double ramp = rampUp.toNanos();
+        if (nanos <= 0) {
+            return 0;
+        }
+        if (nanos < ramp) {
+            return perNano * nanos * (double) nanos / (2 * ramp);
+        }
+        return perNano * (nanos - ramp / 2);
     }
 }

@@ -17,11 +17,25 @@ final class TrustedCertificate {
     private TrustedCertificate() {}
 
     static SSLContext sslContext(Path pemFile) {
+        try {
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trustStore(pemFile));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot trust " + pemFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A key store holding the certificates of {@code pemFile}. */
+    static KeyStore trustStore(Path pemFile) {
         try (InputStream in = Files.newInputStream(pemFile)) {
             Collection<? extends Certificate> certificates =
                     CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("--cacert " + pemFile + " holds no certificate");
+                throw new IllegalArgumentException("--ca " + pemFile + " holds no certificate");
             }
             KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
             trustStore.load(null, null);
@@ -29,17 +43,11 @@ final class TrustedCertificate {
             for (Certificate certificate : certificates) {
                 trustStore.setCertificateEntry("trusted-" + index++, certificate);
             }
-            TrustManagerFactory trustManagers =
-                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trustStore);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers.getTrustManagers(), null);
-            return context;
+            return trustStore;
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read --cacert " + pemFile + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read --ca " + pemFile + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(
-                    "--cacert " + pemFile + " is not a PEM certificate: " + e.getMessage(), e);
+            throw new IllegalArgumentException("--ca " + pemFile + " is not a PEM certificate: " + e.getMessage(), e);
         }
     }
 }

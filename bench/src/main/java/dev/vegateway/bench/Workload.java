@@ -70,7 +70,7 @@ final class Workload {
      */
     static Workload mix(
             List<Mix.Template> templates,
-            LoopbackTarget target,
+            Target target,
             Map<String, String> headers,
             List<Map<String, String>> callers,
             Duration timeout,
@@ -106,6 +106,16 @@ final class Workload {
         this(scenario, requests.size(), fixed(List.copyOf(requireNonNull(requests, "requests is null"))), callers);
     }
 
+    /** This workload, each request passing through {@code authorization} as it is sent (refreshed tokens). */
+    Workload authorizedBy(Authorization authorization) {
+        requireNonNull(authorization, "authorization is null");
+        if (!authorization.anyRefreshing()) {
+            return this;
+        }
+        LongFunction<HttpRequest> inner = requests;
+        return new Workload(scenario, cycle, sequence -> authorization.apply(inner.apply(sequence)), callers, labels);
+    }
+
     /** How many identities take turns in the requests. */
     int callers() {
         return callers;
@@ -131,7 +141,7 @@ final class Workload {
     /** Builds the workload; {@code customerKeys} must be non-empty when {@link Scenario#needsCustomerKeys()}. */
     static Workload of(
             Scenario scenario,
-            LoopbackTarget target,
+            Target target,
             Map<String, String> headers,
             Duration timeout,
             List<String> customerKeys) {
@@ -139,13 +149,13 @@ final class Workload {
     }
 
     /**
-     * As {@link #of(Scenario, LoopbackTarget, Map, Duration, List)}, the requests taking turns among
+     * As {@link #of(Scenario, Target, Map, Duration, List)}, the requests taking turns among
      * {@code callers}: each one's headers are added to {@code headers} (and replace those of the same
      * name), so request {@code n} of the cycle goes as caller {@code n mod callers.size()}.
      */
     static Workload of(
             Scenario scenario,
-            LoopbackTarget target,
+            Target target,
             Map<String, String> headers,
             List<Map<String, String>> callers,
             Duration timeout,
@@ -304,7 +314,7 @@ final class Workload {
 
     /** Fetches the customer keys the retrieve scenario cycles through (one GET before the run). */
     static List<String> fetchCustomerKeys(
-            HttpClient client, LoopbackTarget target, Map<String, String> headers, Duration timeout)
+            HttpClient client, Target target, Map<String, String> headers, Duration timeout)
             throws IOException, InterruptedException {
         HttpRequest request = new RequestFactory(target, headers, timeout).get(Scenario.KEYS_PATH, Map.of());
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -331,7 +341,7 @@ final class Workload {
         return flat.length() <= 300 ? flat : flat.substring(0, 300) + "…";
     }
 
-    private record RequestFactory(LoopbackTarget target, Map<String, String> headers, Duration timeout) {
+    private record RequestFactory(Target target, Map<String, String> headers, Duration timeout) {
         RequestFactory {
             requireNonNull(target, "target is null");
             headers = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(headers, "headers is null")));

@@ -38,7 +38,7 @@ class LoadGeneratorTest {
     private HttpServer server;
     private final AtomicInteger served = new AtomicInteger();
     private final Queue<String> seen = new ConcurrentLinkedQueue<>();
-    private LoopbackTarget target;
+    private Target target;
 
     @BeforeEach
     void startServer() throws IOException {
@@ -46,7 +46,7 @@ class LoadGeneratorTest {
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/api/data/v9.2/", this::handle);
         server.start();
-        target = LoopbackTarget.parse("http://127.0.0.1:" + server.getAddress().getPort() + "/api/data/v9.2/");
+        target = Target.parse("http://127.0.0.1:" + server.getAddress().getPort() + "/api/data/v9.2/");
     }
 
     @AfterEach

@@ -60,7 +60,7 @@ class LoadToolFeaturesTest {
     private final Queue<long[]> arrivals = new ConcurrentLinkedQueue<>();
 
     private final Queue<String> callers = new ConcurrentLinkedQueue<>();
-    private LoopbackTarget target;
+    private Target target;
 
     @BeforeEach
     void startServer() throws IOException {
@@ -68,7 +68,7 @@ class LoadToolFeaturesTest {
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/api/data/v9.2/", this::handle);
         server.start();
-        target = LoopbackTarget.parse("http://127.0.0.1:" + server.getAddress().getPort() + "/api/data/v9.2/");
+        target = Target.parse("http://127.0.0.1:" + server.getAddress().getPort() + "/api/data/v9.2/");
     }
 
     @AfterEach
