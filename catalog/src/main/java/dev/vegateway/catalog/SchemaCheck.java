@@ -75,6 +75,40 @@ public final class SchemaCheck {
     }
 
     /**
+     * The catalog's columns that the database behind {@code connection} declares {@code NOT NULL}
+     * (a table or column it cannot find is left out: it may hold null).
+     */
+    public static NotNullColumns notNullColumns(Catalog catalog, Connection connection) throws SQLException {
+        requireNonNull(catalog, "catalog is null");
+        requireNonNull(connection, "connection is null");
+        DatabaseMetaData metaData = connection.getMetaData();
+        String escape = Optional.ofNullable(metaData.getSearchStringEscape()).orElse("");
+        Optional<String> currentSchema = Optional.ofNullable(connection.getSchema());
+        SchemaCheck check = new SchemaCheck(catalog, metaData, escape);
+        Map<TableName, Set<String>> notNull = new LinkedHashMap<>();
+        for (EntityDefinition entity : catalog.entities()) {
+            Optional<ResolvedTable> table = check.findTable(entity.table(), currentSchema);
+            if (table.isEmpty()) {
+                continue;
+            }
+            Map<String, Column> columns = check.columns(table.get());
+            for (FieldDefinition field : entity.fields()) {
+                if (field.computed()) {
+                    continue;
+                }
+                caseVariants(field.column()).stream()
+                        .map(columns::get)
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .filter(Column::notNull)
+                        .ifPresent(column -> notNull.computeIfAbsent(entity.table(), name -> new LinkedHashSet<>())
+                                .add(field.column()));
+            }
+        }
+        return new NotNullColumns(notNull);
+    }
+
+    /**
      * Re-reads the table of {@code entity} and compares its columns with the entity's fields (a
      * refresh asked through the catalog set). Fields computed from the natural key map no column.
      */
@@ -248,7 +282,7 @@ public final class SchemaCheck {
 
     private record ResolvedTable(String catalog, String schema, String name) {}
 
-    private record Column(String name, int jdbcType, String typeName, int size) {
+    private record Column(String name, int jdbcType, String typeName, int size, boolean notNull) {
         String describe() {
             return typeName.isEmpty() ? "JDBC type " + jdbcType : typeName;
         }
@@ -331,7 +365,8 @@ public final class SchemaCheck {
                                 name,
                                 result.getInt("DATA_TYPE"),
                                 typeName == null ? "" : typeName,
-                                result.getInt("COLUMN_SIZE")));
+                                result.getInt("COLUMN_SIZE"),
+                                result.getInt("NULLABLE") == DatabaseMetaData.columnNoNulls));
             }
         }
         return columns;

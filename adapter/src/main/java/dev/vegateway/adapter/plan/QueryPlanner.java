@@ -35,6 +35,7 @@ import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
 import dev.vegateway.catalog.Navigation;
+import dev.vegateway.catalog.NotNullColumns;
 import dev.vegateway.config.FiscalCalendar;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public final class QueryPlanner {
 
     private final Clock clock;
     private final Optional<FiscalCalendar> fiscalCalendar;
+    private final NotNullColumns notNullColumns;
 
     public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
         this(catalog, tokens, maxPageSize, Clock.systemUTC());
@@ -84,6 +86,22 @@ public final class QueryPlanner {
             int maxPageSize,
             Clock clock,
             Optional<FiscalCalendar> fiscalCalendar) {
+        this(catalog, tokens, maxPageSize, clock, fiscalCalendar, NotNullColumns.NONE);
+    }
+
+    /**
+     * @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from
+     * @param fiscalCalendar the fiscal calendar of the fiscal operators and date groupings; empty: they are 400
+     * @param notNullColumns the columns the database declares NOT NULL: their sort keys need no null ordering
+     */
+    public QueryPlanner(
+            Catalog catalog,
+            ContinuationTokens tokens,
+            int maxPageSize,
+            Clock clock,
+            Optional<FiscalCalendar> fiscalCalendar,
+            NotNullColumns notNullColumns) {
+        this.notNullColumns = requireNonNull(notNullColumns, "notNullColumns is null");
         this.fiscalCalendar = requireNonNull(fiscalCalendar, "fiscalCalendar is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -176,7 +194,7 @@ public final class QueryPlanner {
                 FieldDefinition field = owner.readableField(order.attribute(), "sort by");
                 ColumnRef column = owner.column(field);
                 if (sorted.add(column.relationAlias() + "." + field.logicalName())) {
-                    sortKeys.add(new SortKey(column, order.descending()));
+                    sortKeys.add(new SortKey(column, order.descending(), !notNullColumns.notNull(owner.entity, field)));
                 }
             }
         }
@@ -219,7 +237,7 @@ public final class QueryPlanner {
                 }
                 ColumnRef column = selected.get(field.selectIndex());
                 if (sorted.add(column.relationAlias() + "." + field.field().logicalName())) {
-                    sortKeys.add(new SortKey(column, false));
+                    sortKeys.add(new SortKey(column, false, true));
                 }
             }
         } else {
@@ -250,7 +268,8 @@ public final class QueryPlanner {
                 for (FieldDefinition tieBreaker : tieBreakers(relation.entity(), relation.resolver().unreadable)) {
                     ColumnRef column = relation.resolver().column(tieBreaker);
                     if (sorted.add(column.relationAlias() + "." + column.field().logicalName())) {
-                        sortKeys.add(new SortKey(column, false));
+                        sortKeys.add(
+                                new SortKey(column, false, !notNullColumns.notNull(relation.entity(), tieBreaker)));
                     }
                 }
             }

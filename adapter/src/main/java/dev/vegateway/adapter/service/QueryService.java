@@ -289,7 +289,12 @@ public final class QueryService {
                 Object[] values = new Object[types.size()];
                 Object[] lastSortValues = null;
                 try (PreparedStatement statement = prepare(connection, sql)) {
-                    statement.setFetchSize(renderer.dialect().fetchSize());
+                    // Rows are fetched in batches only when the answer can be longer than one batch: a page that fits
+                    // in one is read whole (PostgreSQL: no named portal to open, suspend and close).
+                    int fetchSize = renderer.dialect().fetchSize();
+                    if (plan.limit().isEmpty() || plan.limit().getAsInt() > fetchSize) {
+                        statement.setFetchSize(fetchSize);
+                    }
                     try (ResultSet resultSet = statement.executeQuery()) {
                         while (resultSet.next()) {
                             if (rows == rowsToReturn) {

@@ -242,8 +242,15 @@ public final class SqlRenderer {
             if (i > 0) {
                 sql.keyword(", ");
             }
-            sql.identifier(keys.get(i).column())
-                    .keyword(keys.get(i).descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+            SortKey key = keys.get(i);
+            sql.identifier(key.column());
+            if (key.nullable()) {
+                sql.keyword(key.descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+            } else {
+                // never null: the order is the same without the null ordering, which would keep the backend from
+                // reading it off an index (PostgreSQL's indexes hold ASC NULLS LAST)
+                sql.keyword(key.descending() ? " DESC" : " ASC");
+            }
         }
     }
 

@@ -769,9 +769,9 @@ class QueryPlannerTest {
                     .build());
             assertThat(plan.sortKeys())
                     .containsExactly(
-                            new SortKey(column("age"), true),
-                            new SortKey(column("name"), false),
-                            new SortKey(column("contactid"), false));
+                            new SortKey(column("age"), true, true),
+                            new SortKey(column("name"), false, true),
+                            new SortKey(column("contactid"), false, true));
             assertThat(plan.selected()).containsExactly(column("contactid"), column("name"), column("age"));
             assertThat(plan.sortKeyIndexes()).containsExactly(2, 1, 0);
             assertThat(plan.output()).extracting(OutputField::field).containsExactly(contactField("name"));
@@ -782,7 +782,8 @@ class QueryPlannerTest {
             QueryPlan plan =
                     plan(query().orderByDescending("contactid").orderBy("name").build());
             assertThat(plan.sortKeys())
-                    .containsExactly(new SortKey(column("contactid"), true), new SortKey(column("name"), false));
+                    .containsExactly(
+                            new SortKey(column("contactid"), true, true), new SortKey(column("name"), false, true));
         }
 
         @Test
@@ -801,7 +802,7 @@ class QueryPlannerTest {
             assertThat(plan.keyIndex()).isEmpty();
             assertThat(plan.selected()).containsExactly(column("name"), column("age"));
             assertThat(plan.sortKeys())
-                    .containsExactly(new SortKey(column("age"), true), new SortKey(column("name"), false));
+                    .containsExactly(new SortKey(column("age"), true, true), new SortKey(column("name"), false, true));
             assertThat(plan.sortKeyIndexes()).containsExactly(1, 0);
         }
     }

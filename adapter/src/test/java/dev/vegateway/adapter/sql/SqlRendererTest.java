@@ -47,6 +47,8 @@ import dev.vegateway.adapter.query.Query;
 import dev.vegateway.adapter.query.Relation;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.EntityDefinition;
+import dev.vegateway.catalog.NotNullColumns;
+import dev.vegateway.catalog.SchemaCheck;
 import dev.vegateway.catalog.TableName;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
@@ -659,6 +661,49 @@ class SqlRendererTest {
         assertThat(ids(byStatus)).containsExactly(2, 4, 6, 1, 3, 5, 7, 8);
         assertThat(ids(byAge)).containsExactly(2, 8, 7, 4, 5, 1, 3, 6);
         assertThat(ids(twoKeys)).containsExactly(7, 8, 1, 3, 4, 5, 6, 2);
+        assertThat(ids(keyDescending)).containsExactly(8, 7, 6, 5, 4, 3, 2, 1);
+    }
+
+    @Test
+    void leavesTheNullOrderingOffSortKeysOnColumnsTheDatabaseDeclaresNotNull() throws SQLException {
+        NotNullColumns fromH2;
+        NotNullColumns fromPostgres;
+        try (Connection h2 = database.getConnection();
+                Connection postgresConnection = postgresDatabase.getConnection()) {
+            fromH2 = SchemaCheck.notNullColumns(ContactFixtures.catalog(), h2);
+            fromPostgres = SchemaCheck.notNullColumns(ContactFixtures.catalog(), postgresConnection);
+        }
+        NotNullColumns keysOnly = new NotNullColumns(java.util.Map.of(
+                new TableName(Optional.empty(), "contact"), Set.of("contactid"),
+                new TableName(Optional.empty(), "product"), Set.of("productid")));
+        assertThat(fromH2).isEqualTo(keysOnly);
+        assertThat(fromPostgres).isEqualTo(keysOnly);
+        QueryPlanner planner = new QueryPlanner(
+                ContactFixtures.catalog(),
+                ContactFixtures.tokens(),
+                PAGE,
+                java.time.Clock.systemUTC(),
+                Optional.empty(),
+                fromPostgres);
+
+        PreparedSql byName = golden(
+                renderer -> renderer.select(
+                        planner.plan(query().select("name").orderBy("name").build(), unrestricted())),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS
+                        + " ORDER BY t0.`name` ASC NULLS FIRST, t0.`contactid` ASC LIMIT ?",
+                PAGE + 1);
+        PreparedSql keyDescending = golden(
+                renderer -> renderer.select(planner.plan(
+                        query().select("name").orderByDescending("contactid").build(), unrestricted())),
+                "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 " + ALL_ROWS
+                        + " ORDER BY t0.`contactid` DESC LIMIT ?",
+                PAGE + 1);
+
+        // the same rows in the same order as with the null ordering written out
+        assertThat(ids(byName))
+                .isEqualTo(ids(select(query().select("name").orderBy("name").build())
+                        .apply(new SqlRenderer(H2Dialect.INSTANCE))))
+                .containsExactly(7, 8, 1, 3, 4, 5, 6, 2);
         assertThat(ids(keyDescending)).containsExactly(8, 7, 6, 5, 4, 3, 2, 1);
     }
 

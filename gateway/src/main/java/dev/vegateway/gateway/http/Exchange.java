@@ -35,6 +35,11 @@ final class Exchange {
     private static final JsonFactory JSON = new JsonFactory();
     /** A response up to this size is sent whole with exact headers; a larger one is streamed. */
     private static final int BUFFERED_BYTES = 256 * 1024;
+    /** A host taken into the service root as it is (compiled once: String.matches compiled it on every request). */
+    private static final java.util.regex.Pattern PLAIN_HOST =
+            java.util.regex.Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+");
+
+    private static final java.util.regex.Pattern NOT_PRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7e]");
 
     /**
      * How much of a body the gateway reads.
@@ -147,7 +152,7 @@ final class Exchange {
         String scheme = request.getHttpURI().getScheme() == null
                 ? "https"
                 : request.getHttpURI().getScheme();
-        String safeHost = host == null || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+") ? "localhost" : host;
+        String safeHost = host == null || !PLAIN_HOST.matcher(host).matches() ? "localhost" : host;
         return scheme + "://" + safeHost + (port > 0 ? ":" + port : "") + servicePath + "/";
     }
 
@@ -354,7 +359,7 @@ final class Exchange {
 
     /** Printable ASCII of a client's value, at most 128 characters, for logs and messages. */
     static String sanitize(String value) {
-        String clean = value.replaceAll("[^\\x20-\\x7e]", "");
+        String clean = NOT_PRINTABLE.matcher(value).replaceAll("");
         return clean.length() > 128 ? clean.substring(0, 128) : clean;
     }
 }

@@ -206,7 +206,8 @@ public final class Gateway implements AutoCloseable {
                         tokens,
                         config.limits().maxPageSize(),
                         clock,
-                        config.query().fiscalCalendar());
+                        config.query().fiscalCalendar(),
+                        NotNullColumnsReader.read(effective, dataSource));
                 return new CatalogServices(
                         effective,
                         new ODataFrontEnd(
