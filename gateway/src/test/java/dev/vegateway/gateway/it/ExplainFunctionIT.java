@@ -124,6 +124,11 @@ abstract class ExplainFunctionIT {
                 + DemoIdentities.FIONA_FIELD_SECURITY.id() + "&@e='mserp_custcustomerv3entity'&@f='mserp_creditlimit'");
         assertThat(qualified.statusCode()).as(qualified.asString()).isEqualTo(200);
         assertThat(qualified.asString()).isEqualTo(response.asString());
+        // quotes percent-encoded, as the demo's curl line sends them
+        Response encoded = sam().get("/vegateway_Explain(UserId=" + DemoIdentities.FIONA_FIELD_SECURITY.id()
+                + ",EntityName=%27mserp_custcustomerv3entity%27,Field=%27mserp_creditlimit%27)");
+        assertThat(encoded.statusCode()).as(encoded.asString()).isEqualTo(200);
+        assertThat(encoded.asString()).isEqualTo(response.asString());
     }
 
     @Test
