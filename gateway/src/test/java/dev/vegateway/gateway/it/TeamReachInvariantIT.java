@@ -128,6 +128,63 @@ abstract class TeamReachInvariantIT {
             generatedTeams.add(team);
             teams.add(team);
         }
+        // Fixed cases that each rule alone decides: a member of a TeamPrivilegesOnly group team only (the team's
+        // rows and unit, never its own rows or unit), a member of an owner team only (its rows and the team's), a
+        // user whose only role applies in another unit (that unit, not its own).
+        Role fixedBasic = new Role(
+                "Fixed Basic",
+                List.of(privileges(CUSTOMER, Depth.BASIC), privileges(ORDER, Depth.BASIC)),
+                List.of(),
+                List.of(),
+                List.of());
+        Role fixedLocal = new Role(
+                "Fixed Local",
+                List.of(privileges(CUSTOMER, Depth.LOCAL), privileges(ORDER, Depth.LOCAL)),
+                List.of(),
+                List.of(),
+                List.of());
+        roles.add(fixedBasic);
+        roles.add(fixedLocal);
+        List<UUID> fixedUsers = new ArrayList<>();
+        for (String name : List.of("Fixed team-only member", "Fixed owner-team member", "Fixed other unit")) {
+            UUID id = UUID.nameUUIDFromBytes(name.getBytes(UTF_8));
+            fixedUsers.add(id);
+            users.add(new User(
+                    id,
+                    name,
+                    Optional.empty(),
+                    true,
+                    AccessMode.READ_WRITE,
+                    UserKind.PERSON,
+                    Optional.of("Contoso US"),
+                    Map.of(),
+                    name.equals("Fixed other unit")
+                            ? List.of(new RoleAssignment("Fixed Local", Optional.empty(), Optional.of("Contoso UK")))
+                            : List.of(),
+                    SecurityDocument.UserSettings.NONE));
+        }
+        Team teamOnly = new Team(
+                Team.idFor("Fixed team-only"),
+                "Fixed team-only",
+                "Contoso Germany",
+                List.of(RoleAssignment.unrestricted("Fixed Basic"), RoleAssignment.unrestricted("Fixed Local")),
+                List.of(fixedUsers.get(0)),
+                Optional.of(new GroupBinding(
+                        UUID.nameUUIDFromBytes("group Fixed team-only".getBytes(UTF_8)),
+                        TeamInheritance.TEAM_PRIVILEGES_ONLY)));
+        Team ownerTeam = new Team(
+                Team.idFor("Fixed owner team"),
+                "Fixed owner team",
+                "Contoso UK",
+                List.of(RoleAssignment.unrestricted("Fixed Basic")),
+                List.of(fixedUsers.get(1)),
+                Optional.empty());
+        teams.add(teamOnly);
+        teams.add(ownerTeam);
+        generatedTeams.add(teamOnly);
+        generatedTeams.add(ownerTeam);
+        userIds.addAll(fixedUsers);
+        List<UUID> fixedOwners = List.of(fixedUsers.get(0), teamOnly.id(), fixedUsers.get(1), ownerTeam.id());
         SecurityDocument document = new SecurityDocument(
                 demo.businessUnits(), demo.companies(), roles, users, teams, demo.applications(), demo.portal());
 
@@ -135,8 +192,8 @@ abstract class TeamReachInvariantIT {
         List<UUID> owners = new ArrayList<>(userIds);
         generatedTeams.forEach(team -> owners.add(team.id()));
         Map<String, List<Row>> rows = new HashMap<>();
-        rows.put(CUSTOMER, ownRows(backend, "erp.customer", random, owners));
-        rows.put(ORDER, ownRows(backend, "erp.sales_order_header", random, owners));
+        rows.put(CUSTOMER, ownRows(backend, "erp.customer", random, owners, fixedOwners));
+        rows.put(ORDER, ownRows(backend, "erp.sales_order_header", random, owners, fixedOwners));
         Map<UUID, UUID> orderCustomer = orderCustomers(backend);
 
         int compared = 0;
@@ -347,8 +404,9 @@ abstract class TeamReachInvariantIT {
         return new EntityPrivileges(entity, Map.of(Privilege.READ, read));
     }
 
-    /** Gives about half the rows a generated owner (a user or a team), keeping their unit; returns every row. */
-    private static List<Row> ownRows(TestBackend backend, String table, Random random, List<UUID> owners)
+    /** Gives the first rows to the fixed owners, and about half the others a generated owner (a user or a team), keeping their unit; returns every row. */
+    private static List<Row> ownRows(
+            TestBackend backend, String table, Random random, List<UUID> owners, List<UUID> fixedOwners)
             throws Exception {
         List<Row> rows = new ArrayList<>();
         try (Connection connection = backend.connect()) {
@@ -367,8 +425,10 @@ abstract class TeamReachInvariantIT {
                     connection.prepareStatement("UPDATE " + table + " SET owner_id = ? WHERE id = ?")) {
                 for (int index = 0; index < rows.size(); index++) {
                     Row row = rows.get(index);
-                    if (random.nextBoolean()) {
-                        UUID owner = pick(random, owners);
+                    // the first rows go to the fixed owners in turn, so that each owns rows in several units
+                    boolean fixed = index < fixedOwners.size() * 4;
+                    if (fixed || random.nextBoolean()) {
+                        UUID owner = fixed ? fixedOwners.get(index % fixedOwners.size()) : pick(random, owners);
                         update.setObject(1, owner);
                         update.setObject(2, row.id());
                         update.executeUpdate();
