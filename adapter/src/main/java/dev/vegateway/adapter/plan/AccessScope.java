@@ -103,15 +103,35 @@ public record AccessScope(
     }
 
     /**
-     * One granting role assignment: its depth, the companies it is restricted to (empty = all)
-     * and its row filter (OData {@code $filter} text with {@code @user.*} placeholders).
+     * One granting role assignment: its depth, the companies it is restricted to (empty = all),
+     * its row filter (OData {@code $filter} text with {@code @user.*} placeholders) and where its
+     * depth reaches (empty: the caller's own rows for Basic, the caller's unit for Local and Deep).
      */
-    public record Grant(String role, Depth depth, Optional<Set<String>> companies, Optional<String> rowFilter) {
+    public record Grant(
+            String role,
+            Depth depth,
+            Optional<Set<String>> companies,
+            Optional<String> rowFilter,
+            Optional<Reach> reach) {
         public Grant {
             requireNonNull(role, "role is null");
             requireNonNull(depth, "depth is null");
             companies = companies.map(Set::copyOf);
             requireNonNull(rowFilter, "rowFilter is null");
+            requireNonNull(reach, "reach is null");
+        }
+    }
+
+    /**
+     * Where a grant's depth reaches: Basic opens the rows whose owner is one of {@code owners} (the
+     * caller, and a team it holds the role through), Local the rows of {@code businessUnit}, Deep those
+     * of {@code businessUnitAndDescendants}.
+     */
+    public record Reach(Set<UUID> owners, Optional<UUID> businessUnit, Set<UUID> businessUnitAndDescendants) {
+        public Reach {
+            owners = Set.copyOf(owners);
+            requireNonNull(businessUnit, "businessUnit is null");
+            businessUnitAndDescendants = Set.copyOf(businessUnitAndDescendants);
         }
     }
 }

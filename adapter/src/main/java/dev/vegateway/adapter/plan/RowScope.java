@@ -15,6 +15,7 @@ import dev.vegateway.catalog.FieldDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -63,7 +64,7 @@ final class RowScope {
             }
             granted = true;
             List<Condition> parts = new ArrayList<>();
-            parts.add(depth(entity, scope, grant.depth(), alias));
+            parts.add(depth(entity, reach(scope, grant), grant.depth(), alias));
             if (grant.companies().isPresent() && entity.companyField().isPresent()) {
                 ColumnRef company = column(entity, entity.companyField().get(), alias);
                 List<Literal> companies = grant.companies().get().stream()
@@ -133,27 +134,49 @@ final class RowScope {
                 cause);
     }
 
-    private static Condition depth(EntityDefinition entity, AccessScope scope, AccessScope.Depth depth, String alias) {
+    /** Where the grant reaches: its own reach, or the caller's rows and unit. */
+    private static AccessScope.Reach reach(AccessScope scope, AccessScope.Grant grant) {
+        return grant.reach()
+                .orElseGet(() -> new AccessScope.Reach(
+                        Set.of(scope.userId()), scope.businessUnit(), scope.businessUnitAndDescendants()));
+    }
+
+    private static Condition depth(
+            EntityDefinition entity, AccessScope.Reach reach, AccessScope.Depth depth, String alias) {
         switch (depth) {
             case GLOBAL, NONE:
                 return Condition.TRUE;
             case BASIC:
-                return ownerEquals(entity, scope.userId(), alias);
+                return ownerIn(entity, reach.owners(), alias);
             case LOCAL:
-                return unitIn(entity, scope.businessUnit().map(List::of).orElse(List.of()), alias);
+                return unitIn(entity, reach.businessUnit().map(List::of).orElse(List.of()), alias);
             case DEEP:
-                return unitIn(entity, List.copyOf(scope.businessUnitAndDescendants()), alias);
+                return unitIn(entity, List.copyOf(reach.businessUnitAndDescendants()), alias);
         }
         throw new IllegalStateException("unknown depth " + depth);
     }
 
-    private static Condition ownerEquals(EntityDefinition entity, UUID userId, String alias) {
+    /**
+     * Basic depth: the owner column holds the caller's id, or the id of a team the caller holds the
+     * role through (team-owned rows count as the members' own). One owner is {@code =}, several {@code IN}.
+     */
+    private static Condition ownerIn(EntityDefinition entity, Set<UUID> owners, String alias) {
         Optional<String> owner = entity.ownerField();
         if (owner.isEmpty()) {
             return Condition.TRUE; // organisation-owned entities know only None and Global; any depth opens them
         }
-        return new Condition.Comparison(
-                column(entity, owner.get(), alias), Condition.Operator.EQUAL, new Literal(userId));
+        if (owners.isEmpty()) {
+            return Condition.FALSE;
+        }
+        ColumnRef column = column(entity, owner.get(), alias);
+        if (owners.size() == 1) {
+            return new Condition.Comparison(
+                    column,
+                    Condition.Operator.EQUAL,
+                    new Literal(owners.iterator().next()));
+        }
+        List<Literal> values = owners.stream().sorted().map(Literal::new).toList();
+        return new Condition.In(column, values, false);
     }
 
     private static Condition unitIn(EntityDefinition entity, List<UUID> units, String alias) {

@@ -40,6 +40,21 @@ public final class CallerResolver {
     }
 
     /**
+     * The permissions a Dataverse application's call naming {@code userId} in {@code MSCRMCallerID}
+     * would run with, or the same refusal (unknown, stub, disabled, Administrative, no role): what
+     * {@code explain} reports for the user.
+     *
+     * @throws GatewayException {@link ErrorCode#CALLER_NOT_ALLOWED} with the gateway's own message
+     */
+    public EffectivePermissions permissionsAsCaller(UUID userId) {
+        requireNonNull(userId, "userId is null");
+        BackendUser user = store.userById(userId)
+                .orElseThrow(() -> GatewayException.of(
+                        ErrorCode.CALLER_NOT_ALLOWED, "no backend user with %s %s", MSCRM_CALLER_ID_HEADER, userId));
+        return permissions(user, "user");
+    }
+
+    /**
      * As {@link #resolve}, for a request to the administration sets ({@code systemusers},
      * {@code businessunits}, {@code teams}, {@code roles}): a Dataverse caller whose access mode is
      * Administrative is accepted too (enabled, a person, holding at least one role), since those

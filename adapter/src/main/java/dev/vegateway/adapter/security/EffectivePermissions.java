@@ -21,12 +21,16 @@ import java.util.function.Predicate;
  * {@link SecurityStore}.
  */
 public final class EffectivePermissions {
-    /** One role held, directly ({@code team} empty) or through a team, optionally restricted to companies. */
-    record Assignment(String role, Optional<Set<String>> companies, Optional<String> team) {
+    /**
+     * One role held, directly ({@code team} empty) or through a team, optionally restricted to
+     * companies, with where its depths reach.
+     */
+    record Assignment(String role, Optional<Set<String>> companies, Optional<String> team, Reach reach) {
         Assignment {
             requireNonNull(role, "role is null");
             companies = requireNonNull(companies, "companies is null").map(Ordered::set);
             requireNonNull(team, "team is null");
+            requireNonNull(reach, "reach is null");
         }
     }
 
@@ -153,8 +157,12 @@ public final class EffectivePermissions {
             Role role = role(assignment.role());
             Depth depth = role.depth(entityLogicalName, privilege);
             if (depth.grantsAccess()) {
-                grants.add(
-                        new RoleGrant(role.name(), depth, assignment.companies(), role.rowFilter(entityLogicalName)));
+                grants.add(new RoleGrant(
+                        role.name(),
+                        depth,
+                        assignment.companies(),
+                        role.rowFilter(entityLogicalName),
+                        assignment.reach()));
             }
         }
         return List.copyOf(grants);
@@ -235,7 +243,8 @@ public final class EffectivePermissions {
                     .companies()
                     .map(companies -> companies.contains(company))
                     .orElse(true)) {
-                restricted.add(new Assignment(assignment.role(), Optional.of(Set.of(company)), assignment.team()));
+                restricted.add(new Assignment(
+                        assignment.role(), Optional.of(Set.of(company)), assignment.team(), assignment.reach()));
             }
         }
         return new EffectivePermissions(user, restricted, roleDefinitions, allCompanies, businessUnitAndDescendants);

@@ -10,8 +10,8 @@ import java.util.UUID;
 /**
  * Reads the group binding of a team in the security file: {@code type: Owner} (the default) or
  * {@code type: AadSecurityGroup} with {@code group: <directory group object id>} and
- * {@code inheritance: DirectBasicAccess} (the default). {@code TeamPrivilegesOnly} is refused with
- * its line until the planner can scope a role to the team's own rows.
+ * {@code inheritance: DirectBasicAccess} (the default) or {@code TeamPrivilegesOnly} (the team's roles
+ * open only the team's rows and the team's business unit, see {@link Reach}).
  */
 final class GroupTeams {
     static final String OWNER = "Owner";
@@ -48,21 +48,17 @@ final class GroupTeams {
         String inheritance = reader.optionalString(inheritanceNode)
                 .map(String::trim)
                 .orElse(TeamInheritance.DIRECT_BASIC_ACCESS.documentName());
-        if (inheritance.equals(TeamInheritance.TEAM_PRIVILEGES_ONLY.documentName())) {
-            problems.add(
-                    inheritanceNode,
-                    "inheritance " + inheritance + " is not supported yet; use "
-                            + TeamInheritance.DIRECT_BASIC_ACCESS.documentName());
-            return Optional.empty();
-        }
-        if (!inheritance.equals(TeamInheritance.DIRECT_BASIC_ACCESS.documentName())) {
+        Optional<TeamInheritance> chosen = java.util.Arrays.stream(TeamInheritance.values())
+                .filter(value -> value.documentName().equals(inheritance))
+                .findFirst();
+        if (chosen.isEmpty()) {
             problems.add(
                     inheritanceNode,
                     "must be " + TeamInheritance.DIRECT_BASIC_ACCESS.documentName() + " or "
                             + TeamInheritance.TEAM_PRIVILEGES_ONLY.documentName() + ", was '" + inheritance + "'");
             return Optional.empty();
         }
-        return group.map(id -> new GroupBinding(id, TeamInheritance.DIRECT_BASIC_ACCESS));
+        return group.map(id -> new GroupBinding(id, chosen.get()));
     }
 
     static TeamInheritance inheritance(String stored) {

@@ -129,7 +129,7 @@ final class SecurityDatabase {
         List<PendingAssignment> assignments = new ArrayList<>();
         insertUsers(connection, document, unitIds, assignments);
         insertTeams(connection, document.teams(), unitIds, assignments);
-        insertAssignments(connection, assignments);
+        insertAssignments(connection, assignments, unitIds);
         insertPortal(connection, document.portal());
     }
 
@@ -381,9 +381,11 @@ final class SecurityDatabase {
 
     private record PendingAssignment(RoleAssignment assignment, Optional<UUID> user, Optional<UUID> team) {}
 
-    private void insertAssignments(Connection connection, List<PendingAssignment> assignments) throws SQLException {
-        try (PreparedStatement assignment = connection.prepareStatement("INSERT INTO " + table("role_assignments")
-                        + " (id, role_name, user_id, team_id, sort_order) VALUES (?, ?, ?, ?, ?)");
+    private void insertAssignments(
+            Connection connection, List<PendingAssignment> assignments, Map<String, UUID> unitIds) throws SQLException {
+        try (PreparedStatement assignment = connection.prepareStatement(
+                        "INSERT INTO " + table("role_assignments")
+                                + " (id, role_name, user_id, team_id, sort_order, business_unit_id) VALUES (?, ?, ?, ?, ?, ?)");
                 PreparedStatement company =
                         connection.prepareStatement("INSERT INTO " + table("role_assignment_companies")
                                 + " (assignment_id, company_code, sort_order) VALUES (?, ?, ?)")) {
@@ -395,6 +397,7 @@ final class SecurityDatabase {
                 setUuid(assignment, 3, pending.user());
                 setUuid(assignment, 4, pending.team());
                 assignment.setInt(5, order++);
+                setUuid(assignment, 6, pending.assignment().businessUnit().map(unitIds::get));
                 assignment.addBatch();
                 for (String code : pending.assignment().companies().orElse(Set.of())) {
                     company.setObject(1, id);
@@ -459,7 +462,11 @@ final class SecurityDatabase {
             Map<UUID, List<RoleAssignment>> userRoles = new HashMap<>();
             Map<UUID, List<RoleAssignment>> teamRoles = new HashMap<>();
             for (StoredAssignment stored : assignments(connection, "", List.of())) {
-                RoleAssignment assignment = new RoleAssignment(stored.role(), stored.companies());
+                // a unit deleted since is written by its id, which the import's validation then names
+                RoleAssignment assignment = new RoleAssignment(
+                        stored.role(),
+                        stored.companies(),
+                        stored.businessUnit().map(unit -> unitNames.getOrDefault(unit, unit.toString())));
                 stored.user().ifPresent(user -> userRoles
                         .computeIfAbsent(user, key -> new ArrayList<>())
                         .add(assignment));
@@ -602,9 +609,14 @@ final class SecurityDatabase {
                 return Optional.empty();
             }
             String heldByUser = String.format(HELD_BY_USER, memberTeams());
+            Map<UUID, Set<UUID>> trees = new HashMap<>();
             List<Assignment> assignments = new ArrayList<>();
             for (StoredAssignment stored : assignments(connection, " WHERE " + heldByUser, List.of(userId, userId))) {
-                assignments.add(new Assignment(stored.role(), stored.companies(), stored.teamName()));
+                assignments.add(new Assignment(
+                        stored.role(),
+                        stored.companies(),
+                        stored.teamName(),
+                        reach(connection, user.get(), stored, trees)));
             }
             Map<String, Role> roles = roles(
                     connection,
@@ -633,6 +645,33 @@ final class SecurityDatabase {
                     teams,
                     hierarchy(connection, userId)));
         });
+    }
+
+    /**
+     * Where one of the user's assignments reaches (see {@link Reach}): Basic the user's rows, and the
+     * team's for a team's role, only the team's for a group team of inheritance TeamPrivilegesOnly;
+     * Local and Deep the unit the assignment names, else the team's unit for TeamPrivilegesOnly,
+     * else the user's. {@code trees} caches each unit's subtree for this load.
+     */
+    private Reach reach(Connection connection, BackendUser user, StoredAssignment stored, Map<UUID, Set<UUID>> trees)
+            throws SQLException {
+        Reach.Via via = new Reach.Via(stored.team(), stored.teamName(), stored.groupTeam());
+        Set<UUID> owners = new LinkedHashSet<>();
+        if (!via.teamPrivilegesOnly()) {
+            owners.add(user.id());
+        }
+        stored.team().ifPresent(owners::add);
+        Optional<UUID> unit = stored.businessUnit()
+                .or(() -> via.teamPrivilegesOnly() ? stored.teamBusinessUnit() : user.businessUnitId());
+        Set<UUID> tree = Set.of();
+        if (unit.isPresent()) {
+            tree = trees.get(unit.get());
+            if (tree == null) {
+                tree = unitAndDescendants(connection, unit.get());
+                trees.put(unit.get(), tree);
+            }
+        }
+        return new Reach(via, owners, unit, tree, stored.businessUnit().isPresent());
     }
 
     /**
@@ -1099,12 +1138,19 @@ final class SecurityDatabase {
         return users;
     }
 
+    /**
+     * A stored role assignment, with the unit it names ({@code businessUnit}, a role from another
+     * unit) and, for a team's, the team's unit, directory group and inheritance.
+     */
     private record StoredAssignment(
             String role,
             Optional<Set<String>> companies,
             Optional<UUID> user,
             Optional<UUID> team,
-            Optional<String> teamName) {}
+            Optional<String> teamName,
+            Optional<UUID> businessUnit,
+            Optional<UUID> teamBusinessUnit,
+            Optional<TeamInheritance> groupTeam) {}
 
     /** Role assignments matching {@code condition} (over alias {@code a}): direct ones first, then by team, in import order. */
     private List<StoredAssignment> assignments(Connection connection, String condition, List<Object> parameters)
@@ -1125,7 +1171,8 @@ final class SecurityDatabase {
         }
         List<StoredAssignment> assignments = new ArrayList<>();
         try (PreparedStatement select =
-                connection.prepareStatement("SELECT a.id, a.role_name, a.user_id, a.team_id, t.name FROM "
+                connection.prepareStatement("SELECT a.id, a.role_name, a.user_id, a.team_id, t.name,"
+                        + " a.business_unit_id, t.business_unit_id, t.group_object_id, t.inheritance FROM "
                         + table("role_assignments") + " a LEFT JOIN " + table("teams") + " t ON t.id = a.team_id"
                         + condition
                         + " ORDER BY CASE WHEN a.team_id IS NULL THEN 0 ELSE 1 END, t.sort_order, a.sort_order")) {
@@ -1137,7 +1184,12 @@ final class SecurityDatabase {
                             Optional.ofNullable(companies.get(rows.getObject(1, UUID.class))),
                             Optional.ofNullable(rows.getObject(3, UUID.class)),
                             Optional.ofNullable(rows.getObject(4, UUID.class)),
-                            Optional.ofNullable(rows.getString(5))));
+                            Optional.ofNullable(rows.getString(5)),
+                            Optional.ofNullable(rows.getObject(6, UUID.class)),
+                            Optional.ofNullable(rows.getObject(7, UUID.class)),
+                            rows.getObject(8, UUID.class) == null
+                                    ? Optional.empty()
+                                    : Optional.of(GroupTeams.inheritance(rows.getString(9)))));
                 }
             }
         }

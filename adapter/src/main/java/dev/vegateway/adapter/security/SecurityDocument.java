@@ -220,15 +220,20 @@ public record SecurityDocument(
         }
     }
 
-    /** A role given to a user, team or application, optionally restricted to companies (empty = all companies). */
-    public record RoleAssignment(String role, Optional<Set<String>> companies) {
+    /**
+     * A role given to a user, team or application, optionally restricted to companies (empty = all
+     * companies) and optionally applied in another business unit (by name; empty = the holder's own
+     * unit): Local and Deep depth then open that unit's rows (and its descendants').
+     */
+    public record RoleAssignment(String role, Optional<Set<String>> companies, Optional<String> businessUnit) {
         public RoleAssignment {
             requireNonNull(role, "role is null");
             companies = requireNonNull(companies, "companies is null").map(Ordered::set);
+            requireNonNull(businessUnit, "businessUnit is null");
         }
 
         public static RoleAssignment unrestricted(String role) {
-            return new RoleAssignment(role, Optional.empty());
+            return new RoleAssignment(role, Optional.empty(), Optional.empty());
         }
     }
 

@@ -498,26 +498,40 @@ final class SecurityDocumentParser {
         for (YamlNode element : list(node)) {
             YamlNode roleNode;
             Optional<Set<String>> restriction = Optional.empty();
+            Optional<String> unit = Optional.empty();
             if (element.isScalar()) {
                 roleNode = element;
             } else if (element.isMapping()) {
-                reader.allowOnly(element, "role", "companies");
+                reader.allowOnly(element, "role", "companies", "businessUnit");
                 roleNode = element.get("role");
                 if (!element.get("companies").isAbsent()) {
                     restriction = Optional.of(companyRestriction(element.get("companies")));
                 }
+                YamlNode unitNode = element.get("businessUnit");
+                if (!unitNode.isAbsent()) {
+                    String unitName = name(unitNode);
+                    if (!unitName.isEmpty()) {
+                        checkBusinessUnit(unitNode, unitName);
+                        unit = Optional.of(unitName);
+                    }
+                }
             } else {
-                problems.add(element, "must be a role name or a mapping { role: <name>, companies: [<company>, ...] }");
+                problems.add(
+                        element,
+                        "must be a role name or a mapping { role: <name>, companies: [<company>, ...],"
+                                + " businessUnit: <name> }");
                 continue;
             }
             String role = name(roleNode);
             if (role.isEmpty()) {
                 continue;
             }
+            // a role may be held once per business unit it applies in (the holder's own, or one named)
+            String key = unit.map(name -> role + "' in business unit '" + name).orElse(role);
             if (!roles.contains(role)) {
                 problems.add(roleNode, "unknown role '" + role + "'");
-            } else if (firstOccurrence(assigned, role, roleNode, "role assignment of")) {
-                result.add(new RoleAssignment(role, restriction));
+            } else if (firstOccurrence(assigned, key, roleNode, "role assignment of")) {
+                result.add(new RoleAssignment(role, restriction, unit));
             }
         }
         return result;

@@ -185,17 +185,14 @@ final class SecurityDocumentWriter {
         }
         line(2, "roles:");
         for (RoleAssignment assignment : assignments) {
-            if (assignment.companies().isEmpty()) {
+            if (assignment.companies().isEmpty() && assignment.businessUnit().isEmpty()) {
                 line(3, "- " + scalar(assignment.role()));
             } else {
-                line(
-                        3,
-                        "- "
-                                + flowMapping(List.of(
-                                        entry("role", assignment.role()),
-                                        "companies: "
-                                                + flowSequence(
-                                                        assignment.companies().get()))));
+                List<String> entries = new ArrayList<>();
+                entries.add(entry("role", assignment.role()));
+                assignment.companies().ifPresent(companies -> entries.add("companies: " + flowSequence(companies)));
+                assignment.businessUnit().ifPresent(unit -> entries.add(entry("businessUnit", unit)));
+                line(3, "- " + flowMapping(entries));
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.vegateway.adapter.security.Privilege;
 import dev.vegateway.adapter.security.RoleGrant;
 import dev.vegateway.catalog.EntityDefinition;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Derives the planner's {@link AccessScope} of one privilege on an entity from a caller's effective permissions. */
@@ -89,6 +90,14 @@ public final class AccessScopes {
                     case DEEP -> AccessScope.Depth.DEEP;
                     case GLOBAL -> AccessScope.Depth.GLOBAL;
                 };
-        return new AccessScope.Grant(grant.role(), depth, grant.companies(), grant.rowFilter());
+        return new AccessScope.Grant(
+                grant.role(),
+                depth,
+                grant.companies(),
+                grant.rowFilter(),
+                Optional.of(new AccessScope.Reach(
+                        grant.reach().owners(),
+                        grant.reach().businessUnit(),
+                        grant.reach().businessUnitAndDescendants())));
     }
 }

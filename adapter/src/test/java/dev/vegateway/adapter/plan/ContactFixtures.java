@@ -187,6 +187,7 @@ public final class ContactFixtures {
                 depth.name().toLowerCase(java.util.Locale.ROOT) + " role",
                 depth,
                 companies.length == 0 ? Optional.empty() : Optional.of(Set.of(companies)),
+                Optional.empty(),
                 Optional.empty());
     }
 

@@ -607,8 +607,8 @@ class QueryPlannerTest {
 
         @Test
         void enforcesAGrantsRowFilter() {
-            AccessScope.Grant filtered =
-                    new AccessScope.Grant("AP clerk", Depth.GLOBAL, Optional.empty(), Optional.of("name eq 'LOCAL'"));
+            AccessScope.Grant filtered = new AccessScope.Grant(
+                    "AP clerk", Depth.GLOBAL, Optional.empty(), Optional.of("name eq 'LOCAL'"), Optional.empty());
             assertThat(rowScope(scope(grant(Depth.BASIC), filtered)))
                     .isEqualTo(new Or(List.of(
                             ownedByUser, new Comparison(column("name"), Operator.EQUAL, new Literal("LOCAL")))));

@@ -42,7 +42,7 @@ class RowFilterPlanningTest {
     private final QueryPlanner planner = ContactFixtures.planner(50);
 
     private static Grant filtered(String role, Depth depth, String filter) {
-        return new Grant(role, depth, Optional.empty(), Optional.of(filter));
+        return new Grant(role, depth, Optional.empty(), Optional.of(filter), Optional.empty());
     }
 
     /** {@link ContactFixtures#USER} in {@link ContactFixtures#UNIT}, with custom attributes and companies. */
@@ -163,7 +163,8 @@ class RowFilterPlanningTest {
 
     @Test
     void andsTheFilterWithTheDepthAndCompanyRestrictionOfItsGrant() {
-        Grant clerk = new Grant("Clerk", Depth.BASIC, Optional.of(Set.of("usmf")), Optional.of("age lt 30"));
+        Grant clerk = new Grant(
+                "Clerk", Depth.BASIC, Optional.of(Set.of("usmf")), Optional.of("age lt 30"), Optional.empty());
         assertThat(rowScope(caller(clerk)))
                 .isEqualTo(new And(List.of(
                         OWNED_BY_USER,

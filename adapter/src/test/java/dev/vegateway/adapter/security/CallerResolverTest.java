@@ -353,7 +353,8 @@ class CallerResolverTest {
                 UserKind.PERSON,
                 Optional.of("Contoso"),
                 Map.of(),
-                List.of(new RoleAssignment(BuiltInRoles.AUTHORIZED_PORTAL_USER, Optional.of(Set.of("usmf")))),
+                List.of(new RoleAssignment(
+                        BuiltInRoles.AUTHORIZED_PORTAL_USER, Optional.of(Set.of("usmf")), Optional.empty())),
                 dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         List<Team> teams = new ArrayList<>(valid.teams());
         teams.add(new Team(

@@ -115,7 +115,7 @@ class SecurityDocumentTest {
                         Map.of("region", "West", "level", "3"),
                         List.of(
                                 RoleAssignment.unrestricted("Sales manager"),
-                                new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf")))),
+                                new RoleAssignment("Sales clerk", Optional.of(Set.of("usmf")), Optional.empty())),
                         dev.vegateway.adapter.security.SecurityDocument.UserSettings.NONE));
         User dave = document.user(DAVE).orElseThrow();
         assertThat(dave.enabled()).isTrue();
@@ -135,7 +135,7 @@ class SecurityDocumentTest {
                         new Team(
                                 "AP team",
                                 "Contoso",
-                                List.of(new RoleAssignment("AP clerk", Optional.of(Set.of("demf")))),
+                                List.of(new RoleAssignment("AP clerk", Optional.of(Set.of("demf")), Optional.empty())),
                                 List.of(DAVE)),
                         new Team(
                                 "Sales team",
@@ -208,7 +208,8 @@ class SecurityDocumentTest {
                         UUID.fromString("00000000-0000-4000-8000-00000000beef"),
                         "team",
                         "Root: the top",
-                        List.of(new RoleAssignment("- dash role", Optional.of(Set.of("null", "0123")))),
+                        List.of(new RoleAssignment(
+                                "- dash role", Optional.of(Set.of("null", "0123")), Optional.empty())),
                         List.of(),
                         Optional.empty())),
                 List.of(new Application("app/with:colon", "on", ApplicationKind.PORTAL, false, List.of())),

@@ -240,8 +240,9 @@ class QueryServiceTest {
         assertThat(scope.userId()).isEqualTo(person);
         assertThat(scope.unrestricted()).isFalse();
         assertThat(scope.grants())
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("reach")
                 .containsExactly(new AccessScope.Grant(
-                        "Contact reader", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty()));
+                        "Contact reader", Depth.DEEP, Optional.of(Set.of("usmf")), Optional.empty(), Optional.empty()));
         assertThat(scope.unreadableFields()).containsExactly("secret");
         assertThat(scope.businessUnit()).contains(SecurityDocument.BusinessUnit.idFor("Head office"));
         assertThat(scope.businessUnitAndDescendants())

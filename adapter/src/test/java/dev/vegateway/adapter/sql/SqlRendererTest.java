@@ -833,7 +833,8 @@ class SqlRendererTest {
                 USER,
                 "alice",
                 false,
-                List.of(new AccessScope.Grant("no company", Depth.GLOBAL, Optional.of(Set.of()), Optional.empty())),
+                List.of(new AccessScope.Grant(
+                        "no company", Depth.GLOBAL, Optional.of(Set.of()), Optional.empty(), Optional.empty())),
                 Set.of(),
                 Optional.of(UNIT),
                 Set.of(UNIT));
@@ -1075,7 +1076,11 @@ class SqlRendererTest {
     void aRowFilterPathThroughALookupIsASemiJoinOnTheRelatedRecord() throws SQLException {
         insertProducts();
         AccessScope filtered = scope(new AccessScope.Grant(
-                "product role", Depth.GLOBAL, Optional.empty(), Optional.of("Product/itemnumber eq 'Alice'")));
+                "product role",
+                Depth.GLOBAL,
+                Optional.empty(),
+                Optional.of("Product/itemnumber eq 'Alice'"),
+                Optional.empty()));
         PreparedSql h2 = golden(
                 renderer -> renderer.select(PLANNER.plan(query().select("name").build(), filtered)),
                 "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (EXISTS (SELECT 1 FROM `product` t0s1"
@@ -1085,7 +1090,11 @@ class SqlRendererTest {
                 PAGE + 1);
         assertThat(ids(h2)).containsExactly(1);
         AccessScope withoutProduct = scope(new AccessScope.Grant(
-                "no product role", Depth.GLOBAL, Optional.empty(), Optional.of("Product/itemnumber eq null")));
+                "no product role",
+                Depth.GLOBAL,
+                Optional.empty(),
+                Optional.of("Product/itemnumber eq null"),
+                Optional.empty()));
         PreparedSql none = golden(
                 renderer -> renderer.select(PLANNER.plan(query().select("name").build(), withoutProduct)),
                 "SELECT t0.`contactid`, t0.`name` FROM `contact` t0 WHERE (NOT (EXISTS (SELECT 1 FROM `product` t0s1"

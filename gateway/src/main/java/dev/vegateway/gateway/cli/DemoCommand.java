@@ -998,7 +998,16 @@ final class DemoCommand implements Callable<Integer> {
                 example(
                         "Ava reads business data → 403 0x8ff00032 (Administrative: only the administration sets)",
                         asDataverse.get(
-                                "MSCRMCallerID", ava, "mserp_custcustomerv3entities?$select=mserp_name&$top=1")));
+                                "MSCRMCallerID", ava, "mserp_custcustomerv3entities?$select=mserp_name&$top=1")),
+                // ---- issue 15: explain, for administrators ----
+                example(
+                        "Explain: Sid Secadmin asks why Fiona Fieldsec cannot see credit limits (Read: yes through"
+                                + " Sales assistant, Global; FieldSecurity.HiddenFromReads and Field.Read: false)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                sid,
+                                "vegateway_Explain(UserId=" + DemoIdentities.FIONA_FIELD_SECURITY.id()
+                                        + ",EntityName=%27mserp_custcustomerv3entity%27,Field=%27mserp_creditlimit%27)")));
         for (String[] line : lines) {
             out.println();
             out.println("# " + line[0]);

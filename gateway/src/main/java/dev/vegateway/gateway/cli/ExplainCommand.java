@@ -3,21 +3,14 @@ package dev.vegateway.gateway.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.vegateway.adapter.error.GatewayException;
 import dev.vegateway.adapter.jdbc.Backends;
-import dev.vegateway.adapter.plan.AccessScope;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
-import dev.vegateway.adapter.query.Columns;
-import dev.vegateway.adapter.query.Condition;
-import dev.vegateway.adapter.query.Literal;
-import dev.vegateway.adapter.query.Query;
-import dev.vegateway.adapter.query.Relation;
-import dev.vegateway.adapter.security.EffectivePermissions;
-import dev.vegateway.adapter.security.Privilege;
+import dev.vegateway.adapter.security.CallerResolver;
 import dev.vegateway.adapter.security.SecuritySchema;
 import dev.vegateway.adapter.security.SecurityStore;
-import dev.vegateway.adapter.service.AccessScopes;
+import dev.vegateway.adapter.service.Explainer;
+import dev.vegateway.adapter.service.Explanation;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.adapter.sql.Dialect;
 import dev.vegateway.adapter.sql.SqlRenderer;
@@ -26,9 +19,7 @@ import dev.vegateway.catalog.CatalogLoader;
 import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.config.GatewayConfig;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,18 +27,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vegateway explain}: why a user can or cannot read, create, write or delete the rows (and
- * one row, and one field) of an entity. It asks the same objects the gateway asks on every
- * request: the user's effective permissions, {@link AccessScopes} and, for a row, the planner and
- * the database under each privilege's scope; nothing is re-implemented here.
+ * one row, and one field) of an entity. The answer is {@link Explainer}'s (the objects the gateway
+ * asks on every request), printed as text; the function {@code vegateway_Explain} writes the same
+ * answer as JSON.
  */
 @Command(
         name = "explain",
         description = "Explain why a user can or cannot read, create, write or delete an entity's rows, a row (--key)"
                 + " and a field (--field).")
 final class ExplainCommand implements Callable<Integer> {
-    private static final List<Privilege> PRIVILEGES =
-            List.of(Privilege.READ, Privilege.CREATE, Privilege.WRITE, Privilege.DELETE);
-
     @Option(names = "--config", description = "The configuration YAML file (default: $VEGATEWAY_CONFIG).")
     Path config;
 
@@ -83,142 +71,140 @@ final class ExplainCommand implements Callable<Integer> {
             SecurityStore store = new SecurityStore(
                     securityData == null ? dataSource : securityData,
                     new SecuritySchema(loaded.securityBackend().securitySchema()).name());
-            EffectivePermissions permissions;
-            try {
-                permissions = store.permissionsOf(user);
-            } catch (GatewayException e) {
-                System.out.println("User " + user + " cannot call at all: " + e.getMessage());
-                return 1;
-            }
-            System.out.println("User " + permissions.user().name() + " (" + user + "), business unit "
-                    + permissions.user().businessUnitId().map(UUID::toString).orElse("(none)"));
-            System.out.println("Roles: "
-                    + (permissions.roles().isEmpty() ? "(none)" : String.join(", ", permissions.roles()))
-                    + (permissions.isSystemAdministrator() ? " — System administrator: every row and field" : ""));
-            System.out.println("Entity " + entity + ":");
-            for (Privilege privilege : PRIVILEGES) {
-                System.out.println("  " + name(privilege) + ": " + describe(permissions, definition, privilege));
-            }
-            printFields(permissions);
-            if (key != null) {
-                printRow(loaded, catalog, dataSource, permissions, definition);
-            }
+            ContinuationTokens tokens = new ContinuationTokens(
+                    loaded.limits().skipTokenSecret().reveal().getBytes(UTF_8));
+            QueryService queries = new QueryService(
+                    new QueryPlanner(catalog, tokens, loaded.limits().maxPageSize()),
+                    new SqlRenderer(Dialect.of(loaded.backend().kind())),
+                    dataSource,
+                    tokens,
+                    loaded.backend().queryTimeout());
+            Explanation explanation = new Explainer(new CallerResolver(store), store, queries)
+                    .explain(user, definition, Optional.ofNullable(key), Optional.ofNullable(field));
+            System.out.print(text(explanation));
+            return explanation.user().isPresent() ? 0 : 1;
         }
-        return 0;
     }
 
-    private static String describe(EffectivePermissions permissions, EntityDefinition definition, Privilege privilege) {
-        AccessScope scope;
-        try {
-            scope = AccessScopes.of(permissions, definition, privilege);
-        } catch (GatewayException e) {
-            return "no — " + e.getMessage();
+    /** The explanation as the command prints it. */
+    static String text(Explanation explanation) {
+        StringBuilder text = new StringBuilder();
+        if (explanation.user().isEmpty()) {
+            text.append("User ")
+                    .append(explanation.userId())
+                    .append(" cannot call at all: ")
+                    .append(explanation.refusal().orElse(""))
+                    .append('\n');
+            return text.toString();
         }
-        if (scope.unrestricted()) {
-            return "every row (administrator)";
+        Explanation.Subject user = explanation.user().get();
+        text.append("User ")
+                .append(user.name())
+                .append(" (")
+                .append(explanation.userId())
+                .append("), business unit ")
+                .append(unit(user.businessUnit(), user.businessUnitName()))
+                .append('\n');
+        text.append("Roles: ")
+                .append(user.roles().isEmpty() ? "(none)" : String.join(", ", user.roles()))
+                .append(user.systemAdministrator() ? " — System administrator: every row and field" : "")
+                .append('\n');
+        text.append("Entity ").append(explanation.entity()).append(":\n");
+        for (Explanation.PrivilegeVerdict privilege : explanation.privileges()) {
+            text.append("  ").append(privilege.privilege()).append(": ");
+            if (!privilege.allowed()) {
+                text.append("no — ").append(privilege.refusal().orElse("")).append('\n');
+                continue;
+            }
+            if (privilege.everyRow()) {
+                text.append("every row (administrator)\n");
+                continue;
+            }
+            text.append("yes, the rows of any of:");
+            for (Explanation.Grant grant : privilege.grants()) {
+                text.append("\n      role '")
+                        .append(grant.role())
+                        .append("' ")
+                        .append(grant.via())
+                        .append(": depth ")
+                        .append(grant.depth())
+                        .append(reach(grant))
+                        .append(grant.companies()
+                                .map(companies -> ", companies "
+                                        + String.join(
+                                                ", ",
+                                                companies.stream().sorted().toList()))
+                                .orElse(", every company"))
+                        .append(grant.rowFilter()
+                                .map(filter -> ", row filter: " + filter)
+                                .orElse(""));
+                grant.rowFilterHolds()
+                        .ifPresent(holds ->
+                                text.append(" (for this row: ").append(holds).append(')'));
+                grant.opensRow()
+                        .ifPresent(opens -> text.append(opens ? " — opens this row" : " — does not open this row"));
+            }
+            text.append('\n');
         }
-        List<AccessScope.Grant> granting = scope.grants().stream()
-                .filter(grant -> grant.depth() != AccessScope.Depth.NONE)
-                .toList();
-        if (granting.isEmpty()) {
-            return "no — no role grants it (403 0x80040220)";
-        }
-        StringBuilder text = new StringBuilder("yes, the rows of any of:");
-        for (AccessScope.Grant grant : granting) {
-            text.append("\n      role '")
-                    .append(grant.role())
-                    .append("': depth ")
-                    .append(grant.depth().name().charAt(0)
-                            + grant.depth().name().substring(1).toLowerCase(java.util.Locale.ROOT))
-                    .append(grant.companies()
-                            .map(companies -> ", companies "
-                                    + String.join(
-                                            ", ", companies.stream().sorted().toList()))
-                            .orElse(", every company"))
-                    .append(grant.rowFilter()
-                            .map(filter -> ", row filter: " + filter)
-                            .orElse(""));
-        }
+        explanation.fieldSecurity().ifPresent(rules -> text.append("  Field security: hidden from reads ")
+                .append(list(rules.hiddenFromReads()))
+                .append("; not settable on create ")
+                .append(list(rules.notSettableOnCreate()))
+                .append("; not settable on update ")
+                .append(list(rules.notSettableOnUpdate()))
+                .append('\n'));
+        explanation.field().ifPresent(field -> text.append("Field ")
+                .append(field.field())
+                .append(": read ")
+                .append(yes(field.read()))
+                .append(", create ")
+                .append(yes(field.create()))
+                .append(", update ")
+                .append(yes(field.update()))
+                .append(" (a hidden field reads as null, and filtering or sorting on it is 403)\n"));
+        explanation.row().ifPresent(row -> {
+            text.append("Row ")
+                    .append(row.key())
+                    .append(": ")
+                    .append(row.exists() ? "exists" : "does not exist")
+                    .append('\n');
+            for (Explanation.RowPrivilege privilege : row.privileges()) {
+                text.append("  ")
+                        .append(privilege.privilege())
+                        .append(" this row: ")
+                        .append(
+                                privilege.refusal().isPresent()
+                                        ? "no — " + privilege.refusal().get()
+                                        : privilege.allowed()
+                                                ? "yes — inside the rows above"
+                                                : "no — outside every granting role's depth, companies and row filter"
+                                                        + " (404 as if it did not exist)")
+                        .append('\n');
+            }
+        });
         return text.toString();
     }
 
-    private void printFields(EffectivePermissions permissions) {
-        var hidden = permissions.unreadableFields(entity);
-        var uncreatable = permissions.uncreatableFields(entity);
-        var unupdatable = permissions.unupdatableFields(entity);
-        System.out.println("  Field security: hidden from reads " + list(hidden) + "; not settable on create "
-                + list(uncreatable) + "; not settable on update " + list(unupdatable));
-        if (field != null) {
-            boolean administrator = permissions.isSystemAdministrator();
-            System.out.println(
-                    "Field " + field + ": read " + yes(administrator || !hidden.contains(field)) + ", create "
-                            + yes(administrator || !uncreatable.contains(field)) + ", update "
-                            + yes(administrator || !unupdatable.contains(field)) + " (a hidden field reads as null, and"
-                            + " filtering or sorting on it is 403)");
-        }
-    }
-
-    /** For each privilege, whether the row with {@code key} is inside that privilege's scope: the planner and the database say. */
-    private void printRow(
-            GatewayConfig loaded,
-            Catalog catalog,
-            HikariDataSource dataSource,
-            EffectivePermissions permissions,
-            EntityDefinition definition) {
-        ContinuationTokens tokens = new ContinuationTokens(
-                loaded.limits().skipTokenSecret().reveal().getBytes(UTF_8));
-        QueryService queries = new QueryService(
-                new QueryPlanner(catalog, tokens, loaded.limits().maxPageSize()),
-                new SqlRenderer(Dialect.of(loaded.backend().kind())),
-                dataSource,
-                tokens,
-                loaded.backend().queryTimeout());
-        Query byKey = new Query(
-                new Relation(
-                        definition.logicalName(),
-                        Columns.named(List.of()),
-                        new Condition.Comparison(
-                                new dev.vegateway.adapter.query.AttributeRef(definition.keyField()),
-                                Condition.Operator.EQUAL,
-                                new Literal(key)),
-                        List.of(),
-                        List.of()),
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                false,
-                Optional.empty(),
-                false);
-        // every row, whatever the roles: does the row exist at all?
-        AccessScope everything = new AccessScope(
-                user, "explain", true, List.of(), java.util.Set.of(), Optional.empty(), java.util.Set.of());
-        long exists = queries.count(byKey, requested -> everything);
-        System.out.println("Row " + key + ": " + (exists == 0 ? "does not exist" : "exists"));
-        if (exists == 0) {
-            return;
-        }
-        for (Privilege privilege : List.of(Privilege.READ, Privilege.WRITE, Privilege.DELETE)) {
-            String verdict;
-            try {
-                long inScope = queries.count(byKey, requested -> AccessScopes.of(permissions, requested, privilege));
-                verdict = inScope == 1
-                        ? "yes — inside the rows above"
-                        : "no — outside every granting role's depth, companies and row filter (404 as if it did not exist)";
-            } catch (GatewayException e) {
-                verdict = "no — " + e.getMessage();
-            }
-            System.out.println("  " + name(privilege) + " this row: " + verdict);
-        }
-    }
-
-    private static String name(Privilege privilege) {
-        return switch (privilege) {
-            case CREATE -> "Create";
-            case READ -> "Read";
-            case WRITE -> "Write";
-            case DELETE -> "Delete";
-            case APPEND -> "Append";
-            case APPEND_TO -> "AppendTo";
+    /** Where a grant's depth reaches, as Basic, Local and Deep read it. */
+    private static String reach(Explanation.Grant grant) {
+        return switch (grant.depth()) {
+            case "Basic" -> grant.owners().size() == 1
+                            && grant.team().isPresent()
+                            && grant.owners().contains(grant.team().get())
+                    ? " (rows the team owns)"
+                    : grant.team().isPresent() ? " (rows the user or the team owns)" : " (rows the user owns)";
+            case "Local", "Deep" -> " in business unit " + unit(grant.businessUnit(), grant.businessUnitName())
+                    + (grant.businessUnitAssigned() ? " (named by the assignment)" : "")
+                    + (grant.depth().equals("Deep") ? " and below" : "");
+            default -> "";
         };
+    }
+
+    private static String unit(Optional<UUID> id, Optional<String> name) {
+        if (id.isEmpty()) {
+            return "(none)";
+        }
+        return name.map(each -> each + " (" + id.get() + ")").orElse(id.get().toString());
     }
 
     private static String list(java.util.Set<String> names) {

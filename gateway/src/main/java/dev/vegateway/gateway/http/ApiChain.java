@@ -7,6 +7,7 @@ import dev.vegateway.adapter.security.CallerResolver;
 import dev.vegateway.adapter.security.CatalogVisibility;
 import dev.vegateway.adapter.security.IdentityLifecycle;
 import dev.vegateway.adapter.security.SecurityStore;
+import dev.vegateway.adapter.service.Explainer;
 import dev.vegateway.adapter.service.QueryService;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.config.GatewayConfig;
@@ -102,7 +103,8 @@ public final class ApiChain {
                                     securityStore,
                                     deltas,
                                     administration,
-                                    bodyLimits));
+                                    bodyLimits,
+                                    callers));
                 },
                 metrics.registry());
         return new ApiChain(
@@ -135,7 +137,8 @@ public final class ApiChain {
             SecurityStore securityStore,
             DeltaLinks deltas,
             CatalogSetWriter.Administration administration,
-            Exchange.BodyLimits bodyLimits) {
+            Exchange.BodyLimits bodyLimits,
+            CallerResolver callers) {
         Catalog catalog = services.catalog();
         ODataFrontEnd odata = services.odata();
         QueryService queries = services.queries();
@@ -156,6 +159,8 @@ public final class ApiChain {
         ActionEndpoint actions = new ActionEndpoint(catalog, services.actions(), odata.namespace());
         CatalogSetWriter catalogSet = new CatalogSetWriter(catalog, odata, administration);
         MetadataDefinitions metadataDefinitions = new MetadataDefinitions(catalog);
+        ExplainEndpoint explain =
+                new ExplainEndpoint(catalog, new Explainer(callers, securityStore, queries), odata.namespace());
 
         Handler parts = new RequestContextHandler(
                 new ErrorMappingHandler(new PartRefusalHandler(new AlternateKeyHandler(
@@ -168,7 +173,8 @@ public final class ApiChain {
                                 Optional.empty(),
                                 catalogSet,
                                 metadataDefinitions,
-                                administrationSets),
+                                administrationSets,
+                                explain),
                         alternateKeys))),
                 servicePath,
                 bodyLimits,
@@ -184,7 +190,8 @@ public final class ApiChain {
                 Optional.of(batches),
                 catalogSet,
                 metadataDefinitions,
-                administrationSets);
+                administrationSets,
+                explain);
         return new AlternateKeyHandler(routes, alternateKeys);
     }
 

@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.Callback;
  * {@code CallerObjectId}, {@code MSCRMCallerID} or {@code X-Portal-Contact-Id} (or the
  * application alone), with the permissions of their roles; timed as {@code authz}. Everything
  * below acts for that caller. A request to the administration sets ({@code systemusers},
- * {@code businessunits}, {@code teams}, {@code roles} and their associations) is resolved by
+ * {@code businessunits}, {@code teams}, {@code roles} and their associations) and to the function
+ * {@code vegateway_Explain} is resolved by
  * {@code administrators}, which also admits users of access mode Administrative; every other one
  * by {@code callers}, which refuses them, so they reach these sets and nothing else.
  */
@@ -42,7 +43,9 @@ final class CallerHandler extends Handler.Wrapper {
         Exchange exchange = Exchange.of(request);
         long started = System.nanoTime();
         Function<CallerRequest, Caller> resolver =
-                AdministrationResource.addresses(exchange.path()) ? administrators : callers;
+                AdministrationResource.addresses(exchange.path()) || ExplainEndpoint.addresses(exchange.path())
+                        ? administrators
+                        : callers;
         exchange.caller(resolver.apply(new CallerRequest(
                 exchange.token().applicationId(),
                 header(request, "CallerObjectId"),

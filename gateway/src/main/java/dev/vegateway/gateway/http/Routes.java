@@ -22,6 +22,7 @@ import org.eclipse.jetty.util.Callback;
  *   non-GET on a portal-mapping set   → PortalMappingResource (from the security store)
  *   non-GET on the catalog set        → CatalogSetWriter (hide, show, refresh an entity)
  *   GET of EntityDefinitions, GlobalOptionSetDefinitions → MetadataDefinitions (from the catalog)
+ *   GET vegateway_Explain(…)          → ExplainEndpoint (administrators only)
  *   GET                               → ReadEndpoint
  *   POST /RetrieveMultiple            → ReadEndpoint (QueryExpression)
  *   POST /$batch                      → BatchEndpoint (its parts run through a chain of their own)
@@ -41,6 +42,7 @@ final class Routes extends Handler.Abstract {
     private final CatalogSetWriter catalogSet;
     private final MetadataDefinitions metadataDefinitions;
     private final AdministrationResource administration;
+    private final ExplainEndpoint explain;
 
     Routes(
             ODataFrontEnd odata,
@@ -51,8 +53,10 @@ final class Routes extends Handler.Abstract {
             Optional<BatchEndpoint> batches,
             CatalogSetWriter catalogSet,
             MetadataDefinitions metadataDefinitions,
-            AdministrationResource administration) {
+            AdministrationResource administration,
+            ExplainEndpoint explain) {
         super(InvocationType.BLOCKING);
+        this.explain = requireNonNull(explain, "explain is null");
         this.metadataDefinitions = requireNonNull(metadataDefinitions, "metadataDefinitions is null");
         this.odata = requireNonNull(odata, "odata is null");
         this.reads = requireNonNull(reads, "reads is null");
@@ -86,6 +90,8 @@ final class Routes extends Handler.Abstract {
     private void route(Exchange exchange, String method, String path) throws Exception {
         if (method.equals("GET") && MetadataDefinitions.serves(path)) {
             metadataDefinitions.get(exchange);
+        } else if (explain.handle(exchange, method, path)) {
+            // the function vegateway_Explain, for administrators
         } else if (administration.handle(exchange, exchange.caller(), method, path, exchange.serviceRoot())) {
             // an administration set's write or association, served from the security store
         } else if (method.equals("GET")) {

@@ -269,6 +269,17 @@ class DemoCommandIT {
                     .containsPattern("(?i)preference-applied: vegateway.consistency=strong");
             return body;
         }
+        if (block.command().contains("vegateway_Explain(")) { // why Fiona cannot see credit limits
+            JsonNode explanation = JSON.readTree(body);
+            assertThat(explanation.path("UserName").asText()).as(description).isEqualTo("Fiona Fieldsec");
+            assertThat(explanation.at("/Privileges/0/Allowed").asBoolean())
+                    .as(description)
+                    .isTrue();
+            assertThat(explanation.at("/Field/Read").asBoolean(true))
+                    .as(description)
+                    .isFalse();
+            return body;
+        }
         if (block.comment().contains("WhoAmI")) {
             JsonNode whoAmI = JSON.readTree(body);
             assertThat(whoAmI.path("UserId").asText())
