@@ -10,6 +10,7 @@ import dev.vegateway.adapter.jdbc.Backends;
 import dev.vegateway.adapter.jdbc.ChangesetDataSource;
 import dev.vegateway.adapter.jdbc.ReadReplicas;
 import dev.vegateway.adapter.jdbc.ReadRouting;
+import dev.vegateway.adapter.jdbc.StartupLock;
 import dev.vegateway.adapter.plan.ContinuationTokens;
 import dev.vegateway.adapter.plan.QueryPlanner;
 import dev.vegateway.adapter.security.CallerResolver;
@@ -128,6 +129,7 @@ public final class Gateway implements AutoCloseable {
         ReadReplicas replicas = null;
         SecurityBackend securityBackend = null;
         Optional<CatalogFileWatcher> catalogWatcher = Optional.empty();
+        StartupLock startupLock = null;
         try {
             // Refuse to start on anything `vegateway check` reports against the backend (a missing table or column, a
             // column type that does not fit, such as a varchar key, an action's SQL that does not prepare), rather than
@@ -139,6 +141,8 @@ public final class Gateway implements AutoCloseable {
             if (!problems.isEmpty()) {
                 throw new ProblemsException(problems);
             }
+            // Nodes started together create the gateway's own tables one after the other (see StartupLock).
+            startupLock = StartupLock.acquire(config.backend(), START_PATIENCE);
             SecuritySchema schema = new SecuritySchema(config.backend().securitySchema());
             AuditLog audit = new AuditLog(schema.name());
             audit.createIfMissing(dataSource, schema.name());
@@ -165,6 +169,8 @@ public final class Gateway implements AutoCloseable {
                         "imported security data from {}",
                         config.security().file().get());
             }
+            startupLock.close();
+            startupLock = null;
             Optional<DevIssuer> devIssuer = Optional.empty();
             TokenValidator tokenValidator;
             GatewayConfig.DevIssuer dev = config.auth().devIssuer();
@@ -322,6 +328,13 @@ public final class Gateway implements AutoCloseable {
                     catalogWatcher,
                     draining);
         } catch (Exception | Error e) {
+            if (startupLock != null) {
+                try {
+                    startupLock.close();
+                } catch (java.sql.SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             catalogWatcher.ifPresent(CatalogFileWatcher::close);
             if (replicas != null) {
                 replicas.close();

@@ -132,7 +132,7 @@ public final class TestGateway implements AutoCloseable {
         return new TestGateway(gateway, folder, trustStore, gateway.devIssuer().orElseThrow());
     }
 
-    private static synchronized Path certificateFolder() throws Exception {
+    static synchronized Path certificateFolder() throws Exception {
         if (certificateFolder == null) {
             Path folder = Files.createTempDirectory("vegateway-it-certificate");
             DemoCertificate.ensure(folder, KEYSTORE_PASSWORD);

@@ -1,0 +1,435 @@
+package dev.vegateway.gateway.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.vegateway.catalog.CatalogLoader;
+import dev.vegateway.catalog.DerivedKey;
+import dev.vegateway.config.GatewayConfig.BackendKind;
+import dev.vegateway.gateway.auth.DevIssuer;
+import dev.vegateway.gateway.cli.Main;
+import dev.vegateway.gateway.demo.DemoCertificate;
+import io.restassured.path.json.JsonPath;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two gateways as two JVM processes ({@link GatewayProcess}: {@code serve --config FILE}) on one
+ * embedded PostgreSQL database, as two nodes of a deployment run.
+ *
+ * <ul>
+ *   <li>Issue 14: a portal-mapping change made through process A, and a security import (the
+ *       {@code security import} command with A's configuration), are enforced by process B, which
+ *       had the old state cached and learns of the change only through its {@code LISTEN}. Printed,
+ *       not asserted: p50/max from A's 2xx answer (the import command's return) to B's first answer
+ *       with the change, polling B on loopback; a change B does not enforce within {@link
+ *       #NON_DELIVERY} fails.
+ *   <li>Issue 12: the derived {@code Edm.Guid} keys of a composite natural key and of a bigint
+ *       RecId are the same through A, through B, after A is restarted, and as the catalog computes
+ *       them; a Retrieve and an Update by an id read through the other process work.
+ * </ul>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoProcessPostgreSqlIT {
+    /** Only to detect a change that never arrives. */
+    static final Duration NON_DELIVERY = Duration.ofSeconds(10);
+
+    static final String MAPPINGS = "msdyn_externalportalusermappings";
+    static final String CUSTOMERS = "mserp_custcustomerv3entities?$top=1";
+    static final String TERMS = "mserp_paymenttermentities";
+    static final String TERMS_ID = "mserp_paymenttermentityid";
+    static final String JOURNALS = "mserp_ledgerjournalentities";
+    static final String JOURNALS_ID = "mserp_ledgerjournalentityid";
+    static final UUID ALICE = UUID.fromString("00000000-0000-4000-8000-000000000001");
+    static final UUID SAM_ADMIN = UUID.fromString("00000000-0000-4000-8000-000000000005");
+    static final UUID PAULA = UUID.fromString("00000000-0000-4000-8000-000000000009");
+    static final UUID SECURITY_ADMINISTRATOR = UUID.fromString("00000000-0000-4000-8000-000000000022");
+    static final String DATAVERSE_APP = TestGateway.DATAVERSE_APP;
+    static final String PORTAL_APP = TestGateway.PORTAL_APP;
+
+    private static final int MAPPING_CHANGES = 100;
+    private static final int IMPORTS = 10;
+    private static final String KEYSTORE_PASSWORD = "test-keystore";
+    private static final String ALICE_LINE_ROLES = "businessUnit: Contoso, roles: [Sales manager] }";
+
+    /** A table keyed by a RecId (bigint identity), served with the GUID derived from it. */
+    private static final String JOURNAL_ENTITY =
+            """
+              - logicalName: mserp_ledgerjournalentity
+                entitySetName: mserp_ledgerjournalentities
+                table: erp.ledger_journal
+                visible: true
+                key: [mserp_recid]
+                companyField: mserp_dataareaid
+                fields:
+                  - { name: mserp_recid, column: rec_id, type: Int64 }
+                  - { name: mserp_dataareaid, column: data_area_id, type: String(4), required: true }
+                  - { name: mserp_description, column: description, type: String(60), required: true }
+
+            """;
+
+    private TestBackend backend;
+    private Path folder;
+    private String configuration;
+    private String catalogYaml;
+    private String securityYaml;
+    private HttpClient client;
+    private String dataverseToken;
+    private String portalToken;
+    private GatewayProcess a;
+    private GatewayProcess b;
+
+    @BeforeAll
+    void startTwoProcesses() throws Exception {
+        backend = TestBackend.fresh(BackendKind.POSTGRESQL);
+        backend.execute("CREATE TABLE erp.ledger_journal (rec_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+                + " data_area_id VARCHAR(4) NOT NULL, description VARCHAR(60) NOT NULL)");
+        backend.execute("INSERT INTO erp.ledger_journal (rec_id, data_area_id, description) VALUES"
+                + " (5637144576, 'usmf', 'Opening balances'), (5637144577, 'usmf', 'Accruals'),"
+                + " (5637144578, 'demf', 'Depreciation'), (1, 'gbsi', 'First journal')");
+
+        folder = Files.createTempDirectory("vegateway-two-process");
+        Path certificates = TestGateway.certificateFolder();
+        for (String file : List.of(DemoCertificate.KEYSTORE_FILE, DemoCertificate.CERTIFICATE_FILE)) {
+            Files.copy(certificates.resolve(file), folder.resolve(file));
+        }
+        String demoCatalog = resource("demo/catalog.yaml");
+        assertThat(demoCatalog).contains("\nactions:");
+        catalogYaml = demoCatalog.replace("\nactions:", "\n" + JOURNAL_ENTITY + "actions:");
+        Files.writeString(folder.resolve("catalog.yaml"), catalogYaml, UTF_8);
+        securityYaml = resource("demo/security.yaml");
+        assertThat(securityYaml).contains(ALICE_LINE_ROLES);
+        Files.writeString(folder.resolve("security.yaml"), securityYaml, UTF_8);
+        Files.writeString(
+                folder.resolve("security-alice-without-roles.yaml"),
+                securityYaml.replace(ALICE_LINE_ROLES, "businessUnit: Contoso, roles: [] }"),
+                UTF_8);
+        // Both processes and this test sign and check tokens with one key.
+        DevIssuer issuer = DevIssuer.loadOrCreate(
+                folder.resolve("dev-issuer-key.json"), "urn:vegateway:dev-issuer", "urn:vegateway:api");
+        dataverseToken = issuer.mint(DATAVERSE_APP, Duration.ofMinutes(60), Map.of());
+        portalToken = issuer.mint(PORTAL_APP, Duration.ofMinutes(60), Map.of());
+        configuration =
+                """
+                tls: { keystore: %s, keystorePassword: %s }
+                auth:
+                  issuers: [urn:vegateway:dev-issuer]
+                  audiences: [urn:vegateway:api]
+                  devIssuer: { enabled: true, keyFile: dev-issuer-key.json }
+                backend: { kind: postgresql, url: "%s", username: %s, password: "%s", poolSize: 4 }
+                catalog: { file: catalog.yaml }
+                security: { file: security.yaml, importOnStart: false }
+                limits: { skipTokenSecret: "integration-test-secret-0123456789abcdef" }
+                """
+                        .formatted(
+                                DemoCertificate.KEYSTORE_FILE,
+                                KEYSTORE_PASSWORD,
+                                backend.url(),
+                                backend.username(),
+                                backend.password());
+        // The security data is imported once, before either process starts, so that they can start at once.
+        Files.writeString(
+                folder.resolve("operator.yaml"),
+                "server: { host: 127.0.0.1, port: 0 }\nadmin: { host: 127.0.0.1, port: 0 }\n" + configuration,
+                UTF_8);
+        importSecurity("security.yaml");
+
+        client = HttpClient.newBuilder()
+                .sslContext(sslContext(folder.resolve(DemoCertificate.CERTIFICATE_FILE)))
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        GatewayProcess launchedA = GatewayProcess.launch("gateway-a", folder, configuration);
+        GatewayProcess launchedB;
+        try {
+            launchedB = GatewayProcess.launch("gateway-b", folder, configuration);
+        } catch (Exception e) {
+            launchedA.close();
+            throw e;
+        }
+        try {
+            a = launchedA.awaitReady();
+        } finally {
+            b = launchedB.awaitReady();
+        }
+    }
+
+    @AfterAll
+    void stopProcesses() throws Exception {
+        try {
+            if (b != null) {
+                b.close();
+            }
+        } finally {
+            if (a != null) {
+                a.close();
+            }
+            if (folder != null) {
+                TestGateway.deleteQuietly(folder);
+            }
+        }
+    }
+
+    @Test
+    void portalMappingChangesThroughAAreEnforcedByB() throws Exception {
+        UUID contact = UUID.randomUUID();
+        assertThat(portal(b, contact, CUSTOMERS).statusCode())
+                .as("B caches: not mapped")
+                .isEqualTo(403);
+        List<Long> delays = new ArrayList<>();
+        for (int change = 0; change < MAPPING_CHANGES; change++) {
+            boolean map = change % 2 == 0;
+            HttpResponse<String> changed = map
+                    ? send(
+                            a,
+                            SECURITY_ADMINISTRATOR,
+                            "POST",
+                            MAPPINGS,
+                            "{\"msdyn_contactid\":\"" + contact + "\",\"msdyn_userid\":\"" + PAULA + "\"}")
+                    : send(a, SECURITY_ADMINISTRATOR, "DELETE", MAPPINGS + "(" + contact + ")", null);
+            long answered = System.nanoTime();
+            assertThat(changed.statusCode()).as(changed.body()).isEqualTo(204);
+            delays.add(awaitStatus(() -> portal(b, contact, CUSTOMERS), map ? 200 : 403) - answered);
+        }
+        print("portal-mapping changes through A", delays);
+    }
+
+    @Test
+    void securityImportsWithAsConfigurationAreEnforcedByB() throws Exception {
+        assertThat(get(b, ALICE, CUSTOMERS).statusCode())
+                .as("B caches: Alice reads customers")
+                .isEqualTo(200);
+        List<Long> delays = new ArrayList<>();
+        try {
+            for (int change = 0; change < IMPORTS; change++) {
+                boolean revoke = change % 2 == 0;
+                importSecurity(revoke ? "security-alice-without-roles.yaml" : "security.yaml");
+                long answered = System.nanoTime();
+                delays.add(awaitStatus(() -> get(b, ALICE, CUSTOMERS), revoke ? 403 : 200) - answered);
+            }
+        } finally {
+            importSecurity("security.yaml");
+        }
+        print("security imports", delays);
+    }
+
+    @Test
+    void derivedKeysAreTheSameInBothProcessesAndAfterARestart() throws Exception {
+        DerivedKey termsKey = derivedKey("mserp_paymenttermentity");
+        DerivedKey journalKey = derivedKey("mserp_ledgerjournalentity");
+        assertThat(journalKey.scheme()).isEqualTo(DerivedKey.Scheme.RECORD_ID);
+
+        Map<String, String> termsThroughA = ids(a, TERMS, TERMS_ID, "mserp_dataareaid", "mserp_paymenttermid");
+        Map<String, String> journalsThroughA = ids(a, JOURNALS, JOURNALS_ID, "mserp_recid");
+        assertThat(termsThroughA).hasSizeGreaterThan(3);
+        assertThat(journalsThroughA).hasSize(4);
+        assertThat(ids(b, TERMS, TERMS_ID, "mserp_dataareaid", "mserp_paymenttermid"))
+                .isEqualTo(termsThroughA);
+        assertThat(ids(b, JOURNALS, JOURNALS_ID, "mserp_recid")).isEqualTo(journalsThroughA);
+        // As the catalog computes them (the documented derivation), so any other node or client agrees.
+        termsThroughA.forEach((naturalKey, id) -> assertThat(id)
+                .isEqualTo(termsKey.guid(List.<Object>of((Object[]) naturalKey.split("\\|", -1)))
+                        .toString()));
+        journalsThroughA.forEach((recId, id) -> assertThat(id)
+                .isEqualTo(
+                        journalKey.guid(List.<Object>of(Long.parseLong(recId))).toString()));
+        assertThat(journalsThroughA.get("5637144576")).endsWith("-0000-0000-0000-000150000000");
+
+        String net30 = termsThroughA.get("usmf|Net30");
+        String openingBalances = journalsThroughA.get("5637144576");
+        // Retrieve through B by ids read through A; Update through A by ids read through B.
+        assertThat(field(b, TERMS + "(" + net30 + ")", "mserp_paymenttermid")).isEqualTo("Net30");
+        assertThat(field(b, JOURNALS + "(" + openingBalances + ")", "mserp_description"))
+                .isEqualTo("Opening balances");
+        update(a, TERMS + "(" + net30 + ")", "{\"mserp_description\":\"Net 30 days (A)\"}");
+        update(a, JOURNALS + "(" + openingBalances + ")", "{\"mserp_description\":\"Opening (A)\"}");
+        assertThat(field(b, TERMS + "(" + net30 + ")", "mserp_description")).isEqualTo("Net 30 days (A)");
+        assertThat(field(b, JOURNALS + "(" + openingBalances + ")", "mserp_description"))
+                .isEqualTo("Opening (A)");
+
+        GatewayProcess stopped = a;
+        a = null;
+        stopped.close();
+        assertThat(stopped.alive()).isFalse();
+        a = GatewayProcess.start("gateway-a-restarted", folder, configuration);
+
+        assertThat(ids(a, TERMS, TERMS_ID, "mserp_dataareaid", "mserp_paymenttermid"))
+                .isEqualTo(termsThroughA);
+        assertThat(ids(a, JOURNALS, JOURNALS_ID, "mserp_recid")).isEqualTo(journalsThroughA);
+        // Ids from before the restart, and from B, still address the records.
+        update(a, TERMS + "(" + net30 + ")", "{\"mserp_description\":\"Net 30 days (restarted A)\"}");
+        update(b, JOURNALS + "(" + openingBalances + ")", "{\"mserp_description\":\"Opening (B)\"}");
+        assertThat(field(a, JOURNALS + "(" + openingBalances + ")", "mserp_description"))
+                .isEqualTo("Opening (B)");
+        assertThat(field(b, TERMS + "(" + net30 + ")", "mserp_description")).isEqualTo("Net 30 days (restarted A)");
+        assertThat(backend.single("SELECT description FROM erp.ledger_journal WHERE rec_id = 5637144576"))
+                .isEqualTo("Opening (B)");
+    }
+
+    /** The ids of every record of {@code set}, by their natural key's values joined with {@code |}. */
+    private Map<String, String> ids(GatewayProcess node, String set, String idField, String... keyFields)
+            throws Exception {
+        HttpResponse<String> response =
+                get(node, SAM_ADMIN, set + "?$select=" + idField + "," + String.join(",", keyFields));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<Map<String, Object>> rows = JsonPath.from(response.body()).getList("value");
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Map<String, Object> row : rows) {
+            List<String> parts = new ArrayList<>();
+            for (String keyField : keyFields) {
+                parts.add(String.valueOf(row.get(keyField)));
+            }
+            String previous = ids.put(String.join("|", parts), (String) row.get(idField));
+            assertThat(previous).as("one record per natural key").isNull();
+        }
+        assertThat(ids.values()).doesNotHaveDuplicates();
+        return ids;
+    }
+
+    private String field(GatewayProcess node, String path, String field) throws Exception {
+        HttpResponse<String> response = get(node, SAM_ADMIN, path);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JsonPath.from(response.body()).getString(field);
+    }
+
+    private void update(GatewayProcess node, String path, String body) throws Exception {
+        HttpResponse<String> response = send(node, SAM_ADMIN, "PATCH", path, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    /** Runs {@code vegateway security import FILE --config operator.yaml} here, as an operator would next to A. */
+    private void importSecurity(String file) {
+        int exit = Main.run(
+                "security",
+                "import",
+                folder.resolve(file).toString(),
+                "--config",
+                folder.resolve("operator.yaml").toString());
+        assertThat(exit).as("security import " + file).isZero();
+    }
+
+    private HttpResponse<String> get(GatewayProcess node, UUID caller, String path) {
+        return send(node, caller, "GET", path, null);
+    }
+
+    private HttpResponse<String> send(GatewayProcess node, UUID caller, String method, String path, String body) {
+        HttpRequest.Builder request = request(node, path, dataverseToken)
+                .header("MSCRMCallerID", caller.toString())
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body, UTF_8));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return call(request.build());
+    }
+
+    private HttpResponse<String> portal(GatewayProcess node, UUID contact, String path) {
+        return call(request(node, path, portalToken)
+                .header("X-Portal-Contact-Id", contact.toString())
+                .GET()
+                .build());
+    }
+
+    private static HttpRequest.Builder request(GatewayProcess node, String path, String token) {
+        return HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + node.port() + TestGateway.SERVICE_PATH + "/" + path))
+                .timeout(NON_DELIVERY)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json");
+    }
+
+    private HttpResponse<String> call(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(request.method() + " " + request.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Repeats the request until it answers {@code status}; when (System.nanoTime) that answer arrived. */
+    private static long awaitStatus(Supplier<HttpResponse<String>> request, int status) {
+        long started = System.nanoTime();
+        while (true) {
+            HttpResponse<String> response = request.get();
+            long received = System.nanoTime();
+            if (response.statusCode() == status) {
+                return received;
+            }
+            if (received - started > NON_DELIVERY.toNanos()) {
+                fail(
+                        "process B still answers %d, not %d, after %s: %s",
+                        response.statusCode(), status, NON_DELIVERY, response.body());
+            }
+        }
+    }
+
+    private static void print(String what, List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        System.out.printf(
+                Locale.ROOT,
+                "two processes (postgresql, %s): %d changes; B answered with the change after p50 %.1f ms,"
+                        + " max %.1f ms%n",
+                what,
+                sorted.size(),
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get(sorted.size() - 1) / 1e6);
+    }
+
+    private DerivedKey derivedKey(String logicalName) {
+        return CatalogLoader.load("catalog.yaml", catalogYaml)
+                .byLogicalName(logicalName)
+                .orElseThrow()
+                .derivedKey()
+                .orElseThrow();
+    }
+
+    private static String resource(String name) throws Exception {
+        try (InputStream in = TwoProcessPostgreSqlIT.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), UTF_8);
+        }
+    }
+
+    private static SSLContext sslContext(Path certificateFile) throws Exception {
+        Certificate certificate;
+        try (InputStream in = Files.newInputStream(certificateFile)) {
+            certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("vegateway-test", certificate);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+}
