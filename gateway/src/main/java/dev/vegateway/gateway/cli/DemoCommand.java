@@ -919,6 +919,17 @@ final class DemoCommand implements Callable<Integer> {
                                 "CallerObjectId",
                                 DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
                                 "GlobalOptionSetDefinitions(Name=%27mserp_custcreditstatus%27)")),
+                // ---- issues 11/12: a multi-select option set, filtered with ContainValues ----
+                example(
+                        "Alice Sales: customers selling online or on marketplaces (multi-select ContainValues: 1 does"
+                                + " not match 11), the channels' labels joined with \"; \"",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_saleschannels&$top=5"
+                                        + "&$filter=Microsoft.Dynamics.CRM.ContainValues(PropertyName=%27mserp_saleschannels%27,"
+                                        + "PropertyValues=%5B%271%27,%2711%27%5D)",
+                                "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
                 example(
                         "Provisioning (SCIM): the directory creates Sam Scim (root business unit, default role Sales"
                                 + " manager): 201 Created",

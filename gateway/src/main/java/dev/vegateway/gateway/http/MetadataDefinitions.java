@@ -286,7 +286,12 @@ final class MetadataDefinitions {
                 .filter(candidate -> candidate.field().equals(field.logicalName()))
                 .findFirst();
         String attributeType = relation.isPresent() ? "Lookup" : attributeType(type);
-        json.writeStringField("@odata.type", "#Microsoft.Dynamics.CRM." + metadataType(attributeType));
+        // a multi-select option set is AttributeType Virtual, of type name MultiSelectPicklistType, in Dataverse
+        boolean multiSelect = type.kind() == FieldType.Kind.MULTI_ENUM;
+        json.writeStringField(
+                "@odata.type",
+                "#Microsoft.Dynamics.CRM."
+                        + (multiSelect ? "MultiSelectPicklistAttributeMetadata" : metadataType(attributeType)));
         json.writeStringField(
                 "MetadataId",
                 metadataId("attribute", entity.logicalName() + "." + field.logicalName())
@@ -305,7 +310,7 @@ final class MetadataDefinitions {
         }
         if (select.has("AttributeTypeName")) {
             json.writeObjectFieldStart("AttributeTypeName");
-            json.writeStringField("Value", attributeType + "Type");
+            json.writeStringField("Value", multiSelect ? "MultiSelectPicklistType" : attributeType + "Type");
             json.writeEndObject();
         }
         if (select.has("DisplayName")) {
@@ -367,6 +372,7 @@ final class MetadataDefinitions {
             case DATE, DATE_TIME_OFFSET -> "DateTime";
             case GUID -> "Uniqueidentifier";
             case ENUM -> "Picklist";
+            case MULTI_ENUM -> "Virtual";
         };
     }
 
