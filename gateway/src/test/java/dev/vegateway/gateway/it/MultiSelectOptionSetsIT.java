@@ -120,6 +120,7 @@ abstract class MultiSelectOptionSetsIT extends SecurityIT {
 
     @Test
     void answersCarryTheOptionValuesCommaSeparated() throws Exception {
+        Map<String, String> stored = stored();
         JsonNode rows = json(assertOk(sam().get(CUSTOMERS + "?$select=" + KEY + "," + FIELD)))
                 .path("value");
         assertThat(rows.size()).isEqualTo(stored.size());
