@@ -241,7 +241,8 @@ public final class CatalogLoader {
                 "createdOnField",
                 "modifiedOnField",
                 "fields",
-                "relations");
+                "relations",
+                "primaryName");
         YamlNode logicalNameNode = node.get("logicalName");
         Optional<String> logicalName = name(logicalNameNode);
         logicalName.ifPresent(name -> {
@@ -318,6 +319,9 @@ public final class CatalogLoader {
                 type -> type.kind() == FieldType.Kind.INT64 || type.kind() == FieldType.Kind.INT32);
         YamlNode changeTrackingNode = node.get("changeTracking");
         boolean changeTracking = reader.bool(changeTrackingNode, false);
+        // the field that names a row (Dataverse's PrimaryNameAttribute): a lookup's FormattedValue
+        Optional<String> primaryName =
+                roleField(node.get("primaryName"), fields, "a String", type -> type.kind() == FieldType.Kind.STRING);
         if (changeTracking
                 && rowVersionField
                         .map(name -> fields.types.get(name))
@@ -381,7 +385,8 @@ public final class CatalogLoader {
                 List.of(),
                 EntityDefinition.Origin.CATALOG,
                 alternateKeys,
-                changeTracking));
+                changeTracking,
+                primaryName));
     }
 
     /**

@@ -930,6 +930,22 @@ final class DemoCommand implements Callable<Integer> {
                                         + "&$filter=Microsoft.Dynamics.CRM.ContainValues(PropertyName=%27mserp_saleschannels%27,"
                                         + "PropertyValues=%5B%271%27,%2711%27%5D)",
                                 "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
+                // ---- issue 11: $apply grouping over a navigation path; issue 12: a lookup's name ----
+                example(
+                        "Bob Clerk: his orders counted by customer group, grouped through the mserp_Customer"
+                                + " navigation property under the customers' own security (unreadable ones count as null)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_salesorderheaderv2entities?$apply=groupby((mserp_Customer/mserp_customergroupid),"
+                                        + "aggregate($count%20as%20orders))")),
+                example(
+                        "Alice Sales: orders whose customer lookup carries the customer's name as its FormattedValue",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber,_mserp_customerid_value&$top=3",
+                                "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
                 example(
                         "Provisioning (SCIM): the directory creates Sam Scim (root business unit, default role Sales"
                                 + " manager): 201 Created",

@@ -82,6 +82,7 @@ final class MetadataDefinitions {
             "SchemaName",
             "EntitySetName",
             "PrimaryIdAttribute",
+            "PrimaryNameAttribute",
             "TableType",
             "DisplayName",
             "DisplayCollectionName");
@@ -249,6 +250,14 @@ final class MetadataDefinitions {
         }
         if (select.has("PrimaryIdAttribute")) {
             json.writeStringField("PrimaryIdAttribute", entity.keyField());
+        }
+        if (select.has("PrimaryNameAttribute")) {
+            json.writeFieldName("PrimaryNameAttribute"); // null when the catalog names none
+            if (entity.primaryName().isPresent()) {
+                json.writeString(entity.primaryName().get());
+            } else {
+                json.writeNull();
+            }
         }
         if (select.has("TableType")) {
             json.writeStringField("TableType", "Virtual");
