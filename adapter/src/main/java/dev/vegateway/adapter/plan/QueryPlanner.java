@@ -1533,7 +1533,10 @@ public final class QueryPlanner {
          */
         private Condition containValues(Condition.ContainValues contain) {
             Typed subject = operand(contain.operand());
-            String operator = contain.negated() ? "DoesNotContainValues" : "ContainValues";
+            String operator = (contain.negated()
+                            ? dev.vegateway.adapter.operators.ConditionOperator.DOES_NOT_CONTAIN_VALUES
+                            : dev.vegateway.adapter.operators.ConditionOperator.CONTAIN_VALUES)
+                    .describe();
             if (subject.type() != ValueType.MULTI_ENUM || subject.field().isEmpty()) {
                 throw GatewayException.of(
                         ErrorCode.QUERY_SYNTAX,
