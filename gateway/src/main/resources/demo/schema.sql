@@ -59,6 +59,8 @@ CREATE TABLE erp.customer (
     owner_id UUID,
     business_unit_id UUID,
     version_number BIGINT NOT NULL,
+    -- a multi-select option set: the chosen sales channels' stored values, comma-separated ("1,3")
+    sales_channels VARCHAR(200),
     CONSTRAINT uq_customer_account UNIQUE (data_area_id, account_num)
 );
 

@@ -80,7 +80,7 @@ public record ActionDefinition(
     public static boolean isActionType(FieldType type) {
         return switch (type.kind()) {
             case STRING, INT32, INT64, DECIMAL, BOOLEAN, GUID, DATE, DATE_TIME_OFFSET -> true;
-            case DOUBLE, ENUM -> false;
+            case DOUBLE, ENUM, MULTI_ENUM -> false;
         };
     }
 }

@@ -47,11 +47,13 @@ public final class CatalogLoader {
     private static final Pattern STRING_TYPE = Pattern.compile("String\\(\\s*(\\d{1,9})\\s*\\)");
     private static final Pattern DECIMAL_TYPE = Pattern.compile("Decimal\\(\\s*(\\d{1,9})\\s*,\\s*(\\d{1,9})\\s*\\)");
     private static final Pattern ENUM_TYPE = Pattern.compile("Enum\\(\\s*(.*?)\\s*\\)");
+    /** {@code MultiEnum(optionSet)}: a multi-select option set over a text column (comma-separated stored values). */
+    private static final Pattern MULTI_ENUM_TYPE = Pattern.compile("MultiEnum\\(\\s*(.*?)\\s*\\)");
     /** {@code Boolean(optionSet)}: a Boolean whose labels are the option set's members of value 0 (false) and 1 (true). */
     private static final Pattern BOOLEAN_TYPE = Pattern.compile("Boolean\\(\\s*(.*?)\\s*\\)");
 
     private static final String ALLOWED_TYPES =
-            "String, String(n), Int32, Int64, Decimal(p,s), Double, Boolean, Boolean(optionSetName), Date, DateTimeOffset, Guid, Enum(optionSetName)";
+            "String, String(n), Int32, Int64, Decimal(p,s), Double, Boolean, Boolean(optionSetName), Date, DateTimeOffset, Guid, Enum(optionSetName), MultiEnum(optionSetName)";
     private static final String ACTION_TYPES =
             "String, String(n), Int32, Int64, Decimal(p,s), Boolean, Guid, Date or DateTimeOffset";
     private static final Set<String> PLAIN_ACTION_TYPES =
@@ -239,7 +241,8 @@ public final class CatalogLoader {
                 "createdOnField",
                 "modifiedOnField",
                 "fields",
-                "relations");
+                "relations",
+                "primaryName");
         YamlNode logicalNameNode = node.get("logicalName");
         Optional<String> logicalName = name(logicalNameNode);
         logicalName.ifPresent(name -> {
@@ -316,6 +319,9 @@ public final class CatalogLoader {
                 type -> type.kind() == FieldType.Kind.INT64 || type.kind() == FieldType.Kind.INT32);
         YamlNode changeTrackingNode = node.get("changeTracking");
         boolean changeTracking = reader.bool(changeTrackingNode, false);
+        // the field that names a row (Dataverse's PrimaryNameAttribute): a lookup's FormattedValue
+        Optional<String> primaryName =
+                roleField(node.get("primaryName"), fields, "a String", type -> type.kind() == FieldType.Kind.STRING);
         if (changeTracking
                 && rowVersionField
                         .map(name -> fields.types.get(name))
@@ -379,7 +385,8 @@ public final class CatalogLoader {
                 List.of(),
                 EntityDefinition.Origin.CATALOG,
                 alternateKeys,
-                changeTracking));
+                changeTracking,
+                primaryName));
     }
 
     /**
@@ -753,7 +760,7 @@ public final class CatalogLoader {
         boolean numeric =
                 switch (type.kind()) {
                     case INT32, INT64, DECIMAL, DOUBLE -> true;
-                    case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM -> false;
+                    case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM, MULTI_ENUM -> false;
                 };
         boolean temporal = type.kind() == FieldType.Kind.DATE || type.kind() == FieldType.Kind.DATE_TIME_OFFSET;
         if (!numeric && !temporal) {
@@ -797,7 +804,7 @@ public final class CatalogLoader {
                     "must be a single value of type " + type + " (a text, number, true/false, date or member name)");
             return Optional.empty();
         }
-        if (optionSet.isEmpty() && type.kind() == FieldType.Kind.ENUM) {
+        if (optionSet.isEmpty() && (type.kind() == FieldType.Kind.ENUM || type.kind() == FieldType.Kind.MULTI_ENUM)) {
             return Optional.empty(); // the option set itself has problems
         }
         try {
@@ -903,6 +910,15 @@ public final class CatalogLoader {
                 return Optional.empty();
             }
             return Optional.of(FieldType.enumeration(optionSet));
+        }
+        Matcher multiEnumeration = MULTI_ENUM_TYPE.matcher(text);
+        if (multiEnumeration.matches()) {
+            String optionSet = multiEnumeration.group(1);
+            if (!optionSetNames.contains(optionSet)) {
+                problems.add(node, "option set '" + optionSet + "' is not declared under optionSets");
+                return Optional.empty();
+            }
+            return Optional.of(FieldType.multiEnumeration(optionSet));
         }
         Matcher labelledBoolean = BOOLEAN_TYPE.matcher(text);
         if (labelledBoolean.matches()) {

@@ -66,7 +66,7 @@ public record DerivedKey(String entityLogicalName, List<FieldDefinition> parts, 
     public static boolean allowedPart(FieldType type) {
         return switch (type.kind()) {
             case STRING, INT32, INT64, GUID, DATE, BOOLEAN -> true;
-            case DECIMAL, DOUBLE, DATE_TIME_OFFSET, ENUM -> false;
+            case DECIMAL, DOUBLE, DATE_TIME_OFFSET, ENUM, MULTI_ENUM -> false;
         };
     }
 
@@ -142,7 +142,7 @@ public record DerivedKey(String entityLogicalName, List<FieldDefinition> parts, 
             case GUID -> value.toString().toLowerCase(java.util.Locale.ROOT);
             case DATE -> Long.toString(((LocalDate) value).toEpochDay());
             case BOOLEAN -> ((Boolean) value) ? "true" : "false";
-            case DECIMAL, DOUBLE, DATE_TIME_OFFSET, ENUM -> throw new IllegalStateException(
+            case DECIMAL, DOUBLE, DATE_TIME_OFFSET, ENUM, MULTI_ENUM -> throw new IllegalStateException(
                     "a key part may not be " + type);
         };
     }

@@ -21,6 +21,8 @@ import java.util.Set;
  * gateway's own (its data audit, portal mappings, the catalog set: administrators only).
  * {@code changeTracking} (Dataverse's "Track changes") lets clients ask for a delta link; it
  * needs a row-version field, which the gateway then sets from a per-entity change counter.
+ * {@code primaryName} is the String field that names a row (Dataverse's {@code PrimaryNameAttribute}):
+ * a lookup to the entity is formatted with it.
  */
 public record EntityDefinition(
         String logicalName,
@@ -42,7 +44,8 @@ public record EntityDefinition(
         List<RelationDefinition> relations,
         Origin origin,
         List<AlternateKey> alternateKeys,
-        boolean changeTracking) {
+        boolean changeTracking,
+        Optional<String> primaryName) {
 
     /** Whose an entity is. */
     public enum Origin {
@@ -71,6 +74,7 @@ public record EntityDefinition(
         relations = List.copyOf(relations);
         requireNonNull(origin, "origin is null");
         alternateKeys = List.copyOf(alternateKeys);
+        requireNonNull(primaryName, "primaryName is null");
     }
 
     /** An entity without alternate keys. */
@@ -113,7 +117,8 @@ public record EntityDefinition(
                 relations,
                 origin,
                 List.of(),
-                false);
+                false,
+                Optional.empty());
     }
 
     /** This entity with these relations (and everything else unchanged). */
@@ -138,7 +143,8 @@ public record EntityDefinition(
                 newRelations,
                 origin,
                 alternateKeys,
-                changeTracking);
+                changeTracking,
+                primaryName);
     }
 
     /** This entity shown in or hidden from {@code $metadata} (and everything else unchanged). */
@@ -163,7 +169,8 @@ public record EntityDefinition(
                 relations,
                 origin,
                 alternateKeys,
-                changeTracking);
+                changeTracking,
+                primaryName);
     }
 
     /** The natural key the entity's GUID key is derived from, when its table has no GUID column. */
@@ -240,7 +247,8 @@ public record EntityDefinition(
                 relations,
                 Origin.GATEWAY,
                 alternateKeys,
-                changeTracking);
+                changeTracking,
+                primaryName);
     }
 
     /** An entity whose key the gateway generates, without stamped fields or relations. */

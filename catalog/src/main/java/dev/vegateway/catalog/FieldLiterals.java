@@ -99,6 +99,9 @@ final class FieldLiterals {
                                         .map(OptionSet.Member::name)
                                         .collect(Collectors.joining(", ")) + "), was '" + text + "'"));
             }
+                // Dataverse allows no default for a multi-select option set
+            case MULTI_ENUM -> throw new IllegalArgumentException(
+                    "a multi-select option set (" + type + ") has no default value, as in Dataverse");
         };
     }
 

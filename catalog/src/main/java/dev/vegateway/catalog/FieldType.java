@@ -8,7 +8,7 @@ import java.util.OptionalInt;
 /**
  * The type of a catalog field. Written in the catalog as {@code String(100)}, {@code Int32},
  * {@code Int64}, {@code Decimal(18,2)}, {@code Double}, {@code Boolean}, {@code Date},
- * {@code DateTimeOffset}, {@code Guid} or {@code Enum(optionSetName)}; a Boolean may name the option
+ * {@code DateTimeOffset}, {@code Guid}, {@code Enum(optionSetName)} or {@code MultiEnum(optionSetName)}; a Boolean may name the option
  * set its labels come from, {@code Boolean(optionSetName)} (members of value 0 and 1).
  */
 public record FieldType(
@@ -23,7 +23,13 @@ public record FieldType(
         DATE,
         DATE_TIME_OFFSET,
         GUID,
-        ENUM
+        ENUM,
+        /**
+         * A multi-select option set (Dataverse's {@code MultiSelectPicklist}) over a text column that holds
+         * the chosen members' stored values as comma-separated integers, ascending, without spaces
+         * ({@code "1,3"}); served as Dataverse serves it, the options' values as one comma-separated text.
+         */
+        MULTI_ENUM
     }
 
     public FieldType {
@@ -34,6 +40,9 @@ public record FieldType(
         requireNonNull(optionSet, "optionSet is null");
         if (kind == Kind.ENUM && optionSet.isEmpty()) {
             throw new IllegalArgumentException("an Enum type names its option set");
+        }
+        if (kind == Kind.MULTI_ENUM && optionSet.isEmpty()) {
+            throw new IllegalArgumentException("a MultiEnum type names its option set");
         }
     }
 
@@ -56,6 +65,12 @@ public record FieldType(
                 Kind.ENUM, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of(optionSet));
     }
 
+    /** A multi-select option set, {@code MultiEnum(optionSet)}. */
+    public static FieldType multiEnumeration(String optionSet) {
+        return new FieldType(
+                Kind.MULTI_ENUM, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of(optionSet));
+    }
+
     /** A Boolean whose labels (false = the member of value 0, true = 1) come from an option set. */
     public static FieldType labelledBoolean(String optionSet) {
         return new FieldType(
@@ -76,6 +91,7 @@ public record FieldType(
             case DATE_TIME_OFFSET -> "DateTimeOffset";
             case GUID -> "Guid";
             case ENUM -> "Enum(" + optionSet.orElseThrow() + ")";
+            case MULTI_ENUM -> "MultiEnum(" + optionSet.orElseThrow() + ")";
         };
     }
 }

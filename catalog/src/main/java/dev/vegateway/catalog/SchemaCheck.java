@@ -260,6 +260,14 @@ public final class SchemaCheck {
             case GUID -> column.typeName().equalsIgnoreCase("uuid")
                     && (jdbcType == Types.OTHER || jdbcType == Types.BINARY);
             case ENUM -> jdbcType == Types.INTEGER || jdbcType == Types.SMALLINT;
+                // the chosen members as comma-separated integers
+            case MULTI_ENUM -> jdbcType == Types.CHAR
+                    || jdbcType == Types.VARCHAR
+                    || jdbcType == Types.LONGVARCHAR
+                    || jdbcType == Types.CLOB
+                    || jdbcType == Types.NVARCHAR
+                    || jdbcType == Types.LONGNVARCHAR
+                    || jdbcType == Types.NCLOB;
         };
     }
 
@@ -275,6 +283,7 @@ public final class SchemaCheck {
             case DATE_TIME_OFFSET -> "TIMESTAMP WITH TIME ZONE or TIMESTAMP";
             case GUID -> "UUID";
             case ENUM -> "INTEGER or SMALLINT";
+            case MULTI_ENUM -> "VARCHAR, LONGVARCHAR or CLOB (comma-separated integers)";
         };
     }
 

@@ -420,7 +420,8 @@ class CatalogLoaderTest {
                         tuple(15, "entities[0].fields[9].type"));
         assertThat(problems.get(0).message())
                 .isEqualTo("unknown type 'Text' (allowed: String, String(n), Int32, Int64, Decimal(p,s), "
-                        + "Double, Boolean, Boolean(optionSetName), Date, DateTimeOffset, Guid, Enum(optionSetName))");
+                        + "Double, Boolean, Boolean(optionSetName), Date, DateTimeOffset, Guid, Enum(optionSetName),"
+                        + " MultiEnum(optionSetName))");
         assertThat(problems.get(1).message()).startsWith("String length must be between 1 and 1048576, was 0");
         assertThat(problems.get(3).message())
                 .isEqualTo("Decimal(p,s) needs 1 <= p <= 38 and 0 <= s <= p, was Decimal(39,2)");

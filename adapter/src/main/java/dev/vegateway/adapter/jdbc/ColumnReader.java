@@ -15,7 +15,7 @@ public final class ColumnReader {
     public static Object read(ResultSet resultSet, int column, FieldType type) throws SQLException {
         Object value =
                 switch (type.kind()) {
-                    case STRING -> resultSet.getString(column);
+                    case STRING, MULTI_ENUM -> resultSet.getString(column);
                     case INT32, ENUM -> {
                         int number = resultSet.getInt(column);
                         yield resultSet.wasNull() ? null : number;

@@ -116,11 +116,9 @@ public final class ConditionBuilder {
             case IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR -> shape.relative(
                     DateOperator.IN_OR_BEFORE_FISCAL_PERIOD_AND_YEAR);
             case IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR -> shape.relative(DateOperator.IN_OR_AFTER_FISCAL_PERIOD_AND_YEAR);
-            case CONTAIN_VALUES, DOES_NOT_CONTAIN_VALUES -> throw problems.unsupported(String.format(
-                    "Condition operator %s on attribute '%s' needs a multi-select option set attribute, and the"
-                            + " catalog has no multi-select option set field type (an Enum field holds one value;"
-                            + " use In or NotIn)",
-                    name, attribute.name()));
+            case CONTAIN_VALUES -> new Condition.ContainValues(attribute, shape.values(1, Integer.MAX_VALUE), false);
+            case DOES_NOT_CONTAIN_VALUES -> new Condition.ContainValues(
+                    attribute, shape.values(1, Integer.MAX_VALUE), true);
             case EQUAL_USER_TEAMS -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_TEAMS);
             case EQUAL_USER_OR_USER_TEAMS -> shape.caller(Condition.Operator.EQUAL, Placeholder.USER_OR_USER_TEAMS);
             case UNDER -> shape.hierarchy(Condition.HierarchyOperator.UNDER);
@@ -304,7 +302,7 @@ public final class ConditionBuilder {
             return new Condition.IsNull(attribute, negated);
         }
 
-        private List<Literal> values(int minimum, int maximum) {
+        List<Literal> values(int minimum, int maximum) {
             List<Literal> read = values.get();
             if (read.size() < minimum || read.size() > maximum) {
                 String expected = minimum == maximum

@@ -37,6 +37,13 @@ final class LiteralCoercion {
                         case DATE_TIME_OFFSET -> timestamp(value);
                         case GUID -> guid(value);
                         case ENUM -> enumValue(value, optionSet.orElseThrow());
+                        case MULTI_ENUM -> throw GatewayException.of(
+                                ErrorCode.QUERY_SYNTAX,
+                                "'%s' is a multi-select option set (%s): filter it with ContainValues or"
+                                        + " DoesNotContainValues (contain-values, not-contain-values), or test it for null;"
+                                        + " it cannot be compared with a value.",
+                                attribute,
+                                type);
                     };
             if (coerced == null) {
                 throw invalid(value, type.toString(), attribute);
@@ -64,6 +71,36 @@ final class LiteralCoercion {
         } catch (NumberFormatException | ArithmeticException e) {
             throw invalid(value, type == ValueType.TEXT ? "String" : "Int32", description);
         }
+    }
+
+    /**
+     * One value of a ContainValues condition: an option's value (a number, or text of one) of a
+     * multi-select option set, as the stored integer the column's list holds.
+     */
+    static Literal multiSelectMember(Literal literal, OptionSet optionSet, String attribute) {
+        Object value = literal.value();
+        Integer wire;
+        try {
+            wire = value instanceof Number || value instanceof String ? Math.toIntExact(int64Of(value)) : null;
+        } catch (NumberFormatException | ArithmeticException e) {
+            wire = null;
+        }
+        Optional<OptionSet.Member> member = wire == null ? Optional.empty() : optionSet.byValue(wire);
+        if (member.isEmpty()) {
+            throw invalid(value, "MultiEnum(" + optionSet.name() + ")", attribute);
+        }
+        return new Literal(member.get().stored());
+    }
+
+    private static long int64Of(Object value) {
+        if (value instanceof String text) {
+            return Long.parseLong(text.strip());
+        }
+        Number number = (Number) value;
+        if (number.doubleValue() != number.longValue()) {
+            throw new NumberFormatException("not a whole number");
+        }
+        return number.longValue();
     }
 
     private static GatewayException invalid(Object value, String type, String attribute) {

@@ -560,7 +560,7 @@ public final class QueryPlanner {
         boolean numeric =
                 switch (kind) {
                     case INT32, INT64, DECIMAL, DOUBLE -> true;
-                    case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM -> false;
+                    case STRING, BOOLEAN, DATE, DATE_TIME_OFFSET, GUID, ENUM, MULTI_ENUM -> false;
                 };
         return switch (aggregate.function()) {
             case COUNT_ROWS, COUNT -> FieldType.of(FieldType.Kind.INT64);
@@ -587,7 +587,10 @@ public final class QueryPlanner {
                 yield FieldType.of(FieldType.Kind.INT64);
             }
             case MIN, MAX -> {
-                if (kind == FieldType.Kind.BOOLEAN || kind == FieldType.Kind.GUID || kind == FieldType.Kind.ENUM) {
+                if (kind == FieldType.Kind.BOOLEAN
+                        || kind == FieldType.Kind.GUID
+                        || kind == FieldType.Kind.ENUM
+                        || kind == FieldType.Kind.MULTI_ENUM) {
                     throw GatewayException.of(
                             ErrorCode.QUERY_SYNTAX,
                             "%s needs a number, a date or text; '%s' is %s.",
@@ -662,6 +665,9 @@ public final class QueryPlanner {
         }
         if (condition instanceof In in) {
             return readsRootOnly(in.operand());
+        }
+        if (condition instanceof Condition.ContainValues contain) {
+            return readsRootOnly(contain.operand());
         }
         if (condition instanceof Between between) {
             return readsRootOnly(between.operand());
@@ -1143,6 +1149,9 @@ public final class QueryPlanner {
             if (leaf instanceof In in) {
                 return readsAnotherRelation(in.operand());
             }
+            if (leaf instanceof Condition.ContainValues contain) {
+                return readsAnotherRelation(contain.operand());
+            }
             if (leaf instanceof Between between) {
                 return readsAnotherRelation(between.operand());
             }
@@ -1169,6 +1178,8 @@ public final class QueryPlanner {
                 collectRelations(like.operand(), relations);
             } else if (leaf instanceof In in) {
                 collectRelations(in.operand(), relations);
+            } else if (leaf instanceof Condition.ContainValues contain) {
+                collectRelations(contain.operand(), relations);
             } else if (leaf instanceof Between between) {
                 collectRelations(between.operand(), relations);
             }
@@ -1198,6 +1209,10 @@ public final class QueryPlanner {
             }
             if (leaf instanceof In in) {
                 return new In(relativeTo(in.operand(), rest), in.values(), in.negated());
+            }
+            if (leaf instanceof Condition.ContainValues contain) {
+                return new Condition.ContainValues(
+                        relativeTo(contain.operand(), rest), contain.values(), contain.negated());
             }
             Between between = (Between) leaf;
             return new Between(relativeTo(between.operand(), rest), between.low(), between.high(), between.negated());
@@ -1313,6 +1328,9 @@ public final class QueryPlanner {
             }
             if (condition instanceof In in) {
                 return in(in);
+            }
+            if (condition instanceof Condition.ContainValues contain) {
+                return containValues(contain);
             }
             if (condition instanceof Between between) {
                 return between(between);
@@ -1530,6 +1548,35 @@ public final class QueryPlanner {
                     .toList();
             In planned = new In(subject.operand(), values, in.negated());
             return KeyConditions.rewrite(planned).orElse(planned);
+        }
+
+        /**
+         * {@code ContainValues}/{@code DoesNotContainValues}: on a multi-select option set only, each value an
+         * option of its set (the option's value, bound as the stored one).
+         */
+        private Condition containValues(Condition.ContainValues contain) {
+            Typed subject = operand(contain.operand());
+            String operator = (contain.negated()
+                            ? dev.vegateway.adapter.operators.ConditionOperator.DOES_NOT_CONTAIN_VALUES
+                            : dev.vegateway.adapter.operators.ConditionOperator.CONTAIN_VALUES)
+                    .describe();
+            if (subject.type() != ValueType.MULTI_ENUM || subject.field().isEmpty()) {
+                throw GatewayException.of(
+                        ErrorCode.QUERY_SYNTAX,
+                        "Condition operator %s needs a multi-select option set attribute; '%s' is not one.",
+                        operator,
+                        subject.description());
+            }
+            FieldDefinition field = subject.field().get();
+            dev.vegateway.catalog.OptionSet set = field.type()
+                    .optionSet()
+                    .flatMap(catalog::optionSet)
+                    .orElseThrow(() -> new IllegalStateException("option set of " + field.logicalName() + " missing"));
+            List<Literal> stored = contain.values().stream()
+                    .map(value -> LiteralCoercion.multiSelectMember(value, set, field.logicalName()))
+                    .distinct()
+                    .toList();
+            return new Condition.ContainValues(subject.operand(), stored, contain.negated());
         }
 
         private Condition between(Between between) {

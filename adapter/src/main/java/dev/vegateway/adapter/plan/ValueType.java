@@ -12,7 +12,9 @@ enum ValueType {
     DATE,
     TIMESTAMP,
     GUID,
-    ENUM;
+    ENUM,
+    /** A multi-select option set: compared only with ContainValues/DoesNotContainValues and null tests. */
+    MULTI_ENUM;
 
     static ValueType of(FieldType type) {
         return switch (type.kind()) {
@@ -25,6 +27,7 @@ enum ValueType {
             case DATE_TIME_OFFSET -> TIMESTAMP;
             case GUID -> GUID;
             case ENUM -> ENUM;
+            case MULTI_ENUM -> MULTI_ENUM;
         };
     }
 

@@ -64,6 +64,21 @@ public sealed interface Condition {
         }
     }
 
+    /**
+     * {@code ContainValues} ({@code DoesNotContainValues} when negated) on a multi-select option set:
+     * the field holds any (none) of {@code values}, each matched as a whole item of the field's list.
+     * A null field holds none.
+     */
+    record ContainValues(Operand operand, List<Literal> values, boolean negated) implements Condition {
+        public ContainValues {
+            requireNonNull(operand, "operand is null");
+            values = List.copyOf(values);
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("ContainValues needs at least one value");
+            }
+        }
+    }
+
     record Between(Operand operand, Literal low, Literal high, boolean negated) implements Condition {
         public Between {
             requireNonNull(operand, "operand is null");

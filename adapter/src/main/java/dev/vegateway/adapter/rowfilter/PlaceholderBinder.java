@@ -76,6 +76,10 @@ public final class PlaceholderBinder {
         if (filter instanceof In in) {
             return operand(in.operand(), caller).map(operand -> in(operand, in.values(), in.negated()));
         }
+        if (filter instanceof Condition.ContainValues contain) {
+            return operand(contain.operand(), caller)
+                    .map(operand -> new Condition.ContainValues(operand, contain.values(), contain.negated()));
+        }
         if (filter instanceof Between between) {
             return operand(between.operand(), caller)
                     .map(operand -> new Between(operand, between.low(), between.high(), between.negated()));

@@ -64,7 +64,7 @@ public final class DerivedSql {
             case INT32, INT64, GUID -> "CAST(" + column + " AS VARCHAR)";
             case DATE -> "CAST(" + dialect.dayNumber(column) + " AS VARCHAR)";
             case BOOLEAN -> "CASE WHEN " + column + " THEN 'true' ELSE 'false' END";
-            case DECIMAL, DOUBLE, DATE_TIME_OFFSET, ENUM -> throw new IllegalStateException(
+            case DECIMAL, DOUBLE, DATE_TIME_OFFSET, ENUM, MULTI_ENUM -> throw new IllegalStateException(
                     "a key part may not be " + part.type());
         };
     }

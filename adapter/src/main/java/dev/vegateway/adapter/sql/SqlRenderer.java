@@ -425,6 +425,8 @@ public final class SqlRenderer {
                 sql.parameter(in.values().get(i).value());
             }
             sql.keyword(")");
+        } else if (condition instanceof Condition.ContainValues contain) {
+            containValues(sql, contain);
         } else if (condition instanceof Between between) {
             operand(sql, between.operand());
             sql.keyword(between.negated() ? " NOT BETWEEN " : " BETWEEN ");
@@ -442,6 +444,26 @@ public final class SqlRenderer {
         } else {
             throw new IllegalStateException("unknown condition " + condition.getClass());
         }
+    }
+
+    /**
+     * A multi-select list ({@code "1,3"}) holds a value when {@code ',' || list || ','} contains
+     * {@code ,value,}: whole items only, so 1 never matches 11. ContainValues is any of the values;
+     * DoesNotContainValues none of them, a null list included ({@code COALESCE} makes it empty). The
+     * patterns are bound parameters made of digits, commas and {@code %} only.
+     */
+    private void containValues(SqlBuilder sql, Condition.ContainValues contain) {
+        sql.keyword(contain.negated() ? "NOT (" : "(");
+        for (int i = 0; i < contain.values().size(); i++) {
+            if (i > 0) {
+                sql.keyword(" OR ");
+            }
+            sql.keyword("COALESCE(',' || ");
+            operand(sql, contain.operand());
+            sql.keyword(" || ',', ',') LIKE ");
+            sql.parameter("%," + ((Number) contain.values().get(i).value()).intValue() + ",%");
+        }
+        sql.keyword(")");
     }
 
     /**

@@ -337,7 +337,7 @@ public final class ActionService {
 
     private static int sqlType(FieldType type) {
         return switch (type.kind()) {
-            case STRING -> Types.VARCHAR;
+            case STRING, MULTI_ENUM -> Types.VARCHAR;
             case INT32, ENUM -> Types.INTEGER;
             case INT64 -> Types.BIGINT;
             case DECIMAL -> Types.NUMERIC;

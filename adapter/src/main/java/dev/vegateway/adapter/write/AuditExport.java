@@ -110,7 +110,7 @@ public final class AuditExport {
             return;
         }
         switch (field.type().kind()) {
-            case STRING, GUID -> json.writeString(value.toString());
+            case STRING, GUID, MULTI_ENUM -> json.writeString(value.toString());
             case INT32, ENUM -> json.writeNumber((Integer) value);
             case INT64 -> json.writeNumber((Long) value);
             case DECIMAL -> json.writeNumber((BigDecimal) value);

@@ -148,6 +148,7 @@ public final class PayloadBinder {
                     yield UUID.fromString(text);
                 }
                 case ENUM -> enumValue(type, value, name);
+                case MULTI_ENUM -> multiSelect(type, value, name);
             };
         } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException e) {
             if (e instanceof GatewayException gatewayException) {
@@ -180,6 +181,54 @@ public final class PayloadBinder {
                         name,
                         optionSet.name(),
                         OptionValues.describe(optionSet)));
+    }
+
+    /**
+     * A multi-select option set, sent as Dataverse's Web API takes it: one text of comma-separated
+     * option values ({@code "1,3"}); stored as the members' stored values, distinct and ascending.
+     */
+    private String multiSelect(FieldType type, Object value, String name) {
+        OptionSet optionSet = type.optionSet().flatMap(catalog::optionSet).orElseThrow();
+        if (!(value instanceof String text)) {
+            throw GatewayException.of(
+                    ErrorCode.VALIDATION,
+                    "The value %s of '%s' is not a multi-select value: send the option values as one text of"
+                            + " comma-separated integers, such as \"%d,%d\" (%s).",
+                    describe(value),
+                    name,
+                    optionSet.members().get(0).value(),
+                    optionSet.members().get(optionSet.members().size() - 1).value(),
+                    OptionValues.describe(optionSet));
+        }
+        String[] items = text.split(",", -1);
+        if (items.length > dev.vegateway.catalog.MultiSelectValues.MAXIMUM_SELECTED) {
+            throw GatewayException.of(
+                    ErrorCode.VALIDATION,
+                    "The value of '%s' selects more than %d options.",
+                    name,
+                    dev.vegateway.catalog.MultiSelectValues.MAXIMUM_SELECTED);
+        }
+        java.util.List<OptionSet.Member> members = new java.util.ArrayList<>();
+        for (String item : items) {
+            String trimmed = item.strip();
+            Optional<OptionSet.Member> member;
+            try {
+                member = optionSet.byValue(Integer.parseInt(trimmed));
+            } catch (NumberFormatException e) {
+                member = Optional.empty();
+            }
+            if (member.isEmpty()) {
+                throw GatewayException.of(
+                        ErrorCode.VALIDATION,
+                        "The value '%s' of '%s' is not in the option set %s (%s).",
+                        shorten(trimmed),
+                        name,
+                        optionSet.name(),
+                        OptionValues.describe(optionSet));
+            }
+            members.add(member.get());
+        }
+        return dev.vegateway.catalog.MultiSelectValues.toStored(members);
     }
 
     private static long integral(Object value, String name) {

@@ -56,7 +56,8 @@ class ConditionOperatorCoverageTest {
 
     /**
      * The operators the gateway answers with a 400 naming them on this entity: the hierarchy operators
-     * because it has no hierarchical relation (HierarchyOperatorsIT walks one), the others always.
+     * because it has no hierarchical relation (HierarchyOperatorsIT walks one), the multi-select ones because
+     * it has no multi-select field (MultiSelectOptionSetsIT runs them).
      */
     private static final Set<ConditionOperator> REFUSED = EnumSet.of(
             ConditionOperator.CHILD_OF,

@@ -148,7 +148,7 @@ class FetchXmlParserTest {
                 "<fetch><entity name='a'><attribute name='b' aggregate='count' alias='n'/></entity></fetch>|QUERY_SYNTAX|need <fetch aggregate",
                 "<fetch><entity name='a'><attribut name='b'/></entity></fetch>|QUERY_SYNTAX|<entity> cannot hold <attribut>",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='eqq' value='1'/></filter></entity></fetch>|QUERY_SYNTAX|unknown operator",
-                "<fetch><entity name='a'><filter><condition attribute='b' operator='contain-values' value='2024'/></filter></entity></fetch>|UNSUPPORTED_QUERY|contain-values",
+                "<fetch><entity name='a'><filter><condition attribute='b' operator='contain-values'/></filter></entity></fetch>|QUERY_SYNTAX|expects at least 1 value, got 0",
                 "<fetch><entity name='a'><filter><condition attribute='b' operator='between' value='3'/></filter></entity></fetch>|QUERY_SYNTAX|expects exactly 2 values, got 1",
                 "<fetch><entity name='a'><attribute name='a' rowaggregate='CountParents' alias='n'/></entity></fetch>|QUERY_SYNTAX|rowaggregate takes CountChildren",
                 "<fetch><entity name='a'><attribute name='a' rowaggregate='CountChildren'/></entity></fetch>|QUERY_SYNTAX|alias",

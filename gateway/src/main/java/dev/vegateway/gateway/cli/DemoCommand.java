@@ -928,6 +928,33 @@ final class DemoCommand implements Callable<Integer> {
                                 "CallerObjectId",
                                 DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
                                 "GlobalOptionSetDefinitions(Name=%27mserp_custcreditstatus%27)")),
+                // ---- issues 11/12: a multi-select option set, filtered with ContainValues ----
+                example(
+                        "Alice Sales: customers selling online or on marketplaces (multi-select ContainValues: 1 does"
+                                + " not match 11), the channels' labels joined with \"; \"",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_custcustomerv3entities?$select=mserp_customeraccount,mserp_saleschannels&$top=5"
+                                        + "&$filter=Microsoft.Dynamics.CRM.ContainValues(PropertyName=%27mserp_saleschannels%27,"
+                                        + "PropertyValues=%5B%271%27,%2711%27%5D)",
+                                "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
+                // ---- issue 11: $apply grouping over a navigation path; issue 12: a lookup's name ----
+                example(
+                        "Bob Clerk: his orders counted by customer group, grouped through the mserp_Customer"
+                                + " navigation property under the customers' own security (unreadable ones count as null)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_salesorderheaderv2entities?$apply=groupby((mserp_Customer/mserp_customergroupid),"
+                                        + "aggregate($count%20as%20orders))")),
+                example(
+                        "Alice Sales: orders whose customer lookup carries the customer's name as its FormattedValue",
+                        asDataverse.get(
+                                "CallerObjectId",
+                                DemoIdentities.ALICE_SALES_MANAGER.entraObjectId(),
+                                "mserp_salesorderheaderv2entities?$select=mserp_salesordernumber,_mserp_customerid_value&$top=3",
+                                "Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")),
                 example(
                         "Provisioning (SCIM): the directory creates Sam Scim (root business unit, default role Sales"
                                 + " manager): 201 Created",

@@ -370,6 +370,27 @@ public final class DemoData {
         return nameId("salesorderline", dataAreaId, salesOrderNumber, Integer.toString(lineNumber));
     }
 
+    /**
+     * The sales channels (multi-select, stored as comma-separated values) of customer {@code number}:
+     * the bits of {@code number % 16} choose Online shop (1), Retail (2), Wholesale (3) and Marketplace
+     * (11); none (null) when they are all clear. Taken from the number alone, not from the random
+     * source, so the other demo values stay as they were.
+     */
+    public static String salesChannels(int number) {
+        int bits = number % 16;
+        if (bits == 0) {
+            return null;
+        }
+        List<String> chosen = new ArrayList<>();
+        int[] values = {1, 2, 3, 11};
+        for (int bit = 0; bit < values.length; bit++) {
+            if ((bits & (1 << bit)) != 0) {
+                chosen.add(Integer.toString(values[bit]));
+            }
+        }
+        return String.join(",", chosen);
+    }
+
     /** Account number of customer {@code number} (1-based) of a company: {@code US-0001}, {@code DE-0001}, {@code GB-0001}. */
     public static String customerAccount(String dataAreaId, int number) {
         return String.format("%s-%04d", company(dataAreaId).prefix(), number);
@@ -461,7 +482,7 @@ public final class DemoData {
                     "INSERT INTO erp.customer (id, data_area_id, account_num, name, customer_group, credit_limit, credit_status,"
                             + " on_hold, currency, email, phone, city, country_region, established_date, created_on,"
                             + " discount_percent, employees, sales_ytd, is_key_account, primary_contact_id, owner_id,"
-                            + " business_unit_id, version_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + " business_unit_id, version_number, sales_channels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int c = 0; c < COMPANY_DATA.size(); c++) {
                     List<CustomerRef> refs = new ArrayList<>();
                     for (int number = 1; number <= scale.sizes.get(c).customers(); number++) {
@@ -611,6 +632,7 @@ public final class DemoData {
                     .uuid(owner.id())
                     .uuid(owner.businessUnit().id())
                     .int64(1L)
+                    .string(salesChannels(number))
                     .add();
             return new CustomerRef(id, account, currency);
         }

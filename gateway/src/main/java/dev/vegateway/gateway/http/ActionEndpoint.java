@@ -186,6 +186,7 @@ final class ActionEndpoint {
             case DATE_TIME_OFFSET -> "DateTimeOffset";
             case GUID -> "Guid";
             case ENUM -> type.optionSet().orElseThrow();
+            case MULTI_ENUM -> "MultiEnum(" + type.optionSet().orElseThrow() + ")";
         };
     }
 

@@ -3,6 +3,7 @@ package dev.vegateway.gateway.http;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.MultiSelectValues;
 import dev.vegateway.catalog.OptionSet;
 import java.math.BigDecimal;
 import java.text.NumberFormat;
@@ -13,6 +14,7 @@ import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.FormatStyle;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +55,21 @@ final class FormattedValues {
                         type.optionSet().flatMap(catalog::optionSet).flatMap(set -> set.byStored(stored));
                 yield member.map(option ->
                         languages.pick(option.labels(), defaultLanguage).orElse(option.name()));
+            }
+                // the chosen options' labels joined with "; ", as Dataverse formats a multi-select column
+            case MULTI_ENUM -> {
+                Optional<OptionSet> set = type.optionSet().flatMap(catalog::optionSet);
+                if (set.isEmpty()) {
+                    yield Optional.empty();
+                }
+                List<OptionSet.Member> members = MultiSelectValues.members((String) value, set.get());
+                yield members.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(members.stream()
+                                .map(option -> languages
+                                        .pick(option.labels(), defaultLanguage)
+                                        .orElse(option.name()))
+                                .collect(java.util.stream.Collectors.joining("; ")));
             }
             case BOOLEAN -> {
                 boolean flag = (Boolean) value;

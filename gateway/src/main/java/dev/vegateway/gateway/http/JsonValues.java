@@ -3,6 +3,7 @@ package dev.vegateway.gateway.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vegateway.catalog.Catalog;
 import dev.vegateway.catalog.FieldType;
+import dev.vegateway.catalog.MultiSelectValues;
 import dev.vegateway.catalog.OptionSet;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -48,6 +49,11 @@ final class JsonValues {
                         .map(OptionSet.Member::value)
                         .orElse(stored));
             }
+                // the stored values → the options' values, comma-separated text (as Dataverse's Web API)
+            case MULTI_ENUM -> json.writeString(type.optionSet()
+                    .flatMap(catalog::optionSet)
+                    .map(set -> MultiSelectValues.toWire((String) value, set))
+                    .orElse((String) value));
         }
     }
 

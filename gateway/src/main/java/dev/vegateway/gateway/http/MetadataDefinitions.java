@@ -82,6 +82,7 @@ final class MetadataDefinitions {
             "SchemaName",
             "EntitySetName",
             "PrimaryIdAttribute",
+            "PrimaryNameAttribute",
             "TableType",
             "DisplayName",
             "DisplayCollectionName");
@@ -250,6 +251,14 @@ final class MetadataDefinitions {
         if (select.has("PrimaryIdAttribute")) {
             json.writeStringField("PrimaryIdAttribute", entity.keyField());
         }
+        if (select.has("PrimaryNameAttribute")) {
+            json.writeFieldName("PrimaryNameAttribute"); // null when the catalog names none
+            if (entity.primaryName().isPresent()) {
+                json.writeString(entity.primaryName().get());
+            } else {
+                json.writeNull();
+            }
+        }
         if (select.has("TableType")) {
             json.writeStringField("TableType", "Virtual");
         }
@@ -286,7 +295,12 @@ final class MetadataDefinitions {
                 .filter(candidate -> candidate.field().equals(field.logicalName()))
                 .findFirst();
         String attributeType = relation.isPresent() ? "Lookup" : attributeType(type);
-        json.writeStringField("@odata.type", "#Microsoft.Dynamics.CRM." + metadataType(attributeType));
+        // a multi-select option set is AttributeType Virtual, of type name MultiSelectPicklistType, in Dataverse
+        boolean multiSelect = type.kind() == FieldType.Kind.MULTI_ENUM;
+        json.writeStringField(
+                "@odata.type",
+                "#Microsoft.Dynamics.CRM."
+                        + (multiSelect ? "MultiSelectPicklistAttributeMetadata" : metadataType(attributeType)));
         json.writeStringField(
                 "MetadataId",
                 metadataId("attribute", entity.logicalName() + "." + field.logicalName())
@@ -305,7 +319,7 @@ final class MetadataDefinitions {
         }
         if (select.has("AttributeTypeName")) {
             json.writeObjectFieldStart("AttributeTypeName");
-            json.writeStringField("Value", attributeType + "Type");
+            json.writeStringField("Value", multiSelect ? "MultiSelectPicklistType" : attributeType + "Type");
             json.writeEndObject();
         }
         if (select.has("DisplayName")) {
@@ -367,6 +381,7 @@ final class MetadataDefinitions {
             case DATE, DATE_TIME_OFFSET -> "DateTime";
             case GUID -> "Uniqueidentifier";
             case ENUM -> "Picklist";
+            case MULTI_ENUM -> "Virtual";
         };
     }
 

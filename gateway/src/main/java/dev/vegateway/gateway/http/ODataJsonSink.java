@@ -12,7 +12,9 @@ import dev.vegateway.catalog.EntityDefinition;
 import dev.vegateway.gateway.odata.CollectionExpand;
 import dev.vegateway.gateway.odata.LookupNames;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -218,10 +220,19 @@ final class ODataJsonSink implements ExpandingRowSink {
             json.writeStringField(
                     "@odata.etag", JsonValues.etag(values[plan.etagIndex().getAsInt()]));
         }
+        Map<String, Object> nested = new LinkedHashMap<>();
         for (int index = 0; index < plan.output().size(); index++) {
             OutputField output = plan.output().get(index);
             if (output.relation().isPresent()
                     && expanded.contains(output.relation().get())) {
+                continue;
+            }
+            if (LookupNameLinks.isName(output)) {
+                continue; // the related row's name, written as its lookup's FormattedValue
+            }
+            if (plan.aggregation().isPresent() && names.names().get(index).contains("/")) {
+                // an $apply group through a navigation path, named by its path
+                nest(nested, names.names().get(index), index);
                 continue;
             }
             String name = names.names().get(index);
@@ -248,6 +259,45 @@ final class ODataJsonSink implements ExpandingRowSink {
         for (String path : expanded) {
             if (!path.contains("/")) {
                 writeExpanded(json, catalog, plan, values, expanded, path, names);
+            }
+        }
+        writeNested(json, catalog, plan, values, names, nested);
+    }
+
+    /** Files output {@code index}, named {@code a/b/c}, under a → b as c. */
+    @SuppressWarnings("unchecked")
+    private static void nest(Map<String, Object> tree, String path, int index) {
+        int slash = path.indexOf('/');
+        if (slash < 0) {
+            tree.put(path, index);
+            return;
+        }
+        Map<String, Object> child = (Map<String, Object>)
+                tree.computeIfAbsent(path.substring(0, slash), name -> new LinkedHashMap<String, Object>());
+        nest(child, path.substring(slash + 1), index);
+    }
+
+    /**
+     * The groups of an {@code $apply} through navigation paths, nested as OData's aggregation
+     * extension answers them: {@code groupby((mserp_Customer/mserp_name))} → {@code "mserp_Customer":
+     * {"mserp_name": …}}.
+     */
+    @SuppressWarnings("unchecked")
+    private static void writeNested(
+            JsonGenerator json,
+            Catalog catalog,
+            QueryPlan plan,
+            Object[] values,
+            OutputNames names,
+            Map<String, Object> tree)
+            throws IOException {
+        for (Map.Entry<String, Object> entry : tree.entrySet()) {
+            if (entry.getValue() instanceof Integer index) {
+                writeField(json, catalog, plan.output().get(index), values, entry.getKey(), names, index);
+            } else {
+                json.writeObjectFieldStart(entry.getKey());
+                writeNested(json, catalog, plan, values, names, (Map<String, Object>) entry.getValue());
+                json.writeEndObject();
             }
         }
     }
@@ -281,6 +331,13 @@ final class ODataJsonSink implements ExpandingRowSink {
                     catalog, output.field(), value, names.formatted().get());
             if (formatted.isPresent()) {
                 json.writeStringField(name + "@" + FormattedValues.TERM, formatted.get());
+            }
+            // a lookup: the related row's primary name, when the caller may read that row and field
+            if (names.primaryNames().get(index).isPresent()) {
+                Object related = values[names.primaryNames().get(index).getAsInt()];
+                if (related != null) {
+                    json.writeStringField(name + "@" + FormattedValues.TERM, related.toString());
+                }
             }
         }
         json.writeFieldName(name);

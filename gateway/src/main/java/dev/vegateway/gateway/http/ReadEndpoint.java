@@ -180,10 +180,13 @@ final class ReadEndpoint {
             return;
         }
         ReadScopes scopes = scopes(exchange);
+        Query query = formattedLookups(exchange)
+                ? LookupNameLinks.withNames(catalog, read.entity(), read.query(), scopes)
+                : read.query();
         exchange.stream(
                 odataSink(exchange, context, false, nextLink, read.expanded(), read.collections(), read.entity()),
                 sink -> queries.retrieveMultiple(
-                        read.query(), expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink) sink));
+                        query, expansions(read.collections()), expandPageSize, scopes, (ExpandingRowSink) sink));
     }
 
     /**
@@ -248,17 +251,32 @@ final class ReadEndpoint {
         if (EntityReadTag.notModified(exchange, read, queries, scopes)) {
             return;
         }
+        List<dev.vegateway.adapter.query.Link> links = formattedLookups(exchange)
+                ? LookupNameLinks.withNames(
+                        catalog,
+                        read.entity(),
+                        dev.vegateway.adapter.query.Columns.namedOrAll(read.columns()),
+                        read.links(),
+                        scopes)
+                : read.links();
         exchange.stream(
                 odataSink(exchange, context, true, token -> "", read.expanded(), read.collections(), read.entity()),
                 sink -> queries.retrieve(
                         read.entity(),
                         read.key(),
                         read.columns(),
-                        read.links(),
+                        links,
                         expansions(read.collections()),
                         expandPageSize,
                         scopes,
                         (ExpandingRowSink) sink));
+    }
+
+    /** Whether the request asks for FormattedValue annotations: its lookups then carry the related row's name. */
+    private static boolean formattedLookups(Exchange exchange) {
+        return exchange.includeAnnotations()
+                .filter(asked -> asked.includes(FormattedValues.TERM))
+                .isPresent();
     }
 
     private void count(Exchange exchange, ODataRequest.CountCollection count) throws IOException {

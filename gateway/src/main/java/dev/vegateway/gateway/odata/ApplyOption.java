@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * <pre>
  * apply       = *( "filter(" filter ")/" ) ( aggregate / groupby )
  * aggregate   = "aggregate(" item *( "," item ) ")"
- * groupby     = "groupby((" property *( "," property ) ")" [ "," aggregate ] ")"
+ * groupby     = "groupby((" group *( "," group ) ")" [ "," aggregate ] ")"
+ * group       = property / navigation *( "/" navigation ) "/" property
  * item        = property " with " ( "sum" / "average" / "min" / "max" / "countdistinct" ) " as " alias
  *             / "$count as " alias
  * </pre>
@@ -35,6 +36,9 @@ record ApplyOption(Condition filter, Aggregation aggregation) {
     private static final Pattern ITEM = Pattern.compile(
             "\\s*(\\$count|[A-Za-z_][A-Za-z0-9_]*)\\s+(?:with\\s+([A-Za-z]+)\\s+)?as\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*");
     private static final Pattern PROPERTY = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*");
+    /** A property reached through single-valued navigation properties: {@code mserp_Customer/mserp_name}. */
+    private static final Pattern PATH =
+            Pattern.compile("\\s*((?:[A-Za-z_][A-Za-z0-9_]*/)+)([A-Za-z_][A-Za-z0-9_]*)\\s*");
 
     static ApplyOption parse(String text, Map<String, String> aliases) {
         List<String> steps = split(text, '/');
@@ -80,12 +84,19 @@ record ApplyOption(Condition filter, Aggregation aggregation) {
         List<Aggregation.Grouping> groups = new ArrayList<>();
         for (String property : split(text.substring(1, close), ',')) {
             Matcher matcher = PROPERTY.matcher(property);
-            if (!matcher.matches()) {
-                throw unsupported(
-                        "grouping by '%s' (a property of the entity is needed; paths are not supported yet)",
+            Matcher path = PATH.matcher(property);
+            if (matcher.matches()) {
+                groups.add(new Aggregation.Grouping(new AttributeRef(matcher.group(1)), matcher.group(1)));
+            } else if (path.matches()) {
+                // grouped through the navigation path's join; answered nested, under the path
+                String navigation = path.group(1).substring(0, path.group(1).length() - 1);
+                groups.add(new Aggregation.Grouping(
+                        new AttributeRef(Optional.of(navigation), path.group(2)), navigation + "/" + path.group(2)));
+            } else {
+                throw syntax(
+                        "groupby takes properties or navigation paths to a property (a/b/property), not '%s'.",
                         shorten(property.strip()));
             }
-            groups.add(new Aggregation.Grouping(new AttributeRef(matcher.group(1)), matcher.group(1)));
         }
         String rest = text.substring(close + 1).strip();
         List<Aggregation.Aggregate> aggregates = List.of();

@@ -244,7 +244,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                     case DATE -> EdmPrimitiveTypeKind.Date;
                     case DATE_TIME_OFFSET -> EdmPrimitiveTypeKind.DateTimeOffset;
                     case GUID -> EdmPrimitiveTypeKind.Guid;
-                    case ENUM -> throw new IllegalArgumentException("an action type is never an Enum");
+                    case ENUM, MULTI_ENUM -> throw new IllegalArgumentException("an action type is never an Enum");
                 };
         return kind.getFullQualifiedName();
     }
@@ -375,6 +375,8 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
             case GUID -> property.setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName());
                 // option sets are Edm.Int32 on the wire, as Dataverse serves them (the option's value)
             case ENUM -> property.setType(EdmPrimitiveTypeKind.Int32.getFullQualifiedName());
+                // a multi-select option set is Edm.String on the wire: the option values, comma-separated
+            case MULTI_ENUM -> property.setType(EdmPrimitiveTypeKind.String.getFullQualifiedName());
         }
         return property;
     }

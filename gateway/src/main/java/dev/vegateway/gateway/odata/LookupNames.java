@@ -251,6 +251,10 @@ public final class LookupNames {
         if (condition instanceof Condition.In in) {
             return new Condition.In(operand(in.operand(), entity, entities), in.values(), in.negated());
         }
+        if (condition instanceof Condition.ContainValues contain) {
+            return new Condition.ContainValues(
+                    operand(contain.operand(), entity, entities), contain.values(), contain.negated());
+        }
         if (condition instanceof Condition.Between between) {
             return new Condition.Between(
                     operand(between.operand(), entity, entities), between.low(), between.high(), between.negated());

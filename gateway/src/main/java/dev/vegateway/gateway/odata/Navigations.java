@@ -307,6 +307,8 @@ final class Navigations {
             use(like.operand());
         } else if (condition instanceof Condition.In in) {
             use(in.operand());
+        } else if (condition instanceof Condition.ContainValues contain) {
+            use(contain.operand());
         } else if (condition instanceof Condition.Between between) {
             use(between.operand());
         }
@@ -323,6 +325,20 @@ final class Navigations {
         } else if (operand instanceof dev.vegateway.adapter.query.FunctionCall call) {
             call.arguments().forEach(this::use);
         }
+    }
+
+    /** Adds the joins of a navigation path ({@code a/b}); an unknown or collection-valued step is 400 naming it. */
+    void usePath(String path) {
+        path(path);
+    }
+
+    /** The entity a navigation path already used leads to. */
+    EntityDefinition target(String path) {
+        Node node = root;
+        for (String name : path.split("/")) {
+            node = step(node, name);
+        }
+        return node.entity;
     }
 
     private void path(String path) {

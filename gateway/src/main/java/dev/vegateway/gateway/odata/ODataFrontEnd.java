@@ -413,12 +413,24 @@ public final class ODataFrontEnd {
         Condition criteria = Condition.and(List.of(filter.condition(), apply.filter()));
         Navigations navigations = new Navigations(catalog, entity, expandLimits);
         navigations.use(criteria);
+        // a group through a navigation path joins it as $expand does (the related entity's security applies)
+        apply.aggregation()
+                .groups()
+                .forEach(group -> group.attribute().relation().ifPresent(navigations::usePath));
         // names in the aggregation are OData properties: a lookup is grouped or counted by its field
         Aggregation aggregation = new Aggregation(
                 apply.aggregation().groups().stream()
                         .map(group -> new Aggregation.Grouping(
-                                new AttributeRef(lookups.fieldName(
-                                        entity.logicalName(), group.attribute().name())),
+                                new AttributeRef(
+                                        group.attribute().relation(),
+                                        lookups.fieldName(
+                                                group.attribute()
+                                                        .relation()
+                                                        .map(path -> navigations
+                                                                .target(path)
+                                                                .logicalName())
+                                                        .orElse(entity.logicalName()),
+                                                group.attribute().name())),
                                 group.alias()))
                         .toList(),
                 apply.aggregation().aggregates().stream()

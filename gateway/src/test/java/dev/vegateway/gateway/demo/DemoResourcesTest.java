@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.Yaml;
 class DemoResourcesTest {
     private static final Pattern TYPE = Pattern.compile(
             "String\\((\\d+)\\)|Int32|Int64|Decimal\\((\\d+),(\\d+)\\)|Double|Boolean|Date|DateTimeOffset|Guid|Enum\\((\\w+)\\)"
-                    + "|Boolean\\((\\w+)\\)");
+                    + "|Boolean\\((\\w+)\\)|MultiEnum\\((\\w+)\\)");
     private static final Set<String> BUILT_IN_ROLES = Set.of(
             "System administrator",
             "Security administrator",
@@ -115,6 +115,11 @@ class DemoResourcesTest {
                     assertThat(optionSets)
                             .as(logicalName + "." + field.get("name"))
                             .contains(matcher.group(5));
+                }
+                if (matcher.group(6) != null) {
+                    assertThat(optionSets)
+                            .as(logicalName + "." + field.get("name"))
+                            .contains(matcher.group(6));
                 }
                 assertThat(types.put((String) field.get("name"), type))
                         .as("duplicate field " + field.get("name"))
@@ -348,6 +353,9 @@ class DemoResourcesTest {
         }
         if (matcher.group(5) != null) {
             return "BOOLEAN";
+        }
+        if (matcher.group(6) != null) {
+            return "CHARACTER VARYING(200)"; // the demo's multi-select column, sales_channels VARCHAR(200)
         }
         return switch (type) {
             case "Int32" -> "INTEGER";

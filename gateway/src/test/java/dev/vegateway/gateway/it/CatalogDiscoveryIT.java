@@ -167,6 +167,8 @@ abstract class CatalogDiscoveryIT {
                 FieldType expected =
                         switch (field.type().kind()) {
                             case ENUM -> FieldType.of(FieldType.Kind.INT32);
+                                // the demo's multi-select column: sales_channels VARCHAR(200)
+                            case MULTI_ENUM -> FieldType.string(200);
                             case BOOLEAN -> FieldType.of(FieldType.Kind.BOOLEAN);
                             default -> field.type();
                         };

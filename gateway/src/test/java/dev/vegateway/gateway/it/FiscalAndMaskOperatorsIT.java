@@ -231,8 +231,9 @@ abstract class FiscalAndMaskOperatorsIT extends SecurityIT {
                                                 + " attribute='mserp_creditstatus' operator='contain-values'>"
                                                 + "<value>1</value></condition></filter></entity></fetch>")),
                         400,
-                        "0x8ff00003"))
-                .contains("'contain-values'")
+                        "0x8ff00001"))
+                .contains("ContainValues")
+                .contains("mserp_creditstatus")
                 .contains("multi-select option set");
     }
 

@@ -660,7 +660,7 @@ class ODataClientIT {
             FieldType type = field.type();
             FullQualifiedName expectedType =
                     switch (type.kind()) {
-                        case STRING -> EdmPrimitiveTypeKind.String.getFullQualifiedName();
+                        case STRING, MULTI_ENUM -> EdmPrimitiveTypeKind.String.getFullQualifiedName();
                         case INT32 -> EdmPrimitiveTypeKind.Int32.getFullQualifiedName();
                         case INT64 -> EdmPrimitiveTypeKind.Int64.getFullQualifiedName();
                         case DECIMAL -> EdmPrimitiveTypeKind.Decimal.getFullQualifiedName();
@@ -691,7 +691,7 @@ class ODataClientIT {
             String column = field.column();
             Object value =
                     switch (field.type().kind()) {
-                        case STRING -> rows.getString(column);
+                        case STRING, MULTI_ENUM -> rows.getString(column);
                         case INT32, INT64 -> rows.getObject(column) == null ? null : rows.getLong(column);
                         case DECIMAL -> rows.getBigDecimal(column) == null
                                 ? null
@@ -729,7 +729,7 @@ class ODataClientIT {
             String text = text(entity, name);
             Function<String, Object> parse =
                     switch (field.type().kind()) {
-                        case STRING -> value -> value;
+                        case STRING, MULTI_ENUM -> value -> value;
                         case INT32, INT64, ENUM -> value -> new BigDecimal(value).longValueExact();
                         case DECIMAL -> value -> new BigDecimal(value).stripTrailingZeros();
                         case DOUBLE -> Double::parseDouble;
