@@ -197,6 +197,7 @@ public class BenchmarkEntityCollectionSerialization {
         return switch (type.kind()) {
             case GUID -> UUID.nameUUIDFromBytes(("row" + row).getBytes(StandardCharsets.UTF_8));
             case STRING -> "value " + row + " of column " + column + " with some text";
+            case MULTI_ENUM -> row % 3 == 0 ? "1,11" : "2";
             case DECIMAL -> BigDecimal.valueOf(row * 100L + column, 2);
             case INT32, ENUM -> row;
             case INT64 -> (long) row;
@@ -243,7 +244,7 @@ public class BenchmarkEntityCollectionSerialization {
                 EdmPrimitiveTypeKind kind =
                         switch (field.type().kind()) {
                             case GUID -> EdmPrimitiveTypeKind.Guid;
-                            case STRING -> EdmPrimitiveTypeKind.String;
+                            case STRING, MULTI_ENUM -> EdmPrimitiveTypeKind.String;
                             case DECIMAL -> EdmPrimitiveTypeKind.Decimal;
                             case INT32, ENUM -> EdmPrimitiveTypeKind.Int32;
                             case INT64 -> EdmPrimitiveTypeKind.Int64;
