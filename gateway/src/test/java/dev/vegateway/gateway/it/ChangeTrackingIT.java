@@ -71,8 +71,7 @@ abstract class ChangeTrackingIT {
         try (var in = ChangeTrackingIT.class.getClassLoader().getResourceAsStream("demo/catalog.yaml")) {
             catalog = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String customers = "    businessUnitField: mserp_owningbusinessunit\n    rowVersionField: mserp_versionnumber\n"
-                + "    fields:\n      - { name: mserp_custcustomerv3entityid,";
+        String customers = "    fields:\n      - { name: mserp_custcustomerv3entityid,";
         String placeOnHold = "version_number = version_number + 1 WHERE id = :key\"";
         assertThat(catalog).contains(customers).contains(placeOnHold);
         return catalog.replace(customers, customers.replace("    fields:", "    changeTracking: true\n    fields:"))
