@@ -40,28 +40,8 @@ record Target(URI serviceRoot) {
 
     /** Parses {@code url}, the value of {@code option}, whose name the errors carry. */
     static Target parse(String url, String option) {
-        requireNonNull(url, "url is null");
-        URI uri;
-        try {
-            uri = new URI(url.strip());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(option + " '" + url + "' is not a URL: " + e.getMessage(), e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new IllegalArgumentException(option + " '" + url + "' must be an https:// (or http://) URL");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException(option + " '" + url + "' has no valid host name or address");
-        }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new IllegalArgumentException(option + " '" + url + "' is plain http to " + uri.getHost()
-                    + ", which is not a loopback address: use https (tokens must not cross a network in clear text)");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(option + " '" + url + "' must not carry a user name or password");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        URI uri = endpoint(url, option);
+        if (uri.getRawQuery() != null) {
             throw new IllegalArgumentException(
                     option + " '" + url + "' must be the service root, without query or fragment");
         }
@@ -69,7 +49,7 @@ record Target(URI serviceRoot) {
         if (!path.endsWith("/")) {
             path = path + "/";
         }
-        return new Target(URI.create(scheme + "://" + uri.getRawAuthority() + path));
+        return new Target(URI.create(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority() + path));
     }
 
     /**

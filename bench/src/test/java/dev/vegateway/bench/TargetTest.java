@@ -66,7 +66,7 @@ class TargetTest {
         assertThatThrownBy(() -> Target.parse("127.0.0.1:8443")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Target.parse("https://127.0.0.1/api?x=1")).hasMessageContaining("without query");
         assertThatThrownBy(() -> Target.parse("https://user:secret@gateway.example.com/"))
-                .hasMessageContaining("must not carry a user name or password");
+                .hasMessageContaining("must not carry a user name, password or fragment");
         assertThatThrownBy(() -> Target.endpoint("https://bad host/", "--token-endpoint"))
                 .hasMessageStartingWith("--token-endpoint 'https://bad host/' is not a URL");
         assertThat(Target.endpoint("https://login.example.com/tenant/oauth2/token?p=policy", "--token-endpoint"))

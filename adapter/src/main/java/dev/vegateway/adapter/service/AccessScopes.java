@@ -70,7 +70,7 @@ public final class AccessScopes {
     }
 
     /** The privilege as Dataverse's messages name it. */
-    private static String name(Privilege privilege) {
+    static String name(Privilege privilege) {
         return switch (privilege) {
             case CREATE -> "Create";
             case READ -> "Read";

@@ -231,16 +231,8 @@ public final class Explainer {
                 false);
     }
 
-    /** The privilege as Dataverse's messages name it. */
-    static String name(Privilege privilege) {
-        return switch (privilege) {
-            case CREATE -> "Create";
-            case READ -> "Read";
-            case WRITE -> "Write";
-            case DELETE -> "Delete";
-            case APPEND -> "Append";
-            case APPEND_TO -> "AppendTo";
-        };
+    private static String name(Privilege privilege) {
+        return AccessScopes.name(privilege);
     }
 
     private static String depthName(AccessScope.Depth depth) {
