@@ -365,28 +365,23 @@ public final class CatalogLoader {
         if (logicalName.isEmpty() || entitySetName.isEmpty() || table.isEmpty() || key.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EntityDefinition(
-                logicalName.get(),
-                entitySetName.get(),
-                table.get(),
-                labels,
-                visible,
-                fields.definitions,
-                key.get(),
-                companyField,
-                ownerField,
-                businessUnitField,
-                rowVersionField,
-                keyStrategy,
-                createdByField,
-                modifiedByField,
-                createdOnField,
-                modifiedOnField,
-                List.of(),
-                EntityDefinition.Origin.CATALOG,
-                alternateKeys,
-                changeTracking,
-                primaryName));
+        return Optional.of(EntityDefinition.builder(logicalName.get(), entitySetName.get(), table.get(), key.get())
+                .labels(labels)
+                .visible(visible)
+                .fields(fields.definitions)
+                .companyField(companyField)
+                .ownerField(ownerField)
+                .businessUnitField(businessUnitField)
+                .rowVersionField(rowVersionField)
+                .keyStrategy(keyStrategy)
+                .createdByField(createdByField)
+                .modifiedByField(modifiedByField)
+                .createdOnField(createdOnField)
+                .modifiedOnField(modifiedOnField)
+                .alternateKeys(alternateKeys)
+                .changeTracking(changeTracking)
+                .primaryName(primaryName)
+                .build());
     }
 
     /**

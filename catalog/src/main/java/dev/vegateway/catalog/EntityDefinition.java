@@ -77,100 +77,50 @@ public record EntityDefinition(
         requireNonNull(primaryName, "primaryName is null");
     }
 
-    /** An entity without alternate keys. */
-    public EntityDefinition(
-            String logicalName,
-            String entitySetName,
-            TableName table,
-            Map<String, String> labels,
-            boolean visible,
-            List<FieldDefinition> fields,
-            String keyField,
-            Optional<String> companyField,
-            Optional<String> ownerField,
-            Optional<String> businessUnitField,
-            Optional<String> rowVersionField,
-            KeyStrategy keyStrategy,
-            Optional<String> createdByField,
-            Optional<String> modifiedByField,
-            Optional<String> createdOnField,
-            Optional<String> modifiedOnField,
-            List<RelationDefinition> relations,
-            Origin origin) {
-        this(
-                logicalName,
-                entitySetName,
-                table,
-                labels,
-                visible,
-                fields,
-                keyField,
-                companyField,
-                ownerField,
-                businessUnitField,
-                rowVersionField,
-                keyStrategy,
-                createdByField,
-                modifiedByField,
-                createdOnField,
-                modifiedOnField,
-                relations,
-                origin,
-                List.of(),
-                false,
-                Optional.empty());
+    /**
+     * A new entity: its logical name, entity-set name, table and key field; everything else has the
+     * builder's defaults (no labels, visible, no fields, generated keys, no optional fields, no
+     * relations or alternate keys, the catalog's, no change tracking, no primary name).
+     */
+    public static Builder builder(String logicalName, String entitySetName, TableName table, String keyField) {
+        return new Builder(logicalName, entitySetName, table, keyField);
+    }
+
+    /** A builder holding everything of this entity, to change some of it. */
+    public Builder toBuilder() {
+        return new Builder(logicalName, entitySetName, table, keyField)
+                .labels(labels)
+                .visible(visible)
+                .fields(fields)
+                .companyField(companyField)
+                .ownerField(ownerField)
+                .businessUnitField(businessUnitField)
+                .rowVersionField(rowVersionField)
+                .keyStrategy(keyStrategy)
+                .createdByField(createdByField)
+                .modifiedByField(modifiedByField)
+                .createdOnField(createdOnField)
+                .modifiedOnField(modifiedOnField)
+                .relations(relations)
+                .origin(origin)
+                .alternateKeys(alternateKeys)
+                .changeTracking(changeTracking)
+                .primaryName(primaryName);
     }
 
     /** This entity with these relations (and everything else unchanged). */
     public EntityDefinition withRelations(List<RelationDefinition> newRelations) {
-        return new EntityDefinition(
-                logicalName,
-                entitySetName,
-                table,
-                labels,
-                visible,
-                fields,
-                keyField,
-                companyField,
-                ownerField,
-                businessUnitField,
-                rowVersionField,
-                keyStrategy,
-                createdByField,
-                modifiedByField,
-                createdOnField,
-                modifiedOnField,
-                newRelations,
-                origin,
-                alternateKeys,
-                changeTracking,
-                primaryName);
+        return toBuilder().relations(newRelations).build();
     }
 
     /** This entity shown in or hidden from {@code $metadata} (and everything else unchanged). */
     public EntityDefinition withVisible(boolean newVisible) {
-        return new EntityDefinition(
-                logicalName,
-                entitySetName,
-                table,
-                labels,
-                newVisible,
-                fields,
-                keyField,
-                companyField,
-                ownerField,
-                businessUnitField,
-                rowVersionField,
-                keyStrategy,
-                createdByField,
-                modifiedByField,
-                createdOnField,
-                modifiedOnField,
-                relations,
-                origin,
-                alternateKeys,
-                changeTracking,
-                primaryName);
+        return toBuilder().visible(newVisible).build();
+    }
+
+    /** This entity as one of the gateway's own sets. */
+    public EntityDefinition ownedByTheGateway() {
+        return toBuilder().origin(Origin.GATEWAY).build();
     }
 
     /** The natural key the entity's GUID key is derived from, when its table has no GUID column. */
@@ -183,105 +133,6 @@ public record EntityDefinition(
         return alternateKeys.stream()
                 .filter(key -> Set.copyOf(key.fields()).equals(fieldNames))
                 .findFirst();
-    }
-
-    /** An entity of the catalog. */
-    public EntityDefinition(
-            String logicalName,
-            String entitySetName,
-            TableName table,
-            Map<String, String> labels,
-            boolean visible,
-            List<FieldDefinition> fields,
-            String keyField,
-            Optional<String> companyField,
-            Optional<String> ownerField,
-            Optional<String> businessUnitField,
-            Optional<String> rowVersionField,
-            KeyStrategy keyStrategy,
-            Optional<String> createdByField,
-            Optional<String> modifiedByField,
-            Optional<String> createdOnField,
-            Optional<String> modifiedOnField,
-            List<RelationDefinition> relations) {
-        this(
-                logicalName,
-                entitySetName,
-                table,
-                labels,
-                visible,
-                fields,
-                keyField,
-                companyField,
-                ownerField,
-                businessUnitField,
-                rowVersionField,
-                keyStrategy,
-                createdByField,
-                modifiedByField,
-                createdOnField,
-                modifiedOnField,
-                relations,
-                Origin.CATALOG);
-    }
-
-    /** This entity as one of the gateway's own sets. */
-    public EntityDefinition ownedByTheGateway() {
-        return new EntityDefinition(
-                logicalName,
-                entitySetName,
-                table,
-                labels,
-                visible,
-                fields,
-                keyField,
-                companyField,
-                ownerField,
-                businessUnitField,
-                rowVersionField,
-                keyStrategy,
-                createdByField,
-                modifiedByField,
-                createdOnField,
-                modifiedOnField,
-                relations,
-                Origin.GATEWAY,
-                alternateKeys,
-                changeTracking,
-                primaryName);
-    }
-
-    /** An entity whose key the gateway generates, without stamped fields or relations. */
-    public EntityDefinition(
-            String logicalName,
-            String entitySetName,
-            TableName table,
-            Map<String, String> labels,
-            boolean visible,
-            List<FieldDefinition> fields,
-            String keyField,
-            Optional<String> companyField,
-            Optional<String> ownerField,
-            Optional<String> businessUnitField,
-            Optional<String> rowVersionField) {
-        this(
-                logicalName,
-                entitySetName,
-                table,
-                labels,
-                visible,
-                fields,
-                keyField,
-                companyField,
-                ownerField,
-                businessUnitField,
-                rowVersionField,
-                KeyStrategy.GENERATED,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of());
     }
 
     /** The field with this logical name (exact, case-sensitive like OData). */
@@ -336,5 +187,147 @@ public record EntityDefinition(
         createdOnField.ifPresent(stamped::add);
         modifiedOnField.ifPresent(stamped::add);
         return Collections.unmodifiableSet(stamped);
+    }
+
+    /** Builds an {@link EntityDefinition}; see {@link EntityDefinition#builder} for the defaults. */
+    public static final class Builder {
+        private final String logicalName;
+        private final String entitySetName;
+        private final TableName table;
+        private final String keyField;
+        private Map<String, String> labels = Map.of();
+        private boolean visible = true;
+        private List<FieldDefinition> fields = List.of();
+        private Optional<String> companyField = Optional.empty();
+        private Optional<String> ownerField = Optional.empty();
+        private Optional<String> businessUnitField = Optional.empty();
+        private Optional<String> rowVersionField = Optional.empty();
+        private KeyStrategy keyStrategy = KeyStrategy.GENERATED;
+        private Optional<String> createdByField = Optional.empty();
+        private Optional<String> modifiedByField = Optional.empty();
+        private Optional<String> createdOnField = Optional.empty();
+        private Optional<String> modifiedOnField = Optional.empty();
+        private List<RelationDefinition> relations = List.of();
+        private Origin origin = Origin.CATALOG;
+        private List<AlternateKey> alternateKeys = List.of();
+        private boolean changeTracking;
+        private Optional<String> primaryName = Optional.empty();
+
+        private Builder(String logicalName, String entitySetName, TableName table, String keyField) {
+            this.logicalName = logicalName;
+            this.entitySetName = entitySetName;
+            this.table = table;
+            this.keyField = keyField;
+        }
+
+        public Builder labels(Map<String, String> value) {
+            labels = value;
+            return this;
+        }
+
+        public Builder visible(boolean value) {
+            visible = value;
+            return this;
+        }
+
+        public Builder fields(List<FieldDefinition> value) {
+            fields = value;
+            return this;
+        }
+
+        public Builder companyField(Optional<String> value) {
+            companyField = value;
+            return this;
+        }
+
+        public Builder ownerField(Optional<String> value) {
+            ownerField = value;
+            return this;
+        }
+
+        public Builder businessUnitField(Optional<String> value) {
+            businessUnitField = value;
+            return this;
+        }
+
+        public Builder rowVersionField(Optional<String> value) {
+            rowVersionField = value;
+            return this;
+        }
+
+        public Builder keyStrategy(KeyStrategy value) {
+            keyStrategy = value;
+            return this;
+        }
+
+        public Builder createdByField(Optional<String> value) {
+            createdByField = value;
+            return this;
+        }
+
+        public Builder modifiedByField(Optional<String> value) {
+            modifiedByField = value;
+            return this;
+        }
+
+        public Builder createdOnField(Optional<String> value) {
+            createdOnField = value;
+            return this;
+        }
+
+        public Builder modifiedOnField(Optional<String> value) {
+            modifiedOnField = value;
+            return this;
+        }
+
+        public Builder relations(List<RelationDefinition> value) {
+            relations = value;
+            return this;
+        }
+
+        public Builder origin(Origin value) {
+            origin = value;
+            return this;
+        }
+
+        public Builder alternateKeys(List<AlternateKey> value) {
+            alternateKeys = value;
+            return this;
+        }
+
+        public Builder changeTracking(boolean value) {
+            changeTracking = value;
+            return this;
+        }
+
+        public Builder primaryName(Optional<String> value) {
+            primaryName = value;
+            return this;
+        }
+
+        public EntityDefinition build() {
+            return new EntityDefinition(
+                    logicalName,
+                    entitySetName,
+                    table,
+                    labels,
+                    visible,
+                    fields,
+                    keyField,
+                    companyField,
+                    ownerField,
+                    businessUnitField,
+                    rowVersionField,
+                    keyStrategy,
+                    createdByField,
+                    modifiedByField,
+                    createdOnField,
+                    modifiedOnField,
+                    relations,
+                    origin,
+                    alternateKeys,
+                    changeTracking,
+                    primaryName);
+        }
     }
 }

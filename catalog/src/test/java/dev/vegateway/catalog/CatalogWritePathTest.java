@@ -185,18 +185,10 @@ class CatalogWritePathTest {
     void formerConstructorsStillWork() {
         FieldDefinition key =
                 new FieldDefinition("accountid", "id", FieldType.of(FieldType.Kind.GUID), true, true, Map.of());
-        EntityDefinition entity = new EntityDefinition(
-                "account",
-                "accounts",
-                TableName.parse("account"),
-                Map.of(),
-                true,
-                List.of(key),
-                "accountid",
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
+        EntityDefinition entity = EntityDefinition.builder(
+                        "account", "accounts", TableName.parse("account"), "accountid")
+                .fields(List.of(key))
+                .build();
 
         assertThat(key.defaultValue()).isEmpty();
         assertThat(key.validation().isEmpty()).isTrue();

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,19 +215,11 @@ class SchemaCheckTest {
 
     @Test
     void catalogBuiltInCodeIsReportedByName() throws SQLException {
-        EntityDefinition entity = new EntityDefinition(
-                "account",
-                "accounts",
-                TableName.parse("account"),
-                Map.of(),
-                true,
-                List.of(new FieldDefinition(
-                        "accountid", "id", FieldType.of(FieldType.Kind.GUID), true, true, Map.of())),
-                "accountid",
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
+        EntityDefinition entity = EntityDefinition.builder(
+                        "account", "accounts", TableName.parse("account"), "accountid")
+                .fields(List.of(new FieldDefinition(
+                        "accountid", "id", FieldType.of(FieldType.Kind.GUID), true, true, Map.of())))
+                .build();
         execute("CREATE TABLE account (other UUID)");
 
         assertThat(SchemaCheck.check(new Catalog(List.of(entity), List.of()), connection))

@@ -67,49 +67,68 @@ public final class QueryPlanner {
     private final Optional<FiscalCalendar> fiscalCalendar;
     private final NotNullColumns notNullColumns;
 
-    public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
-        this(catalog, tokens, maxPageSize, Clock.systemUTC());
-    }
-
-    /** @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from */
-    public QueryPlanner(Catalog catalog, ContinuationTokens tokens, int maxPageSize, Clock clock) {
-        this(catalog, tokens, maxPageSize, clock, Optional.empty());
-    }
-
     /**
-     * @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from
-     * @param fiscalCalendar the fiscal calendar of the fiscal operators and date groupings; empty: they are 400
+     * A planner of {@code catalog}'s queries that signs continuation tokens with {@code tokens} and
+     * pages at most {@code maxPageSize} rows; the rest has the builder's defaults (the system
+     * clock in UTC, no fiscal calendar, no column known to be NOT NULL).
      */
-    public QueryPlanner(
-            Catalog catalog,
-            ContinuationTokens tokens,
-            int maxPageSize,
-            Clock clock,
-            Optional<FiscalCalendar> fiscalCalendar) {
-        this(catalog, tokens, maxPageSize, clock, fiscalCalendar, NotNullColumns.NONE);
+    public static Builder builder(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
+        return new Builder(catalog, tokens, maxPageSize);
     }
 
-    /**
-     * @param clock the moment relative dates ({@code Today}, {@code LastXDays}) are measured from
-     * @param fiscalCalendar the fiscal calendar of the fiscal operators and date groupings; empty: they are 400
-     * @param notNullColumns the columns the database declares NOT NULL: their sort keys need no null ordering
-     */
-    public QueryPlanner(
-            Catalog catalog,
-            ContinuationTokens tokens,
-            int maxPageSize,
-            Clock clock,
-            Optional<FiscalCalendar> fiscalCalendar,
-            NotNullColumns notNullColumns) {
-        this.notNullColumns = requireNonNull(notNullColumns, "notNullColumns is null");
-        this.fiscalCalendar = requireNonNull(fiscalCalendar, "fiscalCalendar is null");
-        this.clock = requireNonNull(clock, "clock is null");
-        this.catalog = requireNonNull(catalog, "catalog is null");
-        this.tokens = requireNonNull(tokens, "tokens is null");
-        if (maxPageSize < 1) {
-            throw new IllegalArgumentException("maxPageSize must be positive, was " + maxPageSize);
+    /** A planner with the builder's defaults; see {@link #builder}. */
+    public static QueryPlanner of(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
+        return builder(catalog, tokens, maxPageSize).build();
+    }
+
+    private QueryPlanner(Builder builder) {
+        this.notNullColumns = requireNonNull(builder.notNullColumns, "notNullColumns is null");
+        this.fiscalCalendar = requireNonNull(builder.fiscalCalendar, "fiscalCalendar is null");
+        this.clock = requireNonNull(builder.clock, "clock is null");
+        this.catalog = requireNonNull(builder.catalog, "catalog is null");
+        this.tokens = requireNonNull(builder.tokens, "tokens is null");
+        if (builder.maxPageSize < 1) {
+            throw new IllegalArgumentException("maxPageSize must be positive, was " + builder.maxPageSize);
         }
-        this.maxPageSize = maxPageSize;
+        this.maxPageSize = builder.maxPageSize;
+    }
+
+    /** Builds a {@link QueryPlanner}; see {@link QueryPlanner#builder} for the defaults. */
+    public static final class Builder {
+        private final Catalog catalog;
+        private final ContinuationTokens tokens;
+        private final int maxPageSize;
+        private Clock clock = Clock.systemUTC();
+        private Optional<FiscalCalendar> fiscalCalendar = Optional.empty();
+        private NotNullColumns notNullColumns = NotNullColumns.NONE;
+
+        private Builder(Catalog catalog, ContinuationTokens tokens, int maxPageSize) {
+            this.catalog = catalog;
+            this.tokens = tokens;
+            this.maxPageSize = maxPageSize;
+        }
+
+        /** The moment relative dates ({@code Today}, {@code LastXDays}) are measured from. */
+        public Builder clock(Clock value) {
+            clock = value;
+            return this;
+        }
+
+        /** The fiscal calendar of the fiscal operators and date groupings; empty: they are 400. */
+        public Builder fiscalCalendar(Optional<FiscalCalendar> value) {
+            fiscalCalendar = value;
+            return this;
+        }
+
+        /** The columns the database declares NOT NULL: their sort keys need no null ordering. */
+        public Builder notNullColumns(NotNullColumns value) {
+            notNullColumns = value;
+            return this;
+        }
+
+        public QueryPlanner build() {
+            return new QueryPlanner(this);
+        }
     }
 
     public Catalog catalog() {

@@ -54,18 +54,14 @@ public final class AuditLog {
                 field("vegateway_entity", "entity", FieldType.string(128), true),
                 field("vegateway_recordid", "record_key", FieldType.of(FieldType.Kind.GUID), true),
                 field("vegateway_changes", "changes", FieldType.string(1_000_000), true));
-        return new EntityDefinition(
+        return EntityDefinition.builder(
                         ENTITY,
                         ENTITY_SET,
                         new TableName(java.util.Optional.of(schema), "data_audit"),
-                        Map.of("en-US", "Data audit"),
-                        true,
-                        fields,
-                        "vegateway_dataauditid",
-                        java.util.Optional.empty(),
-                        java.util.Optional.empty(),
-                        java.util.Optional.empty(),
-                        java.util.Optional.empty())
+                        "vegateway_dataauditid")
+                .labels(Map.of("en-US", "Data audit"))
+                .fields(fields)
+                .build()
                 .ownedByTheGateway();
     }
 

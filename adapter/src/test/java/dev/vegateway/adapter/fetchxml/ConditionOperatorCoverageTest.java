@@ -44,14 +44,15 @@ class ConditionOperatorCoverageTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AccessScope CALLER = ContactFixtures.unrestricted();
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC);
-    private static final QueryPlanner FISCAL = new QueryPlanner(
-            ContactFixtures.catalog(),
-            ContactFixtures.tokens(),
-            50,
-            CLOCK,
-            Optional.of(new FiscalCalendar(MonthDay.of(4, 1), FiscalCalendar.Period.QUARTERLY)));
-    private static final QueryPlanner WITHOUT_FISCAL_CALENDAR =
-            new QueryPlanner(ContactFixtures.catalog(), ContactFixtures.tokens(), 50, CLOCK);
+    private static final QueryPlanner FISCAL = QueryPlanner.builder(
+                    ContactFixtures.catalog(), ContactFixtures.tokens(), 50)
+            .clock(CLOCK)
+            .fiscalCalendar(Optional.of(new FiscalCalendar(MonthDay.of(4, 1), FiscalCalendar.Period.QUARTERLY)))
+            .build();
+    private static final QueryPlanner WITHOUT_FISCAL_CALENDAR = QueryPlanner.builder(
+                    ContactFixtures.catalog(), ContactFixtures.tokens(), 50)
+            .clock(CLOCK)
+            .build();
     private static final SqlRenderer H2 = new SqlRenderer(H2Dialect.INSTANCE);
 
     /**

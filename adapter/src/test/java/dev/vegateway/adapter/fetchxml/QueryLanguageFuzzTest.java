@@ -33,13 +33,11 @@ class QueryLanguageFuzzTest {
     /** Every generated value carries this mark, so that SQL text can be searched for it. */
     private static final String MARK = "zqx";
 
-    private static final QueryPlanner PLANNER = new QueryPlanner(
-            ContactFixtures.catalog(),
-            ContactFixtures.tokens(),
-            50,
-            java.time.Clock.systemUTC(),
-            java.util.Optional.of(new dev.vegateway.config.FiscalCalendar(
-                    java.time.MonthDay.of(4, 6), dev.vegateway.config.FiscalCalendar.Period.QUARTERLY)));
+    private static final QueryPlanner PLANNER = QueryPlanner.builder(
+                    ContactFixtures.catalog(), ContactFixtures.tokens(), 50)
+            .fiscalCalendar(java.util.Optional.of(new dev.vegateway.config.FiscalCalendar(
+                    java.time.MonthDay.of(4, 6), dev.vegateway.config.FiscalCalendar.Period.QUARTERLY)))
+            .build();
     private static final AccessScope CALLER = ContactFixtures.scope(ContactFixtures.grant(AccessScope.Depth.BASIC));
     private static final List<SqlRenderer> RENDERERS =
             List.of(new SqlRenderer(H2Dialect.INSTANCE), new SqlRenderer(PostgreSqlDialect.INSTANCE));

@@ -100,24 +100,14 @@ public final class ContactFixtures {
                 field("weird", "we\"ird", FieldType.string(20)),
                 field("secret", "secret", FieldType.string(20)));
         // The lookup "Product" pairs a contact with the product whose key is the contact's key.
-        return new EntityDefinition(
-                CONTACT,
-                "contacts",
-                new TableName(Optional.empty(), "contact"),
-                Map.of(),
-                true,
-                fields,
-                "contactid",
-                Optional.of("dataareaid"),
-                Optional.of("ownerid"),
-                Optional.of("businessunitid"),
-                Optional.empty(),
-                dev.vegateway.catalog.KeyStrategy.GENERATED,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(new dev.vegateway.catalog.RelationDefinition("Product", "contactid", PRODUCT, "productid")));
+        return EntityDefinition.builder(CONTACT, "contacts", new TableName(Optional.empty(), "contact"), "contactid")
+                .fields(fields)
+                .companyField(Optional.of("dataareaid"))
+                .ownerField(Optional.of("ownerid"))
+                .businessUnitField(Optional.of("businessunitid"))
+                .relations(List.of(
+                        new dev.vegateway.catalog.RelationDefinition("Product", "contactid", PRODUCT, "productid")))
+                .build();
     }
 
     /** Organisation-owned: no owner, business-unit or company field. */
@@ -125,18 +115,9 @@ public final class ContactFixtures {
         List<FieldDefinition> fields = List.of(
                 field("productid", "productid", FieldType.of(FieldType.Kind.GUID)),
                 field("itemnumber", "itemnumber", FieldType.string(20)));
-        return new EntityDefinition(
-                PRODUCT,
-                "products",
-                new TableName(Optional.empty(), "product"),
-                Map.of(),
-                true,
-                fields,
-                "productid",
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
+        return EntityDefinition.builder(PRODUCT, "products", new TableName(Optional.empty(), "product"), "productid")
+                .fields(fields)
+                .build();
     }
 
     public static Catalog catalog() {
@@ -153,7 +134,7 @@ public final class ContactFixtures {
     }
 
     public static QueryPlanner planner(int maxPageSize) {
-        return new QueryPlanner(catalog(), tokens(), maxPageSize);
+        return QueryPlanner.of(catalog(), tokens(), maxPageSize);
     }
 
     public static FieldDefinition contactField(String logicalName) {

@@ -101,18 +101,12 @@ final class SecurityFixtures {
         if (unitScoped) {
             definitions.add(field("owningbusinessunit", FieldType.of(FieldType.Kind.GUID)));
         }
-        return new EntityDefinition(
-                name,
-                entitySet,
-                TableName.parse(name),
-                Map.of(),
-                true,
-                definitions,
-                name + "id",
-                Optional.of("mserp_dataareaid"),
-                owned ? Optional.of("ownerid") : Optional.empty(),
-                unitScoped ? Optional.of("owningbusinessunit") : Optional.empty(),
-                Optional.empty());
+        return EntityDefinition.builder(name, entitySet, TableName.parse(name), name + "id")
+                .fields(definitions)
+                .companyField(Optional.of("mserp_dataareaid"))
+                .ownerField(owned ? Optional.of("ownerid") : Optional.empty())
+                .businessUnitField(unitScoped ? Optional.of("owningbusinessunit") : Optional.empty())
+                .build();
     }
 
     private static FieldDefinition field(String name, FieldType type) {

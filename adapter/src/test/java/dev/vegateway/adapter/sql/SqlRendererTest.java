@@ -217,12 +217,9 @@ class SqlRendererTest {
 
         dev.vegateway.config.FiscalCalendar calendar = new dev.vegateway.config.FiscalCalendar(
                 java.time.MonthDay.of(4, 6), dev.vegateway.config.FiscalCalendar.Period.QUARTERLY);
-        QueryPlanner fiscal = new QueryPlanner(
-                ContactFixtures.catalog(),
-                ContactFixtures.tokens(),
-                PAGE,
-                java.time.Clock.systemUTC(),
-                Optional.of(calendar));
+        QueryPlanner fiscal = QueryPlanner.builder(ContactFixtures.catalog(), ContactFixtures.tokens(), PAGE)
+                .fiscalCalendar(Optional.of(calendar))
+                .build();
         Query byFiscalPeriod = query().build()
                 .withAggregation(new dev.vegateway.adapter.query.Aggregation(
                         List.of(
@@ -302,19 +299,17 @@ class SqlRendererTest {
     @Test
     void quotesTheSchemaAndTheTableName() throws SQLException {
         EntityDefinition plain = ContactFixtures.contact();
-        EntityDefinition qualified = new EntityDefinition(
-                plain.logicalName(),
-                plain.entitySetName(),
-                TableName.parse("public.contact"),
-                plain.labels(),
-                plain.visible(),
-                plain.fields(),
-                plain.keyField(),
-                plain.companyField(),
-                plain.ownerField(),
-                plain.businessUnitField(),
-                plain.rowVersionField());
-        QueryPlanner planner = new QueryPlanner(
+        EntityDefinition qualified = EntityDefinition.builder(
+                        plain.logicalName(), plain.entitySetName(), TableName.parse("public.contact"), plain.keyField())
+                .labels(plain.labels())
+                .visible(plain.visible())
+                .fields(plain.fields())
+                .companyField(plain.companyField())
+                .ownerField(plain.ownerField())
+                .businessUnitField(plain.businessUnitField())
+                .rowVersionField(plain.rowVersionField())
+                .build();
+        QueryPlanner planner = QueryPlanner.of(
                 new Catalog(
                         List.of(qualified),
                         ContactFixtures.catalog().optionSets().values().stream().toList()),
@@ -678,13 +673,9 @@ class SqlRendererTest {
                 new TableName(Optional.empty(), "product"), Set.of("productid")));
         assertThat(fromH2).isEqualTo(keysOnly);
         assertThat(fromPostgres).isEqualTo(keysOnly);
-        QueryPlanner planner = new QueryPlanner(
-                ContactFixtures.catalog(),
-                ContactFixtures.tokens(),
-                PAGE,
-                java.time.Clock.systemUTC(),
-                Optional.empty(),
-                fromPostgres);
+        QueryPlanner planner = QueryPlanner.builder(ContactFixtures.catalog(), ContactFixtures.tokens(), PAGE)
+                .notNullColumns(fromPostgres)
+                .build();
 
         PreparedSql byName = golden(
                 renderer -> renderer.select(
@@ -1107,11 +1098,9 @@ class SqlRendererTest {
     /** Renders a query that reaches other entities, for a caller unrestricted on all of them. */
     @Test
     void relativeDatesAreRangesAtThePlannersClockAndUserOperatorsTheCallersValues() throws SQLException {
-        QueryPlanner planner = new QueryPlanner(
-                ContactFixtures.catalog(),
-                ContactFixtures.tokens(),
-                PAGE,
-                java.time.Clock.fixed(java.time.Instant.parse("2024-03-01T15:30:00Z"), java.time.ZoneOffset.UTC));
+        QueryPlanner planner = QueryPlanner.builder(ContactFixtures.catalog(), ContactFixtures.tokens(), PAGE)
+                .clock(java.time.Clock.fixed(java.time.Instant.parse("2024-03-01T15:30:00Z"), java.time.ZoneOffset.UTC))
+                .build();
         PreparedSql h2 = golden(
                 renderer -> renderer.select(planner.plan(
                         query().select("name")

@@ -103,7 +103,7 @@ class ActionRunTest {
                 catalog,
                 dataSource,
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
-                new QueryPlanner(catalog, ContactFixtures.tokens(), 50),
+                QueryPlanner.of(catalog, ContactFixtures.tokens(), 50),
                 audit,
                 new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 5),
                 Clock.systemUTC(),

@@ -35,7 +35,7 @@ class ActionServiceTest {
                 catalog,
                 dataSource,
                 new WriteSqlRenderer(H2Dialect.INSTANCE),
-                new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 50),
+                QueryPlanner.of(catalog, new ContinuationTokens(new byte[32]), 50),
                 new AuditLog("vegateway_security"),
                 new ChangeTracking(dataSource, new WriteSqlRenderer(H2Dialect.INSTANCE), "vegateway_security", 5),
                 Clock.systemUTC(),

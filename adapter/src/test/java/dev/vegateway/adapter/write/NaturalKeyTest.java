@@ -162,7 +162,7 @@ class NaturalKeyTest {
 
     private static QueryService queries(Backend backend) {
         return new QueryService(
-                new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 100),
+                QueryPlanner.of(catalog, new ContinuationTokens(new byte[32]), 100),
                 new SqlRenderer(backend.dialect()),
                 backend.dataSource(),
                 new ContinuationTokens(new byte[32]),
@@ -451,7 +451,7 @@ class NaturalKeyTest {
         }
         execute(h2, "INSERT INTO erp.custtable (dataareaid, accountnum) VALUES ('h2', 'H-1'), ('h2', 'H-2')");
         UUID key = entity.derivedKey().orElseThrow().guid(List.of("h2", "H-2"));
-        QueryPlanner planner = new QueryPlanner(stored, new ContinuationTokens(new byte[32]), 100);
+        QueryPlanner planner = QueryPlanner.of(stored, new ContinuationTokens(new byte[32]), 100);
         PreparedSql sql =
                 new SqlRenderer(H2Dialect.INSTANCE).select(planner.plan(byKeyQuery(entity, key), everything()));
         assertThat(sql.sql()).contains("t0.\"mserp_custcustomerv3entityid\" = ?");
@@ -488,7 +488,7 @@ class NaturalKeyTest {
     }
 
     private static String explain(EntityDefinition entity, UUID key) throws SQLException {
-        QueryPlanner planner = new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 100);
+        QueryPlanner planner = QueryPlanner.of(catalog, new ContinuationTokens(new byte[32]), 100);
         PreparedSql sql =
                 new SqlRenderer(PostgreSqlDialect.INSTANCE).select(planner.plan(byKeyQuery(entity, key), everything()));
         StringBuilder plan = new StringBuilder();

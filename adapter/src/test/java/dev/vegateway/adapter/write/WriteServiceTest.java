@@ -88,24 +88,15 @@ class WriteServiceTest {
                         f.readOnly(),
                         Map.of()))
                 .toList();
-        entity = new EntityDefinition(
-                "account",
-                "accounts",
-                new TableName(Optional.of("erp"), "account"),
-                Map.of(),
-                true,
-                mapped,
-                "accountid",
-                Optional.of("company"),
-                Optional.of("ownerid"),
-                Optional.of("unitid"),
-                Optional.of("version"),
-                KeyStrategy.GENERATED_OR_CLIENT,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of());
+        entity = EntityDefinition.builder(
+                        "account", "accounts", new TableName(Optional.of("erp"), "account"), "accountid")
+                .fields(mapped)
+                .companyField(Optional.of("company"))
+                .ownerField(Optional.of("ownerid"))
+                .businessUnitField(Optional.of("unitid"))
+                .rowVersionField(Optional.of("version"))
+                .keyStrategy(KeyStrategy.GENERATED_OR_CLIENT)
+                .build();
         catalog = new Catalog(
                 List.of(entity),
                 List.of(new OptionSet(
@@ -455,24 +446,13 @@ class WriteServiceTest {
         List<FieldDefinition> fields = entity.fields().stream()
                 .map(field -> field.logicalName().equals("credit") ? ruled : field)
                 .toList();
-        EntityDefinition withRules = new EntityDefinition(
-                "account",
-                "accounts",
-                entity.table(),
-                Map.of(),
-                true,
-                fields,
-                "accountid",
-                Optional.of("company"),
-                Optional.of("ownerid"),
-                Optional.of("unitid"),
-                Optional.of("version"),
-                KeyStrategy.GENERATED,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of());
+        EntityDefinition withRules = EntityDefinition.builder("account", "accounts", entity.table(), "accountid")
+                .fields(fields)
+                .companyField(Optional.of("company"))
+                .ownerField(Optional.of("ownerid"))
+                .businessUnitField(Optional.of("unitid"))
+                .rowVersionField(Optional.of("version"))
+                .build();
         UUID key = service.create(withRules, payload("company", "usmf", "name", "x"), context())
                 .key();
         assertThat((BigDecimal) row(key).get("credit")).isEqualByComparingTo("100");

@@ -74,7 +74,7 @@ final class ExplainCommand implements Callable<Integer> {
             ContinuationTokens tokens = new ContinuationTokens(
                     loaded.limits().skipTokenSecret().reveal().getBytes(UTF_8));
             QueryService queries = new QueryService(
-                    new QueryPlanner(catalog, tokens, loaded.limits().maxPageSize()),
+                    QueryPlanner.of(catalog, tokens, loaded.limits().maxPageSize()),
                     new SqlRenderer(Dialect.of(loaded.backend().kind())),
                     dataSource,
                     tokens,

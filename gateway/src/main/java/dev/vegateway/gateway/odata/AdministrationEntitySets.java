@@ -232,18 +232,14 @@ public final class AdministrationEntitySets {
 
     private static EntityDefinition entity(
             String logicalName, String entitySetName, String label, String key, List<FieldDefinition> fields) {
-        return new EntityDefinition(
+        return EntityDefinition.builder(
                         logicalName,
                         entitySetName,
                         new TableName(Optional.empty(), "(security store: " + entitySetName + ")"),
-                        Map.of("en-US", label),
-                        true,
-                        fields,
-                        key,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty())
+                        key)
+                .labels(Map.of("en-US", label))
+                .fields(fields)
+                .build()
                 .ownedByTheGateway();
     }
 

@@ -21,13 +21,13 @@ public final class CatalogEntitySet {
     public static final String LOGICAL_NAME = "mserp_financeandoperationsentity";
     public static final String ENTITY_SET_NAME = "mserp_financeandoperationsentities";
 
-    public static final EntityDefinition DEFINITION = new EntityDefinition(
-            LOGICAL_NAME,
-            ENTITY_SET_NAME,
-            new TableName(Optional.empty(), "(catalog)"),
-            Map.of("en-US", "Finance and Operations entities"),
-            true,
-            List.of(
+    public static final EntityDefinition DEFINITION = EntityDefinition.builder(
+                    LOGICAL_NAME,
+                    ENTITY_SET_NAME,
+                    new TableName(Optional.empty(), "(catalog)"),
+                    "mserp_financeandoperationsentityid")
+            .labels(Map.of("en-US", "Finance and Operations entities"))
+            .fields(List.of(
                     field("mserp_financeandoperationsentityid", FieldType.of(FieldType.Kind.GUID), true),
                     field("mserp_physicalname", FieldType.string(255), true),
                     field("mserp_logicalname", FieldType.string(128), true),
@@ -35,12 +35,8 @@ public final class CatalogEntitySet {
                     field("mserp_label", FieldType.string(255), false),
                     field("mserp_hasbeengenerated", FieldType.of(FieldType.Kind.BOOLEAN), true),
                     field("mserp_refresh", FieldType.of(FieldType.Kind.BOOLEAN), true),
-                    field("mserp_changetrackingenabled", FieldType.of(FieldType.Kind.BOOLEAN), true)),
-            "mserp_financeandoperationsentityid",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
+                    field("mserp_changetrackingenabled", FieldType.of(FieldType.Kind.BOOLEAN), true)))
+            .build();
 
     private CatalogEntitySet() {}
 

@@ -33,71 +33,48 @@ public final class PortalMappingEntitySets {
     public static final String AUDIT_BEFORE = "msdyn_before";
     public static final String AUDIT_AFTER = "msdyn_after";
 
-    public static final EntityDefinition MAPPINGS = new EntityDefinition(
+    public static final EntityDefinition MAPPINGS = EntityDefinition.builder(
                     PortalMappingNames.LOGICAL_NAME,
                     PortalMappingNames.ENTITY_SET_NAME,
                     new TableName(Optional.empty(), "(security store: portal_mappings)"),
-                    Map.of("en-US", "External portal user mappings"),
-                    true,
-                    List.of(
-                            field(PortalMappingNames.ID, "contact_id", FieldType.of(FieldType.Kind.GUID), true, false),
-                            field(
-                                    PortalMappingNames.CONTACT_ID,
-                                    "contact_id",
-                                    FieldType.of(FieldType.Kind.GUID),
-                                    true,
-                                    false),
-                            field(
-                                    PortalMappingNames.USER_ID,
-                                    "user_id",
-                                    FieldType.of(FieldType.Kind.GUID),
-                                    true,
-                                    false),
-                            field(
-                                    PortalMappingNames.COMPANY,
-                                    "company_code",
-                                    FieldType.string(PortalMappingNames.COMPANY_MAX_LENGTH),
-                                    false,
-                                    false),
-                            field(
-                                    PortalMappingNames.MODIFIED_ON,
-                                    "modified_at",
-                                    FieldType.of(FieldType.Kind.DATE_TIME_OFFSET),
-                                    false,
-                                    true),
-                            field(PortalMappingNames.MODIFIED_BY, "modified_by", FieldType.string(255), false, true)),
-                    PortalMappingNames.ID,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty())
+                    PortalMappingNames.ID)
+            .labels(Map.of("en-US", "External portal user mappings"))
+            .fields(List.of(
+                    field(PortalMappingNames.ID, "contact_id", FieldType.of(FieldType.Kind.GUID), true, false),
+                    field(PortalMappingNames.CONTACT_ID, "contact_id", FieldType.of(FieldType.Kind.GUID), true, false),
+                    field(PortalMappingNames.USER_ID, "user_id", FieldType.of(FieldType.Kind.GUID), true, false),
+                    field(
+                            PortalMappingNames.COMPANY,
+                            "company_code",
+                            FieldType.string(PortalMappingNames.COMPANY_MAX_LENGTH),
+                            false,
+                            false),
+                    field(
+                            PortalMappingNames.MODIFIED_ON,
+                            "modified_at",
+                            FieldType.of(FieldType.Kind.DATE_TIME_OFFSET),
+                            false,
+                            true),
+                    field(PortalMappingNames.MODIFIED_BY, "modified_by", FieldType.string(255), false, true)))
+            .build()
             .ownedByTheGateway();
 
-    public static final EntityDefinition AUDIT = new EntityDefinition(
+    public static final EntityDefinition AUDIT = EntityDefinition.builder(
                     AUDIT_LOGICAL_NAME,
                     AUDIT_ENTITY_SET_NAME,
                     new TableName(Optional.empty(), "(security store: portal_mapping_audit)"),
-                    Map.of("en-US", "External portal user mapping changes"),
-                    true,
-                    List.of(
-                            field(AUDIT_ID, "id", FieldType.of(FieldType.Kind.GUID), true, true),
-                            field(
-                                    AUDIT_CHANGED_ON,
-                                    "changed_at",
-                                    FieldType.of(FieldType.Kind.DATE_TIME_OFFSET),
-                                    true,
-                                    true),
-                            field(AUDIT_CHANGED_BY, "changed_by", FieldType.of(FieldType.Kind.GUID), true, true),
-                            field(AUDIT_APPLICATION_ID, "application_id", FieldType.string(255), true, true),
-                            field(AUDIT_OPERATION, "operation", FieldType.string(10), true, true),
-                            field(AUDIT_CONTACT_ID, "contact_id", FieldType.of(FieldType.Kind.GUID), true, true),
-                            field(AUDIT_BEFORE, "before_value", FieldType.of(FieldType.Kind.STRING), false, true),
-                            field(AUDIT_AFTER, "after_value", FieldType.of(FieldType.Kind.STRING), false, true)),
-                    AUDIT_ID,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty())
+                    AUDIT_ID)
+            .labels(Map.of("en-US", "External portal user mapping changes"))
+            .fields(List.of(
+                    field(AUDIT_ID, "id", FieldType.of(FieldType.Kind.GUID), true, true),
+                    field(AUDIT_CHANGED_ON, "changed_at", FieldType.of(FieldType.Kind.DATE_TIME_OFFSET), true, true),
+                    field(AUDIT_CHANGED_BY, "changed_by", FieldType.of(FieldType.Kind.GUID), true, true),
+                    field(AUDIT_APPLICATION_ID, "application_id", FieldType.string(255), true, true),
+                    field(AUDIT_OPERATION, "operation", FieldType.string(10), true, true),
+                    field(AUDIT_CONTACT_ID, "contact_id", FieldType.of(FieldType.Kind.GUID), true, true),
+                    field(AUDIT_BEFORE, "before_value", FieldType.of(FieldType.Kind.STRING), false, true),
+                    field(AUDIT_AFTER, "after_value", FieldType.of(FieldType.Kind.STRING), false, true)))
+            .build()
             .ownedByTheGateway();
 
     /** Both, in the order of $metadata. */

@@ -207,13 +207,12 @@ public final class Gateway implements AutoCloseable {
             // Everything built from a catalog is built again, as a whole, for each catalog snapshot (a changed catalog
             // file, an entity hidden or shown through the catalog set).
             CatalogServices.Factory services = effective -> {
-                QueryPlanner planner = new QueryPlanner(
-                        effective,
-                        tokens,
-                        config.limits().maxPageSize(),
-                        clock,
-                        config.query().fiscalCalendar(),
-                        NotNullColumnsReader.read(effective, dataSource));
+                QueryPlanner planner = QueryPlanner.builder(
+                                effective, tokens, config.limits().maxPageSize())
+                        .clock(clock)
+                        .fiscalCalendar(config.query().fiscalCalendar())
+                        .notNullColumns(NotNullColumnsReader.read(effective, dataSource))
+                        .build();
                 return new CatalogServices(
                         effective,
                         new ODataFrontEnd(

@@ -69,7 +69,7 @@ public class BenchmarkQueryPipeline {
         rawQuery = query.replace(" ", "%20").replace("'", "%27");
         Catalog catalog = DemoFixture.catalog();
         frontEnd = new ODataFrontEnd(catalog, "Microsoft.Dynamics.CRM");
-        planner = new QueryPlanner(
+        planner = QueryPlanner.of(
                 catalog, new ContinuationTokens("bench-secret-bench-secret-bench!!".getBytes(UTF_8)), 5_000);
         renderer = new SqlRenderer(PostgreSqlDialect.INSTANCE);
         Caller caller = new CallerResolver(DemoFixture.securityStore(catalog))

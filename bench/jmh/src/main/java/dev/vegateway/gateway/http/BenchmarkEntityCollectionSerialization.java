@@ -109,21 +109,14 @@ public class BenchmarkEntityCollectionSerialization {
         fields.add(field("active", FieldType.of(FieldType.Kind.BOOLEAN)));
         fields.add(field("day", FieldType.of(FieldType.Kind.DATE)));
         fields.add(field("at", FieldType.of(FieldType.Kind.DATE_TIME_OFFSET)));
-        EntityDefinition entity = new EntityDefinition(
-                "bench",
-                "benches",
-                new TableName(Optional.empty(), "bench"),
-                Map.of(),
-                true,
-                fields,
-                "benchid",
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("version"));
+        EntityDefinition entity = EntityDefinition.builder(
+                        "bench", "benches", new TableName(Optional.empty(), "bench"), "benchid")
+                .fields(fields)
+                .rowVersionField(Optional.of("version"))
+                .build();
         catalog = new Catalog(List.of(entity), List.of());
         lookups = new LookupNames(catalog);
-        QueryPlanner planner = new QueryPlanner(catalog, new ContinuationTokens(new byte[32]), 5000);
+        QueryPlanner planner = QueryPlanner.of(catalog, new ContinuationTokens(new byte[32]), 5000);
         plan = planner.plan(
                 Query.all("bench"),
                 new AccessScope(UUID.randomUUID(), "bench", true, List.of(), Set.of(), Optional.empty(), Set.of()));
