@@ -67,6 +67,7 @@ final class HtmlReport {
                 .append(result.callers())
                 .append(" caller(s) · ")
                 .append(String.format(Locale.ROOT, "%.1f s measured", result.seconds()))
+                .append(unmeasured(result))
                 .append(" · finished ")
                 .append(finished.truncatedTo(ChronoUnit.SECONDS))
                 .append("</p>\n");
@@ -105,12 +106,13 @@ final class HtmlReport {
 
         Timeline timeline = result.timeline();
         if (timeline.seconds() > 0) {
-            html.append("<h2>Over time</h2>\n<p><small>Requests answered per second (blue), of them failed (red)."
-                    + "</small></p>\n");
-            html.append(throughputChart(timeline));
+            html.append("<h2>Over time</h2>\n<p><small>Requests answered per second (blue), of them failed (red),"
+                    + " from the start of the run; the grey band is the ramp-up and warm-up, which the figures above"
+                    + " leave out.</small></p>\n");
+            html.append(throughputChart(timeline, result.unmeasuredSeconds()));
             html.append("<p><small>Latency p50 (blue) and p99 (orange) of the requests answered in each second."
                     + "</small></p>\n");
-            html.append(latencyOverTimeChart(timeline));
+            html.append(latencyOverTimeChart(timeline, result.unmeasuredSeconds()));
         }
 
         html.append("<h2>Answers by status</h2>\n<table><tr><th class=\"l\">status</th><th>count</th>"
@@ -233,13 +235,46 @@ final class HtmlReport {
                 + String.join(" ", points) + "\"/>\n";
     }
 
-    private static String throughputChart(Timeline timeline) {
+    /** " · ramp-up 10 s and warm-up 2 s before (not measured)", or nothing without either. */
+    private static String unmeasured(RunResult result) {
+        List<String> parts = new ArrayList<>();
+        if (!result.rampUp().isZero()) {
+            parts.add(
+                    String.format(Locale.ROOT, "ramp-up %.1f s", result.rampUp().toNanos() / 1e9));
+        }
+        if (!result.warmup().isZero()) {
+            parts.add(
+                    String.format(Locale.ROOT, "warm-up %.1f s", result.warmup().toNanos() / 1e9));
+        }
+        return parts.isEmpty() ? "" : " after " + String.join(" and ", parts) + " (not measured)";
+    }
+
+    /** The ramp-up and warm-up as a grey band from the start of the time axis. */
+    private static String unmeasuredBand(double unmeasuredSeconds, int seconds) {
+        if (unmeasuredSeconds <= 0) {
+            return "";
+        }
+        double right = timeX(Math.min(unmeasuredSeconds, seconds), seconds);
+        return String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#e8e8e8\"/>\n"
+                        + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#666\">ramp-up + warm-up</text>\n",
+                LEFT,
+                TOP,
+                right - LEFT,
+                HEIGHT - TOP - BOTTOM,
+                (LEFT + right) / 2,
+                TOP + 14);
+    }
+
+    private static String throughputChart(Timeline timeline, double unmeasuredSeconds) {
         long most = 1;
         for (int second = 0; second < timeline.seconds(); second++) {
             most = Math.max(most, timeline.latencyMicros(second).getTotalCount());
         }
         double yMax = niceCeiling(most);
         StringBuilder svg = svgStart(yMax, "requests / s");
+        svg.append(unmeasuredBand(unmeasuredSeconds, timeline.seconds()));
         timeAxis(svg, timeline.seconds());
         List<String> answered = new ArrayList<>();
         List<String> failed = new ArrayList<>();
@@ -253,7 +288,7 @@ final class HtmlReport {
         return svg.append("</svg>\n").toString();
     }
 
-    private static String latencyOverTimeChart(Timeline timeline) {
+    private static String latencyOverTimeChart(Timeline timeline, double unmeasuredSeconds) {
         double most = 0.001;
         for (int second = 0; second < timeline.seconds(); second++) {
             Histogram micros = timeline.latencyMicros(second);
@@ -263,6 +298,7 @@ final class HtmlReport {
         }
         double yMax = niceCeiling(most);
         StringBuilder svg = svgStart(yMax, "latency ms");
+        svg.append(unmeasuredBand(unmeasuredSeconds, timeline.seconds()));
         timeAxis(svg, timeline.seconds());
         List<String> median = new ArrayList<>();
         List<String> tail = new ArrayList<>();

@@ -145,7 +145,9 @@ final class LoadGenerator {
                 settings.rate(),
                 workload.callers(),
                 byLabel,
-                timeline);
+                timeline,
+                settings.rampUp(),
+                settings.warmup());
     }
 
     /** A measured answer for the progress line; status 0 is no answer at all. */
@@ -232,17 +234,16 @@ final class LoadGenerator {
                 try {
                     HttpResponse<CountedBody> response = client.send(request, CountedBody.handler());
                     long end = System.nanoTime();
+                    timeline.record(
+                            end - started,
+                            (end - intended) / 1_000,
+                            response.statusCode() / 100 != 2 || response.body().failedParts() > 0);
                     if (measured) {
                         ServerTiming timing =
                                 ServerTiming.parse(response.headers().firstValue("Server-Timing"));
                         measurements.recordResponse(
                                 end - intended, end - start, response.statusCode(), timing, response.body());
                         generator.count(response.statusCode(), response.body().failedParts() > 0);
-                        timeline.record(
-                                end - measureFrom,
-                                (end - intended) / 1_000,
-                                response.statusCode() / 100 != 2
-                                        || response.body().failedParts() > 0);
                         label.ifPresent(name -> byLabel.computeIfAbsent(name, key -> new Measurements())
                                 .recordResponse(
                                         end - intended, end - start, response.statusCode(), timing, response.body()));
@@ -260,9 +261,9 @@ final class LoadGenerator {
                     }
                 } catch (IOException e) {
                     long end = System.nanoTime();
+                    timeline.record(end - started, (end - intended) / 1_000, true);
                     if (measured) {
                         measurements.recordFailure(end - intended, end - start, e);
-                        timeline.record(end - measureFrom, (end - intended) / 1_000, true);
                         generator.count(0, false);
                         label.ifPresent(name -> byLabel.computeIfAbsent(name, key -> new Measurements())
                                 .recordFailure(end - intended, end - start, e));

@@ -14,7 +14,10 @@ import java.util.OptionalDouble;
  * @param rate the open loop's requests per second; empty for a closed loop
  * @param callers how many identities the requests took turns with
  * @param byTemplate for a mix, the measurements of each request template (by name); empty otherwise
- * @param timeline the measured requests second by second
+ * @param timeline every answered request second by second from the start of the run, the ramp-up and
+ *     warm-up included (they are not in {@code measurements})
+ * @param rampUp the ramp-up before the warm-up
+ * @param warmup the warm-up before the measured time
  */
 record RunResult(
         Scenario scenario,
@@ -25,7 +28,9 @@ record RunResult(
         OptionalDouble rate,
         int callers,
         Map<String, Measurements> byTemplate,
-        Timeline timeline) {
+        Timeline timeline,
+        Duration rampUp,
+        Duration warmup) {
 
     RunResult {
         requireNonNull(scenario, "scenario is null");
@@ -33,6 +38,8 @@ record RunResult(
         requireNonNull(measured, "measured is null");
         requireNonNull(rate, "rate is null");
         requireNonNull(timeline, "timeline is null");
+        requireNonNull(rampUp, "rampUp is null");
+        requireNonNull(warmup, "warmup is null");
         byTemplate = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(byTemplate, "byTemplate is null")));
     }
 
@@ -46,7 +53,14 @@ record RunResult(
                 OptionalDouble.empty(),
                 1,
                 Map.of(),
-                new Timeline());
+                new Timeline(),
+                Duration.ZERO,
+                Duration.ZERO);
+    }
+
+    /** The seconds from the start of the run before the measured time: the ramp-up and the warm-up. */
+    double unmeasuredSeconds() {
+        return (rampUp.toNanos() + warmup.toNanos()) / 1e9;
     }
 
     double seconds() {

@@ -61,12 +61,14 @@ final class TimelinePlot {
             graphics.drawString(
                     String.format(
                             Locale.ROOT,
-                            "vegateway-bench %s: %d connection(s), second by second of the measured run",
+                            "vegateway-bench %s: %d connection(s), second by second of the run",
                             result.scenario().displayName(),
                             result.connections()),
                     LEFT,
                     30);
             int lower = TOP + PANEL + GAP;
+            unmeasuredBand(graphics, TOP, seconds, result.unmeasuredSeconds());
+            unmeasuredBand(graphics, lower, seconds, result.unmeasuredSeconds());
             panel(graphics, TOP, seconds, throughputMax, "answers / s");
             panel(graphics, lower, seconds, latencyMax, "latency (ms)");
             graphics.setStroke(new BasicStroke(2f));
@@ -81,7 +83,10 @@ final class TimelinePlot {
             legend(graphics, lower, 1, "client p99", P99);
             graphics.setColor(Color.BLACK);
             graphics.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            graphics.drawString("second of the measured run", LEFT + (WIDTH - LEFT - RIGHT) / 2 - 70, HEIGHT - 12);
+            graphics.drawString(
+                    "second of the run (grey: ramp-up and warm-up, not measured)",
+                    LEFT + (WIDTH - LEFT - RIGHT) / 2 - 170,
+                    HEIGHT - 12);
         } finally {
             graphics.dispose();
         }
@@ -103,6 +108,15 @@ final class TimelinePlot {
             maximum = Math.max(maximum, values.applyAsDouble(second));
         }
         return maximum;
+    }
+
+    private static void unmeasuredBand(Graphics2D graphics, int top, int seconds, double unmeasuredSeconds) {
+        if (unmeasuredSeconds <= 0) {
+            return;
+        }
+        int plotWidth = WIDTH - LEFT - RIGHT;
+        graphics.setColor(new Color(0xee, 0xee, 0xee));
+        graphics.fillRect(LEFT, top, (int) (plotWidth * Math.min(unmeasuredSeconds, seconds) / seconds), PANEL);
     }
 
     private static void panel(Graphics2D graphics, int top, int seconds, double yMax, String unit) {

@@ -121,6 +121,15 @@ class RampUpTest {
                 .isEqualTo(50);
         assertThat(result.measurements().requests()).isEqualTo(20);
         assertThat(ports).hasSize(70);
+        long onTheTimeline = 0;
+        for (int second = 0; second < result.timeline().seconds(); second++) {
+            onTheTimeline += result.timeline().latencyMicros(second).getTotalCount();
+        }
+        assertThat(onTheTimeline).as("the timeline shows the ramp too").isEqualTo(70);
+        assertThat(result.timeline().latencyMicros(0).getTotalCount())
+                .as("the ramp's requests answered in its first second")
+                .isPositive();
+        assertThat(result.unmeasuredSeconds()).isEqualTo(1.0);
     }
 
     @Test
@@ -212,6 +221,7 @@ class RampUpTest {
     @Test
     void theCommandLineRampsUpRunsByDurationAndDrawsTheTimeline(@TempDir Path folder) throws Exception {
         Path timeline = folder.resolve("timeline.png");
+        Path html = folder.resolve("report.html");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -226,7 +236,8 @@ class RampUpTest {
                         "--ramp-up", "1s",
                         "--warmup", "0s",
                         "--duration", "2s",
-                        "--timeline-plot", timeline.toString());
+                        "--timeline-plot", timeline.toString(),
+                        "--html", html.toString());
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(err.toString())
@@ -235,5 +246,8 @@ class RampUpTest {
         var image = ImageIO.read(timeline.toFile());
         assertThat(image.getWidth()).isEqualTo(960);
         assertThat(image.getHeight()).isGreaterThan(500);
+        assertThat(java.nio.file.Files.readString(html, UTF_8))
+                .contains(" s measured after ramp-up 1.0 s (not measured)")
+                .contains(">ramp-up + warm-up</text>");
     }
 }
