@@ -732,15 +732,26 @@ final class SecurityDatabase {
 
     /**
      * A stored time zone; one this JVM does not know (a database edited by hand, an older JDK's
-     * zone rules) counts as UTC rather than failing every call of that user.
+     * zone rules) counts as UTC rather than failing every call of that user, with a warning logged
+     * once per zone id and process.
      */
     private static java.time.ZoneId zone(String id) {
         try {
             return java.time.ZoneId.of(id);
         } catch (java.time.DateTimeException e) {
+            if (UNKNOWN_ZONES_WARNED.add(id)) {
+                LOG.warn(
+                        "the security data holds the time zone '{}', which this JVM does not know ({}): its users'"
+                                + " dates are taken in UTC until it is corrected",
+                        id,
+                        e.getMessage());
+            }
             return java.time.ZoneOffset.UTC;
         }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SecurityDatabase.class);
+    private static final Set<String> UNKNOWN_ZONES_WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The deepest manager hierarchy walked for EqualUserOrUserHierarchy (Dataverse's hierarchy depth ranges up to 100). */
     private static final int MAX_HIERARCHY_DEPTH = 100;
