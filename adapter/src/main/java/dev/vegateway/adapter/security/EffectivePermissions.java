@@ -236,6 +236,7 @@ public final class EffectivePermissions {
      * are dropped.
      */
     public EffectivePermissions restrictedToCompany(String company) {
+        // the user's teams, manager hierarchy, language and time zone stay: only the assignments narrow
         requireNonNull(company, "company is null");
         List<Assignment> restricted = new ArrayList<>();
         for (Assignment assignment : assignments) {
@@ -247,7 +248,8 @@ public final class EffectivePermissions {
                         assignment.role(), Optional.of(Set.of(company)), assignment.team(), assignment.reach()));
             }
         }
-        return new EffectivePermissions(user, restricted, roleDefinitions, allCompanies, businessUnitAndDescendants);
+        return new EffectivePermissions(
+                user, restricted, roleDefinitions, allCompanies, businessUnitAndDescendants, teams, hierarchy);
     }
 
     private Role role(String name) {

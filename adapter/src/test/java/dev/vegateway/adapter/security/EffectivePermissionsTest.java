@@ -108,6 +108,36 @@ class EffectivePermissionsTest {
     }
 
     @Test
+    void restrictingToACompanyKeepsTheTeamsHierarchyLanguageAndTimeZone() {
+        EffectivePermissions paula = store.permissionsOf(PAULA);
+        UUID team = UUID.nameUUIDFromBytes("team:Portal desk".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        UUID report = UUID.nameUUIDFromBytes("user:report".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        EffectivePermissions.Hierarchy hierarchy = new EffectivePermissions.Hierarchy(
+                Set.of(report),
+                Set.of(team),
+                java.util.OptionalInt.of(1031),
+                Optional.of(java.time.ZoneId.of("Europe/Berlin")));
+        EffectivePermissions withSettings = new EffectivePermissions(
+                paula.user(),
+                List.of(new EffectivePermissions.Assignment(
+                        "Portal customer",
+                        Optional.empty(),
+                        Optional.empty(),
+                        Reach.direct(paula.user().id(), paula.user().businessUnitId(), Set.of()))),
+                Map.of(),
+                Set.of("usmf", "demf"),
+                Set.of(),
+                Set.of(team),
+                hierarchy);
+
+        EffectivePermissions inUsmf = withSettings.restrictedToCompany("usmf");
+
+        assertThat(inUsmf.companies()).containsExactly("usmf");
+        assertThat(inUsmf.teams()).containsExactly(team);
+        assertThat(inUsmf.hierarchy()).isEqualTo(hierarchy);
+    }
+
+    @Test
     void aFieldIsUnreadableOnlyIfEveryRoleGrantingReadDeniesIt() {
         // Dora holds only Sales manager, which denies reading and updating the credit limit
         EffectivePermissions dora = store.permissionsOf(DORA);
