@@ -33,7 +33,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -242,7 +244,7 @@ public final class QueryService {
         try (Connection connection = dataSource.getConnection()) {
             long count;
             try {
-                count = count(connection, plan);
+                count = count(connection, rendererFor(connection, plan), plan);
             } catch (Throwable e) {
                 Transactions.rollback(connection, e);
                 throw e;
@@ -261,8 +263,9 @@ public final class QueryService {
         boolean more = false;
         try (Connection connection = dataSource.getConnection()) {
             try {
+                SqlRenderer renderer = rendererFor(connection, plan);
                 if (plan.aggregation().isPresent()) {
-                    long aggregated = count(connection, plan);
+                    long aggregated = count(connection, renderer, plan);
                     if (aggregated > AGGREGATE_LIMIT) {
                         throw GatewayException.of(
                                 ErrorCode.AGGREGATE_LIMIT,
@@ -278,7 +281,7 @@ public final class QueryService {
                         : OptionalLong.of(
                                 plan.aggregation().isPresent()
                                         ? countOf(connection, renderer.countGroups(plan))
-                                        : count(connection, plan));
+                                        : count(connection, renderer, plan));
                 long before = System.nanoTime();
                 sink.start(plan, count);
                 sinkNanos += System.nanoTime() - before;
@@ -348,7 +351,33 @@ public final class QueryService {
         return new ReadResult(rows, more, planNanos, total - sinkNanos, sinkNanos);
     }
 
-    private long count(Connection connection, QueryPlan plan) throws SQLException {
+    /**
+     * The renderer for {@code plan} on this connection: where the dialect precomputes hierarchy walks
+     * (H2), each walk of the plan is read here first and the plan's statements test its keys.
+     */
+    private SqlRenderer rendererFor(Connection connection, QueryPlan plan) throws SQLException {
+        if (!renderer.dialect().precomputesHierarchyWalks()) {
+            return renderer;
+        }
+        List<Condition.HierarchyWalk> walks = renderer.hierarchyWalks(plan);
+        if (walks.isEmpty()) {
+            return renderer;
+        }
+        Map<Condition.HierarchyWalk, List<Object>> resolved = new IdentityHashMap<>();
+        for (Condition.HierarchyWalk walk : walks) {
+            List<Object> keys = new ArrayList<>();
+            try (PreparedStatement statement = prepare(connection, renderer.hierarchyWalk(walk));
+                    ResultSet resultSet = statement.executeQuery()) {
+                while (resultSet.next()) {
+                    keys.add(resultSet.getObject(1));
+                }
+            }
+            resolved.put(walk, keys);
+        }
+        return renderer.withResolvedWalks(resolved);
+    }
+
+    private long count(Connection connection, SqlRenderer renderer, QueryPlan plan) throws SQLException {
         try (PreparedStatement statement = prepare(connection, renderer.count(plan));
                 ResultSet resultSet = statement.executeQuery()) {
             resultSet.next();

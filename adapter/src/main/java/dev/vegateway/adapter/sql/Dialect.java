@@ -39,6 +39,15 @@ public sealed interface Dialect permits H2Dialect, PostgreSqlDialect {
      */
     String insertReturning(String table, String alias, String insertRest, String selectSql);
 
+    /**
+     * Whether the keys a hierarchy walk reaches are read with a statement of their own before the
+     * query that uses them (see {@link SqlRenderer#hierarchyWalks}), instead of a recursive table
+     * expression inside it: H2 evaluates such an expression again for every row it tests.
+     */
+    default boolean precomputesHierarchyWalks() {
+        return false;
+    }
+
     /** The number of rows the driver should fetch at a time while streaming. */
     default int fetchSize() {
         return 500;

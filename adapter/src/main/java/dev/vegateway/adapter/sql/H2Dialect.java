@@ -6,6 +6,16 @@ public final class H2Dialect implements Dialect {
 
     private H2Dialect() {}
 
+    /**
+     * H2 (2.3) runs a recursive table expression again for each row wherever it stands in a
+     * subquery ({@code IN}, {@code = ANY}, a derived table, a join): a walk of 1 ms inside
+     * {@code key IN (WITH RECURSIVE …)} took 470 ms over 4,000 rows. Read once, it is 1 ms.
+     */
+    @Override
+    public boolean precomputesHierarchyWalks() {
+        return true;
+    }
+
     @Override
     public String caseInsensitiveLike() {
         return "ILIKE";

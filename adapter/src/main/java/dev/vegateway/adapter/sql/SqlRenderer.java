@@ -20,7 +20,11 @@ import dev.vegateway.adapter.query.Condition.Or;
 import dev.vegateway.adapter.query.FunctionCall;
 import dev.vegateway.adapter.query.Literal;
 import dev.vegateway.adapter.query.Operand;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Renders a {@link QueryPlan} to SQL for one dialect. Pure: it sees only the plan. Every group
@@ -29,9 +33,61 @@ import java.util.List;
  */
 public final class SqlRenderer {
     private final Dialect dialect;
+    /** The keys of hierarchy walks read beforehand, by walk (the plan's own instances). */
+    private final Map<Condition.HierarchyWalk, List<Object>> resolvedWalks;
+    /** When collecting: the walks met while rendering; else null. */
+    private final List<Condition.HierarchyWalk> walksMet;
 
     public SqlRenderer(Dialect dialect) {
+        this(dialect, Map.of(), null);
+    }
+
+    private SqlRenderer(
+            Dialect dialect,
+            Map<Condition.HierarchyWalk, List<Object>> resolvedWalks,
+            List<Condition.HierarchyWalk> walksMet) {
         this.dialect = requireNonNull(dialect, "dialect is null");
+        this.resolvedWalks = resolvedWalks;
+        this.walksMet = walksMet;
+    }
+
+    /**
+     * The hierarchy walks of {@code plan}'s page and count statements that are not resolved yet, in
+     * the order they are met: each is read with {@link #hierarchyWalk} and handed back with
+     * {@link #withResolvedWalks}, when the dialect {@linkplain Dialect#precomputesHierarchyWalks
+     * precomputes} them.
+     */
+    public List<Condition.HierarchyWalk> hierarchyWalks(QueryPlan plan) {
+        SqlRenderer collecting = new SqlRenderer(dialect, resolvedWalks, new ArrayList<>());
+        collecting.select(plan);
+        if (plan.includeCount() || plan.aggregation().isPresent()) {
+            collecting.count(plan);
+        }
+        Map<Condition.HierarchyWalk, Boolean> distinct = new IdentityHashMap<>();
+        List<Condition.HierarchyWalk> walks = new ArrayList<>();
+        for (Condition.HierarchyWalk walk : collecting.walksMet) {
+            if (distinct.put(walk, Boolean.TRUE) == null) {
+                walks.add(walk);
+            }
+        }
+        return walks;
+    }
+
+    /** The keys {@code walk} reaches, one per row: {@code WITH RECURSIVE … SELECT DISTINCT k FROM h}. */
+    public PreparedSql hierarchyWalk(Condition.HierarchyWalk walk) {
+        SqlBuilder sql = new SqlBuilder(dialect);
+        walkExpression(sql, walk, "DISTINCT ");
+        return sql.build();
+    }
+
+    /**
+     * This renderer, writing each of {@code walks} (by identity: the plan's own instances) as
+     * {@code key IN (…the keys read…)} instead of a recursive table expression.
+     */
+    public SqlRenderer withResolvedWalks(Map<Condition.HierarchyWalk, List<Object>> walks) {
+        Map<Condition.HierarchyWalk, List<Object>> resolved = new IdentityHashMap<>(resolvedWalks);
+        resolved.putAll(walks);
+        return new SqlRenderer(dialect, Collections.unmodifiableMap(resolved), null);
     }
 
     public Dialect dialect() {
@@ -473,12 +529,38 @@ public final class SqlRenderer {
      * start, satisfies the caller's row security; the depth stops at {@link Condition.HierarchyWalk#MAX_DEPTH}.
      */
     private void hierarchy(SqlBuilder sql, Condition.HierarchyWalk walk) {
+        if (walksMet != null) {
+            walksMet.add(walk);
+        }
+        List<Object> resolved = resolvedWalks.isEmpty() ? null : resolvedWalks.get(walk);
+        if (resolved != null) {
+            if (resolved.isEmpty()) {
+                sql.keyword("1=0");
+                return;
+            }
+            sql.identifier(walk.key()).keyword(" IN (");
+            for (int i = 0; i < resolved.size(); i++) {
+                if (i > 0) {
+                    sql.keyword(", ");
+                }
+                sql.parameter(resolved.get(i));
+            }
+            sql.keyword(")");
+            return;
+        }
+        sql.identifier(walk.key()).keyword(" IN (");
+        walkExpression(sql, walk, "");
+        sql.keyword(")");
+    }
+
+    /** {@code WITH RECURSIVE h(k, d) AS (anchor UNION ALL step) SELECT [DISTINCT] h.k FROM h}. */
+    private void walkExpression(SqlBuilder sql, Condition.HierarchyWalk walk, String distinct) {
         ColumnRef key = new ColumnRef(walk.alias(), walk.keyField());
         ColumnRef parent = new ColumnRef(walk.alias(), walk.parent());
         ColumnRef startKey = new ColumnRef(walk.startAlias(), walk.keyField());
         ColumnRef startParent = new ColumnRef(walk.startAlias(), walk.parent());
         String cte = walk.cte();
-        sql.identifier(walk.key()).keyword(" IN (WITH RECURSIVE ").keyword(cte).keyword("(k, d) AS (SELECT ");
+        sql.keyword("WITH RECURSIVE ").keyword(cte).keyword("(k, d) AS (SELECT ");
         sql.identifier(key).keyword(", 1 FROM ").table(walk.entity().table(), walk.startAlias());
         sql.keyword(" INNER JOIN ").table(walk.entity().table(), walk.alias()).keyword(" ON ");
         if (walk.down()) {
@@ -529,7 +611,11 @@ public final class SqlRenderer {
                 .keyword(Integer.toString(Condition.HierarchyWalk.MAX_DEPTH))
                 .keyword(" AND (");
         condition(sql, walk.scope());
-        sql.keyword(")) SELECT ").keyword(cte).keyword(".k FROM ").keyword(cte).keyword(")");
+        sql.keyword(")) SELECT ")
+                .keyword(distinct)
+                .keyword(cte)
+                .keyword(".k FROM ")
+                .keyword(cte);
     }
 
     private void junction(SqlBuilder sql, List<Condition> conditions, String separator, String empty) {

@@ -1179,6 +1179,59 @@ class SqlRendererTest {
         return h2;
     }
 
+    /**
+     * On H2 a hierarchy walk is read beforehand and tested as a list of keys (H2 runs a recursive
+     * table expression again for every row); PostgreSQL keeps it inline. Contacts form a hierarchy
+     * here through their owner field (owners are not contacts, so the walks reach nothing): the SQL
+     * of each form is asserted and run.
+     */
+    @Test
+    void aHierarchyWalkReadBeforehandIsTestedAsAListOfKeys() throws SQLException {
+        EntityDefinition contact = ContactFixtures.contact();
+        List<dev.vegateway.catalog.RelationDefinition> relations = new ArrayList<>(contact.relations());
+        relations.add(new dev.vegateway.catalog.RelationDefinition(
+                "Parent", "ownerid", CONTACT, "contactid", Optional.empty(), true));
+        Catalog catalog = new Catalog(
+                List.of(contact.withRelations(relations), ContactFixtures.product()),
+                ContactFixtures.catalog().optionSets().values().stream().toList());
+        QueryPlan plan = QueryPlanner.of(catalog, ContactFixtures.tokens(), PAGE)
+                .plan(
+                        query().select("name")
+                                .where(new Or(List.of(
+                                        new Condition.Hierarchy(
+                                                new AttributeRef("contactid"),
+                                                Condition.HierarchyOperator.NOT_UNDER,
+                                                new Literal(id(1))),
+                                        equal("name", "Alice"))))
+                                .build(),
+                        unrestricted());
+        SqlRenderer h2 = new SqlRenderer(H2Dialect.INSTANCE);
+        assertThat(H2Dialect.INSTANCE.precomputesHierarchyWalks()).isTrue();
+        assertThat(PostgreSqlDialect.INSTANCE.precomputesHierarchyWalks()).isFalse();
+
+        List<Condition.HierarchyWalk> walks = h2.hierarchyWalks(plan);
+        assertThat(walks).hasSize(1);
+        PreparedSql walk = h2.hierarchyWalk(walks.get(0));
+        assertThat(walk.sql()).startsWith("WITH RECURSIVE ").contains(" SELECT DISTINCT ");
+        assertThat(rows(database, walk)).isEmpty();
+        assertThat(h2.select(plan).sql()).contains("IN (WITH RECURSIVE ");
+
+        PreparedSql listed = h2.withResolvedWalks(java.util.Map.of(walks.get(0), List.of(id(2), id(3))))
+                .select(plan);
+        assertThat(listed.sql())
+                .doesNotContain("RECURSIVE")
+                .contains("NOT (t0.`contactid` IN (?, ?))".replace('`', '"'));
+        assertThat(listed.parameters()).containsSubsequence(id(2), id(3));
+        assertThat(rows(database, listed)).hasSize(6);
+
+        PreparedSql none =
+                h2.withResolvedWalks(java.util.Map.of(walks.get(0), List.of())).select(plan);
+        assertThat(none.sql()).doesNotContain("RECURSIVE").contains("1=0");
+        assertThat(rows(database, none))
+                .as("nothing under contact 1: every contact is not under it")
+                .isEqualTo(rows(database, h2.select(plan)));
+    }
+
     private static List<List<Object>> rows(PreparedSql sql) throws SQLException {
         return rows(database, sql);
     }
