@@ -278,7 +278,7 @@ public final class CallerResolver {
             throw GatewayException.of(
                     ErrorCode.CALLER_NOT_ALLOWED,
                     "%s %s has access mode Administrative, which grants no data access"
-                            + " (only the administration sets systemusers, businessunits, teams and roles)",
+                            + " (only the administration sets systemusers, businessunits, teams, roles and privileges)",
                     who,
                     user.name());
         }

@@ -34,8 +34,18 @@ import org.slf4j.LoggerFactory;
  * {@code provisioning.securityGroup} names a group, a direct member of it (nested groups are
  * ignored, as in Dataverse). Deleting it disables it and hides it from the directory; it is never
  * removed, so the rows it owns keep their owner, and creating it again (same userName or externalId)
- * enables the same backend user. A group is bound to the team of its name (created in the root
- * business unit when missing): the team's members are the group's.
+ * enables the same backend user. A group whose externalId is the directory object id of a group
+ * team ({@code type: AadSecurityGroup}, {@code group: <id>}) is bound to that team: its members are
+ * members of the group team (with those the tokens' {@code groups} claims name), and the team is
+ * neither renamed nor given {@code team_members} rows. Any other group is bound to the owner team of
+ * its name (created in the root business unit when missing): the team's members are the group's.
+ * The binding is decided when the group is created and each time it is changed.
+ *
+ * <p>A member removed from a group bound to a group team over SCIM leaves it at once: the
+ * membership its tokens' {@code groups} claim gave is deleted too, and such a claim does not make it
+ * a member again for {@code identity.groupMembershipTtl} after the removal (table
+ * {@code group_claim_removals}, read by {@link IdentityLifecycle}); adding it again over SCIM lifts
+ * that. Deleting a group removes only the memberships SCIM pushed.
  *
  * <p>Every change runs in one transaction that first bumps the version of the security data (which
  * also makes changes from every node run one after the other) and drops this node's caches when it
@@ -269,8 +279,14 @@ public final class Directory {
             dropDangling(connection);
             checkGroupNameFree(connection, Optional.empty(), fields.displayName());
             UUID id = UUID.randomUUID();
-            UUID team = teamNamed(connection, fields.displayName()).orElseGet(UUID::randomUUID);
-            ensureTeam(connection, team, fields.displayName());
+            Binding binding = groupTeamBinding(connection, fields.externalId()).orElse(null);
+            if (binding == null) {
+                UUID owner = teamNamed(connection, fields.displayName()).orElseGet(UUID::randomUUID);
+                ensureTeam(connection, owner, fields.displayName());
+                binding = new Binding(owner, Optional.empty());
+            }
+            checkTeamFree(connection, id, binding, fields);
+            UUID team = binding.team();
             OffsetDateTime now = now();
             execute(
                     connection,
@@ -283,7 +299,7 @@ public final class Directory {
                     team,
                     now,
                     now);
-            setMembers(connection, id, team, List.of(), fields.members());
+            setMembers(connection, id, binding, binding, List.of(), fields.members(), true);
             return group(connection, id).orElseThrow();
         });
         LOG.info(
@@ -311,29 +327,40 @@ public final class Directory {
             validate(fields);
             if (!fields.displayName().equals(current.fields().displayName())) {
                 checkGroupNameFree(connection, Optional.of(id), fields.displayName());
+            }
+            Binding before = binding(connection, current);
+            Binding after = groupTeamBinding(connection, fields.externalId()).orElse(null);
+            if (after == null) {
+                // an owner team: the one it had, else the team of its name (created when missing)
+                UUID owner = before.groupTeam()
+                        ? teamNamed(connection, fields.displayName()).orElseGet(UUID::randomUUID)
+                        : current.teamId();
                 Optional<UUID> other = teamNamed(connection, fields.displayName());
-                if (other.isPresent() && !other.get().equals(current.teamId())) {
+                if (other.isPresent() && !other.get().equals(owner)) {
                     throw GatewayException.of(
                             ErrorCode.DUPLICATE_RECORD,
                             "displayName '%s' is the name of another team; a group's team takes its name",
                             fields.displayName());
                 }
+                ensureTeam(connection, owner, fields.displayName());
+                execute(
+                        connection,
+                        "UPDATE " + table("teams") + " SET name = ? WHERE id = ?",
+                        fields.displayName(),
+                        owner);
+                after = new Binding(owner, Optional.empty());
             }
-            ensureTeam(connection, current.teamId(), fields.displayName());
+            checkTeamFree(connection, id, after, fields);
             execute(
                     connection,
                     "UPDATE " + table("directory_groups")
-                            + " SET display_name = ?, external_id = ?, modified_at = ? WHERE id = ?",
+                            + " SET display_name = ?, external_id = ?, team_id = ?, modified_at = ? WHERE id = ?",
                     fields.displayName(),
                     fields.externalId(),
+                    after.team(),
                     now(),
                     id);
-            execute(
-                    connection,
-                    "UPDATE " + table("teams") + " SET name = ? WHERE id = ?",
-                    fields.displayName(),
-                    current.teamId());
-            setMembers(connection, id, current.teamId(), current.fields().members(), fields.members());
+            setMembers(connection, id, before, after, current.fields().members(), fields.members(), true);
             return group(connection, id).orElseThrow();
         });
         LOG.info(
@@ -355,7 +382,8 @@ public final class Directory {
         change("delete a provisioned group; nothing was changed", connection -> {
             dropDangling(connection);
             DirectoryGroup current = group(connection, id).orElseThrow(() -> groupNotFound(id));
-            setMembers(connection, id, current.teamId(), current.fields().members(), List.of());
+            Binding binding = binding(connection, current);
+            setMembers(connection, id, binding, binding, current.fields().members(), List.of(), false);
             execute(connection, "DELETE FROM " + table("directory_groups") + " WHERE id = ?", id);
             return null;
         });
@@ -594,7 +622,79 @@ public final class Directory {
                 nextOrder(connection, "teams"));
     }
 
-    private void setMembers(Connection connection, UUID group, UUID team, List<UUID> before, List<UUID> after)
+    /**
+     * The team a group decides the members of, and the directory object id when it is a group team
+     * (whose members come from {@code directory_group_members}, not {@code team_members}).
+     */
+    private record Binding(UUID team, Optional<UUID> groupObjectId) {
+        boolean groupTeam() {
+            return groupObjectId.isPresent();
+        }
+    }
+
+    /** The group team whose directory group is {@code externalId} (a GUID), if there is one. */
+    private Optional<Binding> groupTeamBinding(Connection connection, Optional<String> externalId) throws SQLException {
+        Optional<UUID> objectId =
+                externalId.map(String::trim).filter(text -> text.length() == 36).flatMap(Directory::uuid);
+        if (objectId.isEmpty()) {
+            return Optional.empty();
+        }
+        return firstUuid(
+                        connection,
+                        "SELECT id FROM " + table("teams") + " WHERE group_object_id = ? ORDER BY sort_order",
+                        objectId.get())
+                .map(team -> new Binding(team, objectId));
+    }
+
+    /** How a stored group is bound: to a group team when its team has a directory object id. */
+    private Binding binding(Connection connection, DirectoryGroup group) throws SQLException {
+        return new Binding(
+                group.teamId(),
+                firstUuid(
+                        connection,
+                        "SELECT group_object_id FROM " + table("teams")
+                                + " WHERE id = ? AND group_object_id IS NOT NULL",
+                        group.teamId()));
+    }
+
+    /** One group per team: a team another provisioned group decides is refused. */
+    private void checkTeamFree(Connection connection, UUID self, Binding binding, DirectoryGroupFields fields)
+            throws SQLException {
+        Optional<UUID> other = firstUuid(
+                connection,
+                "SELECT id FROM " + table("directory_groups") + " WHERE team_id = ? AND id <> ?",
+                binding.team(),
+                self);
+        if (other.isPresent()) {
+            throw binding.groupTeam()
+                    ? GatewayException.of(
+                            ErrorCode.DUPLICATE_RECORD,
+                            "externalId '%s' is the directory group of a group team that group %s is bound to already",
+                            fields.externalId().orElse(""),
+                            other.get())
+                    : GatewayException.of(
+                            ErrorCode.DUPLICATE_RECORD,
+                            "displayName '%s' is the name of a team that group %s is bound to already",
+                            fields.displayName(),
+                            other.get());
+        }
+    }
+
+    /**
+     * Makes the group's members {@code after} (they were {@code before}) and moves them from the team
+     * of {@code from} to the team of {@code to}: {@code team_members} rows only for an owner team;
+     * for a group team the {@code directory_group_members} rows are the membership. With
+     * {@code removalsEndClaims}, a member removed from a group team's group also loses what its
+     * tokens' groups claim said of that group (see the class comment).
+     */
+    private void setMembers(
+            Connection connection,
+            UUID group,
+            Binding from,
+            Binding to,
+            List<UUID> before,
+            List<UUID> after,
+            boolean removalsEndClaims)
             throws SQLException {
         for (UUID member : after) {
             if (firstUuid(
@@ -610,16 +710,12 @@ public final class Directory {
         removed.removeAll(after);
         Set<UUID> added = new LinkedHashSet<>(after);
         added.removeAll(before);
+        boolean sameTeam = from.team().equals(to.team());
         for (UUID member : removed) {
             execute(
                     connection,
                     "DELETE FROM " + table("directory_group_members") + " WHERE group_id = ? AND user_id = ?",
                     group,
-                    member);
-            execute(
-                    connection,
-                    "DELETE FROM " + table("team_members") + " WHERE team_id = ? AND user_id = ?",
-                    team,
                     member);
         }
         for (UUID member : added) {
@@ -628,22 +724,68 @@ public final class Directory {
                     "INSERT INTO " + table("directory_group_members") + " (group_id, user_id) VALUES (?, ?)",
                     group,
                     member);
-            if (firstUuid(
-                            connection,
-                            "SELECT user_id FROM " + table("team_members") + " WHERE team_id = ? AND user_id = ?",
-                            team,
-                            member)
-                    .isEmpty()) {
+        }
+        if (!from.groupTeam()) {
+            for (UUID member : sameTeam ? removed : new LinkedHashSet<>(before)) {
                 execute(
                         connection,
-                        "INSERT INTO " + table("team_members") + " (team_id, user_id, sort_order) VALUES (?, ?, ?)",
-                        team,
+                        "DELETE FROM " + table("team_members") + " WHERE team_id = ? AND user_id = ?",
+                        from.team(),
+                        member);
+            }
+        }
+        if (!to.groupTeam()) {
+            for (UUID member : sameTeam ? added : new LinkedHashSet<>(after)) {
+                if (firstUuid(
+                                connection,
+                                "SELECT user_id FROM " + table("team_members") + " WHERE team_id = ? AND user_id = ?",
+                                to.team(),
+                                member)
+                        .isEmpty()) {
+                    execute(
+                            connection,
+                            "INSERT INTO " + table("team_members") + " (team_id, user_id, sort_order) VALUES (?, ?, ?)",
+                            to.team(),
+                            member,
+                            nextOrder(connection, "team_members"));
+                }
+            }
+        } else if (removalsEndClaims && from.groupObjectId().equals(to.groupObjectId())) {
+            UUID groupObjectId = to.groupObjectId().orElseThrow();
+            OffsetDateTime now = now();
+            for (UUID member : removed) {
+                execute(
+                        connection,
+                        "DELETE FROM " + table("group_claim_members") + " WHERE user_id = ? AND group_object_id = ?",
                         member,
-                        nextOrder(connection, "team_members"));
+                        groupObjectId);
+                execute(
+                        connection,
+                        "DELETE FROM " + table("group_claim_removals") + " WHERE user_id = ? AND group_object_id = ?",
+                        member,
+                        groupObjectId);
+                execute(
+                        connection,
+                        "INSERT INTO " + table("group_claim_removals")
+                                + " (user_id, group_object_id, removed_at) VALUES (?, ?, ?)",
+                        member,
+                        groupObjectId,
+                        now);
+            }
+            for (UUID member : added) {
+                execute(
+                        connection,
+                        "DELETE FROM " + table("group_claim_removals") + " WHERE user_id = ? AND group_object_id = ?",
+                        member,
+                        groupObjectId);
             }
         }
         List<UUID> touched = new ArrayList<>(removed);
         touched.addAll(added);
+        if (!sameTeam) {
+            touched.addAll(before);
+            touched.addAll(after);
+        }
         refreshEnabled(connection, touched);
     }
 

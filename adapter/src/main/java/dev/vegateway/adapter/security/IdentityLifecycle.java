@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * the caller is resolved as before. The groups a token names are kept per user in
  * {@code group_claim_members} and, on each node, remembered for {@code identity.groupMembershipTtl}:
  * within that time a user's later calls do not read the claim again; after it, the next call with a
- * {@code groups} claim replaces them, and the next call without one drops them.
+ * {@code groups} claim replaces them, and the next call without one drops them. A group the user was
+ * removed from over SCIM within the last {@code groupMembershipTtl} is left out of what a claim says
+ * (the removal deleted its row; see {@link Directory}), so neither this node's memory nor another
+ * node's next read of a claim brings the membership back before the directory's tokens can have
+ * caught up.
  *
  * <p>Every change runs in one transaction that first bumps the version of the security data (which
  * makes concurrent first calls of one user run one after the other: the second finds the user the
@@ -228,9 +232,12 @@ public final class IdentityLifecycle {
             memberships.put(userId, Set.of());
             return;
         }
-        Set<UUID> wanted = claimed.get();
-        Set<UUID> stored =
-                database.read("read the groups a token named", connection -> storedGroups(connection, userId));
+        OffsetDateTime removedSince = now.minus(identity.groupMembershipTtl());
+        Set<UUID> wanted = new LinkedHashSet<>(claimed.get());
+        Set<UUID> stored = database.read("read the groups a token named", connection -> {
+            wanted.removeAll(removedOverScim(connection, userId, removedSince));
+            return storedGroups(connection, userId);
+        });
         if (stored.equals(wanted)) {
             database.write(
                     "refresh the groups a token named",
@@ -254,7 +261,7 @@ public final class IdentityLifecycle {
                 return null;
             });
         }
-        memberships.put(userId, wanted);
+        memberships.put(userId, Set.copyOf(wanted));
     }
 
     /** A change of the security data: the version bumped first, this node's caches dropped on commit. */
@@ -265,6 +272,25 @@ public final class IdentityLifecycle {
             return work.run(connection);
         });
         store.committed(version[0]);
+    }
+
+    /**
+     * The groups of group teams the user was removed from over SCIM since {@code since}: a token's
+     * claim naming one of them does not make the user a member again (see {@link Directory}).
+     */
+    private Set<UUID> removedOverScim(Connection connection, UUID userId, OffsetDateTime since) throws SQLException {
+        Set<UUID> groups = new LinkedHashSet<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT group_object_id FROM "
+                + table("group_claim_removals") + " WHERE user_id = ? AND removed_at >= ?")) {
+            select.setObject(1, userId);
+            select.setObject(2, since);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    groups.add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
+        return groups;
     }
 
     private Set<UUID> storedGroups(Connection connection, UUID userId) throws SQLException {

@@ -14,6 +14,7 @@ import dev.vegateway.adapter.security.SecurityDocument.Role;
 import dev.vegateway.adapter.security.SecurityDocument.RoleAssignment;
 import dev.vegateway.adapter.security.SecurityDocument.Team;
 import dev.vegateway.adapter.security.SecurityDocument.User;
+import dev.vegateway.catalog.Catalog;
 import dev.vegateway.config.yaml.Problem;
 import dev.vegateway.config.yaml.ProblemsException;
 import java.io.UncheckedIOException;
@@ -106,6 +107,23 @@ public final class SecurityAdministration {
             requireNonNull(name, "name is null");
             requireNonNull(businessUnitId, "businessUnitId is null");
         }
+    }
+
+    /** One privilege of a role: an access right on an entity, at a depth. */
+    public record RolePrivilege(String entity, Privilege privilege, Depth depth) {
+        public RolePrivilege {
+            requireNonNull(entity, "entity is null");
+            requireNonNull(privilege, "privilege is null");
+            requireNonNull(depth, "depth is null");
+        }
+    }
+
+    /** How {@link #changePrivileges} treats the role's privileges it is not given. */
+    public enum PrivilegeChange {
+        /** Dataverse's AddPrivilegesRole: adds the privileges, or raises their depth; the others stay. */
+        ADD,
+        /** Dataverse's ReplacePrivilegesRole: the given privileges are all the role has afterwards. */
+        REPLACE
     }
 
     /** One audited change: what kind of record, which one, and the record before and after as JSON. */
@@ -389,6 +407,141 @@ public final class SecurityAdministration {
                     nextOrder(connection, "roles"));
         });
         return id;
+    }
+
+    /**
+     * Changes a role's entity privileges (its row filters, field rules and actions stay as they
+     * are): adds or raises them, or replaces them all. The result is validated with the import's
+     * own validation against {@code catalog} (the entity exists, the depth fits its ownership).
+     *
+     * @throws GatewayException {@link ErrorCode#RECORD_NOT_FOUND} if there is no such role;
+     *     {@link ErrorCode#VALIDATION} for System administrator (which grants everything) or a depth
+     *     the import refuses; {@link ErrorCode#MISSING_PRIVILEGE} if a caller who is not a System
+     *     administrator changes Security administrator
+     */
+    public void changePrivileges(
+            UUID roleId, PrivilegeChange kind, List<RolePrivilege> privileges, Catalog catalog, ChangeAuthor author) {
+        requireNonNull(roleId, "roleId is null");
+        requireNonNull(kind, "kind is null");
+        List<RolePrivilege> given = List.copyOf(requireNonNull(privileges, "privileges is null"));
+        requireNonNull(catalog, "catalog is null");
+        change(author, "update", "role", roleId.toString(), (connection, before) -> {
+            Role role = role(before, roleId).orElseThrow(() -> notFound("role", roleId));
+            checkPrivilegesChangeable(before, role, author);
+            Map<String, Map<Privilege, Depth>> depths = new LinkedHashMap<>();
+            if (kind == PrivilegeChange.ADD) {
+                for (SecurityDocument.EntityPrivileges entry : role.privileges()) {
+                    depths.put(entry.entity(), new java.util.EnumMap<>(entry.depths()));
+                }
+            }
+            for (RolePrivilege privilege : given) {
+                Map<Privilege, Depth> entity =
+                        depths.computeIfAbsent(privilege.entity(), name -> new java.util.EnumMap<>(Privilege.class));
+                Depth current = entity.getOrDefault(privilege.privilege(), Depth.NONE);
+                entity.put(
+                        privilege.privilege(),
+                        kind == PrivilegeChange.ADD ? current.max(privilege.depth()) : privilege.depth());
+            }
+            writePrivileges(connection, before, role.name(), depths, catalog);
+        });
+    }
+
+    /**
+     * Takes one privilege from a role (its depth becomes None).
+     *
+     * @throws GatewayException {@link ErrorCode#RECORD_NOT_FOUND} if there is no such role or the role
+     *     does not hold the privilege; as {@link #changePrivileges} for the built-in roles
+     */
+    public void removePrivilege(UUID roleId, String entity, Privilege privilege, Catalog catalog, ChangeAuthor author) {
+        requireNonNull(roleId, "roleId is null");
+        requireNonNull(entity, "entity is null");
+        requireNonNull(privilege, "privilege is null");
+        requireNonNull(catalog, "catalog is null");
+        change(author, "update", "role", roleId.toString(), (connection, before) -> {
+            Role role = role(before, roleId).orElseThrow(() -> notFound("role", roleId));
+            checkPrivilegesChangeable(before, role, author);
+            if (!role.depth(entity, privilege).grantsAccess()) {
+                throw GatewayException.of(
+                        ErrorCode.RECORD_NOT_FOUND,
+                        "Role '%s' does not hold privilege %s on %s.",
+                        role.name(),
+                        privilege,
+                        entity);
+            }
+            Map<String, Map<Privilege, Depth>> depths = new LinkedHashMap<>();
+            for (SecurityDocument.EntityPrivileges entry : role.privileges()) {
+                depths.put(entry.entity(), new java.util.EnumMap<>(entry.depths()));
+            }
+            depths.get(entity).put(privilege, Depth.NONE);
+            writePrivileges(connection, before, role.name(), depths, catalog);
+        });
+    }
+
+    private static void checkPrivilegesChangeable(SecurityDocument before, Role role, ChangeAuthor author) {
+        if (role.name().equals(BuiltInRoles.SYSTEM_ADMINISTRATOR)) {
+            throw GatewayException.of(
+                    ErrorCode.VALIDATION,
+                    "Role '%s' grants every privilege at Global depth; its privileges cannot be changed.",
+                    role.name());
+        }
+        if (role.name().equals(BuiltInRoles.SECURITY_ADMINISTRATOR)
+                && !holdsSystemAdministrator(before, author.userId())) {
+            throw GatewayException.of(
+                    ErrorCode.MISSING_PRIVILEGE,
+                    "Principal user '%s' is not a System administrator: only a System administrator may change the"
+                            + " privileges of the built-in role '%s'.",
+                    author.userName(),
+                    role.name());
+        }
+    }
+
+    /** Validates the role's new privileges as an import would (against the catalog), then stores them. */
+    private void writePrivileges(
+            Connection connection,
+            SecurityDocument before,
+            String roleName,
+            Map<String, Map<Privilege, Depth>> depths,
+            Catalog catalog)
+            throws SQLException {
+        List<SecurityDocument.EntityPrivileges> entries = new ArrayList<>();
+        depths.forEach((entity, byPrivilege) -> {
+            if (byPrivilege.values().stream().anyMatch(Depth::grantsAccess)) {
+                entries.add(new SecurityDocument.EntityPrivileges(entity, byPrivilege));
+            }
+        });
+        SecurityDocument probe = new SecurityDocument(
+                before.businessUnits(),
+                before.companies(),
+                List.of(new Role(roleName, entries, List.of(), List.of(), List.of())),
+                List.of(),
+                List.of(),
+                List.of(),
+                SecurityDocument.Portal.NONE);
+        try {
+            SecurityDocument.parse("the privileges of role '" + roleName + "'", probe.toYaml(), Optional.of(catalog));
+        } catch (ProblemsException e) {
+            throw GatewayException.of(
+                    ErrorCode.VALIDATION,
+                    "The change would leave security data that an import refuses: %s",
+                    messages(e.problems()));
+        }
+        execute(connection, "DELETE FROM " + table("role_privileges") + " WHERE role_name = ?", roleName);
+        for (SecurityDocument.EntityPrivileges entry : entries) {
+            execute(
+                    connection,
+                    "INSERT INTO " + table("role_privileges")
+                            + " (role_name, entity_name, create_depth, read_depth, write_depth, delete_depth,"
+                            + " append_depth, append_to_depth, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    roleName,
+                    entry.entity(),
+                    entry.depth(Privilege.CREATE).name(),
+                    entry.depth(Privilege.READ).name(),
+                    entry.depth(Privilege.WRITE).name(),
+                    entry.depth(Privilege.DELETE).name(),
+                    entry.depth(Privilege.APPEND).name(),
+                    entry.depth(Privilege.APPEND_TO).name(),
+                    nextOrder(connection, "role_privileges"));
+        }
     }
 
     /** Deletes a role that is not built in, with every assignment of it. */
@@ -698,7 +851,10 @@ public final class SecurityAdministration {
                                     "roles", names(team.roles()),
                                     "members", team.members()));
                     case "role" -> role(document, UUID.fromString(recordId))
-                            .map(role -> ordered("id", roleId(role.name()), "name", role.name()));
+                            .map(role -> ordered(
+                                    "id", roleId(role.name()),
+                                    "name", role.name(),
+                                    "privileges", privilegesJson(role)));
                     default -> association(document, recordType, recordId);
                 };
         return value.map(SecurityAdministration::json);
@@ -742,6 +898,23 @@ public final class SecurityAdministration {
                                 .filter(team -> team.members().contains(user.id()))
                                 .map(Team::name)
                                 .toList());
+    }
+
+    /** entity → privilege → depth, only the depths other than None. */
+    private static Map<String, Object> privilegesJson(Role role) {
+        Map<String, Object> privileges = new LinkedHashMap<>();
+        for (SecurityDocument.EntityPrivileges entry : role.privileges()) {
+            Map<String, Object> depths = new LinkedHashMap<>();
+            entry.depths().forEach((privilege, depth) -> {
+                if (depth.grantsAccess()) {
+                    depths.put(privilege.name(), depth.name());
+                }
+            });
+            if (!depths.isEmpty()) {
+                privileges.put(entry.entity(), depths);
+            }
+        }
+        return privileges;
     }
 
     private static List<String> names(List<RoleAssignment> assignments) {

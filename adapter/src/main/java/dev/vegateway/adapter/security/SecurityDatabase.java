@@ -76,13 +76,18 @@ final class SecurityDatabase {
             "(a.user_id = ? OR a.team_id IN (SELECT m.team_id FROM %s m WHERE m.user_id = ?))";
 
     /**
-     * The teams a user is a member of: listed members, and the group teams of the groups its tokens
-     * named ({@code group_claim_members}, see {@link IdentityLifecycle}); over alias {@code m}.
+     * The teams a user is a member of: listed members, the group teams of the groups its tokens
+     * named ({@code group_claim_members}, see {@link IdentityLifecycle}), and the group teams a SCIM
+     * group is bound to by its externalId ({@code directory_group_members}, see {@link Directory});
+     * over alias {@code m}.
      */
     private String memberTeams() {
         return "(SELECT m.team_id, m.user_id FROM " + table("team_members") + " m UNION SELECT t.id, g.user_id FROM "
                 + table("teams") + " t JOIN " + table("group_claim_members")
-                + " g ON g.group_object_id = t.group_object_id)";
+                + " g ON g.group_object_id = t.group_object_id"
+                + " UNION SELECT t.id, d.user_id FROM " + table("teams") + " t JOIN " + table("directory_groups")
+                + " dg ON dg.team_id = t.id JOIN " + table("directory_group_members")
+                + " d ON d.group_id = dg.id WHERE t.group_object_id IS NOT NULL)";
     }
 
     private final DataSource dataSource;

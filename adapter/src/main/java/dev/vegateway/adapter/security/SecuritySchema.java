@@ -59,7 +59,8 @@ public final class SecuritySchema {
             "catalog_version",
             "security_change_audit",
             "group_claim_members",
-            "first_access_audit");
+            "first_access_audit",
+            "group_claim_removals");
 
     /** The check of {@code applications.kind}, named so that a later kind can replace it. */
     static final String APPLICATION_KIND_CHECK = "applications_kind_check";
@@ -271,6 +272,13 @@ public final class SecuritySchema {
                         + "user_id UUID NOT NULL, "
                         + "group_object_id UUID NOT NULL, "
                         + "refreshed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "PRIMARY KEY (user_id, group_object_id))",
+                // A member removed from a group team's group over SCIM: tokens' groups claims naming that group do not
+                // make the user a member again for identity.groupMembershipTtl after the removal (IdentityLifecycle).
+                "CREATE TABLE IF NOT EXISTS " + table("group_claim_removals") + " ("
+                        + "user_id UUID NOT NULL, "
+                        + "group_object_id UUID NOT NULL, "
+                        + "removed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
                         + "PRIMARY KEY (user_id, group_object_id))",
                 "CREATE TABLE IF NOT EXISTS " + table("first_access_audit") + " ("
                         + "id UUID NOT NULL PRIMARY KEY, "

@@ -225,7 +225,7 @@ class CallerResolverTest {
                         ErrorCode.CALLER_NOT_ALLOWED,
                         403,
                         "user Adam Administrative has access mode Administrative, which grants no data access"
-                                + " (only the administration sets systemusers, businessunits, teams and roles)"),
+                                + " (only the administration sets systemusers, businessunits, teams, roles and privileges)"),
                 refusal(
                         "user without a role",
                         dataverse(null, SecurityFixtures.NORA.toString()),

@@ -105,6 +105,54 @@ class IdentityLifecycleTest {
     }
 
     @Test
+    void aScimRemovalFromTheGroupOfAGroupTeamEndsTheClaimMembershipOnEveryNode() {
+        IdentityLifecycle nodeA = store.identity(GatewayConfig.Identity.DEFAULTS);
+        IdentityLifecycle nodeB = store.identity(GatewayConfig.Identity.DEFAULTS);
+        Directory directory = store.directory(GatewayConfig.Provisioning.NONE);
+        List<SecurityDocument.User> people = store.exportAll().users().stream()
+                .filter(user ->
+                        user.kind() == UserKind.PERSON && user.entraObjectId().isPresent())
+                .filter(user -> !store.permissionsOf(user.id()).roles().contains(teamRole))
+                .toList();
+        assertThat(people).hasSizeGreaterThanOrEqualTo(1);
+        UUID nora = people.get(0).id();
+        UUID objectId = people.get(0).entraObjectId().orElseThrow();
+        TokenUser claim = new TokenUser(Optional.of(objectId), Optional.empty(), Optional.of(Set.of(GROUP)));
+
+        nodeA.beforeResolve(Optional.of(objectId.toString()), claim, "app");
+        assertThat(store.permissionsOf(nora).roles()).contains(teamRole);
+
+        // bound to the group team by its externalId: no owner team of its name, the group team not renamed
+        DirectoryGroup group = directory.createGroup(
+                new DirectoryGroupFields("Directory group", Optional.of(GROUP.toString()), List.of(nora)));
+        assertThat(group.teamId()).isEqualTo(SecurityDocument.Team.idFor("Group team"));
+        assertThat(store.exportAll().teams().stream().map(SecurityDocument.Team::name))
+                .contains("Group team")
+                .doesNotContain("Directory group");
+
+        directory.updateGroup(group.id(), fields -> fields.withMembers(List.of()));
+        assertThat(store.permissionsOf(nora).roles()).doesNotContain(teamRole);
+        // neither the node that remembers the claim nor one that reads it afresh brings the membership back
+        nodeA.beforeResolve(Optional.of(objectId.toString()), claim, "app");
+        nodeB.beforeResolve(Optional.of(objectId.toString()), claim, "app");
+        assertThat(store.permissionsOf(nora).roles()).doesNotContain(teamRole);
+        advance(Duration.ofHours(7));
+        nodeB.beforeResolve(Optional.of(objectId.toString()), claim, "app");
+        assertThat(store.permissionsOf(nora).roles()).doesNotContain(teamRole);
+        // a token read more than the TTL after the removal is the directory's word again
+        advance(Duration.ofHours(2));
+        nodeB.beforeResolve(Optional.of(objectId.toString()), claim, "app");
+        assertThat(store.permissionsOf(nora).roles()).contains(teamRole);
+
+        // deleting the group removes only what SCIM pushed: the claim's membership stays, the team too
+        directory.updateGroup(group.id(), fields -> fields.withMembers(List.of(nora)));
+        directory.deleteGroup(group.id());
+        assertThat(store.permissionsOf(nora).roles()).contains(teamRole);
+        assertThat(store.exportAll().teams().stream().map(SecurityDocument.Team::name))
+                .contains("Group team");
+    }
+
+    @Test
     void firstAccessOffByDefaultCreatesNobody() {
         IdentityLifecycle identity = store.identity(GatewayConfig.Identity.DEFAULTS);
         UUID unknown = UUID.randomUUID();

@@ -36,6 +36,7 @@ import dev.vegateway.catalog.FieldDefinition;
 import dev.vegateway.gateway.odata.AdministrationEntitySets;
 import dev.vegateway.gateway.odata.ODataFrontEnd;
 import dev.vegateway.gateway.odata.ODataRequest;
+import dev.vegateway.gateway.odata.RolePrivileges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -64,13 +65,19 @@ final class AdministrationResource implements InMemorySet {
     private static final String GUID_TEXT =
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     private static final Pattern GUID = Pattern.compile(GUID_TEXT);
-    private static final Pattern SET_NAME = Pattern.compile("^/(systemusers|businessunits|teams|roles)(?=$|[(/?])");
-    private static final Pattern PATH = Pattern.compile("^/(?<set>systemusers|businessunits|teams|roles)"
+    private static final Pattern SET_NAME =
+            Pattern.compile("^/(systemusers|businessunits|teams|roles|privileges)(?=$|[(/?])");
+    private static final Pattern PATH = Pattern.compile("^/(?<set>systemusers|businessunits|teams|roles|privileges)"
             + "(?:\\((?<key>[^)]*)\\))?"
             + "(?:/(?<navigation>[A-Za-z_]+)(?:\\((?<related>[^)]*)\\))?)?"
             + "(?<ref>/\\$ref)?$");
-    private static final Pattern ODATA_ID =
-            Pattern.compile("(?:^|/)(?<set>systemusers|businessunits|teams|roles)\\((?<key>" + GUID_TEXT + ")\\)$");
+    private static final Pattern ODATA_ID = Pattern.compile(
+            "(?:^|/)(?<set>systemusers|businessunits|teams|roles|privileges)\\((?<key>" + GUID_TEXT + ")\\)$");
+    /** The role's bound operations of Dataverse that change or read its privileges. */
+    private static final Pattern ROLE_OPERATION =
+            Pattern.compile("^/roles\\((?<key>[^)]*)\\)/(?:(?<namespace>[A-Za-z0-9_.]+)\\.)?"
+                    + "(?<operation>AddPrivilegesRole|ReplacePrivilegesRole|RemovePrivilegeRole|RetrieveRolePrivilegesRole)"
+                    + "(?<call>\\(\\))?$");
 
     /** A navigation property of the sets: the association it is and which side the addressed record is. */
     private record Navigation(Association association, EntityDefinition target, boolean addressedIsFrom) {}
@@ -89,16 +96,22 @@ final class AdministrationResource implements InMemorySet {
                     "systemuserroles_association",
                     new Navigation(Association.SYSTEM_USER_ROLES, SYSTEM_USERS, false),
                     "teamroles_association",
-                    new Navigation(Association.TEAM_ROLES, TEAMS, false)));
+                    new Navigation(Association.TEAM_ROLES, TEAMS, false)),
+            "businessunits",
+            Map.of(),
+            "privileges",
+            Map.of());
 
     private final SecurityAdministration administration;
     private final Catalog catalog;
     private final ODataFrontEnd odata;
+    private final RolePrivilegeOperations rolePrivileges;
 
     AdministrationResource(SecurityAdministration administration, Catalog catalog, ODataFrontEnd odata) {
         this.administration = requireNonNull(administration, "administration is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.odata = requireNonNull(odata, "odata is null");
+        this.rolePrivileges = new RolePrivilegeOperations(administration, catalog, odata.namespace(), this);
     }
 
     /** Whether a path (below the service root) addresses one of these sets. */
@@ -177,10 +190,13 @@ final class AdministrationResource implements InMemorySet {
     }
 
     private List<Map<String, Object>> rows(Exchange exchange, EntityDefinition entity) {
+        if (entity == AdministrationEntitySets.PRIVILEGES) {
+            return RolePrivileges.rows(catalog);
+        }
         return AdministrationEntitySets.rows(entity, document(exchange));
     }
 
-    private SecurityDocument document(Exchange exchange) {
+    SecurityDocument document(Exchange exchange) {
         return exchange.database(administration::current);
     }
 
@@ -196,6 +212,18 @@ final class AdministrationResource implements InMemorySet {
             throws IOException {
         if (!addresses(path)) {
             return false;
+        }
+        Matcher operation = ROLE_OPERATION.matcher(path);
+        if (operation.matches()) {
+            if (exchange.inChangeset) {
+                throw GatewayException.of(
+                        ErrorCode.BAD_REQUEST,
+                        "Entity set 'roles' is kept in the security store, outside the backend's transaction:"
+                                + " call %s in its own request or in a $batch part outside a changeset.",
+                        operation.group("operation"));
+            }
+            rolePrivileges.operation(exchange, caller, method, operation, serviceRoot);
+            return true;
         }
         Matcher matcher = PATH.matcher(path);
         boolean navigation = matcher.matches() && matcher.group("navigation") != null;
@@ -219,6 +247,17 @@ final class AdministrationResource implements InMemorySet {
                     entity.entitySetName());
         }
         Optional<UUID> key = Optional.ofNullable(matcher.group("key")).map(text -> key(entity, text));
+        if (navigation && matcher.group("navigation").equals(AdministrationEntitySets.ROLE_PRIVILEGES)) {
+            rolePrivileges.association(exchange, caller, method, entity, key, matcher, serviceRoot);
+            return true;
+        }
+        if (entity == AdministrationEntitySets.PRIVILEGES && !navigation) {
+            throw GatewayException.of(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    "Entity set 'privileges' is read-only: give a role privileges with"
+                            + " POST roles(<id>)/%s.AddPrivilegesRole.",
+                    odata.namespace());
+        }
         if (navigation) {
             association(exchange, caller, method, entity, key, matcher, serviceRoot);
             return true;
@@ -336,7 +375,7 @@ final class AdministrationResource implements InMemorySet {
             throw GatewayException.of(
                     ErrorCode.METHOD_NOT_ALLOWED,
                     "A role cannot be changed through entity set 'roles' (its name is its identity); create a role"
-                            + " with POST roles, delete it with DELETE roles(<id>), and change privileges by import.");
+                            + " with POST roles, delete it with DELETE roles(<id>), and change its privileges with AddPrivilegesRole, ReplacePrivilegesRole or RemovePrivilegeRole.");
         }
         exchange.log.rows = 1;
         written(exchange, entity, id, serviceRoot, 200);
@@ -387,11 +426,18 @@ final class AdministrationResource implements InMemorySet {
                         "Entity set '%s' has no navigation property '%s'; it has %s.",
                         entity.entitySetName(),
                         Exchange.sanitize(name),
-                        String.join(
-                                ", ",
-                                NAVIGATIONS.get(entity.entitySetName()).keySet().stream()
-                                        .sorted()
-                                        .toList())));
+                        AdministrationEntitySets.ASSOCIATIONS
+                                        .get(entity.entitySetName())
+                                        .isEmpty()
+                                ? "none"
+                                : String.join(
+                                        ", ",
+                                        AdministrationEntitySets.ASSOCIATIONS
+                                                .get(entity.entitySetName())
+                                                .keySet()
+                                                .stream()
+                                                .sorted()
+                                                .toList())));
         UUID addressed = key.orElseThrow(() -> GatewayException.of(
                 ErrorCode.BAD_REQUEST,
                 "An association is addressed from one record: %s(<id>)/%s.",
@@ -484,6 +530,17 @@ final class AdministrationResource implements InMemorySet {
         List<Map<String, Object>> rows = AdministrationEntitySets.rows(target, document).stream()
                 .filter(row -> related.contains((UUID) row.get(target.keyField())))
                 .toList();
+        sendRelated(exchange, target, rows, reference, serviceRoot);
+    }
+
+    /** The related records of an association as a collection of the target set (its query options apply), or their references. */
+    void sendRelated(
+            Exchange exchange,
+            EntityDefinition target,
+            List<Map<String, Object>> rows,
+            boolean reference,
+            String serviceRoot)
+            throws IOException {
         if (reference) {
             StringBuilder body = new StringBuilder(
                     "{\"@odata.context\":\"" + serviceRoot + "$metadata#Collection($ref)\",\"value\":[");
@@ -569,7 +626,7 @@ final class AdministrationResource implements InMemorySet {
                 .orElseThrow(() -> notFound(entity, id));
     }
 
-    private static String roleName(SecurityDocument document, EntityDefinition entity, UUID id) {
+    static String roleName(SecurityDocument document, EntityDefinition entity, UUID id) {
         return document.roles().stream()
                 .map(SecurityDocument.Role::name)
                 .filter(name -> SecurityAdministration.roleId(name).equals(id))
@@ -614,7 +671,7 @@ final class AdministrationResource implements InMemorySet {
 
     // ---- authorization
 
-    private static Caller.User administrator(Caller caller, EntityDefinition entity, String privilege) {
+    static Caller.User administrator(Caller caller, EntityDefinition entity, String privilege) {
         if (!(caller instanceof Caller.User user)) {
             throw AccessDenied.noCaller();
         }
@@ -622,7 +679,7 @@ final class AdministrationResource implements InMemorySet {
         return user;
     }
 
-    private static ChangeAuthor author(Caller.User user) {
+    static ChangeAuthor author(Caller.User user) {
         return new ChangeAuthor(
                 user.permissions().user().id(),
                 user.permissions().user().name(),
@@ -778,7 +835,7 @@ final class AdministrationResource implements InMemorySet {
                         ErrorCode.VALIDATION, "There is no root business unit; import the security data first."));
     }
 
-    private static UUID key(EntityDefinition entity, String text) {
+    static UUID key(EntityDefinition entity, String text) {
         String value = text.startsWith(entity.keyField() + "=")
                 ? text.substring(entity.keyField().length() + 1)
                 : text;
@@ -813,7 +870,7 @@ final class AdministrationResource implements InMemorySet {
         exchange.send(representationStatus, JSON_CONTENT_TYPE, body);
     }
 
-    private static GatewayException methodNotAllowed(String method, EntityDefinition entity) {
+    static GatewayException methodNotAllowed(String method, EntityDefinition entity) {
         return GatewayException.of(
                 ErrorCode.METHOD_NOT_ALLOWED,
                 "The method %s is not allowed on this path of entity set '%s'.",
@@ -821,7 +878,7 @@ final class AdministrationResource implements InMemorySet {
                 entity.entitySetName());
     }
 
-    private static GatewayException notFound(EntityDefinition entity, UUID key) {
+    static GatewayException notFound(EntityDefinition entity, UUID key) {
         return GatewayException.of(
                 ErrorCode.RECORD_NOT_FOUND, "%s With Id = %s Does Not Exist", entity.logicalName(), key);
     }

@@ -41,6 +41,14 @@ public final class AdministrationEntitySets {
     public static final String TEAM_ID = "teamid";
     public static final String TEAM_TYPE = "teamtype";
     public static final String ROLE_ID = "roleid";
+    public static final String PRIVILEGE_ID = "privilegeid";
+    public static final String ACCESS_RIGHT = "accessright";
+    public static final String CAN_BE_BASIC = "canbebasic";
+    public static final String CAN_BE_LOCAL = "canbelocal";
+    public static final String CAN_BE_DEEP = "canbedeep";
+    public static final String CAN_BE_GLOBAL = "canbeglobal";
+    /** The read-only association of a role's privileges ({@code roles(id)/roleprivileges_association}). */
+    public static final String ROLE_PRIVILEGES = "roleprivileges_association";
 
     /** Dataverse's {@code accessmode} values: 0 Read-Write, 1 Administrative, 4 Non-interactive. */
     public static final Map<AccessMode, Integer> ACCESS_MODES =
@@ -95,6 +103,21 @@ public final class AdministrationEntitySets {
                     field(NAME, FieldType.string(255), true, false),
                     field(BUSINESS_UNIT_VALUE, FieldType.of(FieldType.Kind.GUID), true, true)));
 
+    /** The privileges roles can hold (read-only; see {@link RolePrivileges}). */
+    public static final EntityDefinition PRIVILEGES = entity(
+            "privilege",
+            "privileges",
+            "Privileges",
+            PRIVILEGE_ID,
+            List.of(
+                    field(PRIVILEGE_ID, FieldType.of(FieldType.Kind.GUID), true, true),
+                    field(NAME, FieldType.string(255), true, true),
+                    field(ACCESS_RIGHT, FieldType.of(FieldType.Kind.INT32), true, true),
+                    field(CAN_BE_BASIC, FieldType.of(FieldType.Kind.BOOLEAN), true, true),
+                    field(CAN_BE_LOCAL, FieldType.of(FieldType.Kind.BOOLEAN), true, true),
+                    field(CAN_BE_DEEP, FieldType.of(FieldType.Kind.BOOLEAN), true, true),
+                    field(CAN_BE_GLOBAL, FieldType.of(FieldType.Kind.BOOLEAN), true, true)));
+
     /**
      * The collection-valued navigation properties of the many-to-many associations, per set: name →
      * target set. Each has a partner of the same name on the target, as in Dataverse.
@@ -105,12 +128,20 @@ public final class AdministrationEntitySets {
             "teams",
             Map.of("teamroles_association", "roles", "teammembership_association", "systemusers"),
             "roles",
-            Map.of("systemuserroles_association", "systemusers", "teamroles_association", "teams"),
+            Map.of(
+                    "systemuserroles_association",
+                    "systemusers",
+                    "teamroles_association",
+                    "teams",
+                    ROLE_PRIVILEGES,
+                    "privileges"),
             "businessunits",
-            Map.of());
+            Map.of(),
+            "privileges",
+            Map.of(ROLE_PRIVILEGES, "roles"));
 
-    /** All four, in the order of $metadata. */
-    public static final List<EntityDefinition> ALL = List.of(SYSTEM_USERS, BUSINESS_UNITS, TEAMS, ROLES);
+    /** All five, in the order of $metadata. */
+    public static final List<EntityDefinition> ALL = List.of(SYSTEM_USERS, BUSINESS_UNITS, TEAMS, ROLES, PRIVILEGES);
 
     private AdministrationEntitySets() {}
 
@@ -171,6 +202,9 @@ public final class AdministrationEntitySets {
         }
         if (entity == ROLES) {
             return document.roles().stream().map(role -> row(document, role)).toList();
+        }
+        if (entity == PRIVILEGES) {
+            throw new IllegalArgumentException("the privileges come from the catalog: RolePrivileges.rows");
         }
         throw new IllegalArgumentException("not an administration set: " + entity.entitySetName());
     }

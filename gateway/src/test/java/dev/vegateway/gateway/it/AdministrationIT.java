@@ -403,6 +403,182 @@ abstract class AdministrationIT {
     }
 
     @Test
+    void aRoleGetsPrivilegesThroughTheApiTheDataverseWay() throws Exception {
+        String ns = "Microsoft.Dynamics.CRM.";
+        Response createdRole = json(gateway.as(SYSTEM_ADMINISTRATOR), "{\"name\":\"Customer reader (API)\"}")
+                .post("/roles");
+        assertThat(createdRole.statusCode()).as(createdRole.asString()).isEqualTo(204);
+        UUID role = SecurityAdministration.roleId("Customer reader (API)");
+
+        // the privileges set: one per entity and access right the gateway enforces, ids derived from the name
+        Response listed = gateway.as(SECURITY_ADMINISTRATOR)
+                .get("/privileges?$filter=name%20eq%20'prvReadmserp_custcustomerv3entity'");
+        assertThat(listed.statusCode()).as(listed.asString()).isEqualTo(200);
+        assertThat(listed.jsonPath().getList("value")).hasSize(1);
+        String read = listed.jsonPath().getString("value[0].privilegeid");
+        assertThat(read)
+                .isEqualTo(UUID.nameUUIDFromBytes("privilege:prvReadmserp_custcustomerv3entity".getBytes(UTF_8))
+                        .toString());
+        assertThat(listed.jsonPath().getInt("value[0].accessright")).isEqualTo(1);
+        assertThat(listed.jsonPath().getBoolean("value[0].canbelocal")).isTrue();
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .get("/privileges?$filter=startswith(name,'prvAppendTomserp_custcustomerv3entity')")
+                        .jsonPath()
+                        .getList("value"))
+                .hasSize(1);
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .get("/privileges?$filter=startswith(name,'prvAssign')")
+                        .jsonPath()
+                        .getList("value"))
+                .isEmpty();
+        assertError(
+                json(gateway.as(SECURITY_ADMINISTRATOR), "{\"name\":\"x\"}").post("/privileges"),
+                405,
+                METHOD_NOT_ALLOWED);
+
+        Response added = json(
+                        gateway.as(SECURITY_ADMINISTRATOR),
+                        "{\"Privileges\":[{\"PrivilegeId\":\"" + read + "\",\"Depth\":\"Local\"}]}")
+                .post("/roles(" + role + ")/" + ns + "AddPrivilegesRole");
+        assertThat(added.statusCode()).as(added.asString()).isEqualTo(204);
+        Response held = gateway.as(SECURITY_ADMINISTRATOR).get("/roles(" + role + ")/roleprivileges_association");
+        assertThat(held.statusCode()).as(held.asString()).isEqualTo(200);
+        assertThat(held.jsonPath().getList("value.name")).containsExactly("prvReadmserp_custcustomerv3entity");
+        Response retrieved =
+                gateway.as(SECURITY_ADMINISTRATOR).get("/roles(" + role + ")/" + ns + "RetrieveRolePrivilegesRole()");
+        assertThat(retrieved.statusCode()).as(retrieved.asString()).isEqualTo(200);
+        assertThat(retrieved.jsonPath().getList("RolePrivileges.Depth")).containsExactly("Local");
+        assertThat(retrieved.jsonPath().getList("RolePrivileges.PrivilegeId")).containsExactly(read);
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .get("/privileges(" + read + ")/roleprivileges_association?$select=name")
+                        .jsonPath()
+                        .getList("value.name"))
+                .contains("Customer reader (API)");
+
+        // a user of Contoso US holding the role reads exactly its unit's customers
+        UUID unit = SecurityDocument.BusinessUnit.idFor("Contoso US");
+        UUID user = UUID.randomUUID();
+        assertThat(json(
+                                gateway.as(SECURITY_ADMINISTRATOR),
+                                "{\"systemuserid\":\"" + user + "\",\"fullname\":\"Rita Reader\","
+                                        + "\"businessunitid@odata.bind\":\"/businessunits(" + unit + ")\"}")
+                        .post("/systemusers")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(json(gateway.as(SECURITY_ADMINISTRATOR), "{\"@odata.id\":\"roles(" + role + ")\"}")
+                        .post("/systemusers(" + user + ")/systemuserroles_association/$ref")
+                        .statusCode())
+                .isEqualTo(204);
+        Response customers = gateway.as(user).get(CUSTOMERS + "?$select=mserp_custcustomerv3entityid");
+        assertThat(customers.statusCode()).as(customers.asString()).isEqualTo(200);
+        List<String> expected = new ArrayList<>();
+        for (Object id : column("SELECT id FROM erp.customer WHERE business_unit_id = ?", unit)) {
+            expected.add(id.toString());
+        }
+        assertThat(expected).isNotEmpty();
+        assertThat(customers.jsonPath().getList("value.mserp_custcustomerv3entityid", String.class))
+                .containsExactlyInAnyOrderElementsOf(expected);
+        // raised by AddPrivilegesRole (never lowered), exported, audited
+        json(gateway.as(SECURITY_ADMINISTRATOR), "{\"Privileges\":[{\"PrivilegeId\":\"" + read + "\",\"Depth\":0}]}")
+                .post("/roles(" + role + ")/" + ns + "AddPrivilegesRole");
+        SecurityDocument.Role exported = export().role("Customer reader (API)").orElseThrow();
+        assertThat(exported.depth("mserp_custcustomerv3entity", dev.vegateway.adapter.security.Privilege.READ))
+                .isEqualTo(dev.vegateway.adapter.security.Depth.LOCAL);
+        assertThat(audit().stream()
+                        .filter(entry -> entry.recordType().equals("role")
+                                && entry.recordId().equals(role.toString())
+                                && entry.operation().equals("update"))
+                        .map(entry -> entry.after().orElseThrow()))
+                .anyMatch(after -> after.contains("\"READ\":\"LOCAL\""));
+
+        // removed: the user holds a role that grants nothing on customers
+        Response removed = json(gateway.as(SECURITY_ADMINISTRATOR), "{\"PrivilegeId\":\"" + read + "\"}")
+                .post("/roles(" + role + ")/" + ns + "RemovePrivilegeRole");
+        assertThat(removed.statusCode()).as(removed.asString()).isEqualTo(204);
+        assertError(gateway.as(user).get(CUSTOMERS), 403, MISSING_PRIVILEGE);
+        assertError(
+                json(gateway.as(SECURITY_ADMINISTRATOR), "{\"PrivilegeId\":\"" + read + "\"}")
+                        .post("/roles(" + role + ")/" + ns + "RemovePrivilegeRole"),
+                404,
+                RECORD_NOT_FOUND);
+
+        // replace: exactly the given privileges
+        Response replaced = json(
+                        gateway.as(SECURITY_ADMINISTRATOR),
+                        "{\"Privileges\":[{\"PrivilegeId\":\"" + read + "\",\"Depth\":\"Global\"}]}")
+                .post("/roles(" + role + ")/" + ns + "ReplacePrivilegesRole");
+        assertThat(replaced.statusCode()).as(replaced.asString()).isEqualTo(204);
+        assertThat(gateway.as(user)
+                        .get(CUSTOMERS + "?$count=true&$top=1")
+                        .jsonPath()
+                        .getLong("'@odata.count'"))
+                .isEqualTo(backend.count("SELECT COUNT(*) FROM erp.customer"));
+
+        // errors: unknown privilege, bad depth, a depth the entity cannot have, not an administrator
+        UUID unknown = UUID.randomUUID();
+        assertThat(assertError(
+                        json(
+                                        gateway.as(SECURITY_ADMINISTRATOR),
+                                        "{\"Privileges\":[{\"PrivilegeId\":\"" + unknown + "\",\"Depth\":\"Local\"}]}")
+                                .post("/roles(" + role + ")/" + ns + "AddPrivilegesRole"),
+                        400,
+                        VALIDATION))
+                .contains("Privileges[0].PrivilegeId")
+                .contains(unknown.toString());
+        assertThat(assertError(
+                        json(
+                                        gateway.as(SECURITY_ADMINISTRATOR),
+                                        "{\"Privileges\":[{\"PrivilegeId\":\"" + read + "\",\"Depth\":\"Division\"}]}")
+                                .post("/roles(" + role + ")/" + ns + "AddPrivilegesRole"),
+                        400,
+                        VALIDATION))
+                .contains("Privileges[0].Depth")
+                .contains("Division");
+        String legalEntities = gateway.as(SECURITY_ADMINISTRATOR)
+                .get("/privileges?$filter=name%20eq%20'prvReadmserp_legalentity'")
+                .jsonPath()
+                .getString("value[0].privilegeid");
+        if (legalEntities != null) {
+            assertThat(assertError(
+                            json(
+                                            gateway.as(SECURITY_ADMINISTRATOR),
+                                            "{\"Privileges\":[{\"PrivilegeId\":\"" + legalEntities
+                                                    + "\",\"Depth\":\"Basic\"}]}")
+                                    .post("/roles(" + role + ")/" + ns + "AddPrivilegesRole"),
+                            400,
+                            VALIDATION))
+                    .contains("Basic");
+        }
+        assertError(
+                json(gateway.as(PLAIN), "{\"Privileges\":[{\"PrivilegeId\":\"" + read + "\",\"Depth\":\"Local\"}]}")
+                        .post("/roles(" + role + ")/" + ns + "AddPrivilegesRole"),
+                403,
+                MISSING_PRIVILEGE);
+        assertError(gateway.as(PLAIN).get("/privileges"), 403, MISSING_PRIVILEGE);
+        // a Security administrator may not change the built-in administrator roles
+        assertError(
+                json(
+                                gateway.as(SECURITY_ADMINISTRATOR),
+                                "{\"Privileges\":[{\"PrivilegeId\":\"" + read + "\",\"Depth\":\"Global\"}]}")
+                        .post("/roles(" + SecurityAdministration.roleId(BuiltInRoles.SECURITY_ADMINISTRATOR) + ")/" + ns
+                                + "AddPrivilegesRole"),
+                403,
+                MISSING_PRIVILEGE);
+        assertError(
+                json(
+                                gateway.as(SYSTEM_ADMINISTRATOR),
+                                "{\"Privileges\":[{\"PrivilegeId\":\"" + read + "\",\"Depth\":\"Global\"}]}")
+                        .post("/roles(" + SecurityAdministration.roleId(BuiltInRoles.SYSTEM_ADMINISTRATOR) + ")/" + ns
+                                + "ReplacePrivilegesRole"),
+                400,
+                VALIDATION);
+        assertError(
+                gateway.as(SECURITY_ADMINISTRATOR).get("/roles(" + role + ")/" + ns + "AddPrivilegesRole"),
+                405,
+                METHOD_NOT_ALLOWED);
+    }
+
+    @Test
     void metadataDeclaresTheSets() {
         String metadata = gateway.application().get("/$metadata").asString();
         assertThat(metadata)
@@ -490,6 +666,23 @@ abstract class AdministrationIT {
                     .administration()
                     .audit();
         }
+    }
+
+    /** The first column of every row {@code sql} answers; direct SQL. */
+    private List<Object> column(String sql, Object... parameters) throws Exception {
+        List<Object> values = new ArrayList<>();
+        try (java.sql.Connection connection = backend.connect();
+                java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int index = 0; index < parameters.length; index++) {
+                statement.setObject(index + 1, parameters[index]);
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getObject(1));
+                }
+            }
+        }
+        return values;
     }
 
     static RequestSpecification json(RequestSpecification request, String body) {

@@ -117,7 +117,8 @@ class MetadataSchemaIT {
                                         "systemuser",
                                         "businessunit",
                                         "team",
-                                        "role"))
+                                        "role",
+                                        "privilege"))
                         .toList());
         assertThat(names(document, "EntitySet"))
                 .containsExactlyInAnyOrderElementsOf(Stream.concat(
@@ -130,7 +131,8 @@ class MetadataSchemaIT {
                                         "systemusers",
                                         "businessunits",
                                         "teams",
-                                        "roles"))
+                                        "roles",
+                                        "privileges"))
                         .toList());
         assertThat(names(document, "EnumType"))
                 .as("option sets are Edm.Int32, as Dataverse serves them (issue 12)")
@@ -212,13 +214,13 @@ class MetadataSchemaIT {
             validate(metadata.body());
             Document document = parse(metadata.body());
             // the visible catalog entities, the catalog entity set, the two portal mapping sets, the data audit and
-            // the four administration sets
+            // the five administration sets
             assertThat(names(document, "EntityType"))
-                    .hasSize(15)
+                    .hasSize(16)
                     .doesNotContain(HIDDEN_ENTITY)
                     .contains("mserp_custcustomerv3entity");
             assertThat(names(document, "EntitySet"))
-                    .hasSize(15)
+                    .hasSize(16)
                     .doesNotContain(HIDDEN_SET)
                     .contains(CATALOG_SET);
 

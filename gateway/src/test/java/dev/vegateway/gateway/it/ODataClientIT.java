@@ -142,7 +142,8 @@ class ODataClientIT {
                                             "systemusers",
                                             "businessunits",
                                             "teams",
-                                            "roles"))
+                                            "roles",
+                                            "privileges"))
                             .toList());
 
             for (EntityDefinition entity : visible) {

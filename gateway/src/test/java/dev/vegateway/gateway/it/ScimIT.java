@@ -394,4 +394,50 @@ abstract class ScimIT {
         assertThat(scim().delete("/Groups/" + id).statusCode()).isEqualTo(204);
         error(scim().get("/Groups/" + id), 404, null);
     }
+
+    @Test
+    void aGroupWhoseExternalIdIsAGroupTeamsDirectoryGroupFeedsThatTeam() throws Exception {
+        // Gus holds no role of his own; the group team bound to SALES_READERS_GROUP gives Sales manager.
+        UUID gus = DemoIdentities.GUS_GROUP_TEAM.id();
+        UUID gusObjectId = DemoIdentities.GUS_GROUP_TEAM.entraObjectId();
+        assertThat(customers(gusObjectId)).isEqualTo(403);
+        long teamsBefore = backend.count("SELECT COUNT(*) FROM vegateway_security.teams");
+
+        Response created = scim().body("{\"schemas\":[\"" + GROUP_SCHEMA + "\"],\"displayName\":\"Sales readers\","
+                        + "\"externalId\":\"" + DemoIdentities.SALES_READERS_GROUP + "\",\"members\":[{\"value\":\""
+                        + gus + "\"}]}")
+                .post("/Groups");
+        assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
+        String group = created.jsonPath().getString("id");
+        // no owner team named after the group: the group team is fed, not renamed, and has no listed member
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.teams"))
+                .isEqualTo(teamsBefore);
+        assertThat(backend.single(
+                        "SELECT name FROM vegateway_security.teams WHERE group_object_id = ?",
+                        DemoIdentities.SALES_READERS_GROUP))
+                .isEqualTo("Sales readers (directory group)");
+        assertThat(backend.count("SELECT COUNT(*) FROM vegateway_security.team_members WHERE user_id = ?", gus))
+                .isZero();
+
+        // the application's token carries no groups claim: only the SCIM push makes Gus a member
+        Response read = gateway.asEntra(gusObjectId).get(CUSTOMERS);
+        assertThat(read.statusCode()).as(read.asString()).isEqualTo(200);
+        assertThat(read.jsonPath().getList("value")).hasSize((int) backend.count("SELECT COUNT(*) FROM erp.customer"));
+
+        Response removed = scim().body(patch("{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + gus + "\\\"]\"}"))
+                .patch("/Groups/" + group);
+        assertThat(removed.statusCode()).as(removed.asString()).isEqualTo(200);
+        assertThat(customers(gusObjectId)).isEqualTo(403);
+
+        // added again, then the group deleted: the pushed membership goes, the team stays
+        scim().body(patch("{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + gus + "\"}]}"))
+                .patch("/Groups/" + group);
+        assertThat(customers(gusObjectId)).isEqualTo(200);
+        assertThat(scim().delete("/Groups/" + group).statusCode()).isEqualTo(204);
+        assertThat(customers(gusObjectId)).isEqualTo(403);
+        assertThat(backend.count(
+                        "SELECT COUNT(*) FROM vegateway_security.teams WHERE group_object_id = ?",
+                        DemoIdentities.SALES_READERS_GROUP))
+                .isEqualTo(1);
+    }
 }
