@@ -167,6 +167,81 @@ public final class SecurityAdministration {
         return UUID.nameUUIDFromBytes(("role:" + requireNonNull(roleName, "roleName is null")).getBytes(UTF_8));
     }
 
+    /**
+     * The id of business unit {@code businessUnitId}'s copy of a role (Dataverse's modern business
+     * units: every unit has its own copy of each role, and holding a unit's copy gives the role in
+     * that unit): {@code UUID.nameUUIDFromBytes(("role:" + name + "|businessunit:" + unit id).getBytes(UTF_8))}.
+     * The root unit's copy is {@link #roleId(String)}, which gives the role in the holder's own unit.
+     */
+    public static UUID roleId(String roleName, UUID businessUnitId) {
+        requireNonNull(roleName, "roleName is null");
+        requireNonNull(businessUnitId, "businessUnitId is null");
+        return UUID.nameUUIDFromBytes(("role:" + roleName + "|businessunit:" + businessUnitId).getBytes(UTF_8));
+    }
+
+    /**
+     * One business unit's copy of a role: {@code unit} empty for the root copy (id {@link #roleId(String)}),
+     * which gives the role in the holder's own unit; else the unit whose copy it is, in which it gives the role.
+     */
+    public record RoleCopy(Role role, Optional<BusinessUnit> unit) {
+        public RoleCopy {
+            requireNonNull(role, "role is null");
+            requireNonNull(unit, "unit is null");
+        }
+
+        public UUID id() {
+            return unit.map(each -> roleId(role.name(), each.id())).orElseGet(() -> roleId(role.name()));
+        }
+    }
+
+    /** Every copy of every role: the root copy, then one per business unit other than the root. */
+    public static List<RoleCopy> roleCopies(SecurityDocument document) {
+        List<RoleCopy> copies = new ArrayList<>();
+        for (Role role : document.roles()) {
+            copies.add(new RoleCopy(role, Optional.empty()));
+            for (BusinessUnit unit : document.businessUnits()) {
+                if (unit.parent().isPresent()) {
+                    copies.add(new RoleCopy(role, Optional.of(unit)));
+                }
+            }
+        }
+        return copies;
+    }
+
+    /** The role copy with this id. */
+    public static Optional<RoleCopy> roleCopy(SecurityDocument document, UUID id) {
+        requireNonNull(id, "id is null");
+        for (Role role : document.roles()) {
+            if (roleId(role.name()).equals(id)) {
+                return Optional.of(new RoleCopy(role, Optional.empty()));
+            }
+        }
+        for (Role role : document.roles()) {
+            for (BusinessUnit unit : document.businessUnits()) {
+                if (unit.parent().isPresent() && roleId(role.name(), unit.id()).equals(id)) {
+                    return Optional.of(new RoleCopy(role, Optional.of(unit)));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The id of the copy an assignment holds: the root copy when it names no business unit (or the
+     * root unit, which only a file can name), else the named unit's copy.
+     */
+    public static UUID copyId(SecurityDocument document, RoleAssignment assignment) {
+        requireNonNull(assignment, "assignment is null");
+        return assignment
+                .businessUnit()
+                .flatMap(name -> document.businessUnits().stream()
+                        .filter(unit ->
+                                unit.name().equals(name) && unit.parent().isPresent())
+                        .findFirst())
+                .map(unit -> roleId(assignment.role(), unit.id()))
+                .orElseGet(() -> roleId(assignment.role()));
+    }
+
     /** The security data now, read from the database (never from a cache). */
     public SecurityDocument current() {
         return store.exportAll();
@@ -426,7 +501,7 @@ public final class SecurityAdministration {
         List<RolePrivilege> given = List.copyOf(requireNonNull(privileges, "privileges is null"));
         requireNonNull(catalog, "catalog is null");
         change(author, "update", "role", roleId.toString(), (connection, before) -> {
-            Role role = role(before, roleId).orElseThrow(() -> notFound("role", roleId));
+            Role role = rootRole(before, roleId);
             checkPrivilegesChangeable(before, role, author);
             Map<String, Map<Privilege, Depth>> depths = new LinkedHashMap<>();
             if (kind == PrivilegeChange.ADD) {
@@ -458,7 +533,7 @@ public final class SecurityAdministration {
         requireNonNull(privilege, "privilege is null");
         requireNonNull(catalog, "catalog is null");
         change(author, "update", "role", roleId.toString(), (connection, before) -> {
-            Role role = role(before, roleId).orElseThrow(() -> notFound("role", roleId));
+            Role role = rootRole(before, roleId);
             checkPrivilegesChangeable(before, role, author);
             if (!role.depth(entity, privilege).grantsAccess()) {
                 throw GatewayException.of(
@@ -475,6 +550,23 @@ public final class SecurityAdministration {
             depths.get(entity).put(privilege, Depth.NONE);
             writePrivileges(connection, before, role.name(), depths, catalog);
         });
+    }
+
+    /** The role whose root copy has this id; a business unit's copy is refused (the role is changed through its root copy). */
+    private static Role rootRole(SecurityDocument document, UUID id) {
+        Optional<Role> role = role(document, id);
+        if (role.isPresent()) {
+            return role.get();
+        }
+        RoleCopy copy = roleCopy(document, id).orElseThrow(() -> notFound("role", id));
+        throw GatewayException.of(
+                ErrorCode.VALIDATION,
+                "Role %s is the copy of role '%s' in business unit '%s', which follows the role: change or delete the"
+                        + " role through its root copy roles(%s).",
+                id,
+                copy.role().name(),
+                copy.unit().orElseThrow().name(),
+                roleId(copy.role().name()));
     }
 
     private static void checkPrivilegesChangeable(SecurityDocument before, Role role, ChangeAuthor author) {
@@ -548,7 +640,7 @@ public final class SecurityAdministration {
     public void deleteRole(UUID id, ChangeAuthor author) {
         requireNonNull(id, "id is null");
         change(author, "delete", "role", id.toString(), (connection, before) -> {
-            Role role = role(before, id).orElseThrow(() -> notFound("role", id));
+            Role role = rootRole(before, id);
             if (BuiltInRoles.isBuiltIn(role.name())) {
                 throw GatewayException.of(
                         ErrorCode.VALIDATION, "Role '%s' is built in and cannot be deleted.", role.name());
@@ -580,19 +672,19 @@ public final class SecurityAdministration {
             switch (association) {
                 case SYSTEM_USER_ROLES -> {
                     User user = before.user(from).orElseThrow(() -> notFound("systemuser", from));
-                    Role role = role(before, to).orElseThrow(() -> notFound("role", to));
-                    if (user.roles().stream().anyMatch(held -> held.role().equals(role.name()))) {
+                    RoleCopy copy = roleCopy(before, to).orElseThrow(() -> notFound("role", to));
+                    if (holds(before, user.roles(), copy)) {
                         throw duplicate(association, from, to);
                     }
-                    insertAssignment(connection, role.name(), Optional.of(from), Optional.empty());
+                    insertAssignment(connection, copy, Optional.of(from), Optional.empty());
                 }
                 case TEAM_ROLES -> {
                     Team team = team(before, from).orElseThrow(() -> notFound("team", from));
-                    Role role = role(before, to).orElseThrow(() -> notFound("role", to));
-                    if (team.roles().stream().anyMatch(held -> held.role().equals(role.name()))) {
+                    RoleCopy copy = roleCopy(before, to).orElseThrow(() -> notFound("role", to));
+                    if (holds(before, team.roles(), copy)) {
                         throw duplicate(association, from, to);
                     }
-                    insertAssignment(connection, role.name(), Optional.empty(), Optional.of(from));
+                    insertAssignment(connection, copy, Optional.empty(), Optional.of(from));
                 }
                 case TEAM_MEMBERSHIP -> {
                     Team team = team(before, from).orElseThrow(() -> notFound("team", from));
@@ -628,19 +720,19 @@ public final class SecurityAdministration {
             switch (association) {
                 case SYSTEM_USER_ROLES -> {
                     User user = before.user(from).orElseThrow(() -> notFound("systemuser", from));
-                    Role role = role(before, to).orElseThrow(() -> notFound("role", to));
-                    if (user.roles().stream().noneMatch(held -> held.role().equals(role.name()))) {
+                    RoleCopy copy = roleCopy(before, to).orElseThrow(() -> notFound("role", to));
+                    if (!holds(before, user.roles(), copy)) {
                         throw missingAssociation(association, from, to);
                     }
-                    deleteAssignments(connection, "user_id = ? AND role_name = ?", from, role.name());
+                    deleteCopy(connection, before, "user_id", from, copy);
                 }
                 case TEAM_ROLES -> {
                     Team team = team(before, from).orElseThrow(() -> notFound("team", from));
-                    Role role = role(before, to).orElseThrow(() -> notFound("role", to));
-                    if (team.roles().stream().noneMatch(held -> held.role().equals(role.name()))) {
+                    RoleCopy copy = roleCopy(before, to).orElseThrow(() -> notFound("role", to));
+                    if (!holds(before, team.roles(), copy)) {
                         throw missingAssociation(association, from, to);
                     }
-                    deleteAssignments(connection, "team_id = ? AND role_name = ?", from, role.name());
+                    deleteCopy(connection, before, "team_id", from, copy);
                 }
                 case TEAM_MEMBERSHIP -> {
                     Team team = team(before, from).orElseThrow(() -> notFound("team", from));
@@ -867,14 +959,12 @@ public final class SecurityAdministration {
         boolean present =
                 switch (recordType) {
                     case "systemuserroles_association" -> document.user(from)
-                            .map(user -> role(document, to)
-                                    .map(role -> names(user.roles()).contains(role.name()))
-                                    .orElse(false))
+                            .map(user -> user.roles().stream()
+                                    .anyMatch(held -> copyId(document, held).equals(to)))
                             .orElse(false);
                     case "teamroles_association" -> team(document, from)
-                            .map(team -> role(document, to)
-                                    .map(role -> names(team.roles()).contains(role.name()))
-                                    .orElse(false))
+                            .map(team -> team.roles().stream()
+                                    .anyMatch(held -> copyId(document, held).equals(to)))
                             .orElse(false);
                     default -> team(document, from)
                             .map(team -> team.members().contains(to))
@@ -1055,17 +1145,45 @@ public final class SecurityAdministration {
 
     // ---- SQL helpers
 
-    private void insertAssignment(Connection connection, String role, Optional<UUID> user, Optional<UUID> team)
+    /** A role given for every company, in the unit of the copy (none for the root copy: the holder's own unit). */
+    private void insertAssignment(Connection connection, RoleCopy copy, Optional<UUID> user, Optional<UUID> team)
             throws SQLException {
         execute(
                 connection,
-                "INSERT INTO " + table("role_assignments") + " (id, role_name, user_id, team_id, sort_order)"
-                        + " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO " + table("role_assignments")
+                        + " (id, role_name, user_id, team_id, sort_order, business_unit_id) VALUES (?, ?, ?, ?, ?, ?)",
                 UUID.randomUUID(),
-                role,
+                copy.role().name(),
                 user,
                 team,
-                nextOrder(connection, "role_assignments"));
+                nextOrder(connection, "role_assignments"),
+                copy.unit().map(BusinessUnit::id));
+    }
+
+    /** Deletes the holder's assignments of this copy (for the root copy: in its own unit, or naming the root unit). */
+    private void deleteCopy(Connection connection, SecurityDocument document, String holder, UUID id, RoleCopy copy)
+            throws SQLException {
+        if (copy.unit().isPresent()) {
+            deleteAssignments(
+                    connection,
+                    holder + " = ? AND role_name = ? AND business_unit_id = ?",
+                    id,
+                    copy.role().name(),
+                    copy.unit().get().id());
+        } else {
+            deleteAssignments(
+                    connection,
+                    holder + " = ? AND role_name = ? AND (business_unit_id IS NULL OR business_unit_id = ?)",
+                    id,
+                    copy.role().name(),
+                    root(document));
+        }
+    }
+
+    /** Whether these assignments hold the copy (see {@link #copyId}). */
+    private static boolean holds(SecurityDocument document, List<RoleAssignment> assignments, RoleCopy copy) {
+        UUID id = copy.id();
+        return assignments.stream().anyMatch(held -> copyId(document, held).equals(id));
     }
 
     /** Deletes the role assignments matching {@code condition} (over role_assignments) and their company restrictions. */

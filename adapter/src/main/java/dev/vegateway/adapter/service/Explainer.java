@@ -60,18 +60,25 @@ public final class Explainer {
         requireNonNull(userId, "userId is null");
         requireNonNull(entity, "entity is null");
         EffectivePermissions permissions;
+        Optional<String> refusal = Optional.empty();
         try {
             permissions = callers.permissionsAsCaller(userId);
         } catch (GatewayException e) {
-            return new Explanation(
-                    userId,
-                    entity.logicalName(),
-                    Optional.empty(),
-                    Optional.of(e.getMessage()),
-                    List.of(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty());
+            refusal = Optional.of(e.getMessage());
+            // A user that exists but cannot call (disabled, Administrative, a stub, no role): what its roles
+            // grant, from the same permissions the gateway would load, with the refusal that overrides it.
+            if (store.userById(userId).isEmpty()) {
+                return new Explanation(
+                        userId,
+                        entity.logicalName(),
+                        Optional.empty(),
+                        refusal,
+                        List.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty());
+            }
+            permissions = store.permissionsOf(userId);
         }
         Map<UUID, String> unitNames = new HashMap<>();
         for (SecurityDocument.BusinessUnit unit : store.exportAll().businessUnits()) {
@@ -99,11 +106,12 @@ public final class Explainer {
                 administrator || !hidden.contains(name),
                 administrator || !uncreatable.contains(name),
                 administrator || !unupdatable.contains(name)));
+        EffectivePermissions granted = permissions;
         Optional<Explanation.RowVerdict> row = key.map(value -> {
             List<Explanation.RowPrivilege> rowPrivileges = new ArrayList<>();
             if (exists) {
                 for (Privilege privilege : ROW_PRIVILEGES) {
-                    rowPrivileges.add(rowPrivilege(permissions, entity, privilege, byKey));
+                    rowPrivileges.add(rowPrivilege(granted, entity, privilege, byKey));
                 }
             }
             return new Explanation.RowVerdict(value, exists, rowPrivileges);
@@ -112,7 +120,7 @@ public final class Explainer {
                 userId,
                 entity.logicalName(),
                 Optional.of(subject),
-                Optional.empty(),
+                refusal,
                 privileges,
                 Optional.of(new Explanation.FieldRules(hidden, uncreatable, unupdatable)),
                 fieldVerdict,

@@ -12,9 +12,11 @@ import java.util.UUID;
  * what {@link Explainer} answers, printed by {@code vegateway explain} and written as JSON by the
  * function {@code vegateway_Explain}.
  *
- * @param user the user, or empty when it cannot call at all ({@code refusal} says why)
- * @param refusal the gateway's own message refusing the user as a caller
- * @param privileges Read, Create, Write and Delete on the entity, in that order (empty when refused)
+ * @param user the user, or empty when there is no such user ({@code refusal} says so)
+ * @param refusal the gateway's own message refusing the user as a caller (disabled, Administrative,
+ *     a stub, no role, unknown); it overrides everything else: the privileges, field rules and row
+ *     verdicts of a user that exists but cannot call are what its roles would grant
+ * @param privileges Read, Create, Write and Delete on the entity, in that order (empty for an unknown user)
  * @param field the field asked about, if any
  * @param row the row asked about, if any
  */
@@ -27,6 +29,11 @@ public record Explanation(
         Optional<FieldRules> fieldSecurity,
         Optional<FieldVerdict> field,
         Optional<RowVerdict> row) {
+
+    /** Whether the user may call at all (no refusal overrides the breakdown). */
+    public boolean canCall() {
+        return refusal.isEmpty();
+    }
 
     public Explanation {
         requireNonNull(userId, "userId is null");

@@ -1035,11 +1035,67 @@ final class DemoCommand implements Callable<Integer> {
                                 sid,
                                 "vegateway_Explain(UserId=" + DemoIdentities.FIONA_FIELD_SECURITY.id()
                                         + ",EntityName=%27mserp_custcustomerv3entity%27,Field=%27mserp_creditlimit%27)")));
+        lines = new java.util.ArrayList<>(lines);
+        lines.addAll(rolePrivilegeAndCrossUnitCommands(asDataverse, sid, nora));
         for (String[] line : lines) {
             out.println();
             out.println("# " + line[0]);
             out.println(line[1]);
         }
+    }
+
+    /**
+     * Issue 15: a role's privileges through Dataverse's AddPrivilegesRole, and a role of another business
+     * unit given through its copy with {@code systemuserroles_association/$ref}; Sid Secadmin administers.
+     */
+    private static List<String[]> rolePrivilegeAndCrossUnitCommands(Curl asDataverse, UUID sid, UUID nora) {
+        UUID local = dev.vegateway.adapter.security.SecurityAdministration.roleId("Customer service Local");
+        UUID germanyCopy = dev.vegateway.adapter.security.SecurityAdministration.roleId(
+                "Customer service Local", DemoIdentities.CONTOSO_GERMANY.id());
+        UUID readVendors = dev.vegateway.gateway.odata.RolePrivileges.id(
+                "mserp_vendvendorv2entity", dev.vegateway.adapter.security.Privilege.READ);
+        return List.of(
+                example(
+                        "Role privileges: Sid gives the role Customer service Local Read at Local on vendors"
+                                + " (AddPrivilegesRole) → 204; Leo Local then reads his unit's vendors",
+                        asDataverse.send(
+                                "POST",
+                                sid,
+                                "roles(" + local + ")/Microsoft.Dynamics.CRM.AddPrivilegesRole",
+                                "{\"Privileges\":[{\"PrivilegeId\":\"" + readVendors + "\",\"Depth\":\"Local\"}]}")),
+                example(
+                        "Leo Local reads vendors of Contoso Europe (before: 403)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.LEO_LOCAL.id(),
+                                "mserp_vendvendorv2entities?$select=mserp_vendorname&$top=3")),
+                example(
+                        "Sid lists the role's privileges (roleprivileges_association)",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                sid,
+                                "roles(" + local + ")/roleprivileges_association?$select=name,accessright")),
+                example(
+                        "Roles from other business units: Sid gives Nora Norole (Contoso US) Contoso Germany's copy of"
+                                + " Customer service Local → 204; she reads Germany's customers",
+                        asDataverse.send(
+                                "POST",
+                                sid,
+                                "systemusers(" + nora + ")/systemuserroles_association/$ref",
+                                "{\"@odata.id\":\"roles(" + germanyCopy + ")\"}")),
+                example(
+                        "Nora reads the customers of Contoso Germany",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                nora,
+                                "mserp_custcustomerv3entities?$select=mserp_name,mserp_dataareaid&$top=3")),
+                example(
+                        "Sid takes Germany's copy back → 204",
+                        asDataverse.send(
+                                "DELETE",
+                                sid,
+                                "systemusers(" + nora + ")/systemuserroles_association(" + germanyCopy + ")/$ref",
+                                null)));
     }
 
     /** usmf sales orders over 1,000 with their customer's name; {@code %s} takes more fetch attributes. */

@@ -82,7 +82,7 @@ final class ExplainCommand implements Callable<Integer> {
             Explanation explanation = new Explainer(new CallerResolver(store), store, queries)
                     .explain(user, definition, Optional.ofNullable(key), Optional.ofNullable(field));
             System.out.print(text(explanation));
-            return explanation.user().isPresent() ? 0 : 1;
+            return explanation.canCall() ? 0 : 1;
         }
     }
 
@@ -105,6 +105,10 @@ final class ExplainCommand implements Callable<Integer> {
                 .append("), business unit ")
                 .append(unit(user.businessUnit(), user.businessUnitName()))
                 .append('\n');
+        explanation.refusal().ifPresent(refusal -> text.append("Refused: ")
+                .append(refusal)
+                .append(" — every call is refused (403); what follows is what the user's roles would grant,")
+                .append(" which this refusal overrides\n"));
         text.append("Roles: ")
                 .append(user.roles().isEmpty() ? "(none)" : String.join(", ", user.roles()))
                 .append(user.systemAdministrator() ? " — System administrator: every row and field" : "")

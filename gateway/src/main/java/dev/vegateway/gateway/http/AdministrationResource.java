@@ -581,12 +581,13 @@ final class AdministrationResource implements InMemorySet {
                 if (navigation.addressedIsFrom()) {
                     SecurityDocument.User user =
                             document.user(addressed).orElseThrow(() -> notFound(entity, addressed));
-                    user.roles().forEach(held -> ids.add(SecurityAdministration.roleId(held.role())));
+                    user.roles().forEach(held -> ids.add(SecurityAdministration.copyId(document, held)));
                 } else {
-                    String role = roleName(document, entity, addressed);
+                    UUID copy = roleCopy(document, entity, addressed);
                     document.users().stream()
                             .filter(user -> user.roles().stream()
-                                    .anyMatch(held -> held.role().equals(role)))
+                                    .anyMatch(held -> SecurityAdministration.copyId(document, held)
+                                            .equals(copy)))
                             .forEach(user -> ids.add(user.id()));
                 }
             }
@@ -594,12 +595,13 @@ final class AdministrationResource implements InMemorySet {
                 if (navigation.addressedIsFrom()) {
                     team(document, entity, addressed)
                             .roles()
-                            .forEach(held -> ids.add(SecurityAdministration.roleId(held.role())));
+                            .forEach(held -> ids.add(SecurityAdministration.copyId(document, held)));
                 } else {
-                    String role = roleName(document, entity, addressed);
+                    UUID copy = roleCopy(document, entity, addressed);
                     document.teams().stream()
                             .filter(team -> team.roles().stream()
-                                    .anyMatch(held -> held.role().equals(role)))
+                                    .anyMatch(held -> SecurityAdministration.copyId(document, held)
+                                            .equals(copy)))
                             .forEach(team -> ids.add(team.id()));
                 }
             }
@@ -626,11 +628,10 @@ final class AdministrationResource implements InMemorySet {
                 .orElseThrow(() -> notFound(entity, id));
     }
 
-    static String roleName(SecurityDocument document, EntityDefinition entity, UUID id) {
-        return document.roles().stream()
-                .map(SecurityDocument.Role::name)
-                .filter(name -> SecurityAdministration.roleId(name).equals(id))
-                .findFirst()
+    /** The id of an existing role copy (404 otherwise). */
+    private static UUID roleCopy(SecurityDocument document, EntityDefinition entity, UUID id) {
+        return SecurityAdministration.roleCopy(document, id)
+                .map(SecurityAdministration.RoleCopy::id)
                 .orElseThrow(() -> notFound(entity, id));
     }
 

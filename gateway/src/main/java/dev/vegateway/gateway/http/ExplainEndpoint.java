@@ -256,7 +256,7 @@ final class ExplainEndpoint {
                     "@odata.context", serviceRoot + "$metadata#" + namespace + ".vegateway_ExplainResponse");
             json.writeStringField("UserId", explanation.userId().toString());
             json.writeStringField("EntityName", explanation.entity());
-            json.writeBooleanField("CanCall", explanation.user().isPresent());
+            json.writeBooleanField("CanCall", explanation.canCall());
             if (explanation.refusal().isPresent()) {
                 json.writeStringField("Refusal", explanation.refusal().get());
             }

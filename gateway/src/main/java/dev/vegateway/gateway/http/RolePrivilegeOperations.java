@@ -314,9 +314,11 @@ final class RolePrivilegeOperations {
         }
     }
 
+    /** The role of any of its copies: a business unit's copy has the role's privileges. */
     private static SecurityDocument.Role role(SecurityDocument document, UUID id) {
-        String name = AdministrationResource.roleName(document, ROLES, id);
-        return document.role(name).orElseThrow();
+        return SecurityAdministration.roleCopy(document, id)
+                .map(SecurityAdministration.RoleCopy::role)
+                .orElseThrow(() -> AdministrationResource.notFound(ROLES, id));
     }
 
     @FormatMethod

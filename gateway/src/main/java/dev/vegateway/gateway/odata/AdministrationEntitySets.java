@@ -41,6 +41,7 @@ public final class AdministrationEntitySets {
     public static final String TEAM_ID = "teamid";
     public static final String TEAM_TYPE = "teamtype";
     public static final String ROLE_ID = "roleid";
+    public static final String PARENT_ROOT_ROLE_VALUE = "_parentrootroleid_value";
     public static final String PRIVILEGE_ID = "privilegeid";
     public static final String ACCESS_RIGHT = "accessright";
     public static final String CAN_BE_BASIC = "canbebasic";
@@ -101,7 +102,8 @@ public final class AdministrationEntitySets {
             List.of(
                     field(ROLE_ID, FieldType.of(FieldType.Kind.GUID), true, true),
                     field(NAME, FieldType.string(255), true, false),
-                    field(BUSINESS_UNIT_VALUE, FieldType.of(FieldType.Kind.GUID), true, true)));
+                    field(BUSINESS_UNIT_VALUE, FieldType.of(FieldType.Kind.GUID), true, true),
+                    field(PARENT_ROOT_ROLE_VALUE, FieldType.of(FieldType.Kind.GUID), true, true)));
 
     /** The privileges roles can hold (read-only; see {@link RolePrivileges}). */
     public static final EntityDefinition PRIVILEGES = entity(
@@ -201,7 +203,9 @@ public final class AdministrationEntitySets {
             return document.teams().stream().map(team -> row(document, team)).toList();
         }
         if (entity == ROLES) {
-            return document.roles().stream().map(role -> row(document, role)).toList();
+            return SecurityAdministration.roleCopies(document).stream()
+                    .map(copy -> row(document, copy))
+                    .toList();
         }
         if (entity == PRIVILEGES) {
             throw new IllegalArgumentException("the privileges come from the catalog: RolePrivileges.rows");
@@ -241,18 +245,28 @@ public final class AdministrationEntitySets {
         return row;
     }
 
-    /** Roles are the organisation's, so each belongs to the root business unit. */
+    /** The root copy of a role (the root business unit's, which gives the role in the holder's own unit). */
     public static Map<String, Object> row(SecurityDocument document, Role role) {
+        return row(document, new SecurityAdministration.RoleCopy(role, Optional.empty()));
+    }
+
+    /**
+     * One business unit's copy of a role (Dataverse's modern business units): the root copy keeps the
+     * id {@code roleId(name)}; every other unit's copy has its own derived id and that unit as
+     * {@code _businessunitid_value}; {@code _parentrootroleid_value} is the root copy's id for all.
+     */
+    public static Map<String, Object> row(SecurityDocument document, SecurityAdministration.RoleCopy copy) {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put(ROLE_ID, SecurityAdministration.roleId(role.name()));
-        row.put(NAME, role.name());
+        row.put(ROLE_ID, copy.id());
+        row.put(NAME, copy.role().name());
+        row.put(BUSINESS_UNIT_VALUE, copy.unit().map(BusinessUnit::id).orElseGet(() -> document.businessUnits().stream()
+                .filter(unit -> unit.parent().isEmpty())
+                .map(BusinessUnit::id)
+                .findFirst()
+                .orElse(null)));
         row.put(
-                BUSINESS_UNIT_VALUE,
-                document.businessUnits().stream()
-                        .filter(unit -> unit.parent().isEmpty())
-                        .map(BusinessUnit::id)
-                        .findFirst()
-                        .orElse(null));
+                PARENT_ROOT_ROLE_VALUE,
+                SecurityAdministration.roleId(copy.role().name()));
         return row;
     }
 

@@ -207,6 +207,32 @@ class CliIT {
                 "--key",
                 others);
         assertThat(theirs.out()).as(theirs.err()).contains("exists").contains("Read this row: no");
+        // a disabled user: the refusal (exit 1) and everything its roles would grant
+        Run dora = run(
+                "explain",
+                "--config",
+                config.toString(),
+                "--user",
+                DemoIdentities.DORA_DISABLED.id().toString(),
+                "--entity",
+                "mserp_custcustomerv3entity");
+        assertThat(dora.exitCode()).as(dora.err()).isEqualTo(1);
+        assertThat(dora.out())
+                .contains("User Dora Disabled")
+                .contains("Refused: user Dora Disabled is disabled")
+                .contains("Roles: Sales manager")
+                .contains("Read: yes")
+                .contains("role 'Sales manager' directly");
+        Run adam = run(
+                "explain",
+                "--config",
+                config.toString(),
+                "--user",
+                DemoIdentities.ADAM_ADMINISTRATIVE.id().toString(),
+                "--entity",
+                "mserp_custcustomerv3entity");
+        assertThat(adam.exitCode()).as(adam.err()).isEqualTo(1);
+        assertThat(adam.out()).contains("access mode Administrative").contains("role 'Sales manager' directly");
         Run unknown = run("explain", "--config", config.toString(), "--user", bea, "--entity", "nosuch");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("no entity 'nosuch'");

@@ -579,6 +579,129 @@ abstract class AdministrationIT {
     }
 
     @Test
+    void aUserAndATeamHoldARoleOfAnotherBusinessUnitThroughItsCopy() throws Exception {
+        UUID germany = SecurityDocument.BusinessUnit.idFor("Contoso Germany");
+        UUID root = SecurityAdministration.roleId("Customer service Local");
+        UUID copy = SecurityAdministration.roleId("Customer service Local", germany);
+        // every unit has its copy; the root copy keeps its id and stands for the holder's own unit
+        Response copies = gateway.as(SECURITY_ADMINISTRATOR)
+                .get("/roles?$filter=name%20eq%20'Customer%20service%20Local'&$select=roleid,_businessunitid_value,"
+                        + "_parentrootroleid_value");
+        assertThat(copies.statusCode()).as(copies.asString()).isEqualTo(200);
+        assertThat(copies.jsonPath().getList("value.roleid")).contains(root.toString(), copy.toString());
+        assertThat(copies.jsonPath().getList("value._parentrootroleid_value")).containsOnly(root.toString());
+        Response germanCopy = gateway.as(SECURITY_ADMINISTRATOR).get("/roles(" + copy + ")");
+        assertThat(germanCopy.jsonPath().getString("_businessunitid_value")).isEqualTo(germany.toString());
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .get("/roles(" + root + ")")
+                        .jsonPath()
+                        .getString("_businessunitid_value"))
+                .isEqualTo(this.root.toString());
+
+        // a user of Contoso US given Germany's copy reads Germany's customers (Local), not its own unit's
+        UUID user = UUID.randomUUID();
+        UUID us = SecurityDocument.BusinessUnit.idFor("Contoso US");
+        assertThat(json(
+                                gateway.as(SECURITY_ADMINISTRATOR),
+                                "{\"systemuserid\":\"" + user + "\",\"fullname\":\"Uma Otherunit\","
+                                        + "\"businessunitid@odata.bind\":\"/businessunits(" + us + ")\"}")
+                        .post("/systemusers")
+                        .statusCode())
+                .isEqualTo(204);
+        Response associated = json(
+                        gateway.as(SECURITY_ADMINISTRATOR),
+                        "{\"@odata.id\":\"" + gateway.serviceRoot() + "roles(" + copy + ")\"}")
+                .post("/systemusers(" + user + ")/systemuserroles_association/$ref");
+        assertThat(associated.statusCode()).as(associated.asString()).isEqualTo(204);
+        assertThat(customerIds(user)).containsExactlyInAnyOrderElementsOf(unitCustomers(germany));
+        assertThat(export().user(user).orElseThrow().roles())
+                .containsExactly(
+                        new RoleAssignment("Customer service Local", Optional.empty(), Optional.of("Contoso Germany")));
+        assertError(
+                json(gateway.as(SECURITY_ADMINISTRATOR), "{\"@odata.id\":\"roles(" + copy + ")\"}")
+                        .post("/systemusers(" + user + ")/systemuserroles_association/$ref"),
+                409,
+                DUPLICATE);
+        // the root copy too: its own unit as well
+        assertThat(json(gateway.as(SECURITY_ADMINISTRATOR), "{\"@odata.id\":\"roles(" + root + ")\"}")
+                        .post("/systemusers(" + user + ")/systemuserroles_association/$ref")
+                        .statusCode())
+                .isEqualTo(204);
+        List<String> both = new ArrayList<>(unitCustomers(germany));
+        both.addAll(unitCustomers(us));
+        assertThat(customerIds(user)).containsExactlyInAnyOrderElementsOf(both);
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .get("/systemusers(" + user + ")/systemuserroles_association/$ref")
+                        .jsonPath()
+                        .getList("value.'@odata.id'"))
+                .containsExactlyInAnyOrder(
+                        gateway.serviceRoot() + "roles(" + copy + ")", gateway.serviceRoot() + "roles(" + root + ")");
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .get("/roles(" + copy + ")/systemuserroles_association?$select=fullname")
+                        .jsonPath()
+                        .getList("value.fullname"))
+                .containsExactly("Uma Otherunit");
+
+        // disassociating the copy removes only that assignment
+        Response removed = gateway.as(SECURITY_ADMINISTRATOR)
+                .delete("/systemusers(" + user + ")/systemuserroles_association(" + copy + ")/$ref");
+        assertThat(removed.statusCode()).as(removed.asString()).isEqualTo(204);
+        assertThat(customerIds(user)).containsExactlyInAnyOrderElementsOf(unitCustomers(us));
+        assertThat(export().user(user).orElseThrow().roles())
+                .containsExactly(RoleAssignment.unrestricted("Customer service Local"));
+        assertError(
+                gateway.as(SECURITY_ADMINISTRATOR)
+                        .delete("/systemusers(" + user + ")/systemuserroles_association(" + copy + ")/$ref"),
+                404,
+                RECORD_NOT_FOUND);
+
+        // a team: teamroles_association with a copy gives the role in that unit to its members
+        UUID team = UUID.randomUUID();
+        assertThat(json(gateway.as(SECURITY_ADMINISTRATOR), "{\"teamid\":\"" + team + "\",\"name\":\"Germany desk\"}")
+                        .post("/teams")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(json(gateway.as(SECURITY_ADMINISTRATOR), "{\"@odata.id\":\"roles(" + copy + ")\"}")
+                        .post("/teams(" + team + ")/teamroles_association/$ref")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .get("/teams(" + team + ")/teamroles_association/$ref")
+                        .jsonPath()
+                        .getList("value.'@odata.id'"))
+                .containsExactly(gateway.serviceRoot() + "roles(" + copy + ")");
+        assertThat(json(gateway.as(SECURITY_ADMINISTRATOR), "{\"@odata.id\":\"systemusers(" + user + ")\"}")
+                        .post("/teams(" + team + ")/teammembership_association/$ref")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(customerIds(user)).containsExactlyInAnyOrderElementsOf(both);
+        assertThat(gateway.as(SECURITY_ADMINISTRATOR)
+                        .delete("/teams(" + team + ")/teamroles_association(" + copy + ")/$ref")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(customerIds(user)).containsExactlyInAnyOrderElementsOf(unitCustomers(us));
+
+        // a copy is not deleted nor given privileges on its own
+        assertError(gateway.as(SYSTEM_ADMINISTRATOR).delete("/roles(" + copy + ")"), 400, VALIDATION);
+        assertError(gateway.as(SECURITY_ADMINISTRATOR).get("/roles(" + UUID.randomUUID() + ")"), 404, RECORD_NOT_FOUND);
+    }
+
+    private List<String> customerIds(UUID user) {
+        Response customers = gateway.as(user).get(CUSTOMERS + "?$select=mserp_custcustomerv3entityid");
+        assertThat(customers.statusCode()).as(customers.asString()).isEqualTo(200);
+        return customers.jsonPath().getList("value.mserp_custcustomerv3entityid", String.class);
+    }
+
+    private List<String> unitCustomers(UUID unit) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Object id : column("SELECT id FROM erp.customer WHERE business_unit_id = ?", unit)) {
+            ids.add(id.toString());
+        }
+        assertThat(ids).isNotEmpty();
+        return ids;
+    }
+
+    @Test
     void metadataDeclaresTheSets() {
         String metadata = gateway.application().get("/$metadata").asString();
         assertThat(metadata)

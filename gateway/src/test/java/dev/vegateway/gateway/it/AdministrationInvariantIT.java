@@ -83,7 +83,13 @@ abstract class AdministrationInvariantIT {
             for (int step = 0; step < STEPS; step++) {
                 UUID user = pick(random, users);
                 UUID team = pick(random, teams);
-                UUID role = SecurityAdministration.roleId(pick(random, ROLES));
+                String roleName = pick(random, ROLES);
+                UUID roleUnit = pick(random, units);
+                // a third of the role calls name a business unit's copy of the role: the role in that unit (the root
+                // unit has no copy of its own, its copy is the plain role id: 404)
+                UUID role = random.nextInt(3) == 0
+                        ? SecurityAdministration.roleId(roleName, roleUnit)
+                        : SecurityAdministration.roleId(roleName);
                 // the user's permissions as this node has them cached just before the call
                 gateway.as(user).get(ENTITY_SETS.get(0) + "?$top=1");
                 Response response;

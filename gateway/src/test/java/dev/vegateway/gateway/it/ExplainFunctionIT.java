@@ -223,7 +223,39 @@ abstract class ExplainFunctionIT {
                         sam(), "UserId=" + DemoIdentities.DORA_DISABLED.id() + ",EntityName='" + CUSTOMERS + "'")
                 .jsonPath();
         assertThat(disabled.getString("Refusal")).isEqualTo("user Dora Disabled is disabled");
-        assertThat(disabled.getList("Privileges")).isEmpty();
+        assertThat(unknown.getList("Privileges")).isEmpty();
+    }
+
+    @Test
+    void aDisabledOrAdministrativeUserGetsTheFullBreakdownAndTheRefusalThatOverridesIt() {
+        JsonPath disabled = explain(
+                        sam(),
+                        "UserId=" + DemoIdentities.DORA_DISABLED.id() + ",EntityName='" + CUSTOMERS
+                                + "',Field='mserp_creditlimit'")
+                .jsonPath();
+        assertThat(disabled.getBoolean("CanCall")).isFalse();
+        assertThat(disabled.getString("Refusal")).isEqualTo("user Dora Disabled is disabled");
+        assertThat(disabled.getString("UserName")).isEqualTo("Dora Disabled");
+        assertThat(disabled.getList("Roles", String.class)).containsExactly("Sales manager");
+        assertThat(disabled.getString("BusinessUnitName")).isEqualTo("Contoso Germany");
+        assertThat(disabled.getList("Privileges.Privilege", String.class))
+                .containsExactly("Read", "Create", "Write", "Delete");
+        assertThat(disabled.getBoolean("Privileges[0].Allowed")).isTrue();
+        assertThat(disabled.getString("Privileges[0].Grants[0].Role")).isEqualTo("Sales manager");
+        assertThat(disabled.getString("Privileges[0].Grants[0].Via")).isEqualTo("directly");
+        assertThat(disabled.getString("Privileges[0].Grants[0].Depth")).isNotBlank();
+        assertThat(disabled.getString("Field.Name")).isEqualTo("mserp_creditlimit");
+
+        JsonPath administrative = explain(
+                        sam(), "UserId=" + DemoIdentities.ADAM_ADMINISTRATIVE.id() + ",EntityName='" + CUSTOMERS + "'")
+                .jsonPath();
+        assertThat(administrative.getBoolean("CanCall")).isFalse();
+        assertThat(administrative.getString("Refusal")).contains("access mode Administrative");
+        assertThat(administrative.getList("Roles", String.class)).containsExactly("Sales manager");
+        assertThat(administrative.getBoolean("Privileges[0].Allowed")).isTrue();
+        assertThat(administrative.getString("Privileges[0].Grants[0].Role")).isEqualTo("Sales manager");
+        assertThat(administrative.getString("Privileges[0].Grants[0].BusinessUnitName"))
+                .isEqualTo("Contoso");
     }
 
     @Test
