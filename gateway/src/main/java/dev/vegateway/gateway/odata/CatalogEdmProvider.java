@@ -23,6 +23,7 @@ import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainerInfo;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
+import org.apache.olingo.commons.api.edm.provider.CsdlEnumType;
 import org.apache.olingo.commons.api.edm.provider.CsdlFunction;
 import org.apache.olingo.commons.api.edm.provider.CsdlFunctionImport;
 import org.apache.olingo.commons.api.edm.provider.CsdlNavigationProperty;
@@ -48,6 +49,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
 
     private final Catalog catalog;
     private final String namespace;
+    private final RoleOperationsEdm roleOperations;
     private final FullQualifiedName containerName;
     private final LookupNames lookups;
 
@@ -56,6 +58,7 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.lookups = new LookupNames(catalog);
         this.containerName = new FullQualifiedName(namespace, CONTAINER);
+        this.roleOperations = new RoleOperationsEdm(namespace);
     }
 
     private List<EntityDefinition> visibleEntities() {
@@ -116,12 +119,23 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
 
     @Override
     public CsdlComplexType getComplexType(FullQualifiedName name) {
-        return name.equals(new FullQualifiedName(namespace, WHO_AM_I_RESPONSE)) ? whoAmIResponse() : null;
+        return name.equals(new FullQualifiedName(namespace, WHO_AM_I_RESPONSE))
+                ? whoAmIResponse()
+                : roleOperations.complexType(name).orElse(null);
+    }
+
+    @Override
+    public CsdlEnumType getEnumType(FullQualifiedName name) {
+        return roleOperations.enumType(name).orElse(null);
     }
 
     @Override
     public List<CsdlFunction> getFunctions(FullQualifiedName name) {
-        return name.equals(new FullQualifiedName(namespace, WHO_AM_I)) ? List.of(whoAmI()) : null;
+        if (name.equals(new FullQualifiedName(namespace, WHO_AM_I))) {
+            return List.of(whoAmI());
+        }
+        List<CsdlFunction> role = roleOperations.functions(name);
+        return role.isEmpty() ? null : role;
     }
 
     @Override
@@ -165,10 +179,11 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         if (!namespace.equals(name.getNamespace())) {
             return null;
         }
-        List<CsdlAction> actions = visibleActions().stream()
+        List<CsdlAction> actions = new ArrayList<>(visibleActions().stream()
                 .filter(action -> action.name().equals(name.getName()))
                 .map(this::action)
-                .toList();
+                .toList());
+        actions.addAll(roleOperations.actions(name));
         return actions.isEmpty() ? null : actions;
     }
 
@@ -263,11 +278,18 @@ final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                 .setNamespace(namespace)
                 .setAlias("mscrm")
                 .setEntityTypes(visibleEntities().stream().map(this::entityType).toList())
-                .setActions(visibleActions().stream().map(this::action).toList())
-                .setComplexTypes(List.of(whoAmIResponse()))
-                .setFunctions(List.of(whoAmI()))
+                .setEnumTypes(roleOperations.enumTypes())
+                .setActions(concat(visibleActions().stream().map(this::action).toList(), roleOperations.actions()))
+                .setComplexTypes(concat(List.of(whoAmIResponse()), roleOperations.complexTypes()))
+                .setFunctions(concat(List.of(whoAmI()), roleOperations.functions()))
                 .setEntityContainer(getEntityContainer());
         return List.of(schema);
+    }
+
+    private static <T> List<T> concat(List<T> first, List<T> second) {
+        List<T> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     private CsdlEntitySet entitySet(EntityDefinition entity) {

@@ -135,8 +135,41 @@ class MetadataSchemaIT {
                                         "privileges"))
                         .toList());
         assertThat(names(document, "EnumType"))
-                .as("option sets are Edm.Int32, as Dataverse serves them (issue 12)")
-                .isEmpty();
+                .as("option sets are Edm.Int32, as Dataverse serves them (issue 12); the only enum type is the"
+                        + " privilege depth of the role operations")
+                .containsExactly("PrivilegeDepth");
+    }
+
+    @Test
+    void theRoleOperationsAreDeclaredAsDataverseDeclaresThem() throws Exception {
+        // types are written with the schema's alias, mscrm, as Dataverse writes them
+        Document document = parse(metadata());
+        Map<String, Element> actions = new java.util.HashMap<>();
+        elements(document, EDM, "Action").forEach(action -> actions.put(action.getAttribute("Name"), action));
+        for (String name : List.of("AddPrivilegesRole", "ReplacePrivilegesRole", "RemovePrivilegeRole")) {
+            assertThat(actions).as(name).containsKey(name);
+            assertThat(actions.get(name).getAttribute("IsBound")).isEqualTo("true");
+            assertThat(parameters(actions.get(name)).get("entity")).isEqualTo("mscrm.role");
+        }
+        assertThat(parameters(actions.get("AddPrivilegesRole")).get("Privileges"))
+                .isEqualTo("Collection(mscrm.RolePrivilege)");
+        assertThat(parameters(actions.get("RemovePrivilegeRole")).get("PrivilegeId"))
+                .isEqualTo("Edm.Guid");
+        Element retrieve = elements(document, EDM, "Function").stream()
+                .filter(function -> function.getAttribute("Name").equals("RetrieveRolePrivilegesRole"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(retrieve.getAttribute("IsBound")).isEqualTo("true");
+        assertThat(elements(retrieve, "ReturnType").get(0).getAttribute("Type"))
+                .isEqualTo("mscrm.RetrieveRolePrivilegesRoleResponse");
+        assertThat(names(document, "ComplexType")).contains("RolePrivilege", "RetrieveRolePrivilegesRoleResponse");
+    }
+
+    private static Map<String, String> parameters(Element operation) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        elements(operation, "Parameter")
+                .forEach(parameter -> parameters.put(parameter.getAttribute("Name"), parameter.getAttribute("Type")));
+        return parameters;
     }
 
     @Test
