@@ -17,7 +17,12 @@ import org.eclipse.jetty.util.Callback;
  * keys loaded) and {@code /metrics}. Readiness reads the backend health probe's state and never
  * waits for the backend itself, so it turns false and true again as fast as the probe notices.
  */
-final class AdminHandler extends Handler.Abstract {
+public final class AdminHandler extends Handler.Abstract {
+    /** Liveness: 200 while the process serves. */
+    public static final String LIVE = "/health/live";
+    /** Readiness: 200 when the backend answers and signing keys are loaded, else 503. */
+    public static final String READY = "/health/ready";
+
     private final BooleanSupplier backendUp;
     private final BooleanSupplier keysLoaded;
     private final BooleanSupplier stopping;
@@ -34,8 +39,8 @@ final class AdminHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();
         switch (path == null ? "" : path) {
-            case "/health/live" -> send(response, callback, 200, "application/json", "{\"status\":\"live\"}");
-            case "/health/ready" -> {
+            case LIVE -> send(response, callback, 200, "application/json", "{\"status\":\"live\"}");
+            case READY -> {
                 boolean backend = backendUp.getAsBoolean();
                 boolean keys = keysLoaded.getAsBoolean();
                 boolean stop = stopping.getAsBoolean();
