@@ -97,6 +97,18 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void thePodRunsTheImagesServeAsTheImagesUser() throws IOException {
+        assertThat(container).doesNotContainKey("command");
+        assertThat(container.get("args")).isEqualTo(List.of("serve"));
+        String pom = Files.readString(Path.of("pom.xml"), UTF_8);
+        Map<String, Object> security = map(podSpec, "securityContext");
+        assertThat(pom)
+                .as("the image profile's user is the pod's")
+                .contains("<user>" + security.get("runAsUser") + ":" + security.get("runAsGroup") + "</user>")
+                .contains("<mainClass>dev.vegateway.gateway.cli.Main</mainClass>");
+    }
+
+    @Test
     void theServiceTargetsTheApiPort() throws IOException {
         Map<String, Object> service = yaml(MANIFESTS.resolve("service.yaml"));
         List<Map<String, Object>> ports = list(map(service, "spec"), "ports");
