@@ -2,6 +2,7 @@ package dev.vegateway.gateway.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vegateway.adapter.jdbc.Backends;
+import dev.vegateway.adapter.jdbc.StartupLock;
 import dev.vegateway.adapter.security.SecurityDocument;
 import dev.vegateway.adapter.security.SecuritySchema;
 import dev.vegateway.adapter.security.SecurityStore;
@@ -10,6 +11,8 @@ import dev.vegateway.config.GatewayConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,6 +30,9 @@ final class SecurityCommand {
             description =
                     "Validate FILE against the catalog and replace all security data with it, in one transaction; warnings (data the gateway refuses at run time) are printed, not fatal.")
     static final class Import implements Callable<Integer> {
+        /** How long an import waits for starting nodes (a start waits up to 30 s for its database). */
+        static final Duration LOCK_PATIENCE = Duration.ofSeconds(60);
+
         @Parameters(index = "0", description = "The security YAML file.")
         Path file;
 
@@ -40,16 +46,34 @@ final class SecurityCommand {
                     file, Optional.of(CatalogLoader.load(loaded.catalog().file())));
             parsed.warnings().forEach(warning -> System.err.println("warning: " + warning));
             SecurityDocument document = parsed.document();
-            try (HikariDataSource dataSource = Backends.dataSource(loaded.securityBackend())) {
+            // the lock starting nodes hold while they create the gateway's tables and import on start
+            // (PostgreSQL), so that the import neither races their CREATE TABLE nor is overwritten by them
+            try (StartupLock lock = startupLock(loaded);
+                    HikariDataSource dataSource = Backends.dataSource(loaded.securityBackend())) {
                 SecuritySchema schema =
                         new SecuritySchema(loaded.securityBackend().securitySchema());
                 schema.createIfMissing(dataSource);
                 new SecurityStore(dataSource, schema.name()).replaceAll(document);
+            } catch (SQLException e) {
+                throw new IllegalStateException("the security import failed: " + e.getMessage(), e);
             }
             System.out.println("Imported " + file + ": " + document.users().size() + " users, "
                     + document.roles().size() + " roles, "
                     + document.applications().size() + " applications.");
             return 0;
+        }
+
+        private static StartupLock startupLock(GatewayConfig loaded) {
+            try {
+                return StartupLock.acquire(loaded.backend(), LOCK_PATIENCE);
+            } catch (SQLException e) {
+                throw new IllegalStateException(
+                        "a gateway node has been starting on this database for "
+                                + LOCK_PATIENCE.toSeconds()
+                                + " s (the start-up lock is held); nothing was imported, try again: "
+                                + e.getMessage(),
+                        e);
+            }
         }
     }
 
