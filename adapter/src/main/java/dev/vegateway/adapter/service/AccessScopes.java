@@ -69,8 +69,8 @@ public final class AccessScopes {
                         permissions.hierarchy().timeZone()));
     }
 
-    /** The privilege as Dataverse's messages name it. */
-    static String name(Privilege privilege) {
+    /** The privilege as Dataverse's messages and privilege names write it ({@code Create}, …, {@code AppendTo}). */
+    public static String name(Privilege privilege) {
         return switch (privilege) {
             case CREATE -> "Create";
             case READ -> "Read";

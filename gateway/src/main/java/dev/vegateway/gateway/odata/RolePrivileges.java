@@ -56,14 +56,7 @@ public final class RolePrivileges {
 
     /** {@code Create}, {@code Read}, ..., {@code AppendTo}: the word in a privilege's name. */
     public static String right(Privilege privilege) {
-        return switch (privilege) {
-            case CREATE -> "Create";
-            case READ -> "Read";
-            case WRITE -> "Write";
-            case DELETE -> "Delete";
-            case APPEND -> "Append";
-            case APPEND_TO -> "AppendTo";
-        };
+        return dev.vegateway.adapter.service.AccessScopes.name(privilege);
     }
 
     public static String name(String entityLogicalName, Privilege privilege) {
