@@ -32,6 +32,7 @@ abstract class CompositeRelationIT extends SecurityIT {
     static final String TERMS = "mserp_paymenttermentities";
     static final String LOOKUP = "_mserp_paymenttermsid_value";
     static final UUID TERMS_OF_USMF_ONLY = UUID.fromString("00000000-0000-4000-8000-000000000077");
+    static final UUID TERMS_ID_HIDDEN = UUID.fromString("00000000-0000-4000-8000-000000000078");
 
     @Override
     String backendName() {
@@ -52,14 +53,22 @@ abstract class CompositeRelationIT extends SecurityIT {
                 roles + "  - name: Group reader\n    privileges:\n"
                         + "      - { entity: mserp_custcustomergroupentity, read: Global }\n    actions: []\n"
                         + "  - name: Terms reader\n    privileges:\n"
-                        + "      - { entity: mserp_paymenttermentity, read: Global }\n    actions: []\n");
+                        + "      - { entity: mserp_paymenttermentity, read: Global }\n    actions: []\n"
+                        + "  - name: Group reader without terms\n    privileges:\n"
+                        + "      - { entity: mserp_custcustomergroupentity, read: Global }\n    actions: []\n"
+                        + "    fieldSecurity:\n"
+                        + "      - { entity: mserp_custcustomergroupentity, field: mserp_paymenttermid, read: false,"
+                        + " update: false }\n");
         String users = "\nusers:\n";
         assertThat(yaml).contains(users);
         return yaml.replace(
                 users,
                 users + "  - { id: " + TERMS_OF_USMF_ONLY + ", name: Terry Terms, entraObjectId:"
                         + " 00000000-0000-4000-8000-000000000177, enabled: true, accessMode: ReadWrite, kind: person,"
-                        + " businessUnit: Contoso US, roles: [ Group reader, { role: Terms reader, companies: [usmf] } ] }\n");
+                        + " businessUnit: Contoso US, roles: [ Group reader, { role: Terms reader, companies: [usmf] } ] }\n"
+                        + "  - { id: " + TERMS_ID_HIDDEN + ", name: Hilda Hidden, entraObjectId:"
+                        + " 00000000-0000-4000-8000-000000000178, enabled: true, accessMode: ReadWrite, kind: person,"
+                        + " businessUnit: Contoso US, roles: [ Group reader without terms ] }\n");
     }
 
     /** group id → "company|terms" for every customer group, by direct SQL. */
@@ -306,5 +315,20 @@ abstract class CompositeRelationIT extends SecurityIT {
         Response demfTerms = paged(gateway.as(TERMS_OF_USMF_ONLY))
                 .get(TERMS + "(" + termsGuid("demf|Net30") + ")?$expand=mserp_CustomerGroups");
         assertThat(demfTerms.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void fieldSecurityOnAFieldOfTheRelationHidesItsLookup() throws Exception {
+        Response response =
+                assertOk(paged(gateway.as(TERMS_ID_HIDDEN)).get(GROUPS + "?$select=mserp_customergroupid," + LOOKUP));
+        List<Map<String, Object>> rows = response.jsonPath().getList("value");
+        assertThat(rows).hasSize(termsOfGroups().size());
+        assertThat(rows).allSatisfy(row -> {
+            assertThat(row).containsKey(LOOKUP);
+            assertThat(row.get(LOOKUP)).isNull();
+        });
+        Response filtered = paged(gateway.as(TERMS_ID_HIDDEN))
+                .get(GROUPS + "?$select=mserp_customergroupid" + filter(LOOKUP + " eq " + termsGuid("usmf|Net30")));
+        assertThat(filtered.statusCode()).as(filtered.asString()).isEqualTo(403);
     }
 }
