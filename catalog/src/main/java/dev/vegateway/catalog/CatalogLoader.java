@@ -78,6 +78,8 @@ public final class CatalogLoader {
 
     private final Map<String, String> entityByEntitySetName = new HashMap<>();
     private final List<PendingRelation> pendingRelations = new ArrayList<>();
+    /** The lookup fields relations over several fields add, by entity logical name. */
+    private final Map<String, List<FieldDefinition>> lookupFields = new HashMap<>();
 
     /** The language of labels written as plain text, and of callers that ask for none. */
     private String defaultLanguage = Catalog.DEFAULT_LANGUAGE;
@@ -291,6 +293,7 @@ public final class CatalogLoader {
             YamlNode keyColumnNode = node.get("keyColumn");
             Optional<String> keyColumn = keyColumnNode.isAbsent() ? Optional.empty() : name(keyColumnNode);
             derivedKey = naturalKey(keyNode, keyColumnNode, keyColumn, logicalName, key, fields);
+            derivedKey.ifPresent(naturalKey -> fields.naturalKeyFields = naturalKey.fieldNames());
             keyStrategy = naturalKeyStrategy(node.get("keyStrategy"), keyStrategy, derivedKey);
         } else if (!node.get("keyColumn").isAbsent()) {
             problems.add(node.get("keyColumn"), "keyColumn applies only to a natural key (key: [field, ...])");
@@ -647,6 +650,8 @@ public final class CatalogLoader {
         boolean allNamesValid = true;
         /** Whether the entity's GUID key is derived from a natural key (so a relation to it names a targetField). */
         boolean derivedKey;
+        /** The natural key's fields in key order, once read (a relation over several fields refers to them). */
+        List<String> naturalKeyFields = List.of();
     }
 
     private Fields fields(YamlNode node, Optional<String> key, Map<String, OptionSet> optionSets) {
@@ -939,14 +944,17 @@ public final class CatalogLoader {
             Optional<String> target,
             Optional<String> targetField,
             Optional<String> partner,
-            boolean hierarchical) {}
+            boolean hierarchical,
+            List<String> compositeFields,
+            List<String> compositeTargetFields) {}
 
     private void readRelations(Optional<String> entityName, YamlNode node, Fields fields) {
         UniqueNames names = new UniqueNames("relation name");
         Map<String, String> fieldNames = new HashMap<>();
         fields.nodes.keySet().forEach(fieldName -> fieldNames.put(fieldName.toLowerCase(Locale.ROOT), fieldName));
         for (YamlNode relationNode : sequence(node)) {
-            reader.allowOnly(relationNode, "name", "field", "target", "targetField", "partner", "hierarchical");
+            reader.allowOnly(
+                    relationNode, "name", "field", "target", "targetField", "partner", "hierarchical", "lookupField");
             YamlNode nameNode = relationNode.get("name");
             Optional<String> name = name(nameNode);
             name.ifPresent(value -> {
@@ -961,19 +969,48 @@ public final class CatalogLoader {
                 }
             });
             YamlNode fieldNode = relationNode.get("field");
-            Optional<String> field = name(fieldNode);
-            if (field.isPresent() && fields.allNamesValid && !fields.nodes.containsKey(field.get())) {
+            YamlNode targetFieldNode = relationNode.get("targetField");
+            boolean composite = fieldNode.isSequence() || targetFieldNode.isSequence();
+            List<String> compositeFields = List.of();
+            List<String> compositeTargetFields = List.of();
+            Optional<String> field;
+            if (composite) {
+                compositeFields = fieldList(fieldNode, "field", fields);
+                compositeTargetFields = fieldList(targetFieldNode, "targetField", null);
+                field = name.flatMap(relationName -> lookupField(relationNode, relationName, fields));
+                if (compositeFields.isEmpty() || compositeTargetFields.isEmpty()) {
+                    field = Optional.empty();
+                } else if (compositeFields.size() != compositeTargetFields.size()) {
+                    problems.add(
+                            targetFieldNode,
+                            "a relation over several fields pairs each field with a targetField: field lists "
+                                    + compositeFields.size() + ", targetField " + compositeTargetFields.size());
+                    field = Optional.empty();
+                }
+            } else {
+                field = name(fieldNode);
+                if (!relationNode.get("lookupField").isAbsent()) {
+                    problems.add(
+                            relationNode.get("lookupField"),
+                            "lookupField applies only to a relation over several fields (field: [field, ...]); a"
+                                    + " relation over one field is served as the lookup of that field");
+                }
+            }
+            if (!composite && field.isPresent() && fields.allNamesValid && !fields.nodes.containsKey(field.get())) {
                 problems.add(fieldNode, "field '" + field.get() + "' is not one of the entity's fields");
                 field = Optional.empty();
             }
             Optional<String> target = name(relationNode.get("target"));
-            YamlNode targetFieldNode = relationNode.get("targetField");
-            Optional<String> targetField = targetFieldNode.isAbsent() ? Optional.empty() : name(targetFieldNode);
+            Optional<String> targetField =
+                    targetFieldNode.isAbsent() || composite ? Optional.empty() : name(targetFieldNode);
             YamlNode partnerNode = relationNode.get("partner");
             Optional<String> partner = partnerNode.isAbsent() ? Optional.empty() : name(partnerNode);
             if (entityName.isPresent() && name.isPresent()) {
                 locations.putIfAbsent(Element.field(entityName.get(), name.get()), location(relationNode));
                 if (field.isPresent()) {
+                    if (composite) {
+                        locations.putIfAbsent(Element.field(entityName.get(), field.get()), location(relationNode));
+                    }
                     pendingRelations.add(new PendingRelation(
                             entityName.get(),
                             relationNode,
@@ -982,10 +1019,78 @@ public final class CatalogLoader {
                             target,
                             targetField,
                             partner,
-                            reader.bool(relationNode.get("hierarchical"), false)));
+                            reader.bool(relationNode.get("hierarchical"), false),
+                            compositeFields,
+                            compositeTargetFields));
                 }
             }
         }
+    }
+
+    /**
+     * The names of a relation's {@code field} or {@code targetField} list (at least two, none twice);
+     * each declared by the entity when {@code fields} is given. Empty after reporting a problem.
+     */
+    private List<String> fieldList(YamlNode node, String key, Fields fields) {
+        if (node.isAbsent() || !node.isSequence()) {
+            problems.add(
+                    node,
+                    "a relation over several fields lists both field and targetField, such as field:"
+                            + " [mserp_dataareaid, mserp_orderaccount] and targetField: [mserp_dataareaid,"
+                            + " mserp_customeraccount]; " + key + " must be a list too");
+            return List.of();
+        }
+        List<YamlNode> elements = node.elements();
+        if (elements.size() < 2) {
+            problems.add(node, key + " lists at least two fields (a relation over one field names it without a list)");
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        boolean valid = true;
+        for (YamlNode element : elements) {
+            Optional<String> name = name(element);
+            if (name.isEmpty()) {
+                valid = false;
+                continue;
+            }
+            if (names.contains(name.get())) {
+                problems.add(element, "field '" + name.get() + "' is listed twice in " + key);
+                valid = false;
+                continue;
+            }
+            if (fields != null && fields.allNamesValid && !fields.nodes.containsKey(name.get())) {
+                problems.add(element, "field '" + name.get() + "' is not one of the entity's fields");
+                valid = false;
+                continue;
+            }
+            names.add(name.get());
+        }
+        return valid ? names : List.of();
+    }
+
+    /**
+     * The lookup field a relation over several fields adds to its entity (the target's GUID,
+     * computed): {@code lookupField}, or the relation's name in lower case followed by {@code id}.
+     */
+    private Optional<String> lookupField(YamlNode relationNode, String relationName, Fields fields) {
+        YamlNode node = relationNode.get("lookupField");
+        Optional<String> lookup =
+                node.isAbsent() ? Optional.of(relationName.toLowerCase(Locale.ROOT) + "id") : name(node);
+        if (lookup.isEmpty()) {
+            return lookup;
+        }
+        for (String field : fields.nodes.keySet()) {
+            if (field.equalsIgnoreCase(lookup.get())) {
+                problems.add(
+                        node.isAbsent() ? relationNode.get("name") : node,
+                        "the lookup field '" + lookup.get() + "' of this relation over several fields collides with"
+                                + " field '" + field + "' (declared at line "
+                                + fields.nodes.get(field).line()
+                                + "); name another with lookupField");
+                return Optional.empty();
+            }
+        }
+        return lookup;
     }
 
     /**
@@ -1006,6 +1111,15 @@ public final class CatalogLoader {
                 problems.add(
                         targetNode,
                         "entity '" + targetName + "' is not declared under entities" + entitySetHint(targetName));
+                continue;
+            }
+            if (!relation.compositeFields().isEmpty()) {
+                compositeRelation(relation, targetName, target).ifPresent(definition -> {
+                    checkPartner(relation, targetName, target, partnersByTarget);
+                    relations
+                            .computeIfAbsent(relation.entity(), entity -> new ArrayList<>())
+                            .add(definition);
+                });
                 continue;
             }
             YamlNode targetFieldNode = relation.node().get("targetField");
@@ -1067,6 +1181,91 @@ public final class CatalogLoader {
                             relation.hierarchical()));
         }
         return relations;
+    }
+
+    /**
+     * A relation over several fields: its target fields must be the target's natural key (in any
+     * order), each paired with a field of the same kind, and it is not a hierarchy. Its lookup field
+     * is the target's derived GUID computed from the declaring entity's fields.
+     */
+    private Optional<RelationDefinition> compositeRelation(PendingRelation relation, String targetName, Fields target) {
+        YamlNode targetFieldNode = relation.node().get("targetField");
+        if (relation.hierarchical()) {
+            problems.add(
+                    relation.node().get("hierarchical"),
+                    "a hierarchical relation is over one field; a relation over several fields cannot be one");
+            return Optional.empty();
+        }
+        List<String> targetFields = relation.compositeTargetFields();
+        for (String targetField : targetFields) {
+            if (!target.nodes.containsKey(targetField)) {
+                if (target.allNamesValid) {
+                    problems.add(
+                            targetFieldNode,
+                            "field '" + targetField + "' is not one of the fields of '" + targetName + "'");
+                }
+                return Optional.empty();
+            }
+        }
+        if (target.naturalKeyFields.isEmpty()
+                || !Set.copyOf(targetFields).equals(Set.copyOf(target.naturalKeyFields))) {
+            problems.add(
+                    targetFieldNode,
+                    "targetField " + targetFields + " must be the natural key of '" + targetName + "'"
+                            + (target.naturalKeyFields.isEmpty()
+                                    ? " (it has none: key: [field, ...])"
+                                    : " (" + target.naturalKeyFields + ", in any order)")
+                            + ", so that it identifies one record of it");
+            return Optional.empty();
+        }
+        Fields source = fieldsByEntity.get(relation.entity());
+        List<FieldDefinition> parts = new ArrayList<>();
+        boolean required = true;
+        for (String targetField : target.naturalKeyFields) {
+            String sourceField = relation.compositeFields().get(targetFields.indexOf(targetField));
+            FieldType sourceType = source.types.get(sourceField);
+            FieldType targetType = target.types.get(targetField);
+            Optional<FieldDefinition> definition = source.definitions.stream()
+                    .filter(candidate -> candidate.logicalName().equals(sourceField))
+                    .findFirst();
+            if (sourceType == null || targetType == null || definition.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!sameKind(sourceType, targetType)) {
+                problems.add(
+                        relation.node().get("field"),
+                        "field '" + sourceField + "' is " + sourceType + ", but it refers to '" + targetName + "."
+                                + targetField + "', which is " + targetType);
+                return Optional.empty();
+            }
+            parts.add(definition.get());
+            required &= definition.get().required();
+        }
+        String lookup = relation.field();
+        DerivedKey key = new DerivedKey(targetName, parts, Optional.empty());
+        FieldDefinition lookupField = new FieldDefinition(
+                lookup,
+                lookup,
+                FieldType.of(FieldType.Kind.GUID),
+                required,
+                true,
+                Map.of(),
+                Optional.empty(),
+                FieldValidation.NONE,
+                Optional.of(new DerivedValue(DerivedValue.Kind.GUID, key)));
+        lookupFields
+                .computeIfAbsent(relation.entity(), entity -> new ArrayList<>())
+                .add(lookupField);
+        List<String> orderedSource =
+                parts.stream().map(FieldDefinition::logicalName).toList();
+        return Optional.of(new RelationDefinition(
+                relation.name(),
+                lookup,
+                targetName,
+                targetName + "id",
+                relation.partner(),
+                false,
+                Optional.of(new RelationDefinition.CompositeReference(orderedSource, target.naturalKeyFields))));
     }
 
     /**
@@ -1132,7 +1331,13 @@ public final class CatalogLoader {
                 : " ('" + name + "' is an entity set name; give the entity's logical name '" + entity + "')";
     }
 
-    private static EntityDefinition withRelations(EntityDefinition entity, List<RelationDefinition> relations) {
+    private EntityDefinition withRelations(EntityDefinition entity, List<RelationDefinition> relations) {
+        List<FieldDefinition> lookups = lookupFields.getOrDefault(entity.logicalName(), List.of());
+        if (!lookups.isEmpty()) {
+            List<FieldDefinition> fields = new ArrayList<>(entity.fields());
+            fields.addAll(lookups);
+            entity = entity.toBuilder().fields(fields).build();
+        }
         return relations.isEmpty() ? entity : entity.withRelations(relations);
     }
 

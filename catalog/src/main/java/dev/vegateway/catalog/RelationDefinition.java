@@ -2,6 +2,7 @@ package dev.vegateway.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,10 @@ import java.util.Optional;
  * @param partner the name of the collection-valued navigation property on the target that inverts
  *     this relation, as the catalog declares it ({@code partner}); empty when the catalog gives
  *     none, in which case {@link #partnerName} derives one
+ * @param composite for a relation over several fields (company and account): the declaring
+ *     entity's fields and the target's natural-key or alternate-key fields they hold, pair by pair.
+ *     {@code field} is then the lookup field the gateway adds (read-only, computed: the target's
+ *     GUID) and {@code targetField} the target's key; empty for a relation over one field
  */
 public record RelationDefinition(
         String name,
@@ -22,13 +27,26 @@ public record RelationDefinition(
         String targetEntity,
         String targetField,
         Optional<String> partner,
-        boolean hierarchical) {
+        boolean hierarchical,
+        Optional<CompositeReference> composite) {
     public RelationDefinition {
         requireNonNull(name, "name is null");
         requireNonNull(field, "field is null");
         requireNonNull(targetEntity, "targetEntity is null");
         requireNonNull(targetField, "targetField is null");
         requireNonNull(partner, "partner is null");
+        requireNonNull(composite, "composite is null");
+    }
+
+    /** A relation over one field. */
+    public RelationDefinition(
+            String name,
+            String field,
+            String targetEntity,
+            String targetField,
+            Optional<String> partner,
+            boolean hierarchical) {
+        this(name, field, targetEntity, targetField, partner, hierarchical, Optional.empty());
     }
 
     /** A relation that is not the entity's hierarchy. */
@@ -54,5 +72,21 @@ public record RelationDefinition(
     /** The partner name used when the catalog declares none: {@code <declaring entity logical name>_<relation name>}. */
     public static String defaultPartnerName(String declaringEntityLogicalName, String relationName) {
         return declaringEntityLogicalName + "_" + relationName;
+    }
+
+    /**
+     * The fields of a relation over several fields: {@code fields.get(i)} of the declaring entity
+     * holds {@code targetFields.get(i)} of the target, and together the target fields are the
+     * target's natural key or one of its alternate keys, so they identify one target record.
+     */
+    public record CompositeReference(List<String> fields, List<String> targetFields) {
+        public CompositeReference {
+            fields = List.copyOf(fields);
+            targetFields = List.copyOf(targetFields);
+            if (fields.size() != targetFields.size() || fields.size() < 2) {
+                throw new IllegalArgumentException("a relation over several fields pairs at least two fields, got "
+                        + fields + " and " + targetFields);
+            }
+        }
     }
 }

@@ -780,8 +780,16 @@ public final class SchemaDiscovery {
                         + String.join(", ", targetColumns) + ")";
                 Optional<String> reason = Optional.empty();
                 boolean sameSchema = key.targetSchema().map(schema::equals).orElse(true);
-                if (columns.size() != 1) {
-                    reason = Optional.of("it has several columns");
+                if (columns.size() > 1) {
+                    Optional<String> composite = compositeRelation(
+                            key, columns, targetColumns, sameSchema, fieldByColumn, typeByColumn, relationNames);
+                    if (composite.isPresent()) {
+                        lines.add(composite.get() + "  # " + described + "\n");
+                        continue;
+                    }
+                    reason = Optional.of(
+                            "its columns refer to no natural key of a discovered table (a relation over several fields"
+                                    + " refers to the target's primary key)");
                 } else if (!sameSchema || !logicalNames.containsKey(key.targetTable())) {
                     reason = Optional.of("its table is not discovered (give it to --schema/--tables)");
                 } else if (naturalKeys.containsKey(key.targetTable())) {
@@ -813,6 +821,80 @@ public final class SchemaDiscovery {
             boolean any = lines.stream().anyMatch(line -> line.startsWith("      - "));
             entity.append(any ? "    relations:\n" : "");
             lines.forEach(line -> entity.append(any ? line : line.replaceFirst("^      ", "    ")));
+        }
+
+        /**
+         * A relation over several fields for a foreign key whose columns refer to the primary key of a
+         * table served with a natural key, each column a field of the same kind as the one it refers to.
+         */
+        private Optional<String> compositeRelation(
+                ForeignKey key,
+                List<String> columns,
+                List<String> targetColumns,
+                boolean sameSchema,
+                Map<String, String> fieldByColumn,
+                Map<String, FieldType> typeByColumn,
+                UniqueNames relationNames) {
+            List<String> naturalKey = naturalKeys.get(key.targetTable());
+            Optional<Table> target = tables.stream()
+                    .filter(table -> table.name().equals(key.targetTable()))
+                    .findFirst();
+            if (!sameSchema
+                    || naturalKey == null
+                    || target.isEmpty()
+                    || !java.util.Set.copyOf(targetColumns).equals(java.util.Set.copyOf(naturalKey))) {
+                return Optional.empty();
+            }
+            Map<String, String> targetFields = new LinkedHashMap<>();
+            Map<String, FieldType> targetTypes = new LinkedHashMap<>();
+            fieldsOf(target.get(), targetFields, targetTypes);
+            List<String> fields = new ArrayList<>();
+            List<String> referred = new ArrayList<>();
+            for (int index = 0; index < columns.size(); index++) {
+                String column = columns.get(index);
+                String targetColumn = targetColumns.get(index);
+                if (!fieldByColumn.containsKey(column)
+                        || !targetFields.containsKey(targetColumn)
+                        || typeByColumn.get(column).kind()
+                                != targetTypes.get(targetColumn).kind()) {
+                    return Optional.empty();
+                }
+                fields.add(name(fieldByColumn.get(column)));
+                referred.add(name(targetFields.get(targetColumn)));
+            }
+            String stem = columns.stream()
+                    .filter(column -> !COMPANY_COLUMNS.contains(compact(column)))
+                    .map(SchemaDiscovery::pascal)
+                    .filter(text -> !text.isEmpty())
+                    .findFirst()
+                    .orElse(pascal(key.targetTable()));
+            String relation = relationNames.claim(options.prefix() + stem, "");
+            String lookup = relationNames.claim(relation.toLowerCase(Locale.ROOT) + "id", "");
+            return Optional.of("      - { name: " + name(relation) + ", field: [" + String.join(", ", fields)
+                    + "], target: " + name(logicalNames.get(key.targetTable())) + ", targetField: ["
+                    + String.join(", ", referred) + "], lookupField: " + name(lookup) + " }");
+        }
+
+        /** The field name and type of each column of {@code table} that becomes a field, as {@link #entity} names them. */
+        private void fieldsOf(Table table, Map<String, String> fieldByColumn, Map<String, FieldType> typeByColumn) {
+            Optional<String> keyColumn = Optional.ofNullable(keyColumns.get(table.name()));
+            UniqueNames fieldNames = new UniqueNames();
+            String keyField = logicalNames.get(table.name()) + "id";
+            fieldNames.reserve(keyField);
+            for (Column column : table.columns()) {
+                if (!CatalogLoader.NAME.matcher(column.name()).matches()) {
+                    continue;
+                }
+                MappedType mapped = map(column);
+                if (mapped.type().isEmpty()) {
+                    continue;
+                }
+                boolean isKey = keyColumn.isPresent() && keyColumn.get().equals(column.name());
+                fieldByColumn.put(
+                        column.name(),
+                        isKey ? keyField : fieldNames.claim(options.prefix() + compact(column.name()), ""));
+                typeByColumn.put(column.name(), mapped.type().get());
+            }
         }
     }
 

@@ -540,7 +540,7 @@ class CatalogWritePathTest {
                         tuple(
                                 24,
                                 "entities[1].relations[6].key",
-                                "unknown key (allowed: name, field, target, targetField, partner, hierarchical)"),
+                                "unknown key (allowed: name, field, target, targetField, partner, hierarchical, lookupField)"),
                         tuple(
                                 25,
                                 "entities[1].relations[7].name",

@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * A relation can be navigated ({@code $expand}, a navigation path in a filter or order, a lambda,
  * the related records of a collection-valued property) only when its target field identifies
- * one record of the target: the target's key or a one-field alternate key. A relation that names
- * a field the target repeats (a terms-of-payment id that every company has) would join each
- * record to several targets and answer wrong rows, so navigating it is refused instead; the
- * relation still binds lookups ({@code @odata.bind}).
+ * one record of the target: the target's key or a one-field alternate key, or, for a relation over
+ * several fields, the target's natural key (its lookup field is then the target's derived GUID). A
+ * relation that names one field the target repeats (a terms-of-payment id that every company has)
+ * would join each record to several targets and answer wrong rows, so navigating it is refused
+ * instead; the relation still binds lookups ({@code @odata.bind}).
  */
 public final class NavigableRelations {
     private NavigableRelations() {}
@@ -28,11 +29,14 @@ public final class NavigableRelations {
                 ErrorCode.UNSUPPORTED_QUERY,
                 "The navigation property '%s' joins on '%s', which does not identify one record of '%s' (it is not its"
                         + " key or a one-field alternate key), so navigating it would join records to several targets."
-                        + " Relations over several fields (such as company and id) are not supported yet; filter the"
-                        + " target's set on the field instead.",
+                        + " Declare the relation over several fields (such as field: [mserp_dataareaid, %s] and"
+                        + " targetField: [mserp_dataareaid, %s], the target's natural key), or filter the target's set"
+                        + " on the field instead.",
                 navigationProperty,
                 relation.targetField(),
-                target.logicalName());
+                target.logicalName(),
+                relation.field(),
+                relation.targetField());
     }
 
     private static boolean identifiesOne(EntityDefinition target, String field) {

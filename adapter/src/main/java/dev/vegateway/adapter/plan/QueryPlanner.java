@@ -1791,7 +1791,8 @@ public final class QueryPlanner {
 
     /**
      * The unreadable fields with every field that shows their values: {@code mserp_primaryfield}
-     * when a key part is unreadable, and a field served from the same column as an unreadable one
+     * when a key part is unreadable, the lookup of a relation over several fields when one of its
+     * fields is, and a field served from the same column as an unreadable one
      * (such as {@code mserp_dataareaid} for the company field).
      */
     static Set<String> withDependents(EntityDefinition entity, Set<String> unreadable) {
@@ -1805,7 +1806,9 @@ public final class QueryPlanner {
         Set<String> hidden = new java.util.LinkedHashSet<>(unreadable);
         for (FieldDefinition field : entity.fields()) {
             boolean showsHiddenPart = field.derived()
-                    .filter(derived -> derived.kind() == dev.vegateway.catalog.DerivedValue.Kind.PRIMARY_TEXT)
+                    .filter(derived -> derived.kind() == dev.vegateway.catalog.DerivedValue.Kind.PRIMARY_TEXT
+                            // the lookup of a relation over several fields: the target's GUID made from them
+                            || !derived.key().entityLogicalName().equals(entity.logicalName()))
                     .map(derived -> derived.key().fieldNames().stream().anyMatch(unreadable::contains))
                     .orElse(false);
             if (showsHiddenPart || (!field.computed() && columns.contains(field.column()))) {

@@ -383,6 +383,15 @@ final class DemoCommand implements Callable<Integer> {
                                 DemoIdentities.BOB_SALES_CLERK.id(),
                                 "mserp_paymenttermentities(mserp_dataareaid=%27usmf%27,mserp_paymenttermid=%27Net30%27)")),
                 example(
+                        "Bob Clerk: customer groups with their terms of payment through a relation over two fields"
+                                + " (company + terms id); the lookup is the terms' derived GUID",
+                        asDataverse.get(
+                                "MSCRMCallerID",
+                                DemoIdentities.BOB_SALES_CLERK.id(),
+                                "mserp_custcustomergroupentities?$select=mserp_customergroupid,"
+                                        + "_mserp_paymenttermsid_value&$expand=mserp_PaymentTerms($select="
+                                        + "mserp_paymenttermid,mserp_netdays)&$top=3")),
+                example(
                         "Bob Clerk: demf's Net30 by alternate key → 404 0x80040217 (his role covers usmf only)",
                         asDataverse.get(
                                 "MSCRMCallerID",

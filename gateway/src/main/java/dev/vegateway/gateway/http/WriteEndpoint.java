@@ -185,7 +185,11 @@ final class WriteEndpoint {
                             shorten(bind.getKey())));
             if (bind.getValue().isEmpty()) {
                 // "nav@odata.bind": null clears the lookup (Append on the record suffices, there is no target).
-                values.put(relation.field(), null);
+                if (relation.composite().isPresent()) {
+                    CompositeBinds.clear(entity, relation, values);
+                } else {
+                    values.put(relation.field(), null);
+                }
                 continue;
             }
             EntityDefinition target =
@@ -193,7 +197,20 @@ final class WriteEndpoint {
             UUID targetKey = reference(bind.getValue().get(), target, bind.getKey(), caller);
             AccessScope appendTo = AccessScopes.of(permissions, target, Privilege.APPEND_TO);
             planner.rowScope(target, appendTo, "AppendTo");
-            Object value = targetValue(target, targetKey, relation.targetField(), permissions);
+            Object value = relation.composite().isPresent()
+                    ? null
+                    : targetValue(target, targetKey, relation.targetField(), permissions);
+            Map<String, Object> compositeValues = new LinkedHashMap<>();
+            if (relation.composite().isPresent()) {
+                RelationDefinition.CompositeReference composite =
+                        relation.composite().get();
+                for (int index = 0; index < composite.fields().size(); index++) {
+                    compositeValues.put(
+                            composite.fields().get(index),
+                            targetValue(
+                                    target, targetKey, composite.targetFields().get(index), permissions));
+                }
+            }
             if (!queries.inScope(target, targetKey, appendTo)) {
                 throw GatewayException.of(
                         ErrorCode.MISSING_PRIVILEGE,
@@ -204,6 +221,15 @@ final class WriteEndpoint {
                         targetKey,
                         shorten(bind.getKey()),
                         target.logicalName());
+            }
+            if (relation.composite().isPresent()) {
+                Optional<Object> rowCompany = source.isPresent()
+                        ? entity.companyField()
+                                .filter(compositeValues::containsKey)
+                                .map(company -> targetValue(entity, source.get(), company, permissions))
+                        : Optional.empty();
+                CompositeBinds.put(entity, relation, shorten(bind.getKey()), compositeValues, rowCompany, values);
+                continue;
             }
             values.put(
                     relation.field(),

@@ -263,12 +263,15 @@ abstract class NaturalKeyIT extends SecurityIT {
         try (InputStream in = NaturalKeyIT.class.getClassLoader().getResourceAsStream("demo/catalog.yaml")) {
             catalog = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String anchor = "\n\n  # A table without a GUID column";
-        assertThat(catalog).contains(anchor);
+        // the demo relates groups to terms over two fields; this test serves the relation over one field
+        String demoRelation = "      - { name: mserp_PaymentTerms, field: [mserp_dataareaid, mserp_paymenttermid],"
+                + " target: mserp_paymenttermentity, targetField: [mserp_dataareaid, mserp_paymenttermid],"
+                + " partner: mserp_CustomerGroups }";
+        assertThat(catalog).contains(demoRelation);
         catalog = catalog.replace(
-                anchor,
-                "\n    relations:\n      - { name: mserp_PaymentTerms, field: mserp_paymenttermid,"
-                        + " target: mserp_paymenttermentity, targetField: mserp_paymenttermid }" + anchor);
+                demoRelation,
+                "      - { name: mserp_PaymentTerms, field: mserp_paymenttermid,"
+                        + " target: mserp_paymenttermentity, targetField: mserp_paymenttermid }");
         UUID group = (UUID)
                 backend.single("SELECT id FROM erp.customer_group WHERE data_area_id = 'usmf' AND group_id = '20'");
         Object before = backend.single("SELECT payment_terms FROM erp.customer_group WHERE id = ?", group);
