@@ -126,8 +126,13 @@ class KubernetesManifestsTest {
                         .users())
                 .isNotEmpty();
         assertThat(Files.readString(MANIFESTS.resolve("config/catalog.yaml"), UTF_8))
+                .as("deploy/kubernetes/config/catalog.yaml is a copy of gateway/src/main/resources/demo/catalog.yaml:"
+                        + " copy it again")
                 .isEqualTo(resource("demo/catalog.yaml"));
-        assertThat(security).isEqualTo(resource("demo/security.yaml"));
+        assertThat(security)
+                .as("deploy/kubernetes/config/security.yaml is a copy of gateway/src/main/resources/demo/security.yaml:"
+                        + " copy it again")
+                .isEqualTo(resource("demo/security.yaml"));
         try (Stream<Path> files = Files.list(MANIFESTS.resolve("config"))) {
             assertThat(files.map(file -> "config/" + file.getFileName()).sorted())
                     .as("every file of the folder is in the ConfigMap")
