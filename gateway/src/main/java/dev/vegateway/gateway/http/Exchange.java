@@ -170,8 +170,7 @@ final class Exchange {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         output = new ResponseOutput(response, Integer.MAX_VALUE - 16, committing -> response.getHeaders()
                 .put("Server-Timing", timings.serverTiming()));
-        output.write(body, 0, body.length);
-        output.close();
+        output.sendWhole(body);
     }
 
     /** Answers with a status and no body ({@code 204}), its headers already set. */
