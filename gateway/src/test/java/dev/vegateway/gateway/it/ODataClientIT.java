@@ -385,15 +385,19 @@ class ODataClientIT {
         @MethodSource("entitySets")
         void readsOneEntityByKeyAsStoredInTheDatabase(String entitySetName) throws SQLException {
             EntityDefinition entity = catalog.byEntitySet(entitySetName).orElseThrow();
-            String columns =
-                    entity.fields().stream().map(FieldDefinition::column).collect(Collectors.joining(", "));
+            // stored fields only: a derived one (the lookup of a relation over several fields, computed from
+            // the row's columns) has no column of its own; CompositeRelationIT checks it against SQL
+            List<FieldDefinition> fields = entity.fields().stream()
+                    .filter(field -> field.derived().isEmpty())
+                    .toList();
+            String columns = fields.stream().map(FieldDefinition::column).collect(Collectors.joining(", "));
             Map<String, Object> stored = new LinkedHashMap<>();
             try (Connection connection = backend.connect();
                     PreparedStatement statement = connection.prepareStatement("SELECT " + columns + " FROM "
                             + entity.table() + " ORDER BY version_number DESC, id LIMIT 1 OFFSET 2");
                     ResultSet rows = statement.executeQuery()) {
                 assertThat(rows.next()).isTrue();
-                for (FieldDefinition field : entity.fields()) {
+                for (FieldDefinition field : fields) {
                     stored.put(property(entity, field), jdbcValue(rows, field));
                 }
             }
@@ -410,8 +414,9 @@ class ODataClientIT {
                 ClientEntity read = response.getBody();
                 assertThat(read.getProperties())
                         .extracting(ClientProperty::getName)
-                        .containsExactlyInAnyOrderElementsOf(stored.keySet());
-                for (FieldDefinition field : entity.fields()) {
+                        .containsAll(stored.keySet())
+                        .hasSize(entity.fields().size());
+                for (FieldDefinition field : fields) {
                     assertThat(clientValue(read, property(entity, field), field))
                             .as("%s.%s", entity.logicalName(), field.logicalName())
                             .isEqualTo(stored.get(property(entity, field)));

@@ -123,8 +123,10 @@ abstract class OptionSetsIT extends SecurityIT {
         String metadata = gateway.as(SAM).get("$metadata").asString();
         assertThat(metadata)
                 .contains("Name=\"mserp_creditstatus\" Type=\"Edm.Int32\"")
-                .contains("Name=\"mserp_iskeyaccount\" Type=\"Edm.Boolean\"")
-                .doesNotContain("EnumType");
+                .contains("Name=\"mserp_iskeyaccount\" Type=\"Edm.Boolean\"");
+        // the one enum type is Dataverse's PrivilegeDepth of the role operations, not an option set
+        assertThat(metadata.split("<EnumType ", -1)).hasSize(2);
+        assertThat(metadata).contains("<EnumType Name=\"PrivilegeDepth\"");
     }
 
     @Test
