@@ -77,12 +77,28 @@ abstract class CatalogDiscoveryIT {
     @BeforeAll
     void discoverAndStart() throws Exception {
         backend = TestBackend.shared(kind(), "discovery");
+        discoveredYaml = discover(backend, kind());
+        try (InputStream in = CatalogDiscoveryIT.class.getResourceAsStream("/demo/catalog.yaml")) {
+            demoCatalog = CatalogLoader.load("demo/catalog.yaml", new String(in.readAllBytes(), UTF_8));
+        }
+        discoveredCatalog = CatalogLoader.load("catalog.yaml", discoveredYaml);
+        demo = TestGateway.start(backend, null);
+        // Its own security schema, so that the two gateways' security imports do not replace each other's.
+        discovered = TestGateway.start(
+                backend,
+                SECURITY,
+                Map.of("VEGATEWAY_BACKEND_SECURITY_SCHEMA", "vegateway_security_discovered"),
+                discoveredYaml);
+    }
+
+    /** Runs {@code vegateway catalog discover} on schema {@code erp} of {@code backend}; the catalog YAML it wrote. */
+    static String discover(TestBackend backend, BackendKind kind) throws Exception {
         Path folder = Files.createTempDirectory("vegateway-discover");
         Files.writeString(
                 folder.resolve("vegateway.yaml"),
                 "backend: { kind: %s, url: \"%s\", username: %s, password: \"%s\" }\n"
                         .formatted(
-                                kind().name().toLowerCase(Locale.ROOT),
+                                kind.name().toLowerCase(Locale.ROOT),
                                 backend.url(),
                                 backend.username(),
                                 backend.password()),
@@ -98,18 +114,7 @@ abstract class CatalogDiscoveryIT {
                 "--out",
                 out.toString());
         assertThat(exitCode).isZero();
-        discoveredYaml = Files.readString(out, UTF_8);
-        try (InputStream in = CatalogDiscoveryIT.class.getResourceAsStream("/demo/catalog.yaml")) {
-            demoCatalog = CatalogLoader.load("demo/catalog.yaml", new String(in.readAllBytes(), UTF_8));
-        }
-        discoveredCatalog = CatalogLoader.load(out);
-        demo = TestGateway.start(backend, null);
-        // Its own security schema, so that the two gateways' security imports do not replace each other's.
-        discovered = TestGateway.start(
-                backend,
-                SECURITY,
-                Map.of("VEGATEWAY_BACKEND_SECURITY_SCHEMA", "vegateway_security_discovered"),
-                discoveredYaml);
+        return Files.readString(out, UTF_8);
     }
 
     @AfterAll

@@ -1,19 +1,14 @@
 package dev.vegateway.gateway.it;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vegateway.config.GatewayConfig.BackendKind;
-import dev.vegateway.gateway.cli.Main;
 import dev.vegateway.gateway.demo.DemoIdentities;
 import io.restassured.response.Response;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -57,28 +52,7 @@ abstract class CompositeDiscoveryIT {
             statement.execute("ALTER TABLE erp.customer_group ADD CONSTRAINT fk_customer_group_terms FOREIGN KEY"
                     + " (data_area_id, payment_terms) REFERENCES erp.payment_terms (data_area_id, payment_terms_id)");
         }
-        Path folder = Files.createTempDirectory("vegateway-discover");
-        Files.writeString(
-                folder.resolve("vegateway.yaml"),
-                "backend: { kind: %s, url: \"%s\", username: %s, password: \"%s\" }\n"
-                        .formatted(
-                                kind().name().toLowerCase(Locale.ROOT),
-                                backend.url(),
-                                backend.username(),
-                                backend.password()),
-                UTF_8);
-        Path out = folder.resolve("catalog.yaml");
-        int exitCode = Main.run(
-                "catalog",
-                "discover",
-                "--config",
-                folder.resolve("vegateway.yaml").toString(),
-                "--schema",
-                "erp",
-                "--out",
-                out.toString());
-        assertThat(exitCode).isZero();
-        discoveredYaml = Files.readString(out, UTF_8);
+        discoveredYaml = CatalogDiscoveryIT.discover(backend, kind());
         demo = TestGateway.start(backend, null);
         discovered = TestGateway.start(
                 backend,
