@@ -49,6 +49,9 @@ import javax.sql.DataSource;
 public final class QueryService {
     private final QueryPlanner planner;
     private final SqlRenderer renderer;
+    /** Whether hierarchy walks are read before their query: the dialect does so and the catalog has a hierarchy. */
+    private final boolean precomputesWalks;
+
     private final DataSource dataSource;
     private final ContinuationTokens tokens;
     private final int queryTimeoutSeconds;
@@ -62,6 +65,9 @@ public final class QueryService {
             Duration queryTimeout) {
         this.planner = requireNonNull(planner, "planner is null");
         this.renderer = requireNonNull(renderer, "renderer is null");
+        this.precomputesWalks = renderer.dialect().precomputesHierarchyWalks()
+                && planner.catalog().entities().stream()
+                        .anyMatch(entity -> entity.hierarchy().isPresent());
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.queryTimeoutSeconds = (int) Math.max(1, queryTimeout.toSeconds());
@@ -356,7 +362,7 @@ public final class QueryService {
      * (H2), each walk of the plan is read here first and the plan's statements test its keys.
      */
     private SqlRenderer rendererFor(Connection connection, QueryPlan plan) throws SQLException {
-        if (!renderer.dialect().precomputesHierarchyWalks()) {
+        if (!precomputesWalks) {
             return renderer;
         }
         List<Condition.HierarchyWalk> walks = renderer.hierarchyWalks(plan);
