@@ -1178,7 +1178,8 @@ public final class CatalogLoader {
                             targetName,
                             targetField.get(),
                             relation.partner(),
-                            relation.hierarchical()));
+                            relation.hierarchical(),
+                            Optional.empty()));
         }
         return relations;
     }

@@ -38,26 +38,9 @@ public record RelationDefinition(
         requireNonNull(composite, "composite is null");
     }
 
-    /** A relation over one field. */
-    public RelationDefinition(
-            String name,
-            String field,
-            String targetEntity,
-            String targetField,
-            Optional<String> partner,
-            boolean hierarchical) {
-        this(name, field, targetEntity, targetField, partner, hierarchical, Optional.empty());
-    }
-
-    /** A relation that is not the entity's hierarchy. */
-    public RelationDefinition(
-            String name, String field, String targetEntity, String targetField, Optional<String> partner) {
-        this(name, field, targetEntity, targetField, partner, false);
-    }
-
-    /** A relation without a declared partner name. */
+    /** A relation over one field, not the entity's hierarchy, without a declared partner name. */
     public RelationDefinition(String name, String field, String targetEntity, String targetField) {
-        this(name, field, targetEntity, targetField, Optional.empty());
+        this(name, field, targetEntity, targetField, Optional.empty(), false, Optional.empty());
     }
 
     /**

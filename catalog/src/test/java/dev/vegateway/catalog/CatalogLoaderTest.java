@@ -304,7 +304,8 @@ class CatalogLoaderTest {
                 + "      - { name: parentid, column: parent_id, type: Guid }\n";
         Catalog catalog = CatalogLoader.load("catalog.yaml", withParent);
         assertThat(catalog.byLogicalName("account").orElseThrow().hierarchy())
-                .contains(new RelationDefinition("Parent", "parentid", "account", "accountid", Optional.empty(), true));
+                .contains(new RelationDefinition(
+                        "Parent", "parentid", "account", "accountid", Optional.empty(), true, Optional.empty()));
 
         String twoEntities = withParent.replace("target: account, hierarchical", "target: other, hierarchical")
                 + """

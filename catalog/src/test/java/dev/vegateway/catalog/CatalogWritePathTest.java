@@ -590,8 +590,8 @@ class CatalogWritePathTest {
 
         Catalog catalog = CatalogLoader.load("c", yaml);
 
-        RelationDefinition account =
-                new RelationDefinition("Account", "accountid", "account", "accountid", Optional.of("Contacts"));
+        RelationDefinition account = new RelationDefinition(
+                "Account", "accountid", "account", "accountid", Optional.of("Contacts"), false, Optional.empty());
         RelationDefinition byName = new RelationDefinition("ByName", "accountname", "account", "name");
         assertThat(catalog.byLogicalName("contact").orElseThrow().relations()).containsExactly(account, byName);
         assertThat(catalog.inverseRelations("account"))

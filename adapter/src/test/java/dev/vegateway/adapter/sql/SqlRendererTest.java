@@ -1190,7 +1190,7 @@ class SqlRendererTest {
         EntityDefinition contact = ContactFixtures.contact();
         List<dev.vegateway.catalog.RelationDefinition> relations = new ArrayList<>(contact.relations());
         relations.add(new dev.vegateway.catalog.RelationDefinition(
-                "Parent", "ownerid", CONTACT, "contactid", Optional.empty(), true));
+                "Parent", "ownerid", CONTACT, "contactid", Optional.empty(), true, Optional.empty()));
         Catalog catalog = new Catalog(
                 List.of(contact.withRelations(relations), ContactFixtures.product()),
                 ContactFixtures.catalog().optionSets().values().stream().toList());
