@@ -83,7 +83,8 @@ final class CompositeBinds {
         }
     }
 
-    private static Object text(Object value) {
+    /** A bound record's value as a JSON body would give it: ids and dates as text. */
+    static Object text(Object value) {
         return value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value;
     }
 }

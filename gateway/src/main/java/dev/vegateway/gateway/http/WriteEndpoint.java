@@ -231,9 +231,7 @@ final class WriteEndpoint {
                 CompositeBinds.put(entity, relation, shorten(bind.getKey()), compositeValues, rowCompany, values);
                 continue;
             }
-            values.put(
-                    relation.field(),
-                    value instanceof UUID || value instanceof java.time.temporal.Temporal ? value.toString() : value);
+            values.put(relation.field(), CompositeBinds.text(value));
         }
         return values;
     }
